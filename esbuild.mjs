@@ -1,0 +1,37 @@
+// One build context per target. Node targets keep npm dependencies external: the engine is
+// installed as a normal npm package, so its dependencies (the native SQLite driver
+// included) resolve from node_modules at run time, exactly as in the user's project.
+import * as esbuild from "esbuild";
+import { rmSync } from "node:fs";
+
+const production = process.argv.includes("--production");
+const watch = process.argv.includes("--watch");
+
+/** @type {esbuild.BuildOptions} */
+const nodeCommon = {
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "cjs",
+  packages: "external",
+  sourcemap: production ? false : "linked",
+  minify: production,
+  logLevel: "warning",
+};
+
+/** @type {esbuild.BuildOptions[]} */
+const targets = [
+  { ...nodeCommon, entryPoints: { "sdk/index": "sdk/index.ts" } },
+  { ...nodeCommon, entryPoints: { cli: "server/src/cli/main.ts" } },
+  { ...nodeCommon, entryPoints: { server: "server/src/server.ts" } },
+  { ...nodeCommon, entryPoints: { worker: "server/src/executor/worker/main.ts" } },
+];
+
+if (!watch) rmSync("dist", { recursive: true, force: true });
+const contexts = await Promise.all(targets.map((options) => esbuild.context({ ...options, outdir: "dist" })));
+if (watch) {
+  await Promise.all(contexts.map((context) => context.watch()));
+} else {
+  await Promise.all(contexts.map((context) => context.rebuild()));
+  await Promise.all(contexts.map((context) => context.dispose()));
+}

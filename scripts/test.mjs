@@ -1,0 +1,56 @@
+// `npm test`: build, type-check, then every suite. Prints one closing line
+// "N passed, N failed" summed over the suites, and exits non-zero on any failure.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const root = new URL("..", import.meta.url).pathname;
+const only = process.argv.slice(2);
+
+/** Each suite: a name and the command that runs it with the summary reporter. */
+const suites = [
+  { name: "unit", args: ["test/unit/**/*.test.ts"] },
+  { name: "cli", args: ["test/cli/**/*.test.ts"] },
+  { name: "server", args: ["test/server/**/*.test.ts"] },
+].filter((suite) => only.length === 0 || only.includes(suite.name));
+
+function run(command, args, env = {}) {
+  const result = spawnSync(command, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
+  return result.status ?? 1;
+}
+
+if (run("npm", ["run", "--silent", "build"]) !== 0) fail("build failed");
+if (run("npm", ["run", "--silent", "typecheck"]) !== 0) fail("type-check failed");
+
+const scratch = mkdtempSync(join(tmpdir(), "assetline-test-"));
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+for (const suite of suites) {
+  const summaryFile = join(scratch, `${suite.name}.json`);
+  console.log(`\n=== ${suite.name} ===`);
+  const status = run(
+    "npx",
+    ["mocha", "--require", "tsx/cjs", "--reporter", "test/support/summary-reporter.cjs", "--timeout", "60000", ...suite.args],
+    { ASSETLINE_TEST_SUMMARY: summaryFile },
+  );
+  if (!existsSync(summaryFile)) {
+    console.log(`suite ${suite.name} ended without a summary (exit ${status})`);
+    failed += 1;
+    continue;
+  }
+  const counts = JSON.parse(readFileSync(summaryFile, "utf8"));
+  passed += counts.passes;
+  failed += counts.failures + (status !== 0 && counts.failures === 0 ? 1 : 0);
+  skipped += counts.pending;
+}
+rmSync(scratch, { recursive: true, force: true });
+console.log(`${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
+process.exit(failed === 0 ? 0 : 1);
+
+function fail(message) {
+  console.log(message);
+  console.log("0 passed, 1 failed");
+  process.exit(1);
+}

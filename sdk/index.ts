@@ -1,0 +1,149 @@
+/**
+ * The `assetline` module: what users import to declare data assets.
+ *
+ * These functions only *describe* assets; nothing runs at import time. The language
+ * server reads the calls statically, and the executor loads the module and calls `fn`.
+ * Keep this surface small: every option here is part of the contract the analysis reads.
+ */
+
+/** A value that can be recorded as metadata of a materialization or check evaluation. */
+export type MetadataValue = string | number | boolean | null;
+export type Metadata = Record<string, MetadataValue>;
+export type MaybePromise<T> = T | Promise<T>;
+
+/** One prepared SQL statement of the warehouse (the subset of better-sqlite3 Assetline guarantees). */
+export interface Statement {
+  run(...params: unknown[]): { changes: number; lastInsertRowid: number | bigint };
+  // `any` rows keep `prepare("select count(*) n ...").get().n` ergonomic, as in SQL clients.
+  get<Row = any>(...params: unknown[]): Row;
+  all<Row = any>(...params: unknown[]): Row[];
+  iterate<Row = any>(...params: unknown[]): IterableIterator<Row>;
+}
+
+/** The warehouse an asset reads and writes: the embedded SQLite database by default. */
+export interface Warehouse {
+  exec(sql: string): unknown;
+  prepare(sql: string): Statement;
+  transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R;
+}
+
+/** Logs captured into the run's event log (capped per step). */
+export interface Logger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** What an asset or check function receives. */
+export interface RunContext {
+  /** The warehouse (`.assetline/warehouse.db` unless configured otherwise). */
+  readonly db: Warehouse;
+  readonly log: Logger;
+  /** The key of the asset being materialized (or checked), "/"-separated. */
+  readonly assetKey: string;
+  readonly runId: string;
+  /** Aborted when the run is cancelled or the step times out. */
+  readonly signal: AbortSignal;
+}
+
+export interface FreshnessPolicy {
+  /** The asset is overdue when its last materialization is older than this. */
+  maxLagMinutes: number;
+}
+
+export interface AssetConfig {
+  /** The asset key; defaults to the exported const's name. "/" separates key path parts. */
+  name?: string;
+  /** Upstream assets or sources: references to their definitions, or string keys. */
+  deps?: ReadonlyArray<AssetRef>;
+  group?: string;
+  owners?: readonly string[];
+  kinds?: readonly string[];
+  tags?: Readonly<Record<string, string>>;
+  description?: string;
+  freshness?: FreshnessPolicy;
+}
+
+export interface SourceConfig {
+  name?: string;
+  group?: string;
+  owners?: readonly string[];
+  kinds?: readonly string[];
+  tags?: Readonly<Record<string, string>>;
+  description?: string;
+  freshness?: FreshnessPolicy;
+}
+
+export interface CheckConfig {
+  name: string;
+  /** A failed blocking check stops the downstream of its asset in the same run. */
+  blocking?: boolean;
+  description?: string;
+}
+
+export interface MaterializeResult {
+  metadata?: Metadata;
+}
+
+export interface CheckResult {
+  passed: boolean;
+  metadata?: Metadata;
+  description?: string;
+}
+
+export type AssetFn = (ctx: RunContext) => MaybePromise<MaterializeResult | void>;
+export type CheckFn = (ctx: RunContext) => MaybePromise<CheckResult>;
+
+const BRAND = "__assetline" as const;
+
+export interface AssetDef {
+  readonly [BRAND]: "asset";
+  readonly config: AssetConfig;
+  readonly fn: AssetFn;
+}
+
+export interface SourceDef {
+  readonly [BRAND]: "source";
+  readonly config: SourceConfig;
+}
+
+export interface CheckDef {
+  readonly [BRAND]: "check";
+  readonly target: AssetRef;
+  readonly config: CheckConfig;
+  readonly fn: CheckFn;
+}
+
+/** Anything that names an asset: its definition or its key. */
+export type AssetRef = AssetDef | SourceDef | string;
+
+/** Declares a data asset built by `fn`. */
+export function asset(config: AssetConfig, fn: AssetFn): AssetDef {
+  return Object.freeze({ [BRAND]: "asset" as const, config, fn });
+}
+
+/** Declares data that exists outside this workspace: observed, never built. */
+export function source(config: SourceConfig = {}): SourceDef {
+  return Object.freeze({ [BRAND]: "source" as const, config });
+}
+
+/** Declares a data quality check on an asset or source. */
+export function check(target: AssetRef, config: CheckConfig, fn: CheckFn): CheckDef {
+  return Object.freeze({ [BRAND]: "check" as const, target, config, fn });
+}
+
+/**
+ * Marks a template as SQL so that the analysis reads its tables. Interpolated values are
+ * pasted as text: use them for identifiers and fragments, and bind data as parameters.
+ */
+export function sql(strings: TemplateStringsArray, ...values: ReadonlyArray<string | number>): string {
+  let text = strings[0] ?? "";
+  for (let i = 0; i < values.length; i++) text += String(values[i]) + (strings[i + 1] ?? "");
+  return text;
+}
+
+/** True for values created by `asset()`, `source()` or `check()` (used by the executor). */
+export function isAssetlineDefinition(value: unknown): value is AssetDef | SourceDef | CheckDef {
+  return typeof value === "object" && value !== null && BRAND in value;
+}

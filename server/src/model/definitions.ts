@@ -1,0 +1,122 @@
+/**
+ * What the static analysis knows about a workspace: plain, serialisable data.
+ * The analysis produces it; the graph, the CLI, the executor and the LSP consume it.
+ */
+
+/** A zero-based position, `character` in UTF-16 code units (the LSP convention). */
+export interface Position {
+  readonly line: number;
+  readonly character: number;
+}
+
+export interface TextRange {
+  readonly start: Position;
+  readonly end: Position;
+}
+
+/** A range inside a workspace file; `file` is workspace-relative with forward slashes. */
+export interface SourceLocation {
+  readonly file: string;
+  readonly range: TextRange;
+}
+
+export type DefinitionKind = "asset" | "source";
+
+/**
+ * Something an asset touches outside its own code: `table:<name>` (lower-cased, unqualified)
+ * or `file:<workspace-relative path>`.
+ */
+export type ResourceId = `table:${string}` | `file:${string}`;
+
+export interface Effect {
+  readonly resource: ResourceId;
+  /** Where the table name or path is written (inside the SQL string or the fs call). */
+  readonly location: SourceLocation;
+}
+
+export interface DependencyRef {
+  /** The key this dep resolves to, or undefined when it resolves to nothing. */
+  readonly key: string | undefined;
+  readonly via: "reference" | "string";
+  /** The identifier or string key as the user wrote it (without quotes). */
+  readonly text: string;
+  readonly location: SourceLocation;
+}
+
+export interface AssetDefinition {
+  readonly key: string;
+  readonly kind: DefinitionKind;
+  readonly location: SourceLocation;
+  /** Where the key is spelled: the `name` value, or the exported const's identifier. */
+  readonly keyLocation: SourceLocation;
+  /** The const the definition is assigned to, when there is one. */
+  readonly exportName: string | undefined;
+  readonly exported: boolean;
+  readonly deps: readonly DependencyRef[];
+  readonly group: string | undefined;
+  readonly owners: readonly string[];
+  readonly kinds: readonly string[];
+  readonly tags: Readonly<Record<string, string>>;
+  readonly description: string | undefined;
+  readonly freshness: { readonly maxLagMinutes: number } | undefined;
+  /** Hash of the definition's syntax and of the local helpers it calls. */
+  readonly codeVersion: string;
+  readonly reads: readonly Effect[];
+  readonly writes: readonly Effect[];
+}
+
+export interface CheckDefinition {
+  readonly name: string;
+  /** The key of the targeted asset, when the target resolves to one. */
+  readonly asset: string | undefined;
+  readonly targetText: string;
+  readonly targetLocation: SourceLocation;
+  readonly location: SourceLocation;
+  readonly exportName: string | undefined;
+  readonly exported: boolean;
+  readonly blocking: boolean;
+  readonly description: string | undefined;
+  readonly codeVersion: string;
+}
+
+export type DiagnosticCode = "AL001" | "AL002" | "AL003" | "AL004" | "AL005" | "AL006" | "AL007";
+export type Severity = "error" | "warning" | "info";
+
+export const SEVERITY_OF_CODE: Readonly<Record<DiagnosticCode, Severity>> = {
+  AL001: "error",
+  AL002: "error",
+  AL003: "warning",
+  AL004: "error",
+  AL005: "error",
+  AL006: "warning",
+  AL007: "info",
+};
+
+/** Machine-readable facts a quick fix needs, per code. */
+export type DiagnosticData =
+  | { readonly kind: "cycle"; readonly path: readonly string[] }
+  | { readonly kind: "missingUpstream"; readonly missing: string; readonly suggestion: string | undefined }
+  | {
+      readonly kind: "undeclaredDependency";
+      readonly asset: string;
+      readonly producer: string;
+      readonly resource: ResourceId;
+    }
+  | { readonly kind: "duplicateKey"; readonly key: string }
+  | { readonly kind: "badCheckTarget"; readonly target: string; readonly suggestion: string | undefined }
+  | { readonly kind: "notStatic" }
+  | { readonly kind: "fileSkipped"; readonly reason: string };
+
+export interface RelatedInformation {
+  readonly location: SourceLocation;
+  readonly message: string;
+}
+
+export interface AnalysisDiagnostic {
+  readonly code: DiagnosticCode;
+  readonly severity: Severity;
+  readonly location: SourceLocation;
+  readonly message: string;
+  readonly related: readonly RelatedInformation[];
+  readonly data: DiagnosticData | undefined;
+}
