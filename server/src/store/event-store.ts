@@ -2,6 +2,10 @@
  * EventStore: the one object the executor, the CLI and the language server use to read and
  * write run history. Synchronous, like better-sqlite3 underneath.
  */
+import type Database from "better-sqlite3";
+import { DEFAULT_BUSY_TIMEOUT_MS, openConnection, retryBusy } from "./connection";
+import { ReadonlyStoreError, StoreError, UnknownRunError } from "./errors";
+import { Reader } from "./queries";
 import type {
   AssetLatestState,
   CreateRunInput,
@@ -14,83 +18,118 @@ import type {
   StoreOpenOptions,
   TerminalRunStatus,
 } from "./records";
+import { Recovery } from "./recovery";
+import { assertReadableSchema, migrate } from "./schema";
+import { Writer } from "./writer";
 
 export class EventStore {
-  private constructor(readonly dbPath: string) {}
+  private readonly reader: Reader;
+  // Absent on read-only stores: prepared INSERTs would fail to compile there anyway.
+  private readonly writer: Writer | undefined;
+  private readonly recovery: Recovery | undefined;
+  private closed = false;
+
+  private constructor(
+    readonly dbPath: string,
+    private readonly db: Database.Database,
+    readonly readonly: boolean,
+    now: () => number,
+  ) {
+    this.reader = new Reader(db);
+    if (!readonly) {
+      this.writer = new Writer(db, dbPath, now);
+      this.recovery = new Recovery(db, this.writer);
+    }
+  }
 
   /** Opens (creating and migrating when writable) the store at `dbPath`. */
   static open(dbPath: string, options: StoreOpenOptions = {}): EventStore {
-    void options;
-    return new EventStore(dbPath);
+    const readonly = options.readonly === true;
+    const db = openConnection(dbPath, {
+      readonly,
+      busyTimeoutMs: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS,
+    });
+    try {
+      if (readonly) assertReadableSchema(db, dbPath);
+      else retryBusy(dbPath, () => migrate(db, dbPath));
+      return new EventStore(dbPath, db, readonly, options.now ?? Date.now);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
   }
 
-  /** Closes the connection; the store is unusable afterwards. */
-  close(): void {}
+  /** Closes the connection; the store is unusable afterwards. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
 
   /** Starts a run: inserts the run row (status STARTED) and its RUN_STARTED event. */
   createRun(input: CreateRunInput): RunRecord {
-    void input;
-    throw new Error("not implemented yet");
+    const id = this.write().createRun(input);
+    return this.reader.getRun(id) as RunRecord;
   }
 
   /** Appends one event to a run; returns its id. */
   appendEvent(runId: string, event: EventInput): number {
-    return this.appendEvents(runId, [event])[0];
+    return this.write().append(runId, [event])[0];
   }
 
-  /** Appends events to a run in one transaction; returns their ids in order. */
+  /** Appends events to a run in one transaction (all or none); returns their ids in order. */
   appendEvents(runId: string, events: readonly EventInput[]): number[] {
-    void runId;
-    void events;
-    throw new Error("not implemented yet");
+    if (events.length === 0) return [];
+    return this.write().append(runId, events);
   }
 
   /** Ends a run with its terminal event; a run already finished keeps its first outcome. */
   finishRun(runId: string, status: TerminalRunStatus, message?: string): RunRecord {
-    void runId;
-    void status;
-    void message;
-    throw new Error("not implemented yet");
+    if ((status as string) === "STARTED") throw new StoreError("finishRun needs SUCCESS, FAILURE or CANCELED");
+    this.write().finish(runId, status, message);
+    const run = this.reader.getRun(runId);
+    if (run === undefined) throw new UnknownRunError(runId);
+    return run;
   }
 
   /** The run with this id, or undefined. */
   getRun(id: string): RunRecord | undefined {
-    void id;
-    throw new Error("not implemented yet");
+    return this.reader.getRun(id);
   }
 
-  /** The most recent runs first. */
+  /** The most recent runs first (default 50). */
   listRuns(options: { limit?: number } = {}): RunRecord[] {
-    void options;
-    throw new Error("not implemented yet");
+    return this.reader.listRuns(options.limit ?? 50);
   }
 
-  /** A run's events in order, optionally only after an id and of some types. */
+  /** A run's events in order, optionally only after an id, of some types, and at most `limit`. */
   runEvents(runId: string, query: RunEventsQuery = {}): StoredEvent[] {
-    void runId;
-    void query;
-    throw new Error("not implemented yet");
+    return this.reader.runEvents(runId, query);
   }
 
   /** The latest materialization of an asset, or undefined when it was never materialized. */
   latestMaterialization(key: string): MaterializationRecord | undefined {
-    void key;
-    throw new Error("not implemented yet");
+    return this.reader.latestMaterialization(key);
   }
 
   /** Latest state per asset (all assets with history, or only `keys`); keys without history are absent. */
   latestState(keys?: readonly string[]): Map<string, AssetLatestState> {
-    void keys;
-    throw new Error("not implemented yet");
+    return this.reader.latestState(keys);
   }
 
   /** The id of the newest event (0 when empty): poll it to learn whether anything changed. */
   lastEventId(): number {
-    throw new Error("not implemented yet");
+    return this.reader.lastEventId();
   }
 
-  /** Marks runs whose owning process died as failed, and their unfinished steps too. */
+  /** Marks runs of this host whose owning process died as failed, and their unfinished steps too. */
   recoverAbandonedRuns(): RecoveredRun[] {
-    throw new Error("not implemented yet");
+    if (this.recovery === undefined) throw new ReadonlyStoreError(this.dbPath);
+    return this.recovery.recover();
+  }
+
+  private write(): Writer {
+    if (this.writer === undefined) throw new ReadonlyStoreError(this.dbPath);
+    return this.writer;
   }
 }

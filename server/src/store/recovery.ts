@@ -1,0 +1,89 @@
+/**
+ * Crash recovery. A run whose owning process died (editor closed, kill -9, power loss) stays
+ * STARTED forever unless someone notices: every store user calls this at start. Nothing
+ * partial needs undoing, because a materialization is only ever one event written after the
+ * asset function succeeded; a dangling STEP_STARTED is only an attempt, never a materialization.
+ */
+import type Database from "better-sqlite3";
+import { hostname } from "node:os";
+import { encodeEvent, type EncodedEvent } from "./codec";
+import { ownerStillRunning } from "./process-info";
+import type { RecoveredRun } from "./records";
+import type { Writer } from "./writer";
+
+interface StartedRun {
+  readonly id: string;
+  readonly pid: number;
+  readonly pid_started_at: number | null;
+}
+
+interface StepRow {
+  readonly asset_key: string;
+  readonly check_name: string | null;
+  readonly type: string;
+}
+
+export class Recovery {
+  private readonly started: Database.Statement<[string], StartedRun>;
+  private readonly status: Database.Statement<[string], string>;
+  private readonly steps: Database.Statement<[string], StepRow>;
+
+  constructor(
+    db: Database.Database,
+    private readonly writer: Writer,
+  ) {
+    // Only this host's runs: a pid means nothing on another machine sharing the file.
+    this.started = db.prepare("SELECT id, pid, pid_started_at FROM runs WHERE status = 'STARTED' AND hostname = ?");
+    this.status = db.prepare<[string], string>("SELECT status FROM runs WHERE id = ?").pluck();
+    this.steps = db.prepare(
+      `SELECT asset_key, check_name, type FROM events
+       WHERE run_id = ? AND type IN ('STEP_STARTED', 'STEP_RETRY', 'STEP_SUCCESS', 'STEP_FAILURE', 'STEP_SKIPPED')
+       ORDER BY id`,
+    );
+  }
+
+  /** Fails every STARTED run of this host whose process is gone, and its unfinished steps. */
+  recover(): RecoveredRun[] {
+    const recovered: RecoveredRun[] = [];
+    for (const run of this.started.all(hostname())) {
+      if (ownerStillRunning(run.pid, run.pid_started_at)) continue;
+      const result = this.writer.write(() => this.failRun(run));
+      if (result) recovered.push(result);
+    }
+    return recovered;
+  }
+
+  private failRun(run: StartedRun): RecoveredRun | undefined {
+    // Another process may have recovered the same run between our scan and our lock.
+    if (this.status.get(run.id) !== "STARTED") return undefined;
+    const open = this.openSteps(run.id);
+    const events: EncodedEvent[] = open.map((step) =>
+      encodeEvent({
+        type: "STEP_FAILURE",
+        assetKey: step.assetKey,
+        ...(step.checkName === undefined ? {} : { checkName: step.checkName }),
+        message: `run abandoned: process ${run.pid} exited before this step finished`,
+      }),
+    );
+    events.push(encodeEvent({ type: "RUN_FAILURE", message: `run abandoned: process ${run.pid} exited without finishing` }));
+    this.writer.insertEncoded(run.id, events);
+    return {
+      runId: run.id,
+      pid: run.pid,
+      failedSteps: open.map((s) => (s.checkName === undefined ? s.assetKey : `${s.assetKey}:${s.checkName}`)),
+    };
+  }
+
+  /** Steps whose last lifecycle event is a start (or a retry about to start): they never ended. */
+  private openSteps(runId: string): { assetKey: string; checkName: string | undefined }[] {
+    const last = new Map<string, StepRow>();
+    for (const row of this.steps.all(runId)) last.set(JSON.stringify([row.asset_key, row.check_name]), row);
+    const open: { assetKey: string; checkName: string | undefined }[] = [];
+    for (const row of last.values()) {
+      if (row.type === "STEP_STARTED" || row.type === "STEP_RETRY") {
+        open.push({ assetKey: row.asset_key, checkName: row.check_name ?? undefined });
+      }
+    }
+    return open;
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Schema and migrations. `PRAGMA user_version` holds the schema version; migrations run in
+ * order inside one immediate transaction, so two processes opening a fresh workspace at the
+ * same time cannot both migrate (the second sees the bumped version and does nothing).
+ */
+import type Database from "better-sqlite3";
+import { SchemaOutdatedError, SchemaTooNewError } from "./errors";
+
+export interface Migration {
+  /** The user_version after this migration; versions are 1, 2, 3… without gaps. */
+  readonly version: number;
+  readonly sql: string;
+}
+
+/**
+ * Version 1. Notes on the choices:
+ * - `events.id` is an INTEGER PRIMARY KEY (the rowid): monotonic because the log is
+ *   append-only, so "newer" is "greater id" even across processes, and `lastEventId()` is a
+ *   single b-tree seek.
+ * - Only one secondary index on `events` (run_id, id): every extra index slows the hot insert
+ *   path, and "latest per asset" is served by the derived tables instead of scanning events.
+ * - `asset_latest` / `check_latest` are maintained in the same transaction as the insert.
+ * - `runs.pid_started_at` lets recovery tell a live owner from a reused pid.
+ */
+const V1 = `
+CREATE TABLE runs (
+  id TEXT PRIMARY KEY,
+  status TEXT NOT NULL CHECK (status IN ('STARTED', 'SUCCESS', 'FAILURE', 'CANCELED')),
+  selection TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  finished_at INTEGER,
+  pid INTEGER NOT NULL,
+  pid_started_at INTEGER,
+  hostname TEXT NOT NULL,
+  launched_by TEXT NOT NULL,
+  message TEXT
+);
+CREATE INDEX runs_started ON runs (status) WHERE status = 'STARTED';
+
+CREATE TABLE events (
+  id INTEGER PRIMARY KEY,
+  run_id TEXT NOT NULL,
+  ts INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  asset_key TEXT,
+  check_name TEXT,
+  message TEXT,
+  payload TEXT
+);
+CREATE INDEX events_run ON events (run_id, id);
+
+CREATE TABLE asset_latest (
+  asset_key TEXT PRIMARY KEY,
+  last_materialization_event_id INTEGER,
+  last_failure_event_id INTEGER,
+  last_attempt_event_id INTEGER
+) WITHOUT ROWID;
+
+CREATE TABLE check_latest (
+  asset_key TEXT NOT NULL,
+  check_name TEXT NOT NULL,
+  event_id INTEGER NOT NULL,
+  passed INTEGER NOT NULL,
+  PRIMARY KEY (asset_key, check_name)
+) WITHOUT ROWID;
+`;
+
+/** Every migration this Assetline knows, oldest first. */
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, sql: V1 }];
+
+/** The schema version this Assetline writes. */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+/** Reads `PRAGMA user_version`. */
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma("user_version", { simple: true }) as number;
+}
+
+/**
+ * Brings a writable database up to the newest known version; throws SchemaTooNewError when the
+ * file is newer than this code. Must be called outside any transaction.
+ */
+export function migrate(db: Database.Database, dbPath: string, migrations: readonly Migration[] = MIGRATIONS): number {
+  const known = migrations.length === 0 ? 0 : migrations[migrations.length - 1].version;
+  // Cheap pre-check without taking the write lock: most opens find the schema current.
+  const before = schemaVersion(db);
+  if (before > known) throw new SchemaTooNewError(dbPath, before, known);
+  if (before === known) return known;
+  db.transaction(() => {
+    // Re-read under the lock: another process may have migrated since the pre-check.
+    const current = schemaVersion(db);
+    if (current > known) throw new SchemaTooNewError(dbPath, current, known);
+    for (const migration of migrations) {
+      if (migration.version <= current) continue;
+      db.exec(migration.sql);
+      // user_version is transactional, so a failed migration leaves the old version behind.
+      db.pragma(`user_version = ${migration.version}`);
+    }
+  }).immediate();
+  return known;
+}
+
+/** For read-only opens: the file must already be at exactly the known version. */
+export function assertReadableSchema(db: Database.Database, dbPath: string, known: number = SCHEMA_VERSION): void {
+  const found = schemaVersion(db);
+  if (found > known) throw new SchemaTooNewError(dbPath, found, known);
+  if (found < known) throw new SchemaOutdatedError(dbPath, found, known);
+}
