@@ -1,0 +1,40 @@
+import { createHash } from "node:crypto";
+import { ts } from "ts-morph";
+
+const scanner = ts.createScanner(ts.ScriptTarget.Latest, /* skipTrivia */ true, ts.LanguageVariant.Standard);
+
+/**
+ * A hash of the tokens in `text[start, end)`: whitespace and comments do not count, any
+ * other change does (string contents included). Template literals are re-scanned so that
+ * the text inside them is one token, not code.
+ */
+export function tokenHash(text: string, start: number, end: number): string {
+  scanner.setText(text, start, end - start);
+  const tokens: string[] = [];
+  // Brace depth inside each open `${`, so the `}` that closes a substitution is recognised.
+  const templateDepths: number[] = [];
+  for (let kind = scanner.scan(); kind !== ts.SyntaxKind.EndOfFileToken; kind = scanner.scan()) {
+    if (kind === ts.SyntaxKind.TemplateHead) templateDepths.push(0);
+    else if (kind === ts.SyntaxKind.OpenBraceToken && templateDepths.length > 0) {
+      templateDepths[templateDepths.length - 1]! += 1;
+    } else if (kind === ts.SyntaxKind.CloseBraceToken && templateDepths.length > 0) {
+      const depth = templateDepths[templateDepths.length - 1]!;
+      if (depth === 0) {
+        kind = scanner.reScanTemplateToken(/* isTaggedTemplate */ false);
+        if (kind === ts.SyntaxKind.TemplateTail) templateDepths.pop();
+      } else {
+        templateDepths[templateDepths.length - 1] = depth - 1;
+      }
+    }
+    tokens.push(scanner.getTokenText());
+  }
+  scanner.setText(undefined);
+  return createHash("sha1").update(tokens.join("\u0000")).digest("hex").slice(0, 16);
+}
+
+/** Combines a definition's own hash with the hashes of the helpers it uses, order-independently. */
+export function combineVersions(own: string, helpers: Iterable<string>): string {
+  const sorted = [...new Set(helpers)].sort();
+  if (sorted.length === 0) return own;
+  return createHash("sha1").update([own, ...sorted].join("\u0000")).digest("hex").slice(0, 16);
+}

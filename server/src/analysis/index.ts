@@ -1,0 +1,4 @@
+/** The static analysis engine: workspace files in, definitions and diagnostics out. */
+export { type AnalysisSnapshot, analyzeDirectory, WorkspaceAnalysis, type WorkspaceAnalysisOptions } from "./workspace";
+export { DiskReader, isAnalysableFile, OverlayReader, type SourceReader, toWorkspacePath } from "./sourceReader";
+export type { FileFacts } from "./facts";

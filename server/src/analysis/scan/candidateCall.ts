@@ -1,0 +1,99 @@
+import { ts } from "ts-morph";
+import type { CandidateCall, Callee, ShapeProblem } from "../facts";
+import { EMPTY_CONFIG, extractConfig, targetRef } from "./config";
+import { extractEffects, type ModuleBindings } from "./effects";
+import type { LocationMaker } from "./locations";
+import { type ConstLookup, unwrap } from "./staticValues";
+
+interface CallContext {
+  readonly sourceFile: ts.SourceFile;
+  readonly locations: LocationMaker;
+  readonly modules: ModuleBindings;
+  readonly topLevelConsts: ReadonlyMap<string, ts.Expression>;
+  /** The code that runs for the definition: the function argument or the function it names. */
+  readonly body: ts.Node | undefined;
+}
+
+type AnalysedCall = Pick<CandidateCall, "callee" | "shape" | "config" | "checkTarget" | "effects" | "shapeProblems">;
+
+/** True for arrow functions and function expressions. */
+export function isFunctionLike(node: ts.Node): node is ts.ArrowFunction | ts.FunctionExpression {
+  return ts.isArrowFunction(node) || ts.isFunctionExpression(node);
+}
+
+/**
+ * Reads what a possible `asset`/`source`/`check` call declares. Both argument layouts are
+ * read, because whether the callee really is the SDK is only known after linking.
+ */
+export function analyseCall(call: ts.CallExpression, context: CallContext): AnalysedCall {
+  const callee = calleeOf(call.expression);
+  const consts = constLookup(context);
+  const configContext = { locations: context.locations, sourceFile: context.sourceFile, consts };
+  const [first, second] = call.arguments.map(unwrap);
+  const problems: ShapeProblem[] = [];
+  let shape: CandidateCall["shape"] = "unrecognised";
+  let config = EMPTY_CONFIG;
+  let checkTarget: CandidateCall["checkTarget"];
+
+  if (first === undefined || ts.isObjectLiteralExpression(first)) {
+    shape = "config-first";
+    if (first) {
+      const extracted = extractConfig(first, configContext);
+      config = extracted.config;
+      problems.push(...extracted.problems);
+    }
+  } else if (second && ts.isObjectLiteralExpression(second)) {
+    shape = "target-first";
+    checkTarget = targetRef(first, configContext);
+    if (!checkTarget) {
+      problems.push({
+        location: context.locations.ofNode(first),
+        message: `the check target \`${first.getText(context.sourceFile)}\` is not an asset reference or a string key; pass the asset's const or its key`,
+      });
+    }
+    const extracted = extractConfig(second, configContext);
+    config = extracted.config;
+    problems.push(...extracted.problems);
+  } else {
+    problems.push({
+      location: context.locations.ofNode(first),
+      message: `\`${first.getText(context.sourceFile)}\` is not an object literal, so the definition's options cannot be read without running code; write the config object inline`,
+    });
+  }
+  const effects = context.body
+    ? extractEffects(context.body, { sourceFile: context.sourceFile, locations: context.locations, consts, modules: context.modules })
+    : { reads: [], writes: [] };
+  return { callee, shape, config, checkTarget, effects, shapeProblems: problems };
+}
+
+function calleeOf(expression: ts.Expression): Callee {
+  if (ts.isIdentifier(expression)) return { root: expression.text, member: undefined };
+  const access = expression as ts.PropertyAccessExpression;
+  return { root: (access.expression as ts.Identifier).text, member: access.name.text };
+}
+
+/**
+ * Consts visible to the definition: those declared inside its body (looked up lazily, since
+ * most bodies use none) and the file's top-level consts.
+ */
+function constLookup(context: CallContext): ConstLookup {
+  let local: Map<string, ts.Expression> | undefined;
+  return (name) => {
+    if (!local) {
+      local = new Map();
+      if (context.body) collectConsts(context.body, local);
+    }
+    return local.get(name) ?? context.topLevelConsts.get(name);
+  };
+}
+
+function collectConsts(node: ts.Node, into: Map<string, ts.Expression>): void {
+  if (ts.isVariableDeclarationList(node) && (node.flags & ts.NodeFlags.Const) !== 0) {
+    for (const declaration of node.declarations) {
+      if (ts.isIdentifier(declaration.name) && declaration.initializer && !into.has(declaration.name.text)) {
+        into.set(declaration.name.text, declaration.initializer);
+      }
+    }
+  }
+  ts.forEachChild(node, (child) => collectConsts(child, into));
+}

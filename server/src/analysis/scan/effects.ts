@@ -1,0 +1,183 @@
+import { posix } from "node:path";
+import { ts } from "ts-morph";
+import type { Effect, ResourceId } from "../../model/definitions";
+import { extractTables } from "../sql/extractTables";
+import type { LocationMaker } from "./locations";
+import { type ConstLookup, staticString, unwrap } from "./staticValues";
+
+/** Which local names refer to `fs`, `fs/promises` and `path`, from the file's imports. */
+export interface ModuleBindings {
+  /** `fs` namespaces/defaults: `fs.readFileSync`, `fs.promises.readFile`. */
+  readonly fsNamespaces: ReadonlySet<string>;
+  /** `fs/promises` namespaces/defaults: `fsp.readFile`. */
+  readonly fsPromiseNamespaces: ReadonlySet<string>;
+  /** Named fs functions: local name → imported name. */
+  readonly fsFunctions: ReadonlyMap<string, string>;
+  readonly pathNamespaces: ReadonlySet<string>;
+  /** Named `path` functions: local name → imported name (join, resolve). */
+  readonly pathFunctions: ReadonlyMap<string, string>;
+}
+
+interface EffectContext {
+  readonly sourceFile: ts.SourceFile;
+  readonly locations: LocationMaker;
+  readonly consts: ConstLookup;
+  readonly modules: ModuleBindings;
+}
+
+/** Methods of `ctx.db` (and SQL clients like it) whose first argument is SQL. */
+const SQL_METHODS = new Set(["exec", "prepare", "query", "execute", "run", "all", "get"]);
+const FILE_READS = new Set(["readFile", "readFileSync", "createReadStream"]);
+const FILE_WRITES = new Set([
+  "writeFile", "writeFileSync", "appendFile", "appendFileSync", "createWriteStream",
+  "rm", "rmSync", "unlink", "unlinkSync", "truncate", "truncateSync",
+]);
+/** (source, destination) operations: the first path is read, the second written. */
+const FILE_COPIES = new Set(["copyFile", "copyFileSync", "cp", "cpSync", "rename", "renameSync"]);
+const PATH_JOINERS = new Set(["join", "resolve"]);
+
+/** Tables and files a definition's code reads and writes, with exact locations. */
+export function extractEffects(body: ts.Node, context: EffectContext): { reads: Effect[]; writes: Effect[] } {
+  const reads: Effect[] = [];
+  const writes: Effect[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node)) inspectCall(node, context, reads, writes);
+    else if (ts.isTaggedTemplateExpression(node) && isSqlTag(node.tag)) addSql(node.template, context, reads, writes);
+    ts.forEachChild(node, visit);
+  };
+  visit(body);
+  return { reads, writes };
+}
+
+function isSqlTag(tag: ts.Expression): boolean {
+  return (ts.isIdentifier(tag) && tag.text === "sql") || (ts.isPropertyAccessExpression(tag) && tag.name.text === "sql");
+}
+
+function inspectCall(call: ts.CallExpression, context: EffectContext, reads: Effect[], writes: Effect[]): void {
+  const callee = call.expression;
+  const first = call.arguments[0];
+  if (!first) return;
+  const fsFunction = fsFunctionName(callee, context.modules);
+  if (fsFunction !== undefined) {
+    if (FILE_READS.has(fsFunction)) addFile(first, context, reads);
+    else if (FILE_WRITES.has(fsFunction)) addFile(first, context, writes);
+    else if (FILE_COPIES.has(fsFunction)) {
+      addFile(first, context, reads);
+      const destination = call.arguments[1];
+      if (destination) addFile(destination, context, writes);
+    }
+    return;
+  }
+  if (ts.isPropertyAccessExpression(callee) && SQL_METHODS.has(callee.name.text)) addSql(first, context, reads, writes);
+}
+
+/** The fs function a callee names (`readFileSync`, `fs.writeFile`, `fs.promises.readFile`), if any. */
+function fsFunctionName(callee: ts.Expression, modules: ModuleBindings): string | undefined {
+  if (ts.isIdentifier(callee)) return modules.fsFunctions.get(callee.text);
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  const receiver = callee.expression;
+  if (ts.isIdentifier(receiver)) {
+    if (modules.fsNamespaces.has(receiver.text) || modules.fsPromiseNamespaces.has(receiver.text)) return callee.name.text;
+    return undefined;
+  }
+  if (
+    ts.isPropertyAccessExpression(receiver) &&
+    receiver.name.text === "promises" &&
+    ts.isIdentifier(receiver.expression) &&
+    modules.fsNamespaces.has(receiver.expression.text)
+  ) {
+    return callee.name.text;
+  }
+  return undefined;
+}
+
+function addFile(argument: ts.Expression, context: EffectContext, into: Effect[]): void {
+  const path = staticPath(argument, context);
+  if (path === undefined) return;
+  const normalised = posix.normalize(path.replace(/\\/g, "/")).replace(/^\.\//, "");
+  const resource: ResourceId = `file:${normalised}`;
+  into.push({ resource, location: context.locations.ofNode(unwrap(argument)) });
+}
+
+function staticPath(argument: ts.Expression, context: EffectContext): string | undefined {
+  const direct = staticString(argument, context.consts);
+  if (direct !== undefined) return direct;
+  const node = unwrap(argument);
+  if (!ts.isCallExpression(node) || !isPathJoin(node.expression, context.modules)) return undefined;
+  const parts: string[] = [];
+  for (const part of node.arguments) {
+    const value = staticString(part, context.consts);
+    if (value === undefined) return undefined; // __dirname, process.cwd(), ...: not knowable here
+    parts.push(value);
+  }
+  return posix.join(...parts);
+}
+
+function isPathJoin(callee: ts.Expression, modules: ModuleBindings): boolean {
+  if (ts.isIdentifier(callee)) return PATH_JOINERS.has(modules.pathFunctions.get(callee.text) ?? "");
+  return (
+    ts.isPropertyAccessExpression(callee) &&
+    ts.isIdentifier(callee.expression) &&
+    modules.pathNamespaces.has(callee.expression.text) &&
+    PATH_JOINERS.has(callee.name.text)
+  );
+}
+
+/** The SQL text of a string-like node, as written in the source, with its offset there. */
+interface SqlText {
+  readonly text: string;
+  readonly offset: number;
+  /** Ranges (in `text`) standing for `${...}` substitutions; mentions inside them are dropped. */
+  readonly holes: ReadonlyArray<readonly [number, number]>;
+}
+
+function sqlText(node: ts.Expression, context: EffectContext, depth = 0): SqlText | undefined {
+  const expression = unwrap(node);
+  const source = context.sourceFile.text;
+  if (ts.isStringLiteral(expression) || ts.isNoSubstitutionTemplateLiteral(expression)) {
+    const start = expression.getStart(context.sourceFile) + 1;
+    return { text: source.slice(start, expression.getEnd() - 1), offset: start, holes: [] };
+  }
+  if (ts.isTemplateExpression(expression)) {
+    // Keep the raw source so offsets map one to one; blank each `${...}` with an identifier
+    // of the same length so the SQL still parses around it.
+    const start = expression.getStart(context.sourceFile) + 1;
+    let text = source.slice(start, expression.getEnd() - 1);
+    const holes: Array<readonly [number, number]> = [];
+    let previousEnd = expression.head.getEnd();
+    for (const span of expression.templateSpans) {
+      const holeStart = previousEnd - 2 - start;
+      const holeEnd = span.literal.getStart(context.sourceFile) + 1 - start;
+      text = text.slice(0, holeStart) + "_".repeat(holeEnd - holeStart) + text.slice(holeEnd);
+      holes.push([holeStart, holeEnd]);
+      previousEnd = span.literal.getEnd();
+    }
+    return { text, offset: start, holes };
+  }
+  if (ts.isIdentifier(expression) && depth < 4) {
+    const initializer = context.consts(expression.text);
+    return initializer ? sqlText(initializer, context, depth + 1) : undefined;
+  }
+  return undefined;
+}
+
+function addSql(node: ts.Expression, context: EffectContext, reads: Effect[], writes: Effect[]): void {
+  const sql = sqlText(node, context);
+  if (!sql || !looksLikeSql(sql.text)) return;
+  const tables = extractTables(sql.text);
+  const inHole = (start: number, end: number) => sql.holes.some(([from, to]) => start < to && end > from);
+  for (const [mentions, into] of [[tables.reads, reads], [tables.writes, writes]] as const) {
+    for (const mention of mentions) {
+      if (inHole(mention.start, mention.end)) continue;
+      into.push({
+        resource: `table:${mention.name}`,
+        location: context.locations.at(sql.offset + mention.start, sql.offset + mention.end),
+      });
+    }
+  }
+}
+
+/** Cheap guard so strings given to unrelated `.get()`/`.run()` methods are not parsed as SQL. */
+function looksLikeSql(text: string): boolean {
+  return /\b(select|insert|update|delete|create|replace|drop|alter|with)\b/i.test(text);
+}

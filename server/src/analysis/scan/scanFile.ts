@@ -1,0 +1,303 @@
+import { ts } from "ts-morph";
+import type { AnalysisDiagnostic } from "../../model/definitions";
+import { tokenHash } from "../codeVersion";
+import type { CandidateCall, ExportedName, FileFacts, ImportBinding, ModuleRef, TopLevelDeclaration } from "../facts";
+import { analyseCall, isFunctionLike } from "./candidateCall";
+import type { ModuleBindings } from "./effects";
+import { LocationMaker } from "./locations";
+import { moduleRef } from "./modules";
+
+export interface ScanOptions {
+  /** Files larger than this are not analysed (generated code); a diagnostic says so. */
+  readonly maxFileBytes: number;
+}
+
+export const DEFAULT_SCAN_OPTIONS: ScanOptions = { maxFileBytes: 2 * 1024 * 1024 };
+
+const SDK_CALLS = new Set(["asset", "check", "source"]);
+
+/** Reads one file's facts from its syntax alone. Never throws on user input. */
+export function scanFile(file: string, text: string, options: ScanOptions = DEFAULT_SCAN_OPTIONS): FileFacts {
+  if (text.length > options.maxFileBytes) return skippedFile(file, text, options);
+  const scriptKind = file.endsWith(".tsx") ? ts.ScriptKind.TSX : ts.ScriptKind.TS;
+  const sourceFile = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, scriptKind);
+  return new FileScanner(file, sourceFile).scan();
+}
+
+function skippedFile(file: string, text: string, options: ScanOptions): FileFacts {
+  const megabytes = (text.length / (1024 * 1024)).toFixed(1);
+  const limit = (options.maxFileBytes / (1024 * 1024)).toFixed(1);
+  const diagnostic: AnalysisDiagnostic = {
+    code: "AL007",
+    severity: "info",
+    location: { file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } },
+    message: `${file} is ${megabytes} MB, over the ${limit} MB analysis limit, so assets in it are not analysed. If it is generated, add it to .gitignore; otherwise move definitions to smaller files.`,
+    related: [],
+    data: { kind: "fileSkipped", reason: "too large" },
+  };
+  return {
+    file, text: "", imports: new Map(), exports: new Map(), starExports: [], declarations: new Map(),
+    calls: [], diagnostics: [diagnostic], syntaxErrors: 0, skipped: true,
+  };
+}
+
+class FileScanner {
+  private readonly locations: LocationMaker;
+  private readonly imports = new Map<string, ImportBinding>();
+  private readonly exports = new Map<string, ExportedName>();
+  private readonly starExports: ModuleRef[] = [];
+  private readonly declarations = new Map<string, TopLevelDeclaration>();
+  private readonly declarationNodes = new Map<string, ts.Node>();
+  private readonly topLevelConsts = new Map<string, ts.Expression>();
+  private readonly calls: CandidateCall[] = [];
+  /** Calls that initialise a top-level const: the const's name and whether it is exported. */
+  private readonly declaredCalls = new Map<ts.Node, { name: string | undefined; nameNode: ts.Node | undefined; exported: boolean }>();
+  private readonly localExports: Array<{ exported: string; local: string }> = [];
+  private modules: ModuleBindings | undefined;
+  /** Identifier sinks of the declarations and calls being walked. */
+  private readonly referenceSinks: Array<Set<string>> = [];
+
+  constructor(
+    private readonly file: string,
+    private readonly sourceFile: ts.SourceFile,
+  ) {
+    this.locations = new LocationMaker(file, sourceFile);
+  }
+
+  scan(): FileFacts {
+    for (const statement of this.sourceFile.statements) this.readTopLevel(statement);
+    for (const { exported, local } of this.localExports) {
+      const binding = this.imports.get(local);
+      this.exports.set(exported, binding
+        ? { kind: "reexport", imported: binding.imported, module: binding.module }
+        : { kind: "local", local });
+    }
+    this.modules = moduleBindings(this.imports);
+    for (const statement of this.sourceFile.statements) this.walkTopLevel(statement);
+    const syntaxErrors = (this.sourceFile as unknown as { parseDiagnostics?: unknown[] }).parseDiagnostics?.length ?? 0;
+    return {
+      file: this.file,
+      text: this.sourceFile.text,
+      imports: this.imports,
+      exports: this.exports,
+      starExports: this.starExports,
+      declarations: this.declarations,
+      calls: this.calls,
+      diagnostics: [],
+      syntaxErrors,
+      skipped: false,
+    };
+  }
+
+  /** First pass: the module surface (imports, exports, top-level names). */
+  private readTopLevel(statement: ts.Statement): void {
+    if (ts.isImportDeclaration(statement)) return this.readImport(statement);
+    if (ts.isExportDeclaration(statement)) return this.readExportDeclaration(statement);
+    if (ts.isExportAssignment(statement)) {
+      const expression = statement.expression;
+      if (ts.isIdentifier(expression)) this.localExports.push({ exported: "default", local: expression.text });
+      else if (ts.isCallExpression(expression)) {
+        this.declaredCalls.set(expression, { name: undefined, nameNode: undefined, exported: true });
+      }
+      return;
+    }
+    const exported = hasModifier(statement, ts.SyntaxKind.ExportKeyword);
+    const isDefault = hasModifier(statement, ts.SyntaxKind.DefaultKeyword);
+    if (ts.isVariableStatement(statement)) {
+      const isConst = (statement.declarationList.flags & ts.NodeFlags.Const) !== 0;
+      for (const declaration of statement.declarationList.declarations) {
+        if (!ts.isIdentifier(declaration.name)) continue;
+        const name = declaration.name.text;
+        this.declareTopLevel(name, declaration);
+        if (exported) this.localExports.push({ exported: name, local: name });
+        if (!declaration.initializer) continue;
+        if (isConst) this.topLevelConsts.set(name, declaration.initializer);
+        let initializer: ts.Expression = declaration.initializer;
+        while (ts.isParenthesizedExpression(initializer) || ts.isAsExpression(initializer) || ts.isSatisfiesExpression(initializer)) {
+          initializer = initializer.expression;
+        }
+        if (ts.isCallExpression(initializer)) {
+          this.declaredCalls.set(initializer, { name, nameNode: declaration.name, exported });
+        }
+      }
+      return;
+    }
+    if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name) {
+      const name = statement.name.text;
+      this.declareTopLevel(name, statement);
+      if (exported) this.localExports.push({ exported: isDefault ? "default" : name, local: name });
+    }
+  }
+
+  private declareTopLevel(name: string, node: ts.Node): void {
+    this.declarationNodes.set(name, node);
+    this.declarations.set(name, { name, start: node.getStart(this.sourceFile), end: node.getEnd(), references: [] });
+  }
+
+  private readImport(statement: ts.ImportDeclaration): void {
+    const clause = statement.importClause;
+    if (!clause || clause.isTypeOnly || !ts.isStringLiteral(statement.moduleSpecifier)) return;
+    const module = moduleRef(this.file, statement.moduleSpecifier.text);
+    if (clause.name) this.imports.set(clause.name.text, { local: clause.name.text, imported: "default", module });
+    const bindings = clause.namedBindings;
+    if (!bindings) return;
+    if (ts.isNamespaceImport(bindings)) {
+      this.imports.set(bindings.name.text, { local: bindings.name.text, imported: "*", module });
+      return;
+    }
+    for (const element of bindings.elements) {
+      if (element.isTypeOnly) continue;
+      const imported = (element.propertyName ?? element.name).text;
+      this.imports.set(element.name.text, { local: element.name.text, imported, module });
+    }
+  }
+
+  private readExportDeclaration(statement: ts.ExportDeclaration): void {
+    if (statement.isTypeOnly) return;
+    const specifier = statement.moduleSpecifier;
+    const module = specifier && ts.isStringLiteral(specifier) ? moduleRef(this.file, specifier.text) : undefined;
+    const clause = statement.exportClause;
+    if (!clause) {
+      if (module) this.starExports.push(module);
+      return;
+    }
+    if (ts.isNamespaceExport(clause)) {
+      if (module) this.exports.set(clause.name.text, { kind: "reexport", imported: "*", module });
+      return;
+    }
+    for (const element of clause.elements) {
+      if (element.isTypeOnly) continue;
+      const local = (element.propertyName ?? element.name).text;
+      const exported = element.name.text;
+      if (module) this.exports.set(exported, { kind: "reexport", imported: local, module });
+      else this.localExports.push({ exported, local });
+    }
+  }
+
+  /** Second pass: every call that may be an SDK call, and what each top-level name uses. */
+  private walkTopLevel(statement: ts.Statement): void {
+    if (ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) return;
+    const sink = new Set<string>();
+    this.referenceSinks.push(sink);
+    this.walk(statement, undefined);
+    this.referenceSinks.pop();
+    const names = ts.isVariableStatement(statement)
+      ? statement.declarationList.declarations.flatMap((d) => (ts.isIdentifier(d.name) ? [d.name.text] : []))
+      : (ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name ? [statement.name.text] : [];
+    for (const name of names) {
+      const declaration = this.declarations.get(name);
+      if (declaration) this.declarations.set(name, { ...declaration, references: [...sink].filter((ref) => ref !== name) });
+    }
+  }
+
+  private walk(node: ts.Node, enclosingFunction: string | undefined): void {
+    if (ts.isIdentifier(node)) {
+      const name = node.text;
+      if (this.imports.has(name) || this.declarations.has(name)) for (const sink of this.referenceSinks) sink.add(name);
+      return;
+    }
+    if (ts.isPropertyAccessExpression(node)) return this.walk(node.expression, enclosingFunction);
+    if (ts.isPropertyAssignment(node)) {
+      if (ts.isComputedPropertyName(node.name)) this.walk(node.name, enclosingFunction);
+      return this.walk(node.initializer, enclosingFunction);
+    }
+    if (ts.isCallExpression(node) && this.isCandidateCallee(node.expression)) return this.recordCall(node, enclosingFunction);
+    const functionName = functionNameOf(node);
+    ts.forEachChild(node, (child) => this.walk(child, functionName ?? enclosingFunction));
+  }
+
+  /** A callee imported from "assetline" (as asset/check/source) or from a workspace file. */
+  private isCandidateCallee(callee: ts.Expression): boolean {
+    const root = ts.isIdentifier(callee)
+      ? callee
+      : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) ? callee.expression : undefined;
+    if (!root) return false;
+    const binding = this.imports.get(root.text);
+    if (!binding) return false;
+    if (binding.module.target.kind === "relative") return true;
+    if (binding.module.target.kind !== "assetline") return false;
+    const name = binding.imported === "*" && ts.isPropertyAccessExpression(callee) ? callee.name.text : binding.imported;
+    return SDK_CALLS.has(name);
+  }
+
+  private recordCall(call: ts.CallExpression, enclosingFunction: string | undefined): void {
+    const sink = new Set<string>();
+    this.referenceSinks.push(sink);
+    for (const argument of call.arguments) this.walk(argument, enclosingFunction);
+    this.referenceSinks.pop();
+    for (const sinkOuter of this.referenceSinks) for (const name of sink) sinkOuter.add(name);
+
+    const declared = this.declaredCalls.get(call);
+    const functionArgument = call.arguments.find(isFunctionLike);
+    const namedFunction = call.arguments.find((argument) => ts.isIdentifier(argument) && this.isTopLevelFunction(argument.text));
+    const body = functionArgument ?? (namedFunction && this.declarationNodes.get((namedFunction as ts.Identifier).text));
+    const analysed = analyseCall(call, {
+      sourceFile: this.sourceFile,
+      locations: this.locations,
+      modules: this.modules!,
+      topLevelConsts: this.topLevelConsts,
+      body,
+    });
+    this.calls.push({
+      ...analysed,
+      location: this.locations.ofNode(call),
+      declaredAs: declared?.name,
+      declaredAsLocation: declared?.nameNode && this.locations.ofNode(declared.nameNode),
+      exported: declared?.exported ?? false,
+      enclosingFunction: declared ? undefined : enclosingFunction,
+      ownVersion: tokenHash(this.sourceFile.text, call.getStart(this.sourceFile), call.getEnd()),
+      references: [...sink],
+    });
+  }
+
+  private isTopLevelFunction(name: string): boolean {
+    const node = this.declarationNodes.get(name);
+    if (!node) return false;
+    if (ts.isFunctionDeclaration(node)) return true;
+    return ts.isVariableDeclaration(node) && node.initializer !== undefined && isFunctionLike(node.initializer);
+  }
+}
+
+function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
+  return ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((modifier) => modifier.kind === kind) ?? false);
+}
+
+/** The name a function-like node is known by, for "inside function X" messages. */
+function functionNameOf(node: ts.Node): string | undefined {
+  if ((ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isFunctionExpression(node)) && node.name) {
+    return ts.isIdentifier(node.name) ? node.name.text : "a method";
+  }
+  if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && isFunctionLike(node.initializer)) {
+    return node.name.text;
+  }
+  if (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) return "an anonymous function";
+  return undefined;
+}
+
+const FS_MODULES = new Set(["fs", "node:fs"]);
+const FS_PROMISE_MODULES = new Set(["fs/promises", "node:fs/promises"]);
+const PATH_MODULES = new Set(["path", "node:path", "path/posix", "node:path/posix"]);
+
+function moduleBindings(imports: ReadonlyMap<string, ImportBinding>): ModuleBindings {
+  const fsNamespaces = new Set<string>();
+  const fsPromiseNamespaces = new Set<string>();
+  const fsFunctions = new Map<string, string>();
+  const pathNamespaces = new Set<string>();
+  const pathFunctions = new Map<string, string>();
+  for (const binding of imports.values()) {
+    const specifier = binding.module.specifier;
+    const whole = binding.imported === "*" || binding.imported === "default";
+    if (FS_MODULES.has(specifier)) {
+      if (whole) fsNamespaces.add(binding.local);
+      else if (binding.imported === "promises") fsPromiseNamespaces.add(binding.local);
+      else fsFunctions.set(binding.local, binding.imported);
+    } else if (FS_PROMISE_MODULES.has(specifier)) {
+      if (whole) fsPromiseNamespaces.add(binding.local);
+      else fsFunctions.set(binding.local, binding.imported);
+    } else if (PATH_MODULES.has(specifier)) {
+      if (whole) pathNamespaces.add(binding.local);
+      else pathFunctions.set(binding.local, binding.imported);
+    }
+  }
+  return { fsNamespaces, fsPromiseNamespaces, fsFunctions, pathNamespaces, pathFunctions };
+}

@@ -1,0 +1,137 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import ignore, { type Ignore } from "ignore";
+
+/**
+ * The one way the analysis sees file contents. The CLI reads the disk, the language server
+ * lays unsaved editor buffers over the disk, and impact analysis reads a git revision:
+ * the analysis itself is the same in all three.
+ */
+export interface SourceReader {
+  /** Absolute path of the workspace root. */
+  readonly root: string;
+  /** Workspace-relative, "/"-separated paths of the TypeScript files to analyse, sorted. */
+  listFiles(): string[];
+  /** The file's text, or undefined when it does not exist (deleted, unreadable). */
+  readFile(file: string): string | undefined;
+}
+
+const SOURCE_EXTENSIONS = [".ts", ".tsx", ".mts", ".cts"];
+/** Folders that never hold user definitions, whatever .gitignore says. */
+const ALWAYS_SKIPPED = new Set(["node_modules", ".git", ".assetline", ".hg", ".svn"]);
+
+/** True for TypeScript sources the analysis reads (declaration files are skipped). */
+export function isAnalysableFile(file: string): boolean {
+  if (file.endsWith(".d.ts") || file.endsWith(".d.mts") || file.endsWith(".d.cts")) return false;
+  return SOURCE_EXTENSIONS.some((extension) => file.endsWith(extension));
+}
+
+/** Converts an OS path relative to the root into the workspace's "/"-separated form. */
+export function toWorkspacePath(root: string, absolutePath: string): string {
+  return relative(root, absolutePath).split(sep).join("/");
+}
+
+/** Reads the workspace from disk, honouring .gitignore files at every level. */
+export class DiskReader implements SourceReader {
+  constructor(readonly root: string) {}
+
+  listFiles(): string[] {
+    const files: string[] = [];
+    this.walk("", [], files);
+    return files.sort();
+  }
+
+  readFile(file: string): string | undefined {
+    try {
+      return readFileSync(join(this.root, file), "utf8");
+    } catch {
+      return undefined;
+    }
+  }
+
+  private walk(folder: string, inherited: readonly ScopedIgnore[], out: string[]): void {
+    const absolute = join(this.root, folder);
+    let entries;
+    try {
+      entries = readdirSync(absolute, { withFileTypes: true });
+    } catch {
+      return; // unreadable folder: nothing to analyse there, and no reason to fail the rest
+    }
+    const rules = [...inherited];
+    const gitignore = entries.find((entry) => entry.name === ".gitignore" && entry.isFile());
+    if (gitignore) {
+      try {
+        rules.push({ base: folder, matcher: ignore().add(readFileSync(join(absolute, ".gitignore"), "utf8")) });
+      } catch {
+        // An unreadable .gitignore is treated as absent.
+      }
+    }
+    for (const entry of entries) {
+      const path = folder ? `${folder}/${entry.name}` : entry.name;
+      const isDirectory = entry.isDirectory();
+      if (entry.isSymbolicLink()) {
+        // Follow links to files only: linked folders (node_modules links, monorepo loops)
+        // could make the walk unbounded.
+        try {
+          if (statSync(join(absolute, entry.name)).isDirectory()) continue;
+        } catch {
+          continue;
+        }
+      }
+      if (isDirectory && ALWAYS_SKIPPED.has(entry.name)) continue;
+      if (isIgnored(rules, path, isDirectory)) continue;
+      if (isDirectory) this.walk(path, rules, out);
+      else if (isAnalysableFile(path)) out.push(path);
+    }
+  }
+}
+
+interface ScopedIgnore {
+  /** The folder holding the .gitignore, relative to the root ("" for the root). */
+  readonly base: string;
+  readonly matcher: Ignore;
+}
+
+function isIgnored(rules: readonly ScopedIgnore[], path: string, isDirectory: boolean): boolean {
+  for (const rule of rules) {
+    const local = rule.base ? path.slice(rule.base.length + 1) : path;
+    if (rule.matcher.ignores(isDirectory ? `${local}/` : local)) return true;
+  }
+  return false;
+}
+
+/**
+ * Unsaved buffers laid over another reader: the language server's view of the workspace.
+ * Open documents win over the disk; files that exist only as buffers are listed too.
+ */
+export class OverlayReader implements SourceReader {
+  private readonly buffers = new Map<string, string>();
+
+  constructor(private readonly base: SourceReader) {}
+
+  get root(): string {
+    return this.base.root;
+  }
+
+  setBuffer(file: string, text: string): void {
+    this.buffers.set(file, text);
+  }
+
+  clearBuffer(file: string): void {
+    this.buffers.delete(file);
+  }
+
+  hasBuffer(file: string): boolean {
+    return this.buffers.has(file);
+  }
+
+  listFiles(): string[] {
+    const files = new Set(this.base.listFiles());
+    for (const file of this.buffers.keys()) if (isAnalysableFile(file)) files.add(file);
+    return [...files].sort();
+  }
+
+  readFile(file: string): string | undefined {
+    return this.buffers.get(file) ?? this.base.readFile(file);
+  }
+}

@@ -1,0 +1,38 @@
+import { WorkspaceAnalysis } from "../../analysis";
+import { parseSelection, selectKeys } from "../../model/selection";
+import { type Command, formatOption } from "../command";
+import { EXIT, UsageError } from "../errors";
+import { graphDot, graphJson, graphMermaid, graphText } from "../graphFormats";
+import { workspaceWithSources } from "../workspaceDir";
+
+/** `assetline graph [DIR]`: the asset graph as JSON, Graphviz, Mermaid or text. */
+export const graphCommand: Command = {
+  name: "graph",
+  usage: "assetline graph [DIR] [--format json|dot|mermaid|text] [--select SELECTION]",
+  summary: "Print the asset graph (optionally a selection of it)",
+  options: { format: { type: "string", short: "f" }, select: { type: "string", short: "s" } },
+  run(parsed) {
+    const format = formatOption(parsed, ["json", "dot", "mermaid", "text"], "json");
+    const { reader } = workspaceWithSources(parsed.positionals[0]);
+    const snapshot = new WorkspaceAnalysis(reader).analyzeAll();
+    const graph = snapshot.graph;
+    let order = graph.toposort().filter((key) => !graph.isPlaceholder(key));
+    const selectionText = parsed.values.select;
+    if (typeof selectionText === "string") {
+      const selection = parseSelection(selectionText);
+      if (!selection.ok) throw new UsageError(selection.error);
+      const result = selectKeys(graph, selection.selection);
+      if (result.unmatched.length > 0) {
+        process.stderr.write(`assetline: nothing matches ${result.unmatched.map((term) => `"${term}"`).join(", ")}\n`);
+      }
+      order = result.keys;
+    }
+    const output = format === "json"
+      ? JSON.stringify(graphJson(snapshot, new Set(order)), null, 2)
+      : format === "dot" ? graphDot(snapshot, order)
+      : format === "mermaid" ? graphMermaid(snapshot, order)
+      : graphText(snapshot, order);
+    process.stdout.write(`${output}\n`);
+    return EXIT.ok;
+  },
+};
