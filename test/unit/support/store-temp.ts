@@ -30,7 +30,7 @@ export function tempStore(): TempStore {
 /** Starts `node` with tsx loaded, so `args` may run or require TypeScript. */
 export function spawnNode(args: readonly string[], env: Record<string, string> = {}): ChildProcess {
   return spawn(process.execPath, ["--require", TSX_CJS, ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["pipe", "pipe", "pipe"],
     env: { ...process.env, ...env },
   });
 }

@@ -1,0 +1,141 @@
+import assert from "node:assert/strict";
+import { EventStore } from "../../server/src/store";
+import { tempStore, type TempStore } from "./support/store-temp";
+
+describe("store: latest state per asset", () => {
+  let tmp: TempStore;
+  let clock: number;
+  let store: EventStore;
+  beforeEach(() => {
+    tmp = tempStore();
+    clock = 1_700_000_000_000;
+    store = EventStore.open(tmp.dbPath, { now: () => clock });
+  });
+  afterEach(() => {
+    store.close();
+    tmp.cleanup();
+  });
+
+  /** One run that builds `key` successfully; returns the materialization event id. */
+  function build(key: string, codeVersion: string, consumed: Record<string, number> = {}): number {
+    const run = store.createRun({ selection: key, launchedBy: "cli" });
+    const [, materialized] = store.appendEvents(run.id, [
+      { type: "STEP_STARTED", assetKey: key },
+      { type: "MATERIALIZATION", assetKey: key, codeVersion, consumed, metadata: { by: run.id } },
+      { type: "STEP_SUCCESS", assetKey: key },
+    ]);
+    store.finishRun(run.id, "SUCCESS");
+    clock += 60_000;
+    return materialized;
+  }
+
+  function fail(key: string): number {
+    const run = store.createRun({ selection: key, launchedBy: "cli" });
+    const [, failed] = store.appendEvents(run.id, [
+      { type: "STEP_STARTED", assetKey: key },
+      { type: "STEP_FAILURE", assetKey: key, message: "boom", error: { message: "boom", stack: "at x.ts:1" } },
+    ]);
+    store.finishRun(run.id, "FAILURE");
+    clock += 60_000;
+    return failed;
+  }
+
+  it("tracks the newest materialization across runs, with code version, consumed and metadata", () => {
+    const raw1 = build("raw", "r1");
+    const stg1 = build("stg", "s1", { raw: raw1 });
+    const raw2 = build("raw", "r2");
+    const state = store.latestState();
+    assert.deepEqual([...state.keys()].sort(), ["raw", "stg"]);
+    const raw = state.get("raw")?.materialization;
+    assert.equal(raw?.eventId, raw2);
+    assert.equal(raw?.codeVersion, "r2");
+    assert.equal(raw?.timestamp, 1_700_000_000_000 + 2 * 60_000);
+    const stg = state.get("stg")?.materialization;
+    assert.equal(stg?.eventId, stg1);
+    assert.deepEqual(stg?.consumed, { raw: raw1 });
+    assert.equal(stg?.metadata.by, stg?.runId);
+    assert.deepEqual(store.latestMaterialization("stg"), stg);
+    assert.equal(store.latestMaterialization("nothing"), undefined);
+  });
+
+  it("reports a failure only while it is newer than the last materialization", () => {
+    build("a", "v1");
+    const failed = fail("a");
+    let a = store.latestState().get("a");
+    assert.equal(a?.failure?.eventId, failed);
+    assert.equal(a?.failure?.message, "boom");
+    assert.deepEqual(a?.failure?.error, { message: "boom", stack: "at x.ts:1" });
+    assert.equal(a?.materialization?.codeVersion, "v1", "the older data is still there");
+    build("a", "v2");
+    a = store.latestState().get("a");
+    assert.equal(a?.failure, undefined);
+    assert.equal(a?.materialization?.codeVersion, "v2");
+    // Never built, only failed.
+    fail("b");
+    const b = store.latestState().get("b");
+    assert.equal(b?.materialization, undefined);
+    assert.ok(b?.failure);
+    assert.ok(b?.lastAttempt);
+  });
+
+  it("keeps the latest evaluation per check, and check steps do not count as asset attempts", () => {
+    const run = store.createRun({ selection: "a", launchedBy: "cli" });
+    const [attempt, , first] = store.appendEvents(run.id, [
+      { type: "STEP_STARTED", assetKey: "a" },
+      { type: "MATERIALIZATION", assetKey: "a", codeVersion: "v1" },
+      { type: "CHECK_EVALUATION", assetKey: "a", checkName: "unique", passed: true, blocking: true },
+      { type: "CHECK_EVALUATION", assetKey: "a", checkName: "not_null", passed: true, blocking: false },
+    ]);
+    clock += 1000;
+    const [, , second] = store.appendEvents(run.id, [
+      { type: "STEP_STARTED", assetKey: "a", checkName: "unique" },
+      { type: "STEP_FAILURE", assetKey: "a", checkName: "unique", message: "check threw" },
+      { type: "CHECK_EVALUATION", assetKey: "a", checkName: "unique", passed: false, blocking: true, metadata: { dupes: 3 } },
+    ]);
+    const a = store.latestState().get("a");
+    assert.equal(a?.lastAttempt?.eventId, attempt);
+    assert.equal(a?.failure, undefined, "a failing check step is not a failed build");
+    assert.deepEqual(
+      a?.checks.map((c) => [c.checkName, c.passed, c.eventId, c.blocking]),
+      [
+        ["not_null", true, first + 1, false],
+        ["unique", false, second, true],
+      ],
+    );
+    assert.equal(a?.checks[1].timestamp, clock);
+    assert.deepEqual(a?.checks[1].metadata, { dupes: 3 });
+    assert.notEqual(first, second);
+  });
+
+  it("reports checks of assets that were never built", () => {
+    const run = store.createRun({ selection: "x", launchedBy: "cli" });
+    store.appendEvent(run.id, { type: "CHECK_EVALUATION", assetKey: "x", checkName: "c", passed: true, blocking: false });
+    const x = store.latestState(["x"]).get("x");
+    assert.equal(x?.materialization, undefined);
+    assert.equal(x?.checks.length, 1);
+  });
+
+  it("answers for a subset of keys, leaving out keys without history", () => {
+    build("a", "1");
+    build("b", "1");
+    build("c", "1");
+    const run = store.createRun({ selection: "b", launchedBy: "cli" });
+    store.appendEvent(run.id, { type: "CHECK_EVALUATION", assetKey: "b", checkName: "c", passed: true, blocking: false });
+    store.appendEvent(run.id, { type: "CHECK_EVALUATION", assetKey: "c", checkName: "c", passed: true, blocking: false });
+    const some = store.latestState(["b", "missing", "a"]);
+    assert.deepEqual([...some.keys()].sort(), ["a", "b"]);
+    assert.equal(some.get("b")?.checks.length, 1);
+    assert.equal(some.get("a")?.checks.length, 0);
+    assert.equal(store.latestState([]).size, 0);
+  });
+
+  it("sees what another connection committed (lastEventId moves)", () => {
+    const other = EventStore.open(tmp.dbPath);
+    const before = store.lastEventId();
+    const run = other.createRun({ selection: "a", launchedBy: "editor" });
+    other.appendEvent(run.id, { type: "MATERIALIZATION", assetKey: "a", codeVersion: "v" });
+    assert.ok(store.lastEventId() > before);
+    assert.equal(store.latestState().get("a")?.materialization?.codeVersion, "v");
+    other.close();
+  });
+});
