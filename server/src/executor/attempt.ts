@@ -1,0 +1,143 @@
+/**
+ * One attempt of one step: bundle the user's module, hand the task to a worker, enforce the
+ * step's timeout, and pass its output to the recorder under the per-step byte cap.
+ */
+import { resolve } from "node:path";
+import type { Metadata } from "../../../sdk";
+import type { LogLevel as StoreLogLevel } from "../store";
+import { BundleError, type Bundler } from "./bundler";
+import type { PlanStep } from "./planner";
+import type { LogLevel, StepError } from "./protocol";
+import type { RunRecorder } from "./recorder";
+import { truncateToBytes } from "./worker/logSink";
+import type { WorkerPool } from "./workerPool";
+
+/** What an attempt needs from its run. */
+export interface AttemptEnvironment {
+  readonly pool: WorkerPool;
+  readonly bundler: Bundler;
+  readonly recorder: RunRecorder;
+  readonly workspaceRoot: string;
+  readonly warehousePath: string;
+  readonly timeoutMs: number | undefined;
+  readonly killGraceMs: number;
+  readonly logCapBytes: number;
+}
+
+/** How an attempt ended. `retriable` is false for failures another attempt cannot fix. */
+export type AttemptOutcome =
+  | { readonly status: "ok"; readonly metadata: Metadata; readonly passed: boolean | undefined; readonly description: string | undefined }
+  | { readonly status: "error"; readonly error: StepError; readonly retriable: boolean; readonly cancelled: boolean };
+
+/** A running attempt. */
+export interface Attempt {
+  readonly done: Promise<AttemptOutcome>;
+  /** Stops the attempt (cancellation); its outcome becomes an error with `reason`. */
+  terminate(reason: string): void;
+}
+
+/** stdout is the user's normal output; stderr is where Node sends console.warn/error. */
+const LEVEL_OF_STREAM: Readonly<Record<LogLevel, StoreLogLevel>> = {
+  debug: "debug",
+  info: "info",
+  warn: "warn",
+  error: "error",
+  stdout: "info",
+  stderr: "warn",
+};
+
+/** Starts an attempt of `step`; `bundle` is the (shared, per-run) build of its file. */
+export function startAttempt(step: PlanStep, bundle: Promise<string>, env: AttemptEnvironment, runId: string): Attempt {
+  let terminateRequested: string | undefined;
+  let terminateRunning: ((reason: string) => void) | undefined;
+
+  const run = async (): Promise<AttemptOutcome> => {
+    if (step.unrunnable !== undefined) return failed(step.unrunnable, false);
+    let bundlePath: string;
+    try {
+      bundlePath = await bundle;
+    } catch (error) {
+      // A file that does not compile will not compile on the next attempt either.
+      return failed(error instanceof BundleError ? error.message : `could not build ${step.file}: ${String(error)}`, false);
+    }
+    if (terminateRequested !== undefined) return { ...failed(terminateRequested, false), cancelled: true };
+
+    const scope = { assetKey: step.assetKey, ...(step.checkName === undefined ? {} : { checkName: step.checkName }) };
+    let keptBytes = 0;
+    let parentDropped = 0;
+    let workerDropped = 0;
+    let timedOut = false;
+    let timer: NodeJS.Timeout | undefined;
+    // Note: the pool may call onStarted synchronously, before `execution` is assigned.
+    const execution = env.pool.run(
+      {
+        runId,
+        kind: step.kind,
+        bundlePath,
+        sourceFile: resolve(env.workspaceRoot, step.file),
+        exportName: step.exportName!,
+        assetKey: step.assetKey,
+        checkName: step.checkName,
+        warehousePath: env.warehousePath,
+        logCapBytes: env.logCapBytes,
+      },
+      {
+        // The clock starts when a worker takes the task, not while it waits for a free one.
+        onStarted: () => {
+          if (env.timeoutMs === undefined) return;
+          timer = setTimeout(() => {
+            timedOut = true;
+            execution.terminate(`${step.kind} ${stepName(step)} timed out after ${formatMs(env.timeoutMs!)}`, env.killGraceMs);
+          }, env.timeoutMs);
+        },
+        // The worker caps what it sends; output written straight to the worker's file
+        // descriptors (child processes, native code) is only capped here.
+        onLog: (level, message) => {
+          const remaining = env.logCapBytes - keptBytes;
+          const bytes = Buffer.byteLength(message);
+          const kept = bytes <= remaining ? message : remaining > 0 ? truncateToBytes(message, remaining) : "";
+          const keptLength = kept === message ? bytes : Buffer.byteLength(kept);
+          keptBytes += keptLength;
+          parentDropped += bytes - keptLength;
+          if (kept.length > 0) env.recorder.log({ ...scope, level: LEVEL_OF_STREAM[level], message: kept });
+        },
+        onDropped: (bytes) => (workerDropped = bytes),
+      },
+    );
+    terminateRunning = (reason) => execution.terminate(reason, env.killGraceMs);
+    if (terminateRequested !== undefined) terminateRunning(terminateRequested);
+    const outcome = await execution.done;
+    clearTimeout(timer);
+    const dropped = Math.max(workerDropped, outcome.droppedLogBytes) + parentDropped;
+    if (dropped > 0) {
+      env.recorder.log({ ...scope, level: "warn", message: `… output truncated (${dropped} bytes dropped)`, truncated: true });
+    }
+    if (outcome.status === "ok") {
+      return { status: "ok", metadata: outcome.metadata, passed: outcome.passed, description: outcome.description };
+    }
+    // Cancellation is final; a timeout or an error may go better next time.
+    const cancelled = terminateRequested !== undefined && !timedOut;
+    return { status: "error", error: outcome.error, retriable: !cancelled, cancelled };
+  };
+
+  return {
+    done: run(),
+    terminate(reason) {
+      terminateRequested ??= reason;
+      terminateRunning?.(reason);
+    },
+  };
+}
+
+/** "stg_orders" or "stg_orders:order_id_unique", for messages. */
+export function stepName(step: PlanStep): string {
+  return step.checkName === undefined ? step.assetKey : `${step.assetKey}:${step.checkName}`;
+}
+
+function failed(message: string, retriable: boolean): AttemptOutcome & { status: "error" } {
+  return { status: "error", error: { message, stack: undefined }, retriable, cancelled: false };
+}
+
+function formatMs(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}

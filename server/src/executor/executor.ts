@@ -1,0 +1,149 @@
+/**
+ * The executor: owns the worker pool and the bundler of one workspace and starts runs.
+ * Long-lived in the language server (the pool stays warm between runs), one-shot in the CLI.
+ */
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import type { EventStore, LaunchedBy } from "../store";
+import { Bundler } from "./bundler";
+import { defaultSdkPath, defaultWorkerScript } from "./enginePaths";
+import type { RunPlan } from "./planner";
+import { startRun, type RunHandle } from "./run";
+import { WorkerPool } from "./workerPool";
+
+/** Configuration of an executor; only `workspaceRoot` and `store` are required. */
+export interface ExecutorOptions {
+  readonly workspaceRoot: string;
+  /** The run history (`.assetline/assetline.db`), opened writable by the caller. */
+  readonly store: EventStore;
+  /** The user's Node binary; default this process's (or `node` on PATH inside Electron). */
+  readonly nodePath?: string;
+  /** Extra flags for worker processes, e.g. ["--max-old-space-size=4096"]. */
+  readonly nodeArgs?: readonly string[];
+  /** Steps running at once, and worker processes; default the number of cores. */
+  readonly concurrency?: number;
+  /** Per-step timeout in ms; default none. */
+  readonly timeoutMs?: number;
+  /** Extra attempts after a failed one; default 0. */
+  readonly retries?: number;
+  /** Delay before the first retry, doubling for each next one; default 1000 ms. */
+  readonly retryBackoffMs?: number;
+  /** The SQLite warehouse given to user code as ctx.db; default `<workspace>/.assetline/warehouse.db`. */
+  readonly warehousePath?: string;
+  /** Log bytes kept per step attempt; default 1 MiB. */
+  readonly logCapBytes?: number;
+  /** How long a timed-out or cancelled step may react to ctx.signal before its process tree is killed; default 200 ms. */
+  readonly killGraceMs?: number;
+  /** Environment of worker processes; default this process's. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Overrides for the engine's own files (tests, unusual layouts). */
+  readonly workerScript?: string;
+  readonly sdkPath?: string;
+}
+
+/** Per-run settings. */
+export interface StartOptions {
+  /** The selection as the user wrote it, stored on the run (e.g. "+stg_orders"). */
+  readonly selection?: string;
+  readonly launchedBy?: LaunchedBy;
+}
+
+const DEFAULT_LOG_CAP_BYTES = 1024 * 1024;
+
+/** Plans run here; see the module comment. */
+export class Executor {
+  private readonly pool: WorkerPool;
+  private readonly bundler: Bundler;
+  private readonly active = new Set<RunHandle>();
+  private closed = false;
+  readonly concurrency: number;
+  readonly warehousePath: string;
+
+  constructor(private readonly options: ExecutorOptions) {
+    this.concurrency = Math.max(1, Math.floor(options.concurrency ?? availableParallelism()));
+    this.warehousePath = options.warehousePath ?? join(options.workspaceRoot, ".assetline", "warehouse.db");
+    this.pool = new WorkerPool({
+      workerScript: options.workerScript ?? defaultWorkerScript(),
+      execPath: options.nodePath ?? defaultNodePath(),
+      nodeArgs: options.nodeArgs,
+      size: this.concurrency,
+      cwd: options.workspaceRoot,
+      env: options.env,
+    });
+    this.bundler = new Bundler({ workspaceRoot: options.workspaceRoot, sdkPath: options.sdkPath ?? defaultSdkPath() });
+  }
+
+  /** Starts the worker processes now, so that the first run pays no process start-up. */
+  warm(): Promise<void> {
+    return this.pool.warm();
+  }
+
+  /** Records a new run (after failing runs abandoned by dead processes) and starts it. */
+  start(plan: RunPlan, options: StartOptions = {}): RunHandle {
+    if (this.closed) throw new Error("the executor is closed");
+    const { store } = this.options;
+    store.recoverAbandonedRuns();
+    const run = store.createRun({ selection: options.selection ?? describePlan(plan), launchedBy: options.launchedBy ?? "cli" });
+    const handle = startRun(plan, run.id, {
+      store,
+      pool: this.pool,
+      bundler: this.bundler,
+      policy: {
+        concurrency: this.concurrency,
+        retries: Math.max(0, Math.floor(this.options.retries ?? 0)),
+        retryBackoffMs: this.options.retryBackoffMs ?? 1000,
+      },
+      attempt: {
+        workspaceRoot: this.options.workspaceRoot,
+        warehousePath: this.warehousePath,
+        timeoutMs: this.options.timeoutMs && this.options.timeoutMs > 0 ? this.options.timeoutMs : undefined,
+        killGraceMs: this.options.killGraceMs ?? 200,
+        logCapBytes: this.options.logCapBytes ?? DEFAULT_LOG_CAP_BYTES,
+      },
+    });
+    this.active.add(handle);
+    const forget = (): void => void this.active.delete(handle);
+    handle.done.then(forget, forget);
+    return handle;
+  }
+
+  /** Runs not yet ended. */
+  get activeRuns(): readonly RunHandle[] {
+    return [...this.active];
+  }
+
+  /** Cancels every active run and waits until each is recorded as CANCELED. */
+  async cancelAll(reason = "run cancelled"): Promise<void> {
+    const runs = [...this.active];
+    for (const run of runs) run.cancel(reason);
+    await Promise.allSettled(runs.map((run) => run.done));
+  }
+
+  /** Cancels active runs and stops every worker; the executor cannot start runs afterwards. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.cancelAll("the executor is shutting down");
+    await this.pool.close();
+  }
+
+  /** Kills every worker process tree synchronously: the last resort on process exit. */
+  killWorkersNow(): void {
+    this.pool.killAllNow();
+  }
+
+  /** Pids of the live worker processes. */
+  get workerPids(): number[] {
+    return this.pool.pids;
+  }
+}
+
+/** Inside VS Code's Electron, process.execPath is not a Node that can load the user's native modules. */
+function defaultNodePath(): string {
+  return process.versions.electron ? "node" : process.execPath;
+}
+
+function describePlan(plan: RunPlan): string {
+  const keys = [...new Set(plan.steps.map((step) => step.assetKey))];
+  return keys.length <= 5 ? keys.join(" ") : `${keys.slice(0, 5).join(" ")} … (${keys.length} assets)`;
+}

@@ -1,0 +1,110 @@
+/**
+ * Runs one task inside a worker: loads the user's bundle, finds the export, checks it is
+ * the kind of definition the analysis said it was, and calls its function with a context.
+ */
+import { isAssetlineDefinition, type AssetDef, type CheckDef, type Logger, type Metadata, type RunContext, type Warehouse } from "../../../../sdk";
+import type { StepError, TaskOutcome, WorkerTask } from "../protocol";
+import type { LogSink } from "./logSink";
+import { leaveOpenTransactions, openWarehouse } from "./warehouse";
+
+/** Which bundle of each source file this worker has loaded, so an edited file's old bundle can be evicted. */
+const loadedBundles = new Map<string, string>();
+
+/** Executes `task` and describes the outcome; never throws. */
+export async function runTask(task: WorkerTask, sink: LogSink, signal: AbortSignal): Promise<TaskOutcome> {
+  try {
+    const definition = loadDefinition(task);
+    const ctx: RunContext = {
+      // better-sqlite3 implements the SDK's Warehouse subset; only its generic row typings differ.
+      db: openWarehouse(task.warehousePath) as unknown as Warehouse,
+      log: makeLogger(sink),
+      assetKey: task.assetKey,
+      runId: task.runId,
+      signal,
+    };
+    const returned: unknown = await definition.fn(ctx);
+    const result = task.kind === "check" ? checkResult(returned, task) : assetResult(returned);
+    return { status: "ok", ...result, droppedLogBytes: sink.close() };
+  } catch (error) {
+    return { status: "error", error: toStepError(error), droppedLogBytes: sink.close() };
+  } finally {
+    try {
+      leaveOpenTransactions(task.warehousePath);
+    } catch {
+      // A broken connection is the next step's problem to report, not this one's.
+    }
+  }
+}
+
+function loadDefinition(task: WorkerTask): AssetDef | CheckDef {
+  const previous = loadedBundles.get(task.sourceFile);
+  if (previous !== undefined && previous !== task.bundlePath) delete require.cache[previous];
+  loadedBundles.set(task.sourceFile, task.bundlePath);
+  const exports = require(task.bundlePath) as Record<string, unknown>;
+  if (!(task.exportName in exports)) {
+    throw new Error(`${task.sourceFile} has no export named "${task.exportName}"`);
+  }
+  const value = exports[task.exportName];
+  const expected = task.kind === "check" ? "check" : "asset";
+  if (!isAssetlineDefinition(value) || value.__assetline !== expected) {
+    throw new Error(`export "${task.exportName}" of ${task.sourceFile} is not an ${expected}() definition from "assetline"`);
+  }
+  return value as AssetDef | CheckDef;
+}
+
+function makeLogger(sink: LogSink): Logger {
+  return {
+    debug: (message) => sink.log("debug", String(message)),
+    info: (message) => sink.log("info", String(message)),
+    warn: (message) => sink.log("warn", String(message)),
+    error: (message) => sink.log("error", String(message)),
+  };
+}
+
+function assetResult(returned: unknown): { metadata: Metadata; passed: undefined; description: undefined } {
+  const metadata = isObject(returned) ? toMetadata(returned.metadata) : {};
+  return { metadata, passed: undefined, description: undefined };
+}
+
+function checkResult(returned: unknown, task: WorkerTask): { metadata: Metadata; passed: boolean; description: string | undefined } {
+  if (!isObject(returned) || typeof returned.passed !== "boolean") {
+    throw new Error(`check "${task.checkName ?? task.exportName}" must return { passed: boolean, metadata? }`);
+  }
+  const description = typeof returned.description === "string" ? returned.description : undefined;
+  return { metadata: toMetadata(returned.metadata), passed: returned.passed, description };
+}
+
+/** Metadata crosses IPC as JSON and lands in the event log: coerce what JSON cannot carry faithfully. */
+function toMetadata(value: unknown): Metadata {
+  if (!isObject(value)) return {};
+  const metadata: Metadata = {};
+  for (const [key, entry] of Object.entries(value)) {
+    if (entry === null || typeof entry === "string" || typeof entry === "boolean") metadata[key] = entry;
+    else if (typeof entry === "number") metadata[key] = Number.isFinite(entry) ? entry : String(entry);
+    else if (typeof entry === "bigint") metadata[key] = Number.isSafeInteger(Number(entry)) ? Number(entry) : entry.toString();
+    else if (entry !== undefined) metadata[key] = safeStringify(entry);
+  }
+  return metadata;
+}
+
+function safeStringify(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** The message and source-mapped stack of whatever the user code threw. */
+export function toStepError(error: unknown): StepError {
+  if (error instanceof Error) return { message: error.message || error.name, stack: error.stack };
+  // Objects thrown from other realms or libraries often look like errors without being ones.
+  if (isObject(error) && typeof error.message === "string") {
+    return { message: error.message, stack: typeof error.stack === "string" ? error.stack : undefined };
+  }
+  return { message: typeof error === "string" ? error : safeStringify(error), stack: undefined };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null;
+}
