@@ -151,7 +151,11 @@ function reportShapeProblems(sdkCall: SdkCall, into: AnalysisDiagnostic[]): void
       : `${kind}() takes its config object first: \`${kind}({ name: "..." }${kind === "asset" ? ", async (ctx) => ..." : ""})\``));
     return;
   }
-  for (const problem of call.shapeProblems) into.push(notStatic(problem.location, problem.message));
+  // Inside a function the problem is the factory itself, so say that rather than only "write a literal".
+  const factoryHint = call.enclosingFunction
+    ? `. This ${kind}() is inside ${call.enclosingFunction}, an asset factory: declare each asset as its own top-level const with a literal name`
+    : "";
+  for (const problem of call.shapeProblems) into.push(notStatic(problem.location, problem.message + factoryHint));
 }
 
 function notStatic(location: SourceLocation, message: string): AnalysisDiagnostic {

@@ -221,6 +221,8 @@ class FileScanner {
   }
 
   private recordCall(call: ts.CallExpression, enclosingFunction: string | undefined): void {
+    // The callee is a use too: `clean(x)` of an imported helper makes `clean` part of the caller's code.
+    this.walk(call.expression, enclosingFunction);
     const sink = new Set<string>();
     this.referenceSinks.push(sink);
     for (const argument of call.arguments) this.walk(argument, enclosingFunction);

@@ -1,0 +1,181 @@
+/**
+ * Which tables a piece of SQL reads and writes, with offsets into the SQL text so
+ * diagnostics and go-to-definition can point at the table name inside a string literal.
+ *
+ * The script is split into statements first (cheap, tokenizer-based) and each statement
+ * is parsed on its own: a broken statement then degrades only itself to the tolerant
+ * scan, and an edit to one statement of a long script re-parses just that statement.
+ */
+
+import { parse, type ParserOptions } from "sql-parser-cst";
+import { collectCstTables, type CstNode } from "./cstTables";
+import { scanTables } from "./fallbackTables";
+import { splitStatements, tokenize } from "./sqlTokens";
+
+export interface TableMention {
+  /** Normalised: lower-case, unquoted, schema 'main'/'temp' dropped, other schemas kept as "schema.table". */
+  name: string;
+  /** Offsets into the given SQL text covering the name as written (for a.b, the whole a.b, quotes included). */
+  start: number;
+  end: number;
+}
+
+export interface SqlTables {
+  /** One entry per mention, in source order (a table read twice appears twice). */
+  reads: TableMention[];
+  writes: TableMention[];
+  /** False when the tolerant fallback was used for at least one statement. */
+  parsed: boolean;
+  /** The parser's message (first line) for the first statement that needed the fallback. */
+  error?: string;
+}
+
+/** Receives raw mentions from the CST walk and the fallback scan: unquoted name parts and offsets. */
+export type TableSink = (kind: "read" | "write", parts: string[], start: number, end: number) => void;
+
+const PARSER_OPTIONS: ParserOptions = {
+  dialect: "sqlite",
+  includeRange: true,
+  // Every placeholder style better-sqlite3 binds, plus $1 which users bring from Postgres.
+  paramTypes: ["?", "?nr", "$nr", ":name", "$name", "@name"],
+};
+
+/**
+ * The parser costs ~3 µs per character; past this size a single statement goes straight to the
+ * tolerant scan so a generated 100 KB INSERT never stalls the editor.
+ */
+const MAX_PARSE_CHARS = 20_000;
+
+/** Statement-relative result, cached by statement text so it can be reused at any offset. */
+interface StatementTables {
+  reads: TableMention[];
+  writes: TableMention[];
+  error?: string;
+}
+
+/** Map-based LRU bounded by entry count and by total key length (keys are whole SQL texts). */
+class BoundedCache<V> {
+  private readonly map = new Map<string, V>();
+  private chars = 0;
+
+  constructor(
+    private readonly maxEntries: number,
+    private readonly maxChars: number,
+  ) {}
+
+  get(key: string): V | undefined {
+    const value = this.map.get(key);
+    if (value !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, value);
+    }
+    return value;
+  }
+
+  set(key: string, value: V): void {
+    // One giant text must not flush everything else out.
+    if (key.length > this.maxChars / 4) return;
+    if (this.map.delete(key)) this.chars -= key.length;
+    this.map.set(key, value);
+    this.chars += key.length;
+    while (this.map.size > this.maxEntries || this.chars > this.maxChars) {
+      const oldest = this.map.keys().next();
+      if (oldest.done === true) break;
+      this.map.delete(oldest.value);
+      this.chars -= oldest.value.length;
+    }
+  }
+}
+
+const resultCache = new BoundedCache<SqlTables>(2_000, 4_000_000);
+const statementCache = new BoundedCache<StatementTables>(2_000, 4_000_000);
+
+/** Tables read and written by `sql` (one or more SQLite statements); never throws, cached by text. */
+export function extractTables(sql: string): SqlTables {
+  if (typeof sql !== "string") return { reads: [], writes: [], parsed: false, error: "SQL text is not a string" };
+  let result = resultCache.get(sql);
+  if (result === undefined) {
+    try {
+      result = analyse(sql);
+    } catch (error) {
+      // Defensive: every step below is meant to be total, but a bug must not take the analysis down.
+      result = { reads: [], writes: [], parsed: false, error: `internal error: ${firstLine(error)}` };
+    }
+    resultCache.set(sql, result);
+  }
+  // Callers may sort or push into the arrays; the cached copy must stay intact.
+  const copy: SqlTables = { reads: result.reads.slice(), writes: result.writes.slice(), parsed: result.parsed };
+  if (result.error !== undefined) copy.error = result.error;
+  return copy;
+}
+
+function analyse(sql: string): SqlTables {
+  const tokens = tokenize(sql, { stringsEndAtNewline: hasOddQuotes(sql) });
+  const result: SqlTables = { reads: [], writes: [], parsed: true };
+  for (const span of splitStatements(tokens)) {
+    const start = tokens[span.first].start;
+    const text = sql.slice(start, tokens[span.end - 1].end);
+    let tables = statementCache.get(text);
+    if (tables === undefined) {
+      tables = analyseStatement(text);
+      statementCache.set(text, tables);
+    }
+    if (tables.error !== undefined) {
+      result.parsed = false;
+      result.error ??= tables.error;
+    }
+    for (const m of tables.reads) result.reads.push(Object.freeze({ name: m.name, start: m.start + start, end: m.end + start }));
+    for (const m of tables.writes) result.writes.push(Object.freeze({ name: m.name, start: m.start + start, end: m.end + start }));
+  }
+  return result;
+}
+
+function analyseStatement(text: string): StatementTables {
+  const tables: StatementTables = { reads: [], writes: [] };
+  const sink: TableSink = (kind, parts, start, end) => {
+    (kind === "read" ? tables.reads : tables.writes).push({ name: normaliseTableName(parts), start, end });
+  };
+  if (text.length <= MAX_PARSE_CHARS) {
+    try {
+      collectCstTables(parse(text, PARSER_OPTIONS) as unknown as CstNode, sink);
+      sortBySource(tables);
+      return tables;
+    } catch (error) {
+      // Deep nesting overflows the parser's stack (RangeError): same remedy as a syntax error.
+      tables.error = firstLine(error);
+      tables.reads.length = 0;
+      tables.writes.length = 0;
+    }
+  } else {
+    tables.error = `statement too long for the full parser (${text.length} characters, limit ${MAX_PARSE_CHARS})`;
+  }
+  const tokens = tokenize(text, { stringsEndAtNewline: hasOddQuotes(text) });
+  // With lenient strings the text may turn out to hold several statements after all.
+  for (const span of splitStatements(tokens)) scanTables(tokens.slice(span.first, span.end), sink);
+  sortBySource(tables);
+  return tables;
+}
+
+/** "Main"."Orders" → "orders", temp.t → "t", Analytics.Events → "analytics.events". */
+export function normaliseTableName(parts: readonly string[]): string {
+  const lower = parts.map((part) => part.toLowerCase());
+  if (lower.length === 2 && (lower[0] === "main" || lower[0] === "temp")) return lower[1];
+  return lower.join(".");
+}
+
+function sortBySource(tables: StatementTables): void {
+  // The CST walk uses a stack, so mentions arrive out of order.
+  tables.reads.sort((a, b) => a.start - b.start);
+  tables.writes.sort((a, b) => a.start - b.start);
+}
+
+function hasOddQuotes(text: string): boolean {
+  let count = 0;
+  for (let i = text.indexOf("'"); i >= 0; i = text.indexOf("'", i + 1)) count++;
+  return count % 2 === 1;
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split("\n", 1)[0];
+}
