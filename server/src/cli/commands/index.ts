@@ -1,6 +1,9 @@
 import type { Command } from "../command";
 import { checkCommand } from "./check";
 import { graphCommand } from "./graph";
+import { materializeCommand } from "./materialize";
+import { logsCommand, runsCommand } from "./runs";
+import { statusCommand } from "./status";
 
 /** Every `assetline` subcommand, in the order `assetline --help` lists them. */
-export const COMMANDS: readonly Command[] = [checkCommand, graphCommand];
+export const COMMANDS: readonly Command[] = [checkCommand, graphCommand, materializeCommand, statusCommand, runsCommand, logsCommand];

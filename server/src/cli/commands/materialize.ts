@@ -1,0 +1,105 @@
+import { WorkspaceAnalysis } from "../../analysis";
+import { Executor, handleTerminationSignals, planRun } from "../../executor";
+import { parseSelection, selectKeys } from "../../model/selection";
+import { EventStore, storePath } from "../../store";
+import { type Command, type ParsedArgs } from "../command";
+import { EXIT, UsageError } from "../errors";
+import { ProgressPrinter } from "../progress";
+import { workspaceWithSources } from "../workspaceDir";
+import { formatText } from "./check";
+
+/** `assetline materialize SELECTION`: build the selected assets and run their checks. */
+export const materializeCommand: Command = {
+  name: "materialize",
+  usage: "assetline materialize SELECTION [--with-upstream] [--checks-only] [--dir DIR] [--concurrency N] [--timeout S] [--retries N] [--node PATH]",
+  summary: "Build the selected assets in dependency order and run their checks",
+  options: {
+    "with-upstream": { type: "boolean", short: "u" },
+    "checks-only": { type: "boolean" },
+    dir: { type: "string", short: "d" },
+    concurrency: { type: "string", short: "j" },
+    timeout: { type: "string" },
+    retries: { type: "string" },
+    node: { type: "string" },
+  },
+  async run(parsed) {
+    const selectionText = parsed.positionals[0];
+    if (selectionText === undefined) throw new UsageError(`missing SELECTION, e.g. "*", "+orders" or "group:marts" (usage: ${this.usage})`);
+    if (parsed.positionals.length > 1) throw new UsageError(`one SELECTION expected; quote selections with spaces: "${parsed.positionals.join(" ")}"`);
+    const selection = parseSelection(selectionText);
+    if (!selection.ok) throw new UsageError(selection.error);
+    const { dir, reader } = workspaceWithSources(stringOption(parsed, "dir"));
+
+    const snapshot = new WorkspaceAnalysis(reader).analyzeAll();
+    const errors = snapshot.diagnostics.filter((diagnostic) => diagnostic.severity === "error");
+    if (errors.length > 0) {
+      for (const diagnostic of errors) process.stderr.write(`${formatText(diagnostic)}\n`);
+      process.stderr.write(`assetline: ${errors.length} error(s) in the asset definitions; fix them before materializing (\`assetline check\` lists every problem)\n`);
+      return EXIT.problems;
+    }
+    const selected = selectKeys(snapshot.graph, selection.selection);
+    if (selected.unmatched.length > 0) {
+      throw new UsageError(`nothing matches ${selected.unmatched.map((term) => `"${term}"`).join(", ")}; \`assetline graph ${dir} --format text\` lists the assets`);
+    }
+    const plan = planRun(snapshot, selected.keys, {
+      withUpstream: parsed.values["with-upstream"] === true,
+      checksOnly: parsed.values["checks-only"] === true,
+    });
+    if (plan.steps.length === 0) {
+      process.stdout.write("Nothing to run: the selection holds only sources, which Assetline observes but never builds.\n");
+      return EXIT.ok;
+    }
+
+    const store = EventStore.open(storePath(dir));
+    const executor = new Executor({
+      workspaceRoot: dir,
+      store,
+      nodePath: stringOption(parsed, "node"),
+      concurrency: positiveNumber(parsed, "concurrency"),
+      timeoutMs: secondsToMs(positiveNumber(parsed, "timeout")),
+      retries: positiveNumber(parsed, "retries", true),
+    });
+    const removeSignalHandlers = handleTerminationSignals(executor);
+    const progress = new ProgressPrinter(process.stdout);
+    try {
+      const handle = executor.start(plan, { selection: selectionText, launchedBy: "cli" });
+      progress.print(`Run ${handle.runId}: ${plan.steps.length} step(s) in ${dir}`);
+      handle.events.on("event", (event) => progress.onEvent(event));
+      const result = await handle.done;
+      progress.stop();
+      const failed = result.steps.filter((step) => step.status === "failed").length;
+      const skipped = result.steps.filter((step) => step.status === "skipped").length;
+      const succeeded = result.steps.length - failed - skipped;
+      process.stdout.write(
+        `Run ${result.runId} ${result.status.toLowerCase()} in ${(result.durationMs / 1000).toFixed(1)} s: ${succeeded} succeeded, ${failed} failed, ${skipped} skipped` +
+          `${result.message ? ` (${result.message})` : ""}\n`,
+      );
+      if (result.status !== "SUCCESS") process.stdout.write(`See the logs: assetline logs ${result.runId} --dir ${dir}\n`);
+      return result.status === "SUCCESS" ? EXIT.ok : EXIT.problems;
+    } finally {
+      progress.stop();
+      removeSignalHandlers();
+      await executor.close();
+      store.close();
+    }
+  },
+};
+
+function stringOption(parsed: ParsedArgs, name: string): string | undefined {
+  const value = parsed.values[name];
+  return typeof value === "string" ? value : undefined;
+}
+
+function positiveNumber(parsed: ParsedArgs, name: string, allowZero = false): number | undefined {
+  const value = stringOption(parsed, name);
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < 0 || (!allowZero && number === 0)) {
+    throw new UsageError(`--${name} must be a ${allowZero ? "non-negative" : "positive"} number, got "${value}"`);
+  }
+  return number;
+}
+
+function secondsToMs(seconds: number | undefined): number | undefined {
+  return seconds === undefined ? undefined : Math.round(seconds * 1000);
+}

@@ -1,0 +1,91 @@
+import { existsSync } from "node:fs";
+import { EventStore, type RunRecord, type StoredEvent, storePath } from "../../store";
+import { type Command, formatOption } from "../command";
+import { EXIT, UsageError } from "../errors";
+import { workspaceDir } from "../workspaceDir";
+
+function openHistory(dirOption: unknown): EventStore {
+  const dir = workspaceDir(typeof dirOption === "string" ? dirOption : undefined);
+  const path = storePath(dir);
+  if (!existsSync(path)) throw new UsageError(`no run history in ${dir} yet (${path} does not exist); run \`assetline materialize\` first`);
+  return EventStore.open(path, { readonly: true });
+}
+
+function time(ms: number | undefined): string {
+  return ms === undefined ? "—" : new Date(ms).toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z");
+}
+
+/** `assetline runs`: the most recent runs. */
+export const runsCommand: Command = {
+  name: "runs",
+  usage: "assetline runs [--limit N] [--dir DIR] [--format text|json]",
+  summary: "List recent runs",
+  options: { limit: { type: "string", short: "n" }, dir: { type: "string", short: "d" }, format: { type: "string", short: "f" } },
+  run(parsed) {
+    const format = formatOption(parsed, ["text", "json"], "text");
+    const limitText = typeof parsed.values.limit === "string" ? parsed.values.limit : "20";
+    const limit = Number(limitText);
+    if (!Number.isInteger(limit) || limit <= 0) throw new UsageError(`--limit must be a positive whole number, got "${limitText}"`);
+    const store = openHistory(parsed.values.dir);
+    try {
+      const runs = store.listRuns({ limit });
+      if (format === "json") process.stdout.write(`${JSON.stringify({ runs }, null, 2)}\n`);
+      else process.stdout.write(runs.length === 0 ? "No runs yet.\n" : `${runs.map(runLine).join("\n")}\n`);
+    } finally {
+      store.close();
+    }
+    return EXIT.ok;
+  },
+};
+
+function runLine(run: RunRecord): string {
+  const took = run.finishedAt === undefined ? "" : ` ${((run.finishedAt - run.startedAt) / 1000).toFixed(1)} s`;
+  return `${run.id}  ${run.status.padEnd(8)} ${time(run.startedAt)}${took}  ${run.launchedBy}  ${run.selection}${run.message ? `  — ${run.message}` : ""}`;
+}
+
+/** `assetline logs RUN_ID`: every event of a run, with step errors and captured output. */
+export const logsCommand: Command = {
+  name: "logs",
+  usage: "assetline logs RUN_ID [--dir DIR] [--format text|json]",
+  summary: "Show a run's events, errors and captured logs",
+  options: { dir: { type: "string", short: "d" }, format: { type: "string", short: "f" } },
+  run(parsed) {
+    const format = formatOption(parsed, ["text", "json"], "text");
+    const runId = parsed.positionals[0];
+    if (runId === undefined) throw new UsageError("missing RUN_ID; `assetline runs` lists them");
+    const store = openHistory(parsed.values.dir);
+    try {
+      const run = store.getRun(runId);
+      if (!run) throw new UsageError(`no run "${runId}"; \`assetline runs\` lists them`);
+      const events = store.runEvents(runId);
+      if (format === "json") process.stdout.write(`${JSON.stringify({ run, events }, null, 2)}\n`);
+      else process.stdout.write(`${runLine(run)}\n${events.map(eventText).join("\n")}\n`);
+    } finally {
+      store.close();
+    }
+    return EXIT.ok;
+  },
+};
+
+function eventText(event: StoredEvent): string {
+  const at = time(event.ts);
+  const scope = "assetKey" in event && event.assetKey ? ` ${event.assetKey}${"checkName" in event && event.checkName ? ` › ${event.checkName}` : ""}` : "";
+  switch (event.type) {
+    case "LOG":
+      return `${at} ${event.level.toUpperCase().padEnd(5)}${scope}: ${event.message}${event.truncated ? " [truncated]" : ""}`;
+    case "STEP_FAILURE":
+      return `${at} STEP_FAILURE${scope}: ${event.message}${event.error?.stack ? `\n${indent(event.error.stack)}` : ""}`;
+    case "STEP_SKIPPED":
+      return `${at} STEP_SKIPPED${scope}: ${event.reason}`;
+    case "MATERIALIZATION":
+      return `${at} MATERIALIZATION${scope} code ${event.codeVersion}${event.metadata && Object.keys(event.metadata).length ? ` ${JSON.stringify(event.metadata)}` : ""}`;
+    case "CHECK_EVALUATION":
+      return `${at} CHECK_EVALUATION${scope}: ${event.passed ? "passed" : "failed"}${event.metadata && Object.keys(event.metadata).length ? ` ${JSON.stringify(event.metadata)}` : ""}`;
+    default:
+      return `${at} ${event.type}${scope}${"message" in event && event.message ? `: ${event.message}` : ""}`;
+  }
+}
+
+function indent(text: string): string {
+  return text.split("\n").map((line) => `    ${line}`).join("\n");
+}

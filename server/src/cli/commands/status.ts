@@ -1,0 +1,86 @@
+import { existsSync } from "node:fs";
+import { WorkspaceAnalysis } from "../../analysis";
+import { duration, workspaceFreshness, type AssetFreshness } from "../../model/freshness";
+import { parseSelection, selectKeys } from "../../model/selection";
+import { type AssetLatestState, EventStore, storePath } from "../../store";
+import { type Command, formatOption } from "../command";
+import { EXIT, UsageError } from "../errors";
+import { workspaceWithSources } from "../workspaceDir";
+
+/** `assetline status [SELECTION]`: each asset's freshness, last materialization and checks. */
+export const statusCommand: Command = {
+  name: "status",
+  usage: "assetline status [SELECTION] [--dir DIR] [--format text|json]",
+  summary: "Show each asset's freshness, last materialization and check results",
+  options: { dir: { type: "string", short: "d" }, format: { type: "string", short: "f" } },
+  run(parsed) {
+    const format = formatOption(parsed, ["text", "json"], "text");
+    const { dir, reader } = workspaceWithSources(typeof parsed.values.dir === "string" ? parsed.values.dir : undefined);
+    const snapshot = new WorkspaceAnalysis(reader).analyzeAll();
+    let keys = snapshot.graph.toposort().filter((key) => !snapshot.graph.isPlaceholder(key));
+    const selectionText = parsed.positionals[0];
+    if (selectionText !== undefined) {
+      const selection = parseSelection(selectionText);
+      if (!selection.ok) throw new UsageError(selection.error);
+      keys = selectKeys(snapshot.graph, selection.selection).keys;
+    }
+    const state = readLatestState(storePath(dir));
+    const now = Date.now();
+    const freshness = workspaceFreshness(snapshot.assets, state, now, snapshot.checks);
+    const rows = keys.map((key) => ({ key, freshness: freshness.get(key)!, codeVersion: snapshot.graph.definition(key)?.codeVersion }));
+
+    if (format === "json") {
+      const assets = rows.map(({ key, freshness: f, codeVersion }) => ({
+        key,
+        state: f.state,
+        reason: f.reason,
+        lastMaterializedAt: f.lastMaterializedAt === undefined ? null : new Date(f.lastMaterializedAt).toISOString(),
+        codeVersion: codeVersion ?? null,
+        materializedCodeVersion: f.materializedCodeVersion ?? null,
+        checks: f.checks.map((check) => ({ name: check.name, passed: check.passed, evaluatedAt: new Date(check.evaluatedAt).toISOString() })),
+      }));
+      process.stdout.write(`${JSON.stringify({ assets }, null, 2)}\n`);
+    } else {
+      process.stdout.write(`${statusTable(rows.map((row) => row.freshness), now)}\n`);
+    }
+    return EXIT.ok;
+  },
+};
+
+/** The store's latest state, or nothing when the workspace never ran (no file is created). */
+function readLatestState(path: string): Map<string, AssetLatestState> {
+  if (!existsSync(path)) return new Map();
+  const store = EventStore.open(path, { readonly: true });
+  try {
+    return store.latestState();
+  } finally {
+    store.close();
+  }
+}
+
+const SYMBOL: Record<AssetFreshness["state"], string> = {
+  fresh: "✓",
+  overdue: "⏰",
+  "upstream-changed": "↑",
+  "code-changed": "✎",
+  "never-materialized": "·",
+  failed: "✗",
+};
+
+function statusTable(rows: readonly AssetFreshness[], now: number): string {
+  const cells = rows.map((row) => {
+    const passed = row.checks.filter((check) => check.passed).length;
+    return [
+      row.key,
+      `${SYMBOL[row.state]} ${row.state}`,
+      row.lastMaterializedAt === undefined ? "—" : `${duration(now - row.lastMaterializedAt)} ago`,
+      row.checks.length === 0 ? "—" : `${passed}/${row.checks.length}${passed < row.checks.length ? " ✗" : ""}`,
+      row.reason,
+    ];
+  });
+  const header = ["ASSET", "STATE", "MATERIALIZED", "CHECKS", "WHY"];
+  const widths = header.map((title, column) => Math.max(title.length, ...cells.map((cell) => [...cell[column]!].length)));
+  const line = (cell: readonly string[]) =>
+    cell.map((value, column) => (column === cell.length - 1 ? value : value + " ".repeat(widths[column]! - [...value].length))).join("  ");
+  return [line(header), ...cells.map(line)].join("\n");
+}
