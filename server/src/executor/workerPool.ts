@@ -217,6 +217,8 @@ export class WorkerPool {
     if (worker.state === "dead") return Promise.resolve();
     if (reason !== undefined && worker.job) worker.job.terminatedReason ??= reason;
     const exited = new Promise<void>((resolve) => worker.child.once("exit", () => resolve()));
+    // Someone awaits this exit: an idle (unref'd) worker must keep the process alive until it is reported.
+    setRef(worker.child, true);
     killProcessTree(worker.pid);
     return exited;
   }

@@ -5,7 +5,7 @@
 import { isAssetlineDefinition, type AssetDef, type CheckDef, type Logger, type Metadata, type RunContext, type Warehouse } from "../../../../sdk";
 import type { StepError, TaskOutcome, WorkerTask } from "../protocol";
 import type { LogSink } from "./logSink";
-import { leaveOpenTransactions, openWarehouse } from "./warehouse";
+import { rollBackLeftoverTransaction, openWarehouse } from "./warehouse";
 
 /** Which bundle of each source file this worker has loaded, so an edited file's old bundle can be evicted. */
 const loadedBundles = new Map<string, string>();
@@ -15,8 +15,11 @@ export async function runTask(task: WorkerTask, sink: LogSink, signal: AbortSign
   try {
     const definition = loadDefinition(task);
     const ctx: RunContext = {
+      // Opened on first use: a step that never queries the warehouse never loads the native driver.
       // better-sqlite3 implements the SDK's Warehouse subset; only its generic row typings differ.
-      db: openWarehouse(task.warehousePath) as unknown as Warehouse,
+      get db() {
+        return openWarehouse(task.warehousePath) as unknown as Warehouse;
+      },
       log: makeLogger(sink),
       assetKey: task.assetKey,
       runId: task.runId,
@@ -29,7 +32,7 @@ export async function runTask(task: WorkerTask, sink: LogSink, signal: AbortSign
     return { status: "error", error: toStepError(error), droppedLogBytes: sink.close() };
   } finally {
     try {
-      leaveOpenTransactions(task.warehousePath);
+      rollBackLeftoverTransaction(task.warehousePath);
     } catch {
       // A broken connection is the next step's problem to report, not this one's.
     }
@@ -97,12 +100,22 @@ function safeStringify(value: unknown): string {
 
 /** The message and source-mapped stack of whatever the user code threw. */
 export function toStepError(error: unknown): StepError {
-  if (error instanceof Error) return { message: error.message || error.name, stack: error.stack };
+  if (error instanceof Error) return { message: error.message || error.name, stack: withoutEngineFrames(error.stack) };
   // Objects thrown from other realms or libraries often look like errors without being ones.
   if (isObject(error) && typeof error.message === "string") {
     return { message: error.message, stack: typeof error.stack === "string" ? error.stack : undefined };
   }
   return { message: typeof error === "string" ? error : safeStringify(error), stack: undefined };
+}
+
+/** Cuts the frames of this worker (and the Node internals that called it): they say nothing about the user's bug. */
+function withoutEngineFrames(stack: string | undefined): string | undefined {
+  if (stack === undefined) return undefined;
+  const lines = stack.split("\n");
+  const firstEngineFrame = lines.findIndex((line) => /^\s+at /.test(line) && line.includes(__filename));
+  const firstFrame = lines.findIndex((line) => /^\s+at /.test(line));
+  // Keep everything when the error was raised by the engine itself (no user frame above ours).
+  return firstEngineFrame > firstFrame ? lines.slice(0, firstEngineFrame).join("\n") : stack;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

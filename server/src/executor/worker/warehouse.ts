@@ -27,8 +27,8 @@ export function openWarehouse(path: string): BetterSqlite3.Database {
   return db;
 }
 
-/** Leaves the cached connection only if user code did not close or break it. */
-export function leaveOpenTransactions(path: string): void {
+/** Rolls back a transaction a finished step left open on this worker's connection. */
+export function rollBackLeftoverTransaction(path: string): void {
   const db = connections.get(path);
   // A step that began a transaction and threw would otherwise hold the write lock forever
   // and make the next step on this worker see its half-done writes.
