@@ -7,8 +7,22 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 
-const require = createRequire(import.meta.url);
-const Database = require("better-sqlite3");
+const Database = loadSqliteDriver();
+
+/** The SQLite driver Assetline itself uses: from this project, or through the installed `assetline` package. */
+function loadSqliteDriver() {
+  const local = createRequire(import.meta.url);
+  try {
+    return local("better-sqlite3");
+  } catch {
+    try {
+      return createRequire(local.resolve("assetline/package.json"))("better-sqlite3");
+    } catch {
+      console.error("generate-data: cannot find better-sqlite3; run `npm install` in this folder (it comes with assetline).");
+      process.exit(1);
+    }
+  }
+}
 
 const SEED = 42;
 const CUSTOMERS = 500;

@@ -1,0 +1,130 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { assetline, REPO } from "./support";
+
+interface StatusJson {
+  assets: Array<{ key: string; state: string; lastMaterializedAt: string | null; codeVersion: string; checks: Array<{ name: string; passed: boolean; evaluatedAt: string }> }>;
+}
+
+/** A scratch copy of the example with its raw data generated, as a user would have it. */
+function exampleCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), "assetline-example-"));
+  cpSync(join(REPO, "examples", "jaffle_shop"), dir, {
+    recursive: true,
+    filter: (source) => !source.includes(`${join("jaffle_shop", ".assetline")}`) && !source.includes("node_modules"),
+  });
+  const generated = spawnSync(process.execPath, ["scripts/generate-data.mjs"], {
+    cwd: dir,
+    encoding: "utf8",
+    // A copy outside the repo has no node_modules: resolve the driver from the engine's, as an install would.
+    env: { ...process.env, NODE_PATH: join(REPO, "node_modules") },
+  });
+  assert.equal(generated.status, 0, generated.stderr);
+  return dir;
+}
+
+function status(dir: string): Map<string, StatusJson["assets"][number]> {
+  const result = assetline(["status", "--dir", dir, "--format", "json"]);
+  assert.equal(result.status, 0, result.stderr);
+  return new Map((JSON.parse(result.stdout) as StatusJson).assets.map((asset) => [asset.key, asset]));
+}
+
+describe("cli: materialize, status, runs, logs on the example", function () {
+  let dir: string;
+  before(() => {
+    dir = exampleCopy();
+  });
+  after(() => dir && rmSync(dir, { recursive: true, force: true }));
+
+  it("reports every asset never-materialized before any run, without creating a history file", () => {
+    const states = status(dir);
+    assert.equal(states.get("orders")!.state, "never-materialized");
+    assert.equal(states.get("orders")!.lastMaterializedAt, null);
+    const runs = assetline(["runs", "--dir", dir]);
+    assert.equal(runs.status, 2);
+    assert.match(runs.stderr, /no run history .* run `assetline materialize` first/);
+  });
+
+  it("materializes everything, prints the run id, and builds the warehouse tables", () => {
+    const result = assetline(["materialize", "*", "--dir", dir]);
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /^Run \S+: 12 step\(s\)/m);
+    assert.match(result.stdout, /success in [\d.]+ s: 12 succeeded, 0 failed, 0 skipped/);
+    const warehouse = new Database(join(dir, ".assetline", "warehouse.db"), { readonly: true });
+    try {
+      const count = (table: string) => (warehouse.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+      assert.equal(count("stg_orders"), count("raw_orders"));
+      assert.equal(count("customers"), count("raw_customers"));
+      assert.equal(count("orders"), count("raw_orders"));
+      assert.equal(count("monthly_revenue"), 12);
+    } finally {
+      warehouse.close();
+    }
+  });
+
+  it("shows fresh assets with their check results in the documented JSON shape", () => {
+    const states = status(dir);
+    const stgOrders = states.get("stg_orders")!;
+    assert.equal(stgOrders.state, "fresh");
+    assert.ok(!Number.isNaN(Date.parse(stgOrders.lastMaterializedAt!)));
+    assert.match(stgOrders.codeVersion, /^[0-9a-f]{16}$/);
+    assert.deepEqual(stgOrders.checks.map((check) => [check.name, check.passed]), [["customer_id_not_null", true], ["order_id_unique", true]]);
+    assert.ok(!Number.isNaN(Date.parse(stgOrders.checks[0]!.evaluatedAt)));
+  });
+
+  it("marks an edited asset code-changed and its downstream upstream-changed after a rebuild", () => {
+    const file = join(dir, "src", "staging", "stg_orders.ts");
+    const original = readFileSync(file, "utf8");
+    writeFileSync(file, original.replace("drop table if exists stg_orders", "drop table if exists stg_orders  "));
+    assert.equal(status(dir).get("stg_orders")!.state, "code-changed");
+    const rebuilt = assetline(["materialize", "stg_orders", "--dir", dir]);
+    assert.equal(rebuilt.status, 0, rebuilt.stdout);
+    const states = status(dir);
+    assert.equal(states.get("stg_orders")!.state, "fresh");
+    assert.equal(states.get("orders")!.state, "upstream-changed");
+    assert.equal(states.get("stg_customers")!.state, "fresh");
+    const downstream = assetline(["materialize", "stg_orders+", "--dir", dir]);
+    assert.equal(downstream.status, 0, downstream.stdout);
+    assert.equal(status(dir).get("customer_segments")!.state, "fresh");
+  });
+
+  it("fails a run whose asset throws: exit 1, downstream skipped, status failed, logs with the user's file", () => {
+    const file = join(dir, "src", "staging", "stg_payments.ts");
+    const original = readFileSync(file, "utf8");
+    writeFileSync(file, original.replace("(ctx) => {", "(ctx) => {\n    throw new Error(\"payments export is corrupt\");"));
+    const result = assetline(["materialize", "stg_payments+", "--dir", dir]);
+    assert.equal(result.status, 1, result.stdout);
+    assert.match(result.stdout, /✗ stg_payments failed: .*payments export is corrupt/);
+    assert.match(result.stdout, /- orders skipped/);
+    assert.match(result.stdout, /failure in [\d.]+ s/);
+    const runId = /^Run (\S+) failure/m.exec(result.stdout)![1]!;
+    assert.equal(status(dir).get("stg_payments")!.state, "failed");
+
+    const logs = assetline(["logs", runId, "--dir", dir]);
+    assert.equal(logs.status, 0, logs.stderr);
+    assert.match(logs.stdout, /STEP_FAILURE stg_payments: .*payments export is corrupt/);
+    assert.match(logs.stdout, /src\/staging\/stg_payments\.ts:\d+/, "the stack names the user's TypeScript file");
+    const runs = assetline(["runs", "--dir", dir, "--limit", "1"]);
+    assert.match(runs.stdout, new RegExp(`^${runId}\\s+FAILURE`));
+    writeFileSync(file, original);
+  });
+
+  it("refuses to run definitions with errors, and rejects bad selections", () => {
+    const broken = join(dir, "src", "broken.ts");
+    writeFileSync(broken, 'import { asset } from "assetline";\nexport const broken = asset({ deps: ["nope_missing"] }, async () => {});\n');
+    const refused = assetline(["materialize", "*", "--dir", dir]);
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /AL002[\s\S]*fix them before materializing/);
+    rmSync(broken);
+    const unknown = assetline(["materialize", "no_such_asset", "--dir", dir]);
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /nothing matches "no_such_asset"/);
+    const missing = assetline(["materialize", "--dir", dir]);
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /missing SELECTION/);
+  });
+});
