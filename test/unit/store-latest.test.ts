@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { EventStore } from "../../server/src/store";
+import { EventStore, type EventInput } from "../../server/src/store";
 import { tempStore, type TempStore } from "./support/store-temp";
 
 describe("store: latest state per asset", () => {
@@ -137,5 +137,46 @@ describe("store: latest state per asset", () => {
     assert.ok(store.lastEventId() > before);
     assert.equal(store.latestState().get("a")?.materialization?.codeVersion, "v");
     other.close();
+  });
+
+  it("refreshes incrementally to exactly what a fresh connection reads", () => {
+    const polled = EventStore.open(tmp.dbPath, { readonly: true });
+    // mulberry32: a seeded generator, so a failure reproduces.
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * n | 0;
+    };
+    const keys = ["a", "b", "c", "d", "e"];
+    for (let round = 0; round < 30; round += 1) {
+      const run = store.createRun({ selection: "*", launchedBy: "cli" });
+      const events: EventInput[] = [];
+      for (let i = 0; i < 1 + random(6); i += 1) {
+        const assetKey = keys[random(keys.length)];
+        switch (random(4)) {
+          case 0:
+            events.push({ type: "STEP_STARTED", assetKey });
+            break;
+          case 1:
+            events.push({ type: "MATERIALIZATION", assetKey, codeVersion: `v${round}`, consumed: { a: round } });
+            break;
+          case 2:
+            events.push({ type: "STEP_FAILURE", assetKey, message: `r${round}` });
+            break;
+          default:
+            events.push({ type: "CHECK_EVALUATION", assetKey, checkName: `c${random(3)}`, passed: random(2) === 0, blocking: false });
+        }
+      }
+      clock += 1000;
+      store.appendEvents(run.id, events);
+      if (random(3) === 0) continue; // sometimes several rounds land between two polls
+      const fresh = EventStore.open(tmp.dbPath, { readonly: true });
+      assert.deepEqual(polled.latestState(), fresh.latestState(), `round ${round}`);
+      assert.deepEqual(polled.latestState(["a", "zz"]), fresh.latestState(["a", "zz"]), `round ${round}, keyed`);
+      fresh.close();
+    }
+    polled.close();
   });
 });

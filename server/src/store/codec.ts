@@ -18,7 +18,7 @@ import { EVENT_TYPES } from "./records";
 /** A row of `events` as better-sqlite3 returns it. */
 export interface EventRow {
   readonly id: number;
-  readonly run_id: string;
+  readonly run_seq: number;
   readonly ts: number;
   readonly type: string;
   readonly asset_key: string | null;
@@ -92,11 +92,11 @@ export function encodeEvent(event: EventInput): EncodedEvent {
   };
 }
 
-/** Rebuilds the typed event from its row. */
-export function decodeEvent(row: EventRow): StoredEvent {
+/** Rebuilds the typed event from its row (`runId` is the text id of the row's run_seq). */
+export function decodeEvent(row: EventRow, runId: string): StoredEvent {
   const event: Record<string, unknown> = row.payload === null ? {} : JSON.parse(row.payload);
   event.id = row.id;
-  event.runId = row.run_id;
+  event.runId = runId;
   event.ts = row.ts;
   event.type = row.type;
   if (row.asset_key !== null) event.assetKey = row.asset_key;
@@ -136,18 +136,27 @@ export function failureFromRow(id: number, runId: string, ts: number, key: strin
   };
 }
 
-/** A CHECK_EVALUATION row as a record. */
-export function checkFromRow(row: EventRow): CheckEvaluationRecord {
-  const p = parsePayload(row.payload);
+/** A CHECK_EVALUATION's columns as a record. */
+export function checkFromRow(
+  id: number,
+  runId: string,
+  ts: number,
+  key: string,
+  checkName: string,
+  passed: boolean,
+  message: string | null,
+  payload: string | null,
+): CheckEvaluationRecord {
+  const p = parsePayload(payload);
   return {
-    eventId: row.id,
-    runId: row.run_id,
-    assetKey: row.asset_key ?? "",
-    checkName: row.check_name ?? "",
-    timestamp: row.ts,
-    passed: p.passed === true,
+    eventId: id,
+    runId,
+    assetKey: key,
+    checkName,
+    timestamp: ts,
+    passed,
     blocking: p.blocking === true,
     metadata: (p.metadata as JsonObject | undefined) ?? {},
-    message: row.message ?? undefined,
+    message: message ?? undefined,
   };
 }

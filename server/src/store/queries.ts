@@ -1,13 +1,12 @@
 /**
- * The read path. Everything "latest" goes through the derived tables and primary-key joins
- * into `events`, so cost grows with the number of assets asked about, not with history.
+ * The read path for runs and events. "Latest per asset" lives in latest.ts; here everything is
+ * an indexed lookup: runs by id or seq, a run's events by (run_seq, rowid).
  */
 import type Database from "better-sqlite3";
-import { checkFromRow, decodeEvent, failureFromRow, materializationFromRow, type EventRow } from "./codec";
+import { decodeEvent, materializationFromRow, type EventRow } from "./codec";
+import { LatestStates, RunIds } from "./latest";
 import type {
   AssetLatestState,
-  AttemptRecord,
-  CheckEvaluationRecord,
   LaunchedBy,
   MaterializationRecord,
   RunEventsQuery,
@@ -17,6 +16,7 @@ import type {
 } from "./records";
 
 interface RunRow {
+  readonly seq: number;
   readonly id: string;
   readonly status: string;
   readonly selection: string;
@@ -29,32 +29,8 @@ interface RunRow {
   readonly message: string | null;
 }
 
-/** Columns of one latestState() row: [key, mat id, run, ts, payload, fail id, run, ts, message, payload, attempt id, run, ts]. */
-type LatestRow = [
-  string,
-  number | null, string | null, number | null, string | null,
-  number | null, string | null, number | null, string | null, string | null,
-  number | null, string | null, number | null,
-];
-
-const LATEST_SELECT = `
-  SELECT a.asset_key,
-         m.id, m.run_id, m.ts, m.payload,
-         f.id, f.run_id, f.ts, f.message, f.payload,
-         s.id, s.run_id, s.ts
-  FROM asset_latest a
-  LEFT JOIN events m ON m.id = a.last_materialization_event_id
-  -- A failure older than the last materialization is history, not state.
-  LEFT JOIN events f ON f.id = a.last_failure_event_id
-                    AND a.last_failure_event_id > coalesce(a.last_materialization_event_id, 0)
-  LEFT JOIN events s ON s.id = a.last_attempt_event_id`;
-const CHECKS_SELECT = `
-  SELECT e.* FROM check_latest c JOIN events e ON e.id = c.event_id`;
-// json_each binds any number of keys as one parameter, so one prepared statement serves all.
-const KEYS_FILTER = "(SELECT value FROM json_each(?))";
-
 /** Converts a runs row to its record. */
-export function runFromRow(row: RunRow): RunRecord {
+function runFromRow(row: RunRow): RunRecord {
   return {
     id: row.id,
     status: row.status as RunStatus,
@@ -68,33 +44,34 @@ export function runFromRow(row: RunRow): RunRecord {
   };
 }
 
+const EVENTS_OF_RUN = "SELECT * FROM events WHERE run_seq = (SELECT seq FROM runs WHERE id = @run) AND id > @after";
+
 export class Reader {
+  private readonly runIds: RunIds;
+  private readonly latest: LatestStates;
   private readonly run: Database.Statement<[string], RunRow>;
   private readonly runs: Database.Statement<[number], RunRow>;
-  private readonly events: Database.Statement<[string, number, number], EventRow>;
-  private readonly eventsOfTypes: Database.Statement<[string, number, string, number], EventRow>;
+  private readonly events: Database.Statement<[{ run: string; after: number; limit: number }], EventRow>;
+  private readonly eventsOfTypes: Database.Statement<
+    [{ run: string; after: number; types: string; limit: number }],
+    EventRow
+  >;
   private readonly materialization: Database.Statement<[string], EventRow>;
-  private readonly latestAll: Database.Statement<[], LatestRow>;
-  private readonly latestSome: Database.Statement<[string], LatestRow>;
-  private readonly checksAll: Database.Statement<[], EventRow>;
-  private readonly checksSome: Database.Statement<[string], EventRow>;
   private readonly maxId: Database.Statement<[], number | null>;
 
   constructor(db: Database.Database) {
+    this.runIds = new RunIds(db);
+    this.latest = new LatestStates(db, this.runIds);
     this.run = db.prepare("SELECT * FROM runs WHERE id = ?");
-    // rowid order is commit order: "most recent first" even when clocks disagree between processes.
-    this.runs = db.prepare("SELECT * FROM runs ORDER BY rowid DESC LIMIT ?");
-    this.events = db.prepare("SELECT * FROM events WHERE run_id = ? AND id > ? ORDER BY id LIMIT ?");
+    // seq order is commit order: "most recent first" even when clocks disagree between processes.
+    this.runs = db.prepare("SELECT * FROM runs ORDER BY seq DESC LIMIT ?");
+    this.events = db.prepare(`${EVENTS_OF_RUN} ORDER BY id LIMIT @limit`);
     this.eventsOfTypes = db.prepare(
-      `SELECT * FROM events WHERE run_id = ? AND id > ? AND type IN ${KEYS_FILTER} ORDER BY id LIMIT ?`,
+      `${EVENTS_OF_RUN} AND type IN (SELECT value FROM json_each(@types)) ORDER BY id LIMIT @limit`,
     );
     this.materialization = db.prepare(
       "SELECT e.* FROM asset_latest a JOIN events e ON e.id = a.last_materialization_event_id WHERE a.asset_key = ?",
     );
-    this.latestAll = db.prepare<[], LatestRow>(LATEST_SELECT).raw(true);
-    this.latestSome = db.prepare<[string], LatestRow>(`${LATEST_SELECT} WHERE a.asset_key IN ${KEYS_FILTER}`).raw(true);
-    this.checksAll = db.prepare(CHECKS_SELECT);
-    this.checksSome = db.prepare(`${CHECKS_SELECT} WHERE c.asset_key IN ${KEYS_FILTER}`);
     this.maxId = db.prepare<[], number | null>("SELECT max(id) FROM events").pluck();
   }
 
@@ -115,45 +92,20 @@ export class Reader {
     const limit = query.limit ?? -1; // SQLite: a negative LIMIT means no limit
     const rows =
       query.types === undefined
-        ? this.events.all(runId, after, limit)
-        : this.eventsOfTypes.all(runId, after, JSON.stringify(query.types), limit);
-    return rows.map(decodeEvent);
+        ? this.events.all({ run: runId, after, limit })
+        : this.eventsOfTypes.all({ run: runId, after, types: JSON.stringify(query.types), limit });
+    return rows.map((row) => decodeEvent(row, runId));
   }
 
   /** The asset's latest materialization. */
   latestMaterialization(key: string): MaterializationRecord | undefined {
     const row = this.materialization.get(key);
-    return row && materializationFromRow(row.id, row.run_id, row.ts, key, row.payload);
+    return row && materializationFromRow(row.id, this.runIds.id(row.run_seq), row.ts, key, row.payload);
   }
 
   /** Latest state per asset that has any history (all, or only `keys`). */
   latestState(keys: readonly string[] | undefined): Map<string, AssetLatestState> {
-    const filter = keys === undefined ? undefined : JSON.stringify(keys);
-    const checkRows = filter === undefined ? this.checksAll.all() : this.checksSome.all(filter);
-    const checksByAsset = new Map<string, CheckEvaluationRecord[]>();
-    for (const row of checkRows) {
-      const record = checkFromRow(row);
-      const list = checksByAsset.get(record.assetKey);
-      if (list === undefined) checksByAsset.set(record.assetKey, [record]);
-      else list.push(record);
-    }
-    const rows = filter === undefined ? this.latestAll.all() : this.latestSome.all(filter);
-    const result = new Map<string, AssetLatestState>();
-    for (const r of rows) {
-      const key = r[0];
-      const checks = checksByAsset.get(key) ?? [];
-      if (checks.length > 1) checks.sort((a, b) => (a.checkName < b.checkName ? -1 : a.checkName > b.checkName ? 1 : 0));
-      const attempt: AttemptRecord | undefined =
-        r[10] === null ? undefined : { eventId: r[10], runId: r[11] as string, timestamp: r[12] as number };
-      result.set(key, {
-        key,
-        materialization: r[1] === null ? undefined : materializationFromRow(r[1], r[2] as string, r[3] as number, key, r[4]),
-        failure: r[5] === null ? undefined : failureFromRow(r[5], r[6] as string, r[7] as number, key, r[8], r[9]),
-        lastAttempt: attempt,
-        checks,
-      });
-    }
-    return result;
+    return this.latest.get(keys);
   }
 
   /** The newest event id, 0 when the log is empty (max() on the rowid is one b-tree seek). */
@@ -161,5 +113,3 @@ export class Reader {
     return this.maxId.get() ?? 0;
   }
 }
-
-export type { RunRow };

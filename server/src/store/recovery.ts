@@ -12,6 +12,7 @@ import type { RecoveredRun } from "./records";
 import type { Writer } from "./writer";
 
 interface StartedRun {
+  readonly seq: number;
   readonly id: string;
   readonly pid: number;
   readonly pid_started_at: number | null;
@@ -25,19 +26,19 @@ interface StepRow {
 
 export class Recovery {
   private readonly started: Database.Statement<[string], StartedRun>;
-  private readonly status: Database.Statement<[string], string>;
-  private readonly steps: Database.Statement<[string], StepRow>;
+  private readonly status: Database.Statement<[number], string>;
+  private readonly steps: Database.Statement<[number], StepRow>;
 
   constructor(
     db: Database.Database,
     private readonly writer: Writer,
   ) {
     // Only this host's runs: a pid means nothing on another machine sharing the file.
-    this.started = db.prepare("SELECT id, pid, pid_started_at FROM runs WHERE status = 'STARTED' AND hostname = ?");
-    this.status = db.prepare<[string], string>("SELECT status FROM runs WHERE id = ?").pluck();
+    this.started = db.prepare("SELECT seq, id, pid, pid_started_at FROM runs WHERE status = 'STARTED' AND hostname = ?");
+    this.status = db.prepare<[number], string>("SELECT status FROM runs WHERE seq = ?").pluck();
     this.steps = db.prepare(
       `SELECT asset_key, check_name, type FROM events
-       WHERE run_id = ? AND type IN ('STEP_STARTED', 'STEP_RETRY', 'STEP_SUCCESS', 'STEP_FAILURE', 'STEP_SKIPPED')
+       WHERE run_seq = ? AND type IN ('STEP_STARTED', 'STEP_RETRY', 'STEP_SUCCESS', 'STEP_FAILURE', 'STEP_SKIPPED')
        ORDER BY id`,
     );
   }
@@ -55,8 +56,8 @@ export class Recovery {
 
   private failRun(run: StartedRun): RecoveredRun | undefined {
     // Another process may have recovered the same run between our scan and our lock.
-    if (this.status.get(run.id) !== "STARTED") return undefined;
-    const open = this.openSteps(run.id);
+    if (this.status.get(run.seq) !== "STARTED") return undefined;
+    const open = this.openSteps(run.seq);
     const events: EncodedEvent[] = open.map((step) =>
       encodeEvent({
         type: "STEP_FAILURE",
@@ -66,7 +67,7 @@ export class Recovery {
       }),
     );
     events.push(encodeEvent({ type: "RUN_FAILURE", message: `run abandoned: process ${run.pid} exited without finishing` }));
-    this.writer.insertEncoded(run.id, events);
+    this.writer.insertEncoded(run.seq, events);
     return {
       runId: run.id,
       pid: run.pid,
@@ -75,9 +76,9 @@ export class Recovery {
   }
 
   /** Steps whose last lifecycle event is a start (or a retry about to start): they never ended. */
-  private openSteps(runId: string): { assetKey: string; checkName: string | undefined }[] {
+  private openSteps(runSeq: number): { assetKey: string; checkName: string | undefined }[] {
     const last = new Map<string, StepRow>();
-    for (const row of this.steps.all(runId)) last.set(JSON.stringify([row.asset_key, row.check_name]), row);
+    for (const row of this.steps.all(runSeq)) last.set(JSON.stringify([row.asset_key, row.check_name]), row);
     const open: { assetKey: string; checkName: string | undefined }[] = [];
     for (const row of last.values()) {
       if (row.type === "STEP_STARTED" || row.type === "STEP_RETRY") {

@@ -17,14 +17,16 @@ export interface Migration {
  * - `events.id` is an INTEGER PRIMARY KEY (the rowid): monotonic because the log is
  *   append-only, so "newer" is "greater id" even across processes, and `lastEventId()` is a
  *   single b-tree seek.
- * - Only one secondary index on `events` (run_id, id): every extra index slows the hot insert
- *   path, and "latest per asset" is served by the derived tables instead of scanning events.
- * - `asset_latest` / `check_latest` are maintained in the same transaction as the insert.
+ * - Events point at their run by the run's integer `seq`, not its text id: the row and the
+ *   one secondary index (run_seq, then rowid implicitly) stay small on the hot insert path.
+ * - Only that one index on `events`: "latest per asset" is served by the derived tables
+ *   `asset_latest` / `check_latest`, maintained in the same transaction as the insert.
  * - `runs.pid_started_at` lets recovery tell a live owner from a reused pid.
  */
 const V1 = `
 CREATE TABLE runs (
-  id TEXT PRIMARY KEY,
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
   status TEXT NOT NULL CHECK (status IN ('STARTED', 'SUCCESS', 'FAILURE', 'CANCELED')),
   selection TEXT NOT NULL,
   started_at INTEGER NOT NULL,
@@ -39,7 +41,7 @@ CREATE INDEX runs_started ON runs (status) WHERE status = 'STARTED';
 
 CREATE TABLE events (
   id INTEGER PRIMARY KEY,
-  run_id TEXT NOT NULL,
+  run_seq INTEGER NOT NULL,
   ts INTEGER NOT NULL,
   type TEXT NOT NULL,
   asset_key TEXT,
@@ -47,7 +49,7 @@ CREATE TABLE events (
   message TEXT,
   payload TEXT
 );
-CREATE INDEX events_run ON events (run_id, id);
+CREATE INDEX events_run ON events (run_seq);
 
 CREATE TABLE asset_latest (
   asset_key TEXT PRIMARY KEY,

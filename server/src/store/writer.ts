@@ -22,15 +22,15 @@ const STATUS_OF_EVENT: Readonly<Record<string, TerminalRunStatus>> = {
   RUN_CANCELED: "CANCELED",
 };
 
+/** Per transaction: the newest ids per asset, written once at the end instead of per event. */
+type LatestIds = [materialization: number | null, failure: number | null, attempt: number | null];
+
 export class Writer {
   private readonly tx: Database.Transaction<(fn: () => unknown) => unknown>;
   private readonly insertEvent: Database.Statement;
-  private readonly setMaterialization: Database.Statement;
-  private readonly setFailure: Database.Statement;
-  private readonly setAttempt: Database.Statement;
-  private readonly ensureAsset: Database.Statement;
-  private readonly setCheck: Database.Statement;
-  private readonly runStatus: Database.Statement;
+  private readonly upsertAsset: Database.Statement;
+  private readonly upsertCheck: Database.Statement;
+  private readonly runInfo: Database.Statement<[string], { seq: number; status: RunStatus }>;
   private readonly insertRun: Database.Statement;
   private readonly endRun: Database.Statement;
 
@@ -41,31 +41,30 @@ export class Writer {
   ) {
     this.tx = db.transaction((fn: () => unknown) => fn());
     this.insertEvent = db.prepare(
-      "INSERT INTO events (run_id, ts, type, asset_key, check_name, message, payload) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO events (run_seq, ts, type, asset_key, check_name, message, payload) VALUES (?, ?, ?, ?, ?, ?, ?)",
     );
-    // Plain overwrites are correct: ids only grow, and writers are serialised by the write lock.
-    const upsert = (column: string) =>
-      db.prepare(
-        `INSERT INTO asset_latest (asset_key, ${column}) VALUES (?, ?)
-         ON CONFLICT (asset_key) DO UPDATE SET ${column} = excluded.${column}`,
-      );
-    this.setMaterialization = upsert("last_materialization_event_id");
-    this.setFailure = upsert("last_failure_event_id");
-    this.setAttempt = upsert("last_attempt_event_id");
-    // A check can be evaluated before its asset was ever built; the asset still gets a row so
-    // latestState() (which walks asset_latest) reports the check.
-    this.ensureAsset = db.prepare("INSERT INTO asset_latest (asset_key) VALUES (?) ON CONFLICT (asset_key) DO NOTHING");
-    this.setCheck = db.prepare(
+    // Overwrites are correct: ids only grow, and writers are serialised by the write lock.
+    // coalesce keeps the columns this transaction did not touch; all-null inserts the row, so a
+    // check evaluated before its asset was ever built still shows up in latestState().
+    this.upsertAsset = db.prepare(
+      `INSERT INTO asset_latest (asset_key, last_materialization_event_id, last_failure_event_id, last_attempt_event_id)
+       VALUES (?, ?, ?, ?)
+       ON CONFLICT (asset_key) DO UPDATE SET
+         last_materialization_event_id = coalesce(excluded.last_materialization_event_id, last_materialization_event_id),
+         last_failure_event_id = coalesce(excluded.last_failure_event_id, last_failure_event_id),
+         last_attempt_event_id = coalesce(excluded.last_attempt_event_id, last_attempt_event_id)`,
+    );
+    this.upsertCheck = db.prepare(
       `INSERT INTO check_latest (asset_key, check_name, event_id, passed) VALUES (?, ?, ?, ?)
        ON CONFLICT (asset_key, check_name) DO UPDATE SET event_id = excluded.event_id, passed = excluded.passed`,
     );
-    this.runStatus = db.prepare("SELECT status FROM runs WHERE id = ?").pluck();
+    this.runInfo = db.prepare("SELECT seq, status FROM runs WHERE id = ?");
     this.insertRun = db.prepare(
       `INSERT INTO runs (id, status, selection, started_at, pid, pid_started_at, hostname, launched_by)
        VALUES (?, 'STARTED', ?, ?, ?, ?, ?, ?)`,
     );
     this.endRun = db.prepare(
-      "UPDATE runs SET status = ?, finished_at = ?, message = ? WHERE id = ? AND status = 'STARTED'",
+      "UPDATE runs SET status = ?, finished_at = ?, message = ? WHERE seq = ? AND status = 'STARTED'",
     );
   }
 
@@ -82,10 +81,17 @@ export class Writer {
     return this.write(() => {
       const startedAt = this.now();
       const id = newRunId(startedAt);
-      this.insertRun.run(id, input.selection, startedAt, pid, pidStartedAt, host, input.launchedBy);
-      this.insertEncoded(id, [encodeEvent({ type: "RUN_STARTED", ts: startedAt })]);
+      const seq = Number(
+        this.insertRun.run(id, input.selection, startedAt, pid, pidStartedAt, host, input.launchedBy).lastInsertRowid,
+      );
+      this.insertEncoded(seq, [encodeEvent({ type: "RUN_STARTED", ts: startedAt })]);
       return id;
     });
+  }
+
+  /** The run's integer seq and status, or undefined; call inside write() for a stable answer. */
+  run(runId: string): { seq: number; status: RunStatus } | undefined {
+    return this.runInfo.get(runId);
   }
 
   /** Appends events to an existing run in one transaction; returns their ids. */
@@ -93,58 +99,75 @@ export class Writer {
     // Encode (and validate) before taking the lock: a bad event must not abort half a batch.
     const encoded = events.map(encodeEvent);
     return this.write(() => {
-      if (this.runStatus.get(runId) === undefined) throw new UnknownRunError(runId);
-      return this.insertEncoded(runId, encoded);
+      const run = this.runInfo.get(runId);
+      if (run === undefined) throw new UnknownRunError(runId);
+      return this.insertEncoded(run.seq, encoded);
     });
   }
 
   /** Ends a STARTED run with its terminal event; false when it had already ended. */
   finish(runId: string, status: TerminalRunStatus, message: string | undefined): boolean {
     return this.write(() => {
-      const current = this.runStatus.get(runId) as RunStatus | undefined;
-      if (current === undefined) throw new UnknownRunError(runId);
-      if (current !== "STARTED") return false;
-      this.insertEncoded(runId, [encodeEvent({ type: TERMINAL_EVENT[status], message } as EventInput)]);
+      const run = this.runInfo.get(runId);
+      if (run === undefined) throw new UnknownRunError(runId);
+      if (run.status !== "STARTED") return false;
+      this.insertEncoded(run.seq, [encodeEvent({ type: TERMINAL_EVENT[status], message } as EventInput)]);
       return true;
     });
   }
 
   /** Inserts already-encoded events and updates the derived tables; call inside write(). */
-  insertEncoded(runId: string, events: readonly EncodedEvent[]): number[] {
+  insertEncoded(runSeq: number, events: readonly EncodedEvent[]): number[] {
     const ids: number[] = new Array(events.length);
     const fallbackTs = this.now();
+    const assets = new Map<string, LatestIds>();
+    const checks = new Map<string, Map<string, [id: number, passed: boolean]>>();
+    const latest = (key: string): LatestIds => {
+      let entry = assets.get(key);
+      if (entry === undefined) assets.set(key, (entry = [null, null, null]));
+      return entry;
+    };
     for (let i = 0; i < events.length; i += 1) {
       const e = events[i];
       const ts = e.ts ?? fallbackTs;
       const id = Number(
-        this.insertEvent.run(runId, ts, e.type, e.assetKey, e.checkName, e.message, e.payload).lastInsertRowid,
+        this.insertEvent.run(runSeq, ts, e.type, e.assetKey, e.checkName, e.message, e.payload).lastInsertRowid,
       );
       ids[i] = id;
       switch (e.type) {
         case "MATERIALIZATION":
-          this.setMaterialization.run(e.assetKey, id);
+          latest(e.assetKey as string)[0] = id;
           break;
         // Check steps (checkName set) say nothing about whether the asset itself was built.
-        case "STEP_STARTED":
-          if (e.checkName === null) this.setAttempt.run(e.assetKey, id);
-          break;
         case "STEP_FAILURE":
-          if (e.checkName === null) this.setFailure.run(e.assetKey, id);
+          if (e.checkName === null) latest(e.assetKey as string)[1] = id;
+          break;
+        case "STEP_STARTED":
+          if (e.checkName === null) latest(e.assetKey as string)[2] = id;
           break;
         case "CHECK_EVALUATION": {
-          this.ensureAsset.run(e.assetKey);
-          this.setCheck.run(e.assetKey, e.checkName, id, e.passed ? 1 : 0);
+          latest(e.assetKey as string);
+          let byName = checks.get(e.assetKey as string);
+          if (byName === undefined) checks.set(e.assetKey as string, (byName = new Map()));
+          byName.set(e.checkName as string, [id, e.passed]);
           break;
         }
         case "RUN_SUCCESS":
         case "RUN_FAILURE":
         case "RUN_CANCELED":
           // Keeps the runs row in step even when a terminal event arrives through appendEvents.
-          this.endRun.run(STATUS_OF_EVENT[e.type], ts, e.message, runId);
+          this.endRun.run(STATUS_OF_EVENT[e.type], ts, e.message, runSeq);
           break;
         default:
           break;
       }
+    }
+    // One upsert per asset and check per transaction, however many events touched it.
+    for (const [key, [materialization, failure, attempt]] of assets) {
+      this.upsertAsset.run(key, materialization, failure, attempt);
+    }
+    for (const [key, byName] of checks) {
+      for (const [name, [id, passed]] of byName) this.upsertCheck.run(key, name, id, passed ? 1 : 0);
     }
     return ids;
   }
