@@ -8,7 +8,7 @@
  */
 
 import { parse, type ParserOptions } from "sql-parser-cst";
-import { collectCstTables, type CstNode } from "./cstTables";
+import { collectCstTables, isCstNode, type CstNode } from "./cstTables";
 import { scanTables } from "./fallbackTables";
 import { splitStatements, tokenize } from "./sqlTokens";
 
@@ -109,25 +109,84 @@ export function extractTables(sql: string): SqlTables {
   return copy;
 }
 
+interface Statement {
+  start: number;
+  end: number;
+  text: string;
+}
+
 function analyse(sql: string): SqlTables {
-  const tokens = tokenize(sql, { stringsEndAtNewline: hasOddQuotes(sql) });
-  const result: SqlTables = { reads: [], writes: [], parsed: true };
-  for (const span of splitStatements(tokens)) {
+  const tokens = tokenize(sql);
+  const statements: Statement[] = splitStatements(tokens).map((span) => {
     const start = tokens[span.first].start;
-    const text = sql.slice(start, tokens[span.end - 1].end);
-    let tables = statementCache.get(text);
-    if (tables === undefined) {
-      tables = analyseStatement(text);
-      statementCache.set(text, tables);
+    const end = tokens[span.end - 1].end;
+    return { start, end, text: sql.slice(start, end) };
+  });
+  const tables = statements.map((statement) => statementCache.get(statement.text));
+  for (let i = 0; i < statements.length; ) {
+    if (tables[i] !== undefined) {
+      i++;
+      continue;
     }
-    if (tables.error !== undefined) {
-      result.parsed = false;
-      result.error ??= tables.error;
+    // Each parser call has a fixed cost of a few hundred µs, so runs of uncached statements go
+    // through it together; only when that fails does each statement get its own attempt.
+    let j = i + 1;
+    while (j < statements.length && tables[j] === undefined && statements[j].end - statements[i].start <= MAX_PARSE_CHARS) j++;
+    if (j - i > 1) parseBatch(sql, statements, i, j, tables);
+    for (let k = i; k < j; k++) {
+      const own = tables[k] ?? analyseStatement(statements[k].text);
+      tables[k] = own;
+      statementCache.set(statements[k].text, own);
     }
-    for (const m of tables.reads) result.reads.push(Object.freeze({ name: m.name, start: m.start + start, end: m.end + start }));
-    for (const m of tables.writes) result.writes.push(Object.freeze({ name: m.name, start: m.start + start, end: m.end + start }));
+    i = j;
   }
+  const result: SqlTables = { reads: [], writes: [], parsed: true };
+  statements.forEach(({ start }, i) => {
+    const own = tables[i] as StatementTables;
+    if (own.error !== undefined) {
+      result.parsed = false;
+      result.error ??= own.error;
+    }
+    for (const m of own.reads) result.reads.push(Object.freeze({ name: m.name, start: m.start + start, end: m.end + start }));
+    for (const m of own.writes) result.writes.push(Object.freeze({ name: m.name, start: m.start + start, end: m.end + start }));
+  });
   return result;
+}
+
+/**
+ * Parses statements [from, to) in one call and, if that works, files each mention under its own
+ * statement. The split stays the tokenizer's: if the parser saw other statement boundaries
+ * (EXPLAIN CREATE TRIGGER hides a trigger body from the splitter), nothing is filed, so a
+ * statement's result never depends on which neighbours happened to be parsed with it.
+ */
+function parseBatch(sql: string, statements: Statement[], from: number, to: number, tables: Array<StatementTables | undefined>): void {
+  const base = statements[from].start;
+  const found: Array<{ kind: "read" | "write"; mention: TableMention }> = [];
+  try {
+    const program = parse(sql.slice(base, statements[to - 1].end), PARSER_OPTIONS) as unknown as CstNode;
+    const starts = (Array.isArray(program.statements) ? program.statements : [])
+      .filter((s): s is CstNode => isCstNode(s) && s.type !== "empty")
+      .map((s) => (s.range === undefined ? -1 : s.range[0] + base));
+    if (starts.length !== to - from || starts.some((start, k) => start !== statements[from + k].start)) return;
+    collectCstTables(program, (kind, parts, start, end) => {
+      found.push({ kind, mention: { name: normaliseTableName(parts), start: start + base, end: end + base } });
+    });
+  } catch {
+    return;
+  }
+  const own: StatementTables[] = [];
+  for (let k = from; k < to; k++) own.push({ reads: [], writes: [] });
+  for (const { kind, mention } of found) {
+    let k = from;
+    while (k < to - 1 && mention.start >= statements[k + 1].start) k++;
+    const s = statements[k];
+    const relative = { name: mention.name, start: mention.start - s.start, end: mention.end - s.start };
+    (kind === "read" ? own[k - from].reads : own[k - from].writes).push(relative);
+  }
+  own.forEach((t, i) => {
+    sortBySource(t);
+    tables[from + i] = t;
+  });
 }
 
 function analyseStatement(text: string): StatementTables {
@@ -149,8 +208,8 @@ function analyseStatement(text: string): StatementTables {
   } else {
     tables.error = `statement too long for the full parser (${text.length} characters, limit ${MAX_PARSE_CHARS})`;
   }
-  const tokens = tokenize(text, { stringsEndAtNewline: hasOddQuotes(text) });
-  // With lenient strings the text may turn out to hold several statements after all.
+  const tokens = tokenize(text);
+  // Re-read with an open literal cut at its line's end, the text may hold several statements after all.
   for (const span of splitStatements(tokens)) scanTables(tokens.slice(span.first, span.end), sink);
   sortBySource(tables);
   return tables;
@@ -167,12 +226,6 @@ function sortBySource(tables: StatementTables): void {
   // The CST walk uses a stack, so mentions arrive out of order.
   tables.reads.sort((a, b) => a.start - b.start);
   tables.writes.sort((a, b) => a.start - b.start);
-}
-
-function hasOddQuotes(text: string): boolean {
-  let count = 0;
-  for (let i = text.indexOf("'"); i >= 0; i = text.indexOf("'", i + 1)) count++;
-  return count % 2 === 1;
 }
 
 function firstLine(error: unknown): string {

@@ -160,6 +160,8 @@ class FallbackScanner {
       i = next;
       if (isWord(t[i], "as")) i++;
       if (t[i] !== undefined && (t[i].kind === "quoted" || (t[i].kind === "word" && !CLAUSE_WORDS.has(t[i].value)))) i++;
+      // `join b using (id), c`: the column list has a known end, unlike an ON expression.
+      if (isWord(t[i], "using") && t[i + 1]?.kind === "punct" && t[i + 1].value === "(") i = this.skipParens(i + 1);
       if (!(t[i]?.kind === "punct" && t[i].value === ",")) return;
       i++;
     }
@@ -181,7 +183,7 @@ class FallbackScanner {
       end = t[j + 1].end;
       j += 2;
     }
-    if (t[j]?.kind === "punct" && t[j].value === "(" && kind === "read") return j; // json_each(…)
+    if (t[j]?.kind === "punct" && t[j].value === "(" && kind === "read") return this.skipParens(j); // json_each(…)
     if (kind === "read" && parts.length === 1 && this.isCteName(parts[0], i)) return j;
     this.sink(kind, parts, start, end);
     return j;

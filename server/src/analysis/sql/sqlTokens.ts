@@ -45,22 +45,24 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-export interface TokenizeOptions {
-  /**
-   * End string literals at the end of their line. Used when a statement has an odd number
-   * of "'" (the user is typing a literal): otherwise every later quote pairs with the wrong
-   * partner and the rest of the script reads as strings.
-   */
-  stringsEndAtNewline?: boolean;
+/**
+ * Splits SQL into tokens, dropping whitespace and comments; string literals become opaque
+ * "other" tokens. When a "'" never closes (the user is typing a literal), every later quote
+ * has paired with the wrong partner and the rest of the script reads as strings; the text is
+ * then re-read with literals ending at their line's end, since SQL literals rarely span lines.
+ */
+export function tokenize(sql: string): SqlToken[] {
+  return tokenizeWith(sql, false) ?? (tokenizeWith(sql, true) as SqlToken[]);
 }
 
-/** Splits SQL into tokens, dropping whitespace and comments; string literals become opaque "other" tokens. */
-export function tokenize(sql: string, options: TokenizeOptions = {}): SqlToken[] {
+/** Undefined when `lenient` is off and a string literal is left open. */
+function tokenizeWith(sql: string, lenient: boolean): SqlToken[] | undefined {
   const tokens: SqlToken[] = [];
   const n = sql.length;
-  const lenient = options.stringsEndAtNewline === true;
   // Cached so that finding "the end of this line" stays linear over a long single-line script.
   let nextNewline = -1;
+  // Closing quotes known to be absent from the rest of the text: 100 KB of "[" must not rescan it each time.
+  const missingClosers = new Set<number>();
   let i = 0;
   while (i < n) {
     const c = sql.charCodeAt(i);
@@ -98,14 +100,17 @@ export function tokenize(sql: string, options: TokenizeOptions = {}): SqlToken[]
       continue;
     }
     if (c === CH_SQUOTE || c === CH_DQUOTE || c === CH_BACKTICK || c === CH_LBRACKET) {
-      let end = closeQuoted(sql, i, c === CH_LBRACKET ? CH_RBRACKET : c);
+      const closer = c === CH_LBRACKET ? CH_RBRACKET : c;
+      let end = missingClosers.has(closer) ? -1 : closeQuoted(sql, i, closer);
+      if (end < 0) missingClosers.add(closer);
       if (lenient && c === CH_SQUOTE) {
         if (nextNewline < i) nextNewline = sql.indexOf("\n", i);
-        if (nextNewline >= 0 && end > nextNewline) end = -1;
+        if (nextNewline < 0) nextNewline = n;
+        if (end > nextNewline) end = -1;
       }
       if (end < 0) {
-        // A quote the user just opened would swallow the rest of the script; SQL literals rarely
-        // span lines, so resume at the next line and keep the statements after it.
+        if (!lenient && c === CH_SQUOTE) return undefined;
+        // An identifier quote still being typed: its name is unknown, but what follows the line is not lost.
         const nl = sql.indexOf("\n", i + 1);
         i = nl < 0 ? n : nl + 1;
         tokens.push({ kind: "other", start, end: nl < 0 ? n : nl, value: "" });
