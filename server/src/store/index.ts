@@ -1,6 +1,17 @@
 /**
  * Public API of the run-history store (SQLite event log). Import from here, not from the
  * files behind it.
+ *
+ * Typical life of a writer (the executor, from the CLI or the language server):
+ *   const store = EventStore.open(storePath(workspaceRoot));
+ *   store.recoverAbandonedRuns();                 // fail runs whose process died
+ *   const run = store.createRun({ selection, launchedBy: "cli" });
+ *   store.appendEvents(run.id, [{ type: "STEP_STARTED", assetKey }, ...]);
+ *   store.finishRun(run.id, "SUCCESS");
+ * A reader (status, CodeLens) opens with `{ readonly: true }`, polls `lastEventId()` and calls
+ * `latestState()` when it moved; repeated calls only re-read what changed.
+ * Every method is synchronous; writes are BEGIN IMMEDIATE transactions that wait for other
+ * processes (busy timeout, then a bounded retry) rather than fail.
  */
 import { join } from "node:path";
 
@@ -14,6 +25,7 @@ export {
   UnknownRunError,
 } from "./errors";
 export { EVENT_TYPES } from "./records";
+export { SCHEMA_VERSION } from "./schema";
 export type {
   AssetLatestState,
   AttemptRecord,

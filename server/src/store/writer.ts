@@ -89,11 +89,6 @@ export class Writer {
     });
   }
 
-  /** The run's integer seq and status, or undefined; call inside write() for a stable answer. */
-  run(runId: string): { seq: number; status: RunStatus } | undefined {
-    return this.runInfo.get(runId);
-  }
-
   /** Appends events to an existing run in one transaction; returns their ids. */
   append(runId: string, events: readonly EventInput[]): number[] {
     // Encode (and validate) before taking the lock: a bad event must not abort half a batch.
