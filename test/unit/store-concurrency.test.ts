@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { resolve } from "node:path";
-import { EventStore } from "../../server/src/store";
+import { EventStore, StoreBusyError } from "../../server/src/store";
 import { spawnNode, tempStore, waitForExit, waitForLine, type TempStore } from "./support/store-temp";
 
 const WRITER = resolve(__dirname, "support/store-writer.ts");
@@ -13,11 +13,12 @@ describe("store: concurrent writers and a reader (real processes)", function () 
   afterEach(() => tmp.cleanup());
 
   it("two processes append 2,000 events each in small transactions while a reader polls: no BUSY, no loss", async () => {
-    // Create the file first so both writers race on writes, not on creation.
-    const reader = EventStore.open(tmp.dbPath, { readonly: false });
+    // No file yet: both writers create and migrate it at the same time, too.
     const children = ["a", "b"].map((label) => spawnNode([WRITER, tmp.dbPath, String(PER_WRITER), "5", label]));
     const exits = children.map(waitForExit);
     await Promise.all(children.map((child) => waitForLine(child, /^ready$/)));
+    // The reader is read-only, like the language server's status view.
+    const reader = EventStore.open(tmp.dbPath, { readonly: true });
     for (const child of children) child.stdin?.end("go\n");
 
     // Read continuously on this process's event loop turns until both writers exit.
@@ -66,5 +67,56 @@ describe("store: concurrent writers and a reader (real processes)", function () 
     assert.ok(switches >= 2, `writers interleaved (${switches} switches)`);
     assert.ok(reads > 10, `the reader kept reading while writers wrote (${reads} reads)`);
     reader.close();
+  });
+
+  it("waits for another process's write lock instead of failing", async () => {
+    EventStore.open(tmp.dbPath).close();
+    // A raw connection in another process holds the write lock for 600 ms.
+    const holder = spawnNode([
+      "-e",
+      `const Database = require("better-sqlite3");
+       const db = new Database(${JSON.stringify(tmp.dbPath)});
+       db.exec("BEGIN IMMEDIATE");
+       console.log("locked");
+       setTimeout(() => { db.exec("COMMIT"); db.close(); }, 600);`,
+    ]);
+    const exited = waitForExit(holder);
+    await waitForLine(holder, /^locked$/);
+    const store = EventStore.open(tmp.dbPath);
+    const started = Date.now();
+    const run = store.createRun({ selection: "*", launchedBy: "editor" });
+    assert.ok(Date.now() - started >= 300, "the write waited for the lock");
+    assert.equal(store.getRun(run.id)?.status, "STARTED");
+    store.close();
+    assert.equal((await exited).code, 0);
+  });
+
+  it("gives up with a typed StoreBusyError when the lock outlives every retry", async () => {
+    EventStore.open(tmp.dbPath).close();
+    const holder = spawnNode([
+      "-e",
+      `const Database = require("better-sqlite3");
+       const db = new Database(${JSON.stringify(tmp.dbPath)});
+       db.exec("BEGIN IMMEDIATE");
+       console.log("locked");
+       setInterval(() => {}, 1000);`,
+    ]);
+    const exited = waitForExit(holder);
+    await waitForLine(holder, /^locked$/);
+    const store = EventStore.open(tmp.dbPath, { busyTimeoutMs: 20 });
+    try {
+      assert.throws(
+        () => store.createRun({ selection: "*", launchedBy: "cli" }),
+        (error: unknown) => error instanceof StoreBusyError && error.attempts === 5 && /stayed locked/.test(error.message),
+      );
+    } finally {
+      store.close();
+      holder.kill("SIGKILL");
+      await exited;
+    }
+    // The killed holder left nothing behind: the next writer proceeds.
+    const after = EventStore.open(tmp.dbPath);
+    assert.equal(after.createRun({ selection: "*", launchedBy: "cli" }).status, "STARTED");
+    after.close();
   });
 });
