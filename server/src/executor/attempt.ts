@@ -9,7 +9,7 @@ import { BundleError, type Bundler } from "./bundler";
 import type { PlanStep } from "./planner";
 import type { LogLevel, StepError } from "./protocol";
 import type { RunRecorder } from "./recorder";
-import { truncateToBytes } from "./worker/logSink";
+import { truncateToBytes } from "./worker/logCapture";
 import type { WorkerPool } from "./workerPool";
 
 /** What an attempt needs from its run. */

@@ -2,11 +2,11 @@
  * The executor: owns the worker pool and the bundler of one workspace and starts runs.
  * Long-lived in the language server (the pool stays warm between runs), one-shot in the CLI.
  */
+import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { EventStore, LaunchedBy } from "../store";
 import { Bundler } from "./bundler";
-import { defaultSdkPath, defaultWorkerScript } from "./enginePaths";
 import type { RunPlan } from "./planner";
 import { startRun, type RunHandle } from "./run";
 import { WorkerPool } from "./workerPool";
@@ -146,4 +146,64 @@ function defaultNodePath(): string {
 function describePlan(plan: RunPlan): string {
   const keys = [...new Set(plan.steps.map((step) => step.assetKey))];
   return keys.length <= 5 ? keys.join(" ") : `${keys.slice(0, 5).join(" ")} … (${keys.length} assets)`;
+}
+
+/*
+ * Files of this engine that the executor hands to other processes: the worker entry and the
+ * SDK that user code's `assetline` import is aliased to. Both are found relative to the
+ * running code, so the engine installed in the user's project uses its own copies.
+ */
+/** Bundled, this code lives in dist/ (dist/cli.js, dist/server.js); from source, in server/src/executor. */
+const candidatesRoots = [__dirname, resolve(__dirname, "../../../dist")];
+
+/** The built worker entry, dist/worker.js. */
+function defaultWorkerScript(): string {
+  return firstExisting(candidatesRoots.map((root) => join(root, "worker.js")), "the worker (dist/worker.js); run the build");
+}
+
+/** The engine's SDK: dist/sdk/index.js when bundled, the repository's sdk/index.ts when run from source. */
+function defaultSdkPath(): string {
+  return firstExisting(
+    [join(__dirname, "sdk", "index.js"), resolve(__dirname, "../../../sdk/index.ts"), resolve(__dirname, "../../../dist/sdk/index.js")],
+    "the assetline SDK (dist/sdk/index.js); run the build",
+  );
+}
+
+function firstExisting(paths: readonly string[], what: string): string {
+  const found = paths.find((path) => existsSync(path));
+  if (found === undefined) throw new Error(`cannot find ${what}; looked at ${paths.join(", ")}`);
+  return found;
+}
+
+/*
+ * Ending runs cleanly when the executor's own process is told to stop (Ctrl+C in the CLI,
+ * SIGTERM from a supervisor): kill the workers' process trees, record the runs CANCELED,
+ * then exit with the conventional code. A second signal exits at once, still killing the trees.
+ */
+const EXIT_CODES: Readonly<Record<"SIGINT" | "SIGTERM", number>> = { SIGINT: 130, SIGTERM: 143 };
+
+/** Installs SIGINT/SIGTERM handlers for `executor`; returns a function that removes them. */
+export function handleTerminationSignals(executor: Executor, options: { exit?: boolean } = {}): () => void {
+  const exit = options.exit ?? true;
+  let stopping = false;
+  const onSignal = (signal: "SIGINT" | "SIGTERM"): void => {
+    if (stopping) {
+      executor.killWorkersNow();
+      process.exit(EXIT_CODES[signal]);
+    }
+    stopping = true;
+    void executor.close().finally(() => {
+      if (exit) process.exit(EXIT_CODES[signal]);
+    });
+  };
+  // Whatever ends the process, never leave a worker tree behind (exit handlers must be synchronous).
+  const onExit = (): void => executor.killWorkersNow();
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  process.on("exit", onExit);
+  return () => {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    process.off("exit", onExit);
+  };
 }

@@ -2,12 +2,11 @@
  * Public API of the executor: plan a selection, run it in worker processes, record it in the
  * store. Import from here, not from the files behind it.
  */
-export { Executor, type ExecutorOptions, type StartOptions } from "./executor";
+export { Executor, handleTerminationSignals, type ExecutorOptions, type StartOptions } from "./executor";
 export { planRun, assetStepId, checkStepId, type PlanOptions, type PlanStep, type RunPlan } from "./planner";
 export type { RunHandle } from "./run";
 export { RunEvents } from "./recorder";
 export type { RunResult, StepResult, StepStatus } from "./results";
 export type { StepError, StepKind } from "./protocol";
-export { handleTerminationSignals } from "./signals";
 export { BundleError } from "./bundler";
 export { isProcessAlive, killProcessTree } from "./processTree";

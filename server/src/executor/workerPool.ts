@@ -138,7 +138,8 @@ export class WorkerPool {
       cwd: this.options.cwd,
       env: this.options.env ?? process.env,
       // Its own process group, so that killing -pid also kills what the user code spawned.
-      detached: true,
+      // (On Windows `detached` would open a console window; taskkill /T walks the tree there.)
+      detached: process.platform !== "win32",
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       serialization: "json",
     });
@@ -155,7 +156,9 @@ export class WorkerPool {
       if (isWorkerMessage(message)) this.onMessage(worker, message);
     });
     child.on("error", () => this.onExit(worker, "the worker process could not be started or signalled"));
-    child.on("exit", (code, signal) => this.onExit(worker, `the worker process exited (${signal ?? `code ${code}`})`));
+    child.on("exit", (code, signal) =>
+      this.onExit(worker, signal ? `the worker process exited (${signal})` : `the worker process exited with code ${code} (process.exit() in user code, or a crash)`),
+    );
     return worker;
   }
 
