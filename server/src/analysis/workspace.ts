@@ -72,6 +72,14 @@ export class WorkspaceAnalysis {
     return this.relink();
   }
 
+  /**
+   * Scans files without linking, so a caller can slice a long first analysis (the language
+   * server answers requests between slices), then link once with `updateFiles([])`.
+   */
+  scanFiles(files: Iterable<string>): void {
+    for (const file of files) this.scan(file);
+  }
+
   removeFile(file: string): AnalysisSnapshot {
     this.facts.delete(file);
     return this.relink();
