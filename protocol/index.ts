@@ -1,0 +1,10 @@
+/**
+ * The typed boundary between the Assetline language server and its clients (the VS Code
+ * extension, the lineage webview, any other LSP client). No vscode, no Node-only APIs.
+ */
+export * from "./commands";
+export * from "./lineage";
+export * from "./methods";
+export * from "./runs";
+export * from "./settings";
+export * from "./status";

@@ -1,0 +1,81 @@
+/**
+ * Runs started from the editor: what the client asks for, and what the server reports while
+ * the run goes. The run history in the store holds the same facts; these are the live view.
+ */
+
+export interface MaterializeParams {
+  /** The selection, as the user would write it (`stg_orders`, `group:staging`, `+orders`). */
+  readonly selection: string;
+  /** Also build everything upstream of the selection. */
+  readonly withUpstream?: boolean;
+}
+
+export interface RunChecksParams {
+  readonly key: string;
+  /** One check of the asset; all of its checks when absent. */
+  readonly check?: string;
+}
+
+export interface RunStarted {
+  readonly runId: string;
+  /** The selection as recorded on the run. */
+  readonly selection: string;
+  /** Planned steps: asset builds and check evaluations. */
+  readonly steps: number;
+}
+
+export interface CancelRunParams {
+  readonly runId: string;
+}
+
+export interface CancelRunResult {
+  /** False when the run had already ended or was not started by this server. */
+  readonly cancelled: boolean;
+}
+
+export type RunEventType =
+  | "RUN_STARTED"
+  | "RUN_SUCCESS"
+  | "RUN_FAILURE"
+  | "RUN_CANCELED"
+  | "STEP_STARTED"
+  | "STEP_SUCCESS"
+  | "STEP_FAILURE"
+  | "STEP_SKIPPED"
+  | "STEP_RETRY"
+  | "LOG"
+  | "MATERIALIZATION"
+  | "CHECK_EVALUATION";
+
+/** One event of a live run, flattened: fields absent when the event type has no such fact. */
+export interface RunEventParams {
+  readonly runId: string;
+  /** Monotonic across runs and processes. */
+  readonly id: number;
+  /** Epoch ms. */
+  readonly ts: number;
+  readonly type: RunEventType;
+  readonly assetKey?: string;
+  readonly checkName?: string;
+  /** The log line, failure, skip reason or check message. */
+  readonly message?: string;
+  readonly level?: "debug" | "info" | "warn" | "error";
+  readonly passed?: boolean;
+  readonly attempt?: number;
+}
+
+export type RunStatus = "SUCCESS" | "FAILURE" | "CANCELED";
+
+export interface RunFinishedParams {
+  readonly runId: string;
+  readonly status: RunStatus;
+  /** Why the run did not succeed. */
+  readonly message: string | undefined;
+  readonly durationMs: number;
+  readonly steps: readonly {
+    readonly assetKey: string;
+    readonly checkName: string | undefined;
+    readonly status: "succeeded" | "failed" | "skipped";
+    readonly message: string | undefined;
+  }[];
+}

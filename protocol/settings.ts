@@ -1,0 +1,70 @@
+/**
+ * The `assetline.*` settings, typed once for the client and the server. Values arrive from
+ * user JSON, so `readSettings` validates every field and falls back to the default rather
+ * than trusting the shape.
+ */
+
+export interface AssetlineSettings {
+  readonly analysis: {
+    /** Extra wait after an edit before re-analysing (0: as soon as the edits stop arriving). */
+    readonly debounceMs: number;
+    /** Files larger than this are reported (AL007) and not analysed. */
+    readonly maxFileKilobytes: number;
+  };
+  readonly status: {
+    /** How often the run history is polled for writes by other processes (CLI, other windows). */
+    readonly pollIntervalMs: number;
+  };
+  readonly codeLens: {
+    readonly enabled: boolean;
+  };
+  readonly server: {
+    /** An `assetline` engine to run instead of the workspace's (client-side; empty: auto). */
+    readonly path: string;
+    /** The Node executable that runs the engine (client-side; empty: `node` on PATH). */
+    readonly nodePath: string;
+  };
+}
+
+/** The section the server asks for with workspace/configuration. */
+export const SETTINGS_SECTION = "assetline";
+
+export const DEFAULT_SETTINGS: AssetlineSettings = {
+  analysis: { debounceMs: 0, maxFileKilobytes: 2048 },
+  status: { pollIntervalMs: 1000 },
+  codeLens: { enabled: true },
+  server: { path: "", nodePath: "" },
+};
+
+/** Settings whose change only takes effect after the client restarts the server. */
+export const SETTINGS_NEEDING_RESTART: readonly string[] = ["assetline.server.path", "assetline.server.nodePath"];
+
+/** Validates an untrusted `assetline` settings object; anything missing or malformed gets its default. */
+export function readSettings(raw: unknown): AssetlineSettings {
+  const root = record(raw);
+  const analysis = record(root.analysis);
+  const status = record(root.status);
+  const codeLens = record(root.codeLens);
+  const server = record(root.server);
+  const defaults = DEFAULT_SETTINGS;
+  return {
+    analysis: {
+      debounceMs: whole(analysis.debounceMs, 0, 5000, defaults.analysis.debounceMs),
+      maxFileKilobytes: whole(analysis.maxFileKilobytes, 16, 1024 * 1024, defaults.analysis.maxFileKilobytes),
+    },
+    status: { pollIntervalMs: whole(status.pollIntervalMs, 100, 600_000, defaults.status.pollIntervalMs) },
+    codeLens: { enabled: typeof codeLens.enabled === "boolean" ? codeLens.enabled : defaults.codeLens.enabled },
+    server: {
+      path: typeof server.path === "string" ? server.path : defaults.server.path,
+      nodePath: typeof server.nodePath === "string" ? server.nodePath : defaults.server.nodePath,
+    },
+  };
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function whole(value: unknown, min: number, max: number, fallback: number): number {
+  return typeof value === "number" && Number.isFinite(value) ? Math.min(max, Math.max(min, Math.round(value))) : fallback;
+}

@@ -1,0 +1,53 @@
+/**
+ * Asset health as the server reports it to the client (CodeLens, lineage colours, status
+ * views). Plain data; the server computes it from the run history and the current code.
+ */
+
+/**
+ * One state per asset, the first that applies (most actionable first). "unknown" means the
+ * run history exists but cannot be read (e.g. written by a newer Assetline).
+ */
+export type AssetState = "failed" | "never-materialized" | "code-changed" | "upstream-changed" | "overdue" | "fresh" | "unknown";
+
+export interface CheckSummary {
+  readonly name: string;
+  /** Undefined when the check was never evaluated. */
+  readonly passed: boolean | undefined;
+  /** Epoch ms of the latest evaluation. */
+  readonly evaluatedAt: number | undefined;
+}
+
+export interface AssetStatus {
+  readonly key: string;
+  readonly state: AssetState;
+  /** Why, in the user's words: "upstream raw_orders materialized 5 min after this one". */
+  readonly reason: string;
+  /** Epoch ms of the last materialization, when there is one. */
+  readonly lastMaterializedAt: number | undefined;
+  /** Epoch ms of the last failed build, when it came after the last materialization. */
+  readonly lastFailedAt: number | undefined;
+  /** Every check currently defined on the asset, sorted by name. */
+  readonly checks: readonly CheckSummary[];
+}
+
+/** The short glyph the editor shows before a status line, per state. */
+export const STATE_GLYPHS: Readonly<Record<AssetState, string>> = {
+  failed: "✗",
+  "never-materialized": "○",
+  "code-changed": "⚠",
+  "upstream-changed": "⚠",
+  overdue: "⚠",
+  fresh: "✓",
+  unknown: "?",
+};
+
+/** Human words for each state, as the status line and hovers spell them. */
+export const STATE_LABELS: Readonly<Record<AssetState, string>> = {
+  failed: "failed",
+  "never-materialized": "never materialized",
+  "code-changed": "code changed",
+  "upstream-changed": "upstream changed",
+  overdue: "overdue",
+  fresh: "fresh",
+  unknown: "status unknown",
+};

@@ -1,0 +1,197 @@
+/**
+ * Messages between the extension host and the lineage webview, declared once. The webview
+ * speaks first (`ready`); the host posts data only after it. Both sides treat every message
+ * as untrusted input: the `parse…` functions below return undefined for anything that is not
+ * exactly one of these shapes, so handlers only ever see well-formed, typed data.
+ */
+import type { LineageCheck, LineageEdge, LineageGraph, LineageNode, LineageNodeKind } from "./lineage";
+import type { AssetState, AssetStatus, CheckSummary } from "./status";
+
+/** host → webview */
+export type HostToWebviewMessage =
+  /** The graph to draw, and what to centre on and highlight (e.g. an AL001 cycle path). */
+  | { readonly type: "graph"; readonly graph: LineageGraph; readonly focus: string | undefined; readonly highlight: readonly string[] }
+  /** No graph can be shown (server stopped, request failed), in the user's words. */
+  | { readonly type: "unavailable"; readonly message: string };
+
+/** webview → host */
+export type WebviewToHostMessage =
+  /** The script is loaded and listening; sent once per page load, before anything else. */
+  | { readonly type: "ready" }
+  /** The user clicked (or pressed Enter on) a node: open where the asset is defined. */
+  | { readonly type: "openDefinition"; readonly key: string }
+  /** The webview failed to lay out or draw the graph; the host logs it. */
+  | { readonly type: "renderError"; readonly message: string };
+
+/** Longest string accepted from the other side; keys are short, messages are one line. */
+const MAX_STRING = 4096;
+const MAX_ITEMS = 100_000;
+
+const STATES: ReadonlySet<AssetState> = new Set<AssetState>([
+  "failed",
+  "never-materialized",
+  "code-changed",
+  "upstream-changed",
+  "overdue",
+  "fresh",
+  "unknown",
+]);
+const NODE_KINDS: ReadonlySet<LineageNodeKind> = new Set<LineageNodeKind>(["asset", "source", "placeholder"]);
+
+/** Validates a message the webview posted; undefined when it is not a WebviewToHostMessage. */
+export function parseWebviewToHostMessage(raw: unknown): WebviewToHostMessage | undefined {
+  const message = object(raw);
+  if (!message) return undefined;
+  switch (message.type) {
+    case "ready":
+      return { type: "ready" };
+    case "openDefinition": {
+      const key = string(message.key);
+      return key === undefined || key === "" ? undefined : { type: "openDefinition", key };
+    }
+    case "renderError": {
+      const text = string(message.message);
+      return text === undefined ? undefined : { type: "renderError", message: text };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Validates a message the host posted; undefined when it is not a HostToWebviewMessage. */
+export function parseHostToWebviewMessage(raw: unknown): HostToWebviewMessage | undefined {
+  const message = object(raw);
+  if (!message) return undefined;
+  switch (message.type) {
+    case "graph": {
+      const graph = parseGraph(message.graph);
+      const focus = optional(message.focus, string);
+      const highlight = list(message.highlight, string);
+      if (!graph || focus === null || !highlight) return undefined;
+      return { type: "graph", graph, focus, highlight };
+    }
+    case "unavailable": {
+      const text = string(message.message);
+      return text === undefined ? undefined : { type: "unavailable", message: text };
+    }
+    default:
+      return undefined;
+  }
+}
+
+function parseGraph(raw: unknown): LineageGraph | undefined {
+  const graph = object(raw);
+  if (!graph || typeof graph.version !== "number") return undefined;
+  const nodes = list(graph.nodes, parseNode);
+  const edges = list(graph.edges, parseEdge);
+  const cycles = list(graph.cycles, (cycle) => list(cycle, string));
+  const unmatched = list(graph.unmatched, string);
+  const error = optional(graph.error, string);
+  if (!nodes || !edges || !cycles || !unmatched || error === null) return undefined;
+  return { version: graph.version, nodes, edges, cycles, unmatched, error };
+}
+
+function parseNode(raw: unknown): LineageNode | undefined {
+  const node = object(raw);
+  if (!node) return undefined;
+  const key = string(node.key);
+  const kind = NODE_KINDS.has(node.kind as LineageNodeKind) ? (node.kind as LineageNodeKind) : undefined;
+  const group = optional(node.group, string);
+  const owners = list(node.owners, string);
+  const kinds = list(node.kinds, string);
+  const description = optional(node.description, string);
+  const location = optional(node.location, parseLocation);
+  const checks = list(node.checks, parseCheck);
+  const status = optional(node.status, parseStatus);
+  if (key === undefined || !kind || group === null || !owners || !kinds || description === null) return undefined;
+  if (location === null || !checks || status === null) return undefined;
+  return { key, kind, group, owners, kinds, description, location, checks, status };
+}
+
+function parseEdge(raw: unknown): LineageEdge | undefined {
+  const edge = object(raw);
+  const from = string(edge?.from);
+  const to = string(edge?.to);
+  return from === undefined || to === undefined ? undefined : { from, to };
+}
+
+function parseCheck(raw: unknown): LineageCheck | undefined {
+  const check = object(raw);
+  const name = string(check?.name);
+  const location = parseLocation(check?.location);
+  if (!check || name === undefined || typeof check.blocking !== "boolean" || !location) return undefined;
+  return { name, blocking: check.blocking, location };
+}
+
+function parseStatus(raw: unknown): AssetStatus | undefined {
+  const status = object(raw);
+  if (!status) return undefined;
+  const key = string(status.key);
+  const state = STATES.has(status.state as AssetState) ? (status.state as AssetState) : undefined;
+  const reason = string(status.reason);
+  const lastMaterializedAt = optional(status.lastMaterializedAt, number);
+  const lastFailedAt = optional(status.lastFailedAt, number);
+  const checks = list(status.checks, parseCheckSummary);
+  if (key === undefined || !state || reason === undefined || lastMaterializedAt === null || lastFailedAt === null || !checks) return undefined;
+  return { key, state, reason, lastMaterializedAt, lastFailedAt, checks };
+}
+
+function parseCheckSummary(raw: unknown): CheckSummary | undefined {
+  const check = object(raw);
+  const name = string(check?.name);
+  if (!check || name === undefined) return undefined;
+  const passed = check.passed === undefined ? undefined : typeof check.passed === "boolean" ? check.passed : null;
+  const evaluatedAt = optional(check.evaluatedAt, number);
+  if (passed === null || evaluatedAt === null) return undefined;
+  return { name, passed, evaluatedAt };
+}
+
+/** An LSP Location: a URI string and a range of non-negative integers. */
+function parseLocation(raw: unknown): LineageNode["location"] {
+  const location = object(raw);
+  const uri = string(location?.uri);
+  const range = object(location?.range);
+  const start = parsePosition(range?.start);
+  const end = parsePosition(range?.end);
+  return uri === undefined || !start || !end ? undefined : { uri, range: { start, end } };
+}
+
+function parsePosition(raw: unknown): { line: number; character: number } | undefined {
+  const position = object(raw);
+  const line = position?.line;
+  const character = position?.character;
+  return Number.isInteger(line) && Number.isInteger(character) && (line as number) >= 0 && (character as number) >= 0
+    ? { line: line as number, character: character as number }
+    : undefined;
+}
+
+function object(raw: unknown): Record<string, unknown> | undefined {
+  return typeof raw === "object" && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : undefined;
+}
+
+function string(raw: unknown): string | undefined {
+  return typeof raw === "string" && raw.length <= MAX_STRING ? raw : undefined;
+}
+
+function number(raw: unknown): number | undefined {
+  return typeof raw === "number" && Number.isFinite(raw) ? raw : undefined;
+}
+
+/** Every item must parse, or the whole list is rejected: a half-read graph would mislead. */
+function list<T>(raw: unknown, item: (value: unknown) => T | undefined): T[] | undefined {
+  if (!Array.isArray(raw) || raw.length > MAX_ITEMS) return undefined;
+  const out: T[] = [];
+  for (const value of raw) {
+    const parsed = item(value);
+    if (parsed === undefined) return undefined;
+    out.push(parsed);
+  }
+  return out;
+}
+
+/** undefined stays undefined; anything else must parse, or the result is null (malformed). */
+function optional<T>(raw: unknown, item: (value: unknown) => T | undefined): T | undefined | null {
+  if (raw === undefined || raw === null) return undefined;
+  const parsed = item(raw);
+  return parsed === undefined ? null : parsed;
+}

@@ -1,0 +1,191 @@
+/**
+ * Owns the workspace analysis inside the server: the sliced first analysis, the queue of
+ * changed files, and when re-analysis happens. Everything else reads snapshots from here.
+ *
+ * Scheduling: edits mark files dirty and schedule one flush, after `debounceMs` or (when 0)
+ * as soon as the queued messages have been handled, so a burst of edits costs one analysis.
+ * A request that needs fresh results flushes at once instead of waiting for the timer.
+ */
+import type { CancellationToken } from "vscode-languageserver";
+import { type AnalysisSnapshot, WorkspaceAnalysis } from "../analysis";
+import type { WorkspaceReader } from "./workspaceReader";
+
+/** How long one slice of the first analysis may hold the thread before messages are handled. */
+const SLICE_MS = 25;
+
+export interface ProgressReporter {
+  report(percentage: number, message: string): void;
+  done(): void;
+}
+
+export interface AnalysisHostOptions {
+  readonly maxFileBytes: number;
+  readonly debounceMs: number;
+  readonly startProgress: (title: string) => Promise<ProgressReporter>;
+  readonly log: (message: string) => void;
+}
+
+export type SnapshotListener = (snapshot: AnalysisSnapshot, changedFiles: readonly string[]) => void;
+
+export class AnalysisHost {
+  private analysis: WorkspaceAnalysis;
+  private current: AnalysisSnapshot | undefined;
+  private readonly dirty = new Set<string>();
+  private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  private initial: Promise<void> | undefined;
+  private readonly listeners: SnapshotListener[] = [];
+  private disposed = false;
+  private debounceMs: number;
+  /** Files larger than this are reported (AL007), not analysed. */
+  maxFileBytes: number;
+  /** False while the first analysis (or a restart) is running: flushes wait for its end. */
+  private initialDone = false;
+  /** Bumped by each restart, so a superseded first analysis stops between slices. */
+  private generation = 0;
+
+  constructor(
+    readonly reader: WorkspaceReader,
+    private readonly options: AnalysisHostOptions,
+  ) {
+    this.debounceMs = options.debounceMs;
+    this.maxFileBytes = options.maxFileBytes;
+    this.analysis = this.createAnalysis(options.maxFileBytes);
+  }
+
+  /** The latest snapshot, possibly behind pending edits; undefined before the first analysis ends. */
+  get snapshot(): AnalysisSnapshot | undefined {
+    return this.current;
+  }
+
+  /** True while edits wait to be analysed: results computed now would already be stale. */
+  get hasPendingChanges(): boolean {
+    return this.dirty.size > 0;
+  }
+
+  onDidAnalyse(listener: SnapshotListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Lists and analyses the whole workspace in slices, reporting progress. Idempotent. */
+  start(): Promise<void> {
+    this.initial ??= this.analyseEverything();
+    return this.initial;
+  }
+
+  /** Analyses the workspace again from scratch (e.g. the file size limit changed). */
+  restart(maxFileBytes: number): Promise<void> {
+    this.maxFileBytes = maxFileBytes;
+    this.analysis = this.createAnalysis(maxFileBytes);
+    this.initial = this.analyseEverything();
+    return this.initial;
+  }
+
+  setDebounce(ms: number): void {
+    this.debounceMs = ms;
+  }
+
+  /** A file's text changed (buffer or disk), or it appeared or went away. */
+  changed(files: Iterable<string>): void {
+    for (const file of files) this.dirty.add(file);
+    if (this.dirty.size > 0) this.schedule();
+  }
+
+  /**
+   * The snapshot with every edit received so far analysed. Yields once first, so messages
+   * already queued behind the request (a cancellation, more edits) are seen before the work.
+   */
+  async settled(token?: CancellationToken): Promise<AnalysisSnapshot> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    await this.start();
+    if (token?.isCancellationRequested) return this.current!;
+    if (this.dirty.size > 0) this.flush();
+    return this.current!;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.cancelTimer();
+  }
+
+  private createAnalysis(maxFileBytes: number): WorkspaceAnalysis {
+    return new WorkspaceAnalysis(this.reader, { keepLastGoodOnSyntaxError: true, maxFileBytes });
+  }
+
+  private schedule(): void {
+    if (this.timer !== undefined || this.disposed) return;
+    const run = (): void => {
+      this.timer = undefined;
+      // Until the first analysis is done, its end flushes whatever arrived meanwhile.
+      if (this.current !== undefined && this.initialDone) this.flush();
+    };
+    this.timer = this.debounceMs > 0 ? setTimeout(run, this.debounceMs) : setImmediate(run);
+  }
+
+  private cancelTimer(): void {
+    if (this.timer === undefined) return;
+    clearTimeout(this.timer as NodeJS.Timeout);
+    clearImmediate(this.timer as NodeJS.Immediate);
+    this.timer = undefined;
+  }
+
+  /** Re-analyses the dirty files now and tells the listeners. */
+  private flush(): void {
+    this.cancelTimer();
+    const files = [...this.dirty];
+    this.dirty.clear();
+    const started = performance.now();
+    this.current = this.analysis.updateFiles(files);
+    const elapsed = performance.now() - started;
+    if (elapsed > 200) this.options.log(`re-analysed ${files.length} file(s) in ${elapsed.toFixed(0)} ms`);
+    this.notify(files);
+  }
+
+  private notify(files: readonly string[]): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(this.current!, files);
+      } catch (error) {
+        this.options.log(`a listener of the analysis failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      }
+    }
+  }
+
+  private async analyseEverything(): Promise<void> {
+    const generation = ++this.generation;
+    this.initialDone = false;
+    const started = performance.now();
+    const progress = await this.options.startProgress("Assetline: analysing assets");
+    try {
+      this.reader.relist();
+      const files = this.reader.listFiles();
+      // Edits arriving between slices are queued in `dirty` and re-read at the end.
+      let next = 0;
+      let lastReport = 0;
+      while (next < files.length) {
+        if (this.disposed || generation !== this.generation) return;
+        const sliceEnd = performance.now() + SLICE_MS;
+        while (next < files.length && performance.now() < sliceEnd) this.analysis.scanFiles([files[next++]!]);
+        if (performance.now() - lastReport > 200) {
+          lastReport = performance.now();
+          progress.report(Math.floor((next / files.length) * 100), `${next} / ${files.length} files`);
+        }
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      if (this.disposed || generation !== this.generation) return;
+      const pending = [...this.dirty];
+      this.dirty.clear();
+      this.current = this.analysis.updateFiles(pending);
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      this.options.log(`analysed ${files.length} files in ${seconds} s: ${this.current.assets.length} assets, ${this.current.checks.length} checks`);
+    } catch (error) {
+      // A bug in the analysis must not leave the server without any snapshot: link what was read.
+      this.options.log(`the analysis failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      this.current ??= this.analysis.updateFiles([]);
+    } finally {
+      progress.done();
+    }
+    this.initialDone = true;
+    this.notify(this.current.files);
+    if (this.dirty.size > 0) this.schedule();
+  }
+}

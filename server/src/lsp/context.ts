@@ -1,0 +1,124 @@
+/**
+ * The one object that owns everything bound to the open workspace: paths, reader, analysis,
+ * documents, status, runs. Handlers receive it once the workspace is known, so no handler
+ * can run against a half-initialised server.
+ */
+import type { ClientCapabilities, Connection } from "vscode-languageserver";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { AnalysisHost, type ProgressReporter } from "./analysisHost";
+import { DiagnosticsPublisher } from "./diagnostics";
+import { OpenDocuments } from "./documents";
+import { RequestGate } from "./requests";
+import { RunService } from "./runs";
+import { SettingsCache } from "./settings";
+import { StatusBoard } from "./status";
+import { WorkspacePaths } from "./uris";
+import { WorkspaceReader } from "./workspaceReader";
+import { DEFAULT_SETTINGS } from "../../../protocol";
+
+/** What the client said it can do, reduced to the answers the features need. */
+export interface ClientSupport {
+  readonly configurationPull: boolean;
+  readonly watchedFilesRegistration: boolean;
+  readonly codeLensRefresh: boolean;
+  readonly hierarchicalSymbols: boolean;
+  readonly definitionLinks: boolean;
+  readonly relatedInformation: boolean;
+}
+
+export interface WorkspaceContext {
+  readonly connection: Connection;
+  readonly support: ClientSupport;
+  readonly paths: WorkspacePaths;
+  readonly reader: WorkspaceReader;
+  readonly host: AnalysisHost;
+  readonly documents: OpenDocuments;
+  readonly publisher: DiagnosticsPublisher;
+  readonly gate: RequestGate;
+  readonly settings: SettingsCache;
+  readonly status: StatusBoard;
+  readonly runs: RunService;
+  readonly log: (message: string) => void;
+}
+
+export function clientSupport(capabilities: ClientCapabilities): ClientSupport {
+  return {
+    configurationPull: capabilities.workspace?.configuration === true,
+    watchedFilesRegistration: capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
+    codeLensRefresh: capabilities.workspace?.codeLens?.refreshSupport === true,
+    hierarchicalSymbols: capabilities.textDocument?.documentSymbol?.hierarchicalDocumentSymbolSupport === true,
+    definitionLinks: capabilities.textDocument?.definition?.linkSupport === true,
+    relatedInformation: capabilities.textDocument?.publishDiagnostics?.relatedInformation === true,
+  };
+}
+
+/** How long the client gets to accept a progress token before the analysis goes on without one. */
+const PROGRESS_CREATE_TIMEOUT_MS = 2000;
+
+export interface ContextEvents {
+  /** Run history changed (any process): tell the client. */
+  readonly onStatusChanged: (lastEventId: number) => void;
+  /** A document the disk listing does not know was opened. */
+  readonly onUnlistedFile: (file: string) => void;
+}
+
+export function createContext(
+  connection: Connection,
+  root: string,
+  rootUri: string,
+  support: ClientSupport,
+  initializationOptions: unknown,
+  events: ContextEvents,
+): WorkspaceContext {
+  const log = (message: string): void => connection.console.log(message);
+  const paths = new WorkspacePaths(root);
+  const reader = new WorkspaceReader(root);
+  const settings = new SettingsCache(connection, support.configurationPull, rootUri, initializationOptions);
+  const host = new AnalysisHost(reader, {
+    maxFileBytes: DEFAULT_SETTINGS.analysis.maxFileKilobytes * 1024,
+    debounceMs: DEFAULT_SETTINGS.analysis.debounceMs,
+    startProgress: (title) => startProgress(connection, title),
+    log,
+  });
+  const documents = new OpenDocuments(paths, reader, host, events.onUnlistedFile);
+  const publisher = new DiagnosticsPublisher({
+    connection,
+    paths,
+    versionOf: (file) => documents.versionOf(file),
+    openFiles: () => documents.openFiles(),
+    isStale: () => host.hasPendingChanges,
+    relatedInformation: support.relatedInformation,
+  });
+  // The store's storePath(), spelled out: importing the store eagerly would load the native
+  // SQLite driver at start-up, and a driver that fails to load must only cost status, not the server.
+  const dbPath = join(root, ".assetline", "assetline.db");
+  const status = new StatusBoard({ dbPath, pollIntervalMs: DEFAULT_SETTINGS.status.pollIntervalMs, log, onChange: events.onStatusChanged });
+  const runs = new RunService({
+    root,
+    dbPath,
+    connection,
+    unsavedFiles: () => [...documents.openFiles()].filter((file) => isUnsaved(root, file, documents.textOf(file))),
+    onHistoryWritten: () => status.poll(),
+    log,
+  });
+  const gate = new RequestGate(host, documents, log);
+  return { connection, support, paths, reader, host, documents, publisher, gate, settings, status, runs, log };
+}
+
+function isUnsaved(root: string, file: string, text: string | undefined): boolean {
+  try {
+    return readFileSync(join(root, file), "utf8") !== text;
+  } catch {
+    return true; // not on disk at all: certainly not saved
+  }
+}
+
+async function startProgress(connection: Connection, title: string): Promise<ProgressReporter> {
+  const none: ProgressReporter = { report: () => undefined, done: () => undefined };
+  const timeout = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), PROGRESS_CREATE_TIMEOUT_MS).unref());
+  const reporter = await Promise.race([connection.window.createWorkDoneProgress().catch(() => undefined), timeout]);
+  if (!reporter) return none;
+  reporter.begin(title, 0, "listing files", false);
+  return { report: (percentage, message) => reporter.report(percentage, message), done: () => reporter.done() };
+}

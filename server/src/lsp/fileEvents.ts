@@ -1,0 +1,81 @@
+/**
+ * Files created, changed, deleted or renamed outside the editor buffers (git checkout, a
+ * generator, the file explorer), reported by the client's file watcher.
+ */
+import {
+  type DidChangeWatchedFilesParams,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  WatchKind,
+} from "vscode-languageserver";
+import { isAnalysableFile } from "../analysis";
+import type { WorkspaceContext } from "./context";
+
+/** A burst of creations (a checkout) costs one walk of the workspace. */
+const RELIST_DELAY_MS = 50;
+
+/** Asks the client to watch what the analysis depends on, when it lets servers register watchers. */
+export async function registerFileWatchers(context: WorkspaceContext): Promise<void> {
+  if (!context.support.watchedFilesRegistration) {
+    context.log("the client cannot watch files for the server: files changed outside the editor are seen when opened or saved");
+    return;
+  }
+  await context.connection.client.register(DidChangeWatchedFilesNotification.type, {
+    watchers: [
+      { globPattern: "**/*.{ts,tsx,mts,cts}" },
+      // .gitignore decides which files are analysed at all.
+      { globPattern: "**/.gitignore" },
+      // Deleting a folder is reported for the folder only, whatever glob matched its files.
+      { globPattern: "**/*", kind: WatchKind.Delete },
+    ],
+  });
+}
+
+export class FileEvents {
+  private relistTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly context: WorkspaceContext) {}
+
+  handle(params: DidChangeWatchedFilesParams): void {
+    const { paths, reader, host } = this.context;
+    const changed: string[] = [];
+    let relist = false;
+    for (const change of params.changes) {
+      const file = paths.fileOf(change.uri);
+      if (file === undefined) continue;
+      if (file === ".gitignore" || file.endsWith("/.gitignore")) {
+        relist = true;
+        continue;
+      }
+      switch (change.type) {
+        case FileChangeType.Deleted:
+          // A file or a whole folder: everything listed under it leaves the analysis.
+          changed.push(...reader.dismiss(file));
+          break;
+        case FileChangeType.Created:
+          // Created files go through a walk, so .gitignore still decides whether they count.
+          if (isAnalysableFile(file)) relist = true;
+          break;
+        case FileChangeType.Changed:
+          if (reader.isListed(file)) changed.push(file);
+          break;
+      }
+    }
+    if (changed.length > 0) host.changed(changed);
+    if (relist) this.scheduleRelist();
+  }
+
+  /** Walks the disk again soon and re-reads whatever appeared or went away. */
+  scheduleRelist(): void {
+    if (this.relistTimer) return;
+    this.relistTimer = setTimeout(() => {
+      this.relistTimer = undefined;
+      const { added, removed } = this.context.reader.relist();
+      if (added.length + removed.length > 0) this.context.host.changed([...added, ...removed]);
+    }, RELIST_DELAY_MS);
+  }
+
+  dispose(): void {
+    if (this.relistTimer) clearTimeout(this.relistTimer);
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * The request handlers: each maps an LSP request to a feature function, through the gate
+ * that settles the analysis and applies cancellation and content-modified semantics.
+ */
+import { type CancellationToken, type Connection, LSPErrorCodes, ResponseError, type TextDocumentIdentifier } from "vscode-languageserver";
+import type { AnalysisSnapshot } from "../analysis";
+import {
+  CancelRunRequest,
+  type LineageGraph,
+  LineageRequest,
+  LocateAssetRequest,
+  MaterializeRequest,
+  RunChecksRequest,
+  StatusRequest,
+} from "../../../protocol";
+import { codeActions } from "./codeActions";
+import { codeLenses } from "./codeLens";
+import { completeAt, worthParsing } from "./completion";
+import type { WorkspaceContext } from "./context";
+import { hoverAt } from "./hover";
+import { lineageGraph, locateAsset, statuses } from "./lineage";
+import { definitionAt, referencesAt } from "./navigation";
+import { documentSymbols, flatDocumentSymbols, workspaceSymbols } from "./symbols";
+
+/** Registers every request handler; `current` is undefined until the workspace is known. */
+export function registerHandlers(connection: Connection, current: () => WorkspaceContext | undefined): void {
+  /** Answers null (nothing here) without a workspace or for documents outside it. */
+  const inDocument = <T>(method: string, document: TextDocumentIdentifier, token: CancellationToken, work: (context: WorkspaceContext, snapshot: AnalysisSnapshot, file: string) => T) => {
+    const context = current();
+    const file = context?.paths.fileOf(document.uri);
+    if (!context || file === undefined) return null;
+    return context.gate.run(method, token, document.uri, (snapshot) => work(context, snapshot, file));
+  };
+  const inWorkspace = <T>(method: string, token: CancellationToken, work: (context: WorkspaceContext, snapshot: AnalysisSnapshot) => T, fallback: () => T) => {
+    const context = current();
+    if (!context) return fallback();
+    return context.gate.run(method, token, undefined, (snapshot) => work(context, snapshot));
+  };
+
+  connection.onDefinition((params, token) =>
+    inDocument("definition", params.textDocument, token, (context, snapshot, file) =>
+      definitionAt(snapshot, context.paths, file, params.position, context.support.definitionLinks),
+    ),
+  );
+  connection.onReferences((params, token) =>
+    inDocument("references", params.textDocument, token, (context, snapshot, file) =>
+      referencesAt(snapshot, context.paths, file, params.position, params.context.includeDeclaration),
+    ),
+  );
+  connection.onHover((params, token) =>
+    inDocument("hover", params.textDocument, token, (context, snapshot, file) => hoverAt(snapshot, context.status, file, params.position)),
+  );
+  connection.onDocumentSymbol((params, token) =>
+    inDocument("documentSymbol", params.textDocument, token, (context, snapshot, file) =>
+      context.support.hierarchicalSymbols ? documentSymbols(snapshot, file) : flatDocumentSymbols(snapshot, file, context.paths),
+    ),
+  );
+  connection.onWorkspaceSymbol((params, token) =>
+    inWorkspace("workspaceSymbol", token, (context, snapshot) => workspaceSymbols(snapshot, context.paths, params.query), () => []),
+  );
+  connection.onCodeLens(async (params, token) => {
+    const context = current();
+    if (!context || !(await context.settings.get()).codeLens.enabled) return [];
+    return inDocument("codeLens", params.textDocument, token, (_, snapshot, file) => codeLenses(snapshot, context.status, file));
+  });
+  connection.onCodeAction((params, token) =>
+    inDocument("codeAction", params.textDocument, token, (context, snapshot, file) => {
+      const text = context.documents.textOf(file);
+      if (text === undefined) return null;
+      return codeActions({ snapshot, paths: context.paths, file, text, range: params.range, only: params.context.only });
+    }),
+  );
+  connection.onCompletion(async (params, token) => {
+    const context = current();
+    const document = context?.documents.get(params.textDocument.uri);
+    if (!context || !document) return null;
+    const line = document.getText({ start: { line: params.position.line, character: 0 }, end: params.position });
+    if (!worthParsing(line, params.context?.triggerCharacter)) return null;
+    const maxBytes = (await context.settings.get()).analysis.maxFileKilobytes * 1024;
+    return inDocument("completion", params.textDocument, token, (_, snapshot, file) =>
+      completeAt({ snapshot, file, text: document.getText(), position: params.position, maxBytes }),
+    );
+  });
+
+  connection.onRequest(LineageRequest.type, (params, token) =>
+    inWorkspace("lineage", token, (context, snapshot) => lineageGraph(snapshot, context.status, context.paths, params ?? {}), emptyLineage),
+  );
+  connection.onRequest(StatusRequest.type, (params, token) =>
+    inWorkspace("status", token, (context, snapshot) => statuses(snapshot, context.status, params?.keys), () => []),
+  );
+  connection.onRequest(LocateAssetRequest.type, (params, token) =>
+    inWorkspace("locateAsset", token, (context, snapshot) => locateAsset(snapshot, context.paths, params.key), () => null),
+  );
+  connection.onRequest(MaterializeRequest.type, (params, token) =>
+    inWorkspace("materialize", token, (context, snapshot) => context.runs.materialize(snapshot, params), noWorkspace),
+  );
+  connection.onRequest(RunChecksRequest.type, (params, token) =>
+    inWorkspace("runChecks", token, (context, snapshot) => context.runs.runChecks(snapshot, params), noWorkspace),
+  );
+  connection.onRequest(CancelRunRequest.type, (params) => current()?.runs.cancel(params) ?? { cancelled: false });
+}
+
+function emptyLineage(): LineageGraph {
+  return { version: 0, nodes: [], edges: [], cycles: [], unmatched: [], error: "no workspace folder is open" };
+}
+
+function noWorkspace(): never {
+  throw new ResponseError(LSPErrorCodes.RequestFailed, "no workspace folder is open: Assetline runs the assets of a folder");
+}

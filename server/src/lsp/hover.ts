@@ -1,0 +1,86 @@
+/**
+ * Hover on anything that names an asset (its key, a dep, a check target, a table or file in
+ * its code): what it is, where it sits in the graph, and how it is doing.
+ */
+import { type Hover, MarkupKind, type Position } from "vscode-languageserver";
+import type { AnalysisSnapshot } from "../analysis";
+import type { AssetDefinition } from "../model/definitions";
+import { type Mention, SnapshotIndex } from "./mentions";
+import type { StatusBoard } from "./status";
+import { ago, statusLine } from "./statusText";
+import { toRange } from "./uris";
+
+/** Producers described in full under a table hover; more are listed by key only. */
+const MAX_DETAILED = 2;
+
+export function hoverAt(
+  snapshot: AnalysisSnapshot,
+  status: StatusBoard,
+  file: string,
+  position: Position,
+  now = Date.now(),
+): Hover | null {
+  const index = SnapshotIndex.of(snapshot);
+  const mention = index.mentionAt(file, position);
+  if (!mention) return null;
+  const sections: string[] = [];
+  const heading = headingOf(mention);
+  if (heading) sections.push(heading);
+  const keys = index.keysOf(mention);
+  if (keys.length === 0 && mention.kind !== "effect") {
+    const written = mention.kind === "dep" ? mention.dep.text : mention.kind === "checkTarget" ? mention.check.targetText : "";
+    sections.push(`**${escape(written)}**: no asset or source in this workspace has this key.`);
+  }
+  keys.slice(0, MAX_DETAILED).forEach((key) => {
+    const definition = snapshot.graph.definition(key);
+    if (definition) sections.push(describe(snapshot, status, definition, now));
+    else sections.push(`**${escape(key)}**: no asset or source in this workspace has this key.`);
+  });
+  if (keys.length > MAX_DETAILED) sections.push(`Also produced by ${keys.slice(MAX_DETAILED).map((key) => `**${escape(key)}**`).join(", ")}.`);
+  return { contents: { kind: MarkupKind.Markdown, value: sections.join("\n\n---\n\n") }, range: toRange(mention.range) };
+}
+
+function headingOf(mention: Mention): string | undefined {
+  if (mention.kind !== "effect") return undefined;
+  const resource = mention.effect.resource;
+  const colon = resource.indexOf(":");
+  const what = `${resource.slice(0, colon)} \`${resource.slice(colon + 1)}\``;
+  return `${mention.writes ? "Writes" : "Reads"} ${what}`;
+}
+
+/** The full description of one definition. */
+function describe(snapshot: AnalysisSnapshot, status: StatusBoard, asset: AssetDefinition, now: number): string {
+  const { graph } = snapshot;
+  const isSource = asset.kind === "source";
+  const lines: string[] = [];
+  lines.push(`**${escape(asset.key)}** · ${isSource ? "source" : "asset"}${asset.group ? ` · group \`${asset.group}\`` : ""}`);
+  if (asset.description) lines.push(escape(asset.description));
+  const facts: string[] = [];
+  if (asset.owners.length > 0) facts.push(`Owners: ${asset.owners.map(escape).join(", ")}`);
+  if (asset.kinds.length > 0) facts.push(`Kinds: ${asset.kinds.map(escape).join(", ")}`);
+  const upstream = graph.parents(asset.key).filter((key) => key !== asset.key).length;
+  const downstream = graph.children(asset.key).filter((key) => key !== asset.key).length;
+  facts.push(`Upstream: ${upstream} · Downstream: ${downstream}`);
+  if (asset.freshness) facts.push(`Expected at least every ${asset.freshness.maxLagMinutes} min`);
+  lines.push(facts.join("  \n"));
+  const current = status.statusOf(snapshot, asset.key, now);
+  if (current) {
+    const health = [`${escape(statusLine(current, isSource, now))}  \n_${escape(current.reason)}_`];
+    for (const check of current.checks) {
+      const result = check.passed === undefined ? "○ not run" : check.passed ? "✓ passed" : "✗ failed";
+      const when = check.evaluatedAt === undefined ? "" : ` ${ago(check.evaluatedAt, now)}`;
+      health.push(`- ${result}${when}: ${escape(check.name)}`);
+    }
+    lines.push(health.join("\n"));
+  }
+  return lines.join("\n\n");
+}
+
+/**
+ * User text is shown as text: Markdown in a description must not turn into links, emphasis
+ * or HTML. Only the characters that do that are escaped (`_` inside keys is not emphasis),
+ * so clients that show raw Markdown (Neovim) stay readable.
+ */
+function escape(text: string): string {
+  return text.replace(/[\\`*[\]<>|]/g, (char) => `\\${char}`);
+}

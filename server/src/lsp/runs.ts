@@ -1,0 +1,152 @@
+/**
+ * Runs started from the editor: plans a selection on the current analysis, hands it to the
+ * executor, and reports the run live to the client. The executor (and the writable store it
+ * records into) is created on the first run: opening a workspace never creates
+ * `.assetline/`, and loading esbuild and the SQLite driver costs nothing until then.
+ */
+import { type Connection, LSPErrorCodes, ResponseError } from "vscode-languageserver";
+import type { AnalysisSnapshot } from "../analysis";
+import type { Executor, RunHandle, RunPlan, RunResult } from "../executor";
+import { parseSelection, selectKeys } from "../model/selection";
+import type { EventStore, EventType, StoredEvent } from "../store";
+import {
+  type CancelRunParams,
+  type CancelRunResult,
+  type MaterializeParams,
+  type RunChecksParams,
+  type RunEventParams,
+  type RunEventType,
+  RunEventNotification,
+  RunFinishedNotification,
+  type RunStarted,
+} from "../../../protocol";
+
+/** Every store event type is a protocol event type: adding one to the store without the protocol fails here. */
+const EVENT_TYPES: Readonly<Record<EventType, RunEventType>> = {
+  RUN_STARTED: "RUN_STARTED", RUN_SUCCESS: "RUN_SUCCESS", RUN_FAILURE: "RUN_FAILURE", RUN_CANCELED: "RUN_CANCELED",
+  STEP_STARTED: "STEP_STARTED", STEP_SUCCESS: "STEP_SUCCESS", STEP_FAILURE: "STEP_FAILURE", STEP_SKIPPED: "STEP_SKIPPED",
+  STEP_RETRY: "STEP_RETRY", LOG: "LOG", MATERIALIZATION: "MATERIALIZATION", CHECK_EVALUATION: "CHECK_EVALUATION",
+};
+
+export interface RunServiceOptions {
+  readonly root: string;
+  readonly dbPath: string;
+  readonly connection: Connection;
+  /** Open documents whose text differs from the disk (the executor runs what is on disk). */
+  readonly unsavedFiles: () => string[];
+  /** The run wrote history: status should be re-read now rather than at the next poll. */
+  readonly onHistoryWritten: () => void;
+  readonly log: (message: string) => void;
+}
+
+export class RunService {
+  private executor: Executor | undefined;
+  private store: EventStore | undefined;
+  private readonly active = new Map<string, RunHandle>();
+
+  constructor(private readonly options: RunServiceOptions) {}
+
+  materialize(snapshot: AnalysisSnapshot, params: MaterializeParams): RunStarted {
+    const parsed = parseSelection(params.selection);
+    if (!parsed.ok) throw userError(parsed.error);
+    const selected = selectKeys(snapshot.graph, parsed.selection);
+    if (selected.unmatched.length > 0) throw userError(`nothing matches ${selected.unmatched.map((term) => `"${term}"`).join(", ")}`);
+    const { planRun } = loadExecutor();
+    const plan = planRun(snapshot, selected.keys, { withUpstream: params.withUpstream === true });
+    const selection = params.withUpstream ? `+${params.selection}` : params.selection;
+    return this.start(snapshot, plan, selection);
+  }
+
+  runChecks(snapshot: AnalysisSnapshot, params: RunChecksParams): RunStarted {
+    if (!snapshot.graph.definition(params.key)) throw userError(`no asset or source has the key "${params.key}"`);
+    const { planRun } = loadExecutor();
+    const plan = planRun(snapshot, [params.key], { checksOnly: true });
+    const steps = plan.steps.filter((step) => params.check === undefined || step.checkName === params.check);
+    if (steps.length === 0) {
+      throw userError(params.check === undefined ? `${params.key} has no checks` : `${params.key} has no check named "${params.check}"`);
+    }
+    const selection = params.check === undefined ? `checks of ${params.key}` : `check ${params.key}:${params.check}`;
+    return this.start(snapshot, { steps, unmatched: plan.unmatched }, selection);
+  }
+
+  cancel(params: CancelRunParams): CancelRunResult {
+    const run = this.active.get(params.runId);
+    if (!run) return { cancelled: false };
+    run.cancel("cancelled from the editor");
+    return { cancelled: true };
+  }
+
+  /** Cancels runs in progress (their process trees are killed) and closes the store. */
+  async dispose(): Promise<void> {
+    await this.executor?.close();
+    this.store?.close();
+  }
+
+  private start(snapshot: AnalysisSnapshot, plan: RunPlan, selection: string): RunStarted {
+    if (plan.steps.length === 0) throw userError("nothing to run: the selection holds only sources, which Assetline observes but never builds");
+    const unsaved = this.options.unsavedFiles();
+    if (unsaved.length > 0) throw userError(`save ${unsaved.join(", ")} first: runs execute the files on disk`);
+    const files = new Set(plan.steps.map((step) => step.file));
+    const errors = snapshot.diagnostics.filter((diagnostic) => diagnostic.severity === "error" && files.has(diagnostic.location.file));
+    if (errors.length > 0) {
+      const first = errors[0]!;
+      throw userError(`fix the errors in the definitions first (${errors.length}), e.g. ${first.location.file}:${first.location.range.start.line + 1} ${first.code} ${first.message}`);
+    }
+    const handle = this.ensureExecutor().start(plan, { selection, launchedBy: "editor" });
+    this.active.set(handle.runId, handle);
+    handle.events.on("event", (event) => this.forward(event));
+    handle.done.then(
+      (result) => this.finished(result),
+      (error: unknown) => {
+        this.options.log(`run ${handle.runId} could not be recorded: ${error instanceof Error ? error.message : String(error)}`);
+        this.active.delete(handle.runId);
+      },
+    );
+    this.options.onHistoryWritten();
+    return { runId: handle.runId, selection, steps: plan.steps.length };
+  }
+
+  private ensureExecutor(): Executor {
+    if (this.executor) return this.executor;
+    const { EventStore } = require("../store") as typeof import("../store");
+    const { Executor } = loadExecutor();
+    this.store = EventStore.open(this.options.dbPath);
+    this.executor = new Executor({ workspaceRoot: this.options.root, store: this.store });
+    return this.executor;
+  }
+
+  private forward(event: StoredEvent): void {
+    const params: { -readonly [K in keyof RunEventParams]: RunEventParams[K] } = { runId: event.runId, id: event.id, ts: event.ts, type: EVENT_TYPES[event.type] };
+    if ("assetKey" in event && event.assetKey !== undefined) params.assetKey = event.assetKey;
+    if ("checkName" in event && event.checkName !== undefined) params.checkName = event.checkName;
+    if ("message" in event && event.message !== undefined) params.message = event.message;
+    if ("reason" in event) params.message = event.reason;
+    if ("level" in event) params.level = event.level;
+    if ("passed" in event) params.passed = event.passed;
+    if ("attempt" in event && event.attempt !== undefined) params.attempt = event.attempt;
+    void this.options.connection.sendNotification(RunEventNotification.type, params);
+    if (event.type === "MATERIALIZATION" || event.type === "CHECK_EVALUATION" || event.type === "STEP_FAILURE") this.options.onHistoryWritten();
+  }
+
+  private finished(result: RunResult): void {
+    this.active.delete(result.runId);
+    this.options.onHistoryWritten();
+    void this.options.connection.sendNotification(RunFinishedNotification.type, {
+      runId: result.runId,
+      status: result.status,
+      message: result.message,
+      durationMs: result.durationMs,
+      steps: result.steps.map((step) => ({ assetKey: step.assetKey, checkName: step.checkName, status: step.status, message: step.message })),
+    });
+  }
+}
+
+/** Lazy: the executor pulls in esbuild, which only runs need. */
+function loadExecutor(): typeof import("../executor") {
+  return require("../executor") as typeof import("../executor");
+}
+
+/** A refusal the client shows as is: the request was well-formed, the message is for the user. */
+function userError(message: string): ResponseError<void> {
+  return new ResponseError(LSPErrorCodes.RequestFailed, message);
+}

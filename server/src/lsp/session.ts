@@ -1,0 +1,153 @@
+/**
+ * The server's lifecycle: initialize (capabilities, the workspace context), initialized
+ * (settings, watchers, first analysis, status polling), configuration changes, shutdown.
+ */
+import {
+  CodeActionKind,
+  CodeLensRefreshRequest,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+  TextDocumentSyncKind,
+} from "vscode-languageserver";
+import { URI } from "vscode-uri";
+import { GraphChangedNotification, StatusChangedNotification } from "../../../protocol";
+import { COMPLETION_TRIGGERS } from "./completion";
+import { clientSupport, createContext, type WorkspaceContext } from "./context";
+import { FileEvents, registerFileWatchers } from "./fileEvents";
+import { registerHandlers } from "./handlers";
+import { lineageFingerprint } from "./lineage";
+
+/** The lineage panel does not need keystroke latency: the graph comparison waits for a pause. */
+const GRAPH_CHECK_DELAY_MS = 150;
+/** CodeLenses say "12 min ago": refreshed this often while there is history to show. */
+const RELATIVE_TIME_REFRESH_MS = 60_000;
+
+const SERVER_VERSION = "0.1.0";
+
+/** Starts serving LSP on the connection (stdio, node-ipc or sockets, as the entry chose). */
+export function startSession(connection: Connection): void {
+  const session = new Session(connection);
+  registerHandlers(connection, () => session.context);
+  connection.listen();
+}
+
+class Session {
+  context: WorkspaceContext | undefined;
+  private fileEvents: FileEvents | undefined;
+  private graphFingerprint: string | undefined;
+  private graphTimer: NodeJS.Timeout | undefined;
+  private clockTimer: NodeJS.Timeout | undefined;
+  private extraFolders = 0;
+
+  constructor(private readonly connection: Connection) {
+    connection.onInitialize((params) => this.initialize(params));
+    connection.onInitialized(() => void this.initialized());
+    connection.onShutdown(() => this.shutdown());
+    connection.onDidChangeWatchedFiles((params) => this.fileEvents?.handle(params));
+    connection.onDidChangeConfiguration((params) => void this.configurationChanged(params.settings));
+  }
+
+  private initialize(params: InitializeParams): InitializeResult {
+    const folderUri =
+      params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? (params.rootPath ? URI.file(params.rootPath).toString() : undefined);
+    this.extraFolders = Math.max(0, (params.workspaceFolders?.length ?? 0) - 1);
+    if (folderUri !== undefined && folderUri !== null) {
+      const context = createContext(this.connection, URI.parse(folderUri).fsPath, folderUri, clientSupport(params.capabilities), params.initializationOptions, {
+        onStatusChanged: (lastEventId) => this.statusChanged(lastEventId),
+        onUnlistedFile: () => this.fileEvents?.scheduleRelist(),
+      });
+      context.documents.listen(this.connection);
+      context.host.onDidAnalyse((snapshot) => {
+        context.publisher.schedule(snapshot);
+        this.scheduleGraphCheck();
+      });
+      this.context = context;
+      this.fileEvents = new FileEvents(context);
+    }
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        definitionProvider: true,
+        referencesProvider: true,
+        hoverProvider: true,
+        documentSymbolProvider: { label: "Assetline" },
+        workspaceSymbolProvider: true,
+        codeLensProvider: { resolveProvider: false },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        completionProvider: { triggerCharacters: COMPLETION_TRIGGERS, resolveProvider: false },
+      },
+      serverInfo: { name: "assetline", version: SERVER_VERSION },
+    };
+  }
+
+  private async initialized(): Promise<void> {
+    const context = this.context;
+    if (!context) {
+      this.connection.console.warn("Assetline: no workspace folder is open, so there are no assets to analyse");
+      return;
+    }
+    if (this.extraFolders > 0) {
+      context.log(`Assetline analyses the first workspace folder only (${this.extraFolders} more ignored): ${context.paths.root}`);
+    }
+    const settings = await context.settings.get();
+    context.host.setDebounce(settings.analysis.debounceMs);
+    context.status.setPollInterval(settings.status.pollIntervalMs);
+    const started = settings.analysis.maxFileKilobytes * 1024 === context.host.maxFileBytes
+      ? context.host.start()
+      : context.host.restart(settings.analysis.maxFileKilobytes * 1024);
+    context.status.start();
+    registerFileWatchers(context).catch((error: unknown) => context.log(`could not register file watchers: ${String(error)}`));
+    this.clockTimer = setInterval(() => this.refreshCodeLenses(), RELATIVE_TIME_REFRESH_MS);
+    this.clockTimer.unref();
+    await started;
+  }
+
+  private async configurationChanged(raw: unknown): Promise<void> {
+    const context = this.context;
+    if (!context) return;
+    const before = await context.settings.get();
+    context.settings.changed(raw);
+    const after = await context.settings.get();
+    context.host.setDebounce(after.analysis.debounceMs);
+    context.status.setPollInterval(after.status.pollIntervalMs);
+    if (after.analysis.maxFileKilobytes !== before.analysis.maxFileKilobytes) {
+      void context.host.restart(after.analysis.maxFileKilobytes * 1024);
+    }
+    if (after.codeLens.enabled !== before.codeLens.enabled) this.refreshCodeLenses();
+  }
+
+  private statusChanged(lastEventId: number): void {
+    void this.connection.sendNotification(StatusChangedNotification.type, { lastEventId });
+    this.refreshCodeLenses();
+  }
+
+  private refreshCodeLenses(): void {
+    if (!this.context?.support.codeLensRefresh) return;
+    this.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+  }
+
+  private scheduleGraphCheck(): void {
+    if (this.graphTimer) return;
+    this.graphTimer = setTimeout(() => {
+      this.graphTimer = undefined;
+      const snapshot = this.context?.host.snapshot;
+      if (!snapshot) return;
+      const fingerprint = lineageFingerprint(snapshot);
+      if (fingerprint === this.graphFingerprint) return;
+      this.graphFingerprint = fingerprint;
+      void this.connection.sendNotification(GraphChangedNotification.type, { version: snapshot.version });
+    }, GRAPH_CHECK_DELAY_MS);
+  }
+
+  private async shutdown(): Promise<void> {
+    if (this.graphTimer) clearTimeout(this.graphTimer);
+    if (this.clockTimer) clearInterval(this.clockTimer);
+    this.fileEvents?.dispose();
+    const context = this.context;
+    if (!context) return;
+    context.host.dispose();
+    context.status.stop();
+    await context.runs.dispose();
+  }
+}

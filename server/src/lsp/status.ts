@@ -1,0 +1,173 @@
+/**
+ * Asset status from the run history (`.assetline/assetline.db`), kept current while other
+ * processes write it: the CLI, another window, this server's own runs.
+ *
+ * The store is opened read-only and polled (`lastEventId()` is one b-tree seek), because
+ * SQLite cannot notify another process of a commit. It is loaded lazily: the native driver
+ * must never keep the server from starting, only status from showing.
+ */
+import { existsSync, statSync } from "node:fs";
+import type { AnalysisSnapshot } from "../analysis";
+import { assetFreshness, type FreshnessState } from "../model/freshness";
+import type { AssetLatestState, EventStore } from "../store";
+import type { AssetState, AssetStatus } from "../../../protocol";
+
+/** Every freshness state is an AssetState (the protocol adds only "unknown"). */
+const STATE_OF: Readonly<Record<FreshnessState, AssetState>> = {
+  failed: "failed",
+  "never-materialized": "never-materialized",
+  "code-changed": "code-changed",
+  "upstream-changed": "upstream-changed",
+  overdue: "overdue",
+  fresh: "fresh",
+};
+
+export interface StatusBoardOptions {
+  readonly dbPath: string;
+  readonly pollIntervalMs: number;
+  readonly log: (message: string) => void;
+  /** Called when the history changed (or the store appeared, went away or became unreadable). */
+  readonly onChange: (lastEventId: number) => void;
+}
+
+export class StatusBoard {
+  private store: EventStore | undefined;
+  private latest: ReadonlyMap<string, AssetLatestState> = new Map();
+  private lastEventId = 0;
+  /** Why the history cannot be read, in the user's words; undefined when it can (or does not exist). */
+  private unreadable: string | undefined;
+  /** The file's mtime when it was found unreadable. */
+  private unreadableSince = 0;
+  /** True once `latest` holds the state at `lastEventId`. */
+  private loaded = false;
+  private timer: NodeJS.Timeout | undefined;
+  private pollIntervalMs: number;
+
+  constructor(private readonly options: StatusBoardOptions) {
+    this.pollIntervalMs = options.pollIntervalMs;
+  }
+
+  start(): void {
+    this.poll();
+    this.timer = setInterval(() => this.poll(), this.pollIntervalMs);
+    this.timer.unref();
+  }
+
+  setPollInterval(ms: number): void {
+    if (ms === this.pollIntervalMs) return;
+    this.pollIntervalMs = ms;
+    if (this.timer) {
+      this.stop();
+      this.start();
+    }
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.store?.close();
+    this.store = undefined;
+  }
+
+  /** The newest event seen (0: none or no store). */
+  get lastSeenEventId(): number {
+    return this.lastEventId;
+  }
+
+  /** Reads the history again if it changed; call after this server writes to it, too. */
+  poll(): void {
+    const before = `${this.lastEventId}|${this.unreadable ?? ""}|${this.store !== undefined}`;
+    try {
+      this.refresh();
+    } catch (error) {
+      this.close(errorMessage(error));
+    }
+    const after = `${this.lastEventId}|${this.unreadable ?? ""}|${this.store !== undefined}`;
+    if (after !== before) this.options.onChange(this.lastEventId);
+  }
+
+  /** The status of a defined asset or source, computed now (ages and "overdue" move with the clock). */
+  statusOf(snapshot: AnalysisSnapshot, key: string, now = Date.now()): AssetStatus | undefined {
+    const definition = snapshot.graph.definition(key);
+    if (!definition) return undefined;
+    const checks = snapshot.graph.checksOf(key);
+    if (this.unreadable !== undefined) {
+      return {
+        key,
+        state: "unknown",
+        reason: this.unreadable,
+        lastMaterializedAt: undefined,
+        lastFailedAt: undefined,
+        checks: checks.map((check) => ({ name: check.name, passed: undefined, evaluatedAt: undefined })),
+      };
+    }
+    const freshness = assetFreshness({
+      key,
+      kind: definition.kind,
+      currentCodeVersion: definition.codeVersion,
+      freshness: definition.freshness,
+      parents: snapshot.graph.parents(key).filter((parent) => parent !== key),
+      latest: this.latest.get(key),
+      latestOfParents: this.latest,
+      now,
+      checkNames: checks.map((check) => check.name),
+    });
+    const results = new Map(freshness.checks.map((result) => [result.name, result]));
+    return {
+      key,
+      state: STATE_OF[freshness.state],
+      reason: freshness.reason,
+      lastMaterializedAt: freshness.lastMaterializedAt,
+      lastFailedAt: this.latest.get(key)?.failure?.timestamp,
+      checks: checks.map((check) => ({
+        name: check.name,
+        passed: results.get(check.name)?.passed,
+        evaluatedAt: results.get(check.name)?.evaluatedAt,
+      })),
+    };
+  }
+
+  private refresh(): void {
+    const { dbPath } = this.options;
+    if (!existsSync(dbPath)) {
+      // Deleted (or never created): forget what it said.
+      if (this.store || this.unreadable !== undefined || this.lastEventId !== 0) this.close(undefined);
+      return;
+    }
+    if (!this.store) {
+      // An unreadable file is retried only once it changes (migrated by a writer, replaced).
+      const modified = statSync(dbPath).mtimeMs;
+      if (this.unreadable !== undefined && modified === this.unreadableSince) return;
+      this.unreadableSince = modified;
+      // Lazy: loading the store loads the native SQLite driver.
+      const { EventStore } = require("../store") as typeof import("../store");
+      this.store = EventStore.open(dbPath, { readonly: true });
+      this.loaded = false;
+      this.unreadable = undefined;
+      this.options.log(`reading run history from ${dbPath}`);
+    }
+    const last = this.store.lastEventId();
+    if (last === this.lastEventId && this.loaded) return;
+    this.latest = this.store.latestState();
+    this.lastEventId = last;
+    this.loaded = true;
+  }
+
+  private close(unreadable: string | undefined): void {
+    try {
+      this.store?.close();
+    } catch {
+      // Closing a broken connection can fail too; there is nothing more to release.
+    }
+    this.store = undefined;
+    this.loaded = false;
+    this.latest = new Map();
+    this.lastEventId = 0;
+    if (unreadable !== undefined && unreadable !== this.unreadable) this.options.log(`run history unavailable: ${unreadable}`);
+    this.unreadable = unreadable;
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,131 @@
+/**
+ * Document symbols (assets and checks in the outline) and workspace symbols (Ctrl+T finds
+ * assets by key, group, owner or kind).
+ */
+import { type DocumentSymbol, type SymbolInformation, SymbolKind } from "vscode-languageserver";
+import type { AnalysisSnapshot } from "../analysis";
+import type { AssetDefinition, TextRange } from "../model/definitions";
+import { type WorkspacePaths, toRange } from "./uris";
+
+/** Icons users already read: a class builds something, an interface describes outside data, a method runs against its asset. */
+const ASSET_KIND = SymbolKind.Class;
+const SOURCE_KIND = SymbolKind.Interface;
+const CHECK_KIND = SymbolKind.Method;
+/** Enough for a picker; the client narrows further as the user types. */
+const MAX_WORKSPACE_SYMBOLS = 500;
+
+/** The outline of one file: its assets and sources, with the checks of each nested under it. */
+export function documentSymbols(snapshot: AnalysisSnapshot, file: string): DocumentSymbol[] {
+  const assets = snapshot.assets.filter((asset) => asset.location.file === file);
+  const checks = snapshot.checks.filter((check) => check.location.file === file);
+  const symbols = new Map<string, DocumentSymbol>();
+  const result: DocumentSymbol[] = [];
+  for (const asset of assets) {
+    const symbol: DocumentSymbol = {
+      name: asset.key,
+      detail: [asset.kind === "source" ? "source" : undefined, asset.group].filter(Boolean).join(" · ") || undefined,
+      kind: asset.kind === "source" ? SOURCE_KIND : ASSET_KIND,
+      range: toRange(spanning(asset.location.range, asset.keyLocation.file === file ? asset.keyLocation.range : undefined)),
+      selectionRange: toRange(asset.keyLocation.file === file ? asset.keyLocation.range : asset.location.range),
+      children: [],
+    };
+    result.push(symbol);
+    if (!symbols.has(asset.key)) symbols.set(asset.key, symbol);
+  }
+  for (const check of checks) {
+    const symbol: DocumentSymbol = {
+      name: check.name,
+      detail: `check of ${check.asset ?? check.targetText}${check.blocking ? " · blocking" : ""}`,
+      kind: CHECK_KIND,
+      range: toRange(check.location.range),
+      selectionRange: toRange(check.location.range),
+    };
+    const parent = check.asset === undefined ? undefined : symbols.get(check.asset);
+    if (parent) parent.children!.push(symbol);
+    else result.push(symbol);
+  }
+  return result.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+}
+
+/** The same outline flattened, for clients without hierarchical symbol support. */
+export function flatDocumentSymbols(snapshot: AnalysisSnapshot, file: string, paths: WorkspacePaths): SymbolInformation[] {
+  const flat: SymbolInformation[] = [];
+  const visit = (symbol: DocumentSymbol, container: string | undefined): void => {
+    flat.push({ name: symbol.name, kind: symbol.kind, location: { uri: paths.uriOf(file), range: symbol.range }, containerName: container });
+    for (const child of symbol.children ?? []) visit(child, symbol.name);
+  };
+  for (const symbol of documentSymbols(snapshot, file)) visit(symbol, undefined);
+  return flat;
+}
+
+interface Match {
+  readonly asset: AssetDefinition;
+  /** Lower is better: 0 key prefix, 1 key substring, 2 key subsequence, 3 attribute. */
+  readonly rank: number;
+  /** The attribute that matched when the key did not ("group:staging"). */
+  readonly via: string | undefined;
+}
+
+/**
+ * Assets and sources matching every word of the query against the key, or else the group,
+ * an owner or a kind. `group:x`, `owner:y`, `kind:z` words match only that attribute.
+ * When an attribute matched, the symbol's name says so ("stg_orders · group:staging"):
+ * clients such as VS Code filter results by name, and would otherwise hide them.
+ */
+export function workspaceSymbols(snapshot: AnalysisSnapshot, paths: WorkspacePaths, query: string): SymbolInformation[] {
+  const words = query.toLowerCase().split(/\s+/).filter((word) => word.length > 0);
+  const matches: Match[] = [];
+  for (const asset of snapshot.assets) {
+    const match = matchAsset(asset, words);
+    if (match) matches.push(match);
+  }
+  matches.sort((a, b) => a.rank - b.rank || (a.asset.key < b.asset.key ? -1 : a.asset.key > b.asset.key ? 1 : 0));
+  return matches.slice(0, MAX_WORKSPACE_SYMBOLS).map(({ asset, via }) => ({
+    name: via ? `${asset.key} · ${via}` : asset.key,
+    kind: asset.kind === "source" ? SOURCE_KIND : ASSET_KIND,
+    location: paths.toLocation(asset.keyLocation),
+    containerName: [asset.group, ...asset.owners].filter(Boolean).join(" · ") || undefined,
+  }));
+}
+
+function matchAsset(asset: AssetDefinition, words: readonly string[]): Match | undefined {
+  let rank = 0;
+  let via: string | undefined;
+  const key = asset.key.toLowerCase();
+  const attributes: Array<[string, string]> = [
+    ...(asset.group ? [["group", asset.group] as [string, string]] : []),
+    ...asset.owners.map((owner): [string, string] => ["owner", owner]),
+    ...asset.kinds.map((kind): [string, string] => ["kind", kind]),
+  ];
+  for (const word of words) {
+    const colon = word.indexOf(":");
+    const scoped = colon > 0 && ["group", "owner", "kind"].includes(word.slice(0, colon));
+    if (!scoped) {
+      const keyRank = key.startsWith(word) ? 0 : key.includes(word) ? 1 : isSubsequence(word, key) ? 2 : undefined;
+      if (keyRank !== undefined) {
+        rank = Math.max(rank, keyRank);
+        continue;
+      }
+    }
+    const attribute = attributes.find(([name, value]) =>
+      scoped ? word === `${name}:` || `${name}:${value.toLowerCase()}`.startsWith(word) : value.toLowerCase().includes(word),
+    );
+    if (!attribute) return undefined;
+    rank = 3;
+    via ??= `${attribute[0]}:${attribute[1]}`;
+  }
+  return { asset, rank, via };
+}
+
+function isSubsequence(needle: string, haystack: string): boolean {
+  let at = 0;
+  for (const char of haystack) if (char === needle[at] && ++at === needle.length) return true;
+  return needle.length === 0;
+}
+
+/** The smallest range covering both (a key written before the call, as in `export const k = asset(...)`). */
+function spanning(range: TextRange, other: TextRange | undefined): TextRange {
+  if (!other) return range;
+  const before = (a: TextRange["start"], b: TextRange["start"]) => a.line < b.line || (a.line === b.line && a.character < b.character);
+  return { start: before(other.start, range.start) ? other.start : range.start, end: before(range.end, other.end) ? other.end : range.end };
+}

@@ -1,0 +1,78 @@
+/**
+ * Document URIs ↔ the analysis's workspace-relative posix paths, and model locations ↔ LSP
+ * locations. The analysis speaks paths; the protocol speaks URIs; only this file converts.
+ */
+import { isAbsolute, join, relative, sep } from "node:path";
+import type { Location, Position, Range } from "vscode-languageserver";
+import { URI } from "vscode-uri";
+import type { SourceLocation, TextRange } from "../model/definitions";
+
+export class WorkspacePaths {
+  /**
+   * URIs exactly as the client spelled them for open documents: clients differ in how they
+   * encode paths (VS Code escapes ":" in drive letters, Neovim does not), and a diagnostic
+   * published under another spelling would not reach the open editor.
+   */
+  private readonly clientUris = new Map<string, string>();
+
+  constructor(readonly root: string) {}
+
+  /** The workspace path of a file: URI, or undefined when it is outside the workspace or not a file. */
+  fileOf(uri: string): string | undefined {
+    let parsed: URI;
+    try {
+      parsed = URI.parse(uri);
+    } catch {
+      return undefined;
+    }
+    if (parsed.scheme !== "file") return undefined;
+    const path = relative(this.root, parsed.fsPath);
+    if (path === "" || path.startsWith("..") || isAbsolute(path)) return undefined;
+    return path.split(sep).join("/");
+  }
+
+  /** The URI of a workspace file, in the client's spelling when it opened the file. */
+  uriOf(file: string): string {
+    return this.clientUris.get(file) ?? URI.file(join(this.root, file)).toString();
+  }
+
+  /** Remembers how the client spells an open document's URI. */
+  remember(uri: string, file: string): void {
+    this.clientUris.set(file, uri);
+  }
+
+  forget(file: string): void {
+    this.clientUris.delete(file);
+  }
+
+  toLocation(location: SourceLocation): Location {
+    return { uri: this.uriOf(location.file), range: toRange(location.range) };
+  }
+}
+
+/** A model range as an LSP range (same shape; copied so the protocol never holds model objects). */
+export function toRange(range: TextRange): Range {
+  return {
+    start: { line: range.start.line, character: range.start.character },
+    end: { line: range.end.line, character: range.end.character },
+  };
+}
+
+/** True when `position` is inside `range`, both ends included (a cursor just after a word is on it). */
+export function contains(range: TextRange, position: Position): boolean {
+  return !isBefore(position, range.start) && !isBefore(range.end, position);
+}
+
+/** True when the two ranges share at least one position. */
+export function overlaps(a: TextRange, b: TextRange): boolean {
+  return !isBefore(a.end, b.start) && !isBefore(b.end, a.start);
+}
+
+function isBefore(a: Position, b: Position): boolean {
+  return a.line < b.line || (a.line === b.line && a.character < b.character);
+}
+
+/** A size to compare nested ranges by, so the innermost match under the cursor wins. */
+export function rangeSize(range: TextRange): number {
+  return (range.end.line - range.start.line) * 1_000_000 + (range.end.character - range.start.character);
+}

@@ -1,0 +1,69 @@
+/**
+ * The server's view of the workspace files: the disk listing (honouring .gitignore), with
+ * the editor's unsaved buffers laid over it.
+ */
+import { DiskReader, OverlayReader, type SourceReader } from "../analysis";
+
+export interface ListingChange {
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+}
+
+/**
+ * Lists files from a cached walk instead of walking on every `listFiles`, and answers
+ * "no such file" for files the walk did not list. That second part matters: a file that
+ * became ignored (or whose folder was deleted) must drop out of the analysis when it is
+ * re-read, even though its text may still be readable.
+ */
+export class WorkspaceReader implements SourceReader {
+  private readonly disk: DiskReader;
+  private readonly overlay: OverlayReader;
+  private listed = new Set<string>();
+
+  constructor(readonly root: string) {
+    this.disk = new DiskReader(root);
+    this.overlay = new OverlayReader(this.disk);
+  }
+
+  /** Walks the disk again; returns what appeared and what went away since the last walk. */
+  relist(): ListingChange {
+    const now = new Set(this.disk.listFiles());
+    const added = [...now].filter((file) => !this.listed.has(file));
+    const removed = [...this.listed].filter((file) => !now.has(file));
+    this.listed = now;
+    return { added, removed };
+  }
+
+  /** Adds a file the editor knows exists (a watcher event, a file opened) without a walk. */
+  admit(file: string): void {
+    this.listed.add(file);
+  }
+
+  /** Forgets files (deleted on disk), and every file under them when they name a folder. */
+  dismiss(path: string): string[] {
+    const prefix = `${path}/`;
+    const gone = [...this.listed].filter((file) => file === path || file.startsWith(prefix));
+    for (const file of gone) this.listed.delete(file);
+    return gone;
+  }
+
+  isListed(file: string): boolean {
+    return this.listed.has(file);
+  }
+
+  listFiles(): string[] {
+    return [...this.listed].sort();
+  }
+
+  readFile(file: string): string | undefined {
+    return this.listed.has(file) ? this.overlay.readFile(file) : undefined;
+  }
+
+  setBuffer(file: string, text: string): void {
+    this.overlay.setBuffer(file, text);
+  }
+
+  clearBuffer(file: string): void {
+    this.overlay.clearBuffer(file);
+  }
+}

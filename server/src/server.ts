@@ -1,0 +1,9 @@
+/**
+ * The Assetline language server. Speaks LSP over whatever transport the client chose on the
+ * command line (--stdio, --node-ipc, --socket=N, --pipe=NAME): VS Code is its first client,
+ * but nothing here is VS Code-specific.
+ */
+import { createConnection, ProposedFeatures } from "vscode-languageserver/node";
+import { startSession } from "./lsp/session";
+
+startSession(createConnection(ProposedFeatures.all));

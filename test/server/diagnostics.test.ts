@@ -1,0 +1,36 @@
+import { strict as assert } from "node:assert";
+import { DiagnosticSeverity } from "vscode-languageserver-protocol";
+import { TestClient } from "./support/client";
+
+describe("language server: diagnostics", function () {
+  this.timeout(60_000);
+  let client: TestClient;
+
+  beforeEach(async () => {
+    ({ client } = await TestClient.start("lsp-workspace"));
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === "failed") client.kill();
+    else await client.stop();
+  });
+
+  it("publishes AL001–AL003 for files on disk, with codes, source, related information and fix data", async () => {
+    const cycle = await client.diagnosticsOf("src/cycle.ts", (d) => d.length === 2);
+    assert.deepEqual(cycle.map((d) => d.code), ["AL001", "AL001"]);
+    assert.equal(cycle[0]!.source, "assetline");
+    assert.equal(cycle[0]!.severity, DiagnosticSeverity.Error);
+    assert.deepEqual(cycle[0]!.data, { kind: "cycle", path: ["loop_a", "loop_b", "loop_a"] });
+    assert.ok(cycle[0]!.relatedInformation!.length >= 2);
+
+    const revenue = await client.diagnosticsOf("src/marts/revenue.ts", (d) => d.length === 1);
+    assert.equal(revenue[0]!.code, "AL002");
+    assert.deepEqual(revenue[0]!.data, { kind: "missingUpstream", missing: "stg_ordrs", suggestion: "stg_orders" });
+    // The range is the key inside the quotes.
+    assert.deepEqual(revenue[0]!.range, { start: { line: 4, character: 28 }, end: { line: 4, character: 37 } });
+
+    const orders = await client.diagnosticsOf("src/marts/orders.ts", (d) => d.length === 1);
+    assert.equal(orders[0]!.code, "AL003");
+    assert.equal(orders[0]!.severity, DiagnosticSeverity.Warning);
+    assert.equal(client.read("src/marts/orders.ts").split("\n")[orders[0]!.range.start.line]!.slice(orders[0]!.range.start.character, orders[0]!.range.end.character), "stg_customers");
+  });
+});

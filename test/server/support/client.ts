@@ -1,0 +1,259 @@
+/**
+ * A minimal LSP client for tests: starts the BUILT server (dist/server.js --stdio) as a child
+ * process against a copy of a fixture workspace, answers the server's requests like an
+ * editor would, records what the server sends, and lets tests wait for it.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import {
+  type ClientCapabilities,
+  CodeLensRefreshRequest,
+  ConfigurationRequest,
+  createProtocolConnection,
+  type Diagnostic,
+  DidChangeTextDocumentNotification,
+  DidChangeWatchedFilesNotification,
+  DidCloseTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  ExitNotification,
+  type FileEvent,
+  InitializedNotification,
+  InitializeRequest,
+  type InitializeResult,
+  LogMessageNotification,
+  type ProtocolConnection,
+  PublishDiagnosticsNotification,
+  type PublishDiagnosticsParams,
+  type Range,
+  RegistrationRequest,
+  ShowMessageNotification,
+  ShutdownRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+  WorkDoneProgress,
+  WorkDoneProgressCreateRequest,
+} from "vscode-languageserver-protocol/node";
+import {
+  GraphChangedNotification,
+  RunEventNotification,
+  RunFinishedNotification,
+  StatusChangedNotification,
+} from "../../../protocol";
+import { URI } from "vscode-uri";
+
+export const REPO_ROOT = resolve(__dirname, "../../..");
+/** The server under test: the build output, unless a test run points elsewhere. */
+export const SERVER_SCRIPT = process.env.ASSETLINE_SERVER ?? join(REPO_ROOT, "dist", "server.js");
+
+/** What VS Code 1.100 announces, reduced to what the server looks at. */
+export const EDITOR_CAPABILITIES: ClientCapabilities = {
+  workspace: {
+    configuration: true,
+    didChangeWatchedFiles: { dynamicRegistration: true },
+    codeLens: { refreshSupport: true },
+    workspaceFolders: true,
+  },
+  window: { workDoneProgress: true },
+  textDocument: {
+    synchronization: { didSave: true },
+    publishDiagnostics: { relatedInformation: true, versionSupport: true, dataSupport: true },
+    documentSymbol: { hierarchicalDocumentSymbolSupport: true },
+    definition: { linkSupport: true },
+    codeAction: { dataSupport: true, codeActionLiteralSupport: { codeActionKind: { valueSet: ["quickfix"] } } },
+  },
+};
+
+export interface StartOptions {
+  readonly capabilities?: ClientCapabilities;
+  readonly settings?: unknown;
+  /** Prepares the workspace copy before the server starts (e.g. writes a large file). */
+  readonly prepare?: (root: string) => void;
+}
+
+type Waiter = { readonly check: () => boolean; readonly resolve: () => void };
+
+export class TestClient {
+  readonly diagnostics = new Map<string, PublishDiagnosticsParams>();
+  /** Every notification by method, in arrival order. */
+  readonly notifications: Array<{ method: string; params: unknown }> = [];
+  /** Every request the server sent, by method. */
+  readonly serverRequests: Array<{ method: string; params: unknown }> = [];
+  readonly versions = new Map<string, number>();
+  /** Work-done progress values the server reported, in order. */
+  readonly progress: Array<{ kind: string; message?: string; percentage?: number }> = [];
+  private readonly waiters = new Set<Waiter>();
+  private exited = false;
+  settings: unknown;
+
+  private constructor(
+    readonly root: string,
+    readonly process: ChildProcess,
+    readonly connection: ProtocolConnection,
+    readonly stderr: string[],
+  ) {}
+
+  /** Copies `test/fixtures/<fixture>` to a temp folder and starts the server on it. */
+  static async start(fixture: string, options: StartOptions = {}): Promise<{ client: TestClient; initialize: InitializeResult }> {
+    if (!existsSync(SERVER_SCRIPT)) throw new Error(`${SERVER_SCRIPT} is missing: build first (node esbuild.mjs)`);
+    const root = mkdtempSync(join(tmpdir(), `assetline-${fixture}-`));
+    cpSync(join(REPO_ROOT, "test", "fixtures", fixture), root, { recursive: true });
+    options.prepare?.(root);
+    const child = spawn(process.execPath, [SERVER_SCRIPT, "--stdio"], { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
+    const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const stderr: string[] = [];
+    child.stderr!.on("data", (chunk: Buffer) => stderr.push(chunk.toString()));
+    const client = new TestClient(root, child, connection, stderr);
+    client.settings = options.settings ?? {};
+    child.on("exit", () => {
+      client.exited = true;
+      client.poke();
+    });
+    client.listen();
+    connection.listen();
+    const initialize = await connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: URI.file(root).toString(),
+      workspaceFolders: [{ uri: URI.file(root).toString(), name: fixture }],
+      capabilities: options.capabilities ?? EDITOR_CAPABILITIES,
+    });
+    await connection.sendNotification(InitializedNotification.type, {});
+    return { client, initialize };
+  }
+
+  uri(file: string): string {
+    return URI.file(join(this.root, file)).toString();
+  }
+
+  read(file: string): string {
+    return readFileSync(join(this.root, file), "utf8");
+  }
+
+  async open(file: string, text = this.read(file)): Promise<string> {
+    const uri = this.uri(file);
+    this.versions.set(uri, 1);
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId: "typescript", version: 1, text },
+    });
+    return uri;
+  }
+
+  /** Sends incremental edits; returns the new version. */
+  async edit(file: string, ...changes: Array<{ range: Range; text: string }>): Promise<number> {
+    const uri = this.uri(file);
+    const version = (this.versions.get(uri) ?? 0) + 1;
+    this.versions.set(uri, version);
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version },
+      contentChanges: changes,
+    });
+    return version;
+  }
+
+  async close(file: string): Promise<void> {
+    const uri = this.uri(file);
+    this.versions.delete(uri);
+    await this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+  }
+
+  async filesChanged(...changes: FileEvent[]): Promise<void> {
+    await this.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes });
+  }
+
+  /** Resolves once `check` holds, re-checked on every message from the server; fails after `timeoutMs`. */
+  waitFor(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
+    if (check()) return Promise.resolve();
+    return new Promise((resolvePromise, reject) => {
+      const waiter: Waiter = {
+        check,
+        resolve: () => {
+          clearTimeout(timer);
+          this.waiters.delete(waiter);
+          resolvePromise();
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}\nserver stderr:\n${this.stderr.join("")}`));
+      }, timeoutMs);
+      this.waiters.add(waiter);
+    });
+  }
+
+  /** Waits for diagnostics of `file` that satisfy `predicate` (published for the current version when open). */
+  async diagnosticsOf(file: string, predicate: (diagnostics: Diagnostic[]) => boolean = () => true, timeoutMs?: number): Promise<Diagnostic[]> {
+    const uri = this.uri(file);
+    const matches = (): boolean => {
+      const published = this.diagnostics.get(uri);
+      if (!published) return false;
+      const version = this.versions.get(uri);
+      if (version !== undefined && published.version !== version) return false;
+      return predicate(published.diagnostics);
+    };
+    await this.waitFor(`diagnostics of ${file}`, matches, timeoutMs);
+    return this.diagnostics.get(uri)!.diagnostics;
+  }
+
+  /** Sends shutdown and exit, and waits for the process to end; returns its exit code. */
+  async stop(): Promise<number | null> {
+    if (!this.exited) {
+      await this.connection.sendRequest(ShutdownRequest.type);
+      await this.connection.sendNotification(ExitNotification.type);
+      await this.waitFor("the server to exit", () => this.exited, 10_000);
+    }
+    this.connection.dispose();
+    rmSync(this.root, { recursive: true, force: true });
+    return this.process.exitCode;
+  }
+
+  /** Kills the server if a test failed before stopping it. */
+  kill(): void {
+    if (!this.exited) this.process.kill("SIGKILL");
+    rmSync(this.root, { recursive: true, force: true });
+  }
+
+  private listen(): void {
+    const record = (method: string) => (params: unknown) => {
+      if (method === PublishDiagnosticsNotification.method) {
+        const published = params as PublishDiagnosticsParams;
+        this.diagnostics.set(published.uri, published);
+      }
+      this.notifications.push({ method, params });
+      this.poke();
+    };
+    for (const method of [
+      PublishDiagnosticsNotification.method,
+      LogMessageNotification.method,
+      ShowMessageNotification.method,
+      GraphChangedNotification.method,
+      StatusChangedNotification.method,
+      RunEventNotification.method,
+      RunFinishedNotification.method,
+    ]) {
+      this.connection.onNotification(method, record(method));
+    }
+    this.connection.onRequest(ConfigurationRequest.type, (params) => {
+      this.serverRequests.push({ method: ConfigurationRequest.method, params });
+      return params.items.map(() => this.settings);
+    });
+    this.connection.onRequest(WorkDoneProgressCreateRequest.type, (params) => {
+      this.serverRequests.push({ method: WorkDoneProgressCreateRequest.method, params });
+      this.connection.onProgress(WorkDoneProgress.type, params.token, (value) => {
+        this.progress.push(value);
+        this.poke();
+      });
+    });
+    for (const method of [RegistrationRequest.method, CodeLensRefreshRequest.method]) {
+      this.connection.onRequest(method, (params: unknown) => {
+        this.serverRequests.push({ method, params });
+        this.poke();
+        return null;
+      });
+    }
+  }
+
+  private poke(): void {
+    for (const waiter of [...this.waiters]) if (waiter.check()) waiter.resolve();
+  }
+}
