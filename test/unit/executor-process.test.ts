@@ -71,6 +71,18 @@ describe("executor: worker processes", function () {
       assert.ok(skipped?.type === "STEP_SKIPPED" && skipped.assetKey === "after_long" && /cancel/.test(skipped.reason));
     });
 
+    it("aborts ctx.signal with the reason before killing the step", async () => {
+      const run = ws.run(["honours_signal"]);
+      let started = false;
+      run.events.on("event", (event) => (started ||= event.type === "LOG" && event.assetKey === "honours_signal"));
+      await waitFor(() => started, 10_000, "honours_signal to start");
+      run.cancel("stopped from the test");
+      const result = await run.done;
+      assert.equal(result.status, "CANCELED");
+      assert.equal(result.steps[0]!.message, "stopped from the test");
+      assert.equal(readFileSync(join(ws.root, "aborted.txt"), "utf8"), "stopped from the test");
+    });
+
     it("runs independent slow assets in parallel", async () => {
       const started = Date.now();
       const result = await ws.run(["slow_a", "slow_b"]).done;

@@ -17,6 +17,9 @@ export interface SchedulePolicy {
   readonly retryBackoffMs: number;
 }
 
+/** Exponential backoff stops growing here: a retry an hour later helps nobody watching a run. */
+const MAX_BACKOFF_MS = 60_000;
+
 type State = "pending" | "running" | "done";
 
 interface Node {
@@ -107,7 +110,14 @@ export class Scheduler {
       if (node.state !== "pending") continue;
       node.state = "running";
       this.running++;
-      void this.execute(node).then((result) => this.complete(node, result));
+      const started = Date.now();
+      void this.execute(node)
+        // A bug or a store failure inside a step must end that step, never leave the run hanging.
+        .catch((error: unknown) => {
+          const outcome: AttemptOutcome = { status: "error", error: { message: `internal error: ${String(error)}`, stack: (error as Error)?.stack }, retriable: false, cancelled: false };
+          return this.hooks.finished(node.step, outcome, 1, Date.now() - started, {});
+        })
+        .then((result) => this.complete(node, result));
     }
     if (this.running === 0 && this.ready.length === 0) {
       // Whatever is still pending waits on itself: a cycle the analysis reported as AL001.
@@ -159,7 +169,7 @@ export class Scheduler {
       if (this.cancelReason !== undefined) node.attempt.terminate(this.cancelReason);
       outcome = await node.attempt.done;
       if (outcome.status === "ok" || !outcome.retriable || attempt >= maxAttempts || this.cancelReason !== undefined) break;
-      const delayMs = this.policy.retryBackoffMs * 2 ** (attempt - 1);
+      const delayMs = Math.min(MAX_BACKOFF_MS, this.policy.retryBackoffMs * 2 ** (attempt - 1));
       this.hooks.retrying(step, attempt + 1, outcome.error, delayMs);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delayMs);
