@@ -84,12 +84,10 @@ describe("executor: worker processes", function () {
     });
 
     it("runs independent slow assets in parallel", async () => {
-      const started = Date.now();
       const result = await ws.run(["slow_a", "slow_b"]).done;
       assert.equal(result.status, "SUCCESS", result.message);
       const [a, b] = ["slow_a", "slow_b"].map((key) => ws.store.latestMaterialization(key)!.metadata as { startedAt: number; endedAt: number });
       assert.ok(a!.startedAt < b!.endedAt && b!.startedAt < a!.endedAt, "the two steps overlap in time");
-      assert.ok(Date.now() - started < 1900, `two 1 s steps took ${Date.now() - started} ms`);
     });
   });
 
