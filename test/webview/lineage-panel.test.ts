@@ -1,0 +1,155 @@
+import assert from "node:assert/strict";
+import type { Browser } from "playwright-core";
+import { type PanelHost, launchBrowser, lineageGraph, lineageNode, openPanel } from "./support";
+
+const HOSTILE = "<img src=x onerror=alert(1)>";
+
+const jaffle = lineageGraph(
+  [
+    lineageNode("raw_orders", "fresh", "source"),
+    lineageNode("raw_payments", "overdue", "source"),
+    lineageNode("stg_orders", "upstream-changed"),
+    lineageNode("stg_payments", "code-changed"),
+    lineageNode("orders", "failed"),
+    lineageNode("monthly_revenue", "never-materialized"),
+    lineageNode("raw_refunds", undefined, "placeholder"),
+  ],
+  [
+    ["raw_orders", "stg_orders"],
+    ["raw_payments", "stg_payments"],
+    ["stg_orders", "orders"],
+    ["stg_payments", "orders"],
+    ["raw_refunds", "orders"],
+    ["orders", "monthly_revenue"],
+  ],
+);
+
+describe("lineage panel (built webview in headless Chromium)", function () {
+  this.timeout(60_000);
+  let browser: Browser;
+  let panel: PanelHost;
+
+  before(async () => {
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  beforeEach(async () => {
+    panel = await openPanel(browser);
+  });
+  afterEach(async () => {
+    assert.deepEqual(panel?.errors() ?? [], [], "uncaught errors in the panel");
+    await panel?.close();
+  });
+
+  const exactly = (text: string) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`);
+  const node = (key: string) => panel.page.locator("g.node").filter({ has: panel.page.locator("text.key", { hasText: exactly(key) }) });
+
+  it("says ready first, and draws nothing until the host sends a graph", async () => {
+    const posted = await panel.waitForPosted(1);
+    assert.deepEqual(posted, [{ type: "ready" }]);
+    assert.equal(await panel.page.locator("g.node").count(), 0);
+    assert.equal(await panel.page.locator("#summary").textContent(), "Loading the asset graph…");
+  });
+
+  it("draws every node, coloured by its state in the CLI's words", async () => {
+    await panel.waitForPosted(1);
+    await panel.send({ type: "graph", graph: jaffle, focus: undefined, highlight: [] });
+    await panel.page.locator("g.node").nth(jaffle.nodes.length - 1).waitFor();
+    assert.equal(await panel.page.locator("g.node").count(), jaffle.nodes.length);
+    assert.equal(await panel.page.locator("path.edge").count(), jaffle.edges.length);
+    const expected: Record<string, [string, string]> = {
+      raw_orders: ["state-fresh", "source · fresh"],
+      raw_payments: ["state-overdue", "source · overdue"],
+      stg_orders: ["state-upstream-changed", "upstream-changed"],
+      stg_payments: ["state-code-changed", "code-changed"],
+      orders: ["state-failed", "failed"],
+      monthly_revenue: ["state-never-materialized", "never-materialized"],
+      raw_refunds: ["state-placeholder", "not defined"],
+    };
+    for (const [key, [className, word]] of Object.entries(expected)) {
+      assert.match((await node(key).getAttribute("class")) ?? "", new RegExp(`\\b${className}\\b`), key);
+      assert.equal(await node(key).locator("text.status").textContent(), word);
+    }
+    // The colour really differs per state (the theme variables' fallbacks apply outside VS Code).
+    const stroke = (key: string) => node(key).locator("rect").evaluate((rect) => getComputedStyle(rect).stroke);
+    assert.notEqual(await stroke("orders"), await stroke("raw_orders"));
+    // Upstream is drawn left of downstream.
+    const x = async (key: string) => (await node(key).boundingBox())!.x;
+    assert.ok((await x("raw_orders")) < (await x("stg_orders")) && (await x("stg_orders")) < (await x("orders")));
+    assert.equal(await panel.page.locator("#summary").textContent(), "7 assets · 6 dependencies");
+  });
+
+  it("shows a key that looks like markup as text, and runs nothing from it", async () => {
+    await panel.waitForPosted(1);
+    const graph = lineageGraph([lineageNode(HOSTILE, "fresh"), lineageNode("<script>window.__pwned=1</script>", "failed")], [[HOSTILE, "<script>window.__pwned=1</script>"]]);
+    await panel.send({ type: "graph", graph, focus: HOSTILE, highlight: [] });
+    await panel.page.locator("g.node").nth(1).waitFor();
+    assert.equal(await panel.page.locator("text.key").first().textContent(), HOSTILE);
+    assert.equal(await panel.page.locator("img").count(), 0);
+    assert.equal(await panel.page.locator("body script").count(), 1, "only the panel's own script");
+    assert.equal(await panel.page.evaluate(() => "__pwned" in window), false);
+  });
+
+  it("posts a typed openDefinition when a node is clicked or activated with Enter", async () => {
+    await panel.waitForPosted(1);
+    await panel.send({ type: "graph", graph: jaffle, focus: "orders", highlight: [] });
+    await node("stg_orders").click();
+    let posted = await panel.waitForPosted(2);
+    assert.deepEqual(posted[1], { type: "openDefinition", key: "stg_orders" });
+    await node("orders").focus();
+    await panel.page.keyboard.press("Enter");
+    posted = await panel.waitForPosted(3);
+    assert.deepEqual(posted[2], { type: "openDefinition", key: "orders" });
+    // A placeholder has no definition to open.
+    await node("raw_refunds").click();
+    assert.equal((await panel.posted()).length, 3);
+  });
+
+  it("highlights a dependency cycle (AL001) and the path the host asks for", async () => {
+    await panel.waitForPosted(1);
+    const graph = lineageGraph(
+      [lineageNode("a", "fresh"), lineageNode("b", "fresh"), lineageNode("c", "fresh"), lineageNode("d", "fresh")],
+      [["a", "b"], ["b", "c"], ["c", "a"], ["c", "d"]],
+      [["a", "b", "c", "a"]],
+    );
+    await panel.send({ type: "graph", graph, focus: "a", highlight: ["a", "b", "c", "a"] });
+    await panel.page.locator("g.node").nth(3).waitFor();
+    assert.equal(await panel.page.locator("path.edge.cycle").count(), 3);
+    assert.equal(await panel.page.locator("path.edge.highlight").count(), 3);
+    assert.equal(await panel.page.locator("g.node.highlight").count(), 3);
+    assert.match((await node("a").getAttribute("class")) ?? "", /\bfocus\b/);
+    assert.match((await panel.page.locator("#notice").textContent()) ?? "", /Dependency cycle \(AL001\): a → b → c → a/);
+  });
+
+  it("ignores malformed messages and keeps the last good graph", async () => {
+    await panel.waitForPosted(1);
+    await panel.send({ type: "graph", graph: jaffle, focus: undefined, highlight: [] });
+    await panel.page.locator("g.node").nth(jaffle.nodes.length - 1).waitFor();
+    for (const junk of [null, "graph", { type: "graph" }, { type: "graph", graph: { ...jaffle, nodes: [{ key: 1 }] }, highlight: [] }, { type: "eval", code: "1" }]) {
+      await panel.send(junk);
+    }
+    // A well-formed message after the junk proves the junk was handled (and dropped) first.
+    await panel.send({ type: "unavailable", message: "Assetline's language server is not running." });
+    await panel.page.locator("#notice", { hasText: "not running" }).waitFor();
+    assert.equal(await panel.page.locator("g.node").count(), 0);
+    assert.deepEqual(await panel.posted(), [{ type: "ready" }]);
+  });
+
+  it("has a CSP that blocks an injected inline script", async () => {
+    await panel.waitForPosted(1);
+    await panel.page.evaluate(() => {
+      const script = document.createElement("script");
+      script.textContent = "window.__injected = true";
+      document.body.append(script);
+    });
+    await panel.page.waitForFunction(() => (window as unknown as { __violations: string[] }).__violations.length > 0);
+    assert.equal(await panel.page.evaluate(() => "__injected" in window), false);
+    assert.match((await panel.violations()).join("\n"), /script-src/);
+    // ELK lays out without eval: drawing a graph reports no further violation.
+    await panel.send({ type: "graph", graph: jaffle, focus: undefined, highlight: [] });
+    await panel.page.locator("g.node").nth(jaffle.nodes.length - 1).waitFor();
+    assert.equal((await panel.violations()).length, 1);
+  });
+});

@@ -1,0 +1,131 @@
+/**
+ * A stand-in for VS Code's webview host: serves the BUILT panel (dist/webview) on 127.0.0.1
+ * with the page the extension generates, CSP included, and gives the page an
+ * `acquireVsCodeApi` that records what the panel posts. Headless Debian Chromium runs it.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { type Server, createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { type Browser, type Page, chromium } from "playwright-core";
+import { lineageHtml, makeNonce } from "../../client/src/lineage/html";
+import type { LineageGraph, LineageNode } from "../../protocol/lineage";
+import type { AssetState } from "../../protocol/status";
+import type { HostToWebviewMessage } from "../../protocol/webview";
+
+const root = join(__dirname, "..", "..");
+const dist = join(root, "dist", "webview");
+export const CHROMIUM = process.env.ASSETLINE_CHROMIUM ?? "/usr/bin/chromium";
+/** The flags seen to work headless on these machines (see test/e2e/README.md). */
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export interface PanelHost {
+  readonly page: Page;
+  /** Everything the panel posted, in order. */
+  posted(): Promise<unknown[]>;
+  /** Waits until the panel has posted at least `count` messages. */
+  waitForPosted(count: number): Promise<unknown[]>;
+  send(message: HostToWebviewMessage | unknown): Promise<void>;
+  /** Uncaught errors in the page. */
+  errors(): string[];
+  /** CSP violations the page reported. */
+  violations(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/install-system-deps.sh`);
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+export async function openPanel(browser: Browser): Promise<PanelHost> {
+  if (!existsSync(join(dist, "lineage.js"))) throw new Error("dist/webview/lineage.js is missing: run `npm run build` first");
+  const server = await serve();
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+  // Like VS Code's own host script, this runs before the panel's script and outside its CSP.
+  // A string, not a function: tsx would wrap named functions in helpers the page lacks.
+  await page.addInitScript(`
+    window.__posted = [];
+    window.__violations = [];
+    document.addEventListener("securitypolicyviolation", (event) => window.__violations.push(event.violatedDirective + " " + event.blockedURI));
+    window.acquireVsCodeApi = () => ({
+      postMessage: (message) => window.__posted.push(JSON.parse(JSON.stringify(message))),
+      getState: () => undefined,
+      setState: () => undefined,
+    });
+  `);
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  await page.goto(`${origin}/panel.html`);
+  return {
+    page,
+    posted: () => page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted.slice()),
+    waitForPosted: async (count) => {
+      await page.waitForFunction((n) => (window as unknown as { __posted: unknown[] }).__posted.length >= n, count, { timeout: 20_000 });
+      return page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted.slice());
+    },
+    // Structured-cloned like VS Code's postMessage: a JSON round trip drops undefined fields.
+    send: (message) => page.evaluate((data) => window.postMessage(JSON.parse(data), "*"), JSON.stringify(message)),
+    errors: () => errors.slice(),
+    violations: () => page.evaluate(() => (window as unknown as { __violations: string[] }).__violations.slice()),
+    close: async () => {
+      await page.close();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+
+  function serve(): Promise<Server> {
+    const nonce = makeNonce((size) => randomBytes(size));
+    const created = createServer((request, response) => {
+      const port = (created.address() as AddressInfo).port;
+      const base = `http://127.0.0.1:${port}`;
+      const url = new URL(request.url ?? "/", base);
+      if (url.pathname === "/panel.html") {
+        const html = lineageHtml({ cspSource: base, nonce, scriptUri: `${base}/lineage.js`, styleUri: `${base}/lineage.css` });
+        response.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(html);
+        return;
+      }
+      const file = { "/lineage.js": "lineage.js", "/lineage.css": "lineage.css" }[url.pathname];
+      if (!file) {
+        response.writeHead(404).end();
+        return;
+      }
+      const type = file.endsWith(".js") ? "text/javascript" : "text/css";
+      response.writeHead(200, { "content-type": type }).end(readFileSync(join(dist, file)));
+    });
+    return new Promise((resolve) => created.listen(0, "127.0.0.1", () => resolve(created)));
+  }
+}
+
+/** A lineage node as the server sends it, with a status. */
+export function lineageNode(key: string, state: AssetState | undefined, kind: LineageNode["kind"] = "asset"): LineageNode {
+  const uri = `file:///workspace/src/${key.replace(/[^a-z_]/gi, "_")}.ts`;
+  return {
+    key,
+    kind,
+    group: "staging",
+    owners: ["team:analytics"],
+    kinds: ["sqlite"],
+    description: undefined,
+    location: kind === "placeholder" ? undefined : { uri, range: { start: { line: 2, character: 13 }, end: { line: 2, character: 23 } } },
+    checks: [],
+    status:
+      state === undefined
+        ? undefined
+        : { key, state, reason: `it is ${state}`, lastMaterializedAt: undefined, lastFailedAt: undefined, checks: [] },
+  };
+}
+
+export function lineageGraph(nodes: LineageNode[], edges: [string, string][], cycles: string[][] = []): LineageGraph {
+  return { version: 1, nodes, edges: edges.map(([from, to]) => ({ from, to })), cycles, unmatched: [], error: undefined };
+}

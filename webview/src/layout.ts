@@ -1,0 +1,139 @@
+/**
+ * Lineage layout as a pure function over elkjs: the same graph and options always give the
+ * same positions, nothing here touches the DOM, and every ELK option lives in ELK_OPTIONS.
+ * That keeps it unit-testable in plain Node and movable to a worker when graphs get large.
+ */
+import ELK from "elkjs/lib/elk.bundled.js";
+import type { ElkExtendedEdge, ElkNode } from "elkjs/lib/elk-api";
+import type { LineageEdge } from "../../protocol/lineage";
+
+/**
+ * The ELK layered algorithm, left → right (upstream on the left). `considerModelOrder` makes
+ * ELK keep the input's order where it has a free choice: the server sends nodes in a stable
+ * topological order, so the picture does not reshuffle when one node's status changes.
+ */
+export const ELK_OPTIONS: Readonly<Record<string, string>> = {
+  "elk.algorithm": "layered",
+  "elk.direction": "RIGHT",
+  "elk.edgeRouting": "ORTHOGONAL",
+  "elk.randomSeed": "1",
+  "elk.padding": "[top=24,left=24,bottom=24,right=24]",
+  "elk.spacing.nodeNode": "24",
+  "elk.spacing.edgeNode": "16",
+  "elk.layered.spacing.nodeNodeBetweenLayers": "64",
+  "elk.layered.spacing.edgeNodeBetweenLayers": "24",
+  "elk.layered.cycleBreaking.strategy": "GREEDY_MODEL_ORDER",
+  "elk.layered.considerModelOrder.strategy": "NODES_AND_EDGES",
+  "elk.layered.nodePlacement.strategy": "BRANDES_KOEPF",
+};
+
+/** What the layout needs of a node: its key and the lines of text drawn inside it. */
+export interface LayoutNodeInput {
+  readonly key: string;
+  readonly lines: readonly string[];
+}
+
+export interface LayoutInput {
+  readonly nodes: readonly LayoutNodeInput[];
+  readonly edges: readonly LineageEdge[];
+}
+
+export interface LayoutOptions {
+  /** Average advance of one character of the node font, in px (measured once by the caller). */
+  readonly charWidth: number;
+  /** Height of one line of node text, in px. */
+  readonly lineHeight: number;
+  /** Space between a node's border and its text, in px. */
+  readonly padding: number;
+  readonly minNodeWidth: number;
+  /** Labels longer than this many characters are cut (the full key is in the tooltip). */
+  readonly maxLabelChars: number;
+}
+
+export const DEFAULT_LAYOUT_OPTIONS: LayoutOptions = { charWidth: 7.2, lineHeight: 16, padding: 10, minNodeWidth: 120, maxLabelChars: 48 };
+
+export interface Point {
+  readonly x: number;
+  readonly y: number;
+}
+
+export interface NodeBox {
+  readonly key: string;
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface EdgeRoute {
+  readonly from: string;
+  readonly to: string;
+  /** From the upstream node's border to the downstream node's border, bends included. */
+  readonly points: readonly Point[];
+}
+
+export interface LineageLayout {
+  readonly width: number;
+  readonly height: number;
+  /** In the input's order. */
+  readonly nodes: readonly NodeBox[];
+  /** In the input's order; edges naming an unknown key and repeated edges are left out. */
+  readonly edges: readonly EdgeRoute[];
+}
+
+/** Positions for every node and a route for every edge of the graph. */
+export async function layoutLineage(graph: LayoutInput, options: LayoutOptions = DEFAULT_LAYOUT_OPTIONS): Promise<LineageLayout> {
+  // ELK ids are positions, not keys: keys are user text and may repeat in a malformed graph.
+  const idOf = new Map<string, string>();
+  const children: ElkNode[] = [];
+  for (const node of graph.nodes) {
+    if (idOf.has(node.key)) continue;
+    const id = `n${children.length}`;
+    idOf.set(node.key, id);
+    children.push({ id, ...nodeSize(node, options) });
+  }
+  const edges: ElkExtendedEdge[] = [];
+  const routed: { from: string; to: string }[] = [];
+  const seen = new Set<string>();
+  for (const edge of graph.edges) {
+    const source = idOf.get(edge.from);
+    const target = idOf.get(edge.to);
+    if (source === undefined || target === undefined || seen.has(`${source}>${target}`)) continue;
+    seen.add(`${source}>${target}`);
+    edges.push({ id: `e${edges.length}`, sources: [source], targets: [target] });
+    routed.push({ from: edge.from, to: edge.to });
+  }
+  const elk = new ELK();
+  const root: ElkNode = { id: "root", layoutOptions: { ...ELK_OPTIONS }, children, edges };
+  const result: ElkNode = await elk.layout(root);
+  const byId = new Map((result.children ?? []).map((child) => [child.id, child]));
+  const keys = [...idOf.keys()];
+  const nodes = keys.map((key, index): NodeBox => {
+    const placed = byId.get(`n${index}`);
+    return { key, x: placed?.x ?? 0, y: placed?.y ?? 0, width: placed?.width ?? options.minNodeWidth, height: placed?.height ?? 0 };
+  });
+  const edgeById = new Map((result.edges ?? []).map((edge) => [edge.id, edge as ElkExtendedEdge]));
+  const routes = routed.map((edge, index): EdgeRoute => ({ ...edge, points: sectionPoints(edgeById.get(`e${index}`)) }));
+  return { width: result.width ?? 0, height: result.height ?? 0, nodes, edges: routes };
+}
+
+/** The text a node shows, cut to the label limit with an ellipsis. */
+export function clipLabel(text: string, options: LayoutOptions): string {
+  const chars = [...text];
+  return chars.length <= options.maxLabelChars ? text : `${chars.slice(0, options.maxLabelChars - 1).join("")}…`;
+}
+
+function nodeSize(node: LayoutNodeInput, options: LayoutOptions): { width: number; height: number } {
+  const longest = Math.max(0, ...node.lines.map((line) => [...clipLabel(line, options)].length));
+  const width = Math.max(options.minNodeWidth, Math.ceil(longest * options.charWidth + 2 * options.padding));
+  const height = Math.ceil(Math.max(1, node.lines.length) * options.lineHeight + 2 * options.padding);
+  return { width, height };
+}
+
+function sectionPoints(edge: ElkExtendedEdge | undefined): Point[] {
+  const points: Point[] = [];
+  for (const section of edge?.sections ?? []) {
+    points.push(section.startPoint, ...(section.bendPoints ?? []), section.endPoint);
+  }
+  return points.map(({ x, y }) => ({ x, y }));
+}
