@@ -1,0 +1,113 @@
+import { strict as assert } from "node:assert";
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  CancellationTokenSource,
+  DefinitionRequest,
+  FileChangeType,
+  HoverRequest,
+  LSPErrorCodes,
+  type LocationLink,
+  ResponseError,
+} from "vscode-languageserver-protocol";
+import { TestClient } from "./support/client";
+import { positionOf } from "./support/edits";
+
+describe("language server: live edits", function () {
+  this.timeout(60_000);
+  let client: TestClient;
+
+  beforeEach(async () => {
+    ({ client } = await TestClient.start("lsp-workspace"));
+    await client.diagnosticsOf("src/marts/revenue.ts", (d) => d.length === 1);
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === "failed") client.kill();
+    else await client.stop();
+  });
+
+  it("re-analyses unsaved text from incremental edits and publishes for that version", async () => {
+    const file = "src/marts/revenue.ts";
+    await client.open(file);
+    const at = positionOf(client.read(file), "stg_ordrs", 7);
+    // Type the missing "e": "stg_ordrs" → "stg_orders".
+    const version = await client.edit(file, { range: { start: at, end: at }, text: "e" });
+    const diagnostics = await client.diagnosticsOf(file, (d) => d.length === 0);
+    assert.deepEqual(diagnostics, []);
+    assert.equal(client.diagnostics.get(client.uri(file))!.version, version);
+    // Closing without saving goes back to the disk's text, and its problem.
+    await client.close(file);
+    const reverted = await client.diagnosticsOf(file, (d) => d.length === 1);
+    assert.equal(reverted[0]!.code, "AL002");
+  });
+
+  it("answers every request during 50 rapid edits with cancellations, and ends with the right diagnostics", async () => {
+    const file = "src/marts/revenue.ts";
+    const uri = await client.open(file);
+    const text = client.read(file);
+    const start = positionOf(text, "stg_ordrs", 0);
+    let current = "stg_ordrs";
+    const outcomes: Array<Promise<string>> = [];
+    for (let i = 0; i < 50; i++) {
+      // Retype the key one way or another; the last edit leaves a valid key.
+      const next = i === 49 ? "stg_orders" : i % 2 === 0 ? `stg_o${"x".repeat(i % 5)}` : "stg_ordrs";
+      await client.edit(file, { range: { start, end: { line: start.line, character: start.character + current.length } }, text: next });
+      current = next;
+      const source = new CancellationTokenSource();
+      const request = client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: start }, source.token);
+      outcomes.push(
+        request.then(
+          () => "answered",
+          (error: unknown) => (error instanceof ResponseError ? `error ${error.code}` : `failed ${String(error)}`),
+        ),
+      );
+      if (i % 2 === 0) source.cancel();
+    }
+    const results = await Promise.all(outcomes);
+    const allowed = new Set(["answered", `error ${LSPErrorCodes.RequestCancelled}`, `error ${LSPErrorCodes.ContentModified}`]);
+    assert.equal(results.length, 50);
+    assert.deepEqual(results.filter((result) => !allowed.has(result)), []);
+    assert.ok(results.some((result) => result !== "answered"), `some requests should be cancelled or superseded: ${results.join(", ")}`);
+    const final = await client.diagnosticsOf(file, (d) => d.length === 0);
+    assert.deepEqual(final, []);
+    assert.equal(client.diagnostics.get(uri)!.version, 51);
+  });
+
+  it("keeps the last good graph while a file does not parse", async () => {
+    const file = "src/staging/stg_orders.ts";
+    await client.open(file);
+    // Mid-edit: "const" half deleted. Parsed as is, stg_orders would vanish from the graph.
+    const at = positionOf(client.read(file), "export const stg_orders", 11);
+    const version = await client.edit(file, { range: { start: at, end: { line: at.line, character: at.character + 1 } }, text: "" });
+    assert.equal(version, 2);
+    await client.diagnosticsOf(file);
+    // Still defined: orders.ts's dep on stg_orders resolves, and nothing reports it missing.
+    const orders = client.read("src/marts/orders.ts");
+    const result = (await client.connection.sendRequest(DefinitionRequest.type, {
+      textDocument: { uri: client.uri("src/marts/orders.ts") },
+      position: positionOf(orders, "deps: [stg_orders]", 8),
+    })) as LocationLink[];
+    assert.equal(result.length, 1);
+    assert.ok(result[0]!.targetUri.endsWith("src/staging/stg_orders.ts"));
+    const ordersDiagnostics = await client.diagnosticsOf("src/marts/orders.ts");
+    assert.deepEqual(ordersDiagnostics.map((d) => d.code), ["AL003"]);
+  });
+
+  it("follows files deleted, created and folders removed on disk", async () => {
+    rmSync(join(client.root, "src/staging/stg_orders.ts"));
+    await client.filesChanged({ uri: client.uri("src/staging/stg_orders.ts"), type: FileChangeType.Deleted });
+    const orders = await client.diagnosticsOf("src/marts/orders.ts", (d) => d.some((diagnostic) => diagnostic.code === "AL002"));
+    assert.match(orders.find((d) => d.code === "AL002")!.message, /stg_orders/);
+
+    writeFileSync(join(client.root, "src/staging/stg_ordrs.ts"), 'import { asset } from "assetline";\nexport const stg_ordrs = asset({}, () => {});\n');
+    await client.filesChanged({ uri: client.uri("src/staging/stg_ordrs.ts"), type: FileChangeType.Created });
+    await client.diagnosticsOf("src/marts/revenue.ts", (d) => d.length === 0);
+
+    rmSync(join(client.root, "src/staging"), { recursive: true });
+    await client.filesChanged({ uri: client.uri("src/staging"), type: FileChangeType.Deleted });
+    const revenue = await client.diagnosticsOf("src/marts/revenue.ts", (d) => d.length === 1);
+    assert.equal(revenue[0]!.code, "AL002");
+    // The deleted files' own diagnostics are cleared, not left behind.
+    assert.ok(!client.diagnostics.get(client.uri("src/staging/stg_ordrs.ts"))?.diagnostics.length);
+  });
+});
