@@ -97,7 +97,7 @@ describe("language server: live edits", function () {
     rmSync(join(client.root, "src/staging/stg_orders.ts"));
     await client.filesChanged({ uri: client.uri("src/staging/stg_orders.ts"), type: FileChangeType.Deleted });
     const orders = await client.diagnosticsOf("src/marts/orders.ts", (d) => d.some((diagnostic) => diagnostic.code === "AL002"));
-    assert.match(orders.find((d) => d.code === "AL002")!.message, /stg_orders/);
+    assert.match(String(orders.find((d) => d.code === "AL002")!.message), /stg_orders/);
 
     writeFileSync(join(client.root, "src/staging/stg_ordrs.ts"), 'import { asset } from "assetline";\nexport const stg_ordrs = asset({}, () => {});\n');
     await client.filesChanged({ uri: client.uri("src/staging/stg_ordrs.ts"), type: FileChangeType.Created });

@@ -1,0 +1,91 @@
+import { strict as assert } from "node:assert";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { CodeLensRequest, LSPErrorCodes, ResponseError } from "vscode-languageserver-protocol";
+import {
+  CancelRunRequest,
+  MaterializeRequest,
+  type RunEventParams,
+  RunEventNotification,
+  type RunFinishedParams,
+  RunFinishedNotification,
+  RunChecksRequest,
+} from "../../protocol";
+import { TestClient } from "./support/client";
+import { positionOf } from "./support/edits";
+
+describe("language server: runs from the editor", function () {
+  this.timeout(120_000);
+  let client: TestClient;
+
+  beforeEach(async () => {
+    ({ client } = await TestClient.start("lsp-runs"));
+    await client.waitFor("the first analysis", () => client.progress.some((value) => value.kind === "end"));
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === "failed") client.kill();
+    else await client.stop();
+  });
+
+  function finished(runId: string): Promise<RunFinishedParams> {
+    const find = () => client.notifications.find((n) => n.method === RunFinishedNotification.method && (n.params as RunFinishedParams).runId === runId);
+    return client.waitFor(`run ${runId} to finish`, () => find() !== undefined, 60_000).then(() => find()!.params as RunFinishedParams);
+  }
+
+  function eventsOf(runId: string): RunEventParams[] {
+    return client.notifications
+      .filter((n) => n.method === RunEventNotification.method && (n.params as RunEventParams).runId === runId)
+      .map((n) => n.params as RunEventParams);
+  }
+
+  it("materializes with upstream, streams the run, and shows the new status", async () => {
+    const started = await client.connection.sendRequest(MaterializeRequest.type, { selection: "doubled", withUpstream: true });
+    assert.equal(started.selection, "+doubled");
+    assert.equal(started.steps, 3);
+    const result = await finished(started.runId);
+    assert.equal(result.status, "SUCCESS", JSON.stringify(result));
+    assert.deepEqual(result.steps.map((step) => `${step.assetKey}${step.checkName ? `:${step.checkName}` : ""} ${step.status}`), [
+      "numbers succeeded",
+      "doubled succeeded",
+      "doubled:positive succeeded",
+    ]);
+    const types = eventsOf(started.runId).map((event) => event.type);
+    assert.ok(types.includes("MATERIALIZATION") && types.includes("CHECK_EVALUATION") && types[types.length - 1] === "RUN_SUCCESS", types.join(" "));
+    // The history was re-read when the run finished, before the notification went out.
+    const lenses = await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: client.uri("src/numbers.ts") } });
+    const titles = lenses!.map((lens) => lens.command!.title);
+    assert.ok(titles.includes("✓ materialized less than a second ago · checks 1/1 · fresh") || titles.some((title) => /^✓ materialized \d+ s ago · checks 1\/1 · fresh$/.test(title)), titles.join(" | "));
+  });
+
+  it("runs one check, cancels a run, and refuses what cannot run in the user's words", async () => {
+    await finished((await client.connection.sendRequest(MaterializeRequest.type, { selection: "doubled", withUpstream: true })).runId);
+    const checks = await client.connection.sendRequest(RunChecksRequest.type, { key: "doubled", check: "positive" });
+    assert.equal(checks.steps, 1);
+    assert.equal((await finished(checks.runId)).status, "SUCCESS");
+
+    const slow = await client.connection.sendRequest(MaterializeRequest.type, { selection: "slow" });
+    await client.waitFor("the slow step to start", () => eventsOf(slow.runId).some((event) => event.type === "STEP_STARTED"), 30_000);
+    assert.deepEqual(await client.connection.sendRequest(CancelRunRequest.type, { runId: slow.runId }), { cancelled: true });
+    assert.equal((await finished(slow.runId)).status, "CANCELED");
+    assert.deepEqual(await client.connection.sendRequest(CancelRunRequest.type, { runId: slow.runId }), { cancelled: false });
+
+    const refused = (params: { selection: string }) =>
+      client.connection.sendRequest(MaterializeRequest.type, params).then(
+        () => assert.fail("should be refused"),
+        (error: ResponseError<void>) => {
+          assert.ok(error instanceof ResponseError);
+          assert.equal(error.code, LSPErrorCodes.RequestFailed);
+          return error.message;
+        },
+      );
+    assert.match(await refused({ selection: "nope" }), /nothing matches "nope"/);
+    // Unsaved edits: the executor runs what is on disk, so the server asks for a save first.
+    const file = "src/numbers.ts";
+    await client.open(file);
+    const at = positionOf(client.read(file), "select 1 as n", 0);
+    await client.edit(file, { range: { start: at, end: at }, text: " " });
+    assert.match(await refused({ selection: "numbers" }), /save src\/numbers\.ts first/);
+    writeFileSync(join(client.root, file), client.read(file).replace("select 1 as n", " select 1 as n"));
+    await client.close(file);
+  });
+});

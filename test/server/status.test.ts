@@ -1,0 +1,115 @@
+import { strict as assert } from "node:assert";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { CodeLensRequest, CodeLensRefreshRequest, HoverRequest, type MarkupContent } from "vscode-languageserver-protocol";
+import { analyzeDirectory } from "../../server/src/analysis";
+import { EventStore, storePath } from "../../server/src/store";
+import { LineageRequest, LocateAssetRequest, StatusChangedNotification, StatusRequest } from "../../protocol";
+import { TestClient } from "./support/client";
+import { positionOf } from "./support/edits";
+
+describe("language server: status from the run history", function () {
+  this.timeout(60_000);
+  let client: TestClient;
+
+  beforeEach(async () => {
+    ({ client } = await TestClient.start("lsp-workspace"));
+    await client.diagnosticsOf("src/cycle.ts", (d) => d.length === 2);
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === "failed") client.kill();
+    else await client.stop();
+  });
+
+  async function lensTitles(file: string): Promise<string[]> {
+    const lenses = await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: client.uri(file) } });
+    return lenses!.filter((lens) => lens.command!.command === "").map((lens) => lens.command!.title);
+  }
+
+  /** Waits until the server has told the client about history newer than `eventId`. */
+  async function statusAfter(eventId: number): Promise<void> {
+    await client.waitFor(`a status change past event ${eventId}`, () =>
+      client.notifications.some((n) => n.method === StatusChangedNotification.method && (n.params as { lastEventId: number }).lastEventId >= eventId),
+    );
+    await client.waitFor("a CodeLens refresh", () => client.serverRequests.some((r) => r.method === CodeLensRefreshRequest.method));
+  }
+
+  it("shows what another process writes: materializations, checks, code changes and failures", async () => {
+    assert.ok(!existsSync(join(client.root, ".assetline")), "reading status never creates the store");
+    assert.deepEqual(await lensTitles("src/marts/orders.ts"), ["○ never materialized · 1 check, not run", "○ not run"]);
+
+    // The CLI, in another process as far as the server knows, materializes stg_orders and marts/orders.
+    const versions = new Map(analyzeDirectory(client.root).assets.map((asset) => [asset.key, asset.codeVersion]));
+    const store = EventStore.open(storePath(client.root));
+    try {
+      const fiveMinutesAgo = Date.now() - 5 * 60_000;
+      const run = store.createRun({ selection: "+marts/orders", launchedBy: "cli" });
+      const [upstream] = store.appendEvents(run.id, [{ type: "MATERIALIZATION", assetKey: "stg_orders", codeVersion: versions.get("stg_orders")!, ts: fiveMinutesAgo }]);
+      const last = store.appendEvents(run.id, [
+        { type: "MATERIALIZATION", assetKey: "marts/orders", codeVersion: versions.get("marts/orders")!, consumed: { stg_orders: upstream! }, ts: fiveMinutesAgo },
+        { type: "CHECK_EVALUATION", assetKey: "marts/orders", checkName: "not_empty", passed: true, blocking: true, ts: fiveMinutesAgo },
+      ]);
+      store.finishRun(run.id, "SUCCESS");
+      await statusAfter(last[1]!);
+      assert.deepEqual(await lensTitles("src/marts/orders.ts"), ["✓ materialized 5 min ago · checks 1/1 · fresh", "✓ passed 5 min ago"]);
+
+      const hover = await client.connection.sendRequest(HoverRequest.type, {
+        textDocument: { uri: client.uri("src/marts/orders.ts") },
+        position: positionOf(client.read("src/marts/orders.ts"), "deps: [stg_orders]", 8),
+      });
+      assert.match((hover!.contents as MarkupContent).value, /✓ materialized 5 min ago · fresh/);
+
+      // The user edits the asset's body: its code no longer matches what was materialized.
+      const file = "src/marts/orders.ts";
+      await client.open(file);
+      const at = positionOf(client.read(file), "select o.order_id", 17);
+      await client.edit(file, { range: { start: at, end: at }, text: ", o.status" });
+      await client.diagnosticsOf(file);
+      const [changed] = await lensTitles(file);
+      assert.match(changed!, /^⚠ code changed · materialized 5 min ago · checks 1\/1$/);
+
+      // A later run fails to build stg_orders.
+      const failing = store.createRun({ selection: "stg_orders", launchedBy: "cli" });
+      const [, failure] = store.appendEvents(failing.id, [
+        { type: "STEP_STARTED", assetKey: "stg_orders" },
+        { type: "STEP_FAILURE", assetKey: "stg_orders", message: "no such table: raw_orders" },
+      ]);
+      store.finishRun(failing.id, "FAILURE", "1 failed (stg_orders)");
+      await statusAfter(failure!);
+      assert.match((await lensTitles("src/staging/stg_orders.ts"))[0]!, /^✗ failed less than a second ago$/);
+      const [status] = await client.connection.sendRequest(StatusRequest.type, { keys: ["stg_orders"] });
+      assert.equal(status!.state, "failed");
+      assert.match(status!.reason, /no such table: raw_orders/);
+    } finally {
+      store.close();
+    }
+  });
+
+  it("serves the lineage graph, a neighbourhood by selection, and asset locations", async () => {
+    const whole = await client.connection.sendRequest(LineageRequest.type, {});
+    assert.ok(whole.nodes.length >= 10);
+    assert.deepEqual(whole.cycles, [["loop_a", "loop_b", "loop_a"]]);
+    const around = await client.connection.sendRequest(LineageRequest.type, { selection: "+revenue" });
+    assert.deepEqual(around.nodes.map((node) => `${node.key}:${node.kind}`), [
+      "raw_orders:source",
+      "stg_orders:asset",
+      "marts/orders:asset",
+      "stg_ordrs:placeholder",
+      "revenue:asset",
+    ]);
+    assert.deepEqual(around.edges, [
+      { from: "raw_orders", to: "stg_orders" },
+      { from: "stg_orders", to: "marts/orders" },
+      { from: "marts/orders", to: "revenue" },
+      { from: "stg_ordrs", to: "revenue" },
+    ]);
+    assert.equal(around.nodes[2]!.status!.state, "never-materialized");
+    assert.deepEqual(around.nodes[2]!.checks.map((check) => check.name), ["not_empty"]);
+    const bad = await client.connection.sendRequest(LineageRequest.type, { selection: "colour:red" });
+    assert.match(bad.error!, /colour/);
+
+    const located = await client.connection.sendRequest(LocateAssetRequest.type, { key: "marts__orders" });
+    assert.equal(located!.uri, client.uri("src/marts/orders.ts"));
+    assert.equal(await client.connection.sendRequest(LocateAssetRequest.type, { key: "nope" }), null);
+  });
+});
