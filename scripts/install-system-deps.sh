@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Debian packages the build and the test suites need. Idempotent; run as root (CI is).
 set -euo pipefail
-packages=(python3 make g++ git)
+packages=(python3 make g++ git neovim)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
