@@ -25,6 +25,20 @@ const targets = [
   { ...nodeCommon, entryPoints: { cli: "server/src/cli/main.ts" } },
   { ...nodeCommon, entryPoints: { server: "server/src/server.ts" } },
   { ...nodeCommon, entryPoints: { worker: "server/src/executor/worker/main.ts" } },
+  // The VS Code extension runs inside the extension host and ships without node_modules:
+  // its dependencies are bundled, only the host-provided `vscode` module stays external.
+  { ...nodeCommon, packages: undefined, external: ["vscode"], entryPoints: { "client/extension": "client/src/extension.ts" } },
+  // The lineage panel runs in a browser sandbox: one IIFE script plus its style sheet.
+  {
+    bundle: true,
+    platform: "browser",
+    target: "es2022",
+    format: "iife",
+    sourcemap: production ? false : "linked",
+    minify: production,
+    logLevel: "warning",
+    entryPoints: { "webview/lineage": "webview/src/main.ts" },
+  },
 ];
 
 if (!watch) rmSync("dist", { recursive: true, force: true });

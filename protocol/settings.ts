@@ -36,6 +36,21 @@ export const DEFAULT_SETTINGS: AssetlineSettings = {
   server: { path: "", nodePath: "" },
 };
 
+/**
+ * What a client sends as `initializationOptions`. Every field is optional: a client that sends
+ * nothing gets the defaults and a trusted workspace (the CLI's and other editors' behaviour).
+ */
+export interface InitializationOptions {
+  /** The `assetline` section, for clients that cannot answer workspace/configuration. */
+  readonly settings?: unknown;
+  /**
+   * False when the user has not trusted the workspace (VS Code's restricted mode): the server
+   * keeps to static analysis and refuses to execute the workspace's code (materialize, run
+   * checks) with a message saying why. Absent: trusted.
+   */
+  readonly workspaceTrusted?: boolean;
+}
+
 /** Settings whose change only takes effect after the client restarts the server. */
 export const SETTINGS_NEEDING_RESTART: readonly string[] = ["assetline.server.path", "assetline.server.nodePath"];
 

@@ -1,0 +1,109 @@
+/**
+ * The command table. Each command has the form it takes while the server runs (given a
+ * RunningCtx, so the client is known to exist) and, where it matters, the form it takes
+ * otherwise. Commands are registered again whenever the server's state or the workspace's trust
+ * changes, so a stopped server answers every command with one clear message.
+ */
+import * as vscode from "vscode";
+import { ClientCommands, type ClientCommandId } from "../../protocol/commands";
+import type { Ctx, ServerState } from "./ctx";
+import { LineagePanel } from "./lineage/panel";
+import { materialize, runChecks } from "./runCommands";
+import { parseAssetArgs, parseLineageArgs, parseRunChecksArgs } from "./commandArgs";
+
+/** The context a command gets while the server runs: the client is there. */
+export interface RunningCtx {
+  readonly ctx: Ctx;
+  readonly state: Extract<ServerState, { kind: "running" }>;
+}
+
+type Handler = (...args: unknown[]) => unknown;
+
+type CommandSpec =
+  /** Needs the server; refused with one message while it is down. */
+  | {
+      readonly needs: "server";
+      /** Runs the workspace's code: refused in an untrusted workspace too. */
+      readonly executesCode: boolean;
+      readonly enabled: (running: RunningCtx) => Handler;
+    }
+  /** Works whatever the server's state (restart, logs). */
+  | { readonly needs: "nothing"; readonly run: (ctx: Ctx) => Handler };
+
+type ExtensionCommandId = ClientCommandId | "assetline.restartServer" | "assetline.showLogs";
+
+/** Every command the extension contributes (package.json lists the same ids). */
+export function commandTable(ctx: Ctx): Record<ExtensionCommandId, CommandSpec> {
+  return {
+    [ClientCommands.materialize]: {
+      needs: "server",
+      executesCode: true,
+      enabled: (running) => (raw) => materialize(running, parseAssetArgs(raw), false),
+    },
+    [ClientCommands.materializeWithUpstream]: {
+      needs: "server",
+      executesCode: true,
+      enabled: (running) => (raw) => materialize(running, parseAssetArgs(raw), true),
+    },
+    [ClientCommands.runChecks]: {
+      needs: "server",
+      executesCode: true,
+      enabled: (running) => (raw) => runChecks(running, parseRunChecksArgs(raw)),
+    },
+    // The panel opens while the server is down too, and says so itself.
+    [ClientCommands.showLineage]: { needs: "nothing", run: () => (raw) => LineagePanel.show(ctx, parseLineageArgs(raw)) },
+    "assetline.restartServer": { needs: "nothing", run: () => () => ctx.restart() },
+    "assetline.showLogs": { needs: "nothing", run: () => () => ctx.log.show(true) },
+  };
+}
+
+/** Registers the table's commands in the forms that fit the current state; call again on change. */
+export class Commands implements vscode.Disposable {
+  private registered: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly table: Record<string, CommandSpec>,
+  ) {}
+
+  update(): void {
+    this.dispose();
+    const state = this.ctx.state;
+    for (const [id, spec] of Object.entries(this.table)) {
+      this.registered.push(vscode.commands.registerCommand(id, this.handlerFor(spec, state)));
+    }
+    void vscode.commands.executeCommand("setContext", "assetline.serverRunning", state.kind === "running");
+  }
+
+  dispose(): void {
+    for (const disposable of this.registered.splice(0)) disposable.dispose();
+  }
+
+  private handlerFor(spec: CommandSpec, state: ServerState): Handler {
+    if (spec.needs === "nothing") return spec.run(this.ctx);
+    if (state.kind !== "running") return () => notRunning(this.ctx, state);
+    if (spec.executesCode && !this.ctx.trusted) return () => untrusted();
+    return spec.enabled({ ctx: this.ctx, state });
+  }
+}
+
+/** The one message for every command while the server is down. */
+async function notRunning(ctx: Ctx, state: Exclude<ServerState, { kind: "running" }>): Promise<void> {
+  const message =
+    state.kind === "starting"
+      ? "Assetline's language server is still starting; try again in a moment."
+      : `Assetline's language server is not running (${state.reason}).`;
+  if (state.kind === "starting") {
+    void vscode.window.showInformationMessage(message);
+    return;
+  }
+  await ctx.showError(message);
+}
+
+async function untrusted(): Promise<void> {
+  const choice = await vscode.window.showWarningMessage(
+    "Materializing and running checks execute this workspace's code, so they need a trusted workspace. Analysis, diagnostics and navigation work without it.",
+    "Manage Workspace Trust",
+  );
+  if (choice) await vscode.commands.executeCommand("workbench.trust.manage");
+}

@@ -1,0 +1,75 @@
+/**
+ * Activation. VS Code shows nothing when an extension fails to activate, so every failure is
+ * caught here, logged, and shown with a way out. The returned API is for tests and other
+ * extensions: which engine runs, and the server's state.
+ */
+import * as vscode from "vscode";
+import { Commands, commandTable } from "./commands";
+import { needsRestart } from "./config";
+import { Ctx, type ServerLaunch, type ServerState } from "./ctx";
+import { LineagePanel } from "./lineage/panel";
+import type { HostToWebviewMessage } from "../../protocol/webview";
+import { StatusBar } from "./statusBar";
+
+export interface AssetlineApi {
+  readonly state: () => ServerState["kind"];
+  readonly launch: () => ServerLaunch | undefined;
+  readonly onDidChangeState: vscode.Event<ServerState>;
+  /** The server reported a change of run history. */
+  readonly onDidChangeStatus: vscode.Event<void>;
+  /** A message the host delivered to the lineage webview (sent only after the webview's `ready`). */
+  readonly onDidPostToLineage: vscode.Event<HostToWebviewMessage>;
+}
+
+let ctx: Ctx | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<AssetlineApi | undefined> {
+  const log = vscode.window.createOutputChannel("Assetline", { log: true });
+  context.subscriptions.push(log);
+  try {
+    ctx = new Ctx(context, log);
+    const current = ctx;
+    const commands = new Commands(current, commandTable(current));
+    context.subscriptions.push(
+      current,
+      commands,
+      new StatusBar(current),
+      LineagePanel.posted,
+      current.onDidChangeState(() => commands.update()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        // The workspace's own engine may now run, and the server may now execute code.
+        log.info("the workspace is now trusted; restarting the language server");
+        commands.update();
+        void current.restart();
+      }),
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (!needsRestart(event)) return;
+        log.info("a setting that chooses the engine changed; restarting the language server");
+        void current.restart();
+      }),
+    );
+    commands.update();
+    // Not awaited: activation must not wait for the first analysis; failures are shown by Ctx.
+    void current.start();
+    return {
+      state: () => current.state.kind,
+      launch: () => current.launch,
+      onDidChangeState: current.onDidChangeState,
+      onDidChangeStatus: current.onDidChangeStatus,
+      onDidPostToLineage: LineagePanel.posted.event,
+    };
+  } catch (error) {
+    const reason = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    log.error(`Assetline failed to activate: ${reason}`);
+    // Not awaited: activation must end even if the user never answers.
+    void vscode.window.showErrorMessage(`Assetline failed to activate: ${error instanceof Error ? error.message : String(error)}`, "Show logs").then((choice) => {
+      if (choice === "Show logs") log.show(true);
+    });
+    return undefined;
+  }
+}
+
+export async function deactivate(): Promise<void> {
+  await ctx?.shutdown();
+  ctx = undefined;
+}

@@ -1,0 +1,102 @@
+/**
+ * Materialize and Run checks: ask the server to start the run (typed requests from
+ * protocol/methods.ts), follow it in a cancellable progress notification, and say how it ended,
+ * with "Show logs" when it did not succeed.
+ */
+import * as vscode from "vscode";
+import type { AssetCommandArgs, RunChecksCommandArgs } from "../../protocol/commands";
+import { CancelRunRequest, LineageRequest, MaterializeRequest, RunChecksRequest } from "../../protocol/methods";
+import type { RunFinishedParams, RunStarted } from "../../protocol/runs";
+import type { RunningCtx } from "./commands";
+
+/** Materializes one asset (with everything upstream of it when asked); resolves with the run's end. */
+export async function materialize(running: RunningCtx, args: AssetCommandArgs | undefined, withUpstream: boolean): Promise<RunFinishedParams | undefined> {
+  const key = args?.key ?? (await pickAsset(running, "Materialize which asset?"));
+  if (key === undefined) return undefined;
+  const what = withUpstream ? `${key} and its upstream` : key;
+  return run(running, `Materializing ${what}`, () => running.state.client.sendRequest(MaterializeRequest.type, { selection: key, withUpstream }));
+}
+
+/** Evaluates an asset's checks (or one of them) without building it. */
+export async function runChecks(running: RunningCtx, args: RunChecksCommandArgs | undefined): Promise<RunFinishedParams | undefined> {
+  const key = args?.key ?? (await pickAsset(running, "Run the checks of which asset?"));
+  if (key === undefined) return undefined;
+  const title = args?.check === undefined ? `Running the checks of ${key}` : `Running check ${args.check} of ${key}`;
+  return run(running, title, () => running.state.client.sendRequest(RunChecksRequest.type, { key, ...(args?.check === undefined ? {} : { check: args.check }) }));
+}
+
+async function run(running: RunningCtx, title: string, start: () => Promise<RunStarted>): Promise<RunFinishedParams | undefined> {
+  const { ctx, state } = running;
+  let started: RunStarted;
+  try {
+    started = await start();
+  } catch (error) {
+    // The server refuses in the user's words (unsaved files, errors in the definitions, no such key).
+    const reason = error instanceof Error ? error.message : String(error);
+    ctx.log.warn(`${title}: refused: ${reason}`);
+    void ctx.showError(`${title} could not start: ${reason}`);
+    return undefined;
+  }
+  ctx.log.info(`${title}: run ${started.runId}, ${started.steps} step(s)`);
+  const finished = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+    (progress, token) =>
+      new Promise<RunFinishedParams>((resolve) => {
+        const increment = 100 / Math.max(1, started.steps);
+        const cancel = token.onCancellationRequested(() => {
+          progress.report({ message: "cancelling…" });
+          state.client.sendRequest(CancelRunRequest.type, { runId: started.runId }).catch((error: unknown) => ctx.log.warn(`cancel failed: ${String(error)}`));
+        });
+        ctx.runs.follow(started.runId, {
+          onEvent: (event) => {
+            const subject = event.checkName ? `${event.assetKey}:${event.checkName}` : event.assetKey;
+            if (event.type === "STEP_STARTED") progress.report({ message: subject });
+            if (event.type === "STEP_SUCCESS" || event.type === "STEP_FAILURE" || event.type === "STEP_SKIPPED") progress.report({ increment });
+          },
+          onFinished: (end) => {
+            cancel.dispose();
+            resolve(end);
+          },
+        });
+      }),
+  );
+  void report(running, title, finished);
+  return finished;
+}
+
+async function report(running: RunningCtx, title: string, finished: RunFinishedParams): Promise<void> {
+  const seconds = (finished.durationMs / 1000).toFixed(1);
+  const steps = finished.steps.length;
+  switch (finished.status) {
+    case "SUCCESS":
+      void vscode.window.showInformationMessage(`${title}: done in ${seconds} s (${steps} step${steps === 1 ? "" : "s"}).`);
+      return;
+    case "CANCELED":
+      void vscode.window.showInformationMessage(`${title}: cancelled.`);
+      return;
+    case "FAILURE": {
+      const failed = finished.steps.filter((step) => step.status === "failed");
+      const first = failed[0];
+      const where = first ? ` ${first.checkName ? `${first.assetKey}:${first.checkName}` : first.assetKey}: ${first.message ?? "failed"}` : "";
+      const choice = await vscode.window.showErrorMessage(`${title} failed.${where || ` ${finished.message ?? ""}`}`, "Show logs");
+      if (choice === "Show logs") running.ctx.log.show(true);
+      return;
+    }
+    default:
+      return assertNever(finished.status);
+  }
+}
+
+/** A quick pick of the assets the server knows, for commands run from the palette. */
+async function pickAsset(running: RunningCtx, placeHolder: string): Promise<string | undefined> {
+  const graph = await running.state.client.sendRequest(LineageRequest.type, {});
+  const items = graph.nodes
+    .filter((node) => node.kind === "asset")
+    .map((node): vscode.QuickPickItem => ({ label: node.key, description: node.status?.state, detail: node.description }));
+  const picked = await vscode.window.showQuickPick(items, { placeHolder, matchOnDescription: true });
+  return picked?.label;
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unexpected run status ${String(value)}`);
+}

@@ -1,0 +1,83 @@
+/**
+ * One status bar item that tells the truth: starting, analysing (with the server's progress),
+ * the number of Assetline problems, or stopped (click to restart). Restricted mode is said too.
+ */
+import * as vscode from "vscode";
+import type { Ctx } from "./ctx";
+
+/** The `source` of every Assetline diagnostic (the server sets it). */
+const DIAGNOSTIC_SOURCE = "assetline";
+
+export class StatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem("assetline.status", vscode.StatusBarAlignment.Left, 10);
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly ctx: Ctx) {
+    this.item.name = "Assetline";
+    this.disposables.push(
+      this.item,
+      ctx.onDidChangeState(() => this.update()),
+      ctx.onDidChangeProgress(() => this.update()),
+      vscode.languages.onDidChangeDiagnostics(() => this.update()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.update()),
+    );
+    this.update();
+    this.item.show();
+  }
+
+  dispose(): void {
+    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+  }
+
+  private update(): void {
+    const state = this.ctx.state;
+    const restricted = this.ctx.trusted ? "" : " (restricted)";
+    const tooltip = new vscode.MarkdownString(undefined, true);
+    this.item.backgroundColor = undefined;
+    switch (state.kind) {
+      case "starting":
+        this.item.text = `$(sync~spin) Assetline${restricted}`;
+        tooltip.appendText("Starting the Assetline language server…");
+        this.item.command = "assetline.showLogs";
+        break;
+      case "stopped":
+        this.item.text = `$(debug-stop) Assetline: stopped`;
+        this.item.backgroundColor = new vscode.ThemeColor("statusBarItem.warningBackground");
+        tooltip.appendText(`The language server is not running: ${state.reason}. Click to restart it.`);
+        this.item.command = "assetline.restartServer";
+        break;
+      case "running": {
+        const progress = this.ctx.progress;
+        if (progress) {
+          const percent = progress.percentage === undefined ? "" : ` ${progress.percentage}%`;
+          this.item.text = `$(sync~spin) Assetline: analysing${percent}${restricted}`;
+          tooltip.appendText(`${progress.title}${progress.message ? `: ${progress.message}` : ""}`);
+        } else {
+          const { errors, others } = countProblems();
+          const total = errors + others;
+          this.item.text = total === 0 ? `$(check) Assetline${restricted}` : `$(${errors > 0 ? "error" : "warning"}) Assetline: ${total} problem${total === 1 ? "" : "s"}${restricted}`;
+          tooltip.appendText(total === 0 ? "No problems in the asset definitions." : `${errors} error(s), ${others} warning(s) or note(s) in the asset definitions. Click to open the Problems panel.`);
+        }
+        this.item.command = progress ? "assetline.showLogs" : "workbench.actions.view.problems";
+        break;
+      }
+    }
+    const launch = this.ctx.launch;
+    if (launch) tooltip.appendMarkdown("\n\n").appendText(`Engine: ${launch.engine.serverScript} (${launch.engine.reason}); Node.js ${launch.nodeVersion}.`);
+    if (!this.ctx.trusted) tooltip.appendMarkdown("\n\n").appendText("Restricted mode: the workspace is not trusted, so materializing and running checks are off.");
+    this.item.tooltip = tooltip;
+  }
+}
+
+function countProblems(): { errors: number; others: number } {
+  let errors = 0;
+  let others = 0;
+  for (const [, diagnostics] of vscode.languages.getDiagnostics()) {
+    for (const diagnostic of diagnostics) {
+      if (diagnostic.source !== DIAGNOSTIC_SOURCE) continue;
+      if (diagnostic.severity === vscode.DiagnosticSeverity.Error) errors++;
+      else others++;
+    }
+  }
+  return { errors, others };
+}
