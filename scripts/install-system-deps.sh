@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Debian packages the build and the test suites need. Idempotent; run as root (CI is).
 set -euo pipefail
-packages=(python3 make g++ git neovim)
+# chromium: the browser the webview and e2e suites drive; fonts-dejavu-core: text for it to draw.
+# code-server (installed by test/e2e/install-code-server.sh) builds kerberos, node-pty and
+# native-keymap (libkrb5-dev, libsecret-1-dev, libxkbfile-dev, libx11-dev, pkg-config) and
+# takes Debian's ripgrep instead of downloading one.
+packages=(python3 make g++ git neovim chromium fonts-dejavu-core ripgrep pkg-config libkrb5-dev libsecret-1-dev libxkbfile-dev libx11-dev)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -8,11 +8,16 @@ import { join } from "node:path";
 const root = new URL("..", import.meta.url).pathname;
 const only = process.argv.slice(2);
 
-/** Each suite: a name and the command that runs it with the summary reporter. */
+/**
+ * Each suite: a name and either mocha test globs (`args`, run with the summary reporter) or
+ * its own `command`, which must write the same summary file ($ASSETLINE_TEST_SUMMARY).
+ */
 const suites = [
   { name: "unit", args: ["test/unit/**/*.test.ts"] },
   { name: "cli", args: ["test/cli/**/*.test.ts"] },
   { name: "server", args: ["test/server/**/*.test.ts"] },
+  { name: "webview", args: ["test/webview/**/*.test.ts"] },
+  { name: "e2e", command: ["npx", "tsx", "test/e2e/run.ts"] },
 ].filter((suite) => only.length === 0 || only.includes(suite.name));
 
 function run(command, args, env = {}) {
@@ -30,11 +35,18 @@ let skipped = 0;
 for (const suite of suites) {
   const summaryFile = join(scratch, `${suite.name}.json`);
   console.log(`\n=== ${suite.name} ===`);
-  const status = run(
+  const [command, ...args] = suite.command ?? [
     "npx",
-    ["mocha", "--require", "tsx/cjs", "--reporter", "test/support/summary-reporter.cjs", "--timeout", "60000", ...suite.args],
-    { ASSETLINE_TEST_SUMMARY: summaryFile },
-  );
+    "mocha",
+    "--require",
+    "tsx/cjs",
+    "--reporter",
+    "test/support/summary-reporter.cjs",
+    "--timeout",
+    "60000",
+    ...suite.args,
+  ];
+  const status = run(command, args, { ASSETLINE_TEST_SUMMARY: summaryFile });
   if (!existsSync(summaryFile)) {
     console.log(`suite ${suite.name} ended without a summary (exit ${status})`);
     failed += 1;

@@ -87,23 +87,22 @@ export class Commands implements vscode.Disposable {
   }
 }
 
-/** The one message for every command while the server is down. */
-async function notRunning(ctx: Ctx, state: Exclude<ServerState, { kind: "running" }>): Promise<void> {
-  const message =
-    state.kind === "starting"
-      ? "Assetline's language server is still starting; try again in a moment."
-      : `Assetline's language server is not running (${state.reason}).`;
+/**
+ * The one message for every command while the server is down. Not awaited: a command must
+ * end now, not when the user dismisses the message.
+ */
+function notRunning(ctx: Ctx, state: Exclude<ServerState, { kind: "running" }>): void {
   if (state.kind === "starting") {
-    void vscode.window.showInformationMessage(message);
+    void vscode.window.showInformationMessage("Assetline's language server is still starting; try again in a moment.");
     return;
   }
-  await ctx.showError(message);
+  void ctx.showError(`Assetline's language server is not running (${state.reason}).`);
 }
 
-async function untrusted(): Promise<void> {
-  const choice = await vscode.window.showWarningMessage(
-    "Materializing and running checks execute this workspace's code, so they need a trusted workspace. Analysis, diagnostics and navigation work without it.",
-    "Manage Workspace Trust",
-  );
-  if (choice) await vscode.commands.executeCommand("workbench.trust.manage");
+function untrusted(): void {
+  const message =
+    "Materializing and running checks execute this workspace's code, so they need a trusted workspace. Analysis, diagnostics and navigation work without it.";
+  void vscode.window.showWarningMessage(message, "Manage Workspace Trust").then((choice) => {
+    if (choice) void vscode.commands.executeCommand("workbench.trust.manage");
+  });
 }

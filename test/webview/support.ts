@@ -8,25 +8,15 @@ import { existsSync, readFileSync } from "node:fs";
 import { type Server, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { type Browser, type Page, chromium } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { lineageHtml, makeNonce } from "../../client/src/lineage/html";
+import { launchBrowser } from "../e2e/support/chromium";
 import type { LineageGraph, LineageNode } from "../../protocol/lineage";
 import type { AssetState } from "../../protocol/status";
 import type { HostToWebviewMessage } from "../../protocol/webview";
 
 const root = join(__dirname, "..", "..");
 const dist = join(root, "dist", "webview");
-export const CHROMIUM = process.env.ASSETLINE_CHROMIUM ?? "/usr/bin/chromium";
-/** The flags seen to work headless on these machines (see test/e2e/README.md). */
-export const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 export interface PanelHost {
   readonly page: Page;
@@ -40,11 +30,6 @@ export interface PanelHost {
   /** CSP violations the page reported. */
   violations(): Promise<string[]>;
   close(): Promise<void>;
-}
-
-export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/install-system-deps.sh`);
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 }
 
 export async function openPanel(browser: Browser): Promise<PanelHost> {
@@ -129,3 +114,5 @@ export function lineageNode(key: string, state: AssetState | undefined, kind: Li
 export function lineageGraph(nodes: LineageNode[], edges: [string, string][], cycles: string[][] = []): LineageGraph {
   return { version: 1, nodes, edges: edges.map(([from, to]) => ({ from, to })), cycles, unmatched: [], error: undefined };
 }
+
+export { launchBrowser };

@@ -1,0 +1,138 @@
+/**
+ * The e2e suite: the real extension inside code-server (VS Code 1.100), driven by headless
+ * Chromium. Two sessions on copies of examples/jaffle_shop:
+ *   trusted   — mocha suites inside the extension host, then a Playwright UI scenario;
+ *   untrusted — restricted mode (workspace trust on, never granted): mocha suites inside.
+ * Writes the summed counts to $ASSETLINE_TEST_SUMMARY (scripts/test.mjs adds them up) and
+ * prints "N passed, N failed". Usage: npx tsx test/e2e/run.ts  (after `npm run build`)
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as esbuild from "esbuild";
+import { launchBrowser } from "./support/chromium";
+import { type CodeServer, REPO, installCodeServer, prepareWorkspace, startCodeServer } from "./support/codeServer";
+import { type Counts, runHostSuite } from "./support/hostSuite";
+
+const SUITE_OUT = join(REPO, ".vscode-test", "e2e-suite");
+const SHOTS = join(REPO, ".vscode-test", "e2e-shots");
+const HOST_TIMEOUT_MS = 8 * 60_000;
+
+async function main(): Promise<Counts> {
+  for (const built of ["dist/client/extension.js", "dist/webview/lineage.js", "dist/server.js"]) {
+    if (!existsSync(join(REPO, built))) throw new Error(`${built} is missing: run \`npm run build\` first`);
+  }
+  const started = Date.now();
+  const installDir = installCodeServer();
+  console.log(`code-server ready in ${installDir} (${seconds(started)})`);
+  await buildSuites();
+  const scratch = mkdtempSync(join(tmpdir(), "assetline-e2e-"));
+  const total: Counts = { passes: 0, failures: 0, pending: 0 };
+  try {
+    add(total, await session(installDir, scratch, "trusted"));
+    add(total, await session(installDir, scratch, "untrusted"));
+  } finally {
+    if (total.failures === 0) rmSync(scratch, { recursive: true, force: true });
+    else console.log(`kept ${scratch} (workspaces and code-server logs) for inspection`);
+  }
+  console.log(`e2e took ${seconds(started)}`);
+  return total;
+}
+
+async function session(installDir: string, scratch: string, name: "trusted" | "untrusted"): Promise<Counts> {
+  const started = Date.now();
+  const workspace = prepareWorkspace(scratch, `${name}-workspace`);
+  const summaryFile = join(scratch, `${name}-host.json`);
+  const trust = name === "trusted"
+    ? { "security.workspace.trust.enabled": false }
+    : { "security.workspace.trust.enabled": true, "security.workspace.trust.startupPrompt": "never", "security.workspace.trust.emptyWindow": false };
+  let server: CodeServer | undefined;
+  const browser = await launchBrowser();
+  try {
+    server = await startCodeServer({
+      installDir,
+      scratch,
+      name,
+      settings: trust,
+      env: { ASSETLINE_E2E_REPO: REPO, ASSETLINE_E2E_SUITE: name, ASSETLINE_TEST_SUMMARY: summaryFile },
+    });
+    console.log(`\n--- ${name}: extension host suites (code-server on ${server.url}) ---`);
+    const counts = await runHostSuite({
+      browser,
+      url: server.url,
+      workspace,
+      extensionPath: REPO,
+      testsPath: join(SUITE_OUT, "index.js"),
+      summaryFile,
+      timeoutMs: HOST_TIMEOUT_MS,
+    });
+    console.log(`${name} host: ${counts.passes} passed, ${counts.failures} failed (${seconds(started)})`);
+    if (name === "trusted") add(counts, ui(server, workspace, scratch));
+    return counts;
+  } finally {
+    await browser.close().catch(() => undefined);
+    await server?.stop();
+  }
+}
+
+/** The Playwright scenario, as its own mocha run with the repository's summary reporter. */
+function ui(server: CodeServer, workspace: string, scratch: string): Counts {
+  const started = Date.now();
+  console.log("\n--- trusted: UI scenario ---");
+  const summaryFile = join(scratch, "ui.json");
+  const result = spawnSync(
+    "npx",
+    ["mocha", "--require", "tsx/cjs", "--reporter", "test/support/summary-reporter.cjs", "--timeout", "180000", "test/e2e/ui/**/*.test.ts"],
+    {
+      cwd: REPO,
+      stdio: "inherit",
+      env: { ...process.env, ASSETLINE_TEST_SUMMARY: summaryFile, ASSETLINE_E2E_URL: server.url, ASSETLINE_E2E_WORKSPACE: workspace, ASSETLINE_E2E_EXTENSION: REPO, ASSETLINE_E2E_SHOTS: SHOTS },
+    },
+  );
+  const counts: Counts = existsSync(summaryFile) ? (JSON.parse(readFileSync(summaryFile, "utf8")) as Counts) : { passes: 0, failures: 1, pending: 0 };
+  if (result.status !== 0 && counts.failures === 0) counts.failures = 1;
+  console.log(`ui: ${counts.passes} passed, ${counts.failures} failed (${seconds(started)}; screenshots in ${SHOTS})`);
+  return counts;
+}
+
+/** The suites run inside the extension host as plain CommonJS; vscode and mocha come from the host and the repo. */
+async function buildSuites(): Promise<void> {
+  rmSync(SUITE_OUT, { recursive: true, force: true });
+  await esbuild.build({
+    entryPoints: ["index", "extension.test", "untrusted.test"].map((name) => join(__dirname, "suite", `${name}.ts`)),
+    outdir: SUITE_OUT,
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    external: ["vscode", "mocha"],
+    sourcemap: "inline",
+    logLevel: "warning",
+  });
+}
+
+function add(into: Counts, counts: Counts): void {
+  into.passes += counts.passes;
+  into.failures += counts.failures;
+  into.pending += counts.pending;
+}
+
+function seconds(since: number): string {
+  return `${((Date.now() - since) / 1000).toFixed(1)} s`;
+}
+
+main().then(
+  (total) => finish(total),
+  (error: unknown) => {
+    console.log(`e2e harness failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    finish({ passes: 0, failures: 1, pending: 0 });
+  },
+);
+
+function finish(total: Counts): void {
+  const summaryFile = process.env.ASSETLINE_TEST_SUMMARY;
+  if (summaryFile) writeFileSync(summaryFile, JSON.stringify(total));
+  console.log(`${total.passes} passed, ${total.failures} failed` + (total.pending ? `, ${total.pending} skipped` : ""));
+  process.exit(total.failures === 0 ? 0 : 1);
+}

@@ -1,0 +1,134 @@
+/**
+ * code-server for the e2e suites: installed once into a cache folder, started on 127.0.0.1 on a
+ * free port in its own process group (so stopping it takes every child with it), with a fresh
+ * user-data folder per session. Waits for /healthz, never for a fixed time.
+ */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { cpSync, mkdirSync, openSync, symlinkSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+
+export const REPO = join(__dirname, "..", "..", "..");
+
+/** Settings that keep the workbench quiet: no welcome page stealing focus, no update checks. */
+const BASE_SETTINGS = {
+  "workbench.startupEditor": "none",
+  "workbench.tips.enabled": false,
+  "workbench.enableExperiments": false,
+  "telemetry.telemetryLevel": "off",
+  "update.mode": "none",
+  "extensions.autoCheckUpdates": false,
+  "extensions.autoUpdate": false,
+  "editor.codeLens": true,
+  "git.enabled": false,
+  "typescript.tsserver.experimental.enableProjectDiagnostics": false,
+};
+
+/** Installs code-server into its cache folder on first use; returns that folder. */
+export function installCodeServer(): string {
+  const out = execFileSync("bash", [join(REPO, "test", "e2e", "install-code-server.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  return out.trim().split("\n").pop()!;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A copy of examples/jaffle_shop with the engine "installed" the way `npm install` does it
+ * for the example's `file:../..` dependency (a symlink to this repository), and its raw data.
+ */
+export function prepareWorkspace(scratch: string, name: string): string {
+  const workspace = join(scratch, name);
+  cpSync(join(REPO, "examples", "jaffle_shop"), workspace, { recursive: true, filter: (source) => !/[\\/](node_modules|\.assetline)$/.test(source) });
+  mkdirSync(join(workspace, "node_modules"), { recursive: true });
+  symlinkSync(REPO, join(workspace, "node_modules", "assetline"), "dir");
+  execFileSync(process.execPath, ["scripts/generate-data.mjs"], { cwd: workspace, stdio: "ignore" });
+  return workspace;
+}
+
+export interface CodeServer {
+  readonly url: string;
+  readonly logFile: string;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly installDir: string;
+  readonly scratch: string;
+  readonly name: string;
+  readonly settings: Readonly<Record<string, unknown>>;
+  /** Extra environment for code-server, and so for the extension host and the suites in it. */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+export async function startCodeServer(options: StartOptions): Promise<CodeServer> {
+  const home = join(options.scratch, `${options.name}-code-server`);
+  const userData = join(home, "user-data");
+  mkdirSync(join(userData, "User"), { recursive: true });
+  mkdirSync(join(home, "extensions"), { recursive: true });
+  mkdirSync(join(home, "xdg"), { recursive: true });
+  writeFileSync(join(userData, "User", "settings.json"), JSON.stringify({ ...BASE_SETTINGS, ...options.settings }, null, 2));
+  const logFile = join(options.scratch, `${options.name}-code-server.log`);
+  const port = await freePort();
+  const log = openSync(logFile, "a");
+  const bin = join(options.installDir, "node_modules", ".bin", "code-server");
+  // detached: a process group of its own, so stop() can signal code-server and all its children.
+  const child = spawn(
+    bin,
+    ["--bind-addr", `127.0.0.1:${port}`, "--auth", "none", "--user-data-dir", userData, "--extensions-dir", join(home, "extensions"), "--disable-telemetry", "--disable-update-check"],
+    { detached: true, stdio: ["ignore", log, log], env: { ...process.env, XDG_CONFIG_HOME: join(home, "xdg"), ...options.env } },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHealth(url, child, 90_000);
+  } catch (error) {
+    await stopGroup(child);
+    throw new Error(`code-server did not come up (see ${logFile}): ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return { url, logFile, stop: () => stopGroup(child) };
+}
+
+async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exited: string | undefined;
+  child.once("exit", (code, signal) => (exited = `exited with ${code ?? signal}`));
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(exited);
+    try {
+      const response = await fetch(`${url}/healthz`);
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`no answer on ${url}/healthz within ${timeoutMs / 1000} s`);
+}
+
+/** SIGTERM to the whole group, then SIGKILL if anything is still there after 10 s. */
+async function stopGroup(child: ChildProcess): Promise<void> {
+  if (child.pid === undefined) return;
+  const pid = child.pid;
+  const alive = (): boolean => {
+    try {
+      process.kill(-pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!alive()) return;
+  process.kill(-pid, "SIGTERM");
+  const deadline = Date.now() + 10_000;
+  while (alive() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  if (alive()) process.kill(-pid, "SIGKILL");
+}

@@ -1,0 +1,69 @@
+/**
+ * A person's path through the real workbench (code-server in headless Chromium): open an
+ * asset's file, click its "Show lineage" CodeLens, see the graph, click a node and land on
+ * that asset's definition. Screenshots go to $ASSETLINE_E2E_SHOTS.
+ */
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { launchBrowser } from "../support/chromium";
+
+const URL_ = process.env.ASSETLINE_E2E_URL ?? "";
+const WORKSPACE = process.env.ASSETLINE_E2E_WORKSPACE ?? "";
+const EXTENSION = process.env.ASSETLINE_E2E_EXTENSION ?? "";
+const SHOTS = process.env.ASSETLINE_E2E_SHOTS ?? join(__dirname, "..", "..", "..", ".vscode-test", "e2e-shots");
+
+describe("lineage from a CodeLens (UI)", function () {
+  this.timeout(180_000);
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    assert.ok(URL_ && WORKSPACE && EXTENSION, "run through test/e2e/run.ts, which starts code-server");
+    mkdirSync(SHOTS, { recursive: true });
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    const payload = JSON.stringify([["extensionDevelopmentPath", `vscode-remote://remote${EXTENSION}`]]);
+    await page.goto(`${URL_}/?folder=${encodeURIComponent(WORKSPACE)}&payload=${encodeURIComponent(payload)}`);
+    await page.locator(".monaco-workbench").waitFor({ timeout: 90_000 });
+    await page.locator(".explorer-folders-view .monaco-list-row").first().waitFor({ timeout: 90_000 });
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === "failed") await page?.screenshot({ path: join(SHOTS, "failure.png") }).catch(() => undefined);
+  });
+
+  async function quickOpen(file: string): Promise<void> {
+    await page.keyboard.press("Control+P");
+    await page.locator(".quick-input-widget input").fill(file);
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: file }).first().waitFor({ timeout: 30_000 });
+    await page.keyboard.press("Enter");
+    await page.locator(".tab.active", { hasText: file }).waitFor({ timeout: 30_000 });
+  }
+
+  it("clicks Show lineage above stg_orders, sees the graph, and a node click opens that asset", async () => {
+    await quickOpen("stg_orders.ts");
+    const lens = page.locator(".codelens-decoration a", { hasText: "Show lineage" }).first();
+    await lens.waitFor({ timeout: 90_000 });
+    // The status bar says the truth once the server runs.
+    await page.locator(".statusbar-item", { hasText: "Assetline" }).first().waitFor({ timeout: 30_000 });
+    await lens.click();
+
+    const panel = page.frameLocator("iframe.webview.ready").frameLocator("#active-frame");
+    const node = (key: string) => panel.locator("g.node").filter({ has: panel.locator("text.key", { hasText: new RegExp(`^${key}$`) }) });
+    await node("monthly_revenue").waitFor({ timeout: 60_000 });
+    assert.ok((await panel.locator("g.node").count()) >= 10, "every jaffle_shop asset is drawn");
+    assert.match((await node("stg_orders").getAttribute("class")) ?? "", /\bfocus\b/, "the panel centres on the lens's asset");
+    assert.equal(await panel.locator("#legend li").count(), 7);
+    await page.screenshot({ path: join(SHOTS, "lineage-panel.png") });
+
+    await node("customers").click();
+    await page.locator(".tab.active", { hasText: "customers.ts" }).waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: join(SHOTS, "after-node-click.png") });
+  });
+});
