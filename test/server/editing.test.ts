@@ -2,6 +2,8 @@ import { strict as assert } from "node:assert";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
+  type CodeAction,
+  CodeActionRequest,
   CancellationTokenSource,
   DefinitionRequest,
   FileChangeType,
@@ -10,6 +12,7 @@ import {
   type LocationLink,
   ResponseError,
 } from "vscode-languageserver-protocol";
+import { GraphChangedNotification } from "../../protocol";
 import { TestClient } from "./support/client";
 import { positionOf } from "./support/edits";
 
@@ -109,5 +112,31 @@ describe("language server: live edits", function () {
     assert.equal(revenue[0]!.code, "AL002");
     // The deleted files' own diagnostics are cleared, not left behind.
     assert.ok(!client.diagnostics.get(client.uri("src/staging/stg_ordrs.ts"))?.diagnostics.length);
+  });
+
+  it("tells the lineage panel when the graph changed", async () => {
+    const seen = () => client.notifications.filter((n) => n.method === GraphChangedNotification.method).length;
+    await client.waitFor("the first graph", () => seen() === 1);
+    const file = "src/staging/stg_customers.ts";
+    await client.open(file);
+    const at = positionOf(client.read(file), '"raw_customers"', 1);
+    await client.edit(file, { range: { start: at, end: { line: at.line, character: at.character + "raw_customers".length } }, text: "raw_orders" });
+    await client.waitFor("a graph change", () => seen() === 2);
+  });
+
+  it("AL003: falls back to the string key when the producer's name is taken in the file", async () => {
+    const file = "src/marts/orders.ts";
+    await client.open(file);
+    const version = await client.edit(file, { range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, text: "const stg_customers = 1;\n" });
+    const diagnostic = (await client.diagnosticsOf(file, (d) => d.some((candidate) => candidate.code === "AL003"))).find((d) => d.code === "AL003")!;
+    assert.equal(version, 2);
+    const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: client.uri(file) },
+      range: diagnostic.range,
+      context: { diagnostics: [diagnostic] },
+    })) as CodeAction[];
+    assert.deepEqual(actions.map((action) => action.title), ["Add stg_customers to the deps of marts/orders (by key)"]);
+    const edits = actions[0]!.edit!.changes![client.uri(file)]!;
+    assert.deepEqual(edits.map((edit) => edit.newText), [', "stg_customers"']);
   });
 });

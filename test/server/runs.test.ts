@@ -88,4 +88,13 @@ describe("language server: runs from the editor", function () {
     writeFileSync(join(client.root, file), client.read(file).replace("select 1 as n", " select 1 as n"));
     await client.close(file);
   });
+
+  it("never runs code in a workspace the user has not trusted", async () => {
+    await client.stop();
+    ({ client } = await TestClient.start("lsp-runs", { initializationOptions: { workspaceTrusted: false } }));
+    await assert.rejects(
+      client.connection.sendRequest(MaterializeRequest.type, { selection: "numbers" }),
+      (error: unknown) => error instanceof ResponseError && error.code === LSPErrorCodes.RequestFailed && /not trusted/.test(error.message),
+    );
+  });
 });

@@ -15,7 +15,7 @@ import { SettingsCache } from "./settings";
 import { StatusBoard } from "./status";
 import { WorkspacePaths } from "./uris";
 import { WorkspaceReader } from "./workspaceReader";
-import { DEFAULT_SETTINGS } from "../../../protocol";
+import { DEFAULT_SETTINGS, type InitializationOptions } from "../../../protocol";
 
 /** What the client said it can do, reduced to the answers the features need. */
 export interface ClientSupport {
@@ -96,6 +96,7 @@ export function createContext(
   const status = new StatusBoard({ dbPath, pollIntervalMs: DEFAULT_SETTINGS.status.pollIntervalMs, log, onChange: events.onStatusChanged });
   const runs = new RunService({
     root,
+    trusted: (initializationOptions as InitializationOptions | undefined)?.workspaceTrusted !== false,
     dbPath,
     connection,
     unsavedFiles: () => [...documents.openFiles()].filter((file) => isUnsaved(root, file, documents.textOf(file))),

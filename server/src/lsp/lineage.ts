@@ -74,21 +74,31 @@ export function locateAsset(snapshot: AnalysisSnapshot, paths: WorkspacePaths, k
   }
 }
 
+/** Per definition, its part of the fingerprint: definitions an analysis did not rebuild cost a lookup. */
+const fingerprintParts = new WeakMap<object, string>();
+
 /**
- * What the lineage panel draws, as one string: keys, kinds, groups, owners, edges, checks
- * and definition files. Equal fingerprints mean the panel has nothing to redraw.
+ * What the lineage panel draws, as one string: keys, kinds, groups, owners, deps (the edges
+ * and placeholders), checks and definition files. Equal fingerprints mean nothing to redraw.
  */
 export function lineageFingerprint(snapshot: AnalysisSnapshot): string {
-  const { graph } = snapshot;
   const parts: string[] = [];
-  for (const key of graph.keys()) {
-    const definition = graph.definition(key);
-    const checks = graph.checksOf(key).map((check) => `${check.name}:${check.blocking}`).join(",");
-    parts.push(
-      definition
-        ? `${key}|${definition.kind}|${definition.group ?? ""}|${definition.owners.join(",")}|${definition.kinds.join(",")}|${definition.location.file}|${graph.parents(key).join(",")}|${checks}`
-        : `${key}|placeholder`,
-    );
+  for (const asset of snapshot.assets) {
+    let part = fingerprintParts.get(asset);
+    if (part === undefined) {
+      const deps = asset.deps.map((dep) => dep.key ?? "").join(",");
+      part = `${asset.key}|${asset.kind}|${asset.group ?? ""}|${asset.owners.join(",")}|${asset.kinds.join(",")}|${asset.location.file}|${deps}`;
+      fingerprintParts.set(asset, part);
+    }
+    parts.push(part);
+  }
+  for (const check of snapshot.checks) {
+    let part = fingerprintParts.get(check);
+    if (part === undefined) {
+      part = `check|${check.asset ?? ""}|${check.name}|${check.blocking}`;
+      fingerprintParts.set(check, part);
+    }
+    parts.push(part);
   }
   return parts.join("\n");
 }

@@ -23,10 +23,13 @@ export interface KeyReference {
 
 const cache = new WeakMap<AnalysisSnapshot, SnapshotIndex>();
 
+/**
+ * Built lazily, per file and per question: after a keystroke the next hover asks about one
+ * file, and must not pay for indexing a workspace of thousands of definitions.
+ */
 export class SnapshotIndex {
   private readonly byFile = new Map<string, Mention[]>();
   private referencesByKey: Map<string, KeyReference[]> | undefined;
-  private readonly definitionsByKey = new Map<string, AssetDefinition[]>();
 
   /** The index of a snapshot, built once and shared by every request on that snapshot. */
   static of(snapshot: AnalysisSnapshot): SnapshotIndex {
@@ -35,24 +38,13 @@ export class SnapshotIndex {
     return index;
   }
 
-  private constructor(readonly snapshot: AnalysisSnapshot) {
-    for (const asset of snapshot.assets) {
-      const same = this.definitionsByKey.get(asset.key);
-      if (same) same.push(asset);
-      else this.definitionsByKey.set(asset.key, [asset]);
-      this.add(asset.keyLocation.file, { kind: "key", range: asset.keyLocation.range, asset });
-      for (const dep of asset.deps) this.add(dep.location.file, { kind: "dep", range: dep.location.range, dep, owner: asset });
-      for (const effect of asset.reads) this.add(effect.location.file, { kind: "effect", range: effect.location.range, effect, writes: false, owner: asset });
-      for (const effect of asset.writes) this.add(effect.location.file, { kind: "effect", range: effect.location.range, effect, writes: true, owner: asset });
-    }
-    for (const check of snapshot.checks) {
-      this.add(check.targetLocation.file, { kind: "checkTarget", range: check.targetLocation.range, check });
-    }
-  }
+  private constructor(readonly snapshot: AnalysisSnapshot) {}
 
   /** Every mention in a file, in no particular order. */
   mentionsIn(file: string): readonly Mention[] {
-    return this.byFile.get(file) ?? [];
+    let mentions = this.byFile.get(file);
+    if (!mentions) this.byFile.set(file, (mentions = this.collect(file)));
+    return mentions;
   }
 
   /** The innermost mention under the cursor. */
@@ -65,9 +57,19 @@ export class SnapshotIndex {
     return best;
   }
 
-  /** Every definition of a key (more than one is AL004). */
+  /** Every definition of a key (more than one is AL004). Assets are sorted by key: a binary search. */
   definitionsOf(key: string): readonly AssetDefinition[] {
-    return this.definitionsByKey.get(key) ?? [];
+    const assets = this.snapshot.assets;
+    let low = 0;
+    let high = assets.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (assets[middle]!.key < key) low = middle + 1;
+      else high = middle;
+    }
+    const found: AssetDefinition[] = [];
+    for (let i = low; i < assets.length && assets[i]!.key === key; i++) found.push(assets[i]!);
+    return found;
   }
 
   /** The assets and sources producing a table or file. */
@@ -95,12 +97,24 @@ export class SnapshotIndex {
     return this.referencesByKey.get(key) ?? [];
   }
 
-  private add(file: string, mention: Mention): void {
-    const list = this.byFile.get(file);
-    if (list) list.push(mention);
-    else this.byFile.set(file, [mention]);
+  /** The mentions written in `file` (a definition's deps and effects are always in its own file). */
+  private collect(file: string): Mention[] {
+    const mentions: Mention[] = [];
+    for (const asset of this.snapshot.assets) {
+      if (asset.location.file !== file && asset.keyLocation.file !== file) continue;
+      if (asset.keyLocation.file === file) mentions.push({ kind: "key", range: asset.keyLocation.range, asset });
+      if (asset.location.file !== file) continue;
+      for (const dep of asset.deps) mentions.push({ kind: "dep", range: dep.location.range, dep, owner: asset });
+      for (const effect of asset.reads) mentions.push({ kind: "effect", range: effect.location.range, effect, writes: false, owner: asset });
+      for (const effect of asset.writes) mentions.push({ kind: "effect", range: effect.location.range, effect, writes: true, owner: asset });
+    }
+    for (const check of this.snapshot.checks) {
+      if (check.targetLocation.file === file) mentions.push({ kind: "checkTarget", range: check.targetLocation.range, check });
+    }
+    return mentions;
   }
 
+  /** One pass over every definition: deps, check targets and reads, by the keys they point at. */
   private buildReferences(): Map<string, KeyReference[]> {
     const references = new Map<string, KeyReference[]>();
     const push = (key: string, file: string, mention: Mention): void => {
@@ -108,16 +122,16 @@ export class SnapshotIndex {
       if (list) list.push({ file, mention });
       else references.set(key, [{ file, mention }]);
     };
-    for (const [file, mentions] of this.byFile) {
-      for (const mention of mentions) {
-        if (mention.kind === "key") continue;
-        // A write is not a use: the producers of a table are its definitions, not its readers.
-        if (mention.kind === "effect" && mention.writes) continue;
-        for (const key of this.keysOf(mention)) {
-          if (mention.kind === "effect" && key === mention.owner.key) continue;
-          push(key, file, mention);
-        }
+    for (const asset of this.snapshot.assets) {
+      for (const dep of asset.deps) if (dep.key !== undefined) push(dep.key, dep.location.file, { kind: "dep", range: dep.location.range, dep, owner: asset });
+      // A write is not a use: the producers of a table are its definitions, not its readers.
+      for (const effect of asset.reads) {
+        const mention: Mention = { kind: "effect", range: effect.location.range, effect, writes: false, owner: asset };
+        for (const key of this.keysOf(mention)) if (key !== asset.key) push(key, effect.location.file, mention);
       }
+    }
+    for (const check of this.snapshot.checks) {
+      if (check.asset !== undefined) push(check.asset, check.targetLocation.file, { kind: "checkTarget", range: check.targetLocation.range, check });
     }
     return references;
   }

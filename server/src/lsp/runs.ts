@@ -30,6 +30,8 @@ const EVENT_TYPES: Readonly<Record<EventType, RunEventType>> = {
 
 export interface RunServiceOptions {
   readonly root: string;
+  /** False in an untrusted workspace (the client said so): analysis only, user code never runs. */
+  readonly trusted: boolean;
   readonly dbPath: string;
   readonly connection: Connection;
   /** Open documents whose text differs from the disk (the executor runs what is on disk). */
@@ -83,6 +85,9 @@ export class RunService {
   }
 
   private start(snapshot: AnalysisSnapshot, plan: RunPlan, selection: string): RunStarted {
+    if (!this.options.trusted) {
+      throw userError("this workspace is not trusted, so Assetline only reads its code and never runs it; trust the workspace to materialize or run checks");
+    }
     if (plan.steps.length === 0) throw userError("nothing to run: the selection holds only sources, which Assetline observes but never builds");
     const unsaved = this.options.unsavedFiles();
     if (unsaved.length > 0) throw userError(`save ${unsaved.join(", ")} first: runs execute the files on disk`);

@@ -19,7 +19,7 @@ import { registerHandlers } from "./handlers";
 import { lineageFingerprint } from "./lineage";
 
 /** The lineage panel does not need keystroke latency: the graph comparison waits for a pause. */
-const GRAPH_CHECK_DELAY_MS = 150;
+const GRAPH_CHECK_DELAY_MS = 300;
 /** CodeLenses say "12 min ago": refreshed this often while there is history to show. */
 const RELATIVE_TIME_REFRESH_MS = 60_000;
 

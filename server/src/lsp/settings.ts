@@ -4,7 +4,7 @@
  * initializationOptions and didChangeConfiguration. Cached until the client says they changed.
  */
 import type { Connection } from "vscode-languageserver";
-import { type AssetlineSettings, DEFAULT_SETTINGS, readSettings, SETTINGS_SECTION } from "../../../protocol";
+import { type AssetlineSettings, DEFAULT_SETTINGS, type InitializationOptions, readSettings, SETTINGS_SECTION } from "../../../protocol";
 
 export class SettingsCache {
   private cached: Promise<AssetlineSettings> | undefined;
@@ -17,7 +17,7 @@ export class SettingsCache {
     private readonly scopeUri: string,
     initializationOptions: unknown,
   ) {
-    const options = initializationOptions as { settings?: unknown } | undefined;
+    const options = initializationOptions as InitializationOptions | undefined;
     this.pushed = options?.settings === undefined ? DEFAULT_SETTINGS : readSettings(options.settings);
   }
 

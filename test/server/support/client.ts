@@ -68,6 +68,7 @@ export const EDITOR_CAPABILITIES: ClientCapabilities = {
 export interface StartOptions {
   readonly capabilities?: ClientCapabilities;
   readonly settings?: unknown;
+  readonly initializationOptions?: unknown;
   /** Prepares the workspace copy before the server starts (e.g. writes a large file). */
   readonly prepare?: (root: string) => void;
 }
@@ -117,6 +118,7 @@ export class TestClient {
       rootUri: URI.file(root).toString(),
       workspaceFolders: [{ uri: URI.file(root).toString(), name: fixture }],
       capabilities: options.capabilities ?? EDITOR_CAPABILITIES,
+      initializationOptions: options.initializationOptions,
     });
     await connection.sendNotification(InitializedNotification.type, {});
     return { client, initialize };

@@ -1,0 +1,255 @@
+#!/usr/bin/env node
+// The language server benchmark: the built server spoken to over stdio, as an editor would,
+// on a synthetic workspace (3,000 files by default).
+//
+//   startup    initialize → the first diagnostics of an opened document, which the server
+//              publishes only once the whole workspace is analysed
+//   keystroke  one-character incremental didChange → publishDiagnostics for that version,
+//              sequentially (each edit waits for its diagnostics): in SQL, and in `deps`
+//   requests   definition, hover and references at a dep of the open document
+//   memory     the server process's peak RSS (VmHWM)
+//
+// The workspace comes from bench/analysis/generate.mjs when it exists (the analysis
+// benchmark's generator), else from ./generate.mjs. The server is bundled with the shipped
+// settings into bench/lsp/generated/.build. Reports against the targets; never fails on them.
+//
+//   node bench/lsp/run.mjs [--files 3000] [--edits 200] [--requests 200]
+
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import * as esbuild from "esbuild";
+import { createRequire } from "node:module";
+
+// The protocol package is CommonJS with an exports map ESM cannot import by subpath.
+const lsp = createRequire(import.meta.url)("vscode-languageserver-protocol/node");
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const REPO_ROOT = resolve(HERE, "../..");
+const GENERATED = join(HERE, "generated");
+const TARGETS = { keystrokeP90Ms: 15, definitionMs: 10, hoverMs: 10 };
+
+const options = { files: 3000, edits: 200, requests: 200 };
+for (let i = 2; i < process.argv.length; i += 2) {
+  const name = process.argv[i].replace(/^--/, "");
+  if (!(name in options)) throw new Error(`unknown option ${process.argv[i]} (--files, --edits, --requests)`);
+  options[name] = Number(process.argv[i + 1]);
+}
+
+async function main() {
+  const workspace = await generate(options.files);
+  const server = await buildServer();
+  console.log(`Assetline LSP benchmark: ${options.files} files (${workspace.generator}), node ${process.version}, ${cpus()[0]?.model ?? "cpu"}`);
+
+  const session = await Session.start(server, workspace.dir);
+  try {
+    const file = workspace.editFile;
+    const text = readFileSync(join(workspace.dir, file), "utf8");
+    const uri = pathToFileURL(join(workspace.dir, file)).href;
+
+    const startup = await session.timed(async () => {
+      await session.initialize();
+      session.open(uri, text);
+      await session.diagnosticsFor(uri, 1);
+    });
+
+    const sqlAt = positionOf(text, text.indexOf("select") + "select".length);
+    const depsAt = positionOf(text, text.indexOf("deps: [") + "deps: [".length);
+    let version = 1;
+    const keystrokes = async (at, character) => {
+      const times = [];
+      for (let i = 0; i < options.edits; i++) {
+        version += 1;
+        const position = { line: at.line, character: at.character + i };
+        times.push(await session.timed(async () => {
+          session.change(uri, version, { range: { start: position, end: position }, text: character(i) });
+          await session.diagnosticsFor(uri, version);
+        }));
+      }
+      return summarise(times);
+    };
+    const sql = await keystrokes(sqlAt, () => "x");
+    // In deps: typing a string key one character at a time ("\"", then letters): the graph changes.
+    const deps = await keystrokes(depsAt, (i) => (i === 0 ? '"' : "k"));
+
+    const current = session.text(uri);
+    const depAt = positionOf(current, current.indexOf("deps: [") + "deps: [".length + 2);
+    const request = async (type, params) => {
+      const times = [];
+      for (let i = 0; i < options.requests; i++) times.push(await session.timed(() => session.connection.sendRequest(type, params)));
+      return summarise(times);
+    };
+    const at = { textDocument: { uri }, position: depAt };
+    const definition = await request(lsp.DefinitionRequest.type, at);
+    const hover = await request(lsp.HoverRequest.type, at);
+    const references = await request(lsp.ReferencesRequest.type, { ...at, context: { includeDeclaration: true } });
+    const symbols = await request(lsp.WorkspaceSymbolRequest.type, { query: "orders" });
+    const peakRssMB = session.peakRssMB();
+
+    const row = (name, s, target) =>
+      console.log(`  ${name.padEnd(34)} p50 ${fmt(s.p50)}  p90 ${fmt(s.p90)}  max ${fmt(s.max)}${target ? `   target p90 < ${target} ms: ${s.p90 < target ? "met" : "MISSED"}` : ""}`);
+    console.log(`  initialize → first diagnostics     ${(startup / 1000).toFixed(2)} s`);
+    row("keystroke in SQL → diagnostics", sql, TARGETS.keystrokeP90Ms);
+    row("keystroke in deps → diagnostics", deps, TARGETS.keystrokeP90Ms);
+    row("definition", definition, TARGETS.definitionMs);
+    row("hover", hover, TARGETS.hoverMs);
+    row("references", references);
+    row("workspace symbols (\"orders\")", symbols);
+    console.log(`  server peak RSS                    ${peakRssMB} MB`);
+  } finally {
+    await session.stop();
+  }
+}
+
+async function generate(files) {
+  const shared = join(REPO_ROOT, "bench/analysis/generate.mjs");
+  const dir = join(GENERATED, String(files));
+  if (existsSync(shared)) {
+    const { generateWorkspace } = await import(pathToFileURL(shared).href);
+    const summary = generateWorkspace(dir, files);
+    // A mid-workspace asset file, as the analysis benchmark edits.
+    const candidates = summary.assetFiles.filter((path) => readFileSync(join(dir, path), "utf8").includes("deps: ["));
+    return { dir, generator: "bench/analysis/generate.mjs", editFile: candidates[Math.floor(candidates.length / 2)] };
+  }
+  const { generateWorkspace } = await import("./generate.mjs");
+  const written = generateWorkspace(dir, files);
+  return { dir, generator: "bench/lsp/generate.mjs", editFile: written[Math.floor(written.length / 2) + 1] };
+}
+
+/** The server bundled exactly as esbuild.mjs ships it (dependencies external, resolved from node_modules). */
+async function buildServer() {
+  const outfile = join(GENERATED, ".build", "server.js");
+  mkdirSync(dirname(outfile), { recursive: true });
+  await esbuild.build({
+    entryPoints: [join(REPO_ROOT, "server/src/server.ts")],
+    outfile,
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    packages: "external",
+    logLevel: "warning",
+  });
+  return outfile;
+}
+
+class Session {
+  static async start(script, root) {
+    const child = spawn(process.execPath, [script, "--stdio"], { cwd: root, stdio: ["pipe", "pipe", "inherit"] });
+    const connection = lsp.createProtocolConnection(new lsp.StreamMessageReader(child.stdout), new lsp.StreamMessageWriter(child.stdin));
+    const session = new Session(child, connection, root);
+    connection.onNotification(lsp.PublishDiagnosticsNotification.type, (params) => session.published(params));
+    connection.onRequest(lsp.ConfigurationRequest.type, (params) => params.items.map(() => ({})));
+    connection.onRequest(lsp.RegistrationRequest.type, () => null);
+    connection.onRequest(lsp.WorkDoneProgressCreateRequest.type, () => null);
+    connection.listen();
+    return session;
+  }
+
+  constructor(child, connection, root) {
+    this.child = child;
+    this.connection = connection;
+    this.root = root;
+    this.latest = new Map();
+    this.waiters = [];
+    this.texts = new Map();
+  }
+
+  async initialize() {
+    const rootUri = pathToFileURL(this.root).href;
+    await this.connection.sendRequest(lsp.InitializeRequest.type, {
+      processId: process.pid,
+      rootUri,
+      workspaceFolders: [{ uri: rootUri, name: "bench" }],
+      capabilities: {
+        workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } },
+        window: { workDoneProgress: true },
+        textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true }, definition: { linkSupport: true } },
+      },
+    });
+    await this.connection.sendNotification(lsp.InitializedNotification.type, {});
+  }
+
+  open(uri, text) {
+    this.texts.set(uri, text);
+    void this.connection.sendNotification(lsp.DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: "typescript", version: 1, text } });
+  }
+
+  change(uri, version, change) {
+    const text = this.texts.get(uri);
+    const start = offsetOf(text, change.range.start);
+    const end = offsetOf(text, change.range.end);
+    this.texts.set(uri, text.slice(0, start) + change.text + text.slice(end));
+    void this.connection.sendNotification(lsp.DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [change] });
+  }
+
+  text(uri) {
+    return this.texts.get(uri);
+  }
+
+  /** Resolves when diagnostics for `uri` at `version` have been published. */
+  diagnosticsFor(uri, version) {
+    if (this.latest.get(uri) >= version) return Promise.resolve();
+    return new Promise((resolvePromise) => this.waiters.push({ uri, version, resolve: resolvePromise }));
+  }
+
+  published(params) {
+    if (params.version === undefined) return;
+    this.latest.set(params.uri, params.version);
+    this.waiters = this.waiters.filter((waiter) => {
+      if (waiter.uri !== params.uri || params.version < waiter.version) return true;
+      waiter.resolve();
+      return false;
+    });
+  }
+
+  async timed(work) {
+    const started = performance.now();
+    await work();
+    return performance.now() - started;
+  }
+
+  /** Linux: the kernel's high-water mark of the server's resident set. */
+  peakRssMB() {
+    try {
+      const status = readFileSync(`/proc/${this.child.pid}/status`, "utf8");
+      return Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)[1]) / 1024);
+    } catch {
+      return "n/a";
+    }
+  }
+
+  async stop() {
+    await this.connection.sendRequest(lsp.ShutdownRequest.type).catch(() => undefined);
+    await this.connection.sendNotification(lsp.ExitNotification.type).catch(() => undefined);
+    await new Promise((resolvePromise) => (this.child.exitCode !== null ? resolvePromise() : this.child.on("exit", resolvePromise)));
+    this.connection.dispose();
+  }
+}
+
+function positionOf(text, offset) {
+  const before = text.slice(0, offset);
+  const line = before.split("\n").length - 1;
+  return { line, character: offset - (before.lastIndexOf("\n") + 1) };
+}
+
+function offsetOf(text, position) {
+  let offset = 0;
+  for (let line = 0; line < position.line; line++) offset = text.indexOf("\n", offset) + 1;
+  return offset + position.character;
+}
+
+function summarise(times) {
+  const sorted = [...times].sort((a, b) => a - b);
+  const at = (p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+  return { p50: at(50), p90: at(90), max: sorted[sorted.length - 1] };
+}
+
+function fmt(ms) {
+  return `${ms.toFixed(1).padStart(6)} ms`;
+}
+
+await main();
