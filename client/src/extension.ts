@@ -4,6 +4,7 @@
  * extensions: which engine runs, and the server's state.
  */
 import * as vscode from "vscode";
+import type { LanguageClient } from "vscode-languageclient/node";
 import { Commands, commandTable } from "./commands";
 import { needsRestart } from "./config";
 import { Ctx, type ServerLaunch, type ServerState } from "./ctx";
@@ -13,6 +14,8 @@ import { StatusBar } from "./statusBar";
 
 export interface AssetlineApi {
   readonly state: () => ServerState["kind"];
+  /** The running language client, for requests of other extensions and tests; undefined while stopped. */
+  readonly client: () => LanguageClient | undefined;
   readonly launch: () => ServerLaunch | undefined;
   readonly onDidChangeState: vscode.Event<ServerState>;
   /** The server reported a change of run history. */
@@ -53,6 +56,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Assetl
     void current.start();
     return {
       state: () => current.state.kind,
+      client: () => (current.state.kind === "running" ? current.state.client : undefined),
       launch: () => current.launch,
       onDidChangeState: current.onDidChangeState,
       onDidChangeStatus: current.onDidChangeStatus,

@@ -9,6 +9,8 @@ import { join } from "node:path";
 import * as vscode from "vscode";
 import type { AssetlineApi } from "../../../client/src/extension";
 import { ClientCommands } from "../../../protocol/commands";
+import { MaterializeRequest } from "../../../protocol/methods";
+import type { MaterializeParams } from "../../../protocol/runs";
 import type { HostToWebviewMessage } from "../../../protocol/webview";
 import { activatedApi, diagnosticsFor, until, workspaceRoot } from "./helpers";
 
@@ -45,6 +47,16 @@ describe("Assetline in VS Code (untrusted workspace)", () => {
     ]);
     assert.notEqual(result, "still running");
     assert.equal(result, undefined);
+    assert.equal(existsSync(join(workspaceRoot(), ".assetline", "assetline.db")), false, "a run history was created");
+  });
+
+  it("is refused by the server too, when asked directly", async () => {
+    const client = api.client();
+    assert.ok(client);
+    // By method name: a RequestType object from this bundle is not the one the extension's
+    // bundled client knows (each bundle has its own vscode-jsonrpc).
+    const params: MaterializeParams = { selection: "stg_orders" };
+    await assert.rejects(client.sendRequest(MaterializeRequest.method, params), /not trusted/);
     assert.equal(existsSync(join(workspaceRoot(), ".assetline", "assetline.db")), false, "a run history was created");
   });
 

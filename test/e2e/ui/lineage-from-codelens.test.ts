@@ -4,7 +4,7 @@
  * that asset's definition. Screenshots go to $ASSETLINE_E2E_SHOTS.
  */
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser } from "../support/chromium";
@@ -65,5 +65,26 @@ describe("lineage from a CodeLens (UI)", function () {
     await node("customers").click();
     await page.locator(".tab.active", { hasText: "customers.ts" }).waitFor({ timeout: 30_000 });
     await page.screenshot({ path: join(SHOTS, "after-node-click.png") });
+  });
+
+  it("materializes a slow asset from its CodeLens, and Cancel in the progress notification stops it", async () => {
+    // An asset that waits far longer than the test: only cancelling ends it.
+    writeFileSync(
+      join(WORKSPACE, "src", "slow.ts"),
+      `import { asset } from "assetline";\n\nexport const slow = asset({ group: "e2e" }, async () => {\n  await new Promise((resolve) => setTimeout(resolve, 600_000));\n});\n`,
+    );
+    // Through the explorer, as a person would after creating a file (the webview may hold the keyboard focus).
+    await page.locator(".explorer-folders-view .monaco-list-row", { hasText: /^slow\.ts$/ }).click({ timeout: 60_000 });
+    await page.locator(".tab.active", { hasText: "slow.ts" }).waitFor({ timeout: 30_000 });
+    const lens = page.locator(".codelens-decoration a", { hasText: "▶ Materialize" }).first();
+    await lens.waitFor({ timeout: 90_000 });
+    await lens.click();
+    const progress = page.locator(".notification-toast", { hasText: "Materializing slow" });
+    await progress.waitFor({ timeout: 60_000 });
+    await progress.hover();
+    await page.screenshot({ path: join(SHOTS, "materialize-progress.png") });
+    await progress.getByRole("button", { name: "Cancel" }).click();
+    await page.locator(".notification-toast", { hasText: "Materializing slow: cancelled." }).waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: join(SHOTS, "materialize-cancelled.png") });
   });
 });
