@@ -56,37 +56,55 @@ async function main() {
       await session.diagnosticsFor(uri, 1);
     });
 
-    const sqlAt = positionOf(text, text.indexOf("select") + "select".length);
+    // Typing a new column at the start of the select list: the SQL stays valid while it grows.
+    const sqlAt = positionOf(text, text.indexOf("select") + "select ".length);
     const depsAt = positionOf(text, text.indexOf("deps: [") + "deps: [".length);
     let version = 1;
-    const keystrokes = async (at, character) => {
+    /** Sequential edits, each waiting for its diagnostics; `edit(i)` says where and what to type. */
+    const keystrokes = async (edit) => {
       const times = [];
       for (let i = 0; i < options.edits; i++) {
         version += 1;
-        const position = { line: at.line, character: at.character + i };
-        times.push(await session.timed(async () => {
-          session.change(uri, version, { range: { start: position, end: position }, text: character(i) });
-          await session.diagnosticsFor(uri, version);
-        }));
+        const { at, text: typed } = edit(i);
+        times.push(
+          await session.timed(async () => {
+            session.change(uri, version, { range: { start: at, end: at }, text: typed });
+            await session.diagnosticsFor(uri, version);
+          }),
+        );
       }
       return summarise(times);
     };
-    const sql = await keystrokes(sqlAt, () => "x");
-    // In deps: typing a string key one character at a time ("\"", then letters): the graph changes.
-    const deps = await keystrokes(depsAt, (i) => (i === 0 ? '"' : "k"));
+    const sql = await keystrokes((i) => ({ at: { line: sqlAt.line, character: sqlAt.character + i }, text: "x" }));
+    // A new string dep typed into `deps`: `"", ` first, then its key one letter at a time, so
+    // every keystroke changes the graph (a new missing upstream, AL002).
+    const deps = await keystrokes((i) =>
+      i === 0 ? { at: depsAt, text: '"", ' } : { at: { line: depsAt.line, character: depsAt.character + i }, text: "k" },
+    );
 
+    // Requests at the first dep written in the file (after the typed one).
     const current = session.text(uri);
-    const depAt = positionOf(current, current.indexOf("deps: [") + "deps: [".length + 2);
+    const firstDep = current.indexOf(", ", current.indexOf("deps: [")) + 2;
+    const at = { textDocument: { uri }, position: positionOf(current, firstDep + 2) };
     const request = async (type, params) => {
       const times = [];
       for (let i = 0; i < options.requests; i++) times.push(await session.timed(() => session.connection.sendRequest(type, params)));
       return summarise(times);
     };
-    const at = { textDocument: { uri }, position: depAt };
+    // What a user feels when hovering right after typing: the edit is analysed first.
+    const hoverAfterEdit = [];
+    for (let i = 0; i < Math.min(50, options.requests); i++) {
+      version += 1;
+      session.change(uri, version, { range: { start: sqlAt, end: sqlAt }, text: "y" });
+      hoverAfterEdit.push(await session.timed(() => session.connection.sendRequest(lsp.HoverRequest.type, at)));
+      await session.diagnosticsFor(uri, version);
+    }
     const definition = await request(lsp.DefinitionRequest.type, at);
     const hover = await request(lsp.HoverRequest.type, at);
     const references = await request(lsp.ReferencesRequest.type, { ...at, context: { includeDeclaration: true } });
     const symbols = await request(lsp.WorkspaceSymbolRequest.type, { query: "orders" });
+    const found = await session.connection.sendRequest(lsp.DefinitionRequest.type, at);
+    if (!found || found.length === 0) throw new Error(`no definition at ${JSON.stringify(at.position)} in ${file}: the benchmark measures nothing`);
     const peakRssMB = session.peakRssMB();
 
     const row = (name, s, target) =>
@@ -96,8 +114,9 @@ async function main() {
     row("keystroke in deps → diagnostics", deps, TARGETS.keystrokeP90Ms);
     row("definition", definition, TARGETS.definitionMs);
     row("hover", hover, TARGETS.hoverMs);
+    row("keystroke, then hover", summarise(hoverAfterEdit));
     row("references", references);
-    row("workspace symbols (\"orders\")", symbols);
+    row('workspace symbols ("orders")', symbols);
     console.log(`  server peak RSS                    ${peakRssMB} MB`);
   } finally {
     await session.stop();

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   type CodeAction,
@@ -7,6 +7,7 @@ import {
   CancellationTokenSource,
   DefinitionRequest,
   FileChangeType,
+  type FileEvent,
   HoverRequest,
   LSPErrorCodes,
   type LocationLink,
@@ -138,5 +139,22 @@ describe("language server: live edits", function () {
     assert.deepEqual(actions.map((action) => action.title), ["Add stg_customers to the deps of marts/orders (by key)"]);
     const edits = actions[0]!.edit!.changes![client.uri(file)]!;
     assert.deepEqual(edits.map((edit) => edit.newText), [', "stg_customers"']);
+  });
+
+  it("re-analyses many files at once (a branch switch) in slices, with progress", async () => {
+    await client.waitFor("the first analysis", () => client.progress.filter((value) => value.kind === "end").length === 1);
+    mkdirSync(join(client.root, "src/branch"));
+    const events: FileEvent[] = [];
+    for (let i = 0; i < 80; i++) {
+      const key = i === 0 ? "stg_ordrs" : `branch_${i}`;
+      writeFileSync(join(client.root, `src/branch/${key}.ts`), `import { asset } from "assetline";\nexport const ${key} = asset({ deps: ["missing_${i}"] }, () => {});\n`);
+      events.push({ uri: client.uri(`src/branch/${key}.ts`), type: FileChangeType.Created });
+    }
+    await client.filesChanged(...events);
+    await client.diagnosticsOf("src/marts/revenue.ts", (d) => d.length === 0);
+    const last = await client.diagnosticsOf("src/branch/branch_79.ts", (d) => d.length === 1);
+    assert.equal(last[0]!.code, "AL002");
+    const begins = client.progress.filter((value) => value.kind === "begin") as Array<{ title?: string }>;
+    assert.deepEqual(begins.map((value) => value.title), ["Assetline: analysing assets", "Assetline: re-analysing 80 files"]);
   });
 });

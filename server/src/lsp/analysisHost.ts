@@ -5,13 +5,17 @@
  * Scheduling: edits mark files dirty and schedule one flush, after `debounceMs` or (when 0)
  * as soon as the queued messages have been handled, so a burst of edits costs one analysis.
  * A request that needs fresh results flushes at once instead of waiting for the timer.
+ * Many files at once (the first analysis, a branch switch) are scanned in slices, with
+ * progress, so the server keeps answering (cancellations, shutdown) meanwhile.
  */
 import type { CancellationToken } from "vscode-languageserver";
 import { type AnalysisSnapshot, WorkspaceAnalysis } from "../analysis";
 import type { WorkspaceReader } from "./workspaceReader";
 
-/** How long one slice of the first analysis may hold the thread before messages are handled. */
+/** How long one slice of scanning may hold the thread before messages are handled. */
 const SLICE_MS = 25;
+/** More changed files than this are re-analysed in slices rather than in one go. */
+const BULK_FILES = 50;
 
 export interface ProgressReporter {
   report(percentage: number, message: string): void;
@@ -32,16 +36,18 @@ export class AnalysisHost {
   private current: AnalysisSnapshot | undefined;
   private readonly dirty = new Set<string>();
   private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  /** The first analysis (or a restart's). */
   private initial: Promise<void> | undefined;
+  private initialDone = false;
+  /** A sliced re-analysis of many changed files, while one runs. */
+  private bulk: Promise<void> | undefined;
+  /** Bumped by each restart, so superseded sliced work stops between slices. */
+  private generation = 0;
   private readonly listeners: SnapshotListener[] = [];
   private disposed = false;
   private debounceMs: number;
   /** Files larger than this are reported (AL007), not analysed. */
   maxFileBytes: number;
-  /** False while the first analysis (or a restart) is running: flushes wait for its end. */
-  private initialDone = false;
-  /** Bumped by each restart, so a superseded first analysis stops between slices. */
-  private generation = 0;
 
   constructor(
     readonly reader: WorkspaceReader,
@@ -59,7 +65,7 @@ export class AnalysisHost {
 
   /** True while edits wait to be analysed: results computed now would already be stale. */
   get hasPendingChanges(): boolean {
-    return this.dirty.size > 0;
+    return this.dirty.size > 0 || this.bulk !== undefined;
   }
 
   onDidAnalyse(listener: SnapshotListener): void {
@@ -93,13 +99,17 @@ export class AnalysisHost {
   /**
    * The snapshot with every edit received so far analysed. Yields once first, so messages
    * already queued behind the request (a cancellation, more edits) are seen before the work.
+   * Returns early, with the current snapshot, once the token is cancelled.
    */
   async settled(token?: CancellationToken): Promise<AnalysisSnapshot> {
     await new Promise<void>((resolve) => setImmediate(resolve));
     await this.start();
-    if (token?.isCancellationRequested) return this.current!;
-    if (this.dirty.size > 0) this.flush();
-    return this.current!;
+    for (;;) {
+      if (token?.isCancellationRequested) return this.current!;
+      if (this.bulk) await this.bulk;
+      else if (this.dirty.size > 0) this.flush();
+      else return this.current!;
+    }
   }
 
   dispose(): void {
@@ -115,8 +125,8 @@ export class AnalysisHost {
     if (this.timer !== undefined || this.disposed) return;
     const run = (): void => {
       this.timer = undefined;
-      // Until the first analysis is done, its end flushes whatever arrived meanwhile.
-      if (this.current !== undefined && this.initialDone) this.flush();
+      // Until the first analysis is done, its end picks up whatever arrived meanwhile.
+      if (this.initialDone) this.flush();
     };
     this.timer = this.debounceMs > 0 ? setTimeout(run, this.debounceMs) : setImmediate(run);
   }
@@ -128,9 +138,15 @@ export class AnalysisHost {
     this.timer = undefined;
   }
 
-  /** Re-analyses the dirty files now and tells the listeners. */
+  /** Re-analyses the dirty files (in slices when there are many) and tells the listeners. */
   private flush(): void {
     this.cancelTimer();
+    // A sliced re-analysis in progress takes whatever arrived meanwhile when it links.
+    if (this.bulk || this.dirty.size === 0) return;
+    if (this.dirty.size > BULK_FILES) {
+      this.bulk = this.analyseMany().finally(() => (this.bulk = undefined));
+      return;
+    }
     const files = [...this.dirty];
     this.dirty.clear();
     const started = performance.now();
@@ -140,14 +156,22 @@ export class AnalysisHost {
     this.notify(files);
   }
 
-  private notify(files: readonly string[]): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(this.current!, files);
-      } catch (error) {
-        this.options.log(`a listener of the analysis failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-      }
+  private async analyseMany(): Promise<void> {
+    const files = [...this.dirty];
+    this.dirty.clear();
+    const generation = this.generation;
+    const progress = await this.options.startProgress(`Assetline: re-analysing ${files.length} files`);
+    try {
+      if (!(await this.scanInSlices(files, generation, progress))) return;
+      this.link();
+    } catch (error) {
+      this.options.log(`the analysis failed: ${describe(error)}`);
+      return;
+    } finally {
+      progress.done();
     }
+    this.notify(files);
+    if (this.dirty.size > 0) this.schedule();
   }
 
   private async analyseEverything(): Promise<void> {
@@ -158,34 +182,57 @@ export class AnalysisHost {
     try {
       this.reader.relist();
       const files = this.reader.listFiles();
-      // Edits arriving between slices are queued in `dirty` and re-read at the end.
-      let next = 0;
-      let lastReport = 0;
-      while (next < files.length) {
-        if (this.disposed || generation !== this.generation) return;
-        const sliceEnd = performance.now() + SLICE_MS;
-        while (next < files.length && performance.now() < sliceEnd) this.analysis.scanFiles([files[next++]!]);
-        if (performance.now() - lastReport > 200) {
-          lastReport = performance.now();
-          progress.report(Math.floor((next / files.length) * 100), `${next} / ${files.length} files`);
-        }
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-      if (this.disposed || generation !== this.generation) return;
-      const pending = [...this.dirty];
-      this.dirty.clear();
-      this.current = this.analysis.updateFiles(pending);
+      if (!(await this.scanInSlices(files, generation, progress))) return;
+      this.link();
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      this.options.log(`analysed ${files.length} files in ${seconds} s: ${this.current.assets.length} assets, ${this.current.checks.length} checks`);
+      this.options.log(`analysed ${files.length} files in ${seconds} s: ${this.current!.assets.length} assets, ${this.current!.checks.length} checks`);
     } catch (error) {
       // A bug in the analysis must not leave the server without any snapshot: link what was read.
-      this.options.log(`the analysis failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      this.options.log(`the analysis failed: ${describe(error)}`);
       this.current ??= this.analysis.updateFiles([]);
     } finally {
       progress.done();
     }
     this.initialDone = true;
-    this.notify(this.current.files);
+    this.notify(this.current!.files);
     if (this.dirty.size > 0) this.schedule();
   }
+
+  /** Scans files a slice at a time, yielding between slices; false when a restart superseded the work. */
+  private async scanInSlices(files: readonly string[], generation: number, progress: ProgressReporter): Promise<boolean> {
+    let next = 0;
+    let lastReport = 0;
+    while (next < files.length) {
+      if (this.disposed || generation !== this.generation) return false;
+      const sliceEnd = performance.now() + SLICE_MS;
+      while (next < files.length && performance.now() < sliceEnd) this.analysis.scanFiles([files[next++]!]);
+      if (performance.now() - lastReport > 200) {
+        lastReport = performance.now();
+        progress.report(Math.floor((next / files.length) * 100), `${next} / ${files.length} files`);
+      }
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return !this.disposed && generation === this.generation;
+  }
+
+  /** Links what was scanned, re-reading files edited while the slices ran. */
+  private link(): void {
+    const pending = [...this.dirty];
+    this.dirty.clear();
+    this.current = this.analysis.updateFiles(pending);
+  }
+
+  private notify(files: readonly string[]): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(this.current!, files);
+      } catch (error) {
+        this.options.log(`a listener of the analysis failed: ${describe(error)}`);
+      }
+    }
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

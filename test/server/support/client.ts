@@ -83,7 +83,7 @@ export class TestClient {
   readonly serverRequests: Array<{ method: string; params: unknown }> = [];
   readonly versions = new Map<string, number>();
   /** Work-done progress values the server reported, in order. */
-  readonly progress: Array<{ kind: string; message?: string; percentage?: number }> = [];
+  readonly progress: Array<{ kind: string; title?: string; message?: string; percentage?: number }> = [];
   private readonly waiters = new Set<Waiter>();
   private exited = false;
   settings: unknown;
