@@ -1,5 +1,11 @@
 import { strict as assert } from "node:assert";
-import { DiagnosticSeverity } from "vscode-languageserver-protocol";
+import {
+  DiagnosticSeverity,
+  DidChangeWatchedFilesNotification,
+  RegistrationRequest,
+  type RegistrationParams,
+  TextDocumentSyncKind,
+} from "vscode-languageserver-protocol";
 import { TestClient } from "./support/client";
 
 describe("language server: diagnostics", function () {
@@ -32,5 +38,22 @@ describe("language server: diagnostics", function () {
     assert.equal(orders[0]!.code, "AL003");
     assert.equal(orders[0]!.severity, DiagnosticSeverity.Warning);
     assert.equal(client.read("src/marts/orders.ts").split("\n")[orders[0]!.range.start.line]!.slice(orders[0]!.range.start.character, orders[0]!.range.end.character), "stg_customers");
+  });
+
+  it("announces its features, asks to watch files, reports progress, and exits cleanly", async () => {
+    await client.stop();
+    const started = await TestClient.start("lsp-workspace");
+    client = started.client;
+    const capabilities = started.initialize.capabilities;
+    assert.deepEqual(capabilities.textDocumentSync, { openClose: true, change: TextDocumentSyncKind.Incremental });
+    for (const provider of ["definitionProvider", "referencesProvider", "hoverProvider", "workspaceSymbolProvider", "documentSymbolProvider", "codeLensProvider", "codeActionProvider", "completionProvider"] as const) {
+      assert.ok(capabilities[provider], provider);
+    }
+    await client.waitFor("the watcher registration", () => client.serverRequests.some((request) => request.method === RegistrationRequest.method));
+    const registration = client.serverRequests.find((request) => request.method === RegistrationRequest.method)!.params as RegistrationParams;
+    assert.equal(registration.registrations[0]!.method, DidChangeWatchedFilesNotification.method);
+    await client.waitFor("the end of the first analysis", () => client.progress.some((value) => value.kind === "end"));
+    assert.equal(client.progress[0]!.kind, "begin");
+    assert.equal(await client.stop(), 0);
   });
 });

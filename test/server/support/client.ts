@@ -86,6 +86,7 @@ export class TestClient {
   readonly progress: Array<{ kind: string; title?: string; message?: string; percentage?: number }> = [];
   private readonly waiters = new Set<Waiter>();
   private exited = false;
+  private stopped = false;
   settings: unknown;
 
   private constructor(
@@ -199,7 +200,8 @@ export class TestClient {
 
   /** Sends shutdown and exit, and waits for the process to end; returns its exit code. */
   async stop(): Promise<number | null> {
-    if (!this.exited) {
+    if (!this.exited && !this.stopped) {
+      this.stopped = true;
       await this.connection.sendRequest(ShutdownRequest.type);
       await this.connection.sendNotification(ExitNotification.type);
       await this.waitFor("the server to exit", () => this.exited, 10_000);
