@@ -83,7 +83,7 @@ class Fixes {
   /** Replaces the mistyped key or reference with the closest existing key. */
   private replaceWith(suggestion: string | undefined): CodeAction[] {
     if (suggestion === undefined) return [];
-    const target = this.request.snapshot.graph.definition(suggestion);
+    const target = this.index.definition(suggestion);
     const range = this.diagnostic.location.range;
     const start = this.source.offsetAt(range.start);
     const end = this.source.offsetAt(range.end);
@@ -123,8 +123,8 @@ class Fixes {
   /** Adds the asset producing what the body reads to the reader's `deps`. */
   private addDependency(assetKey: string, producerKey: string): CodeAction[] {
     const mention = this.index.mentionAt(this.request.file, this.diagnostic.location.range.start);
-    const asset = mention?.kind === "effect" ? mention.owner : this.request.snapshot.graph.definition(assetKey);
-    const producer = this.request.snapshot.graph.definition(producerKey);
+    const asset = mention?.kind === "effect" ? mention.owner : this.index.definition(assetKey);
+    const producer = this.index.definition(producerKey);
     if (!asset || !producer || asset.location.file !== this.request.file) return [];
     const call = this.source.callAt(asset.location.range.start);
     if (!call) return [];

@@ -6,6 +6,7 @@
 import type { CodeLens, Command, Range } from "vscode-languageserver";
 import type { AnalysisSnapshot } from "../analysis";
 import type { AssetDefinition, CheckDefinition } from "../model/definitions";
+import { SnapshotIndex } from "./mentions";
 import type { StatusBoard } from "./status";
 import { checkLine, statusLine } from "./statusText";
 import { toRange } from "./uris";
@@ -31,11 +32,12 @@ export function codeLenses(snapshot: AnalysisSnapshot, status: StatusBoard, file
 function assetLenses(snapshot: AnalysisSnapshot, status: StatusBoard, asset: AssetDefinition, now: number): CodeLens[] {
   const range = lensRange(asset);
   const key = asset.key;
+  const index = SnapshotIndex.of(snapshot);
   const lenses: CodeLens[] = [];
   const info = (title: string): number => lenses.push({ range, command: { title, command: NO_COMMAND } });
   const action = (command: Command): number => lenses.push({ range, command });
   // Only the first definition of a duplicated key is in the graph; the others get no actions.
-  if (snapshot.graph.definition(key) !== asset) {
+  if (index.definition(key) !== asset) {
     info(`✗ duplicate key "${key}": not in the graph until renamed`);
     return lenses;
   }
@@ -46,19 +48,19 @@ function assetLenses(snapshot: AnalysisSnapshot, status: StatusBoard, asset: Ass
       info("export this asset to materialize it");
     } else {
       action(clientCommand("▶ Materialize", ClientCommands.materialize, { key }));
-      if (snapshot.graph.parents(key).some((parent) => snapshot.graph.definition(parent)?.kind === "asset")) {
+      if (index.parents(key).some((parent) => index.definition(parent)?.kind === "asset")) {
         action(clientCommand("▶ with upstream", ClientCommands.materializeWithUpstream, { key }));
       }
     }
   }
-  if (snapshot.graph.checksOf(key).length > 0) action(clientCommand("✓ Run checks", ClientCommands.runChecks, { key }));
+  if (index.checksOf(key).length > 0) action(clientCommand("✓ Run checks", ClientCommands.runChecks, { key }));
   action(clientCommand("Show lineage", ClientCommands.showLineage, { focus: key }));
   return lenses;
 }
 
 function checkLenses(snapshot: AnalysisSnapshot, status: StatusBoard, check: CheckDefinition, now: number): CodeLens[] {
   const range = toRange(check.location.range);
-  if (check.asset === undefined || !snapshot.graph.definition(check.asset)) return [];
+  if (check.asset === undefined || !SnapshotIndex.of(snapshot).definition(check.asset)) return [];
   const current = status.statusOf(snapshot, check.asset, now);
   const lenses: CodeLens[] = [];
   if (current) lenses.push({ range, command: { title: checkLine(current, check.name, now), command: NO_COMMAND } });

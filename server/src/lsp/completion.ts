@@ -84,9 +84,12 @@ function keyCompletions(request: CompletionRequest, source: SourceText, literal:
     }
   }
   const items: CompletionItem[] = [];
-  for (const key of request.snapshot.graph.keys()) {
-    const definition = request.snapshot.graph.definition(key);
-    if (!definition || listed.has(key)) continue;
+  let previous: string | undefined;
+  for (const definition of request.snapshot.assets) {
+    const key = definition.key;
+    // Sorted by key: a duplicated key is offered once.
+    if (key === previous || listed.has(key)) continue;
+    previous = key;
     items.push({
       label: key,
       kind: definition.kind === "source" ? CompletionItemKind.Interface : CompletionItemKind.Class,

@@ -32,7 +32,7 @@ export function hoverAt(
     sections.push(`**${escape(written)}**: no asset or source in this workspace has this key.`);
   }
   keys.slice(0, MAX_DETAILED).forEach((key) => {
-    const definition = snapshot.graph.definition(key);
+    const definition = index.definition(key);
     if (definition) sections.push(describe(snapshot, status, definition, now));
     else sections.push(`**${escape(key)}**: no asset or source in this workspace has this key.`);
   });
@@ -50,7 +50,7 @@ function headingOf(mention: Mention): string | undefined {
 
 /** The full description of one definition. */
 function describe(snapshot: AnalysisSnapshot, status: StatusBoard, asset: AssetDefinition, now: number): string {
-  const { graph } = snapshot;
+  const index = SnapshotIndex.of(snapshot);
   const isSource = asset.kind === "source";
   const lines: string[] = [];
   lines.push(`**${escape(asset.key)}** · ${isSource ? "source" : "asset"}${asset.group ? ` · group \`${asset.group}\`` : ""}`);
@@ -58,9 +58,7 @@ function describe(snapshot: AnalysisSnapshot, status: StatusBoard, asset: AssetD
   const facts: string[] = [];
   if (asset.owners.length > 0) facts.push(`Owners: ${asset.owners.map(escape).join(", ")}`);
   if (asset.kinds.length > 0) facts.push(`Kinds: ${asset.kinds.map(escape).join(", ")}`);
-  const upstream = graph.parents(asset.key).filter((key) => key !== asset.key).length;
-  const downstream = graph.children(asset.key).filter((key) => key !== asset.key).length;
-  facts.push(`Upstream: ${upstream} · Downstream: ${downstream}`);
+  facts.push(`Upstream: ${index.parents(asset.key).length} · Downstream: ${index.downstreamCount(asset.key)}`);
   if (asset.freshness) facts.push(`Expected at least every ${asset.freshness.maxLagMinutes} min`);
   lines.push(facts.join("  \n"));
   const current = status.statusOf(snapshot, asset.key, now);

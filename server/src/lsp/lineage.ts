@@ -1,9 +1,10 @@
 /**
  * The graph for the lineage panel, the status request, "where is this asset", and the
- * fingerprint that tells whether the lineage changed at all between two analyses.
+ * watch that tells whether the lineage changed at all between two analyses.
  */
 import type { Location } from "vscode-languageserver";
 import type { AnalysisSnapshot } from "../analysis";
+import type { AssetDefinition, CheckDefinition } from "../model/definitions";
 import { AssetKey } from "../model/assetKey";
 import { parseSelection, selectKeys } from "../model/selection";
 import type { AssetStatus, LineageGraph, LineageNode, LineageParams } from "../../../protocol";
@@ -74,31 +75,43 @@ export function locateAsset(snapshot: AnalysisSnapshot, paths: WorkspacePaths, k
   }
 }
 
-/** Per definition, its part of the fingerprint: definitions an analysis did not rebuild cost a lookup. */
-const fingerprintParts = new WeakMap<object, string>();
+/** Per definition, what the lineage panel draws of it; definitions an analysis did not rebuild cost a lookup. */
+const drawnParts = new WeakMap<AssetDefinition | CheckDefinition, string>();
+
+function drawnPart(definition: AssetDefinition | CheckDefinition): string {
+  let part = drawnParts.get(definition);
+  if (part === undefined) {
+    part = "key" in definition
+      ? `${definition.key}|${definition.kind}|${definition.group ?? ""}|${definition.owners.join(",")}|${definition.kinds.join(",")}|${definition.location.file}|${definition.deps.map((dep) => dep.key ?? "").join(",")}`
+      : `check|${definition.asset ?? ""}|${definition.name}|${definition.blocking}`;
+    drawnParts.set(definition, part);
+  }
+  return part;
+}
 
 /**
- * What the lineage panel draws, as one string: keys, kinds, groups, owners, deps (the edges
- * and placeholders), checks and definition files. Equal fingerprints mean nothing to redraw.
+ * Tells whether the lineage changed between analyses: keys, kinds, groups, owners, deps
+ * (the edges and placeholders), checks and definition files. The sorted definition lists
+ * are compared position by position, by identity first, so the usual edit (a file's SQL)
+ * costs one pass of pointer comparisons, not a rebuilt description of the whole graph.
  */
-export function lineageFingerprint(snapshot: AnalysisSnapshot): string {
-  const parts: string[] = [];
-  for (const asset of snapshot.assets) {
-    let part = fingerprintParts.get(asset);
-    if (part === undefined) {
-      const deps = asset.deps.map((dep) => dep.key ?? "").join(",");
-      part = `${asset.key}|${asset.kind}|${asset.group ?? ""}|${asset.owners.join(",")}|${asset.kinds.join(",")}|${asset.location.file}|${deps}`;
-      fingerprintParts.set(asset, part);
-    }
-    parts.push(part);
+export class LineageWatch {
+  private assets: readonly AssetDefinition[] | undefined;
+  private checks: readonly CheckDefinition[] = [];
+
+  /** True when the snapshot draws differently from the last one given (always, the first time). */
+  changed(snapshot: AnalysisSnapshot): boolean {
+    const changed = this.assets === undefined || differs(this.assets, snapshot.assets) || differs(this.checks, snapshot.checks);
+    this.assets = snapshot.assets;
+    this.checks = snapshot.checks;
+    return changed;
   }
-  for (const check of snapshot.checks) {
-    let part = fingerprintParts.get(check);
-    if (part === undefined) {
-      part = `check|${check.asset ?? ""}|${check.name}|${check.blocking}`;
-      fingerprintParts.set(check, part);
-    }
-    parts.push(part);
+}
+
+function differs(before: readonly (AssetDefinition | CheckDefinition)[], after: readonly (AssetDefinition | CheckDefinition)[]): boolean {
+  if (before.length !== after.length) return true;
+  for (let i = 0; i < after.length; i++) {
+    if (before[i] !== after[i] && drawnPart(before[i]!) !== drawnPart(after[i]!)) return true;
   }
-  return parts.join("\n");
+  return false;
 }

@@ -25,11 +25,14 @@ const cache = new WeakMap<AnalysisSnapshot, SnapshotIndex>();
 
 /**
  * Built lazily, per file and per question: after a keystroke the next hover asks about one
- * file, and must not pay for indexing a workspace of thousands of definitions.
+ * file, and must not pay for indexing a workspace of thousands of definitions. For the same
+ * reason the per-key questions (definition, checks, parents, downstream count) are answered
+ * from the sorted definition lists, never by building the snapshot's whole graph.
  */
 export class SnapshotIndex {
   private readonly byFile = new Map<string, Mention[]>();
   private referencesByKey: Map<string, KeyReference[]> | undefined;
+  private downstream: Map<string, number> | undefined;
 
   /** The index of a snapshot, built once and shared by every request on that snapshot. */
   static of(snapshot: AnalysisSnapshot): SnapshotIndex {
@@ -70,6 +73,53 @@ export class SnapshotIndex {
     const found: AssetDefinition[] = [];
     for (let i = low; i < assets.length && assets[i]!.key === key; i++) found.push(assets[i]!);
     return found;
+  }
+
+  /** The definition of a key that is in the graph (the first, when duplicated), as `graph.definition` answers. */
+  definition(key: string): AssetDefinition | undefined {
+    return this.definitionsOf(key)[0];
+  }
+
+  /** The checks targeting a key, sorted by name. Checks are sorted by target then name: a binary search. */
+  checksOf(key: string): readonly CheckDefinition[] {
+    const checks = this.snapshot.checks;
+    let low = 0;
+    let high = checks.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((checks[middle]!.asset ?? "") < key) low = middle + 1;
+      else high = middle;
+    }
+    const found: CheckDefinition[] = [];
+    for (let i = low; i < checks.length && checks[i]!.asset === key; i++) found.push(checks[i]!);
+    return found;
+  }
+
+  /** The direct upstream keys of a key (placeholders included, itself excluded), sorted. */
+  parents(key: string): string[] {
+    const definition = this.definition(key);
+    if (!definition) return [];
+    const keys = new Set<string>();
+    for (const dep of definition.deps) if (dep.key !== undefined && dep.key !== key) keys.add(dep.key);
+    return [...keys].sort();
+  }
+
+  /** How many assets depend directly on a key (itself excluded). */
+  downstreamCount(key: string): number {
+    this.downstream ??= new Map();
+    let count = this.downstream.get(key);
+    if (count === undefined) {
+      count = 0;
+      const assets = this.snapshot.assets;
+      for (let i = 0; i < assets.length; i++) {
+        const asset = assets[i]!;
+        // Only the first definition of a key is in the graph (duplicates are AL004).
+        if (asset.key === key || (i > 0 && assets[i - 1]!.key === asset.key)) continue;
+        if (asset.deps.some((dep) => dep.key === key)) count++;
+      }
+      this.downstream.set(key, count);
+    }
+    return count;
   }
 
   /** The assets and sources producing a table or file. */

@@ -16,10 +16,10 @@ import { COMPLETION_TRIGGERS } from "./completion";
 import { clientSupport, createContext, type WorkspaceContext } from "./context";
 import { FileEvents, registerFileWatchers } from "./fileEvents";
 import { registerHandlers } from "./handlers";
-import { lineageFingerprint } from "./lineage";
+import { LineageWatch } from "./lineage";
 
-/** The lineage panel does not need keystroke latency: the graph comparison waits for a pause. */
-const GRAPH_CHECK_DELAY_MS = 300;
+/** The lineage panel needs no keystroke latency: one comparison (and notification) per burst of edits. */
+const GRAPH_CHECK_DELAY_MS = 200;
 /** CodeLenses say "12 min ago": refreshed this often while there is history to show. */
 const RELATIVE_TIME_REFRESH_MS = 60_000;
 
@@ -35,7 +35,7 @@ export function startSession(connection: Connection): void {
 class Session {
   context: WorkspaceContext | undefined;
   private fileEvents: FileEvents | undefined;
-  private graphFingerprint: string | undefined;
+  private readonly lineage = new LineageWatch();
   private graphTimer: NodeJS.Timeout | undefined;
   private clockTimer: NodeJS.Timeout | undefined;
   private extraFolders = 0;
@@ -133,9 +133,7 @@ class Session {
       this.graphTimer = undefined;
       const snapshot = this.context?.host.snapshot;
       if (!snapshot) return;
-      const fingerprint = lineageFingerprint(snapshot);
-      if (fingerprint === this.graphFingerprint) return;
-      this.graphFingerprint = fingerprint;
+      if (!this.lineage.changed(snapshot)) return;
       void this.connection.sendNotification(GraphChangedNotification.type, { version: snapshot.version });
     }, GRAPH_CHECK_DELAY_MS);
   }

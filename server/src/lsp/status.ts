@@ -10,6 +10,7 @@ import { existsSync, statSync } from "node:fs";
 import type { AnalysisSnapshot } from "../analysis";
 import { assetFreshness, type FreshnessState } from "../model/freshness";
 import type { AssetLatestState, EventStore } from "../store";
+import { SnapshotIndex } from "./mentions";
 import type { AssetState, AssetStatus } from "../../../protocol";
 
 /** Every freshness state is an AssetState (the protocol adds only "unknown"). */
@@ -88,9 +89,10 @@ export class StatusBoard {
 
   /** The status of a defined asset or source, computed now (ages and "overdue" move with the clock). */
   statusOf(snapshot: AnalysisSnapshot, key: string, now = Date.now()): AssetStatus | undefined {
-    const definition = snapshot.graph.definition(key);
+    const index = SnapshotIndex.of(snapshot);
+    const definition = index.definition(key);
     if (!definition) return undefined;
-    const checks = snapshot.graph.checksOf(key);
+    const checks = index.checksOf(key);
     if (this.unreadable !== undefined) {
       return {
         key,
@@ -106,7 +108,7 @@ export class StatusBoard {
       kind: definition.kind,
       currentCodeVersion: definition.codeVersion,
       freshness: definition.freshness,
-      parents: snapshot.graph.parents(key).filter((parent) => parent !== key),
+      parents: index.parents(key),
       latest: this.latest.get(key),
       latestOfParents: this.latest,
       now,

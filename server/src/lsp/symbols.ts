@@ -92,14 +92,10 @@ function matchAsset(asset: AssetDefinition, words: readonly string[]): Match | u
   let rank = 0;
   let via: string | undefined;
   const key = asset.key.toLowerCase();
-  const attributes: Array<[string, string]> = [
-    ...(asset.group ? [["group", asset.group] as [string, string]] : []),
-    ...asset.owners.map((owner): [string, string] => ["owner", owner]),
-    ...asset.kinds.map((kind): [string, string] => ["kind", kind]),
-  ];
   for (const word of words) {
     const colon = word.indexOf(":");
-    const scoped = colon > 0 && ["group", "owner", "kind"].includes(word.slice(0, colon));
+    const scope = colon > 0 ? word.slice(0, colon) : undefined;
+    const scoped = scope === "group" || scope === "owner" || scope === "kind";
     if (!scoped) {
       const keyRank = key.startsWith(word) ? 0 : key.includes(word) ? 1 : isSubsequence(word, key) ? 2 : undefined;
       if (keyRank !== undefined) {
@@ -107,14 +103,29 @@ function matchAsset(asset: AssetDefinition, words: readonly string[]): Match | u
         continue;
       }
     }
-    const attribute = attributes.find(([name, value]) =>
-      scoped ? word === `${name}:` || `${name}:${value.toLowerCase()}`.startsWith(word) : value.toLowerCase().includes(word),
-    );
+    // Attributes are looked at only when the key did not match: most queries stop above.
+    const attribute = scoped ? scopedAttribute(asset, scope, word.slice(colon + 1)) : anyAttribute(asset, word);
     if (!attribute) return undefined;
     rank = 3;
-    via ??= `${attribute[0]}:${attribute[1]}`;
+    via ??= attribute;
   }
   return { asset, rank, via };
+}
+
+/** `group:sta` → "group:staging" when the group starts with "sta" (any value for `group:`). */
+function scopedAttribute(asset: AssetDefinition, scope: "group" | "owner" | "kind", prefix: string): string | undefined {
+  const values = scope === "group" ? (asset.group === undefined ? [] : [asset.group]) : scope === "owner" ? asset.owners : asset.kinds;
+  const value = values.find((candidate) => candidate.toLowerCase().startsWith(prefix));
+  return value === undefined ? undefined : `${scope}:${value}`;
+}
+
+/** The first of group, owners and kinds containing `word`, as "group:staging". */
+function anyAttribute(asset: AssetDefinition, word: string): string | undefined {
+  if (asset.group?.toLowerCase().includes(word)) return `group:${asset.group}`;
+  const owner = asset.owners.find((candidate) => candidate.toLowerCase().includes(word));
+  if (owner !== undefined) return `owner:${owner}`;
+  const kind = asset.kinds.find((candidate) => candidate.toLowerCase().includes(word));
+  return kind === undefined ? undefined : `kind:${kind}`;
 }
 
 function isSubsequence(needle: string, haystack: string): boolean {
