@@ -38,6 +38,12 @@ describe("lineage from a CodeLens (UI)", function () {
     if (this.currentTest?.state === "failed") await page?.screenshot({ path: join(SHOTS, "failure.png") }).catch(() => undefined);
   });
 
+  /** A CodeLens in the editor group showing `file`: other visible editors have the same lenses. */
+  function lensIn(file: string, title: string) {
+    const group = page.locator(".editor-group-container").filter({ has: page.locator(".tab.active", { hasText: file }) });
+    return group.locator(".codelens-decoration a", { hasText: title }).first();
+  }
+
   async function quickOpen(file: string): Promise<void> {
     await page.keyboard.press("Control+P");
     await page.locator(".quick-input-widget input").fill(file);
@@ -48,7 +54,7 @@ describe("lineage from a CodeLens (UI)", function () {
 
   it("clicks Show lineage above stg_orders, sees the graph, and a node click opens that asset", async () => {
     await quickOpen("stg_orders.ts");
-    const lens = page.locator(".codelens-decoration a", { hasText: "Show lineage" }).first();
+    const lens = lensIn("stg_orders.ts", "Show lineage");
     await lens.waitFor({ timeout: 90_000 });
     // The status bar says the truth once the server runs.
     await page.locator(".statusbar-item", { hasText: "Assetline" }).first().waitFor({ timeout: 30_000 });
@@ -76,7 +82,7 @@ describe("lineage from a CodeLens (UI)", function () {
     // Through the explorer, as a person would after creating a file (the webview may hold the keyboard focus).
     await page.locator(".explorer-folders-view .monaco-list-row", { hasText: /^slow\.ts$/ }).click({ timeout: 60_000 });
     await page.locator(".tab.active", { hasText: "slow.ts" }).waitFor({ timeout: 30_000 });
-    const lens = page.locator(".codelens-decoration a", { hasText: "▶ Materialize" }).first();
+    const lens = lensIn("slow.ts", "▶ Materialize");
     await lens.waitFor({ timeout: 90_000 });
     await lens.click();
     const progress = page.locator(".notification-toast", { hasText: "Materializing slow" });
