@@ -1,7 +1,13 @@
 import { strict as assert } from "node:assert";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import {
+  CodeLensRefreshRequest,
+  CodeLensRequest,
   DiagnosticSeverity,
+  DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
+  FileChangeType,
   RegistrationRequest,
   type RegistrationParams,
   TextDocumentSyncKind,
@@ -49,11 +55,33 @@ describe("language server: diagnostics", function () {
     for (const provider of ["definitionProvider", "referencesProvider", "hoverProvider", "workspaceSymbolProvider", "documentSymbolProvider", "codeLensProvider", "codeActionProvider", "completionProvider"] as const) {
       assert.ok(capabilities[provider], provider);
     }
-    await client.waitFor("the watcher registration", () => client.serverRequests.some((request) => request.method === RegistrationRequest.method));
-    const registration = client.serverRequests.find((request) => request.method === RegistrationRequest.method)!.params as RegistrationParams;
-    assert.equal(registration.registrations[0]!.method, DidChangeWatchedFilesNotification.method);
+    const registered = () =>
+      client.serverRequests
+        .filter((request) => request.method === RegistrationRequest.method)
+        .flatMap((request) => (request.params as RegistrationParams).registrations.map((registration) => registration.method))
+        .sort();
+    await client.waitFor("the registrations", () => registered().length === 2);
+    assert.deepEqual(registered(), [DidChangeConfigurationNotification.method, DidChangeWatchedFilesNotification.method].sort());
     await client.waitFor("the end of the first analysis", () => client.progress.some((value) => value.kind === "end"));
     assert.equal(client.progress[0]!.kind, "begin");
     assert.equal(await client.stop(), 0);
+  });
+
+  it("follows settings changes: CodeLenses off, and a smaller file size limit", async () => {
+    const lenses = () => client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: client.uri("src/marts/orders.ts") } });
+    await client.diagnosticsOf("src/cycle.ts", (d) => d.length === 2);
+    assert.ok((await lenses())!.length > 0);
+    const refreshes = () => client.serverRequests.filter((request) => request.method === CodeLensRefreshRequest.method).length;
+    const before = refreshes();
+    // 20 KB of generated code: analysed under the default limit, skipped (AL007) under 16 KB.
+    writeFileSync(join(client.root, "src/generated.ts"), `export const rows = [\n${"  { id: 1, label: \"row\" },\n".repeat(800)}];\n`);
+    await client.filesChanged({ uri: client.uri("src/generated.ts"), type: FileChangeType.Created });
+    await client.configure({ codeLens: { enabled: false }, analysis: { maxFileKilobytes: 16 } });
+    await client.waitFor("a CodeLens refresh", () => refreshes() > before);
+    assert.deepEqual(await lenses(), []);
+    // Re-analysed from scratch with the new limit.
+    const skipped = await client.diagnosticsOf("src/generated.ts", (d) => d.length === 1);
+    assert.equal(skipped[0]!.code, "AL007");
+    assert.deepEqual((await client.diagnosticsOf("src/cycle.ts", (d) => d.length === 2)).map((d) => d.code), ["AL001", "AL001"]);
   });
 });

@@ -20,6 +20,8 @@ import { DEFAULT_SETTINGS, type InitializationOptions } from "../../../protocol"
 /** What the client said it can do, reduced to the answers the features need. */
 export interface ClientSupport {
   readonly configurationPull: boolean;
+  /** The client sends didChangeConfiguration only when asked to (VS Code without `synchronize`). */
+  readonly configurationRegistration: boolean;
   readonly watchedFilesRegistration: boolean;
   readonly codeLensRefresh: boolean;
   readonly hierarchicalSymbols: boolean;
@@ -45,6 +47,7 @@ export interface WorkspaceContext {
 export function clientSupport(capabilities: ClientCapabilities): ClientSupport {
   return {
     configurationPull: capabilities.workspace?.configuration === true,
+    configurationRegistration: capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true,
     watchedFilesRegistration: capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
     codeLensRefresh: capabilities.workspace?.codeLens?.refreshSupport === true,
     hierarchicalSymbols: capabilities.textDocument?.documentSymbol?.hierarchicalDocumentSymbolSupport === true,

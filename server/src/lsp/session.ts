@@ -6,12 +6,13 @@ import {
   CodeActionKind,
   CodeLensRefreshRequest,
   type Connection,
+  DidChangeConfigurationNotification,
   type InitializeParams,
   type InitializeResult,
   TextDocumentSyncKind,
 } from "vscode-languageserver";
 import { URI } from "vscode-uri";
-import { GraphChangedNotification, StatusChangedNotification } from "../../../protocol";
+import { GraphChangedNotification, SETTINGS_SECTION, StatusChangedNotification } from "../../../protocol";
 import { COMPLETION_TRIGGERS } from "./completion";
 import { clientSupport, createContext, type WorkspaceContext } from "./context";
 import { FileEvents, registerFileWatchers } from "./fileEvents";
@@ -98,6 +99,12 @@ class Session {
       : context.host.restart(settings.analysis.maxFileKilobytes * 1024);
     context.status.start();
     registerFileWatchers(context).catch((error: unknown) => context.log(`could not register file watchers: ${String(error)}`));
+    if (context.support.configurationRegistration) {
+      // Pulled settings change silently unless the client is asked to say so.
+      this.connection.client
+        .register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION })
+        .catch((error: unknown) => context.log(`could not register for configuration changes: ${String(error)}`));
+    }
     this.clockTimer = setInterval(() => this.refreshCodeLenses(), RELATIVE_TIME_REFRESH_MS);
     this.clockTimer.unref();
     await started;

@@ -13,6 +13,7 @@ import {
   ConfigurationRequest,
   createProtocolConnection,
   type Diagnostic,
+  DidChangeConfigurationNotification,
   DidChangeTextDocumentNotification,
   DidChangeWatchedFilesNotification,
   DidCloseTextDocumentNotification,
@@ -51,6 +52,7 @@ export const SERVER_SCRIPT = process.env.ASSETLINE_SERVER ?? join(REPO_ROOT, "di
 export const EDITOR_CAPABILITIES: ClientCapabilities = {
   workspace: {
     configuration: true,
+    didChangeConfiguration: { dynamicRegistration: true },
     didChangeWatchedFiles: { dynamicRegistration: true },
     codeLens: { refreshSupport: true },
     workspaceFolders: true,
@@ -158,6 +160,12 @@ export class TestClient {
     const uri = this.uri(file);
     this.versions.delete(uri);
     await this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+  }
+
+  /** Changes the settings the client answers with, and tells the server (as VS Code does). */
+  async configure(settings: unknown): Promise<void> {
+    this.settings = settings;
+    await this.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
   }
 
   async filesChanged(...changes: FileEvent[]): Promise<void> {
