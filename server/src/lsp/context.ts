@@ -103,7 +103,8 @@ export function createContext(
     dbPath,
     connection,
     unsavedFiles: () => [...documents.openFiles()].filter((file) => isUnsaved(root, file, documents.textOf(file))),
-    onHistoryWritten: () => status.poll(),
+    onHistoryWritten: () => status.pollSoon(),
+    onRunFinished: () => status.poll(),
     log,
   });
   const gate = new RequestGate(host, documents, log);

@@ -68,7 +68,6 @@ export class OpenDocuments {
     const file = this.paths.fileOf(uri);
     if (file === undefined || this.open.get(file) !== uri) return;
     this.open.delete(file);
-    this.paths.forget(file);
     // Back to the disk's text: unsaved changes the user discarded must not stay analysed.
     this.reader.clearBuffer(file);
     this.host.changed([file]);

@@ -36,8 +36,10 @@ export interface RunServiceOptions {
   readonly connection: Connection;
   /** Open documents whose text differs from the disk (the executor runs what is on disk). */
   readonly unsavedFiles: () => string[];
-  /** The run wrote history: status should be re-read now rather than at the next poll. */
+  /** The run wrote history: status should be re-read soon rather than at the next poll. */
   readonly onHistoryWritten: () => void;
+  /** A run ended: status must be current before the client hears of it. */
+  readonly onRunFinished: () => void;
   readonly log: (message: string) => void;
 }
 
@@ -135,7 +137,7 @@ export class RunService {
 
   private finished(result: RunResult): void {
     this.active.delete(result.runId);
-    this.options.onHistoryWritten();
+    this.options.onRunFinished();
     void this.options.connection.sendNotification(RunFinishedNotification.type, {
       runId: result.runId,
       status: result.status,

@@ -23,6 +23,9 @@ const STATE_OF: Readonly<Record<FreshnessState, AssetState>> = {
   fresh: "fresh",
 };
 
+/** How long after a write by this server its status is re-read (writes in between coalesce). */
+const SOON_MS = 100;
+
 export interface StatusBoardOptions {
   readonly dbPath: string;
   readonly pollIntervalMs: number;
@@ -42,6 +45,7 @@ export class StatusBoard {
   /** True once `latest` holds the state at `lastEventId`. */
   private loaded = false;
   private timer: NodeJS.Timeout | undefined;
+  private soon: NodeJS.Timeout | undefined;
   private pollIntervalMs: number;
 
   constructor(private readonly options: StatusBoardOptions) {
@@ -64,6 +68,8 @@ export class StatusBoard {
   }
 
   stop(): void {
+    if (this.soon) clearTimeout(this.soon);
+    this.soon = undefined;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     this.store?.close();
@@ -75,7 +81,19 @@ export class StatusBoard {
     return this.lastEventId;
   }
 
-  /** Reads the history again if it changed; call after this server writes to it, too. */
+  /**
+   * Reads the history again soon: a run writes an event per step, and re-reading the latest
+   * state (and refreshing every CodeLens) per event would cost more than the run.
+   */
+  pollSoon(): void {
+    if (this.soon) return;
+    this.soon = setTimeout(() => {
+      this.soon = undefined;
+      this.poll();
+    }, SOON_MS);
+  }
+
+  /** Reads the history again if it changed. */
   poll(): void {
     const before = `${this.lastEventId}|${this.unreadable ?? ""}|${this.store !== undefined}`;
     try {

@@ -9,9 +9,9 @@ import type { SourceLocation, TextRange } from "../model/definitions";
 
 export class WorkspacePaths {
   /**
-   * URIs exactly as the client spelled them for open documents: clients differ in how they
-   * encode paths (VS Code escapes ":" in drive letters, Neovim does not), and a diagnostic
-   * published under another spelling would not reach the open editor.
+   * URIs exactly as the client spelled them for documents it opened (kept after closing):
+   * clients differ in how they encode paths (VS Code escapes ":" in drive letters, Neovim
+   * does not), and a diagnostic published under another spelling would not reach the editor.
    */
   private readonly clientUris = new Map<string, string>();
 
@@ -39,10 +39,6 @@ export class WorkspacePaths {
   /** Remembers how the client spells an open document's URI. */
   remember(uri: string, file: string): void {
     this.clientUris.set(file, uri);
-  }
-
-  forget(file: string): void {
-    this.clientUris.delete(file);
   }
 
   toLocation(location: SourceLocation): Location {
