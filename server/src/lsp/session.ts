@@ -105,7 +105,9 @@ class Session {
         .register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION })
         .catch((error: unknown) => context.log(`could not register for configuration changes: ${String(error)}`));
     }
-    this.clockTimer = setInterval(() => this.refreshCodeLenses(), RELATIVE_TIME_REFRESH_MS);
+    this.clockTimer = setInterval(() => {
+      if (context.status.lastSeenEventId > 0) this.refreshCodeLenses();
+    }, RELATIVE_TIME_REFRESH_MS);
     this.clockTimer.unref();
     await started;
   }
