@@ -11,6 +11,7 @@ import { Ctx, type ServerLaunch, type ServerState } from "./ctx";
 import { LineagePanel } from "./lineage/panel";
 import type { HostToWebviewMessage } from "../../protocol/webview";
 import { StatusBar } from "./statusBar";
+import { whenWorkspaceUsesAssetline } from "./startWhenUsed";
 
 export interface AssetlineApi {
   readonly state: () => ServerState["kind"];
@@ -53,7 +54,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Assetl
     );
     commands.update();
     // Not awaited: activation must not wait for the first analysis; failures are shown by Ctx.
-    void current.start();
+    // TypeScript projects that do not use Assetline never get a server process.
+    context.subscriptions.push(
+      whenWorkspaceUsesAssetline(log, () => {
+        // Fires once; the server may already run if the user started it by command.
+        if (current.state.kind === "stopped") void current.start();
+      }),
+    );
     return {
       state: () => current.state.kind,
       client: () => (current.state.kind === "running" ? current.state.client : undefined),
