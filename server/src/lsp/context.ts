@@ -3,6 +3,7 @@
  * documents, status, runs. Handlers receive it once the workspace is known, so no handler
  * can run against a half-initialised server.
  */
+import { storePath } from "../store/paths";
 import type { ClientCapabilities, Connection } from "vscode-languageserver";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -93,9 +94,9 @@ export function createContext(
     isStale: () => host.hasPendingChanges,
     relatedInformation: support.relatedInformation,
   });
-  // The store's storePath(), spelled out: importing the store eagerly would load the native
-  // SQLite driver at start-up, and a driver that fails to load must only cost status, not the server.
-  const dbPath = join(root, ".assetline", "assetline.db");
+  // From store/paths, not the store's index: that would load the native SQLite driver at
+  // start-up, and a driver that fails to load must only cost status, not the server.
+  const dbPath = storePath(root);
   const status = new StatusBoard({ dbPath, pollIntervalMs: DEFAULT_SETTINGS.status.pollIntervalMs, log, onChange: events.onStatusChanged });
   const runs = new RunService({
     root,

@@ -13,8 +13,6 @@
  * Every method is synchronous; writes are BEGIN IMMEDIATE transactions that wait for other
  * processes (busy timeout, then a bounded retry) rather than fail.
  */
-import { join } from "node:path";
-
 export { EventStore } from "./event-store";
 export {
   ReadonlyStoreError,
@@ -49,7 +47,4 @@ export type {
   TerminalRunStatus,
 } from "./records";
 
-/** Where a workspace keeps its run history: `<workspace>/.assetline/assetline.db`. */
-export function storePath(workspaceRoot: string): string {
-  return join(workspaceRoot, ".assetline", "assetline.db");
-}
+export { storePath } from "./paths";
