@@ -2,3 +2,4 @@
 export { type AnalysisSnapshot, analyzeDirectory, WorkspaceAnalysis, type WorkspaceAnalysisOptions } from "./workspace";
 export { DiskReader, isAnalysableFile, OverlayReader, type SourceReader, toWorkspacePath } from "./sourceReader";
 export type { FileFacts } from "./facts";
+export { attachSqlCache, type SqlCacheAttachment } from "./sqlCacheAttachment";

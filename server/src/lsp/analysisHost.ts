@@ -9,7 +9,7 @@
  * progress, so the server keeps answering (cancellations, shutdown) meanwhile.
  */
 import type { CancellationToken } from "vscode-languageserver";
-import { type AnalysisSnapshot, WorkspaceAnalysis } from "../analysis";
+import { type AnalysisSnapshot, attachSqlCache, type SqlCacheAttachment, WorkspaceAnalysis } from "../analysis";
 import type { WorkspaceReader } from "./workspaceReader";
 
 /** How long one slice of scanning may hold the thread before messages are handled. */
@@ -48,11 +48,14 @@ export class AnalysisHost {
   private debounceMs: number;
   /** Files larger than this are reported (AL007), not analysed. */
   maxFileBytes: number;
+  /** SQL parsed by earlier runs (CLI or server) is not parsed again; saved after full analyses. */
+  private readonly sqlCache: SqlCacheAttachment;
 
   constructor(
     readonly reader: WorkspaceReader,
     private readonly options: AnalysisHostOptions,
   ) {
+    this.sqlCache = attachSqlCache(reader.root);
     this.debounceMs = options.debounceMs;
     this.maxFileBytes = options.maxFileBytes;
     this.analysis = this.createAnalysis(options.maxFileBytes);
@@ -115,6 +118,13 @@ export class AnalysisHost {
   dispose(): void {
     this.disposed = true;
     this.cancelTimer();
+    this.saveSqlCache();
+    this.sqlCache.detach();
+  }
+
+  private saveSqlCache(): void {
+    const error = this.sqlCache.save();
+    if (error) this.options.log(`the SQL cache could not be saved (analysis is unaffected): ${error.message}`);
   }
 
   private createAnalysis(maxFileBytes: number): WorkspaceAnalysis {
@@ -186,6 +196,7 @@ export class AnalysisHost {
       this.link();
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       this.options.log(`analysed ${files.length} files in ${seconds} s: ${this.current!.assets.length} assets, ${this.current!.checks.length} checks`);
+      this.saveSqlCache();
     } catch (error) {
       // A bug in the analysis must not leave the server without any snapshot: link what was read.
       this.options.log(`the analysis failed: ${describe(error)}`);

@@ -11,6 +11,7 @@ import { parse, type ParserOptions } from "sql-parser-cst";
 import { collectCstTables, isCstNode, type CstNode } from "./cstTables";
 import { scanTables } from "./fallbackTables";
 import { splitStatements, tokenize } from "./sqlTokens";
+import type { PersistentStatementCache } from "./persistentCache";
 
 export interface TableMention {
   /** Normalised: lower-case, unquoted, schema 'main'/'temp' dropped, other schemas kept as "schema.table". */
@@ -90,6 +91,33 @@ class BoundedCache<V> {
 const resultCache = new BoundedCache<SqlTables>(2_000, 4_000_000);
 const statementCache = new BoundedCache<StatementTables>(2_000, 4_000_000);
 
+/**
+ * The workspace's on-disk statement cache, behind the in-memory ones. Module state on purpose:
+ * extraction runs deep inside the per-file scan, and one process analyses one workspace.
+ */
+let persistentCache: PersistentStatementCache | undefined;
+
+/** Puts a persistent statement cache behind the in-memory ones (undefined: none). */
+export function usePersistentStatementCache(cache: PersistentStatementCache | undefined): void {
+  persistentCache = cache;
+}
+
+/** The installed parser's version: part of the persistent cache's identity. */
+export function sqlParserVersion(): string {
+  return (require("sql-parser-cst/package.json") as { version: string }).version;
+}
+
+function cachedStatement(text: string): StatementTables | undefined {
+  const inMemory = statementCache.get(text);
+  if (inMemory !== undefined) return inMemory;
+  const stored = persistentCache?.get(text);
+  if (stored === undefined) return undefined;
+  const own: StatementTables = { reads: stored.reads.map((m) => ({ ...m })), writes: stored.writes.map((m) => ({ ...m })) };
+  if (stored.error !== undefined) own.error = stored.error;
+  statementCache.set(text, own);
+  return own;
+}
+
 /** Tables read and written by `sql` (one or more SQLite statements); never throws, cached by text. */
 export function extractTables(sql: string): SqlTables {
   if (typeof sql !== "string") return { reads: [], writes: [], parsed: false, error: "SQL text is not a string" };
@@ -122,7 +150,7 @@ function analyse(sql: string): SqlTables {
     const end = tokens[span.end - 1].end;
     return { start, end, text: sql.slice(start, end) };
   });
-  const tables = statements.map((statement) => statementCache.get(statement.text));
+  const tables = statements.map((statement) => cachedStatement(statement.text));
   for (let i = 0; i < statements.length; ) {
     if (tables[i] !== undefined) {
       i++;
@@ -137,6 +165,7 @@ function analyse(sql: string): SqlTables {
       const own = tables[k] ?? analyseStatement(statements[k].text);
       tables[k] = own;
       statementCache.set(statements[k].text, own);
+      persistentCache?.set(statements[k].text, own);
     }
     i = j;
   }

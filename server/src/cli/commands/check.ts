@@ -1,5 +1,5 @@
-import { WorkspaceAnalysis } from "../../analysis";
 import type { AnalysisDiagnostic } from "../../model/definitions";
+import { analyseWorkspace } from "../analyse";
 import { type Command, formatOption } from "../command";
 import { EXIT } from "../errors";
 import { workspaceWithSources } from "../workspaceDir";
@@ -12,8 +12,8 @@ export const checkCommand: Command = {
   options: { format: { type: "string", short: "f" } },
   run(parsed) {
     const format = formatOption(parsed, ["text", "json"], "text");
-    const { reader } = workspaceWithSources(parsed.positionals[0]);
-    const snapshot = new WorkspaceAnalysis(reader).analyzeAll();
+    const { dir, reader } = workspaceWithSources(parsed.positionals[0]);
+    const snapshot = analyseWorkspace(dir, reader);
     const diagnostics = snapshot.diagnostics;
     if (format === "json") {
       process.stdout.write(`${JSON.stringify({ diagnostics: diagnostics.map(toJson) }, null, 2)}\n`);

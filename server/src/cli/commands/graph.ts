@@ -1,5 +1,5 @@
-import { WorkspaceAnalysis } from "../../analysis";
 import { parseSelection, selectKeys } from "../../model/selection";
+import { analyseWorkspace } from "../analyse";
 import { type Command, formatOption } from "../command";
 import { EXIT, UsageError } from "../errors";
 import { graphDot, graphJson, graphMermaid, graphText } from "../graphFormats";
@@ -13,8 +13,8 @@ export const graphCommand: Command = {
   options: { format: { type: "string", short: "f" }, select: { type: "string", short: "s" } },
   run(parsed) {
     const format = formatOption(parsed, ["json", "dot", "mermaid", "text"], "json");
-    const { reader } = workspaceWithSources(parsed.positionals[0]);
-    const snapshot = new WorkspaceAnalysis(reader).analyzeAll();
+    const { dir, reader } = workspaceWithSources(parsed.positionals[0]);
+    const snapshot = analyseWorkspace(dir, reader);
     const graph = snapshot.graph;
     let order = graph.toposort().filter((key) => !graph.isPlaceholder(key));
     const selectionText = parsed.values.select;

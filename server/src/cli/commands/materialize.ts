@@ -1,5 +1,5 @@
-import { WorkspaceAnalysis } from "../../analysis";
 import { Executor, handleTerminationSignals, planRun } from "../../executor";
+import { analyseWorkspace } from "../analyse";
 import { parseSelection, selectKeys } from "../../model/selection";
 import { EventStore, storePath } from "../../store";
 import { type Command, type ParsedArgs } from "../command";
@@ -30,7 +30,7 @@ export const materializeCommand: Command = {
     if (!selection.ok) throw new UsageError(selection.error);
     const { dir, reader } = workspaceWithSources(stringOption(parsed, "dir"));
 
-    const snapshot = new WorkspaceAnalysis(reader).analyzeAll();
+    const snapshot = analyseWorkspace(dir, reader);
     const errors = snapshot.diagnostics.filter((diagnostic) => diagnostic.severity === "error");
     if (errors.length > 0) {
       for (const diagnostic of errors) process.stderr.write(`${formatText(diagnostic)}\n`);

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { WorkspaceAnalysis } from "../../analysis";
+import { analyseWorkspace } from "../analyse";
 import { duration, workspaceFreshness, type AssetFreshness } from "../../model/freshness";
 import { parseSelection, selectKeys } from "../../model/selection";
 import { type AssetLatestState, EventStore, storePath } from "../../store";
@@ -16,7 +16,7 @@ export const statusCommand: Command = {
   run(parsed) {
     const format = formatOption(parsed, ["text", "json"], "text");
     const { dir, reader } = workspaceWithSources(typeof parsed.values.dir === "string" ? parsed.values.dir : undefined);
-    const snapshot = new WorkspaceAnalysis(reader).analyzeAll();
+    const snapshot = analyseWorkspace(dir, reader);
     let keys = snapshot.graph.toposort().filter((key) => !snapshot.graph.isPlaceholder(key));
     const selectionText = parsed.positionals[0];
     if (selectionText !== undefined) {
