@@ -5,10 +5,8 @@ import type {
   ResourceId,
 } from "../model/definitions";
 import { AssetGraph } from "../model/graph";
-import { graphDiagnostics, producedResources } from "./diagnostics/graphDiagnostics";
 import type { FileFacts } from "./facts";
-import { HelperVersions } from "./link/helperVersions";
-import { linkWorkspace } from "./link/linkWorkspace";
+import { type LinkedWorkspace, WorkspaceLinker } from "./link/workspaceLinker";
 import { DEFAULT_SCAN_OPTIONS, type ScanOptions, scanFile } from "./scan/scanFile";
 import { DiskReader, type SourceReader } from "./sourceReader";
 
@@ -37,13 +35,15 @@ export interface WorkspaceAnalysisOptions extends ScanOptions {
 
 /**
  * The analysis of a workspace, kept up to date file by file: an edit re-scans that file
- * only, then re-links the (small) facts of all files.
+ * only, then re-links what the edit can affect (see WorkspaceLinker).
  */
 export class WorkspaceAnalysis {
   private readonly facts = new Map<string, FileFacts>();
-  private readonly helperVersions = new HelperVersions(() => this.facts);
+  private readonly linker = new WorkspaceLinker(this.facts);
+  /** Files whose facts were replaced, added or removed since the last link. */
+  private readonly changed = new Set<string>();
   private readonly options: WorkspaceAnalysisOptions;
-  private current: AnalysisSnapshot | undefined;
+  private current: Snapshot | undefined;
   private version = 0;
 
   constructor(
@@ -56,6 +56,8 @@ export class WorkspaceAnalysis {
   /** Scans every file the reader lists and links them. */
   analyzeAll(): AnalysisSnapshot {
     this.facts.clear();
+    this.changed.clear();
+    this.linker.reset();
     for (const file of this.reader.listFiles()) this.scan(file);
     return this.relink();
   }
@@ -81,7 +83,7 @@ export class WorkspaceAnalysis {
   }
 
   removeFile(file: string): AnalysisSnapshot {
-    this.facts.delete(file);
+    if (this.facts.delete(file)) this.changed.add(file);
     return this.relink();
   }
 
@@ -97,7 +99,7 @@ export class WorkspaceAnalysis {
   private scan(file: string): void {
     const text = this.reader.readFile(file);
     if (text === undefined) {
-      this.facts.delete(file);
+      if (this.facts.delete(file)) this.changed.add(file);
       return;
     }
     const previous = this.facts.get(file);
@@ -107,62 +109,67 @@ export class WorkspaceAnalysis {
       return;
     }
     this.facts.set(file, scanned);
+    this.changed.add(file);
   }
 
   private relink(): AnalysisSnapshot {
-    const linked = linkWorkspace(this.facts, this.helperVersions);
-    const assets = linked.assets.sort(byKeyThenFile);
-    const graph = AssetGraph.fromDefinitions(assets, linked.checks);
-    const definitionsByKey = new Map<string, AssetDefinition[]>();
-    const producers = new Map<ResourceId, AssetDefinition[]>();
-    for (const asset of assets) {
-      const same = definitionsByKey.get(asset.key);
-      if (same) same.push(asset);
-      else definitionsByKey.set(asset.key, [asset]);
-      for (const resource of producedResources(asset)) {
-        const list = producers.get(resource);
-        if (list) list.push(asset);
-        else producers.set(resource, [asset]);
-      }
-    }
-    const diagnostics = [
-      ...linked.diagnostics,
-      ...[...this.facts.values()].flatMap((facts) => facts.diagnostics),
-      ...graphDiagnostics({ assets, checks: linked.checks, graph, definitionsByKey, producers, unresolvedTargets: linked.unresolvedTargets }),
-    ].sort(byPosition);
-    this.current = {
-      assets,
-      checks: linked.checks.sort((a, b) => compare(a.asset ?? "", b.asset ?? "") || compare(a.name, b.name)),
-      diagnostics,
-      files: [...this.facts.keys()].sort(),
-      graph,
-      producers,
-      version: ++this.version,
-    };
+    const linked = this.linker.link(this.changed);
+    this.changed.clear();
+    this.current = new Snapshot(linked, ++this.version, this.current);
     return this.current;
+  }
+}
+
+/**
+ * A snapshot whose graph and producer map are built on first use: the analysis itself does
+ * not need them to stay up to date, and an edit should not pay for them when nobody asks.
+ */
+class Snapshot implements AnalysisSnapshot {
+  readonly assets: readonly AssetDefinition[];
+  readonly checks: readonly CheckDefinition[];
+  readonly diagnostics: readonly AnalysisDiagnostic[];
+  readonly files: readonly string[];
+  private builtGraph: AssetGraph | undefined;
+  private builtProducers: ReadonlyMap<ResourceId, readonly AssetDefinition[]> | undefined;
+  private readonly producedResources: LinkedWorkspace["producedResources"];
+
+  constructor(linked: LinkedWorkspace, readonly version: number, previous?: Snapshot) {
+    this.assets = linked.assets;
+    this.checks = linked.checks;
+    this.diagnostics = linked.diagnostics;
+    this.files = linked.files;
+    this.builtGraph = linked.graph;
+    this.producedResources = linked.producedResources;
+    // The graph and producers depend on the definitions only: when no definition changed
+    // (the lists are the very same), whatever the previous snapshot built still holds.
+    if (previous && previous.assets === this.assets && previous.checks === this.checks) {
+      this.builtGraph ??= previous.builtGraph;
+      this.builtProducers = previous.builtProducers;
+    }
+  }
+
+  get graph(): AssetGraph {
+    this.builtGraph ??= AssetGraph.fromDefinitions(this.assets, this.checks);
+    return this.builtGraph;
+  }
+
+  get producers(): ReadonlyMap<ResourceId, readonly AssetDefinition[]> {
+    if (!this.builtProducers) {
+      const producers = new Map<ResourceId, AssetDefinition[]>();
+      for (const asset of this.assets) {
+        for (const resource of this.producedResources(asset)) {
+          const list = producers.get(resource);
+          if (list) list.push(asset);
+          else producers.set(resource, [asset]);
+        }
+      }
+      this.builtProducers = producers;
+    }
+    return this.builtProducers;
   }
 }
 
 /** Analyses a folder on disk once (the CLI's entry point). */
 export function analyzeDirectory(root: string, options: Partial<WorkspaceAnalysisOptions> = {}): AnalysisSnapshot {
   return new WorkspaceAnalysis(new DiskReader(root), options).analyzeAll();
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function byKeyThenFile(a: AssetDefinition, b: AssetDefinition): number {
-  return compare(a.key, b.key) || compare(a.location.file, b.location.file) || a.location.range.start.line - b.location.range.start.line;
-}
-
-function byPosition(a: AnalysisDiagnostic, b: AnalysisDiagnostic): number {
-  const left = a.location;
-  const right = b.location;
-  return (
-    compare(left.file, right.file) ||
-    left.range.start.line - right.range.start.line ||
-    left.range.start.character - right.range.start.character ||
-    compare(a.code, b.code)
-  );
 }

@@ -38,6 +38,12 @@ export class HelperVersions {
     return combineVersions(call.ownVersion, helperHashes);
   }
 
+  /** The token hash of a top-level declaration of the file (cached per file version). */
+  declarationHash(facts: FileFacts, name: string): string | undefined {
+    const declaration = facts.declarations.get(name);
+    return declaration && this.ownHash(facts, name, declaration.start, declaration.end);
+  }
+
   private ownHash(facts: FileFacts, name: string, start: number, end: number): string {
     let hashes = this.ownHashes.get(facts);
     if (!hashes) {

@@ -4,137 +4,352 @@ import type {
   AssetDefinition,
   CheckDefinition,
   DependencyRef,
+  Effect,
   SourceLocation,
 } from "../../model/definitions";
-import type { CandidateCall, FileFacts, TargetRef } from "../facts";
-import { HelperVersions } from "./helperVersions";
-import { type Origin, SymbolResolver } from "./resolver";
+import type { CandidateCall, FileFacts, ModuleRef, TargetRef } from "../facts";
+import type { HelperVersions } from "./helperVersions";
+import { DependencyTracker, type Origin, SymbolResolver } from "./resolver";
 
-/** Definitions found by linking, with the problems only the whole workspace reveals per call. */
-export interface LinkResult {
-  readonly assets: AssetDefinition[];
-  readonly checks: CheckDefinition[];
-  /** AL006 problems of confirmed definitions (the graph-level codes come later). */
-  readonly diagnostics: AnalysisDiagnostic[];
+/**
+ * What linking finds in one file: which of its calls are the SDK's, their keys, deps and
+ * versions, and the problems only linking reveals. Computed from the facts of this file
+ * and of the files it reaches through imports (`dependsOn`), nothing else, so an edit only
+ * re-links the files that depend on the edited one.
+ */
+export interface FileLink {
+  readonly file: string;
+  /** The facts this was computed from (a re-scan producing new facts makes it stale). */
+  readonly facts: FileFacts;
+  /** Workspace paths whose facts (or absence) the result depends on, this file included. */
+  readonly dependsOn: readonly string[];
+  /** In the order linking produced them (call order). */
+  readonly assets: readonly AssetDefinition[];
+  readonly checks: readonly CheckDefinition[];
+  /** AL006 problems of confirmed definitions, in call order. */
+  readonly diagnostics: readonly AnalysisDiagnostic[];
   /** Dep and check targets given by reference that resolve to nothing we know. */
   readonly unresolvedTargets: ReadonlyMap<DependencyRef | CheckDefinition, string>;
 }
 
+const NO_UNRESOLVED_TARGETS = new Map<DependencyRef | CheckDefinition, string>();
+
+type LinkedDefinitions = {
+  assets: AssetDefinition[];
+  checks: CheckDefinition[];
+  diagnostics: AnalysisDiagnostic[];
+  unresolvedTargets: Map<DependencyRef | CheckDefinition, string>;
+};
+
 type SdkCall = { readonly file: string; readonly call: CandidateCall; readonly kind: "asset" | "source" | "check" };
 
-/** Turns every file's facts into definitions: which calls are the SDK's, their keys, deps and versions. */
-export function linkWorkspace(files: ReadonlyMap<string, FileFacts>, helperVersions: HelperVersions): LinkResult {
-  const resolver = new SymbolResolver(files);
-  const diagnostics: AnalysisDiagnostic[] = [];
-  const sdkCalls = findSdkCalls(files, resolver);
+interface Tracked<T> {
+  readonly value: T;
+  readonly deps: ReadonlySet<string>;
+}
 
-  /** `file \0 const` → key, so deps by reference find the definition they name. */
-  const keyByDeclaration = new Map<string, string>();
-  const pending: Array<{ sdkCall: SdkCall; key: string; keyLocation: SourceLocation }> = [];
-  for (const sdkCall of sdkCalls) {
-    const { call, file } = sdkCall;
-    reportShapeProblems(sdkCall, diagnostics);
-    if (sdkCall.kind === "check" || call.config.dynamicName) continue;
-    const key = call.config.name?.value ?? call.declaredAs;
-    const keyLocation = call.config.name?.location ?? call.declaredAsLocation ?? call.location;
-    if (key === undefined) {
-      diagnostics.push(notStatic(call.location, call.enclosingFunction
-        ? `${sdkCall.kind}() inside ${call.enclosingFunction} has no literal \`name\`, so its key is only known when the code runs; give it \`name: "..."\` or declare it as a top-level const`
-        : `${sdkCall.kind}() is not assigned to a const and has no \`name\`; write \`export const my_asset = ${sdkCall.kind}(...)\` or add \`name: "..."\``));
-      continue;
-    }
-    const invalid = keyProblem(key);
-    if (invalid) {
-      diagnostics.push(notStatic(keyLocation, `"${key}" is not a valid asset key: ${invalid}`));
-      continue;
-    }
-    if (call.declaredAs !== undefined) keyByDeclaration.set(`${file}\u0000${call.declaredAs}`, key);
-    pending.push({ sdkCall, key, keyLocation });
+/**
+ * One linking pass over a fixed set of facts: links files one at a time, sharing what one
+ * file's link learns about another (which calls are definitions, their keys) across files.
+ */
+export class LinkPass {
+  private readonly tracker = new DependencyTracker();
+  private readonly resolver: SymbolResolver;
+  private readonly sdkCallsMemo = new Map<string, Tracked<SdkCall[]>>();
+  private readonly keysMemo = new Map<string, Tracked<Map<string, string>>>();
+
+  constructor(
+    private readonly files: ReadonlyMap<string, FileFacts>,
+    private readonly helperVersions: HelperVersions,
+  ) {
+    this.resolver = new SymbolResolver(files, this.tracker);
   }
 
-  const unresolvedTargets = new Map<DependencyRef | CheckDefinition, string>();
-  const resolveTarget = (file: string, target: TargetRef): { key: string | undefined; problem: string | undefined } => {
+  /**
+   * Links one file. Definitions equal to those of `previous` (the file's last link) at the
+   * same position are returned as the very same objects, so whatever was derived from them
+   * (indexes, diagnostics) stays valid and consumers can tell what changed by identity.
+   */
+  linkFile(file: string, previous?: FileLink): FileLink | undefined {
+    const facts = this.files.get(file);
+    if (!facts) return undefined;
+    const { value, deps } = this.tracker.collect(() => this.compute(file));
+    deps.add(file);
+    if (previous) reuseUnchanged(previous, value);
+    // Most files have no unresolved targets: share one empty map rather than keep thousands.
+    if (value.unresolvedTargets.size === 0) value.unresolvedTargets = NO_UNRESOLVED_TARGETS;
+    return { file, facts, dependsOn: [...deps], ...value };
+  }
+
+  private compute(file: string): LinkedDefinitions {
+    const diagnostics: AnalysisDiagnostic[] = [];
+    const sdkCalls = this.sdkCallsOf(file);
+    const pending: Array<{ sdkCall: SdkCall; key: string; keyLocation: SourceLocation }> = [];
+    for (const sdkCall of sdkCalls) {
+      const { call } = sdkCall;
+      reportShapeProblems(sdkCall, diagnostics);
+      if (sdkCall.kind === "check" || call.config.dynamicName) continue;
+      const key = call.config.name?.value ?? call.declaredAs;
+      const keyLocation = call.config.name?.location ?? call.declaredAsLocation ?? call.location;
+      if (key === undefined) {
+        diagnostics.push(notStatic(call.location, call.enclosingFunction
+          ? `${sdkCall.kind}() inside ${call.enclosingFunction} has no literal \`name\`, so its key is only known when the code runs; give it \`name: "..."\` or declare it as a top-level const`
+          : `${sdkCall.kind}() is not assigned to a const and has no \`name\`; write \`export const my_asset = ${sdkCall.kind}(...)\` or add \`name: "..."\``));
+        continue;
+      }
+      const invalid = keyProblem(key);
+      if (invalid) {
+        diagnostics.push(notStatic(keyLocation, `"${key}" is not a valid asset key: ${invalid}`));
+        continue;
+      }
+      pending.push({ sdkCall, key, keyLocation });
+    }
+
+    const unresolvedTargets = new Map<DependencyRef | CheckDefinition, string>();
+    const assets: AssetDefinition[] = [];
+    for (const { sdkCall, key, keyLocation } of pending) {
+      const { call } = sdkCall;
+      const deps = call.config.deps.map((target): DependencyRef => {
+        const { key: depKey, problem } = this.resolveTarget(file, target);
+        const dep: DependencyRef = {
+          key: depKey,
+          via: target.kind === "string" ? "string" : "reference",
+          text: target.kind === "string" ? target.key : target.text,
+          location: target.location,
+        };
+        if (problem) unresolvedTargets.set(dep, problem);
+        return dep;
+      });
+      const isSource = sdkCall.kind === "source";
+      assets.push({
+        key,
+        kind: isSource ? "source" : "asset",
+        location: call.location,
+        keyLocation,
+        exportName: call.declaredAs,
+        exported: call.exported,
+        deps,
+        group: call.config.group,
+        owners: call.config.owners,
+        kinds: call.config.kinds,
+        tags: call.config.tags,
+        description: call.config.description,
+        freshness: call.config.freshness,
+        codeVersion: this.helperVersions.versionOf(file, call, this.resolver),
+        reads: isSource ? [] : call.effects.reads,
+        writes: isSource ? [] : call.effects.writes,
+      });
+    }
+
+    const checks: CheckDefinition[] = [];
+    for (const sdkCall of sdkCalls) {
+      const { call } = sdkCall;
+      if (sdkCall.kind !== "check" || !call.checkTarget) continue;
+      const { key: target, problem } = this.resolveTarget(file, call.checkTarget);
+      const check: CheckDefinition = {
+        name: call.config.name?.value ?? call.declaredAs ?? "check",
+        asset: target,
+        targetText: call.checkTarget.kind === "string" ? call.checkTarget.key : call.checkTarget.text,
+        targetLocation: call.checkTarget.location,
+        location: call.location,
+        exportName: call.declaredAs,
+        exported: call.exported,
+        blocking: call.config.blocking,
+        description: call.config.description,
+        codeVersion: this.helperVersions.versionOf(file, call, this.resolver),
+      };
+      if (problem) unresolvedTargets.set(check, problem);
+      checks.push(check);
+    }
+    return { assets, checks, diagnostics, unresolvedTargets };
+  }
+
+  private resolveTarget(file: string, target: TargetRef): { key: string | undefined; problem: string | undefined } {
     if (target.kind === "string") return { key: target.key, problem: undefined };
-    const origin = originOfRef(resolver, file, target);
+    const origin = originOfRef(this.resolver, file, target);
     if (origin?.kind === "declaration") {
-      const key = keyByDeclaration.get(`${origin.file}\u0000${origin.local}`);
+      const key = this.keysOf(origin.file).get(origin.local);
       if (key !== undefined) return { key, problem: undefined };
       return { key: undefined, problem: `\`${target.text}\` is declared in ${origin.file} but is not an asset or source` };
     }
     return { key: undefined, problem: `\`${target.text}\` does not resolve to an asset or source in this workspace` };
-  };
+  }
 
-  const assets: AssetDefinition[] = [];
-  for (const { sdkCall, key, keyLocation } of pending) {
-    const { call, file } = sdkCall;
-    const deps = call.config.deps.map((target): DependencyRef => {
-      const { key: depKey, problem } = resolveTarget(file, target);
-      const dep: DependencyRef = {
-        key: depKey,
-        via: target.kind === "string" ? "string" : "reference",
-        text: target.kind === "string" ? target.key : target.text,
-        location: target.location,
-      };
-      if (problem) unresolvedTargets.set(dep, problem);
-      return dep;
-    });
-    const isSource = sdkCall.kind === "source";
-    assets.push({
-      key,
-      kind: isSource ? "source" : "asset",
-      location: call.location,
-      keyLocation,
-      exportName: call.declaredAs,
-      exported: call.exported,
-      deps,
-      group: call.config.group,
-      owners: call.config.owners,
-      kinds: call.config.kinds,
-      tags: call.config.tags,
-      description: call.config.description,
-      freshness: call.config.freshness,
-      codeVersion: helperVersions.versionOf(file, call, resolver),
-      reads: isSource ? [] : call.effects.reads,
-      writes: isSource ? [] : call.effects.writes,
+  /** The file's calls that resolve to `asset`/`source`/`check` of the SDK, in call order. */
+  private sdkCallsOf(file: string): SdkCall[] {
+    return this.memoised(this.sdkCallsMemo, file, () => {
+      const found: SdkCall[] = [];
+      const facts = this.files.get(file);
+      if (!facts) return found;
+      for (const call of facts.calls) {
+        const rootOrigin = this.resolver.resolveLocal(file, call.callee.root);
+        const origin = call.callee.member === undefined ? rootOrigin : this.resolver.resolveMember(rootOrigin, call.callee.member);
+        if (origin?.kind !== "sdk") continue;
+        if (origin.name === "asset" || origin.name === "source" || origin.name === "check") {
+          found.push({ file, call, kind: origin.name });
+        }
+      }
+      return found;
     });
   }
 
-  const checks: CheckDefinition[] = [];
-  for (const sdkCall of sdkCalls) {
-    const { call, file } = sdkCall;
-    if (sdkCall.kind !== "check" || !call.checkTarget) continue;
-    const { key: target, problem } = resolveTarget(file, call.checkTarget);
-    const check: CheckDefinition = {
-      name: call.config.name?.value ?? call.declaredAs ?? "check",
-      asset: target,
-      targetText: call.checkTarget.kind === "string" ? call.checkTarget.key : call.checkTarget.text,
-      targetLocation: call.checkTarget.location,
-      location: call.location,
-      exportName: call.declaredAs,
-      exported: call.exported,
-      blocking: call.config.blocking,
-      description: call.config.description,
-      codeVersion: helperVersions.versionOf(file, call, resolver),
-    };
-    if (problem) unresolvedTargets.set(check, problem);
-    checks.push(check);
+  /** The file's consts that declare assets or sources, with their keys (for deps by reference). */
+  private keysOf(file: string): Map<string, string> {
+    return this.memoised(this.keysMemo, file, () => {
+      const keys = new Map<string, string>();
+      for (const { call, kind } of this.sdkCallsOf(file)) {
+        if (kind === "check" || call.config.dynamicName || call.declaredAs === undefined) continue;
+        const key = call.config.name?.value ?? call.declaredAs;
+        if (keyProblem(key) === undefined) keys.set(call.declaredAs, key);
+      }
+      return keys;
+    });
   }
-  return { assets, checks, diagnostics, unresolvedTargets };
+
+  private memoised<T>(memo: Map<string, Tracked<T>>, file: string, compute: () => T): T {
+    const hit = memo.get(file);
+    if (hit) {
+      this.tracker.touchAll(hit.deps);
+      return hit.value;
+    }
+    const tracked = this.tracker.collect(compute);
+    tracked.deps.add(file);
+    this.tracker.touch(file);
+    memo.set(file, tracked);
+    return tracked.value;
+  }
 }
 
-function findSdkCalls(files: ReadonlyMap<string, FileFacts>, resolver: SymbolResolver): SdkCall[] {
-  const found: SdkCall[] = [];
-  for (const facts of files.values()) {
-    for (const call of facts.calls) {
-      const rootOrigin = resolver.resolveLocal(facts.file, call.callee.root);
-      const origin = call.callee.member === undefined ? rootOrigin : resolver.resolveMember(rootOrigin, call.callee.member);
-      if (origin?.kind !== "sdk") continue;
-      if (origin.name === "asset" || origin.name === "source" || origin.name === "check") {
-        found.push({ file: facts.file, call, kind: origin.name });
-      }
-    }
+/**
+ * Everything the link of *another* file can read from this file's facts: its imports and
+ * exports (resolution), which consts its candidate calls initialise and under which name
+ * (keys of deps by reference), and the names, references and token hashes of declarations
+ * that are not definitions (helper code versions). When an edit leaves this unchanged, as
+ * it does inside SQL strings, deps lists and most function bodies, the files that import
+ * this one do not need re-linking.
+ */
+export function linkSurface(facts: FileFacts, helperVersions: HelperVersions): string {
+  const parts: string[] = [];
+  for (const [local, binding] of facts.imports) parts.push(`i${local}\u0000${binding.imported}\u0000${moduleKey(binding.module)}`);
+  for (const [name, exported] of facts.exports) {
+    parts.push(exported.kind === "local"
+      ? `e${name}\u0000${exported.local}`
+      : `r${name}\u0000${exported.imported}\u0000${moduleKey(exported.module)}`);
   }
-  return found;
+  for (const star of facts.starExports) parts.push(`*${moduleKey(star)}`);
+  const initialised = new Set<string>();
+  for (const call of facts.calls) {
+    if (call.declaredAs !== undefined) initialised.add(call.declaredAs);
+    parts.push(`c${call.callee.root}\u0000${call.callee.member ?? ""}\u0000${call.declaredAs ?? ""}\u0000${call.config.dynamicName}\u0000${call.config.name?.value ?? ""}`);
+  }
+  for (const [name, declaration] of facts.declarations) {
+    const hash = initialised.has(name) ? "" : helperVersions.declarationHash(facts, name);
+    parts.push(`d${name}\u0000${declaration.references.join(",")}\u0000${hash}`);
+  }
+  return parts.join("\u0001");
+}
+
+function moduleKey(ref: ModuleRef): string {
+  const target = ref.target;
+  return `${ref.specifier}\u0000${target.kind === "relative" ? target.path : target.kind}`;
+}
+
+/** Swaps in the previous link's objects for definitions that did not change (same problems included). */
+function reuseUnchanged(previous: FileLink, next: LinkedDefinitions): void {
+  const unresolved = next.unresolvedTargets;
+  next.assets.forEach((asset, i) => {
+    const old = previous.assets[i];
+    if (!old || !sameAsset(old, asset)) return;
+    for (let j = 0; j < asset.deps.length; j++) {
+      if (unresolved.get(asset.deps[j]!) !== previous.unresolvedTargets.get(old.deps[j]!)) return;
+    }
+    for (let j = 0; j < asset.deps.length; j++) {
+      const problem = unresolved.get(asset.deps[j]!);
+      if (problem === undefined) continue;
+      unresolved.delete(asset.deps[j]!);
+      unresolved.set(old.deps[j]!, problem);
+    }
+    next.assets[i] = old;
+  });
+  next.checks.forEach((check, i) => {
+    const old = previous.checks[i];
+    if (!old || !sameCheck(old, check) || unresolved.get(check) !== previous.unresolvedTargets.get(old)) return;
+    const problem = unresolved.get(check);
+    if (problem !== undefined) {
+      unresolved.delete(check);
+      unresolved.set(old, problem);
+    }
+    next.checks[i] = old;
+  });
+}
+
+function sameAsset(a: AssetDefinition, b: AssetDefinition): boolean {
+  return (
+    a.key === b.key &&
+    a.kind === b.kind &&
+    a.codeVersion === b.codeVersion &&
+    a.exportName === b.exportName &&
+    a.exported === b.exported &&
+    a.group === b.group &&
+    a.description === b.description &&
+    a.freshness?.maxLagMinutes === b.freshness?.maxLagMinutes &&
+    sameLocation(a.location, b.location) &&
+    sameLocation(a.keyLocation, b.keyLocation) &&
+    sameStrings(a.owners, b.owners) &&
+    sameStrings(a.kinds, b.kinds) &&
+    sameTags(a.tags, b.tags) &&
+    sameList(a.deps, b.deps, (x, y) => x.key === y.key && x.via === y.via && x.text === y.text && sameLocation(x.location, y.location)) &&
+    sameList(a.reads, b.reads, sameEffect) &&
+    sameList(a.writes, b.writes, sameEffect)
+  );
+}
+
+function sameCheck(a: CheckDefinition, b: CheckDefinition): boolean {
+  return (
+    a.name === b.name &&
+    a.asset === b.asset &&
+    a.targetText === b.targetText &&
+    a.exportName === b.exportName &&
+    a.exported === b.exported &&
+    a.blocking === b.blocking &&
+    a.description === b.description &&
+    a.codeVersion === b.codeVersion &&
+    sameLocation(a.targetLocation, b.targetLocation) &&
+    sameLocation(a.location, b.location)
+  );
+}
+
+function sameLocation(a: SourceLocation, b: SourceLocation): boolean {
+  const x = a.range;
+  const y = b.range;
+  return (
+    a.file === b.file &&
+    x.start.line === y.start.line &&
+    x.start.character === y.start.character &&
+    x.end.line === y.end.line &&
+    x.end.character === y.end.character
+  );
+}
+
+function sameEffect(a: Effect, b: Effect): boolean {
+  return a.resource === b.resource && sameLocation(a.location, b.location);
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  return sameList(a, b, (x, y) => x === y);
+}
+
+function sameTags(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  // Key order matters too: it shows in serialised output.
+  return keys.every((key, i) => Object.keys(b)[i] === key && a[key] === b[key]);
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boolean): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!same(a[i]!, b[i]!)) return false;
+  return true;
 }
 
 function originOfRef(resolver: SymbolResolver, file: string, target: TargetRef & { kind: "identifier" }): Origin | undefined {
@@ -162,11 +377,18 @@ function notStatic(location: SourceLocation, message: string): AnalysisDiagnosti
   return { code: "AL006", severity: "warning", location, message, related: [], data: { kind: "notStatic" } };
 }
 
+const keyProblems = new Map<string, string | undefined>();
+
+/** Why a key is invalid, or undefined; memoised, since the same keys are checked on every link. */
 function keyProblem(key: string): string | undefined {
+  if (keyProblems.has(key)) return keyProblems.get(key);
+  let problem: string | undefined;
   try {
     AssetKey.fromUserString(key);
-    return undefined;
   } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+    problem = error instanceof Error ? error.message : String(error);
   }
+  if (keyProblems.size > 100_000) keyProblems.clear();
+  keyProblems.set(key, problem);
+  return problem;
 }

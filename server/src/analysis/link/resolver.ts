@@ -13,27 +13,76 @@ export type Origin =
 export type ResolvedModule = { readonly kind: "sdk" } | { readonly kind: "file"; readonly file: string };
 
 /**
+ * Records which workspace paths a computation looked at: files whose facts it read, and
+ * paths it probed that do not exist (a file created there later changes the answer).
+ * Computations nest; a path is recorded in every open one, so an outer result depends on
+ * whatever its inner (possibly memoised) steps depended on.
+ */
+export class DependencyTracker {
+  private readonly open: Set<string>[] = [];
+
+  touch(path: string): void {
+    for (let i = 0; i < this.open.length; i++) this.open[i]!.add(path);
+  }
+
+  /** Replays the dependencies of a memoised result into the open computations. */
+  touchAll(paths: ReadonlySet<string>): void {
+    if (this.open.length === 0) return;
+    for (const path of paths) this.touch(path);
+  }
+
+  collect<T>(compute: () => T): { readonly value: T; readonly deps: Set<string> } {
+    const deps = new Set<string>();
+    this.open.push(deps);
+    try {
+      return { value: compute(), deps };
+    } finally {
+      this.open.pop();
+    }
+  }
+}
+
+interface Memo {
+  readonly origin: Origin | undefined;
+  readonly deps: ReadonlySet<string> | undefined;
+}
+
+/**
  * Follows imports and re-exports across workspace files (aliases, renames, barrels,
- * `export *`, namespaces) until a name reaches the SDK or a declaration. Memoised for one
- * linking pass; cycles in re-exports resolve to nothing instead of looping.
+ * `export *`, namespaces) until a name reaches the SDK or a declaration. Cycles in
+ * re-exports resolve to nothing instead of looping.
+ *
+ * Memoised for one linking pass, but only answers that do not depend on the path they were
+ * reached by: a name looked up while resolving a re-export cycle may have been cut short by
+ * the cycle, and is recomputed when asked again. Every answer is therefore the same as a
+ * fresh lookup, whatever was resolved before, which lets files be linked one at a time.
  */
 export class SymbolResolver {
-  private readonly exportMemo = new Map<string, Origin | undefined>();
-  private readonly inProgress = new Set<string>();
+  private readonly exportMemo = new Map<string, Memo>();
+  /** Lookups under way, with their depth, so a cycle cut knows which lookups it affects. */
+  private readonly inProgress = new Map<string, number>();
+  /** The shallowest in-progress lookup a cycle cut has hit since the innermost lookup began. */
+  private shallowestCut = Number.POSITIVE_INFINITY;
 
-  constructor(private readonly files: ReadonlyMap<string, FileFacts>) {}
+  constructor(
+    private readonly files: ReadonlyMap<string, FileFacts>,
+    private readonly tracker?: DependencyTracker,
+  ) {}
 
   resolveModule(ref: ModuleRef): ResolvedModule | undefined {
     const target = ref.target;
     if (target.kind === "assetline") return { kind: "sdk" };
     if (target.kind === "external") return undefined;
-    const file = resolveRelativeModule(target.path, (candidate) => this.files.has(candidate));
+    const file = resolveRelativeModule(target.path, (candidate) => {
+      this.tracker?.touch(candidate);
+      return this.files.has(candidate);
+    });
     return file ? { kind: "file", file } : undefined;
   }
 
   /** What `name`, as used inside `file`, refers to. */
   resolveLocal(file: string, name: string): Origin | undefined {
-    const facts = this.files.get(file);
+    const facts = this.factsOf(file);
     if (!facts) return undefined;
     const binding = facts.imports.get(name);
     if (binding) return this.resolveImported(binding.module, binding.imported);
@@ -51,17 +100,42 @@ export class SymbolResolver {
   /** The origin of the name `file` exports as `name`. */
   resolveExport(file: string, name: string): Origin | undefined {
     const memoKey = `${file}\u0000${name}`;
-    if (this.exportMemo.has(memoKey)) return this.exportMemo.get(memoKey);
-    if (this.inProgress.has(memoKey)) return undefined;
-    this.inProgress.add(memoKey);
-    const origin = this.computeExport(file, name);
-    this.inProgress.delete(memoKey);
-    this.exportMemo.set(memoKey, origin);
+    const memo = this.exportMemo.get(memoKey);
+    if (memo) {
+      if (memo.deps) this.tracker?.touchAll(memo.deps);
+      return memo.origin;
+    }
+    const depth = this.inProgress.get(memoKey);
+    if (depth !== undefined) {
+      this.shallowestCut = Math.min(this.shallowestCut, depth);
+      return undefined;
+    }
+    const ownDepth = this.inProgress.size;
+    this.inProgress.set(memoKey, ownDepth);
+    const outerCut = this.shallowestCut;
+    this.shallowestCut = Number.POSITIVE_INFINITY;
+    let origin: Origin | undefined;
+    let deps: Set<string> | undefined;
+    try {
+      if (this.tracker) ({ value: origin, deps } = this.tracker.collect(() => this.computeExport(file, name)));
+      else origin = this.computeExport(file, name);
+    } finally {
+      this.inProgress.delete(memoKey);
+    }
+    const cut = this.shallowestCut;
+    // Cut only at this lookup or deeper: any path reaching it would have found the same.
+    if (cut >= ownDepth) this.exportMemo.set(memoKey, { origin, deps });
+    this.shallowestCut = Math.min(outerCut, cut);
     return origin;
   }
 
+  private factsOf(file: string): FileFacts | undefined {
+    this.tracker?.touch(file);
+    return this.files.get(file);
+  }
+
   private computeExport(file: string, name: string): Origin | undefined {
-    const facts = this.files.get(file);
+    const facts = this.factsOf(file);
     if (!facts) return undefined;
     const exported = facts.exports.get(name);
     if (exported?.kind === "local") return this.resolveLocal(file, exported.local);

@@ -80,11 +80,39 @@ function constLookup(context: CallContext): ConstLookup {
   let local: Map<string, ts.Expression> | undefined;
   return (name) => {
     if (!local) {
+      // A body whose text never spells the name cannot declare it (unless an identifier is
+      // written with \u escapes): skip walking it, which most lookups (deps by reference) allow.
+      if (!context.body || !mayDeclare(context.sourceFile.text, context.body, name)) return context.topLevelConsts.get(name);
       local = new Map();
-      if (context.body) collectConsts(context.body, local);
+      collectConsts(context.body, local);
     }
     return local.get(name) ?? context.topLevelConsts.get(name);
   };
+}
+
+/**
+ * False only when the body cannot declare `const name = ...`: no occurrence of the name in
+ * the body's text is followed by what can follow a declared name (`=`, `:` for a type, `!`
+ * or `?`, a comment), and no identifier is spelt with escapes. Most lookups (deps by
+ * reference, whose names also appear in the SQL as table names) can then skip the walk.
+ */
+function mayDeclare(text: string, body: ts.Node, name: string): boolean {
+  const end = body.end;
+  const escape = text.indexOf("\\", body.pos);
+  if (escape >= 0 && escape < end) return true;
+  for (let at = text.indexOf(name, body.pos); at >= 0 && at + name.length <= end; at = text.indexOf(name, at + 1)) {
+    let next = at + name.length;
+    while (next < end && isWhitespace(text.charCodeAt(next))) next++;
+    if (next >= end) return true;
+    const c = text.charCodeAt(next);
+    // Anything but ASCII (other whitespace TypeScript accepts) counts as "may declare" too.
+    if (c === 61 /* = */ || c === 58 /* : */ || c === 33 /* ! */ || c === 63 /* ? */ || c === 47 /* / */ || c >= 128) return true;
+  }
+  return false;
+}
+
+function isWhitespace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9 || c === 11 || c === 12;
 }
 
 function collectConsts(node: ts.Node, into: Map<string, ts.Expression>): void {

@@ -203,8 +203,17 @@ class FileScanner {
     }
     if (ts.isCallExpression(node) && this.isCandidateCallee(node.expression)) return this.recordCall(node, enclosingFunction);
     const functionName = functionNameOf(node);
-    ts.forEachChild(node, (child) => this.walk(child, functionName ?? enclosingFunction));
+    const outer = this.childEnclosing;
+    this.childEnclosing = functionName ?? enclosingFunction;
+    ts.forEachChild(node, this.walkChild);
+    this.childEnclosing = outer;
   }
+
+  /** The enclosing function of the children being walked: one visitor for all nodes, not a closure per node. */
+  private childEnclosing: string | undefined;
+  private readonly walkChild = (child: ts.Node): void => {
+    this.walk(child, this.childEnclosing);
+  };
 
   /** A callee imported from "assetline" (as asset/check/source) or from a workspace file. */
   private isCandidateCallee(callee: ts.Expression): boolean {
