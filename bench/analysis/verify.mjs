@@ -248,6 +248,8 @@ function incremental() {
   const analysis = new engine.WorkspaceAnalysis(reader);
   let previous = analysis.analyzeAll();
   let previousCanonical = canonical(previous);
+  // Odd seeds prepare for edits up front (as the language server does), even seeds leave it to the first edit.
+  if (Number(seedArg) % 2 === 1) analysis.prepareForEdits?.();
   const next = editor(files, rng);
   const counts = {};
   let failures = 0;

@@ -87,6 +87,14 @@ export class WorkspaceAnalysis {
     return this.relink();
   }
 
+  /**
+   * Prepares for edits (an idle-time call after the first analysis, for the language server):
+   * otherwise the first edit after a full analysis builds what edits need, once.
+   */
+  prepareForEdits(): void {
+    this.linker.prepareForEdits();
+  }
+
   get snapshot(): AnalysisSnapshot {
     return this.current ?? this.analyzeAll();
   }

@@ -119,6 +119,16 @@ export class WorkspaceLinker {
     return resources;
   };
 
+  /**
+   * Builds now what edits need and a one-shot analysis does not (indexes, node levels), so the
+   * first edit after a full link does not pay for it (~130 ms at 13,500 definitions).
+   */
+  prepareForEdits(): void {
+    if (!this.initialised) return;
+    this.edits ??= this.buildEditIndexes();
+    if (!this.levels && this.cycles.paths.length === 0) this.levels = this.computeLevels();
+  }
+
   /** Forgets everything: the next link starts from scratch. */
   reset(): void {
     this.initialised = false;
