@@ -163,11 +163,12 @@ describe("executor: checks", function () {
     assert.ok(skipped?.type === "STEP_SKIPPED");
     assert.match(skipped.reason, /blocking check customers:id_unique failed/);
     const evaluations = events.filter((e) => e.type === "CHECK_EVALUATION");
+    // customers and products build in parallel, so their checks may be evaluated in either order.
     assert.deepEqual(
-      evaluations.map((e) => (e.type === "CHECK_EVALUATION" ? [e.checkName, e.passed, e.blocking, e.metadata] : [])),
+      evaluations.map((e) => (e.type === "CHECK_EVALUATION" ? [e.checkName, e.passed, e.blocking, e.metadata] : [])).sort(),
       [
-        ["id_unique", false, true, { duplicates: 1 }],
         ["at_least_ten", false, false, { products: 1 }],
+        ["id_unique", false, true, { duplicates: 1 }],
       ],
     );
     // Checks run right after their asset, before anything downstream of it.
