@@ -207,6 +207,11 @@ export class AnalysisHost {
     this.initialDone = true;
     this.notify(this.current!.files);
     if (this.dirty.size > 0) this.schedule();
+    // Build the indexes only edits need now, after diagnostics went out, rather than in the
+    // first keystroke's latency (about 130 ms at 3,000 files).
+    setImmediate(() => {
+      if (!this.disposed && generation === this.generation) this.analysis.prepareForEdits();
+    });
   }
 
   /** Scans files a slice at a time, yielding between slices; false when a restart superseded the work. */
