@@ -3,6 +3,7 @@
  * command line (--stdio, --node-ipc, --socket=N, --pipe=NAME): VS Code is its first client,
  * but nothing here is VS Code-specific.
  */
+import "./v8Flags";
 import { createConnection, ProposedFeatures } from "vscode-languageserver/node";
 import { startSession } from "./lsp/session";
 

@@ -1,3 +1,4 @@
+import "../v8Flags";
 import { type Command, parseCommandArgs } from "./command";
 import { COMMANDS } from "./commands";
 import { EXIT, UsageError } from "./errors";
