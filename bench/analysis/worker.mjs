@@ -12,10 +12,14 @@
 // ts-morph that bundle loads, so the floor uses the very same compiler.
 
 import { createRequire } from "node:module";
+import { setFlagsFromString } from "node:v8";
 import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 
 const [mode, bundleArg, dirArg, extra] = process.argv.slice(2);
+// The engine's entry points (CLI, language server) set this flag (server/src/v8Flags.ts);
+// measure what ships. ASSETLINE_BENCH_NO_V8_FLAG=1 measures without it.
+if (process.env.ASSETLINE_BENCH_NO_V8_FLAG !== "1") setFlagsFromString("--max-optimized-bytecode-size=10000");
 const bundlePath = resolve(bundleArg ?? "");
 const dir = resolve(dirArg ?? "");
 const require = createRequire(bundlePath);
