@@ -27,6 +27,12 @@ export function parseCommandArgs(command: Command, argv: readonly string[]): Par
   }
 }
 
+/** The value of a string option, or undefined when it was not given. */
+export function stringOption(parsed: ParsedArgs, name: string): string | undefined {
+  const value = parsed.values[name];
+  return typeof value === "string" ? value : undefined;
+}
+
 /** Reads `--format` and checks it is one the command supports. */
 export function formatOption<T extends string>(parsed: ParsedArgs, allowed: readonly T[], fallback: T): T {
   const value = parsed.values.format;

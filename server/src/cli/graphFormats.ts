@@ -1,5 +1,5 @@
 import type { AnalysisSnapshot } from "../analysis";
-import type { AssetDefinition, CheckDefinition } from "../model/definitions";
+import type { AssetDefinition } from "../model/definitions";
 
 /** The graph JSON shape the CLI documents (field names are a contract). */
 export function graphJson(snapshot: AnalysisSnapshot, keys: ReadonlySet<string>) {
@@ -70,11 +70,6 @@ export function graphMermaid(snapshot: AnalysisSnapshot, order: readonly string[
 
 /** A readable listing in dependency order, for people at a terminal. */
 export function graphText(snapshot: AnalysisSnapshot, order: readonly string[]): string {
-  const checksByAsset = new Map<string, CheckDefinition[]>();
-  for (const check of snapshot.checks) {
-    if (check.asset === undefined) continue;
-    checksByAsset.set(check.asset, [...(checksByAsset.get(check.asset) ?? []), check]);
-  }
   const lines: string[] = [];
   for (const key of order) {
     const definition = snapshot.graph.definition(key);
@@ -84,7 +79,7 @@ export function graphText(snapshot: AnalysisSnapshot, order: readonly string[]):
     const group = definition?.group ? ` [${definition.group}]` : "";
     lines.push(`${key} (${kind})${group}  ${where}`);
     if (parents.length > 0) lines.push(`  ← ${parents.join(", ")}`);
-    for (const check of checksByAsset.get(key) ?? []) lines.push(`  ✓ ${check.name}${check.blocking ? " (blocking)" : ""}`);
+    for (const check of snapshot.graph.checksOf(key)) lines.push(`  ✓ ${check.name}${check.blocking ? " (blocking)" : ""}`);
   }
   return lines.join("\n");
 }

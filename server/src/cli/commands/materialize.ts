@@ -2,7 +2,7 @@ import { Executor, handleTerminationSignals, planRun } from "../../executor";
 import { analyseWorkspace } from "../analyse";
 import { parseSelection, selectKeys } from "../../model/selection";
 import { EventStore, storePath } from "../../store";
-import { type Command, type ParsedArgs } from "../command";
+import { type Command, type ParsedArgs, stringOption } from "../command";
 import { EXIT, UsageError } from "../errors";
 import { ProgressPrinter } from "../progress";
 import { workspaceWithSources } from "../workspaceDir";
@@ -84,11 +84,6 @@ export const materializeCommand: Command = {
     }
   },
 };
-
-function stringOption(parsed: ParsedArgs, name: string): string | undefined {
-  const value = parsed.values[name];
-  return typeof value === "string" ? value : undefined;
-}
 
 function positiveNumber(parsed: ParsedArgs, name: string, allowZero = false): number | undefined {
   const value = stringOption(parsed, name);

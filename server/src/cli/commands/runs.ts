@@ -1,11 +1,11 @@
 import { existsSync } from "node:fs";
 import { EventStore, type RunRecord, type StoredEvent, storePath } from "../../store";
-import { type Command, formatOption } from "../command";
+import { type Command, formatOption, stringOption } from "../command";
 import { EXIT, UsageError } from "../errors";
 import { workspaceDir } from "../workspaceDir";
 
-function openHistory(dirOption: unknown): EventStore {
-  const dir = workspaceDir(typeof dirOption === "string" ? dirOption : undefined);
+function openHistory(dirOption: string | undefined): EventStore {
+  const dir = workspaceDir(dirOption);
   const path = storePath(dir);
   if (!existsSync(path)) throw new UsageError(`no run history in ${dir} yet (${path} does not exist); run \`assetline materialize\` first`);
   return EventStore.open(path, { readonly: true });
@@ -23,10 +23,10 @@ export const runsCommand: Command = {
   options: { limit: { type: "string", short: "n" }, dir: { type: "string", short: "d" }, format: { type: "string", short: "f" } },
   run(parsed) {
     const format = formatOption(parsed, ["text", "json"], "text");
-    const limitText = typeof parsed.values.limit === "string" ? parsed.values.limit : "20";
+    const limitText = stringOption(parsed, "limit") ?? "20";
     const limit = Number(limitText);
     if (!Number.isInteger(limit) || limit <= 0) throw new UsageError(`--limit must be a positive whole number, got "${limitText}"`);
-    const store = openHistory(parsed.values.dir);
+    const store = openHistory(stringOption(parsed, "dir"));
     try {
       const runs = store.listRuns({ limit });
       if (format === "json") process.stdout.write(`${JSON.stringify({ runs }, null, 2)}\n`);
@@ -53,7 +53,7 @@ export const logsCommand: Command = {
     const format = formatOption(parsed, ["text", "json"], "text");
     const runId = parsed.positionals[0];
     if (runId === undefined) throw new UsageError("missing RUN_ID; `assetline runs` lists them");
-    const store = openHistory(parsed.values.dir);
+    const store = openHistory(stringOption(parsed, "dir"));
     try {
       const run = store.getRun(runId);
       if (!run) throw new UsageError(`no run "${runId}"; \`assetline runs\` lists them`);

@@ -3,7 +3,7 @@ import { analyseWorkspace } from "../analyse";
 import { duration, workspaceFreshness, type AssetFreshness } from "../../model/freshness";
 import { parseSelection, selectKeys } from "../../model/selection";
 import { type AssetLatestState, EventStore, storePath } from "../../store";
-import { type Command, formatOption } from "../command";
+import { type Command, formatOption, stringOption } from "../command";
 import { EXIT, UsageError } from "../errors";
 import { workspaceWithSources } from "../workspaceDir";
 
@@ -15,7 +15,7 @@ export const statusCommand: Command = {
   options: { dir: { type: "string", short: "d" }, format: { type: "string", short: "f" } },
   run(parsed) {
     const format = formatOption(parsed, ["text", "json"], "text");
-    const { dir, reader } = workspaceWithSources(typeof parsed.values.dir === "string" ? parsed.values.dir : undefined);
+    const { dir, reader } = workspaceWithSources(stringOption(parsed, "dir"));
     const snapshot = analyseWorkspace(dir, reader);
     let keys = snapshot.graph.toposort().filter((key) => !snapshot.graph.isPlaceholder(key));
     const selectionText = parsed.positionals[0];
