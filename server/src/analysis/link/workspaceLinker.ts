@@ -5,6 +5,7 @@ import type {
   DependencyRef,
   ResourceId,
 } from "../../model/definitions";
+import { compareKeyStrings as compare } from "../../model/assetKey";
 import { AssetGraph } from "../../model/graph";
 import {
   badCheckTargetDiagnostics,
@@ -627,10 +628,6 @@ function indexReadsAndDeps(asset: AssetDefinition, sign: 1 | -1, edits: EditInde
 
 function indexCheck(check: CheckDefinition, sign: 1 | -1, edits: EditIndexes): void {
   if (check.asset !== undefined) addToSetMap(edits.checksByTarget, check.asset, check, sign);
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function byPosition(a: AnalysisDiagnostic, b: AnalysisDiagnostic): number {
