@@ -24,6 +24,7 @@ import {
   InitializeRequest,
   type InitializeResult,
   LogMessageNotification,
+  type Position,
   type ProtocolConnection,
   PublishDiagnosticsNotification,
   type PublishDiagnosticsParams,
@@ -43,6 +44,7 @@ import {
   StatusChangedNotification,
 } from "../../../protocol";
 import { URI } from "vscode-uri";
+import { cursorAt, lineCol, spanAt } from "./edits";
 
 export const REPO_ROOT = resolve(__dirname, "../../..");
 /** The server under test: the build output, unless a test run points elsewhere. */
@@ -86,6 +88,9 @@ export class TestClient {
   readonly versions = new Map<string, number>();
   /** Work-done progress values the server reported, in order. */
   readonly progress: Array<{ kind: string; title?: string; message?: string; percentage?: number }> = [];
+  /** The work-done progress tokens the server created, in order, and those it has ended. */
+  private readonly progressTokens: Array<string | number> = [];
+  private readonly endedProgress = new Set<string | number>();
   private readonly waiters = new Set<Waiter>();
   private exited = false;
   private stopped = false;
@@ -133,6 +138,26 @@ export class TestClient {
 
   read(file: string): string {
     return readFileSync(join(this.root, file), "utf8");
+  }
+
+  /**
+   * The cursor at the `|` of `marked` in `file` as it is on disk (see `cursorAt`):
+   * `client.at("src/marts/orders.ts", "deps: [stg_|orders]")`.
+   */
+  at(file: string, marked: string, occurrence?: number): Position {
+    return cursorAt(this.read(file), marked, occurrence);
+  }
+
+  /** The range between the two `|` of `marked` in `file` as it is on disk (see `spanAt`). */
+  span(file: string, marked: string, occurrence?: number): Range {
+    return spanAt(this.read(file), marked, occurrence);
+  }
+
+  /** `file:line:col`, one-based and relative to the workspace, as an editor's link shows a place. */
+  place(uri: string, position: Position): string {
+    const root = this.uri("");
+    const file = uri.startsWith(`${root}/`) ? uri.slice(root.length + 1) : uri;
+    return `${file}:${lineCol(position)}`;
   }
 
   async open(file: string, text = this.read(file)): Promise<string> {
@@ -206,6 +231,19 @@ export class TestClient {
     return this.diagnostics.get(uri)!.diagnostics;
   }
 
+  /**
+   * Waits for the end of the server's initial analysis: the first work-done progress it created
+   * (the server creates progress only for analyses). Requests then see the whole workspace; the
+   * diagnostics follow it, so wait for those with `diagnosticsOf`.
+   */
+  async initialAnalysis(timeoutMs?: number): Promise<void> {
+    await this.waitFor(
+      "the end of the initial analysis (its work-done progress)",
+      () => this.progressTokens.length > 0 && this.endedProgress.has(this.progressTokens[0]!),
+      timeoutMs,
+    );
+  }
+
   /** Sends shutdown and exit, and waits for the process to end; returns its exit code. */
   async stop(): Promise<number | null> {
     if (!this.exited && !this.stopped) {
@@ -251,8 +289,10 @@ export class TestClient {
     });
     this.connection.onRequest(WorkDoneProgressCreateRequest.type, (params) => {
       this.serverRequests.push({ method: WorkDoneProgressCreateRequest.method, params });
+      this.progressTokens.push(params.token);
       this.connection.onProgress(WorkDoneProgress.type, params.token, (value) => {
         this.progress.push(value);
+        if (value.kind === "end") this.endedProgress.add(params.token);
         this.poke();
       });
     });
@@ -268,4 +308,22 @@ export class TestClient {
   private poke(): void {
     for (const waiter of [...this.waiters]) if (waiter.check()) waiter.resolve();
   }
+}
+
+/**
+ * Starts the server on a copy of `fixture` and resolves once its initial analysis has ended:
+ * the one way tests wait for "the server knows the workspace".
+ */
+export async function startAnalyzed(fixture: string, options: StartOptions = {}): Promise<TestClient> {
+  if (options.capabilities && options.capabilities.window?.workDoneProgress !== true) {
+    throw new Error("startAnalyzed waits for the analysis's work-done progress: keep window.workDoneProgress on");
+  }
+  const { client } = await TestClient.start(fixture, options);
+  try {
+    await client.initialAnalysis();
+  } catch (error) {
+    client.kill();
+    throw error;
+  }
+  return client;
 }
