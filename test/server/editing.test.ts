@@ -14,16 +14,14 @@ import {
   ResponseError,
 } from "vscode-languageserver-protocol";
 import { GraphChangedNotification } from "../../protocol";
-import { TestClient } from "./support/client";
-import { positionOf } from "./support/edits";
+import { startAnalyzed, type TestClient } from "./support/client";
 
 describe("language server: live edits", function () {
   this.timeout(60_000);
   let client: TestClient;
 
   beforeEach(async () => {
-    ({ client } = await TestClient.start("lsp-workspace"));
-    await client.diagnosticsOf("src/marts/revenue.ts", (d) => d.length === 1);
+    client = await startAnalyzed("lsp-workspace");
   });
   afterEach(async function () {
     if (this.currentTest?.state === "failed") client.kill();
@@ -33,7 +31,7 @@ describe("language server: live edits", function () {
   it("re-analyses unsaved text from incremental edits and publishes for that version", async () => {
     const file = "src/marts/revenue.ts";
     await client.open(file);
-    const at = positionOf(client.read(file), "stg_ordrs", 7);
+    const at = client.at(file, "stg_ord|rs");
     // Type the missing "e": "stg_ordrs" → "stg_orders".
     const version = await client.edit(file, { range: { start: at, end: at }, text: "e" });
     const diagnostics = await client.diagnosticsOf(file, (d) => d.length === 0);
@@ -48,8 +46,7 @@ describe("language server: live edits", function () {
   it("answers every request during 50 rapid edits with cancellations, and ends with the right diagnostics", async () => {
     const file = "src/marts/revenue.ts";
     const uri = await client.open(file);
-    const text = client.read(file);
-    const start = positionOf(text, "stg_ordrs", 0);
+    const start = client.at(file, "|stg_ordrs");
     let current = "stg_ordrs";
     const outcomes: Array<Promise<string>> = [];
     for (let i = 0; i < 50; i++) {
@@ -81,15 +78,13 @@ describe("language server: live edits", function () {
     const file = "src/staging/stg_orders.ts";
     await client.open(file);
     // Mid-edit: "const" half deleted. Parsed as is, stg_orders would vanish from the graph.
-    const at = positionOf(client.read(file), "export const stg_orders", 11);
-    const version = await client.edit(file, { range: { start: at, end: { line: at.line, character: at.character + 1 } }, text: "" });
+    const version = await client.edit(file, { range: client.span(file, "export cons|t| stg_orders"), text: "" });
     assert.equal(version, 2);
     await client.diagnosticsOf(file);
     // Still defined: orders.ts's dep on stg_orders resolves, and nothing reports it missing.
-    const orders = client.read("src/marts/orders.ts");
     const result = (await client.connection.sendRequest(DefinitionRequest.type, {
       textDocument: { uri: client.uri("src/marts/orders.ts") },
-      position: positionOf(orders, "deps: [stg_orders]", 8),
+      position: client.at("src/marts/orders.ts", "deps: [s|tg_orders]"),
     })) as LocationLink[];
     assert.equal(result.length, 1);
     assert.ok(result[0]!.targetUri.endsWith("src/staging/stg_orders.ts"));
@@ -120,15 +115,16 @@ describe("language server: live edits", function () {
     await client.waitFor("the first graph", () => seen() === 1);
     const file = "src/staging/stg_customers.ts";
     await client.open(file);
-    const at = positionOf(client.read(file), '"raw_customers"', 1);
-    await client.edit(file, { range: { start: at, end: { line: at.line, character: at.character + "raw_customers".length } }, text: "raw_orders" });
+    await client.edit(file, { range: client.span(file, '"|raw_customers|"'), text: "raw_orders" });
     await client.waitFor("a graph change", () => seen() === 2);
   });
 
   it("AL003: falls back to the string key when the producer's name is taken in the file", async () => {
     const file = "src/marts/orders.ts";
     await client.open(file);
-    const version = await client.edit(file, { range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, text: "const stg_customers = 1;\n" });
+    const afterImports = client.at(file, 'from "../staging/stg_orders";\n|');
+    const taken = "const stg_customers = 1;\n";
+    const version = await client.edit(file, { range: { start: afterImports, end: afterImports }, text: taken });
     const diagnostic = (await client.diagnosticsOf(file, (d) => d.some((candidate) => candidate.code === "AL003"))).find((d) => d.code === "AL003")!;
     assert.equal(version, 2);
     const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
@@ -142,7 +138,6 @@ describe("language server: live edits", function () {
   });
 
   it("re-analyses many files at once (a branch switch) in slices, with progress", async () => {
-    await client.waitFor("the first analysis", () => client.progress.filter((value) => value.kind === "end").length === 1);
     mkdirSync(join(client.root, "src/branch"));
     const events: FileEvent[] = [];
     for (let i = 0; i < 80; i++) {

@@ -9,16 +9,15 @@ import {
   type TextEdit,
 } from "vscode-languageserver-protocol";
 import { ClientCommands } from "../../protocol";
-import { TestClient } from "./support/client";
-import { applyEdits, positionOf } from "./support/edits";
+import { startAnalyzed, type TestClient } from "./support/client";
+import { applyEdits, lineCol, lineColSpan } from "./support/edits";
 
 describe("language server: CodeLens, quick fixes and completion", function () {
   this.timeout(60_000);
   let client: TestClient;
 
   before(async () => {
-    ({ client } = await TestClient.start("lsp-workspace"));
-    await client.diagnosticsOf("src/cycle.ts", (d) => d.length === 2);
+    client = await startAnalyzed("lsp-workspace");
   });
   after(async () => {
     await client.stop();
@@ -41,15 +40,15 @@ describe("language server: CodeLens, quick fixes and completion", function () {
 
   it("puts a status line and the run actions above each asset and check", async () => {
     const lenses = await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: client.uri("src/marts/orders.ts") } });
-    const shown = lenses!.map((lens) => [lens.range.start.line, lens.command!.title, lens.command!.command]);
+    const shown = lenses!.map((lens) => [lineCol(lens.range.start), lens.command!.title, lens.command!.command]);
     assert.deepEqual(shown, [
-      [3, "○ never materialized · 1 check, not run", ""],
-      [3, "▶ Materialize", ClientCommands.materialize],
-      [3, "▶ with upstream", ClientCommands.materializeWithUpstream],
-      [3, "✓ Run checks", ClientCommands.runChecks],
-      [3, "Show lineage", ClientCommands.showLineage],
-      [21, "○ not run", ""],
-      [21, "✓ Run check", ClientCommands.runChecks],
+      ["4:23", "○ never materialized · 1 check, not run", ""],
+      ["4:23", "▶ Materialize", ClientCommands.materialize],
+      ["4:23", "▶ with upstream", ClientCommands.materializeWithUpstream],
+      ["4:23", "✓ Run checks", ClientCommands.runChecks],
+      ["4:23", "Show lineage", ClientCommands.showLineage],
+      ["22:33", "○ not run", ""],
+      ["22:33", "✓ Run check", ClientCommands.runChecks],
     ]);
     assert.deepEqual(lenses![1]!.command!.arguments, [{ key: "marts/orders" }]);
     assert.deepEqual(lenses![6]!.command!.arguments, [{ key: "marts/orders", check: "not_empty" }]);
@@ -86,32 +85,30 @@ describe("language server: CodeLens, quick fixes and completion", function () {
 
   it("completes keys inside string deps and table names after FROM in asset SQL", async () => {
     const file = "src/marts/revenue.ts";
-    const text = client.read(file);
     await client.open(file);
     const keys = (await client.connection.sendRequest(CompletionRequest.type, {
       textDocument: { uri: client.uri(file) },
-      position: positionOf(text, "stg_ordrs", 4),
+      position: client.at(file, "stg_|ordrs"),
       context: { triggerKind: 1 },
     })) as CompletionList;
     const labels = keys.items.map((item) => item.label);
     assert.ok(labels.includes("stg_orders") && labels.includes("raw_orders"));
     assert.ok(!labels.includes("marts/orders"), "keys already in the array are not offered again");
     const edit = keys.items.find((item) => item.label === "stg_orders")!.textEdit as TextEdit;
-    assert.deepEqual(edit.range, { start: { line: 4, character: 28 }, end: { line: 4, character: 37 } });
+    assert.equal(lineColSpan(edit.range), "5:29-5:38");
 
     const tables = (await client.connection.sendRequest(CompletionRequest.type, {
       textDocument: { uri: client.uri(file) },
-      position: positionOf(text, "from marts__orders", 5),
+      position: client.at(file, "from |marts__orders"),
       context: { triggerKind: 2, triggerCharacter: " " },
     })) as CompletionList;
     const table = tables.items.find((item) => item.label === "stg_customers")!;
     assert.equal(table.detail, "produced by stg_customers");
     // The whole word after FROM is replaced, not only what precedes the cursor.
-    const word = positionOf(text, "marts__orders\")");
-    assert.deepEqual((table.textEdit as TextEdit).range, { start: word, end: { line: word.line, character: word.character + "marts__orders".length } });
+    assert.equal(lineColSpan((table.textEdit as TextEdit).range), "9:65-9:78");
     const outside = await client.connection.sendRequest(CompletionRequest.type, {
       textDocument: { uri: client.uri(file) },
-      position: positionOf(text, "group", 0),
+      position: client.at(file, "|group"),
       context: { triggerKind: 1 },
     });
     assert.equal(outside, null);

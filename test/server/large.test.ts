@@ -3,7 +3,6 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DiagnosticSeverity, FileChangeType, HoverRequest, LSPErrorCodes, ResponseError } from "vscode-languageserver-protocol";
 import { TestClient } from "./support/client";
-import { positionOf } from "./support/edits";
 
 /** Writes `count` small asset files, so the first analysis takes long enough to race with. */
 function generateAssets(root: string, count: number): void {
@@ -34,8 +33,9 @@ describe("language server: large and hostile workspaces", function () {
     const file = "src/marts/revenue.ts";
     const uri = await client.open(file);
     // Asked before the analysis is done, then the document changes: the answer would point at stale text.
-    const hover = client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: positionOf(client.read(file), "stg_ordrs", 2) });
-    const at = positionOf(client.read(file), "group", 0);
+    const position = client.at(file, "st|g_ordrs");
+    const hover = client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position });
+    const at = client.at(file, "|group");
     await client.edit(file, { range: { start: at, end: at }, text: " " });
     rmSync(join(client.root, "src/staging/stg_orders.ts"));
     await client.filesChanged({ uri: client.uri("src/staging/stg_orders.ts"), type: FileChangeType.Deleted });
@@ -70,7 +70,7 @@ describe("language server: large and hostile workspaces", function () {
     const began = performance.now();
     const hover = await client.connection.sendRequest(HoverRequest.type, {
       textDocument: { uri: client.uri("src/marts/orders.ts") },
-      position: positionOf(client.read("src/marts/orders.ts"), "deps: [stg_orders]", 8),
+      position: client.at("src/marts/orders.ts", "deps: [s|tg_orders]"),
     });
     const elapsed = performance.now() - began;
     assert.ok(hover, "hover answered");

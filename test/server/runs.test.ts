@@ -11,16 +11,14 @@ import {
   RunFinishedNotification,
   RunChecksRequest,
 } from "../../protocol";
-import { TestClient } from "./support/client";
-import { positionOf } from "./support/edits";
+import { startAnalyzed, TestClient } from "./support/client";
 
 describe("language server: runs from the editor", function () {
   this.timeout(120_000);
   let client: TestClient;
 
   beforeEach(async () => {
-    ({ client } = await TestClient.start("lsp-runs"));
-    await client.waitFor("the first analysis", () => client.progress.some((value) => value.kind === "end"));
+    client = await startAnalyzed("lsp-runs");
   });
   afterEach(async function () {
     if (this.currentTest?.state === "failed") client.kill();
@@ -82,7 +80,7 @@ describe("language server: runs from the editor", function () {
     // Unsaved edits: the executor runs what is on disk, so the server asks for a save first.
     const file = "src/numbers.ts";
     await client.open(file);
-    const at = positionOf(client.read(file), "select 1 as n", 0);
+    const at = client.at(file, "|select 1 as n");
     await client.edit(file, { range: { start: at, end: at }, text: " " });
     assert.match(await refused({ selection: "numbers" }), /save src\/numbers\.ts first/);
     writeFileSync(join(client.root, file), client.read(file).replace("select 1 as n", " select 1 as n"));

@@ -4,16 +4,14 @@ import { CodeLensRequest, CodeLensRefreshRequest, HoverRequest, type MarkupConte
 import { analyzeDirectory } from "../../server/src/analysis";
 import { EventStore, storePath } from "../../server/src/store";
 import { LineageRequest, LocateAssetRequest, StatusChangedNotification, StatusRequest } from "../../protocol";
-import { TestClient } from "./support/client";
-import { positionOf } from "./support/edits";
+import { startAnalyzed, type TestClient } from "./support/client";
 
 describe("language server: status from the run history", function () {
   this.timeout(60_000);
   let client: TestClient;
 
   beforeEach(async () => {
-    ({ client } = await TestClient.start("lsp-workspace"));
-    await client.diagnosticsOf("src/cycle.ts", (d) => d.length === 2);
+    client = await startAnalyzed("lsp-workspace");
   });
   afterEach(async function () {
     if (this.currentTest?.state === "failed") client.kill();
@@ -55,14 +53,14 @@ describe("language server: status from the run history", function () {
 
       const hover = await client.connection.sendRequest(HoverRequest.type, {
         textDocument: { uri: client.uri("src/marts/orders.ts") },
-        position: positionOf(client.read("src/marts/orders.ts"), "deps: [stg_orders]", 8),
+        position: client.at("src/marts/orders.ts", "deps: [s|tg_orders]"),
       });
       assert.match((hover!.contents as MarkupContent).value, /✓ materialized 5 min ago · fresh/);
 
       // The user edits the asset's body: its code no longer matches what was materialized.
       const file = "src/marts/orders.ts";
       await client.open(file);
-      const at = positionOf(client.read(file), "select o.order_id", 17);
+      const at = client.at(file, "select o.order_id|");
       await client.edit(file, { range: { start: at, end: at }, text: ", o.status" });
       await client.diagnosticsOf(file);
       const [changed] = await lensTitles(file);
