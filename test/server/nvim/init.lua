@@ -17,13 +17,17 @@ local function write_and_quit(ok, err)
   vim.cmd("qa!")
 end
 
--- The 0-based line and UTF-16 column of the first occurrence of `needle` in the buffer.
-local function find(bufnr, needle)
+-- The 0-based line and column of the `|` in `marked`, once `marked` without it is found in the
+-- buffer (the first line holding it): cursors are placed as the TypeScript tests place them.
+local function cursor_at(bufnr, marked)
+  local marker = marked:find("|", 1, true)
+  assert(marker and not marked:find("|", marker + 1, true), "needs exactly one | marker: " .. marked)
+  local snippet = marked:sub(1, marker - 1) .. marked:sub(marker + 1)
   for index, line in ipairs(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)) do
-    local col = line:find(needle, 1, true)
-    if col then return index - 1, col - 1 end
+    local col = line:find(snippet, 1, true)
+    if col then return index - 1, col - 1 + marker - 1 end
   end
-  error("not found in buffer: " .. needle)
+  error("not found in buffer: " .. snippet)
 end
 
 local function request(bufnr, method, params)
@@ -58,16 +62,16 @@ local ok, err = pcall(function()
   results.diagnostics = diagnostics(bufnr)
 
   local uri = vim.uri_from_bufnr(bufnr)
-  local line, col = find(bufnr, '"marts/orders"')
-  local position = { line = line, character = col + 3 }
+  local line, col = cursor_at(bufnr, '"ma|rts/orders"')
+  local position = { line = line, character = col }
   results.definition = request(bufnr, "textDocument/definition", { textDocument = { uri = uri }, position = position })
   results.hover = request(bufnr, "textDocument/hover", { textDocument = { uri = uri }, position = position })
   results.symbols = request(bufnr, "workspace/symbol", { query = "stg_" })
   results.codeLens = request(bufnr, "textDocument/codeLens", { textDocument = { uri = uri } })
 
   -- Type the missing "e" of "stg_ordrs": Neovim sends an incremental didChange.
-  local typo_line, typo_col = find(bufnr, "stg_ordrs")
-  vim.api.nvim_buf_set_text(bufnr, typo_line, typo_col + 7, typo_line, typo_col + 7, { "e" })
+  local typo_line, typo_col = cursor_at(bufnr, "stg_ord|rs")
+  vim.api.nvim_buf_set_text(bufnr, typo_line, typo_col, typo_line, typo_col, { "e" })
   assert(vim.wait(10000, function() return #vim.diagnostic.get(bufnr) == 0 end, 20), "the fixed key kept its diagnostic")
   results.diagnosticsAfterEdit = diagnostics(bufnr)
 
