@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import type { RunResult } from "../../server/src/executor";
 import type { StoredEvent } from "../../server/src/store";
 import { openWorkspace, type Workspace } from "./support/executor-harness";
 
@@ -12,15 +13,18 @@ function types(events: readonly StoredEvent[], assetKey: string): string[] {
 describe("executor: materializing a SQL chain", function () {
   this.timeout(60_000);
   let ws: Workspace;
-  before(async () => (ws = await openWorkspace("exec-chain")));
-  after(() => ws.dispose());
-
-  it("builds three assets in dependency order and the warehouse holds the right rows", async () => {
-    const live: StoredEvent[] = [];
+  /** The first run: revenue_by_customer with its upstream, and every event it streamed. */
+  let result: RunResult;
+  const live: StoredEvent[] = [];
+  before(async () => {
+    ws = await openWorkspace("exec-chain");
     const run = ws.run(["revenue_by_customer"], { withUpstream: true });
     run.events.on("event", (event) => live.push(event));
-    const result = await run.done;
+    result = await run.done;
+  });
+  after(() => ws.dispose());
 
+  it("builds the three assets in dependency order and succeeds", () => {
     assert.equal(result.status, "SUCCESS", result.message);
     assert.deepEqual(
       result.steps.map((s) => [s.assetKey, s.status]),
@@ -30,6 +34,10 @@ describe("executor: materializing a SQL chain", function () {
         ["revenue_by_customer", "succeeded"],
       ],
     );
+    assert.equal(ws.store.getRun(result.runId)!.status, "SUCCESS");
+  });
+
+  it("leaves the right rows in the warehouse", () => {
     const warehouse = new Database(join(ws.root, ".assetline", "warehouse.db"), { readonly: true });
     try {
       assert.deepEqual(warehouse.prepare("select customer, revenue from revenue_by_customer order by customer").all(), [
@@ -41,15 +49,21 @@ describe("executor: materializing a SQL chain", function () {
     } finally {
       warehouse.close();
     }
+  });
 
-    // The durable log and the live stream agree, RUN_STARTED to RUN_SUCCESS.
+  it("streams live exactly the events it stores, RUN_STARTED to RUN_SUCCESS", () => {
     const stored = ws.store.runEvents(result.runId);
     assert.deepEqual(live.map((e) => e.id), stored.map((e) => e.id));
     assert.equal(stored[0]!.type, "RUN_STARTED");
     assert.equal(stored.at(-1)!.type, "RUN_SUCCESS");
-    assert.deepEqual(types(stored, "paid_orders"), ["STEP_STARTED", "MATERIALIZATION", "STEP_SUCCESS"]);
-    assert.equal(ws.store.getRun(result.runId)!.status, "SUCCESS");
-    const log = stored.find((e) => e.type === "LOG" && e.assetKey === "paid_orders");
+  });
+
+  it("records each step's lifecycle: started, materialized, succeeded", () => {
+    assert.deepEqual(types(ws.store.runEvents(result.runId), "paid_orders"), ["STEP_STARTED", "MATERIALIZATION", "STEP_SUCCESS"]);
+  });
+
+  it("records what the asset logged under its key", () => {
+    const log = ws.store.runEvents(result.runId).find((e) => e.type === "LOG" && e.assetKey === "paid_orders");
     assert.equal(log?.type === "LOG" ? log.message : undefined, "paid orders built");
   });
 
@@ -86,30 +100,45 @@ describe("executor: materializing a SQL chain", function () {
 describe("executor: failures", function () {
   this.timeout(60_000);
   let ws: Workspace;
-  before(async () => (ws = await openWorkspace("exec-failures")));
+  /** A run in which `explodes` throws; after_explodes and two_below are downstream of it. */
+  let result: RunResult;
+  before(async () => {
+    ws = await openWorkspace("exec-failures");
+    result = await ws.run(["upstream_ok", "explodes", "after_explodes", "two_below"]).done;
+  });
   after(() => ws.dispose());
 
-  it("a throwing asset fails the run with the error and a stack naming the user's .ts line; downstream is skipped", async () => {
-    const result = await ws.run(["upstream_ok", "explodes", "after_explodes", "two_below"]).done;
+  it("a throwing asset fails its step and the run", () => {
     assert.equal(result.status, "FAILURE");
-    const step = result.steps.find((s) => s.assetKey === "explodes")!;
-    assert.equal(step.status, "failed");
-    assert.equal(step.error?.message, "kaboom: bad data");
-    assert.match(step.error?.stack ?? "", /src\/boom\.ts:7:\d+/);
-    assert.doesNotMatch(step.error?.stack ?? "", /\.assetline\/build/);
+    assert.equal(result.steps.find((s) => s.assetKey === "explodes")!.status, "failed");
+    assert.equal(ws.store.getRun(result.runId)!.status, "FAILURE");
+  });
 
-    const events = ws.store.runEvents(result.runId);
-    const failure = events.find((e) => e.type === "STEP_FAILURE" && e.assetKey === "explodes");
+  it("the step's error has the thrown message and a stack naming the user's .ts line, not the bundle", () => {
+    const { error } = result.steps.find((s) => s.assetKey === "explodes")!;
+    assert.equal(error?.message, "kaboom: bad data");
+    assert.match(error?.stack ?? "", /src\/boom\.ts:7:\d+/);
+    assert.doesNotMatch(error?.stack ?? "", /\.assetline\/build/);
+  });
+
+  it("the stored STEP_FAILURE has the same message and stack", () => {
+    const failure = ws.store.runEvents(result.runId).find((e) => e.type === "STEP_FAILURE" && e.assetKey === "explodes");
     assert.ok(failure?.type === "STEP_FAILURE");
     assert.equal(failure.message, "kaboom: bad data");
     assert.match(failure.error?.stack ?? "", /src\/boom\.ts:7/);
+  });
+
+  it("skips everything downstream, saying which upstream failed", () => {
+    const events = ws.store.runEvents(result.runId);
     for (const key of ["after_explodes", "two_below"]) {
       const skipped = events.find((e) => e.type === "STEP_SKIPPED" && e.assetKey === key);
       assert.ok(skipped?.type === "STEP_SKIPPED", `${key} skipped`);
       assert.match(skipped.reason, /upstream explodes failed/);
     }
+  });
+
+  it("still builds what does not depend on the failure, and materializes nothing for the failed asset", () => {
     assert.equal(result.steps.find((s) => s.assetKey === "upstream_ok")!.status, "succeeded");
-    assert.equal(ws.store.getRun(result.runId)!.status, "FAILURE");
     assert.equal(ws.store.latestMaterialization("explodes"), undefined);
   });
 
@@ -142,11 +171,15 @@ describe("executor: failures", function () {
 describe("executor: checks", function () {
   this.timeout(60_000);
   let ws: Workspace;
-  before(async () => (ws = await openWorkspace("exec-checks")));
+  /** customers' blocking check id_unique fails, and products' non-blocking check at_least_ten. */
+  let result: RunResult;
+  before(async () => {
+    ws = await openWorkspace("exec-checks");
+    result = await ws.run(["customers", "customer_report", "products", "product_report"]).done;
+  });
   after(() => ws.dispose());
 
-  it("a failed blocking check stops its asset's downstream; a non-blocking one does not", async () => {
-    const result = await ws.run(["customers", "customer_report", "products", "product_report"]).done;
+  it("a failed blocking check stops its asset's downstream and fails the run; a non-blocking one does neither", () => {
     const status = Object.fromEntries(result.steps.map((s) => [s.checkName ? `${s.assetKey}:${s.checkName}` : s.assetKey, s.status]));
     assert.deepEqual(status, {
       customers: "succeeded",
@@ -157,12 +190,16 @@ describe("executor: checks", function () {
       product_report: "succeeded",
     });
     assert.equal(result.status, "FAILURE", "a failed blocking check fails the run");
+  });
 
-    const events = ws.store.runEvents(result.runId);
-    const skipped = events.find((e) => e.type === "STEP_SKIPPED" && e.assetKey === "customer_report");
+  it("says which blocking check stopped a skipped asset", () => {
+    const skipped = ws.store.runEvents(result.runId).find((e) => e.type === "STEP_SKIPPED" && e.assetKey === "customer_report");
     assert.ok(skipped?.type === "STEP_SKIPPED");
     assert.match(skipped.reason, /blocking check customers:id_unique failed/);
-    const evaluations = events.filter((e) => e.type === "CHECK_EVALUATION");
+  });
+
+  it("records each evaluation with its outcome, blocking flag and metadata", () => {
+    const evaluations = ws.store.runEvents(result.runId).filter((e) => e.type === "CHECK_EVALUATION");
     // customers and products build in parallel, so their checks may be evaluated in either order.
     assert.deepEqual(
       evaluations.map((e) => (e.type === "CHECK_EVALUATION" ? [e.checkName, e.passed, e.blocking, e.metadata] : [])).sort(),
@@ -171,9 +208,14 @@ describe("executor: checks", function () {
         ["id_unique", false, true, { duplicates: 1 }],
       ],
     );
-    // Checks run right after their asset, before anything downstream of it.
-    const order = events.filter((e) => e.type === "STEP_STARTED").map((e) => ("checkName" in e && e.checkName) || e.assetKey);
+  });
+
+  it("runs checks right after their asset, before anything downstream of it", () => {
+    const order = ws.store.runEvents(result.runId).filter((e) => e.type === "STEP_STARTED").map((e) => ("checkName" in e && e.checkName) || e.assetKey);
     assert.ok(order.indexOf("at_least_ten") < order.indexOf("product_report"));
+  });
+
+  it("shows the failed check in the asset's latest state", () => {
     assert.equal(ws.store.latestState(["products"]).get("products")!.checks[0]!.passed, false);
   });
 
