@@ -59,7 +59,8 @@ describe("executor: materializing a SQL chain", function () {
   });
 
   it("records each step's lifecycle: started, materialized, succeeded", () => {
-    assert.deepEqual(types(ws.store.runEvents(result.runId), "paid_orders"), ["STEP_STARTED", "MATERIALIZATION", "STEP_SUCCESS"]);
+    const lifecycle = types(ws.store.runEvents(result.runId), "paid_orders");
+    assert.deepEqual(lifecycle, ["STEP_STARTED", "MATERIALIZATION", "STEP_SUCCESS"]);
   });
 
   it("records what the asset logged under its key", () => {
@@ -122,7 +123,8 @@ describe("executor: failures", function () {
   });
 
   it("the stored STEP_FAILURE has the same message and stack", () => {
-    const failure = ws.store.runEvents(result.runId).find((e) => e.type === "STEP_FAILURE" && e.assetKey === "explodes");
+    const events = ws.store.runEvents(result.runId);
+    const failure = events.find((e) => e.type === "STEP_FAILURE" && e.assetKey === "explodes");
     assert.ok(failure?.type === "STEP_FAILURE");
     assert.equal(failure.message, "kaboom: bad data");
     assert.match(failure.error?.stack ?? "", /src\/boom\.ts:7/);
@@ -193,7 +195,8 @@ describe("executor: checks", function () {
   });
 
   it("says which blocking check stopped a skipped asset", () => {
-    const skipped = ws.store.runEvents(result.runId).find((e) => e.type === "STEP_SKIPPED" && e.assetKey === "customer_report");
+    const events = ws.store.runEvents(result.runId);
+    const skipped = events.find((e) => e.type === "STEP_SKIPPED" && e.assetKey === "customer_report");
     assert.ok(skipped?.type === "STEP_SKIPPED");
     assert.match(skipped.reason, /blocking check customers:id_unique failed/);
   });
@@ -211,7 +214,8 @@ describe("executor: checks", function () {
   });
 
   it("runs checks right after their asset, before anything downstream of it", () => {
-    const order = ws.store.runEvents(result.runId).filter((e) => e.type === "STEP_STARTED").map((e) => ("checkName" in e && e.checkName) || e.assetKey);
+    const started = ws.store.runEvents(result.runId).filter((e) => e.type === "STEP_STARTED");
+    const order = started.map((e) => ("checkName" in e && e.checkName) || e.assetKey);
     assert.ok(order.indexOf("at_least_ten") < order.indexOf("product_report"));
   });
 
