@@ -4,7 +4,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { assetline, REPO } from "./support";
+import { assetline, type CliResult, REPO } from "./support";
 
 interface StatusJson {
   assets: Array<{ key: string; state: string; lastMaterializedAt: string | null; codeVersion: string; checks: Array<{ name: string; passed: boolean; evaluatedAt: string }> }>;
@@ -92,39 +92,70 @@ describe("cli: materialize, status, runs, logs on the example", function () {
     assert.equal(status(dir).get("customer_segments")!.state, "fresh");
   });
 
-  it("fails a run whose asset throws: exit 1, downstream skipped, status failed, logs with the user's file", () => {
-    const file = join(dir, "src", "staging", "stg_payments.ts");
-    const original = readFileSync(file, "utf8");
-    writeFileSync(file, original.replace("(ctx) => {", "(ctx) => {\n    throw new Error(\"payments export is corrupt\");"));
-    const result = assetline(["materialize", "stg_payments+", "--dir", dir]);
-    assert.equal(result.status, 1, result.stdout);
-    assert.match(result.stdout, /✗ stg_payments failed: .*payments export is corrupt/);
-    assert.match(result.stdout, /- orders skipped/);
-    assert.match(result.stdout, /failure in [\d.]+ s/);
-    const runId = /^Run (\S+) failure/m.exec(result.stdout)![1]!;
-    assert.equal(status(dir).get("stg_payments")!.state, "failed");
-
-    const logs = assetline(["logs", runId, "--dir", dir]);
-    assert.equal(logs.status, 0, logs.stderr);
-    assert.match(logs.stdout, /STEP_FAILURE stg_payments: .*payments export is corrupt/);
-    assert.match(logs.stdout, /src\/staging\/stg_payments\.ts:\d+/, "the stack names the user's TypeScript file");
-    const runs = assetline(["runs", "--dir", dir, "--limit", "1"]);
-    assert.match(runs.stdout, new RegExp(`^${runId}\\s+FAILURE`));
-    writeFileSync(file, original);
-  });
-
-  it("refuses to run definitions with errors, and rejects bad selections", () => {
+  it("refuses to run definitions with errors", () => {
     const broken = join(dir, "src", "broken.ts");
     writeFileSync(broken, 'import { asset } from "assetline";\nexport const broken = asset({ deps: ["nope_missing"] }, async () => {});\n');
-    const refused = assetline(["materialize", "*", "--dir", dir]);
-    assert.equal(refused.status, 1);
-    assert.match(refused.stderr, /AL002[\s\S]*fix them before materializing/);
-    rmSync(broken);
+    try {
+      const refused = assetline(["materialize", "*", "--dir", dir]);
+      assert.equal(refused.status, 1);
+      assert.match(refused.stderr, /AL002[\s\S]*fix them before materializing/);
+    } finally {
+      rmSync(broken);
+    }
+  });
+
+  it("rejects a selection that matches nothing, with exit 2", () => {
     const unknown = assetline(["materialize", "no_such_asset", "--dir", dir]);
     assert.equal(unknown.status, 2);
     assert.match(unknown.stderr, /nothing matches "no_such_asset"/);
+  });
+
+  it("asks for the selection when there is none, with exit 2", () => {
     const missing = assetline(["materialize", "--dir", dir]);
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /missing SELECTION/);
+  });
+
+  // Runs after the tests above (mocha runs a suite's own tests before its nested suites).
+  describe("a run whose asset throws", () => {
+    let file: string;
+    let original: string;
+    let materialize: CliResult;
+    let runId: string;
+    let failedState: string;
+    let logs: CliResult;
+    let runs: CliResult;
+    before(() => {
+      file = join(dir, "src", "staging", "stg_payments.ts");
+      original = readFileSync(file, "utf8");
+      writeFileSync(file, original.replace("(ctx) => {", "(ctx) => {\n    throw new Error(\"payments export is corrupt\");"));
+      materialize = assetline(["materialize", "stg_payments+", "--dir", dir]);
+      runId = /^Run (\S+) failure/m.exec(materialize.stdout)?.[1] ?? "(no run id in the output)";
+      failedState = status(dir).get("stg_payments")!.state;
+      logs = assetline(["logs", runId, "--dir", dir]);
+      runs = assetline(["runs", "--dir", dir, "--limit", "1"]);
+    });
+    after(() => original !== undefined && writeFileSync(file, original));
+
+    it("exits 1 and reports the failure, the skipped downstream and the outcome", () => {
+      assert.equal(materialize.status, 1, materialize.stdout);
+      assert.match(materialize.stdout, /✗ stg_payments failed: .*payments export is corrupt/);
+      assert.match(materialize.stdout, /- orders skipped/);
+      assert.match(materialize.stdout, /failure in [\d.]+ s/);
+    });
+
+    it("shows the asset failed in status", () => {
+      assert.equal(failedState, "failed");
+    });
+
+    it("logs the step's failure with a stack naming the user's TypeScript file", () => {
+      assert.equal(logs.status, 0, logs.stderr);
+      assert.match(logs.stdout, /STEP_FAILURE stg_payments: .*payments export is corrupt/);
+      assert.match(logs.stdout, /src\/staging\/stg_payments\.ts:\d+/, "the stack names the user's TypeScript file");
+    });
+
+    it("lists the run first in the run history, as FAILURE", () => {
+      assert.match(runs.stdout, new RegExp(`^${runId}\\s+FAILURE`));
+    });
   });
 });
