@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
+import type { ChildProcess } from "node:child_process";
 import Database from "better-sqlite3";
-import { EventStore } from "../../server/src/store";
+import { EventStore, type RecoveredRun } from "../../server/src/store";
 import { STORE_MODULE, spawnNode, tempStore, waitForExit, waitForLine, type TempStore } from "./support/store-temp";
 
 /** A child that starts a run, begins building `a` (after materializing `up`) and then hangs. */
@@ -32,56 +33,96 @@ function integrity(dbPath: string): string {
   }
 }
 
+describe("store: recovering the run of a SIGKILLed process", function () {
+  this.timeout(60_000);
+  let tmp: TempStore;
+  let child: ChildProcess;
+  let runId: string;
+  /** What recovery found while the owner was alive, and its run's status then. */
+  let whileAlive: { recovered: RecoveredRun[]; status: string | undefined };
+  let signal: NodeJS.Signals | null;
+  let recovered: RecoveredRun[];
+  let integrityAfterCrash: string;
+  /** The store reopened after recovery, as the next process sees it. */
+  let reopened: EventStore;
+
+  before(async () => {
+    tmp = tempStore();
+    child = crashingChild(tmp.dbPath);
+    const exited = waitForExit(child);
+    runId = (await waitForLine(child, /^ready /)).split(" ")[1]!;
+    const store = EventStore.open(tmp.dbPath);
+    try {
+      whileAlive = { recovered: store.recoverAbandonedRuns(), status: store.getRun(runId)?.status };
+      child.kill("SIGKILL");
+      signal = (await exited).signal;
+      recovered = store.recoverAbandonedRuns();
+    } finally {
+      store.close();
+    }
+    integrityAfterCrash = integrity(tmp.dbPath);
+    reopened = EventStore.open(tmp.dbPath);
+  });
+  after(() => {
+    if (child?.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    reopened?.close();
+    tmp?.cleanup();
+  });
+
+  it("leaves the run alone while its process lives", () => {
+    assert.deepEqual(whileAlive.recovered, []);
+    assert.equal(whileAlive.status, "STARTED");
+  });
+
+  it("recovers the run once the process is killed, naming its process and open steps", () => {
+    assert.equal(signal, "SIGKILL");
+    assert.equal(recovered.length, 1);
+    assert.equal(recovered[0]!.runId, runId);
+    assert.equal(recovered[0]!.pid, child.pid);
+    assert.deepEqual([...recovered[0]!.failedSteps].sort(), ["a", "up:rows"]);
+  });
+
+  it("leaves the database file intact", () => {
+    assert.equal(integrityAfterCrash, "ok");
+  });
+
+  it("marks the run failed, finished, with a message naming the process", () => {
+    const run = reopened.getRun(runId);
+    assert.equal(run?.status, "FAILURE");
+    assert.equal(run?.message, `run abandoned: process ${child.pid} exited without finishing`);
+    assert.ok(run?.finishedAt !== undefined);
+  });
+
+  it("ends the run's events with a STEP_FAILURE for each open step and RUN_FAILURE", () => {
+    const events = reopened.runEvents(runId);
+    assert.equal(events.at(-1)?.type, "RUN_FAILURE");
+    const stepFailures = events.filter((e) => e.type === "STEP_FAILURE");
+    assert.deepEqual(stepFailures.map((e) => (e.type === "STEP_FAILURE" ? e.assetKey : "")).sort(), ["a", "up"]);
+  });
+
+  it("records the step that was building as a failed attempt, never a materialization", () => {
+    assert.equal(reopened.latestMaterialization("a"), undefined);
+    const a = reopened.latestState().get("a");
+    assert.equal(a?.materialization, undefined);
+    assert.match(a?.failure?.message ?? "", /run abandoned/);
+  });
+
+  it("keeps the finished step's materialization; its open check step does not fail the asset", () => {
+    const up = reopened.latestState().get("up");
+    assert.equal(up?.materialization?.codeVersion, "u1");
+    assert.equal(up?.failure, undefined);
+  });
+
+  it("recovers nothing the second time", () => {
+    assert.deepEqual(reopened.recoverAbandonedRuns(), []);
+  });
+});
+
 describe("store: crash recovery with real processes", function () {
   this.timeout(60_000);
   let tmp: TempStore;
   beforeEach(() => (tmp = tempStore()));
   afterEach(() => tmp.cleanup());
-
-  it("marks the run of a SIGKILLed process failed, fails its open steps, records nothing partial", async () => {
-    const child = crashingChild(tmp.dbPath);
-    const exited = waitForExit(child);
-    const runId = (await waitForLine(child, /^ready /)).split(" ")[1];
-
-    // While the owner lives, its run is left alone.
-    const store = EventStore.open(tmp.dbPath);
-    assert.deepEqual(store.recoverAbandonedRuns(), []);
-    assert.equal(store.getRun(runId)?.status, "STARTED");
-
-    child.kill("SIGKILL");
-    assert.equal((await exited).signal, "SIGKILL");
-
-    const recovered = store.recoverAbandonedRuns();
-    assert.equal(recovered.length, 1);
-    assert.equal(recovered[0].runId, runId);
-    assert.equal(recovered[0].pid, child.pid);
-    assert.deepEqual([...recovered[0].failedSteps].sort(), ["a", "up:rows"]);
-    store.close();
-
-    assert.equal(integrity(tmp.dbPath), "ok");
-    const reopened = EventStore.open(tmp.dbPath);
-    const run = reopened.getRun(runId);
-    assert.equal(run?.status, "FAILURE");
-    assert.equal(run?.message, `run abandoned: process ${child.pid} exited without finishing`);
-    assert.ok(run?.finishedAt !== undefined);
-    const events = reopened.runEvents(runId);
-    const last = events.at(-1);
-    assert.equal(last?.type, "RUN_FAILURE");
-    const stepFailures = events.filter((e) => e.type === "STEP_FAILURE");
-    assert.deepEqual(stepFailures.map((e) => (e.type === "STEP_FAILURE" ? e.assetKey : "")).sort(), ["a", "up"]);
-    // The started step is an attempt that failed, never a materialization.
-    assert.equal(reopened.latestMaterialization("a"), undefined);
-    const a = reopened.latestState().get("a");
-    assert.equal(a?.materialization, undefined);
-    assert.match(a?.failure?.message ?? "", /run abandoned/);
-    // The step that did finish keeps its materialization, and its check step does not fail the asset.
-    const up = reopened.latestState().get("up");
-    assert.equal(up?.materialization?.codeVersion, "u1");
-    assert.equal(up?.failure, undefined);
-    // Recovery is idempotent.
-    assert.deepEqual(reopened.recoverAbandonedRuns(), []);
-    reopened.close();
-  });
 
   it("keeps every committed batch whole when the writer is killed mid-stream", async () => {
     const script = `
