@@ -17,7 +17,7 @@ describe("store: runs and events", () => {
     tmp.cleanup();
   });
 
-  it("creates a run with a RUN_STARTED event and finishes it once", () => {
+  it("creates a started run with its selection, launcher, pid and start time, and a RUN_STARTED event", () => {
     const run = store.createRun({ selection: "+stg_orders", launchedBy: "editor", pid: 4242 });
     assert.equal(run.status, "STARTED");
     assert.equal(run.selection, "+stg_orders");
@@ -29,12 +29,23 @@ describe("store: runs and events", () => {
       store.runEvents(run.id).map((e) => e.type),
       ["RUN_STARTED"],
     );
+  });
+
+  it("finishes a run with its status, end time and message, ending its events with the terminal event", () => {
+    const run = store.createRun({ selection: "+stg_orders", launchedBy: "editor" });
     clock += 5000;
     const failed = store.finishRun(run.id, "FAILURE", "stg_orders failed");
     assert.equal(failed.status, "FAILURE");
     assert.equal(failed.finishedAt, clock);
     assert.equal(failed.message, "stg_orders failed");
-    // A second finish keeps the first outcome and writes nothing.
+    const last = store.runEvents(run.id).at(-1);
+    assert.equal(last?.type, "RUN_FAILURE");
+    assert.equal(last?.type === "RUN_FAILURE" && last.message, "stg_orders failed");
+  });
+
+  it("finishes a run once: a second finish keeps the first outcome and writes nothing", () => {
+    const run = store.createRun({ selection: "+stg_orders", launchedBy: "editor" });
+    store.finishRun(run.id, "FAILURE", "stg_orders failed");
     const before = store.lastEventId();
     assert.equal(store.finishRun(run.id, "SUCCESS").status, "FAILURE");
     assert.equal(store.lastEventId(), before);
