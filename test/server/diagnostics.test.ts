@@ -12,8 +12,43 @@ import {
   type RegistrationParams,
   TextDocumentSyncKind,
 } from "vscode-languageserver-protocol";
-import { TestClient } from "./support/client";
+import { startAnalyzed, TestClient } from "./support/client";
 import { lineColSpan } from "./support/edits";
+
+describe("language server: diagnostics of the files on disk", function () {
+  this.timeout(60_000);
+  let client: TestClient;
+
+  before(async () => {
+    client = await startAnalyzed("lsp-workspace");
+  });
+  after(async () => {
+    await client.stop();
+  });
+
+  it("AL001: an error on each asset of a cycle, with source, related information and the cycle as fix data", async () => {
+    const cycle = await client.diagnosticsOf("src/cycle.ts", (d) => d.length === 2);
+    assert.deepEqual(cycle.map((d) => d.code), ["AL001", "AL001"]);
+    assert.equal(cycle[0]!.source, "assetline");
+    assert.equal(cycle[0]!.severity, DiagnosticSeverity.Error);
+    assert.deepEqual(cycle[0]!.data, { kind: "cycle", path: ["loop_a", "loop_b", "loop_a"] });
+    assert.ok(cycle[0]!.relatedInformation!.length >= 2);
+  });
+
+  it("AL002: the mistyped key inside its quotes, with the closest key as fix data", async () => {
+    const revenue = await client.diagnosticsOf("src/marts/revenue.ts", (d) => d.length === 1);
+    assert.equal(revenue[0]!.code, "AL002");
+    assert.deepEqual(revenue[0]!.data, { kind: "missingUpstream", missing: "stg_ordrs", suggestion: "stg_orders" });
+    assert.equal(lineColSpan(revenue[0]!.range), "5:29-5:38");
+  });
+
+  it("AL003: a warning on the table read without a declared dep", async () => {
+    const orders = await client.diagnosticsOf("src/marts/orders.ts", (d) => d.length === 1);
+    assert.equal(orders[0]!.code, "AL003");
+    assert.equal(orders[0]!.severity, DiagnosticSeverity.Warning);
+    assert.equal(lineColSpan(orders[0]!.range), "17:12-17:25", 'the table name in "join stg_customers c"');
+  });
+});
 
 describe("language server: diagnostics", function () {
   this.timeout(60_000);
@@ -25,26 +60,6 @@ describe("language server: diagnostics", function () {
   afterEach(async function () {
     if (this.currentTest?.state === "failed") client.kill();
     else await client.stop();
-  });
-
-  it("publishes AL001–AL003 for files on disk, with codes, source, related information and fix data", async () => {
-    const cycle = await client.diagnosticsOf("src/cycle.ts", (d) => d.length === 2);
-    assert.deepEqual(cycle.map((d) => d.code), ["AL001", "AL001"]);
-    assert.equal(cycle[0]!.source, "assetline");
-    assert.equal(cycle[0]!.severity, DiagnosticSeverity.Error);
-    assert.deepEqual(cycle[0]!.data, { kind: "cycle", path: ["loop_a", "loop_b", "loop_a"] });
-    assert.ok(cycle[0]!.relatedInformation!.length >= 2);
-
-    const revenue = await client.diagnosticsOf("src/marts/revenue.ts", (d) => d.length === 1);
-    assert.equal(revenue[0]!.code, "AL002");
-    assert.deepEqual(revenue[0]!.data, { kind: "missingUpstream", missing: "stg_ordrs", suggestion: "stg_orders" });
-    // The range is the key inside the quotes.
-    assert.equal(lineColSpan(revenue[0]!.range), "5:29-5:38");
-
-    const orders = await client.diagnosticsOf("src/marts/orders.ts", (d) => d.length === 1);
-    assert.equal(orders[0]!.code, "AL003");
-    assert.equal(orders[0]!.severity, DiagnosticSeverity.Warning);
-    assert.equal(client.read("src/marts/orders.ts").split("\n")[orders[0]!.range.start.line]!.slice(orders[0]!.range.start.character, orders[0]!.range.end.character), "stg_customers");
   });
 
   it("announces its features, asks to watch files, reports progress, and exits cleanly", async () => {
