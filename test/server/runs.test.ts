@@ -55,18 +55,22 @@ describe("language server: runs from the editor", function () {
     assert.ok(titles.includes("✓ materialized less than a second ago · checks 1/1 · fresh") || titles.some((title) => /^✓ materialized \d+ s ago · checks 1\/1 · fresh$/.test(title)), titles.join(" | "));
   });
 
-  it("runs one check, cancels a run, and refuses what cannot run in the user's words", async () => {
+  it("runs one check of a materialized asset", async () => {
     await finished((await client.connection.sendRequest(MaterializeRequest.type, { selection: "doubled", withUpstream: true })).runId);
     const checks = await client.connection.sendRequest(RunChecksRequest.type, { key: "doubled", check: "positive" });
     assert.equal(checks.steps, 1);
     assert.equal((await finished(checks.runId)).status, "SUCCESS");
+  });
 
+  it("cancels a running run once; a second cancel says it did nothing", async () => {
     const slow = await client.connection.sendRequest(MaterializeRequest.type, { selection: "slow" });
     await client.waitFor("the slow step to start", () => eventsOf(slow.runId).some((event) => event.type === "STEP_STARTED"), 30_000);
     assert.deepEqual(await client.connection.sendRequest(CancelRunRequest.type, { runId: slow.runId }), { cancelled: true });
     assert.equal((await finished(slow.runId)).status, "CANCELED");
     assert.deepEqual(await client.connection.sendRequest(CancelRunRequest.type, { runId: slow.runId }), { cancelled: false });
+  });
 
+  it("refuses what cannot run in the user's words: no match, unsaved edits", async () => {
     const refused = (params: { selection: string }) =>
       client.connection.sendRequest(MaterializeRequest.type, params).then(
         () => assert.fail("should be refused"),
