@@ -43,59 +43,46 @@ describe("cli: assetline check", () => {
     assert.equal(result.status, 0, result.stderr);
   });
 
-  it("gives one clear line and exit 2 for bad usage", () => {
-    const missing = assetline(["check", "/no/such/dir"]);
-    assert.equal(missing.status, 2);
-    assert.equal(missing.stderr.trim(), "assetline: no such directory: /no/such/dir");
+  describe("gives one clear line and exit 2 for bad usage", () => {
+    it("a folder that does not exist", () => {
+      const missing = assetline(["check", "/no/such/dir"]);
+      assert.equal(missing.status, 2);
+      assert.equal(missing.stderr.trim(), "assetline: no such directory: /no/such/dir");
+    });
 
-    const empty = mkdtempSync(join(tmpdir(), "assetline-empty-"));
-    try {
-      writeFileSync(join(empty, "README.md"), "no code here");
-      const noSources = assetline(["check", empty]);
-      assert.equal(noSources.status, 2);
-      assert.match(noSources.stderr, /^assetline: no TypeScript files in .*pass the folder that holds your assets\n$/);
-    } finally {
-      rmSync(empty, { recursive: true, force: true });
-    }
+    it("a folder without TypeScript files", () => {
+      const empty = mkdtempSync(join(tmpdir(), "assetline-empty-"));
+      try {
+        writeFileSync(join(empty, "README.md"), "no code here");
+        const noSources = assetline(["check", empty]);
+        assert.equal(noSources.status, 2);
+        assert.match(noSources.stderr, /^assetline: no TypeScript files in .*pass the folder that holds your assets\n$/);
+      } finally {
+        rmSync(empty, { recursive: true, force: true });
+      }
+    });
 
-    const unknown = assetline(["check", EXAMPLE, "--frobnicate"]);
-    assert.equal(unknown.status, 2);
-    assert.match(unknown.stderr, /^assetline: unknown option --frobnicate \(usage: assetline check/);
+    it("an unknown option", () => {
+      const unknown = assetline(["check", EXAMPLE, "--frobnicate"]);
+      assert.equal(unknown.status, 2);
+      assert.match(unknown.stderr, /^assetline: unknown option --frobnicate \(usage: assetline check/);
+    });
 
-    const badFormat = assetline(["check", EXAMPLE, "--format", "xml"]);
-    assert.equal(badFormat.status, 2);
-    assert.match(badFormat.stderr, /unknown format "xml"; expected one of text, json/);
+    it("an unknown format", () => {
+      const badFormat = assetline(["check", EXAMPLE, "--format", "xml"]);
+      assert.equal(badFormat.status, 2);
+      assert.match(badFormat.stderr, /unknown format "xml"; expected one of text, json/);
+    });
 
-    const badCommand = assetline(["frobnicate"]);
-    assert.equal(badCommand.status, 2);
-    assert.match(badCommand.stderr, /unknown command "frobnicate"/);
+    it("an unknown command", () => {
+      const badCommand = assetline(["frobnicate"]);
+      assert.equal(badCommand.status, 2);
+      assert.match(badCommand.stderr, /unknown command "frobnicate"/);
+    });
   });
 });
 
 describe("cli: assetline graph", () => {
-  it("prints the documented JSON shape", () => {
-    const result = assetline(["graph", EXAMPLE, "--format", "json"]);
-    assert.equal(result.status, 0, result.stderr);
-    const graph = JSON.parse(result.stdout) as { assets: Array<Record<string, unknown>>; checks: Array<Record<string, unknown>> };
-    const orders = graph.assets.find((asset) => asset.key === "orders")!;
-    assert.equal(orders.kind, "asset");
-    assert.equal(orders.file, "src/marts/orders.ts");
-    assert.equal(typeof orders.line, "number");
-    assert.deepEqual([...(orders.deps as string[])].sort(), ["stg_orders", "stg_payments"]);
-    assert.equal(orders.group, "marts");
-    assert.ok((orders.owners as string[]).includes("team:analytics"));
-    assert.match(orders.codeVersion as string, /^[0-9a-f]{16}$/);
-    assert.ok((orders.reads as string[]).includes("table:stg_orders"));
-    assert.deepEqual(orders.writes, ["table:orders"]);
-    const source = graph.assets.find((asset) => asset.key === "raw_orders")!;
-    assert.equal(source.kind, "source");
-    const unique = graph.checks.find((check) => check.name === "order_id_unique")!;
-    assert.deepEqual(
-      { asset: unique.asset, blocking: unique.blocking, file: unique.file },
-      { asset: "stg_orders", blocking: true, file: "src/checks.ts" },
-    );
-  });
-
   it("selects with the selection syntax", () => {
     const result = assetline(["graph", EXAMPLE, "--select", "+orders", "--format", "json"]);
     const keys = (JSON.parse(result.stdout) as { assets: Array<{ key: string }> }).assets.map((asset) => asset.key).sort();
@@ -118,5 +105,40 @@ describe("cli: assetline graph", () => {
     const result = assetline(["graph", EXAMPLE, "--select", "grp:staging"]);
     assert.equal(result.status, 2);
     assert.match(result.stderr, /^assetline: .*grp/);
+  });
+
+  describe("the documented JSON shape", () => {
+    let graph: { assets: Array<Record<string, unknown>>; checks: Array<Record<string, unknown>> };
+    before(() => {
+      const result = assetline(["graph", EXAMPLE, "--format", "json"]);
+      assert.equal(result.status, 0, result.stderr);
+      graph = JSON.parse(result.stdout) as typeof graph;
+    });
+
+    it("an asset: kind, file, line, deps, group, owners, code version, reads and writes", () => {
+      const orders = graph.assets.find((asset) => asset.key === "orders")!;
+      assert.equal(orders.kind, "asset");
+      assert.equal(orders.file, "src/marts/orders.ts");
+      assert.equal(typeof orders.line, "number");
+      assert.deepEqual([...(orders.deps as string[])].sort(), ["stg_orders", "stg_payments"]);
+      assert.equal(orders.group, "marts");
+      assert.ok((orders.owners as string[]).includes("team:analytics"));
+      assert.match(orders.codeVersion as string, /^[0-9a-f]{16}$/);
+      assert.ok((orders.reads as string[]).includes("table:stg_orders"));
+      assert.deepEqual(orders.writes, ["table:orders"]);
+    });
+
+    it("a source, among the assets with its kind", () => {
+      const source = graph.assets.find((asset) => asset.key === "raw_orders")!;
+      assert.equal(source.kind, "source");
+    });
+
+    it("a check: its asset, blocking flag and file", () => {
+      const unique = graph.checks.find((check) => check.name === "order_id_unique")!;
+      assert.deepEqual(
+        { asset: unique.asset, blocking: unique.blocking, file: unique.file },
+        { asset: "stg_orders", blocking: true, file: "src/checks.ts" },
+      );
+    });
   });
 });
