@@ -1,5 +1,5 @@
 /**
- * Freshness and staleness of assets, from the store's latest state and the current code
+ * Freshness and staleness of assets, from the run history's latest facts and the current code
  * versions. Pure: no I/O, the clock is an argument.
  *
  * One state per asset, the first that applies in this order (most actionable first):
@@ -16,7 +16,7 @@
  * Staleness is direct, not transitive: an asset whose parent is itself stale stays "fresh"
  * until that parent is rebuilt (then it becomes "upstream-changed").
  */
-import type { AssetLatestState, MaterializationRecord } from "../store/records";
+import type { AssetHistory, MaterializationFact } from "./history";
 import type { DefinitionKind } from "./definitions";
 
 export type FreshnessState = "fresh" | "overdue" | "upstream-changed" | "code-changed" | "never-materialized" | "failed";
@@ -48,9 +48,9 @@ export interface FreshnessInput {
   readonly freshness: { readonly maxLagMinutes: number } | undefined;
   /** Keys of the direct upstreams. */
   readonly parents: readonly string[];
-  readonly latest: AssetLatestState | undefined;
+  readonly latest: AssetHistory | undefined;
   /** Latest state of (at least) the parents; may be the whole workspace's map. */
-  readonly latestOfParents: ReadonlyMap<string, AssetLatestState>;
+  readonly latestOfParents: ReadonlyMap<string, AssetHistory>;
   /** Epoch ms. */
   readonly now: number;
   /** Checks currently defined on the asset: when given, results of deleted or renamed checks are hidden. */
@@ -105,7 +105,7 @@ export function assetFreshness(input: FreshnessInput): AssetFreshness {
 
 /** Overdue or fresh, by the asset's lag policy. */
 function lagState(
-  materialization: MaterializationRecord,
+  materialization: MaterializationFact,
   policy: { readonly maxLagMinutes: number } | undefined,
   now: number,
   verb: string,
@@ -126,10 +126,10 @@ function lagState(
  */
 function changedParents(
   parents: readonly string[],
-  materialization: MaterializationRecord,
-  latestOfParents: ReadonlyMap<string, AssetLatestState>,
-): MaterializationRecord[] {
-  const changed: MaterializationRecord[] = [];
+  materialization: MaterializationFact,
+  latestOfParents: ReadonlyMap<string, AssetHistory>,
+): MaterializationFact[] {
+  const changed: MaterializationFact[] = [];
   for (const parent of new Set(parents)) {
     const parentMaterialization = latestOfParents.get(parent)?.materialization;
     if (parentMaterialization === undefined) continue;
@@ -140,7 +140,7 @@ function changedParents(
   return changed.sort((a, b) => b.eventId - a.eventId);
 }
 
-function checkStatuses(latest: AssetLatestState | undefined, names: readonly string[] | undefined): CheckStatus[] {
+function checkStatuses(latest: AssetHistory | undefined, names: readonly string[] | undefined): CheckStatus[] {
   if (latest === undefined) return [];
   const wanted = names === undefined ? undefined : new Set(names);
   return latest.checks
@@ -169,7 +169,7 @@ export interface FreshnessCheck {
  */
 export function workspaceFreshness(
   assets: Iterable<FreshnessAsset>,
-  state: ReadonlyMap<string, AssetLatestState>,
+  state: ReadonlyMap<string, AssetHistory>,
   now: number,
   checks?: Iterable<FreshnessCheck>,
 ): Map<string, AssetFreshness> {

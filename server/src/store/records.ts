@@ -1,7 +1,9 @@
 /**
  * The store's public records: what goes into the event log and what comes out of it.
- * Pure types and tiny helpers, no SQLite, so `server/src/model` can import them freely.
+ * Pure types and tiny helpers, no SQLite. The history records extend the model's shapes
+ * (`model/history.ts`): the store produces what freshness reads, the model never imports the store.
  */
+import type { AssetHistory, CheckResultFact, FailureFact, MaterializationFact } from "../model/history";
 
 export type RunStatus = "STARTED" | "SUCCESS" | "FAILURE" | "CANCELED";
 export type TerminalRunStatus = Exclude<RunStatus, "STARTED">;
@@ -128,36 +130,24 @@ export type StoredEvent = Stored<EventInput>;
 /** The stored event of one type, e.g. `EventOfType<"LOG">`. */
 export type EventOfType<T extends EventType> = Extract<StoredEvent, { readonly type: T }>;
 
-export interface MaterializationRecord {
-  readonly eventId: number;
+export interface MaterializationRecord extends MaterializationFact {
   readonly runId: string;
-  readonly assetKey: string;
-  /** Epoch milliseconds. */
-  readonly timestamp: number;
-  readonly codeVersion: string;
   readonly metadata: JsonObject;
-  /** Upstream key → the MATERIALIZATION event id this one was built from. */
-  readonly consumed: Readonly<Record<string, number>>;
 }
 
-export interface CheckEvaluationRecord {
+export interface CheckEvaluationRecord extends CheckResultFact {
   readonly eventId: number;
   readonly runId: string;
   readonly assetKey: string;
-  readonly checkName: string;
-  readonly timestamp: number;
-  readonly passed: boolean;
   readonly blocking: boolean;
   readonly metadata: JsonObject;
   readonly message: string | undefined;
 }
 
-export interface FailureRecord {
+export interface FailureRecord extends FailureFact {
   readonly eventId: number;
   readonly runId: string;
   readonly assetKey: string;
-  readonly timestamp: number;
-  readonly message: string;
   readonly error: StepError | undefined;
 }
 
@@ -168,7 +158,7 @@ export interface AttemptRecord {
 }
 
 /** Everything "latest" the store knows about one asset, read from the index tables. */
-export interface AssetLatestState {
+export interface AssetLatestState extends AssetHistory {
   readonly key: string;
   readonly materialization: MaterializationRecord | undefined;
   /** The last failed asset step, only when it happened after `materialization`. */
