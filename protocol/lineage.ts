@@ -51,7 +51,7 @@ export interface LineageGraph {
   readonly edges: readonly LineageEdge[];
   /** Dependency cycles among the nodes, each a path whose first key is repeated last. */
   readonly cycles: readonly (readonly string[])[];
-  /** Selection terms that matched nothing, as written. */
+  /** Selection terms that matched nothing, as written: they make the selection an error (`error` says so). */
   readonly unmatched: readonly string[];
   /** Why the selection could not be read, in the user's words; nodes are empty then. */
   readonly error: string | undefined;

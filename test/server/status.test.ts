@@ -105,6 +105,9 @@ describe("language server: status from the run history", function () {
     assert.deepEqual(around.nodes[2]!.checks.map((check) => check.name), ["not_empty"]);
     const bad = await client.connection.sendRequest(LineageRequest.type, { selection: "colour:red" });
     assert.match(bad.error!, /colour/);
+    // A term that matches nothing is an error here too, as in the CLI and for runs: no half picture.
+    const partly = await client.connection.sendRequest(LineageRequest.type, { selection: "revenue nope" });
+    assert.deepEqual({ error: partly.error, unmatched: partly.unmatched, nodes: partly.nodes.length }, { error: 'nothing matches "nope"', unmatched: ["nope"], nodes: 0 });
 
     const located = await client.connection.sendRequest(LocateAssetRequest.type, { key: "marts__orders" });
     assert.equal(located!.uri, client.uri("src/marts/orders.ts"));

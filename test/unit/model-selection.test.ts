@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { AssetGraph } from "../../server/src/model/graph";
-import { parseSelection, selectKeys, type Selection, type SelectionTerm } from "../../server/src/model/selection";
+import { parseSelection, resolveSelection, selectKeys, type Selection, type SelectionTerm } from "../../server/src/model/selection";
 import { makeAsset } from "./support/defs";
 
 /** raw(source) → stg_orders → marts/orders → report; missing(placeholder) → stg_customers → marts/orders. */
@@ -155,6 +155,42 @@ describe("model: selection", () => {
     it("matches attribute values exactly", () => {
       assert.deepEqual(select("group:Staging").unmatched, ["group:Staging"]);
       assert.deepEqual(select("owner:team").unmatched, ["owner:team"]);
+    });
+  });
+
+  describe("resolveSelection", () => {
+    it("gives the keys when every term matches", () => {
+      assert.deepEqual(resolveSelection(shopGraph(), "stg_orders+1"), { ok: true, keys: ["stg_orders", "marts/orders"] });
+    });
+
+    it("makes a term that matches nothing an error, naming it", () => {
+      assert.deepEqual(resolveSelection(shopGraph(), "stg_orders stg_ordrs, group:nope"), {
+        ok: false,
+        error: 'nothing matches "stg_ordrs", "group:nope"',
+        unmatched: ["stg_ordrs", "group:nope"],
+      });
+    });
+
+    it("passes the parser's message on for bad syntax", () => {
+      assert.deepEqual(resolveSelection(shopGraph(), "colour:red"), {
+        ok: false,
+        error: 'unknown attribute "colour:" in "colour:red"; expected group:, owner:, kind: or tag:',
+        unmatched: [],
+      });
+    });
+
+    it("never echoes a huge selection whole", () => {
+      const many = Array.from({ length: 20_000 }, (_, i) => `missing_${i}`).join(" ");
+      const manyError = resolveSelection(shopGraph(), many);
+      assert.ok(!manyError.ok);
+      assert.equal(manyError.error, 'nothing matches "missing_0", "missing_1", "missing_2", "missing_3", "missing_4" and 19995 more terms');
+      const long = "x".repeat(130_000);
+      const longError = resolveSelection(shopGraph(), long);
+      assert.ok(!longError.ok);
+      assert.equal(longError.error, `nothing matches "${"x".repeat(79)}…"`);
+      const badKey = resolveSelection(shopGraph(), `${"y".repeat(130_000)}/`);
+      assert.ok(!badKey.ok);
+      assert.ok(badKey.error.length < 300, badKey.error.slice(0, 300));
     });
   });
 });

@@ -66,7 +66,6 @@ async function draw(graph: LineageGraph, focus: string | undefined, highlight: r
 function notes(graph: LineageGraph): string {
   if (graph.error !== undefined) return graph.error;
   const lines: string[] = [];
-  if (graph.unmatched.length > 0) lines.push(`Nothing matches ${graph.unmatched.join(", ")}.`);
   if (graph.nodes.length === 0) lines.push("No assets found in this workspace yet.");
   for (const cycle of graph.cycles) lines.push(`Dependency cycle (AL001): ${cycle.join(" → ")}`);
   return lines.join("\n");

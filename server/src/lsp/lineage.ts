@@ -6,7 +6,7 @@ import type { Location } from "vscode-languageserver";
 import type { AnalysisSnapshot } from "../analysis";
 import type { AssetDefinition, CheckDefinition } from "../model/definitions";
 import { AssetKey } from "../model/assetKey";
-import { parseSelection, selectKeys } from "../model/selection";
+import { resolveSelection } from "../model/selection";
 import type { AssetStatus, LineageGraph, LineageNode, LineageParams } from "../../../protocol";
 import type { StatusBoard } from "./status";
 import type { WorkspacePaths } from "./uris";
@@ -15,14 +15,11 @@ export function lineageGraph(snapshot: AnalysisSnapshot, status: StatusBoard, pa
   const { graph } = snapshot;
   const text = params.selection?.trim() ?? "";
   let keys: string[];
-  let unmatched: string[] = [];
   if (text === "") {
     keys = graph.toposort();
   } else {
-    const parsed = parseSelection(text);
-    if (!parsed.ok) return { version: snapshot.version, nodes: [], edges: [], cycles: [], unmatched: [], error: parsed.error };
-    const selected = selectKeys(graph, parsed.selection);
-    unmatched = selected.unmatched;
+    const selected = resolveSelection(graph, text);
+    if (!selected.ok) return { version: snapshot.version, nodes: [], edges: [], cycles: [], unmatched: selected.unmatched, error: selected.error };
     // Placeholders next to selected keys are shown: a missing upstream is part of the picture.
     const withPlaceholders = new Set(selected.keys);
     for (const key of selected.keys) for (const parent of graph.parents(key)) if (graph.isPlaceholder(parent)) withPlaceholders.add(parent);
@@ -49,7 +46,7 @@ export function lineageGraph(snapshot: AnalysisSnapshot, status: StatusBoard, pa
   });
   const edges = keys.flatMap((key) => graph.children(key).filter((child) => included.has(child)).map((child) => ({ from: key, to: child })));
   const cycles = graph.cycles().filter((cycle) => cycle.every((key) => included.has(key)));
-  return { version: snapshot.version, nodes, edges, cycles, unmatched, error: undefined };
+  return { version: snapshot.version, nodes, edges, cycles, unmatched: [], error: undefined };
 }
 
 /** The status of the given keys (all defined keys when absent); unknown keys are skipped. */

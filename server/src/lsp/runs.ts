@@ -7,7 +7,7 @@
 import { type Connection, LSPErrorCodes, ResponseError } from "vscode-languageserver";
 import type { AnalysisSnapshot } from "../analysis";
 import type { Executor, RunHandle, RunPlan, RunResult } from "../executor";
-import { parseSelection, selectKeys } from "../model/selection";
+import { resolveSelection } from "../model/selection";
 import type { EventStore, EventType, StoredEvent } from "../store";
 import {
   type CancelRunParams,
@@ -51,10 +51,8 @@ export class RunService {
   constructor(private readonly options: RunServiceOptions) {}
 
   materialize(snapshot: AnalysisSnapshot, params: MaterializeParams): RunStarted {
-    const parsed = parseSelection(params.selection);
-    if (!parsed.ok) throw userError(parsed.error);
-    const selected = selectKeys(snapshot.graph, parsed.selection);
-    if (selected.unmatched.length > 0) throw userError(`nothing matches ${selected.unmatched.map((term) => `"${term}"`).join(", ")}`);
+    const selected = resolveSelection(snapshot.graph, params.selection);
+    if (!selected.ok) throw userError(selected.error);
     const { planRun } = loadExecutor();
     const plan = planRun(snapshot, selected.keys, { withUpstream: params.withUpstream === true });
     const selection = params.withUpstream ? `+${params.selection}` : params.selection;

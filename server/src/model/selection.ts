@@ -44,6 +44,21 @@ export type ParseSelectionResult =
   | { readonly ok: true; readonly selection: Selection }
   | { readonly ok: false; readonly error: string };
 
+/**
+ * A selection resolved against a graph, as every command and the language server use it:
+ * either the keys, or one message saying what is wrong (bad syntax, or terms that select
+ * nothing: a misspelt key selects nothing, and running or showing "nothing" silently would hide it).
+ */
+export type ResolvedSelection =
+  | { readonly ok: true; readonly keys: string[] }
+  | {
+      readonly ok: false;
+      /** One line in the user's words, quoting what they wrote (capped). */
+      readonly error: string;
+      /** The terms that selected nothing, as written; empty for a syntax error. */
+      readonly unmatched: readonly string[];
+    };
+
 export interface SelectionResult {
   /** The selected keys in stable topological order; placeholders never included. */
   readonly keys: string[];
@@ -77,10 +92,10 @@ function parseTerm(text: string): SelectionTerm {
   const shape = TERM_SHAPE.exec(text)!;
   const [, upstreamDigits, body, downstreamDigits] = shape;
   if (body.length === 0) {
-    throw new SelectionSyntaxError(`"${text}" has "+" but nothing to select; write e.g. "+stg_orders"`);
+    throw new SelectionSyntaxError(`${quoted(text)} has "+" but nothing to select; write e.g. "+stg_orders"`);
   }
   if (body.startsWith("+") || body.endsWith("+")) {
-    throw new SelectionSyntaxError(`"${text}" has more than one "+" on one side; write "+key", "key+" or "2+key"`);
+    throw new SelectionSyntaxError(`${quoted(text)} has more than one "+" on one side; write "+key", "key+" or "2+key"`);
   }
   return {
     text,
@@ -103,16 +118,16 @@ function parseTarget(body: string, term: string): SelectionTarget {
   const attribute = body.slice(0, colon);
   const value = body.slice(colon + 1);
   if (!ATTRIBUTES.includes(attribute)) {
-    throw new SelectionSyntaxError(`unknown attribute "${attribute}:" in "${term}"; ${EXPECTED_ATTRIBUTES}`);
+    throw new SelectionSyntaxError(`unknown attribute ${quoted(`${attribute}:`)} in ${quoted(term)}; ${EXPECTED_ATTRIBUTES}`);
   }
   if (value.length === 0) {
-    throw new SelectionSyntaxError(`"${attribute}:" needs a value in "${term}", e.g. ${attribute}:${exampleOf(attribute)}`);
+    throw new SelectionSyntaxError(`"${attribute}:" needs a value in ${quoted(term)}, e.g. ${attribute}:${exampleOf(attribute)}`);
   }
   if (attribute !== "tag") return { type: "attribute", attribute: attribute as SelectionAttribute, value };
   const equals = value.indexOf("=");
   if (equals === -1) return { type: "tag", tag: value, value: undefined };
   const tag = value.slice(0, equals);
-  if (tag.length === 0) throw new SelectionSyntaxError(`"${term}" needs a tag name before "=", e.g. tag:tier=gold`);
+  if (tag.length === 0) throw new SelectionSyntaxError(`${quoted(term)} needs a tag name before "=", e.g. tag:tier=gold`);
   return { type: "tag", tag, value: value.slice(equals + 1) };
 }
 
@@ -122,7 +137,7 @@ function parseKey(body: string, term: string): string {
   } catch (error) {
     if (!(error instanceof InvalidAssetKeyError)) throw error;
     const hint = body.includes("*") ? `; "*" only works alone, to select every asset` : "";
-    throw new SelectionSyntaxError(`"${term}" is not a valid key: ${error.reason}${hint}`);
+    throw new SelectionSyntaxError(`${quoted(term)} is not a valid key: ${error.reason}${hint}`);
   }
 }
 
@@ -199,4 +214,31 @@ export function selectKeys(graph: AssetGraph, selection: Selection): SelectionRe
     if (!matchedAny) unmatched.push(term.text);
   }
   return { keys: graph.toposort(union), unmatched };
+}
+
+/** Parses `text` and evaluates it on `graph`; a term that selects nothing is an error. */
+export function resolveSelection(graph: AssetGraph, text: string): ResolvedSelection {
+  const parsed = parseSelection(text);
+  if (!parsed.ok) return { ok: false, error: parsed.error, unmatched: [] };
+  const { keys, unmatched } = selectKeys(graph, parsed.selection);
+  if (unmatched.length > 0) return { ok: false, error: unmatchedMessage(unmatched), unmatched };
+  return { ok: true, keys };
+}
+
+/** Terms named in one message; the rest are counted. */
+const MAX_TERMS_SHOWN = 5;
+/** A pasted 100 KB selection must not come back as a 100 KB message. */
+const MAX_QUOTED_CHARS = 80;
+
+/** "nothing matches "a", "b" and 3 more terms". */
+export function unmatchedMessage(unmatched: readonly string[]): string {
+  const shown = unmatched.slice(0, MAX_TERMS_SHOWN).map(quoted).join(", ");
+  const rest = unmatched.length - MAX_TERMS_SHOWN;
+  return `nothing matches ${shown}${rest > 0 ? ` and ${rest} more term${rest === 1 ? "" : "s"}` : ""}`;
+}
+
+/** The user's text in quotes, cut with an ellipsis when long. */
+function quoted(text: string): string {
+  const chars = [...text];
+  return chars.length <= MAX_QUOTED_CHARS ? `"${text}"` : `"${chars.slice(0, MAX_QUOTED_CHARS - 1).join("")}…"`;
 }

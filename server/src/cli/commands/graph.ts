@@ -1,8 +1,9 @@
-import { parseSelection, selectKeys } from "../../model/selection";
+import { resolveSelection } from "../../model/selection";
 import { analyseWorkspace } from "../analyse";
 import { type Command, formatOption } from "../command";
-import { EXIT, UsageError } from "../errors";
+import { EXIT } from "../errors";
 import { graphDot, graphJson, graphMermaid, graphText } from "../graphFormats";
+import { selectedKeys } from "../selection";
 import { workspaceWithSources } from "../workspaceDir";
 
 /** `assetline graph [DIR]`: the asset graph as JSON, Graphviz, Mermaid or text. */
@@ -19,13 +20,7 @@ export const graphCommand: Command = {
     let order = graph.toposort().filter((key) => !graph.isPlaceholder(key));
     const selectionText = parsed.values.select;
     if (typeof selectionText === "string") {
-      const selection = parseSelection(selectionText);
-      if (!selection.ok) throw new UsageError(selection.error);
-      const result = selectKeys(graph, selection.selection);
-      if (result.unmatched.length > 0) {
-        process.stderr.write(`assetline: nothing matches ${result.unmatched.map((term) => `"${term}"`).join(", ")}\n`);
-      }
-      order = result.keys;
+      order = selectedKeys(snapshot, selectionText, dir);
     }
     const output = format === "json"
       ? JSON.stringify(graphJson(snapshot, new Set(order)), null, 2)

@@ -1,10 +1,10 @@
 import { Executor, handleTerminationSignals, planRun } from "../../executor";
 import { analyseWorkspace } from "../analyse";
-import { parseSelection, selectKeys } from "../../model/selection";
 import { EventStore, storePath } from "../../store";
 import { type Command, type ParsedArgs, stringOption } from "../command";
 import { EXIT, UsageError } from "../errors";
 import { ProgressPrinter } from "../progress";
+import { selectedKeys } from "../selection";
 import { workspaceWithSources } from "../workspaceDir";
 import { formatText } from "./check";
 
@@ -26,22 +26,18 @@ export const materializeCommand: Command = {
     const selectionText = parsed.positionals[0];
     if (selectionText === undefined) throw new UsageError(`missing SELECTION, e.g. "*", "+orders" or "group:marts" (usage: ${this.usage})`);
     if (parsed.positionals.length > 1) throw new UsageError(`one SELECTION expected; quote selections with spaces: "${parsed.positionals.join(" ")}"`);
-    const selection = parseSelection(selectionText);
-    if (!selection.ok) throw new UsageError(selection.error);
     const { dir, reader } = workspaceWithSources(stringOption(parsed, "dir"));
 
     const snapshot = analyseWorkspace(dir, reader);
+    // A bad selection is a usage error (exit 2) even when the definitions have errors too.
+    const keys = selectedKeys(snapshot, selectionText, dir);
     const errors = snapshot.diagnostics.filter((diagnostic) => diagnostic.severity === "error");
     if (errors.length > 0) {
       for (const diagnostic of errors) process.stderr.write(`${formatText(diagnostic)}\n`);
       process.stderr.write(`assetline: ${errors.length} error(s) in the asset definitions; fix them before materializing (\`assetline check\` lists every problem)\n`);
       return EXIT.problems;
     }
-    const selected = selectKeys(snapshot.graph, selection.selection);
-    if (selected.unmatched.length > 0) {
-      throw new UsageError(`nothing matches ${selected.unmatched.map((term) => `"${term}"`).join(", ")}; \`assetline graph ${dir} --format text\` lists the assets`);
-    }
-    const plan = planRun(snapshot, selected.keys, {
+    const plan = planRun(snapshot, keys, {
       withUpstream: parsed.values["with-upstream"] === true,
       checksOnly: parsed.values["checks-only"] === true,
     });

@@ -1,10 +1,10 @@
 import { existsSync } from "node:fs";
 import { analyseWorkspace } from "../analyse";
 import { duration, workspaceFreshness, type AssetFreshness } from "../../model/freshness";
-import { parseSelection, selectKeys } from "../../model/selection";
 import { type AssetLatestState, EventStore, storePath } from "../../store";
 import { type Command, formatOption, stringOption } from "../command";
-import { EXIT, UsageError } from "../errors";
+import { EXIT } from "../errors";
+import { selectedKeys } from "../selection";
 import { workspaceWithSources } from "../workspaceDir";
 
 /** `assetline status [SELECTION]`: each asset's freshness, last materialization and checks. */
@@ -20,9 +20,7 @@ export const statusCommand: Command = {
     let keys = snapshot.graph.toposort().filter((key) => !snapshot.graph.isPlaceholder(key));
     const selectionText = parsed.positionals[0];
     if (selectionText !== undefined) {
-      const selection = parseSelection(selectionText);
-      if (!selection.ok) throw new UsageError(selection.error);
-      keys = selectKeys(snapshot.graph, selection.selection).keys;
+      keys = selectedKeys(snapshot, selectionText, dir);
     }
     const state = readLatestState(storePath(dir));
     const now = Date.now();
