@@ -49,4 +49,35 @@ describe("cli: usage errors", () => {
       assert.ok(result.stderr.length < 400, `${result.stderr.length} characters`);
     }
   });
+
+  describe("numeric options say what they need, in one line, before any work", () => {
+    const cases: Array<[string[], RegExp]> = [
+      [["--timeout", "-1"], /^assetline: --timeout must be a positive number of seconds, got "-1"$/m],
+      [["--timeout=-1"], /^assetline: --timeout must be a positive number of seconds, got "-1"$/m],
+      [["--timeout", "0"], /--timeout must be a positive number of seconds, got "0"/],
+      [["--retries", "1.5"], /^assetline: --retries must be a whole number \(0 or more\), got "1\.5"$/m],
+      [["--retries", "-2"], /--retries must be a whole number \(0 or more\), got "-2"/],
+      [["--concurrency", "1.5"], /^assetline: --concurrency must be a positive whole number, got "1\.5"$/m],
+      [["-j", "-3"], /--concurrency must be a positive whole number, got "-3"/],
+      [["--concurrency", ""], /--concurrency must be a positive whole number, got ""/],
+    ];
+    for (const [options, expected] of cases) {
+      it(options.join(" "), () => assertUsageError(assetline(["materialize", "*", "--dir", dir, ...options]), expected));
+    }
+
+    it("an option value that starts with a dash gets a hint, not Node's parser wording", () => {
+      assertUsageError(assetline(["materialize", "*", "--dir", "-x"]), /^assetline: --dir needs a value; to give one that starts with "-", write --dir=VALUE/);
+    });
+
+    it("runs --limit 1.5", () => assertUsageError(assetline(["runs", "--limit", "1.5", "--dir", dir]), /--limit must be a positive whole number, got "1\.5"/));
+  });
+
+  it("--node naming no executable is a usage error, and records no run", () => {
+    assertUsageError(
+      assetline(["materialize", "*", "--dir", dir, "--node", "/nonexistent/node"]),
+      /^assetline: --node \/nonexistent\/node: no executable file there; give the path of a Node binary/,
+    );
+    assertUsageError(assetline(["materialize", "*", "--dir", dir, "--node", "no-such-node-binary"]), /--node no-such-node-binary: no executable/);
+    assert.equal(existsSync(join(dir, ".assetline", "assetline.db")), false);
+  });
 });

@@ -1,10 +1,11 @@
 import { Executor, handleTerminationSignals, planRun } from "../../executor";
 import { analyseWorkspace } from "../analyse";
 import { EventStore, storePath } from "../../store";
-import { type Command, type ParsedArgs, stringOption } from "../command";
+import { type Command, type ParsedArgs, numberOption, stringOption } from "../command";
 import { EXIT, UsageError } from "../errors";
 import { ProgressPrinter } from "../progress";
 import { selectedKeys } from "../selection";
+import { findExecutable } from "../executable";
 import { workspaceWithSources } from "../workspaceDir";
 import { formatText } from "./check";
 
@@ -26,6 +27,13 @@ export const materializeCommand: Command = {
     const selectionText = parsed.positionals[0];
     if (selectionText === undefined) throw new UsageError(`missing SELECTION, e.g. "*", "+orders" or "group:marts" (usage: ${this.usage})`);
     if (parsed.positionals.length > 1) throw new UsageError(`one SELECTION expected; quote selections with spaces: "${parsed.positionals.join(" ")}"`);
+    // Options first: a typo in one must not cost an analysis, nor record a run that fails.
+    const executorOptions = {
+      nodePath: nodeOption(parsed),
+      concurrency: numberOption(parsed, "concurrency", { whole: true, allowZero: false }),
+      timeoutMs: secondsToMs(numberOption(parsed, "timeout", { whole: false, allowZero: false, unit: "seconds" })),
+      retries: numberOption(parsed, "retries", { whole: true, allowZero: true }),
+    };
     const { dir, reader } = workspaceWithSources(stringOption(parsed, "dir"));
 
     const snapshot = analyseWorkspace(dir, reader);
@@ -50,10 +58,7 @@ export const materializeCommand: Command = {
     const executor = new Executor({
       workspaceRoot: dir,
       store,
-      nodePath: stringOption(parsed, "node"),
-      concurrency: positiveNumber(parsed, "concurrency"),
-      timeoutMs: secondsToMs(positiveNumber(parsed, "timeout")),
-      retries: positiveNumber(parsed, "retries", true),
+      ...executorOptions,
     });
     const removeSignalHandlers = handleTerminationSignals(executor);
     const progress = new ProgressPrinter(process.stdout);
@@ -81,16 +86,15 @@ export const materializeCommand: Command = {
   },
 };
 
-function positiveNumber(parsed: ParsedArgs, name: string, allowZero = false): number | undefined {
-  const value = stringOption(parsed, name);
-  if (value === undefined) return undefined;
-  const number = Number(value);
-  if (!Number.isFinite(number) || number < 0 || (!allowZero && number === 0)) {
-    throw new UsageError(`--${name} must be a ${allowZero ? "non-negative" : "positive"} number, got "${value}"`);
-  }
-  return number;
-}
-
 function secondsToMs(seconds: number | undefined): number | undefined {
   return seconds === undefined ? undefined : Math.round(seconds * 1000);
+}
+
+/** `--node PATH`: a Node binary that does not exist is a usage error, not a run whose every step fails. */
+function nodeOption(parsed: ParsedArgs): string | undefined {
+  const value = stringOption(parsed, "node");
+  if (value === undefined) return undefined;
+  const found = findExecutable(value);
+  if (found === undefined) throw new UsageError(`--node ${value}: no executable file there; give the path of a Node binary, e.g. --node "$(command -v node)"`);
+  return found;
 }

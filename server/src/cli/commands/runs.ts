@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { EventStore, type RunRecord, type StoredEvent, storePath } from "../../store";
-import { type Command, formatOption, stringOption } from "../command";
+import { type Command, formatOption, numberOption, stringOption } from "../command";
 import { EXIT, UsageError } from "../errors";
 import { workspaceDir } from "../workspaceDir";
 
@@ -23,9 +23,7 @@ export const runsCommand: Command = {
   options: { limit: { type: "string", short: "n" }, dir: { type: "string", short: "d" }, format: { type: "string", short: "f" } },
   run(parsed) {
     const format = formatOption(parsed, ["text", "json"], "text");
-    const limitText = stringOption(parsed, "limit") ?? "20";
-    const limit = Number(limitText);
-    if (!Number.isInteger(limit) || limit <= 0) throw new UsageError(`--limit must be a positive whole number, got "${limitText}"`);
+    const limit = numberOption(parsed, "limit", { whole: true, allowZero: false }) ?? 20;
     const store = openHistory(stringOption(parsed, "dir"));
     try {
       const runs = store.listRuns({ limit });
