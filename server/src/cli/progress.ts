@@ -40,6 +40,8 @@ function firstLine(text: string): string {
  */
 export class ProgressPrinter {
   private readonly running = new Map<string, { label: string; startedAt: number }>();
+  /** Checks whose evaluation was printed and whose step has not ended yet. */
+  private readonly evaluated = new Set<string>();
   private drawnLines = 0;
   private timer: NodeJS.Timeout | undefined;
 
@@ -48,10 +50,19 @@ export class ProgressPrinter {
   }
 
   onEvent(event: StoredEvent): void {
+    // A check that did not pass ends with its evaluation and a STEP_FAILURE: the evaluation's
+    // line already says it failed and why, so the failure adds nothing but a duplicate.
+    if (event.type === "CHECK_EVALUATION") this.evaluated.add(stepKey(event));
+    if (event.type === "STEP_FAILURE" && event.checkName !== undefined && this.evaluated.delete(stepKey(event))) {
+      this.running.delete(stepKey(event));
+      if (this.live) this.redraw();
+      return;
+    }
     if (event.type === "STEP_STARTED") {
       this.running.set(stepKey(event), { label: stepLabel(event), startedAt: Date.now() });
     } else if (event.type === "STEP_SUCCESS" || event.type === "STEP_FAILURE" || event.type === "STEP_SKIPPED") {
       this.running.delete(stepKey(event));
+      this.evaluated.delete(stepKey(event));
     }
     const line = eventLine(event);
     if (line !== undefined) this.print(line);
