@@ -7,7 +7,7 @@ import Database from "better-sqlite3";
 import { assetline, type CliResult, REPO } from "./support";
 
 interface StatusJson {
-  assets: Array<{ key: string; state: string; lastMaterializedAt: string | null; codeVersion: string; checks: Array<{ name: string; passed: boolean; evaluatedAt: string }> }>;
+  assets: Array<{ key: string; state: string; reason: string; lastMaterializedAt: string | null; codeVersion: string; checks: Array<{ name: string; passed: boolean; evaluatedAt: string }> }>;
 }
 
 /** A scratch copy of the example with its raw data generated, as a user would have it. */
@@ -76,17 +76,28 @@ describe("cli: materialize, status, runs, logs on the example", function () {
     assert.ok(!Number.isNaN(Date.parse(stgOrders.checks[0]!.evaluatedAt)));
   });
 
-  it("marks an edited asset code-changed and its downstream upstream-changed after a rebuild", () => {
+  it("marks an edited asset code-changed and its whole downstream upstream-changed after a rebuild", () => {
     const file = join(dir, "src", "staging", "stg_orders.ts");
     const original = readFileSync(file, "utf8");
     writeFileSync(file, original.replace("drop table if exists stg_orders", "drop table if exists stg_orders  "));
-    assert.equal(status(dir).get("stg_orders")!.state, "code-changed");
+    const edited = status(dir);
+    assert.equal(edited.get("stg_orders")!.state, "code-changed");
+    assert.deepEqual([edited.get("orders")!.state, edited.get("orders")!.reason], ["upstream-changed", "upstream stg_orders has code changes not materialized yet"]);
     const rebuilt = assetline(["materialize", "stg_orders", "--dir", dir]);
     assert.equal(rebuilt.status, 0, rebuilt.stdout);
     const states = status(dir);
     assert.equal(states.get("stg_orders")!.state, "fresh");
-    assert.equal(states.get("orders")!.state, "upstream-changed");
+    assert.match(states.get("orders")!.reason, /^upstream stg_orders materialized .* after this one$/);
+    // Transitive, as in Dagster: everything below stg_orders will change once orders is rebuilt.
+    for (const key of ["customers", "monthly_revenue"]) {
+      assert.deepEqual([states.get(key)!.state, states.get(key)!.reason], ["upstream-changed", "upstream stg_orders changed and orders has not been rebuilt since"], key);
+    }
+    assert.deepEqual(
+      [states.get("customer_segments")!.state, states.get("customer_segments")!.reason],
+      ["upstream-changed", "upstream stg_orders changed and customers has not been rebuilt since"],
+    );
     assert.equal(states.get("stg_customers")!.state, "fresh");
+    assert.equal(states.get("stg_payments")!.state, "fresh");
     const downstream = assetline(["materialize", "stg_orders+", "--dir", dir]);
     assert.equal(downstream.status, 0, downstream.stdout);
     assert.equal(status(dir).get("customer_segments")!.state, "fresh");

@@ -83,6 +83,27 @@ describe("language server: status from the run history", function () {
     }
   });
 
+  it("shows the whole downstream upstream-changed once an upstream is rebuilt, naming it", async () => {
+    const versions = new Map(analyzeDirectory(client.root).assets.map((asset) => [asset.key, asset.codeVersion]));
+    const store = EventStore.open(storePath(client.root));
+    try {
+      const run = store.createRun({ selection: "+revenue", launchedBy: "cli" });
+      const built = (assetKey: string, consumed: Record<string, number> = {}) =>
+        store.appendEvents(run.id, [{ type: "MATERIALIZATION", assetKey, codeVersion: versions.get(assetKey)!, consumed }])[0]!;
+      const stg = built("stg_orders");
+      const orders = built("marts/orders", { stg_orders: stg });
+      built("revenue", { "marts/orders": orders });
+      const rebuilt = built("stg_orders");
+      store.finishRun(run.id, "SUCCESS");
+      await statusAfter(rebuilt);
+      const statuses = await client.connection.sendRequest(StatusRequest.type, { keys: ["marts/orders", "revenue"] });
+      assert.deepEqual(statuses.map((status) => status.state), ["upstream-changed", "upstream-changed"]);
+      assert.equal(statuses[1]!.reason, "upstream stg_orders changed and marts/orders has not been rebuilt since");
+    } finally {
+      store.close();
+    }
+  });
+
   it("serves the lineage graph, a neighbourhood by selection, and asset locations", async () => {
     const whole = await client.connection.sendRequest(LineageRequest.type, {});
     assert.ok(whole.nodes.length >= 10);

@@ -9,6 +9,7 @@
 import { existsSync, statSync } from "node:fs";
 import type { AnalysisSnapshot } from "../analysis";
 import { assetFreshness, type FreshnessState } from "../model/freshness";
+import { upstreamStaleness, type UpstreamCause } from "../model/staleness";
 import type { AssetLatestState, EventStore } from "../store";
 import { SnapshotIndex } from "./mentions";
 import type { AssetState, AssetStatus } from "../../../protocol";
@@ -37,6 +38,8 @@ export interface StatusBoardOptions {
 export class StatusBoard {
   private store: EventStore | undefined;
   private latest: ReadonlyMap<string, AssetLatestState> = new Map();
+  /** Transitive staleness of the last analysis against the last history read: computed once per change of either. */
+  private staleness: { assets: AnalysisSnapshot["assets"]; latest: ReadonlyMap<string, AssetLatestState>; causes: Map<string, UpstreamCause[]> } | undefined;
   private lastEventId = 0;
   /** Why the history cannot be read, in the user's words; undefined when it can (or does not exist). */
   private unreadable: string | undefined;
@@ -131,6 +134,7 @@ export class StatusBoard {
       latestOfParents: this.latest,
       now,
       checkNames: checks.map((check) => check.name),
+      upstreamCauses: this.upstreamCauses(snapshot).get(key),
     });
     const results = new Map(freshness.checks.map((result) => [result.name, result]));
     return {
@@ -145,6 +149,14 @@ export class StatusBoard {
         evaluatedAt: results.get(check.name)?.evaluatedAt,
       })),
     };
+  }
+
+  private upstreamCauses(snapshot: AnalysisSnapshot): Map<string, UpstreamCause[]> {
+    const cached = this.staleness;
+    if (cached !== undefined && cached.assets === snapshot.assets && cached.latest === this.latest) return cached.causes;
+    const causes = upstreamStaleness(snapshot.assets, this.latest);
+    this.staleness = { assets: snapshot.assets, latest: this.latest, causes };
+    return causes;
   }
 
   private refresh(): void {

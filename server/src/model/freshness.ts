@@ -8,16 +8,18 @@
  *   2. never-materialized — no materialization recorded
  *   3. code-changed       — the definition's code version differs from the materialized one
  *   4. upstream-changed   — a parent has a newer materialization than the one consumed
- *                           (a parent materialized but never consumed counts too)
+ *                           (a parent materialized but never consumed counts too), or a
+ *                           parent is itself stale (see staleness.ts): the whole downstream
  *   5. overdue            — older than its `freshness.maxLagMinutes`
  *   6. fresh
  * Sources are observed, not built: "fresh" unless an observation (a materialization) is
  * passed, in which case only overdue/fresh apply.
- * Staleness is direct, not transitive: an asset whose parent is itself stale stays "fresh"
- * until that parent is rebuilt (then it becomes "upstream-changed").
+ * Staleness is transitive, as in Dagster: after `stg_orders` is rebuilt, `orders` and every
+ * asset below it are upstream-changed, each reason naming the upstream that changed.
  */
 import type { AssetHistory, MaterializationFact } from "./history";
 import type { DefinitionKind } from "./definitions";
+import { upstreamCauseReason, upstreamStaleness, type UpstreamCause } from "./staleness";
 
 export type FreshnessState = "fresh" | "overdue" | "upstream-changed" | "code-changed" | "never-materialized" | "failed";
 
@@ -55,6 +57,8 @@ export interface FreshnessInput {
   readonly now: number;
   /** Checks currently defined on the asset: when given, results of deleted or renamed checks are hidden. */
   readonly checkNames?: readonly string[];
+  /** Stale upstreams arriving through stale parents (`upstreamStaleness`); absent: direct staleness only. */
+  readonly upstreamCauses?: readonly UpstreamCause[];
 }
 
 /** Computes one asset's freshness state, reason and check results. */
@@ -98,6 +102,9 @@ export function assetFreshness(input: FreshnessInput): AssetFreshness {
         : `upstream ${first.assetKey} has a newer materialization than the one this was built from`;
     const more = changed.length > 1 ? ` (and ${changed.length - 1} more upstream${changed.length > 2 ? "s" : ""})` : "";
     return result("upstream-changed", lead + more);
+  }
+  if (input.upstreamCauses !== undefined && input.upstreamCauses.length > 0) {
+    return result("upstream-changed", upstreamCauseReason(input.upstreamCauses));
   }
 
   return lagState(materialization, input.freshness, now, "materialized", result);
@@ -183,8 +190,10 @@ export function workspaceFreshness(
       else list.push(check.name);
     }
   }
+  const list = [...assets];
+  const causes = upstreamStaleness(list, state);
   const result = new Map<string, AssetFreshness>();
-  for (const asset of assets) {
+  for (const asset of list) {
     const parents: string[] = [];
     for (const dep of asset.deps) if (dep.key !== undefined) parents.push(dep.key);
     result.set(
@@ -199,6 +208,7 @@ export function workspaceFreshness(
         latestOfParents: state,
         now,
         checkNames: checksByAsset === undefined ? undefined : (checksByAsset.get(asset.key) ?? []),
+        upstreamCauses: causes.get(asset.key),
       }),
     );
   }
