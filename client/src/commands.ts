@@ -6,16 +6,10 @@
  */
 import * as vscode from "vscode";
 import { ClientCommands, type ClientCommandId } from "../../protocol/commands";
-import type { Ctx, ServerState } from "./ctx";
+import type { Ctx, RunningCtx, ServerState } from "./ctx";
 import { LineagePanel } from "./lineage/panel";
 import { materialize, runChecks } from "./runCommands";
 import { parseAssetArgs, parseLineageArgs, parseRunChecksArgs } from "./commandArgs";
-
-/** The context a command gets while the server runs: the client is there. */
-export interface RunningCtx {
-  readonly ctx: Ctx;
-  readonly state: Extract<ServerState, { kind: "running" }>;
-}
 
 type Handler = (...args: unknown[]) => unknown;
 

@@ -30,6 +30,12 @@ export type ServerState =
   | { readonly kind: "stopped"; readonly reason: string };
 
 /** What the running server was started with, for the log, the status bar's tooltip and tests. */
+/** The context a command gets while the server runs: the client is there. */
+export interface RunningCtx {
+  readonly ctx: Ctx;
+  readonly state: Extract<ServerState, { kind: "running" }>;
+}
+
 export interface ServerLaunch {
   readonly engine: EngineChoice;
   readonly nodePath: string;

@@ -7,7 +7,7 @@ import * as vscode from "vscode";
 import type { AssetCommandArgs, RunChecksCommandArgs } from "../../protocol/commands";
 import { CancelRunRequest, LineageRequest, MaterializeRequest, RunChecksRequest } from "../../protocol/methods";
 import type { RunFinishedParams, RunStarted } from "../../protocol/runs";
-import type { RunningCtx } from "./commands";
+import type { RunningCtx } from "./ctx";
 
 /** Materializes one asset (with everything upstream of it when asked); resolves with the run's end. */
 export async function materialize(running: RunningCtx, args: AssetCommandArgs | undefined, withUpstream: boolean): Promise<RunFinishedParams | undefined> {
