@@ -17,7 +17,7 @@ const suites = [
   { name: "cli", args: ["test/cli/**/*.test.ts"] },
   { name: "server", args: ["test/server/**/*.test.ts"] },
   { name: "webview", args: ["test/webview/**/*.test.ts"] },
-  { name: "e2e", command: ["npx", "tsx", "test/e2e/run.ts"] },
+  { name: "e2e", command: ["npx", "tsx", "test/e2e/runOnCodeServer.ts"] },
 ].filter((suite) => only.length === 0 || only.includes(suite.name));
 
 function run(command, args, env = {}) {

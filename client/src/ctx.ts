@@ -12,6 +12,7 @@ import {
   type ErrorHandlerResult,
   LanguageClient,
   type LanguageClientOptions,
+  RevealOutputChannelOn,
   type ServerOptions,
   State,
   TransportKind,
@@ -220,7 +221,8 @@ export class Ctx implements vscode.Disposable {
       ],
       initializationOptions,
       outputChannel: this.log,
-      revealOutputChannelOn: 4 /* RevealOutputChannelOn.Never: errors are shown by Ctx itself */,
+      // Errors are shown by Ctx itself, once, with the action that helps.
+      revealOutputChannelOn: RevealOutputChannelOn.Never,
       errorHandler: {
         error: (): ErrorHandlerResult => ({ action: ErrorAction.Continue, handled: true }),
         closed: (): CloseHandlerResult => this.closed(client),

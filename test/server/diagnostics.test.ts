@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   CodeLensRefreshRequest,
@@ -67,6 +67,8 @@ describe("language server: diagnostics", function () {
     const started = await TestClient.start("lsp-workspace");
     client = started.client;
     const capabilities = started.initialize.capabilities;
+    // The version comes from package.json at build time, never a copy that drifts.
+    assert.deepEqual(started.initialize.serverInfo, { name: "assetline", version: (JSON.parse(readFileSync(join(__dirname, "../../package.json"), "utf8")) as { version: string }).version });
     assert.deepEqual(capabilities.textDocumentSync, { openClose: true, change: TextDocumentSyncKind.Incremental });
     for (const provider of ["definitionProvider", "referencesProvider", "hoverProvider", "workspaceSymbolProvider", "documentSymbolProvider", "codeLensProvider", "codeActionProvider", "completionProvider"] as const) {
       assert.ok(capabilities[provider], provider);

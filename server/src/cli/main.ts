@@ -2,6 +2,7 @@ import "../v8Flags";
 import { type Command, parseCommandArgs } from "./command";
 import { COMMANDS } from "./commands";
 import { EXIT, UsageError } from "./errors";
+import { ENGINE_VERSION } from "../version";
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));
@@ -21,7 +22,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
   if (name === "--version" || name === "-v") {
-    process.stdout.write(`${require("../../../package.json").version}\n`);
+    process.stdout.write(`${ENGINE_VERSION}\n`);
     return EXIT.ok;
   }
   const command: Command | undefined = COMMANDS.find((candidate) => candidate.name === name);

@@ -4,10 +4,10 @@
  */
 import { resolve } from "node:path";
 import type { Metadata } from "../../../sdk";
-import type { LogLevel as StoreLogLevel } from "../store";
+import type { LogLevel } from "../store";
 import { BundleError, type Bundler } from "./bundler";
 import type { PlanStep } from "./planner";
-import type { LogLevel, StepError } from "./protocol";
+import type { LogSource, StepError } from "./workerMessages";
 import type { RunRecorder } from "./recorder";
 import { truncateToBytes } from "./worker/logCapture";
 import type { WorkerPool } from "./workerPool";
@@ -37,7 +37,7 @@ export interface Attempt {
 }
 
 /** stdout is the user's normal output; stderr is where Node sends console.warn/error. */
-const LEVEL_OF_STREAM: Readonly<Record<LogLevel, StoreLogLevel>> = {
+const LEVEL_OF_SOURCE: Readonly<Record<LogSource, LogLevel>> = {
   debug: "debug",
   info: "info",
   warn: "warn",
@@ -99,7 +99,7 @@ export function startAttempt(step: PlanStep, bundle: Promise<string>, env: Attem
           const keptLength = kept === message ? bytes : Buffer.byteLength(kept);
           keptBytes += keptLength;
           parentDropped += bytes - keptLength;
-          if (kept.length > 0) env.recorder.log({ ...scope, level: LEVEL_OF_STREAM[level], message: kept });
+          if (kept.length > 0) env.recorder.log({ ...scope, level: LEVEL_OF_SOURCE[level], message: kept });
         },
         onDropped: (bytes) => (workerDropped = bytes),
       },

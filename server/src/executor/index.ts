@@ -7,6 +7,6 @@ export { planRun, assetStepId, checkStepId, type PlanOptions, type PlanStep, typ
 export type { RunHandle } from "./run";
 export { RunEvents } from "./recorder";
 export type { RunResult, StepResult, StepStatus } from "./results";
-export type { StepError, StepKind } from "./protocol";
+export type { StepError, StepKind } from "./workerMessages";
 export { BundleError } from "./bundler";
 export { isProcessAlive, killProcessTree } from "./processTree";

@@ -3,7 +3,7 @@
  * Pure (no I/O) and serialisable, so the language server can show a plan before running it.
  */
 import type { AssetGraph } from "../model/graph";
-import type { StepKind } from "./protocol";
+import type { StepKind } from "./workerMessages";
 
 /** One unit of a run: build an asset, or evaluate one check of an asset. */
 export interface PlanStep {

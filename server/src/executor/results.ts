@@ -4,7 +4,7 @@
  */
 import type { Metadata } from "../../../sdk";
 import type { TerminalRunStatus } from "../store";
-import type { StepKind, StepError } from "./protocol";
+import type { StepKind, StepError } from "./workerMessages";
 
 /** How a step ended: built/evaluated, failed (error, timeout, cancel, failed check), or never started. */
 export type StepStatus = "succeeded" | "failed" | "skipped";

@@ -8,7 +8,7 @@ import type { EventInput, EventStore, StoredEvent } from "../store";
 import { stepName, type AttemptEnvironment, type AttemptOutcome } from "./attempt";
 import type { Bundler } from "./bundler";
 import type { PlanStep, RunPlan } from "./planner";
-import type { StepError } from "./protocol";
+import type { StepError } from "./workerMessages";
 import { RunEvents, RunRecorder } from "./recorder";
 import { runStatusOf, type RunResult, type StepResult } from "./results";
 import { Scheduler, type SchedulePolicy, type StepHooks } from "./scheduler";

@@ -7,6 +7,7 @@
 import { startAttempt, stepName, type Attempt, type AttemptEnvironment, type AttemptOutcome } from "./attempt";
 import type { PlanStep, RunPlan } from "./planner";
 import type { StepResult } from "./results";
+import type { StepError } from "./workerMessages";
 
 /** Retry and parallelism policy of a run. */
 export interface SchedulePolicy {
@@ -194,7 +195,7 @@ export interface StepHooks {
   bundle(file: string): Promise<string>;
   /** An attempt starts; returns what the step consumes (upstream key → materialization event id). */
   started(step: PlanStep, attempt: number): Record<string, number>;
-  retrying(step: PlanStep, nextAttempt: number, error: { message: string; stack: string | undefined }, delayMs: number): void;
+  retrying(step: PlanStep, nextAttempt: number, error: StepError, delayMs: number): void;
   finished(step: PlanStep, outcome: AttemptOutcome, attempts: number, durationMs: number, consumed: Record<string, number>): StepResult;
   skipped(step: PlanStep, reason: string): StepResult;
 }

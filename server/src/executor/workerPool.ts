@@ -4,7 +4,7 @@
  * killed with its whole process tree and replaced by a fresh one.
  */
 import { fork, type ChildProcess } from "node:child_process";
-import { isWorkerMessage, type LogLevel, type TaskOutcome, type WorkerMessage, type WorkerTask } from "./protocol";
+import { isWorkerMessage, type LogSource, type TaskOutcome, type WorkerMessage, type WorkerTask } from "./workerMessages";
 import { killProcessTree } from "./processTree";
 
 /** How a pool starts its workers. */
@@ -22,7 +22,7 @@ export interface WorkerPoolOptions {
 
 /** Receives a running task's output as it arrives. */
 export interface TaskListener {
-  onLog(level: LogLevel, message: string): void;
+  onLog(level: LogSource, message: string): void;
   /** The worker's running count of log bytes it dropped past the cap. */
   onDropped(bytes: number): void;
   /** The task reached a worker process (its pid leads the process group that terminate() kills). */

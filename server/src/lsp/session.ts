@@ -18,13 +18,12 @@ import { clientSupport, createContext, type WorkspaceContext } from "./context";
 import { FileEvents, registerFileWatchers } from "./fileEvents";
 import { registerHandlers } from "./handlers";
 import { LineageWatch } from "./lineage";
+import { ENGINE_VERSION } from "../version";
 
 /** The lineage panel needs no keystroke latency: one comparison (and notification) per burst of edits. */
 const GRAPH_CHECK_DELAY_MS = 200;
 /** CodeLenses say "12 min ago": refreshed this often while there is history to show. */
 const RELATIVE_TIME_REFRESH_MS = 60_000;
-
-const SERVER_VERSION = "0.1.0";
 
 /** Starts serving LSP on the connection (stdio, node-ipc or sockets, as the entry chose). */
 export function startSession(connection: Connection): void {
@@ -78,7 +77,7 @@ class Session {
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         completionProvider: { triggerCharacters: COMPLETION_TRIGGERS, resolveProvider: false },
       },
-      serverInfo: { name: "assetline", version: SERVER_VERSION },
+      serverInfo: { name: "assetline", version: ENGINE_VERSION },
     };
   }
 

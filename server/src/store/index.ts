@@ -13,7 +13,7 @@
  * Every method is synchronous; writes are BEGIN IMMEDIATE transactions that wait for other
  * processes (busy timeout, then a bounded retry) rather than fail.
  */
-export { EventStore } from "./event-store";
+export { EventStore } from "./eventStore";
 export {
   ReadonlyStoreError,
   SchemaOutdatedError,

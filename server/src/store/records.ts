@@ -34,6 +34,10 @@ export interface CreateRunInput {
   readonly pid?: number;
 }
 
+/**
+ * A step's error as the worker reports it (across the process boundary) and the log keeps it;
+ * `stack` is source-mapped to the user's .ts.
+ */
 export interface StepError {
   readonly message: string;
   readonly stack?: string;

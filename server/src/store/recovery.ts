@@ -7,7 +7,7 @@
 import type Database from "better-sqlite3";
 import { hostname } from "node:os";
 import { encodeEvent, type EncodedEvent } from "./codec";
-import { ownerStillRunning } from "./process-info";
+import { ownerStillRunning } from "./processInfo";
 import type { RecoveredRun } from "./records";
 import type { Writer } from "./writer";
 

@@ -8,7 +8,7 @@ import { hostname } from "node:os";
 import { encodeEvent, type EncodedEvent } from "./codec";
 import { retryBusy } from "./connection";
 import { UnknownRunError } from "./errors";
-import { newRunId, processStartTime } from "./process-info";
+import { newRunId, processStartTime } from "./processInfo";
 import type { CreateRunInput, EventInput, RunStatus, TerminalRunStatus } from "./records";
 
 const TERMINAL_EVENT: Readonly<Record<TerminalRunStatus, "RUN_SUCCESS" | "RUN_FAILURE" | "RUN_CANCELED">> = {

@@ -14,7 +14,7 @@ const SUITES: Readonly<Record<string, readonly string[]>> = {
 export function run(): Promise<void> {
   const repo = process.env.ASSETLINE_E2E_REPO;
   const suite = process.env.ASSETLINE_E2E_SUITE ?? "trusted";
-  if (!repo) return Promise.reject(new Error("ASSETLINE_E2E_REPO is not set: start code-server through test/e2e/run.ts"));
+  if (!repo) return Promise.reject(new Error("ASSETLINE_E2E_REPO is not set: start code-server through test/e2e/runOnCodeServer.ts"));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const reporter = require(join(repo, "test", "support", "summary-reporter.cjs")) as typeof Mocha.reporters.Base;
   const mocha = new Mocha({ ui: "bdd", timeout: 120_000, color: false, reporter });

@@ -20,7 +20,7 @@ describe("lineage from a CodeLens (UI)", function () {
   let page: Page;
 
   before(async () => {
-    assert.ok(URL_ && WORKSPACE && EXTENSION, "run through test/e2e/run.ts, which starts code-server");
+    assert.ok(URL_ && WORKSPACE && EXTENSION, "run through test/e2e/runOnCodeServer.ts, which starts code-server");
     mkdirSync(SHOTS, { recursive: true });
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1600, height: 900 } });

@@ -9,7 +9,7 @@
  * processes inheriting them) bypass this and reach the parent through the worker's stdio
  * pipes, where the parent applies the same cap.
  */
-import type { LogLevel, WorkerMessage } from "../protocol";
+import type { LogSource, WorkerMessage } from "../workerMessages";
 
 /** Stdio writes are coalesced into one event per burst: console.log in a loop must not mean one IPC message per line. */
 const STDIO_FLUSH_BYTES = 16 * 1024;
@@ -40,7 +40,7 @@ export class LogSink {
   }
 
   /** A `ctx.log` call: its own event, ordered after any stdio written before it. */
-  log(level: LogLevel, message: string): void {
+  log(level: LogSource, message: string): void {
     if (this.closed) return;
     this.flush();
     const kept = this.admit(message);

@@ -5,7 +5,7 @@
  * executor kills that group on timeout or cancellation and forks a replacement.
  */
 import { Worker } from "node:worker_threads";
-import type { ParentMessage, TaskOutcome, WorkerMessage, WorkerTask } from "../protocol";
+import type { ParentMessage, TaskOutcome, WorkerMessage, WorkerTask } from "../workerMessages";
 import { captureStdio, LogSink, setStdioTarget } from "./logCapture";
 import { runTask, toStepError } from "./runTask";
 

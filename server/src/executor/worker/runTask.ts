@@ -10,7 +10,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
 import { isAssetlineDefinition, type AssetDef, type CheckDef, type Logger, type Metadata, type RunContext, type Warehouse } from "../../../../sdk";
-import type { StepError, TaskOutcome, WorkerTask } from "../protocol";
+import type { StepError, TaskOutcome, WorkerTask } from "../workerMessages";
 import type { LogSink } from "./logCapture";
 
 /** Which bundle of each source file this worker has loaded, so an edited file's old bundle can be evicted. */

@@ -1,7 +1,7 @@
 /**
  * The same extension-host suites on VS Code desktop through @vscode/test-electron, for
- * contributors whose machines can download VS Code (CI here cannot: it runs test/e2e/run.ts
- * on code-server). Usage: npm run build && npx tsx test/e2e/runTest.ts [trusted|untrusted]
+ * contributors whose machines can download VS Code (CI here cannot: it runs test/e2e/runOnCodeServer.ts
+ * on code-server). Usage: npm run build && npx tsx test/e2e/runOnVsCodeDesktop.ts [trusted|untrusted]
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -4,7 +4,7 @@
  *   trusted   — mocha suites inside the extension host, then a Playwright UI scenario;
  *   untrusted — restricted mode (workspace trust on, never granted): mocha suites inside.
  * Writes the summed counts to $ASSETLINE_TEST_SUMMARY (scripts/test.mjs adds them up) and
- * prints "N passed, N failed". Usage: npx tsx test/e2e/run.ts  (after `npm run build`)
+ * prints "N passed, N failed". Usage: npx tsx test/e2e/runOnCodeServer.ts  (after `npm run build`)
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";

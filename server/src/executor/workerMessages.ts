@@ -4,12 +4,15 @@
  * version (the user's), so nothing here may depend on structured-clone extensions.
  */
 import type { Metadata } from "../../../sdk";
+import type { StepError } from "../store/records";
+
+export type { StepError };
 
 /** What a step computes: an asset materialization or a check evaluation. */
 export type StepKind = "asset" | "check";
 
-/** Where a captured log line came from: `ctx.log` levels, or the user code's stdio. */
-export type LogLevel = "debug" | "info" | "warn" | "error" | "stdout" | "stderr";
+/** Where a captured log line came from: a `ctx.log` level, or the user code's stdout/stderr. */
+export type LogSource = "debug" | "info" | "warn" | "error" | "stdout" | "stderr";
 
 /** One unit of work handed to a worker: load an export from a bundle and call it. */
 export interface WorkerTask {
@@ -29,12 +32,6 @@ export interface WorkerTask {
   readonly warehousePath: string;
   /** Bytes of log output kept for this step; the rest is counted and dropped. */
   readonly logCapBytes: number;
-}
-
-/** An error as it crosses the process boundary; `stack` is source-mapped to the user's .ts. */
-export interface StepError {
-  readonly message: string;
-  readonly stack: string | undefined;
 }
 
 /** How a task ended inside the worker. */
@@ -63,7 +60,7 @@ export type ParentMessage =
 /** Worker → parent. */
 export type WorkerMessage =
   | { readonly type: "ready"; readonly pid: number }
-  | { readonly type: "log"; readonly taskId: number; readonly level: LogLevel; readonly message: string }
+  | { readonly type: "log"; readonly taskId: number; readonly level: LogSource; readonly message: string }
   | { readonly type: "dropped"; readonly taskId: number; readonly bytes: number }
   | { readonly type: "done"; readonly taskId: number; readonly outcome: TaskOutcome };
 
