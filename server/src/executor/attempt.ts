@@ -1,22 +1,19 @@
 /**
- * One attempt of one step: bundle the user's module, hand the task to a worker, enforce the
- * step's timeout, and pass its output to the recorder under the per-step byte cap.
+ * One attempt of one step: hand the task (a built bundle's export) to a worker, enforce the
+ * step's timeout, and pass its output on under the per-step byte cap.
  */
 import { resolve } from "node:path";
 import type { Metadata } from "../../../sdk";
 import type { LogLevel } from "../store";
-import { BundleError, type Bundler } from "./bundler";
 import type { PlanStep } from "./planner";
+import type { StepLog } from "./recorder";
 import type { LogSource, StepError } from "./workerMessages";
-import type { RunRecorder } from "./recorder";
 import { truncateToBytes } from "./worker/logCapture";
 import type { WorkerPool } from "./workerPool";
 
-/** What an attempt needs from its run. */
+/** What every attempt of an executor shares: where and how steps run. */
 export interface AttemptEnvironment {
   readonly pool: WorkerPool;
-  readonly bundler: Bundler;
-  readonly recorder: RunRecorder;
   readonly workspaceRoot: string;
   readonly warehousePath: string;
   readonly timeoutMs: number | undefined;
@@ -46,23 +43,12 @@ const LEVEL_OF_SOURCE: Readonly<Record<LogSource, LogLevel>> = {
   stderr: "warn",
 };
 
-/** Starts an attempt of `step`; `bundle` is the (shared, per-run) build of its file. */
-export function startAttempt(step: PlanStep, bundle: Promise<string>, env: AttemptEnvironment, runId: string): Attempt {
+/** Starts an attempt of `step` from the bundle of its file; output goes to `log`. */
+export function startAttempt(step: PlanStep, bundlePath: string, env: AttemptEnvironment, runId: string, log: StepLog): Attempt {
   let terminateRequested: string | undefined;
   let terminateRunning: ((reason: string) => void) | undefined;
 
   const run = async (): Promise<AttemptOutcome> => {
-    if (step.unrunnable !== undefined) return failed(step.unrunnable, false);
-    let bundlePath: string;
-    try {
-      bundlePath = await bundle;
-    } catch (error) {
-      // A file that does not compile will not compile on the next attempt either.
-      return failed(error instanceof BundleError ? error.message : `could not build ${step.file}: ${String(error)}`, false);
-    }
-    if (terminateRequested !== undefined) return { ...failed(terminateRequested, false), cancelled: true };
-
-    const scope = { assetKey: step.assetKey, ...(step.checkName === undefined ? {} : { checkName: step.checkName }) };
     let keptBytes = 0;
     let parentDropped = 0;
     let workerDropped = 0;
@@ -99,7 +85,7 @@ export function startAttempt(step: PlanStep, bundle: Promise<string>, env: Attem
           const keptLength = kept === message ? bytes : Buffer.byteLength(kept);
           keptBytes += keptLength;
           parentDropped += bytes - keptLength;
-          if (kept.length > 0) env.recorder.log({ ...scope, level: LEVEL_OF_SOURCE[level], message: kept });
+          if (kept.length > 0) log(LEVEL_OF_SOURCE[level], kept);
         },
         onDropped: (bytes) => (workerDropped = bytes),
       },
@@ -110,7 +96,7 @@ export function startAttempt(step: PlanStep, bundle: Promise<string>, env: Attem
     clearTimeout(timer);
     const dropped = Math.max(workerDropped, outcome.droppedLogBytes) + parentDropped;
     if (dropped > 0) {
-      env.recorder.log({ ...scope, level: "warn", message: `… output truncated (${dropped} bytes dropped)`, truncated: true });
+      log("warn", `… output truncated (${dropped} bytes dropped)`, true);
     }
     if (outcome.status === "ok") {
       return { status: "ok", metadata: outcome.metadata, passed: outcome.passed, description: outcome.description };
@@ -134,7 +120,8 @@ export function stepName(step: PlanStep): string {
   return step.checkName === undefined ? step.assetKey : `${step.assetKey}:${step.checkName}`;
 }
 
-function failed(message: string, retriable: boolean): AttemptOutcome & { status: "error" } {
+/** An attempt that never reached a worker, e.g. a module that does not build. */
+export function failed(message: string, retriable: boolean): AttemptOutcome & { status: "error" } {
   return { status: "error", error: { message, stack: undefined }, retriable, cancelled: false };
 }
 

@@ -8,7 +8,7 @@ import { join, resolve } from "node:path";
 import type { EventStore, LaunchedBy } from "../store";
 import { Bundler } from "./bundler";
 import type { RunPlan } from "./planner";
-import { startRun, type RunHandle } from "./run";
+import { startRun, type RunEnvironment, type RunHandle } from "./run";
 import { WorkerPool } from "./workerPool";
 
 /** Configuration of an executor; only `workspaceRoot` and `store` are required. */
@@ -53,7 +53,8 @@ const DEFAULT_LOG_CAP_BYTES = 1024 * 1024;
 /** Plans run here; see the module comment. */
 export class Executor {
   private readonly pool: WorkerPool;
-  private readonly bundler: Bundler;
+  /** Built once: every run of this executor shares it whole. */
+  private readonly environment: RunEnvironment;
   private readonly active = new Set<RunHandle>();
   private closed = false;
   readonly concurrency: number;
@@ -70,7 +71,19 @@ export class Executor {
       cwd: options.workspaceRoot,
       env: options.env,
     });
-    this.bundler = new Bundler({ workspaceRoot: options.workspaceRoot, sdkPath: options.sdkPath ?? defaultSdkPath() });
+    this.environment = {
+      store: options.store,
+      pool: this.pool,
+      bundler: new Bundler({ workspaceRoot: options.workspaceRoot, sdkPath: options.sdkPath ?? defaultSdkPath() }),
+      concurrency: this.concurrency,
+      retries: Math.max(0, Math.floor(options.retries ?? 0)),
+      retryBackoffMs: options.retryBackoffMs ?? 1000,
+      workspaceRoot: options.workspaceRoot,
+      warehousePath: this.warehousePath,
+      timeoutMs: options.timeoutMs && options.timeoutMs > 0 ? options.timeoutMs : undefined,
+      killGraceMs: options.killGraceMs ?? 200,
+      logCapBytes: options.logCapBytes ?? DEFAULT_LOG_CAP_BYTES,
+    };
   }
 
   /** Starts the worker processes now, so that the first run pays no process start-up. */
@@ -84,23 +97,7 @@ export class Executor {
     const { store } = this.options;
     store.recoverAbandonedRuns();
     const run = store.createRun({ selection: options.selection ?? describePlan(plan), launchedBy: options.launchedBy ?? "cli" });
-    const handle = startRun(plan, run.id, {
-      store,
-      pool: this.pool,
-      bundler: this.bundler,
-      policy: {
-        concurrency: this.concurrency,
-        retries: Math.max(0, Math.floor(this.options.retries ?? 0)),
-        retryBackoffMs: this.options.retryBackoffMs ?? 1000,
-      },
-      attempt: {
-        workspaceRoot: this.options.workspaceRoot,
-        warehousePath: this.warehousePath,
-        timeoutMs: this.options.timeoutMs && this.options.timeoutMs > 0 ? this.options.timeoutMs : undefined,
-        killGraceMs: this.options.killGraceMs ?? 200,
-        logCapBytes: this.options.logCapBytes ?? DEFAULT_LOG_CAP_BYTES,
-      },
-    });
+    const handle = startRun(plan, run.id, this.environment);
     this.active.add(handle);
     const forget = (): void => void this.active.delete(handle);
     handle.done.then(forget, forget);

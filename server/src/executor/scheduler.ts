@@ -1,25 +1,20 @@
 /**
- * Runs a plan: starts steps as their upstream steps succeed, at most `concurrency` at a
- * time, in plan order among the ready ones (so an asset's checks run right after it);
- * retries failed attempts with exponential backoff; skips everything downstream of a
- * failure; and on cancellation kills what runs and skips what remains.
+ * The order of a run: starts steps as their upstream steps succeed, at most `concurrency` at
+ * a time, in plan order among the ready ones (so an asset's checks run right after it); skips
+ * everything downstream of a failure; and on cancellation skips what has not started. How a
+ * step runs (attempts, retries, recording) is the StepRunner's business, not the scheduler's.
  */
-import { startAttempt, stepName, type Attempt, type AttemptEnvironment, type AttemptOutcome } from "./attempt";
-import type { PlanStep, RunPlan } from "./planner";
+import { stepName } from "./attempt";
+import type { PlanStep } from "./planner";
 import type { StepResult } from "./results";
-import type { StepError } from "./workerMessages";
 
-/** Retry and parallelism policy of a run. */
-export interface SchedulePolicy {
-  readonly concurrency: number;
-  /** Extra attempts after a failed one (0: none). */
-  readonly retries: number;
-  /** Delay before the first retry; doubles for each further one. */
-  readonly retryBackoffMs: number;
+/** Runs and skips steps for the scheduler. */
+export interface StepExecutor {
+  /** Runs a step to its end; must not reject. */
+  run(step: PlanStep): Promise<StepResult>;
+  /** Records that a step will not run. */
+  skip(step: PlanStep, reason: string): StepResult;
 }
-
-/** Exponential backoff stops growing here: a retry an hour later helps nobody watching a run. */
-const MAX_BACKOFF_MS = 60_000;
 
 type State = "pending" | "running" | "done";
 
@@ -30,12 +25,9 @@ interface Node {
   unmet: number;
   state: State;
   result: StepResult | undefined;
-  attempt: Attempt | undefined;
-  /** Wakes a retry backoff early on cancellation. */
-  wake: (() => void) | undefined;
 }
 
-/** Runs each step through `execute` in dependency order; see the module comment. */
+/** Orders the steps of one plan; see the module comment. */
 export class Scheduler {
   private readonly nodes: Node[];
   private readonly ready: Node[] = [];
@@ -46,13 +38,11 @@ export class Scheduler {
   private readonly allDone = new Promise<void>((resolve) => (this.resolveAll = resolve));
 
   constructor(
-    plan: RunPlan,
-    private readonly policy: SchedulePolicy,
-    private readonly env: AttemptEnvironment,
-    private readonly runId: string,
-    private readonly hooks: StepHooks,
+    steps: readonly PlanStep[],
+    private readonly concurrency: number,
+    private readonly executor: StepExecutor,
   ) {
-    this.nodes = plan.steps.map((step, index) => ({ index, step, dependents: [], unmet: 0, state: "pending", result: undefined, attempt: undefined, wake: undefined }));
+    this.nodes = steps.map((step, index) => ({ index, step, dependents: [], unmet: 0, state: "pending", result: undefined }));
     const byId = new Map(this.nodes.map((node) => [node.step.id, node]));
     for (const node of this.nodes) {
       for (const id of new Set(node.step.waitsFor)) {
@@ -73,20 +63,11 @@ export class Scheduler {
     return this.nodes.map((node) => node.result!);
   }
 
-  /** Stops the run: running attempts are killed (and fail), everything not started is skipped. */
+  /** Starts nothing more: every step not started is skipped with `reason`. */
   cancel(reason: string): void {
     if (this.cancelReason !== undefined) return;
     this.cancelReason = reason;
-    for (const node of this.nodes) {
-      if (node.state !== "running") continue;
-      node.attempt?.terminate(reason);
-      node.wake?.();
-    }
     this.pump();
-  }
-
-  get cancelled(): boolean {
-    return this.cancelReason !== undefined;
   }
 
   private enqueue(node: Node): void {
@@ -106,19 +87,12 @@ export class Scheduler {
       for (const node of this.nodes) if (node.state === "pending") this.skip(node, this.cancelReason);
       this.ready.length = 0;
     }
-    while (this.running < this.policy.concurrency && this.ready.length > 0) {
+    while (this.running < this.concurrency && this.ready.length > 0) {
       const node = this.ready.shift()!;
       if (node.state !== "pending") continue;
       node.state = "running";
       this.running++;
-      const started = Date.now();
-      void this.execute(node)
-        // A bug or a store failure inside a step must end that step, never leave the run hanging.
-        .catch((error: unknown) => {
-          const outcome: AttemptOutcome = { status: "error", error: { message: `internal error: ${String(error)}`, stack: (error as Error)?.stack }, retriable: false, cancelled: false };
-          return this.hooks.finished(node.step, outcome, 1, Date.now() - started, {});
-        })
-        .then((result) => this.complete(node, result));
+      void this.executor.run(node.step).then((result) => this.complete(node, result));
     }
     if (this.running === 0 && this.ready.length === 0) {
       // Whatever is still pending waits on itself: a cycle the analysis reported as AL001.
@@ -130,7 +104,6 @@ export class Scheduler {
   private complete(node: Node, result: StepResult): void {
     node.state = "done";
     node.result = result;
-    node.attempt = undefined;
     this.running--;
     this.finished++;
     if (result.status === "succeeded") {
@@ -151,51 +124,8 @@ export class Scheduler {
   private skip(node: Node, cause: string): void {
     if (node.state !== "pending") return;
     node.state = "done";
-    node.result = this.hooks.skipped(node.step, cause);
+    node.result = this.executor.skip(node.step, cause);
     this.finished++;
     for (const dependent of node.dependents) this.skip(dependent, cause);
   }
-
-  private async execute(node: Node): Promise<StepResult> {
-    const { step } = node;
-    const started = Date.now();
-    const maxAttempts = step.unrunnable === undefined ? this.policy.retries + 1 : 1;
-    let outcome: AttemptOutcome | undefined;
-    let attempt = 0;
-    let consumed: Record<string, number> = {};
-    while (attempt < maxAttempts) {
-      attempt++;
-      consumed = this.hooks.started(step, attempt);
-      node.attempt = startAttempt(step, this.hooks.bundle(step.file), this.env, this.runId);
-      if (this.cancelReason !== undefined) node.attempt.terminate(this.cancelReason);
-      outcome = await node.attempt.done;
-      if (outcome.status === "ok" || !outcome.retriable || attempt >= maxAttempts || this.cancelReason !== undefined) break;
-      const delayMs = Math.min(MAX_BACKOFF_MS, this.policy.retryBackoffMs * 2 ** (attempt - 1));
-      this.hooks.retrying(step, attempt + 1, outcome.error, delayMs);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, delayMs);
-        node.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      node.wake = undefined;
-      if (this.cancelReason !== undefined) {
-        outcome = { status: "error", error: { message: this.cancelReason, stack: undefined }, retriable: false, cancelled: true };
-        break;
-      }
-    }
-    return this.hooks.finished(step, outcome!, attempt, Date.now() - started, consumed);
-  }
-}
-
-/** Where the scheduler reports a step's life (the executor records it in the store). */
-export interface StepHooks {
-  /** The bundle of a user module, built once per run and shared by its steps. */
-  bundle(file: string): Promise<string>;
-  /** An attempt starts; returns what the step consumes (upstream key → materialization event id). */
-  started(step: PlanStep, attempt: number): Record<string, number>;
-  retrying(step: PlanStep, nextAttempt: number, error: StepError, delayMs: number): void;
-  finished(step: PlanStep, outcome: AttemptOutcome, attempts: number, durationMs: number, consumed: Record<string, number>): StepResult;
-  skipped(step: PlanStep, reason: string): StepResult;
 }
