@@ -7,11 +7,18 @@
  * definitions a worker loads are the ones it understands. A bundle's file name carries the
  * hash of its content: a worker that already required an older version never sees a stale
  * module, and unchanged inputs (checked by content hash) are never rebuilt.
+ *
+ * The manifest keys a bundle's inputs by workspace-relative path and content hash, so a
+ * workspace copied with its `.assetline/` folder checks its own files, never the original's.
+ * Each bundle carries the code versions of its module's definitions computed from the very
+ * bytes esbuild read (see bundledVersions.ts): that is the version a run records.
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename, isAbsolute, join, relative, resolve } from "node:path";
+import { basename, extname, isAbsolute, join, relative, resolve } from "node:path";
 import * as esbuild from "esbuild";
+import { ENGINE_VERSION } from "../version";
+import { BundledVersions, type CodeVersions } from "./bundledVersions";
 
 /** Where the bundler writes and what it aliases `assetline` to. */
 export interface BundlerOptions {
@@ -25,11 +32,28 @@ export interface BundlerOptions {
 interface ManifestEntry {
   /** Bundle file name inside outDir. */
   readonly bundle: string;
-  /** Workspace-relative input path → sha1 of its content when the bundle was built. */
+  /** Workspace-relative input path ("/"-separated) → sha1 of the content the bundle was built from. */
   readonly inputs: Readonly<Record<string, string>>;
-  /** esbuild version and SDK path: a new engine must not reuse an old engine's bundles. */
+  /** Engine, esbuild and SDK: a new engine must not reuse an old engine's bundles (or versions). */
   readonly recipe: string;
+  /** The code versions of the module's definitions, computed from those inputs. */
+  readonly codeVersions: CodeVersions;
 }
+
+/** A built user module. */
+export interface Bundle {
+  /** Absolute path of the CommonJS bundle. */
+  readonly path: string;
+  /** Step id → the code version of exactly what this bundle runs. */
+  readonly codeVersions: CodeVersions;
+}
+
+/** esbuild loaders for the sources the bundler reads itself (to know the exact bytes built). */
+const LOADERS: Readonly<Record<string, esbuild.Loader>> = {
+  ".ts": "ts", ".mts": "ts", ".cts": "ts", ".tsx": "tsx", ".js": "js", ".mjs": "js", ".cjs": "js", ".jsx": "jsx", ".json": "json",
+};
+/** Bump when the manifest's meaning changes: older entries are rebuilt, never misread. */
+const MANIFEST_FORMAT = 2;
 
 type Manifest = Record<string, ManifestEntry>;
 
@@ -42,15 +66,17 @@ export class Bundler {
   private readonly recipe: string;
   private manifest: Manifest | undefined;
   /** Concurrent requests for the same file share one build. */
-  private readonly inFlight = new Map<string, Promise<string>>();
+  private readonly inFlight = new Map<string, Promise<Bundle>>();
+  private readonly versions: BundledVersions;
 
   constructor(private readonly options: BundlerOptions) {
     this.outDir = options.outDir ?? join(options.workspaceRoot, ".assetline", "build");
-    this.recipe = `esbuild ${esbuild.version}; sdk ${options.sdkPath}`;
+    this.recipe = `manifest ${MANIFEST_FORMAT}; assetline ${ENGINE_VERSION}; esbuild ${esbuild.version}; sdk ${options.sdkPath}`;
+    this.versions = new BundledVersions(options.workspaceRoot);
   }
 
-  /** The absolute path of an up-to-date bundle of `file` (workspace-relative or absolute). */
-  bundle(file: string): Promise<string> {
+  /** An up-to-date bundle of `file` (workspace-relative or absolute). */
+  bundle(file: string): Promise<Bundle> {
     const key = this.relativeKey(file);
     let pending = this.inFlight.get(key);
     if (!pending) {
@@ -60,10 +86,13 @@ export class Bundler {
     return pending;
   }
 
-  private async build(key: string): Promise<string> {
+  private async build(key: string): Promise<Bundle> {
     const manifest = this.loadManifest();
     const previous = manifest[key];
-    if (previous && previous.recipe === this.recipe && this.upToDate(previous)) return join(this.outDir, previous.bundle);
+    if (previous && previous.recipe === this.recipe && this.upToDate(previous)) {
+      return { path: join(this.outDir, previous.bundle), codeVersions: previous.codeVersions };
+    }
+    const read = new Map<string, Buffer>();
 
     let result: esbuild.BuildResult<{ write: false; metafile: true }>;
     try {
@@ -86,6 +115,7 @@ export class Bundler {
         write: false,
         metafile: true,
         logLevel: "silent",
+        plugins: [this.readSources(read)],
       });
     } catch (error) {
       throw new BundleError(formatBuildFailure(key, error));
@@ -98,21 +128,43 @@ export class Bundler {
     if (!existsSync(bundlePath)) writeAtomically(bundlePath, output.contents);
 
     const inputs: Record<string, string> = {};
+    const sources = new Map<string, string>();
     for (const input of Object.keys(result.metafile.inputs)) {
       const absolute = resolve(this.options.workspaceRoot, input);
-      const hash = hashFile(absolute);
-      if (hash !== undefined) inputs[absolute] = hash;
+      const path = this.relativeKey(absolute);
+      const bytes = read.get(absolute);
+      const hash = bytes === undefined ? hashFile(absolute) : sha1(bytes);
+      if (hash !== undefined) inputs[path] = hash;
+      if (bytes !== undefined && !path.startsWith("../")) sources.set(path, bytes.toString("utf8"));
     }
-    manifest[key] = { bundle: bundleName, inputs, recipe: this.recipe };
+    const codeVersions = this.versions.of(key, sources);
+    manifest[key] = { bundle: bundleName, inputs, recipe: this.recipe, codeVersions };
     writeAtomically(this.manifestPath(), JSON.stringify(manifest));
     // Workers that loaded the old version keep it in memory; on disk it would only pile up.
     if (previous && previous.bundle !== bundleName) rmSync(join(this.outDir, previous.bundle), { force: true });
-    return bundlePath;
+    return { path: bundlePath, codeVersions };
   }
 
+  /** Loads sources for esbuild from bytes read once, so what is hashed and analysed is what was built. */
+  private readSources(read: Map<string, Buffer>): esbuild.Plugin {
+    return {
+      name: "assetline-read-sources",
+      setup: (build) => {
+        build.onLoad({ filter: /\.([mc]?[jt]sx?|json)$/ }, (args) => {
+          const loader = LOADERS[extname(args.path)];
+          if (args.namespace !== "file" || loader === undefined) return undefined;
+          const bytes = readFileSync(args.path);
+          read.set(args.path, bytes);
+          return { contents: bytes, loader };
+        });
+      },
+    };
+  }
+
+  /** Every input still has the content the bundle was built from, read in this workspace. */
   private upToDate(entry: ManifestEntry): boolean {
-    if (!existsSync(join(this.outDir, entry.bundle))) return false;
-    return Object.entries(entry.inputs).every(([path, hash]) => hashFile(path) === hash);
+    if (entry.codeVersions === undefined || !existsSync(join(this.outDir, entry.bundle))) return false;
+    return Object.entries(entry.inputs).every(([path, hash]) => !isAbsolute(path) && hashFile(resolve(this.options.workspaceRoot, path)) === hash);
   }
 
   private loadManifest(): Manifest {

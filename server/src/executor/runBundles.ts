@@ -3,16 +3,16 @@
  * disk) once per run and shared by all its steps and their retries, so every step of a run
  * executes the same code even if the file changes while the run goes on.
  */
-import type { Bundler } from "./bundler";
+import type { Bundle, Bundler } from "./bundler";
 import type { PlanStep } from "./planner";
 
 export class RunBundles {
-  private readonly builds = new Map<string, Promise<string>>();
+  private readonly builds = new Map<string, Promise<Bundle>>();
 
   constructor(private readonly bundler: Bundler) {}
 
-  /** The bundle path of `file` (workspace-relative); rejects with a BundleError when it does not build. */
-  of(file: string): Promise<string> {
+  /** The bundle of `file` (workspace-relative); rejects with a BundleError when it does not build. */
+  of(file: string): Promise<Bundle> {
     let build = this.builds.get(file);
     if (!build) {
       build = this.bundler.bundle(file);

@@ -3,8 +3,8 @@
  * succeeds or the retry policy gives up (exponential backoff between them), and report each
  * stage to the run's recorder. The scheduler decides when a step runs; this decides how.
  */
-import { startAttempt, failed, type Attempt, type AttemptEnvironment, type AttemptOutcome } from "./attempt";
-import { BundleError } from "./bundler";
+import { startAttempt, failed, stepName, type Attempt, type AttemptEnvironment, type AttemptOutcome } from "./attempt";
+import { BundleError, type Bundle } from "./bundler";
 import type { PlanStep } from "./planner";
 import { checkFailureMessage, type RunRecorder } from "./recorder";
 import type { StepResult } from "./results";
@@ -40,13 +40,17 @@ export class StepRunner {
     const started = Date.now();
     let attempts = 0;
     let consumed: Record<string, number> = {};
+    /** The version of the code that ran: the bundle's, which may be newer than the plan's. */
+    let codeVersion = step.codeVersion;
     let outcome: AttemptOutcome;
     try {
       const maxAttempts = step.unrunnable === undefined ? this.env.retries + 1 : 1;
       for (;;) {
         attempts++;
         consumed = this.recorder.stepStarted(step, attempts);
-        outcome = await this.attempt(step);
+        const ran = await this.attempt(step);
+        outcome = ran.outcome;
+        codeVersion = ran.codeVersion ?? codeVersion;
         if (outcome.status === "ok" || !outcome.retriable || attempts >= maxAttempts || this.cancelReason !== undefined) break;
         const delayMs = Math.min(MAX_BACKOFF_MS, this.env.retryBackoffMs * 2 ** (attempts - 1));
         this.recorder.stepRetrying(step, attempts + 1, outcome.error, delayMs);
@@ -61,7 +65,7 @@ export class StepRunner {
       outcome = { status: "error", error: { message, stack: (error as Error)?.stack }, retriable: false, cancelled: false };
     }
     const durationMs = Date.now() - started;
-    const materializationEventId = this.recorder.stepFinished(step, outcome, durationMs, consumed, step.codeVersion);
+    const materializationEventId = this.recorder.stepFinished(step, outcome, durationMs, consumed, codeVersion);
     return finishedResult(step, outcome, Math.max(attempts, 1), durationMs, materializationEventId);
   }
 
@@ -83,20 +87,29 @@ export class StepRunner {
     return this.cancelReason !== undefined;
   }
 
-  private async attempt(step: PlanStep): Promise<AttemptOutcome> {
-    if (step.unrunnable !== undefined) return failed(step.unrunnable, false);
-    let bundlePath: string;
+  /** One attempt, and the code version of the bundle it ran (undefined when none ran). */
+  private async attempt(step: PlanStep): Promise<{ outcome: AttemptOutcome; codeVersion?: string }> {
+    if (step.unrunnable !== undefined) return { outcome: failed(step.unrunnable, false) };
+    let bundle: Bundle;
     try {
-      bundlePath = await this.bundles.of(step.file);
+      bundle = await this.bundles.of(step.file);
     } catch (error) {
       // A file that does not compile will not compile on the next attempt either.
-      return failed(error instanceof BundleError ? error.message : `could not build ${step.file}: ${String(error)}`, false);
+      return { outcome: failed(error instanceof BundleError ? error.message : `could not build ${step.file}: ${String(error)}`, false) };
     }
-    if (this.cancelReason !== undefined) return { ...failed(this.cancelReason, false), cancelled: true };
-    const attempt = startAttempt(step, bundlePath, this.env, this.runId, this.recorder.logFor(step));
+    const codeVersion = bundle.codeVersions[step.id];
+    if (codeVersion === undefined) {
+      return { outcome: failed(`${step.file} changed since the run was planned and no longer defines ${stepName(step)}; run again`, false) };
+    }
+    if (this.cancelReason !== undefined) return { outcome: { ...failed(this.cancelReason, false), cancelled: true } };
+    const log = this.recorder.logFor(step);
+    if (codeVersion !== step.codeVersion && step.kind === "asset") {
+      log("warn", `${step.file} changed after the run was planned: the code that runs (version ${codeVersion.slice(0, 8)}) is recorded, not the planned ${step.codeVersion.slice(0, 8)}`);
+    }
+    const attempt = startAttempt(step, bundle.path, this.env, this.runId, log);
     this.attempts.add(attempt);
     try {
-      return await attempt.done;
+      return { outcome: await attempt.done, codeVersion };
     } finally {
       this.attempts.delete(attempt);
     }
