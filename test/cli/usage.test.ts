@@ -36,6 +36,8 @@ describe("cli: usage errors", () => {
     it("status", () => assertUsageError(assetline(["status", "orders stg_ordrs", "--dir", dir]), expected));
     it("graph --select", () => assertUsageError(assetline(["graph", dir, "--select", "orders stg_ordrs"]), expected));
 
+    it("status with two selections asks for one, quoted", () =>
+      assertUsageError(assetline(["status", "orders", "customers", "--dir", dir]), /^assetline: one SELECTION expected; quote selections with spaces: "orders customers"$/m));
     it("and none of them created a history", () => assert.equal(existsSync(join(dir, ".assetline", "assetline.db")), false));
   });
 

@@ -3,7 +3,7 @@ import { analyseWorkspace } from "../analyse";
 import { duration, workspaceFreshness, type AssetFreshness } from "../../model/freshness";
 import { type AssetLatestState, EventStore, storePath } from "../../store";
 import { type Command, formatOption, stringOption } from "../command";
-import { EXIT } from "../errors";
+import { EXIT, UsageError } from "../errors";
 import { selectedKeys } from "../selection";
 import { workspaceWithSources } from "../workspaceDir";
 
@@ -19,6 +19,7 @@ export const statusCommand: Command = {
     const snapshot = analyseWorkspace(dir, reader);
     let keys = snapshot.graph.toposort().filter((key) => !snapshot.graph.isPlaceholder(key));
     const selectionText = parsed.positionals[0];
+    if (parsed.positionals.length > 1) throw new UsageError(`one SELECTION expected; quote selections with spaces: "${parsed.positionals.join(" ")}"`);
     if (selectionText !== undefined) {
       keys = selectedKeys(snapshot, selectionText, dir);
     }
