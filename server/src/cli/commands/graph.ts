@@ -1,4 +1,3 @@
-import { resolveSelection } from "../../model/selection";
 import { analyseWorkspace } from "../analyse";
 import { type Command, formatOption } from "../command";
 import { EXIT } from "../errors";
