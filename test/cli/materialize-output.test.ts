@@ -39,7 +39,9 @@ describe("cli: materialize output", () => {
   });
 
   it("prints a check that crashed once, with the error", () => {
-    assert.deepEqual(linesAbout("broken"), ["✗ numbers › broken failed: the check did not complete: the check itself crashed"]);
+    assert.deepEqual(linesAbout("broken"), [
+      "✗ numbers › broken failed: the check did not complete: the check itself crashed",
+    ]);
   });
 
   it("prints a passing check once", () => {

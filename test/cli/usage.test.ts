@@ -9,7 +9,10 @@ function definitionsCopy(): string {
   const dir = mkdtempSync(join(tmpdir(), "assetline-usage-"));
   cpSync(join(REPO, "examples", "jaffle_shop"), dir, {
     recursive: true,
-    filter: (source) => !source.includes(".assetline") && !source.includes("node_modules") && !source.includes(join("jaffle_shop", "data")),
+    filter: (source) =>
+      !source.includes(".assetline") &&
+      !source.includes("node_modules") &&
+      !source.includes(join("jaffle_shop", "data")),
   });
   return dir;
 }
@@ -37,15 +40,23 @@ describe("cli: usage errors", () => {
     it("graph --select", () => assertUsageError(assetline(["graph", dir, "--select", "orders stg_ordrs"]), expected));
 
     it("status with two selections asks for one, quoted", () =>
-      assertUsageError(assetline(["status", "orders", "customers", "--dir", dir]), /^assetline: one SELECTION expected; quote selections with spaces: "orders customers"$/m));
-    it("and none of them created a history", () => assert.equal(existsSync(join(dir, ".assetline", "assetline.db")), false));
+      assertUsageError(
+        assetline(["status", "orders", "customers", "--dir", dir]),
+        /^assetline: one SELECTION expected; quote selections with spaces: "orders customers"$/m,
+      ));
+    it("and none of them created a history", () =>
+      assert.equal(existsSync(join(dir, ".assetline", "assetline.db")), false));
   });
 
   // Linux caps one argument at 128 KiB (MAX_ARG_STRLEN), so this is as long as a selection argument gets.
   it("does not echo a 120 KB selection back whole", () => {
     const huge = Array.from({ length: 12_000 }, (_, i) => `nope_${i}`).join(" ");
     assert.ok(huge.length > 115_000 && huge.length < 128 * 1024, String(huge.length));
-    for (const args of [["materialize", huge, "--dir", dir], ["status", huge, "--dir", dir], ["graph", dir, "--select", huge]]) {
+    for (const args of [
+      ["materialize", huge, "--dir", dir],
+      ["status", huge, "--dir", dir],
+      ["graph", dir, "--select", huge],
+    ]) {
       const result = assetline(args);
       assertUsageError(result, /nothing matches "nope_0", .* and 11995 more terms;/);
       assert.ok(result.stderr.length < 400, `${result.stderr.length} characters`);
@@ -64,14 +75,23 @@ describe("cli: usage errors", () => {
       [["--concurrency", ""], /--concurrency must be a positive whole number, got ""/],
     ];
     for (const [options, expected] of cases) {
-      it(options.join(" "), () => assertUsageError(assetline(["materialize", "*", "--dir", dir, ...options]), expected));
+      it(options.join(" "), () =>
+        assertUsageError(assetline(["materialize", "*", "--dir", dir, ...options]), expected),
+      );
     }
 
     it("an option value that starts with a dash gets a hint, not Node's parser wording", () => {
-      assertUsageError(assetline(["materialize", "*", "--dir", "-x"]), /^assetline: --dir needs a value; to give one that starts with "-", write --dir=VALUE/);
+      assertUsageError(
+        assetline(["materialize", "*", "--dir", "-x"]),
+        /^assetline: --dir needs a value; to give one that starts with "-", write --dir=VALUE/,
+      );
     });
 
-    it("runs --limit 1.5", () => assertUsageError(assetline(["runs", "--limit", "1.5", "--dir", dir]), /--limit must be a positive whole number, got "1\.5"/));
+    it("runs --limit 1.5", () =>
+      assertUsageError(
+        assetline(["runs", "--limit", "1.5", "--dir", dir]),
+        /--limit must be a positive whole number, got "1\.5"/,
+      ));
   });
 
   it("--node naming no executable is a usage error, and records no run", () => {
@@ -79,7 +99,10 @@ describe("cli: usage errors", () => {
       assetline(["materialize", "*", "--dir", dir, "--node", "/nonexistent/node"]),
       /^assetline: --node \/nonexistent\/node: no executable file there; give the path of a Node binary/,
     );
-    assertUsageError(assetline(["materialize", "*", "--dir", dir, "--node", "no-such-node-binary"]), /--node no-such-node-binary: no executable/);
+    assertUsageError(
+      assetline(["materialize", "*", "--dir", dir, "--node", "no-such-node-binary"]),
+      /--node no-such-node-binary: no executable/,
+    );
     assert.equal(existsSync(join(dir, ".assetline", "assetline.db")), false);
   });
 });

@@ -6,7 +6,9 @@ const MODEL_DIR = join(__dirname, "../../server/src/model");
 
 /** Every module specifier a file imports or re-exports. */
 function importsOf(source: string): string[] {
-  return [...source.matchAll(/(?:import|export)\s[^;]*?from\s+"([^"]+)"|require\("([^"]+)"\)/g)].map((match) => match[1] ?? match[2]!);
+  return [...source.matchAll(/(?:import|export)\s[^;]*?from\s+"([^"]+)"|require\("([^"]+)"\)/g)].map(
+    (match) => match[1] ?? match[2]!,
+  );
 }
 
 describe("model: the pure core", () => {

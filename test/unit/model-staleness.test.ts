@@ -11,7 +11,10 @@ const START = 1_700_000_000_000;
  * next event id and consumes each parent's latest materialization at that moment.
  */
 class Workspace {
-  readonly assets = new Map<string, { key: string; kind: "asset" | "source"; codeVersion: string; deps: { key: string }[] }>();
+  readonly assets = new Map<
+    string,
+    { key: string; kind: "asset" | "source"; codeVersion: string; deps: { key: string }[] }
+  >();
   readonly history = new Map<string, AssetHistory>();
   private eventId = 0;
   now = START;
@@ -30,7 +33,13 @@ class Workspace {
         const latest = this.history.get(parent)?.materialization;
         if (latest) consumed[parent] = latest.eventId;
       }
-      const materialization = { eventId: ++this.eventId, assetKey: key, timestamp: this.now, codeVersion: asset.codeVersion, consumed };
+      const materialization = {
+        eventId: ++this.eventId,
+        assetKey: key,
+        timestamp: this.now,
+        codeVersion: asset.codeVersion,
+        consumed,
+      };
       this.history.set(key, { materialization, failure: undefined, checks: [] });
     }
     return this;
@@ -68,10 +77,22 @@ describe("model: transitive staleness", () => {
 
   it("re-materializing stg_orders makes the whole downstream upstream-changed, naming stg_orders", () => {
     const states = shop().materialize("stg_orders").freshness();
-    assert.deepEqual(states.get("orders"), ["upstream-changed", "upstream stg_orders materialized 4 min after this one"]);
-    assert.deepEqual(states.get("customers"), ["upstream-changed", "upstream stg_orders changed and orders has not been rebuilt since"]);
-    assert.deepEqual(states.get("customer_segments"), ["upstream-changed", "upstream stg_orders changed and customers has not been rebuilt since"]);
-    assert.deepEqual(states.get("monthly_revenue"), ["upstream-changed", "upstream stg_orders changed and orders has not been rebuilt since"]);
+    assert.deepEqual(states.get("orders"), [
+      "upstream-changed",
+      "upstream stg_orders materialized 4 min after this one",
+    ]);
+    assert.deepEqual(states.get("customers"), [
+      "upstream-changed",
+      "upstream stg_orders changed and orders has not been rebuilt since",
+    ]);
+    assert.deepEqual(states.get("customer_segments"), [
+      "upstream-changed",
+      "upstream stg_orders changed and customers has not been rebuilt since",
+    ]);
+    assert.deepEqual(states.get("monthly_revenue"), [
+      "upstream-changed",
+      "upstream stg_orders changed and orders has not been rebuilt since",
+    ]);
     assert.equal(states.get("stg_customers")![0], "fresh", "not downstream of stg_orders");
     assert.equal(states.get("stg_orders")![0], "fresh");
   });
@@ -80,14 +101,23 @@ describe("model: transitive staleness", () => {
     const states = shop().materialize("stg_orders", "orders").freshness();
     assert.equal(states.get("orders")![0], "fresh");
     assert.match(states.get("customers")![1], /^upstream orders materialized .* after this one$/);
-    assert.deepEqual(states.get("customer_segments"), ["upstream-changed", "upstream orders changed and customers has not been rebuilt since"]);
+    assert.deepEqual(states.get("customer_segments"), [
+      "upstream-changed",
+      "upstream orders changed and customers has not been rebuilt since",
+    ]);
   });
 
   it("a code change not yet materialized makes the downstream upstream-changed", () => {
     const states = shop().editCode("orders").freshness();
     assert.equal(states.get("orders")![0], "code-changed");
-    assert.deepEqual(states.get("customers"), ["upstream-changed", "upstream orders has code changes not materialized yet"]);
-    assert.deepEqual(states.get("customer_segments"), ["upstream-changed", "upstream orders has code changes not materialized yet (through customers)"]);
+    assert.deepEqual(states.get("customers"), [
+      "upstream-changed",
+      "upstream orders has code changes not materialized yet",
+    ]);
+    assert.deepEqual(states.get("customer_segments"), [
+      "upstream-changed",
+      "upstream orders has code changes not materialized yet (through customers)",
+    ]);
   });
 
   it("names each root once, counting the others", () => {
@@ -102,7 +132,10 @@ describe("model: transitive staleness", () => {
     const workspace = shop().materialize("raw_orders");
     const states = workspace.freshness();
     assert.match(states.get("stg_orders")![1], /^upstream raw_orders materialized/);
-    assert.deepEqual(states.get("customer_segments"), ["upstream-changed", "upstream raw_orders changed and customers has not been rebuilt since"]);
+    assert.deepEqual(states.get("customer_segments"), [
+      "upstream-changed",
+      "upstream raw_orders changed and customers has not been rebuilt since",
+    ]);
   });
 
   it("an asset never built passes nothing on, and is never-materialized itself", () => {

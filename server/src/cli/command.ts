@@ -38,7 +38,8 @@ function joinNegativeNumbers(command: Command, argv: readonly string[]): string[
     const arg = argv[i]!;
     const next = argv[i + 1];
     const option = optionNamed(command, arg);
-    if (option !== undefined && command.options[option]!.type === "string" && next !== undefined && /^-[\d.]/.test(next)) {
+    const takesValue = option !== undefined && command.options[option]!.type === "string";
+    if (takesValue && next !== undefined && /^-[\d.]/.test(next)) {
       args.push(`--${option}=${next}`);
       i++;
     } else {
@@ -51,8 +52,8 @@ function joinNegativeNumbers(command: Command, argv: readonly string[]): string[
 /** The long name of `--name` or `-x`, when the command has that option. */
 function optionNamed(command: Command, arg: string): string | undefined {
   if (arg.startsWith("--")) return Object.hasOwn(command.options, arg.slice(2)) ? arg.slice(2) : undefined;
-  if (/^-[^-]$/.test(arg)) return Object.keys(command.options).find((name) => command.options[name]!.short === arg.slice(1));
-  return undefined;
+  if (!/^-[^-]$/.test(arg)) return undefined;
+  return Object.keys(command.options).find((name) => command.options[name]!.short === arg.slice(1));
 }
 
 /** Node's parseArgs messages, in the CLI's words. */
@@ -79,9 +80,11 @@ export function numberOption(parsed: ParsedArgs, name: string, rule: NumberRule)
   const text = stringOption(parsed, name);
   if (text === undefined) return undefined;
   const value = text.trim() === "" ? Number.NaN : Number(text);
-  const valid = Number.isFinite(value) && (rule.whole ? Number.isInteger(value) : true) && (rule.allowZero ? value >= 0 : value > 0);
-  if (valid) return value;
-  const kind = `${rule.allowZero ? "" : "positive "}${rule.whole ? "whole number" : "number"}${rule.unit ? ` of ${rule.unit}` : ""}`;
+  const whole = !rule.whole || Number.isInteger(value);
+  const inRange = rule.allowZero ? value >= 0 : value > 0;
+  if (Number.isFinite(value) && whole && inRange) return value;
+  const noun = rule.whole ? "whole number" : "number";
+  const kind = `${rule.allowZero ? "" : "positive "}${noun}${rule.unit ? ` of ${rule.unit}` : ""}`;
   throw new UsageError(`--${name} must be a ${kind}${rule.allowZero ? " (0 or more)" : ""}, got "${text}"`);
 }
 

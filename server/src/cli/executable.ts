@@ -7,7 +7,8 @@ import { delimiter, isAbsolute, join, resolve } from "node:path";
  */
 export function findExecutable(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (name.length === 0) return undefined;
-  if (isAbsolute(name) || name.includes("/") || name.includes("\\")) return isExecutableFile(resolve(name)) ? resolve(name) : undefined;
+  if (isAbsolute(name) || name.includes("/") || name.includes("\\"))
+    return isExecutableFile(resolve(name)) ? resolve(name) : undefined;
   for (const dir of (env.PATH ?? "").split(delimiter)) {
     if (dir.length === 0) continue;
     const candidate = join(dir, name);

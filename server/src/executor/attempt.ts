@@ -44,7 +44,13 @@ const LEVEL_OF_SOURCE: Readonly<Record<LogSource, LogLevel>> = {
 };
 
 /** Starts an attempt of `step` from the bundle of its file; output goes to `log`. */
-export function startAttempt(step: PlanStep, bundlePath: string, env: AttemptEnvironment, runId: string, log: StepLog): Attempt {
+export function startAttempt(
+  step: PlanStep,
+  bundlePath: string,
+  env: AttemptEnvironment,
+  runId: string,
+  log: StepLog,
+): Attempt {
   let terminateRequested: string | undefined;
   let terminateRunning: ((reason: string) => void) | undefined;
 

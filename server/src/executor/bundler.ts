@@ -50,7 +50,15 @@ export interface Bundle {
 
 /** esbuild loaders for the sources the bundler reads itself (to know the exact bytes built). */
 const LOADERS: Readonly<Record<string, esbuild.Loader>> = {
-  ".ts": "ts", ".mts": "ts", ".cts": "ts", ".tsx": "tsx", ".js": "js", ".mjs": "js", ".cjs": "js", ".jsx": "jsx", ".json": "json",
+  ".ts": "ts",
+  ".mts": "ts",
+  ".cts": "ts",
+  ".tsx": "tsx",
+  ".js": "js",
+  ".mjs": "js",
+  ".cjs": "js",
+  ".jsx": "jsx",
+  ".json": "json",
 };
 /** Bump when the manifest's meaning changes: older entries are rebuilt, never misread. */
 const MANIFEST_FORMAT = 2;
@@ -71,7 +79,12 @@ export class Bundler {
 
   constructor(private readonly options: BundlerOptions) {
     this.outDir = options.outDir ?? join(options.workspaceRoot, ".assetline", "build");
-    this.recipe = `manifest ${MANIFEST_FORMAT}; assetline ${ENGINE_VERSION}; esbuild ${esbuild.version}; sdk ${options.sdkPath}`;
+    this.recipe = [
+      `manifest ${MANIFEST_FORMAT}`,
+      `assetline ${ENGINE_VERSION}`,
+      `esbuild ${esbuild.version}`,
+      `sdk ${options.sdkPath}`,
+    ].join("; ");
     this.versions = new BundledVersions(options.workspaceRoot);
   }
 
@@ -164,7 +177,8 @@ export class Bundler {
   /** Every input still has the content the bundle was built from, read in this workspace. */
   private upToDate(entry: ManifestEntry): boolean {
     if (entry.codeVersions === undefined || !existsSync(join(this.outDir, entry.bundle))) return false;
-    return Object.entries(entry.inputs).every(([path, hash]) => !isAbsolute(path) && hashFile(resolve(this.options.workspaceRoot, path)) === hash);
+    const root = this.options.workspaceRoot;
+    return Object.entries(entry.inputs).every(([path, hash]) => !isAbsolute(path) && hashFile(resolve(root, path)) === hash);
   }
 
   private loadManifest(): Manifest {

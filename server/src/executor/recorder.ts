@@ -61,11 +61,18 @@ export class RunRecorder {
    * A step ended: its failure, its check evaluation, or its materialization recorded with
    * `codeVersion`, the version of exactly what ran. Returns the MATERIALIZATION event id.
    */
-  stepFinished(step: PlanStep, outcome: AttemptOutcome, durationMs: number, consumed: Record<string, number>, codeVersion: string): number | undefined {
+  stepFinished(
+    step: PlanStep,
+    outcome: AttemptOutcome,
+    durationMs: number,
+    consumed: Record<string, number>,
+    codeVersion: string,
+  ): number | undefined {
     if (outcome.status === "error") {
       const events: EventInput[] = [];
       // A check that could not be evaluated counts as not passing, so its latest result shows the problem.
-      if (step.kind === "check" && !outcome.cancelled) events.push(evaluation(step, false, {}, `the check did not complete: ${outcome.error.message}`));
+      if (step.kind === "check" && !outcome.cancelled)
+        events.push(evaluation(step, false, {}, `the check did not complete: ${outcome.error.message}`));
       events.push({ type: "STEP_FAILURE", ...scope(step), message: outcome.error.message, error: outcome.error });
       this.record(...events);
       return undefined;
@@ -93,7 +100,14 @@ export class RunRecorder {
   logFor(step: PlanStep): StepLog {
     const stepScope = scope(step);
     return (level, message, truncated) => {
-      this.pendingLogs.push({ type: "LOG", ts: Date.now(), ...stepScope, level, message, ...(truncated ? { truncated } : {}) });
+      this.pendingLogs.push({
+        type: "LOG",
+        ts: Date.now(),
+        ...stepScope,
+        level,
+        message,
+        ...(truncated ? { truncated } : {}),
+      });
       if (this.pendingLogs.length >= LOG_FLUSH_COUNT) this.flush();
       else this.timer ??= setTimeout(() => this.flush(), LOG_FLUSH_MS);
     };
@@ -127,7 +141,9 @@ export class RunRecorder {
       return events.map(() => 0);
     }
     if (this.events.listenerCount("event") > 0) {
-      stamped.forEach((event, i) => this.events.emit("event", { ...event, id: ids[i], runId: this.runId, ts: event.ts! } as StoredEvent));
+      stamped.forEach((event, i) =>
+        this.events.emit("event", { ...event, id: ids[i], runId: this.runId, ts: event.ts! } as StoredEvent),
+      );
     }
     return ids;
   }
@@ -151,5 +167,7 @@ function evaluation(step: PlanStep, passed: boolean, metadata: Metadata, message
 }
 
 function scope(step: PlanStep): Scope {
-  return step.checkName === undefined ? { assetKey: step.assetKey } : { assetKey: step.assetKey, checkName: step.checkName };
+  return step.checkName === undefined
+    ? { assetKey: step.assetKey }
+    : { assetKey: step.assetKey, checkName: step.checkName };
 }

@@ -42,7 +42,14 @@ export class Scheduler {
     private readonly concurrency: number,
     private readonly executor: StepExecutor,
   ) {
-    this.nodes = steps.map((step, index) => ({ index, step, dependents: [], unmet: 0, state: "pending", result: undefined }));
+    this.nodes = steps.map((step, index) => ({
+      index,
+      step,
+      dependents: [],
+      unmet: 0,
+      state: "pending",
+      result: undefined,
+    }));
     const byId = new Map(this.nodes.map((node) => [node.step.id, node]));
     for (const node of this.nodes) {
       for (const id of new Set(node.step.waitsFor)) {
@@ -107,7 +114,8 @@ export class Scheduler {
     this.running--;
     this.finished++;
     if (result.status === "succeeded") {
-      for (const dependent of node.dependents) if (--dependent.unmet === 0 && dependent.state === "pending") this.enqueue(dependent);
+      for (const dependent of node.dependents)
+        if (--dependent.unmet === 0 && dependent.state === "pending") this.enqueue(dependent);
     } else {
       const cause =
         result.status === "skipped"

@@ -51,7 +51,8 @@ export class StepRunner {
         const ran = await this.attempt(step);
         outcome = ran.outcome;
         codeVersion = ran.codeVersion ?? codeVersion;
-        if (outcome.status === "ok" || !outcome.retriable || attempts >= maxAttempts || this.cancelReason !== undefined) break;
+        if (outcome.status === "ok" || !outcome.retriable || attempts >= maxAttempts || this.cancelReason !== undefined)
+          break;
         const delayMs = Math.min(MAX_BACKOFF_MS, this.env.retryBackoffMs * 2 ** (attempts - 1));
         this.recorder.stepRetrying(step, attempts + 1, outcome.error, delayMs);
         await this.backoff(delayMs);
@@ -62,7 +63,12 @@ export class StepRunner {
       }
     } catch (error) {
       const message = `internal error: ${String(error)}`;
-      outcome = { status: "error", error: { message, stack: (error as Error)?.stack }, retriable: false, cancelled: false };
+      outcome = {
+        status: "error",
+        error: { message, stack: (error as Error)?.stack },
+        retriable: false,
+        cancelled: false,
+      };
     }
     const durationMs = Date.now() - started;
     const materializationEventId = this.recorder.stepFinished(step, outcome, durationMs, consumed, codeVersion);
@@ -95,16 +101,29 @@ export class StepRunner {
       bundle = await this.bundles.of(step.file);
     } catch (error) {
       // A file that does not compile will not compile on the next attempt either.
-      return { outcome: failed(error instanceof BundleError ? error.message : `could not build ${step.file}: ${String(error)}`, false) };
+      return {
+        outcome: failed(
+          error instanceof BundleError ? error.message : `could not build ${step.file}: ${String(error)}`,
+          false,
+        ),
+      };
     }
     const codeVersion = bundle.codeVersions[step.id];
     if (codeVersion === undefined) {
-      return { outcome: failed(`${step.file} changed since the run was planned and no longer defines ${stepName(step)}; run again`, false) };
+      return {
+        outcome: failed(
+          `${step.file} changed since the run was planned and no longer defines ${stepName(step)}; run again`,
+          false,
+        ),
+      };
     }
     if (this.cancelReason !== undefined) return { outcome: { ...failed(this.cancelReason, false), cancelled: true } };
     const log = this.recorder.logFor(step);
     if (codeVersion !== step.codeVersion && step.kind === "asset") {
-      log("warn", `${step.file} changed after the run was planned: the code that runs (version ${codeVersion.slice(0, 8)}) is recorded, not the planned ${step.codeVersion.slice(0, 8)}`);
+      log(
+        "warn",
+        `${step.file} changed after the run was planned: the code that runs (version ${codeVersion.slice(0, 8)}) is recorded, not the planned ${step.codeVersion.slice(0, 8)}`,
+      );
     }
     const attempt = startAttempt(step, bundle.path, this.env, this.runId, log);
     this.attempts.add(attempt);
@@ -128,17 +147,55 @@ export class StepRunner {
   }
 }
 
-function finishedResult(step: PlanStep, outcome: AttemptOutcome, attempts: number, durationMs: number, materializationEventId: number | undefined): StepResult {
-  const base = { stepId: step.id, kind: step.kind, assetKey: step.assetKey, checkName: step.checkName, attempts, durationMs, blocking: step.blocking };
+function finishedResult(
+  step: PlanStep,
+  outcome: AttemptOutcome,
+  attempts: number,
+  durationMs: number,
+  materializationEventId: number | undefined,
+): StepResult {
+  const base = {
+    stepId: step.id,
+    kind: step.kind,
+    assetKey: step.assetKey,
+    checkName: step.checkName,
+    attempts,
+    durationMs,
+    blocking: step.blocking,
+  };
   if (outcome.status === "error") {
-    return { ...base, status: "failed", message: outcome.error.message, error: outcome.error, passed: undefined, metadata: undefined, materializationEventId: undefined };
+    return {
+      ...base,
+      status: "failed",
+      message: outcome.error.message,
+      error: outcome.error,
+      passed: undefined,
+      metadata: undefined,
+      materializationEventId: undefined,
+    };
   }
   if (step.kind === "check") {
     const passed = outcome.passed === true;
     const message = passed ? undefined : checkFailureMessage(step, outcome);
-    return { ...base, status: passed ? "succeeded" : "failed", message, error: undefined, passed, metadata: outcome.metadata, materializationEventId: undefined };
+    return {
+      ...base,
+      status: passed ? "succeeded" : "failed",
+      message,
+      error: undefined,
+      passed,
+      metadata: outcome.metadata,
+      materializationEventId: undefined,
+    };
   }
-  return { ...base, status: "succeeded", message: undefined, error: undefined, passed: undefined, metadata: outcome.metadata, materializationEventId };
+  return {
+    ...base,
+    status: "succeeded",
+    message: undefined,
+    error: undefined,
+    passed: undefined,
+    metadata: outcome.metadata,
+    materializationEventId,
+  };
 }
 
 function skippedResult(step: PlanStep, reason: string): StepResult {

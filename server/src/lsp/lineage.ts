@@ -19,7 +19,9 @@ export function lineageGraph(snapshot: AnalysisSnapshot, status: StatusBoard, pa
     keys = graph.toposort();
   } else {
     const selected = resolveSelection(graph, text);
-    if (!selected.ok) return { version: snapshot.version, nodes: [], edges: [], cycles: [], unmatched: selected.unmatched, error: selected.error };
+    if (!selected.ok) {
+      return { version: snapshot.version, nodes: [], edges: [], cycles: [], unmatched: selected.unmatched, error: selected.error };
+    }
     // Placeholders next to selected keys are shown: a missing upstream is part of the picture.
     const withPlaceholders = new Set(selected.keys);
     for (const key of selected.keys) for (const parent of graph.parents(key)) if (graph.isPlaceholder(parent)) withPlaceholders.add(parent);

@@ -21,7 +21,7 @@ import {
   type RunStarted,
 } from "../../../protocol";
 
-/** Every store event type is a protocol event type: adding one to the store without the protocol fails to compile here. */
+/** Every store event type is a protocol event type: a store type the protocol lacks fails to compile here. */
 function runEventType(type: EventType): RunEventType {
   return type;
 }
@@ -119,7 +119,12 @@ export class RunService {
   }
 
   private forward(event: StoredEvent): void {
-    const params: { -readonly [K in keyof RunEventParams]: RunEventParams[K] } = { runId: event.runId, id: event.id, ts: event.ts, type: runEventType(event.type) };
+    const params: { -readonly [K in keyof RunEventParams]: RunEventParams[K] } = {
+      runId: event.runId,
+      id: event.id,
+      ts: event.ts,
+      type: runEventType(event.type),
+    };
     if ("assetKey" in event && event.assetKey !== undefined) params.assetKey = event.assetKey;
     if ("checkName" in event && event.checkName !== undefined) params.checkName = event.checkName;
     if ("message" in event && event.message !== undefined) params.message = event.message;

@@ -39,7 +39,13 @@ export class StatusBoard {
   private store: EventStore | undefined;
   private latest: ReadonlyMap<string, AssetLatestState> = new Map();
   /** Transitive staleness of the last analysis against the last history read: computed once per change of either. */
-  private staleness: { assets: AnalysisSnapshot["assets"]; latest: ReadonlyMap<string, AssetLatestState>; causes: Map<string, UpstreamCause[]> } | undefined;
+  private staleness:
+    | {
+        assets: AnalysisSnapshot["assets"];
+        latest: ReadonlyMap<string, AssetLatestState>;
+        causes: Map<string, UpstreamCause[]>;
+      }
+    | undefined;
   private lastEventId = 0;
   /** Why the history cannot be read, in the user's words; undefined when it can (or does not exist). */
   private unreadable: string | undefined;
@@ -153,7 +159,7 @@ export class StatusBoard {
 
   private upstreamCauses(snapshot: AnalysisSnapshot): Map<string, UpstreamCause[]> {
     const cached = this.staleness;
-    if (cached !== undefined && cached.assets === snapshot.assets && cached.latest === this.latest) return cached.causes;
+    if (cached?.assets === snapshot.assets && cached.latest === this.latest) return cached.causes;
     const causes = upstreamStaleness(snapshot.assets, this.latest);
     this.staleness = { assets: snapshot.assets, latest: this.latest, causes };
     return causes;

@@ -95,7 +95,9 @@ function parseTerm(text: string): SelectionTerm {
     throw new SelectionSyntaxError(`${quoted(text)} has "+" but nothing to select; write e.g. "+stg_orders"`);
   }
   if (body.startsWith("+") || body.endsWith("+")) {
-    throw new SelectionSyntaxError(`${quoted(text)} has more than one "+" on one side; write "+key", "key+" or "2+key"`);
+    throw new SelectionSyntaxError(
+      `${quoted(text)} has more than one "+" on one side; write "+key", "key+" or "2+key"`,
+    );
   }
   return {
     text,
@@ -118,16 +120,20 @@ function parseTarget(body: string, term: string): SelectionTarget {
   const attribute = body.slice(0, colon);
   const value = body.slice(colon + 1);
   if (!ATTRIBUTES.includes(attribute)) {
-    throw new SelectionSyntaxError(`unknown attribute ${quoted(`${attribute}:`)} in ${quoted(term)}; ${EXPECTED_ATTRIBUTES}`);
+    const named = quoted(`${attribute}:`);
+    throw new SelectionSyntaxError(`unknown attribute ${named} in ${quoted(term)}; ${EXPECTED_ATTRIBUTES}`);
   }
   if (value.length === 0) {
-    throw new SelectionSyntaxError(`"${attribute}:" needs a value in ${quoted(term)}, e.g. ${attribute}:${exampleOf(attribute)}`);
+    const example = `${attribute}:${exampleOf(attribute)}`;
+    throw new SelectionSyntaxError(`"${attribute}:" needs a value in ${quoted(term)}, e.g. ${example}`);
   }
   if (attribute !== "tag") return { type: "attribute", attribute: attribute as SelectionAttribute, value };
   const equals = value.indexOf("=");
   if (equals === -1) return { type: "tag", tag: value, value: undefined };
   const tag = value.slice(0, equals);
-  if (tag.length === 0) throw new SelectionSyntaxError(`${quoted(term)} needs a tag name before "=", e.g. tag:tier=gold`);
+  if (tag.length === 0) {
+    throw new SelectionSyntaxError(`${quoted(term)} needs a tag name before "=", e.g. tag:tier=gold`);
+  }
   return { type: "tag", tag, value: value.slice(equals + 1) };
 }
 

@@ -36,7 +36,10 @@ export interface UpstreamCause {
  * stale; a parent's own newer materialization is a direct cause, reported by freshness.
  * Assets with none are absent. Order: most recent root materialization first, then by key.
  */
-export function upstreamStaleness(assets: Iterable<StalenessAsset>, history: ReadonlyMap<string, AssetHistory>): Map<string, UpstreamCause[]> {
+export function upstreamStaleness(
+  assets: Iterable<StalenessAsset>,
+  history: ReadonlyMap<string, AssetHistory>,
+): Map<string, UpstreamCause[]> {
   const byKey = new Map<string, StalenessAsset>();
   for (const asset of assets) if (!byKey.has(asset.key)) byKey.set(asset.key, asset);
   /** Key → the roots whose change reaches the asset's own data (when it is rebuilt). */
@@ -89,12 +92,14 @@ function resolve(
   const materialization = history.get(asset.key)?.materialization;
   // Sources are observed, never rebuilt; an asset never built has no data to be stale.
   if (asset.kind === "source" || materialization === undefined) return { roots, causes };
-  if (asset.codeVersion !== undefined && asset.codeVersion !== materialization.codeVersion) roots.set(asset.key, "code");
+  if (asset.codeVersion !== undefined && asset.codeVersion !== materialization.codeVersion)
+    roots.set(asset.key, "code");
   const seen = new Set<string>();
   for (const parent of parents) {
     const parentMaterialization = history.get(parent)?.materialization;
     const consumed = materialization.consumed[parent];
-    const direct = parentMaterialization !== undefined && (consumed === undefined || parentMaterialization.eventId > consumed);
+    const direct =
+      parentMaterialization !== undefined && (consumed === undefined || parentMaterialization.eventId > consumed);
     if (direct) roots.set(parent, "materialized");
     for (const [root, change] of ownRoots.get(parent) ?? []) {
       if (!roots.has(root)) roots.set(root, change);

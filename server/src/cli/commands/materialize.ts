@@ -95,6 +95,8 @@ function nodeOption(parsed: ParsedArgs): string | undefined {
   const value = stringOption(parsed, "node");
   if (value === undefined) return undefined;
   const found = findExecutable(value);
-  if (found === undefined) throw new UsageError(`--node ${value}: no executable file there; give the path of a Node binary, e.g. --node "$(command -v node)"`);
+  if (found === undefined) {
+    throw new UsageError(`--node ${value}: no executable file there; give the path of a Node binary, e.g. --node "$(command -v node)"`);
+  }
   return found;
 }

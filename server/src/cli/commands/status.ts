@@ -19,7 +19,9 @@ export const statusCommand: Command = {
     const snapshot = analyseWorkspace(dir, reader);
     let keys = snapshot.graph.toposort().filter((key) => !snapshot.graph.isPlaceholder(key));
     const selectionText = parsed.positionals[0];
-    if (parsed.positionals.length > 1) throw new UsageError(`one SELECTION expected; quote selections with spaces: "${parsed.positionals.join(" ")}"`);
+    if (parsed.positionals.length > 1) {
+      throw new UsageError(`one SELECTION expected; quote selections with spaces: "${parsed.positionals.join(" ")}"`);
+    }
     if (selectionText !== undefined) {
       keys = selectedKeys(snapshot, selectionText, dir);
     }
