@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { extractTables, type SqlTables, type TableMention } from "../../server/src/analysis/sql/extractTables";
+import { extractTables, type SqlTables } from "../../server/src/analysis/sql/extractTables";
+import type { TableMention } from "../../server/src/analysis/sql/tableMention";
 import { scanTables } from "../../server/src/analysis/sql/fallbackTables";
 import { splitStatements, tokenize } from "../../server/src/analysis/sql/sqlTokens";
 

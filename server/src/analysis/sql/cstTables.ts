@@ -7,7 +7,7 @@
  * trees thousands of levels deep, which would overflow the call stack.
  */
 
-import type { TableSink } from "./extractTables";
+import type { TableSink } from "./tableMention";
 
 /** Loose view of a CST node: we only rely on `type`, `range` and field names documented by sql-parser-cst. */
 export interface CstNode {

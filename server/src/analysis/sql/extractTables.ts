@@ -12,14 +12,7 @@ import { collectCstTables, isCstNode, type CstNode } from "./cstTables";
 import { scanTables } from "./fallbackTables";
 import { splitStatements, tokenize } from "./sqlTokens";
 import type { PersistentStatementCache } from "./persistentCache";
-
-export interface TableMention {
-  /** Normalised: lower-case, unquoted, schema 'main'/'temp' dropped, other schemas kept as "schema.table". */
-  name: string;
-  /** Offsets into the given SQL text covering the name as written (for a.b, the whole a.b, quotes included). */
-  start: number;
-  end: number;
-}
+import type { TableMention, TableSink } from "./tableMention";
 
 export interface SqlTables {
   /** One entry per mention, in source order (a table read twice appears twice). */
@@ -30,9 +23,6 @@ export interface SqlTables {
   /** The parser's message (first line) for the first statement that needed the fallback. */
   error?: string;
 }
-
-/** Receives raw mentions from the CST walk and the fallback scan: unquoted name parts and offsets. */
-export type TableSink = (kind: "read" | "write", parts: string[], start: number, end: number) => void;
 
 const PARSER_OPTIONS: ParserOptions = {
   dialect: "sqlite",

@@ -6,7 +6,7 @@
  * it must simply never throw and stay linear.
  */
 
-import type { TableSink } from "./extractTables";
+import type { TableSink } from "./tableMention";
 import { isWord, type SqlToken } from "./sqlTokens";
 
 /**
