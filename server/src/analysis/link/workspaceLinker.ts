@@ -5,20 +5,18 @@ import type {
   DependencyRef,
   ResourceId,
 } from "../../model/definitions";
-import { compareKeyStrings as compare } from "../../model/assetKey";
 import { AssetGraph } from "../../model/graph";
-import {
-  badCheckTargetDiagnostics,
-  cycleDiagnostics,
-  duplicateDiagnostics,
-  type KeyIndex,
-  missingUpstreamDiagnostics,
-  producedResources,
-  undeclaredDependencyDiagnostics,
-} from "../diagnostics/graphDiagnostics";
+import { cycleDiagnostics, type KeyIndex, producedResources } from "../diagnostics/graphDiagnostics";
 import type { FileFacts } from "../facts";
+import { AcyclicLevels } from "./acyclicLevels";
+import { type DefinitionDelta, DefinitionLists, emptyRelinked, type Relinked } from "./definitionLists";
+import { DefinitionProblems } from "./definitionProblems";
+import { buildEditIndexes, type EditIndexes, indexCheck, indexDependsOn, indexReadsAndDeps } from "./editIndexes";
+import { FileDiagnostics } from "./fileDiagnostics";
 import { HelperVersions } from "./helperVersions";
-import { type FileLink, LinkPass, linkSurface } from "./linkWorkspace";
+import { type KeyChanges, LinkedKeys } from "./linkedKeys";
+import { type FileLink, LinkPass, linkSurface } from "./linkPass";
+import { dropUnchanged, pairUp, upperBound } from "./sortedLists";
 
 /** What one link of the workspace produces; sorted as the snapshot exposes it. */
 export interface LinkedWorkspace {
@@ -35,10 +33,10 @@ export interface LinkedWorkspace {
   readonly producedResources: (asset: AssetDefinition) => readonly ResourceId[];
 }
 
-/** Past this many files to re-link, one whole-workspace link is cheaper than patching. */
+/** Past this fraction of the workspace's files to re-link, one whole-workspace link is cheaper than patching. */
 const FULL_LINK_FRACTION = 0.25;
-/** Nodes whose level one new edge may raise before it is cheaper to look for cycles from scratch. */
-const MAX_LEVEL_WORK = 20_000;
+/** Up to this many files to re-link, patching wins even in a small workspace. */
+const FULL_LINK_MIN_FILES = 64;
 
 /**
  * Links the workspace and keeps the result up to date as files change, doing work in
@@ -47,65 +45,49 @@ const MAX_LEVEL_WORK = 20_000;
  *  - a file is re-linked when its facts change, or when what other files can see of a file
  *    its link read (through imports, re-exports, helpers, or a probed path that did not
  *    exist) changes: see `linkSurface`;
- *  - the sorted definition lists, the key, producer and reader indexes are patched with the
- *    definitions that were replaced;
+ *  - the sorted definition lists (`DefinitionLists`), the keys (`LinkedKeys`), the producer and
+ *    reader indexes (`EditIndexes`) are patched with the definitions that were replaced;
  *  - AL002–AL005 are recomputed only for the definitions whose inputs changed (their own
- *    definition, the definedness of a key they name, the producers of a table they read);
- *  - AL001 is re-derived only when the dependency edges change: an acyclic graph keeps a
- *    level per node (longest path from a root), a new edge from a lower level to a higher
- *    one (depending on something upstream: the usual case) keeps it acyclic at no cost, and
- *    otherwise the levels below it are raised, which finds any cycle the edge closes;
- *  - diagnostics are kept per file, and only the files whose diagnostics changed are re-sorted.
+ *    definition, the definedness of a key they name, the producers of a table they read:
+ *    `DefinitionProblems`);
+ *  - AL001 is re-derived only when the dependency edges change, and then only when the new
+ *    edges do not fit the acyclic graph's levels (`AcyclicLevels`);
+ *  - diagnostics are kept per file, and only the files whose diagnostics changed are re-sorted
+ *    (`FileDiagnostics`).
  *
- * The result is the same as linking every file from scratch (bench/analysis/verify.mjs
+ * The result is the same as linking every file from scratch (test/unit/analysis-incremental.test.ts
  * checks it after random edits); the orders where the old whole-workspace link had ties
  * now fall back on the file path, which is the order a fresh analysis always had.
+ *
+ * This class orchestrates: one method per step of a link, the state they share, the orders.
  */
 export class WorkspaceLinker {
   private readonly helperVersions: HelperVersions;
   private links = new Map<string, FileLink>();
   private initialised = false;
 
-  private files: string[] = [];
-  private assets: AssetDefinition[] = [];
-  private checks: CheckDefinition[] = [];
-  /** True once the list was handed out with a snapshot: it must not change any more. */
-  private filesShared = false;
-  private assetsShared = false;
-  private checksShared = false;
-  /** A definition's position in its file's link, the last tie-breaker of the sort orders. */
-  private ordinals = new WeakMap<AssetDefinition | CheckDefinition, number>();
-  private definitionsByKey = new Map<string, AssetDefinition[]>();
+  private readonly lists = new DefinitionLists();
+  private readonly keys = new LinkedKeys();
   private producers = new Map<ResourceId, AssetDefinition[]>();
-  /**
-   * What only edits need (which files read a path, which assets read a resource or name a
-   * key, which checks target a key): built at the first edit, so a one-shot analysis (the
-   * CLI) does not pay for it.
-   */
+  /** Built at the first edit (see EditIndexes). */
   private edits: EditIndexes | undefined;
-  /** How many deps of first definitions name each key: a named, undefined key is a placeholder. */
-  private winnerRefs = new Map<string, number>();
-  private placeholders = new Set<string>();
   private readonly produced = new WeakMap<AssetDefinition, readonly ResourceId[]>();
-
-  private missing = new Map<AssetDefinition, AnalysisDiagnostic[]>();
-  private undeclared = new Map<AssetDefinition, AnalysisDiagnostic[]>();
-  private duplicates = new Map<AssetDefinition, AnalysisDiagnostic>();
-  private badTargets = new Map<CheckDefinition, AnalysisDiagnostic[]>();
-  private cycles: { paths: string[][]; components: string[][] } = { paths: [], components: [] };
-  private cycleDiagnostics: AnalysisDiagnostic[] = [];
-  /** While the graph is acyclic, a level per node that grows along every edge (computed at the first edge change). */
-  private levels: Map<string, number> | undefined;
   private readonly surfaces = new WeakMap<FileFacts, string>();
 
-  private diagnosticsByFile = new Map<string, AnalysisDiagnostic[]>();
-  private diagnosticFiles: string[] = [];
-
-  private readonly keyIndex: KeyIndex = {
-    isDefined: (key) => this.definitionsByKey.has(key),
-    isPlaceholder: (key) => this.placeholders.has(key),
-    definedKeys: () => this.definitionsByKey.keys(),
-  };
+  private readonly problems = new DefinitionProblems({
+    keys: this.keys.index,
+    unresolvedTargets: (file) => this.links.get(file)?.unresolvedTargets ?? EMPTY_MAP,
+    producersOf: (resource) => this.producers.get(resource),
+  });
+  private cycles: { paths: string[][]; components: string[][] } = { paths: [], components: [] };
+  private cycleDiagnostics: AnalysisDiagnostic[] = [];
+  /** While the graph is acyclic, its levels (computed at the first edge change). */
+  private readonly levels = new AcyclicLevels({
+    nodes: () => this.keys.nodes(),
+    parentCount: (key) => this.keys.parentCount(key),
+    childrenOf: (key) => this.childrenOf(key),
+  });
+  private readonly fileDiagnostics = new FileDiagnostics();
 
   constructor(private readonly facts: ReadonlyMap<string, FileFacts>) {
     this.helperVersions = new HelperVersions(() => this.facts);
@@ -127,7 +109,7 @@ export class WorkspaceLinker {
   prepareForEdits(): void {
     if (!this.initialised) return;
     this.edits ??= this.buildEditIndexes();
-    if (!this.levels && this.cycles.paths.length === 0) this.levels = this.computeLevels();
+    if (this.cycles.paths.length === 0) this.levels.prepare();
   }
 
   /** Forgets everything: the next link starts from scratch. */
@@ -138,6 +120,87 @@ export class WorkspaceLinker {
   /** Links after the facts of `changed` paths were replaced, added or removed. */
   link(changed: ReadonlySet<string>): LinkedWorkspace {
     if (!this.initialised) return this.linkEverything();
+    const dirty = this.filesToRelink(changed);
+    if (dirty.size > FULL_LINK_MIN_FILES && dirty.size > this.facts.size * FULL_LINK_FRACTION) return this.linkEverything();
+    return this.linkIncrementally(changed, dirty);
+  }
+
+  private linkEverything(): LinkedWorkspace {
+    const files = this.linkEveryFile();
+    this.indexEveryDefinition();
+    // The graph is built once here (the first snapshot hands it out) and gives the cycles.
+    const graph = this.recomputeCycles();
+    this.checkEveryDefinition();
+    this.fileDiagnostics.clear();
+    const withDiagnostics = new Set<string>(files);
+    for (const diagnostic of this.cycleDiagnostics) withDiagnostics.add(diagnostic.location.file);
+    for (const file of [...withDiagnostics].sort()) this.rebuildFileDiagnostics(file);
+    this.initialised = true;
+    return this.result(graph);
+  }
+
+  private linkIncrementally(changed: ReadonlySet<string>, dirty: ReadonlySet<string>): LinkedWorkspace {
+    for (const path of changed) this.lists.updateFile(path, this.facts.has(path));
+    const touchedFiles = new Set<string>();
+    const delta = this.lists.patch(this.relink(dirty, touchedFiles));
+    const changedResources = this.reindex(delta);
+    const keys = this.updateKeys(delta);
+    this.recheckDuplicates(keys, touchedFiles);
+    this.recheckMissingUpstream(delta, keys, touchedFiles);
+    this.recheckUndeclaredReads(delta, changedResources, touchedFiles);
+    this.recheckCheckTargets(delta, keys, touchedFiles);
+    const graph = this.recheckCycles(keys, touchedFiles);
+    for (const file of touchedFiles) this.rebuildFileDiagnostics(file);
+    return this.result(graph);
+  }
+
+  // ---- the steps of a whole-workspace link
+
+  /** Links every file and sorts what they define; returns the files, sorted. */
+  private linkEveryFile(): string[] {
+    this.links = new Map();
+    this.edits = undefined;
+    const files = [...this.facts.keys()].sort();
+    const pass = new LinkPass(this.facts, this.helperVersions);
+    const links = files.map((file) => {
+      const link = pass.linkFile(file)!;
+      this.setLink(file, link);
+      return link;
+    });
+    this.lists.reset(files, links);
+    return files;
+  }
+
+  /** The keys and the producer index, from scratch. */
+  private indexEveryDefinition(): void {
+    const assets = this.lists.sortedAssets;
+    this.keys.reset(assets);
+    this.producers = new Map();
+    for (const asset of assets) {
+      for (const resource of this.producedResources(asset)) {
+        const list = this.producers.get(resource);
+        if (list) list.push(asset);
+        else this.producers.set(resource, [asset]);
+      }
+    }
+  }
+
+  /** AL002–AL005 of every definition, and AL001 of the cycles found. */
+  private checkEveryDefinition(): void {
+    this.problems.clear();
+    for (const asset of this.lists.sortedAssets) {
+      this.problems.updateMissing(asset);
+      this.problems.updateUndeclared(asset);
+    }
+    for (const [key, list] of this.keys.definitions()) this.problems.updateDuplicates(key, list);
+    for (const check of this.lists.sortedChecks) this.problems.updateBadTarget(check);
+    this.cycleDiagnostics = this.computeCycleDiagnostics();
+  }
+
+  // ---- the steps of an incremental link
+
+  /** The changed paths, plus the files whose link read one whose surface changed. */
+  private filesToRelink(changed: ReadonlySet<string>): Set<string> {
     const edits = (this.edits ??= this.buildEditIndexes());
     const dirty = new Set<string>();
     for (const path of changed) {
@@ -146,246 +209,113 @@ export class WorkspaceLinker {
       if (!users || this.surfaceUnchanged(path)) continue;
       for (const file of users) dirty.add(file);
     }
-    if (dirty.size > 64 && dirty.size > this.facts.size * FULL_LINK_FRACTION) return this.linkEverything();
-    return this.linkIncrementally(changed, dirty);
+    return dirty;
   }
 
-  // ---------------------------------------------------------------- whole workspace
-
-  private linkEverything(): LinkedWorkspace {
-    this.links = new Map();
-    this.edits = undefined;
-    this.files = [...this.facts.keys()].sort();
-    this.assetsShared = this.checksShared = this.filesShared = false;
-    const pass = new LinkPass(this.facts, this.helperVersions);
-    const assets: AssetDefinition[] = [];
-    const checks: CheckDefinition[] = [];
-    for (const file of this.files) {
-      const link = pass.linkFile(file)!;
-      this.setLink(file, link);
-      assets.push(...link.assets);
-      checks.push(...link.checks);
-    }
-    this.assets = assets.sort(this.assetOrder);
-    this.checks = checks.sort(this.checkOrder);
-
-    this.definitionsByKey = new Map();
-    this.producers = new Map();
-    for (const asset of this.assets) {
-      const same = this.definitionsByKey.get(asset.key);
-      if (same) same.push(asset);
-      else this.definitionsByKey.set(asset.key, [asset]);
-      for (const resource of this.producedResources(asset)) {
-        const list = this.producers.get(resource);
-        if (list) list.push(asset);
-        else this.producers.set(resource, [asset]);
-      }
-    }
-    this.winnerRefs = new Map();
-    for (const list of this.definitionsByKey.values()) this.countRefs(list[0]!, +1);
-    this.placeholders = new Set();
-    for (const [key, count] of this.winnerRefs) if (count > 0 && !this.definitionsByKey.has(key)) this.placeholders.add(key);
-
-    // The graph is built once here (the first snapshot hands it out) and gives the cycles.
-    const graph = AssetGraph.fromDefinitions(this.assets, this.checks);
-    this.cycles = { paths: graph.cycles(), components: graph.cyclicComponents() };
-    this.levels = undefined;
-
-    this.missing = new Map();
-    this.undeclared = new Map();
-    this.duplicates = new Map();
-    this.badTargets = new Map();
-    for (const asset of this.assets) {
-      this.updateMissing(asset);
-      this.updateUndeclared(asset);
-    }
-    for (const [key, list] of this.definitionsByKey) this.updateDuplicates(key, list);
-    for (const check of this.checks) this.updateBadTarget(check);
-    this.cycleDiagnostics = this.computeCycleDiagnostics();
-
-    this.diagnosticsByFile = new Map();
-    this.diagnosticFiles = [];
-    const withDiagnostics = new Set<string>(this.files);
-    for (const diagnostic of this.cycleDiagnostics) withDiagnostics.add(diagnostic.location.file);
-    for (const file of [...withDiagnostics].sort()) this.rebuildFileDiagnostics(file);
-    this.initialised = true;
-    return this.result(graph);
-  }
-
-  // ---------------------------------------------------------------- incremental
-
-  private linkIncrementally(changed: ReadonlySet<string>, dirty: ReadonlySet<string>): LinkedWorkspace {
+  /** Re-links the dirty files; adds the files whose definitions changed to `touched`. */
+  private relink(dirty: ReadonlySet<string>, touched: Set<string>): Relinked {
     const edits = this.edits!;
-    for (const path of changed) this.updateFileList(path);
     const pass = new LinkPass(this.facts, this.helperVersions);
-    const removedAssets: AssetDefinition[] = [];
-    const addedAssets: AssetDefinition[] = [];
-    const removedChecks: CheckDefinition[] = [];
-    const addedChecks: CheckDefinition[] = [];
-    const replacedAssets: Array<[AssetDefinition, AssetDefinition]> = [];
-    const replacedChecks: Array<[CheckDefinition, CheckDefinition]> = [];
-    const touchedFiles = new Set<string>();
-
+    const relinked = emptyRelinked();
+    const { assets, checks } = relinked;
     for (const file of dirty) {
       const old = this.links.get(file);
       const next = this.facts.has(file) ? pass.linkFile(file, old) : undefined;
       if (!old && !next) continue;
-      touchedFiles.add(file);
+      touched.add(file);
       if (old) this.clearLink(file, old, edits);
       if (next) this.setLink(file, next, edits);
-      pairUp(old?.assets ?? [], next?.assets ?? [], this.assetOrder, replacedAssets, removedAssets, addedAssets);
-      pairUp(old?.checks ?? [], next?.checks ?? [], this.checkOrder, replacedChecks, removedChecks, addedChecks);
+      pairUp(old?.assets ?? [], next?.assets ?? [], this.lists.assetOrder, assets.replaced, assets.removed, assets.added);
+      pairUp(old?.checks ?? [], next?.checks ?? [], this.lists.checkOrder, checks.replaced, checks.removed, checks.added);
     }
-
     // Definitions linking returned unchanged (the same objects) need nothing below.
-    dropUnchanged(replacedAssets);
-    dropUnchanged(replacedChecks);
+    dropUnchanged(assets.replaced);
+    dropUnchanged(checks.replaced);
+    return relinked;
+  }
 
-    // The sorted lists: same-position replacements in place, the rest removed and inserted.
-    // A list handed out with a snapshot is copied before its first change.
-    if (replacedAssets.length + removedAssets.length + addedAssets.length > 0) {
-      if (this.assetsShared) this.assets = this.assets.slice();
-      this.assetsShared = false;
-      replaceSorted(this.assets, replacedAssets, this.assetOrder);
-      this.assets = patchSorted(this.assets, removedAssets, addedAssets, this.assetOrder);
-    }
-    if (replacedChecks.length + removedChecks.length + addedChecks.length > 0) {
-      if (this.checksShared) this.checks = this.checks.slice();
-      this.checksShared = false;
-      replaceSorted(this.checks, replacedChecks, this.checkOrder);
-      this.checks = patchSorted(this.checks, removedChecks, addedChecks, this.checkOrder);
-    }
-
-    const goneAssets = [...removedAssets, ...replacedAssets.map(([old]) => old)];
-    const newAssets = [...addedAssets, ...replacedAssets.map(([, next]) => next)];
-    const goneChecks = [...removedChecks, ...replacedChecks.map(([old]) => old)];
-    const newChecks = [...addedChecks, ...replacedChecks.map(([, next]) => next)];
-
-    // Indexes by resource, dep key and check target.
+  /** The indexes by resource, dep key and check target; returns the resources whose producers changed. */
+  private reindex(delta: DefinitionDelta): Set<ResourceId> {
+    const edits = this.edits!;
     const changedResources = new Set<ResourceId>();
-    for (const asset of goneAssets) for (const resource of this.indexAsset(asset, -1, edits)) changedResources.add(resource);
-    for (const asset of newAssets) for (const resource of this.indexAsset(asset, +1, edits)) changedResources.add(resource);
-    for (const check of goneChecks) indexCheck(check, -1, edits);
-    for (const check of newChecks) indexCheck(check, +1, edits);
+    for (const asset of delta.goneAssets) for (const resource of this.indexAsset(asset, -1, edits)) changedResources.add(resource);
+    for (const asset of delta.newAssets) for (const resource of this.indexAsset(asset, +1, edits)) changedResources.add(resource);
+    for (const check of delta.goneChecks) indexCheck(check, -1, edits);
+    for (const check of delta.newChecks) indexCheck(check, +1, edits);
+    return changedResources;
+  }
 
-    // Keys: their definitions, first definitions (graph edges), definedness, placeholders.
+  /** The keys of the definitions gone and new: their definitions, graph edges, definedness, placeholders. */
+  private updateKeys(delta: DefinitionDelta): KeyChanges {
     const keys = new Set<string>();
-    for (const asset of goneAssets) keys.add(asset.key);
-    for (const asset of newAssets) keys.add(asset.key);
-    const definedChanged = new Set<string>();
-    const refsTouched = new Set<string>();
-    const addedEdges: Array<[string, string]> = [];
-    let edgesChanged = false;
-    for (const key of keys) {
-      const before = this.definitionsByKey.get(key);
-      const after = this.definitionsOf(key);
-      if (after) this.definitionsByKey.set(key, after);
-      else this.definitionsByKey.delete(key);
-      if (!before !== !after) definedChanged.add(key);
-      const oldWinner = before?.[0];
-      const newWinner = after?.[0];
-      if (oldWinner !== newWinner) {
-        const oldDeps = oldWinner ? depKeys(oldWinner) : [];
-        const newDeps = newWinner ? depKeys(newWinner) : [];
-        if (oldWinner) this.countRefs(oldWinner, -1, refsTouched);
-        if (newWinner) this.countRefs(newWinner, +1, refsTouched);
-        if (!sameList(oldDeps, newDeps)) {
-          edgesChanged = true;
-          const had = new Set(oldDeps);
-          for (const dep of newDeps) if (!had.has(dep)) addedEdges.push([dep, key]);
-        }
-      }
-      this.replaceDuplicates(before ?? [], after ?? [], key, touchedFiles);
+    for (const asset of delta.goneAssets) keys.add(asset.key);
+    for (const asset of delta.newAssets) keys.add(asset.key);
+    return this.keys.update(keys, (key) => this.lists.definitionsOf(key));
+  }
+
+  /** AL004: the keys whose definitions changed. */
+  private recheckDuplicates(keys: KeyChanges, touched: Set<string>): void {
+    for (const [key, before, after] of keys.redefined) this.problems.replaceDuplicates(key, before, after, touched);
+  }
+
+  /** AL002: new assets, assets naming a key whose status changed, and (suggestions) all reported ones. */
+  private recheckMissingUpstream(delta: DefinitionDelta, keys: KeyChanges, touched: Set<string>): void {
+    for (const asset of delta.goneAssets) if (this.problems.forgetMissing(asset)) touched.add(asset.location.file);
+    const toCheck = new Set<AssetDefinition>(delta.newAssets);
+    for (const key of [...keys.defined, ...keys.placeholders]) {
+      for (const asset of this.edits!.depUsers.get(key) ?? []) toCheck.add(asset);
     }
-    const placeholderChanged = new Set<string>();
-    for (const key of [...refsTouched, ...definedChanged]) {
-      const now = !this.definitionsByKey.has(key) && (this.winnerRefs.get(key) ?? 0) > 0;
-      if (now === this.placeholders.has(key)) continue;
-      if (now) this.placeholders.add(key);
-      else this.placeholders.delete(key);
-      placeholderChanged.add(key);
-    }
-    // A node appearing or disappearing changes the graph's node set, which the rank check must see.
-    if (definedChanged.size > 0 || placeholderChanged.size > 0) edgesChanged = true;
+    if (keys.defined.size > 0) for (const asset of this.problems.assetsMissingUpstream()) toCheck.add(asset);
+    for (const asset of toCheck) if (this.problems.updateMissing(asset)) touched.add(asset.location.file);
+  }
 
-    // AL002: new assets, assets naming a key whose status changed, and (suggestions) all reported ones.
-    for (const asset of goneAssets) if (this.missing.delete(asset)) touchedFiles.add(asset.location.file);
-    const missingToCheck = new Set<AssetDefinition>(newAssets);
-    for (const key of [...definedChanged, ...placeholderChanged]) {
-      for (const asset of edits.depUsers.get(key) ?? []) missingToCheck.add(asset);
-    }
-    if (definedChanged.size > 0) for (const asset of this.missing.keys()) missingToCheck.add(asset);
-    for (const asset of missingToCheck) if (this.updateMissing(asset)) touchedFiles.add(asset.location.file);
+  /** AL003: new assets, and readers of a resource whose producers changed. */
+  private recheckUndeclaredReads(delta: DefinitionDelta, changedResources: ReadonlySet<ResourceId>, touched: Set<string>): void {
+    for (const asset of delta.goneAssets) if (this.problems.forgetUndeclared(asset)) touched.add(asset.location.file);
+    const toCheck = new Set<AssetDefinition>(delta.newAssets);
+    for (const resource of changedResources) for (const asset of this.edits!.readers.get(resource) ?? []) toCheck.add(asset);
+    for (const asset of toCheck) if (this.problems.updateUndeclared(asset)) touched.add(asset.location.file);
+  }
 
-    // AL003: new assets, and readers of a resource whose producers changed.
-    for (const asset of goneAssets) if (this.undeclared.delete(asset)) touchedFiles.add(asset.location.file);
-    const undeclaredToCheck = new Set<AssetDefinition>(newAssets);
-    for (const resource of changedResources) for (const asset of edits.readers.get(resource) ?? []) undeclaredToCheck.add(asset);
-    for (const asset of undeclaredToCheck) if (this.updateUndeclared(asset)) touchedFiles.add(asset.location.file);
+  /** AL005: new checks, checks on a key whose definedness changed, and (suggestions) all reported ones. */
+  private recheckCheckTargets(delta: DefinitionDelta, keys: KeyChanges, touched: Set<string>): void {
+    for (const check of delta.goneChecks) if (this.problems.forgetBadTarget(check)) touched.add(check.location.file);
+    const toCheck = new Set<CheckDefinition>(delta.newChecks);
+    for (const key of keys.defined) for (const check of this.edits!.checksByTarget.get(key) ?? []) toCheck.add(check);
+    if (keys.defined.size > 0) for (const check of this.problems.checksWithBadTarget()) toCheck.add(check);
+    for (const check of toCheck) if (this.problems.updateBadTarget(check)) touched.add(check.location.file);
+  }
 
-    // AL005: new checks, checks on a key whose definedness changed, and (suggestions) all reported ones.
-    for (const check of goneChecks) if (this.badTargets.delete(check)) touchedFiles.add(check.location.file);
-    const checksToCheck = new Set<CheckDefinition>(newChecks);
-    for (const key of definedChanged) for (const check of edits.checksByTarget.get(key) ?? []) checksToCheck.add(check);
-    if (definedChanged.size > 0) for (const check of this.badTargets.keys()) checksToCheck.add(check);
-    for (const check of checksToCheck) if (this.updateBadTarget(check)) touchedFiles.add(check.location.file);
-
-    // AL001: only when the edges changed; an acyclic graph whose new edges fit its levels stays acyclic.
+  /**
+   * AL001: only when the edges changed; an acyclic graph whose new edges fit its levels stays
+   * acyclic. Returns the graph when the cycles had to be found on a new one.
+   */
+  private recheckCycles(keys: KeyChanges, touched: Set<string>): AssetGraph | undefined {
     let graph: AssetGraph | undefined;
-    if (edgesChanged && !(this.cycles.paths.length === 0 && this.levelsAccept(addedEdges))) graph = this.recomputeCycles();
+    if (keys.edgesChanged && !(this.cycles.paths.length === 0 && this.levels.accept(keys.addedEdges))) graph = this.recomputeCycles();
     if (this.cycles.paths.length > 0 || this.cycleDiagnostics.length > 0) {
-      for (const diagnostic of this.cycleDiagnostics) touchedFiles.add(diagnostic.location.file);
+      for (const diagnostic of this.cycleDiagnostics) touched.add(diagnostic.location.file);
       this.cycleDiagnostics = this.computeCycleDiagnostics();
-      for (const diagnostic of this.cycleDiagnostics) touchedFiles.add(diagnostic.location.file);
+      for (const diagnostic of this.cycleDiagnostics) touched.add(diagnostic.location.file);
     }
-
-    for (const file of touchedFiles) this.rebuildFileDiagnostics(file);
-    return this.result(graph);
+    return graph;
   }
 
-  /** The definitions of a key, in the sorted order: a contiguous run of the sorted list. */
-  private definitionsOf(key: string): AssetDefinition[] | undefined {
-    let low = 0;
-    let high = this.assets.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (this.assets[mid]!.key < key) low = mid + 1;
-      else high = mid;
-    }
-    const run: AssetDefinition[] = [];
-    for (let i = low; i < this.assets.length && this.assets[i]!.key === key; i++) run.push(this.assets[i]!);
-    return run.length > 0 ? run : undefined;
-  }
-
-  private updateFileList(path: string): void {
-    const index = lowerBound(this.files, path, compare);
-    const listed = index < this.files.length && this.files[index] === path;
-    const exists = this.facts.has(path);
-    if (exists === listed) return;
-    if (this.filesShared) this.files = this.files.slice();
-    this.filesShared = false;
-    if (exists) this.files.splice(index, 0, path);
-    else this.files.splice(index, 1);
-  }
+  // ---- shared by both
 
   private setLink(file: string, link: FileLink, edits?: EditIndexes): void {
     this.links.set(file, link);
-    link.assets.forEach((asset, index) => this.ordinals.set(asset, index));
-    link.checks.forEach((check, index) => this.ordinals.set(check, index));
-    if (edits) for (const path of link.dependsOn) addToSetMap(edits.dependents, path, file, +1);
+    this.lists.noteLink(link);
+    if (edits) indexDependsOn(file, link, +1, edits);
   }
 
   private clearLink(file: string, link: FileLink, edits: EditIndexes): void {
     this.links.delete(file);
-    for (const path of link.dependsOn) addToSetMap(edits.dependents, path, file, -1);
+    indexDependsOn(file, link, -1, edits);
   }
 
   private buildEditIndexes(): EditIndexes {
-    const edits: EditIndexes = { dependents: new Map(), readers: new Map(), depUsers: new Map(), checksByTarget: new Map() };
-    for (const [file, link] of this.links) for (const path of link.dependsOn) addToSetMap(edits.dependents, path, file, +1);
-    for (const asset of this.assets) indexReadsAndDeps(asset, +1, edits);
-    for (const check of this.checks) indexCheck(check, +1, edits);
-    return edits;
+    return buildEditIndexes(this.links, this.lists.sortedAssets, this.lists.sortedChecks);
   }
 
   /** Adds (+1) or removes (-1) an asset from the producer, reader and dep indexes; returns the resources it produces. */
@@ -395,7 +325,7 @@ export class WorkspaceLinker {
       const list = this.producers.get(resource);
       if (sign > 0) {
         if (!list) this.producers.set(resource, [asset]);
-        else list.splice(upperBound(list, asset, this.assetOrder), 0, asset);
+        else list.splice(upperBound(list, asset, this.lists.assetOrder), 0, asset);
       } else if (list) {
         const at = list.indexOf(asset);
         if (at >= 0) list.splice(at, 1);
@@ -404,41 +334,6 @@ export class WorkspaceLinker {
     }
     indexReadsAndDeps(asset, sign, edits);
     return produced;
-  }
-
-  private countRefs(winner: AssetDefinition, sign: 1 | -1, touched?: Set<string>): void {
-    for (const dep of winner.deps) {
-      if (dep.key === undefined) continue;
-      const count = (this.winnerRefs.get(dep.key) ?? 0) + sign;
-      if (count === 0) this.winnerRefs.delete(dep.key);
-      else this.winnerRefs.set(dep.key, count);
-      touched?.add(dep.key);
-    }
-  }
-
-  /** AL002 of one asset; true when its diagnostics changed. */
-  private updateMissing(asset: AssetDefinition): boolean {
-    const link = this.links.get(asset.location.file);
-    return setOrDelete(this.missing, asset, missingUpstreamDiagnostics(asset, this.keyIndex, link?.unresolvedTargets ?? EMPTY_MAP));
-  }
-
-  private updateUndeclared(asset: AssetDefinition): boolean {
-    return setOrDelete(this.undeclared, asset, undeclaredDependencyDiagnostics(asset, (resource) => this.producers.get(resource)));
-  }
-
-  private updateBadTarget(check: CheckDefinition): boolean {
-    const link = this.links.get(check.location.file);
-    return setOrDelete(this.badTargets, check, badCheckTargetDiagnostics(check, this.keyIndex, link?.unresolvedTargets ?? EMPTY_MAP));
-  }
-
-  private updateDuplicates(key: string, definitions: readonly AssetDefinition[]): void {
-    duplicateDiagnostics(key, definitions).forEach((diagnostic, index) => this.duplicates.set(definitions[index]!, diagnostic));
-  }
-
-  private replaceDuplicates(before: readonly AssetDefinition[], after: readonly AssetDefinition[], key: string, touched: Set<string>): void {
-    for (const definition of before) if (this.duplicates.delete(definition)) touched.add(definition.location.file);
-    this.updateDuplicates(key, after);
-    if (after.length > 1) for (const definition of after) touched.add(definition.location.file);
   }
 
   private surfaceUnchanged(path: string): boolean {
@@ -461,88 +356,25 @@ export class WorkspaceLinker {
   private *childrenOf(key: string): Iterable<string> {
     const users = this.edits!.depUsers.get(key);
     if (!users) return;
-    for (const asset of users) if (this.definitionsByKey.get(asset.key)?.[0] === asset) yield asset.key;
+    for (const asset of users) if (this.keys.first(asset.key) === asset) yield asset.key;
   }
 
-  /** Levels by Kahn's algorithm over the first definitions' deps; undefined when there is a cycle. */
-  private computeLevels(): Map<string, number> | undefined {
-    const levels = new Map<string, number>();
-    const waiting = new Map<string, number>();
-    const ready: string[] = [];
-    const nodes = [...this.definitionsByKey.keys(), ...this.placeholders];
-    for (const key of nodes) {
-      const winner = this.definitionsByKey.get(key)?.[0];
-      const parents = winner ? new Set(depKeys(winner)).size : 0;
-      waiting.set(key, parents);
-      levels.set(key, 0);
-      if (parents === 0) ready.push(key);
-    }
-    let done = 0;
-    while (ready.length > 0) {
-      const key = ready.pop()!;
-      done++;
-      const next = levels.get(key)! + 1;
-      for (const child of this.childrenOf(key)) {
-        if (levels.get(child)! < next) levels.set(child, next);
-        const left = waiting.get(child)! - 1;
-        waiting.set(child, left);
-        if (left === 0) ready.push(child);
-      }
-    }
-    return done === nodes.length ? levels : undefined;
-  }
-
-  /**
-   * Keeps the levels valid for the added edges; false when an edge closes a cycle (or the
-   * work gets large), and the cycles must be looked for from scratch.
-   */
-  private levelsAccept(addedEdges: ReadonlyArray<readonly [string, string]>): boolean {
-    if (!this.levels) {
-      // First edge change since the graph was (re)built: levels of the graph as it is now,
-      // new edges included; computing them is itself the acyclicity check.
-      this.levels = this.computeLevels();
-      return this.levels !== undefined;
-    }
-    const levels = this.levels;
-    let work = 0;
-    for (const [from, to] of addedEdges) {
-      const floor = (levels.get(from) ?? 0) + 1;
-      if ((levels.get(to) ?? 0) >= floor) continue;
-      const stack: Array<[string, number]> = [[to, floor]];
-      while (stack.length > 0) {
-        const [key, level] = stack.pop()!;
-        if (key === from) return this.invalidateLevels(); // `to` reaches `from`: a cycle
-        if ((levels.get(key) ?? 0) >= level) continue;
-        levels.set(key, level);
-        if (++work > MAX_LEVEL_WORK) return this.invalidateLevels();
-        for (const child of this.childrenOf(key)) stack.push([child, level + 1]);
-      }
-    }
-    return true;
-  }
-
-  private invalidateLevels(): false {
-    this.levels = undefined;
-    return false;
-  }
-
-  /** Finds the graph's cycles from scratch (rare: only when an edit's new edges may close one). */
+  /** Finds the graph's cycles from scratch (on a full link, and when an edit's new edges may close one). */
   private recomputeCycles(): AssetGraph {
-    const graph = AssetGraph.fromDefinitions(this.assets, this.checks);
+    const graph = AssetGraph.fromDefinitions(this.lists.sortedAssets, this.lists.sortedChecks);
     this.cycles = { paths: graph.cycles(), components: graph.cyclicComponents() };
-    this.levels = undefined;
+    this.levels.forget();
     return graph;
   }
 
   private computeCycleDiagnostics(): AnalysisDiagnostic[] {
     if (this.cycles.paths.length === 0) return [];
-    return cycleDiagnostics(this.cycles.paths, this.cycles.components, (key) => this.definitionsByKey.get(key)?.[0]);
+    return cycleDiagnostics(this.cycles.paths, this.cycles.components, (key) => this.keys.first(key));
   }
 
   /**
-   * One file's diagnostics, sorted by position and code; ties keep the order the checks run
-   * in: linking's AL006, the file's own, then AL001, AL002, AL003, AL004 (definitions in
-   * sorted order), AL005 (checks in call order).
+   * One file's diagnostics; ties in position and code keep the order the checks run in:
+   * linking's AL006, the file's own, then AL001, then the definitions' (DefinitionProblems.collect).
    */
   private rebuildFileDiagnostics(file: string): void {
     const link = this.links.get(file);
@@ -551,201 +383,14 @@ export class WorkspaceLinker {
     const facts = this.facts.get(file);
     if (facts) found.push(...facts.diagnostics);
     for (const diagnostic of this.cycleDiagnostics) if (diagnostic.location.file === file) found.push(diagnostic);
-    if (link) {
-      const sorted = link.assets.length > 1 ? [...link.assets].sort(this.assetOrder) : link.assets;
-      for (const asset of sorted) found.push(...(this.missing.get(asset) ?? []));
-      for (const asset of sorted) found.push(...(this.undeclared.get(asset) ?? []));
-      for (const asset of sorted) {
-        const duplicate = this.duplicates.get(asset);
-        if (duplicate) found.push(duplicate);
-      }
-      for (const check of link.checks) found.push(...(this.badTargets.get(check) ?? []));
-    }
-    const index = lowerBound(this.diagnosticFiles, file, compare);
-    const listed = index < this.diagnosticFiles.length && this.diagnosticFiles[index] === file;
-    if (found.length === 0) {
-      this.diagnosticsByFile.delete(file);
-      if (listed) this.diagnosticFiles.splice(index, 1);
-      return;
-    }
-    this.diagnosticsByFile.set(file, found.sort(byPosition));
-    if (!listed) this.diagnosticFiles.splice(index, 0, file);
+    if (link) this.problems.collect(link, this.lists.assetOrder, found);
+    this.fileDiagnostics.set(file, found);
   }
 
   private result(graph: AssetGraph | undefined): LinkedWorkspace {
-    const diagnostics: AnalysisDiagnostic[] = [];
-    for (const file of this.diagnosticFiles) {
-      for (const diagnostic of this.diagnosticsByFile.get(file)!) {
-        // Every diagnostic sits in the file of the definition it is about; if one ever did
-        // not, the per-file order would be wrong: sort the whole list instead.
-        if (diagnostic.location.file !== file) return this.resultSortingEverything(graph);
-        diagnostics.push(diagnostic);
-      }
-    }
-    return this.share(diagnostics, graph);
+    const diagnostics = this.fileDiagnostics.all();
+    return { ...this.lists.share(), diagnostics, graph, producedResources: this.producedResources };
   }
-
-  private resultSortingEverything(graph: AssetGraph | undefined): LinkedWorkspace {
-    const diagnostics = this.diagnosticFiles.flatMap((file) => this.diagnosticsByFile.get(file)!).sort(byPosition);
-    return this.share(diagnostics, graph);
-  }
-
-  private share(diagnostics: AnalysisDiagnostic[], graph: AssetGraph | undefined): LinkedWorkspace {
-    this.assetsShared = this.checksShared = this.filesShared = true;
-    return { assets: this.assets, checks: this.checks, diagnostics, files: this.files, graph, producedResources: this.producedResources };
-  }
-
-  private readonly assetOrder = (a: AssetDefinition, b: AssetDefinition): number =>
-    compare(a.key, b.key) ||
-    compare(a.location.file, b.location.file) ||
-    a.location.range.start.line - b.location.range.start.line ||
-    this.ordinals.get(a)! - this.ordinals.get(b)!;
-
-  private readonly checkOrder = (a: CheckDefinition, b: CheckDefinition): number =>
-    compare(a.asset ?? "", b.asset ?? "") ||
-    compare(a.name, b.name) ||
-    compare(a.location.file, b.location.file) ||
-    this.ordinals.get(a)! - this.ordinals.get(b)!;
 }
 
 const EMPTY_MAP: ReadonlyMap<DependencyRef | CheckDefinition, string> = new Map();
-
-interface EditIndexes {
-  /** Path → the files whose link read it. */
-  readonly dependents: Map<string, Set<string>>;
-  /** Resource → the assets reading it (AL003 depends on its producers). */
-  readonly readers: Map<ResourceId, Set<AssetDefinition>>;
-  /** Key → the assets with a dep on it (AL002, and the graph's children). */
-  readonly depUsers: Map<string, Set<AssetDefinition>>;
-  /** Key → the checks targeting it (AL005). */
-  readonly checksByTarget: Map<string, Set<CheckDefinition>>;
-}
-
-function indexReadsAndDeps(asset: AssetDefinition, sign: 1 | -1, edits: EditIndexes): void {
-  for (const read of asset.reads) addToSetMap(edits.readers, read.resource, asset, sign);
-  for (const dep of asset.deps) if (dep.key !== undefined) addToSetMap(edits.depUsers, dep.key, asset, sign);
-}
-
-function indexCheck(check: CheckDefinition, sign: 1 | -1, edits: EditIndexes): void {
-  if (check.asset !== undefined) addToSetMap(edits.checksByTarget, check.asset, check, sign);
-}
-
-function byPosition(a: AnalysisDiagnostic, b: AnalysisDiagnostic): number {
-  const left = a.location;
-  const right = b.location;
-  return (
-    compare(left.file, right.file) ||
-    left.range.start.line - right.range.start.line ||
-    left.range.start.character - right.range.start.character ||
-    compare(a.code, b.code)
-  );
-}
-
-function depKeys(asset: AssetDefinition): string[] {
-  const keys: string[] = [];
-  for (const dep of asset.deps) if (dep.key !== undefined) keys.push(dep.key);
-  return keys;
-}
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function addToSetMap<K, V>(map: Map<K, Set<V>>, key: K, value: V, sign: 1 | -1): void {
-  const set = map.get(key);
-  if (sign > 0) {
-    if (set) set.add(value);
-    else map.set(key, new Set([value]));
-  } else if (set) {
-    set.delete(value);
-    if (set.size === 0) map.delete(key);
-  }
-}
-
-/** Stores non-empty diagnostics (or forgets the owner); true when that changes what is stored. */
-function setOrDelete<K>(map: Map<K, AnalysisDiagnostic[]>, owner: K, diagnostics: AnalysisDiagnostic[]): boolean {
-  if (diagnostics.length === 0) return map.delete(owner);
-  map.set(owner, diagnostics);
-  return true;
-}
-
-/**
- * Matches a file's old definitions with its new ones: same length and every pair in the
- * same sort position → replacements; otherwise all old ones removed and all new ones added.
- */
-function pairUp<T>(
-  old: readonly T[],
-  next: readonly T[],
-  order: (a: T, b: T) => number,
-  replaced: Array<[T, T]>,
-  removed: T[],
-  added: T[],
-): void {
-  if (old.length === next.length && old.every((item, i) => order(item, next[i]!) === 0)) {
-    for (let i = 0; i < old.length; i++) replaced.push([old[i]!, next[i]!]);
-    return;
-  }
-  removed.push(...old);
-  added.push(...next);
-}
-
-function dropUnchanged<T>(pairs: Array<[T, T]>): void {
-  let kept = 0;
-  for (const pair of pairs) if (pair[0] !== pair[1]) pairs[kept++] = pair;
-  pairs.length = kept;
-}
-
-function lowerBound<T>(list: readonly T[], item: T, order: (a: T, b: T) => number): number {
-  let low = 0;
-  let high = list.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (order(list[mid]!, item) < 0) low = mid + 1;
-    else high = mid;
-  }
-  return low;
-}
-
-function upperBound<T>(list: readonly T[], item: T, order: (a: T, b: T) => number): number {
-  let low = 0;
-  let high = list.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (order(list[mid]!, item) <= 0) low = mid + 1;
-    else high = mid;
-  }
-  return low;
-}
-
-/** The index of `item` itself in a sorted list (-1 when absent). */
-function indexOfSorted<T>(list: readonly T[], item: T, order: (a: T, b: T) => number): number {
-  for (let i = lowerBound(list, item, order); i < list.length && order(list[i]!, item) === 0; i++) if (list[i] === item) return i;
-  return list.indexOf(item);
-}
-
-function replaceSorted<T>(list: T[], replaced: ReadonlyArray<readonly [T, T]>, order: (a: T, b: T) => number): void {
-  for (const [old, next] of replaced) {
-    const at = indexOfSorted(list, old, order);
-    if (at >= 0) list[at] = next;
-  }
-}
-
-function patchSorted<T>(list: T[], removed: readonly T[], added: readonly T[], order: (a: T, b: T) => number): T[] {
-  let patched = list;
-  if (removed.length > 0) {
-    if (removed.length <= 8) {
-      for (const item of removed) {
-        const at = indexOfSorted(patched, item, order);
-        if (at >= 0) patched.splice(at, 1);
-      }
-    } else {
-      const gone = new Set(removed);
-      patched = patched.filter((item) => !gone.has(item));
-    }
-  }
-  if (added.length > 64) return patched.concat(added).sort(order);
-  for (const item of added) patched.splice(upperBound(patched, item, order), 0, item);
-  return patched;
-}

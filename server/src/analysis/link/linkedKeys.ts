@@ -1,0 +1,133 @@
+import type { AssetDefinition } from "../../model/definitions";
+import type { KeyIndex } from "../diagnostics/graphDiagnostics";
+import { sameStrings } from "./sortedLists";
+
+/** What happened to the keys a re-link touched. */
+export interface KeyChanges {
+  /** Keys that became defined or undefined. */
+  readonly defined: ReadonlySet<string>;
+  /** Keys that became or stopped being placeholders. */
+  readonly placeholders: ReadonlySet<string>;
+  /** Each touched key with its definitions before and after (AL004 is about these). */
+  readonly redefined: ReadonlyArray<readonly [string, readonly AssetDefinition[], readonly AssetDefinition[]]>;
+  /** Edges (dep key, key) the new first definitions added. */
+  readonly addedEdges: ReadonlyArray<readonly [string, string]>;
+  /** True when the graph's edges or nodes changed. */
+  readonly edgesChanged: boolean;
+}
+
+/**
+ * The graph's nodes as the linker keeps them between snapshots: each key's definitions (the
+ * first is the node's; the others are AL004), and the placeholders, keys that first
+ * definitions depend on and nothing defines.
+ */
+export class LinkedKeys {
+  private definitionsByKey = new Map<string, AssetDefinition[]>();
+  /** How many deps of first definitions name each key: a named, undefined key is a placeholder. */
+  private winnerRefs = new Map<string, number>();
+  private placeholders = new Set<string>();
+
+  readonly index: KeyIndex = {
+    isDefined: (key) => this.definitionsByKey.has(key),
+    isPlaceholder: (key) => this.placeholders.has(key),
+    definedKeys: () => this.definitionsByKey.keys(),
+  };
+
+  /** Starts over from every definition, sorted. */
+  reset(assets: readonly AssetDefinition[]): void {
+    this.definitionsByKey = new Map();
+    for (const asset of assets) {
+      const same = this.definitionsByKey.get(asset.key);
+      if (same) same.push(asset);
+      else this.definitionsByKey.set(asset.key, [asset]);
+    }
+    this.winnerRefs = new Map();
+    for (const list of this.definitionsByKey.values()) this.countRefs(list[0]!, +1);
+    this.placeholders = new Set();
+    for (const [key, count] of this.winnerRefs) if (count > 0 && !this.definitionsByKey.has(key)) this.placeholders.add(key);
+  }
+
+  /** Every defined key with its definitions, in the order they were first defined. */
+  definitions(): Iterable<[string, readonly AssetDefinition[]]> {
+    return this.definitionsByKey.entries();
+  }
+
+  /** The definition that is the key's node (the first), if any. */
+  first(key: string): AssetDefinition | undefined {
+    return this.definitionsByKey.get(key)?.[0];
+  }
+
+  /** Every node: defined keys, then placeholders. */
+  nodes(): string[] {
+    return [...this.definitionsByKey.keys(), ...this.placeholders];
+  }
+
+  /** How many distinct keys a node depends on. */
+  parentCount(key: string): number {
+    const first = this.first(key);
+    return first ? new Set(depKeys(first)).size : 0;
+  }
+
+  /** Takes the new definitions of the keys (`definitionsOf`, from the patched sorted list). */
+  update(keys: Iterable<string>, definitionsOf: (key: string) => AssetDefinition[] | undefined): KeyChanges {
+    const defined = new Set<string>();
+    const refsTouched = new Set<string>();
+    const redefined: Array<[string, readonly AssetDefinition[], readonly AssetDefinition[]]> = [];
+    const addedEdges: Array<[string, string]> = [];
+    let edgesChanged = false;
+    for (const key of keys) {
+      const before = this.definitionsByKey.get(key);
+      const after = definitionsOf(key);
+      if (after) this.definitionsByKey.set(key, after);
+      else this.definitionsByKey.delete(key);
+      if (!before !== !after) defined.add(key);
+      const oldWinner = before?.[0];
+      const newWinner = after?.[0];
+      if (oldWinner !== newWinner) {
+        const oldDeps = oldWinner ? depKeys(oldWinner) : [];
+        const newDeps = newWinner ? depKeys(newWinner) : [];
+        if (oldWinner) this.countRefs(oldWinner, -1, refsTouched);
+        if (newWinner) this.countRefs(newWinner, +1, refsTouched);
+        if (!sameStrings(oldDeps, newDeps)) {
+          edgesChanged = true;
+          const had = new Set(oldDeps);
+          for (const dep of newDeps) if (!had.has(dep)) addedEdges.push([dep, key]);
+        }
+      }
+      redefined.push([key, before ?? [], after ?? []]);
+    }
+    const placeholders = this.updatePlaceholders([...refsTouched, ...defined]);
+    // A node appearing or disappearing changes the graph's node set, which the level check must see.
+    if (defined.size > 0 || placeholders.size > 0) edgesChanged = true;
+    return { defined, placeholders, redefined, addedEdges, edgesChanged };
+  }
+
+  /** Re-decides which of `keys` are placeholders; returns those that changed. */
+  private updatePlaceholders(keys: Iterable<string>): Set<string> {
+    const changed = new Set<string>();
+    for (const key of keys) {
+      const now = !this.definitionsByKey.has(key) && (this.winnerRefs.get(key) ?? 0) > 0;
+      if (now === this.placeholders.has(key)) continue;
+      if (now) this.placeholders.add(key);
+      else this.placeholders.delete(key);
+      changed.add(key);
+    }
+    return changed;
+  }
+
+  private countRefs(winner: AssetDefinition, sign: 1 | -1, touched?: Set<string>): void {
+    for (const dep of winner.deps) {
+      if (dep.key === undefined) continue;
+      const count = (this.winnerRefs.get(dep.key) ?? 0) + sign;
+      if (count === 0) this.winnerRefs.delete(dep.key);
+      else this.winnerRefs.set(dep.key, count);
+      touched?.add(dep.key);
+    }
+  }
+}
+
+function depKeys(asset: AssetDefinition): string[] {
+  const keys: string[] = [];
+  for (const dep of asset.deps) if (dep.key !== undefined) keys.push(dep.key);
+  return keys;
+}
