@@ -9,7 +9,7 @@ import type { AnalysisSnapshot } from "../analysis";
 import type { AnalysisDiagnostic, AssetDefinition } from "../model/definitions";
 import { ClientCommands, clientCommand } from "../../../protocol";
 import { toLspDiagnostic } from "./diagnostics";
-import { SnapshotIndex } from "./mentions";
+import { SnapshotIndex } from "./snapshotIndex";
 import { SourceText } from "./sourceText";
 import { overlaps, toRange, type WorkspacePaths } from "./uris";
 

@@ -6,7 +6,7 @@
 import type { CodeLens, Command, Range } from "vscode-languageserver";
 import type { AnalysisSnapshot } from "../analysis";
 import type { AssetDefinition, CheckDefinition } from "../model/definitions";
-import { SnapshotIndex } from "./mentions";
+import { SnapshotIndex } from "./snapshotIndex";
 import type { StatusBoard } from "./status";
 import { checkLine, statusLine } from "./statusText";
 import { toRange } from "./uris";
@@ -48,7 +48,7 @@ function assetLenses(snapshot: AnalysisSnapshot, status: StatusBoard, asset: Ass
       info("export this asset to materialize it");
     } else {
       action(clientCommand("▶ Materialize", ClientCommands.materialize, { key }));
-      if (index.parents(key).some((parent) => index.definition(parent)?.kind === "asset")) {
+      if (index.parents(key).some((parent) => parent !== key && index.definition(parent)?.kind === "asset")) {
         action(clientCommand("▶ with upstream", ClientCommands.materializeWithUpstream, { key }));
       }
     }

@@ -5,7 +5,8 @@
 import type { Location, LocationLink, Position } from "vscode-languageserver";
 import type { AnalysisSnapshot } from "../analysis";
 import type { AssetDefinition } from "../model/definitions";
-import { type Mention, SnapshotIndex } from "./mentions";
+import type { Mention } from "./mentions";
+import { SnapshotIndex } from "./snapshotIndex";
 import { type WorkspacePaths, toRange } from "./uris";
 
 /**

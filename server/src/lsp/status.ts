@@ -11,7 +11,7 @@ import type { AnalysisSnapshot } from "../analysis";
 import { assetFreshness, type FreshnessState } from "../model/freshness";
 import { upstreamStaleness, type UpstreamCause } from "../model/staleness";
 import type { AssetLatestState, EventStore } from "../store";
-import { SnapshotIndex } from "./mentions";
+import { SnapshotIndex } from "./snapshotIndex";
 import type { AssetState, AssetStatus } from "../../../protocol";
 
 /** Every freshness state is an AssetState (the protocol adds only "unknown"). */

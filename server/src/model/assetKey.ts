@@ -65,6 +65,28 @@ export function compareKeyStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * The `[start, end)` indexes of the items whose key is `key` in `sorted`, a list ordered by
+ * `keyOf` under compareKeyStrings: two binary searches, for the sorted lists the model keeps.
+ */
+export function equalRange<T>(sorted: readonly T[], key: string, keyOf: (item: T) => string): [number, number] {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (compareKeyStrings(keyOf(sorted[middle]), key) < 0) low = middle + 1;
+    else high = middle;
+  }
+  const start = low;
+  high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (compareKeyStrings(keyOf(sorted[middle]), key) <= 0) low = middle + 1;
+    else high = middle;
+  }
+  return [start, low];
+}
+
 /** True when `text` is a valid asset key in user form ("a/b"). */
 export function isValidKey(text: string): boolean {
   return typeof text === "string" && problemWithUserString(text) === undefined;

@@ -9,7 +9,7 @@
  * Unknown keys are answered leniently (empty results, skipped inputs) because the editor
  * asks about keys that existed a keystroke ago; use `has` to tell them apart.
  */
-import { compareKeyStrings } from "./assetKey";
+import { DefinitionIndex } from "./definitionIndex";
 import type { AssetDefinition, CheckDefinition } from "./definitions";
 import {
   buildAdjacency,
@@ -64,7 +64,7 @@ export class AssetGraph {
       }
     }
     const definitions = keyList.map((key) => definitionByKey.get(key));
-    return new AssetGraph(keyList, indexByKey, definitions, from, to, groupChecks(checks));
+    return new AssetGraph(keyList, indexByKey, definitions, from, to, DefinitionIndex.fromDefinitions(assets, checks));
   }
 
   private constructor(
@@ -75,7 +75,8 @@ export class AssetGraph {
     private readonly definitionByIndex: readonly (AssetDefinition | undefined)[],
     edgeFrom: Int32Array,
     edgeTo: Int32Array,
-    private readonly checksByKey: ReadonlyMap<string, readonly CheckDefinition[]>,
+    /** Every definition (duplicates too) and every check of the graph's keys. */
+    private readonly index: DefinitionIndex,
   ) {
     this.parentRows = buildAdjacency(keyList.length, edgeTo, edgeFrom);
     this.childRows = buildAdjacency(keyList.length, edgeFrom, edgeTo);
@@ -100,6 +101,11 @@ export class AssetGraph {
   definition(key: string): AssetDefinition | undefined {
     const index = this.indexByKey.get(key);
     return index === undefined ? undefined : this.definitionByIndex[index];
+  }
+
+  /** Every definition of a key, the graph's first (more than one is AL004); [] for placeholders and unknown keys. */
+  definitionsOf(key: string): AssetDefinition[] {
+    return this.index.definitionsOf(key).slice();
   }
 
   /** True when the key is referenced by a dep but defined by no asset or source. */
@@ -144,7 +150,7 @@ export class AssetGraph {
 
   /** The checks that target the key, sorted by name. */
   checksOf(key: string): CheckDefinition[] {
-    return (this.checksByKey.get(key) ?? []).slice();
+    return this.index.checksOf(key).slice();
   }
 
   /**
@@ -187,18 +193,21 @@ export class AssetGraph {
     const indexByKey = new Map(keyList.map((key, index) => [key, index]));
     const from: number[] = [];
     const to: number[] = [];
-    const checksByKey = new Map<string, readonly CheckDefinition[]>();
+    const assets: AssetDefinition[] = [];
+    const checks: CheckDefinition[] = [];
     for (const node of kept) {
       for (const parent of rowOf(this.parentRows, node)) {
         if (newIndex[parent] === -1) continue;
         from.push(newIndex[parent]);
         to.push(newIndex[node]);
       }
-      const checks = this.checksByKey.get(this.keyList[node]);
-      if (checks) checksByKey.set(this.keyList[node], checks);
+      // Kept nodes ascend by key, so these stay in the index's order.
+      assets.push(...this.index.definitionsOf(this.keyList[node]));
+      checks.push(...this.index.checksOf(this.keyList[node]));
     }
     const definitions = Array.from(kept, (node) => this.definitionByIndex[node]);
-    return new AssetGraph(keyList, indexByKey, definitions, Int32Array.from(from), Int32Array.from(to), checksByKey);
+    const index = new DefinitionIndex(assets, checks);
+    return new AssetGraph(keyList, indexByKey, definitions, Int32Array.from(from), Int32Array.from(to), index);
   }
 
   private keysAt(indices: ArrayLike<number>): string[] {
@@ -238,17 +247,4 @@ export class AssetGraph {
     this.cyclicComponentCache ??= cyclicComponents(this.keyList.length, this.childRows);
     return this.cyclicComponentCache;
   }
-}
-
-/** Checks by the key they target, each list sorted by name (stable: same names keep input order). */
-function groupChecks(checks: readonly CheckDefinition[]): Map<string, readonly CheckDefinition[]> {
-  const checksByKey = new Map<string, CheckDefinition[]>();
-  for (const check of checks) {
-    if (check.asset === undefined) continue;
-    const list = checksByKey.get(check.asset);
-    if (list) list.push(check);
-    else checksByKey.set(check.asset, [check]);
-  }
-  for (const list of checksByKey.values()) list.sort((a, b) => compareKeyStrings(a.name, b.name));
-  return checksByKey;
 }

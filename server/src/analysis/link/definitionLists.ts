@@ -1,4 +1,5 @@
 import { compareKeyStrings as compare } from "../../model/assetKey";
+import { DefinitionIndex } from "../../model/definitionIndex";
 import type { AssetDefinition, CheckDefinition } from "../../model/definitions";
 import type { FileLink } from "./linkPass";
 import { lowerBound, patchSorted, replaceSorted } from "./sortedLists";
@@ -117,17 +118,9 @@ export class DefinitionLists {
     };
   }
 
-  /** The definitions of a key, in the sorted order: a contiguous run of the sorted list. */
-  definitionsOf(key: string): AssetDefinition[] | undefined {
-    let low = 0;
-    let high = this.assets.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (this.assets[mid]!.key < key) low = mid + 1;
-      else high = mid;
-    }
-    const run: AssetDefinition[] = [];
-    for (let i = low; i < this.assets.length && this.assets[i]!.key === key; i++) run.push(this.assets[i]!);
+  /** The definitions of a key, in the sorted order (a contiguous run of the sorted list); undefined when none. */
+  definitionsOf(key: string): readonly AssetDefinition[] | undefined {
+    const run = new DefinitionIndex(this.assets, this.checks).definitionsOf(key);
     return run.length > 0 ? run : undefined;
   }
 

@@ -22,7 +22,7 @@ export interface KeyChanges {
  * definitions depend on and nothing defines.
  */
 export class LinkedKeys {
-  private definitionsByKey = new Map<string, AssetDefinition[]>();
+  private definitionsByKey = new Map<string, readonly AssetDefinition[]>();
   /** How many deps of first definitions name each key: a named, undefined key is a placeholder. */
   private winnerRefs = new Map<string, number>();
   private placeholders = new Set<string>();
@@ -35,12 +35,13 @@ export class LinkedKeys {
 
   /** Starts over from every definition, sorted. */
   reset(assets: readonly AssetDefinition[]): void {
-    this.definitionsByKey = new Map();
+    const definitionsByKey = new Map<string, AssetDefinition[]>();
     for (const asset of assets) {
-      const same = this.definitionsByKey.get(asset.key);
+      const same = definitionsByKey.get(asset.key);
       if (same) same.push(asset);
-      else this.definitionsByKey.set(asset.key, [asset]);
+      else definitionsByKey.set(asset.key, [asset]);
     }
+    this.definitionsByKey = definitionsByKey;
     this.winnerRefs = new Map();
     for (const list of this.definitionsByKey.values()) this.countRefs(list[0]!, +1);
     this.placeholders = new Set();
@@ -69,7 +70,7 @@ export class LinkedKeys {
   }
 
   /** Takes the new definitions of the keys (`definitionsOf`, from the patched sorted list). */
-  update(keys: Iterable<string>, definitionsOf: (key: string) => AssetDefinition[] | undefined): KeyChanges {
+  update(keys: Iterable<string>, definitionsOf: (key: string) => readonly AssetDefinition[] | undefined): KeyChanges {
     const defined = new Set<string>();
     const refsTouched = new Set<string>();
     const redefined: Array<[string, readonly AssetDefinition[], readonly AssetDefinition[]]> = [];
