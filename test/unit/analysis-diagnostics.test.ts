@@ -88,7 +88,7 @@ describe("analysis: diagnostics", () => {
     const snapshot = analyzeFixture("al005-check-target");
     const bad = withCode(snapshot, "AL005");
     it("accepts references and string keys of assets", () => {
-      const names = snapshot.checks.filter((check) => check.asset === "orders").map((check) => check.name).sort();
+      const names = snapshot.checks.filter((check) => check.assetKey === "orders").map((check) => check.name).sort();
       assert.deepEqual(names, ["by_key", "ok"]);
     });
     it("rejects a misspelt key (with a suggestion), a plain object and a check", () => {

@@ -39,7 +39,7 @@ describe("analysis: finding definitions through imports", () => {
 
   it("finds checks imported through a barrel, with their target and blocking flag", () => {
     assert.deepEqual(
-      snapshot.checks.map((check) => [check.name, check.asset, check.blocking]),
+      snapshot.checks.map((check) => [check.name, check.assetKey, check.blocking]),
       [["barrel_check", "barrel_asset", true]],
     );
   });

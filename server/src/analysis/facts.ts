@@ -17,7 +17,7 @@ export interface FileFacts {
   /** Top-level declarations (functions, classes, consts) by local name. */
   readonly declarations: ReadonlyMap<string, TopLevelDeclaration>;
   readonly calls: readonly CandidateCall[];
-  /** True when the file was too large to analyse (a diagnostic says so). */
+  /** True when the file was too large to analyze (a diagnostic says so). */
   readonly skipped: boolean;
   /** Problems visible from this file alone (unanalysable definitions, skipped file). */
   readonly diagnostics: readonly AnalysisDiagnostic[];

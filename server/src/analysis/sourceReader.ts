@@ -10,7 +10,7 @@ import ignore, { type Ignore } from "ignore";
 export interface SourceReader {
   /** Absolute path of the workspace root. */
   readonly root: string;
-  /** Workspace-relative, "/"-separated paths of the TypeScript files to analyse, sorted. */
+  /** Workspace-relative, "/"-separated paths of the TypeScript files to analyze, sorted. */
   listFiles(): string[];
   /** The file's text, or undefined when it does not exist (deleted, unreadable). */
   readFile(file: string): string | undefined;
@@ -55,7 +55,7 @@ export class DiskReader implements SourceReader {
     try {
       entries = readdirSync(absolute, { withFileTypes: true });
     } catch {
-      return; // unreadable folder: nothing to analyse there, and no reason to fail the rest
+      return; // unreadable folder: nothing to analyze there, and no reason to fail the rest
     }
     const rules = [...inherited];
     const gitignore = entries.find((entry) => entry.name === ".gitignore" && entry.isFile());

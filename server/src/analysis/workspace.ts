@@ -10,7 +10,7 @@ import { type LinkedWorkspace, WorkspaceLinker } from "./link/workspaceLinker";
 import { DEFAULT_SCAN_OPTIONS, type ScanOptions, scanFile } from "./scan/scanFile";
 import { DiskReader, type SourceReader } from "./sourceReader";
 
-/** One consistent view of the analysed workspace. Immutable: a new one per change. */
+/** One consistent view of the analyzed workspace. Immutable: a new one per change. */
 export interface AnalysisSnapshot {
   /** Every definition, sorted by key then file (duplicates included). */
   readonly assets: readonly AssetDefinition[];
@@ -177,7 +177,7 @@ class Snapshot implements AnalysisSnapshot {
   }
 }
 
-/** Analyses a folder on disk once (the CLI's entry point). */
+/** Analyzes a folder on disk once (the CLI's entry point). */
 export function analyzeDirectory(root: string, options: Partial<WorkspaceAnalysisOptions> = {}): AnalysisSnapshot {
   return new WorkspaceAnalysis(new DiskReader(root), options).analyzeAll();
 }

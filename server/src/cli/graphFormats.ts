@@ -4,7 +4,7 @@ import type { AssetDefinition } from "../model/definitions";
 /** The graph JSON shape the CLI documents (field names are a contract). */
 export function graphJson(snapshot: AnalysisSnapshot, keys: ReadonlySet<string>) {
   const assets = snapshot.assets.filter((asset) => keys.has(asset.key));
-  const checks = snapshot.checks.filter((check) => check.asset !== undefined && keys.has(check.asset));
+  const checks = snapshot.checks.filter((check) => check.assetKey !== undefined && keys.has(check.assetKey));
   return {
     assets: assets.map((asset) => ({
       key: asset.key,
@@ -24,7 +24,7 @@ export function graphJson(snapshot: AnalysisSnapshot, keys: ReadonlySet<string>)
     })),
     checks: checks.map((check) => ({
       name: check.name,
-      asset: check.asset,
+      asset: check.assetKey,
       file: check.location.file,
       line: check.location.range.start.line + 1,
       blocking: check.blocking,

@@ -16,7 +16,7 @@ export function workspaceDir(argument: string | undefined): string {
   return dir;
 }
 
-/** Like `workspaceDir`, and also requires TypeScript files to analyse there. */
+/** Like `workspaceDir`, and also requires TypeScript files to analyze there. */
 export function workspaceWithSources(argument: string | undefined): { dir: string; reader: DiskReader } {
   const dir = workspaceDir(argument);
   const reader = new DiskReader(dir);

@@ -46,8 +46,8 @@ export class BundledVersions {
       if (asset.location.file === entry && asset.kind === "asset") versions[assetStepId(asset.key)] = asset.codeVersion;
     }
     for (const check of snapshot.checks) {
-      if (check.location.file === entry && check.asset !== undefined)
-        versions[checkStepId(check.asset, check.name)] = check.codeVersion;
+      if (check.location.file === entry && check.assetKey !== undefined)
+        versions[checkStepId(check.assetKey, check.name)] = check.codeVersion;
     }
     return versions;
   }

@@ -14,7 +14,7 @@ import type { WorkspaceReader } from "./workspaceReader";
 
 /** How long one slice of scanning may hold the thread before messages are handled. */
 const SLICE_MS = 25;
-/** More changed files than this are re-analysed in slices rather than in one go. */
+/** More changed files than this are re-analyzed in slices rather than in one go. */
 const BULK_FILES = 50;
 
 export interface ProgressReporter {
@@ -46,7 +46,7 @@ export class AnalysisHost {
   private readonly listeners: SnapshotListener[] = [];
   private disposed = false;
   private debounceMs: number;
-  /** Files larger than this are reported (AL007), not analysed. */
+  /** Files larger than this are reported (AL007), not analyzed. */
   maxFileBytes: number;
   /** SQL parsed by earlier runs (CLI or server) is not parsed again; saved after full analyses. */
   private readonly sqlCache: SqlCacheAttachment;
@@ -66,26 +66,26 @@ export class AnalysisHost {
     return this.current;
   }
 
-  /** True while edits wait to be analysed: results computed now would already be stale. */
+  /** True while edits wait to be analyzed: results computed now would already be stale. */
   get hasPendingChanges(): boolean {
     return this.dirty.size > 0 || this.bulk !== undefined;
   }
 
-  onDidAnalyse(listener: SnapshotListener): void {
+  onDidAnalyze(listener: SnapshotListener): void {
     this.listeners.push(listener);
   }
 
-  /** Lists and analyses the whole workspace in slices, reporting progress. Idempotent. */
+  /** Lists and analyzes the whole workspace in slices, reporting progress. Idempotent. */
   start(): Promise<void> {
-    this.initial ??= this.analyseEverything();
+    this.initial ??= this.analyzeEverything();
     return this.initial;
   }
 
-  /** Analyses the workspace again from scratch (e.g. the file size limit changed). */
+  /** Analyzes the workspace again from scratch (e.g. the file size limit changed). */
   restart(maxFileBytes: number): Promise<void> {
     this.maxFileBytes = maxFileBytes;
     this.analysis = this.createAnalysis(maxFileBytes);
-    this.initial = this.analyseEverything();
+    this.initial = this.analyzeEverything();
     return this.initial;
   }
 
@@ -100,7 +100,7 @@ export class AnalysisHost {
   }
 
   /**
-   * The snapshot with every edit received so far analysed. Yields once first, so messages
+   * The snapshot with every edit received so far analyzed. Yields once first, so messages
    * already queued behind the request (a cancellation, more edits) are seen before the work.
    * Returns early, with the current snapshot, once the token is cancelled.
    */
@@ -148,13 +148,13 @@ export class AnalysisHost {
     this.timer = undefined;
   }
 
-  /** Re-analyses the dirty files (in slices when there are many) and tells the listeners. */
+  /** Re-analyzes the dirty files (in slices when there are many) and tells the listeners. */
   private flush(): void {
     this.cancelTimer();
     // A sliced re-analysis in progress takes whatever arrived meanwhile when it links.
     if (this.bulk || this.dirty.size === 0) return;
     if (this.dirty.size > BULK_FILES) {
-      this.bulk = this.analyseMany().finally(() => (this.bulk = undefined));
+      this.bulk = this.analyzeMany().finally(() => (this.bulk = undefined));
       return;
     }
     const files = [...this.dirty];
@@ -162,11 +162,11 @@ export class AnalysisHost {
     const started = performance.now();
     this.current = this.analysis.updateFiles(files);
     const elapsed = performance.now() - started;
-    if (elapsed > 200) this.options.log(`re-analysed ${files.length} file(s) in ${elapsed.toFixed(0)} ms`);
+    if (elapsed > 200) this.options.log(`re-analyzed ${files.length} file(s) in ${elapsed.toFixed(0)} ms`);
     this.notify(files);
   }
 
-  private async analyseMany(): Promise<void> {
+  private async analyzeMany(): Promise<void> {
     const files = [...this.dirty];
     this.dirty.clear();
     const generation = this.generation;
@@ -184,7 +184,7 @@ export class AnalysisHost {
     if (this.dirty.size > 0) this.schedule();
   }
 
-  private async analyseEverything(): Promise<void> {
+  private async analyzeEverything(): Promise<void> {
     const generation = ++this.generation;
     this.initialDone = false;
     const started = performance.now();
@@ -195,7 +195,7 @@ export class AnalysisHost {
       if (!(await this.scanInSlices(files, generation, progress))) return;
       this.link();
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      this.options.log(`analysed ${files.length} files in ${seconds} s: ${this.current!.assets.length} assets, ${this.current!.checks.length} checks`);
+      this.options.log(`analyzed ${files.length} files in ${seconds} s: ${this.current!.assets.length} assets, ${this.current!.checks.length} checks`);
       this.saveSqlCache();
     } catch (error) {
       // A bug in the analysis must not leave the server without any snapshot: link what was read.

@@ -11,7 +11,8 @@ import { ClientCommands, clientCommand } from "../../../protocol";
 import { toLspDiagnostic } from "./diagnostics";
 import { SnapshotIndex } from "./snapshotIndex";
 import { SourceText } from "./sourceText";
-import { overlaps, toRange, type WorkspacePaths } from "./uris";
+import { overlaps, toRange } from "./uris";
+import type { WorkspacePaths } from "./workspacePaths";
 
 export interface CodeActionRequest {
   readonly snapshot: AnalysisSnapshot;

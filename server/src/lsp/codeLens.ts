@@ -60,12 +60,12 @@ function assetLenses(snapshot: AnalysisSnapshot, status: StatusBoard, asset: Ass
 
 function checkLenses(snapshot: AnalysisSnapshot, status: StatusBoard, check: CheckDefinition, now: number): CodeLens[] {
   const range = toRange(check.location.range);
-  if (check.asset === undefined || !SnapshotIndex.of(snapshot).definition(check.asset)) return [];
-  const current = status.statusOf(snapshot, check.asset, now);
+  if (check.assetKey === undefined || !SnapshotIndex.of(snapshot).definition(check.assetKey)) return [];
+  const current = status.statusOf(snapshot, check.assetKey, now);
   const lenses: CodeLens[] = [];
   if (current) lenses.push({ range, command: { title: checkLine(current, check.name, now), command: NO_COMMAND } });
   if (check.exportName !== undefined && check.exported) {
-    lenses.push({ range, command: clientCommand("✓ Run check", ClientCommands.runChecks, { key: check.asset, check: check.name }) });
+    lenses.push({ range, command: clientCommand("✓ Run check", ClientCommands.runChecks, { key: check.assetKey, check: check.name }) });
   }
   return lenses;
 }

@@ -119,7 +119,7 @@ function tableCompletions(request: CompletionRequest, source: SourceText, start:
   return { isIncomplete: false, items };
 }
 
-/** SQL completion only inside an analysed asset or check, not in every string of the workspace. */
+/** SQL completion only inside an analyzed asset or check, not in every string of the workspace. */
 function insideDefinition(request: CompletionRequest): boolean {
   const { snapshot, file, position } = request;
   return (

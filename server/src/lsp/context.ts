@@ -14,7 +14,7 @@ import { RequestGate } from "./requests";
 import { RunService } from "./runs";
 import { SettingsCache } from "./settings";
 import { StatusBoard } from "./status";
-import { WorkspacePaths } from "./uris";
+import { WorkspacePaths } from "./workspacePaths";
 import { WorkspaceReader } from "./workspaceReader";
 import { DEFAULT_SETTINGS, type InitializationOptions } from "../../../protocol";
 

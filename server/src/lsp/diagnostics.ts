@@ -11,7 +11,8 @@ import {
 } from "vscode-languageserver";
 import type { AnalysisSnapshot } from "../analysis";
 import type { AnalysisDiagnostic, Severity } from "../model/definitions";
-import { type WorkspacePaths, toRange } from "./uris";
+import { toRange } from "./uris";
+import type { WorkspacePaths } from "./workspacePaths";
 
 /** The `source` every Assetline diagnostic carries, so users can filter the Problems panel. */
 export const DIAGNOSTIC_SOURCE = "assetline";
@@ -57,7 +58,7 @@ export interface PublisherOptions {
   readonly versionOf: (file: string) => number | undefined;
   /** Workspace paths of the open documents. */
   readonly openFiles: () => Iterable<string>;
-  /** True while newer edits wait to be analysed. */
+  /** True while newer edits wait to be analyzed. */
   readonly isStale: () => boolean;
   readonly relatedInformation: boolean;
 }

@@ -6,7 +6,7 @@ import { type Connection, TextDocuments } from "vscode-languageserver";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { isAnalysableFile } from "../analysis";
 import type { AnalysisHost } from "./analysisHost";
-import type { WorkspacePaths } from "./uris";
+import type { WorkspacePaths } from "./workspacePaths";
 import type { WorkspaceReader } from "./workspaceReader";
 
 export class OpenDocuments {
@@ -68,7 +68,7 @@ export class OpenDocuments {
     const file = this.paths.fileOf(uri);
     if (file === undefined || this.open.get(file) !== uri) return;
     this.open.delete(file);
-    // Back to the disk's text: unsaved changes the user discarded must not stay analysed.
+    // Back to the disk's text: unsaved changes the user discarded must not stay analyzed.
     this.reader.clearBuffer(file);
     this.host.changed([file]);
   }

@@ -23,7 +23,7 @@ export async function registerFileWatchers(context: WorkspaceContext): Promise<v
   await context.connection.client.register(DidChangeWatchedFilesNotification.type, {
     watchers: [
       { globPattern: "**/*.{ts,tsx,mts,cts}" },
-      // .gitignore decides which files are analysed at all.
+      // .gitignore decides which files are analyzed at all.
       { globPattern: "**/.gitignore" },
       // Deleting a folder is reported for the folder only, whatever glob matched its files.
       { globPattern: "**/*", kind: WatchKind.Delete },

@@ -18,8 +18,9 @@ import { codeLenses } from "./codeLens";
 import { completeAt, worthParsing } from "./completion";
 import type { WorkspaceContext } from "./context";
 import { hoverAt } from "./hover";
-import { lineageGraph, locateAsset, statuses } from "./lineage";
+import { lineageGraph, locateAsset } from "./lineage";
 import { definitionAt, referencesAt } from "./navigation";
+import { statuses } from "./statusRequest";
 import { documentSymbols, flatDocumentSymbols, workspaceSymbols } from "./symbols";
 
 /** Registers every request handler; `current` is undefined until the workspace is known. */

@@ -1,15 +1,15 @@
 /**
- * The graph for the lineage panel, the status request, "where is this asset", and the
- * watch that tells whether the lineage changed at all between two analyses.
+ * The graph for the lineage panel, "where is this asset", and the watch that tells whether
+ * the lineage changed at all between two analyses.
  */
 import type { Location } from "vscode-languageserver";
 import type { AnalysisSnapshot } from "../analysis";
 import type { AssetDefinition, CheckDefinition } from "../model/definitions";
 import { AssetKey } from "../model/assetKey";
 import { resolveSelection } from "../model/selection";
-import type { AssetStatus, LineageGraph, LineageNode, LineageParams } from "../../../protocol";
+import type { LineageGraph, LineageNode, LineageParams } from "../../../protocol";
 import type { StatusBoard } from "./status";
-import type { WorkspacePaths } from "./uris";
+import type { WorkspacePaths } from "./workspacePaths";
 
 export function lineageGraph(snapshot: AnalysisSnapshot, status: StatusBoard, paths: WorkspacePaths, params: LineageParams): LineageGraph {
   const { graph } = snapshot;
@@ -51,13 +51,6 @@ export function lineageGraph(snapshot: AnalysisSnapshot, status: StatusBoard, pa
   return { version: snapshot.version, nodes, edges, cycles, unmatched: [], error: undefined };
 }
 
-/** The status of the given keys (all defined keys when absent); unknown keys are skipped. */
-export function statuses(snapshot: AnalysisSnapshot, status: StatusBoard, keys: readonly string[] | undefined): AssetStatus[] {
-  const now = Date.now();
-  const wanted = keys ?? snapshot.graph.keys();
-  return wanted.flatMap((key) => status.statusOf(snapshot, key, now) ?? []);
-}
-
 /** Where a key (or the table named like one) is defined. */
 export function locateAsset(snapshot: AnalysisSnapshot, paths: WorkspacePaths, key: string): Location | null {
   const definition = snapshot.graph.definition(key);
@@ -82,7 +75,7 @@ function drawnPart(definition: AssetDefinition | CheckDefinition): string {
   if (part === undefined) {
     part = "key" in definition
       ? `${definition.key}|${definition.kind}|${definition.group ?? ""}|${definition.owners.join(",")}|${definition.kinds.join(",")}|${definition.location.file}|${definition.deps.map((dep) => dep.key ?? "").join(",")}`
-      : `check|${definition.asset ?? ""}|${definition.name}|${definition.blocking}`;
+      : `check|${definition.assetKey ?? ""}|${definition.name}|${definition.blocking}`;
     drawnParts.set(definition, part);
   }
   return part;

@@ -57,7 +57,7 @@ export function referencesByKey(snapshot: AnalysisSnapshot, keysOf: (mention: Me
     }
   }
   for (const check of snapshot.checks) {
-    if (check.asset !== undefined) push(check.asset, check.targetLocation.file, { kind: "checkTarget", range: check.targetLocation.range, check });
+    if (check.assetKey !== undefined) push(check.assetKey, check.targetLocation.file, { kind: "checkTarget", range: check.targetLocation.range, check });
   }
   return references;
 }

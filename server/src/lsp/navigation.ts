@@ -7,7 +7,8 @@ import type { AnalysisSnapshot } from "../analysis";
 import type { AssetDefinition } from "../model/definitions";
 import type { Mention } from "./mentions";
 import { SnapshotIndex } from "./snapshotIndex";
-import { type WorkspacePaths, toRange } from "./uris";
+import { toRange } from "./uris";
+import type { WorkspacePaths } from "./workspacePaths";
 
 /**
  * Where the mention under the cursor is defined: the key of the asset it names (every

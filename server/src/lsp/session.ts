@@ -58,7 +58,7 @@ class Session {
         onUnlistedFile: () => this.fileEvents?.scheduleRelist(),
       });
       context.documents.listen(this.connection);
-      context.host.onDidAnalyse((snapshot) => {
+      context.host.onDidAnalyze((snapshot) => {
         context.publisher.schedule(snapshot);
         this.scheduleGraphCheck();
       });

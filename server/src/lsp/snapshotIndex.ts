@@ -100,7 +100,7 @@ export class SnapshotIndex {
       case "dep":
         return mention.dep.key === undefined ? [] : [mention.dep.key];
       case "checkTarget":
-        return mention.check.asset === undefined ? [] : [mention.check.asset];
+        return mention.check.assetKey === undefined ? [] : [mention.check.assetKey];
       case "effect":
         return [...new Set(this.producersOf(mention.effect.resource).map((producer) => producer.key))];
     }

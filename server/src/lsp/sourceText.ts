@@ -45,7 +45,7 @@ export class SourceText {
     return found;
   }
 
-  /** The call expression that starts exactly at `position` (an analysed definition's location). */
+  /** The call expression that starts exactly at `position` (an analyzed definition's location). */
   callAt(position: Position): ts.CallExpression | undefined {
     const offset = this.offsetAt(position);
     let found: ts.CallExpression | undefined;

@@ -5,7 +5,8 @@
 import { type DocumentSymbol, type SymbolInformation, SymbolKind } from "vscode-languageserver";
 import type { AnalysisSnapshot } from "../analysis";
 import type { AssetDefinition, TextRange } from "../model/definitions";
-import { type WorkspacePaths, toRange } from "./uris";
+import { toRange } from "./uris";
+import type { WorkspacePaths } from "./workspacePaths";
 
 /** Icons users already read: a class builds something, an interface describes outside data, a method runs against its asset. */
 const ASSET_KIND = SymbolKind.Class;
@@ -35,12 +36,12 @@ export function documentSymbols(snapshot: AnalysisSnapshot, file: string): Docum
   for (const check of checks) {
     const symbol: DocumentSymbol = {
       name: check.name,
-      detail: `check of ${check.asset ?? check.targetText}${check.blocking ? " · blocking" : ""}`,
+      detail: `check of ${check.assetKey ?? check.targetText}${check.blocking ? " · blocking" : ""}`,
       kind: CHECK_KIND,
       range: toRange(check.location.range),
       selectionRange: toRange(check.location.range),
     };
-    const parent = check.asset === undefined ? undefined : symbols.get(check.asset);
+    const parent = check.assetKey === undefined ? undefined : symbols.get(check.assetKey);
     if (parent) parent.children!.push(symbol);
     else result.push(symbol);
   }

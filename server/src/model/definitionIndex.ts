@@ -9,7 +9,7 @@ import type { AssetDefinition, CheckDefinition } from "./definitions";
 
 const keyOfAsset = (asset: AssetDefinition): string => asset.key;
 /** Checks without a resolved target sort first, as "" (no valid key is empty). */
-const targetOfCheck = (check: CheckDefinition): string => check.asset ?? "";
+const targetOfCheck = (check: CheckDefinition): string => check.assetKey ?? "";
 
 export class DefinitionIndex {
   /**
@@ -43,7 +43,7 @@ export class DefinitionIndex {
     const [start, end] = equalRange(this.checks, key, targetOfCheck);
     const found = this.checks.slice(start, end);
     // "" is also where checks without a target sort: only those naming "" itself count.
-    return key === "" ? found.filter((check) => check.asset === key) : found;
+    return key === "" ? found.filter((check) => check.assetKey === key) : found;
   }
 
   /**

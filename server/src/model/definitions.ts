@@ -68,7 +68,7 @@ export interface AssetDefinition {
 export interface CheckDefinition {
   readonly name: string;
   /** The key of the targeted asset, when the target resolves to one. */
-  readonly asset: string | undefined;
+  readonly assetKey: string | undefined;
   readonly targetText: string;
   readonly targetLocation: SourceLocation;
   readonly location: SourceLocation;

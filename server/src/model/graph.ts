@@ -31,7 +31,7 @@ export class AssetGraph {
   private cyclicComponentCache: readonly Int32Array[] | undefined;
 
   /**
-   * Builds the graph of the analysed definitions. The first definition of a key wins
+   * Builds the graph of the analyzed definitions. The first definition of a key wins
    * (duplicates are reported as AL004 elsewhere); deps that resolve to an undefined key
    * become placeholder nodes; deps that resolve to nothing (`key` undefined) are ignored.
    */

@@ -59,7 +59,7 @@ export function makeAsset(spec: AssetSpec): AssetDefinition {
 export function makeCheck(name: string, asset: string | undefined, blocking = false): CheckDefinition {
   return {
     name,
-    asset,
+    assetKey: asset,
     targetText: asset ?? "unknown",
     targetLocation: at(),
     location: at(),

@@ -59,9 +59,9 @@ export function cycleDiagnostics(
       if (dep) edges.push({ location: dep.location, message: `${downstream} depends on ${upstream}` });
     }
     for (const member of components[index] ?? path) {
-      const found1 = definition(member);
-      if (!found1) continue;
-      found.push(diagnostic("AL001", found1.keyLocation,
+      const memberDefinition = definition(member);
+      if (!memberDefinition) continue;
+      found.push(diagnostic("AL001", memberDefinition.keyLocation,
         `${member} is part of a dependency cycle: ${rendered}. Remove one of these deps to break it.`,
         { kind: "cycle", path: [...path] }, edges));
     }
@@ -133,9 +133,9 @@ export function badCheckTargetDiagnostics(
   keys: KeyIndex,
   unresolvedTargets: ReadonlyMap<DependencyRef | CheckDefinition, string>,
 ): AnalysisDiagnostic[] {
-  if (check.asset !== undefined && keys.isDefined(check.asset)) return [];
+  if (check.assetKey !== undefined && keys.isDefined(check.assetKey)) return [];
   const problem = unresolvedTargets.get(check) ?? `no asset or source has the key "${check.targetText}"`;
-  const suggestion = closestKey(check.asset ?? check.targetText, keys.definedKeys());
+  const suggestion = closestKey(check.assetKey ?? check.targetText, keys.definedKeys());
   const hint = suggestion ? ` Did you mean "${suggestion}"?` : "";
   return [diagnostic("AL005", check.targetLocation, `Check "${check.name}" targets something that is not an asset: ${problem}.${hint}`,
     { kind: "badCheckTarget", target: check.targetText, suggestion })];

@@ -32,7 +32,7 @@ export function sameAsset(a: AssetDefinition, b: AssetDefinition): boolean {
 export function sameCheck(a: CheckDefinition, b: CheckDefinition): boolean {
   return (
     a.name === b.name &&
-    a.asset === b.asset &&
+    a.assetKey === b.assetKey &&
     a.targetText === b.targetText &&
     a.exportName === b.exportName &&
     a.exported === b.exported &&

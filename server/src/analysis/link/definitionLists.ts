@@ -52,7 +52,7 @@ export class DefinitionLists {
 
   /** By target key, name, file, then call order. */
   readonly checkOrder = (a: CheckDefinition, b: CheckDefinition): number =>
-    compare(a.asset ?? "", b.asset ?? "") ||
+    compare(a.assetKey ?? "", b.assetKey ?? "") ||
     compare(a.name, b.name) ||
     compare(a.location.file, b.location.file) ||
     this.ordinals.get(a)! - this.ordinals.get(b)!;

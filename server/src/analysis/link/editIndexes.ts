@@ -24,23 +24,23 @@ export function buildEditIndexes(
   assets: readonly AssetDefinition[],
   checks: readonly CheckDefinition[],
 ): EditIndexes {
-  const edits: EditIndexes = { dependents: new Map(), readers: new Map(), depUsers: new Map(), checksByTarget: new Map() };
-  for (const [file, link] of links) indexDependsOn(file, link, +1, edits);
-  for (const asset of assets) indexReadsAndDeps(asset, +1, edits);
-  for (const check of checks) indexCheck(check, +1, edits);
-  return edits;
+  const indexes: EditIndexes = { dependents: new Map(), readers: new Map(), depUsers: new Map(), checksByTarget: new Map() };
+  for (const [file, link] of links) indexDependsOn(file, link, +1, indexes);
+  for (const asset of assets) indexReadsAndDeps(asset, +1, indexes);
+  for (const check of checks) indexCheck(check, +1, indexes);
+  return indexes;
 }
 
 /** Adds (+1) or removes (-1) the paths a file's link read. */
-export function indexDependsOn(file: string, link: FileLink, sign: 1 | -1, edits: EditIndexes): void {
-  for (const path of link.dependsOn) addToSetMap(edits.dependents, path, file, sign);
+export function indexDependsOn(file: string, link: FileLink, sign: 1 | -1, indexes: EditIndexes): void {
+  for (const path of link.dependsOn) addToSetMap(indexes.dependents, path, file, sign);
 }
 
-export function indexReadsAndDeps(asset: AssetDefinition, sign: 1 | -1, edits: EditIndexes): void {
-  for (const read of asset.reads) addToSetMap(edits.readers, read.resource, asset, sign);
-  for (const dep of asset.deps) if (dep.key !== undefined) addToSetMap(edits.depUsers, dep.key, asset, sign);
+export function indexReadsAndDeps(asset: AssetDefinition, sign: 1 | -1, indexes: EditIndexes): void {
+  for (const read of asset.reads) addToSetMap(indexes.readers, read.resource, asset, sign);
+  for (const dep of asset.deps) if (dep.key !== undefined) addToSetMap(indexes.depUsers, dep.key, asset, sign);
 }
 
-export function indexCheck(check: CheckDefinition, sign: 1 | -1, edits: EditIndexes): void {
-  if (check.asset !== undefined) addToSetMap(edits.checksByTarget, check.asset, check, sign);
+export function indexCheck(check: CheckDefinition, sign: 1 | -1, indexes: EditIndexes): void {
+  if (check.assetKey !== undefined) addToSetMap(indexes.checksByTarget, check.assetKey, check, sign);
 }

@@ -149,7 +149,7 @@ export class LinkPass {
       const { key: target, problem } = this.resolveTarget(file, call.checkTarget);
       const check: CheckDefinition = {
         name: call.config.name?.value ?? call.declaredAs ?? "check",
-        asset: target,
+        assetKey: target,
         targetText: call.checkTarget.kind === "string" ? call.checkTarget.key : call.checkTarget.text,
         targetLocation: call.checkTarget.location,
         location: call.location,

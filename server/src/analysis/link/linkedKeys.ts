@@ -24,7 +24,7 @@ export interface KeyChanges {
 export class LinkedKeys {
   private definitionsByKey = new Map<string, readonly AssetDefinition[]>();
   /** How many deps of first definitions name each key: a named, undefined key is a placeholder. */
-  private winnerRefs = new Map<string, number>();
+  private firstDefinitionRefs = new Map<string, number>();
   private placeholders = new Set<string>();
 
   readonly index: KeyIndex = {
@@ -42,10 +42,10 @@ export class LinkedKeys {
       else definitionsByKey.set(asset.key, [asset]);
     }
     this.definitionsByKey = definitionsByKey;
-    this.winnerRefs = new Map();
+    this.firstDefinitionRefs = new Map();
     for (const list of this.definitionsByKey.values()) this.countRefs(list[0]!, +1);
     this.placeholders = new Set();
-    for (const [key, count] of this.winnerRefs) if (count > 0 && !this.definitionsByKey.has(key)) this.placeholders.add(key);
+    for (const [key, count] of this.firstDefinitionRefs) if (count > 0 && !this.definitionsByKey.has(key)) this.placeholders.add(key);
   }
 
   /** Every defined key with its definitions, in the order they were first defined. */
@@ -82,13 +82,13 @@ export class LinkedKeys {
       if (after) this.definitionsByKey.set(key, after);
       else this.definitionsByKey.delete(key);
       if (!before !== !after) defined.add(key);
-      const oldWinner = before?.[0];
-      const newWinner = after?.[0];
-      if (oldWinner !== newWinner) {
-        const oldDeps = oldWinner ? depKeys(oldWinner) : [];
-        const newDeps = newWinner ? depKeys(newWinner) : [];
-        if (oldWinner) this.countRefs(oldWinner, -1, refsTouched);
-        if (newWinner) this.countRefs(newWinner, +1, refsTouched);
+      const oldFirst = before?.[0];
+      const newFirst = after?.[0];
+      if (oldFirst !== newFirst) {
+        const oldDeps = oldFirst ? depKeys(oldFirst) : [];
+        const newDeps = newFirst ? depKeys(newFirst) : [];
+        if (oldFirst) this.countRefs(oldFirst, -1, refsTouched);
+        if (newFirst) this.countRefs(newFirst, +1, refsTouched);
         if (!sameStrings(oldDeps, newDeps)) {
           edgesChanged = true;
           const had = new Set(oldDeps);
@@ -107,7 +107,7 @@ export class LinkedKeys {
   private updatePlaceholders(keys: Iterable<string>): Set<string> {
     const changed = new Set<string>();
     for (const key of keys) {
-      const now = !this.definitionsByKey.has(key) && (this.winnerRefs.get(key) ?? 0) > 0;
+      const now = !this.definitionsByKey.has(key) && (this.firstDefinitionRefs.get(key) ?? 0) > 0;
       if (now === this.placeholders.has(key)) continue;
       if (now) this.placeholders.add(key);
       else this.placeholders.delete(key);
@@ -116,12 +116,12 @@ export class LinkedKeys {
     return changed;
   }
 
-  private countRefs(winner: AssetDefinition, sign: 1 | -1, touched?: Set<string>): void {
-    for (const dep of winner.deps) {
+  private countRefs(first: AssetDefinition, sign: 1 | -1, touched?: Set<string>): void {
+    for (const dep of first.deps) {
       if (dep.key === undefined) continue;
-      const count = (this.winnerRefs.get(dep.key) ?? 0) + sign;
-      if (count === 0) this.winnerRefs.delete(dep.key);
-      else this.winnerRefs.set(dep.key, count);
+      const count = (this.firstDefinitionRefs.get(dep.key) ?? 0) + sign;
+      if (count === 0) this.firstDefinitionRefs.delete(dep.key);
+      else this.firstDefinitionRefs.set(dep.key, count);
       touched?.add(dep.key);
     }
   }

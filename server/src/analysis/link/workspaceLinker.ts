@@ -70,7 +70,7 @@ export class WorkspaceLinker {
   private readonly keys = new LinkedKeys();
   private producers = new Map<ResourceId, AssetDefinition[]>();
   /** Built at the first edit (see EditIndexes). */
-  private edits: EditIndexes | undefined;
+  private editIndexes: EditIndexes | undefined;
   private readonly produced = new WeakMap<AssetDefinition, readonly ResourceId[]>();
   private readonly surfaces = new WeakMap<FileFacts, string>();
 
@@ -108,7 +108,7 @@ export class WorkspaceLinker {
    */
   prepareForEdits(): void {
     if (!this.initialised) return;
-    this.edits ??= this.buildEditIndexes();
+    this.editIndexes ??= this.buildEditIndexes();
     if (this.cycles.paths.length === 0) this.levels.prepare();
   }
 
@@ -159,7 +159,7 @@ export class WorkspaceLinker {
   /** Links every file and sorts what they define; returns the files, sorted. */
   private linkEveryFile(): string[] {
     this.links = new Map();
-    this.edits = undefined;
+    this.editIndexes = undefined;
     const files = [...this.facts.keys()].sort();
     const pass = new LinkPass(this.facts, this.helperVersions);
     const links = files.map((file) => {
@@ -201,11 +201,11 @@ export class WorkspaceLinker {
 
   /** The changed paths, plus the files whose link read one whose surface changed. */
   private filesToRelink(changed: ReadonlySet<string>): Set<string> {
-    const edits = (this.edits ??= this.buildEditIndexes());
+    const editIndexes = (this.editIndexes ??= this.buildEditIndexes());
     const dirty = new Set<string>();
     for (const path of changed) {
       dirty.add(path);
-      const users = edits.dependents.get(path);
+      const users = editIndexes.dependents.get(path);
       if (!users || this.surfaceUnchanged(path)) continue;
       for (const file of users) dirty.add(file);
     }
@@ -214,7 +214,7 @@ export class WorkspaceLinker {
 
   /** Re-links the dirty files; adds the files whose definitions changed to `touched`. */
   private relink(dirty: ReadonlySet<string>, touched: Set<string>): Relinked {
-    const edits = this.edits!;
+    const editIndexes = this.editIndexes!;
     const pass = new LinkPass(this.facts, this.helperVersions);
     const relinked = emptyRelinked();
     const { assets, checks } = relinked;
@@ -223,8 +223,8 @@ export class WorkspaceLinker {
       const next = this.facts.has(file) ? pass.linkFile(file, old) : undefined;
       if (!old && !next) continue;
       touched.add(file);
-      if (old) this.clearLink(file, old, edits);
-      if (next) this.setLink(file, next, edits);
+      if (old) this.clearLink(file, old, editIndexes);
+      if (next) this.setLink(file, next, editIndexes);
       pairUp(old?.assets ?? [], next?.assets ?? [], this.lists.assetOrder, assets.replaced, assets.removed, assets.added);
       pairUp(old?.checks ?? [], next?.checks ?? [], this.lists.checkOrder, checks.replaced, checks.removed, checks.added);
     }
@@ -236,12 +236,12 @@ export class WorkspaceLinker {
 
   /** The indexes by resource, dep key and check target; returns the resources whose producers changed. */
   private reindex(delta: DefinitionDelta): Set<ResourceId> {
-    const edits = this.edits!;
+    const editIndexes = this.editIndexes!;
     const changedResources = new Set<ResourceId>();
-    for (const asset of delta.goneAssets) for (const resource of this.indexAsset(asset, -1, edits)) changedResources.add(resource);
-    for (const asset of delta.newAssets) for (const resource of this.indexAsset(asset, +1, edits)) changedResources.add(resource);
-    for (const check of delta.goneChecks) indexCheck(check, -1, edits);
-    for (const check of delta.newChecks) indexCheck(check, +1, edits);
+    for (const asset of delta.goneAssets) for (const resource of this.indexAsset(asset, -1, editIndexes)) changedResources.add(resource);
+    for (const asset of delta.newAssets) for (const resource of this.indexAsset(asset, +1, editIndexes)) changedResources.add(resource);
+    for (const check of delta.goneChecks) indexCheck(check, -1, editIndexes);
+    for (const check of delta.newChecks) indexCheck(check, +1, editIndexes);
     return changedResources;
   }
 
@@ -263,7 +263,7 @@ export class WorkspaceLinker {
     for (const asset of delta.goneAssets) if (this.problems.forgetMissing(asset)) touched.add(asset.location.file);
     const toCheck = new Set<AssetDefinition>(delta.newAssets);
     for (const key of [...keys.defined, ...keys.placeholders]) {
-      for (const asset of this.edits!.depUsers.get(key) ?? []) toCheck.add(asset);
+      for (const asset of this.editIndexes!.depUsers.get(key) ?? []) toCheck.add(asset);
     }
     if (keys.defined.size > 0) for (const asset of this.problems.assetsMissingUpstream()) toCheck.add(asset);
     for (const asset of toCheck) if (this.problems.updateMissing(asset)) touched.add(asset.location.file);
@@ -273,7 +273,7 @@ export class WorkspaceLinker {
   private recheckUndeclaredReads(delta: DefinitionDelta, changedResources: ReadonlySet<ResourceId>, touched: Set<string>): void {
     for (const asset of delta.goneAssets) if (this.problems.forgetUndeclared(asset)) touched.add(asset.location.file);
     const toCheck = new Set<AssetDefinition>(delta.newAssets);
-    for (const resource of changedResources) for (const asset of this.edits!.readers.get(resource) ?? []) toCheck.add(asset);
+    for (const resource of changedResources) for (const asset of this.editIndexes!.readers.get(resource) ?? []) toCheck.add(asset);
     for (const asset of toCheck) if (this.problems.updateUndeclared(asset)) touched.add(asset.location.file);
   }
 
@@ -281,7 +281,7 @@ export class WorkspaceLinker {
   private recheckCheckTargets(delta: DefinitionDelta, keys: KeyChanges, touched: Set<string>): void {
     for (const check of delta.goneChecks) if (this.problems.forgetBadTarget(check)) touched.add(check.location.file);
     const toCheck = new Set<CheckDefinition>(delta.newChecks);
-    for (const key of keys.defined) for (const check of this.edits!.checksByTarget.get(key) ?? []) toCheck.add(check);
+    for (const key of keys.defined) for (const check of this.editIndexes!.checksByTarget.get(key) ?? []) toCheck.add(check);
     if (keys.defined.size > 0) for (const check of this.problems.checksWithBadTarget()) toCheck.add(check);
     for (const check of toCheck) if (this.problems.updateBadTarget(check)) touched.add(check.location.file);
   }
@@ -303,15 +303,15 @@ export class WorkspaceLinker {
 
   // ---- shared by both
 
-  private setLink(file: string, link: FileLink, edits?: EditIndexes): void {
+  private setLink(file: string, link: FileLink, editIndexes?: EditIndexes): void {
     this.links.set(file, link);
     this.lists.noteLink(link);
-    if (edits) indexDependsOn(file, link, +1, edits);
+    if (editIndexes) indexDependsOn(file, link, +1, editIndexes);
   }
 
-  private clearLink(file: string, link: FileLink, edits: EditIndexes): void {
+  private clearLink(file: string, link: FileLink, editIndexes: EditIndexes): void {
     this.links.delete(file);
-    indexDependsOn(file, link, -1, edits);
+    indexDependsOn(file, link, -1, editIndexes);
   }
 
   private buildEditIndexes(): EditIndexes {
@@ -319,7 +319,7 @@ export class WorkspaceLinker {
   }
 
   /** Adds (+1) or removes (-1) an asset from the producer, reader and dep indexes; returns the resources it produces. */
-  private indexAsset(asset: AssetDefinition, sign: 1 | -1, edits: EditIndexes): readonly ResourceId[] {
+  private indexAsset(asset: AssetDefinition, sign: 1 | -1, editIndexes: EditIndexes): readonly ResourceId[] {
     const produced = this.producedResources(asset);
     for (const resource of produced) {
       const list = this.producers.get(resource);
@@ -332,7 +332,7 @@ export class WorkspaceLinker {
         if (list.length === 0) this.producers.delete(resource);
       }
     }
-    indexReadsAndDeps(asset, sign, edits);
+    indexReadsAndDeps(asset, sign, editIndexes);
     return produced;
   }
 
@@ -354,7 +354,7 @@ export class WorkspaceLinker {
 
   /** The first definition of each key that depends on `key` (the graph's children of `key`). */
   private *childrenOf(key: string): Iterable<string> {
-    const users = this.edits!.depUsers.get(key);
+    const users = this.editIndexes!.depUsers.get(key);
     if (!users) return;
     for (const asset of users) if (this.keys.first(asset.key) === asset) yield asset.key;
   }

@@ -14,7 +14,7 @@ interface CallContext {
   readonly body: ts.Node | undefined;
 }
 
-type AnalysedCall = Pick<CandidateCall, "callee" | "shape" | "config" | "checkTarget" | "effects" | "shapeProblems">;
+type AnalyzedCall = Pick<CandidateCall, "callee" | "shape" | "config" | "checkTarget" | "effects" | "shapeProblems">;
 
 /** True for arrow functions and function expressions. */
 export function isFunctionLike(node: ts.Node): node is ts.ArrowFunction | ts.FunctionExpression {
@@ -25,7 +25,7 @@ export function isFunctionLike(node: ts.Node): node is ts.ArrowFunction | ts.Fun
  * Reads what a possible `asset`/`source`/`check` call declares. Both argument layouts are
  * read, because whether the callee really is the SDK is only known after linking.
  */
-export function analyseCall(call: ts.CallExpression, context: CallContext): AnalysedCall {
+export function analyzeCall(call: ts.CallExpression, context: CallContext): AnalyzedCall {
   const callee = calleeOf(call.expression);
   const consts = constLookup(context);
   const configContext = { locations: context.locations, sourceFile: context.sourceFile, consts };

@@ -2,13 +2,13 @@ import { ts } from "ts-morph";
 import type { AnalysisDiagnostic } from "../../model/definitions";
 import { tokenHash } from "../codeVersion";
 import type { CandidateCall, ExportedName, FileFacts, ImportBinding, ModuleRef, TopLevelDeclaration } from "../facts";
-import { analyseCall, isFunctionLike } from "./candidateCall";
+import { analyzeCall, isFunctionLike } from "./candidateCall";
 import type { ModuleBindings } from "./effects";
 import { LocationMaker } from "./locations";
 import { moduleRef } from "./modules";
 
 export interface ScanOptions {
-  /** Files larger than this are not analysed (generated code); a diagnostic says so. */
+  /** Files larger than this are not analyzed (generated code); a diagnostic says so. */
   readonly maxFileBytes: number;
 }
 
@@ -242,7 +242,7 @@ class FileScanner {
     const functionArgument = call.arguments.find(isFunctionLike);
     const namedFunction = call.arguments.find((argument) => ts.isIdentifier(argument) && this.isTopLevelFunction(argument.text));
     const body = functionArgument ?? (namedFunction && this.declarationNodes.get((namedFunction as ts.Identifier).text));
-    const analysed = analyseCall(call, {
+    const analyzed = analyzeCall(call, {
       sourceFile: this.sourceFile,
       locations: this.locations,
       modules: this.modules!,
@@ -250,7 +250,7 @@ class FileScanner {
       body,
     });
     this.calls.push({
-      ...analysed,
+      ...analyzed,
       location: this.locations.ofNode(call),
       declaredAs: declared?.name,
       declaredAsLocation: declared?.nameNode && this.locations.ofNode(declared.nameNode),

@@ -1,5 +1,5 @@
 import type { AnalysisDiagnostic } from "../../model/definitions";
-import { analyseWorkspace } from "../analyse";
+import { analyzeWorkspace } from "../analyze";
 import { type Command, formatOption } from "../command";
 import { EXIT } from "../errors";
 import { workspaceWithSources } from "../workspaceDir";
@@ -13,7 +13,7 @@ export const checkCommand: Command = {
   run(parsed) {
     const format = formatOption(parsed, ["text", "json"], "text");
     const { dir, reader } = workspaceWithSources(parsed.positionals[0]);
-    const snapshot = analyseWorkspace(dir, reader);
+    const snapshot = analyzeWorkspace(dir, reader);
     const diagnostics = snapshot.diagnostics;
     if (format === "json") {
       process.stdout.write(`${JSON.stringify({ diagnostics: diagnostics.map(toJson) }, null, 2)}\n`);

@@ -1,4 +1,4 @@
-import { analyseWorkspace } from "../analyse";
+import { analyzeWorkspace } from "../analyze";
 import { type Command, formatOption } from "../command";
 import { EXIT } from "../errors";
 import { graphDot, graphJson, graphMermaid, graphText } from "../graphFormats";
@@ -14,7 +14,7 @@ export const graphCommand: Command = {
   run(parsed) {
     const format = formatOption(parsed, ["json", "dot", "mermaid", "text"], "json");
     const { dir, reader } = workspaceWithSources(parsed.positionals[0]);
-    const snapshot = analyseWorkspace(dir, reader);
+    const snapshot = analyzeWorkspace(dir, reader);
     const graph = snapshot.graph;
     let order = graph.toposort().filter((key) => !graph.isPlaceholder(key));
     const selectionText = parsed.values.select;

@@ -1,5 +1,5 @@
 import { Executor, handleTerminationSignals, planRun } from "../../executor";
-import { analyseWorkspace } from "../analyse";
+import { analyzeWorkspace } from "../analyze";
 import { EventStore, storePath } from "../../store";
 import { type Command, type ParsedArgs, numberOption, stringOption } from "../command";
 import { EXIT, UsageError } from "../errors";
@@ -36,7 +36,7 @@ export const materializeCommand: Command = {
     };
     const { dir, reader } = workspaceWithSources(stringOption(parsed, "dir"));
 
-    const snapshot = analyseWorkspace(dir, reader);
+    const snapshot = analyzeWorkspace(dir, reader);
     // A bad selection is a usage error (exit 2) even when the definitions have errors too.
     const keys = selectedKeys(snapshot, selectionText, dir);
     const errors = snapshot.diagnostics.filter((diagnostic) => diagnostic.severity === "error");

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { analyseWorkspace } from "../analyse";
+import { analyzeWorkspace } from "../analyze";
 import { duration, workspaceFreshness, type AssetFreshness } from "../../model/freshness";
 import { type AssetLatestState, EventStore, storePath } from "../../store";
 import { type Command, formatOption, stringOption } from "../command";
@@ -16,7 +16,7 @@ export const statusCommand: Command = {
   run(parsed) {
     const format = formatOption(parsed, ["text", "json"], "text");
     const { dir, reader } = workspaceWithSources(stringOption(parsed, "dir"));
-    const snapshot = analyseWorkspace(dir, reader);
+    const snapshot = analyzeWorkspace(dir, reader);
     let keys = snapshot.graph.toposort().filter((key) => !snapshot.graph.isPlaceholder(key));
     const selectionText = parsed.positionals[0];
     if (parsed.positionals.length > 1) {
@@ -27,7 +27,7 @@ export const statusCommand: Command = {
     }
     const state = readLatestState(storePath(dir));
     const now = Date.now();
-    const freshness = workspaceFreshness(snapshot.assets, state, now, snapshot.checks);
+    const freshness = workspaceFreshness(snapshot.assets, state, now, snapshot.checks.map((check) => ({ name: check.name, asset: check.assetKey })));
     const rows = keys.map((key) => ({ key, freshness: freshness.get(key)!, codeVersion: snapshot.graph.definition(key)?.codeVersion }));
 
     if (format === "json") {

@@ -1,10 +1,10 @@
 import { type AnalysisSnapshot, attachSqlCache, type SourceReader, WorkspaceAnalysis } from "../analysis";
 
 /**
- * Analyses a workspace for one CLI command, reusing and refreshing its SQL cache
+ * Analyzes a workspace for one CLI command, reusing and refreshing its SQL cache
  * (`.assetline/cache/`), so a second `assetline check` does not parse the same SQL again.
  */
-export function analyseWorkspace(dir: string, reader: SourceReader): AnalysisSnapshot {
+export function analyzeWorkspace(dir: string, reader: SourceReader): AnalysisSnapshot {
   const cache = attachSqlCache(dir);
   try {
     return new WorkspaceAnalysis(reader).analyzeAll();
