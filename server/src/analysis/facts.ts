@@ -1,4 +1,4 @@
-import type { AnalysisDiagnostic, Effect, SourceLocation } from "../model/definitions";
+import type { AnalysisDiagnostic, DefinitionMetadata, Effect, SourceLocation } from "../model/definitions";
 
 /**
  * What one file says, read from its syntax alone. Facts never refer to another file's
@@ -103,16 +103,10 @@ export interface ShapeProblem {
 }
 
 /** The statically readable part of an asset/source/check config object. */
-export interface ExtractedConfig {
+export interface ExtractedConfig extends DefinitionMetadata {
   readonly name: { readonly value: string; readonly location: SourceLocation } | undefined;
   /** `name` is given but only known at run time: the key is unknown, not the const's name. */
   readonly dynamicName: boolean;
   readonly deps: readonly TargetRef[];
-  readonly group: string | undefined;
-  readonly owners: readonly string[];
-  readonly kinds: readonly string[];
-  readonly tags: Readonly<Record<string, string>>;
-  readonly description: string | undefined;
-  readonly freshness: { readonly maxLagMinutes: number } | undefined;
   readonly blocking: boolean;
 }

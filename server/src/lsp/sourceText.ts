@@ -7,6 +7,7 @@ import { posix } from "node:path";
 import type { Position, TextEdit } from "vscode-languageserver";
 import { ts } from "ts-morph";
 import { moduleRef, resolveRelativeModule, SDK_MODULE } from "../analysis/scan/modules";
+import { parseTypeScript, syntaxErrorCount } from "../analysis/scan/parseTypeScript";
 
 export class SourceText {
   readonly sourceFile: ts.SourceFile;
@@ -15,13 +16,12 @@ export class SourceText {
     readonly file: string,
     readonly text: string,
   ) {
-    const kind = file.endsWith(".tsx") ? ts.ScriptKind.TSX : ts.ScriptKind.TS;
-    this.sourceFile = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, kind);
+    this.sourceFile = parseTypeScript(file, text, true);
   }
 
   /** True when the text parses: edits computed on broken syntax could land in the wrong place. */
   get parses(): boolean {
-    return ((this.sourceFile as unknown as { parseDiagnostics?: unknown[] }).parseDiagnostics?.length ?? 0) === 0;
+    return syntaxErrorCount(this.sourceFile) === 0;
   }
 
   offsetAt(position: Position): number {

@@ -43,7 +43,26 @@ export interface DependencyRef {
   readonly location: SourceLocation;
 }
 
-export interface AssetDefinition {
+/** When an asset counts as overdue: older than this since its last materialization. */
+export interface FreshnessPolicy {
+  readonly maxLagMinutes: number;
+}
+
+/**
+ * What a definition's config says about it besides its key and deps, as the analysis read it:
+ * the same fields the SDK's `AssetConfig` and `SourceConfig` offer users, with absent lists
+ * and records made empty.
+ */
+export interface DefinitionMetadata {
+  readonly group: string | undefined;
+  readonly owners: readonly string[];
+  readonly kinds: readonly string[];
+  readonly tags: Readonly<Record<string, string>>;
+  readonly description: string | undefined;
+  readonly freshness: FreshnessPolicy | undefined;
+}
+
+export interface AssetDefinition extends DefinitionMetadata {
   readonly key: string;
   readonly kind: DefinitionKind;
   readonly location: SourceLocation;
@@ -53,12 +72,6 @@ export interface AssetDefinition {
   readonly exportName: string | undefined;
   readonly exported: boolean;
   readonly deps: readonly DependencyRef[];
-  readonly group: string | undefined;
-  readonly owners: readonly string[];
-  readonly kinds: readonly string[];
-  readonly tags: Readonly<Record<string, string>>;
-  readonly description: string | undefined;
-  readonly freshness: { readonly maxLagMinutes: number } | undefined;
   /** Hash of the definition's syntax and of the local helpers it calls. */
   readonly codeVersion: string;
   readonly reads: readonly Effect[];

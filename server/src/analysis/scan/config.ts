@@ -1,4 +1,5 @@
 import { ts } from "ts-morph";
+import type { FreshnessPolicy } from "../../model/definitions";
 import type { ExtractedConfig, ShapeProblem, TargetRef } from "../facts";
 import type { LocationMaker } from "./locations";
 import { type ConstLookup, propertyName, staticNumber, staticString, staticStringArray, unwrap } from "./staticValues";
@@ -164,7 +165,7 @@ function extractTags(value: ts.Expression, consts: ConstLookup): Record<string, 
   return tags;
 }
 
-function extractFreshness(value: ts.Expression): { maxLagMinutes: number } | undefined {
+function extractFreshness(value: ts.Expression): FreshnessPolicy | undefined {
   const node = unwrap(value);
   if (!ts.isObjectLiteralExpression(node)) return undefined;
   for (const property of node.properties) {

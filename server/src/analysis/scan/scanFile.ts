@@ -6,6 +6,7 @@ import { analyzeCall, isFunctionLike } from "./candidateCall";
 import type { ModuleBindings } from "./effects";
 import { LocationMaker } from "./locations";
 import { moduleRef } from "./modules";
+import { parseTypeScript, syntaxErrorCount } from "./parseTypeScript";
 
 export interface ScanOptions {
   /** Files larger than this are not analyzed (generated code); a diagnostic says so. */
@@ -19,9 +20,7 @@ const SDK_CALLS = new Set(["asset", "check", "source"]);
 /** Reads one file's facts from its syntax alone. Never throws on user input. */
 export function scanFile(file: string, text: string, options: ScanOptions = DEFAULT_SCAN_OPTIONS): FileFacts {
   if (text.length > options.maxFileBytes) return skippedFile(file, text, options);
-  const scriptKind = file.endsWith(".tsx") ? ts.ScriptKind.TSX : ts.ScriptKind.TS;
-  const sourceFile = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, scriptKind);
-  return new FileScanner(file, sourceFile).scan();
+  return new FileScanner(file, parseTypeScript(file, text)).scan();
 }
 
 function skippedFile(file: string, text: string, options: ScanOptions): FileFacts {
@@ -74,7 +73,7 @@ class FileScanner {
     }
     this.modules = moduleBindings(this.imports);
     for (const statement of this.sourceFile.statements) this.walkTopLevel(statement);
-    const syntaxErrors = (this.sourceFile as unknown as { parseDiagnostics?: unknown[] }).parseDiagnostics?.length ?? 0;
+    const syntaxErrors = syntaxErrorCount(this.sourceFile);
     return {
       file: this.file,
       text: this.sourceFile.text,

@@ -8,6 +8,7 @@
  */
 
 import { parse, type ParserOptions } from "sql-parser-cst";
+import { LruCache } from "../lruCache";
 import { collectCstTables, isCstNode, type CstNode } from "./cstTables";
 import { scanTables } from "./fallbackTables";
 import { splitStatements, tokenize } from "./sqlTokens";
@@ -44,42 +45,10 @@ interface StatementTables {
   error?: string;
 }
 
-/** Map-based LRU bounded by entry count and by total key length (keys are whole SQL texts). */
-class BoundedCache<V> {
-  private readonly map = new Map<string, V>();
-  private chars = 0;
-
-  constructor(
-    private readonly maxEntries: number,
-    private readonly maxChars: number,
-  ) {}
-
-  get(key: string): V | undefined {
-    const value = this.map.get(key);
-    if (value !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, value);
-    }
-    return value;
-  }
-
-  set(key: string, value: V): void {
-    // One giant text must not flush everything else out.
-    if (key.length > this.maxChars / 4) return;
-    if (this.map.delete(key)) this.chars -= key.length;
-    this.map.set(key, value);
-    this.chars += key.length;
-    while (this.map.size > this.maxEntries || this.chars > this.maxChars) {
-      const oldest = this.map.keys().next();
-      if (oldest.done === true) break;
-      this.map.delete(oldest.value);
-      this.chars -= oldest.value.length;
-    }
-  }
-}
-
-const resultCache = new BoundedCache<SqlTables>(2_000, 4_000_000);
-const statementCache = new BoundedCache<StatementTables>(2_000, 4_000_000);
+/** Keys are whole SQL texts: bounded by their count and their total length. */
+const CACHE_BOUNDS = { maxEntries: 2_000, maxWeight: 4_000_000, weightOf: (sql: string) => sql.length };
+const resultCache = new LruCache<string, SqlTables>(CACHE_BOUNDS);
+const statementCache = new LruCache<string, StatementTables>(CACHE_BOUNDS);
 
 /**
  * The workspace's on-disk statement cache, behind the in-memory ones. Module state on purpose:

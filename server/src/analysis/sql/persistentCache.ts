@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { LruCache } from "../lruCache";
 
 /**
  * Per-statement SQL results kept on disk between processes.
@@ -38,8 +39,7 @@ export function sqlCachePath(workspaceRoot: string): string {
 }
 
 export class PersistentStatementCache {
-  /** Insertion order is recency: a hit moves its entry to the end. */
-  private readonly entries = new Map<string, StatementResult>();
+  private readonly entries = new LruCache<string, StatementResult>({ maxEntries: MAX_ENTRIES });
   private dirty = false;
 
   private constructor(
@@ -66,24 +66,12 @@ export class PersistentStatementCache {
   }
 
   get(text: string): StatementResult | undefined {
-    const key = keyOf(text);
-    const value = this.entries.get(key);
-    if (value !== undefined) {
-      this.entries.delete(key);
-      this.entries.set(key, value);
-    }
-    return value;
+    return this.entries.get(keyOf(text));
   }
 
   set(text: string, value: StatementResult): void {
-    const key = keyOf(text);
-    this.entries.delete(key);
-    this.entries.set(key, value);
+    this.entries.set(keyOf(text), value);
     this.dirty = true;
-    if (this.entries.size > MAX_ENTRIES) {
-      const oldest = this.entries.keys().next();
-      if (oldest.done !== true) this.entries.delete(oldest.value);
-    }
   }
 
   /**
@@ -92,7 +80,7 @@ export class PersistentStatementCache {
    */
   save(): void {
     if (!this.dirty) return;
-    const file: CacheFile = { format: SQL_CACHE_FORMAT, parser: this.parserVersion, entries: Object.fromEntries(this.entries) };
+    const file: CacheFile = { format: SQL_CACHE_FORMAT, parser: this.parserVersion, entries: Object.fromEntries(this.entries.entries()) };
     mkdirSync(dirname(this.path), { recursive: true });
     const temporary = `${this.path}.${process.pid}.tmp`;
     writeFileSync(temporary, JSON.stringify(file));

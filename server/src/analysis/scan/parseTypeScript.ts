@@ -1,0 +1,19 @@
+/**
+ * The one way Assetline parses a TypeScript file on its own (no program, no type checker): the
+ * scanner for the analysis, and the language server for edits on the text the user sees.
+ */
+import { ts } from "ts-morph";
+
+/** A syntax tree of `text`, `.tsx` files as TSX; with `setParentNodes` when the caller walks upwards. */
+export function parseTypeScript(file: string, text: string, setParentNodes = false): ts.SourceFile {
+  const kind = file.endsWith(".tsx") ? ts.ScriptKind.TSX : ts.ScriptKind.TS;
+  return ts.createSourceFile(file, text, ts.ScriptTarget.Latest, setParentNodes, kind);
+}
+
+/**
+ * How many syntax errors the parse found. `parseDiagnostics` is internal to TypeScript (the
+ * public way, a program's getSyntacticDiagnostics, costs a program per file), hence the cast.
+ */
+export function syntaxErrorCount(sourceFile: ts.SourceFile): number {
+  return (sourceFile as unknown as { parseDiagnostics?: unknown[] }).parseDiagnostics?.length ?? 0;
+}
