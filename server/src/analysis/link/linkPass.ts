@@ -4,7 +4,6 @@ import type {
   AssetDefinition,
   CheckDefinition,
   DependencyRef,
-  Effect,
   SourceLocation,
 } from "../../model/definitions";
 import type { CandidateCall, FileFacts, ModuleRef, TargetRef } from "../facts";

@@ -6,7 +6,7 @@ import type {
   ResourceId,
 } from "../../model/definitions";
 import { AssetGraph } from "../../model/graph";
-import { cycleDiagnostics, type KeyIndex, producedResources } from "../diagnostics/graphDiagnostics";
+import { cycleDiagnostics, producedResources } from "../diagnostics/graphDiagnostics";
 import type { FileFacts } from "../facts";
 import { AcyclicLevels } from "./acyclicLevels";
 import { type DefinitionDelta, DefinitionLists, emptyRelinked, type Relinked } from "./definitionLists";
