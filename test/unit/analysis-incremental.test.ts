@@ -14,8 +14,8 @@ const REPO = join(__dirname, "..", "..");
  * 200-file workspace, 5 seeds of 300 edits (minutes). The default is sized for `npm test`.
  */
 const LONG = process.env.ASSETLINE_LONG_VERIFY === "1";
-const FILES = LONG ? 200 : 24;
-const STEPS = LONG ? 300 : 40;
+const FILES = LONG ? 200 : 20;
+const STEPS = LONG ? 300 : 30;
 const SEEDS = LONG ? [1, 2, 3, 4, 5] : [1, 2];
 
 /**
