@@ -18,4 +18,6 @@ if (dir === undefined) {
 }
 // A build chosen at run time, so it cannot be a static import.
 const engine: typeof thisEngine = enginePath === undefined ? thisEngine : require(resolve(enginePath));
-process.stdout.write(`${canonicalJson(new engine.WorkspaceAnalysis(new engine.DiskReader(resolve(dir))).analyzeAll())}\n`);
+process.stdout.write(
+  `${canonicalJson(new engine.WorkspaceAnalysis(new engine.DiskReader(resolve(dir))).analyzeAll())}\n`,
+);

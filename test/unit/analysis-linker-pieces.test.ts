@@ -21,12 +21,24 @@ function graphOf(edges: string[]): LevelGraph & { add(edge: string): [string, st
     return [from, to];
   };
   edges.forEach(add);
-  return { add, nodes: () => children.keys(), parentCount: (key) => parents.get(key)?.size ?? 0, childrenOf: (key) => children.get(key) ?? [] };
+  return {
+    add,
+    nodes: () => children.keys(),
+    parentCount: (key) => parents.get(key)?.size ?? 0,
+    childrenOf: (key) => children.get(key) ?? [],
+  };
 }
 
 function diagnostic(file: string, line: number, code: DiagnosticCode): AnalysisDiagnostic {
   const position = { line, character: 0 };
-  return { code, severity: "error", location: { file, range: { start: position, end: position } }, message: code, related: [], data: undefined };
+  return {
+    code,
+    severity: "error",
+    location: { file, range: { start: position, end: position } },
+    message: code,
+    related: [],
+    data: undefined,
+  };
 }
 
 describe("analysis: the linker's pieces", () => {
@@ -34,7 +46,12 @@ describe("analysis: the linker's pieces", () => {
     it("patches a sorted list by splicing a few items and by re-sorting many", () => {
       assert.deepEqual(patchSorted([1, 3, 5, 7], [3], [4, 8], byNumber), [1, 4, 5, 7, 8]);
       const many = Array.from({ length: 100 }, (_, i) => 2 * i);
-      const patched = patchSorted(many.slice(), many.slice(0, 20), many.map((n) => n + 1), byNumber);
+      const patched = patchSorted(
+        many.slice(),
+        many.slice(0, 20),
+        many.map((n) => n + 1),
+        byNumber,
+      );
       assert.deepEqual(patched, [...many.slice(20), ...many.map((n) => n + 1)].sort(byNumber));
     });
 
@@ -52,7 +69,17 @@ describe("analysis: the linker's pieces", () => {
       const added: number[] = [];
       pairUp([1, 2], [1, 2], byNumber, replaced, removed, added);
       pairUp([5], [6, 7], byNumber, replaced, removed, added);
-      assert.deepEqual([replaced, removed, added], [[[1, 1], [2, 2]], [5], [6, 7]]);
+      assert.deepEqual(
+        [replaced, removed, added],
+        [
+          [
+            [1, 1],
+            [2, 2],
+          ],
+          [5],
+          [6, 7],
+        ],
+      );
       dropUnchanged(replaced);
       assert.deepEqual(replaced, []);
     });
@@ -79,9 +106,14 @@ describe("analysis: the linker's pieces", () => {
   describe("FileDiagnostics", () => {
     it("keeps each file's diagnostics sorted by position and code, and forgets a file given none", () => {
       const store = new FileDiagnostics();
-      store.set("src/b.ts", [diagnostic("src/b.ts", 3, "AL002"), diagnostic("src/b.ts", 1, "AL003"), diagnostic("src/b.ts", 1, "AL001")]);
+      store.set("src/b.ts", [
+        diagnostic("src/b.ts", 3, "AL002"),
+        diagnostic("src/b.ts", 1, "AL003"),
+        diagnostic("src/b.ts", 1, "AL001"),
+      ]);
       store.set("src/a.ts", [diagnostic("src/a.ts", 9, "AL004")]);
-      const listed = (): string[] => store.all().map((d) => `${d.location.file}:${d.location.range.start.line} ${d.code}`);
+      const listed = (): string[] =>
+        store.all().map((d) => `${d.location.file}:${d.location.range.start.line} ${d.code}`);
       assert.deepEqual(listed(), ["src/a.ts:9 AL004", "src/b.ts:1 AL001", "src/b.ts:1 AL003", "src/b.ts:3 AL002"]);
       store.set("src/a.ts", []);
       assert.deepEqual(listed(), ["src/b.ts:1 AL001", "src/b.ts:1 AL003", "src/b.ts:3 AL002"]);
@@ -91,7 +123,10 @@ describe("analysis: the linker's pieces", () => {
       const store = new FileDiagnostics();
       store.set("src/a.ts", [diagnostic("src/c.ts", 0, "AL001")]);
       store.set("src/b.ts", [diagnostic("src/b.ts", 0, "AL002")]);
-      assert.deepEqual(store.all().map((d) => d.location.file), ["src/b.ts", "src/c.ts"]);
+      assert.deepEqual(
+        store.all().map((d) => d.location.file),
+        ["src/b.ts", "src/c.ts"],
+      );
     });
   });
 });

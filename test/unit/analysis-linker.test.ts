@@ -42,7 +42,7 @@ describe("analysis: the workspace linker", () => {
     assert.ok(linked.graph, "a full link hands out the graph it built for the cycles");
   });
 
-  it("hands back the very same objects for definitions an edit left alone, and never changes lists it handed out", () => {
+  it("hands back the same objects for definitions an edit left alone, and never changes lists it handed out", () => {
     const files = new LinkedFiles({ "src/a.ts": file(asset("a")), "src/b.ts": file(asset("b", ["a"])) });
     const first = files.linkAll();
     const firstAssets = [...first.assets];
@@ -60,7 +60,11 @@ describe("analysis: the workspace linker", () => {
   });
 
   it("finds a cycle an edit closes (AL001 on every member) without a graph when the new edge points upstream", () => {
-    const files = new LinkedFiles({ "src/a.ts": file(asset("a")), "src/b.ts": file(asset("b", ["a"])), "src/c.ts": file(asset("c")) });
+    const files = new LinkedFiles({
+      "src/a.ts": file(asset("a")),
+      "src/b.ts": file(asset("b", ["a"])),
+      "src/c.ts": file(asset("c")),
+    });
     files.linkAll();
     files.linker.prepareForEdits();
     const upstream = files.edit({ "src/c.ts": file(asset("c", ["b"])) });
@@ -93,9 +97,15 @@ describe("analysis: the workspace linker", () => {
 
   it("reports a check on a key that stops being defined (AL005)", () => {
     const checked = `export const a_ok = check(a, { name: "ok" }, async () => ({ passed: true }));\n`;
-    const files = new LinkedFiles({ "src/a.ts": file(asset("a")), "src/checks.ts": `import { check } from "assetline";\nimport { a } from "./a";\n${checked}` });
+    const files = new LinkedFiles({
+      "src/a.ts": file(asset("a")),
+      "src/checks.ts": `import { check } from "assetline";\nimport { a } from "./a";\n${checked}`,
+    });
     const linked = files.linkAll();
-    assert.deepEqual(linked.checks.map((c) => c.name), ["ok"]);
+    assert.deepEqual(
+      linked.checks.map((c) => c.name),
+      ["ok"],
+    );
     assert.deepEqual(codes(linked), []);
     assert.deepEqual(codes(files.edit({ "src/a.ts": file(asset("renamed")) })), ["AL005 src/checks.ts"]);
   });

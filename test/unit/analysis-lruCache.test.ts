@@ -8,7 +8,13 @@ describe("analysis: LruCache", () => {
     cache.set("b", 2);
     assert.equal(cache.get("a"), 1);
     cache.set("c", 3);
-    assert.deepEqual([...cache.entries()], [["a", 1], ["c", 3]]);
+    assert.deepEqual(
+      [...cache.entries()],
+      [
+        ["a", 1],
+        ["c", 3],
+      ],
+    );
   });
 
   it("bounds the keys' total weight, and never keeps one key over a quarter of it", () => {
@@ -18,8 +24,15 @@ describe("analysis: LruCache", () => {
     for (const key of ["aaa", "bbb", "ccc", "ddd"]) cache.set(key, 1);
     assert.equal(cache.size, 4);
     cache.set("eee", 1);
-    assert.deepEqual([...cache.entries()].map(([key]) => key), ["bbb", "ccc", "ddd", "eee"]);
+    assert.deepEqual(
+      [...cache.entries()].map(([key]) => key),
+      ["bbb", "ccc", "ddd", "eee"],
+    );
     cache.set("bbb", 2);
-    assert.deepEqual([...cache.entries()].map(([key]) => key), ["ccc", "ddd", "eee", "bbb"], "re-setting a key weighs it once");
+    assert.deepEqual(
+      [...cache.entries()].map(([key]) => key),
+      ["ccc", "ddd", "eee", "bbb"],
+      "re-setting a key weighs it once",
+    );
   });
 });

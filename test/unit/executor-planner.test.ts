@@ -28,7 +28,18 @@ function def(key: string, deps: string[] = [], extra: Partial<AssetDefinition> =
 }
 
 function chk(asset: string, name: string, blocking: boolean): CheckDefinition {
-  return { name, assetKey: asset, targetText: asset, targetLocation: at, location: at, exportName: `${asset}_${name}`, exported: true, blocking, description: undefined, codeVersion: `c-${name}` };
+  return {
+    name,
+    assetKey: asset,
+    targetText: asset,
+    targetLocation: at,
+    location: at,
+    exportName: `${asset}_${name}`,
+    exported: true,
+    blocking,
+    description: undefined,
+    codeVersion: `c-${name}`,
+  };
 }
 
 //   raw (source) → a → b → c      d (independent)      checks: a:unique (blocking), a:info, b:soft

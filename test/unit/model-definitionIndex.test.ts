@@ -16,7 +16,10 @@ describe("model: equalRange and the definition index", () => {
 
   it("orders by UTF-16 code units, as compareKeyStrings does (upper case before lower, no locale)", () => {
     const sorted = ["B", "a", "ä"];
-    assert.deepEqual(equalRange(sorted, "a", (item) => item), [1, 2]);
+    assert.deepEqual(
+      equalRange(sorted, "a", (item) => item),
+      [1, 2],
+    );
   });
 
   // The graph and the language server's index answer through the same class: they must agree.
@@ -31,14 +34,20 @@ describe("model: equalRange and the definition index", () => {
   const graph = AssetGraph.fromDefinitions(assets, checks);
 
   it("answers every definition of a key, the first being the graph's", () => {
-    assert.deepEqual(index.definitionsOf("dup").map((asset) => asset.location.file), ["first.ts", "second.ts"]);
+    assert.deepEqual(
+      index.definitionsOf("dup").map((asset) => asset.location.file),
+      ["first.ts", "second.ts"],
+    );
     assert.deepEqual(graph.definitionsOf("dup"), index.definitionsOf("dup"));
     assert.equal(index.definition("dup"), graph.definition("dup"));
     assert.deepEqual(index.definitionsOf("missing"), []);
   });
 
   it("answers a key's checks sorted by name, as the graph does, never those without a target", () => {
-    assert.deepEqual(index.checksOf("dup").map((check) => check.name), ["a_first", "z_last"]);
+    assert.deepEqual(
+      index.checksOf("dup").map((check) => check.name),
+      ["a_first", "z_last"],
+    );
     assert.deepEqual(graph.checksOf("dup"), index.checksOf("dup"));
     assert.deepEqual(index.checksOf(""), []);
   });

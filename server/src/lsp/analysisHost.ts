@@ -195,7 +195,9 @@ export class AnalysisHost {
       if (!(await this.scanInSlices(files, generation, progress))) return;
       this.link();
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      this.options.log(`analyzed ${files.length} files in ${seconds} s: ${this.current!.assets.length} assets, ${this.current!.checks.length} checks`);
+      const { assets, checks } = this.current!;
+      const counts = `${assets.length} assets, ${checks.length} checks`;
+      this.options.log(`analyzed ${files.length} files in ${seconds} s: ${counts}`);
       this.saveSqlCache();
     } catch (error) {
       // A bug in the analysis must not leave the server without any snapshot: link what was read.

@@ -65,7 +65,9 @@ function checkLenses(snapshot: AnalysisSnapshot, status: StatusBoard, check: Che
   const lenses: CodeLens[] = [];
   if (current) lenses.push({ range, command: { title: checkLine(current, check.name, now), command: NO_COMMAND } });
   if (check.exportName !== undefined && check.exported) {
-    lenses.push({ range, command: clientCommand("✓ Run check", ClientCommands.runChecks, { key: check.assetKey, check: check.name }) });
+    const args = { key: check.assetKey, check: check.name };
+    const command = clientCommand("✓ Run check", ClientCommands.runChecks, args);
+    lenses.push({ range, command });
   }
   return lenses;
 }

@@ -13,7 +13,13 @@ export type Mention =
   | { readonly kind: "dep"; readonly range: TextRange; readonly dep: DependencyRef; readonly owner: AssetDefinition }
   | { readonly kind: "checkTarget"; readonly range: TextRange; readonly check: CheckDefinition }
   /** A table or file an asset's code reads or writes. */
-  | { readonly kind: "effect"; readonly range: TextRange; readonly effect: Effect; readonly writes: boolean; readonly owner: AssetDefinition };
+  | {
+      readonly kind: "effect";
+      readonly range: TextRange;
+      readonly effect: Effect;
+      readonly writes: boolean;
+      readonly owner: AssetDefinition;
+    };
 
 export interface KeyReference {
   readonly file: string;
@@ -28,11 +34,14 @@ export function mentionsWrittenIn(snapshot: AnalysisSnapshot, file: string): Men
     if (asset.keyLocation.file === file) mentions.push({ kind: "key", range: asset.keyLocation.range, asset });
     if (asset.location.file !== file) continue;
     for (const dep of asset.deps) mentions.push({ kind: "dep", range: dep.location.range, dep, owner: asset });
-    for (const effect of asset.reads) mentions.push({ kind: "effect", range: effect.location.range, effect, writes: false, owner: asset });
-    for (const effect of asset.writes) mentions.push({ kind: "effect", range: effect.location.range, effect, writes: true, owner: asset });
+    for (const effect of asset.reads)
+      mentions.push({ kind: "effect", range: effect.location.range, effect, writes: false, owner: asset });
+    for (const effect of asset.writes)
+      mentions.push({ kind: "effect", range: effect.location.range, effect, writes: true, owner: asset });
   }
   for (const check of snapshot.checks) {
-    if (check.targetLocation.file === file) mentions.push({ kind: "checkTarget", range: check.targetLocation.range, check });
+    if (check.targetLocation.file === file)
+      mentions.push({ kind: "checkTarget", range: check.targetLocation.range, check });
   }
   return mentions;
 }
@@ -41,7 +50,10 @@ export function mentionsWrittenIn(snapshot: AnalysisSnapshot, file: string): Men
  * One pass over every definition: deps, check targets and reads, by the keys they point at
  * (`keysOf` says which keys a read is about: the producers of what it reads).
  */
-export function referencesByKey(snapshot: AnalysisSnapshot, keysOf: (mention: Mention) => string[]): Map<string, KeyReference[]> {
+export function referencesByKey(
+  snapshot: AnalysisSnapshot,
+  keysOf: (mention: Mention) => string[],
+): Map<string, KeyReference[]> {
   const references = new Map<string, KeyReference[]>();
   const push = (key: string, file: string, mention: Mention): void => {
     const list = references.get(key);
@@ -49,7 +61,9 @@ export function referencesByKey(snapshot: AnalysisSnapshot, keysOf: (mention: Me
     else references.set(key, [{ file, mention }]);
   };
   for (const asset of snapshot.assets) {
-    for (const dep of asset.deps) if (dep.key !== undefined) push(dep.key, dep.location.file, { kind: "dep", range: dep.location.range, dep, owner: asset });
+    for (const dep of asset.deps)
+      if (dep.key !== undefined)
+        push(dep.key, dep.location.file, { kind: "dep", range: dep.location.range, dep, owner: asset });
     // A write is not a use: the producers of a table are its definitions, not its readers.
     for (const effect of asset.reads) {
       const mention: Mention = { kind: "effect", range: effect.location.range, effect, writes: false, owner: asset };
@@ -57,7 +71,12 @@ export function referencesByKey(snapshot: AnalysisSnapshot, keysOf: (mention: Me
     }
   }
   for (const check of snapshot.checks) {
-    if (check.assetKey !== undefined) push(check.assetKey, check.targetLocation.file, { kind: "checkTarget", range: check.targetLocation.range, check });
+    if (check.assetKey !== undefined)
+      push(check.assetKey, check.targetLocation.file, {
+        kind: "checkTarget",
+        range: check.targetLocation.range,
+        check,
+      });
   }
   return references;
 }

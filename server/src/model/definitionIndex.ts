@@ -21,7 +21,10 @@ export class DefinitionIndex {
     private readonly checks: readonly CheckDefinition[],
   ) {}
 
-  /** The index of lists in any order: sorted copies (stable, so the first definition of a key stays first) when needed. */
+  /**
+   * The index of lists in any order: sorted copies when needed (stable, so the first definition
+   * of a key stays first).
+   */
   static fromDefinitions(assets: readonly AssetDefinition[], checks: readonly CheckDefinition[]): DefinitionIndex {
     return new DefinitionIndex(sortedBy(assets, byKey), sortedBy(checks, byTargetThenName));
   }

@@ -73,7 +73,8 @@ export function randomEditor(files: Map<string, string>, rng: Rng): () => Edit {
   const text = (file: string): string => files.get(file)!;
   const allKeys = (): string[] => {
     const keys: string[] = [];
-    for (const source of files.values()) for (const match of source.matchAll(/export const (\w+) = /g)) keys.push(match[1]!);
+    for (const source of files.values())
+      for (const match of source.matchAll(/export const (\w+) = /g)) keys.push(match[1]!);
     return keys;
   };
   const pickKey = (): string => rng.pick(allKeys()) ?? "nothing";
@@ -84,115 +85,159 @@ export function randomEditor(files: Map<string, string>, rng: Rng): () => Edit {
     for (let i = source.indexOf(needle); i >= 0; i = source.indexOf(needle, i + 1)) found.push(i);
     return found;
   };
-  const assetFile = (): string | undefined => rng.pick([...files.keys()].filter((file) => text(file).includes("deps: [")));
+  const assetFile = (): string | undefined =>
+    rng.pick([...files.keys()].filter((file) => text(file).includes("deps: [")));
   const anyFile = (): string | undefined => rng.pick([...files.keys()]);
   /** An edit inserting at a random occurrence of `needle` in a random asset file. */
-  const insertAt = (needle: string, offset: number, insert: () => string): MakeEdit => () => {
-    const file = assetFile();
-    if (file === undefined) return undefined;
-    const at = rng.pick(occurrences(text(file), needle));
-    return at === undefined ? undefined : [file, replaceAt(text(file), at + offset, 0, insert())];
-  };
+  const insertAt =
+    (needle: string, offset: number, insert: () => string): MakeEdit =>
+    () => {
+      const file = assetFile();
+      if (file === undefined) return undefined;
+      const at = rng.pick(occurrences(text(file), needle));
+      return at === undefined ? undefined : [file, replaceAt(text(file), at + offset, 0, insert())];
+    };
 
   const edits: ReadonlyArray<readonly [string, MakeEdit]> = [
     ["sql keystroke", insertAt(" select", 7, () => ` k${rng.int(100)},`)],
     ["add string dep", insertAt("deps: [", 7, () => `"${pickKey()}", `)],
     ["add missing dep", insertAt("deps: [", 7, () => `"${pickKey()}x", `)],
-    ["drop first dep", () => {
-      const file = assetFile();
-      if (file === undefined) return undefined;
-      const source = text(file);
-      const at = rng.pick(occurrences(source, "deps: ["))!;
-      const end = source.indexOf("]", at);
-      const comma = source.indexOf(",", at);
-      return [file, replaceAt(source, at + 7, (comma > 0 && comma < end ? comma + 1 : end) - at - 7, "")];
-    }],
-    ["rename const", () => {
-      const file = anyFile();
-      if (file === undefined) return undefined;
-      const match = rng.pick([...text(file).matchAll(/export const (\w+) = /g)]);
-      if (match === undefined) return undefined;
-      return [file, replaceAt(text(file), match.index + 13, match[1]!.length, `${match[1]}_r${rng.int(9)}`)];
-    }],
-    ["duplicate key", () => {
-      const file = assetFile();
-      if (file === undefined) return undefined;
-      const at = text(file).indexOf("deps: [");
-      return [file, replaceAt(text(file), at, 0, `name: "${pickKey()}",\n    `)];
-    }],
-    ["make a cycle", () => {
-      const file = assetFile();
-      if (file === undefined) return undefined;
-      const own = [...text(file).matchAll(/export const (\w+) = /g)].map((match) => match[1]!);
-      const at = text(file).indexOf("deps: [");
-      return [file, replaceAt(text(file), at + 7, 0, `"${rng.pick(own)}", `)];
-    }],
-    ["delete file", () => {
-      const file = anyFile();
-      if (file === undefined) return undefined;
-      removed.set(file, text(file));
-      return [file, undefined];
-    }],
-    ["restore file", () => {
-      const file = rng.pick([...removed.keys()]);
-      if (file === undefined) return undefined;
-      const source = removed.get(file)!;
-      removed.delete(file);
-      return [file, source];
-    }],
-    ["new file", () => {
-      const n = rng.int(1e6);
-      return [
-        `src/new_${n}.ts`,
-        `import { asset } from "assetline";\nexport const fresh_${n} = asset({ deps: ["${pickKey()}"] }, (ctx) => {\n` +
-          `  ctx.db.exec("create table fresh_${n} as select * from ${pickKey()}");\n});\n`,
-      ];
-    }],
-    ["syntax error", () => {
-      const file = anyFile();
-      if (file === undefined) return undefined;
-      return [file, replaceAt(text(file), rng.int(text(file).length), 0, "{{ (")];
-    }],
-    ["delete a line", () => {
-      const file = anyFile();
-      if (file === undefined) return undefined;
-      const lines = text(file).split("\n");
-      lines.splice(rng.int(lines.length), 1);
-      return [file, lines.join("\n")];
-    }],
-    ["duplicate a line", () => {
-      const file = anyFile();
-      if (file === undefined) return undefined;
-      const lines = text(file).split("\n");
-      const i = rng.int(lines.length);
-      lines.splice(i, 0, lines[i]!);
-      return [file, lines.join("\n")];
-    }],
-    ["touch helper or barrel", () => {
-      const file = rng.pick([...files.keys()].filter((each) => each.includes("util") || each.includes("lib/")));
-      if (file === undefined) return undefined;
-      const choice = rng.int(3);
-      if (choice === 0) return [file, text(file).replace("return", "return /* x */ (0, ").replace(/;\n/, ");\n")];
-      if (choice === 1) return [file, text(file).replace(/export \{ asset, /, "export { ")];
-      return [file, `${text(file)}\nexport const extra_${rng.int(1e6)} = 1;\n`];
-    }],
-    ["rename a suggested key", () => {
-      // A missing dep "keyx" suggests "key": renaming "key" must change the suggestion.
-      const keys = new Set(allKeys());
-      const suggested: string[] = [];
-      for (const source of files.values()) for (const match of source.matchAll(/"(\w+)x"/g)) if (keys.has(match[1]!)) suggested.push(match[1]!);
-      const key = rng.pick(suggested);
-      if (key === undefined) return undefined;
-      const file = [...files.keys()].find((each) => text(each).includes(`export const ${key} = `))!;
-      return [file, text(file).replace(`export const ${key} = `, `export const ${key}_renamed = `)];
-    }],
-    ["undeclared read", () => {
-      const file = assetFile();
-      if (file === undefined) return undefined;
-      const at = text(file).indexOf("ctx.db.exec(");
-      if (at < 0) return undefined;
-      return [file, replaceAt(text(file), at, 0, `ctx.db.prepare("select count(*) from ${pickKey()}").get();\n    `)];
-    }],
+    [
+      "drop first dep",
+      () => {
+        const file = assetFile();
+        if (file === undefined) return undefined;
+        const source = text(file);
+        const at = rng.pick(occurrences(source, "deps: ["))!;
+        const end = source.indexOf("]", at);
+        const comma = source.indexOf(",", at);
+        return [file, replaceAt(source, at + 7, (comma > 0 && comma < end ? comma + 1 : end) - at - 7, "")];
+      },
+    ],
+    [
+      "rename const",
+      () => {
+        const file = anyFile();
+        if (file === undefined) return undefined;
+        const match = rng.pick([...text(file).matchAll(/export const (\w+) = /g)]);
+        if (match === undefined) return undefined;
+        return [file, replaceAt(text(file), match.index + 13, match[1]!.length, `${match[1]}_r${rng.int(9)}`)];
+      },
+    ],
+    [
+      "duplicate key",
+      () => {
+        const file = assetFile();
+        if (file === undefined) return undefined;
+        const at = text(file).indexOf("deps: [");
+        return [file, replaceAt(text(file), at, 0, `name: "${pickKey()}",\n    `)];
+      },
+    ],
+    [
+      "make a cycle",
+      () => {
+        const file = assetFile();
+        if (file === undefined) return undefined;
+        const own = [...text(file).matchAll(/export const (\w+) = /g)].map((match) => match[1]!);
+        const at = text(file).indexOf("deps: [");
+        return [file, replaceAt(text(file), at + 7, 0, `"${rng.pick(own)}", `)];
+      },
+    ],
+    [
+      "delete file",
+      () => {
+        const file = anyFile();
+        if (file === undefined) return undefined;
+        removed.set(file, text(file));
+        return [file, undefined];
+      },
+    ],
+    [
+      "restore file",
+      () => {
+        const file = rng.pick([...removed.keys()]);
+        if (file === undefined) return undefined;
+        const source = removed.get(file)!;
+        removed.delete(file);
+        return [file, source];
+      },
+    ],
+    [
+      "new file",
+      () => {
+        const n = rng.int(1e6);
+        return [
+          `src/new_${n}.ts`,
+          `import { asset } from "assetline";\n` +
+            `export const fresh_${n} = asset({ deps: ["${pickKey()}"] }, (ctx) => {\n` +
+            `  ctx.db.exec("create table fresh_${n} as select * from ${pickKey()}");\n});\n`,
+        ];
+      },
+    ],
+    [
+      "syntax error",
+      () => {
+        const file = anyFile();
+        if (file === undefined) return undefined;
+        return [file, replaceAt(text(file), rng.int(text(file).length), 0, "{{ (")];
+      },
+    ],
+    [
+      "delete a line",
+      () => {
+        const file = anyFile();
+        if (file === undefined) return undefined;
+        const lines = text(file).split("\n");
+        lines.splice(rng.int(lines.length), 1);
+        return [file, lines.join("\n")];
+      },
+    ],
+    [
+      "duplicate a line",
+      () => {
+        const file = anyFile();
+        if (file === undefined) return undefined;
+        const lines = text(file).split("\n");
+        const i = rng.int(lines.length);
+        lines.splice(i, 0, lines[i]!);
+        return [file, lines.join("\n")];
+      },
+    ],
+    [
+      "touch helper or barrel",
+      () => {
+        const file = rng.pick([...files.keys()].filter((each) => each.includes("util") || each.includes("lib/")));
+        if (file === undefined) return undefined;
+        const choice = rng.int(3);
+        if (choice === 0) return [file, text(file).replace("return", "return /* x */ (0, ").replace(/;\n/, ");\n")];
+        if (choice === 1) return [file, text(file).replace(/export \{ asset, /, "export { ")];
+        return [file, `${text(file)}\nexport const extra_${rng.int(1e6)} = 1;\n`];
+      },
+    ],
+    [
+      "rename a suggested key",
+      () => {
+        // A missing dep "keyx" suggests "key": renaming "key" must change the suggestion.
+        const keys = new Set(allKeys());
+        const suggested: string[] = [];
+        for (const source of files.values())
+          for (const match of source.matchAll(/"(\w+)x"/g)) if (keys.has(match[1]!)) suggested.push(match[1]!);
+        const key = rng.pick(suggested);
+        if (key === undefined) return undefined;
+        const file = [...files.keys()].find((each) => text(each).includes(`export const ${key} = `))!;
+        return [file, text(file).replace(`export const ${key} = `, `export const ${key}_renamed = `)];
+      },
+    ],
+    [
+      "undeclared read",
+      () => {
+        const file = assetFile();
+        if (file === undefined) return undefined;
+        const at = text(file).indexOf("ctx.db.exec(");
+        if (at < 0) return undefined;
+        return [file, replaceAt(text(file), at, 0, `ctx.db.prepare("select count(*) from ${pickKey()}").get();\n    `)];
+      },
+    ],
   ];
 
   return () => {

@@ -75,7 +75,11 @@ const SECTIONS: ReadonlyArray<readonly [string, (form: CanonicalSnapshot) => rea
  * item is (a definition's key and place), and the fields that differ with both values.
  * Undefined when they are the same.
  */
-export function firstDifference(actual: CanonicalSnapshot, expected: CanonicalSnapshot, names = ["actual", "expected"]): string | undefined {
+export function firstDifference(
+  actual: CanonicalSnapshot,
+  expected: CanonicalSnapshot,
+  names = ["actual", "expected"],
+): string | undefined {
   for (const [section, itemsOf] of SECTIONS) {
     const left = itemsOf(actual);
     const right = itemsOf(expected);
@@ -83,7 +87,10 @@ export function firstDifference(actual: CanonicalSnapshot, expected: CanonicalSn
       const a = JSON.stringify(left[i]);
       const b = JSON.stringify(right[i]);
       if (a === b) continue;
-      const lines = [`first differing ${section} #${i} (${names[0]} has ${left.length}, ${names[1]} ${right.length}): ${describe(left[i] ?? right[i])}`];
+      const lines = [
+        `first differing ${section} #${i} (${names[0]} has ${left.length}, ${names[1]} ${right.length}): ` +
+          describe(left[i] ?? right[i]),
+      ];
       lines.push(...differingFields(left[i], right[i], names));
       return lines.join("\n");
     }
@@ -104,8 +111,10 @@ function describe(item: unknown): string {
 }
 
 function differingFields(a: unknown, b: unknown, names: readonly string[]): string[] {
-  const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
-  if (!isRecord(a) || !isRecord(b)) return [`  ${names[0]}: ${shorten(JSON.stringify(a))}`, `  ${names[1]}: ${shorten(JSON.stringify(b))}`];
+  const isRecord = (value: unknown): value is Record<string, unknown> =>
+    value !== null && typeof value === "object" && !Array.isArray(value);
+  if (!isRecord(a) || !isRecord(b))
+    return [`  ${names[0]}: ${shorten(JSON.stringify(a))}`, `  ${names[1]}: ${shorten(JSON.stringify(b))}`];
   const lines: string[] = [];
   for (const field of new Set([...Object.keys(a), ...Object.keys(b)])) {
     const left = JSON.stringify(a[field]);

@@ -22,7 +22,11 @@ export function sameAsset(a: AssetDefinition, b: AssetDefinition): boolean {
     sameStrings(a.owners, b.owners) &&
     sameStrings(a.kinds, b.kinds) &&
     sameTags(a.tags, b.tags) &&
-    sameList(a.deps, b.deps, (x, y) => x.key === y.key && x.via === y.via && x.text === y.text && sameLocation(x.location, y.location)) &&
+    sameList(
+      a.deps,
+      b.deps,
+      (x, y) => x.key === y.key && x.via === y.via && x.text === y.text && sameLocation(x.location, y.location),
+    ) &&
     sameList(a.reads, b.reads, sameEffect) &&
     sameList(a.writes, b.writes, sameEffect)
   );

@@ -1,4 +1,10 @@
-import type { AnalysisDiagnostic, AssetDefinition, CheckDefinition, DependencyRef, ResourceId } from "../../model/definitions";
+import type {
+  AnalysisDiagnostic,
+  AssetDefinition,
+  CheckDefinition,
+  DependencyRef,
+  ResourceId,
+} from "../../model/definitions";
 import {
   badCheckTargetDiagnostics,
   duplicateDiagnostics,
@@ -46,7 +52,11 @@ export class DefinitionProblems {
   }
 
   updateUndeclared(asset: AssetDefinition): boolean {
-    return setOrDelete(this.undeclared, asset, undeclaredDependencyDiagnostics(asset, (resource) => this.inputs.producersOf(resource)));
+    return setOrDelete(
+      this.undeclared,
+      asset,
+      undeclaredDependencyDiagnostics(asset, (resource) => this.inputs.producersOf(resource)),
+    );
   }
 
   updateBadTarget(check: CheckDefinition): boolean {
@@ -55,11 +65,18 @@ export class DefinitionProblems {
   }
 
   updateDuplicates(key: string, definitions: readonly AssetDefinition[]): void {
-    duplicateDiagnostics(key, definitions).forEach((diagnostic, index) => this.duplicates.set(definitions[index]!, diagnostic));
+    duplicateDiagnostics(key, definitions).forEach((diagnostic, index) =>
+      this.duplicates.set(definitions[index]!, diagnostic),
+    );
   }
 
   /** AL004 of a key whose definitions changed from `before` to `after`; adds the files concerned to `touched`. */
-  replaceDuplicates(key: string, before: readonly AssetDefinition[], after: readonly AssetDefinition[], touched: Set<string>): void {
+  replaceDuplicates(
+    key: string,
+    before: readonly AssetDefinition[],
+    after: readonly AssetDefinition[],
+    touched: Set<string>,
+  ): void {
     for (const definition of before) if (this.duplicates.delete(definition)) touched.add(definition.location.file);
     this.updateDuplicates(key, after);
     if (after.length > 1) for (const definition of after) touched.add(definition.location.file);

@@ -24,7 +24,12 @@ export function buildEditIndexes(
   assets: readonly AssetDefinition[],
   checks: readonly CheckDefinition[],
 ): EditIndexes {
-  const indexes: EditIndexes = { dependents: new Map(), readers: new Map(), depUsers: new Map(), checksByTarget: new Map() };
+  const indexes: EditIndexes = {
+    dependents: new Map(),
+    readers: new Map(),
+    depUsers: new Map(),
+    checksByTarget: new Map(),
+  };
   for (const [file, link] of links) indexDependsOn(file, link, +1, indexes);
   for (const asset of assets) indexReadsAndDeps(asset, +1, indexes);
   for (const check of checks) indexCheck(check, +1, indexes);

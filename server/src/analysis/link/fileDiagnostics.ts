@@ -39,7 +39,8 @@ export class FileDiagnostics {
       for (const diagnostic of this.byFile.get(file)!) {
         // Every diagnostic sits in the file of the definition it is about; if one ever did
         // not, the per-file order would be wrong: sort the whole list instead.
-        if (diagnostic.location.file !== file) return this.files.flatMap((each) => this.byFile.get(each)!).sort(byPosition);
+        if (diagnostic.location.file !== file)
+          return this.files.flatMap((each) => this.byFile.get(each)!).sort(byPosition);
         diagnostics.push(diagnostic);
       }
     }

@@ -45,7 +45,8 @@ export class LinkedKeys {
     this.firstDefinitionRefs = new Map();
     for (const list of this.definitionsByKey.values()) this.countRefs(list[0]!, +1);
     this.placeholders = new Set();
-    for (const [key, count] of this.firstDefinitionRefs) if (count > 0 && !this.definitionsByKey.has(key)) this.placeholders.add(key);
+    for (const [key, count] of this.firstDefinitionRefs)
+      if (count > 0 && !this.definitionsByKey.has(key)) this.placeholders.add(key);
   }
 
   /** Every defined key with its definitions, in the order they were first defined. */

@@ -75,7 +75,8 @@ export function upperBound<T>(list: readonly T[], item: T, order: Order<T>): num
 
 /** The index of `item` itself in a sorted list (-1 when absent). */
 export function indexOfSorted<T>(list: readonly T[], item: T, order: Order<T>): number {
-  for (let i = lowerBound(list, item, order); i < list.length && order(list[i]!, item) === 0; i++) if (list[i] === item) return i;
+  for (let i = lowerBound(list, item, order); i < list.length && order(list[i]!, item) === 0; i++)
+    if (list[i] === item) return i;
   return list.indexOf(item);
 }
 

@@ -121,7 +121,8 @@ export class WorkspaceLinker {
   link(changed: ReadonlySet<string>): LinkedWorkspace {
     if (!this.initialised) return this.linkEverything();
     const dirty = this.filesToRelink(changed);
-    if (dirty.size > FULL_LINK_MIN_FILES && dirty.size > this.facts.size * FULL_LINK_FRACTION) return this.linkEverything();
+    if (dirty.size > FULL_LINK_MIN_FILES && dirty.size > this.facts.size * FULL_LINK_FRACTION)
+      return this.linkEverything();
     return this.linkIncrementally(changed, dirty);
   }
 
@@ -225,8 +226,22 @@ export class WorkspaceLinker {
       touched.add(file);
       if (old) this.clearLink(file, old, editIndexes);
       if (next) this.setLink(file, next, editIndexes);
-      pairUp(old?.assets ?? [], next?.assets ?? [], this.lists.assetOrder, assets.replaced, assets.removed, assets.added);
-      pairUp(old?.checks ?? [], next?.checks ?? [], this.lists.checkOrder, checks.replaced, checks.removed, checks.added);
+      pairUp(
+        old?.assets ?? [],
+        next?.assets ?? [],
+        this.lists.assetOrder,
+        assets.replaced,
+        assets.removed,
+        assets.added,
+      );
+      pairUp(
+        old?.checks ?? [],
+        next?.checks ?? [],
+        this.lists.checkOrder,
+        checks.replaced,
+        checks.removed,
+        checks.added,
+      );
     }
     // Definitions linking returned unchanged (the same objects) need nothing below.
     dropUnchanged(assets.replaced);
@@ -238,8 +253,10 @@ export class WorkspaceLinker {
   private reindex(delta: DefinitionDelta): Set<ResourceId> {
     const editIndexes = this.editIndexes!;
     const changedResources = new Set<ResourceId>();
-    for (const asset of delta.goneAssets) for (const resource of this.indexAsset(asset, -1, editIndexes)) changedResources.add(resource);
-    for (const asset of delta.newAssets) for (const resource of this.indexAsset(asset, +1, editIndexes)) changedResources.add(resource);
+    for (const asset of delta.goneAssets)
+      for (const resource of this.indexAsset(asset, -1, editIndexes)) changedResources.add(resource);
+    for (const asset of delta.newAssets)
+      for (const resource of this.indexAsset(asset, +1, editIndexes)) changedResources.add(resource);
     for (const check of delta.goneChecks) indexCheck(check, -1, editIndexes);
     for (const check of delta.newChecks) indexCheck(check, +1, editIndexes);
     return changedResources;
@@ -270,10 +287,15 @@ export class WorkspaceLinker {
   }
 
   /** AL003: new assets, and readers of a resource whose producers changed. */
-  private recheckUndeclaredReads(delta: DefinitionDelta, changedResources: ReadonlySet<ResourceId>, touched: Set<string>): void {
+  private recheckUndeclaredReads(
+    delta: DefinitionDelta,
+    changedResources: ReadonlySet<ResourceId>,
+    touched: Set<string>,
+  ): void {
     for (const asset of delta.goneAssets) if (this.problems.forgetUndeclared(asset)) touched.add(asset.location.file);
     const toCheck = new Set<AssetDefinition>(delta.newAssets);
-    for (const resource of changedResources) for (const asset of this.editIndexes!.readers.get(resource) ?? []) toCheck.add(asset);
+    for (const resource of changedResources)
+      for (const asset of this.editIndexes!.readers.get(resource) ?? []) toCheck.add(asset);
     for (const asset of toCheck) if (this.problems.updateUndeclared(asset)) touched.add(asset.location.file);
   }
 
@@ -281,7 +303,8 @@ export class WorkspaceLinker {
   private recheckCheckTargets(delta: DefinitionDelta, keys: KeyChanges, touched: Set<string>): void {
     for (const check of delta.goneChecks) if (this.problems.forgetBadTarget(check)) touched.add(check.location.file);
     const toCheck = new Set<CheckDefinition>(delta.newChecks);
-    for (const key of keys.defined) for (const check of this.editIndexes!.checksByTarget.get(key) ?? []) toCheck.add(check);
+    for (const key of keys.defined)
+      for (const check of this.editIndexes!.checksByTarget.get(key) ?? []) toCheck.add(check);
     if (keys.defined.size > 0) for (const check of this.problems.checksWithBadTarget()) toCheck.add(check);
     for (const check of toCheck) if (this.problems.updateBadTarget(check)) touched.add(check.location.file);
   }
@@ -292,7 +315,8 @@ export class WorkspaceLinker {
    */
   private recheckCycles(keys: KeyChanges, touched: Set<string>): AssetGraph | undefined {
     let graph: AssetGraph | undefined;
-    if (keys.edgesChanged && !(this.cycles.paths.length === 0 && this.levels.accept(keys.addedEdges))) graph = this.recomputeCycles();
+    if (keys.edgesChanged && !(this.cycles.paths.length === 0 && this.levels.accept(keys.addedEdges)))
+      graph = this.recomputeCycles();
     if (this.cycles.paths.length > 0 || this.cycleDiagnostics.length > 0) {
       for (const diagnostic of this.cycleDiagnostics) touched.add(diagnostic.location.file);
       this.cycleDiagnostics = this.computeCycleDiagnostics();

@@ -80,7 +80,8 @@ export class PersistentStatementCache {
    */
   save(): void {
     if (!this.dirty) return;
-    const file: CacheFile = { format: SQL_CACHE_FORMAT, parser: this.parserVersion, entries: Object.fromEntries(this.entries.entries()) };
+    const entries = Object.fromEntries(this.entries.entries());
+    const file: CacheFile = { format: SQL_CACHE_FORMAT, parser: this.parserVersion, entries };
     mkdirSync(dirname(this.path), { recursive: true });
     const temporary = `${this.path}.${process.pid}.tmp`;
     writeFileSync(temporary, JSON.stringify(file));
