@@ -162,7 +162,7 @@ describe("freshness: workspaceFreshness over a real store", () => {
       { key: "b", kind: "asset" as const, codeVersion: "b1", freshness: undefined, deps: [{ key: "a" }, { key: undefined }] },
       { key: "c", kind: "asset" as const, codeVersion: "c1", freshness: undefined, deps: [] },
     ];
-    const checks = [{ name: "a_ok", asset: "a" }, { name: "orphan", asset: undefined }];
+    const checks = [{ name: "a_ok", assetKey: "a" }, { name: "orphan", assetKey: undefined }];
     const states = () => {
       const result = workspaceFreshness(defs, store.latestState(), clock, checks);
       return Object.fromEntries([...result].map(([k, v]) => [k, v.state]));

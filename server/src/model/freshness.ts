@@ -18,7 +18,7 @@
  * asset below it are upstream-changed, each reason naming the upstream that changed.
  */
 import type { AssetHistory, MaterializationFact } from "./history";
-import type { DefinitionKind } from "./definitions";
+import type { DefinitionKind, FreshnessPolicy } from "./definitions";
 import { upstreamCauseReason, upstreamStaleness, type UpstreamCause } from "./staleness";
 
 export type FreshnessState = "fresh" | "overdue" | "upstream-changed" | "code-changed" | "never-materialized" | "failed";
@@ -47,7 +47,7 @@ export interface FreshnessInput {
   /** Defaults to "asset". */
   readonly kind?: DefinitionKind;
   readonly currentCodeVersion: string | undefined;
-  readonly freshness: { readonly maxLagMinutes: number } | undefined;
+  readonly freshness: FreshnessPolicy | undefined;
   /** Keys of the direct upstreams. */
   readonly parents: readonly string[];
   readonly latest: AssetHistory | undefined;
@@ -113,7 +113,7 @@ export function assetFreshness(input: FreshnessInput): AssetFreshness {
 /** Overdue or fresh, by the asset's lag policy. */
 function lagState(
   materialization: MaterializationFact,
-  policy: { readonly maxLagMinutes: number } | undefined,
+  policy: FreshnessPolicy | undefined,
   now: number,
   verb: string,
   result: (state: FreshnessState, reason: string) => AssetFreshness,
@@ -160,14 +160,14 @@ export interface FreshnessAsset {
   readonly key: string;
   readonly kind?: DefinitionKind;
   readonly codeVersion: string | undefined;
-  readonly freshness: { readonly maxLagMinutes: number } | undefined;
+  readonly freshness: FreshnessPolicy | undefined;
   readonly deps: readonly { readonly key: string | undefined }[];
 }
 
 /** The structural subset of a CheckDefinition that freshness needs. */
 export interface FreshnessCheck {
   readonly name: string;
-  readonly asset: string | undefined;
+  readonly assetKey: string | undefined;
 }
 
 /**
@@ -184,9 +184,9 @@ export function workspaceFreshness(
   if (checks !== undefined) {
     checksByAsset = new Map();
     for (const check of checks) {
-      if (check.asset === undefined) continue;
-      const list = checksByAsset.get(check.asset);
-      if (list === undefined) checksByAsset.set(check.asset, [check.name]);
+      if (check.assetKey === undefined) continue;
+      const list = checksByAsset.get(check.assetKey);
+      if (list === undefined) checksByAsset.set(check.assetKey, [check.name]);
       else list.push(check.name);
     }
   }

@@ -27,9 +27,7 @@ export const statusCommand: Command = {
     }
     const state = readLatestState(storePath(dir));
     const now = Date.now();
-    // FreshnessCheck still calls the target key `asset`.
-    const checks = snapshot.checks.map((check) => ({ name: check.name, asset: check.assetKey }));
-    const freshness = workspaceFreshness(snapshot.assets, state, now, checks);
+    const freshness = workspaceFreshness(snapshot.assets, state, now, snapshot.checks);
     const rows = keys.map((key) => ({ key, freshness: freshness.get(key)!, codeVersion: snapshot.graph.definition(key)?.codeVersion }));
 
     if (format === "json") {
