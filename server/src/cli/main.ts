@@ -1,8 +1,10 @@
 import "../v8Flags";
 import { type Command, parseCommandArgs } from "./command";
 import { COMMANDS } from "./commands";
+import { StoreError } from "../store/errors";
 import { EXIT, UsageError } from "./errors";
 import { ENGINE_VERSION } from "../version";
+import { visible, writeText } from "./terminalText";
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));
@@ -18,7 +20,7 @@ function help(): string {
 async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-    process.stdout.write(`${help()}\n`);
+    writeText(process.stdout, `${help()}\n`);
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
   if (name === "--version" || name === "-v") {
@@ -28,7 +30,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const command: Command | undefined = COMMANDS.find((candidate) => candidate.name === name);
   if (!command) throw new UsageError(`unknown command "${name}"; run \`assetline --help\` for the list`);
   if (rest.includes("--help") || rest.includes("-h")) {
-    process.stdout.write(`usage: ${command.usage}\n${command.summary}\n`);
+    writeText(process.stdout, `usage: ${command.usage}\n${command.summary}\n`);
     return EXIT.ok;
   }
   return command.run(parseCommandArgs(command, rest));
@@ -39,13 +41,19 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
+    // Messages quote selections, keys and paths the user (or a workspace) wrote: one line each.
     if (error instanceof UsageError) {
-      process.stderr.write(`assetline: ${error.message}\n`);
+      process.stderr.write(`assetline: ${visible(error.message, true)}\n`);
       process.exitCode = EXIT.usage;
       return;
     }
-    process.stderr.write(`assetline: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    if (error instanceof StoreError) {
+      process.stderr.write(`assetline: ${visible(error.message, true)}\n`);
+      process.exitCode = EXIT.history;
+      return;
+    }
+    writeText(process.stderr, `assetline: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.stderr.write("This is a bug in Assetline; please report it with the command you ran.\n");
-    process.exitCode = 70;
+    process.exitCode = EXIT.internal;
   },
 );

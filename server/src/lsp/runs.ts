@@ -111,9 +111,15 @@ export class RunService {
 
   private ensureExecutor(): Executor {
     if (this.executor) return this.executor;
-    const { EventStore } = require("../store") as typeof import("../store");
+    const { EventStore, StoreError } = require("../store") as typeof import("../store");
     const { Executor } = loadExecutor();
-    this.store = EventStore.open(this.options.dbPath);
+    try {
+      this.store = EventStore.open(this.options.dbPath);
+    } catch (error) {
+      // The history file's fault (permissions, not a database, newer schema): the message names it.
+      if (error instanceof StoreError) throw userError(error.message);
+      throw error;
+    }
     this.executor = new Executor({ workspaceRoot: this.options.root, store: this.store });
     return this.executor;
   }

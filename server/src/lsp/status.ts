@@ -11,6 +11,7 @@ import type { AnalysisSnapshot } from "../analysis";
 import { assetFreshness, type FreshnessState } from "../model/freshness";
 import { upstreamStaleness, type UpstreamCause } from "../model/staleness";
 import type { AssetLatestState, EventStore } from "../store";
+import { sourceSignature } from "../store/readonlyCopy";
 import { SnapshotIndex } from "./snapshotIndex";
 import type { AssetState, AssetStatus } from "../../../protocol";
 
@@ -51,6 +52,8 @@ export class StatusBoard {
   private unreadable: string | undefined;
   /** The file's mtime when it was found unreadable. */
   private unreadableSince = 0;
+  /** When `store` is a private copy (a read-only folder): the original's signature at copy time. */
+  private copiedAt: string | undefined;
   /** True once `latest` holds the state at `lastEventId`. */
   private loaded = false;
   private timer: NodeJS.Timeout | undefined;
@@ -172,6 +175,10 @@ export class StatusBoard {
       if (this.store || this.unreadable !== undefined || this.lastEventId !== 0) this.close(undefined);
       return;
     }
+    if (this.store && this.copiedAt !== undefined && this.copiedAt !== sourceSignature(dbPath)) {
+      // A copy never sees new writes: take a new one once the original has changed.
+      this.close(undefined);
+    }
     if (!this.store) {
       // An unreadable file is retried only once it changes (migrated by a writer, replaced).
       const modified = statSync(dbPath).mtimeMs;
@@ -179,10 +186,12 @@ export class StatusBoard {
       this.unreadableSince = modified;
       // Lazy: loading the store loads the native SQLite driver.
       const { EventStore } = require("../store") as typeof import("../store");
+      const signature = sourceSignature(dbPath);
       this.store = EventStore.open(dbPath, { readonly: true });
+      this.copiedAt = this.store.isCopy ? signature : undefined;
       this.loaded = false;
       this.unreadable = undefined;
-      this.options.log(`reading run history from ${dbPath}`);
+      this.options.log(`reading run history from ${dbPath}${this.store.isCopy ? " (a private copy: its folder is read-only)" : ""}`);
     }
     const last = this.store.lastEventId();
     if (last === this.lastEventId && this.loaded) return;
@@ -198,6 +207,7 @@ export class StatusBoard {
       // Closing a broken connection can fail too; there is nothing more to release.
     }
     this.store = undefined;
+    this.copiedAt = undefined;
     this.loaded = false;
     this.latest = new Map();
     this.lastEventId = 0;

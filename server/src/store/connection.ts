@@ -6,6 +6,8 @@ import Database from "better-sqlite3";
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { StoreBusyError, StoreError } from "./errors";
+import { copyForReading, needsPrivateCopy } from "./readonlyCopy";
+import { translated } from "./sqliteErrors";
 
 export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
@@ -19,13 +21,56 @@ export interface ConnectionOptions {
   readonly busyTimeoutMs: number;
 }
 
-/** Opens the database file with WAL, synchronous=NORMAL and a busy timeout. */
-export function openConnection(dbPath: string, options: ConnectionOptions): Database.Database {
+/** An open database, and what closing it must release. */
+export interface Connection {
+  readonly db: Database.Database;
+  /** True when `db` is a private copy of the history (see readonlyCopy.ts): it never sees later writes. */
+  readonly isCopy: boolean;
+  /** Closes the database and removes the copy, if any. */
+  close(): void;
+}
+
+/**
+ * Opens the database file with WAL, synchronous=NORMAL and a busy timeout. Failures that are
+ * the file's fault (permissions, not a database, disk) become StoreErrors naming the file.
+ */
+export function openConnection(dbPath: string, options: ConnectionOptions): Connection {
   if (options.readonly && !existsSync(dbPath)) {
     throw new StoreError(`no run history at ${dbPath} (nothing has been materialized yet)`);
   }
-  if (!options.readonly) mkdirSync(dirname(dbPath), { recursive: true });
-  const db = new Database(dbPath, { readonly: options.readonly, fileMustExist: options.readonly });
+  const access = options.readonly ? "read" : "write";
+  return translated(dbPath, access, () => {
+    if (!options.readonly) mkdirSync(dirname(dbPath), { recursive: true });
+    const db = configure(dbPath, new Database(dbPath, { readonly: options.readonly, fileMustExist: options.readonly }), options);
+    if (!options.readonly) return { db, isCopy: false, close: () => db.close() };
+    try {
+      // The first read is where SQLite finds out whether it can set up WAL reading here.
+      db.prepare("SELECT count(*) FROM sqlite_schema").get();
+      return { db, isCopy: false, close: () => db.close() };
+    } catch (error) {
+      db.close();
+      if (!needsPrivateCopy(error)) throw error;
+    }
+    const copy = copyForReading(dbPath);
+    try {
+      // Writable, so SQLite can replay a copied -wal into the copy; nothing else writes it.
+      const copied = configure(dbPath, new Database(copy.path, { fileMustExist: true }), options);
+      return {
+        db: copied,
+        isCopy: true,
+        close: () => {
+          copied.close();
+          copy.dispose();
+        },
+      };
+    } catch (error) {
+      copy.dispose();
+      throw error;
+    }
+  });
+}
+
+function configure(dbPath: string, db: Database.Database, options: ConnectionOptions): Database.Database {
   try {
     // busy_timeout first: the pragmas below may themselves need a lock another process holds.
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs))}`);

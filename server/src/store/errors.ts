@@ -32,7 +32,7 @@ export class SchemaOutdatedError extends StoreError {
     readonly known: number,
   ) {
     super(
-      `${dbPath} uses schema ${found} but this Assetline needs ${known}; open it once for writing (e.g. run \`assetline status\`) to migrate`,
+      `${dbPath} uses schema ${found} but this Assetline needs ${known}; open it once for writing (run \`assetline materialize\`) to migrate`,
     );
   }
 }
@@ -61,5 +61,39 @@ export class StoreBusyError extends StoreError {
 export class ReadonlyStoreError extends StoreError {
   constructor(readonly dbPath: string) {
     super(`${dbPath} was opened read-only`);
+  }
+}
+
+/** The file (or its folder) does not allow what the store needed: reading, or writing history. */
+export class StoreAccessError extends StoreError {
+  constructor(
+    readonly dbPath: string,
+    readonly access: "read" | "write",
+    readonly blocker: { readonly path: string; readonly what: "file" | "folder" },
+    cause: unknown,
+  ) {
+    const mode = access === "write" ? "u+rw" : "a+r";
+    const fix =
+      blocker.what === "file"
+        ? `make it ${access === "write" ? "writable" : "readable"} (chmod ${mode} "${blocker.path}")`
+        : `make its folder ${access === "write" ? "writable" : "readable"} (chmod ${access === "write" ? "u+rwx" : "a+rx"} "${blocker.path}")`;
+    super(
+      `cannot ${access} the run history ${dbPath}: permission denied on the ${blocker.what}; ${fix}, or run as the user who owns it`,
+      { cause },
+    );
+  }
+}
+
+/** The file exists but is not an SQLite database (or is damaged beyond reading). */
+export class StoreUnreadableError extends StoreError {
+  constructor(
+    readonly dbPath: string,
+    readonly detail: string,
+    cause: unknown,
+  ) {
+    super(
+      `${dbPath} is not a readable Assetline run history (${detail}); move it aside (mv "${dbPath}" "${dbPath}.broken") and the next run starts a new history`,
+      { cause },
+    );
   }
 }

@@ -2,8 +2,7 @@
  * EventStore: the one object the executor, the CLI and the language server use to read and
  * write run history. Synchronous, like better-sqlite3 underneath.
  */
-import type Database from "better-sqlite3";
-import { DEFAULT_BUSY_TIMEOUT_MS, openConnection, retryBusy } from "./connection";
+import { type Connection, DEFAULT_BUSY_TIMEOUT_MS, openConnection, retryBusy } from "./connection";
 import { ReadonlyStoreError, StoreError, UnknownRunError } from "./errors";
 import { Reader } from "./queries";
 import type {
@@ -20,6 +19,7 @@ import type {
 } from "./records";
 import { Recovery } from "./recovery";
 import { assertReadableSchema, migrate } from "./schema";
+import { translated } from "./sqliteErrors";
 import { Writer } from "./writer";
 
 export class EventStore {
@@ -31,10 +31,11 @@ export class EventStore {
 
   private constructor(
     readonly dbPath: string,
-    private readonly db: Database.Database,
+    private readonly connection: Connection,
     readonly readonly: boolean,
     now: () => number,
   ) {
+    const db = connection.db;
     this.reader = new Reader(db);
     if (!readonly) {
       this.writer = new Writer(db, dbPath, now);
@@ -45,25 +46,32 @@ export class EventStore {
   /** Opens (creating and migrating when writable) the store at `dbPath`. */
   static open(dbPath: string, options: StoreOpenOptions = {}): EventStore {
     const readonly = options.readonly === true;
-    const db = openConnection(dbPath, {
+    const connection = openConnection(dbPath, {
       readonly,
       busyTimeoutMs: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS,
     });
     try {
-      if (readonly) assertReadableSchema(db, dbPath);
-      else retryBusy(dbPath, () => migrate(db, dbPath));
-      return new EventStore(dbPath, db, readonly, options.now ?? Date.now);
+      return translated(dbPath, readonly ? "read" : "write", () => {
+        if (readonly) assertReadableSchema(connection.db, dbPath);
+        else retryBusy(dbPath, () => migrate(connection.db, dbPath));
+        return new EventStore(dbPath, connection, readonly, options.now ?? Date.now);
+      });
     } catch (error) {
-      db.close();
+      connection.close();
       throw error;
     }
+  }
+
+  /** True when this is a private copy of a history its folder would not let us read in place: it never sees later writes. */
+  get isCopy(): boolean {
+    return this.connection.isCopy;
   }
 
   /** Closes the connection; the store is unusable afterwards. Idempotent. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.db.close();
+    this.connection.close();
   }
 
   /** Starts a run: inserts the run row (status STARTED) and its RUN_STARTED event. */

@@ -18,8 +18,10 @@ export {
   ReadonlyStoreError,
   SchemaOutdatedError,
   SchemaTooNewError,
+  StoreAccessError,
   StoreBusyError,
   StoreError,
+  StoreUnreadableError,
   UnknownRunError,
 } from "./errors";
 export { EVENT_TYPES } from "./records";

@@ -7,6 +7,7 @@ import type Database from "better-sqlite3";
 import { hostname } from "node:os";
 import { encodeEvent, type EncodedEvent } from "./codec";
 import { retryBusy } from "./connection";
+import { translated } from "./sqliteErrors";
 import { UnknownRunError } from "./errors";
 import { newRunId, processStartTime } from "./processInfo";
 import type { CreateRunInput, EventInput, RunStatus, TerminalRunStatus } from "./records";
@@ -70,7 +71,7 @@ export class Writer {
 
   /** Runs `fn` in one immediate write transaction, retried while the file is busy. */
   write<T>(fn: () => T): T {
-    return retryBusy(this.dbPath, () => this.tx.immediate(fn) as T);
+    return translated(this.dbPath, "write", () => retryBusy(this.dbPath, () => this.tx.immediate(fn) as T));
   }
 
   /** Inserts the run row and its RUN_STARTED event; returns the new run id. */
