@@ -46,7 +46,8 @@ export interface InitializationOptions {
   /**
    * False when the user has not trusted the workspace (VS Code's restricted mode): the server
    * keeps to static analysis and refuses to execute the workspace's code (materialize, run
-   * checks) with a message saying why. Absent: trusted.
+   * checks) with a message saying why. Absent: trusted (clients without a trust model); any
+   * value other than `true` is untrusted.
    */
   readonly workspaceTrusted?: boolean;
 }

@@ -100,7 +100,7 @@ export function createContext(
   const status = new StatusBoard({ dbPath, pollIntervalMs: DEFAULT_SETTINGS.status.pollIntervalMs, log, onChange: events.onStatusChanged });
   const runs = new RunService({
     root,
-    trusted: (initializationOptions as InitializationOptions | undefined)?.workspaceTrusted !== false,
+    trusted: isWorkspaceTrusted(initializationOptions),
     dbPath,
     connection,
     unsavedFiles: () => [...documents.openFiles()].filter((file) => isUnsaved(root, file, documents.textOf(file))),
@@ -110,6 +110,17 @@ export function createContext(
   });
   const gate = new RequestGate(host, documents, log);
   return { connection, support, paths, reader, host, documents, publisher, gate, settings, status, runs, log };
+}
+
+/**
+ * Trust fails closed: a client that says anything about trust other than `true` (`false`,
+ * but also `"false"`, `0`, `null`) gets an untrusted workspace. Only a client that says
+ * nothing is trusted, since editors without a trust model (Neovim, Helix) send nothing.
+ */
+export function isWorkspaceTrusted(initializationOptions: unknown): boolean {
+  if (typeof initializationOptions !== "object" || initializationOptions === null) return true;
+  if (!("workspaceTrusted" in initializationOptions)) return true;
+  return (initializationOptions as InitializationOptions).workspaceTrusted === true;
 }
 
 function isUnsaved(root: string, file: string, text: string | undefined): boolean {
