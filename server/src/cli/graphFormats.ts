@@ -1,5 +1,6 @@
 import type { AnalysisSnapshot } from "../analysis";
 import type { AssetDefinition } from "../model/definitions";
+import { visible } from "./terminalText";
 
 /** The graph JSON shape the CLI documents (field names are a contract). */
 export function graphJson(snapshot: AnalysisSnapshot, keys: ReadonlySet<string>) {
@@ -32,14 +33,17 @@ export function graphJson(snapshot: AnalysisSnapshot, keys: ReadonlySet<string>)
   };
 }
 
-/** Graphviz: `assetline graph --format dot | dot -Tsvg`. */
+/**
+ * Graphviz: `assetline graph --format dot | dot -Tsvg`. Keys and groups are shown as the
+ * terminal shows them (controls and bidi characters as visible escapes), then DOT-quoted.
+ */
 export function graphDot(snapshot: AnalysisSnapshot, order: readonly string[]): string {
   const lines = ["digraph assets {", "  rankdir=LR;", '  node [shape=box, style="rounded"];'];
   const selected = new Set(order);
   for (const key of order) {
     const definition = snapshot.graph.definition(key);
     const shape = definition?.kind === "source" ? ', shape=cylinder' : "";
-    lines.push(`  ${dotString(key)} [label=${dotString(label(key, definition))}${shape}];`);
+    lines.push(`  ${dotString(key)} [label=${dotLabel(labelLines(key, definition))}${shape}];`);
   }
   for (const key of order) {
     for (const parent of snapshot.graph.parents(key)) {
@@ -56,7 +60,7 @@ export function graphMermaid(snapshot: AnalysisSnapshot, order: readonly string[
   const lines = ["flowchart LR"];
   for (const key of order) {
     const definition = snapshot.graph.definition(key);
-    const text = mermaidText(label(key, definition));
+    const text = mermaidText(labelLines(key, definition));
     lines.push(definition?.kind === "source" ? `  ${ids.get(key)}[(${text})]` : `  ${ids.get(key)}[${text}]`);
   }
   for (const key of order) {
@@ -77,24 +81,54 @@ export function graphText(snapshot: AnalysisSnapshot, order: readonly string[]):
     const where = definition ? `${definition.location.file}:${definition.location.range.start.line + 1}` : "not defined";
     const kind = definition?.kind ?? "missing";
     const group = definition?.group ? ` [${definition.group}]` : "";
-    lines.push(`${key} (${kind})${group}  ${where}`);
-    if (parents.length > 0) lines.push(`  ← ${parents.join(", ")}`);
-    for (const check of snapshot.graph.checksOf(key)) lines.push(`  ✓ ${check.name}${check.blocking ? " (blocking)" : ""}`);
+    lines.push(`${visible(key, true)} (${kind})${visible(group, true)}  ${visible(where, true)}`);
+    if (parents.length > 0) lines.push(`  ← ${parents.map((parent) => visible(parent, true)).join(", ")}`);
+    for (const check of snapshot.graph.checksOf(key)) {
+      lines.push(`  ✓ ${visible(check.name, true)}${check.blocking ? " (blocking)" : ""}`);
+    }
   }
   return lines.join("\n");
 }
 
-function label(key: string, definition: AssetDefinition | undefined): string {
-  return definition?.group ? `${key}\n${definition.group}` : key;
+/** The key and, below it, the group: the lines of a node's label, as the terminal would show them. */
+function labelLines(key: string, definition: AssetDefinition | undefined): string[] {
+  return definition?.group ? [visible(key, true), visible(definition.group, true)] : [visible(key, true)];
 }
 
+/** A DOT quoted string: `\\` and `"` escaped, `&` as `&amp;` (Graphviz decodes entities in labels). */
 function dotString(text: string): string {
-  return `"${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
+  return `"${dotEscape(visible(text, true))}"`;
 }
 
-function mermaidText(text: string): string {
-  // Quoted labels with entity-escaped quotes keep keys like `a/b` and `x(y)` from breaking the syntax.
-  return `"${text.replace(/"/g, "#quot;").replace(/\n/g, "<br/>")}"`;
+function dotLabel(lines: readonly string[]): string {
+  return `"${lines.map(dotEscape).join("\\n")}"`;
+}
+
+function dotEscape(text: string): string {
+  return text.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/&/g, "&amp;");
+}
+
+/**
+ * A quoted Mermaid label. Mermaid renders labels as HTML, so markup in a key must arrive as
+ * text: every character that HTML or Mermaid would interpret is written as a Mermaid entity
+ * code (`#lt;`, `#35;`), which Mermaid turns into an HTML entity, never into markup.
+ */
+function mermaidText(lines: readonly string[]): string {
+  return `"${lines.map(mermaidEscape).join("<br/>")}"`;
+}
+
+const MERMAID_ENTITIES: Readonly<Record<string, string>> = {
+  "#": "#35;",
+  "&": "#amp;",
+  "<": "#lt;",
+  ">": "#gt;",
+  '"': "#quot;",
+  "'": "#39;",
+  "`": "#96;",
+};
+
+function mermaidEscape(text: string): string {
+  return text.replace(/[#&<>"'`]/g, (character) => MERMAID_ENTITIES[character]!);
 }
 
 function unique<T>(values: readonly T[]): T[] {

@@ -1,4 +1,5 @@
 import type { StoredEvent } from "../store";
+import { visible } from "./terminalText";
 
 /** How a step is named on screen: `stg_orders` or `stg_orders › order_id_unique`. */
 function stepLabel(event: { assetKey: string; checkName?: string }): string {
@@ -72,7 +73,7 @@ export class ProgressPrinter {
   /** Prints a permanent line above the live block. */
   print(line: string): void {
     this.clearLive();
-    this.out.write(`${line}\n`);
+    this.out.write(`${visible(line)}\n`);
     this.redraw();
   }
 
@@ -85,7 +86,7 @@ export class ProgressPrinter {
     if (!this.live) return;
     this.clearLive();
     const now = Date.now();
-    const lines = [...this.running.values()].map(({ label, startedAt }) => `⠿ ${label} running… ${((now - startedAt) / 1000).toFixed(1)} s`);
+    const lines = [...this.running.values()].map(({ label, startedAt }) => `⠿ ${visible(label, true)} running… ${((now - startedAt) / 1000).toFixed(1)} s`);
     if (lines.length > 0) this.out.write(`${lines.join("\n")}\n`);
     this.drawnLines = lines.length;
   }

@@ -2,6 +2,7 @@ import type { AnalysisDiagnostic } from "../../model/definitions";
 import { analyzeWorkspace } from "../analyze";
 import { type Command, formatOption } from "../command";
 import { EXIT } from "../errors";
+import { writeJson, writeText } from "../terminalText";
 import { workspaceWithSources } from "../workspaceDir";
 
 /** `assetline check [DIR]`: diagnostics like a compiler; exit 1 when any is an error. */
@@ -16,10 +17,10 @@ export const checkCommand: Command = {
     const snapshot = analyzeWorkspace(dir, reader);
     const diagnostics = snapshot.diagnostics;
     if (format === "json") {
-      process.stdout.write(`${JSON.stringify({ diagnostics: diagnostics.map(toJson) }, null, 2)}\n`);
+      writeJson(process.stdout, { diagnostics: diagnostics.map(toJson) });
     } else {
-      for (const diagnostic of diagnostics) process.stdout.write(`${formatText(diagnostic)}\n`);
-      process.stdout.write(`${summary(diagnostics, snapshot.files.length, snapshot.assets.length, snapshot.checks.length)}\n`);
+      for (const diagnostic of diagnostics) writeText(process.stdout, `${formatText(diagnostic)}\n`);
+      writeText(process.stdout, `${summary(diagnostics, snapshot.files.length, snapshot.assets.length, snapshot.checks.length)}\n`);
     }
     return diagnostics.some((diagnostic) => diagnostic.severity === "error") ? EXIT.problems : EXIT.ok;
   },

@@ -3,6 +3,7 @@ import { type Command, formatOption } from "../command";
 import { EXIT } from "../errors";
 import { graphDot, graphJson, graphMermaid, graphText } from "../graphFormats";
 import { selectedKeys } from "../selection";
+import { writeJson, writeText } from "../terminalText";
 import { workspaceWithSources } from "../workspaceDir";
 
 /** `assetline graph [DIR]`: the asset graph as JSON, Graphviz, Mermaid or text. */
@@ -21,12 +22,14 @@ export const graphCommand: Command = {
     if (typeof selectionText === "string") {
       order = selectedKeys(snapshot, selectionText, dir);
     }
-    const output = format === "json"
-      ? JSON.stringify(graphJson(snapshot, new Set(order)), null, 2)
-      : format === "dot" ? graphDot(snapshot, order)
+    if (format === "json") {
+      writeJson(process.stdout, graphJson(snapshot, new Set(order)));
+      return EXIT.ok;
+    }
+    const output = format === "dot" ? graphDot(snapshot, order)
       : format === "mermaid" ? graphMermaid(snapshot, order)
       : graphText(snapshot, order);
-    process.stdout.write(`${output}\n`);
+    writeText(process.stdout, `${output}\n`);
     return EXIT.ok;
   },
 };

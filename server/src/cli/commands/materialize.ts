@@ -6,6 +6,7 @@ import { EXIT, UsageError } from "../errors";
 import { ProgressPrinter } from "../progress";
 import { selectedKeys } from "../selection";
 import { findExecutable } from "../executable";
+import { writeText } from "../terminalText";
 import { workspaceWithSources } from "../workspaceDir";
 import { formatText } from "./check";
 
@@ -41,7 +42,7 @@ export const materializeCommand: Command = {
     const keys = selectedKeys(snapshot, selectionText, dir);
     const errors = snapshot.diagnostics.filter((diagnostic) => diagnostic.severity === "error");
     if (errors.length > 0) {
-      for (const diagnostic of errors) process.stderr.write(`${formatText(diagnostic)}\n`);
+      for (const diagnostic of errors) writeText(process.stderr, `${formatText(diagnostic)}\n`);
       process.stderr.write(`assetline: ${errors.length} error(s) in the asset definitions; fix them before materializing (\`assetline check\` lists every problem)\n`);
       return EXIT.problems;
     }
@@ -71,11 +72,12 @@ export const materializeCommand: Command = {
       const failed = result.steps.filter((step) => step.status === "failed").length;
       const skipped = result.steps.filter((step) => step.status === "skipped").length;
       const succeeded = result.steps.length - failed - skipped;
-      process.stdout.write(
+      writeText(
+        process.stdout,
         `Run ${result.runId} ${result.status.toLowerCase()} in ${(result.durationMs / 1000).toFixed(1)} s: ${succeeded} succeeded, ${failed} failed, ${skipped} skipped` +
           `${result.message ? ` (${result.message})` : ""}\n`,
       );
-      if (result.status !== "SUCCESS") process.stdout.write(`See the logs: assetline logs ${result.runId} --dir ${dir}\n`);
+      if (result.status !== "SUCCESS") writeText(process.stdout, `See the logs: assetline logs ${result.runId} --dir ${dir}\n`);
       return result.status === "SUCCESS" ? EXIT.ok : EXIT.problems;
     } finally {
       progress.stop();

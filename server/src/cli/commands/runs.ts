@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { EventStore, type RunRecord, type StoredEvent, storePath } from "../../store";
 import { type Command, formatOption, numberOption, stringOption } from "../command";
 import { EXIT, UsageError } from "../errors";
+import { visible, writeJson, writeText } from "../terminalText";
 import { workspaceDir } from "../workspaceDir";
 
 function openHistory(dirOption: string | undefined): EventStore {
@@ -27,8 +28,8 @@ export const runsCommand: Command = {
     const store = openHistory(stringOption(parsed, "dir"));
     try {
       const runs = store.listRuns({ limit });
-      if (format === "json") process.stdout.write(`${JSON.stringify({ runs }, null, 2)}\n`);
-      else process.stdout.write(runs.length === 0 ? "No runs yet.\n" : `${runs.map(runLine).join("\n")}\n`);
+      if (format === "json") writeJson(process.stdout, { runs });
+      else writeText(process.stdout, runs.length === 0 ? "No runs yet.\n" : `${runs.map(runLine).join("\n")}\n`);
     } finally {
       store.close();
     }
@@ -38,7 +39,7 @@ export const runsCommand: Command = {
 
 function runLine(run: RunRecord): string {
   const took = run.finishedAt === undefined ? "" : ` ${((run.finishedAt - run.startedAt) / 1000).toFixed(1)} s`;
-  return `${run.id}  ${run.status.padEnd(8)} ${time(run.startedAt)}${took}  ${run.launchedBy}  ${run.selection}${run.message ? `  — ${run.message}` : ""}`;
+  return `${run.id}  ${run.status.padEnd(8)} ${time(run.startedAt)}${took}  ${run.launchedBy}  ${visible(run.selection, true)}${run.message ? `  — ${visible(run.message, true)}` : ""}`;
 }
 
 /** `assetline logs RUN_ID`: every event of a run, with step errors and captured output. */
@@ -56,8 +57,8 @@ export const logsCommand: Command = {
       const run = store.getRun(runId);
       if (!run) throw new UsageError(`no run "${runId}"; \`assetline runs\` lists them`);
       const events = store.runEvents(runId);
-      if (format === "json") process.stdout.write(`${JSON.stringify({ run, events }, null, 2)}\n`);
-      else process.stdout.write(`${runLine(run)}\n${events.map(eventText).join("\n")}\n`);
+      if (format === "json") writeJson(process.stdout, { run, events });
+      else writeText(process.stdout, `${runLine(run)}\n${events.map(eventText).join("\n")}\n`);
     } finally {
       store.close();
     }

@@ -5,6 +5,7 @@ import { type AssetLatestState, EventStore, storePath } from "../../store";
 import { type Command, formatOption, stringOption } from "../command";
 import { EXIT, UsageError } from "../errors";
 import { selectedKeys } from "../selection";
+import { visible, writeJson, writeText } from "../terminalText";
 import { workspaceWithSources } from "../workspaceDir";
 
 /** `assetline status [SELECTION]`: each asset's freshness, last materialization and checks. */
@@ -40,9 +41,9 @@ export const statusCommand: Command = {
         materializedCodeVersion: f.materializedCodeVersion ?? null,
         checks: f.checks.map((check) => ({ name: check.name, passed: check.passed, evaluatedAt: new Date(check.evaluatedAt).toISOString() })),
       }));
-      process.stdout.write(`${JSON.stringify({ assets }, null, 2)}\n`);
+      writeJson(process.stdout, { assets });
     } else {
-      process.stdout.write(`${statusTable(rows.map((row) => row.freshness), now)}\n`);
+      writeText(process.stdout, `${statusTable(rows.map((row) => row.freshness), now)}\n`);
     }
     return EXIT.ok;
   },
@@ -71,12 +72,13 @@ const SYMBOL: Record<AssetFreshness["state"], string> = {
 function statusTable(rows: readonly AssetFreshness[], now: number): string {
   const cells = rows.map((row) => {
     const passed = row.checks.filter((check) => check.passed).length;
+    // Escaped per cell, so that the column widths are those of what the terminal shows.
     return [
-      row.key,
+      visible(row.key, true),
       `${SYMBOL[row.state]} ${row.state}`,
       row.lastMaterializedAt === undefined ? "—" : `${duration(now - row.lastMaterializedAt)} ago`,
       row.checks.length === 0 ? "—" : `${passed}/${row.checks.length}${passed < row.checks.length ? " ✗" : ""}`,
-      row.reason,
+      visible(row.reason, true),
     ];
   });
   const header = ["ASSET", "STATE", "MATERIALIZED", "CHECKS", "WHY"];
