@@ -2,7 +2,23 @@
  * The request handlers: each maps an LSP request to a feature function, through the gate
  * that settles the analysis and applies cancellation and content-modified semantics.
  */
-import { type CancellationToken, type Connection, LSPErrorCodes, ResponseError, type TextDocumentIdentifier } from "vscode-languageserver";
+import {
+  type CancellationToken,
+  CodeActionRequest,
+  CodeLensRequest,
+  CompletionRequest,
+  type Connection,
+  DefinitionRequest,
+  DocumentSymbolRequest,
+  type HandlerResult,
+  HoverRequest,
+  LSPErrorCodes,
+  ReferencesRequest,
+  type RequestType,
+  ResponseError,
+  type TextDocumentIdentifier,
+  WorkspaceSymbolRequest,
+} from "vscode-languageserver";
 import type { AnalysisSnapshot } from "../analysis";
 import {
   CancelRunRequest,
@@ -19,6 +35,7 @@ import { completeAt, worthParsing } from "./completion";
 import type { WorkspaceContext } from "./context";
 import { hoverAt } from "./hover";
 import { lineageGraph, locateAsset } from "./lineage";
+import { checkedParams } from "./params";
 import { definitionAt, referencesAt } from "./navigation";
 import { statuses } from "./statusRequest";
 import { documentSymbols, flatDocumentSymbols, workspaceSymbols } from "./symbols";
@@ -38,40 +55,44 @@ export function registerHandlers(connection: Connection, current: () => Workspac
     return context.gate.run(method, token, undefined, (snapshot) => work(context, snapshot));
   };
 
-  connection.onDefinition((params, token) =>
+  /** Every request goes through here: params are checked (InvalidParams otherwise) before the handler runs. */
+  const on = <P, R>(type: RequestType<P, R, void>, handler: (params: P, token: CancellationToken) => HandlerResult<R, void>) =>
+    connection.onRequest(type, (params: P, token: CancellationToken) => handler(checkedParams<P>(type.method, params), token));
+
+  on(DefinitionRequest.type, (params, token) =>
     inDocument("definition", params.textDocument, token, (context, snapshot, file) =>
       definitionAt(snapshot, context.paths, file, params.position, context.support.definitionLinks),
     ),
   );
-  connection.onReferences((params, token) =>
+  on(ReferencesRequest.type, (params, token) =>
     inDocument("references", params.textDocument, token, (context, snapshot, file) =>
       referencesAt(snapshot, context.paths, file, params.position, params.context.includeDeclaration),
     ),
   );
-  connection.onHover((params, token) =>
+  on(HoverRequest.type, (params, token) =>
     inDocument("hover", params.textDocument, token, (context, snapshot, file) => hoverAt(snapshot, context.status, file, params.position)),
   );
-  connection.onDocumentSymbol((params, token) =>
+  on(DocumentSymbolRequest.type, (params, token) =>
     inDocument("documentSymbol", params.textDocument, token, (context, snapshot, file) =>
       context.support.hierarchicalSymbols ? documentSymbols(snapshot, file) : flatDocumentSymbols(snapshot, file, context.paths),
     ),
   );
-  connection.onWorkspaceSymbol((params, token) =>
+  on(WorkspaceSymbolRequest.type, (params, token) =>
     inWorkspace("workspaceSymbol", token, (context, snapshot) => workspaceSymbols(snapshot, context.paths, params.query), () => []),
   );
-  connection.onCodeLens(async (params, token) => {
+  on(CodeLensRequest.type, async (params, token) => {
     const context = current();
     if (!context || !(await context.settings.get()).codeLens.enabled) return [];
     return inDocument("codeLens", params.textDocument, token, (_, snapshot, file) => codeLenses(snapshot, context.status, file));
   });
-  connection.onCodeAction((params, token) =>
+  on(CodeActionRequest.type, (params, token) =>
     inDocument("codeAction", params.textDocument, token, (context, snapshot, file) => {
       const text = context.documents.textOf(file);
       if (text === undefined) return null;
       return codeActions({ snapshot, paths: context.paths, file, text, range: params.range, only: params.context.only });
     }),
   );
-  connection.onCompletion(async (params, token) => {
+  on(CompletionRequest.type, async (params, token) => {
     const context = current();
     const document = context?.documents.get(params.textDocument.uri);
     if (!context || !document) return null;
@@ -83,22 +104,22 @@ export function registerHandlers(connection: Connection, current: () => Workspac
     );
   });
 
-  connection.onRequest(LineageRequest.type, (params, token) =>
+  on(LineageRequest.type, (params, token) =>
     inWorkspace("lineage", token, (context, snapshot) => lineageGraph(snapshot, context.status, context.paths, params ?? {}), emptyLineage),
   );
-  connection.onRequest(StatusRequest.type, (params, token) =>
+  on(StatusRequest.type, (params, token) =>
     inWorkspace("status", token, (context, snapshot) => statuses(snapshot, context.status, params?.keys), () => []),
   );
-  connection.onRequest(LocateAssetRequest.type, (params, token) =>
+  on(LocateAssetRequest.type, (params, token) =>
     inWorkspace("locateAsset", token, (context, snapshot) => locateAsset(snapshot, context.paths, params.key), () => null),
   );
-  connection.onRequest(MaterializeRequest.type, (params, token) =>
+  on(MaterializeRequest.type, (params, token) =>
     inWorkspace("materialize", token, (context, snapshot) => context.runs.materialize(snapshot, params), noWorkspace),
   );
-  connection.onRequest(RunChecksRequest.type, (params, token) =>
+  on(RunChecksRequest.type, (params, token) =>
     inWorkspace("runChecks", token, (context, snapshot) => context.runs.runChecks(snapshot, params), noWorkspace),
   );
-  connection.onRequest(CancelRunRequest.type, (params) => current()?.runs.cancel(params) ?? { cancelled: false });
+  on(CancelRunRequest.type, (params) => current()?.runs.cancel(params) ?? { cancelled: false });
 }
 
 function emptyLineage(): LineageGraph {

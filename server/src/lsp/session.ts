@@ -8,6 +8,7 @@ import {
   type Connection,
   DidChangeConfigurationNotification,
   type InitializeParams,
+  InitializeRequest,
   type InitializeResult,
   TextDocumentSyncKind,
 } from "vscode-languageserver";
@@ -19,6 +20,7 @@ import { FileEvents, registerFileWatchers } from "./fileEvents";
 import { registerHandlers } from "./handlers";
 import { LineageWatch } from "./lineage";
 import { ENGINE_VERSION } from "../version";
+import { checkedParams } from "./params";
 
 /** The lineage panel needs no keystroke latency: one comparison (and notification) per burst of edits. */
 const GRAPH_CHECK_DELAY_MS = 200;
@@ -48,7 +50,8 @@ class Session {
     connection.onDidChangeConfiguration((params) => void this.configurationChanged(params.settings));
   }
 
-  private initialize(params: InitializeParams): InitializeResult {
+  private initialize(raw: InitializeParams): InitializeResult {
+    const params = checkedParams<InitializeParams>(InitializeRequest.method, raw);
     const folderUri =
       params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? (params.rootPath ? URI.file(params.rootPath).toString() : undefined);
     this.extraFolders = Math.max(0, (params.workspaceFolders?.length ?? 0) - 1);
