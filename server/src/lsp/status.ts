@@ -54,6 +54,8 @@ export class StatusBoard {
   private unreadableSince = 0;
   /** When `store` is a private copy (a read-only folder): the original's signature at copy time. */
   private copiedAt: string | undefined;
+  /** How many times a run in progress was found abandoned: a change the event id does not show. */
+  private abandonedSeen = 0;
   /** True once `latest` holds the state at `lastEventId`. */
   private loaded = false;
   private timer: NodeJS.Timeout | undefined;
@@ -107,13 +109,13 @@ export class StatusBoard {
 
   /** Reads the history again if it changed. */
   poll(): void {
-    const before = `${this.lastEventId}|${this.unreadable ?? ""}|${this.store !== undefined}`;
+    const before = `${this.lastEventId}|${this.abandonedSeen}|${this.unreadable ?? ""}|${this.store !== undefined}`;
     try {
       this.refresh();
     } catch (error) {
       this.close(errorMessage(error));
     }
-    const after = `${this.lastEventId}|${this.unreadable ?? ""}|${this.store !== undefined}`;
+    const after = `${this.lastEventId}|${this.abandonedSeen}|${this.unreadable ?? ""}|${this.store !== undefined}`;
     if (after !== before) this.options.onChange(this.lastEventId);
   }
 
@@ -194,10 +196,13 @@ export class StatusBoard {
       this.options.log(`reading run history from ${dbPath}${this.store.isCopy ? " (a private copy: its folder is read-only)" : ""}`);
     }
     const last = this.store.lastEventId();
-    if (last === this.lastEventId && this.loaded) return;
+    // A run whose process died writes nothing: its steps turn failed without a new event.
+    const ownerGone = this.loaded && this.store.runOwnerGone();
+    if (last === this.lastEventId && this.loaded && !ownerGone) return;
     this.latest = this.store.latestState();
     this.lastEventId = last;
     this.loaded = true;
+    if (ownerGone) this.abandonedSeen += 1;
   }
 
   private close(unreadable: string | undefined): void {

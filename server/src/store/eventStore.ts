@@ -125,6 +125,14 @@ export class EventStore {
     return this.reader.latestState(keys);
   }
 
+  /**
+   * True when a run that was in progress at the last latestState() has lost its owner (killed,
+   * crashed) since: no event marks that, so a poller of lastEventId() asks this too.
+   */
+  runOwnerGone(): boolean {
+    return this.reader.runOwnerGone();
+  }
+
   /** The id of the newest event (0 when empty): poll it to learn whether anything changed. */
   lastEventId(): number {
     return this.reader.lastEventId();

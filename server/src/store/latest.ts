@@ -9,14 +9,19 @@
  */
 import type Database from "better-sqlite3";
 import { checkFromRow, failureFromRow, materializationFromRow } from "./codec";
-import type { AssetLatestState, CheckEvaluationRecord } from "./records";
+import { abandonedStepMessage, isAbandoned, type RunOwner } from "./abandoned";
+import type { AssetLatestState, CheckEvaluationRecord, FailureRecord } from "./records";
 
-/** [key, mat id, run seq, ts, payload, fail id, run seq, ts, message, payload, attempt id, run seq, ts] */
+/**
+ * [key, mat id, run seq, ts, payload, fail id, run seq, ts, message, payload, attempt id, run seq, ts,
+ *  the attempt's run: status, pid, pid start, host]
+ */
 type AssetRow = [
   string,
   number | null, number | null, number | null, string | null,
   number | null, number | null, number | null, string | null, string | null,
   number | null, number | null, number | null,
+  string | null, number | null, number | null, string | null,
 ];
 /** [key, check name, event id, run seq, ts, passed, message, payload] */
 type CheckRow = [string, string, number, number, number, number, string | null, string | null];
@@ -25,13 +30,15 @@ const ASSETS = `
   SELECT a.asset_key,
          m.id, m.run_seq, m.ts, m.payload,
          f.id, f.run_seq, f.ts, f.message, f.payload,
-         s.id, s.run_seq, s.ts
+         s.id, s.run_seq, s.ts,
+         r.status, r.pid, r.pid_started_at, r.hostname
   FROM asset_latest a
   LEFT JOIN events m ON m.id = a.last_materialization_event_id
   -- A failure older than the last materialization is history, not state.
   LEFT JOIN events f ON f.id = a.last_failure_event_id
                     AND a.last_failure_event_id > coalesce(a.last_materialization_event_id, 0)
-  LEFT JOIN events s ON s.id = a.last_attempt_event_id`;
+  LEFT JOIN events s ON s.id = a.last_attempt_event_id
+  LEFT JOIN runs r ON r.seq = s.run_seq`;
 const CHECKS = `
   SELECT c.asset_key, c.check_name, e.id, e.run_seq, e.ts, c.passed, e.message, e.payload
   FROM check_latest c JOIN events e ON e.id = c.event_id`;
@@ -82,6 +89,8 @@ function mergeChecks(
 
 export class LatestStates {
   private readonly cache = new Map<string, AssetLatestState>();
+  /** Cached assets whose last attempt is still open in a STARTED run, with that run's owner. */
+  private readonly inProgress = new Map<string, RunOwner>();
   /** Every change up to this event id is reflected in `cache`; undefined until the first load. */
   private seen: number | undefined;
   private readonly read: Database.Transaction<(fn: () => unknown) => unknown>;
@@ -119,7 +128,15 @@ export class LatestStates {
         AssetLatestState
       >;
     }
-    this.read(() => this.refresh());
+    this.read(() => {
+      this.refresh();
+      // An owner that died since: no event says so, so re-read those assets (now failed).
+      const orphaned = [...this.inProgress].filter(([, owner]) => isAbandoned(owner)).map(([key]) => key);
+      if (orphaned.length > 0) {
+        const filter = { keys: JSON.stringify(orphaned) };
+        this.build(this.assetsOf.all(filter), [], this.cache);
+      }
+    });
     if (keys === undefined) return new Map(this.cache);
     const result = new Map<string, AssetLatestState>();
     for (const key of keys) {
@@ -127,6 +144,12 @@ export class LatestStates {
       if (state !== undefined) result.set(key, state);
     }
     return result;
+  }
+
+  /** True when the owner of a run still in progress (as last read) has gone: get() would now say failed. */
+  ownerGone(): boolean {
+    for (const owner of this.inProgress.values()) if (isAbandoned(owner)) return true;
+    return false;
   }
 
   /** Brings the cache up to the newest committed event; call inside `read`. */
@@ -142,6 +165,29 @@ export class LatestStates {
     this.seen = last;
   }
 
+  /**
+   * For an asset whose last attempt started after its last materialization and failure and
+   * never ended: the failure recovery will record if that run's owner is gone, else undefined
+   * (and, for the cache, the owner is remembered so that its death is noticed).
+   */
+  private openAttemptFailure(r: AssetRow, cached: boolean): FailureRecord | undefined {
+    const attempt = r[10];
+    if (attempt === null || r[13] !== "STARTED" || attempt <= (r[1] ?? 0)) return undefined;
+    const owner: RunOwner = { status: r[13], pid: r[14] as number, pid_started_at: r[15], hostname: r[16] as string };
+    if (!isAbandoned(owner)) {
+      if (cached) this.inProgress.set(r[0], owner);
+      return undefined;
+    }
+    return {
+      eventId: attempt,
+      runId: this.runs.id(r[11] as number),
+      assetKey: r[0],
+      timestamp: r[12] as number,
+      message: abandonedStepMessage(owner.pid),
+      error: undefined,
+    };
+  }
+
   /** Merges asset and check rows into `into` (new records; existing ones are never mutated). */
   private build(assetRows: AssetRow[], checkRows: CheckRow[], into: Map<string, AssetLatestState>): Map<string, AssetLatestState> {
     // Checks first, so each asset's record is created once, with its checks.
@@ -155,12 +201,15 @@ export class LatestStates {
     for (const r of assetRows) {
       const key = r[0];
       const previous = into.get(key);
+      if (into === this.cache) this.inProgress.delete(key);
       into.set(key, {
         key,
         materialization:
           r[1] === null ? undefined : materializationFromRow(r[1], this.runs.id(r[2] as number), r[3] as number, key, r[4]),
         failure:
-          r[5] === null ? undefined : failureFromRow(r[5], this.runs.id(r[6] as number), r[7] as number, key, r[8], r[9]),
+          r[5] === null
+            ? this.openAttemptFailure(r, into === this.cache)
+            : failureFromRow(r[5], this.runs.id(r[6] as number), r[7] as number, key, r[8], r[9]),
         lastAttempt:
           r[10] === null ? undefined : { eventId: r[10], runId: this.runs.id(r[11] as number), timestamp: r[12] as number },
         checks: mergeChecks(previous?.checks, changedChecks.get(key)),

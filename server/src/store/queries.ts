@@ -3,6 +3,7 @@
  * an indexed lookup: runs by id or seq, a run's events by (run_seq, rowid).
  */
 import type Database from "better-sqlite3";
+import { abandonedRunMessage, isAbandoned } from "./abandoned";
 import { decodeEvent, materializationFromRow, type EventRow } from "./codec";
 import { LatestStates, RunIds } from "./latest";
 import type {
@@ -29,18 +30,20 @@ interface RunRow {
   readonly message: string | null;
 }
 
-/** Converts a runs row to its record. */
+/** Converts a runs row to its record; a run whose owner is gone reads as failed (abandoned.ts). */
 function runFromRow(row: RunRow): RunRecord {
+  const abandoned = isAbandoned(row);
   return {
     id: row.id,
-    status: row.status as RunStatus,
+    status: abandoned ? "FAILURE" : (row.status as RunStatus),
     selection: row.selection,
     launchedBy: row.launched_by as LaunchedBy,
     pid: row.pid,
     hostname: row.hostname,
     startedAt: row.started_at,
     finishedAt: row.finished_at ?? undefined,
-    message: row.message ?? undefined,
+    message: abandoned ? `${abandonedRunMessage(row.pid)} (recorded by the next materialize)` : (row.message ?? undefined),
+    abandoned,
   };
 }
 
@@ -106,6 +109,11 @@ export class Reader {
   /** Latest state per asset that has any history (all, or only `keys`). */
   latestState(keys: readonly string[] | undefined): Map<string, AssetLatestState> {
     return this.latest.get(keys);
+  }
+
+  /** True when a run in progress at the last latestState() has lost its owning process since. */
+  runOwnerGone(): boolean {
+    return this.latest.ownerGone();
   }
 
   /** The newest event id, 0 when the log is empty (max() on the rowid is one b-tree seek). */

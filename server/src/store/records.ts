@@ -25,6 +25,11 @@ export interface RunRecord {
   readonly finishedAt: number | undefined;
   /** Why the run ended, when it did not simply succeed (copied from the terminal event). */
   readonly message: string | undefined;
+  /**
+   * True when the log still says STARTED but the owning process is gone (killed, crashed): the
+   * run is shown as FAILURE, and the next writer to open the store records that failure.
+   */
+  readonly abandoned: boolean;
 }
 
 export interface CreateRunInput {

@@ -6,6 +6,7 @@
  */
 import type Database from "better-sqlite3";
 import { hostname } from "node:os";
+import { abandonedRunMessage, abandonedStepMessage } from "./abandoned";
 import { encodeEvent, type EncodedEvent } from "./codec";
 import { ownerStillRunning } from "./processInfo";
 import type { RecoveredRun } from "./records";
@@ -63,10 +64,10 @@ export class Recovery {
         type: "STEP_FAILURE",
         assetKey: step.assetKey,
         ...(step.checkName === undefined ? {} : { checkName: step.checkName }),
-        message: `run abandoned: process ${run.pid} exited before this step finished`,
+        message: abandonedStepMessage(run.pid),
       }),
     );
-    events.push(encodeEvent({ type: "RUN_FAILURE", message: `run abandoned: process ${run.pid} exited without finishing` }));
+    events.push(encodeEvent({ type: "RUN_FAILURE", message: abandonedRunMessage(run.pid) }));
     this.writer.insertEncoded(run.seq, events);
     return {
       runId: run.id,
