@@ -12,6 +12,7 @@ import type BetterSqlite3 from "better-sqlite3";
 import { isAssetlineDefinition, type AssetDef, type CheckDef, type Logger, type Metadata, type RunContext, type Warehouse } from "../../../../sdk";
 import type { StepError, TaskOutcome, WorkerTask } from "../workerMessages";
 import type { LogSink } from "./logCapture";
+import { normalizeMetadata } from "./metadata";
 
 /** Which bundle of each source file this worker has loaded, so an edited file's old bundle can be evicted. */
 const loadedBundles = new Map<string, string>();
@@ -32,7 +33,7 @@ export async function runTask(task: WorkerTask, sink: LogSink, signal: AbortSign
       signal,
     };
     const returned: unknown = await definition.fn(ctx);
-    const result = task.kind === "check" ? checkResult(returned, task) : assetResult(returned);
+    const result = task.kind === "check" ? checkResult(returned, task, sink) : assetResult(returned, sink);
     return { status: "ok", ...result, droppedLogBytes: sink.close() };
   } catch (error) {
     return { status: "error", error: toStepError(error), droppedLogBytes: sink.close() };
@@ -70,29 +71,23 @@ function makeLogger(sink: LogSink): Logger {
   };
 }
 
-function assetResult(returned: unknown): { metadata: Metadata; passed: undefined; description: undefined } {
-  const metadata = isObject(returned) ? toMetadata(returned.metadata) : {};
+function assetResult(returned: unknown, sink: LogSink): { metadata: Metadata; passed: undefined; description: undefined } {
+  const metadata = isObject(returned) ? toMetadata(returned.metadata, sink) : {};
   return { metadata, passed: undefined, description: undefined };
 }
 
-function checkResult(returned: unknown, task: WorkerTask): { metadata: Metadata; passed: boolean; description: string | undefined } {
+function checkResult(returned: unknown, task: WorkerTask, sink: LogSink): { metadata: Metadata; passed: boolean; description: string | undefined } {
   if (!isObject(returned) || typeof returned.passed !== "boolean") {
     throw new Error(`check "${task.checkName ?? task.exportName}" must return { passed: boolean, metadata? }`);
   }
   const description = typeof returned.description === "string" ? returned.description : undefined;
-  return { metadata: toMetadata(returned.metadata), passed: returned.passed, description };
+  return { metadata: toMetadata(returned.metadata, sink), passed: returned.passed, description };
 }
 
-/** Metadata crosses IPC as JSON and lands in the event log: coerce what JSON cannot carry faithfully. */
-function toMetadata(value: unknown): Metadata {
-  if (!isObject(value)) return {};
-  const metadata: Metadata = {};
-  for (const [key, entry] of Object.entries(value)) {
-    if (entry === null || typeof entry === "string" || typeof entry === "boolean") metadata[key] = entry;
-    else if (typeof entry === "number") metadata[key] = Number.isFinite(entry) ? entry : String(entry);
-    else if (typeof entry === "bigint") metadata[key] = Number.isSafeInteger(Number(entry)) ? Number(entry) : entry.toString();
-    else if (entry !== undefined) metadata[key] = safeStringify(entry);
-  }
+/** Bounded, faithfully encoded metadata (metadata.ts); what had to change is logged as a warning of the step. */
+function toMetadata(value: unknown, sink: LogSink): Metadata {
+  const { metadata, notes } = normalizeMetadata(value);
+  for (const note of notes) sink.log("warn", `assetline: ${note}`);
   return metadata;
 }
 
