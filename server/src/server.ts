@@ -30,17 +30,17 @@ startSession(process.argv.includes("--stdio") ? stdioConnection() : createConnec
  */
 function stdioConnection(): Connection {
   const writer = new StreamMessageWriter(process.stdout);
-  let connection: Connection | undefined;
   const framing = new ConformantFraming({
     respond: (response) => void writer.write(response as ResponseMessage).catch(() => undefined),
-    log: (message) => connection?.console.warn(message),
-    paramsProblem: (method, params) => (method === InitializeRequest.method ? paramsProblem(method, params) : undefined),
+    log: (message) => connection.console.warn(message),
+    paramsProblem: (method, params) =>
+      method === InitializeRequest.method ? paramsProblem(method, params) : undefined,
   });
   process.stdin.pipe(framing);
   const exit = (): never => process.exit(framing.shutdownRequested ? 0 : 1);
   // After the framing has passed on everything stdin held.
   framing.on("end", exit);
-  connection = createConnection(ProposedFeatures.all, new StreamMessageReader(framing), writer);
+  const connection = createConnection(ProposedFeatures.all, new StreamMessageReader(framing), writer);
   const remote = connection.console;
   console.log = (...args: unknown[]) => remote.log(format(...args));
   console.info = (...args: unknown[]) => remote.info(format(...args));

@@ -51,14 +51,22 @@ describe("cli: a run whose process was killed", function () {
       stdio: "ignore",
       env: { ...process.env, GRANDCHILD_PID_FILE: pidFile },
     });
-    grandchild = await waitFor("the grandchild to start", () => (existsSync(pidFile) ? Number(readFileSync(pidFile, "utf8")) || undefined : undefined));
+    grandchild = await waitFor("the grandchild to start", () =>
+      existsSync(pidFile) ? Number(readFileSync(pidFile, "utf8")) || undefined : undefined,
+    );
     assert.ok(isProcessAlive(grandchild));
     process.kill(cli.pid!, "SIGKILL");
-    await waitFor("the detached grandchild to be killed", () => (isProcessAlive(grandchild) ? undefined : true), 15_000);
+    await waitFor(
+      "the detached grandchild to be killed",
+      () => (isProcessAlive(grandchild) ? undefined : true),
+      15_000,
+    );
 
     const runs = assetline(["runs", "--dir", dir, "--format", "json"]);
     assert.equal(runs.status, 0, runs.stderr);
-    const [run] = (JSON.parse(runs.stdout) as { runs: Array<{ id: string; status: string; abandoned: boolean; message: string }> }).runs;
+    const [run] = (
+      JSON.parse(runs.stdout) as { runs: Array<{ id: string; status: string; abandoned: boolean; message: string }> }
+    ).runs;
     assert.equal(run!.status, "FAILURE");
     assert.equal(run!.abandoned, true);
     assert.match(run!.message, new RegExp(`run abandoned: process ${cli.pid} exited without finishing`));
@@ -68,7 +76,8 @@ describe("cli: a run whose process was killed", function () {
     assert.match(logs.stdout.split("\n")[0]!, /FAILURE .* — run abandoned/);
 
     const status = assetline(["status", "--dir", dir, "--format", "json"]);
-    const spawner = (JSON.parse(status.stdout) as { assets: Array<{ key: string; state: string; reason: string }> }).assets[0]!;
+    const spawner = (JSON.parse(status.stdout) as { assets: Array<{ key: string; state: string; reason: string }> })
+      .assets[0]!;
     assert.equal(spawner.state, "failed");
     assert.match(spawner.reason, /run abandoned/);
 

@@ -1,5 +1,14 @@
 import assert from "node:assert/strict";
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -74,7 +83,12 @@ describe("cli: a run history that cannot be used is one clear line, and readers 
     giveToUnprivileged(join(dir, ".assetline"));
     chmodSync(db, 0o444);
     const run = assetlineUnprivileged(["materialize", "*", "--dir", dir], dir);
-    assertOneLine(run, new RegExp(`cannot write the run history ${db.replace(/[.]/g, "\\.")}: permission denied on the file; make it writable \\(chmod`));
+    assertOneLine(
+      run,
+      new RegExp(
+        `cannot write the run history ${db.replace(/[.]/g, "\\.")}: permission denied on the file; make it writable \\(chmod`,
+      ),
+    );
     assertReadersRead();
   });
 
@@ -82,15 +96,29 @@ describe("cli: a run history that cannot be used is one clear line, and readers 
     // Owned by root (or the current user) and not writable by the user running the CLI.
     chmodSync(join(dir, ".assetline"), 0o555);
     const run = assetlineUnprivileged(["materialize", "*", "--dir", dir], dir);
-    assertOneLine(run, /cannot write the run history .*assetline\.db: permission denied on the folder; make its folder writable \(chmod u\+rwx ".*\.assetline"\)/);
+    assertOneLine(
+      run,
+      /cannot write the run history .*assetline\.db: permission denied on the folder; make its folder writable \(chmod u\+rwx ".*\.assetline"\)/,
+    );
     assertReadersRead();
-    assert.deepEqual(readdirSync(join(dir, ".assetline")).filter((name) => name.startsWith("assetline.db")), ["assetline.db"]);
+    assert.deepEqual(
+      readdirSync(join(dir, ".assetline")).filter((name) => name.startsWith("assetline.db")),
+      ["assetline.db"],
+    );
   });
 
   it("a garbage file in place of the database: every command says so, and the file is left alone", () => {
     writeFileSync(db, "this is not a database\n".repeat(200));
-    for (const args of [["materialize", "*", "--dir", dir], ["status", "--dir", dir], ["runs", "--dir", dir], ["logs", runId, "--dir", dir]]) {
-      assertOneLine(assetline(args), /assetline\.db is not a readable Assetline run history \(file is not a database\); move it aside \(mv /);
+    for (const args of [
+      ["materialize", "*", "--dir", dir],
+      ["status", "--dir", dir],
+      ["runs", "--dir", dir],
+      ["logs", runId, "--dir", dir],
+    ]) {
+      assertOneLine(
+        assetline(args),
+        /assetline\.db is not a readable Assetline run history \(file is not a database\); move it aside \(mv /,
+      );
     }
     assert.equal(readFileSync(db, "utf8"), "this is not a database\n".repeat(200));
   });
@@ -100,8 +128,15 @@ describe("cli: a run history that cannot be used is one clear line, and readers 
     raw.pragma("user_version = 99");
     raw.close();
     const before = readFileSync(db);
-    for (const args of [["materialize", "*", "--dir", dir], ["status", "--dir", dir], ["runs", "--dir", dir]]) {
-      assertOneLine(assetline(args), /assetline\.db was written by a newer Assetline \(schema 99, this one knows \d+\); upgrade Assetline/);
+    for (const args of [
+      ["materialize", "*", "--dir", dir],
+      ["status", "--dir", dir],
+      ["runs", "--dir", dir],
+    ]) {
+      assertOneLine(
+        assetline(args),
+        /assetline\.db was written by a newer Assetline \(schema 99, this one knows \d+\); upgrade Assetline/,
+      );
     }
     assert.ok(readFileSync(db).equals(before), "the newer database is untouched");
   });

@@ -51,11 +51,22 @@ describe("cli: metadata is bounded per step and encoded faithfully", function ()
   it("caps a 10 MB string and says so in the run", () => {
     const metadata = events.find((event) => event.type === "MATERIALIZATION")!.metadata!;
     assert.equal(metadata.rows, 1);
-    assert.ok((metadata.payload as string).length < 20 * 1024, `payload kept ${(metadata.payload as string).length} characters`);
+    assert.ok(
+      (metadata.payload as string).length < 20 * 1024,
+      `payload kept ${(metadata.payload as string).length} characters`,
+    );
     assert.match(metadata.payload as string, /^x+… \[truncated\]$/);
-    const notes = events.filter((event) => event.type === "LOG" && event.level === "warn").map((event) => event.message!);
-    assert.ok(notes.some((note) => /metadata\.payload is 10,485,760 characters; kept the first 16,384/.test(note)), notes.join("\n"));
-    assert.ok(notes.some((note) => /metadata\.dump is 1,048,576 characters/.test(note)), "the check's metadata too");
+    const notes = events
+      .filter((event) => event.type === "LOG" && event.level === "warn")
+      .map((event) => event.message!);
+    assert.ok(
+      notes.some((note) => /metadata\.payload is 10,485,760 characters; kept the first 16,384/.test(note)),
+      notes.join("\n"),
+    );
+    assert.ok(
+      notes.some((note) => /metadata\.dump is 1,048,576 characters/.test(note)),
+      "the check's metadata too",
+    );
     assert.ok(statSync(storePath(dir)).size < 2 * 1024 * 1024, "the history did not take the 10 MB");
   });
 
@@ -66,7 +77,12 @@ describe("cli: metadata is bounded per step and encoded faithfully", function ()
     assert.equal(metadata.circular, '{"name":"loop","self":"[Circular: metadata.circular]"}');
     assert.match(metadata.deep as string, /"\[Truncated: deeper than 8 levels\]"/);
     assert.doesNotMatch(JSON.stringify(metadata), /\[object Object\]/);
-    const notes = events.filter((event) => event.type === "LOG" && event.level === "warn").map((event) => event.message!);
-    assert.ok(notes.some((note) => /metadata\.deep.* is nested deeper than 8 levels/.test(note)), notes.join("\n"));
+    const notes = events
+      .filter((event) => event.type === "LOG" && event.level === "warn")
+      .map((event) => event.message!);
+    assert.ok(
+      notes.some((note) => /metadata\.deep.* is nested deeper than 8 levels/.test(note)),
+      notes.join("\n"),
+    );
   });
 });

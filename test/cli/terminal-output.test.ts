@@ -29,12 +29,20 @@ export const boom = asset({ group: "staging" }, async () => {
 `;
 
 /** Controls a terminal acts on (tab and newline excepted) and bidi formatting characters. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 function assertPrintable(what: string, result: CliResult): void {
-  for (const [stream, text] of [["stdout", result.stdout], ["stderr", result.stderr]] as const) {
+  for (const [stream, text] of [
+    ["stdout", result.stdout],
+    ["stderr", result.stderr],
+  ] as const) {
     const found = UNSAFE.exec(text);
-    assert.equal(found, null, `${what} ${stream} has a raw U+${found?.[0].charCodeAt(0).toString(16).padStart(4, "0")}:\n${text}`);
+    assert.equal(
+      found,
+      null,
+      `${what} ${stream} has a raw U+${found?.[0].charCodeAt(0).toString(16).padStart(4, "0")}:\n${text}`,
+    );
   }
 }
 
@@ -54,7 +62,12 @@ describe("cli: names, errors and logs from the workspace cannot drive the termin
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it("check, status, runs and logs print escapes instead of controls", () => {
-    for (const args of [["check", dir], ["status", "--dir", dir], ["runs", "--dir", dir]]) assertPrintable(args[0]!, assetline(args));
+    for (const args of [
+      ["check", dir],
+      ["status", "--dir", dir],
+      ["runs", "--dir", dir],
+    ])
+      assertPrintable(args[0]!, assetline(args));
     const logs = assetline(["logs", runId, "--dir", dir]);
     assert.equal(logs.status, 0, logs.stderr);
     assertPrintable("logs", logs);
@@ -78,12 +91,14 @@ describe("cli: names, errors and logs from the workspace cannot drive the termin
 
   it("JSON is unchanged: the values arrive as the workspace wrote them", () => {
     const graph = assetline(["graph", dir, "--format", "json"]);
-    const html = (JSON.parse(graph.stdout) as { assets: Array<{ key: string; group: string; description: string }> }).assets.find(
-      (asset) => asset.key.startsWith("<img"),
-    )!;
+    const html = (
+      JSON.parse(graph.stdout) as { assets: Array<{ key: string; group: string; description: string }> }
+    ).assets.find((asset) => asset.key.startsWith("<img"))!;
     assert.equal(html.group, "g\u001b[2J\u202eevil");
     assert.equal(html.description, "d\u001b]0;title\u0007");
-    const logs = JSON.parse(assetline(["logs", runId, "--dir", dir, "--format", "json"]).stdout) as { events: Array<{ message?: string }> };
+    const logs = JSON.parse(assetline(["logs", runId, "--dir", dir, "--format", "json"]).stdout) as {
+      events: Array<{ message?: string }>;
+    };
     assert.ok(logs.events.some((event) => event.message?.includes("\u001b[2J\u001b]0;pwned\u0007")));
   });
 });

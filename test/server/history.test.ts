@@ -54,7 +54,9 @@ describe("language server: run history it cannot write, cannot read, or whose ru
   /** Waits until the server has read the history (or found it unreadable) and said so. */
   async function historyRead(after = 0): Promise<void> {
     await server!.waitFor("a status change", () =>
-      server!.received.filter((message) => message.method === StatusChangedNotification.method).length > after ? true : undefined,
+      server!.received.filter((message) => message.method === StatusChangedNotification.method).length > after
+        ? true
+        : undefined,
     );
   }
 
@@ -83,7 +85,10 @@ describe("language server: run history it cannot write, cannot read, or whose ru
     const status = await statusOf("numbers");
     assert.equal(status.state, "fresh", JSON.stringify(status));
     const refused = await server.response(server.request(MaterializeRequest.method, { selection: "numbers" }));
-    assert.match(refused.error?.message ?? "", /cannot write the run history .*assetline\.db: permission denied on the folder/);
+    assert.match(
+      refused.error?.message ?? "",
+      /cannot write the run history .*assetline\.db: permission denied on the folder/,
+    );
   });
 
   it("shows a run whose process died as failed, without anything writing to the history", async () => {

@@ -13,8 +13,10 @@
  * reorder or hide text: bidi marks, embeddings, overrides and isolates (U+061C, U+200E/F,
  * U+202A–E, U+2066–9), line/paragraph separators (U+2028/9).
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 /** The same, plus tab and newline: for values that must stay on one line (keys, cells). */
+// eslint-disable-next-line no-control-regex -- as above
 const UNSAFE_INLINE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** The visible escape of one character: `\x1b` below U+0100, `\u202e` above. */

@@ -27,7 +27,11 @@ const RESYNC = /content-length[ \t]*:[ \t]*\d+[ \t]*\r\n/i;
 const MAX_HEADER_BYTES = 8 * 1024;
 
 /** Sends a JSON-RPC error response for a message the connection never sees. */
-export type ErrorResponder = (response: { jsonrpc: "2.0"; id: number | string | null; error: { code: number; message: string } }) => void;
+export type ErrorResponder = (response: {
+  jsonrpc: "2.0";
+  id: number | string | null;
+  error: { code: number; message: string };
+}) => void;
 
 export interface FramingOptions {
   /** Sends a JSON-RPC error response for a message the connection never sees. */
@@ -98,7 +102,14 @@ export class ConformantFraming extends Transform {
     try {
       message = JSON.parse(body.toString("utf8"));
     } catch (error) {
-      this.options.respond({ jsonrpc: "2.0", id: null, error: { code: PARSE_ERROR, message: `Parse error: the message body is not JSON (${(error as Error).message})` } });
+      this.options.respond({
+        jsonrpc: "2.0",
+        id: null,
+        error: {
+          code: PARSE_ERROR,
+          message: `Parse error: the message body is not JSON (${(error as Error).message})`,
+        },
+      });
       return;
     }
     const problem = invalidMessage(message);
@@ -164,7 +175,8 @@ function invalidMessage(message: unknown): string | undefined {
   const fields = message as Record<string, unknown>;
   if (fields.jsonrpc !== "2.0") return 'a message needs "jsonrpc": "2.0"';
   const id = fields.id;
-  if (id !== undefined && id !== null && typeof id !== "number" && typeof id !== "string") return "id must be a number or a string";
+  if (id !== undefined && id !== null && typeof id !== "number" && typeof id !== "string")
+    return "id must be a number or a string";
   if (typeof fields.method === "string") return undefined;
   if (fields.method !== undefined) return "method must be a string";
   if (id !== undefined && ("result" in fields || "error" in fields)) return undefined;

@@ -32,18 +32,26 @@ type Shape = (value: unknown, path: string) => string | undefined;
 function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
-  return typeof value === "string" ? "a string" : typeof value === "object" ? "an object" : `${typeof value} ${String(value)}`;
+  return typeof value === "string"
+    ? "a string"
+    : typeof value === "object"
+      ? "an object"
+      : `${typeof value} ${String(value)}`;
 }
 
-const string: Shape = (value, path) => (typeof value === "string" ? undefined : `${path} must be a string, got ${describe(value)}`);
-const boolean: Shape = (value, path) => (typeof value === "boolean" ? undefined : `${path} must be true or false, got ${describe(value)}`);
+const string: Shape = (value, path) =>
+  typeof value === "string" ? undefined : `${path} must be a string, got ${describe(value)}`;
+const boolean: Shape = (value, path) =>
+  typeof value === "boolean" ? undefined : `${path} must be true or false, got ${describe(value)}`;
 const anything: Shape = () => undefined;
 const uinteger: Shape = (value, path) =>
   typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= 2 ** 31 - 1
     ? undefined
     : `${path} must be a non-negative integer, got ${describe(value)}`;
 const integer: Shape = (value, path) =>
-  typeof value === "number" && Number.isInteger(value) ? undefined : `${path} must be an integer, got ${describe(value)}`;
+  typeof value === "number" && Number.isInteger(value)
+    ? undefined
+    : `${path} must be an integer, got ${describe(value)}`;
 
 /** Absent (undefined) is fine; anything present must fit `shape`. */
 function optional(shape: Shape): Shape {
@@ -67,7 +75,8 @@ function arrayOf(shape: Shape): Shape {
 
 function object(fields: Readonly<Record<string, Shape>>): Shape {
   return (value, path) => {
-    if (typeof value !== "object" || value === null || Array.isArray(value)) return `${path} must be an object, got ${describe(value)}`;
+    if (typeof value !== "object" || value === null || Array.isArray(value))
+      return `${path} must be an object, got ${describe(value)}`;
     for (const [name, shape] of Object.entries(fields)) {
       const problem = shape((value as Record<string, unknown>)[name], `${path}.${name}`);
       if (problem) return problem;

@@ -19,7 +19,12 @@ export function storeErrorFrom(dbPath: string, error: unknown, access: Access): 
   if (code === "SQLITE_NOTADB" || code.startsWith("SQLITE_CORRUPT")) {
     return new StoreUnreadableError(dbPath, detail, error);
   }
-  if (code.startsWith("SQLITE_READONLY") || code.startsWith("SQLITE_CANTOPEN") || code === "SQLITE_PERM" || code === "SQLITE_AUTH") {
+  if (
+    code.startsWith("SQLITE_READONLY") ||
+    code.startsWith("SQLITE_CANTOPEN") ||
+    code === "SQLITE_PERM" ||
+    code === "SQLITE_AUTH"
+  ) {
     return new StoreAccessError(dbPath, access, blocker(dbPath, access, code), error);
   }
   if (code === "EACCES" || code === "EPERM" || code === "EROFS") {
@@ -31,9 +36,12 @@ export function storeErrorFrom(dbPath: string, error: unknown, access: Access): 
     });
   }
   if (code.startsWith("SQLITE_IOERR") || code === "EIO") {
-    return new StoreError(`cannot ${access} the run history ${dbPath}: input/output error (${detail}); check the disk`, {
-      cause: error,
-    });
+    return new StoreError(
+      `cannot ${access} the run history ${dbPath}: input/output error (${detail}); check the disk`,
+      {
+        cause: error,
+      },
+    );
   }
   return undefined;
 }

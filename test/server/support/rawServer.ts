@@ -87,9 +87,14 @@ export class RawServer {
 
   /** The response to request `id` (ids of null included: the parse errors). */
   response(id: number | string | null, timeoutMs = 20_000): Promise<RawMessage> {
-    return this.waitFor(`the response to ${JSON.stringify(id)}`, () =>
-      this.received.find((message) => message.id === id && message.method === undefined && ("result" in message || "error" in message)),
-    timeoutMs);
+    return this.waitFor(
+      `the response to ${JSON.stringify(id)}`,
+      () =>
+        this.received.find(
+          (message) => message.id === id && message.method === undefined && ("result" in message || "error" in message),
+        ),
+      timeoutMs,
+    );
   }
 
   /** Resolves with the first message `find` returns, re-checked on every message; fails after `timeoutMs`. */
@@ -141,7 +146,8 @@ export class RawServer {
       const end = this.buffer.indexOf("\r\n\r\n");
       if (end < 0) break;
       const length = Number(/content-length:\s*(\d+)/i.exec(this.buffer.subarray(0, end).toString("ascii"))?.[1]);
-      if (!Number.isInteger(length)) throw new Error(`the server sent a header without Content-Length: ${this.buffer.toString()}`);
+      if (!Number.isInteger(length))
+        throw new Error(`the server sent a header without Content-Length: ${this.buffer.toString()}`);
       if (this.buffer.length < end + 4 + length) break;
       const message = JSON.parse(this.buffer.subarray(end + 4, end + 4 + length).toString("utf8")) as RawMessage;
       this.buffer = this.buffer.subarray(end + 4 + length);
@@ -154,7 +160,10 @@ export class RawServer {
   /** Answers what the server asks a client, as an editor with no settings would. */
   private answerServerRequest(message: RawMessage): void {
     if (message.method === undefined || message.id === undefined || message.id === null) return;
-    const result = message.method === "workspace/configuration" ? (message.params as { items: unknown[] }).items.map(() => ({})) : null;
+    const result =
+      message.method === "workspace/configuration"
+        ? (message.params as { items: unknown[] }).items.map(() => ({}))
+        : null;
     this.send({ jsonrpc: "2.0", id: message.id, result });
   }
 

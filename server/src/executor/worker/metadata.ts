@@ -33,7 +33,9 @@ export function normalizeMetadata(value: unknown): NormalizedMetadata {
   const notes: string[] = [];
   if (value === undefined || value === null) return { metadata: {}, notes };
   if (typeof value !== "object" || Array.isArray(value)) {
-    notes.push(`metadata must be an object of named values; got ${Array.isArray(value) ? "an array" : typeof value}, so none was recorded`);
+    notes.push(
+      `metadata must be an object of named values; got ${Array.isArray(value) ? "an array" : typeof value}, so none was recorded`,
+    );
     return { metadata: {}, notes };
   }
   const metadata: Metadata = {};
@@ -62,7 +64,12 @@ export function normalizeMetadata(value: unknown): NormalizedMetadata {
 }
 
 /** One top-level value as a metadata value; undefined to leave it out (as JSON does). */
-function scalar(entry: unknown, path: string, root: object, notes: string[]): string | number | boolean | null | undefined {
+function scalar(
+  entry: unknown,
+  path: string,
+  root: object,
+  notes: string[],
+): string | number | boolean | null | undefined {
   if (entry === null || typeof entry === "boolean") return entry;
   if (typeof entry === "number") return Number.isFinite(entry) ? entry : String(entry);
   if (typeof entry === "bigint") return Number.isSafeInteger(Number(entry)) ? Number(entry) : entry.toString();
@@ -74,7 +81,9 @@ function scalar(entry: unknown, path: string, root: object, notes: string[]): st
 
 function capped(text: string, path: string, notes: string[]): string {
   if (text.length <= METADATA_LIMITS.maxValueChars) return text;
-  notes.push(`${path} is ${text.length.toLocaleString("en")} characters; kept the first ${METADATA_LIMITS.maxValueChars.toLocaleString("en")}`);
+  notes.push(
+    `${path} is ${text.length.toLocaleString("en")} characters; kept the first ${METADATA_LIMITS.maxValueChars.toLocaleString("en")}`,
+  );
   return `${text.slice(0, METADATA_LIMITS.maxValueChars)}… [truncated]`;
 }
 
