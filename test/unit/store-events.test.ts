@@ -18,11 +18,12 @@ describe("store: runs and events", () => {
   });
 
   it("creates a started run with its selection, launcher, pid and start time, and a RUN_STARTED event", () => {
-    const run = store.createRun({ selection: "+stg_orders", launchedBy: "editor", pid: 4242 });
+    // A live owner (this process): a run whose owner is gone reads as abandoned (store-abandoned tests).
+    const run = store.createRun({ selection: "+stg_orders", launchedBy: "editor", pid: process.pid });
     assert.equal(run.status, "STARTED");
     assert.equal(run.selection, "+stg_orders");
     assert.equal(run.launchedBy, "editor");
-    assert.equal(run.pid, 4242);
+    assert.equal(run.pid, process.pid);
     assert.equal(run.startedAt, clock);
     assert.equal(run.finishedAt, undefined);
     assert.deepEqual(
