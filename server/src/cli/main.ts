@@ -52,7 +52,8 @@ main(process.argv.slice(2)).then(
       process.exitCode = EXIT.history;
       return;
     }
-    writeText(process.stderr, `assetline: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    writeText(process.stderr, `assetline: internal error: ${detail}\n`);
     process.stderr.write("This is a bug in Assetline; please report it with the command you ran.\n");
     process.exitCode = EXIT.internal;
   },

@@ -86,7 +86,9 @@ export class ProgressPrinter {
     if (!this.live) return;
     this.clearLive();
     const now = Date.now();
-    const lines = [...this.running.values()].map(({ label, startedAt }) => `⠿ ${visible(label, true)} running… ${((now - startedAt) / 1000).toFixed(1)} s`);
+    const lines = [...this.running.values()].map(
+      ({ label, startedAt }) => `⠿ ${visible(label, true)} running… ${((now - startedAt) / 1000).toFixed(1)} s`,
+    );
     if (lines.length > 0) this.out.write(`${lines.join("\n")}\n`);
     this.drawnLines = lines.length;
   }

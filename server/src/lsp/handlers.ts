@@ -56,8 +56,13 @@ export function registerHandlers(connection: Connection, current: () => Workspac
   };
 
   /** Every request goes through here: params are checked (InvalidParams otherwise) before the handler runs. */
-  const on = <P, R>(type: RequestType<P, R, void>, handler: (params: P, token: CancellationToken) => HandlerResult<R, void>) =>
-    connection.onRequest(type, (params: P, token: CancellationToken) => handler(checkedParams<P>(type.method, params), token));
+  const on = <P, R>(
+    type: RequestType<P, R, void>,
+    handler: (params: P, token: CancellationToken) => HandlerResult<R, void>,
+  ) =>
+    connection.onRequest(type, (params: P, token: CancellationToken) =>
+      handler(checkedParams<P>(type.method, params), token),
+    );
 
   on(DefinitionRequest.type, (params, token) =>
     inDocument("definition", params.textDocument, token, (context, snapshot, file) =>

@@ -193,7 +193,8 @@ export class StatusBoard {
       this.copiedAt = this.store.isCopy ? signature : undefined;
       this.loaded = false;
       this.unreadable = undefined;
-      this.options.log(`reading run history from ${dbPath}${this.store.isCopy ? " (a private copy: its folder is read-only)" : ""}`);
+      const copy = this.store.isCopy ? " (a private copy: its folder is read-only)" : "";
+      this.options.log(`reading run history from ${dbPath}${copy}`);
     }
     const last = this.store.lastEventId();
     // A run whose process died writes nothing: its steps turn failed without a new event.

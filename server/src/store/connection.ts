@@ -41,7 +41,8 @@ export function openConnection(dbPath: string, options: ConnectionOptions): Conn
   const access = options.readonly ? "read" : "write";
   return translated(dbPath, access, () => {
     if (!options.readonly) mkdirSync(dirname(dbPath), { recursive: true });
-    const db = configure(dbPath, new Database(dbPath, { readonly: options.readonly, fileMustExist: options.readonly }), options);
+    const opened = new Database(dbPath, { readonly: options.readonly, fileMustExist: options.readonly });
+    const db = configure(dbPath, opened, options);
     if (!options.readonly) return { db, isCopy: false, close: () => db.close() };
     try {
       // The first read is where SQLite finds out whether it can set up WAL reading here.

@@ -32,7 +32,8 @@ export class SchemaOutdatedError extends StoreError {
     readonly known: number,
   ) {
     super(
-      `${dbPath} uses schema ${found} but this Assetline needs ${known}; open it once for writing (run \`assetline materialize\`) to migrate`,
+      `${dbPath} uses schema ${found} but this Assetline needs ${known}; ` +
+        "open it once for writing (run `assetline materialize`) to migrate",
     );
   }
 }
@@ -76,9 +77,11 @@ export class StoreAccessError extends StoreError {
     const fix =
       blocker.what === "file"
         ? `make it ${access === "write" ? "writable" : "readable"} (chmod ${mode} "${blocker.path}")`
-        : `make its folder ${access === "write" ? "writable" : "readable"} (chmod ${access === "write" ? "u+rwx" : "a+rx"} "${blocker.path}")`;
+        : `make its folder ${access === "write" ? "writable" : "readable"} ` +
+          `(chmod ${access === "write" ? "u+rwx" : "a+rx"} "${blocker.path}")`;
     super(
-      `cannot ${access} the run history ${dbPath}: permission denied on the ${blocker.what}; ${fix}, or run as the user who owns it`,
+      `cannot ${access} the run history ${dbPath}: permission denied on the ${blocker.what}; ` +
+        `${fix}, or run as the user who owns it`,
       { cause },
     );
   }
@@ -92,7 +95,8 @@ export class StoreUnreadableError extends StoreError {
     cause: unknown,
   ) {
     super(
-      `${dbPath} is not a readable Assetline run history (${detail}); move it aside (mv "${dbPath}" "${dbPath}.broken") and the next run starts a new history`,
+      `${dbPath} is not a readable Assetline run history (${detail}); ` +
+        `move it aside (mv "${dbPath}" "${dbPath}.broken") and the next run starts a new history`,
       { cause },
     );
   }

@@ -62,7 +62,7 @@ export class EventStore {
     }
   }
 
-  /** True when this is a private copy of a history its folder would not let us read in place: it never sees later writes. */
+  /** True when this is a private copy of a history its folder would not let us read in place (sees no later writes). */
   get isCopy(): boolean {
     return this.connection.isCopy;
   }

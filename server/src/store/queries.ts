@@ -42,7 +42,9 @@ function runFromRow(row: RunRow): RunRecord {
     hostname: row.hostname,
     startedAt: row.started_at,
     finishedAt: row.finished_at ?? undefined,
-    message: abandoned ? `${abandonedRunMessage(row.pid)} (recorded by the next materialize)` : (row.message ?? undefined),
+    message: abandoned
+      ? `${abandonedRunMessage(row.pid)} (recorded by the next materialize)`
+      : (row.message ?? undefined),
     abandoned,
   };
 }

@@ -20,7 +20,8 @@ export const checkCommand: Command = {
       writeJson(process.stdout, { diagnostics: diagnostics.map(toJson) });
     } else {
       for (const diagnostic of diagnostics) writeText(process.stdout, `${formatText(diagnostic)}\n`);
-      writeText(process.stdout, `${summary(diagnostics, snapshot.files.length, snapshot.assets.length, snapshot.checks.length)}\n`);
+      const counts = summary(diagnostics, snapshot.files.length, snapshot.assets.length, snapshot.checks.length);
+      writeText(process.stdout, `${counts}\n`);
     }
     return diagnostics.some((diagnostic) => diagnostic.severity === "error") ? EXIT.problems : EXIT.ok;
   },

@@ -77,7 +77,9 @@ export const materializeCommand: Command = {
         `Run ${result.runId} ${result.status.toLowerCase()} in ${(result.durationMs / 1000).toFixed(1)} s: ${succeeded} succeeded, ${failed} failed, ${skipped} skipped` +
           `${result.message ? ` (${result.message})` : ""}\n`,
       );
-      if (result.status !== "SUCCESS") writeText(process.stdout, `See the logs: assetline logs ${result.runId} --dir ${dir}\n`);
+      if (result.status !== "SUCCESS") {
+        writeText(process.stdout, `See the logs: assetline logs ${result.runId} --dir ${dir}\n`);
+      }
       return result.status === "SUCCESS" ? EXIT.ok : EXIT.problems;
     } finally {
       progress.stop();

@@ -39,7 +39,9 @@ export const runsCommand: Command = {
 
 function runLine(run: RunRecord): string {
   const took = run.finishedAt === undefined ? "" : ` ${((run.finishedAt - run.startedAt) / 1000).toFixed(1)} s`;
-  return `${run.id}  ${run.status.padEnd(8)} ${time(run.startedAt)}${took}  ${run.launchedBy}  ${visible(run.selection, true)}${run.message ? `  — ${visible(run.message, true)}` : ""}`;
+  const why = run.message ? `  — ${visible(run.message, true)}` : "";
+  const selection = visible(run.selection, true);
+  return `${run.id}  ${run.status.padEnd(8)} ${time(run.startedAt)}${took}  ${run.launchedBy}  ${selection}${why}`;
 }
 
 /** `assetline logs RUN_ID`: every event of a run, with step errors and captured output. */

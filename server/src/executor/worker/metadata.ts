@@ -34,7 +34,8 @@ export function normalizeMetadata(value: unknown): NormalizedMetadata {
   if (value === undefined || value === null) return { metadata: {}, notes };
   if (typeof value !== "object" || Array.isArray(value)) {
     notes.push(
-      `metadata must be an object of named values; got ${Array.isArray(value) ? "an array" : typeof value}, so none was recorded`,
+      `metadata must be an object of named values; got ${Array.isArray(value) ? "an array" : typeof value}, ` +
+        "so none was recorded",
     );
     return { metadata: {}, notes };
   }
@@ -52,7 +53,8 @@ export function normalizeMetadata(value: unknown): NormalizedMetadata {
     const size = JSON.stringify(key).length + JSON.stringify(encoded).length + 2;
     if (total + size > METADATA_LIMITS.maxTotalChars) {
       notes.push(
-        `metadata is over ${METADATA_LIMITS.maxTotalChars / 1024} KB as JSON; kept ${kept} of ${entries.length} entries (dropped from "${key}" on)`,
+        `metadata is over ${METADATA_LIMITS.maxTotalChars / 1024} KB as JSON; ` +
+          `kept ${kept} of ${entries.length} entries (dropped from "${key}" on)`,
       );
       break;
     }
@@ -82,7 +84,8 @@ function scalar(
 function capped(text: string, path: string, notes: string[]): string {
   if (text.length <= METADATA_LIMITS.maxValueChars) return text;
   notes.push(
-    `${path} is ${text.length.toLocaleString("en")} characters; kept the first ${METADATA_LIMITS.maxValueChars.toLocaleString("en")}`,
+    `${path} is ${text.length.toLocaleString("en")} characters; ` +
+      `kept the first ${METADATA_LIMITS.maxValueChars.toLocaleString("en")}`,
   );
   return `${text.slice(0, METADATA_LIMITS.maxValueChars)}… [truncated]`;
 }
@@ -129,7 +132,8 @@ function toJson(value: unknown, path: string, ancestors: Map<object, string>, de
     if (value instanceof Map) value = Object.fromEntries(value);
     else if (value instanceof Set) value = [...value];
     if (Array.isArray(value)) {
-      return `[${value.map((item, index) => toJson(item, `${path}[${index}]`, ancestors, depth + 1, notes)).join(",")}]`;
+      const items = value.map((item, index) => toJson(item, `${path}[${index}]`, ancestors, depth + 1, notes));
+      return `[${items.join(",")}]`;
     }
     const parts: string[] = [];
     for (const [key, item] of Object.entries(value as Record<string, unknown>)) {

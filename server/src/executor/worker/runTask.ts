@@ -71,12 +71,19 @@ function makeLogger(sink: LogSink): Logger {
   };
 }
 
-function assetResult(returned: unknown, sink: LogSink): { metadata: Metadata; passed: undefined; description: undefined } {
+function assetResult(
+  returned: unknown,
+  sink: LogSink,
+): { metadata: Metadata; passed: undefined; description: undefined } {
   const metadata = isObject(returned) ? toMetadata(returned.metadata, sink) : {};
   return { metadata, passed: undefined, description: undefined };
 }
 
-function checkResult(returned: unknown, task: WorkerTask, sink: LogSink): { metadata: Metadata; passed: boolean; description: string | undefined } {
+function checkResult(
+  returned: unknown,
+  task: WorkerTask,
+  sink: LogSink,
+): { metadata: Metadata; passed: boolean; description: string | undefined } {
   if (!isObject(returned) || typeof returned.passed !== "boolean") {
     throw new Error(`check "${task.checkName ?? task.exportName}" must return { passed: boolean, metadata? }`);
   }
