@@ -28,7 +28,8 @@ const targets = [
   // The VS Code extension runs inside the extension host and ships without node_modules:
   // its dependencies are bundled, only the host-provided `vscode` module stays external.
   { ...nodeCommon, packages: undefined, external: ["vscode"], entryPoints: { "client/extension": "client/src/extension.ts" } },
-  // The lineage panel runs in a browser sandbox: one IIFE script plus its style sheet.
+  // The lineage panel runs in a browser sandbox: one IIFE script plus its style sheet, and the
+  // layout worker (a classic worker script, loaded from the extension's own files).
   {
     bundle: true,
     platform: "browser",
@@ -37,7 +38,7 @@ const targets = [
     sourcemap: production ? false : "linked",
     minify: production,
     logLevel: "warning",
-    entryPoints: { "webview/lineage": "webview/src/main.ts" },
+    entryPoints: { "webview/lineage": "webview/src/main.ts", "webview/layout-worker": "webview/src/layoutWorker.ts" },
   },
 ];
 

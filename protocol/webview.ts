@@ -7,10 +7,54 @@
 import type { LineageCheck, LineageEdge, LineageGraph, LineageNode, LineageNodeKind } from "./lineage";
 import type { AssetState, AssetStatus, CheckSummary } from "./status";
 
+/** How far the panel looks around the focused asset by default, each way (dbt users ask for 2). */
+export const DEFAULT_DEPTH = 2;
+/** Deeper than this is "everything" for any real project; bounds what a message may ask. */
+export const MAX_DEPTH = 99;
+
+/**
+ * What part of the graph the panel shows. The server evaluates it (as selection text, with
+ * the engine's one resolver); neither side interprets a selection itself.
+ */
+export type LineageScope =
+  /** The focused asset and its neighbourhood, `upstream` levels up and `downstream` down. */
+  | { readonly kind: "focus"; readonly key: string; readonly upstream: number; readonly downstream: number }
+  /** What the user typed in the selection box, as written. */
+  | { readonly kind: "selection"; readonly text: string }
+  /** The whole graph. */
+  | { readonly kind: "all" };
+
+/** The selection text the server is asked for; "" is the whole graph. */
+export function scopeSelection(scope: LineageScope): string {
+  switch (scope.kind) {
+    case "focus":
+      return `${scope.upstream > 0 ? `${scope.upstream}+` : ""}${scope.key}${scope.downstream > 0 ? `+${scope.downstream}` : ""}`;
+    case "selection":
+      return scope.text.trim();
+    case "all":
+      return "";
+  }
+}
+
+/** Actions on one asset that the host carries out with the extension's own commands. */
+export type NodeAction = "materialize" | "materializeWithUpstream" | "runChecks" | "copyKey";
+const NODE_ACTIONS: ReadonlySet<NodeAction> = new Set<NodeAction>(["materialize", "materializeWithUpstream", "runChecks", "copyKey"]);
+
 /** host → webview */
 export type HostToWebviewMessage =
-  /** The graph to draw, and what to centre on and highlight (e.g. an AL001 cycle path). */
-  | { readonly type: "graph"; readonly graph: LineageGraph; readonly focus: string | undefined; readonly highlight: readonly string[] }
+  /**
+   * The graph to draw for `scope`, what to centre on and what to highlight (e.g. an AL001
+   * cycle path), and whether the panel follows the active editor. Sent again with the same
+   * scope when the graph or the run history changes: the panel keeps its viewport then.
+   */
+  | {
+      readonly type: "graph";
+      readonly graph: LineageGraph;
+      readonly scope: LineageScope;
+      readonly focus: string | undefined;
+      readonly highlight: readonly string[];
+      readonly follow: boolean;
+    }
   /** No graph can be shown (server stopped, request failed), in the user's words. */
   | { readonly type: "unavailable"; readonly message: string };
 
@@ -18,8 +62,14 @@ export type HostToWebviewMessage =
 export type WebviewToHostMessage =
   /** The script is loaded and listening; sent once per page load, before anything else. */
   | { readonly type: "ready" }
-  /** The user clicked (or pressed Enter on) a node: open where the asset is defined. */
+  /** The user asked for another part of the graph (selection box, depth, show all, context menu). */
+  | { readonly type: "setScope"; readonly scope: LineageScope }
+  /** The user turned following the active editor's asset on or off. */
+  | { readonly type: "setFollow"; readonly follow: boolean }
+  /** The user double-clicked (or pressed Enter on) a node, or chose Open Definition. */
   | { readonly type: "openDefinition"; readonly key: string }
+  /** The user chose an action from a node's context menu. */
+  | { readonly type: "nodeAction"; readonly action: NodeAction; readonly key: string }
   /** The webview failed to lay out or draw the graph; the host logs it. */
   | { readonly type: "renderError"; readonly message: string };
 
@@ -45,9 +95,20 @@ export function parseWebviewToHostMessage(raw: unknown): WebviewToHostMessage | 
   switch (message.type) {
     case "ready":
       return { type: "ready" };
+    case "setScope": {
+      const scope = parseScope(message.scope);
+      return scope ? { type: "setScope", scope } : undefined;
+    }
+    case "setFollow":
+      return typeof message.follow === "boolean" ? { type: "setFollow", follow: message.follow } : undefined;
     case "openDefinition": {
-      const key = string(message.key);
-      return key === undefined || key === "" ? undefined : { type: "openDefinition", key };
+      const key = nonEmpty(message.key);
+      return key === undefined ? undefined : { type: "openDefinition", key };
+    }
+    case "nodeAction": {
+      const key = nonEmpty(message.key);
+      const action = NODE_ACTIONS.has(message.action as NodeAction) ? (message.action as NodeAction) : undefined;
+      return key === undefined || !action ? undefined : { type: "nodeAction", action, key };
     }
     case "renderError": {
       const text = string(message.message);
@@ -65,10 +126,11 @@ export function parseHostToWebviewMessage(raw: unknown): HostToWebviewMessage | 
   switch (message.type) {
     case "graph": {
       const graph = parseGraph(message.graph);
+      const scope = parseScope(message.scope);
       const focus = optional(message.focus, string);
       const highlight = list(message.highlight, string);
-      if (!graph || focus === null || !highlight) return undefined;
-      return { type: "graph", graph, focus, highlight };
+      if (!graph || !scope || focus === null || !highlight || typeof message.follow !== "boolean") return undefined;
+      return { type: "graph", graph, scope, focus, highlight, follow: message.follow };
     }
     case "unavailable": {
       const text = string(message.message);
@@ -77,6 +139,30 @@ export function parseHostToWebviewMessage(raw: unknown): HostToWebviewMessage | 
     default:
       return undefined;
   }
+}
+
+function parseScope(raw: unknown): LineageScope | undefined {
+  const scope = object(raw);
+  switch (scope?.kind) {
+    case "focus": {
+      const key = nonEmpty(scope.key);
+      const upstream = depth(scope.upstream);
+      const downstream = depth(scope.downstream);
+      return key === undefined || upstream === undefined || downstream === undefined ? undefined : { kind: "focus", key, upstream, downstream };
+    }
+    case "selection": {
+      const text = string(scope.text);
+      return text === undefined ? undefined : { kind: "selection", text };
+    }
+    case "all":
+      return { kind: "all" };
+    default:
+      return undefined;
+  }
+}
+
+function depth(raw: unknown): number | undefined {
+  return Number.isInteger(raw) && (raw as number) >= 0 && (raw as number) <= MAX_DEPTH ? (raw as number) : undefined;
 }
 
 function parseGraph(raw: unknown): LineageGraph | undefined {
@@ -171,6 +257,11 @@ function object(raw: unknown): Record<string, unknown> | undefined {
 
 function string(raw: unknown): string | undefined {
   return typeof raw === "string" && raw.length <= MAX_STRING ? raw : undefined;
+}
+
+function nonEmpty(raw: unknown): string | undefined {
+  const text = string(raw);
+  return text === "" ? undefined : text;
 }
 
 function number(raw: unknown): number | undefined {

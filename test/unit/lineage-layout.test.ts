@@ -80,6 +80,32 @@ describe("layoutLineage", () => {
     );
   });
 
+  it("seeded with the picture on screen, keeps every node where it was when an edit adds or removes one", async () => {
+    const first = await layoutLineage(jaffle);
+    const seed = new Map(first.nodes.map((box) => [box.key, { x: box.x, y: box.y }]));
+    /** Nodes that moved more than `tolerance` px either way. */
+    const moved = (layout: LineageLayout, tolerance = 0) =>
+      layout.nodes
+        .filter((box) => seed.has(box.key) && Math.max(Math.abs(box.x - seed.get(box.key)!.x), Math.abs(box.y - seed.get(box.key)!.y)) > tolerance)
+        .map((box) => box.key);
+    for (const [added, upstream] of [["orders_summary", "orders"], ["stg_refunds", "raw_payments"]] as const) {
+      const edited: LayoutInput = { nodes: [...jaffle.nodes, node(added)], edges: [...jaffle.edges, { from: upstream, to: added }] };
+      const unseeded = await layoutLineage(edited);
+      assert.ok(moved(unseeded).length > 0, `without a seed, adding ${added} moves nothing: the test would prove nothing`);
+      const seeded = await layoutLineage(edited, DEFAULT_LAYOUT_OPTIONS, seed);
+      assert.deepEqual(moved(seeded), [], `adding ${added}`);
+      assert.ok(boxOf(seeded, upstream).x < boxOf(seeded, added).x, `${added} is drawn downstream of ${upstream}`);
+      assertNoOverlaps(seeded);
+    }
+    const removed = await layoutLineage(
+      { nodes: jaffle.nodes.filter((input) => input.key !== "monthly_revenue"), edges: jaffle.edges.filter((edge) => edge.to !== "monthly_revenue") },
+      DEFAULT_LAYOUT_OPTIONS,
+      seed,
+    );
+    // A layer loses its widest node: its others may shift by a few px, never by a node's place.
+    assert.deepEqual(moved(removed, 16), [], "removing monthly_revenue");
+  });
+
   it("sizes nodes to their text, and cuts very long keys", async () => {
     const long = "marts/" + "very_long_name_".repeat(10);
     const layout = await layoutLineage({ nodes: [node("a"), node(long)], edges: [] });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseHostToWebviewMessage, parseWebviewToHostMessage } from "../../protocol/webview";
+import { parseHostToWebviewMessage, parseWebviewToHostMessage, scopeSelection } from "../../protocol/webview";
 
 const node = {
   key: "orders",
@@ -27,12 +27,12 @@ describe("webview messages are validated on both sides", () => {
   });
 
   it("accepts a graph that went through JSON, and keeps only known fields", () => {
-    const parsed = parseHostToWebviewMessage(wire({ type: "graph", graph, focus: "orders", highlight: ["a", "b"] }));
+    const parsed = parseHostToWebviewMessage(wire({ type: "graph", graph, scope: { kind: "all" }, focus: "orders", highlight: ["a", "b"], follow: true }));
     assert.ok(parsed?.type === "graph");
     assert.equal(parsed.focus, "orders");
     assert.equal(parsed.graph.nodes[0]!.status?.state, "fresh");
     assert.equal(parsed.graph.error, undefined);
-    assert.equal(parseHostToWebviewMessage(wire({ type: "graph", graph, highlight: [] }))?.type, "graph");
+    assert.equal(parseHostToWebviewMessage(wire({ type: "graph", graph, scope: { kind: "all" }, highlight: [], follow: false }))?.type, "graph");
   });
 
   it("rejects a graph with any malformed part, rather than drawing half of it", () => {
@@ -46,9 +46,45 @@ describe("webview messages are validated on both sides", () => {
       { ...graph, nodes: { length: 1 } },
     ];
     for (const candidate of bad) {
-      assert.equal(parseHostToWebviewMessage(wire({ type: "graph", graph: candidate, highlight: [] })), undefined, JSON.stringify(candidate).slice(0, 120));
+      assert.equal(parseHostToWebviewMessage(wire({ type: "graph", graph: candidate, scope: { kind: "all" }, highlight: [], follow: true })), undefined, JSON.stringify(candidate).slice(0, 120));
     }
-    assert.equal(parseHostToWebviewMessage({ type: "graph", graph, focus: 3, highlight: [] }), undefined);
+    const good = { type: "graph", graph, scope: { kind: "all" }, highlight: [], follow: true };
+    assert.equal(parseHostToWebviewMessage({ ...good, focus: 3 }), undefined);
+    for (const scope of [undefined, { kind: "focus", key: "a", upstream: -1, downstream: 1 }, { kind: "focus", key: "", upstream: 1, downstream: 1 }, { kind: "some" }, { kind: "selection" }]) {
+      assert.equal(parseHostToWebviewMessage({ ...good, scope }), undefined, JSON.stringify(scope));
+    }
+    assert.equal(parseHostToWebviewMessage({ ...good, follow: "yes" }), undefined);
     assert.equal(parseHostToWebviewMessage({ type: "unavailable" }), undefined);
+  });
+});
+
+describe("the panel's scope travels as selection text for the server to evaluate", () => {
+  it("writes a focus with its depths in the selection syntax, and show all as the whole graph", () => {
+    assert.equal(scopeSelection({ kind: "focus", key: "marts/orders", upstream: 2, downstream: 1 }), "2+marts/orders+1");
+    assert.equal(scopeSelection({ kind: "focus", key: "orders", upstream: 0, downstream: 3 }), "orders+3");
+    assert.equal(scopeSelection({ kind: "focus", key: "orders", upstream: 0, downstream: 0 }), "orders");
+    assert.equal(scopeSelection({ kind: "selection", text: "  +orders+ group:marts " }), "+orders+ group:marts");
+    assert.equal(scopeSelection({ kind: "all" }), "");
+  });
+
+  it("accepts the panel's scope, follow and node-action messages, and nothing malformed", () => {
+    const focus = { kind: "focus", key: "orders", upstream: 2, downstream: 0 };
+    assert.deepEqual(parseWebviewToHostMessage({ type: "setScope", scope: focus }), { type: "setScope", scope: focus });
+    assert.deepEqual(parseWebviewToHostMessage({ type: "setScope", scope: { kind: "selection", text: "owner:team:x" } }), {
+      type: "setScope",
+      scope: { kind: "selection", text: "owner:team:x" },
+    });
+    assert.deepEqual(parseWebviewToHostMessage({ type: "setFollow", follow: false }), { type: "setFollow", follow: false });
+    assert.deepEqual(parseWebviewToHostMessage({ type: "nodeAction", action: "copyKey", key: "orders" }), { type: "nodeAction", action: "copyKey", key: "orders" });
+    for (const junk of [
+      { type: "setScope", scope: { ...focus, upstream: 1.5 } },
+      { type: "setScope", scope: { ...focus, downstream: 1000 } },
+      { type: "setScope", scope: { kind: "selection", text: "x".repeat(5000) } },
+      { type: "setFollow", follow: "true" },
+      { type: "nodeAction", action: "deleteEverything", key: "orders" },
+      { type: "nodeAction", action: "materialize", key: "" },
+    ]) {
+      assert.equal(parseWebviewToHostMessage(junk), undefined, JSON.stringify(junk).slice(0, 120));
+    }
   });
 });

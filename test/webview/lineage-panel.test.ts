@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Browser } from "playwright-core";
-import { type PanelHost, launchBrowser, lineageGraph, lineageNode, openPanel } from "./support";
+import { type PanelHost, graphMessage, launchBrowser, lineageGraph, lineageNode, openPanel } from "./support";
 
 const HOSTILE = "<img src=x onerror=alert(1)>";
 
@@ -55,7 +55,7 @@ describe("lineage panel (built webview in headless Chromium)", function () {
 
   it("draws every node, coloured by its state in the CLI's words", async () => {
     await panel.waitForPosted(1);
-    await panel.send({ type: "graph", graph: jaffle, focus: undefined, highlight: [] });
+    await panel.send(graphMessage(jaffle, { focus: undefined, highlight: [] }));
     await panel.page.locator("g.node").nth(jaffle.nodes.length - 1).waitFor();
     assert.equal(await panel.page.locator("g.node").count(), jaffle.nodes.length);
     assert.equal(await panel.page.locator("path.edge").count(), jaffle.edges.length);
@@ -84,7 +84,7 @@ describe("lineage panel (built webview in headless Chromium)", function () {
   it("shows a key that looks like markup as text, and runs nothing from it", async () => {
     await panel.waitForPosted(1);
     const graph = lineageGraph([lineageNode(HOSTILE, "fresh"), lineageNode("<script>window.__pwned=1</script>", "failed")], [[HOSTILE, "<script>window.__pwned=1</script>"]]);
-    await panel.send({ type: "graph", graph, focus: HOSTILE, highlight: [] });
+    await panel.send(graphMessage(graph, { focus: HOSTILE }));
     await panel.page.locator("g.node").nth(1).waitFor();
     assert.equal(await panel.page.locator("text.key").first().textContent(), HOSTILE);
     assert.equal(await panel.page.locator("img").count(), 0);
@@ -92,10 +92,10 @@ describe("lineage panel (built webview in headless Chromium)", function () {
     assert.equal(await panel.page.evaluate(() => "__pwned" in window), false);
   });
 
-  it("posts a typed openDefinition when a node is clicked or activated with Enter", async () => {
+  it("posts a typed openDefinition when a node is double-clicked or activated with Enter", async () => {
     await panel.waitForPosted(1);
-    await panel.send({ type: "graph", graph: jaffle, focus: "orders", highlight: [] });
-    await node("stg_orders").click();
+    await panel.send(graphMessage(jaffle, { focus: "orders", highlight: [] }));
+    await node("stg_orders").dblclick();
     let posted = await panel.waitForPosted(2);
     assert.deepEqual(posted[1], { type: "openDefinition", key: "stg_orders" });
     await node("orders").focus();
@@ -103,7 +103,7 @@ describe("lineage panel (built webview in headless Chromium)", function () {
     posted = await panel.waitForPosted(3);
     assert.deepEqual(posted[2], { type: "openDefinition", key: "orders" });
     // A placeholder has no definition to open.
-    await node("raw_refunds").click();
+    await node("raw_refunds").dblclick();
     assert.equal((await panel.posted()).length, 3);
   });
 
@@ -114,7 +114,7 @@ describe("lineage panel (built webview in headless Chromium)", function () {
       [["a", "b"], ["b", "c"], ["c", "a"], ["c", "d"]],
       [["a", "b", "c", "a"]],
     );
-    await panel.send({ type: "graph", graph, focus: "a", highlight: ["a", "b", "c", "a"] });
+    await panel.send(graphMessage(graph, { focus: "a", highlight: ["a", "b", "c", "a"] }));
     await panel.page.locator("g.node").nth(3).waitFor();
     assert.equal(await panel.page.locator("path.edge.cycle").count(), 3);
     assert.equal(await panel.page.locator("path.edge.highlight").count(), 3);
@@ -125,7 +125,7 @@ describe("lineage panel (built webview in headless Chromium)", function () {
 
   it("ignores malformed messages and keeps the last good graph", async () => {
     await panel.waitForPosted(1);
-    await panel.send({ type: "graph", graph: jaffle, focus: undefined, highlight: [] });
+    await panel.send(graphMessage(jaffle, { focus: undefined, highlight: [] }));
     await panel.page.locator("g.node").nth(jaffle.nodes.length - 1).waitFor();
     for (const junk of [null, "graph", { type: "graph" }, { type: "graph", graph: { ...jaffle, nodes: [{ key: 1 }] }, highlight: [] }, { type: "eval", code: "1" }]) {
       await panel.send(junk);
@@ -148,7 +148,7 @@ describe("lineage panel (built webview in headless Chromium)", function () {
     assert.equal(await panel.page.evaluate(() => "__injected" in window), false);
     assert.match((await panel.violations()).join("\n"), /script-src/);
     // ELK lays out without eval: drawing a graph reports no further violation.
-    await panel.send({ type: "graph", graph: jaffle, focus: undefined, highlight: [] });
+    await panel.send(graphMessage(jaffle, { focus: undefined, highlight: [] }));
     await panel.page.locator("g.node").nth(jaffle.nodes.length - 1).waitFor();
     assert.equal((await panel.violations()).length, 1);
   });

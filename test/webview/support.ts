@@ -13,7 +13,7 @@ import { lineageHtml, makeNonce } from "../../client/src/lineage/html";
 import { launchBrowser } from "../e2e/support/chromium";
 import type { LineageGraph, LineageNode } from "../../protocol/lineage";
 import type { AssetState } from "../../protocol/status";
-import type { HostToWebviewMessage } from "../../protocol/webview";
+import type { HostToWebviewMessage, LineageScope } from "../../protocol/webview";
 
 const root = join(__dirname, "..", "..");
 const dist = join(root, "dist", "webview");
@@ -32,11 +32,18 @@ export interface PanelHost {
   close(): Promise<void>;
 }
 
-export async function openPanel(browser: Browser): Promise<PanelHost> {
+export interface PanelOptions {
+  /** The panel's size in px (default 1200 × 800); a narrow split is ~420 wide. */
+  readonly viewport?: { readonly width: number; readonly height: number };
+  /** Serve the worker script from another origin, as VS Code's resource origin is to its webviews. */
+  readonly crossOriginWorker?: boolean;
+}
+
+export async function openPanel(browser: Browser, options: PanelOptions = {}): Promise<PanelHost> {
   if (!existsSync(join(dist, "lineage.js"))) throw new Error("dist/webview/lineage.js is missing: run `npm run build` first");
   const server = await serve();
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+  const page = await browser.newPage({ viewport: options.viewport ?? { width: 1200, height: 800 } });
   // Like VS Code's own host script, this runs before the panel's script and outside its CSP.
   // A string, not a function: tsx would wrap named functions in helpers the page lacks.
   await page.addInitScript(`
@@ -45,8 +52,9 @@ export async function openPanel(browser: Browser): Promise<PanelHost> {
     document.addEventListener("securitypolicyviolation", (event) => window.__violations.push(event.violatedDirective + " " + event.blockedURI));
     window.acquireVsCodeApi = () => ({
       postMessage: (message) => window.__posted.push(JSON.parse(JSON.stringify(message))),
-      getState: () => undefined,
-      setState: () => undefined,
+      // Kept across reloads of the page, as VS Code keeps a hidden panel's state.
+      getState: () => JSON.parse(sessionStorage.getItem("__state") ?? "null") ?? undefined,
+      setState: (state) => sessionStorage.setItem("__state", JSON.stringify(state)),
     });
   `);
   const errors: string[] = [];
@@ -76,11 +84,19 @@ export async function openPanel(browser: Browser): Promise<PanelHost> {
       const base = `http://127.0.0.1:${port}`;
       const url = new URL(request.url ?? "/", base);
       if (url.pathname === "/panel.html") {
-        const html = lineageHtml({ cspSource: base, nonce, scriptUri: `${base}/lineage.js`, styleUri: `${base}/lineage.css` });
+        // 127.0.0.1 and localhost are different origins: the worker then comes from elsewhere.
+        const workerBase = options.crossOriginWorker ? `http://localhost:${port}` : base;
+        const html = lineageHtml({
+          cspSource: `${base} ${workerBase}`,
+          nonce,
+          scriptUri: `${base}/lineage.js`,
+          styleUri: `${base}/lineage.css`,
+          workerUri: `${workerBase}/layout-worker.js`,
+        });
         response.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(html);
         return;
       }
-      const file = { "/lineage.js": "lineage.js", "/lineage.css": "lineage.css" }[url.pathname];
+      const file = { "/lineage.js": "lineage.js", "/lineage.css": "lineage.css", "/layout-worker.js": "layout-worker.js" }[url.pathname];
       if (!file) {
         response.writeHead(404).end();
         return;
@@ -116,3 +132,11 @@ export function lineageGraph(nodes: LineageNode[], edges: [string, string][], cy
 }
 
 export { launchBrowser };
+
+/** A `graph` message as the host posts it; the scope defaults to "show all". */
+export function graphMessage(
+  graph: LineageGraph,
+  view: { focus?: string; highlight?: readonly string[]; scope?: LineageScope; follow?: boolean } = {},
+): HostToWebviewMessage {
+  return { type: "graph", graph, scope: view.scope ?? { kind: "all" }, focus: view.focus, highlight: view.highlight ?? [], follow: view.follow ?? true };
+}

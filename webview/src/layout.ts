@@ -27,6 +27,21 @@ export const ELK_OPTIONS: Readonly<Record<string, string>> = {
   "elk.layered.nodePlacement.strategy": "BRANDES_KOEPF",
 };
 
+/**
+ * Added when the caller seeds positions from the picture already on screen: layers and the
+ * order within them then follow the seeded coordinates, so an edit that adds or removes a
+ * node leaves the others where the user saw them, as far as the layered algorithm allows.
+ */
+export const ELK_SEEDED_OPTIONS: Readonly<Record<string, string>> = {
+  "elk.layered.layering.strategy": "INTERACTIVE",
+  "elk.layered.crossingMinimization.strategy": "INTERACTIVE",
+  "elk.layered.cycleBreaking.strategy": "INTERACTIVE",
+  "elk.layered.nodePlacement.strategy": "INTERACTIVE",
+};
+
+/** Where nodes were drawn last time, by key: the seed of a layout that should not move them. */
+export type LayoutSeed = ReadonlyMap<string, Point>;
+
 /** What the layout needs of a node: its key and the lines of text drawn inside it. */
 export interface LayoutNodeInput {
   readonly key: string;
@@ -82,7 +97,11 @@ export interface LineageLayout {
 }
 
 /** Positions for every node and a route for every edge of the graph. */
-export async function layoutLineage(graph: LayoutInput, options: LayoutOptions = DEFAULT_LAYOUT_OPTIONS): Promise<LineageLayout> {
+export async function layoutLineage(
+  graph: LayoutInput,
+  options: LayoutOptions = DEFAULT_LAYOUT_OPTIONS,
+  seed?: LayoutSeed,
+): Promise<LineageLayout> {
   // ELK ids are positions, not keys: keys are user text and may repeat in a malformed graph.
   const idOf = new Map<string, string>();
   const children: ElkNode[] = [];
@@ -103,8 +122,11 @@ export async function layoutLineage(graph: LayoutInput, options: LayoutOptions =
     edges.push({ id: `e${edges.length}`, sources: [source], targets: [target] });
     routed.push({ from: edge.from, to: edge.to });
   }
+  const seeded = seed !== undefined && [...idOf.keys()].some((key) => seed.has(key));
+  if (seeded) seedPositions([...idOf.keys()], children, graph.edges, seed);
   const elk = new ELK();
-  const root: ElkNode = { id: "root", layoutOptions: { ...ELK_OPTIONS }, children, edges };
+  const layoutOptions = seeded ? { ...ELK_OPTIONS, ...ELK_SEEDED_OPTIONS } : { ...ELK_OPTIONS };
+  const root: ElkNode = { id: "root", layoutOptions, children, edges };
   const result: ElkNode = await elk.layout(root);
   const byId = new Map((result.children ?? []).map((child) => [child.id, child]));
   const keys = [...idOf.keys()];
@@ -121,6 +143,31 @@ export async function layoutLineage(graph: LayoutInput, options: LayoutOptions =
 export function clipLabel(text: string, options: LayoutOptions): string {
   const chars = [...text];
   return chars.length <= options.maxLabelChars ? text : `${chars.slice(0, options.maxLabelChars - 1).join("")}…`;
+}
+
+/**
+ * Seeded nodes keep their old coordinates. A new node goes just right of its rightmost seeded
+ * upstream (or left of its leftmost downstream), so interactive layering puts it beside them,
+ * and below everything, so it takes no seeded node's place in the order of its layer.
+ */
+function seedPositions(keys: readonly string[], children: ElkNode[], edges: readonly LineageEdge[], seed: LayoutSeed): void {
+  const below = Math.max(0, ...[...seed.values()].map((point) => point.y)) + 1_000;
+  const upstreamOf = new Map<string, Point[]>();
+  const downstreamOf = new Map<string, Point[]>();
+  for (const edge of edges) {
+    const from = seed.get(edge.from);
+    const to = seed.get(edge.to);
+    if (from) upstreamOf.set(edge.to, [...(upstreamOf.get(edge.to) ?? []), from]);
+    if (to) downstreamOf.set(edge.from, [...(downstreamOf.get(edge.from) ?? []), to]);
+  }
+  keys.forEach((key, index) => {
+    const child = children[index]!;
+    const known = seed.get(key);
+    const parents = upstreamOf.get(key) ?? [];
+    const kids = downstreamOf.get(key) ?? [];
+    child.x = known?.x ?? (parents.length > 0 ? Math.max(...parents.map((p) => p.x)) + 1 : kids.length > 0 ? Math.min(...kids.map((p) => p.x)) - 1 : 0);
+    child.y = known?.y ?? below;
+  });
 }
 
 function nodeSize(node: LayoutNodeInput, options: LayoutOptions): { width: number; height: number } {

@@ -1,29 +1,82 @@
 /**
  * The lineage panel's script. It says `ready` first, then draws whatever graph the host posts.
- * Messages are untrusted: anything `parseHostToWebviewMessage` rejects is dropped.
+ * Messages are untrusted: anything `parseHostToWebviewMessage` rejects is dropped. The panel
+ * asks for other parts of the graph (selection, depth, show all) by message; the host asks the
+ * server, whose one resolver evaluates every selection.
  */
 import "./lineage.css";
-import type { LineageGraph } from "../../protocol/lineage";
-import { type HostToWebviewMessage, type WebviewToHostMessage, parseHostToWebviewMessage } from "../../protocol/webview";
-import { DEFAULT_LAYOUT_OPTIONS, type LayoutOptions, layoutLineage } from "./layout";
-import { layoutInput, renderGraph } from "./render";
+import type { LineageGraph, LineageNode } from "../../protocol/lineage";
+import {
+  DEFAULT_DEPTH,
+  type HostToWebviewMessage,
+  type LineageScope,
+  type NodeAction,
+  type WebviewToHostMessage,
+  parseHostToWebviewMessage,
+  scopeSelection,
+} from "../../protocol/webview";
+import { ContextMenu, type MenuItem } from "./contextMenu";
+import { renderDetails } from "./details";
+import { UNGROUPED, groupByGroup } from "./grouping";
+import { DEFAULT_LAYOUT_OPTIONS, type LayoutOptions, type Point } from "./layout";
+import { LayoutClient } from "./layoutClient";
 import { renderLegend } from "./legend";
+import { Picture } from "./picture";
+import { loadSavedView, saveView } from "./savedView";
+import { Toolbar } from "./toolbar";
+import { ZOOM_STEP } from "./viewport";
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
+
+/** Above this many nodes the panel asks before laying out every one (seconds of work). */
+export const LARGE_GRAPH_NODES = 1000;
 
 const vscode = acquireVsCodeApi();
 const svg = document.getElementById("graph") as unknown as SVGSVGElement;
 const notice = document.getElementById("notice") as HTMLElement;
 const summary = document.getElementById("summary") as HTMLElement;
-/** Bumped by each graph: a slow layout that finishes after a newer graph arrived is dropped. */
-let generation = 0;
+const details = document.getElementById("details") as HTMLElement;
+const large = document.getElementById("large") as HTMLElement;
+
+/** What the host last sent, and what the user picked in the panel. */
+let shown: { graph: LineageGraph; scope: LineageScope; focus: string | undefined; highlight: readonly string[] } | undefined;
+let selected: string | undefined;
+/** Per scope (as selection text): how the user chose to show a graph over LARGE_GRAPH_NODES. */
+const largeChoice = new Map<string, "all" | "group">();
+let groups: ReadonlySet<string> = new Set();
+/** The graph as drawn: the host's, or its groups. */
+let drawnGraph: LineageGraph | undefined;
+const saved = loadSavedView(vscode.getState());
+/** The saved viewport applies once, to the first picture of the saved scope after a reload. */
+let pendingRestore = saved;
 
 function post(message: WebviewToHostMessage): void {
   vscode.postMessage(message);
 }
+
+const workerUrl = document.querySelector<HTMLMetaElement>('meta[name="assetline-layout-worker"]')?.content || undefined;
+const layouts = new LayoutClient(workerUrl, (reason) => post({ type: "renderError", message: `${reason}; laying out on the UI thread` }));
+if (saved) layouts.remember(saved.hash, saved.layout);
+
+const menu = new ContextMenu(document.getElementById("menu") as HTMLElement);
+const picture = new Picture(
+  svg,
+  document.getElementById("layer") as unknown as SVGGElement,
+  document.getElementById("minimap") as unknown as SVGSVGElement,
+  layouts,
+  { select, activate, menu: openMenu },
+  () => remember(),
+);
+const toolbar = new Toolbar({
+  setScope: (scope) => post({ type: "setScope", scope }),
+  setFollow: (follow) => post({ type: "setFollow", follow }),
+  depthTarget: () => selected ?? shown?.focus,
+});
 
 window.addEventListener("message", (event: MessageEvent<unknown>) => {
   const message = parseHostToWebviewMessage(event.data);
@@ -32,12 +85,19 @@ window.addEventListener("message", (event: MessageEvent<unknown>) => {
 
 async function handle(message: HostToWebviewMessage): Promise<void> {
   switch (message.type) {
-    case "graph":
-      return draw(message.graph, message.focus, message.highlight);
+    case "graph": {
+      const keep = shown !== undefined && sameScope(shown.scope, message.scope);
+      shown = { graph: message.graph, scope: message.scope, focus: message.focus, highlight: message.highlight };
+      toolbar.show(message.scope, message.follow);
+      return draw(keep);
+    }
     case "unavailable":
-      generation++;
-      svg.replaceChildren();
+      shown = undefined;
+      drawnGraph = undefined;
+      picture.clear();
       summary.textContent = "";
+      large.hidden = true;
+      select(undefined);
       show(message.message);
       return;
     default:
@@ -45,21 +105,98 @@ async function handle(message: HostToWebviewMessage): Promise<void> {
   }
 }
 
-async function draw(graph: LineageGraph, focus: string | undefined, highlight: readonly string[]): Promise<void> {
-  const current = ++generation;
+function sameScope(a: LineageScope, b: LineageScope): boolean {
+  return a.kind === b.kind && scopeSelection(a) === scopeSelection(b);
+}
+
+async function draw(keep: boolean): Promise<void> {
+  if (!shown) return;
+  const { graph, scope, focus, highlight } = shown;
+  const scopeText = scopeSelection(scope);
+  const choice = graph.nodes.length > LARGE_GRAPH_NODES ? largeChoice.get(scopeText) : "all";
+  large.hidden = choice !== undefined;
+  if (choice === undefined) {
+    (document.getElementById("large-text") as HTMLElement).textContent =
+      `${graph.nodes.length} assets: laying out every one takes a few seconds and the picture is hard to read. ` +
+      "Group them by group, narrow the selection, or lay them all out.";
+    picture.clear();
+    summary.textContent = countText(graph);
+    return;
+  }
+  const grouped = choice === "group" ? groupByGroup(graph) : undefined;
+  drawnGraph = grouped?.graph ?? graph;
+  groups = grouped?.groups ?? new Set();
   const options = measuredOptions();
   try {
-    const layout = await layoutLineage(layoutInput(graph), options);
-    if (current !== generation) return;
-    const focused = renderGraph(svg, graph, layout, options, { focus, highlight, onOpen: (key) => post({ type: "openDefinition", key }) });
-    summary.textContent = `${graph.nodes.length} asset${graph.nodes.length === 1 ? "" : "s"} · ${graph.edges.length} dependenc${graph.edges.length === 1 ? "y" : "ies"}`;
+    const restore = !keep && pendingRestore?.scope === scopeText ? pendingRestore.transform : undefined;
+    pendingRestore = undefined;
+    const outcome = await picture.draw({ graph: drawnGraph, view: { focus, highlight, groups }, options, keep }, restore);
+    if (outcome === "stale") return;
+    summary.textContent = countText(graph) + (grouped ? ` · ${grouped.groups.size} groups` : "");
     show(notes(graph));
-    focused?.scrollIntoView({ block: "center", inline: "center" });
-    focused?.focus({ preventScroll: true });
+    if (selected !== undefined && !nodeOf(selected)) selected = undefined;
+    select(selected);
+    if (!keep && focus !== undefined) picture.elementOf(focus)?.focus({ preventScroll: true });
+    svg.dataset.drawn = outcome;
+    remember();
   } catch (error) {
     show("The lineage graph could not be drawn; see the Assetline log.");
     post({ type: "renderError", message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   }
+}
+
+function countText(graph: LineageGraph): string {
+  const { length: nodes } = graph.nodes;
+  const { length: edges } = graph.edges;
+  return `${nodes} asset${nodes === 1 ? "" : "s"} · ${edges} dependenc${edges === 1 ? "y" : "ies"}`;
+}
+
+function nodeOf(key: string): LineageNode | undefined {
+  return drawnGraph?.nodes.find((node) => node.key === key);
+}
+
+function select(key: string | undefined): void {
+  selected = key;
+  picture.select(key);
+  renderDetails(details, key === undefined ? undefined : nodeOf(key), { close: () => select(undefined) });
+  toolbar.refreshDepthState();
+}
+
+function activate(key: string): void {
+  if (groups.has(key)) {
+    if (key !== UNGROUPED) post({ type: "setScope", scope: { kind: "selection", text: key } });
+    return;
+  }
+  if (nodeOf(key)?.kind !== "placeholder") post({ type: "openDefinition", key });
+}
+
+function openMenu(key: string, at: Point): void {
+  const node = nodeOf(key);
+  if (!node) return;
+  if (groups.has(key)) {
+    const why = key === UNGROUPED ? "These assets have no group to select by" : undefined;
+    menu.show([{ label: "Show This Group", disabledBecause: why, run: () => activate(key) }], at);
+    return;
+  }
+  const placeholder = node.kind === "placeholder" ? "Nothing defines this key (AL002)" : undefined;
+  const source = node.kind === "source" ? "A source is read, not built" : undefined;
+  const action = (name: NodeAction) => () => post({ type: "nodeAction", action: name, key });
+  const { upstream, downstream } = toolbar.depths();
+  const items: MenuItem[] = [
+    { label: "Open Definition", disabledBecause: placeholder, run: () => post({ type: "openDefinition", key }) },
+    { label: "Materialize", disabledBecause: placeholder ?? source, run: action("materialize") },
+    { label: "Materialize with Upstream", disabledBecause: placeholder ?? source, run: action("materializeWithUpstream") },
+    { label: "Run Checks", disabledBecause: placeholder ?? (node.checks.length === 0 ? "No check targets this asset" : undefined), run: action("runChecks") },
+    { label: "Focus Here", run: () => setFocus(key, upstream || DEFAULT_DEPTH, downstream || DEFAULT_DEPTH) },
+    { label: "Show Upstream Only", run: () => setFocus(key, upstream || DEFAULT_DEPTH, 0) },
+    { label: "Show Downstream Only", run: () => setFocus(key, 0, downstream || DEFAULT_DEPTH) },
+    { label: "Copy Key", run: action("copyKey") },
+  ];
+  menu.show(items, at);
+}
+
+function setFocus(key: string, upstream: number, downstream: number): void {
+  post({ type: "setScope", scope: { kind: "focus", key, upstream, downstream } });
 }
 
 /** What the user should know besides the picture: a bad selection, an empty workspace, cycles. */
@@ -76,6 +213,14 @@ function show(text: string): void {
   notice.hidden = text === "";
 }
 
+/** Saves the picture on screen, so a panel hidden and shown again reopens it without a layout. */
+function remember(): void {
+  const layout = picture.currentLayout;
+  const hash = picture.currentHash;
+  if (!shown || !layout || !hash) return;
+  saveView(vscode, { scope: scopeSelection(shown.scope), hash, layout, transform: picture.viewport.transform });
+}
+
 /** The layout sizes nodes by characters; measure the real font once per graph (themes differ). */
 function measuredOptions(): LayoutOptions {
   const sample = "abcdefghijklmnopqrstuvwxyz_/0123456789";
@@ -85,11 +230,33 @@ function measuredOptions(): LayoutOptions {
   svg.append(probe);
   const width = probe.getComputedTextLength();
   probe.remove();
-  return width > 0 ? { ...DEFAULT_LAYOUT_OPTIONS, charWidth: width / sample.length + 0.4 } : DEFAULT_LAYOUT_OPTIONS;
+  // Rounded, so that sub-pixel differences between two measurements do not change the layout's hash.
+  return width > 0 ? { ...DEFAULT_LAYOUT_OPTIONS, charWidth: Math.round((width / sample.length + 0.4) * 100) / 100 } : DEFAULT_LAYOUT_OPTIONS;
 }
 
 function assertNever(value: never): never {
   throw new Error(`unexpected message ${JSON.stringify(value)}`);
+}
+
+document.getElementById("zoom-in")!.addEventListener("click", () => picture.viewport.zoomBy(ZOOM_STEP));
+document.getElementById("zoom-out")!.addEventListener("click", () => picture.viewport.zoomBy(1 / ZOOM_STEP));
+document.getElementById("fit")!.addEventListener("click", () => picture.fit());
+document.getElementById("large-group")!.addEventListener("click", () => chooseLarge("group"));
+document.getElementById("large-all")!.addEventListener("click", () => chooseLarge("all"));
+svg.addEventListener("keydown", (event) => {
+  if (event.key === "0" && !event.ctrlKey && !event.metaKey) {
+    event.preventDefault();
+    picture.fit();
+  }
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape" && !menu.open && selected !== undefined) select(undefined);
+});
+
+function chooseLarge(choice: "all" | "group"): void {
+  if (!shown) return;
+  largeChoice.set(scopeSelection(shown.scope), choice);
+  void draw(false);
 }
 
 renderLegend(document.getElementById("legend") as HTMLElement);

@@ -4,6 +4,7 @@
  * as `<img src=x onerror=…>` is shown as the text it is.
  */
 import type { LineageGraph, LineageNode } from "../../protocol/lineage";
+import type { AssetState } from "../../protocol/status";
 import { type LayoutInput, type LayoutOptions, type LineageLayout, type Point, clipLabel } from "./layout";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -20,29 +21,52 @@ export function stateClass(node: LineageNode): string {
   return node.kind === "placeholder" ? "state-placeholder" : `state-${node.status?.state ?? "unknown"}`;
 }
 
-/** What the layout needs: exactly the lines `renderGraph` draws, so sizes match the text. */
+/** The longest state word: nodes are sized for it, so a status change never resizes (or moves) one. */
+const WIDEST_STATE: AssetState = "never-materialized";
+
+/**
+ * What the layout needs: the key, and room for the widest status word of the node's kind.
+ * Status is left out on purpose: a run that changes it recolours the picture in place.
+ */
 export function layoutInput(graph: LineageGraph): LayoutInput {
-  return { nodes: graph.nodes.map((node) => ({ key: node.key, lines: [node.key, statusWord(node)] })), edges: graph.edges };
+  return {
+    nodes: graph.nodes.map((node) => ({ key: node.key, lines: [node.key, node.kind === "placeholder" ? "not defined" : node.kind === "source" ? `source · ${WIDEST_STATE}` : WIDEST_STATE] })),
+    edges: graph.edges,
+  };
 }
 
 export interface RenderView {
   readonly focus: string | undefined;
   /** A path of keys to emphasise (e.g. one cycle, first key repeated last). */
   readonly highlight: readonly string[];
-  readonly onOpen: (key: string) => void;
+  /** Keys drawn as groups (the "group by group" overview), not assets. */
+  readonly groups: ReadonlySet<string>;
 }
 
-/** Replaces the SVG's content with the graph; returns the focused node's element, if any. */
-export function renderGraph(svg: SVGSVGElement, graph: LineageGraph, layout: LineageLayout, options: LayoutOptions, view: RenderView): SVGGElement | undefined {
-  svg.replaceChildren(arrowMarker("arrow"), arrowMarker("arrow-emphasis"));
-  svg.setAttribute("width", String(Math.ceil(layout.width)));
-  svg.setAttribute("height", String(Math.ceil(layout.height)));
-  svg.setAttribute("viewBox", `0 0 ${Math.ceil(layout.width)} ${Math.ceil(layout.height)}`);
+export interface NodeHandlers {
+  /** Click: select the node (and show its details). */
+  readonly select: (key: string) => void;
+  /** Double-click or Enter: open its definition (or, for a group, show the group). */
+  readonly activate: (key: string) => void;
+  /** Right-click, the context-menu key or Shift+F10, at a screen point. */
+  readonly menu: (key: string, at: Point) => void;
+}
+
+/** The drawn nodes by key: kept so that status updates recolour them in place. */
+export type DrawnNodes = Map<string, SVGGElement>;
+
+/** Replaces the layer's content with the graph; returns the drawn nodes by key. */
+export function renderGraph(layer: SVGGElement, graph: LineageGraph, layout: LineageLayout, options: LayoutOptions, view: RenderView, handlers: NodeHandlers): DrawnNodes {
+  layer.replaceChildren();
+  const svg = layer.ownerSVGElement;
+  if (svg && !svg.querySelector("defs")) {
+    const defs = element("defs", {});
+    defs.append(arrowMarker("arrow"), arrowMarker("arrow-emphasis"));
+    svg.prepend(defs);
+  }
 
   const highlighted = pathEdges([view.highlight]);
   const inCycle = pathEdges(graph.cycles);
-  const highlightedKeys = new Set(view.highlight);
-  const cycleKeys = new Set(graph.cycles.flat());
 
   const edges = element("g", { class: "edges" });
   for (const route of layout.edges) {
@@ -57,42 +81,81 @@ export function renderGraph(svg: SVGSVGElement, graph: LineageGraph, layout: Lin
     path.append(title);
     edges.append(path);
   }
-  svg.append(edges);
+  layer.append(edges);
 
   const nodesByKey = new Map(graph.nodes.map((node) => [node.key, node]));
   const group = element("g", { class: "nodes" });
-  let focused: SVGGElement | undefined;
+  const drawn: DrawnNodes = new Map();
   for (const box of layout.nodes) {
     const node = nodesByKey.get(box.key);
     if (!node) continue;
+    const g = element("g", { transform: `translate(${box.x},${box.y})`, tabindex: "0", role: "button" });
+    g.append(element("rect", { width: String(box.width), height: String(box.height), rx: view.groups.has(node.key) ? "10" : "4" }));
+    g.append(text("", options.padding, options.padding + options.lineHeight * 0.8, "key"));
+    g.append(text("", options.padding, options.padding + options.lineHeight * 1.8, "status"));
+    g.append(element("title", {}));
+    // The key travels as a DOM property, not an attribute: nothing reads it back as markup.
+    (g as SVGGElement & { assetKey?: string }).assetKey = node.key;
+    bindNode(g, node.key, handlers);
+    group.append(g);
+    drawn.set(node.key, g);
+  }
+  layer.append(group);
+  recolour(drawn, graph, options, view);
+  return drawn;
+}
+
+/** Updates classes and texts of drawn nodes from a graph with the same structure: no layout, nothing moves. */
+export function recolour(drawn: DrawnNodes, graph: LineageGraph, options: LayoutOptions, view: RenderView): void {
+  const highlightedKeys = new Set(view.highlight);
+  const cycleKeys = new Set(graph.cycles.flat());
+  for (const node of graph.nodes) {
+    const g = drawn.get(node.key);
+    if (!g) continue;
+    const isGroup = view.groups.has(node.key);
     const classes = ["node", stateClass(node)];
+    if (isGroup) classes.push("group");
     if (cycleKeys.has(node.key)) classes.push("cycle");
     if (highlightedKeys.has(node.key)) classes.push("highlight");
     if (view.focus === node.key) classes.push("focus");
-    const g = element("g", { class: classes.join(" "), transform: `translate(${box.x},${box.y})`, tabindex: "0", role: "button" });
-    g.setAttribute("aria-label", `${node.key}, ${statusWord(node)}`);
-    // The key travels as a DOM property, not an attribute: nothing reads it back as markup.
-    (g as SVGGElement & { assetKey?: string }).assetKey = node.key;
-    g.append(element("rect", { width: String(box.width), height: String(box.height), rx: "4" }));
-    g.append(text(clipLabel(node.key, options), options.padding, options.padding + options.lineHeight * 0.8, "key"));
-    g.append(text(clipLabel(statusWord(node), options), options.padding, options.padding + options.lineHeight * 1.8, "status"));
-    const title = element("title", {});
-    title.textContent = tooltip(node);
-    g.append(title);
-    if (node.kind !== "placeholder") {
-      g.addEventListener("click", () => view.onOpen(node.key));
-      g.addEventListener("keydown", (event) => {
-        if (event.key === "Enter" || event.key === " ") {
-          event.preventDefault();
-          view.onOpen(node.key);
-        }
-      });
-    }
-    group.append(g);
-    if (view.focus === node.key) focused = g;
+    if (g.classList.contains("selected")) classes.push("selected");
+    g.setAttribute("class", classes.join(" "));
+    const word = isGroup ? (node.description ?? "") : statusWord(node);
+    g.setAttribute("aria-label", `${node.key}, ${word}`);
+    const [keyText, statusText] = g.querySelectorAll("text");
+    keyText!.textContent = clipLabel(node.key, options);
+    statusText!.textContent = clipLabel(word, options);
+    g.querySelector("title")!.textContent = tooltip(node);
   }
-  svg.append(group);
-  return focused;
+}
+
+/** Marks one node as selected (the one the details panel shows). */
+export function markSelected(drawn: DrawnNodes, key: string | undefined): void {
+  for (const [nodeKey, g] of drawn) g.classList.toggle("selected", nodeKey === key);
+}
+
+function bindNode(g: SVGGElement, key: string, handlers: NodeHandlers): void {
+  g.addEventListener("click", () => handlers.select(key));
+  g.addEventListener("dblclick", () => handlers.activate(key));
+  g.addEventListener("contextmenu", (event) => {
+    event.preventDefault();
+    handlers.select(key);
+    handlers.menu(key, { x: event.clientX, y: event.clientY });
+  });
+  g.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") {
+      event.preventDefault();
+      handlers.activate(key);
+    } else if (event.key === " ") {
+      event.preventDefault();
+      handlers.select(key);
+    } else if (event.key === "ContextMenu" || (event.key === "F10" && event.shiftKey)) {
+      event.preventDefault();
+      const box = g.getBoundingClientRect();
+      handlers.select(key);
+      handlers.menu(key, { x: box.left + box.width / 2, y: box.bottom });
+    }
+  });
 }
 
 /** Everything worth knowing on hover, one fact per line. */
@@ -140,7 +203,7 @@ function text(content: string, x: number, y: number, className: string): SVGText
   return node;
 }
 
-function element<K extends keyof SVGElementTagNameMap>(tag: K, attributes: Readonly<Record<string, string>>): SVGElementTagNameMap[K] {
+export function element<K extends keyof SVGElementTagNameMap>(tag: K, attributes: Readonly<Record<string, string>>): SVGElementTagNameMap[K] {
   const created = document.createElementNS(SVG, tag);
   for (const [name, value] of Object.entries(attributes)) created.setAttribute(name, value);
   return created;

@@ -1,18 +1,31 @@
 /**
  * Hosts the lineage webview: one panel per window, fed only after the webview says `ready`
  * (again after every reload), refreshed when the server says the graph or run history changed.
- * Every message from the webview is parsed as untrusted input before it is acted on.
+ * Every message from the webview is parsed as untrusted input before it is acted on. The host
+ * owns the scope (what part of the graph is shown) and asks the server for it as selection
+ * text: the server's one resolver evaluates every selection, depth and "show all".
  */
 import { randomBytes } from "node:crypto";
 import * as vscode from "vscode";
-import type { ShowLineageCommandArgs } from "../../../protocol/commands";
+import { ClientCommands, type ShowLineageCommandArgs } from "../../../protocol/commands";
 import type { LineageGraph } from "../../../protocol/lineage";
 import { LineageRequest, LocateAssetRequest } from "../../../protocol/methods";
-import { type HostToWebviewMessage, type WebviewToHostMessage, parseWebviewToHostMessage } from "../../../protocol/webview";
+import {
+  DEFAULT_DEPTH,
+  type HostToWebviewMessage,
+  type LineageScope,
+  type NodeAction,
+  type WebviewToHostMessage,
+  parseWebviewToHostMessage,
+  scopeSelection,
+} from "../../../protocol/webview";
 import type { Ctx } from "../ctx";
+import { type DefinitionsByFile, assetAt, definitionsByFile, hubOf } from "./editorAsset";
 import { lineageHtml, makeNonce } from "./html";
 
 export const LINEAGE_VIEW_TYPE = "assetline.lineage";
+/** Cursor moves come in bursts; the panel re-focuses once they pause. */
+const FOLLOW_DELAY_MS = 250;
 
 export class LineagePanel implements vscode.Disposable {
   private static current: LineagePanel | undefined;
@@ -21,8 +34,19 @@ export class LineagePanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   /** False until the page's script says `ready`; reset when the page reloads. */
   private ready = false;
-  private view: ShowLineageCommandArgs = {};
+  /** Undefined until the first load picks one (the editor's asset, else the graph's hub). */
+  private scope: LineageScope | undefined;
+  private focus: string | undefined;
+  private highlight: readonly string[] = [];
+  private follow = true;
+  /** The whole graph's definitions by file, to know the asset under the cursor; rebuilt on graph changes. */
+  private definitions: DefinitionsByFile | undefined;
+  private wholeGraph: LineageGraph | undefined;
+  /** The graph the panel shows. */
   private graph: LineageGraph | undefined;
+  /** The panel opened this asset's definition itself: following it back would re-scope under the user. */
+  private openedByPanel: string | undefined;
+  private followTimer: ReturnType<typeof setTimeout> | undefined;
   /** Refreshes are coalesced: one in flight, at most one more queued. */
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
@@ -31,7 +55,7 @@ export class LineagePanel implements vscode.Disposable {
   static show(ctx: Ctx, args: ShowLineageCommandArgs): LineagePanel {
     const panel = LineagePanel.current ?? new LineagePanel(ctx);
     LineagePanel.current = panel;
-    panel.view = args;
+    panel.aim(args);
     panel.webview.reveal(vscode.ViewColumn.Beside, false);
     void panel.refresh();
     return panel;
@@ -46,11 +70,13 @@ export class LineagePanel implements vscode.Disposable {
       localResourceRoots: [root],
     });
     const webview = this.webview.webview;
+    const uri = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(root, file)).toString();
     webview.html = lineageHtml({
       cspSource: webview.cspSource,
       nonce: makeNonce((size) => randomBytes(size)),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(root, "lineage.js")).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(root, "lineage.css")).toString(),
+      scriptUri: uri("lineage.js"),
+      styleUri: uri("lineage.css"),
+      workerUri: uri("layout-worker.js"),
     });
     this.disposables.push(
       webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)),
@@ -59,16 +85,49 @@ export class LineagePanel implements vscode.Disposable {
       this.webview.onDidChangeViewState(() => {
         if (!this.webview.visible) this.ready = false;
       }),
-      ctx.onDidChangeGraph(() => void this.refresh()),
+      ctx.onDidChangeGraph(() => {
+        this.definitions = undefined;
+        void this.refresh();
+      }),
       ctx.onDidChangeStatus(() => void this.refresh()),
-      ctx.onDidChangeState(() => void this.refresh()),
+      ctx.onDidChangeState(() => {
+        this.definitions = undefined;
+        void this.refresh();
+      }),
+      vscode.window.onDidChangeActiveTextEditor(() => this.editorMoved()),
+      vscode.window.onDidChangeTextEditorSelection((event) => {
+        if (event.textEditor === vscode.window.activeTextEditor) this.editorMoved();
+      }),
     );
   }
 
   dispose(): void {
     if (LineagePanel.current === this) LineagePanel.current = undefined;
+    if (this.followTimer !== undefined) clearTimeout(this.followTimer);
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
     this.webview.dispose();
+  }
+
+  /** Applies a command's arguments: a focus (with the depths in use) and a path to highlight. */
+  private aim(args: ShowLineageCommandArgs): void {
+    this.highlight = args.highlight ?? [];
+    if (this.highlight.length > 0) {
+      // A cycle's path, each key with its direct neighbours: the whole cycle is on screen.
+      const keys = [...new Set(this.highlight)];
+      this.scope = { kind: "selection", text: keys.map((key) => `1+${key}+1`).join(" ") };
+      this.focus = args.focus ?? keys[0];
+    } else if (args.focus !== undefined) {
+      this.focusOn(args.focus);
+    } else if (this.scope === undefined) {
+      // From the palette: the editor's asset, else the hub, once the graph is known (in load).
+      this.focus = undefined;
+    }
+  }
+
+  private focusOn(key: string): void {
+    const depths = this.scope?.kind === "focus" ? this.scope : { upstream: DEFAULT_DEPTH, downstream: DEFAULT_DEPTH };
+    this.scope = { kind: "focus", key, upstream: depths.upstream, downstream: depths.downstream };
+    this.focus = key;
   }
 
   private receive(raw: unknown): void {
@@ -85,8 +144,19 @@ export class LineagePanel implements vscode.Disposable {
       case "ready":
         this.ready = true;
         return this.refresh();
+      case "setScope":
+        this.scope = message.scope;
+        this.highlight = [];
+        if (message.scope.kind === "focus") this.focus = message.scope.key;
+        return this.refresh();
+      case "setFollow":
+        this.follow = message.follow;
+        if (this.follow) this.editorMoved();
+        return this.refresh();
       case "openDefinition":
         return this.openDefinition(message.key);
+      case "nodeAction":
+        return this.nodeAction(message.action, message.key);
       case "renderError":
         this.ctx.log.error(`the lineage panel could not draw the graph: ${message.message}`);
         return;
@@ -119,8 +189,18 @@ export class LineagePanel implements vscode.Disposable {
       return;
     }
     try {
-      this.graph = await state.client.sendRequest(LineageRequest.type, {});
-      this.post({ type: "graph", graph: this.graph, focus: this.view.focus, highlight: this.view.highlight ?? [] });
+      if (this.definitions === undefined || this.scope === undefined) {
+        this.wholeGraph = await state.client.sendRequest(LineageRequest.type, {});
+        this.definitions = definitionsByFile(this.wholeGraph.nodes);
+      }
+      if (this.scope === undefined) {
+        const key = this.editorAsset() ?? hubOf(this.wholeGraph!);
+        if (key === undefined) this.scope = { kind: "all" };
+        else this.focusOn(key);
+      }
+      const scope = this.scope!;
+      this.graph = await state.client.sendRequest(LineageRequest.type, { selection: scopeSelection(scope) });
+      this.post({ type: "graph", graph: this.graph, scope, focus: this.focus, highlight: this.highlight, follow: this.follow });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       this.ctx.log.error(`the lineage request failed: ${reason}`);
@@ -128,10 +208,53 @@ export class LineagePanel implements vscode.Disposable {
     }
   }
 
+  /** The asset under the active editor's cursor, if the graph defines one in that file. */
+  private editorAsset(): string | undefined {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || !this.definitions) return undefined;
+    return assetAt(this.definitions, editor.document.uri.toString(), editor.selection.active.line);
+  }
+
+  /** Following the editor re-focuses a focus scope; a typed selection or "show all" stays as the user set it. */
+  private editorMoved(): void {
+    if (!this.follow || !this.ready) return;
+    if (this.followTimer !== undefined) clearTimeout(this.followTimer);
+    this.followTimer = setTimeout(() => {
+      this.followTimer = undefined;
+      const key = this.editorAsset();
+      if (key === undefined || this.scope?.kind !== "focus" || key === this.scope.key) return;
+      if (key === this.openedByPanel) return;
+      this.openedByPanel = undefined;
+      this.focusOn(key);
+      this.highlight = [];
+      void this.refresh();
+    }, FOLLOW_DELAY_MS);
+  }
+
   private post(message: HostToWebviewMessage): void {
     void this.webview.webview.postMessage(message).then((delivered) => {
       if (delivered) LineagePanel.posted.fire(message);
     });
+  }
+
+  private async nodeAction(action: NodeAction, key: string): Promise<void> {
+    switch (action) {
+      case "materialize":
+        await vscode.commands.executeCommand(ClientCommands.materialize, { key });
+        return;
+      case "materializeWithUpstream":
+        await vscode.commands.executeCommand(ClientCommands.materializeWithUpstream, { key });
+        return;
+      case "runChecks":
+        await vscode.commands.executeCommand(ClientCommands.runChecks, { key });
+        return;
+      case "copyKey":
+        await vscode.env.clipboard.writeText(key);
+        vscode.window.setStatusBarMessage(`Copied ${key}`, 3000);
+        return;
+      default:
+        return assertNever(action);
+    }
   }
 
   /** Opens where the asset is defined: from the graph the panel shows, else by asking the server. */
@@ -146,6 +269,7 @@ export class LineagePanel implements vscode.Disposable {
       }
       const { start, end } = location.range;
       const selection = new vscode.Range(start.line, start.character, end.line, end.character);
+      this.openedByPanel = key;
       await vscode.window.showTextDocument(vscode.Uri.parse(location.uri, true), { selection, viewColumn: vscode.ViewColumn.One });
     } catch (error) {
       void this.ctx.showError(`Could not open the definition of ${key}: ${error instanceof Error ? error.message : String(error)}`);
