@@ -69,7 +69,7 @@ const picture = new Picture(
   document.getElementById("layer") as unknown as SVGGElement,
   document.getElementById("minimap") as unknown as SVGSVGElement,
   layouts,
-  { select, activate, menu: openMenu },
+  { select: (key, by) => select(key, by), activate, menu: openMenu },
   () => remember(),
 );
 const toolbar = new Toolbar({
@@ -155,11 +155,26 @@ function nodeOf(key: string): LineageNode | undefined {
   return drawnGraph?.nodes.find((node) => node.key === key);
 }
 
-function select(key: string | undefined): void {
+/**
+ * Longer than a double-click. The details panel narrows the canvas: shown at once, it could slide
+ * under the pointer between the two clicks of a double-click, which then never arrives.
+ */
+const DETAILS_DELAY_MS = 400;
+let detailsTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** Selects a node (at once) and shows its details (after a pointer's double-click window), then reveals it. */
+function select(key: string | undefined, by: "pointer" | "keyboard" | "update" = "update"): void {
   selected = key;
   picture.select(key);
-  renderDetails(details, key === undefined ? undefined : nodeOf(key), { close: () => select(undefined) });
   toolbar.refreshDepthState();
+  if (detailsTimer !== undefined) clearTimeout(detailsTimer);
+  detailsTimer = undefined;
+  const showDetails = () => {
+    renderDetails(details, key === undefined ? undefined : nodeOf(key), { close: () => select(undefined) });
+    if (key !== undefined && by !== "update") picture.reveal(key);
+  };
+  if (by === "pointer") detailsTimer = setTimeout(showDetails, DETAILS_DELAY_MS);
+  else showDetails();
 }
 
 function activate(key: string): void {

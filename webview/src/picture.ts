@@ -109,6 +109,18 @@ export class Picture {
     markSelected(this.drawn, key);
   }
 
+  /** Pans the least that brings the node wholly into view (e.g. when the details panel narrowed it). */
+  reveal(key: string): void {
+    const g = this.drawn.get(key);
+    if (!g) return;
+    const node = g.getBoundingClientRect();
+    const view = this.svg.getBoundingClientRect();
+    const margin = 8;
+    const dx = node.right > view.right - margin ? view.right - margin - node.right : node.left < view.left + margin ? view.left + margin - node.left : 0;
+    const dy = node.bottom > view.bottom - margin ? view.bottom - margin - node.bottom : node.top < view.top + margin ? view.top + margin - node.top : 0;
+    if (dx !== 0 || dy !== 0) this.viewport.panBy(dx, dy);
+  }
+
   elementOf(key: string): SVGGElement | undefined {
     return this.drawn.get(key);
   }

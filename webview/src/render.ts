@@ -44,8 +44,8 @@ export interface RenderView {
 }
 
 export interface NodeHandlers {
-  /** Click: select the node (and show its details). */
-  readonly select: (key: string) => void;
+  /** Click or Space: select the node (and show its details). */
+  readonly select: (key: string, by: "pointer" | "keyboard") => void;
   /** Double-click or Enter: open its definition (or, for a group, show the group). */
   readonly activate: (key: string) => void;
   /** Right-click, the context-menu key or Shift+F10, at a screen point. */
@@ -135,11 +135,11 @@ export function markSelected(drawn: DrawnNodes, key: string | undefined): void {
 }
 
 function bindNode(g: SVGGElement, key: string, handlers: NodeHandlers): void {
-  g.addEventListener("click", () => handlers.select(key));
+  g.addEventListener("click", () => handlers.select(key, "pointer"));
   g.addEventListener("dblclick", () => handlers.activate(key));
   g.addEventListener("contextmenu", (event) => {
     event.preventDefault();
-    handlers.select(key);
+    handlers.select(key, "pointer");
     handlers.menu(key, { x: event.clientX, y: event.clientY });
   });
   g.addEventListener("keydown", (event) => {
@@ -148,11 +148,11 @@ function bindNode(g: SVGGElement, key: string, handlers: NodeHandlers): void {
       handlers.activate(key);
     } else if (event.key === " ") {
       event.preventDefault();
-      handlers.select(key);
+      handlers.select(key, "keyboard");
     } else if (event.key === "ContextMenu" || (event.key === "F10" && event.shiftKey)) {
       event.preventDefault();
       const box = g.getBoundingClientRect();
-      handlers.select(key);
+      handlers.select(key, "keyboard");
       handlers.menu(key, { x: box.left + box.width / 2, y: box.bottom });
     }
   });

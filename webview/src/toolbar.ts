@@ -22,7 +22,10 @@ export class Toolbar {
   constructor(private readonly handlers: ToolbarHandlers) {
     this.upstream.value = String(DEFAULT_DEPTH);
     this.downstream.value = String(DEFAULT_DEPTH);
-    (document.getElementById("scope") as HTMLFormElement).addEventListener("submit", (event) => {
+    // The form never submits (the page would navigate); Enter in the box is the submission.
+    (document.getElementById("scope") as HTMLFormElement).addEventListener("submit", (event) => event.preventDefault());
+    this.selection.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter") return;
       event.preventDefault();
       const text = this.selection.value.trim();
       handlers.setScope(text === "" || text === "*" ? { kind: "all" } : { kind: "selection", text });
