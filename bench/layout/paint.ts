@@ -1,0 +1,69 @@
+/**
+ * The panel's side in headless Chromium, on the built webview (npm run build first): time from
+ * the graph message to the first frame painted after the drawing, for the focused depth-2
+ * neighbourhood of a 5,000-node graph; a 2,000-node full layout in the worker; and reopening
+ * that layout from the cache, in the same page and after a reload (VS Code showing a hidden
+ * panel again). Prints one JSON line.
+ */
+import type { Page } from "playwright-core";
+import type { LineageGraph } from "../../protocol/lineage";
+import { graphMessage, launchBrowser, lineageGraph, lineageNode, openPanel } from "../../test/webview/support";
+import { type BenchGraph, generatorGraph, hub, neighbourhood } from "./graphs";
+
+function asLineage(graph: Pick<BenchGraph, "nodes" | "edges">): LineageGraph {
+  return lineageGraph(
+    graph.nodes.map((node) => lineageNode(node.key, "fresh")),
+    graph.edges.map((edge) => [edge.from, edge.to]),
+  );
+}
+
+/** Posts `message` (or clicks `click`) in the page and resolves with the ms until the frame after the drawing. */
+async function timeToPaint(page: Page, action: { message: unknown } | { click: string }): Promise<{ ms: number; drawn: string }> {
+  return page.evaluate(async (input) => {
+    const svg = document.getElementById("graph")!;
+    svg.removeAttribute("data-drawn");
+    const started = performance.now();
+    if ("click" in input) (document.getElementById(input.click) as HTMLButtonElement).click();
+    else window.postMessage(JSON.parse(input.message), "*");
+    await new Promise<void>((resolve) => {
+      const check = () => (svg.hasAttribute("data-drawn") ? requestAnimationFrame(() => resolve()) : requestAnimationFrame(check));
+      check();
+    });
+    return { ms: performance.now() - started, drawn: svg.getAttribute("data-drawn") ?? "" };
+  }, "click" in action ? action : { message: JSON.stringify(action.message) });
+}
+
+void (async () => {
+  const browser = await launchBrowser();
+  try {
+    const whole = generatorGraph(5000);
+    const centre = hub(whole);
+    const focused = asLineage(neighbourhood(whole, centre, 2));
+    const scope = { kind: "focus" as const, key: centre, upstream: 2, downstream: 2 };
+    const panel = await openPanel(browser);
+    await panel.waitForPosted(1);
+    const focus = await timeToPaint(panel.page, { message: graphMessage(focused, { scope, focus: centre }) });
+
+    const big = asLineage(generatorGraph(2000));
+    await panel.send(graphMessage(big));
+    await panel.page.locator("#large").waitFor({ state: "visible" });
+    const full = await timeToPaint(panel.page, { click: "large-all" });
+    await timeToPaint(panel.page, { message: graphMessage(focused, { scope, focus: centre }) });
+    await panel.send(graphMessage(big));
+    await panel.page.locator("#large").waitFor({ state: "visible" });
+    const cached = await timeToPaint(panel.page, { click: "large-all" });
+    await panel.page.waitForTimeout(400); // the saved state is written 250 ms after the last change
+    await panel.page.reload();
+    await panel.waitForPosted(1);
+    await panel.send(graphMessage(big));
+    await panel.page.locator("#large").waitFor({ state: "visible" });
+    const reopened = await timeToPaint(panel.page, { click: "large-all" });
+    const round = (value: { ms: number; drawn: string }) => ({ ms: Math.round(value.ms), drawn: value.drawn });
+    process.stdout.write(
+      `${JSON.stringify({ focusedNodes: focused.nodes.length, focus: round(focus), full2000: round(full), cached2000: round(cached), reopened2000: round(reopened), errors: panel.errors(), violations: await panel.violations() })}\n`,
+    );
+    await panel.close();
+  } finally {
+    await browser.close();
+  }
+})();
