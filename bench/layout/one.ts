@@ -36,7 +36,6 @@ interface DagreGraph {
   edge(edge: { v: string; w: string }): { points: { x: number; y: number }[] };
 }
 // dagre, the layout library Dagster's UI used: a devDependency of the benchmark only, loaded before timing.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const dagre: Dagre | undefined = engine === "dagre" ? (require("@dagrejs/dagre") as Dagre) : undefined;
 
 async function run(): Promise<{ ms: number; routes: Polyline[] }> {
