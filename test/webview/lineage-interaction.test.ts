@@ -188,9 +188,15 @@ describe("lineage panel as a working tool (built webview in headless Chromium)",
       type: "setScope",
       scope: { kind: "selection", text: "+orders group:marts owner:team:x" },
     });
-    // What matched nothing is said; the picture the server sent is drawn.
-    await panel.send(graphMessage({ ...jaffle, unmatched: ["owner:team:x"] }, { scope: { kind: "selection", text: "+orders group:marts owner:team:x" } }));
-    await panel.page.locator("#notice", { hasText: "Nothing matches owner:team:x." }).waitFor();
+    // A term that matches nothing makes the selection an error (the one resolver's rule): the server
+    // sends its message and no nodes, and the panel says it.
+    await panel.send(
+      graphMessage(
+        { ...jaffle, nodes: [], edges: [], unmatched: ["owner:team:x"], error: 'nothing matches "owner:team:x"' },
+        { scope: { kind: "selection", text: "+orders group:marts owner:team:x" } },
+      ),
+    );
+    await panel.page.locator("#notice", { hasText: 'nothing matches "owner:team:x"' }).waitFor();
     await panel.page.locator("#show-all").click();
     await postedMatching((m) => m.type === "setScope" && (m.scope as { kind: string }).kind === "all");
     await selection.fill("");
