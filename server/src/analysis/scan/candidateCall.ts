@@ -4,6 +4,7 @@ import { EMPTY_CONFIG, extractConfig, targetRef } from "./config";
 import { extractEffects, type ModuleBindings } from "./effects";
 import type { LocationMaker } from "./locations";
 import { type ConstLookup, unwrap } from "./staticValues";
+import { forEachDescendant } from "./syntaxWalk";
 
 interface CallContext {
   readonly sourceFile: ts.SourceFile;
@@ -115,13 +116,13 @@ function isWhitespace(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9 || c === 11 || c === 12;
 }
 
-function collectConsts(node: ts.Node, into: Map<string, ts.Expression>): void {
-  if (ts.isVariableDeclarationList(node) && (node.flags & ts.NodeFlags.Const) !== 0) {
+function collectConsts(body: ts.Node, into: Map<string, ts.Expression>): void {
+  forEachDescendant(body, (node) => {
+    if (!ts.isVariableDeclarationList(node) || (node.flags & ts.NodeFlags.Const) === 0) return;
     for (const declaration of node.declarations) {
       if (ts.isIdentifier(declaration.name) && declaration.initializer && !into.has(declaration.name.text)) {
         into.set(declaration.name.text, declaration.initializer);
       }
     }
-  }
-  ts.forEachChild(node, (child) => collectConsts(child, into));
+  });
 }

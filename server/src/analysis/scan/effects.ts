@@ -3,6 +3,7 @@ import { ts } from "ts-morph";
 import type { Effect, ResourceId } from "../../model/definitions";
 import { extractTables } from "../sql/extractTables";
 import type { LocationMaker } from "./locations";
+import { forEachDescendant } from "./syntaxWalk";
 import { type ConstLookup, staticString, unwrap } from "./staticValues";
 
 /** Which local names refer to `fs`, `fs/promises` and `path`, from the file's imports. */
@@ -40,12 +41,10 @@ const PATH_JOINERS = new Set(["join", "resolve"]);
 export function extractEffects(body: ts.Node, context: EffectContext): { reads: Effect[]; writes: Effect[] } {
   const reads: Effect[] = [];
   const writes: Effect[] = [];
-  const visit = (node: ts.Node): void => {
+  forEachDescendant(body, (node) => {
     if (ts.isCallExpression(node)) inspectCall(node, context, reads, writes);
     else if (ts.isTaggedTemplateExpression(node) && isSqlTag(node.tag)) addSql(node.template, context, reads, writes);
-    ts.forEachChild(node, visit);
-  };
-  visit(body);
+  });
   return { reads, writes };
 }
 

@@ -1,5 +1,4 @@
 import { ts } from "ts-morph";
-import type { AnalysisDiagnostic } from "../../model/definitions";
 import { tokenHash } from "../codeVersion";
 import type { CandidateCall, ExportedName, FileFacts, ImportBinding, ModuleRef, TopLevelDeclaration } from "../facts";
 import { analyzeCall, isFunctionLike } from "./candidateCall";
@@ -7,6 +6,8 @@ import type { ModuleBindings } from "./effects";
 import { LocationMaker } from "./locations";
 import { moduleRef } from "./modules";
 import { parseTypeScript, syntaxErrorCount } from "./parseTypeScript";
+import { failedFile, isStackOverflow, tooDeeplyNestedFile, tooLargeFile } from "./skippedFile";
+import { reverseFrom } from "./syntaxWalk";
 
 export interface ScanOptions {
   /** Files larger than this are not analyzed (generated code); a diagnostic says so. */
@@ -17,27 +18,20 @@ export const DEFAULT_SCAN_OPTIONS: ScanOptions = { maxFileBytes: 2 * 1024 * 1024
 
 const SDK_CALLS = new Set(["asset", "check", "source"]);
 
-/** Reads one file's facts from its syntax alone. Never throws on user input. */
+/**
+ * Reads one file's facts from its syntax alone. Never throws: a file that cannot be analyzed
+ * (too large, nested deeper than the parser's stack allows, or a bug) becomes facts holding
+ * one AL007 on that file, so the rest of the workspace is still analyzed.
+ */
 export function scanFile(file: string, text: string, options: ScanOptions = DEFAULT_SCAN_OPTIONS): FileFacts {
-  if (text.length > options.maxFileBytes) return skippedFile(file, text, options);
-  return new FileScanner(file, parseTypeScript(file, text)).scan();
-}
-
-function skippedFile(file: string, text: string, options: ScanOptions): FileFacts {
-  const megabytes = (text.length / (1024 * 1024)).toFixed(1);
-  const limit = (options.maxFileBytes / (1024 * 1024)).toFixed(1);
-  const diagnostic: AnalysisDiagnostic = {
-    code: "AL007",
-    severity: "info",
-    location: { file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } },
-    message: `${file} is ${megabytes} MB, over the ${limit} MB analysis limit, so assets in it are not analysed. If it is generated, add it to .gitignore; otherwise move definitions to smaller files.`,
-    related: [],
-    data: { kind: "fileSkipped", reason: "too large" },
-  };
-  return {
-    file, text: "", imports: new Map(), exports: new Map(), starExports: [], declarations: new Map(),
-    calls: [], diagnostics: [diagnostic], syntaxErrors: 0, skipped: true,
-  };
+  if (text.length > options.maxFileBytes) return tooLargeFile(file, text, options.maxFileBytes);
+  try {
+    // TypeScript's parser recurses per nesting level (about 1,000 nested parentheses exhaust
+    // the stack); everything after it is iterative or depth-bounded.
+    return new FileScanner(file, parseTypeScript(file, text)).scan();
+  } catch (error) {
+    return isStackOverflow(error) ? tooDeeplyNestedFile(file, text) : failedFile(file, error);
+  }
 }
 
 class FileScanner {
@@ -189,29 +183,51 @@ class FileScanner {
     }
   }
 
-  private walk(node: ts.Node, enclosingFunction: string | undefined): void {
+  /**
+   * Walks `root` depth-first in source order with an explicit stack, not recursion: a
+   * 100,000-term string concatenation is a tree 100,000 levels deep, and TypeScript parses it.
+   */
+  private walk(root: ts.Node, enclosingFunction: string | undefined): void {
+    const stack = this.pending;
+    const floor = stack.length;
+    stack.push({ node: root, enclosing: enclosingFunction });
+    while (stack.length > floor) {
+      const task = stack.pop()!;
+      if (typeof task === "function") task();
+      else this.visit(task.node, task.enclosing);
+    }
+  }
+
+  private visit(node: ts.Node, enclosing: string | undefined): void {
+    const stack = this.pending;
     if (ts.isIdentifier(node)) {
       const name = node.text;
       if (this.imports.has(name) || this.declarations.has(name)) for (const sink of this.referenceSinks) sink.add(name);
       return;
     }
-    if (ts.isPropertyAccessExpression(node)) return this.walk(node.expression, enclosingFunction);
-    if (ts.isPropertyAssignment(node)) {
-      if (ts.isComputedPropertyName(node.name)) this.walk(node.name, enclosingFunction);
-      return this.walk(node.initializer, enclosingFunction);
+    if (ts.isPropertyAccessExpression(node)) {
+      stack.push({ node: node.expression, enclosing });
+      return;
     }
-    if (ts.isCallExpression(node) && this.isCandidateCallee(node.expression)) return this.recordCall(node, enclosingFunction);
-    const functionName = functionNameOf(node);
-    const outer = this.childEnclosing;
-    this.childEnclosing = functionName ?? enclosingFunction;
-    ts.forEachChild(node, this.walkChild);
-    this.childEnclosing = outer;
+    if (ts.isPropertyAssignment(node)) {
+      stack.push({ node: node.initializer, enclosing });
+      if (ts.isComputedPropertyName(node.name)) stack.push({ node: node.name, enclosing });
+      return;
+    }
+    if (ts.isCallExpression(node) && this.isCandidateCallee(node.expression)) return this.beginCall(node, enclosing);
+    this.childEnclosing = functionNameOf(node) ?? enclosing;
+    const first = stack.length;
+    ts.forEachChild(node, this.pushChild);
+    reverseFrom(stack, first);
   }
 
-  /** The enclosing function of the children being walked: one visitor for all nodes, not a closure per node. */
+  /** Work left in the walk: nodes to visit, and steps to run once a call's arguments are walked. */
+  private readonly pending: Array<WalkTask> = [];
+  /** The enclosing function of the children being pushed: one callback for all nodes, not a closure per node. */
   private childEnclosing: string | undefined;
-  private readonly walkChild = (child: ts.Node): void => {
-    this.walk(child, this.childEnclosing);
+  private readonly pushChild = (child: ts.Node): undefined => {
+    this.pending.push({ node: child, enclosing: this.childEnclosing });
+    return undefined; // a truthy return would stop forEachChild
   };
 
   /** A callee imported from "assetline" (as asset/check/source) or from a workspace file. */
@@ -228,15 +244,25 @@ class FileScanner {
     return SDK_CALLS.has(name);
   }
 
-  private recordCall(call: ts.CallExpression, enclosingFunction: string | undefined): void {
-    // The callee is a use too: `clean(x)` of an imported helper makes `clean` part of the caller's code.
-    this.walk(call.expression, enclosingFunction);
+  /**
+   * The callee is walked first (a use too: `clean(x)` of an imported helper makes `clean` part
+   * of the caller's code), then the arguments into a sink of their own, then the call is
+   * recorded: pushed in reverse, since the stack pops from the end.
+   */
+  private beginCall(call: ts.CallExpression, enclosingFunction: string | undefined): void {
+    const stack = this.pending;
     const sink = new Set<string>();
-    this.referenceSinks.push(sink);
-    for (const argument of call.arguments) this.walk(argument, enclosingFunction);
-    this.referenceSinks.pop();
-    for (const sinkOuter of this.referenceSinks) for (const name of sink) sinkOuter.add(name);
+    stack.push(() => {
+      this.referenceSinks.pop();
+      for (const sinkOuter of this.referenceSinks) for (const name of sink) sinkOuter.add(name);
+      this.recordCall(call, enclosingFunction, sink);
+    });
+    for (let i = call.arguments.length - 1; i >= 0; i--) stack.push({ node: call.arguments[i]!, enclosing: enclosingFunction });
+    stack.push(() => this.referenceSinks.push(sink));
+    stack.push({ node: call.expression, enclosing: enclosingFunction });
+  }
 
+  private recordCall(call: ts.CallExpression, enclosingFunction: string | undefined, sink: ReadonlySet<string>): void {
     const declared = this.declaredCalls.get(call);
     const functionArgument = call.arguments.find(isFunctionLike);
     const namedFunction = call.arguments.find((argument) => ts.isIdentifier(argument) && this.isTopLevelFunction(argument.text));
@@ -267,6 +293,8 @@ class FileScanner {
     return ts.isVariableDeclaration(node) && node.initializer !== undefined && isFunctionLike(node.initializer);
   }
 }
+
+type WalkTask = { readonly node: ts.Node; readonly enclosing: string | undefined } | (() => void);
 
 function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
   return ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((modifier) => modifier.kind === kind) ?? false);

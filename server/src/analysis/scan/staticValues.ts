@@ -44,16 +44,17 @@ export function staticString(expression: ts.Expression, consts: ConstLookup, dep
 }
 
 /** A number written as a literal or simple arithmetic of literals (`24 * 60`). */
-export function staticNumber(expression: ts.Expression): number | undefined {
+export function staticNumber(expression: ts.Expression, depth = 0): number | undefined {
+  if (depth > 16) return undefined; // arithmetic that deep is not a hand-written setting
   const node = unwrap(expression);
   if (ts.isNumericLiteral(node)) return Number(node.text);
   if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.MinusToken) {
-    const value = staticNumber(node.operand);
+    const value = staticNumber(node.operand, depth + 1);
     return value === undefined ? undefined : -value;
   }
   if (ts.isBinaryExpression(node)) {
-    const left = staticNumber(node.left);
-    const right = staticNumber(node.right);
+    const left = staticNumber(node.left, depth + 1);
+    const right = left === undefined ? undefined : staticNumber(node.right, depth + 1);
     if (left === undefined || right === undefined) return undefined;
     switch (node.operatorToken.kind) {
       case ts.SyntaxKind.PlusToken:
