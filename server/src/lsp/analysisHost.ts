@@ -160,7 +160,13 @@ export class AnalysisHost {
     const files = [...this.dirty];
     this.dirty.clear();
     const started = performance.now();
-    this.current = this.analysis.updateFiles(files);
+    try {
+      this.current = this.analysis.updateFiles(files);
+    } catch (error) {
+      // Runs from a timer: a throw here would end the process. Keep the last snapshot instead.
+      this.options.log(`the analysis of ${files.length} changed file(s) failed: ${describe(error)}`);
+      return;
+    }
     const elapsed = performance.now() - started;
     if (elapsed > 200) this.options.log(`re-analyzed ${files.length} file(s) in ${elapsed.toFixed(0)} ms`);
     this.notify(files);

@@ -37,7 +37,8 @@ export function codeActions(request: CodeActionRequest): CodeAction[] {
   if (only && !only.some((kind) => CodeActionKind.QuickFix.startsWith(kind))) return [];
   const diagnostics = snapshot.diagnostics.filter((d) => d.location.file === file && overlaps(d.location.range, range));
   if (diagnostics.length === 0) return [];
-  const source = new SourceText(file, request.text);
+  const source = SourceText.parse(file, request.text);
+  if (!source) return [];
   const actions: CodeAction[] = [];
   for (const diagnostic of diagnostics) {
     const fix = new Fixes(request, source, diagnostic);

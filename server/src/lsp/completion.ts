@@ -33,7 +33,8 @@ export interface CompletionRequest {
 export function completeAt(request: CompletionRequest): CompletionList | null {
   const { text, position } = request;
   if (text.length > request.maxBytes) return null;
-  const source = new SourceText(request.file, text);
+  const source = SourceText.parse(request.file, text);
+  if (!source) return null;
   const offset = source.offsetAt(position);
   const literal = stringAt(source, offset);
   if (!literal) return null;

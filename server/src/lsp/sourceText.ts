@@ -8,15 +8,28 @@ import type { Position, TextEdit } from "vscode-languageserver";
 import { ts } from "ts-morph";
 import { moduleRef, resolveRelativeModule, SDK_MODULE } from "../analysis/scan/modules";
 import { parseTypeScript, syntaxErrorCount } from "../analysis/scan/parseTypeScript";
+import { reverseFrom } from "../analysis/scan/syntaxWalk";
 
 export class SourceText {
   readonly sourceFile: ts.SourceFile;
 
-  constructor(
+  private constructor(
     readonly file: string,
     readonly text: string,
   ) {
     this.sourceFile = parseTypeScript(file, text, true);
+  }
+
+  /**
+   * The document's syntax, or undefined when TypeScript's parser cannot build it (nesting
+   * deeper than its stack allows): the features using it then offer nothing for that file.
+   */
+  static parse(file: string, text: string): SourceText | undefined {
+    try {
+      return new SourceText(file, text);
+    } catch {
+      return undefined;
+    }
   }
 
   /** True when the text parses: edits computed on broken syntax could land in the wrong place. */
@@ -33,29 +46,41 @@ export class SourceText {
     return { line, character };
   }
 
-  /** The innermost node containing `offset` (tokens included). */
+  /**
+   * The innermost node containing `offset` (tokens included); where two siblings touch at
+   * `offset`, the later one. A loop down one path, not recursion: syntax can nest 100,000 deep.
+   */
   nodeAt(offset: number): ts.Node | undefined {
-    let found: ts.Node | undefined;
-    const visit = (node: ts.Node): void => {
-      if (offset < node.getStart(this.sourceFile) || offset > node.getEnd()) return;
-      found = node;
-      ts.forEachChild(node, visit);
-    };
-    visit(this.sourceFile);
-    return found;
+    const contains = (node: ts.Node): boolean => offset >= node.getStart(this.sourceFile) && offset <= node.getEnd();
+    if (!contains(this.sourceFile)) return undefined;
+    let found: ts.Node = this.sourceFile;
+    for (;;) {
+      let next: ts.Node | undefined;
+      ts.forEachChild(found, (child) => {
+        if (contains(child)) next = child;
+        return undefined;
+      });
+      if (!next) return found;
+      found = next;
+    }
   }
 
   /** The call expression that starts exactly at `position` (an analyzed definition's location). */
   callAt(position: Position): ts.CallExpression | undefined {
     const offset = this.offsetAt(position);
-    let found: ts.CallExpression | undefined;
-    const visit = (node: ts.Node): void => {
-      if (found || offset < node.getFullStart() || offset > node.getEnd()) return;
-      if (ts.isCallExpression(node) && node.getStart(this.sourceFile) === offset) found = node;
-      else ts.forEachChild(node, visit);
+    const stack: ts.Node[] = [this.sourceFile];
+    const push = (child: ts.Node): undefined => {
+      if (offset >= child.getFullStart() && offset <= child.getEnd()) stack.push(child);
+      return undefined;
     };
-    visit(this.sourceFile);
-    return found;
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      if (ts.isCallExpression(node) && node.getStart(this.sourceFile) === offset) return node;
+      const first = stack.length;
+      ts.forEachChild(node, push);
+      reverseFrom(stack, first);
+    }
+    return undefined;
   }
 
   /** The top-level statement containing `node`. */
