@@ -7,8 +7,9 @@
  * scan, and an edit to one statement of a long script re-parses just that statement.
  */
 
-import { parse, type ParserOptions } from "sql-parser-cst";
+import type { ParserOptions } from "sql-parser-cst";
 import { LruCache } from "../lruCache";
+import { parseWithinBudget } from "./budgetedParse";
 import { collectCstTables, isCstNode, type CstNode } from "./cstTables";
 import { scanTables } from "./fallbackTables";
 import { splitStatements, tokenize } from "./sqlTokens";
@@ -151,7 +152,7 @@ function parseBatch(sql: string, statements: Statement[], from: number, to: numb
   const base = statements[from].start;
   const found: Array<{ kind: "read" | "write"; mention: TableMention }> = [];
   try {
-    const program = parse(sql.slice(base, statements[to - 1].end), PARSER_OPTIONS) as unknown as CstNode;
+    const program = parseWithinBudget(sql.slice(base, statements[to - 1].end), PARSER_OPTIONS, to - from) as unknown as CstNode;
     const starts = (Array.isArray(program.statements) ? program.statements : [])
       .filter((s): s is CstNode => isCstNode(s) && s.type !== "empty")
       .map((s) => (s.range === undefined ? -1 : s.range[0] + base));
@@ -184,11 +185,11 @@ function analyseStatement(text: string): StatementTables {
   };
   if (text.length <= MAX_PARSE_CHARS) {
     try {
-      collectCstTables(parse(text, PARSER_OPTIONS) as unknown as CstNode, sink);
+      collectCstTables(parseWithinBudget(text, PARSER_OPTIONS) as unknown as CstNode, sink);
       sortBySource(tables);
       return tables;
     } catch (error) {
-      // Deep nesting overflows the parser's stack (RangeError): same remedy as a syntax error.
+      // A syntax error, or a statement over the parser's budget (SqlTooComplexError): the tolerant scan reads it.
       tables.error = firstLine(error);
       tables.reads.length = 0;
       tables.writes.length = 0;
