@@ -1,5 +1,13 @@
 /** The static analysis engine: workspace files in, definitions and diagnostics out. */
 export { type AnalysisSnapshot, analyzeDirectory, WorkspaceAnalysis, type WorkspaceAnalysisOptions } from "./workspace";
-export { DiskReader, isAnalysableFile, OverlayReader, type SourceReader, toWorkspacePath } from "./sourceReader";
+export {
+  describeUnreadable,
+  DiskReader,
+  isAnalysableFile,
+  OverlayReader,
+  type SourceReader,
+  toWorkspacePath,
+  type UnreadablePath,
+} from "./sourceReader";
 export type { FileFacts } from "./facts";
 export { attachSqlCache, type SqlCacheAttachment } from "./sqlCacheAttachment";

@@ -12,8 +12,43 @@ export interface SourceReader {
   readonly root: string;
   /** Workspace-relative, "/"-separated paths of the TypeScript files to analyze, sorted. */
   listFiles(): string[];
-  /** The file's text, or undefined when it does not exist (deleted, unreadable). */
+  /** The file's text, or undefined when it does not exist or cannot be read. */
   readFile(file: string): string | undefined;
+  /**
+   * Why the last `readFile(file)` returned undefined although the file exists ("permission
+   * denied"), or undefined when it simply is not there. Optional: a reader whose files are
+   * always readable (a git revision) has nothing to say.
+   */
+  unreadableReason?(file: string): string | undefined;
+  /** What the last `listFiles()` could not look into (folders, .gitignore files), in walk order. */
+  unreadablePaths?(): readonly UnreadablePath[];
+}
+
+/** A folder or .gitignore file the listing could not read, so what it holds or says is missing. */
+export interface UnreadablePath {
+  /** Workspace-relative, "/"-separated; "" for the root. */
+  readonly path: string;
+  readonly kind: "folder" | "gitignore";
+  /** In a few words: "permission denied", or the system's error code. */
+  readonly reason: string;
+}
+
+/** One line for a user: what was skipped, why, and what to do. */
+export function describeUnreadable(entry: UnreadablePath): string {
+  const shown = entry.path === "" ? "the workspace folder" : entry.path;
+  if (entry.kind === "gitignore") {
+    return `cannot read ${shown} (${entry.reason}), so its rules are not applied and files it ignores may be analysed; give your user read permission on it (chmod a+r ${entry.path})`;
+  }
+  return `skipped ${shown}/: cannot read the folder (${entry.reason}), so assets in it are not analysed; give your user read and execute permission on it (chmod a+rx ${entry.path || "."}) or add it to .gitignore`;
+}
+
+/** The reason a read failed, in a user's words; undefined when the path just does not exist (any more). */
+export function readFailure(error: unknown): string | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  if (code === "EISDIR") return "it is a folder";
+  return code ?? (error instanceof Error ? error.message : String(error));
 }
 
 const SOURCE_EXTENSIONS = [".ts", ".tsx", ".mts", ".cts"];
@@ -33,20 +68,38 @@ export function toWorkspacePath(root: string, absolutePath: string): string {
 
 /** Reads the workspace from disk, honouring .gitignore files at every level. */
 export class DiskReader implements SourceReader {
+  /** Files whose last read failed although they exist, with why. */
+  private readonly failedReads = new Map<string, string>();
+  private unreadable: UnreadablePath[] = [];
+
   constructor(readonly root: string) {}
 
   listFiles(): string[] {
     const files: string[] = [];
+    this.unreadable = [];
     this.walk("", [], files);
     return files.sort();
   }
 
   readFile(file: string): string | undefined {
     try {
-      return readFileSync(join(this.root, file), "utf8");
-    } catch {
+      const text = readFileSync(join(this.root, file), "utf8");
+      this.failedReads.delete(file);
+      return text;
+    } catch (error) {
+      const reason = readFailure(error);
+      if (reason === undefined) this.failedReads.delete(file);
+      else this.failedReads.set(file, reason);
       return undefined;
     }
+  }
+
+  unreadableReason(file: string): string | undefined {
+    return this.failedReads.get(file);
+  }
+
+  unreadablePaths(): readonly UnreadablePath[] {
+    return this.unreadable;
   }
 
   private walk(folder: string, inherited: readonly ScopedIgnore[], out: string[]): void {
@@ -54,16 +107,22 @@ export class DiskReader implements SourceReader {
     let entries;
     try {
       entries = readdirSync(absolute, { withFileTypes: true });
-    } catch {
-      return; // unreadable folder: nothing to analyze there, and no reason to fail the rest
+    } catch (error) {
+      // Nothing to analyze there, and no reason to fail the rest; but say so (a folder gone
+      // since its parent was listed is no news).
+      const reason = readFailure(error);
+      if (reason !== undefined) this.unreadable.push({ path: folder, kind: "folder", reason });
+      return;
     }
     const rules = [...inherited];
     const gitignore = entries.find((entry) => entry.name === ".gitignore" && entry.isFile());
     if (gitignore) {
       try {
         rules.push({ base: folder, matcher: ignore().add(readFileSync(join(absolute, ".gitignore"), "utf8")) });
-      } catch {
-        // An unreadable .gitignore is treated as absent.
+      } catch (error) {
+        // Treated as absent, and said.
+        const reason = readFailure(error);
+        if (reason !== undefined) this.unreadable.push({ path: folder ? `${folder}/.gitignore` : ".gitignore", kind: "gitignore", reason });
       }
     }
     for (const entry of entries) {
@@ -133,5 +192,13 @@ export class OverlayReader implements SourceReader {
 
   readFile(file: string): string | undefined {
     return this.buffers.get(file) ?? this.base.readFile(file);
+  }
+
+  unreadableReason(file: string): string | undefined {
+    return this.buffers.has(file) ? undefined : this.base.unreadableReason?.(file);
+  }
+
+  unreadablePaths(): readonly UnreadablePath[] {
+    return this.base.unreadablePaths?.() ?? [];
   }
 }

@@ -8,6 +8,7 @@ import { AssetGraph } from "../model/graph";
 import type { FileFacts } from "./facts";
 import { type LinkedWorkspace, WorkspaceLinker } from "./link/workspaceLinker";
 import { DEFAULT_SCAN_OPTIONS, type ScanOptions, scanFile } from "./scan/scanFile";
+import { unreadableFile } from "./scan/skippedFile";
 import { DiskReader, type SourceReader } from "./sourceReader";
 
 /** One consistent view of the analyzed workspace. Immutable: a new one per change. */
@@ -107,7 +108,12 @@ export class WorkspaceAnalysis {
   private scan(file: string): void {
     const text = this.reader.readFile(file);
     if (text === undefined) {
-      if (this.facts.delete(file)) this.changed.add(file);
+      const reason = this.reader.unreadableReason?.(file);
+      if (reason !== undefined) {
+        // It is there but cannot be read: say so on the file rather than act as if it were gone.
+        this.facts.set(file, unreadableFile(file, reason));
+        this.changed.add(file);
+      } else if (this.facts.delete(file)) this.changed.add(file);
       return;
     }
     const previous = this.facts.get(file);

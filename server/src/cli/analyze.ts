@@ -1,4 +1,4 @@
-import { type AnalysisSnapshot, attachSqlCache, type SourceReader, WorkspaceAnalysis } from "../analysis";
+import { type AnalysisSnapshot, attachSqlCache, describeUnreadable, type SourceReader, WorkspaceAnalysis } from "../analysis";
 
 /**
  * Analyzes a workspace for one CLI command, reusing and refreshing its SQL cache
@@ -7,7 +7,10 @@ import { type AnalysisSnapshot, attachSqlCache, type SourceReader, WorkspaceAnal
 export function analyzeWorkspace(dir: string, reader: SourceReader): AnalysisSnapshot {
   const cache = attachSqlCache(dir);
   try {
-    return new WorkspaceAnalysis(reader).analyzeAll();
+    const snapshot = new WorkspaceAnalysis(reader).analyzeAll();
+    // Skipped folders have no file to carry a diagnostic; stderr keeps --format json clean.
+    for (const entry of reader.unreadablePaths?.() ?? []) process.stderr.write(`assetline: ${describeUnreadable(entry)}\n`);
+    return snapshot;
   } finally {
     // A read-only checkout cannot keep the cache; the result is the same without it.
     cache.save();

@@ -7,6 +7,7 @@ import { storePath } from "../store/paths";
 import type { ClientCapabilities, Connection } from "vscode-languageserver";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { describeUnreadable } from "../analysis";
 import { AnalysisHost, type ProgressReporter } from "./analysisHost";
 import { DiagnosticsPublisher } from "./diagnostics";
 import { OpenDocuments } from "./documents";
@@ -77,7 +78,14 @@ export function createContext(
 ): WorkspaceContext {
   const log = (message: string): void => connection.console.log(message);
   const paths = new WorkspacePaths(root);
-  const reader = new WorkspaceReader(root);
+  const reader = new WorkspaceReader(root, (unreadable) => {
+    // A skipped folder has no document to carry a diagnostic, so the user is told directly.
+    for (const entry of unreadable) {
+      const message = `Assetline ${describeUnreadable(entry)}`;
+      log(message);
+      void connection.window.showWarningMessage(message);
+    }
+  });
   const settings = new SettingsCache(connection, support.configurationPull, rootUri, initializationOptions);
   const host = new AnalysisHost(reader, {
     maxFileBytes: DEFAULT_SETTINGS.analysis.maxFileKilobytes * 1024,

@@ -2,7 +2,7 @@
  * The server's view of the workspace files: the disk listing (honouring .gitignore), with
  * the editor's unsaved buffers laid over it.
  */
-import { DiskReader, OverlayReader, type SourceReader } from "../analysis";
+import { DiskReader, OverlayReader, type SourceReader, type UnreadablePath } from "../analysis";
 
 export interface ListingChange {
   readonly added: readonly string[];
@@ -19,8 +19,14 @@ export class WorkspaceReader implements SourceReader {
   private readonly disk: DiskReader;
   private readonly overlay: OverlayReader;
   private listed = new Set<string>();
+  /** Unreadable folders and .gitignore files already told about, so each walk does not repeat them. */
+  private reported = new Set<string>();
 
-  constructor(readonly root: string) {
+  constructor(
+    readonly root: string,
+    /** Told about folders and .gitignore files a walk could not read, once each until they become readable. */
+    private readonly onUnreadable: (paths: readonly UnreadablePath[]) => void = () => undefined,
+  ) {
     this.disk = new DiskReader(root);
     this.overlay = new OverlayReader(this.disk);
   }
@@ -28,6 +34,10 @@ export class WorkspaceReader implements SourceReader {
   /** Walks the disk again; returns what appeared and what went away since the last walk. */
   relist(): ListingChange {
     const now = new Set(this.disk.listFiles());
+    const unreadable = this.disk.unreadablePaths();
+    const fresh = unreadable.filter((entry) => !this.reported.has(entry.path));
+    this.reported = new Set(unreadable.map((entry) => entry.path));
+    if (fresh.length > 0) this.onUnreadable(fresh);
     const added = [...now].filter((file) => !this.listed.has(file));
     const removed = [...this.listed].filter((file) => !now.has(file));
     this.listed = now;
@@ -57,6 +67,14 @@ export class WorkspaceReader implements SourceReader {
 
   readFile(file: string): string | undefined {
     return this.listed.has(file) ? this.overlay.readFile(file) : undefined;
+  }
+
+  unreadableReason(file: string): string | undefined {
+    return this.listed.has(file) ? this.overlay.unreadableReason(file) : undefined;
+  }
+
+  unreadablePaths(): readonly UnreadablePath[] {
+    return this.disk.unreadablePaths();
   }
 
   setBuffer(file: string, text: string): void {

@@ -54,7 +54,7 @@ export function unreadableFile(file: string, reason: string): FileFacts {
   return skipped(
     file,
     startOf(file),
-    `${file} cannot be read (${reason}), so assets in it are not analysed. Give your user read permission on it (chmod a+r), or add it to .gitignore.`,
+    `${file} cannot be read (${reason}), so assets in it are not analysed. Give your user read permission on it (chmod a+r ${file}), or add it to .gitignore.`,
     "unreadable",
     "warning",
   );
