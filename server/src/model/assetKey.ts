@@ -9,9 +9,16 @@
  *   by spaces, and a key that cannot be selected or named in SQL without quoting is a trap;
  * - "," "+" "*" ":" are rejected because the selection syntax gives them a meaning
  *   (union, upstream/downstream, all, attribute), so every valid key is selectable as written;
- * - control characters and unpaired UTF-16 surrogates are rejected: they cannot be shown
- *   in the editor or stored as UTF-8. Any other Unicode is allowed and kept byte-for-byte
- *   (no normalisation), so "données" stays exactly what the user typed.
+ * - control characters (C0, DEL, C1) and unpaired UTF-16 surrogates are rejected: they
+ *   cannot be shown in the editor or stored as UTF-8, and ESC or BEL sequences printed by the
+ *   CLI would drive the user's terminal;
+ * - bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) are
+ *   rejected: they make a key display in another order than it is stored ("Trojan Source",
+ *   CVE-2021-42574), so two keys that look the same could differ, or one could pass for another.
+ *   Any other Unicode is allowed and kept byte-for-byte (no normalisation), so "données" stays
+ *   exactly what the user typed.
+ *
+ * Check names are free text, but the last two rules hold for them too (`problemWithName`).
  */
 
 /** Thrown when a string is not a valid asset key; `message` quotes what the user wrote. */
@@ -24,7 +31,7 @@ export class InvalidAssetKeyError extends Error {
     /** Why, in a few words (the message without the quoted input). */
     readonly reason: string,
   ) {
-    super(`invalid asset key ${JSON.stringify(input)}: ${reason}`);
+    super(`invalid asset key ${quoteVisibly(input)}: ${reason}`);
   }
 }
 
@@ -34,7 +41,10 @@ const RESERVED_BY_SELECTION = /[,+*:]/;
 const WHITESPACE = /\s/;
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
 const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** What `quoteVisibly` spells as \uXXXX beyond what JSON.stringify already escapes. */
+const INVISIBLE = /[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 /** Why `part` cannot be one part of a key, or undefined when it can. */
 function problemWithPart(part: string): string | undefined {
@@ -42,9 +52,43 @@ function problemWithPart(part: string): string | undefined {
   if (WHITESPACE.test(part)) return `it contains whitespace; use "_" or "-" instead`;
   const reserved = RESERVED_BY_SELECTION.exec(part);
   if (reserved) return `"${reserved[0]}" is not allowed in a key (the selection syntax uses it)`;
-  if (CONTROL_CHARACTER.test(part)) return `it contains a control character`;
-  if (UNPAIRED_SURROGATE.test(part)) return `it contains an invalid character (an unpaired UTF-16 surrogate)`;
+  return problemWithCharacters(part);
+}
+
+/** Control, bidirectional-control and broken characters: never allowed in a key or a name. */
+function problemWithCharacters(text: string): string | undefined {
+  const control = CONTROL_CHARACTER.exec(text);
+  if (control) {
+    return `it contains the control character ${codePoint(control[0])}, which is invisible or drives the terminal it is printed on; remove it`;
+  }
+  const bidi = BIDI_CONTROL.exec(text);
+  if (bidi) {
+    return `it contains ${codePoint(bidi[0])}, a bidirectional control character that makes the text display in another order than it is stored; remove it (it is invisible, so it usually comes in with pasted text)`;
+  }
+  if (UNPAIRED_SURROGATE.test(text)) return `it contains an invalid character (an unpaired UTF-16 surrogate)`;
   return undefined;
+}
+
+/** Why `name` cannot name a check (control or bidirectional-control characters), or undefined when it can. */
+export function problemWithName(name: string): string | undefined {
+  if (name.length === 0) return "the name is empty";
+  return problemWithCharacters(name);
+}
+
+/**
+ * `text` in double quotes with every control and bidirectional-control character spelt as an
+ * escape (JSON's, plus \uXXXX for DEL, C1 and bidi), so a message shows what is really there.
+ */
+export function quoteVisibly(text: string): string {
+  return JSON.stringify(text).replace(INVISIBLE, (character) => `\\u${hex4(character)}`);
+}
+
+function codePoint(character: string): string {
+  return `U+${hex4(character).toUpperCase()}`;
+}
+
+function hex4(character: string): string {
+  return character.charCodeAt(0).toString(16).padStart(4, "0");
 }
 
 /** Why `text` is not a valid "a/b" key, or undefined when it is. */

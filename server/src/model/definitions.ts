@@ -92,7 +92,7 @@ export interface CheckDefinition {
   readonly codeVersion: string;
 }
 
-export type DiagnosticCode = "AL001" | "AL002" | "AL003" | "AL004" | "AL005" | "AL006" | "AL007";
+export type DiagnosticCode = "AL001" | "AL002" | "AL003" | "AL004" | "AL005" | "AL006" | "AL007" | "AL009";
 export type Severity = "error" | "warning" | "info";
 
 export const SEVERITY_OF_CODE: Readonly<Record<DiagnosticCode, Severity>> = {
@@ -102,7 +102,9 @@ export const SEVERITY_OF_CODE: Readonly<Record<DiagnosticCode, Severity>> = {
   AL004: "error",
   AL005: "error",
   AL006: "warning",
+  /** A file too large to analyse; one hiding code the user wrote (unreadable, too deeply nested) warns. */
   AL007: "info",
+  AL009: "error",
 };
 
 /** Machine-readable facts a quick fix needs, per code. */
@@ -118,7 +120,9 @@ export type DiagnosticData =
   | { readonly kind: "duplicateKey"; readonly key: string }
   | { readonly kind: "badCheckTarget"; readonly target: string; readonly suggestion: string | undefined }
   | { readonly kind: "notStatic" }
-  | { readonly kind: "fileSkipped"; readonly reason: string };
+  | { readonly kind: "fileSkipped"; readonly reason: string }
+  /** An asset key or check name that cannot be used as written (AL009). */
+  | { readonly kind: "invalidName"; readonly name: string };
 
 export interface RelatedInformation {
   readonly location: SourceLocation;

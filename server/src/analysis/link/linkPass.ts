@@ -1,4 +1,4 @@
-import { AssetKey } from "../../model/assetKey";
+import { AssetKey, InvalidAssetKeyError, problemWithName, quoteVisibly } from "../../model/assetKey";
 import type {
   AnalysisDiagnostic,
   AssetDefinition,
@@ -26,7 +26,7 @@ export interface FileLink {
   /** In the order linking produced them (call order). */
   readonly assets: readonly AssetDefinition[];
   readonly checks: readonly CheckDefinition[];
-  /** AL006 problems of confirmed definitions, in call order. */
+  /** AL006 and AL009 problems of confirmed definitions, in call order. */
   readonly diagnostics: readonly AnalysisDiagnostic[];
   /** Dep and check targets given by reference that resolve to nothing we know. */
   readonly unresolvedTargets: ReadonlyMap<DependencyRef | CheckDefinition, string>;
@@ -99,7 +99,7 @@ export class LinkPass {
       }
       const invalid = keyProblem(key);
       if (invalid) {
-        diagnostics.push(notStatic(keyLocation, `"${key}" is not a valid asset key: ${invalid}`));
+        diagnostics.push(invalidName(keyLocation, key, `The asset key ${quoteVisibly(key)} is not valid: ${invalid}`));
         continue;
       }
       pending.push({ sdkCall, key, keyLocation });
@@ -145,9 +145,16 @@ export class LinkPass {
     for (const sdkCall of sdkCalls) {
       const { call } = sdkCall;
       if (sdkCall.kind !== "check" || !call.checkTarget) continue;
+      const name = call.config.name?.value ?? call.declaredAs ?? "check";
+      const invalid = problemWithName(name);
+      if (invalid) {
+        const location = call.config.name?.location ?? call.location;
+        diagnostics.push(invalidName(location, name, `The check name ${quoteVisibly(name)} is not valid: ${invalid}`));
+        continue;
+      }
       const { key: target, problem } = this.resolveTarget(file, call.checkTarget);
       const check: CheckDefinition = {
-        name: call.config.name?.value ?? call.declaredAs ?? "check",
+        name,
         assetKey: target,
         targetText: call.checkTarget.kind === "string" ? call.checkTarget.key : call.checkTarget.text,
         targetLocation: call.checkTarget.location,
@@ -308,6 +315,10 @@ function notStatic(location: SourceLocation, message: string): AnalysisDiagnosti
   return { code: "AL006", severity: "warning", location, message, related: [], data: { kind: "notStatic" } };
 }
 
+function invalidName(location: SourceLocation, name: string, message: string): AnalysisDiagnostic {
+  return { code: "AL009", severity: "error", location, message, related: [], data: { kind: "invalidName", name } };
+}
+
 const keyProblems = new Map<string, string | undefined>();
 
 /** Why a key is invalid, or undefined; memoised, since the same keys are checked on every link. */
@@ -317,7 +328,7 @@ function keyProblem(key: string): string | undefined {
   try {
     AssetKey.fromUserString(key);
   } catch (error) {
-    problem = error instanceof Error ? error.message : String(error);
+    problem = error instanceof InvalidAssetKeyError ? error.reason : String(error);
   }
   if (keyProblems.size > 100_000) keyProblems.clear();
   keyProblems.set(key, problem);
