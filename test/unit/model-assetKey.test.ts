@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { AssetKey, InvalidAssetKeyError, compareKeyStrings, isValidKey } from "../../server/src/model/assetKey";
+import { AssetKey, InvalidAssetKeyError, compareKeyStrings, isValidKey, problemWithName, quoteVisibly } from "../../server/src/model/assetKey";
 
 describe("model: AssetKey", () => {
   describe("fromUserString", () => {
@@ -46,6 +46,28 @@ describe("model: AssetKey", () => {
         assert.equal(isValidKey(text), false);
       });
     }
+
+    for (const character of ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"]) {
+      const code = `U+${character.charCodeAt(0).toString(16).toUpperCase()}`;
+      it(`rejects the bidirectional control ${code}, quoting the key with it escaped`, () => {
+        const text = `orders${character}_x`;
+        assert.throws(
+          () => AssetKey.fromUserString(text),
+          (error: unknown) =>
+            error instanceof InvalidAssetKeyError &&
+            error.message.startsWith(`invalid asset key "orders\\u${character.charCodeAt(0).toString(16)}_x": it contains ${code}, a bidirectional control character`) &&
+            !error.message.includes(character),
+        );
+        assert.throws(() => AssetKey.fromPath(["marts", text]), InvalidAssetKeyError);
+      });
+    }
+
+    it("rejects C1 controls and DEL, which JSON does not escape, and shows them escaped", () => {
+      for (const character of ["\u007f", "\u0085", "\u009b"]) {
+        assert.equal(isValidKey(`a${character}b`), false);
+        assert.throws(() => AssetKey.fromUserString(`a${character}b`), (error: unknown) => error instanceof Error && !error.message.includes(character));
+      }
+    });
 
     it("keeps any other Unicode as written, without normalising it", () => {
       const composed = "donn\u00e9es/caf\u00e9";
@@ -119,6 +141,23 @@ describe("model: AssetKey", () => {
       const key = AssetKey.fromUserString("a/b");
       assert.throws(() => (key.path as string[]).push("c"), TypeError);
       assert.ok(Object.isFrozen(key));
+    });
+  });
+
+  describe("check names", () => {
+    it("allow free text but not control or bidirectional-control characters", () => {
+      assert.equal(problemWithName("rows are positive (all of them)"), undefined);
+      assert.equal(problemWithName(""), "the name is empty");
+      assert.match(problemWithName("rows\u2067positive") ?? "", /U\+2067, a bidirectional control character/);
+      assert.match(problemWithName("rows\u0007") ?? "", /control character U\+0007/);
+    });
+  });
+
+  describe("quoteVisibly", () => {
+    it("escapes what JSON escapes, and DEL, C1 and bidirectional controls as well", () => {
+      assert.equal(quoteVisibly("plain données"), '"plain données"');
+      assert.equal(quoteVisibly("a\u001b[2J\u0007"), '"a\\u001b[2J\\u0007"');
+      assert.equal(quoteVisibly("x\u202ey\u0085z\u2069"), '"x\\u202ey\\u0085z\\u2069"');
     });
   });
 });
