@@ -4,6 +4,7 @@
  * expression of one shape nested `depth` levels, and reads `raw_orders` without declaring it.
  * Analysed, a file therefore has exactly one diagnostic, AL003; skipped, exactly one AL007.
  */
+import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
@@ -52,4 +53,27 @@ export function writeNestedSources(root: string): NestedFile[] {
     }
   }
   return written;
+}
+
+/** What the assertion needs of a diagnostic, from the CLI's JSON or an LSP client. */
+export interface NestedDiagnostic {
+  readonly code: unknown;
+  readonly warning: boolean;
+  readonly message: string;
+}
+
+/** The outcome the analysis must reach for a nested file: analysed (its one AL003), or skipped (one AL007). */
+export function assertNestedOutcome(nested: NestedFile, diagnostics: readonly NestedDiagnostic[]): void {
+  const label = `${nested.file} (${nested.shape}, depth ${nested.depth})`;
+  assert.equal(diagnostics.length, 1, `${label}: ${JSON.stringify(diagnostics)}`);
+  const [only] = diagnostics;
+  // TypeScript itself parses these, so only our own walks could fail on them.
+  const mustAnalyse = nested.depth <= 100 || nested.shape === "concatenation";
+  if (mustAnalyse || only!.code !== "AL007") {
+    assert.equal(only!.code, "AL003", `${label}: ${only!.message}`);
+    assert.match(only!.message, new RegExp(`^${nested.key} reads table raw_orders`));
+  } else {
+    assert.equal(only!.warning, true, `${label}: AL007 is a warning when it hides code`);
+    assert.match(only!.message, /too deeply nested to analyse.*, so assets in it are not analysed\. Build long lists with an array/, label);
+  }
 }

@@ -75,6 +75,8 @@ export interface StartOptions {
   readonly initializationOptions?: unknown;
   /** Prepares the workspace copy before the server starts (e.g. writes a large file). */
   readonly prepare?: (root: string) => void;
+  /** Runs the server as this user (the tests run as root, who can read any file). */
+  readonly user?: { readonly uid: number; readonly gid: number };
 }
 
 type Waiter = { readonly check: () => boolean; readonly resolve: () => void };
@@ -109,7 +111,7 @@ export class TestClient {
     const root = mkdtempSync(join(tmpdir(), `assetline-${fixture}-`));
     cpSync(join(REPO_ROOT, "test", "fixtures", fixture), root, { recursive: true });
     options.prepare?.(root);
-    const child = spawn(process.execPath, [SERVER_SCRIPT, "--stdio"], { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [SERVER_SCRIPT, "--stdio"], { cwd: root, stdio: ["pipe", "pipe", "pipe"], ...options.user });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const stderr: string[] = [];
     child.stderr!.on("data", (chunk: Buffer) => stderr.push(chunk.toString()));
