@@ -3,6 +3,8 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
+  CodeActionRequest,
+  CompletionRequest,
   type Diagnostic,
   DiagnosticSeverity,
   ShowMessageNotification,
@@ -45,6 +47,25 @@ describe("language server: hostile input", function () {
     for (const file of nested.filter((candidate) => candidate.depth === 100_000)) {
       await server.edit(file.file, { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: "// edited\n" });
       assertNestedOutcome(file, outcome(await server.diagnosticsOf(file.file, (d) => d.length > 0)));
+    }
+    // Quick fixes and completion re-parse the document: on the deepest ones they still answer.
+    for (const file of nested.filter((candidate) => candidate.depth === 100_000)) {
+      const uri = server.uri(file.file);
+      const [diagnostic] = await server.diagnosticsOf(file.file, (d) => d.length > 0);
+      const actions = await server.connection.sendRequest(CodeActionRequest.type, {
+        textDocument: { uri },
+        range: diagnostic!.range,
+        context: { diagnostics: [diagnostic!] },
+      });
+      // A file TypeScript parses gets its fix however deep it is; a skipped one has nothing to fix.
+      if (diagnostic!.code === "AL003") assert.match(JSON.stringify(actions), /raw_orders/, file.file);
+      else assert.deepEqual(actions, [], file.file);
+      const completion = await server.connection.sendRequest(CompletionRequest.type, {
+        textDocument: { uri },
+        position: { line: 6, character: 22 },
+        context: { triggerKind: 2, triggerCharacter: " " },
+      });
+      assert.ok(completion === null || Array.isArray(completion) || Array.isArray(completion.items), file.file);
     }
     assert.equal(server.process.exitCode, null, `the server exited: ${server.stderr.join("")}`);
     const symbols = (await server.connection.sendRequest(WorkspaceSymbolRequest.type, { query: "nested_concatenation" })) as SymbolInformation[];
