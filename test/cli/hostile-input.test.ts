@@ -32,7 +32,10 @@ describe("cli: hostile input", function () {
     assert.equal(result.stderr, "");
     const { diagnostics } = JSON.parse(result.stdout) as { diagnostics: JsonDiagnostic[] };
     for (const file of nested) {
-      assertNestedOutcome(file, diagnostics.filter((d) => d.file === file.file).map((d) => ({ ...d, warning: d.severity === "warning" })));
+      assertNestedOutcome(
+        file,
+        diagnostics.filter((d) => d.file === file.file).map((d) => ({ ...d, warning: d.severity === "warning" })),
+      );
     }
     const healthy = diagnostics.filter((d) => !d.file.startsWith("src/nested/")).map((d) => `${d.file} ${d.code}`);
     assert.deepEqual(healthy, ["src/badref.ts AL002", "src/missing.ts AL002", "src/missing.ts AL002"]);
@@ -41,8 +44,11 @@ describe("cli: hostile input", function () {
   it("graph lists the assets of every nested file it could analyse", () => {
     const result = assetline(["graph", root, "--format", "json"]);
     assert.equal(result.status, 0, result.stderr);
-    const keys = new Set((JSON.parse(result.stdout) as { assets: Array<{ key: string }> }).assets.map((asset) => asset.key));
-    for (const file of nested) if (file.depth <= 100 || file.shape === "concatenation") assert.ok(keys.has(file.key), file.key);
+    const keys = new Set(
+      (JSON.parse(result.stdout) as { assets: Array<{ key: string }> }).assets.map((asset) => asset.key),
+    );
+    for (const file of nested)
+      if (file.depth <= 100 || file.shape === "concatenation") assert.ok(keys.has(file.key), file.key);
     assert.ok(keys.has("raw_orders") && keys.has("stg_orders"));
   });
 });
@@ -60,8 +66,14 @@ describe("cli: unreadable files and folders", function () {
     root = mkdtempSync(join(tmpdir(), "assetline-unreadable-"));
     cpSync(join(FIXTURES, "al002-missing-upstream"), root, { recursive: true });
     mkdirSync(join(root, "src/private"));
-    writeFileSync(join(root, "src/private/hidden.ts"), 'import { source } from "assetline";\nexport const raw_ordres = source({});\n');
-    writeFileSync(join(root, "src/locked.ts"), 'import { source } from "assetline";\nexport const locked = source({});\n');
+    writeFileSync(
+      join(root, "src/private/hidden.ts"),
+      'import { source } from "assetline";\nexport const raw_ordres = source({});\n',
+    );
+    writeFileSync(
+      join(root, "src/locked.ts"),
+      'import { source } from "assetline";\nexport const locked = source({});\n',
+    );
     writeFileSync(join(root, "src/.gitignore"), "generated/\n");
     // Everything readable by nobody, except what the test is about.
     openUp(root);
@@ -81,7 +93,10 @@ describe("cli: unreadable files and folders", function () {
       /^src\/locked\.ts:1:1 warning AL007 src\/locked\.ts cannot be read \(permission denied\), so assets in it are not analysed\. Give your user read permission on it \(chmod a\+r src\/locked\.ts\), or add it to \.gitignore\.$/m,
     );
     // The healthy files are analysed as before; the asset hidden in src/private is missing, as it is.
-    assert.match(result.stdout, /^src\/missing\.ts:4:43 error AL002 Missing upstream for stg_orders: no asset or source has the key "raw_ordres"/m);
+    assert.match(
+      result.stdout,
+      /^src\/missing\.ts:4:43 error AL002 Missing upstream for stg_orders: no asset or source has the key "raw_ordres"/m,
+    );
     assert.deepEqual(result.stderr.trimEnd().split("\n"), [
       "assetline: cannot read src/.gitignore (permission denied), so its rules are not applied and files it ignores may be analysed; give your user read permission on it (chmod a+r src/.gitignore)",
       "assetline: skipped src/private/: cannot read the folder (permission denied), so assets in it are not analysed; give your user read and execute permission on it (chmod a+rx src/private) or add it to .gitignore",
@@ -91,7 +106,10 @@ describe("cli: unreadable files and folders", function () {
   it("keeps --format json on stdout clean, the folder on stderr", () => {
     const result = asNobody(["check", root, "--format", "json"]);
     const { diagnostics } = JSON.parse(result.stdout) as { diagnostics: JsonDiagnostic[] };
-    assert.deepEqual(diagnostics.filter((d) => d.code === "AL007").map((d) => d.file), ["src/locked.ts"]);
+    assert.deepEqual(
+      diagnostics.filter((d) => d.code === "AL007").map((d) => d.file),
+      ["src/locked.ts"],
+    );
     assert.match(result.stderr, /^assetline: skipped src\/private\/: cannot read the folder \(permission denied\)/m);
   });
 
@@ -100,7 +118,10 @@ describe("cli: unreadable files and folders", function () {
     try {
       const result = asNobody(["check", root]);
       assert.equal(result.status, 2, result.stdout + result.stderr);
-      assert.equal(result.stderr, `assetline: cannot read ${root} (permission denied); give your user read and execute permission on it, or pass another folder\n`);
+      assert.equal(
+        result.stderr,
+        `assetline: cannot read ${root} (permission denied); give your user read and execute permission on it, or pass another folder\n`,
+      );
     } finally {
       chmodSync(root, 0o755);
     }
@@ -109,20 +130,30 @@ describe("cli: unreadable files and folders", function () {
 
 /** Runs the CLI as the unprivileged user `nobody` (the tests run as root, who can read anything). */
 function asNobody(args: readonly string[]): CliResult {
-  const result = spawnSync("setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", process.execPath, CLI, ...args], {
-    encoding: "utf8",
-    cwd: tmpdir(),
-    timeout: 60_000,
-  });
+  const result = spawnSync(
+    "setpriv",
+    ["--reuid=nobody", "--regid=nogroup", "--clear-groups", process.execPath, CLI, ...args],
+    {
+      encoding: "utf8",
+      cwd: tmpdir(),
+      timeout: 60_000,
+    },
+  );
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** Why permission tests cannot run here, or undefined when they can. */
 function whyNobodyCannotRun(): string | undefined {
-  if (process.getuid?.() !== 0) return "permission cases need root, to drop to nobody (as root, every file is readable)";
-  const probe = spawnSync("setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", process.execPath, CLI, "--help"], { encoding: "utf8" });
+  if (process.getuid?.() !== 0)
+    return "permission cases need root, to drop to nobody (as root, every file is readable)";
+  const probe = spawnSync(
+    "setpriv",
+    ["--reuid=nobody", "--regid=nogroup", "--clear-groups", process.execPath, CLI, "--help"],
+    { encoding: "utf8" },
+  );
   if (probe.error) return `setpriv is not available (${probe.error.message})`;
-  if (probe.status !== 0) return `the CLI cannot run as nobody here (${(probe.stderr || probe.stdout).split("\n", 1)[0]})`;
+  if (probe.status !== 0)
+    return `the CLI cannot run as nobody here (${(probe.stderr || probe.stdout).split("\n", 1)[0]})`;
   return undefined;
 }
 

@@ -12,11 +12,20 @@ import {
   type SymbolInformation,
   WorkspaceSymbolRequest,
 } from "vscode-languageserver-protocol";
-import { assertNestedOutcome, type NestedDiagnostic, type NestedFile, writeNestedSources } from "../support/nestedSources";
+import {
+  assertNestedOutcome,
+  type NestedDiagnostic,
+  type NestedFile,
+  writeNestedSources,
+} from "../support/nestedSources";
 import { startAnalyzed, type TestClient } from "./support/client";
 
 function outcome(diagnostics: readonly Diagnostic[]): NestedDiagnostic[] {
-  return diagnostics.map((d) => ({ code: d.code, warning: d.severity === DiagnosticSeverity.Warning, message: String(d.message) }));
+  return diagnostics.map((d) => ({
+    code: d.code,
+    warning: d.severity === DiagnosticSeverity.Warning,
+    message: String(d.message),
+  }));
 }
 
 describe("language server: hostile input", function () {
@@ -34,9 +43,13 @@ describe("language server: hostile input", function () {
     client = await startAnalyzed("al002-missing-upstream", { prepare: (root) => (nested = writeNestedSources(root)) });
     const server = client;
     // The first analysis: every nested file has its one diagnostic, and the healthy files theirs.
-    for (const file of nested) assertNestedOutcome(file, outcome(await server.diagnosticsOf(file.file, (d) => d.length > 0)));
+    for (const file of nested)
+      assertNestedOutcome(file, outcome(await server.diagnosticsOf(file.file, (d) => d.length > 0)));
     const missing = await server.diagnosticsOf("src/missing.ts", (d) => d.length === 2);
-    assert.deepEqual(missing.map((d) => d.code), ["AL002", "AL002"]);
+    assert.deepEqual(
+      missing.map((d) => d.code),
+      ["AL002", "AL002"],
+    );
 
     // Opening each file (the editor's didOpen killed the server before) re-analyses it from the buffer.
     for (const file of nested) {
@@ -45,7 +58,10 @@ describe("language server: hostile input", function () {
     }
     // Typing into the deepest files keeps them reported, and the rest of the workspace analysed.
     for (const file of nested.filter((candidate) => candidate.depth === 100_000)) {
-      await server.edit(file.file, { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: "// edited\n" });
+      await server.edit(file.file, {
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        text: "// edited\n",
+      });
       assertNestedOutcome(file, outcome(await server.diagnosticsOf(file.file, (d) => d.length > 0)));
     }
     // Quick fixes and completion re-parse the document: on the deepest ones they still answer.
@@ -68,25 +84,38 @@ describe("language server: hostile input", function () {
       assert.ok(completion === null || Array.isArray(completion) || Array.isArray(completion.items), file.file);
     }
     assert.equal(server.process.exitCode, null, `the server exited: ${server.stderr.join("")}`);
-    const symbols = (await server.connection.sendRequest(WorkspaceSymbolRequest.type, { query: "nested_concatenation" })) as SymbolInformation[];
-    assert.deepEqual(
-      symbols.map((symbol) => symbol.name).sort(),
-      ["nested_concatenation_10", "nested_concatenation_100", "nested_concatenation_1000", "nested_concatenation_10000", "nested_concatenation_100000"],
-    );
+    const symbols = (await server.connection.sendRequest(WorkspaceSymbolRequest.type, {
+      query: "nested_concatenation",
+    })) as SymbolInformation[];
+    assert.deepEqual(symbols.map((symbol) => symbol.name).sort(), [
+      "nested_concatenation_10",
+      "nested_concatenation_100",
+      "nested_concatenation_1000",
+      "nested_concatenation_10000",
+      "nested_concatenation_100000",
+    ]);
   });
 
   it("reports an unreadable file as AL007 and an unreadable folder in a warning, running as nobody", async function () {
     const nobody = userIds("nobody");
     if (process.getuid?.() !== 0 || !nobody) {
-      console.log(`      skipped: ${!nobody ? "there is no user nobody" : "permission cases need root, to run the server as nobody"}`);
+      console.log(
+        `      skipped: ${!nobody ? "there is no user nobody" : "permission cases need root, to run the server as nobody"}`,
+      );
       this.skip();
     }
     client = await startAnalyzed("al002-missing-upstream", {
       user: nobody,
       prepare: (root) => {
         mkdirSync(join(root, "src/private"));
-        writeFileSync(join(root, "src/private/hidden.ts"), 'import { source } from "assetline";\nexport const raw_ordres = source({});\n');
-        writeFileSync(join(root, "src/locked.ts"), 'import { source } from "assetline";\nexport const locked = source({});\n');
+        writeFileSync(
+          join(root, "src/private/hidden.ts"),
+          'import { source } from "assetline";\nexport const raw_ordres = source({});\n',
+        );
+        writeFileSync(
+          join(root, "src/locked.ts"),
+          'import { source } from "assetline";\nexport const locked = source({});\n',
+        );
         // Everything readable by nobody (the copy is private to root), except what the test is about.
         spawnSync("chmod", ["-R", "a+rX", root]);
         chmodSync(join(root, "src/private"), 0o700);
@@ -97,8 +126,13 @@ describe("language server: hostile input", function () {
     const [locked] = await server.diagnosticsOf("src/locked.ts", (d) => d.length > 0);
     assert.equal(locked!.code, "AL007");
     assert.equal(locked!.severity, DiagnosticSeverity.Warning);
-    assert.match(String(locked!.message), /^src\/locked\.ts cannot be read \(permission denied\), so assets in it are not analysed\./);
-    await server.waitFor("a warning about src/private", () => warnings(server).some((message) => message.includes("src/private")));
+    assert.match(
+      String(locked!.message),
+      /^src\/locked\.ts cannot be read \(permission denied\), so assets in it are not analysed\./,
+    );
+    await server.waitFor("a warning about src/private", () =>
+      warnings(server).some((message) => message.includes("src/private")),
+    );
     assert.deepEqual(warnings(server), [
       "Assetline skipped src/private/: cannot read the folder (permission denied), so assets in it are not analysed; give your user read and execute permission on it (chmod a+rx src/private) or add it to .gitignore",
     ]);

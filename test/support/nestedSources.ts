@@ -74,6 +74,10 @@ export function assertNestedOutcome(nested: NestedFile, diagnostics: readonly Ne
     assert.match(only!.message, new RegExp(`^${nested.key} reads table raw_orders`));
   } else {
     assert.equal(only!.warning, true, `${label}: AL007 is a warning when it hides code`);
-    assert.match(only!.message, /too deeply nested to analyse.*, so assets in it are not analysed\. Build long lists with an array/, label);
+    assert.match(
+      only!.message,
+      /too deeply nested to analyse.*, so assets in it are not analysed\. Build long lists with an array/,
+      label,
+    );
   }
 }

@@ -43,8 +43,14 @@ describe("analysis: deeply nested code", () => {
     const snapshot = analyzeDirectory(workspace.root);
     const asset = snapshot.assets.find((candidate) => candidate.key === "long_concat");
     assert.ok(asset, "the asset is found");
-    assert.deepEqual(asset.reads.map((read) => read.resource), ["table:raw_orders", "table:raw_payments"]);
-    assert.deepEqual(snapshot.diagnostics.map((d) => `${d.location.file} ${d.code}`), ["src/long.ts AL003"]);
+    assert.deepEqual(
+      asset.reads.map((read) => read.resource),
+      ["table:raw_orders", "table:raw_payments"],
+    );
+    assert.deepEqual(
+      snapshot.diagnostics.map((d) => `${d.location.file} ${d.code}`),
+      ["src/long.ts AL003"],
+    );
   });
 
   it("reports 100,000 nested parentheses as AL007 at the deepest one, and analyses the other files", () => {
@@ -57,11 +63,17 @@ describe("analysis: deeply nested code", () => {
     assert.equal(skipped!.code, "AL007");
     assert.equal(skipped!.severity, "warning");
     assert.deepEqual(skipped!.data, { kind: "fileSkipped", reason: "too deeply nested" });
-    assert.match(skipped!.message, /^src\/deep\.ts nests brackets 100002 levels deep, too deeply nested to analyse, so assets in it are not analysed\. /);
+    assert.match(
+      skipped!.message,
+      /^src\/deep\.ts nests brackets 100002 levels deep, too deeply nested to analyse, so assets in it are not analysed\. /,
+    );
     // The asset call's `(` and the body's `{` come first, then the expression's innermost `(`.
     const line = deep.split("\n")[4]!;
     assert.deepEqual(skipped!.location.range.start, { line: 4, character: line.lastIndexOf("(") });
-    assert.ok(snapshot.assets.some((asset) => asset.key === "fine"), "the healthy file is analysed");
+    assert.ok(
+      snapshot.assets.some((asset) => asset.key === "fine"),
+      "the healthy file is analysed",
+    );
     assert.ok(snapshot.diagnostics.some((d) => d.location.file === "src/fine.ts" && d.code === "AL003"));
   });
 
@@ -70,27 +82,43 @@ describe("analysis: deeply nested code", () => {
     const [skipped] = analyzeDirectory(workspace.root).diagnostics;
     assert.equal(skipped!.code, "AL007");
     assert.deepEqual(skipped!.location.range.start, { line: 0, character: 0 });
-    assert.match(skipped!.message, /too deeply nested to analyse \(a chain of nested expressions, such as arrow functions or conditionals/);
+    assert.match(
+      skipped!.message,
+      /too deeply nested to analyse \(a chain of nested expressions, such as arrow functions or conditionals/,
+    );
   });
 
   it("re-analyses a file that was too deep once it is fixed", () => {
-    const reader = new MemoryReader({ "src/sources.ts": SOURCES, "src/a.ts": assetWith("a", NESTING_SHAPES.calls!(10_000)) });
+    const reader = new MemoryReader({
+      "src/sources.ts": SOURCES,
+      "src/a.ts": assetWith("a", NESTING_SHAPES.calls!(10_000)),
+    });
     const analysis = new WorkspaceAnalysis(reader);
     assert.equal(analysis.analyzeAll().diagnostics[0]!.code, "AL007");
     reader.files["src/a.ts"] = assetWith("a", NESTING_SHAPES.calls!(10).replace(/f\(/g, "String("));
     const fixed = analysis.updateFile("src/a.ts");
-    assert.deepEqual(fixed.diagnostics.map((d) => d.code), ["AL003"]);
+    assert.deepEqual(
+      fixed.diagnostics.map((d) => d.code),
+      ["AL003"],
+    );
     assert.ok(fixed.assets.some((asset) => asset.key === "a"));
   });
 
   it("reads numbers in arithmetic too long to be a setting as not static, without overflowing", () => {
     const sum = Array.from({ length: 100_000 }, () => "1").join(" + ");
-    write(workspace.root, "src/fresh.ts", `import { asset } from "assetline";
+    write(
+      workspace.root,
+      "src/fresh.ts",
+      `import { asset } from "assetline";
 export const fresh = asset({ freshness: { maxLagMinutes: ${sum} } }, async () => {});
-`);
+`,
+    );
     const snapshot = analyzeDirectory(workspace.root);
     assert.equal(snapshot.assets.find((asset) => asset.key === "fresh")?.freshness, undefined);
-    assert.deepEqual(snapshot.diagnostics.map((d) => d.code), ["AL006"]);
+    assert.deepEqual(
+      snapshot.diagnostics.map((d) => d.code),
+      ["AL006"],
+    );
   });
 });
 
@@ -119,7 +147,10 @@ describe("analysis: SQL the parser would spend unbounded time on", () => {
     const elapsed = performance.now() - started;
     assert.equal(tables.parsed, false);
     assert.match(tables.error ?? "", /^too complex for the full parser \(over \d+ steps for \d+ characters\)$/);
-    assert.deepEqual(tables.reads.map((read) => read.name), ["orders", "payments"]);
+    assert.deepEqual(
+      tables.reads.map((read) => read.name),
+      ["orders", "payments"],
+    );
     assert.ok(elapsed < 10_000, `took ${elapsed.toFixed(0)} ms`);
   });
 
@@ -128,8 +159,14 @@ describe("analysis: SQL the parser would spend unbounded time on", () => {
     const sql = `create table t as select * from ${"(select * from ".repeat(depth)}raw_orders${")".repeat(depth)}`;
     const tables = extractTables(sql);
     assert.equal(tables.error, `nested ${depth} levels deep, over the full parser's limit of ${MAX_NESTING}`);
-    assert.deepEqual(tables.writes.map((write) => write.name), ["t"]);
-    assert.deepEqual(tables.reads.map((read) => read.name), ["raw_orders"]);
+    assert.deepEqual(
+      tables.writes.map((write) => write.name),
+      ["t"],
+    );
+    assert.deepEqual(
+      tables.reads.map((read) => read.name),
+      ["raw_orders"],
+    );
   });
 
   it("counts CASE and BEGIN blocks as nesting (the parser recurses on them too)", () => {
@@ -178,34 +215,57 @@ describe("analysis: keys and names with invisible characters (AL009)", () => {
 
   it("rejects bidirectional overrides and control characters in keys and check names, showing them escaped", () => {
     // Written with escapes in the source, so the strings hold the real characters.
-    write(workspace.root, "src/names.ts", `import { asset, check } from "assetline";
+    write(
+      workspace.root,
+      "src/names.ts",
+      `import { asset, check } from "assetline";
 export const reversed = asset({ name: "orders\\u202E_cba" }, async () => {});
 export const isolate = asset({ name: "marts/\\u2066orders" }, async () => {});
 export const terminal = asset({ name: "clear\\u001b[2Jscreen" }, async () => {});
 export const fine = asset({}, async () => {});
 export const fine_check = check(fine, { name: "rows \\u202Dpositive" }, async () => ({ passed: true }));
 export const ok_check = check(fine, { name: "rows positive" }, async () => ({ passed: true }));
-`);
+`,
+    );
     const snapshot = analyzeDirectory(workspace.root);
-    assert.deepEqual(snapshot.assets.map((asset) => asset.key), ["fine"]);
-    assert.deepEqual(snapshot.checks.map((check) => check.name), ["rows positive"]);
-    const messages = snapshot.diagnostics.map((d) => `${d.location.range.start.line + 1} ${d.code} ${d.severity} ${d.message}`);
+    assert.deepEqual(
+      snapshot.assets.map((asset) => asset.key),
+      ["fine"],
+    );
+    assert.deepEqual(
+      snapshot.checks.map((check) => check.name),
+      ["rows positive"],
+    );
+    const messages = snapshot.diagnostics.map(
+      (d) => `${d.location.range.start.line + 1} ${d.code} ${d.severity} ${d.message}`,
+    );
     assert.deepEqual(messages, [
       '2 AL009 error The asset key "orders\\u202e_cba" is not valid: it contains U+202E, a bidirectional control character that makes the text display in another order than it is stored; remove it (it is invisible, so it usually comes in with pasted text)',
       '3 AL009 error The asset key "marts/\\u2066orders" is not valid: it contains U+2066, a bidirectional control character that makes the text display in another order than it is stored; remove it (it is invisible, so it usually comes in with pasted text)',
       '4 AL009 error The asset key "clear\\u001b[2Jscreen" is not valid: it contains the control character U+001B, which is invisible or drives the terminal it is printed on; remove it',
       '6 AL009 error The check name "rows \\u202dpositive" is not valid: it contains U+202D, a bidirectional control character that makes the text display in another order than it is stored; remove it (it is invisible, so it usually comes in with pasted text)',
     ]);
-    assert.ok(snapshot.diagnostics.every((d) => !/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(d.message)), "messages hold no raw control characters");
+    assert.ok(
+      // eslint-disable-next-line no-control-regex
+      snapshot.diagnostics.every((d) => !/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(d.message)),
+      "messages hold no raw control characters",
+    );
   });
 
   it("reports every other invalid key as AL009 too, with what to write instead", () => {
-    write(workspace.root, "src/spaces.ts", `import { asset } from "assetline";
+    write(
+      workspace.root,
+      "src/spaces.ts",
+      `import { asset } from "assetline";
 export const spaced = asset({ name: "stg orders" }, async () => {});
-`);
+`,
+    );
     const [diagnostic] = analyzeDirectory(workspace.root).diagnostics;
     assert.equal(diagnostic!.code, "AL009");
-    assert.equal(diagnostic!.message, 'The asset key "stg orders" is not valid: it contains whitespace; use "_" or "-" instead');
+    assert.equal(
+      diagnostic!.message,
+      'The asset key "stg orders" is not valid: it contains whitespace; use "_" or "-" instead',
+    );
     assert.deepEqual(diagnostic!.data, { kind: "invalidName", name: "stg orders" });
   });
 });

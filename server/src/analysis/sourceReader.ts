@@ -37,9 +37,15 @@ export interface UnreadablePath {
 export function describeUnreadable(entry: UnreadablePath): string {
   const shown = entry.path === "" ? "the workspace folder" : entry.path;
   if (entry.kind === "gitignore") {
-    return `cannot read ${shown} (${entry.reason}), so its rules are not applied and files it ignores may be analysed; give your user read permission on it (chmod a+r ${entry.path})`;
+    return (
+      `cannot read ${shown} (${entry.reason}), so its rules are not applied and files it ignores may be analysed; ` +
+      `give your user read permission on it (chmod a+r ${entry.path})`
+    );
   }
-  return `skipped ${shown}/: cannot read the folder (${entry.reason}), so assets in it are not analysed; give your user read and execute permission on it (chmod a+rx ${entry.path || "."}) or add it to .gitignore`;
+  return (
+    `skipped ${shown}/: cannot read the folder (${entry.reason}), so assets in it are not analysed; ` +
+    `give your user read and execute permission on it (chmod a+rx ${entry.path || "."}) or add it to .gitignore`
+  );
 }
 
 /** The reason a read failed, in a user's words; undefined when the path just does not exist (any more). */
@@ -122,7 +128,8 @@ export class DiskReader implements SourceReader {
       } catch (error) {
         // Treated as absent, and said.
         const reason = readFailure(error);
-        if (reason !== undefined) this.unreadable.push({ path: folder ? `${folder}/.gitignore` : ".gitignore", kind: "gitignore", reason });
+        const path = folder ? `${folder}/.gitignore` : ".gitignore";
+        if (reason !== undefined) this.unreadable.push({ path, kind: "gitignore", reason });
       }
     }
     for (const entry of entries) {

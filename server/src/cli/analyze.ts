@@ -1,4 +1,10 @@
-import { type AnalysisSnapshot, attachSqlCache, describeUnreadable, type SourceReader, WorkspaceAnalysis } from "../analysis";
+import {
+  type AnalysisSnapshot,
+  attachSqlCache,
+  describeUnreadable,
+  type SourceReader,
+  WorkspaceAnalysis,
+} from "../analysis";
 
 /**
  * Analyzes a workspace for one CLI command, reusing and refreshing its SQL cache
@@ -9,7 +15,9 @@ export function analyzeWorkspace(dir: string, reader: SourceReader): AnalysisSna
   try {
     const snapshot = new WorkspaceAnalysis(reader).analyzeAll();
     // Skipped folders have no file to carry a diagnostic; stderr keeps --format json clean.
-    for (const entry of reader.unreadablePaths?.() ?? []) process.stderr.write(`assetline: ${describeUnreadable(entry)}\n`);
+    for (const entry of reader.unreadablePaths?.() ?? []) {
+      process.stderr.write(`assetline: ${describeUnreadable(entry)}\n`);
+    }
     return snapshot;
   } finally {
     // A read-only checkout cannot keep the cache; the result is the same without it.

@@ -22,7 +22,12 @@ export function workspaceWithSources(argument: string | undefined): { dir: strin
   const reader = new DiskReader(dir);
   if (reader.listFiles().length === 0) {
     const root = reader.unreadablePaths().find((entry) => entry.path === "" && entry.kind === "folder");
-    if (root) throw new UsageError(`cannot read ${argument ?? dir} (${root.reason}); give your user read and execute permission on it, or pass another folder`);
+    if (root) {
+      throw new UsageError(
+        `cannot read ${argument ?? dir} (${root.reason}); give your user read and execute permission on it, ` +
+          "or pass another folder",
+      );
+    }
     throw new UsageError(`no TypeScript files in ${argument ?? dir} (node_modules and .gitignored folders are skipped); pass the folder that holds your assets`);
   }
   return { dir, reader };

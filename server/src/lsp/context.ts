@@ -4,7 +4,12 @@
  * can run against a half-initialised server.
  */
 import { storePath } from "../store/paths";
-import { type ClientCapabilities, type Connection, MessageType, ShowMessageNotification } from "vscode-languageserver";
+import {
+  type ClientCapabilities,
+  type Connection,
+  MessageType,
+  ShowMessageNotification,
+} from "vscode-languageserver";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describeUnreadable } from "../analysis";
@@ -84,7 +89,9 @@ export function createContext(
       const message = `Assetline ${describeUnreadable(entry)}`;
       log(message);
       // A notification, not showWarningMessage (a request): nothing to answer, nothing to reject.
-      void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message }).catch(() => undefined);
+      void connection
+        .sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message })
+        .catch(() => undefined);
     }
   });
   const settings = new SettingsCache(connection, support.configurationPull, rootUri, initializationOptions);

@@ -59,11 +59,18 @@ function problemWithPart(part: string): string | undefined {
 function problemWithCharacters(text: string): string | undefined {
   const control = CONTROL_CHARACTER.exec(text);
   if (control) {
-    return `it contains the control character ${codePoint(control[0])}, which is invisible or drives the terminal it is printed on; remove it`;
+    const shown = codePoint(control[0]);
+    return (
+      `it contains the control character ${shown}, which is invisible or drives the terminal it is printed on; ` +
+      "remove it"
+    );
   }
   const bidi = BIDI_CONTROL.exec(text);
   if (bidi) {
-    return `it contains ${codePoint(bidi[0])}, a bidirectional control character that makes the text display in another order than it is stored; remove it (it is invisible, so it usually comes in with pasted text)`;
+    return (
+      `it contains ${codePoint(bidi[0])}, a bidirectional control character that makes the text display in another ` +
+      "order than it is stored; remove it (it is invisible, so it usually comes in with pasted text)"
+    );
   }
   if (UNPAIRED_SURROGATE.test(text)) return `it contains an invalid character (an unpaired UTF-16 surrogate)`;
   return undefined;

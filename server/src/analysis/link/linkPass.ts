@@ -99,7 +99,8 @@ export class LinkPass {
       }
       const invalid = keyProblem(key);
       if (invalid) {
-        diagnostics.push(invalidName(keyLocation, key, `The asset key ${quoteVisibly(key)} is not valid: ${invalid}`));
+        const message = `The asset key ${quoteVisibly(key)} is not valid: ${invalid}`;
+        diagnostics.push(invalidName(keyLocation, key, message));
         continue;
       }
       pending.push({ sdkCall, key, keyLocation });
@@ -149,7 +150,8 @@ export class LinkPass {
       const invalid = problemWithName(name);
       if (invalid) {
         const location = call.config.name?.location ?? call.location;
-        diagnostics.push(invalidName(location, name, `The check name ${quoteVisibly(name)} is not valid: ${invalid}`));
+        const message = `The check name ${quoteVisibly(name)} is not valid: ${invalid}`;
+        diagnostics.push(invalidName(location, name, message));
         continue;
       }
       const { key: target, problem } = this.resolveTarget(file, call.checkTarget);

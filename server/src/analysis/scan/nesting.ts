@@ -3,7 +3,11 @@ import { ts } from "ts-morph";
 const scanner = ts.createScanner(ts.ScriptTarget.Latest, /* skipTrivia */ true, ts.LanguageVariant.Standard);
 
 const OPENERS = new Set([ts.SyntaxKind.OpenParenToken, ts.SyntaxKind.OpenBracketToken, ts.SyntaxKind.OpenBraceToken]);
-const CLOSERS = new Set([ts.SyntaxKind.CloseParenToken, ts.SyntaxKind.CloseBracketToken, ts.SyntaxKind.CloseBraceToken]);
+const CLOSERS = new Set([
+  ts.SyntaxKind.CloseParenToken,
+  ts.SyntaxKind.CloseBracketToken,
+  ts.SyntaxKind.CloseBraceToken,
+]);
 
 /** How deep brackets nest in a file, and where they are deepest. */
 export interface Nesting {
@@ -26,7 +30,11 @@ export function deepestNesting(text: string): Nesting {
   const templateDepths: number[] = [];
   try {
     for (let kind = scanner.scan(); kind !== ts.SyntaxKind.EndOfFileToken; kind = scanner.scan()) {
-      if (kind === ts.SyntaxKind.CloseBraceToken && templateDepths.length > 0 && templateDepths[templateDepths.length - 1] === 0) {
+      if (
+        kind === ts.SyntaxKind.CloseBraceToken &&
+        templateDepths.length > 0 &&
+        templateDepths[templateDepths.length - 1] === 0
+      ) {
         kind = scanner.reScanTemplateToken(/* isTaggedTemplate */ false);
         if (kind === ts.SyntaxKind.TemplateTail) {
           templateDepths.pop();
@@ -36,9 +44,11 @@ export function deepestNesting(text: string): Nesting {
       }
       if (kind === ts.SyntaxKind.TemplateHead) templateDepths.push(0);
       else if (OPENERS.has(kind)) {
-        if (kind === ts.SyntaxKind.OpenBraceToken && templateDepths.length > 0) templateDepths[templateDepths.length - 1]! += 1;
+        if (kind === ts.SyntaxKind.OpenBraceToken && templateDepths.length > 0)
+          templateDepths[templateDepths.length - 1]! += 1;
       } else if (CLOSERS.has(kind)) {
-        if (kind === ts.SyntaxKind.CloseBraceToken && templateDepths.length > 0) templateDepths[templateDepths.length - 1]! -= 1;
+        if (kind === ts.SyntaxKind.CloseBraceToken && templateDepths.length > 0)
+          templateDepths[templateDepths.length - 1]! -= 1;
         depth = Math.max(0, depth - 1);
         continue;
       } else continue;

@@ -257,12 +257,18 @@ class FileScanner {
       for (const sinkOuter of this.referenceSinks) for (const name of sink) sinkOuter.add(name);
       this.recordCall(call, enclosingFunction, sink);
     });
-    for (let i = call.arguments.length - 1; i >= 0; i--) stack.push({ node: call.arguments[i]!, enclosing: enclosingFunction });
+    for (let i = call.arguments.length - 1; i >= 0; i--) {
+      stack.push({ node: call.arguments[i]!, enclosing: enclosingFunction });
+    }
     stack.push(() => this.referenceSinks.push(sink));
     stack.push({ node: call.expression, enclosing: enclosingFunction });
   }
 
-  private recordCall(call: ts.CallExpression, enclosingFunction: string | undefined, sink: ReadonlySet<string>): void {
+  private recordCall(
+    call: ts.CallExpression,
+    enclosingFunction: string | undefined,
+    sink: ReadonlySet<string>,
+  ): void {
     const declared = this.declaredCalls.get(call);
     const functionArgument = call.arguments.find(isFunctionLike);
     const namedFunction = call.arguments.find((argument) => ts.isIdentifier(argument) && this.isTopLevelFunction(argument.text));

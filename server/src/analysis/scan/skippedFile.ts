@@ -17,7 +17,8 @@ export function tooLargeFile(file: string, text: string, maxFileBytes: number): 
   return skipped(
     file,
     startOf(file),
-    `${file} is ${megabytes} MB, over the ${limit} MB analysis limit, so assets in it are not analysed. If it is generated, add it to .gitignore; otherwise move definitions to smaller files.`,
+    `${file} is ${megabytes} MB, over the ${limit} MB analysis limit, so assets in it are not analysed. ` +
+      "If it is generated, add it to .gitignore; otherwise move definitions to smaller files.",
     "too large",
     "info",
   );
@@ -29,7 +30,9 @@ export function tooLargeFile(file: string, text: string, maxFileBytes: number): 
  */
 export function tooDeeplyNestedFile(file: string, text: string): FileFacts {
   const nesting = deepestNesting(text);
-  const advice = "so assets in it are not analysed. Build long lists with an array (`[...].join(\"\")`) or data files instead of nested expressions; if the file is generated, add it to .gitignore.";
+  const advice =
+    'so assets in it are not analysed. Build long lists with an array (`[...].join("")`) or data files ' +
+    "instead of nested expressions; if the file is generated, add it to .gitignore.";
   if (nesting.depth >= NOTABLE_NESTING) {
     const position = positionAt(text, nesting.offset);
     return skipped(
@@ -43,7 +46,8 @@ export function tooDeeplyNestedFile(file: string, text: string): FileFacts {
   return skipped(
     file,
     startOf(file),
-    `${file} is too deeply nested to analyse (a chain of nested expressions, such as arrow functions or conditionals, deeper than the parser can follow), ${advice}`,
+    `${file} is too deeply nested to analyse (a chain of nested expressions, such as arrow functions or ` +
+      `conditionals, deeper than the parser can follow), ${advice}`,
     "too deeply nested",
     "warning",
   );
@@ -54,7 +58,8 @@ export function unreadableFile(file: string, reason: string): FileFacts {
   return skipped(
     file,
     startOf(file),
-    `${file} cannot be read (${reason}), so assets in it are not analysed. Give your user read permission on it (chmod a+r ${file}), or add it to .gitignore.`,
+    `${file} cannot be read (${reason}), so assets in it are not analysed. ` +
+      `Give your user read permission on it (chmod a+r ${file}), or add it to .gitignore.`,
     "unreadable",
     "warning",
   );
@@ -66,7 +71,8 @@ export function failedFile(file: string, error: unknown): FileFacts {
   return skipped(
     file,
     startOf(file),
-    `${file} could not be analysed (${message}), so assets in it are not analysed; the rest of the workspace is. This is a bug in Assetline: please report it with this file.`,
+    `${file} could not be analysed (${message}), so assets in it are not analysed; the rest of the workspace is. ` +
+      "This is a bug in Assetline: please report it with this file.",
     "internal error",
     "warning",
   );
@@ -85,7 +91,13 @@ function startOf(file: string): SourceLocation {
  * Too large is a note (generated code is meant to be skipped); the other reasons hide code the
  * user wrote to be analysed, so they warn.
  */
-function skipped(file: string, location: SourceLocation, message: string, reason: string, severity: "info" | "warning"): FileFacts {
+function skipped(
+  file: string,
+  location: SourceLocation,
+  message: string,
+  reason: string,
+  severity: "info" | "warning",
+): FileFacts {
   const diagnostic: AnalysisDiagnostic = {
     code: "AL007",
     severity,
@@ -95,7 +107,15 @@ function skipped(file: string, location: SourceLocation, message: string, reason
     data: { kind: "fileSkipped", reason },
   };
   return {
-    file, text: "", imports: new Map(), exports: new Map(), starExports: [], declarations: new Map(),
-    calls: [], diagnostics: [diagnostic], syntaxErrors: 0, skipped: true,
+    file,
+    text: "",
+    imports: new Map(),
+    exports: new Map(),
+    starExports: [],
+    declarations: new Map(),
+    calls: [],
+    diagnostics: [diagnostic],
+    syntaxErrors: 0,
+    skipped: true,
   };
 }

@@ -40,7 +40,10 @@ export function parseWithinBudget(sql: string, options: ParserOptions, statement
   // object measures its work without a timer (the result would then depend on load).
   let steps = 0;
   const spend = (): void => {
-    if (++steps > budget) throw new SqlTooComplexError(`too complex for the full parser (over ${budget} steps for ${sql.length} characters)`);
+    if (++steps > budget)
+      throw new SqlTooComplexError(
+        `too complex for the full parser (over ${budget} steps for ${sql.length} characters)`,
+      );
   };
   const input = new String(sql) as string & { charCodeAt: typeof String.prototype.charCodeAt };
   Object.defineProperties(input, {
@@ -57,7 +60,10 @@ function nestingDepth(sql: string): number {
   let deepest = 0;
   for (const token of tokenize(sql)) {
     const value = token.value;
-    if ((token.kind === "punct" && value === "(") || (token.kind === "word" && (value === "case" || value === "begin"))) {
+    if (
+      (token.kind === "punct" && value === "(") ||
+      (token.kind === "word" && (value === "case" || value === "begin"))
+    ) {
       depth += 1;
       if (depth > deepest) deepest = depth;
     } else if ((token.kind === "punct" && value === ")") || (token.kind === "word" && value === "end")) {

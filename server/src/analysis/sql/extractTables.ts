@@ -152,7 +152,8 @@ function parseBatch(sql: string, statements: Statement[], from: number, to: numb
   const base = statements[from].start;
   const found: Array<{ kind: "read" | "write"; mention: TableMention }> = [];
   try {
-    const program = parseWithinBudget(sql.slice(base, statements[to - 1].end), PARSER_OPTIONS, to - from) as unknown as CstNode;
+    const batch = sql.slice(base, statements[to - 1].end);
+    const program = parseWithinBudget(batch, PARSER_OPTIONS, to - from) as unknown as CstNode;
     const starts = (Array.isArray(program.statements) ? program.statements : [])
       .filter((s): s is CstNode => isCstNode(s) && s.type !== "empty")
       .map((s) => (s.range === undefined ? -1 : s.range[0] + base));
