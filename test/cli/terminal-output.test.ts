@@ -8,6 +8,7 @@ import { assetline, type CliResult } from "./support";
  * A workspace whose names, descriptions, errors and logs carry what a terminal or a Markdown
  * renderer would obey: CSI (clear screen), OSC (set title), a C1 CSI, a carriage return, a
  * right-to-left override, and HTML. Written as escapes in the source, as a user's code would.
+ * Check names and keys with such characters are AL009 errors, so their escaping is tested apart.
  */
 const ASSETS = String.raw`import { asset, check } from "assetline";
 
@@ -19,7 +20,7 @@ export const html = asset(
   },
 );
 
-export const loud = check(html, { name: "checked\u001b[31m" }, async () => {
+export const loud = check(html, { name: "checked" }, async () => {
   return { passed: false, description: "failed \u001b]0;pwned\u0007 here" };
 });
 
@@ -87,6 +88,26 @@ describe("cli: names, errors and logs from the workspace cannot drive the termin
     assertPrintable("graph mermaid", mermaid);
     assert.doesNotMatch(mermaid.stdout, /<img/);
     assert.match(mermaid.stdout, /\["#lt;img\/src=x\/onerror=alert\(1\)#gt;<br\/>g\\x1b\[2J\\u202eevil"\]/);
+  });
+
+  it("check prints an AL009 name escaped, never raw", () => {
+    const bad = mkdtempSync(join(tmpdir(), "assetline-escapes-al009-"));
+    try {
+      mkdirSync(join(bad, "src"));
+      writeFileSync(
+        join(bad, "src", "assets.ts"),
+        String.raw`import { asset, check } from "assetline";
+export const a = asset({}, async () => {});
+export const loud = check(a, { name: "checked\u001b[31m\u202e" }, async () => ({ passed: true }));
+`,
+      );
+      const result = assetline(["check", bad]);
+      assert.equal(result.status, 1, result.stdout + result.stderr);
+      assertPrintable("check AL009", result);
+      assert.match(result.stdout, /AL009 The check name "checked\\u001b\[31m\\u202e" is not valid/);
+    } finally {
+      rmSync(bad, { recursive: true, force: true });
+    }
   });
 
   it("JSON is unchanged: the values arrive as the workspace wrote them", () => {
