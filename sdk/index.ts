@@ -15,9 +15,11 @@ export type MaybePromise<T> = T | Promise<T>;
 export interface Statement {
   run(...params: unknown[]): { changes: number; lastInsertRowid: number | bigint };
   // `any` rows keep `prepare("select count(*) n ...").get().n` ergonomic, as in SQL clients.
+  /* eslint-disable @typescript-eslint/no-explicit-any */
   get<Row = any>(...params: unknown[]): Row;
   all<Row = any>(...params: unknown[]): Row[];
   iterate<Row = any>(...params: unknown[]): IterableIterator<Row>;
+  /* eslint-enable @typescript-eslint/no-explicit-any */
 }
 
 /** The warehouse an asset reads and writes: the embedded SQLite database by default. */

@@ -6,7 +6,7 @@ import { UsageError } from "./errors";
 /** Resolves the workspace folder argument, failing with a message that says what to do. */
 export function workspaceDir(argument: string | undefined): string {
   const dir = resolve(argument ?? ".");
-  let isDirectory = false;
+  let isDirectory: boolean;
   try {
     isDirectory = statSync(dir).isDirectory();
   } catch {
