@@ -3,6 +3,7 @@
  * extension, the lineage webview, any other LSP client). No vscode, no Node-only APIs.
  */
 export * from "./commands";
+export * from "./impact";
 export * from "./lineage";
 export * from "./methods";
 export * from "./runs";

@@ -5,6 +5,7 @@
  */
 import { NotificationType, RequestType } from "vscode-languageserver-protocol";
 import type { Location } from "vscode-languageserver-protocol";
+import type { ImpactParams, ImpactReport } from "./impact";
 import type { LineageGraph, LineageParams } from "./lineage";
 import type {
   CancelRunParams,
@@ -113,4 +114,28 @@ export namespace RunEventNotification {
 export namespace RunFinishedNotification {
   export const method = "assetline/runFinished" as const;
   export const type = new NotificationType<RunFinishedParams>(method);
+}
+
+/**
+ * client → server: the impact of the open workspace (unsaved buffers included) against a git
+ * revision. Fails with a one-line message when git cannot answer (not a repository, unknown
+ * revision, shallow clone without the base, git missing).
+ */
+export namespace ImpactRequest {
+  export const method = "assetline/impact" as const;
+  export const type = new RequestType<ImpactParams, ImpactReport, void>(method);
+}
+
+export interface ImpactChangedParams {
+  /** The analysis version the change was seen in. */
+  readonly version: number;
+}
+
+/**
+ * server → client: the answer to ImpactRequest may have changed (an edit, a save, HEAD moved).
+ * Views showing impact re-ask.
+ */
+export namespace ImpactChangedNotification {
+  export const method = "assetline/impactChanged" as const;
+  export const type = new NotificationType<ImpactChangedParams>(method);
 }
