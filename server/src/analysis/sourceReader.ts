@@ -61,6 +61,11 @@ const SOURCE_EXTENSIONS = [".ts", ".tsx", ".mts", ".cts"];
 /** Folders that never hold user definitions, whatever .gitignore says. */
 const ALWAYS_SKIPPED = new Set(["node_modules", ".git", ".assetline", ".hg", ".svn"]);
 
+/** True for folder names never analysed, whatever .gitignore says (readers of other sources apply it too). */
+export function isAlwaysSkippedFolder(name: string): boolean {
+  return ALWAYS_SKIPPED.has(name);
+}
+
 /** True for TypeScript sources the analysis reads (declaration files are skipped). */
 export function isAnalysableFile(file: string): boolean {
   if (file.endsWith(".d.ts") || file.endsWith(".d.mts") || file.endsWith(".d.cts")) return false;
@@ -152,13 +157,14 @@ export class DiskReader implements SourceReader {
   }
 }
 
-interface ScopedIgnore {
+export interface ScopedIgnore {
   /** The folder holding the .gitignore, relative to the root ("" for the root). */
   readonly base: string;
   readonly matcher: Ignore;
 }
 
-function isIgnored(rules: readonly ScopedIgnore[], path: string, isDirectory: boolean): boolean {
+/** True when one of the .gitignore rule sets (each scoped to its folder) ignores the path. */
+export function isIgnored(rules: readonly ScopedIgnore[], path: string, isDirectory: boolean): boolean {
   for (const rule of rules) {
     const local = rule.base ? path.slice(rule.base.length + 1) : path;
     if (rule.matcher.ignores(isDirectory ? `${local}/` : local)) return true;

@@ -1,0 +1,5 @@
+/** Reading a workspace as it was at a git revision, and comparing it with the working tree. */
+export { GitError, type GitErrorKind } from "./gitCommand";
+export { GitRevisionReader } from "./gitRevisionReader";
+export { changedSince, type GitRepository, openRepository, resolveCommit } from "./repository";
+export { type ComparisonOptions, compareWithRevision, type RevisionComparison } from "./revisionComparison";
