@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { NO_COLUMNS } from "../../server/src/model/columns";
 import { planRun } from "../../server/src/executor";
 import type { AssetDefinition, CheckDefinition, SourceLocation } from "../../server/src/model/definitions";
 import { AssetGraph } from "../../server/src/model/graph";
@@ -23,6 +24,7 @@ function def(key: string, deps: string[] = [], extra: Partial<AssetDefinition> =
     codeVersion: `v-${key}`,
     reads: [],
     writes: [],
+    columns: NO_COLUMNS,
     ...extra,
   };
 }

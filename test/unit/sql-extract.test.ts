@@ -342,7 +342,7 @@ describe("sql: extractTables", () => {
         const r = extractTables(sql);
         for (const m of [...r.reads, ...r.writes]) assert.ok(m.start >= 0 && m.end <= sql.length && m.start < m.end, sql);
       }
-      assert.deepEqual(extractTables(""), { reads: [], writes: [], parsed: true });
+      assert.deepEqual(extractTables(""), { reads: [], writes: [], parsed: true, columns: [] });
       assert.equal(extractTables(undefined as unknown as string).parsed, false);
     });
 

@@ -1,3 +1,4 @@
+import type { BodyColumns } from "../model/columns";
 import type { AnalysisDiagnostic, DefinitionMetadata, Effect, SourceLocation } from "../model/definitions";
 
 /**
@@ -88,7 +89,7 @@ export interface CandidateCall {
   readonly config: ExtractedConfig;
   /** The first argument of a `check()` call. */
   readonly checkTarget: TargetRef | undefined;
-  readonly effects: { readonly reads: readonly Effect[]; readonly writes: readonly Effect[] };
+  readonly effects: { readonly reads: readonly Effect[]; readonly writes: readonly Effect[]; readonly columns: BodyColumns };
   /** Hash of the call's tokens (whitespace and comments ignored). */
   readonly ownVersion: string;
   /** Top-level names and imports the call's code uses (for helper-aware code versions). */

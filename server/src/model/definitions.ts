@@ -2,6 +2,7 @@
  * What the static analysis knows about a workspace: plain, serialisable data.
  * The analysis produces it; the graph, the CLI, the executor and the LSP consume it.
  */
+import type { BodyColumns } from "./columns";
 
 /** A zero-based position, `character` in UTF-16 code units (the LSP convention). */
 export interface Position {
@@ -76,6 +77,8 @@ export interface AssetDefinition extends DefinitionMetadata {
   readonly codeVersion: string;
   readonly reads: readonly Effect[];
   readonly writes: readonly Effect[];
+  /** What the body's SQL states about columns (see model/columns.ts); empty for sources. */
+  readonly columns: BodyColumns;
 }
 
 export interface CheckDefinition {
@@ -92,7 +95,7 @@ export interface CheckDefinition {
   readonly codeVersion: string;
 }
 
-export type DiagnosticCode = "AL001" | "AL002" | "AL003" | "AL004" | "AL005" | "AL006" | "AL007" | "AL009";
+export type DiagnosticCode = "AL001" | "AL002" | "AL003" | "AL004" | "AL005" | "AL006" | "AL007" | "AL008" | "AL009";
 export type Severity = "error" | "warning" | "info";
 
 export const SEVERITY_OF_CODE: Readonly<Record<DiagnosticCode, Severity>> = {
@@ -104,6 +107,7 @@ export const SEVERITY_OF_CODE: Readonly<Record<DiagnosticCode, Severity>> = {
   AL006: "warning",
   /** A file too large to analyse; one hiding code the user wrote (unreadable, too deeply nested) warns. */
   AL007: "info",
+  AL008: "warning",
   AL009: "error",
 };
 
@@ -122,7 +126,15 @@ export type DiagnosticData =
   | { readonly kind: "notStatic" }
   | { readonly kind: "fileSkipped"; readonly reason: string }
   /** An asset key or check name that cannot be used as written (AL009). */
-  | { readonly kind: "invalidName"; readonly name: string };
+  | { readonly kind: "invalidName"; readonly name: string }
+  | {
+      readonly kind: "unknownColumn";
+      readonly table: string;
+      readonly column: string;
+      /** The asset whose SQL states the table's columns. */
+      readonly upstream: string;
+      readonly suggestion: string | undefined;
+    };
 
 export interface RelatedInformation {
   readonly location: SourceLocation;

@@ -2,6 +2,7 @@
  * Builders for analysis output in unit tests: a test names only what it is about
  * (key, deps, group…) and gets a complete, plausible AssetDefinition or CheckDefinition.
  */
+import { NO_COLUMNS } from "../../../server/src/model/columns";
 import type {
   AssetDefinition,
   CheckDefinition,
@@ -52,6 +53,7 @@ export function makeAsset(spec: AssetSpec): AssetDefinition {
     codeVersion: `v-${spec.key}`,
     reads: [],
     writes: [],
+    columns: NO_COLUMNS,
   };
 }
 

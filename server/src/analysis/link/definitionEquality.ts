@@ -28,7 +28,8 @@ export function sameAsset(a: AssetDefinition, b: AssetDefinition): boolean {
       (x, y) => x.key === y.key && x.via === y.via && x.text === y.text && sameLocation(x.location, y.location),
     ) &&
     sameList(a.reads, b.reads, sameEffect) &&
-    sameList(a.writes, b.writes, sameEffect)
+    sameList(a.writes, b.writes, sameEffect) &&
+    a.columns.signature === b.columns.signature
   );
 }
 

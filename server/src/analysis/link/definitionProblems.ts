@@ -20,6 +20,8 @@ export interface ProblemInputs {
   /** The dep and check targets of a file's definitions that resolve to nothing we know. */
   unresolvedTargets(file: string): ReadonlyMap<DependencyRef | CheckDefinition, string>;
   producersOf(resource: ResourceId): readonly AssetDefinition[] | undefined;
+  /** AL008 of an asset, kept by its own module (ColumnDiagnostics); collected here to keep one order. */
+  columnDiagnosticsOf(asset: AssetDefinition): readonly AnalysisDiagnostic[];
 }
 
 /**
@@ -107,7 +109,7 @@ export class DefinitionProblems {
 
   /**
    * Appends the problems of a file's definitions in the order the checks run in: AL002, AL003,
-   * AL004 (each over the definitions in `order`), then AL005 (checks in call order).
+   * AL004, AL008 (each over the definitions in `order`), then AL005 (checks in call order).
    */
   collect(link: FileLink, order: (a: AssetDefinition, b: AssetDefinition) => number, into: AnalysisDiagnostic[]): void {
     const sorted = link.assets.length > 1 ? [...link.assets].sort(order) : link.assets;
@@ -117,6 +119,7 @@ export class DefinitionProblems {
       const duplicate = this.duplicates.get(asset);
       if (duplicate) into.push(duplicate);
     }
+    for (const asset of sorted) into.push(...this.inputs.columnDiagnosticsOf(asset));
     for (const check of link.checks) into.push(...(this.badTargets.get(check) ?? []));
   }
 }

@@ -1,4 +1,5 @@
 import { AssetKey, InvalidAssetKeyError, problemWithName, quoteVisibly } from "../../model/assetKey";
+import { NO_COLUMNS } from "../../model/columns";
 import type {
   AnalysisDiagnostic,
   AssetDefinition,
@@ -139,6 +140,7 @@ export class LinkPass {
         codeVersion: this.helperVersions.versionOf(file, call, this.resolver),
         reads: isSource ? [] : call.effects.reads,
         writes: isSource ? [] : call.effects.writes,
+        columns: isSource ? NO_COLUMNS : call.effects.columns,
       });
     }
 

@@ -6,6 +6,7 @@ import type {
   ResourceId,
 } from "../../model/definitions";
 import { AssetGraph } from "../../model/graph";
+import { ColumnDiagnostics } from "../diagnostics/columnDiagnostics";
 import { cycleDiagnostics, producedResources } from "../diagnostics/graphDiagnostics";
 import type { FileFacts } from "../facts";
 import { AcyclicLevels } from "./acyclicLevels";
@@ -49,7 +50,7 @@ const FULL_LINK_MIN_FILES = 64;
  *    reader indexes (`EditIndexes`) are patched with the definitions that were replaced;
  *  - AL002–AL005 are recomputed only for the definitions whose inputs changed (their own
  *    definition, the definedness of a key they name, the producers of a table they read:
- *    `DefinitionProblems`);
+ *    `DefinitionProblems`); AL008 likewise, by its own module (`ColumnDiagnostics`);
  *  - AL001 is re-derived only when the dependency edges change, and then only when the new
  *    edges do not fit the acyclic graph's levels (`AcyclicLevels`);
  *  - diagnostics are kept per file, and only the files whose diagnostics changed are re-sorted
@@ -74,8 +75,11 @@ export class WorkspaceLinker {
   private readonly produced = new WeakMap<AssetDefinition, readonly ResourceId[]>();
   private readonly surfaces = new WeakMap<FileFacts, string>();
 
+  /** AL008, kept by its own module. */
+  private readonly columnDiagnostics = new ColumnDiagnostics();
   private readonly problems = new DefinitionProblems({
     keys: this.keys.index,
+    columnDiagnosticsOf: (asset) => this.columnDiagnostics.of(asset),
     unresolvedTargets: (file) => this.links.get(file)?.unresolvedTargets ?? EMPTY_MAP,
     producersOf: (resource) => this.producers.get(resource),
   });
@@ -150,6 +154,7 @@ export class WorkspaceLinker {
     this.recheckMissingUpstream(delta, keys, touchedFiles);
     this.recheckUndeclaredReads(delta, changedResources, touchedFiles);
     this.recheckCheckTargets(delta, keys, touchedFiles);
+    this.recheckColumns(delta, touchedFiles);
     const graph = this.recheckCycles(keys, touchedFiles);
     for (const file of touchedFiles) this.rebuildFileDiagnostics(file);
     return this.result(graph);
@@ -195,6 +200,7 @@ export class WorkspaceLinker {
     }
     for (const [key, list] of this.keys.definitions()) this.problems.updateDuplicates(key, list);
     for (const check of this.lists.sortedChecks) this.problems.updateBadTarget(check);
+    this.columnDiagnostics.rebuild(this.lists.sortedAssets);
     this.cycleDiagnostics = this.computeCycleDiagnostics();
   }
 
@@ -307,6 +313,12 @@ export class WorkspaceLinker {
       for (const check of this.editIndexes!.checksByTarget.get(key) ?? []) toCheck.add(check);
     if (keys.defined.size > 0) for (const check of this.problems.checksWithBadTarget()) toCheck.add(check);
     for (const check of toCheck) if (this.problems.updateBadTarget(check)) touched.add(check.location.file);
+  }
+
+  /** AL008: its module knows which readers a change of columns can affect. */
+  private recheckColumns(delta: DefinitionDelta, touched: Set<string>): void {
+    const files = this.columnDiagnostics.update(delta.goneAssets, delta.newAssets, () => this.lists.sortedAssets);
+    for (const file of files) touched.add(file);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { ts } from "ts-morph";
 import type { CandidateCall, Callee, ShapeProblem } from "../facts";
 import { EMPTY_CONFIG, extractConfig, targetRef } from "./config";
+import { NO_COLUMNS } from "../../model/columns";
 import { extractEffects, type ModuleBindings } from "./effects";
 import type { LocationMaker } from "./locations";
 import { type ConstLookup, unwrap } from "./staticValues";
@@ -63,7 +64,7 @@ export function analyzeCall(call: ts.CallExpression, context: CallContext): Anal
   }
   const effects = context.body
     ? extractEffects(context.body, { sourceFile: context.sourceFile, locations: context.locations, consts, modules: context.modules })
-    : { reads: [], writes: [] };
+    : { reads: [], writes: [], columns: NO_COLUMNS };
   return { callee, shape, config, checkTarget, effects, shapeProblems: problems };
 }
 

@@ -1,7 +1,9 @@
 import { posix } from "node:path";
 import { ts } from "ts-morph";
+import type { BodyColumns } from "../../model/columns";
 import type { Effect, ResourceId } from "../../model/definitions";
 import { extractTables } from "../sql/extractTables";
+import { ColumnCollector } from "./columnFacts";
 import type { LocationMaker } from "./locations";
 import { forEachDescendant } from "./syntaxWalk";
 import { type ConstLookup, staticString, unwrap } from "./staticValues";
@@ -26,6 +28,12 @@ interface EffectContext {
   readonly modules: ModuleBindings;
 }
 
+interface EffectSinks {
+  readonly reads: Effect[];
+  readonly writes: Effect[];
+  readonly columns: ColumnCollector;
+}
+
 /** Methods of `ctx.db` (and SQL clients like it) whose first argument is SQL. */
 const SQL_METHODS = new Set(["exec", "prepare", "query", "execute", "run", "all", "get"]);
 const FILE_READS = new Set(["readFile", "readFileSync", "createReadStream"]);
@@ -36,23 +44,25 @@ const FILE_WRITES = new Set([
 /** (source, destination) operations: the first path is read, the second written. */
 const FILE_COPIES = new Set(["copyFile", "copyFileSync", "cp", "cpSync", "rename", "renameSync"]);
 const PATH_JOINERS = new Set(["join", "resolve"]);
+/** SQL methods whose first argument is always SQL: a non-literal one is SQL built at run time. */
+const SQL_TEXT_METHODS = new Set(["exec", "prepare", "query", "execute"]);
 
-/** Tables and files a definition's code reads and writes, with exact locations. */
-export function extractEffects(body: ts.Node, context: EffectContext): { reads: Effect[]; writes: Effect[] } {
-  const reads: Effect[] = [];
-  const writes: Effect[] = [];
+/** Tables and files a definition's code reads and writes, with exact locations, and the columns its SQL names. */
+export function extractEffects(body: ts.Node, context: EffectContext): { reads: Effect[]; writes: Effect[]; columns: BodyColumns } {
+  const sinks: EffectSinks = { reads: [], writes: [], columns: new ColumnCollector(context.locations) };
   forEachDescendant(body, (node) => {
-    if (ts.isCallExpression(node)) inspectCall(node, context, reads, writes);
-    else if (ts.isTaggedTemplateExpression(node) && isSqlTag(node.tag)) addSql(node.template, context, reads, writes);
+    if (ts.isCallExpression(node)) inspectCall(node, context, sinks);
+    else if (ts.isTaggedTemplateExpression(node) && isSqlTag(node.tag)) addSql(node.template, context, sinks);
   });
-  return { reads, writes };
+  return { reads: sinks.reads, writes: sinks.writes, columns: sinks.columns.finish() };
 }
 
 function isSqlTag(tag: ts.Expression): boolean {
   return (ts.isIdentifier(tag) && tag.text === "sql") || (ts.isPropertyAccessExpression(tag) && tag.name.text === "sql");
 }
 
-function inspectCall(call: ts.CallExpression, context: EffectContext, reads: Effect[], writes: Effect[]): void {
+function inspectCall(call: ts.CallExpression, context: EffectContext, sinks: EffectSinks): void {
+  const { reads, writes } = sinks;
   const callee = call.expression;
   const first = call.arguments[0];
   if (!first) return;
@@ -67,7 +77,12 @@ function inspectCall(call: ts.CallExpression, context: EffectContext, reads: Eff
     }
     return;
   }
-  if (ts.isPropertyAccessExpression(callee) && SQL_METHODS.has(callee.name.text)) addSql(first, context, reads, writes);
+  if (ts.isPropertyAccessExpression(callee) && SQL_METHODS.has(callee.name.text)) {
+    const given = unwrap(first);
+    // A `sql` tagged template is read where the walk meets it; anything else not static is built at run time.
+    const tagged = ts.isTaggedTemplateExpression(given) && isSqlTag(given.tag);
+    if (!addSql(first, context, sinks) && !tagged && SQL_TEXT_METHODS.has(callee.name.text)) sinks.columns.markPartial();
+  }
 }
 
 /** The fs function a callee names (`readFileSync`, `fs.writeFile`, `fs.promises.readFile`), if any. */
@@ -160,10 +175,14 @@ function sqlText(node: ts.Expression, context: EffectContext, depth = 0): SqlTex
   return undefined;
 }
 
-function addSql(node: ts.Expression, context: EffectContext, reads: Effect[], writes: Effect[]): void {
+/** Adds the effects of SQL given as `node`; false when its text is not known statically. */
+function addSql(node: ts.Expression, context: EffectContext, sinks: EffectSinks): boolean {
+  const { reads, writes } = sinks;
   const sql = sqlText(node, context);
-  if (!sql || !looksLikeSql(sql.text)) return;
+  if (!sql) return false;
+  if (!looksLikeSql(sql.text)) return true;
   const tables = extractTables(sql.text);
+  sinks.columns.addSql(tables, sql.offset, sql.holes);
   const inHole = (start: number, end: number) => sql.holes.some(([from, to]) => start < to && end > from);
   for (const [mentions, into] of [[tables.reads, reads], [tables.writes, writes]] as const) {
     for (const mention of mentions) {
@@ -174,6 +193,7 @@ function addSql(node: ts.Expression, context: EffectContext, reads: Effect[], wr
       });
     }
   }
+  return true;
 }
 
 /** Cheap guard so strings given to unrelated `.get()`/`.run()` methods are not parsed as SQL. */

@@ -10,6 +10,7 @@
 import type { ParserOptions } from "sql-parser-cst";
 import { LruCache } from "../lruCache";
 import { parseWithinBudget } from "./budgetedParse";
+import { collectStatementColumns, type StatementColumns } from "./cstColumns";
 import { collectCstTables, isCstNode, type CstNode } from "./cstTables";
 import { scanTables } from "./fallbackTables";
 import { splitStatements, tokenize } from "./sqlTokens";
@@ -24,6 +25,11 @@ export interface SqlTables {
   parsed: boolean;
   /** The parser's message (first line) for the first statement that needed the fallback. */
   error?: string;
+  /**
+   * Per statement, in order, the columns it defines and references (offsets into the given
+   * SQL text); undefined for a statement the tolerant fallback read, whose columns are unknown.
+   */
+  columns: Array<StatementColumns | undefined>;
 }
 
 const PARSER_OPTIONS: ParserOptions = {
@@ -44,6 +50,8 @@ interface StatementTables {
   reads: TableMention[];
   writes: TableMention[];
   error?: string;
+  /** Absent when the statement was read by the fallback. */
+  columns?: StatementColumns;
 }
 
 /** Keys are whole SQL texts: bounded by their count and their total length. */
@@ -74,25 +82,26 @@ function cachedStatement(text: string): StatementTables | undefined {
   if (stored === undefined) return undefined;
   const own: StatementTables = { reads: stored.reads.map((m) => ({ ...m })), writes: stored.writes.map((m) => ({ ...m })) };
   if (stored.error !== undefined) own.error = stored.error;
+  if (stored.columns !== undefined) own.columns = stored.columns as StatementColumns;
   statementCache.set(text, own);
   return own;
 }
 
 /** Tables read and written by `sql` (one or more SQLite statements); never throws, cached by text. */
 export function extractTables(sql: string): SqlTables {
-  if (typeof sql !== "string") return { reads: [], writes: [], parsed: false, error: "SQL text is not a string" };
+  if (typeof sql !== "string") return { reads: [], writes: [], parsed: false, error: "SQL text is not a string", columns: [] };
   let result = resultCache.get(sql);
   if (result === undefined) {
     try {
       result = analyse(sql);
     } catch (error) {
       // Defensive: every step below is meant to be total, but a bug must not take the analysis down.
-      result = { reads: [], writes: [], parsed: false, error: `internal error: ${firstLine(error)}` };
+      result = { reads: [], writes: [], parsed: false, error: `internal error: ${firstLine(error)}`, columns: [undefined] };
     }
     resultCache.set(sql, result);
   }
   // Callers may sort or push into the arrays; the cached copy must stay intact.
-  const copy: SqlTables = { reads: result.reads.slice(), writes: result.writes.slice(), parsed: result.parsed };
+  const copy: SqlTables = { reads: result.reads.slice(), writes: result.writes.slice(), parsed: result.parsed, columns: result.columns };
   if (result.error !== undefined) copy.error = result.error;
   return copy;
 }
@@ -129,7 +138,7 @@ function analyse(sql: string): SqlTables {
     }
     i = j;
   }
-  const result: SqlTables = { reads: [], writes: [], parsed: true };
+  const result: SqlTables = { reads: [], writes: [], parsed: true, columns: [] };
   statements.forEach(({ start }, i) => {
     const own = tables[i] as StatementTables;
     if (own.error !== undefined) {
@@ -138,6 +147,7 @@ function analyse(sql: string): SqlTables {
     }
     for (const m of own.reads) result.reads.push(Object.freeze({ name: m.name, start: m.start + start, end: m.end + start }));
     for (const m of own.writes) result.writes.push(Object.freeze({ name: m.name, start: m.start + start, end: m.end + start }));
+    result.columns.push(own.columns === undefined ? undefined : shiftColumns(own.columns, start));
   });
   return result;
 }
@@ -151,21 +161,23 @@ function analyse(sql: string): SqlTables {
 function parseBatch(sql: string, statements: Statement[], from: number, to: number, tables: Array<StatementTables | undefined>): void {
   const base = statements[from].start;
   const found: Array<{ kind: "read" | "write"; mention: TableMention }> = [];
+  const columns: StatementColumns[] = [];
   try {
     const batch = sql.slice(base, statements[to - 1].end);
     const program = parseWithinBudget(batch, PARSER_OPTIONS, to - from) as unknown as CstNode;
-    const starts = (Array.isArray(program.statements) ? program.statements : [])
-      .filter((s): s is CstNode => isCstNode(s) && s.type !== "empty")
-      .map((s) => (s.range === undefined ? -1 : s.range[0] + base));
+    const starts = nonEmptyStatements(program).map((s) => (s.range === undefined ? -1 : s.range[0] + base));
     if (starts.length !== to - from || starts.some((start, k) => start !== statements[from + k].start)) return;
     collectCstTables(program, (kind, parts, start, end) => {
       found.push({ kind, mention: { name: normaliseTableName(parts), start: start + base, end: end + base } });
+    });
+    nonEmptyStatements(program).forEach((statement, k) => {
+      columns.push(shiftColumns(statementColumns(statement), base - statements[from + k].start));
     });
   } catch {
     return;
   }
   const own: StatementTables[] = [];
-  for (let k = from; k < to; k++) own.push({ reads: [], writes: [] });
+  for (let k = from; k < to; k++) own.push({ reads: [], writes: [], columns: columns[k - from] });
   for (const { kind, mention } of found) {
     let k = from;
     while (k < to - 1 && mention.start >= statements[k + 1].start) k++;
@@ -186,7 +198,9 @@ function analyseStatement(text: string): StatementTables {
   };
   if (text.length <= MAX_PARSE_CHARS) {
     try {
-      collectCstTables(parseWithinBudget(text, PARSER_OPTIONS) as unknown as CstNode, sink);
+      const program = parseWithinBudget(text, PARSER_OPTIONS) as unknown as CstNode;
+      collectCstTables(program, sink);
+      tables.columns = mergeColumns(nonEmptyStatements(program).map(statementColumns));
       sortBySource(tables);
       return tables;
     } catch (error) {
@@ -203,6 +217,34 @@ function analyseStatement(text: string): StatementTables {
   for (const span of splitStatements(tokens)) scanTables(tokens.slice(span.first, span.end), sink);
   sortBySource(tables);
   return tables;
+}
+
+function nonEmptyStatements(program: CstNode): CstNode[] {
+  return (Array.isArray(program.statements) ? program.statements : []).filter((s): s is CstNode => isCstNode(s) && s.type !== "empty");
+}
+
+const NO_STATEMENT_COLUMNS: StatementColumns = { defines: [], references: [] };
+
+/** Columns of a parsed statement; a walker failure (a CST shape it does not know) leaves its tables unknown. */
+function statementColumns(statement: CstNode): StatementColumns {
+  try {
+    return collectStatementColumns(statement);
+  } catch {
+    return NO_STATEMENT_COLUMNS;
+  }
+}
+
+function mergeColumns(list: readonly StatementColumns[]): StatementColumns {
+  if (list.length === 1) return list[0]!;
+  return { defines: list.flatMap((c) => c.defines), references: list.flatMap((c) => c.references) };
+}
+
+function shiftColumns(columns: StatementColumns, by: number): StatementColumns {
+  if (by === 0 || columns.references.length === 0) return columns;
+  return {
+    defines: columns.defines,
+    references: columns.references.map((reference) => ({ ...reference, start: reference.start + by, end: reference.end + by })),
+  };
 }
 
 /** "Main"."Orders" → "orders", temp.t → "t", Analytics.Events → "analytics.events". */

@@ -16,13 +16,15 @@ export interface StatementResult {
   readonly reads: ReadonlyArray<{ readonly name: string; readonly start: number; readonly end: number }>;
   readonly writes: ReadonlyArray<{ readonly name: string; readonly start: number; readonly end: number }>;
   readonly error?: string;
+  /** The statement's columns (see cstColumns.ts); absent when the fallback read it. */
+  readonly columns?: unknown;
 }
 
 /**
  * Bump when what extraction reports for the same text changes (parser upgrade, new rule):
  * a file written by another version is ignored, never trusted.
  */
-export const SQL_CACHE_FORMAT = "assetline-sql-statements/1";
+export const SQL_CACHE_FORMAT = "assetline-sql-statements/2";
 
 /** Entries kept on disk at most; the least recently used go first. */
 const MAX_ENTRIES = 100_000;

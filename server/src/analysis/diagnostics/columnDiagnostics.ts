@@ -1,0 +1,119 @@
+import { ColumnCatalog } from "../../model/columnCatalog";
+import type { AnalysisDiagnostic, AssetDefinition } from "../../model/definitions";
+import { closestKey } from "./closestKey";
+
+/**
+ * AL008: a body references a column that its upstream's statically known columns do not
+ * contain. Kept up to date as definitions change, rechecking only the assets an edit can
+ * affect: the changed assets, and the readers of tables whose column definitions changed.
+ */
+export class ColumnDiagnostics {
+  private catalog = new ColumnCatalog([]);
+  private readonly found = new Map<AssetDefinition, AnalysisDiagnostic[]>();
+  /** Table → assets with a certain reference to one of its columns. */
+  private readonly readers = new Map<string, Set<AssetDefinition>>();
+  /** Tables whose columns come (partly) from `*` over other tables: any definition change may change them. */
+  private starTables = new Set<string>();
+
+  /** The AL008 diagnostics of one asset (in reference order). */
+  of(asset: AssetDefinition): readonly AnalysisDiagnostic[] {
+    return this.found.get(asset) ?? NONE;
+  }
+
+  /** Recomputes everything for `assets` (the snapshot's sorted list). */
+  rebuild(assets: readonly AssetDefinition[]): void {
+    this.found.clear();
+    this.readers.clear();
+    this.rebuildCatalog(assets);
+    for (const asset of assets) {
+      this.index(asset, +1);
+      this.check(asset);
+    }
+  }
+
+  /**
+   * After definitions were replaced: `gone` left, `added` arrived, `assets` is the new list.
+   * Returns the files whose AL008 diagnostics may have changed.
+   */
+  update(gone: readonly AssetDefinition[], added: readonly AssetDefinition[], assets: () => readonly AssetDefinition[]): Set<string> {
+    const touched = new Set<string>();
+    const tables = new Set<string>();
+    for (const asset of gone) {
+      this.index(asset, -1);
+      if (this.found.delete(asset)) touched.add(asset.location.file);
+      for (const table of asset.columns.defined) tables.add(table.table);
+    }
+    for (const asset of added) {
+      this.index(asset, +1);
+      for (const table of asset.columns.defined) tables.add(table.table);
+    }
+    const recheck = new Set<AssetDefinition>(added);
+    if (tables.size > 0) {
+      const stars = this.starTables;
+      this.rebuildCatalog(assets());
+      for (const table of [...tables, ...stars, ...this.starTables]) for (const reader of this.readers.get(table) ?? []) recheck.add(reader);
+    }
+    for (const asset of recheck) {
+      const before = this.found.get(asset);
+      this.check(asset);
+      if (before !== undefined || this.found.has(asset)) touched.add(asset.location.file);
+    }
+    return touched;
+  }
+
+  private rebuildCatalog(assets: readonly AssetDefinition[]): void {
+    this.catalog = new ColumnCatalog(assets);
+    this.starTables = new Set();
+    for (const asset of assets) {
+      for (const table of asset.columns.defined) {
+        if (table.columns?.some((column) => "starOf" in column)) this.starTables.add(table.table);
+      }
+    }
+  }
+
+  private index(asset: AssetDefinition, sign: 1 | -1): void {
+    for (const reference of asset.columns.references) {
+      if (!reference.certain) continue;
+      let set = this.readers.get(reference.table);
+      if (sign > 0) {
+        if (!set) this.readers.set(reference.table, (set = new Set()));
+        set.add(asset);
+      } else if (set) {
+        set.delete(asset);
+        if (set.size === 0) this.readers.delete(reference.table);
+      }
+    }
+  }
+
+  private check(asset: AssetDefinition): void {
+    const diagnostics: AnalysisDiagnostic[] = [];
+    for (const reference of asset.columns.references) {
+      if (!reference.certain) continue;
+      const { columns, definedBy } = this.catalog.columnsOf(reference.table);
+      if (columns === "unknown" || definedBy === undefined || definedBy === asset) continue;
+      if (columns.includes(reference.column)) continue;
+      const suggestion = closestKey(reference.column, columns);
+      const upstream = definedBy.key;
+      diagnostics.push({
+        code: "AL008",
+        severity: "warning",
+        location: reference.location,
+        message:
+          `${reference.table} has no column \`${reference.column}\`: its columns, as ${upstream}'s SQL defines them, are ` +
+          `${listed(columns)}${suggestion ? `; did you mean \`${suggestion}\`?` : ""}`,
+        related: [{ location: definedBy.keyLocation, message: `${upstream} defines the columns of ${reference.table}` }],
+        data: { kind: "unknownColumn", table: reference.table, column: reference.column, upstream, suggestion },
+      });
+    }
+    if (diagnostics.length > 0) this.found.set(asset, diagnostics);
+    else this.found.delete(asset);
+  }
+}
+
+const NONE: readonly AnalysisDiagnostic[] = [];
+const MAX_LISTED = 12;
+
+function listed(columns: readonly string[]): string {
+  if (columns.length <= MAX_LISTED) return columns.join(", ");
+  return `${columns.slice(0, MAX_LISTED).join(", ")} and ${columns.length - MAX_LISTED} more`;
+}

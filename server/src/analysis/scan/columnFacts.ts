@@ -1,0 +1,66 @@
+import { type BodyColumns, type ColumnReference, NO_COLUMNS, type TableColumns } from "../../model/columns";
+import type { SqlTables } from "../sql/extractTables";
+import type { LocationMaker } from "./locations";
+
+/** Collects the column facts of one definition's body, SQL string by SQL string. */
+export class ColumnCollector {
+  private readonly defined: TableColumns[] = [];
+  private readonly references: ColumnReference[] = [];
+  private partial = false;
+
+  constructor(private readonly locations: LocationMaker) {}
+
+  /**
+   * Adds the columns of one SQL text found at `offset` in the file. `holes` are `${...}`
+   * substitutions: references inside them are dropped, and a table defined by SQL with
+   * substitutions has unknown columns (the substitution may be a column list).
+   */
+  addSql(tables: SqlTables, offset: number, holes: ReadonlyArray<readonly [number, number]>): void {
+    const inHole = (start: number, end: number) => holes.some(([from, to]) => start < to && end > from);
+    const definedHere = new Set<string>();
+    let complete = true;
+    for (const statement of tables.columns) {
+      if (statement === undefined) {
+        complete = false;
+        continue;
+      }
+      for (const define of statement.defines) {
+        definedHere.add(define.table);
+        this.defined.push({ table: define.table, columns: define.columns === null || holes.length > 0 ? undefined : define.columns });
+      }
+      for (const reference of statement.references) {
+        if (inHole(reference.start, reference.end)) continue;
+        this.references.push({
+          table: reference.table,
+          column: reference.column,
+          qualified: reference.qualified,
+          certain: reference.certain,
+          location: this.locations.at(offset + reference.start, offset + reference.end),
+        });
+      }
+    }
+    if (complete) return;
+    // Some statement was only read by the tolerant scan: what it writes has unknown columns.
+    this.partial = true;
+    for (const write of tables.writes) {
+      if (definedHere.has(write.name) || inHole(write.start, write.end)) continue;
+      definedHere.add(write.name);
+      this.defined.push({ table: write.name, columns: undefined });
+    }
+  }
+
+  /** SQL was given that is only known at run time. */
+  markPartial(): void {
+    this.partial = true;
+  }
+
+  finish(): BodyColumns {
+    if (this.defined.length === 0 && this.references.length === 0 && !this.partial) return NO_COLUMNS;
+    const signature = JSON.stringify([
+      this.partial,
+      this.defined,
+      this.references.map((r) => [r.table, r.column, r.qualified, r.certain, r.location.range.start, r.location.range.end]),
+    ]);
+    return { defined: this.defined, references: this.references, partial: this.partial, signature };
+  }
+}
