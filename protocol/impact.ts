@@ -39,6 +39,8 @@ export interface ImpactChange {
   readonly why: string;
   /** Columns of the produced table gained and lost (empty when either side is not statically known). */
   readonly columns: ImpactColumns;
+  /** The asset's owners (as defined on the working side; the base side for removed assets). */
+  readonly owners: readonly string[];
   /** Workspace-relative path of the definition (of the base side for removed assets). */
   readonly file: string;
   /** 1-based line of the definition. */
@@ -58,6 +60,8 @@ export interface ImpactedAsset {
   readonly distance: number;
   readonly because: readonly ImpactBecause[];
   readonly owners: readonly string[];
+  /** Names of the checks on it, which should run again once it is rebuilt. */
+  readonly checks: readonly string[];
   /** Where it is defined (working side), for editors; absent for placeholders. */
   readonly file?: string;
   readonly line?: number;

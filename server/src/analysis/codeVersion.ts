@@ -9,6 +9,11 @@ const scanner = ts.createScanner(ts.ScriptTarget.Latest, /* skipTrivia */ true, 
  * the text inside them is one token, not code.
  */
 export function tokenHash(text: string, start: number, end: number): string {
+  return createHash("sha1").update(tokenTexts(text, start, end).join("\u0000")).digest("hex").slice(0, 16);
+}
+
+/** The tokens of `text[start, end)` as written, without whitespace and comments (a template literal is one token). */
+export function tokenTexts(text: string, start: number, end: number): string[] {
   scanner.setText(text, start, end - start);
   const tokens: string[] = [];
   // Brace depth inside each open `${`, so the `}` that closes a substitution is recognised.
@@ -29,7 +34,7 @@ export function tokenHash(text: string, start: number, end: number): string {
     tokens.push(scanner.getTokenText());
   }
   scanner.setText(undefined);
-  return createHash("sha1").update(tokens.join("\u0000")).digest("hex").slice(0, 16);
+  return tokens;
 }
 
 /** Combines a definition's own hash with the hashes of the helpers it uses, order-independently. */

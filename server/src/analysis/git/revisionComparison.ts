@@ -12,6 +12,9 @@ export interface RevisionComparison {
   readonly working: AnalysisSnapshot;
   /** Workspace files whose content differs between the sides (added and deleted included), sorted. */
   readonly changedFiles: readonly string[];
+  /** A file's text on each side (undefined where it does not exist). */
+  baseText(file: string): string | undefined;
+  workingText(file: string): string | undefined;
 }
 
 export interface ComparisonOptions extends Partial<WorkspaceAnalysisOptions> {
@@ -53,6 +56,8 @@ export async function compareWithRevision(
       base: baseSnapshot,
       working: workingSnapshot,
       changedFiles: [...changed].sort(),
+      baseText: (file) => sides.read("base", file),
+      workingText: (file) => sides.read("working", file),
     };
   } finally {
     revision.close();
@@ -78,7 +83,11 @@ class SideReader implements SourceReader {
   }
 
   readFile(file: string): string | undefined {
-    if (this.side === "working" || !this.changed.has(file)) return this.working.readFile(file);
+    return this.read(this.side, file);
+  }
+
+  read(side: "working" | "base", file: string): string | undefined {
+    if (side === "working" || !this.changed.has(file)) return this.working.readFile(file);
     return this.revision.readFile(file);
   }
 }

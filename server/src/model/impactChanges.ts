@@ -1,0 +1,320 @@
+/**
+ * Impact analysis, first half: what changed between two analysed snapshots of a workspace,
+ * per asset, and how badly for its consumers. Pure: definitions in, classification out.
+ */
+import type { ImpactCategory, ImpactChange, ImpactCheckChange, ImpactReason } from "../../../protocol/impact";
+import { compareKeyStrings as compare } from "./assetKey";
+import { ColumnCatalog, producedTable } from "./columnCatalog";
+import type { AssetDefinition, CheckDefinition, ResourceId } from "./definitions";
+
+/** One side of the comparison: what the analysis found. */
+export interface ImpactSide {
+  readonly assets: readonly AssetDefinition[];
+  readonly checks: readonly CheckDefinition[];
+}
+
+export interface ImpactInput {
+  readonly base: ImpactSide;
+  readonly working: ImpactSide;
+  /**
+   * True when `removed` (base) and `added` (working) are the same definition once the old key
+   * is replaced by the new one (in its SQL too): the analysis compares their tokens.
+   */
+  readonly sameOnceRenamed: (removed: AssetDefinition, added: AssetDefinition) => boolean;
+}
+
+/** What a change takes away from its consumers: each consumer it breaks, and what it used. */
+export interface Breakage {
+  readonly consumer: string;
+  readonly uses: string;
+}
+
+/** A classified change, with what the downstream walk needs beyond the report's fields. */
+export interface ClassifiedChange {
+  readonly change: ImpactChange;
+  readonly breaks: readonly Breakage[];
+  /** False when consumers' data cannot change (metadata, checks, added columns only). */
+  readonly changesData: boolean;
+  /** The key consumers name it by on the working side (the old key for removed assets). */
+  readonly consumedAs: string;
+  readonly owners: readonly string[];
+}
+
+/** Both sides indexed once: first definitions by key, producers and readers of resources, columns. */
+export class SideIndex {
+  readonly byKey = new Map<string, AssetDefinition>();
+  readonly producers = new Map<ResourceId, AssetDefinition[]>();
+  readonly readers = new Map<ResourceId, AssetDefinition[]>();
+  readonly depUsers = new Map<string, AssetDefinition[]>();
+  readonly columns: ColumnCatalog;
+
+  constructor(readonly side: ImpactSide) {
+    for (const asset of side.assets) if (!this.byKey.has(asset.key)) this.byKey.set(asset.key, asset);
+    for (const asset of this.byKey.values()) {
+      for (const resource of producedResources(asset)) push(this.producers, resource, asset);
+      for (const read of asset.reads) push(this.readers, read.resource, asset);
+      for (const dep of asset.deps) if (dep.key !== undefined) push(this.depUsers, dep.key, asset);
+    }
+    this.columns = new ColumnCatalog(this.byKey.values());
+  }
+}
+
+/** Every asset added, removed, renamed or modified, and every check added, removed or modified. */
+export function classifyChanges(input: ImpactInput, base: SideIndex, working: SideIndex): {
+  changes: ClassifiedChange[];
+  checks: ImpactCheckChange[];
+} {
+  const checks = diffChecks(input.base.checks, input.working.checks);
+  const checkChanged = new Set(checks.map((check) => check.asset));
+  const removed = [...base.byKey.values()].filter((asset) => !working.byKey.has(asset.key));
+  const added = [...working.byKey.values()].filter((asset) => !base.byKey.has(asset.key));
+  const changes: ClassifiedChange[] = [];
+
+  const renamedTo = new Map<AssetDefinition, AssetDefinition>();
+  const taken = new Set<AssetDefinition>();
+  for (const old of removed) {
+    const next = added.find((candidate) => !taken.has(candidate) && input.sameOnceRenamed(old, candidate));
+    if (next) {
+      renamedTo.set(old, next);
+      taken.add(next);
+    }
+  }
+
+  for (const old of removed) {
+    const next = renamedTo.get(old);
+    changes.push(next ? renamed(old, next, base, working) : removedAsset(old, base, working));
+  }
+  for (const asset of added) if (!taken.has(asset)) changes.push(addedAsset(asset));
+  for (const [key, after] of working.byKey) {
+    const before = base.byKey.get(key);
+    if (!before) continue;
+    const change = modified(before, after, checkChanged.has(key), base, working);
+    if (change) changes.push(change);
+  }
+  // A check changing on an asset that is otherwise the same makes that asset `modified` (checks).
+  changes.sort((a, b) => compare(a.change.key, b.change.key));
+  return { changes, checks };
+}
+
+function addedAsset(asset: AssetDefinition): ClassifiedChange {
+  return {
+    change: report(asset, "added", [], "non-breaking", `new ${asset.kind}`, { added: [], removed: [] }),
+    breaks: [],
+    changesData: false,
+    consumedAs: asset.key,
+    owners: asset.owners,
+  };
+}
+
+function removedAsset(asset: AssetDefinition, base: SideIndex, working: SideIndex): ClassifiedChange {
+  const breaks = consumersOfGone(asset, producedResources(asset), working);
+  const why = breaks.length > 0
+    ? `removed, but ${names(breaks)} still ${breaks.length === 1 ? "uses" : "use"} it`
+    : `removed; nothing in the workspace uses it`;
+  return {
+    change: report(asset, "removed", [], breaks.length > 0 ? "breaking" : "non-breaking", why, { added: [], removed: [] }),
+    breaks,
+    changesData: false,
+    consumedAs: asset.key,
+    owners: asset.owners,
+  };
+}
+
+function renamed(old: AssetDefinition, next: AssetDefinition, base: SideIndex, working: SideIndex): ClassifiedChange {
+  const stillProduced = new Set(producedResources(next));
+  const gone = producedResources(old).filter((resource) => !stillProduced.has(resource));
+  const breaks = consumersOfGone(old, gone, working).filter((breakage) => breakage.consumer !== next.key);
+  const why = breaks.length > 0
+    ? `renamed from ${old.key}, but ${names(breaks)} still ${breaks.length === 1 ? "uses" : "use"} the old name`
+    : `renamed from ${old.key}; every consumer uses the new name`;
+  const change = report(next, "renamed", [], breaks.length > 0 ? "breaking" : "non-breaking", why, { added: [], removed: [] });
+  return { change: { ...change, previousKey: old.key }, breaks, changesData: false, consumedAs: old.key, owners: next.owners };
+}
+
+function modified(before: AssetDefinition, after: AssetDefinition, checksChanged: boolean, base: SideIndex, working: SideIndex): ClassifiedChange | undefined {
+  const reasons: ImpactReason[] = [];
+  const codeChanged = before.codeVersion !== after.codeVersion || before.kind !== after.kind;
+  if (codeChanged) reasons.push("code");
+  if (!sameStrings(depKeys(before), depKeys(after))) reasons.push("deps");
+  if (!sameMetadata(before, after)) reasons.push("metadata");
+  if (checksChanged) reasons.push("checks");
+  if (reasons.length === 0) return undefined;
+  reasons.sort();
+
+  const columnsBefore = base.columns.columnsOfAsset(before);
+  const columnsAfter = working.columns.columnsOfAsset(after);
+  const known = columnsBefore !== "unknown" && columnsAfter !== "unknown";
+  const addedColumns = known ? columnsAfter.filter((column) => !columnsBefore.includes(column)) : [];
+  const removedColumns = known ? columnsBefore.filter((column) => !columnsAfter.includes(column)) : [];
+
+  const breaks: Breakage[] = [];
+  const table = producedTable(after);
+  if (table !== undefined) {
+    for (const column of removedColumns) {
+      for (const consumer of readersOfColumn(working, table, column, after)) {
+        breaks.push({ consumer: consumer.key, uses: `column ${table}.${column}` });
+      }
+    }
+  }
+  const stillProduced = new Set(producedResources(after));
+  const noLongerWritten = producedResources(before).filter((resource) => !stillProduced.has(resource));
+  breaks.push(...consumersOfGone(before, noLongerWritten, working).filter((breakage) => breakage.consumer !== after.key));
+
+  let category: ImpactCategory;
+  let why: string;
+  const onlyDescribed = !codeChanged && !reasons.includes("deps");
+  if (breaks.length > 0) {
+    category = "breaking";
+    why = breakingWhy(removedColumns, noLongerWritten, breaks);
+  } else if (onlyDescribed) {
+    category = "metadata";
+    why = reasons.includes("metadata") && reasons.includes("checks")
+      ? "metadata and checks changed"
+      : reasons.includes("checks") ? "checks changed" : `metadata changed (${metadataChanges(before, after).join(", ")})`;
+  } else if (codeChanged && after.kind === "asset" && !known) {
+    category = "unknown";
+    why = `code changed, and its columns cannot be read statically (${unknownBecause(columnsBefore === "unknown" ? before : after)})`;
+  } else {
+    category = "non-breaking";
+    why = !codeChanged ? "deps changed"
+      : addedColumns.length > 0 && removedColumns.length === 0 ? `code changed; adds ${plural(addedColumns.length, "column")} (${addedColumns.join(", ")})`
+      : removedColumns.length > 0 ? `code changed; removes ${removedColumns.join(", ")}, which nothing downstream references`
+      : "code changed; same columns";
+  }
+  // Data downstream changes with the code or the inputs, except when only columns were added.
+  const onlyAddsColumns = known && addedColumns.length > 0 && removedColumns.length === 0 && sameStrings(reasons, ["code"]);
+  const changesData = (codeChanged || reasons.includes("deps")) && !onlyAddsColumns;
+  return {
+    change: report(after, "modified", reasons, category, why, { added: addedColumns, removed: removedColumns }),
+    breaks,
+    changesData,
+    consumedAs: after.key,
+    owners: after.owners,
+  };
+}
+
+/** Working-side assets that use something of `gone` that nothing produces any more: its key, or one of `resources`. */
+function consumersOfGone(gone: AssetDefinition, resources: readonly ResourceId[], working: SideIndex): Breakage[] {
+  const breaks = new Map<string, string>();
+  if (!working.byKey.has(gone.key)) {
+    for (const user of working.depUsers.get(gone.key) ?? []) breaks.set(user.key, `key ${gone.key}`);
+    // A dep by reference to a const that is gone resolves to nothing: it still named this asset.
+    if (gone.exportName !== undefined) {
+      for (const asset of working.byKey.values()) {
+        if (asset.deps.some((dep) => dep.key === undefined && dep.text === gone.exportName)) breaks.set(asset.key, `key ${gone.key}`);
+      }
+    }
+  }
+  for (const resource of resources) {
+    if ((working.producers.get(resource) ?? []).length > 0) continue;
+    for (const reader of working.readers.get(resource) ?? []) {
+      if (!breaks.has(reader.key)) breaks.set(reader.key, resource.startsWith("table:") ? `table ${resource.slice(6)}` : `file ${resource.slice(5)}`);
+    }
+  }
+  return [...breaks].sort(([a], [b]) => compare(a, b)).map(([consumer, uses]) => ({ consumer, uses }));
+}
+
+/** Working assets (other than the producer) whose SQL references `column` of `table`, certainly or possibly. */
+function readersOfColumn(working: SideIndex, table: string, column: string, producer: AssetDefinition): AssetDefinition[] {
+  const found: AssetDefinition[] = [];
+  for (const reader of working.readers.get(`table:${table}`) ?? []) {
+    if (reader.key === producer.key) continue;
+    if (reader.columns.references.some((reference) => reference.table === table && reference.column === column)) found.push(reader);
+  }
+  return found;
+}
+
+function diffChecks(before: readonly CheckDefinition[], after: readonly CheckDefinition[]): ImpactCheckChange[] {
+  const id = (check: CheckDefinition) => `${check.asset ?? check.targetText}\u0000${check.name}`;
+  const old = new Map(before.map((check) => [id(check), check]));
+  const next = new Map(after.map((check) => [id(check), check]));
+  const changes: ImpactCheckChange[] = [];
+  for (const [key, check] of next) {
+    const previous = old.get(key);
+    const asset = check.asset ?? check.targetText;
+    if (!previous) changes.push({ asset, name: check.name, change: "added" });
+    else if (previous.codeVersion !== check.codeVersion || previous.blocking !== check.blocking || previous.description !== check.description) {
+      changes.push({ asset, name: check.name, change: "modified" });
+    }
+  }
+  for (const [key, check] of old) if (!next.has(key)) changes.push({ asset: check.asset ?? check.targetText, name: check.name, change: "removed" });
+  return changes.sort((a, b) => compare(a.asset, b.asset) || compare(a.name, b.name) || compare(a.change, b.change));
+}
+
+function report(
+  asset: AssetDefinition,
+  change: ImpactChange["change"],
+  reasons: ImpactReason[],
+  category: ImpactCategory,
+  why: string,
+  columns: ImpactChange["columns"],
+): ImpactChange {
+  return {
+    key: asset.key, change, reasons, category, why, columns, owners: asset.owners,
+    file: asset.location.file, line: asset.location.range.start.line + 1,
+  };
+}
+
+function breakingWhy(removedColumns: readonly string[], noLongerWritten: readonly ResourceId[], breaks: readonly Breakage[]): string {
+  const what: string[] = [];
+  if (removedColumns.length > 0) what.push(`removes ${removedColumns.join(", ")}`);
+  if (noLongerWritten.length > 0) what.push(`no longer writes ${noLongerWritten.map((resource) => resource.replace(/^(table|file):/, "")).join(", ")}`);
+  const uses = breaks.map((breakage) => `${breakage.consumer} uses ${breakage.uses}`);
+  return `${what.join(" and ") || "takes away what consumers use"}: ${uses.join("; ")}`;
+}
+
+function unknownBecause(asset: AssetDefinition): string {
+  if (asset.columns.partial) return "some of its SQL is built at run time or does not parse";
+  if (asset.columns.defined.length === 0) return "it writes no table with static SQL";
+  return "its SQL selects * from a table whose columns are not known, or an unnamed expression";
+}
+
+/** The table named by the key, plus everything the body writes. */
+export function producedResources(asset: AssetDefinition): ResourceId[] {
+  const table = producedTable(asset);
+  const produced = new Set<ResourceId>(table === undefined ? [] : [`table:${table}`]);
+  for (const write of asset.writes) produced.add(write.resource);
+  return [...produced];
+}
+
+function depKeys(asset: AssetDefinition): string[] {
+  return [...new Set(asset.deps.map((dep) => dep.key ?? `?${dep.text}`))].sort();
+}
+
+function sameMetadata(a: AssetDefinition, b: AssetDefinition): boolean {
+  return metadataChanges(a, b).length === 0;
+}
+
+function metadataChanges(a: AssetDefinition, b: AssetDefinition): string[] {
+  const changed: string[] = [];
+  if (a.group !== b.group) changed.push("group");
+  if (!sameStrings([...a.owners].sort(), [...b.owners].sort())) changed.push("owners");
+  if (!sameStrings([...a.kinds].sort(), [...b.kinds].sort())) changed.push("kinds");
+  if (JSON.stringify(sortedEntries(a.tags)) !== JSON.stringify(sortedEntries(b.tags))) changed.push("tags");
+  if (a.description !== b.description) changed.push("description");
+  if (a.freshness?.maxLagMinutes !== b.freshness?.maxLagMinutes) changed.push("freshness");
+  return changed;
+}
+
+function sortedEntries(tags: Readonly<Record<string, string>>): Array<[string, string]> {
+  return Object.entries(tags).sort(([x], [y]) => compare(x, y));
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
+}
+
+function names(breaks: readonly Breakage[]): string {
+  const keys = breaks.map((breakage) => breakage.consumer);
+  return keys.length <= 3 ? keys.join(", ") : `${keys.slice(0, 3).join(", ")} and ${keys.length - 3} more`;
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? "" : "s"}`;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
