@@ -1,0 +1,66 @@
+import type { ImpactReport } from "../../../../protocol/impact";
+import { attachSqlCache, DiskReader } from "../../analysis";
+import { compareWithRevision, GitError } from "../../analysis/git";
+import { impactOfComparison } from "../../analysis/impact/impactOfComparison";
+import { restrictImpact } from "../../model/impactSelection";
+import { parseSelection, selectKeys } from "../../model/selection";
+import { type Command, formatOption, stringOption } from "../command";
+import { EXIT, UsageError } from "../errors";
+import { impactMarkdown, impactText } from "../impactFormats";
+import { workspaceDir } from "../workspaceDir";
+
+/** `assetline impact [DIR]`: what the working tree changes against a git revision, and what that impacts. */
+export const impactCommand: Command = {
+  name: "impact",
+  usage: "assetline impact [DIR] [--base REF] [--format text|markdown|json] [--fail-on breaking|any] [--select SELECTION]",
+  summary: "What uncommitted changes do to assets, downstream and owners, against a git revision (default HEAD)",
+  options: {
+    base: { type: "string", short: "b" },
+    format: { type: "string", short: "f" },
+    "fail-on": { type: "string" },
+    select: { type: "string", short: "s" },
+  },
+  async run(parsed) {
+    const format = formatOption(parsed, ["text", "markdown", "json"], "text");
+    const failOn = stringOption(parsed, "fail-on");
+    if (failOn !== undefined && failOn !== "breaking" && failOn !== "any") {
+      throw new UsageError(`unknown --fail-on "${failOn}"; expected breaking or any`);
+    }
+    const selectionText = stringOption(parsed, "select");
+    const selection = selectionText === undefined ? undefined : parseSelection(selectionText);
+    if (selection && !selection.ok) throw new UsageError(selection.error);
+    const dir = workspaceDir(parsed.positionals[0]);
+    const ref = stringOption(parsed, "base") ?? "HEAD";
+
+    const cache = attachSqlCache(dir);
+    let report: ImpactReport;
+    try {
+      const comparison = await compareWithRevision(new DiskReader(dir), ref);
+      report = impactOfComparison(comparison);
+      if (selection?.ok) {
+        // Keys selected on either side, so a removed asset the selection named still shows.
+        const keys = new Set([
+          ...selectKeys(comparison.working.graph, selection.selection).keys,
+          ...selectKeys(comparison.base.graph, selection.selection).keys,
+        ]);
+        report = restrictImpact(report, keys);
+      }
+    } catch (error) {
+      if (error instanceof GitError) throw new UsageError(error.message);
+      throw error;
+    } finally {
+      cache.save();
+      cache.detach();
+    }
+
+    const output = format === "json" ? JSON.stringify(report, null, 2) : format === "markdown" ? impactMarkdown(report) : impactText(report);
+    process.stdout.write(`${output}\n`);
+    if (failOn === "any" && (report.changes.length > 0 || report.checks.length > 0)) return EXIT.problems;
+    if (failOn === "breaking" && breaks(report)) return EXIT.problems;
+    return EXIT.ok;
+  },
+};
+
+function breaks(report: ImpactReport): boolean {
+  return report.changes.some((change) => change.category === "breaking") || report.impacted.some((asset) => asset.impact === "breaking");
+}
