@@ -78,7 +78,7 @@ export interface ImpactReport {
   readonly base: { readonly ref: string; readonly commit: string };
   /** Sorted by key. */
   readonly changes: readonly ImpactChange[];
-  /** Sorted by distance, then key; changed assets are not repeated here. */
+  /** Sorted by distance, then key; a changed asset downstream of another change is listed here too. */
   readonly impacted: readonly ImpactedAsset[];
   readonly checks: readonly ImpactCheckChange[];
   /** Everyone to tell: owners of changed and impacted assets, sorted, unique. */

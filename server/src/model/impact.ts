@@ -23,7 +23,6 @@ export function analyzeImpact(input: ImpactInput): ImpactAnalysis {
   const base = new SideIndex(input.base);
   const working = new SideIndex(input.working);
   const { changes, checks } = classifyChanges(input, base, working);
-  const changedKeys = new Set(changes.map((classified) => classified.change.key));
   const reached = new Map<string, Reached>();
   const reach = (key: string, impact: ImpactKind, distance: number, because: ImpactBecause) => {
     const existing = reached.get(key);
@@ -67,7 +66,6 @@ export function analyzeImpact(input: ImpactInput): ImpactAnalysis {
 
   const impacted: ImpactedAsset[] = [];
   for (const [key, { impact, distance, because }] of reached) {
-    if (changedKeys.has(key)) continue;
     const definition = working.byKey.get(key);
     impacted.push({
       key,

@@ -21,6 +21,11 @@ export interface ImpactInput {
    * is replaced by the new one (in its SQL too): the analysis compares their tokens.
    */
   readonly sameOnceRenamed: (removed: AssetDefinition, added: AssetDefinition) => boolean;
+  /**
+   * True when the definition's code changed (beyond metadata and layout); the analysis can tell
+   * better than code versions alone. Defaults to comparing code versions.
+   */
+  readonly codeChanged?: (before: AssetDefinition, after: AssetDefinition) => boolean;
 }
 
 /** What a change takes away from its consumers: each consumer it breaks, and what it used. */
@@ -88,7 +93,8 @@ export function classifyChanges(input: ImpactInput, base: SideIndex, working: Si
   for (const [key, after] of working.byKey) {
     const before = base.byKey.get(key);
     if (!before) continue;
-    const change = modified(before, after, checkChanged.has(key), base, working);
+    const codeChanged = input.codeChanged ? input.codeChanged(before, after) : before.codeVersion !== after.codeVersion || before.kind !== after.kind;
+    const change = modified(before, after, codeChanged, checkChanged.has(key), base, working);
     if (change) changes.push(change);
   }
   // A check changing on an asset that is otherwise the same makes that asset `modified` (checks).
@@ -131,11 +137,17 @@ function renamed(old: AssetDefinition, next: AssetDefinition, base: SideIndex, w
   return { change: { ...change, previousKey: old.key }, breaks, changesData: false, consumedAs: old.key, owners: next.owners };
 }
 
-function modified(before: AssetDefinition, after: AssetDefinition, checksChanged: boolean, base: SideIndex, working: SideIndex): ClassifiedChange | undefined {
+function modified(
+  before: AssetDefinition,
+  after: AssetDefinition,
+  codeChanged: boolean,
+  checksChanged: boolean,
+  base: SideIndex,
+  working: SideIndex,
+): ClassifiedChange | undefined {
   const reasons: ImpactReason[] = [];
-  const codeChanged = before.codeVersion !== after.codeVersion || before.kind !== after.kind;
   if (codeChanged) reasons.push("code");
-  if (!sameStrings(depKeys(before), depKeys(after))) reasons.push("deps");
+  if (depsChanged(before, after)) reasons.push("deps");
   if (!sameMetadata(before, after)) reasons.push("metadata");
   if (checksChanged) reasons.push("checks");
   if (reasons.length === 0) return undefined;
@@ -277,8 +289,15 @@ export function producedResources(asset: AssetDefinition): ResourceId[] {
   return [...produced];
 }
 
-function depKeys(asset: AssetDefinition): string[] {
-  return [...new Set(asset.deps.map((dep) => dep.key ?? `?${dep.text}`))].sort();
+/**
+ * Deps changed when both what is written and what it resolves to changed: the same text
+ * resolving elsewhere (an upstream renamed or removed) is the upstream's change, and an
+ * import alias resolving to the same keys is no change at all.
+ */
+function depsChanged(before: AssetDefinition, after: AssetDefinition): boolean {
+  const texts = (asset: AssetDefinition) => [...new Set(asset.deps.map((dep) => `${dep.via}:${dep.text}`))].sort();
+  const keys = (asset: AssetDefinition) => [...new Set(asset.deps.map((dep) => dep.key ?? `?${dep.text}`))].sort();
+  return !sameStrings(texts(before), texts(after)) && !sameStrings(keys(before), keys(after));
 }
 
 function sameMetadata(a: AssetDefinition, b: AssetDefinition): boolean {

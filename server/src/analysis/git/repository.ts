@@ -50,10 +50,20 @@ function hasAnyCommit(repository: GitRepository): boolean {
  * Everything else is byte-identical on both sides, so the base side reuses the working side's reading.
  */
 export function changedSince(workspace: string, commit: string): Set<string> {
+  return workingChanges(workspace, commit).changed;
+}
+
+/**
+ * What git knows of the working tree under `workspace`: the paths that differ from `commit`
+ * (see changedSince), and every path git does not ignore (tracked, or untracked and not
+ * ignored by any .gitignore, the repository's top-level ones included).
+ */
+export function workingChanges(workspace: string, commit: string): { changed: Set<string>; visible: Set<string> } {
+  const visible = new Set(nulSeparated(git(workspace, ["ls-files", "--cached", "--others", "--exclude-standard", "-z"])));
   const changed = new Set<string>();
   for (const path of nulSeparated(git(workspace, ["diff", "--name-only", "-z", "--no-renames", "--relative", commit, "--"]))) {
     changed.add(path);
   }
   for (const path of nulSeparated(git(workspace, ["ls-files", "--others", "--exclude-standard", "-z"]))) changed.add(path);
-  return changed;
+  return { changed, visible };
 }

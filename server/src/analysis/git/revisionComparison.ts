@@ -1,7 +1,7 @@
 import { isAnalysableFile, type SourceReader } from "../sourceReader";
 import { type AnalysisSnapshot, WorkspaceAnalysis, type WorkspaceAnalysisOptions } from "../workspace";
 import { GitRevisionReader } from "./gitRevisionReader";
-import { changedSince } from "./repository";
+import { workingChanges } from "./repository";
 
 /** The workspace analysed twice: as it is (the working side) and as it was at a revision (the base side). */
 export interface RevisionComparison {
@@ -34,9 +34,13 @@ export async function compareWithRevision(
 ): Promise<RevisionComparison> {
   const revision = await GitRevisionReader.open(working.root, ref);
   try {
-    const workingFiles = working.listFiles();
+    const git = workingChanges(working.root, revision.commit);
+    // Files git ignores are on neither side, whichever .gitignore (above the workspace too) says so.
+    const visible = new Set(git.visible);
+    for (const path of options.alsoChanged ?? []) visible.add(path);
+    const workingFiles = working.listFiles().filter((file) => visible.has(file));
     const changed = new Set<string>();
-    for (const path of changedSince(working.root, revision.commit)) if (isAnalysableFile(path)) changed.add(path);
+    for (const path of git.changed) if (isAnalysableFile(path)) changed.add(path);
     for (const path of options.alsoChanged ?? []) changed.add(path);
     // A file on one side only is a change even where git would not say so (ignored on one side).
     const baseFiles = new Set(revision.listFiles());
@@ -45,7 +49,7 @@ export async function compareWithRevision(
     for (const file of baseFiles) if (!inWorking.has(file)) changed.add(file);
     await revision.load([...changed]);
 
-    const sides = new SideReader(working, revision, changed);
+    const sides = new SideReader(working, workingFiles, revision, changed);
     const analysis = new WorkspaceAnalysis(sides, options);
     const workingSnapshot = analysis.analyzeAll();
     sides.side = "base";
@@ -70,6 +74,7 @@ class SideReader implements SourceReader {
 
   constructor(
     private readonly working: SourceReader,
+    private readonly workingFiles: readonly string[],
     private readonly revision: GitRevisionReader,
     private readonly changed: ReadonlySet<string>,
   ) {}
@@ -79,7 +84,7 @@ class SideReader implements SourceReader {
   }
 
   listFiles(): string[] {
-    return this.side === "working" ? this.working.listFiles() : this.revision.listFiles();
+    return this.side === "working" ? this.workingFiles.slice() : this.revision.listFiles();
   }
 
   readFile(file: string): string | undefined {

@@ -1,6 +1,7 @@
 import type { ImpactReport } from "../../../../protocol/impact";
 import { analyzeImpact } from "../../model/impact";
 import type { RevisionComparison } from "../git/revisionComparison";
+import { codeChanged } from "./codeChanges";
 import { sameOnceRenamed } from "./renames";
 
 /** The impact report of a working tree compared with a revision. */
@@ -10,6 +11,8 @@ export function impactOfComparison(comparison: RevisionComparison): ImpactReport
     working: comparison.working,
     sameOnceRenamed: (removed, added) =>
       sameOnceRenamed(removed, comparison.baseText(removed.location.file), added, comparison.workingText(added.location.file)),
+    codeChanged: (before, after) =>
+      codeChanged(before, comparison.baseText(before.location.file), after, comparison.workingText(after.location.file)),
   });
   return { base: { ref: comparison.ref, commit: comparison.commit }, ...analysis };
 }
