@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { describeUnreadable } from "../analysis";
 import { AnalysisHost, type ProgressReporter } from "./analysisHost";
 import { DiagnosticsPublisher } from "./diagnostics";
+import { ImpactService } from "./impact";
 import { OpenDocuments } from "./documents";
 import { RequestGate } from "./requests";
 import { RunService } from "./runs";
@@ -48,6 +49,7 @@ export interface WorkspaceContext {
   readonly settings: SettingsCache;
   readonly status: StatusBoard;
   readonly runs: RunService;
+  readonly impact: ImpactService;
   readonly log: (message: string) => void;
 }
 
@@ -125,7 +127,8 @@ export function createContext(
     log,
   });
   const gate = new RequestGate(host, documents, log);
-  return { connection, support, paths, reader, host, documents, publisher, gate, settings, status, runs, log };
+  const impact = new ImpactService(root, (file) => reader.readFile(file), log);
+  return { connection, support, paths, reader, host, documents, publisher, gate, settings, status, runs, impact, log };
 }
 
 /**

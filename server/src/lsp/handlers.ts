@@ -5,6 +5,7 @@
 import {
   type CancellationToken,
   CodeActionRequest,
+  CodeLensRefreshRequest,
   CodeLensRequest,
   CompletionRequest,
   type Connection,
@@ -22,6 +23,8 @@ import {
 import type { AnalysisSnapshot } from "../analysis";
 import {
   CancelRunRequest,
+  ImpactChangedNotification,
+  ImpactRequest,
   type LineageGraph,
   LineageRequest,
   LocateAssetRequest,
@@ -34,6 +37,7 @@ import { codeLenses } from "./codeLens";
 import { completeAt, worthParsing } from "./completion";
 import type { WorkspaceContext } from "./context";
 import { hoverAt } from "./hover";
+import { impactLenses } from "./impactLens";
 import { lineageGraph, locateAsset } from "./lineage";
 import { checkedParams } from "./params";
 import { definitionAt, referencesAt } from "./navigation";
@@ -88,7 +92,15 @@ export function registerHandlers(connection: Connection, current: () => Workspac
   on(CodeLensRequest.type, async (params, token) => {
     const context = current();
     if (!context || !(await context.settings.get()).codeLens.enabled) return [];
-    return inDocument("codeLens", params.textDocument, token, (_, snapshot, file) => codeLenses(snapshot, context.status, file));
+    return inDocument("codeLens", params.textDocument, token, (_, snapshot, file) => {
+      const lenses = codeLenses(snapshot, context.status, file);
+      const impact = context.impact.reportIfReady(snapshot, () => {
+        // The base revision is analysed now: hints can show, and impact views should re-ask.
+        if (context.support.codeLensRefresh) void context.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+        void context.connection.sendNotification(ImpactChangedNotification.type, { version: snapshot.version });
+      });
+      return impact ? [...lenses, ...impactLenses(impact, snapshot, file)] : lenses;
+    });
   });
   on(CodeActionRequest.type, (params, token) =>
     inDocument("codeAction", params.textDocument, token, (context, snapshot, file) => {
@@ -124,6 +136,13 @@ export function registerHandlers(connection: Connection, current: () => Workspac
   on(RunChecksRequest.type, (params, token) =>
     inWorkspace("runChecks", token, (context, snapshot) => context.runs.runChecks(snapshot, params), noWorkspace),
   );
+  on(ImpactRequest.type, async (params, token) => {
+    const context = current();
+    if (!context) return noWorkspace();
+    // Settled first (edits received before the request count), then git, which is asynchronous.
+    const snapshot = await context.gate.run("impact", token, undefined, (settled) => settled);
+    return context.impact.report(snapshot, params ?? {});
+  });
   on(CancelRunRequest.type, (params) => current()?.runs.cancel(params) ?? { cancelled: false });
 }
 

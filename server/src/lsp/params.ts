@@ -19,6 +19,7 @@ import {
 } from "vscode-languageserver";
 import {
   CancelRunRequest,
+  ImpactRequest,
   LineageRequest,
   LocateAssetRequest,
   MaterializeRequest,
@@ -118,6 +119,7 @@ const PARAMS: Readonly<Record<string, Shape>> = {
   [MaterializeRequest.method]: object({ selection: string, withUpstream: optional(boolean) }),
   [RunChecksRequest.method]: object({ key: string, check: optional(string) }),
   [CancelRunRequest.method]: object({ runId: string }),
+  [ImpactRequest.method]: optional(nullable(object({ base: optional(string), selection: optional(string) }))),
 };
 
 /**

@@ -13,7 +13,7 @@ import {
   TextDocumentSyncKind,
 } from "vscode-languageserver";
 import { URI } from "vscode-uri";
-import { GraphChangedNotification, SETTINGS_SECTION, StatusChangedNotification } from "../../../protocol";
+import { GraphChangedNotification, ImpactChangedNotification, SETTINGS_SECTION, StatusChangedNotification } from "../../../protocol";
 import { COMPLETION_TRIGGERS } from "./completion";
 import { clientSupport, createContext, type WorkspaceContext } from "./context";
 import { FileEvents, registerFileWatchers } from "./fileEvents";
@@ -64,6 +64,8 @@ class Session {
       context.host.onDidAnalyze((snapshot) => {
         context.publisher.schedule(snapshot);
         this.scheduleGraphCheck();
+        // Any edit may change the impact answer; before a base is analysed nobody has asked.
+        if (context.impact.ready) void this.connection.sendNotification(ImpactChangedNotification.type, { version: snapshot.version });
       });
       this.context = context;
       this.fileEvents = new FileEvents(context);
@@ -156,6 +158,7 @@ class Session {
     const context = this.context;
     if (!context) return;
     context.host.dispose();
+    context.impact.dispose();
     context.status.stop();
     await context.runs.dispose();
   }

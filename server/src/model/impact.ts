@@ -7,7 +7,7 @@ import type { ImpactBecause, ImpactedAsset, ImpactKind, ImpactReport } from "../
 import { compareKeyStrings as compare } from "./assetKey";
 import { type ClassifiedChange, classifyChanges, type ImpactInput, producedResources, SideIndex } from "./impactChanges";
 
-export type { ImpactInput, ImpactSide } from "./impactChanges";
+export { type ImpactInput, type ImpactSide, SideIndex } from "./impactChanges";
 
 /** The report without `base` (the caller knows which revision it compared with). */
 export type ImpactAnalysis = Omit<ImpactReport, "base">;
@@ -18,9 +18,13 @@ interface Reached {
   because: ImpactBecause[];
 }
 
-/** Classifies every change and walks downstream of them (through deps and tables read). */
-export function analyzeImpact(input: ImpactInput): ImpactAnalysis {
-  const base = new SideIndex(input.base);
+/**
+ * Classifies every change and walks downstream of them (through deps and tables read).
+ * `baseIndex` may be a SideIndex of `input.base` kept from an earlier call (the base side
+ * changes only when the base commit does).
+ */
+export function analyzeImpact(input: ImpactInput, baseIndex?: SideIndex): ImpactAnalysis {
+  const base = baseIndex?.side === input.base ? baseIndex : new SideIndex(input.base);
   const working = new SideIndex(input.working);
   const { changes, checks } = classifyChanges(input, base, working);
   const reached = new Map<string, Reached>();

@@ -1,0 +1,120 @@
+/**
+ * Impact analysis in the editor: the open workspace (unsaved buffers included) against a git
+ * revision. The base side is analysed once per base commit and kept; each answer re-diffs the
+ * current snapshot against it, which costs a pass over the definitions, not an analysis.
+ */
+import { ErrorCodes, ResponseError } from "vscode-languageserver";
+import type { AnalysisSnapshot } from "../analysis";
+import { GitError, GitRevisionReader, openRepository, resolveCommit, type GitRepository } from "../analysis/git";
+import { codeChanged } from "../analysis/impact/codeChanges";
+import { sameOnceRenamed } from "../analysis/impact/renames";
+import { WorkspaceAnalysis } from "../analysis/workspace";
+import { analyzeImpact, SideIndex } from "../model/impact";
+import type { ImpactParams, ImpactReport } from "../../../protocol";
+
+interface BaseSide {
+  readonly commit: string;
+  readonly reader: GitRevisionReader;
+  readonly snapshot: AnalysisSnapshot;
+  readonly index: SideIndex;
+}
+
+/** How long a resolved revision is trusted before git is asked again (HEAD moves with commits). */
+const REVISION_TTL_MS = 1500;
+
+export class ImpactService {
+  private repository: GitRepository | undefined;
+  private readonly revisions = new Map<string, { commit: string; at: number }>();
+  private base: BaseSide | undefined;
+  private loading: Promise<BaseSide> | undefined;
+  private last: { snapshot: AnalysisSnapshot; ref: string; commit: string; report: ImpactReport } | undefined;
+
+  constructor(
+    private readonly root: string,
+    private readonly workingText: (file: string) => string | undefined,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  /** The report for `snapshot`; a ResponseError in the user's words when git cannot answer. */
+  async report(snapshot: AnalysisSnapshot, params: ImpactParams = {}): Promise<ImpactReport> {
+    const ref = params.base ?? "HEAD";
+    try {
+      const commit = this.commitOf(ref);
+      const base = this.base?.commit === commit ? this.base : await this.loadBase(ref, commit);
+      return this.diff(snapshot, ref, base);
+    } catch (error) {
+      if (error instanceof GitError) throw new ResponseError(ErrorCodes.InvalidRequest, error.message);
+      throw error;
+    }
+  }
+
+  /**
+   * The report for `snapshot` against HEAD if the base is already analysed (CodeLenses cannot
+   * wait for a first base analysis); undefined otherwise, and the base is prepared meanwhile.
+   */
+  reportIfReady(snapshot: AnalysisSnapshot, onReady: () => void): ImpactReport | undefined {
+    try {
+      const commit = this.commitOf("HEAD");
+      if (this.base?.commit === commit) return this.diff(snapshot, "HEAD", this.base);
+      if (!this.loading) {
+        this.loadBase("HEAD", commit).then(onReady, (error: unknown) => this.log(`impact: ${error instanceof Error ? error.message : String(error)}`));
+      }
+    } catch (error) {
+      // Not a git repository, or no commit yet: no impact hints, and nothing to report.
+      if (!(error instanceof GitError)) throw error;
+    }
+    return undefined;
+  }
+
+  /** True once a base revision is analysed: answers are then cheap, and worth announcing. */
+  get ready(): boolean {
+    return this.base !== undefined;
+  }
+
+  dispose(): void {
+    this.base?.reader.close();
+  }
+
+  private diff(snapshot: AnalysisSnapshot, ref: string, base: BaseSide): ImpactReport {
+    const last = this.last;
+    if (last && last.snapshot === snapshot && last.commit === base.commit && last.ref === ref) return last.report;
+    const analysis = analyzeImpact({
+      base: base.snapshot,
+      working: snapshot,
+      sameOnceRenamed: (removed, added) =>
+        sameOnceRenamed(removed, base.reader.readFile(removed.location.file), added, this.workingText(added.location.file)),
+      codeChanged: (before, after) => codeChanged(before, base.reader.readFile(before.location.file), after, this.workingText(after.location.file)),
+    }, base.index);
+    const report: ImpactReport = { base: { ref, commit: base.commit }, ...analysis };
+    this.last = { snapshot, ref, commit: base.commit, report };
+    return report;
+  }
+
+  private commitOf(ref: string): string {
+    const now = Date.now();
+    const known = this.revisions.get(ref);
+    if (known && now - known.at < REVISION_TTL_MS) return known.commit;
+    this.repository ??= openRepository(this.root);
+    const commit = resolveCommit(this.repository, ref);
+    this.revisions.set(ref, { commit, at: now });
+    return commit;
+  }
+
+  private loadBase(ref: string, commit: string): Promise<BaseSide> {
+    const loading = (async () => {
+      const reader = await GitRevisionReader.open(this.root, commit, this.repository);
+      await reader.load();
+      reader.close();
+      const snapshot = new WorkspaceAnalysis(reader).analyzeAll();
+      const side: BaseSide = { commit, reader, snapshot, index: new SideIndex(snapshot) };
+      if (this.base?.commit !== commit) this.base = side;
+      this.log(`impact: analysed ${ref} (${commit.slice(0, 12)}), ${snapshot.assets.length} definitions`);
+      return side;
+    })();
+    this.loading = loading;
+    void loading.finally(() => {
+      if (this.loading === loading) this.loading = undefined;
+    }).catch(() => undefined);
+    return loading;
+  }
+}
