@@ -38,14 +38,19 @@ for (let i = 2; i < process.argv.length; i += 2) {
 }
 
 function git(dir, ...args) {
-  return execFileSync("git", ["-c", "user.name=bench", "-c", "user.email=bench@example.com", "-c", "commit.gpgsign=false", ...args], { cwd: dir, encoding: "utf8" });
+  return execFileSync(
+    "git",
+    ["-c", "user.name=bench", "-c", "user.email=bench@example.com", "-c", "commit.gpgsign=false", ...args],
+    { cwd: dir, encoding: "utf8" },
+  );
 }
 
 function timedProcess(args, cwd) {
   const started = performance.now();
   const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
   const ms = performance.now() - started;
-  if (result.status !== 0 && result.status !== 1) throw new Error(`assetline ${args.join(" ")} exited ${result.status}: ${result.stderr}`);
+  if (result.status !== 0 && result.status !== 1)
+    throw new Error(`assetline ${args.join(" ")} exited ${result.status}: ${result.stderr}`);
   return { ms, stdout: result.stdout };
 }
 
@@ -65,7 +70,9 @@ async function main() {
     const text = readFileSync(path, "utf8");
     writeFileSync(path, text.replace(/select /i, "select 1 as bench_flag, "));
   }
-  console.log(`Assetline impact benchmark: ${workspace.files} files, ${changed.length} changed, node ${process.version}, ${cpus().length}x ${cpus()[0]?.model ?? "cpu"}`);
+  console.log(
+    `Assetline impact benchmark: ${workspace.files} files, ${changed.length} changed, node ${process.version}, ${cpus().length}x ${cpus()[0]?.model ?? "cpu"}`,
+  );
 
   const rounds = [];
   for (const cache of ["cold", "warm"]) {
@@ -74,38 +81,60 @@ async function main() {
     if (cache === "cold") rmSync(join(dir, ".assetline"), { recursive: true, force: true });
     const impact = timedProcess(["impact", ".", "--format", "json"], dir);
     const report = JSON.parse(impact.stdout);
-    rounds.push({ cache, check: check.ms, impact: impact.ms, changes: report.changes.length, impacted: report.impacted.length });
+    rounds.push({
+      cache,
+      check: check.ms,
+      impact: impact.ms,
+      changes: report.changes.length,
+      impacted: report.impacted.length,
+    });
   }
   for (const round of rounds) {
     const ratio = round.impact / round.check;
-    console.log(`cli ${round.cache}: impact ${round.impact.toFixed(0)} ms vs check ${round.check.toFixed(0)} ms = ${ratio.toFixed(2)}x ` +
-      `(target < ${TARGETS.cliRatio}x: ${ratio < TARGETS.cliRatio ? "met" : "MISSED"}); ${round.changes} changes, ${round.impacted} impacted`);
+    console.log(
+      `cli ${round.cache}: impact ${round.impact.toFixed(0)} ms vs check ${round.check.toFixed(0)} ms = ${ratio.toFixed(2)}x ` +
+        `(target < ${TARGETS.cliRatio}x: ${ratio < TARGETS.cliRatio ? "met" : "MISSED"}); ${round.changes} changes, ${round.impacted} impacted`,
+    );
   }
 
   const keystrokes = await keystrokeLatencies(dir, changed[0]);
   keystrokes.sort((a, b) => a - b);
   const p = (q) => keystrokes[Math.min(keystrokes.length - 1, Math.floor(q * keystrokes.length))];
-  console.log(`lsp keystroke → impact answer (${keystrokes.length}): p50 ${p(0.5).toFixed(1)} ms, p90 ${p(0.9).toFixed(1)} ms, max ${p(1).toFixed(1)} ms ` +
-    `(target p90 < ${TARGETS.keystrokeP90Ms} ms: ${p(0.9) < TARGETS.keystrokeP90Ms ? "met" : "MISSED"})`);
+  console.log(
+    `lsp keystroke → impact answer (${keystrokes.length}): p50 ${p(0.5).toFixed(1)} ms, p90 ${p(0.9).toFixed(1)} ms, max ${p(1).toFixed(1)} ms ` +
+      `(target p90 < ${TARGETS.keystrokeP90Ms} ms: ${p(0.9) < TARGETS.keystrokeP90Ms ? "met" : "MISSED"})`,
+  );
 }
 
 async function keystrokeLatencies(root, file) {
   const child = spawn(process.execPath, [SERVER, "--stdio"], { cwd: root, stdio: ["pipe", "pipe", "inherit"] });
-  const connection = lsp.createProtocolConnection(new lsp.StreamMessageReader(child.stdout), new lsp.StreamMessageWriter(child.stdin));
+  const connection = lsp.createProtocolConnection(
+    new lsp.StreamMessageReader(child.stdout),
+    new lsp.StreamMessageWriter(child.stdin),
+  );
   connection.onRequest(lsp.ConfigurationRequest.type, (params) => params.items.map(() => ({})));
   connection.onRequest(lsp.RegistrationRequest.type, () => null);
   connection.onRequest(lsp.WorkDoneProgressCreateRequest.type, () => null);
   connection.listen();
   const rootUri = pathToFileURL(root).href;
   try {
-    await connection.sendRequest(lsp.InitializeRequest.type, { processId: process.pid, rootUri, workspaceFolders: [{ uri: rootUri, name: "bench" }], capabilities: {} });
+    await connection.sendRequest(lsp.InitializeRequest.type, {
+      processId: process.pid,
+      rootUri,
+      workspaceFolders: [{ uri: rootUri, name: "bench" }],
+      capabilities: {},
+    });
     await connection.sendNotification(lsp.InitializedNotification.type, {});
     const uri = pathToFileURL(join(root, file)).href;
     let text = readFileSync(join(root, file), "utf8");
-    void connection.sendNotification(lsp.DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: "typescript", version: 1, text } });
+    void connection.sendNotification(lsp.DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId: "typescript", version: 1, text },
+    });
     const first = performance.now();
     await connection.sendRequest(IMPACT, {});
-    console.log(`lsp first impact answer (analysis of the workspace and of the base commit): ${(performance.now() - first).toFixed(0)} ms`);
+    console.log(
+      `lsp first impact answer (analysis of the workspace and of the base commit): ${(performance.now() - first).toFixed(0)} ms`,
+    );
     const at = text.indexOf("bench_flag") + "bench_flag".length;
     const latencies = [];
     for (let i = 0; i < options.keystrokes; i++) {

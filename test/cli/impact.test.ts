@@ -93,8 +93,12 @@ describe("cli: assetline impact", function () {
   afterEach(() => repo.dispose());
 
   it("reports nothing for formatting-only and comment-only edits and a moved file, in a workspace that is a repo subfolder", () => {
-    edit(repo, "src/marts/by_status.ts", (text) => text.replace("export const by_status = asset(", "// the status mart\nexport const by_status =\n  asset(  "));
-    edit(repo, "src/staging/stg_orders.ts", (text) => text.replace("select id as order_id", "select /* typed later */ id   as   order_id"));
+    edit(repo, "src/marts/by_status.ts", (text) =>
+      text.replace("export const by_status = asset(", "// the status mart\nexport const by_status =\n  asset(  "),
+    );
+    edit(repo, "src/staging/stg_orders.ts", (text) =>
+      text.replace("select id as order_id", "select /* typed later */ id   as   order_id"),
+    );
     repo.move(`${W}/src/lonely.ts`, `${W}/src/misc/lonely.ts`);
     const result = report(repo);
     assert.deepEqual(result.base, { ref: "HEAD", commit: baseCommit });
@@ -106,7 +110,9 @@ describe("cli: assetline impact", function () {
   });
 
   it("classifies a body change that keeps the columns as non-breaking, and its downstream as data", () => {
-    edit(repo, "src/marts/revenue.ts", (text) => text.replace("where status = 'paid'", "where status in ('paid', 'shipped')"));
+    edit(repo, "src/marts/revenue.ts", (text) =>
+      text.replace("where status = 'paid'", "where status in ('paid', 'shipped')"),
+    );
     const result = report(repo);
     assert.equal(result.changes.length, 1);
     const [change] = result.changes;
@@ -116,8 +122,14 @@ describe("cli: assetline impact", function () {
     assert.equal(change!.category, "non-breaking");
     assert.deepEqual(change!.columns, { added: [], removed: [] });
     assert.equal(change!.file, "src/marts/revenue.ts");
-    assert.deepEqual(result.impacted.map((a) => [a.key, a.impact, a.distance]), [["revenue_report", "data", 1]]);
-    assert.deepEqual(result.impacted[0]!.because.map((b) => b.key), ["revenue"]);
+    assert.deepEqual(
+      result.impacted.map((a) => [a.key, a.impact, a.distance]),
+      [["revenue_report", "data", 1]],
+    );
+    assert.deepEqual(
+      result.impacted[0]!.because.map((b) => b.key),
+      ["revenue"],
+    );
     assert.deepEqual(result.impacted[0]!.owners, ["team:exec"]);
     assert.deepEqual(result.owners, ["ana@example.com", "team:exec"]);
   });
@@ -145,9 +157,14 @@ describe("cli: assetline impact", function () {
   });
 
   it("calls an added column non-breaking and impacts no one", () => {
-    edit(repo, "src/users.ts", (text) => text.replace("select id as user_id, name from raw_users", "select id as user_id, name, email from raw_users"));
+    edit(repo, "src/users.ts", (text) =>
+      text.replace("select id as user_id, name from raw_users", "select id as user_id, name, email from raw_users"),
+    );
     const result = report(repo);
-    assert.deepEqual(result.changes.map((c) => [c.key, c.category]), [["stg_users", "non-breaking"]]);
+    assert.deepEqual(
+      result.changes.map((c) => [c.key, c.category]),
+      [["stg_users", "non-breaking"]],
+    );
     assert.deepEqual(result.changes[0]!.columns, { added: ["email"], removed: [] });
     assert.deepEqual(result.impacted, []);
     assert.equal(impact(repo, "--fail-on", "breaking").status, 0);
@@ -155,15 +172,21 @@ describe("cli: assetline impact", function () {
   });
 
   it("reports a rename once, with previousKey, and calls it breaking when a string-key dep still names the old key", () => {
-    edit(repo, "src/users.ts", (text) => text.replace(/stg_users = asset\(\{ deps: \[raw_users\] \}/, "stg_people = asset({ deps: [raw_users] }")
-      .replace("create table stg_users as", "create table stg_people as"));
+    edit(repo, "src/users.ts", (text) =>
+      text
+        .replace(/stg_users = asset\(\{ deps: \[raw_users\] \}/, "stg_people = asset({ deps: [raw_users] }")
+        .replace("create table stg_users as", "create table stg_people as"),
+    );
     const result = report(repo);
     const rename = result.changes.find((c) => c.change === "renamed")!;
     assert.equal(rename.key, "stg_people");
     assert.equal(rename.previousKey, "stg_users");
     assert.equal(rename.category, "breaking");
     assert.ok(!result.changes.some((c) => c.key === "stg_users"), "the old key is not also reported as removed");
-    assert.deepEqual(result.impacted.map((a) => [a.key, a.impact]), [["user_names", "breaking"]]);
+    assert.deepEqual(
+      result.impacted.map((a) => [a.key, a.impact]),
+      [["user_names", "breaking"]],
+    );
     assert.match(result.impacted[0]!.because[0]!.why, /key stg_users/);
   });
 
@@ -186,29 +209,45 @@ describe("cli: assetline impact", function () {
     const removed = result.changes.find((c) => c.key === "stg_orders")!;
     assert.equal(removed.change, "removed");
     assert.equal(removed.category, "breaking");
-    assert.deepEqual(result.impacted.filter((a) => a.impact === "breaking").map((a) => a.key), ["by_status", "revenue"]);
+    assert.deepEqual(
+      result.impacted.filter((a) => a.impact === "breaking").map((a) => a.key),
+      ["by_status", "revenue"],
+    );
     assert.deepEqual(result.checks, [{ asset: "stg_orders", name: "order_id_unique", change: "removed" }]);
   });
 
   it("counts an asset in an untracked file as added, and ignores one in a .gitignored file", () => {
     repo.write(".gitignore", ".assetline/\nnode_modules/\nscratch/\n").commit("ignore scratch");
-    repo.write(`${W}/src/new_mart.ts`, `import { asset } from "assetline";
+    repo.write(
+      `${W}/src/new_mart.ts`,
+      `import { asset } from "assetline";
 export const new_mart = asset({ deps: ["stg_users"], owners: ["sam@example.com"] }, async (ctx) => {
   ctx.db.exec("create table new_mart as select user_id from stg_users");
 });
-`);
+`,
+    );
     // Ignored by the repository's top-level .gitignore, above the workspace folder.
-    repo.write(`${W}/scratch/tmp.ts`, `import { asset } from "assetline";\nexport const scratch = asset({}, async () => {});\n`);
+    repo.write(
+      `${W}/scratch/tmp.ts`,
+      `import { asset } from "assetline";\nexport const scratch = asset({}, async () => {});\n`,
+    );
     const result = report(repo);
-    assert.deepEqual(result.changes.map((c) => [c.key, c.change, c.category]), [["new_mart", "added", "non-breaking"]]);
+    assert.deepEqual(
+      result.changes.map((c) => [c.key, c.change, c.category]),
+      [["new_mart", "added", "non-breaking"]],
+    );
     assert.equal(result.changes[0]!.file, "src/new_mart.ts");
     assert.deepEqual(result.impacted, []);
     assert.deepEqual(result.owners, ["sam@example.com"]);
   });
 
   it("calls an owners/description change metadata, and lists checks added and removed", () => {
-    edit(repo, "src/users.ts", (text) => text.replace(`owners: ["li@example.com"]`, `owners: ["li@example.com", "team:people"], description: "Names"`));
-    edit(repo, "src/staging/stg_orders.ts", (text) => text.replace(`name: "order_id_unique"`, `name: "order_id_not_null"`));
+    edit(repo, "src/users.ts", (text) =>
+      text.replace(`owners: ["li@example.com"]`, `owners: ["li@example.com", "team:people"], description: "Names"`),
+    );
+    edit(repo, "src/staging/stg_orders.ts", (text) =>
+      text.replace(`name: "order_id_unique"`, `name: "order_id_not_null"`),
+    );
     const result = report(repo);
     const byKey = new Map(result.changes.map((c) => [c.key, c]));
     assert.equal(byKey.get("user_names")!.category, "metadata");
@@ -225,16 +264,24 @@ export const new_mart = asset({ deps: ["stg_users"], owners: ["sam@example.com"]
   });
 
   it("compares a clean tree with --base HEAD~1, and restricts to --select", () => {
-    edit(repo, "src/marts/revenue.ts", (text) => text.replace("sum(amount) as total", "sum(amount) as total, count(*) as orders"));
+    edit(repo, "src/marts/revenue.ts", (text) =>
+      text.replace("sum(amount) as total", "sum(amount) as total, count(*) as orders"),
+    );
     edit(repo, "src/lonely.ts", (text) => text.replace("select 1 as id", "select 2 as id"));
     const second = repo.commit("second");
     assert.deepEqual(report(repo).changes, []);
     const result = report(repo, "--base", "HEAD~1");
     assert.deepEqual(result.base, { ref: "HEAD~1", commit: baseCommit });
-    assert.deepEqual(result.changes.map((c) => c.key), ["lonely", "revenue"]);
+    assert.deepEqual(
+      result.changes.map((c) => c.key),
+      ["lonely", "revenue"],
+    );
     assert.notEqual(second, baseCommit);
     const selected = report(repo, "--base", "HEAD~1", "--select", "lonely");
-    assert.deepEqual(selected.changes.map((c) => c.key), ["lonely"]);
+    assert.deepEqual(
+      selected.changes.map((c) => c.key),
+      ["lonely"],
+    );
   });
 
   it("writes markdown for a pull request: summary, table, impacted with owners, and an escaped Mermaid graph", () => {

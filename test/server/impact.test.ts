@@ -8,7 +8,11 @@ import { positionOf } from "./support/edits";
 /** Makes the workspace copy a git repository with everything committed, as a user's would be. */
 function commitAll(root: string): void {
   const git = (...args: string[]) =>
-    execFileSync("git", ["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", ...args], { cwd: root, env: { ...process.env, GIT_CONFIG_NOSYSTEM: "1", HOME: root } });
+    execFileSync(
+      "git",
+      ["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", ...args],
+      { cwd: root, env: { ...process.env, GIT_CONFIG_NOSYSTEM: "1", HOME: root } },
+    );
   git("init", "-q", "-b", "main");
   git("add", "-A");
   git("commit", "-q", "-m", "base");
@@ -37,13 +41,24 @@ describe("language server: impact analysis", function () {
     await client.edit(file, { range: { start, end }, text: "" });
 
     const report = await client.connection.sendRequest(ImpactRequest.type, {});
-    assert.deepEqual(report.changes.map((c) => [c.key, c.change, c.category]), [["up", "modified", "breaking"]]);
+    assert.deepEqual(
+      report.changes.map((c) => [c.key, c.change, c.category]),
+      [["up", "modified", "breaking"]],
+    );
     assert.deepEqual(report.changes[0]!.columns, { added: [], removed: ["status"] });
-    assert.deepEqual(report.impacted.map((a) => [a.key, a.impact, a.distance]), [["down", "breaking", 1]]);
+    assert.deepEqual(
+      report.impacted.map((a) => [a.key, a.impact, a.distance]),
+      [["down", "breaking", 1]],
+    );
     assert.deepEqual(report.owners, ["team:analytics", "team:finance"]);
 
-    const lenses = await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: client.uri(file) } });
-    assert.ok(lenses?.some((lens) => lens.command?.title === "modified · breaking · 1 downstream"), JSON.stringify(lenses?.map((l) => l.command?.title)));
+    const lenses = await client.connection.sendRequest(CodeLensRequest.type, {
+      textDocument: { uri: client.uri(file) },
+    });
+    assert.ok(
+      lenses?.some((lens) => lens.command?.title === "modified · breaking · 1 downstream"),
+      JSON.stringify(lenses?.map((l) => l.command?.title)),
+    );
 
     // Typing the column back makes the change go away, still without saving.
     await client.edit(file, { range: { start, end: start }, text: ", 'paid' as status" });
@@ -67,13 +82,19 @@ describe("language server: impact analysis", function () {
     // Analysed and clean: the open document's diagnostics arrive, empty.
     await client.diagnosticsOf(file, (d) => d.length === 0);
     const at = positionOf(client.read(file), "u.status", 2);
-    await client.edit(file, { range: { start: at, end: { line: at.line, character: at.character + "status".length } }, text: "statuz" });
+    await client.edit(file, {
+      range: { start: at, end: { line: at.line, character: at.character + "status".length } },
+      text: "statuz",
+    });
     const diagnostics = await client.diagnosticsOf(file, (d) => d.some((diagnostic) => diagnostic.code === "AL008"));
     const al008 = diagnostics.find((diagnostic) => diagnostic.code === "AL008")!;
     assert.equal(al008.severity, 2);
     assert.match(String(al008.message), /up has no column `statuz`.*did you mean `status`\?/);
     assert.deepEqual(al008.range.start, at);
-    await client.edit(file, { range: { start: at, end: { line: at.line, character: at.character + "statuz".length } }, text: "status" });
+    await client.edit(file, {
+      range: { start: at, end: { line: at.line, character: at.character + "statuz".length } },
+      text: "status",
+    });
     assert.deepEqual(await client.diagnosticsOf(file, (d) => d.length === 0), []);
   });
 });

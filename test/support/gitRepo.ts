@@ -14,11 +14,15 @@ export class GitRepo {
 
   /** Runs git in the repository (or `cwd` inside it) and returns its output. */
   git(...args: string[]): string {
-    return execFileSync("git", ["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", ...args], {
-      cwd: this.root,
-      encoding: "utf8",
-      env: { ...process.env, GIT_CONFIG_NOSYSTEM: "1", HOME: this.root },
-    });
+    return execFileSync(
+      "git",
+      ["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", ...args],
+      {
+        cwd: this.root,
+        encoding: "utf8",
+        env: { ...process.env, GIT_CONFIG_NOSYSTEM: "1", HOME: this.root },
+      },
+    );
   }
 
   write(file: string, text: string): this {

@@ -33,7 +33,10 @@ describe("analysis: git revision reader", () => {
   it("reads a workspace in a subfolder as it was at a revision, without touching the working tree", async () => {
     repo.write("README.md", "# top\n").write("pipelines/src/a.ts", ASSET("a")).write("other/b.ts", ASSET("b"));
     const first = repo.commit("first");
-    repo.write("pipelines/src/a.ts", ASSET("a", "select 2 as id")).write("pipelines/src/c.ts", ASSET("c")).commit("second");
+    repo
+      .write("pipelines/src/a.ts", ASSET("a", "select 2 as id"))
+      .write("pipelines/src/c.ts", ASSET("c"))
+      .commit("second");
     const reader = await GitRevisionReader.open(repo.path("pipelines"), "HEAD~1");
     try {
       assert.equal(reader.commit, first);
@@ -49,7 +52,11 @@ describe("analysis: git revision reader", () => {
   it("reads many files through one process and leaves .gitignored files out of the revision", async () => {
     repo.write(".gitignore", "generated/\n*.gen.ts\n").write("sub/.gitignore", "local.ts\n");
     for (let i = 0; i < 60; i++) repo.write(`src/a${i}.ts`, ASSET(`a${i}`));
-    repo.write("generated/x.ts", ASSET("x")).write("src/y.gen.ts", ASSET("y")).write("sub/local.ts", ASSET("l")).write("sub/kept.ts", ASSET("k"));
+    repo
+      .write("generated/x.ts", ASSET("x"))
+      .write("src/y.gen.ts", ASSET("y"))
+      .write("sub/local.ts", ASSET("l"))
+      .write("sub/kept.ts", ASSET("k"));
     // Force the ignored files into the tree: the reader must still leave them out, as DiskReader does.
     repo.git("add", "-A");
     repo.git("add", "-f", "generated/x.ts", "src/y.gen.ts", "sub/local.ts");
@@ -68,12 +75,21 @@ describe("analysis: git revision reader", () => {
 
   it("compares the working tree with a revision: untracked files count, ignored ones do not", async () => {
     repo.write(".gitignore", "scratch.ts\n").write("src/a.ts", ASSET("a")).write("src/gone.ts", ASSET("gone")).commit();
-    repo.write("src/a.ts", ASSET("a", "select 3 as id")).write("src/new.ts", ASSET("fresh")).write("scratch.ts", ASSET("scratch"));
+    repo
+      .write("src/a.ts", ASSET("a", "select 3 as id"))
+      .write("src/new.ts", ASSET("fresh"))
+      .write("scratch.ts", ASSET("scratch"));
     repo.remove("src/gone.ts");
     const comparison = await compareWithRevision(new DiskReader(repo.root), "HEAD");
     assert.deepEqual(comparison.changedFiles, ["src/a.ts", "src/gone.ts", "src/new.ts"]);
-    assert.deepEqual(comparison.base.assets.map((asset) => asset.key), ["a", "gone"]);
-    assert.deepEqual(comparison.working.assets.map((asset) => asset.key), ["a", "fresh"]);
+    assert.deepEqual(
+      comparison.base.assets.map((asset) => asset.key),
+      ["a", "gone"],
+    );
+    assert.deepEqual(
+      comparison.working.assets.map((asset) => asset.key),
+      ["a", "fresh"],
+    );
     const [baseA, workingA] = [comparison.base.assets[0]!, comparison.working.assets[0]!];
     assert.notEqual(baseA.codeVersion, workingA.codeVersion);
   });

@@ -9,7 +9,10 @@ export function impactText(report: ImpactReport): string {
     const width = Math.max(...report.changes.map((change) => change.key.length));
     for (const change of report.changes) {
       const reasons = change.reasons.length > 0 ? ` [${change.reasons.join(", ")}]` : "";
-      lines.push(`  ${change.change.padEnd(8)} ${change.key.padEnd(width)}  ${change.category}${reasons}: ${change.why}  (${change.file}:${change.line})`);
+      lines.push(
+        `  ${change.change.padEnd(8)} ${change.key.padEnd(width)}  ${change.category}${reasons}: ${change.why}` +
+          `  (${change.file}:${change.line})`,
+      );
     }
   }
   if (report.impacted.length > 0) {
@@ -18,7 +21,9 @@ export function impactText(report: ImpactReport): string {
     for (const asset of report.impacted) {
       const because = asset.because.map((entry) => `${entry.key}: ${entry.why}`).join("; ");
       const owners = asset.owners.length > 0 ? `  owners: ${asset.owners.join(", ")}` : "";
-      lines.push(`  ${asset.impact.padEnd(8)} ${asset.key.padEnd(width)}  (distance ${asset.distance}) ${because}${owners}`);
+      lines.push(
+        `  ${asset.impact.padEnd(8)} ${asset.key.padEnd(width)}  (distance ${asset.distance}) ${because}${owners}`,
+      );
     }
   }
   if (report.checks.length > 0) {
@@ -31,19 +36,35 @@ export function impactText(report: ImpactReport): string {
 
 /** For a pull request: summary, a table of changes, impacted assets with owners, and a Mermaid graph. */
 export function impactMarkdown(report: ImpactReport): string {
-  const lines = [`### Assetline impact against \`${report.base.ref}\` (${report.base.commit.slice(0, 12)})`, "", summary(report)];
+  const lines = [
+    `### Assetline impact against \`${report.base.ref}\` (${report.base.commit.slice(0, 12)})`,
+    "",
+    summary(report),
+  ];
   if (report.changes.length > 0) {
     lines.push("", "| asset | change | category | reasons | why |", "|---|---|---|---|---|");
     for (const change of report.changes) {
       const key = change.previousKey ? `${code(change.previousKey)} → ${code(change.key)}` : code(change.key);
-      lines.push(`| ${key} | ${change.change} | ${CATEGORY_MARK[change.category]} ${change.category} | ${change.reasons.join(", ") || "–"} | ${cell(change.why)} |`);
+      lines.push(
+        `| ${key} | ${change.change} | ${CATEGORY_MARK[change.category]} ${change.category} ` +
+          `| ${change.reasons.join(", ") || "–"} | ${cell(change.why)} |`,
+      );
     }
   }
   if (report.impacted.length > 0) {
-    lines.push("", "**Impacted downstream**", "", "| asset | impact | distance | because | owners |", "|---|---|---|---|---|");
+    lines.push(
+      "",
+      "**Impacted downstream**",
+      "",
+      "| asset | impact | distance | because | owners |",
+      "|---|---|---|---|---|",
+    );
     for (const asset of report.impacted) {
       const because = asset.because.map((entry) => `${code(entry.key)}: ${cell(entry.why)}`).join("<br>");
-      lines.push(`| ${code(asset.key)} | ${asset.impact === "breaking" ? "🔴 will fail" : "🟡 rebuild"} | ${asset.distance} | ${because} | ${cell(asset.owners.join(", ")) || "–"} |`);
+      lines.push(
+        `| ${code(asset.key)} | ${asset.impact === "breaking" ? "🔴 will fail" : "🟡 rebuild"} | ${asset.distance} ` +
+          `| ${because} | ${cell(asset.owners.join(", ")) || "–"} |`,
+      );
     }
   }
   if (report.checks.length > 0) {
@@ -66,11 +87,18 @@ export function impactMermaid(report: ImpactReport): string {
   const lines = ["flowchart LR"];
   for (const change of report.changes) {
     const label = change.previousKey ? `${change.previousKey} → ${change.key}` : change.key;
-    lines.push(`  ${id(change.key)}["${mermaidLabel(`${label}\n${change.change} · ${change.category}`)}"]:::${CLASS_OF[change.category]}`);
+    lines.push(
+      `  ${id(change.key)}["${mermaidLabel(`${label}\n${change.change} · ${change.category}`)}"]` +
+        `:::${CLASS_OF[change.category]}`,
+    );
     if (change.previousKey) ids.set(change.previousKey, id(change.key));
   }
-  for (const asset of report.impacted) lines.push(`  ${id(asset.key)}["${mermaidLabel(asset.key)}"]:::${asset.impact === "breaking" ? "fails" : "rebuild"}`);
-  for (const asset of report.impacted) for (const because of asset.because) lines.push(`  ${id(because.key)} --> ${id(asset.key)}`);
+  for (const asset of report.impacted)
+    lines.push(
+      `  ${id(asset.key)}["${mermaidLabel(asset.key)}"]:::${asset.impact === "breaking" ? "fails" : "rebuild"}`,
+    );
+  for (const asset of report.impacted)
+    for (const because of asset.because) lines.push(`  ${id(because.key)} --> ${id(asset.key)}`);
   lines.push(
     "  classDef breaking fill:#fdd,stroke:#c00",
     "  classDef changed fill:#def,stroke:#36c",
@@ -81,8 +109,18 @@ export function impactMermaid(report: ImpactReport): string {
   return lines.join("\n");
 }
 
-const CATEGORY_MARK: Record<ImpactChange["category"], string> = { breaking: "🔴", "non-breaking": "🟢", metadata: "⚪", unknown: "❔" };
-const CLASS_OF: Record<ImpactChange["category"], string> = { breaking: "breaking", "non-breaking": "changed", metadata: "changed", unknown: "unknown" };
+const CATEGORY_MARK: Record<ImpactChange["category"], string> = {
+  breaking: "🔴",
+  "non-breaking": "🟢",
+  metadata: "⚪",
+  unknown: "❔",
+};
+const CLASS_OF: Record<ImpactChange["category"], string> = {
+  breaking: "breaking",
+  "non-breaking": "changed",
+  metadata: "changed",
+  unknown: "unknown",
+};
 
 function headline(report: ImpactReport): string {
   const against = `against ${report.base.ref} (${report.base.commit.slice(0, 12)})`;
@@ -94,11 +132,15 @@ function summary(report: ImpactReport): string {
   if (report.changes.length === 0) return "No asset changes.";
   const byCategory = new Map<string, number>();
   for (const change of report.changes) byCategory.set(change.category, (byCategory.get(change.category) ?? 0) + 1);
-  const categories = ["breaking", "non-breaking", "metadata", "unknown"].filter((c) => byCategory.has(c)).map((c) => `${byCategory.get(c)} ${c}`);
+  const categories = ["breaking", "non-breaking", "metadata", "unknown"]
+    .filter((c) => byCategory.has(c))
+    .map((c) => `${byCategory.get(c)} ${c}`);
   const failing = report.impacted.filter((asset) => asset.impact === "breaking").length;
-  const impacted = report.impacted.length === 0
-    ? "nothing downstream impacted"
-    : `**${count(report.impacted.length, "impacted asset")}** (${failing} will fail, ${report.impacted.length - failing} to rebuild)`;
+  const impacted =
+    report.impacted.length === 0
+      ? "nothing downstream impacted"
+      : `**${count(report.impacted.length, "impacted asset")}** ` +
+        `(${failing} will fail, ${report.impacted.length - failing} to rebuild)`;
   return `**${count(report.changes.length, "change")}** (${categories.join(", ")}), ${impacted}`;
 }
 
@@ -122,5 +164,10 @@ function html(text: string): string {
 
 /** Mermaid quoted-label text: quotes and angle brackets as entity codes, newlines as breaks. */
 function mermaidLabel(text: string): string {
-  return text.replace(/#/g, "#35;").replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;").replace(/\n/g, "<br/>");
+  return text
+    .replace(/#/g, "#35;")
+    .replace(/"/g, "#quot;")
+    .replace(/</g, "#lt;")
+    .replace(/>/g, "#gt;")
+    .replace(/\n/g, "<br/>");
 }

@@ -57,7 +57,9 @@ export class ImpactService {
       const commit = this.commitOf("HEAD");
       if (this.base?.commit === commit) return this.diff(snapshot, "HEAD", this.base);
       if (!this.loading) {
-        this.loadBase("HEAD", commit).then(onReady, (error: unknown) => this.log(`impact: ${error instanceof Error ? error.message : String(error)}`));
+        this.loadBase("HEAD", commit).then(onReady, (error: unknown) =>
+          this.log(`impact: ${error instanceof Error ? error.message : String(error)}`),
+        );
       }
     } catch (error) {
       // Not a git repository, or no commit yet: no impact hints, and nothing to report.
@@ -78,13 +80,22 @@ export class ImpactService {
   private diff(snapshot: AnalysisSnapshot, ref: string, base: BaseSide): ImpactReport {
     const last = this.last;
     if (last && last.snapshot === snapshot && last.commit === base.commit && last.ref === ref) return last.report;
-    const analysis = analyzeImpact({
-      base: base.snapshot,
-      working: snapshot,
-      sameOnceRenamed: (removed, added) =>
-        sameOnceRenamed(removed, base.reader.readFile(removed.location.file), added, this.workingText(added.location.file)),
-      codeChanged: (before, after) => codeChanged(before, base.reader.readFile(before.location.file), after, this.workingText(after.location.file)),
-    }, base.index);
+    const analysis = analyzeImpact(
+      {
+        base: base.snapshot,
+        working: snapshot,
+        sameOnceRenamed: (removed, added) =>
+          sameOnceRenamed(
+            removed,
+            base.reader.readFile(removed.location.file),
+            added,
+            this.workingText(added.location.file),
+          ),
+        codeChanged: (before, after) =>
+          codeChanged(before, base.reader.readFile(before.location.file), after, this.workingText(after.location.file)),
+      },
+      base.index,
+    );
     const report: ImpactReport = { base: { ref, commit: base.commit }, ...analysis };
     this.last = { snapshot, ref, commit: base.commit, report };
     return report;
@@ -112,9 +123,11 @@ export class ImpactService {
       return side;
     })();
     this.loading = loading;
-    void loading.finally(() => {
-      if (this.loading === loading) this.loading = undefined;
-    }).catch(() => undefined);
+    void loading
+      .finally(() => {
+        if (this.loading === loading) this.loading = undefined;
+      })
+      .catch(() => undefined);
     return loading;
   }
 }

@@ -30,7 +30,10 @@ export function impactLenses(report: ImpactReport, snapshot: AnalysisSnapshot, f
       queue.push(...(downstream.get(key) ?? []));
     }
     const title = `${change.change} · ${change.category} · ${reached.size} downstream`;
-    lenses.push({ range: toRange(definition.location.range), command: clientCommand(title, ClientCommands.showLineage, { focus: change.key }) });
+    lenses.push({
+      range: toRange(definition.location.range),
+      command: clientCommand(title, ClientCommands.showLineage, { focus: change.key }),
+    });
   }
   return lenses;
 }

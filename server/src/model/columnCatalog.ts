@@ -20,7 +20,10 @@ export class ColumnCatalog {
   private readonly resolved = new Map<string, TableColumnSource>();
   private readonly resolving = new Set<string>();
 
-  /** `assets` in the snapshot's order: the first asset stating a table's columns wins, as the first definition of a key does. */
+  /**
+   * `assets` in the snapshot's order: the first asset stating a table's columns wins, as the
+   * first definition of a key does.
+   */
   constructor(assets: Iterable<AssetDefinition>) {
     const byOwnTable: Array<{ asset: AssetDefinition; table: TableColumns }> = [];
     const others: Array<{ asset: AssetDefinition; table: TableColumns }> = [];
@@ -61,7 +64,9 @@ export class ColumnCatalog {
       if (!known) break;
     }
     this.resolving.delete(table);
-    const result: TableColumnSource = known ? { columns: unique(names), definedBy: definition.asset } : { columns: "unknown", definedBy: definition.asset };
+    const result: TableColumnSource = known
+      ? { columns: unique(names), definedBy: definition.asset }
+      : { columns: "unknown", definedBy: definition.asset };
     this.resolved.set(table, result);
     return result;
   }

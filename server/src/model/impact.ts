@@ -5,7 +5,13 @@
  */
 import type { ImpactBecause, ImpactedAsset, ImpactKind, ImpactReport } from "../../../protocol/impact";
 import { compareKeyStrings as compare } from "./assetKey";
-import { type ClassifiedChange, classifyChanges, type ImpactInput, producedResources, SideIndex } from "./impactChanges";
+import {
+  type ClassifiedChange,
+  classifyChanges,
+  type ImpactInput,
+  producedResources,
+  SideIndex,
+} from "./impactChanges";
 
 export { type ImpactInput, type ImpactSide, SideIndex } from "./impactChanges";
 
@@ -35,7 +41,8 @@ export function analyzeImpact(input: ImpactInput, baseIndex?: SideIndex): Impact
       return true;
     }
     if (impact === "breaking") existing.impact = "breaking";
-    if (distance === existing.distance && !existing.because.some((b) => b.key === because.key)) existing.because.push(because);
+    if (distance === existing.distance && !existing.because.some((b) => b.key === because.key))
+      existing.because.push(because);
     return false;
   };
 
@@ -44,7 +51,10 @@ export function analyzeImpact(input: ImpactInput, baseIndex?: SideIndex): Impact
   for (const classified of changes) {
     const { change } = classified;
     for (const breakage of classified.breaks) {
-      reach(breakage.consumer, "breaking", 1, { key: change.key, why: `uses ${breakage.uses}, which ${goneVerb(classified)}` });
+      reach(breakage.consumer, "breaking", 1, {
+        key: change.key,
+        why: `uses ${breakage.uses}, which ${goneVerb(classified)}`,
+      });
       frontier.push(breakage.consumer);
     }
     if (!classified.changesData) continue;
@@ -61,7 +71,10 @@ export function analyzeImpact(input: ImpactInput, baseIndex?: SideIndex): Impact
       const from = reached.get(key)!;
       for (const child of children(key)) {
         if (child === key) continue;
-        const why = from.impact === "breaking" ? `downstream of ${key}, which will fail` : `downstream of ${key}, whose data may change`;
+        const why =
+          from.impact === "breaking"
+            ? `downstream of ${key}, which will fail`
+            : `downstream of ${key}, whose data may change`;
         if (reach(child, "data", distance, { key, why })) next.push(child);
       }
     }
@@ -86,7 +99,12 @@ export function analyzeImpact(input: ImpactInput, baseIndex?: SideIndex): Impact
   const owners = new Set<string>();
   for (const classified of changes) for (const owner of classified.owners) owners.add(owner);
   for (const asset of impacted) for (const owner of asset.owners) owners.add(owner);
-  return { changes: changes.map((classified) => classified.change), impacted, checks, owners: [...owners].sort(compare) };
+  return {
+    changes: changes.map((classified) => classified.change),
+    impacted,
+    checks,
+    owners: [...owners].sort(compare),
+  };
 }
 
 /** Downstream of a key on the working side: assets depending on it, and assets reading what it produces. */
@@ -94,13 +112,18 @@ function childrenOf(working: SideIndex, key: string): string[] {
   const found = new Set<string>();
   for (const user of working.depUsers.get(key) ?? []) found.add(user.key);
   const definition = working.byKey.get(key);
-  if (definition) for (const resource of producedResources(definition)) for (const reader of working.readers.get(resource) ?? []) found.add(reader.key);
+  if (definition)
+    for (const resource of producedResources(definition))
+      for (const reader of working.readers.get(resource) ?? []) found.add(reader.key);
   found.delete(key);
   return [...found].sort(compare);
 }
 
 function checksOn(input: ImpactInput, key: string): string[] {
-  return input.working.checks.filter((check) => check.asset === key).map((check) => check.name).sort(compare);
+  return input.working.checks
+    .filter((check) => check.asset === key)
+    .map((check) => check.name)
+    .sort(compare);
 }
 
 function goneVerb(classified: ClassifiedChange): string {

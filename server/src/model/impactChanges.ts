@@ -65,7 +65,11 @@ export class SideIndex {
 }
 
 /** Every asset added, removed, renamed or modified, and every check added, removed or modified. */
-export function classifyChanges(input: ImpactInput, base: SideIndex, working: SideIndex): {
+export function classifyChanges(
+  input: ImpactInput,
+  base: SideIndex,
+  working: SideIndex,
+): {
   changes: ClassifiedChange[];
   checks: ImpactCheckChange[];
 } {
@@ -87,17 +91,18 @@ export function classifyChanges(input: ImpactInput, base: SideIndex, working: Si
 
   for (const old of removed) {
     const next = renamedTo.get(old);
-    changes.push(next ? renamed(old, next, base, working) : removedAsset(old, base, working));
+    changes.push(next ? renamed(old, next, working) : removedAsset(old, working));
   }
   for (const asset of added) if (!taken.has(asset)) changes.push(addedAsset(asset));
   for (const [key, after] of working.byKey) {
     const before = base.byKey.get(key);
     if (!before) continue;
-    const codeChanged = input.codeChanged ? input.codeChanged(before, after) : before.codeVersion !== after.codeVersion || before.kind !== after.kind;
+    const codeChanged = input.codeChanged
+      ? input.codeChanged(before, after)
+      : before.codeVersion !== after.codeVersion || before.kind !== after.kind;
     const change = modified(before, after, codeChanged, checkChanged.has(key), base, working);
     if (change) changes.push(change);
   }
-  // A check changing on an asset that is otherwise the same makes that asset `modified` (checks).
   changes.sort((a, b) => compare(a.change.key, b.change.key));
   return { changes, checks };
 }
@@ -112,13 +117,17 @@ function addedAsset(asset: AssetDefinition): ClassifiedChange {
   };
 }
 
-function removedAsset(asset: AssetDefinition, base: SideIndex, working: SideIndex): ClassifiedChange {
+function removedAsset(asset: AssetDefinition, working: SideIndex): ClassifiedChange {
   const breaks = consumersOfGone(asset, producedResources(asset), working);
-  const why = breaks.length > 0
-    ? `removed, but ${names(breaks)} still ${breaks.length === 1 ? "uses" : "use"} it`
-    : `removed; nothing in the workspace uses it`;
+  const why =
+    breaks.length > 0
+      ? `removed, but ${names(breaks)} still ${breaks.length === 1 ? "uses" : "use"} it`
+      : `removed; nothing in the workspace uses it`;
   return {
-    change: report(asset, "removed", [], breaks.length > 0 ? "breaking" : "non-breaking", why, { added: [], removed: [] }),
+    change: report(asset, "removed", [], breaks.length > 0 ? "breaking" : "non-breaking", why, {
+      added: [],
+      removed: [],
+    }),
     breaks,
     changesData: false,
     consumedAs: asset.key,
@@ -126,15 +135,25 @@ function removedAsset(asset: AssetDefinition, base: SideIndex, working: SideInde
   };
 }
 
-function renamed(old: AssetDefinition, next: AssetDefinition, base: SideIndex, working: SideIndex): ClassifiedChange {
+function renamed(old: AssetDefinition, next: AssetDefinition, working: SideIndex): ClassifiedChange {
   const stillProduced = new Set(producedResources(next));
   const gone = producedResources(old).filter((resource) => !stillProduced.has(resource));
   const breaks = consumersOfGone(old, gone, working).filter((breakage) => breakage.consumer !== next.key);
-  const why = breaks.length > 0
-    ? `renamed from ${old.key}, but ${names(breaks)} still ${breaks.length === 1 ? "uses" : "use"} the old name`
-    : `renamed from ${old.key}; every consumer uses the new name`;
-  const change = report(next, "renamed", [], breaks.length > 0 ? "breaking" : "non-breaking", why, { added: [], removed: [] });
-  return { change: { ...change, previousKey: old.key }, breaks, changesData: false, consumedAs: old.key, owners: next.owners };
+  const why =
+    breaks.length > 0
+      ? `renamed from ${old.key}, but ${names(breaks)} still ${breaks.length === 1 ? "uses" : "use"} the old name`
+      : `renamed from ${old.key}; every consumer uses the new name`;
+  const change = report(next, "renamed", [], breaks.length > 0 ? "breaking" : "non-breaking", why, {
+    added: [],
+    removed: [],
+  });
+  return {
+    change: { ...change, previousKey: old.key },
+    breaks,
+    changesData: false,
+    consumedAs: old.key,
+    owners: next.owners,
+  };
 }
 
 function modified(
@@ -170,7 +189,9 @@ function modified(
   }
   const stillProduced = new Set(producedResources(after));
   const noLongerWritten = producedResources(before).filter((resource) => !stillProduced.has(resource));
-  breaks.push(...consumersOfGone(before, noLongerWritten, working).filter((breakage) => breakage.consumer !== after.key));
+  breaks.push(
+    ...consumersOfGone(before, noLongerWritten, working).filter((breakage) => breakage.consumer !== after.key),
+  );
 
   let category: ImpactCategory;
   let why: string;
@@ -180,21 +201,29 @@ function modified(
     why = breakingWhy(removedColumns, noLongerWritten, breaks);
   } else if (onlyDescribed) {
     category = "metadata";
-    why = reasons.includes("metadata") && reasons.includes("checks")
-      ? "metadata and checks changed"
-      : reasons.includes("checks") ? "checks changed" : `metadata changed (${metadataChanges(before, after).join(", ")})`;
+    why =
+      reasons.includes("metadata") && reasons.includes("checks")
+        ? "metadata and checks changed"
+        : reasons.includes("checks")
+          ? "checks changed"
+          : `metadata changed (${metadataChanges(before, after).join(", ")})`;
   } else if (codeChanged && after.kind === "asset" && !known) {
     category = "unknown";
-    why = `code changed, and its columns cannot be read statically (${unknownBecause(columnsBefore === "unknown" ? before : after)})`;
+    const unreadable = columnsBefore === "unknown" ? before : after;
+    why = `code changed, and its columns cannot be read statically (${unknownBecause(unreadable)})`;
   } else {
     category = "non-breaking";
-    why = !codeChanged ? "deps changed"
-      : addedColumns.length > 0 && removedColumns.length === 0 ? `code changed; adds ${plural(addedColumns.length, "column")} (${addedColumns.join(", ")})`
-      : removedColumns.length > 0 ? `code changed; removes ${removedColumns.join(", ")}, which nothing downstream references`
-      : "code changed; same columns";
+    why = !codeChanged
+      ? "deps changed"
+      : addedColumns.length > 0 && removedColumns.length === 0
+        ? `code changed; adds ${plural(addedColumns.length, "column")} (${addedColumns.join(", ")})`
+        : removedColumns.length > 0
+          ? `code changed; removes ${removedColumns.join(", ")}, which nothing downstream references`
+          : "code changed; same columns";
   }
   // Data downstream changes with the code or the inputs, except when only columns were added.
-  const onlyAddsColumns = known && addedColumns.length > 0 && removedColumns.length === 0 && sameStrings(reasons, ["code"]);
+  const onlyAddsColumns =
+    known && addedColumns.length > 0 && removedColumns.length === 0 && sameStrings(reasons, ["code"]);
   const changesData = (codeChanged || reasons.includes("deps")) && !onlyAddsColumns;
   return {
     change: report(after, "modified", reasons, category, why, { added: addedColumns, removed: removedColumns }),
@@ -213,25 +242,36 @@ function consumersOfGone(gone: AssetDefinition, resources: readonly ResourceId[]
     // A dep by reference to a const that is gone resolves to nothing: it still named this asset.
     if (gone.exportName !== undefined) {
       for (const asset of working.byKey.values()) {
-        if (asset.deps.some((dep) => dep.key === undefined && dep.text === gone.exportName)) breaks.set(asset.key, `key ${gone.key}`);
+        if (asset.deps.some((dep) => dep.key === undefined && dep.text === gone.exportName))
+          breaks.set(asset.key, `key ${gone.key}`);
       }
     }
   }
   for (const resource of resources) {
     if ((working.producers.get(resource) ?? []).length > 0) continue;
     for (const reader of working.readers.get(resource) ?? []) {
-      if (!breaks.has(reader.key)) breaks.set(reader.key, resource.startsWith("table:") ? `table ${resource.slice(6)}` : `file ${resource.slice(5)}`);
+      if (!breaks.has(reader.key))
+        breaks.set(
+          reader.key,
+          resource.startsWith("table:") ? `table ${resource.slice(6)}` : `file ${resource.slice(5)}`,
+        );
     }
   }
   return [...breaks].sort(([a], [b]) => compare(a, b)).map(([consumer, uses]) => ({ consumer, uses }));
 }
 
 /** Working assets (other than the producer) whose SQL references `column` of `table`, certainly or possibly. */
-function readersOfColumn(working: SideIndex, table: string, column: string, producer: AssetDefinition): AssetDefinition[] {
+function readersOfColumn(
+  working: SideIndex,
+  table: string,
+  column: string,
+  producer: AssetDefinition,
+): AssetDefinition[] {
   const found: AssetDefinition[] = [];
   for (const reader of working.readers.get(`table:${table}`) ?? []) {
     if (reader.key === producer.key) continue;
-    if (reader.columns.references.some((reference) => reference.table === table && reference.column === column)) found.push(reader);
+    if (reader.columns.references.some((reference) => reference.table === table && reference.column === column))
+      found.push(reader);
   }
   return found;
 }
@@ -245,11 +285,16 @@ function diffChecks(before: readonly CheckDefinition[], after: readonly CheckDef
     const previous = old.get(key);
     const asset = check.asset ?? check.targetText;
     if (!previous) changes.push({ asset, name: check.name, change: "added" });
-    else if (previous.codeVersion !== check.codeVersion || previous.blocking !== check.blocking || previous.description !== check.description) {
+    else if (
+      previous.codeVersion !== check.codeVersion ||
+      previous.blocking !== check.blocking ||
+      previous.description !== check.description
+    ) {
       changes.push({ asset, name: check.name, change: "modified" });
     }
   }
-  for (const [key, check] of old) if (!next.has(key)) changes.push({ asset: check.asset ?? check.targetText, name: check.name, change: "removed" });
+  for (const [key, check] of old)
+    if (!next.has(key)) changes.push({ asset: check.asset ?? check.targetText, name: check.name, change: "removed" });
   return changes.sort((a, b) => compare(a.asset, b.asset) || compare(a.name, b.name) || compare(a.change, b.change));
 }
 
@@ -262,15 +307,29 @@ function report(
   columns: ImpactChange["columns"],
 ): ImpactChange {
   return {
-    key: asset.key, change, reasons, category, why, columns, owners: asset.owners,
-    file: asset.location.file, line: asset.location.range.start.line + 1,
+    key: asset.key,
+    change,
+    reasons,
+    category,
+    why,
+    columns,
+    owners: asset.owners,
+    file: asset.location.file,
+    line: asset.location.range.start.line + 1,
   };
 }
 
-function breakingWhy(removedColumns: readonly string[], noLongerWritten: readonly ResourceId[], breaks: readonly Breakage[]): string {
+function breakingWhy(
+  removedColumns: readonly string[],
+  noLongerWritten: readonly ResourceId[],
+  breaks: readonly Breakage[],
+): string {
   const what: string[] = [];
   if (removedColumns.length > 0) what.push(`removes ${removedColumns.join(", ")}`);
-  if (noLongerWritten.length > 0) what.push(`no longer writes ${noLongerWritten.map((resource) => resource.replace(/^(table|file):/, "")).join(", ")}`);
+  if (noLongerWritten.length > 0)
+    what.push(
+      `no longer writes ${noLongerWritten.map((resource) => resource.replace(/^(table|file):/, "")).join(", ")}`,
+    );
   const uses = breaks.map((breakage) => `${breakage.consumer} uses ${breakage.uses}`);
   return `${what.join(" and ") || "takes away what consumers use"}: ${uses.join("; ")}`;
 }

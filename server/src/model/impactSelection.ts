@@ -3,7 +3,9 @@ import { compareKeyStrings as compare } from "./assetKey";
 
 /** The part of a report about `keys` (a selection): their changes, impact on them, their checks and owners. */
 export function restrictImpact(report: ImpactReport, keys: ReadonlySet<string>): ImpactReport {
-  const changes = report.changes.filter((change) => keys.has(change.key) || (change.previousKey !== undefined && keys.has(change.previousKey)));
+  const changes = report.changes.filter(
+    (change) => keys.has(change.key) || (change.previousKey !== undefined && keys.has(change.previousKey)),
+  );
   const impacted = report.impacted.filter((asset) => keys.has(asset.key));
   const checks = report.checks.filter((check) => keys.has(check.asset));
   const owners = new Set<string>();

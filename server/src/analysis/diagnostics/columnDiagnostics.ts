@@ -35,7 +35,11 @@ export class ColumnDiagnostics {
    * After definitions were replaced: `gone` left, `added` arrived, `assets` is the new list.
    * Returns the files whose AL008 diagnostics may have changed.
    */
-  update(gone: readonly AssetDefinition[], added: readonly AssetDefinition[], assets: () => readonly AssetDefinition[]): Set<string> {
+  update(
+    gone: readonly AssetDefinition[],
+    added: readonly AssetDefinition[],
+    assets: () => readonly AssetDefinition[],
+  ): Set<string> {
     const touched = new Set<string>();
     const tables = new Set<string>();
     for (const asset of gone) {
@@ -51,7 +55,8 @@ export class ColumnDiagnostics {
     if (tables.size > 0) {
       const stars = this.starTables;
       this.rebuildCatalog(assets());
-      for (const table of [...tables, ...stars, ...this.starTables]) for (const reader of this.readers.get(table) ?? []) recheck.add(reader);
+      for (const table of [...tables, ...stars, ...this.starTables])
+        for (const reader of this.readers.get(table) ?? []) recheck.add(reader);
     }
     for (const asset of recheck) {
       const before = this.found.get(asset);
@@ -99,9 +104,12 @@ export class ColumnDiagnostics {
         severity: "warning",
         location: reference.location,
         message:
-          `${reference.table} has no column \`${reference.column}\`: its columns, as ${upstream}'s SQL defines them, are ` +
+          `${reference.table} has no column \`${reference.column}\`: ` +
+          `its columns, as ${upstream}'s SQL defines them, are ` +
           `${listed(columns)}${suggestion ? `; did you mean \`${suggestion}\`?` : ""}`,
-        related: [{ location: definedBy.keyLocation, message: `${upstream} defines the columns of ${reference.table}` }],
+        related: [
+          { location: definedBy.keyLocation, message: `${upstream} defines the columns of ${reference.table}` },
+        ],
         data: { kind: "unknownColumn", table: reference.table, column: reference.column, upstream, suggestion },
       });
     }

@@ -20,14 +20,24 @@ export class BlobReader {
   private closed = false;
 
   constructor(cwd: string) {
-    this.process = spawn("git", ["cat-file", "--batch"], { cwd, stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, LC_ALL: "C" } });
+    this.process = spawn("git", ["cat-file", "--batch"], {
+      cwd,
+      stdio: ["pipe", "pipe", "pipe"],
+      env: { ...process.env, LC_ALL: "C" },
+    });
     this.process.on("error", (error: NodeJS.ErrnoException) => {
-      this.fail(error.code === "ENOENT"
-        ? new GitError("git-missing", "git is not installed or not on PATH; impact analysis reads the base revision with git")
-        : new GitError("failed", `git cat-file failed: ${error.message}`));
+      this.fail(
+        error.code === "ENOENT"
+          ? new GitError(
+              "git-missing",
+              "git is not installed or not on PATH; impact analysis reads the base revision with git",
+            )
+          : new GitError("failed", `git cat-file failed: ${error.message}`),
+      );
     });
     this.process.on("exit", (code) => {
-      if (!this.closed) this.fail(new GitError("failed", `git cat-file exited unexpectedly (code ${code ?? "signal"})`));
+      if (!this.closed)
+        this.fail(new GitError("failed", `git cat-file exited unexpectedly (code ${code ?? "signal"})`));
     });
     this.process.stdout.on("data", (chunk: Buffer) => this.receive(chunk));
     // EPIPE after the process died is reported through "exit"/"error" above.

@@ -1,7 +1,8 @@
 import { spawnSync } from "node:child_process";
 
 /** Why git could not answer, in the user's words; `assetline impact` prints it on one line and exits 2. */
-export type GitErrorKind = "git-missing" | "not-a-repository" | "unknown-revision" | "shallow" | "no-commits" | "failed";
+export type GitErrorKind =
+  "git-missing" | "not-a-repository" | "unknown-revision" | "shallow" | "no-commits" | "failed";
 
 export class GitError extends Error {
   override readonly name = "GitError";
@@ -18,7 +19,10 @@ export class GitError extends Error {
 export function git(cwd: string, args: readonly string[]): string {
   const result = runGit(cwd, args);
   if (result.status !== 0) {
-    throw new GitError("failed", `git ${args[0]} failed in ${cwd}: ${firstLine(result.stderr) || `exit code ${result.status}`}`);
+    throw new GitError(
+      "failed",
+      `git ${args[0]} failed in ${cwd}: ${firstLine(result.stderr) || `exit code ${result.status}`}`,
+    );
   }
   return result.stdout;
 }
@@ -40,7 +44,11 @@ export function runGit(cwd: string, args: readonly string[]): GitResult {
   });
   if (result.error) {
     const code = (result.error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new GitError("git-missing", "git is not installed or not on PATH; impact analysis reads the base revision with git");
+    if (code === "ENOENT")
+      throw new GitError(
+        "git-missing",
+        "git is not installed or not on PATH; impact analysis reads the base revision with git",
+      );
     throw new GitError("failed", `could not run git in ${cwd}: ${result.error.message}`);
   }
   return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
@@ -54,5 +62,8 @@ export function nulSeparated(output: string): string[] {
 }
 
 export function firstLine(text: string): string {
-  return text.trim().split("\n", 1)[0]!.replace(/^(fatal|error): /, "");
+  return text
+    .trim()
+    .split("\n", 1)[0]!
+    .replace(/^(fatal|error): /, "");
 }

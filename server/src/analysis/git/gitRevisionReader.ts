@@ -1,5 +1,11 @@
 import ignore from "ignore";
-import { isAlwaysSkippedFolder, isAnalysableFile, isIgnored, type ScopedIgnore, type SourceReader } from "../sourceReader";
+import {
+  isAlwaysSkippedFolder,
+  isAnalysableFile,
+  isIgnored,
+  type ScopedIgnore,
+  type SourceReader,
+} from "../sourceReader";
 import { BlobReader } from "./blobReader";
 import { git, nulSeparated } from "./gitCommand";
 import { type GitRepository, openRepository, resolveCommit } from "./repository";
@@ -85,7 +91,8 @@ export class GitRevisionReader implements SourceReader {
 
   readFile(file: string): string | undefined {
     if (!this.blobs.has(file)) return undefined;
-    if (!this.texts.has(file)) throw new Error(`${file} at ${this.ref} was read before it was loaded (call load() first)`);
+    if (!this.texts.has(file))
+      throw new Error(`${file} at ${this.ref} was read before it was loaded (call load() first)`);
     return this.texts.get(file);
   }
 
@@ -132,7 +139,10 @@ class IgnoreRules {
       const slash = folder.lastIndexOf("/");
       const parent = slash < 0 ? "" : folder.slice(0, slash);
       const name = folder.slice(slash + 1);
-      hidden = (parent !== "" && this.hidesFolder(parent)) || isAlwaysSkippedFolder(name) || isIgnored(this.rulesIn(parent), folder, true);
+      hidden =
+        (parent !== "" && this.hidesFolder(parent)) ||
+        isAlwaysSkippedFolder(name) ||
+        isIgnored(this.rulesIn(parent), folder, true);
       this.hiddenFolders.set(folder, hidden);
     }
     return hidden;

@@ -16,7 +16,11 @@ export function openRepository(workspace: string): GitRepository {
   const result = runGit(workspace, ["rev-parse", "--show-toplevel", "--is-shallow-repository"]);
   if (result.status !== 0) {
     if (/not a git repository/i.test(result.stderr)) {
-      throw new GitError("not-a-repository", `${workspace} is not inside a git repository; impact analysis compares with a git revision (run \`git init\` and commit first)`);
+      throw new GitError(
+        "not-a-repository",
+        `${workspace} is not inside a git repository; impact analysis compares with a git revision ` +
+          "(run `git init` and commit first)",
+      );
     }
     throw new GitError("failed", `git cannot read the repository at ${workspace}: ${firstLine(result.stderr)}`);
   }
@@ -29,15 +33,31 @@ export function openRepository(workspace: string): GitRepository {
 /** The commit a revision names (`HEAD`, a branch, `HEAD~1`, a sha); a GitError saying why when it names none. */
 export function resolveCommit(repository: GitRepository, ref: string): string {
   if (ref.startsWith("-")) throw new GitError("unknown-revision", `"${ref}" is not a git revision`);
-  const result = runGit(repository.topLevel, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`]);
+  const result = runGit(repository.topLevel, [
+    "rev-parse",
+    "--verify",
+    "--quiet",
+    "--end-of-options",
+    `${ref}^{commit}`,
+  ]);
   if (result.status === 0) return result.stdout.trim();
   if (ref === "HEAD" && !hasAnyCommit(repository)) {
-    throw new GitError("no-commits", `the repository at ${repository.topLevel} has no commits yet; commit once so there is a base to compare with`);
+    throw new GitError(
+      "no-commits",
+      `the repository at ${repository.topLevel} has no commits yet; commit once so there is a base to compare with`,
+    );
   }
   if (repository.shallow) {
-    throw new GitError("shallow", `"${ref}" is not in this shallow clone; fetch the history it needs (\`git fetch --deepen=50\`, or \`fetch-depth: 0\` in CI) and try again`);
+    throw new GitError(
+      "shallow",
+      `"${ref}" is not in this shallow clone; fetch the history it needs ` +
+        "(`git fetch --deepen=50`, or `fetch-depth: 0` in CI) and try again",
+    );
   }
-  throw new GitError("unknown-revision", `unknown git revision "${ref}" in ${repository.topLevel}; pass a branch, tag or commit with --base`);
+  throw new GitError(
+    "unknown-revision",
+    `unknown git revision "${ref}" in ${repository.topLevel}; pass a branch, tag or commit with --base`,
+  );
 }
 
 function hasAnyCommit(repository: GitRepository): boolean {
@@ -59,11 +79,16 @@ export function changedSince(workspace: string, commit: string): Set<string> {
  * ignored by any .gitignore, the repository's top-level ones included).
  */
 export function workingChanges(workspace: string, commit: string): { changed: Set<string>; visible: Set<string> } {
-  const visible = new Set(nulSeparated(git(workspace, ["ls-files", "--cached", "--others", "--exclude-standard", "-z"])));
+  const visible = new Set(
+    nulSeparated(git(workspace, ["ls-files", "--cached", "--others", "--exclude-standard", "-z"])),
+  );
   const changed = new Set<string>();
-  for (const path of nulSeparated(git(workspace, ["diff", "--name-only", "-z", "--no-renames", "--relative", commit, "--"]))) {
+  for (const path of nulSeparated(
+    git(workspace, ["diff", "--name-only", "-z", "--no-renames", "--relative", commit, "--"]),
+  )) {
     changed.add(path);
   }
-  for (const path of nulSeparated(git(workspace, ["ls-files", "--others", "--exclude-standard", "-z"]))) changed.add(path);
+  for (const path of nulSeparated(git(workspace, ["ls-files", "--others", "--exclude-standard", "-z"])))
+    changed.add(path);
   return { changed, visible };
 }

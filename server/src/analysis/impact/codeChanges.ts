@@ -13,7 +13,12 @@ const DESCRIBED = new Set(["deps", "owners", "group", "description", "tags", "ki
  * keyword case). When the definition calls helpers, a helper may have changed too, which the
  * combined code version cannot tell apart: then any code-version change counts.
  */
-export function codeChanged(before: AssetDefinition, beforeText: string | undefined, after: AssetDefinition, afterText: string | undefined): boolean {
+export function codeChanged(
+  before: AssetDefinition,
+  beforeText: string | undefined,
+  after: AssetDefinition,
+  afterText: string | undefined,
+): boolean {
   if (before.codeVersion === after.codeVersion && before.kind === after.kind) return false;
   if (before.kind !== after.kind || beforeText === undefined || afterText === undefined) return true;
   const old = callSpan(before, beforeText);
@@ -21,7 +26,9 @@ export function codeChanged(before: AssetDefinition, beforeText: string | undefi
   if (!old || !next) return true;
   // With helpers, the code version combines their hashes with the call's own: a change of it
   // that the call's own tokens do not explain is a helper's.
-  const ownOnly = before.codeVersion === tokenHash(beforeText, old.start, old.end) && after.codeVersion === tokenHash(afterText, next.start, next.end);
+  const ownOnly =
+    before.codeVersion === tokenHash(beforeText, old.start, old.end) &&
+    after.codeVersion === tokenHash(afterText, next.start, next.end);
   if (!ownOnly) return true;
   return codeTokens(old) !== codeTokens(next);
 }
@@ -38,7 +45,13 @@ const parsed = new Map<string, ts.SourceFile>();
 function callSpan(asset: AssetDefinition, text: string): CallSpan | undefined {
   let source = parsed.get(text);
   if (!source) {
-    source = ts.createSourceFile(asset.location.file, text, ts.ScriptTarget.Latest, true, asset.location.file.endsWith(".tsx") ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+    source = ts.createSourceFile(
+      asset.location.file,
+      text,
+      ts.ScriptTarget.Latest,
+      true,
+      asset.location.file.endsWith(".tsx") ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
+    );
     if (parsed.size > 64) parsed.clear();
     parsed.set(text, source);
   }
@@ -61,7 +74,10 @@ function codeTokens(span: CallSpan): string {
   const config = span.call.arguments[0];
   if (config && ts.isObjectLiteralExpression(config)) {
     for (const property of config.properties) {
-      const name = property.name && (ts.isIdentifier(property.name) || ts.isStringLiteral(property.name)) ? property.name.text : undefined;
+      const name =
+        property.name && (ts.isIdentifier(property.name) || ts.isStringLiteral(property.name))
+          ? property.name.text
+          : undefined;
       if (name !== undefined && DESCRIBED.has(name)) skipped.push([property.getStart(span.source), property.getEnd()]);
     }
   }
@@ -83,7 +99,9 @@ function sqlLayoutFree(token: string): string {
   const sql = token.slice(1, token.length - close);
   const opening = token.slice(0, 1);
   const closing = token.slice(token.length - close);
-  return `${opening}${tokenize(sql).map((t) => (t.kind === "word" ? t.value : sql.slice(t.start, t.end))).join(" ")}${closing}`;
+  return `${opening}${tokenize(sql)
+    .map((t) => (t.kind === "word" ? t.value : sql.slice(t.start, t.end)))
+    .join(" ")}${closing}`;
 }
 
 function offsetOf(source: ts.SourceFile, position: Position): number | undefined {

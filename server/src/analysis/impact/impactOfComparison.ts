@@ -10,9 +10,19 @@ export function impactOfComparison(comparison: RevisionComparison): ImpactReport
     base: comparison.base,
     working: comparison.working,
     sameOnceRenamed: (removed, added) =>
-      sameOnceRenamed(removed, comparison.baseText(removed.location.file), added, comparison.workingText(added.location.file)),
+      sameOnceRenamed(
+        removed,
+        comparison.baseText(removed.location.file),
+        added,
+        comparison.workingText(added.location.file),
+      ),
     codeChanged: (before, after) =>
-      codeChanged(before, comparison.baseText(before.location.file), after, comparison.workingText(after.location.file)),
+      codeChanged(
+        before,
+        comparison.baseText(before.location.file),
+        after,
+        comparison.workingText(after.location.file),
+      ),
   });
   return { base: { ref: comparison.ref, commit: comparison.commit }, ...analysis };
 }

@@ -9,7 +9,12 @@ const PLACEHOLDER = "\u0001key\u0001";
  * and its const) is replaced by a placeholder: the second is the first, renamed. Tokens are
  * compared, so formatting and comments do not count, as for code versions.
  */
-export function sameOnceRenamed(removed: AssetDefinition, removedText: string | undefined, added: AssetDefinition, addedText: string | undefined): boolean {
+export function sameOnceRenamed(
+  removed: AssetDefinition,
+  removedText: string | undefined,
+  added: AssetDefinition,
+  addedText: string | undefined,
+): boolean {
   if (removedText === undefined || addedText === undefined || removed.kind !== added.kind) return false;
   const before = renameSignature(removed, removedText);
   return before !== undefined && before === renameSignature(added, addedText);
@@ -20,8 +25,16 @@ function renameSignature(asset: AssetDefinition, text: string): string | undefin
   const end = offsetOf(text, asset.location.range.end);
   if (start === undefined || end === undefined || end <= start) return undefined;
   const names = [asset.key, producedTable(asset), asset.exportName].filter((name): name is string => !!name);
-  const pattern = new RegExp(`(?<![\\w$])(?:${names.map(escape).sort((a, b) => b.length - a.length).join("|")})(?![\\w$])`, "gi");
-  return tokenTexts(text, start, end).map((token) => token.replace(pattern, PLACEHOLDER)).join("\u0000");
+  const pattern = new RegExp(
+    `(?<![\\w$])(?:${names
+      .map(escape)
+      .sort((a, b) => b.length - a.length)
+      .join("|")})(?![\\w$])`,
+    "gi",
+  );
+  return tokenTexts(text, start, end)
+    .map((token) => token.replace(pattern, PLACEHOLDER))
+    .join("\u0000");
 }
 
 function offsetOf(text: string, position: Position): number | undefined {

@@ -26,7 +26,10 @@ export class ColumnCollector {
       }
       for (const define of statement.defines) {
         definedHere.add(define.table);
-        this.defined.push({ table: define.table, columns: define.columns === null || holes.length > 0 ? undefined : define.columns });
+        this.defined.push({
+          table: define.table,
+          columns: define.columns === null || holes.length > 0 ? undefined : define.columns,
+        });
       }
       for (const reference of statement.references) {
         if (inHole(reference.start, reference.end)) continue;
@@ -59,7 +62,14 @@ export class ColumnCollector {
     const signature = JSON.stringify([
       this.partial,
       this.defined,
-      this.references.map((r) => [r.table, r.column, r.qualified, r.certain, r.location.range.start, r.location.range.end]),
+      this.references.map((r) => [
+        r.table,
+        r.column,
+        r.qualified,
+        r.certain,
+        r.location.range.start,
+        r.location.range.end,
+      ]),
     ]);
     return { defined: this.defined, references: this.references, partial: this.partial, signature };
   }

@@ -42,7 +42,16 @@ interface Scope {
 }
 
 const SKIPPED_FIELDS = new Set(["type", "range", "leading", "trailing"]);
-const LITERALS = new Set(["keyword", "number_literal", "string_literal", "blob_literal", "parameter", "null_literal", "boolean_literal", "all_columns"]);
+const LITERALS = new Set([
+  "keyword",
+  "number_literal",
+  "string_literal",
+  "blob_literal",
+  "parameter",
+  "null_literal",
+  "boolean_literal",
+  "all_columns",
+]);
 const SELECTS = new Set(["select_stmt", "compound_select_stmt"]);
 
 /** The columns one parsed statement defines and references; offsets are the parser's. */
@@ -129,7 +138,8 @@ class ColumnWalker {
     const selectClause = clauses.find((clause) => clause.type === "select_clause");
     const aliases = new Set<string>();
     for (const item of listItems(selectClause?.columns)) {
-      if (item.type === "alias" && isCstNode(item.alias) && typeof item.alias.name === "string") aliases.add(item.alias.name.toLowerCase());
+      if (item.type === "alias" && isCstNode(item.alias) && typeof item.alias.name === "string")
+        aliases.add(item.alias.name.toLowerCase());
     }
     const scope: Scope = { sources, ctes, aliases, parent };
     // In the SELECT list itself a name is a source column even when an alias repeats it (`amount / 100 as amount`).
@@ -143,7 +153,11 @@ class ColumnWalker {
   }
 
   /** Registers a WITH clause's names and walks each CTE body as its own query. */
-  private withClause(node: CstNode | undefined, outer: ReadonlySet<string>, parent: Scope | undefined): ReadonlySet<string> {
+  private withClause(
+    node: CstNode | undefined,
+    outer: ReadonlySet<string>,
+    parent: Scope | undefined,
+  ): ReadonlySet<string> {
     const withClause = node === undefined ? undefined : clausesOf(node).find((clause) => clause.type === "with_clause");
     if (!withClause) return outer;
     const ctes = new Set(outer);
@@ -225,7 +239,8 @@ class ColumnWalker {
           stack.push(value.expr);
           continue;
         case "join_using_specification":
-          for (const column of listItems(isCstNode(value.expr) ? value.expr.expr ?? value.expr : undefined)) this.unqualified(column, scope);
+          for (const column of listItems(isCstNode(value.expr) ? (value.expr.expr ?? value.expr) : undefined))
+            this.unqualified(column, scope);
           continue;
         default:
           for (const field in value) if (!SKIPPED_FIELDS.has(field)) stack.push(value[field]);
@@ -255,13 +270,26 @@ class ColumnWalker {
     const certain = candidates.length === 1 && !outer && !quoted && !alias;
     for (const source of candidates) {
       if (source.table === undefined) continue;
-      this.out.references.push({ table: source.table, column, qualified: false, certain, start: node.range[0], end: node.range[1] });
+      this.out.references.push({
+        table: source.table,
+        column,
+        qualified: false,
+        certain,
+        start: node.range[0],
+        end: node.range[1],
+      });
     }
   }
 
   private qualified(node: CstNode, scope: Scope): void {
     const property = node.property;
-    if (!isCstNode(property) || property.type !== "identifier" || typeof property.name !== "string" || property.range === undefined) return;
+    if (
+      !isCstNode(property) ||
+      property.type !== "identifier" ||
+      typeof property.name !== "string" ||
+      property.range === undefined
+    )
+      return;
     const qualifier = nameParts(node.object);
     if (!qualifier) return;
     const name = qualifier[qualifier.length - 1]!.toLowerCase();
@@ -270,7 +298,14 @@ class ColumnWalker {
       if (!source) continue;
       if (source.table !== undefined) {
         const column = property.name.toLowerCase();
-        this.out.references.push({ table: source.table, column, qualified: true, certain: true, start: property.range[0], end: property.range[1] });
+        this.out.references.push({
+          table: source.table,
+          column,
+          qualified: true,
+          certain: true,
+          start: property.range[0],
+          end: property.range[1],
+        });
       }
       return;
     }
@@ -340,7 +375,8 @@ function columnList(node: unknown): string[] | undefined {
   const names: string[] = [];
   for (const item of items) {
     const name = item.type === "column_definition" ? item.name : item;
-    if (isCstNode(name) && name.type === "identifier" && typeof name.name === "string") names.push(name.name.toLowerCase());
+    if (isCstNode(name) && name.type === "identifier" && typeof name.name === "string")
+      names.push(name.name.toLowerCase());
   }
   return names.length > 0 ? names : undefined;
 }

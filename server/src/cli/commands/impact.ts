@@ -12,7 +12,8 @@ import { workspaceDir } from "../workspaceDir";
 /** `assetline impact [DIR]`: what the working tree changes against a git revision, and what that impacts. */
 export const impactCommand: Command = {
   name: "impact",
-  usage: "assetline impact [DIR] [--base REF] [--format text|markdown|json] [--fail-on breaking|any] [--select SELECTION]",
+  usage:
+    "assetline impact [DIR] [--base REF] [--format text|markdown|json] [--fail-on breaking|any] [--select SELECTION]",
   summary: "What uncommitted changes do to assets, downstream and owners, against a git revision (default HEAD)",
   options: {
     base: { type: "string", short: "b" },
@@ -53,7 +54,12 @@ export const impactCommand: Command = {
       cache.detach();
     }
 
-    const output = format === "json" ? JSON.stringify(report, null, 2) : format === "markdown" ? impactMarkdown(report) : impactText(report);
+    const output =
+      format === "json"
+        ? JSON.stringify(report, null, 2)
+        : format === "markdown"
+          ? impactMarkdown(report)
+          : impactText(report);
     process.stdout.write(`${output}\n`);
     if (failOn === "any" && (report.changes.length > 0 || report.checks.length > 0)) return EXIT.problems;
     if (failOn === "breaking" && breaks(report)) return EXIT.problems;
@@ -62,5 +68,8 @@ export const impactCommand: Command = {
 };
 
 function breaks(report: ImpactReport): boolean {
-  return report.changes.some((change) => change.category === "breaking") || report.impacted.some((asset) => asset.impact === "breaking");
+  return (
+    report.changes.some((change) => change.category === "breaking") ||
+    report.impacted.some((asset) => asset.impact === "breaking")
+  );
 }
