@@ -81,6 +81,14 @@ export function analyzeImpact(input: ImpactInput, baseIndex?: SideIndex): Impact
     frontier = next;
   }
 
+  // Indexed once: a change near the roots can impact most of a large workspace.
+  const checksByAsset = new Map<string, string[]>();
+  for (const check of input.working.checks) {
+    if (check.asset === undefined) continue;
+    const names = checksByAsset.get(check.asset);
+    if (names) names.push(check.name);
+    else checksByAsset.set(check.asset, [check.name]);
+  }
   const impacted: ImpactedAsset[] = [];
   for (const [key, { impact, distance, because }] of reached) {
     const definition = working.byKey.get(key);
@@ -90,7 +98,7 @@ export function analyzeImpact(input: ImpactInput, baseIndex?: SideIndex): Impact
       distance,
       because: because.sort((a, b) => compare(a.key, b.key)),
       owners: definition?.owners ?? [],
-      checks: checksOn(input, key),
+      checks: [...(checksByAsset.get(key) ?? [])].sort(compare),
       ...(definition ? { file: definition.location.file, line: definition.location.range.start.line + 1 } : {}),
     });
   }
@@ -119,12 +127,6 @@ function childrenOf(working: SideIndex, key: string): string[] {
   return [...found].sort(compare);
 }
 
-function checksOn(input: ImpactInput, key: string): string[] {
-  return input.working.checks
-    .filter((check) => check.asset === key)
-    .map((check) => check.name)
-    .sort(compare);
-}
 
 function goneVerb(classified: ClassifiedChange): string {
   const { change } = classified;
