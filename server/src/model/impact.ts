@@ -84,10 +84,10 @@ export function analyzeImpact(input: ImpactInput, baseIndex?: SideIndex): Impact
   // Indexed once: a change near the roots can impact most of a large workspace.
   const checksByAsset = new Map<string, string[]>();
   for (const check of input.working.checks) {
-    if (check.asset === undefined) continue;
-    const names = checksByAsset.get(check.asset);
+    if (check.assetKey === undefined) continue;
+    const names = checksByAsset.get(check.assetKey);
     if (names) names.push(check.name);
-    else checksByAsset.set(check.asset, [check.name]);
+    else checksByAsset.set(check.assetKey, [check.name]);
   }
   const impacted: ImpactedAsset[] = [];
   for (const [key, { impact, distance, because }] of reached) {

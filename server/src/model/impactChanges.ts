@@ -277,13 +277,13 @@ function readersOfColumn(
 }
 
 function diffChecks(before: readonly CheckDefinition[], after: readonly CheckDefinition[]): ImpactCheckChange[] {
-  const id = (check: CheckDefinition) => `${check.asset ?? check.targetText}\u0000${check.name}`;
+  const id = (check: CheckDefinition) => `${check.assetKey ?? check.targetText}\u0000${check.name}`;
   const old = new Map(before.map((check) => [id(check), check]));
   const next = new Map(after.map((check) => [id(check), check]));
   const changes: ImpactCheckChange[] = [];
   for (const [key, check] of next) {
     const previous = old.get(key);
-    const asset = check.asset ?? check.targetText;
+    const asset = check.assetKey ?? check.targetText;
     if (!previous) changes.push({ asset, name: check.name, change: "added" });
     else if (
       previous.codeVersion !== check.codeVersion ||
@@ -294,7 +294,7 @@ function diffChecks(before: readonly CheckDefinition[], after: readonly CheckDef
     }
   }
   for (const [key, check] of old)
-    if (!next.has(key)) changes.push({ asset: check.asset ?? check.targetText, name: check.name, change: "removed" });
+    if (!next.has(key)) changes.push({ asset: check.assetKey ?? check.targetText, name: check.name, change: "removed" });
   return changes.sort((a, b) => compare(a.asset, b.asset) || compare(a.name, b.name) || compare(a.change, b.change));
 }
 
