@@ -1,4 +1,8 @@
 import type { ImpactChange, ImpactReport } from "../../../protocol/impact";
+import { visible } from "./terminalText";
+
+/** Keys, reasons, owners, paths and refs come from the workspace: shown, never obeyed, one line each. */
+const v = (text: string) => visible(text, true);
 
 /** For a terminal: one line per change, then the impacted assets and the owners to tell. */
 export function impactText(report: ImpactReport): string {
@@ -6,38 +10,38 @@ export function impactText(report: ImpactReport): string {
   if (report.changes.length === 0 && report.checks.length === 0) return lines.join("\n");
   if (report.changes.length > 0) {
     lines.push("", "Changes:");
-    const width = Math.max(...report.changes.map((change) => change.key.length));
+    const width = Math.max(...report.changes.map((change) => v(change.key).length));
     for (const change of report.changes) {
-      const reasons = change.reasons.length > 0 ? ` [${change.reasons.join(", ")}]` : "";
+      const reasons = change.reasons.length > 0 ? ` [${v(change.reasons.join(", "))}]` : "";
       lines.push(
-        `  ${change.change.padEnd(8)} ${change.key.padEnd(width)}  ${change.category}${reasons}: ${change.why}` +
-          `  (${change.file}:${change.line})`,
+        `  ${change.change.padEnd(8)} ${v(change.key).padEnd(width)}  ${change.category}${reasons}: ${v(change.why)}` +
+          `  (${v(change.file)}:${change.line})`,
       );
     }
   }
   if (report.impacted.length > 0) {
     lines.push("", "Impacted downstream:");
-    const width = Math.max(...report.impacted.map((asset) => asset.key.length));
+    const width = Math.max(...report.impacted.map((asset) => v(asset.key).length));
     for (const asset of report.impacted) {
-      const because = asset.because.map((entry) => `${entry.key}: ${entry.why}`).join("; ");
-      const owners = asset.owners.length > 0 ? `  owners: ${asset.owners.join(", ")}` : "";
+      const because = asset.because.map((entry) => `${v(entry.key)}: ${v(entry.why)}`).join("; ");
+      const owners = asset.owners.length > 0 ? `  owners: ${v(asset.owners.join(", "))}` : "";
       lines.push(
-        `  ${asset.impact.padEnd(8)} ${asset.key.padEnd(width)}  (distance ${asset.distance}) ${because}${owners}`,
+        `  ${asset.impact.padEnd(8)} ${v(asset.key).padEnd(width)}  (distance ${asset.distance}) ${because}${owners}`,
       );
     }
   }
   if (report.checks.length > 0) {
     lines.push("", "Checks:");
-    for (const check of report.checks) lines.push(`  ${check.change.padEnd(8)} ${check.asset}: ${check.name}`);
+    for (const check of report.checks) lines.push(`  ${check.change.padEnd(8)} ${v(check.asset)}: ${v(check.name)}`);
   }
-  if (report.owners.length > 0) lines.push("", `Tell: ${report.owners.join(", ")}`);
+  if (report.owners.length > 0) lines.push("", `Tell: ${v(report.owners.join(", "))}`);
   return lines.join("\n");
 }
 
 /** For a pull request: summary, a table of changes, impacted assets with owners, and a Mermaid graph. */
 export function impactMarkdown(report: ImpactReport): string {
   const lines = [
-    `### Assetline impact against \`${report.base.ref}\` (${report.base.commit.slice(0, 12)})`,
+    `### Assetline impact against ${code(report.base.ref)} (${report.base.commit.slice(0, 12)})`,
     "",
     summary(report),
   ];
@@ -123,7 +127,7 @@ const CLASS_OF: Record<ImpactChange["category"], string> = {
 };
 
 function headline(report: ImpactReport): string {
-  const against = `against ${report.base.ref} (${report.base.commit.slice(0, 12)})`;
+  const against = `against ${v(report.base.ref)} (${report.base.commit.slice(0, 12)})`;
   if (report.changes.length === 0) return `No asset changes ${against}.`;
   return `Impact ${against}: ${summary(report).replace(/\*\*/g, "")}`;
 }
@@ -150,12 +154,13 @@ function count(n: number, word: string): string {
 
 /** Inline code that survives backticks in keys. */
 function code(text: string): string {
-  return text.includes("`") ? `<code>${html(text)}</code>` : `\`${text}\``;
+  const shown = v(text);
+  return shown.includes("`") ? `<code>${html(shown)}</code>` : `\`${shown}\``;
 }
 
 /** A table cell: pipes and newlines would end the cell or the table. */
 function cell(text: string): string {
-  return html(text).replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
+  return html(visible(text)).replace(/\|/g, "\\|").replace(/\r?\n/g, "<br>");
 }
 
 function html(text: string): string {
@@ -164,7 +169,7 @@ function html(text: string): string {
 
 /** Mermaid quoted-label text: quotes and angle brackets as entity codes, newlines as breaks. */
 function mermaidLabel(text: string): string {
-  return text
+  return visible(text)
     .replace(/#/g, "#35;")
     .replace(/"/g, "#quot;")
     .replace(/</g, "#lt;")
