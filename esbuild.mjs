@@ -19,12 +19,20 @@ const nodeCommon = {
   logLevel: "warning",
 };
 
+/**
+ * The engine as the .vsix ships it (`--production`): its npm dependencies bundled in, so the
+ * package carries no node_modules but the two that cannot be bundled: the native SQLite driver
+ * and esbuild, whose binary bundles the user's code. See .vscodeignore.
+ * @type {esbuild.BuildOptions}
+ */
+const shippedEngine = production ? { ...nodeCommon, packages: undefined, external: ["better-sqlite3", "esbuild"] } : nodeCommon;
+
 /** @type {esbuild.BuildOptions[]} */
 const targets = [
   { ...nodeCommon, entryPoints: { "sdk/index": "sdk/index.ts" } },
   { ...nodeCommon, entryPoints: { cli: "server/src/cli/main.ts" } },
-  { ...nodeCommon, entryPoints: { server: "server/src/server.ts" } },
-  { ...nodeCommon, entryPoints: { worker: "server/src/executor/worker/main.ts" } },
+  { ...shippedEngine, entryPoints: { server: "server/src/server.ts" } },
+  { ...shippedEngine, entryPoints: { worker: "server/src/executor/worker/main.ts" } },
   // The VS Code extension runs inside the extension host and ships without node_modules:
   // its dependencies are bundled, only the host-provided `vscode` module stays external.
   { ...nodeCommon, packages: undefined, external: ["vscode"], entryPoints: { "client/extension": "client/src/extension.ts" } },
