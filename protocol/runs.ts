@@ -79,3 +79,17 @@ export interface RunFinishedParams {
     readonly message: string | undefined;
   }[];
 }
+
+/**
+ * Why the server refused to start a run: the `data` of the request's error (its message says
+ * the same in words), so the client can offer the fix rather than only the log.
+ */
+export type RunRefusal =
+  /** The workspace is not trusted: nothing of it runs. */
+  | { readonly kind: "untrusted" }
+  /** Open files differ from the disk, and runs execute what is on disk. Workspace-relative paths. */
+  | { readonly kind: "unsaved"; readonly files: readonly string[] }
+  /** An error in the definitions the run would execute; the first one, 0-based line and character. */
+  | { readonly kind: "definitionErrors"; readonly file: string; readonly line: number; readonly character: number }
+  /** The selection names nothing runnable (unknown key, only sources, no such check). */
+  | { readonly kind: "selection" };

@@ -3,11 +3,13 @@
  * protocol/methods.ts), follow it in a cancellable progress notification, and say how it ended,
  * with "Show logs" when it did not succeed.
  */
+import * as path from "node:path";
 import * as vscode from "vscode";
 import type { AssetCommandArgs, RunChecksCommandArgs } from "../../protocol/commands";
 import { CancelRunRequest, LineageRequest, MaterializeRequest, RunChecksRequest } from "../../protocol/methods";
 import type { RunFinishedParams, RunStarted } from "../../protocol/runs";
 import type { RunningCtx } from "./ctx";
+import { type RefusalFix, fixFor, refusalOf } from "./refusal";
 
 /** Materializes one asset (with everything upstream of it when asked); resolves with the run's end. */
 export async function materialize(running: RunningCtx, args: AssetCommandArgs | undefined, withUpstream: boolean): Promise<RunFinishedParams | undefined> {
@@ -31,10 +33,19 @@ async function run(running: RunningCtx, title: string, start: () => Promise<RunS
   try {
     started = await start();
   } catch (error) {
-    // The server refuses in the user's words (unsaved files, errors in the definitions, no such key).
+    // The server refuses in the user's words (unsaved files, errors in the definitions, no such
+    // key), and says why in the error's data, so the toast offers the fix.
     const reason = error instanceof Error ? error.message : String(error);
     ctx.log.warn(`${title}: refused: ${reason}`);
-    void ctx.showError(`${title} could not start: ${reason}`);
+    const fix = fixFor(refusalOf((error as { data?: unknown }).data));
+    if (fix.kind === "logs") {
+      void ctx.showError(`${title} could not start: ${reason}`);
+      return undefined;
+    }
+    // Not awaited: the command ends now; saving runs the same request again.
+    void vscode.window.showWarningMessage(`${title} could not start: ${reason}`, fix.label).then(async (choice) => {
+      if (choice === fix.label && (await applyFix(running, fix))) await run(running, title, start);
+    });
     return undefined;
   }
   ctx.log.info(`${title}: run ${started.runId}, ${started.steps} step(s)`);
@@ -84,6 +95,28 @@ async function report(running: RunningCtx, title: string, finished: RunFinishedP
     }
     default:
       return assertNever(finished.status);
+  }
+}
+
+/** Applies a refusal's fix; true when the run should be asked for again (the files are saved now). */
+async function applyFix(running: RunningCtx, fix: Exclude<RefusalFix, { kind: "logs" }>): Promise<boolean> {
+  const root = running.ctx.workspaceRoot;
+  const uriOf = (file: string): vscode.Uri => (root ? vscode.Uri.file(path.join(root, file)) : vscode.Uri.file(file));
+  switch (fix.kind) {
+    case "save": {
+      const wanted = new Set(fix.files.map((file) => uriOf(file).toString()));
+      const documents = vscode.workspace.textDocuments.filter((document) => wanted.has(document.uri.toString()));
+      const saved = await Promise.all(documents.map((document) => document.save()));
+      return saved.length > 0 && saved.every(Boolean);
+    }
+    case "open": {
+      const at = new vscode.Position(fix.line, fix.character);
+      await vscode.window.showTextDocument(uriOf(fix.file), { selection: new vscode.Range(at, at) });
+      return false;
+    }
+    case "trust":
+      await vscode.commands.executeCommand("workbench.trust.manage");
+      return false;
   }
 }
 

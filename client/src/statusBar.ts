@@ -1,6 +1,8 @@
 /**
  * One status bar item that tells the truth: starting, analysing (with the server's progress),
  * the number of Assetline problems, or stopped (click to restart). Restricted mode is said too.
+ * It appears once the workspace is seen to use Assetline (the server was asked to start), so a
+ * JavaScript project that merely activated the extension shows nothing.
  */
 import * as vscode from "vscode";
 import type { Ctx } from "./ctx";
@@ -11,6 +13,7 @@ const DIAGNOSTIC_SOURCE = "assetline";
 export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem("assetline.status", vscode.StatusBarAlignment.Left, 10);
   private readonly disposables: vscode.Disposable[] = [];
+  private shown = false;
 
   constructor(private readonly ctx: Ctx) {
     this.item.name = "Assetline";
@@ -22,7 +25,6 @@ export class StatusBar implements vscode.Disposable {
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.update()),
     );
     this.update();
-    this.item.show();
   }
 
   dispose(): void {
@@ -31,6 +33,10 @@ export class StatusBar implements vscode.Disposable {
 
   private update(): void {
     const state = this.ctx.state;
+    if (!this.shown && state.kind !== "stopped") {
+      this.shown = true;
+      this.item.show();
+    }
     const restricted = this.ctx.trusted ? "" : " (restricted)";
     const tooltip = new vscode.MarkdownString(undefined, true);
     this.item.backgroundColor = undefined;

@@ -1,8 +1,10 @@
 /**
  * The e2e suite: the real extension inside code-server (VS Code 1.100), driven by headless
- * Chromium. Two sessions on copies of examples/jaffle_shop:
+ * Chromium. Both sessions install the .vsix `npm run package` builds (what is tested is what
+ * ships) and open copies of examples/jaffle_shop:
  *   trusted   — mocha suites inside the extension host, then a Playwright UI scenario;
- *   untrusted — restricted mode (workspace trust on, never granted): mocha suites inside.
+ *   untrusted — restricted mode (workspace trust on, never granted): mocha suites inside;
+ *   manifest  — no node_modules, only package.json's dependency: activation without a file.
  * Writes the summed counts to $ASSETLINE_TEST_SUMMARY (scripts/test.mjs adds them up) and
  * prints "N passed, N failed". Usage: npx tsx test/e2e/runOnCodeServer.ts  (after `npm run build`)
  */
@@ -14,6 +16,7 @@ import * as esbuild from "esbuild";
 import { launchBrowser } from "./support/chromium";
 import { type CodeServer, REPO, installCodeServer, prepareWorkspace, startCodeServer } from "./support/codeServer";
 import { type Counts, runHostSuite } from "./support/hostSuite";
+import { packageExtension, testCarrier } from "./support/vsix";
 
 const SUITE_OUT = join(REPO, ".vscode-test", "e2e-suite");
 const SHOTS = join(REPO, ".vscode-test", "e2e-shots");
@@ -27,11 +30,14 @@ async function main(): Promise<Counts> {
   const installDir = installCodeServer();
   console.log(`code-server ready in ${installDir} (${seconds(started)})`);
   await buildSuites();
+  const vsix = packageExtension();
+  console.log(`packaged ${vsix} (${seconds(started)})`);
   const scratch = mkdtempSync(join(tmpdir(), "assetline-e2e-"));
   const total: Counts = { passes: 0, failures: 0, pending: 0 };
   try {
-    add(total, await session(installDir, scratch, "trusted"));
-    add(total, await session(installDir, scratch, "untrusted"));
+    add(total, await session(installDir, vsix, scratch, "trusted"));
+    add(total, await session(installDir, vsix, scratch, "untrusted"));
+    add(total, await session(installDir, vsix, scratch, "manifest"));
   } finally {
     if (total.failures === 0) rmSync(scratch, { recursive: true, force: true });
     else console.log(`kept ${scratch} (workspaces and code-server logs) for inspection`);
@@ -40,11 +46,11 @@ async function main(): Promise<Counts> {
   return total;
 }
 
-async function session(installDir: string, scratch: string, name: "trusted" | "untrusted"): Promise<Counts> {
+async function session(installDir: string, vsix: string, scratch: string, name: "trusted" | "untrusted" | "manifest"): Promise<Counts> {
   const started = Date.now();
-  const workspace = prepareWorkspace(scratch, `${name}-workspace`);
+  const workspace = prepareWorkspace(scratch, `${name}-workspace`, name !== "manifest");
   const summaryFile = join(scratch, `${name}-host.json`);
-  const trust = name === "trusted"
+  const trust = name !== "untrusted"
     ? { "security.workspace.trust.enabled": false }
     : { "security.workspace.trust.enabled": true, "security.workspace.trust.startupPrompt": "never", "security.workspace.trust.emptyWindow": false };
   let server: CodeServer | undefined;
@@ -54,6 +60,7 @@ async function session(installDir: string, scratch: string, name: "trusted" | "u
       installDir,
       scratch,
       name,
+      vsix,
       settings: trust,
       env: { ASSETLINE_E2E_REPO: REPO, ASSETLINE_E2E_SUITE: name, ASSETLINE_TEST_SUMMARY: summaryFile },
     });
@@ -62,7 +69,7 @@ async function session(installDir: string, scratch: string, name: "trusted" | "u
       browser,
       url: server.url,
       workspace,
-      extensionPath: REPO,
+      extensionPath: testCarrier(),
       testsPath: join(SUITE_OUT, "index.js"),
       summaryFile,
       timeoutMs: HOST_TIMEOUT_MS,
@@ -87,7 +94,7 @@ function ui(server: CodeServer, workspace: string, scratch: string): Counts {
     {
       cwd: REPO,
       stdio: "inherit",
-      env: { ...process.env, ASSETLINE_TEST_SUMMARY: summaryFile, ASSETLINE_E2E_URL: server.url, ASSETLINE_E2E_WORKSPACE: workspace, ASSETLINE_E2E_EXTENSION: REPO, ASSETLINE_E2E_SHOTS: SHOTS },
+      env: { ...process.env, ASSETLINE_TEST_SUMMARY: summaryFile, ASSETLINE_E2E_URL: server.url, ASSETLINE_E2E_WORKSPACE: workspace, ASSETLINE_E2E_SHOTS: SHOTS },
     },
   );
   const counts: Counts = existsSync(summaryFile) ? (JSON.parse(readFileSync(summaryFile, "utf8")) as Counts) : { passes: 0, failures: 1, pending: 0 };
@@ -100,7 +107,7 @@ function ui(server: CodeServer, workspace: string, scratch: string): Counts {
 async function buildSuites(): Promise<void> {
   rmSync(SUITE_OUT, { recursive: true, force: true });
   await esbuild.build({
-    entryPoints: ["index", "extension.test", "untrusted.test"].map((name) => join(__dirname, "suite", `${name}.ts`)),
+    entryPoints: ["index", "extension.test", "untrusted.test", "activation.test"].map((name) => join(__dirname, "suite", `${name}.ts`)),
     outdir: SUITE_OUT,
     bundle: true,
     platform: "node",

@@ -10,6 +10,7 @@ import {
   type RunFinishedParams,
   RunFinishedNotification,
   RunChecksRequest,
+  type RunRefusal,
 } from "../../protocol";
 import { startAnalyzed, TestClient } from "./support/client";
 
@@ -71,22 +72,27 @@ describe("language server: runs from the editor", function () {
   });
 
   it("refuses what cannot run in the user's words: no match, unsaved edits", async () => {
+    let refusal: RunRefusal | undefined;
     const refused = (params: { selection: string }) =>
       client.connection.sendRequest(MaterializeRequest.type, params).then(
         () => assert.fail("should be refused"),
-        (error: ResponseError<void>) => {
+        (error: ResponseError<RunRefusal>) => {
           assert.ok(error instanceof ResponseError);
           assert.equal(error.code, LSPErrorCodes.RequestFailed);
+          refusal = error.data;
           return error.message;
         },
       );
     assert.match(await refused({ selection: "nope" }), /nothing matches "nope"/);
+    assert.deepEqual(refusal, { kind: "selection" });
     // Unsaved edits: the executor runs what is on disk, so the server asks for a save first.
     const file = "src/numbers.ts";
     await client.open(file);
     const at = client.at(file, "|select 1 as n");
     await client.edit(file, { range: { start: at, end: at }, text: " " });
     assert.match(await refused({ selection: "numbers" }), /save src\/numbers\.ts first/);
+    // The reason travels as data too, so the editor can offer "Save File".
+    assert.deepEqual(refusal, { kind: "unsaved", files: ["src/numbers.ts"] });
     writeFileSync(join(client.root, file), client.read(file).replace("select 1 as n", " select 1 as n"));
     await client.close(file);
   });
@@ -96,7 +102,18 @@ describe("language server: runs from the editor", function () {
     ({ client } = await TestClient.start("lsp-runs", { initializationOptions: { workspaceTrusted: false } }));
     await assert.rejects(
       client.connection.sendRequest(MaterializeRequest.type, { selection: "numbers" }),
-      (error: unknown) => error instanceof ResponseError && error.code === LSPErrorCodes.RequestFailed && /not trusted/.test(error.message),
+      (error: unknown) =>
+        error instanceof ResponseError &&
+        error.code === LSPErrorCodes.RequestFailed &&
+        /not trusted/.test(error.message) &&
+        (error.data as RunRefusal).kind === "untrusted",
     );
+    // Status only: no lens offers what would be refused.
+    await client.waitFor("the first analysis", () => client.progress.some((value) => value.kind === "end"));
+    const lenses = await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: client.uri("src/numbers.ts") } });
+    const titles = lenses!.map((lens) => lens.command!.title);
+    assert.ok(titles.some((title) => title.startsWith("○ never materialized")), titles.join(" | "));
+    assert.ok(titles.includes("Show lineage"), titles.join(" | "));
+    assert.deepEqual(titles.filter((title) => /Materialize|with upstream|Run check/.test(title)), []);
   });
 });

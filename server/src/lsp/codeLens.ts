@@ -18,18 +18,22 @@ import { ClientCommands, clientCommand } from "../../../protocol";
  */
 const NO_COMMAND = "";
 
-export function codeLenses(snapshot: AnalysisSnapshot, status: StatusBoard, file: string, now = Date.now()): CodeLens[] {
+/**
+ * The lenses of one file. `canRun` is false in an untrusted workspace: the status lines stay,
+ * the actions that would execute the workspace's code are not offered at all.
+ */
+export function codeLenses(snapshot: AnalysisSnapshot, status: StatusBoard, file: string, canRun: boolean, now = Date.now()): CodeLens[] {
   const lenses: CodeLens[] = [];
   for (const asset of snapshot.assets) {
-    if (asset.location.file === file) lenses.push(...assetLenses(snapshot, status, asset, now));
+    if (asset.location.file === file) lenses.push(...assetLenses(snapshot, status, asset, canRun, now));
   }
   for (const check of snapshot.checks) {
-    if (check.location.file === file) lenses.push(...checkLenses(snapshot, status, check, now));
+    if (check.location.file === file) lenses.push(...checkLenses(snapshot, status, check, canRun, now));
   }
   return lenses;
 }
 
-function assetLenses(snapshot: AnalysisSnapshot, status: StatusBoard, asset: AssetDefinition, now: number): CodeLens[] {
+function assetLenses(snapshot: AnalysisSnapshot, status: StatusBoard, asset: AssetDefinition, canRun: boolean, now: number): CodeLens[] {
   const range = lensRange(asset);
   const key = asset.key;
   const index = SnapshotIndex.of(snapshot);
@@ -43,7 +47,7 @@ function assetLenses(snapshot: AnalysisSnapshot, status: StatusBoard, asset: Ass
   }
   const current = status.statusOf(snapshot, key, now);
   if (current) info(statusLine(current, asset.kind === "source", now));
-  if (asset.kind === "asset") {
+  if (asset.kind === "asset" && canRun) {
     if (asset.exportName === undefined || !asset.exported) {
       info("export this asset to materialize it");
     } else {
@@ -53,18 +57,18 @@ function assetLenses(snapshot: AnalysisSnapshot, status: StatusBoard, asset: Ass
       }
     }
   }
-  if (index.checksOf(key).length > 0) action(clientCommand("✓ Run checks", ClientCommands.runChecks, { key }));
+  if (canRun && index.checksOf(key).length > 0) action(clientCommand("✓ Run checks", ClientCommands.runChecks, { key }));
   action(clientCommand("Show lineage", ClientCommands.showLineage, { focus: key }));
   return lenses;
 }
 
-function checkLenses(snapshot: AnalysisSnapshot, status: StatusBoard, check: CheckDefinition, now: number): CodeLens[] {
+function checkLenses(snapshot: AnalysisSnapshot, status: StatusBoard, check: CheckDefinition, canRun: boolean, now: number): CodeLens[] {
   const range = toRange(check.location.range);
   if (check.assetKey === undefined || !SnapshotIndex.of(snapshot).definition(check.assetKey)) return [];
   const current = status.statusOf(snapshot, check.assetKey, now);
   const lenses: CodeLens[] = [];
   if (current) lenses.push({ range, command: { title: checkLine(current, check.name, now), command: NO_COMMAND } });
-  if (check.exportName !== undefined && check.exported) {
+  if (canRun && check.exportName !== undefined && check.exported) {
     const args = { key: check.assetKey, check: check.name };
     const command = clientCommand("✓ Run check", ClientCommands.runChecks, args);
     lenses.push({ range, command });

@@ -93,7 +93,7 @@ export function registerHandlers(connection: Connection, current: () => Workspac
     const context = current();
     if (!context || !(await context.settings.get()).codeLens.enabled) return [];
     return inDocument("codeLens", params.textDocument, token, (_, snapshot, file) => {
-      const lenses = codeLenses(snapshot, context.status, file);
+      const lenses = codeLenses(snapshot, context.status, file, context.runs.canRun);
       const impact = context.impact.reportIfReady(snapshot, () => {
         // The base revision is analysed now: hints can show, and impact views should re-ask.
         if (context.support.codeLensRefresh) void context.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);

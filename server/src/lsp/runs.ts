@@ -17,6 +17,7 @@ import {
   type RunEventParams,
   type RunEventType,
   RunEventNotification,
+  type RunRefusal,
   RunFinishedNotification,
   type RunStarted,
 } from "../../../protocol";
@@ -47,6 +48,11 @@ export class RunService {
   private readonly active = new Map<string, RunHandle>();
 
   constructor(private readonly options: RunServiceOptions) {}
+
+  /** False in an untrusted workspace: CodeLenses then show status, never a run action. */
+  get canRun(): boolean {
+    return this.options.trusted;
+  }
 
   materialize(snapshot: AnalysisSnapshot, params: MaterializeParams): RunStarted {
     const selected = resolveSelection(snapshot.graph, params.selection);
@@ -84,16 +90,25 @@ export class RunService {
 
   private start(snapshot: AnalysisSnapshot, plan: RunPlan, selection: string): RunStarted {
     if (!this.options.trusted) {
-      throw userError("this workspace is not trusted, so Assetline only reads its code and never runs it; trust the workspace to materialize or run checks");
+      throw refusal(
+        "this workspace is not trusted, so Assetline only reads its code and never runs it; trust the workspace to materialize or run checks",
+        { kind: "untrusted" },
+      );
     }
     if (plan.steps.length === 0) throw userError("nothing to run: the selection holds only sources, which Assetline observes but never builds");
     const unsaved = this.options.unsavedFiles();
-    if (unsaved.length > 0) throw userError(`save ${unsaved.join(", ")} first: runs execute the files on disk`);
+    if (unsaved.length > 0) throw refusal(`save ${unsaved.join(", ")} first: runs execute the files on disk`, { kind: "unsaved", files: unsaved });
     const files = new Set(plan.steps.map((step) => step.file));
     const errors = snapshot.diagnostics.filter((diagnostic) => diagnostic.severity === "error" && files.has(diagnostic.location.file));
     if (errors.length > 0) {
       const first = errors[0]!;
-      throw userError(`fix the errors in the definitions first (${errors.length}), e.g. ${first.location.file}:${first.location.range.start.line + 1} ${first.code} ${first.message}`);
+      const { file, range } = first.location;
+      throw refusal(`fix the errors in the definitions first (${errors.length}), e.g. ${file}:${range.start.line + 1} ${first.code} ${first.message}`, {
+        kind: "definitionErrors",
+        file,
+        line: range.start.line,
+        character: range.start.character,
+      });
     }
     const handle = this.ensureExecutor().start(plan, { selection, launchedBy: "editor" });
     this.active.set(handle.runId, handle);
@@ -161,6 +176,11 @@ function loadExecutor(): typeof import("../executor") {
 }
 
 /** A refusal the client shows as is: the request was well-formed, the message is for the user. */
-function userError(message: string): ResponseError<void> {
-  return new ResponseError(LSPErrorCodes.RequestFailed, message);
+function userError(message: string): ResponseError<RunRefusal> {
+  return refusal(message, { kind: "selection" });
+}
+
+/** The same, with what the client needs to offer the fix. */
+function refusal(message: string, why: RunRefusal): ResponseError<RunRefusal> {
+  return new ResponseError(LSPErrorCodes.RequestFailed, message, why);
 }

@@ -9,6 +9,7 @@ import Mocha from "mocha";
 const SUITES: Readonly<Record<string, readonly string[]>> = {
   trusted: ["extension.test.js"],
   untrusted: ["untrusted.test.js"],
+  manifest: ["activation.test.js"],
 };
 
 export function run(): Promise<void> {

@@ -12,7 +12,7 @@ import { ClientCommands } from "../../../protocol/commands";
 import { MaterializeRequest } from "../../../protocol/methods";
 import type { MaterializeParams } from "../../../protocol/runs";
 import type { HostToWebviewMessage } from "../../../protocol/webview";
-import { activatedApi, diagnosticsFor, until, workspaceRoot } from "./helpers";
+import { activatedApi, codeLensTitles, diagnosticsFor, until, workspaceRoot } from "./helpers";
 
 describe("Assetline in VS Code (untrusted workspace)", () => {
   let api: AssetlineApi;
@@ -37,6 +37,17 @@ describe("Assetline in VS Code (untrusted workspace)", () => {
     const text = `import { asset } from "assetline";\n\nexport const broken = asset({ deps: ["stg_orderz"] }, (ctx) => {\n  ctx.db.exec("select 1");\n});\n`;
     const diagnostic = await diagnosticsFor(join("src", "broken.ts"), text, "AL002");
     assert.match(diagnostic.message, /stg_orderz/);
+  });
+
+  it("shows status lenses but offers no run action", async () => {
+    const file = join("src", "staging", "stg_orders.ts");
+    await vscode.window.showTextDocument(vscode.Uri.file(join(workspaceRoot(), file)));
+    const titles = await until([vscode.languages.onDidChangeDiagnostics, api.onDidChangeStatus], async () => {
+      const current = await codeLensTitles(file);
+      return current.includes("Show lineage") ? current : undefined;
+    }, "CodeLenses on stg_orders.ts");
+    assert.ok(titles.some((title) => title.startsWith("○ never materialized")), titles.join(" | "));
+    assert.deepEqual(titles.filter((title) => /Materialize|with upstream|Run check/.test(title)), []);
   });
 
   it("refuses to materialize, and nothing runs", async () => {

@@ -45,13 +45,18 @@ export function freePort(): Promise<number> {
 /**
  * A copy of examples/jaffle_shop with the engine "installed" the way `npm install` does it
  * for the example's `file:../..` dependency (a symlink to this repository), and its raw data.
+ * `installed: false` leaves node_modules (and so the data) out: package.json alone says it
+ * uses Assetline.
  */
-export function prepareWorkspace(scratch: string, name: string): string {
+export function prepareWorkspace(scratch: string, name: string, installed = true): string {
   const workspace = join(scratch, name);
   cpSync(join(REPO, "examples", "jaffle_shop"), workspace, { recursive: true, filter: (source) => !/[\\/](node_modules|\.assetline)$/.test(source) });
-  mkdirSync(join(workspace, "node_modules"), { recursive: true });
-  symlinkSync(REPO, join(workspace, "node_modules", "assetline"), "dir");
-  execFileSync(process.execPath, ["scripts/generate-data.mjs"], { cwd: workspace, stdio: "ignore" });
+  if (installed) {
+    mkdirSync(join(workspace, "node_modules"), { recursive: true });
+    symlinkSync(REPO, join(workspace, "node_modules", "assetline"), "dir");
+    // The generator loads the SQLite driver through the installed engine.
+    execFileSync(process.execPath, ["scripts/generate-data.mjs"], { cwd: workspace, stdio: "ignore" });
+  }
   return workspace;
 }
 
@@ -68,6 +73,8 @@ export interface StartOptions {
   readonly settings: Readonly<Record<string, unknown>>;
   /** Extra environment for code-server, and so for the extension host and the suites in it. */
   readonly env: Readonly<Record<string, string>>;
+  /** The packaged extension, installed before code-server starts, as `code --install-extension` does. */
+  readonly vsix: string;
 }
 
 export async function startCodeServer(options: StartOptions): Promise<CodeServer> {
@@ -81,11 +88,14 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
   const port = await freePort();
   const log = openSync(logFile, "a");
   const bin = join(options.installDir, "node_modules", ".bin", "code-server");
+  const xdg = { XDG_CONFIG_HOME: join(home, "xdg") };
+  const dirs = ["--user-data-dir", userData, "--extensions-dir", join(home, "extensions")];
+  execFileSync(bin, [...dirs, "--install-extension", options.vsix], { stdio: ["ignore", log, log], env: { ...process.env, ...xdg }, timeout: 120_000 });
   // detached: a process group of its own, so stop() can signal code-server and all its children.
   const child = spawn(
     bin,
-    ["--bind-addr", `127.0.0.1:${port}`, "--auth", "none", "--user-data-dir", userData, "--extensions-dir", join(home, "extensions"), "--disable-telemetry", "--disable-update-check"],
-    { detached: true, stdio: ["ignore", log, log], env: { ...process.env, XDG_CONFIG_HOME: join(home, "xdg"), ...options.env } },
+    ["--bind-addr", `127.0.0.1:${port}`, "--auth", "none", ...dirs, "--disable-telemetry", "--disable-update-check"],
+    { detached: true, stdio: ["ignore", log, log], env: { ...process.env, ...xdg, ...options.env } },
   );
   const url = `http://127.0.0.1:${port}`;
   try {

@@ -11,7 +11,6 @@ import { launchBrowser } from "../support/chromium";
 
 const URL_ = process.env.ASSETLINE_E2E_URL ?? "";
 const WORKSPACE = process.env.ASSETLINE_E2E_WORKSPACE ?? "";
-const EXTENSION = process.env.ASSETLINE_E2E_EXTENSION ?? "";
 const SHOTS = process.env.ASSETLINE_E2E_SHOTS ?? join(__dirname, "..", "..", "..", ".vscode-test", "e2e-shots");
 
 describe("lineage from a CodeLens (UI)", function () {
@@ -20,12 +19,12 @@ describe("lineage from a CodeLens (UI)", function () {
   let page: Page;
 
   before(async () => {
-    assert.ok(URL_ && WORKSPACE && EXTENSION, "run through test/e2e/runOnCodeServer.ts, which starts code-server");
+    assert.ok(URL_ && WORKSPACE, "run through test/e2e/runOnCodeServer.ts, which starts code-server with the .vsix installed");
     mkdirSync(SHOTS, { recursive: true });
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
-    const payload = JSON.stringify([["extensionDevelopmentPath", `vscode-remote://remote${EXTENSION}`]]);
-    await page.goto(`${URL_}/?folder=${encodeURIComponent(WORKSPACE)}&payload=${encodeURIComponent(payload)}`);
+    // The installed .vsix, as a user has it: no development path.
+    await page.goto(`${URL_}/?folder=${encodeURIComponent(WORKSPACE)}`);
     await page.locator(".monaco-workbench").waitFor({ timeout: 90_000 });
     await page.locator(".explorer-folders-view .monaco-list-row").first().waitFor({ timeout: 90_000 });
   });
