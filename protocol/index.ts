@@ -5,6 +5,7 @@
 export * from "./commands";
 export * from "./impact";
 export * from "./lineage";
+export * from "./links";
 export * from "./methods";
 export * from "./runs";
 export * from "./settings";

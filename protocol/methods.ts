@@ -12,6 +12,8 @@ import type {
   CancelRunResult,
   MaterializeParams,
   RunChecksParams,
+  RunDetails,
+  RunDetailsParams,
   RunEventParams,
   RunFinishedParams,
   RunStarted,
@@ -138,4 +140,13 @@ export interface ImpactChangedParams {
 export namespace ImpactChangedNotification {
   export const method = "assetline/impactChanged" as const;
   export const type = new NotificationType<ImpactChangedParams>(method);
+}
+
+/**
+ * client → server: one run of the history with its events (the run document behind "Show
+ * Run" and `…&run=ID` links). Null when the history has no such run.
+ */
+export namespace RunDetailsRequest {
+  export const method = "assetline/runDetails" as const;
+  export const type = new RequestType<RunDetailsParams, RunDetails | null, void>(method);
 }

@@ -62,6 +62,17 @@ export interface RunEventParams {
   readonly level?: "debug" | "info" | "warn" | "error";
   readonly passed?: boolean;
   readonly attempt?: number;
+  /** STEP_FAILURE: the stack of what the user's code threw, source-mapped to their TypeScript. */
+  readonly stack?: string;
+  /** STEP_FAILURE: the throwing line in the user's code, when the stack names one in the workspace. */
+  readonly location?: FailureLocation;
+}
+
+/** A line in the user's code: workspace-relative path, 0-based line and character. */
+export interface FailureLocation {
+  readonly file: string;
+  readonly line: number;
+  readonly character: number;
 }
 
 export type RunStatus = "SUCCESS" | "FAILURE" | "CANCELED";
@@ -93,3 +104,27 @@ export type RunRefusal =
   | { readonly kind: "definitionErrors"; readonly file: string; readonly line: number; readonly character: number }
   /** The selection names nothing runnable (unknown key, only sources, no such check). */
   | { readonly kind: "selection" };
+
+export interface RunDetailsParams {
+  readonly runId: string;
+}
+
+/** A run as the history records it, whichever process ran it. */
+export interface RunSummary {
+  readonly runId: string;
+  readonly status: RunStatus | "STARTED";
+  readonly selection: string;
+  readonly launchedBy: "cli" | "editor";
+  readonly pid: number;
+  readonly hostname: string;
+  /** Epoch ms. */
+  readonly startedAt: number;
+  readonly finishedAt: number | undefined;
+  readonly message: string | undefined;
+}
+
+export interface RunDetails {
+  readonly run: RunSummary;
+  /** Every event of the run, oldest first. */
+  readonly events: readonly RunEventParams[];
+}

@@ -2,6 +2,7 @@
  * Asset health as the server reports it to the client (CodeLens, lineage colours, status
  * views). Plain data; the server computes it from the run history and the current code.
  */
+import type { FailureLocation } from "./runs";
 
 /**
  * One state per asset, the first that applies (most actionable first). "unknown" means the
@@ -28,6 +29,16 @@ export interface AssetStatus {
   readonly lastFailedAt: number | undefined;
   /** Every check currently defined on the asset, sorted by name. */
   readonly checks: readonly CheckSummary[];
+  /** Why the last build failed, while the asset's state is "failed". */
+  readonly lastError?: LastError;
+}
+
+export interface LastError {
+  /** The error's first line, as the user's code threw it. */
+  readonly message: string;
+  readonly runId: string;
+  /** The throwing line in the user's code, when the stack names one in the workspace. */
+  readonly location?: FailureLocation;
 }
 
 /** The short glyph the editor shows before a status line, per state. */

@@ -28,6 +28,13 @@ export function parseLineageArgs(raw: unknown): ShowLineageCommandArgs {
   };
 }
 
+/** `{ runId }`, for "Show Run". */
+export function parseRunArgs(raw: unknown): { readonly runId: string } | undefined {
+  if (typeof raw !== "object" || raw === null) return undefined;
+  const runId = (raw as { runId?: unknown }).runId;
+  return typeof runId === "string" && /^[A-Za-z0-9_-]{1,128}$/.test(runId) ? { runId } : undefined;
+}
+
 function keyOf(raw: unknown): string | undefined {
   if (typeof raw !== "object" || raw === null) return undefined;
   const key = (raw as { key?: unknown }).key;

@@ -9,7 +9,9 @@ import { ClientCommands, type ClientCommandId } from "../../protocol/commands";
 import type { Ctx, RunningCtx, ServerState } from "./ctx";
 import { LineagePanel } from "./lineage/panel";
 import { materialize, runChecks } from "./runCommands";
-import { parseAssetArgs, parseLineageArgs, parseRunChecksArgs } from "./commandArgs";
+import { parseAssetArgs, parseLineageArgs, parseRunChecksArgs, parseRunArgs } from "./commandArgs";
+import { goToAsset } from "./goToAsset";
+import type { RunDocuments } from "./runDocument";
 
 type Handler = (...args: unknown[]) => unknown;
 
@@ -24,10 +26,10 @@ type CommandSpec =
   /** Works whatever the server's state (restart, logs). */
   | { readonly needs: "nothing"; readonly run: (ctx: Ctx) => Handler };
 
-type ExtensionCommandId = ClientCommandId | "assetline.restartServer" | "assetline.showLogs";
+type ExtensionCommandId = ClientCommandId | "assetline.restartServer" | "assetline.showLogs" | "assetline.goToAsset" | "assetline.showRun";
 
 /** Every command the extension contributes (package.json lists the same ids). */
-export function commandTable(ctx: Ctx): Record<ExtensionCommandId, CommandSpec> {
+export function commandTable(ctx: Ctx, runs: RunDocuments): Record<ExtensionCommandId, CommandSpec> {
   return {
     [ClientCommands.materialize]: {
       needs: "server",
@@ -46,6 +48,15 @@ export function commandTable(ctx: Ctx): Record<ExtensionCommandId, CommandSpec> 
     },
     // The panel opens while the server is down too, and says so itself.
     [ClientCommands.showLineage]: { needs: "nothing", run: () => (raw) => LineagePanel.show(ctx, parseLineageArgs(raw)) },
+    "assetline.goToAsset": { needs: "server", executesCode: false, enabled: (running) => () => goToAsset(running) },
+    "assetline.showRun": {
+      needs: "server",
+      executesCode: false,
+      enabled: () => (raw) => {
+        const args = parseRunArgs(raw);
+        return args ? runs.show(args.runId) : undefined;
+      },
+    },
     "assetline.restartServer": { needs: "nothing", run: () => () => ctx.restart() },
     "assetline.showLogs": { needs: "nothing", run: () => () => ctx.log.show(true) },
   };

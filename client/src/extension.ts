@@ -10,6 +10,8 @@ import { needsRestart } from "./config";
 import { Ctx, type ServerLaunch, type ServerState } from "./ctx";
 import { LineagePanel } from "./lineage/panel";
 import type { HostToWebviewMessage } from "../../protocol/webview";
+import { type LinkOutcome, LinkHandler } from "./linkHandler";
+import { RunDocuments } from "./runDocument";
 import { StatusBar } from "./statusBar";
 import { whenWorkspaceUsesAssetline } from "./startWhenUsed";
 
@@ -23,6 +25,8 @@ export interface AssetlineApi {
   readonly onDidChangeStatus: vscode.Event<void>;
   /** A message the host delivered to the lineage webview (sent only after the webview's `ready`). */
   readonly onDidPostToLineage: vscode.Event<HostToWebviewMessage>;
+  /** Follows a `vscode://assetline.assetline/asset?…` link as the URI handler does; resolves once it is shown. */
+  readonly followLink: (uri: string) => Promise<LinkOutcome>;
 }
 
 let ctx: Ctx | undefined;
@@ -33,9 +37,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Assetl
   try {
     ctx = new Ctx(context, log);
     const current = ctx;
-    const commands = new Commands(current, commandTable(current));
+    const runDocuments = new RunDocuments(current);
+    const links = new LinkHandler(current, runDocuments);
+    const commands = new Commands(current, commandTable(current, runDocuments));
     context.subscriptions.push(
       current,
+      runDocuments,
+      vscode.window.registerUriHandler(links),
       commands,
       new StatusBar(current),
       LineagePanel.posted,
@@ -68,6 +76,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Assetl
       onDidChangeState: current.onDidChangeState,
       onDidChangeStatus: current.onDidChangeStatus,
       onDidPostToLineage: LineagePanel.posted.event,
+      followLink: (uri) => links.follow(vscode.Uri.parse(uri)),
     };
   } catch (error) {
     const reason = error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -7,7 +7,7 @@ import Database from "better-sqlite3";
 import { assetline, type CliResult, REPO } from "./support";
 
 interface StatusJson {
-  assets: Array<{ key: string; state: string; reason: string; lastMaterializedAt: string | null; codeVersion: string; checks: Array<{ name: string; passed: boolean; evaluatedAt: string }> }>;
+  assets: Array<{ key: string; state: string; reason: string; lastMaterializedAt: string | null; codeVersion: string; link: string; checks: Array<{ name: string; passed: boolean; evaluatedAt: string }> }>;
 }
 
 /** A scratch copy of the example with its raw data generated, as a user would have it. */
@@ -163,6 +163,22 @@ describe("cli: materialize, status, runs, logs on the example", function () {
       assert.equal(logs.status, 0, logs.stderr);
       assert.match(logs.stdout, /STEP_FAILURE stg_payments: .*payments export is corrupt/);
       assert.match(logs.stdout, /src\/staging\/stg_payments\.ts:\d+/, "the stack names the user's TypeScript file");
+    });
+
+    it("logs the throwing line as the original TypeScript numbers it (mapped through the bundle)", () => {
+      const throwLine = original.split("\n").findIndex((line) => line.includes("(ctx) => {")) + 2;
+      assert.match(logs.stdout, new RegExp(`STEP_FAILURE stg_payments: .*\\n    at src/staging/stg_payments\\.ts:${throwLine}:\\d+\\n`));
+    });
+
+    it("links the failure into the editor from logs and status, in text and JSON", () => {
+      const link = `vscode://assetline.assetline/asset?key=stg_payments&run=${runId}`;
+      assert.ok(logs.stdout.includes(`Open in VS Code: ${link}`), logs.stdout);
+      const logsJson = JSON.parse(assetline(["logs", runId, "--dir", dir, "--format", "json"]).stdout) as { link: string };
+      assert.equal(logsJson.link, link);
+      const states = status(dir);
+      assert.equal(states.get("stg_payments")!.link, link);
+      assert.equal(states.get("stg_orders")!.link, "vscode://assetline.assetline/asset?key=stg_orders");
+      assert.ok(assetline(["status", "--dir", dir]).stdout.includes(`Open in VS Code:\n  stg_payments: ${link}`));
     });
 
     it("lists the run first in the run history, as FAILURE", () => {

@@ -115,7 +115,7 @@ export function createContext(
   // From store/paths, not the store's index: that would load the native SQLite driver at
   // start-up, and a driver that fails to load must only cost status, not the server.
   const dbPath = storePath(root);
-  const status = new StatusBoard({ dbPath, pollIntervalMs: DEFAULT_SETTINGS.status.pollIntervalMs, log, onChange: events.onStatusChanged });
+  const status = new StatusBoard({ dbPath, root, pollIntervalMs: DEFAULT_SETTINGS.status.pollIntervalMs, log, onChange: events.onStatusChanged });
   const runs = new RunService({
     root,
     trusted: isWorkspaceTrusted(initializationOptions),

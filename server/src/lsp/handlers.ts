@@ -30,8 +30,10 @@ import {
   LocateAssetRequest,
   MaterializeRequest,
   RunChecksRequest,
+  RunDetailsRequest,
   StatusRequest,
 } from "../../../protocol";
+import { runDetails } from "./runHistory";
 import { codeActions } from "./codeActions";
 import { codeLenses } from "./codeLens";
 import { completeAt, worthParsing } from "./completion";
@@ -142,6 +144,10 @@ export function registerHandlers(connection: Connection, current: () => Workspac
     // Settled first (edits received before the request count), then git, which is asynchronous.
     const snapshot = await context.gate.run("impact", token, undefined, (settled) => settled);
     return context.impact.report(snapshot, params ?? {});
+  });
+  on(RunDetailsRequest.type, (params) => {
+    const context = current();
+    return context ? runDetails(context.status.dbPath, context.paths.root, params.runId) : null;
   });
   on(CancelRunRequest.type, (params) => current()?.runs.cancel(params) ?? { cancelled: false });
 }

@@ -65,6 +65,11 @@ function describe(snapshot: AnalysisSnapshot, status: StatusBoard, asset: AssetD
   const current = status.statusOf(snapshot, asset.key, now);
   if (current) {
     const health = [`${escape(statusLine(current, isSource, now))}  \n_${escape(current.reason)}_`];
+    const error = current.lastError;
+    if (error) {
+      const where = error.location ? ` at ${error.location.file}:${error.location.line + 1}` : "";
+      health.push(`Run \`${error.runId}\`${escape(where)}: ${escape(error.message)}`);
+    }
     for (const check of current.checks) {
       const result = check.passed === undefined ? "○ not run" : check.passed ? "✓ passed" : "✗ failed";
       const when = check.evaluatedAt === undefined ? "" : ` ${ago(check.evaluatedAt, now)}`;

@@ -24,6 +24,7 @@ import {
   LocateAssetRequest,
   MaterializeRequest,
   RunChecksRequest,
+  RunDetailsRequest,
   StatusRequest,
 } from "../../../protocol";
 
@@ -120,6 +121,7 @@ const PARAMS: Readonly<Record<string, Shape>> = {
   [RunChecksRequest.method]: object({ key: string, check: optional(string) }),
   [CancelRunRequest.method]: object({ runId: string }),
   [ImpactRequest.method]: optional(nullable(object({ base: optional(string), selection: optional(string) }))),
+  [RunDetailsRequest.method]: object({ runId: string }),
 };
 
 /**

@@ -8,24 +8,18 @@ import { type Connection, LSPErrorCodes, ResponseError } from "vscode-languagese
 import type { AnalysisSnapshot } from "../analysis";
 import type { Executor, RunHandle, RunPlan, RunResult } from "../executor";
 import { resolveSelection } from "../model/selection";
-import type { EventStore, EventType, StoredEvent } from "../store";
+import type { EventStore, StoredEvent } from "../store";
 import {
   type CancelRunParams,
   type CancelRunResult,
   type MaterializeParams,
   type RunChecksParams,
-  type RunEventParams,
-  type RunEventType,
   RunEventNotification,
   type RunRefusal,
   RunFinishedNotification,
   type RunStarted,
 } from "../../../protocol";
-
-/** Every store event type is a protocol event type: a store type the protocol lacks fails to compile here. */
-function runEventType(type: EventType): RunEventType {
-  return type;
-}
+import { toRunEventParams } from "./runHistory";
 
 export interface RunServiceOptions {
   readonly root: string;
@@ -140,19 +134,7 @@ export class RunService {
   }
 
   private forward(event: StoredEvent): void {
-    const params: { -readonly [K in keyof RunEventParams]: RunEventParams[K] } = {
-      runId: event.runId,
-      id: event.id,
-      ts: event.ts,
-      type: runEventType(event.type),
-    };
-    if ("assetKey" in event && event.assetKey !== undefined) params.assetKey = event.assetKey;
-    if ("checkName" in event && event.checkName !== undefined) params.checkName = event.checkName;
-    if ("message" in event && event.message !== undefined) params.message = event.message;
-    if ("reason" in event) params.message = event.reason;
-    if ("level" in event) params.level = event.level;
-    if ("passed" in event) params.passed = event.passed;
-    if ("attempt" in event && event.attempt !== undefined) params.attempt = event.attempt;
+    const params = toRunEventParams(event, this.options.root);
     void this.options.connection.sendNotification(RunEventNotification.type, params);
     if (event.type === "MATERIALIZATION" || event.type === "CHECK_EVALUATION" || event.type === "STEP_FAILURE") this.options.onHistoryWritten();
   }

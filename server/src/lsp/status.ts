@@ -10,6 +10,7 @@ import { existsSync, statSync } from "node:fs";
 import type { AnalysisSnapshot } from "../analysis";
 import { assetFreshness, type FreshnessState } from "../model/freshness";
 import { upstreamStaleness, type UpstreamCause } from "../model/staleness";
+import { firstLine, firstUserFrame } from "../model/stackFrames";
 import type { AssetLatestState, EventStore } from "../store";
 import { sourceSignature } from "../store/readonlyCopy";
 import { SnapshotIndex } from "./snapshotIndex";
@@ -30,6 +31,8 @@ const SOON_MS = 100;
 
 export interface StatusBoardOptions {
   readonly dbPath: string;
+  /** The workspace: a failure's stack is read for the user's line under it. */
+  readonly root: string;
   readonly pollIntervalMs: number;
   readonly log: (message: string) => void;
   /** Called when the history changed (or the store appeared, went away or became unreadable). */
@@ -90,6 +93,11 @@ export class StatusBoard {
     this.store = undefined;
   }
 
+  /** The run history file this board reads. */
+  get dbPath(): string {
+    return this.options.dbPath;
+  }
+
   /** The newest event seen (0: none or no store). */
   get lastSeenEventId(): number {
     return this.lastEventId;
@@ -148,6 +156,8 @@ export class StatusBoard {
       upstreamCauses: this.upstreamCauses(snapshot).get(key),
     });
     const results = new Map(freshness.checks.map((result) => [result.name, result]));
+    const failure = freshness.state === "failed" ? this.latest.get(key)?.failure : undefined;
+    const location = failure ? firstUserFrame(failure.error?.stack, this.options.root) : undefined;
     return {
       key,
       state: STATE_OF[freshness.state],
@@ -159,6 +169,7 @@ export class StatusBoard {
         passed: results.get(check.name)?.passed,
         evaluatedAt: results.get(check.name)?.evaluatedAt,
       })),
+      ...(failure ? { lastError: { message: firstLine(failure.message), runId: failure.runId, ...(location ? { location } : {}) } } : {}),
     };
   }
 

@@ -32,7 +32,7 @@ export function statusLine(status: AssetStatus, isSource: boolean, now: number):
   const materialized = status.lastMaterializedAt === undefined ? undefined : ago(status.lastMaterializedAt, now);
   switch (status.state) {
     case "failed":
-      parts.push(`${glyph} failed${status.lastFailedAt === undefined ? "" : ` ${ago(status.lastFailedAt, now)}`}`);
+      parts.push(`${glyph} failed${status.lastFailedAt === undefined ? "" : ` ${ago(status.lastFailedAt, now)}`}${status.lastError ? `: ${brief(status.lastError.message)}` : ""}`);
       break;
     case "fresh":
     case "overdue":
@@ -54,6 +54,13 @@ export function statusLine(status: AssetStatus, isSource: boolean, now: number):
   if (status.state === "fresh" && !isSource) parts.push("fresh");
   if (status.state === "overdue") parts.push("overdue");
   return parts.join(" · ");
+}
+
+/** A lens has room for a short error; the hover and the diagnostic carry all of it. */
+const LENS_ERROR_CHARS = 60;
+
+function brief(message: string): string {
+  return message.length > LENS_ERROR_CHARS ? `${message.slice(0, LENS_ERROR_CHARS - 1)}…` : message;
 }
 
 /** A check's own line: "✓ passed 3 min ago", "✗ failed 1 h ago", "○ not run". */

@@ -1,12 +1,13 @@
 import { existsSync } from "node:fs";
+import { firstUserFrame } from "../../model/stackFrames";
 import { EventStore, type RunRecord, type StoredEvent, storePath } from "../../store";
 import { type Command, formatOption, numberOption, stringOption } from "../command";
 import { EXIT, UsageError } from "../errors";
 import { visible, writeJson, writeText } from "../terminalText";
 import { workspaceDir } from "../workspaceDir";
+import { assetLink } from "../../../../protocol/links";
 
-function openHistory(dirOption: string | undefined): EventStore {
-  const dir = workspaceDir(dirOption);
+function openHistory(dir: string): EventStore {
   const path = storePath(dir);
   if (!existsSync(path)) throw new UsageError(`no run history in ${dir} yet (${path} does not exist); run \`assetline materialize\` first`);
   return EventStore.open(path, { readonly: true });
@@ -25,7 +26,7 @@ export const runsCommand: Command = {
   run(parsed) {
     const format = formatOption(parsed, ["text", "json"], "text");
     const limit = numberOption(parsed, "limit", { whole: true, allowZero: false }) ?? 20;
-    const store = openHistory(stringOption(parsed, "dir"));
+    const store = openHistory(workspaceDir(stringOption(parsed, "dir")));
     try {
       const runs = store.listRuns({ limit });
       if (format === "json") writeJson(process.stdout, { runs });
@@ -54,13 +55,18 @@ export const logsCommand: Command = {
     const format = formatOption(parsed, ["text", "json"], "text");
     const runId = parsed.positionals[0];
     if (runId === undefined) throw new UsageError("missing RUN_ID; `assetline runs` lists them");
-    const store = openHistory(stringOption(parsed, "dir"));
+    const dir = workspaceDir(stringOption(parsed, "dir"));
+    const store = openHistory(dir);
     try {
       const run = store.getRun(runId);
       if (!run) throw new UsageError(`no run "${runId}"; \`assetline runs\` lists them`);
       const events = store.runEvents(runId);
-      if (format === "json") writeJson(process.stdout, { run, events });
-      else writeText(process.stdout, `${runLine(run)}\n${events.map(eventText).join("\n")}\n`);
+      const link = runLink(run.id, events);
+      if (format === "json") writeJson(process.stdout, { run, link: link ?? null, events });
+      else {
+        const lines = `${runLine(run)}\n${events.map((event) => eventText(event, dir)).join("\n")}\n`;
+        writeText(process.stdout, `${lines}${link ? `Open in VS Code: ${link}\n` : ""}`);
+      }
     } finally {
       store.close();
     }
@@ -68,14 +74,27 @@ export const logsCommand: Command = {
   },
 };
 
-function eventText(event: StoredEvent): string {
+/** A link to the run's first failed step (else its first step), for alerts and chat. */
+function runLink(runId: string, events: readonly StoredEvent[]): string | undefined {
+  const failed = events.find((event) => event.type === "STEP_FAILURE");
+  const first = failed ?? events.find((event) => event.type === "STEP_STARTED");
+  if (!first || !("assetKey" in first) || !first.assetKey) return undefined;
+  const check = "checkName" in first ? first.checkName : undefined;
+  return assetLink({ key: first.assetKey, ...(check ? { check } : {}), run: runId });
+}
+
+function eventText(event: StoredEvent, dir: string): string {
   const at = time(event.ts);
   const scope = "assetKey" in event && event.assetKey ? ` ${event.assetKey}${"checkName" in event && event.checkName ? ` › ${event.checkName}` : ""}` : "";
   switch (event.type) {
     case "LOG":
       return `${at} ${event.level.toUpperCase().padEnd(5)}${scope}: ${event.message}${event.truncated ? " [truncated]" : ""}`;
-    case "STEP_FAILURE":
-      return `${at} STEP_FAILURE${scope}: ${event.message}${event.error?.stack ? `\n${indent(event.error.stack)}` : ""}`;
+    case "STEP_FAILURE": {
+      // The user's line first (the stack is source-mapped to their TypeScript), then the stack.
+      const where = firstUserFrame(event.error?.stack, dir);
+      const userLine = where ? `\n    at ${where.file}:${where.line + 1}:${where.character + 1}` : "";
+      return `${at} STEP_FAILURE${scope}: ${event.message}${userLine}${event.error?.stack ? `\n${indent(event.error.stack)}` : ""}`;
+    }
     case "STEP_SKIPPED":
       return `${at} STEP_SKIPPED${scope}: ${event.reason}`;
     case "MATERIALIZATION":

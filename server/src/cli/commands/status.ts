@@ -7,6 +7,7 @@ import { EXIT, UsageError } from "../errors";
 import { selectedKeys } from "../selection";
 import { visible, writeJson, writeText } from "../terminalText";
 import { workspaceWithSources } from "../workspaceDir";
+import { assetLink } from "../../../../protocol/links";
 
 /** `assetline status [SELECTION]`: each asset's freshness, last materialization and checks. */
 export const statusCommand: Command = {
@@ -40,10 +41,12 @@ export const statusCommand: Command = {
         codeVersion: codeVersion ?? null,
         materializedCodeVersion: f.materializedCodeVersion ?? null,
         checks: f.checks.map((check) => ({ name: check.name, passed: check.passed, evaluatedAt: new Date(check.evaluatedAt).toISOString() })),
+        link: assetLink({ key, ...(f.state === "failed" && state.get(key)?.failure ? { run: state.get(key)!.failure!.runId } : {}) }),
       }));
       writeJson(process.stdout, { assets });
     } else {
-      writeText(process.stdout, `${statusTable(rows.map((row) => row.freshness), now)}\n`);
+      const table = statusTable(rows.map((row) => row.freshness), now);
+      writeText(process.stdout, `${table}\n${failureLinks(rows.map((row) => row.key), state)}`);
     }
     return EXIT.ok;
   },
@@ -58,6 +61,15 @@ function readLatestState(path: string): Map<string, AssetLatestState> {
   } finally {
     store.close();
   }
+}
+
+/** Under the table, a link per failed asset (with its failed run): what an alert points at. */
+function failureLinks(keys: readonly string[], state: ReadonlyMap<string, AssetLatestState>): string {
+  const lines = keys.flatMap((key) => {
+    const failure = state.get(key)?.failure;
+    return failure ? [`  ${key}: ${assetLink({ key, run: failure.runId })}`] : [];
+  });
+  return lines.length === 0 ? "" : `\nOpen in VS Code:\n${lines.join("\n")}\n`;
 }
 
 const SYMBOL: Record<AssetFreshness["state"], string> = {

@@ -1,0 +1,43 @@
+/**
+ * The rows of "Go to Asset…": one per asset and source, findable by key, table name, group,
+ * owner or kind (the quick pick matches label, description and detail), with health and
+ * file. Pure: no vscode import, tested as is.
+ */
+import type { LineageGraph, LineageNode } from "../../protocol/lineage";
+import { STATE_GLYPHS, STATE_LABELS } from "../../protocol/status";
+import { AssetKey } from "../../server/src/model/assetKey";
+
+export interface AssetPickRow {
+  readonly key: string;
+  /** The key, as the user wrote it. */
+  readonly label: string;
+  /** Health, then the table and the group: "✗ failed · marts__orders · group marts". */
+  readonly description: string;
+  /** Owners, kinds and where it is defined: "team:analytics · sqlite · src/marts/orders.ts:12". */
+  readonly detail: string;
+  readonly location: LineageNode["location"];
+}
+
+/** Rows in the graph's stable order; placeholders (defined nowhere) have nowhere to go. */
+export function assetPickRows(graph: LineageGraph, relativePath: (uri: string) => string): AssetPickRow[] {
+  return graph.nodes
+    .filter((node) => node.kind !== "placeholder" && node.location !== undefined)
+    .map((node) => {
+      const health = node.status ? `${STATE_GLYPHS[node.status.state]} ${STATE_LABELS[node.status.state]}` : "";
+      const table = tableOf(node.key);
+      const description = [health, node.kind === "source" ? "source" : undefined, table === node.key ? undefined : table, node.group ? `group ${node.group}` : undefined]
+        .filter((part): part is string => Boolean(part))
+        .join(" · ");
+      const where = node.location ? `${relativePath(node.location.uri)}:${node.location.range.start.line + 1}` : "";
+      const detail = [...node.owners, ...node.kinds, where].filter((part) => part !== "").join(" · ");
+      return { key: node.key, label: node.key, description, detail, location: node.location };
+    });
+}
+
+function tableOf(key: string): string {
+  try {
+    return AssetKey.fromUserString(key).toTableName();
+  } catch {
+    return key; // an invalid key is reported by the analysis; its row still opens the definition
+  }
+}
