@@ -8,7 +8,7 @@ import * as vscode from "vscode";
 import { ClientCommands, type ClientCommandId } from "../../protocol/commands";
 import type { Ctx, RunningCtx, ServerState } from "./ctx";
 import { LineagePanel } from "./lineage/panel";
-import { materialize, runChecks } from "./runCommands";
+import { goToFailingCode, materialize, runChecks } from "./runCommands";
 import { parseAssetArgs, parseLineageArgs, parseRunChecksArgs, parseRunArgs } from "./commandArgs";
 import { goToAsset } from "./goToAsset";
 import type { RunDocuments } from "./runDocument";
@@ -26,7 +26,7 @@ type CommandSpec =
   /** Works whatever the server's state (restart, logs). */
   | { readonly needs: "nothing"; readonly run: (ctx: Ctx) => Handler };
 
-type ExtensionCommandId = ClientCommandId | "assetline.restartServer" | "assetline.showLogs" | "assetline.goToAsset" | "assetline.showRun";
+type ExtensionCommandId = ClientCommandId | "assetline.restartServer" | "assetline.showLogs" | "assetline.goToAsset" | "assetline.showRun" | "assetline.goToFailingCode";
 
 /** Every command the extension contributes (package.json lists the same ids). */
 export function commandTable(ctx: Ctx, runs: RunDocuments): Record<ExtensionCommandId, CommandSpec> {
@@ -55,6 +55,14 @@ export function commandTable(ctx: Ctx, runs: RunDocuments): Record<ExtensionComm
       enabled: () => (raw) => {
         const args = parseRunArgs(raw);
         return args ? runs.show(args.runId) : undefined;
+      },
+    },
+    "assetline.goToFailingCode": {
+      needs: "server",
+      executesCode: false,
+      enabled: (running) => (raw) => {
+        const args = parseRunArgs(raw);
+        return args ? goToFailingCode(running, args.runId) : undefined;
       },
     },
     "assetline.restartServer": { needs: "nothing", run: () => () => ctx.restart() },

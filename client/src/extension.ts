@@ -10,6 +10,7 @@ import { needsRestart } from "./config";
 import { Ctx, type ServerLaunch, type ServerState } from "./ctx";
 import { LineagePanel } from "./lineage/panel";
 import type { HostToWebviewMessage } from "../../protocol/webview";
+import { FailureDiagnostics } from "./failures";
 import { type LinkOutcome, LinkHandler } from "./linkHandler";
 import { RunDocuments } from "./runDocument";
 import { StatusBar } from "./statusBar";
@@ -43,6 +44,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Assetl
     context.subscriptions.push(
       current,
       runDocuments,
+      new FailureDiagnostics(current),
       vscode.window.registerUriHandler(links),
       commands,
       new StatusBar(current),

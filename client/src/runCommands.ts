@@ -6,9 +6,10 @@
 import * as path from "node:path";
 import * as vscode from "vscode";
 import type { AssetCommandArgs, RunChecksCommandArgs } from "../../protocol/commands";
-import { CancelRunRequest, LineageRequest, MaterializeRequest, RunChecksRequest } from "../../protocol/methods";
+import { CancelRunRequest, LineageRequest, LocateAssetRequest, MaterializeRequest, RunChecksRequest, RunDetailsRequest } from "../../protocol/methods";
 import type { RunFinishedParams, RunStarted } from "../../protocol/runs";
 import type { RunningCtx } from "./ctx";
+import { openLocation } from "./goToAsset";
 import { type RefusalFix, fixFor, refusalOf } from "./refusal";
 
 /** Materializes one asset (with everything upstream of it when asked); resolves with the run's end. */
@@ -89,13 +90,36 @@ async function report(running: RunningCtx, title: string, finished: RunFinishedP
       const failed = finished.steps.filter((step) => step.status === "failed");
       const first = failed[0];
       const where = first ? ` ${first.checkName ? `${first.assetKey}:${first.checkName}` : first.assetKey}: ${first.message ?? "failed"}` : "";
-      const choice = await vscode.window.showErrorMessage(`${title} failed.${where || ` ${finished.message ?? ""}`}`, "Show logs");
-      if (choice === "Show logs") running.ctx.log.show(true);
+      const choice = await vscode.window.showErrorMessage(`${title} failed.${where || ` ${finished.message ?? ""}`}`, "Go to Failing Code", "Show Run");
+      if (choice === "Go to Failing Code") await vscode.commands.executeCommand("assetline.goToFailingCode", { runId: finished.runId });
+      if (choice === "Show Run") await vscode.commands.executeCommand("assetline.showRun", { runId: finished.runId });
       return;
     }
     default:
       return assertNever(finished.status);
   }
+}
+
+/**
+ * Opens the line that threw in a run's first failed step (the user's TypeScript), or the failed
+ * asset's definition when the failure names no line of theirs (a timeout, a failed check).
+ */
+export async function goToFailingCode(running: RunningCtx, runId: string): Promise<vscode.TextEditor | undefined> {
+  const { client } = running.state;
+  const details = await client.sendRequest(RunDetailsRequest.type, { runId });
+  const failure = details?.events.find((event) => event.type === "STEP_FAILURE");
+  const root = running.ctx.workspaceRoot;
+  if (failure?.location && root) {
+    const at = new vscode.Position(failure.location.line, failure.location.character);
+    return vscode.window.showTextDocument(vscode.Uri.file(path.join(root, failure.location.file)), { selection: new vscode.Range(at, at) });
+  }
+  const key = failure?.assetKey ?? details?.events.find((event) => event.type === "CHECK_EVALUATION" && event.passed === false)?.assetKey;
+  const location = key === undefined ? null : await client.sendRequest(LocateAssetRequest.type, { key });
+  if (!location) {
+    void vscode.window.showInformationMessage(details ? `Run ${runId} has no failed step.` : `No run ${runId} in this workspace's history.`);
+    return undefined;
+  }
+  return openLocation(location);
 }
 
 /** Applies a refusal's fix; true when the run should be asked for again (the files are saved now). */

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { CodeLensRequest, LSPErrorCodes, ResponseError } from "vscode-languageserver-protocol";
+import { CodeLensRequest, HoverRequest, LSPErrorCodes, ResponseError } from "vscode-languageserver-protocol";
 import {
   CancelRunRequest,
   MaterializeRequest,
@@ -10,7 +10,9 @@ import {
   type RunFinishedParams,
   RunFinishedNotification,
   RunChecksRequest,
+  RunDetailsRequest,
   type RunRefusal,
+  StatusRequest,
 } from "../../protocol";
 import { startAnalyzed, TestClient } from "./support/client";
 
@@ -95,6 +97,42 @@ describe("language server: runs from the editor", function () {
     assert.deepEqual(refusal, { kind: "unsaved", files: ["src/numbers.ts"] });
     writeFileSync(join(client.root, file), client.read(file).replace("select 1 as n", " select 1 as n"));
     await client.close(file);
+  });
+
+  it("traces a failure to the user's throwing line: run events, run details, status, lens and hover", async () => {
+    await client.stop();
+    ({ client } = await TestClient.start("lsp-runs", {
+      prepare: (root) => {
+        writeFileSync(join(root, "src", "feed.ts"), `export function feed(): number {\n  throw new Error("boom: revenue feed missing\\nsecond line");\n}\n`);
+        writeFileSync(
+          join(root, "src", "revenue.ts"),
+          `import { asset } from "assetline";\nimport { feed } from "./feed";\n\nexport const revenue = asset({}, () => {\n  feed();\n});\n`,
+        );
+      },
+    }));
+    await client.waitFor("the first analysis", () => client.progress.some((value) => value.kind === "end"));
+    const started = await client.connection.sendRequest(MaterializeRequest.type, { selection: "revenue" });
+    assert.equal((await finished(started.runId)).status, "FAILURE");
+    const thrown = { file: "src/feed.ts", line: 1, character: 8 };
+    const live = eventsOf(started.runId).find((event) => event.type === "STEP_FAILURE");
+    assert.deepEqual(live?.location, thrown, JSON.stringify(live));
+    assert.match(live?.stack ?? "", /src\/feed\.ts:2:9/);
+
+    const details = await client.connection.sendRequest(RunDetailsRequest.type, { runId: started.runId });
+    assert.equal(details?.run.status, "FAILURE");
+    assert.equal(details?.run.launchedBy, "editor");
+    assert.deepEqual(details?.events.find((event) => event.type === "STEP_FAILURE")?.location, thrown);
+    assert.equal(await client.connection.sendRequest(RunDetailsRequest.type, { runId: "no-such-run" }), null);
+
+    const [status] = await client.connection.sendRequest(StatusRequest.type, { keys: ["revenue"] });
+    assert.equal(status?.state, "failed");
+    assert.deepEqual(status?.lastError, { message: "boom: revenue feed missing", runId: started.runId, location: thrown });
+    const lenses = await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: client.uri("src/revenue.ts") } });
+    const titles = lenses!.map((lens) => lens.command!.title);
+    assert.ok(titles.some((title) => /^✗ failed .*: boom: revenue feed missing$/.test(title)), titles.join(" | "));
+    const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: client.uri("src/revenue.ts") }, position: { line: 3, character: 15 } });
+    const text = JSON.stringify(hover?.contents);
+    assert.ok(text.includes(`Run \`${started.runId}\` at src/feed.ts:2: boom: revenue feed missing`), text);
   });
 
   it("never runs code in a workspace the user has not trusted", async () => {
