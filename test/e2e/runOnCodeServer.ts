@@ -107,7 +107,7 @@ function ui(server: CodeServer, workspace: string, scratch: string): Counts {
 async function buildSuites(): Promise<void> {
   rmSync(SUITE_OUT, { recursive: true, force: true });
   await esbuild.build({
-    entryPoints: ["index", "extension.test", "untrusted.test", "activation.test"].map((name) => join(__dirname, "suite", `${name}.ts`)),
+    entryPoints: ["index", "extension.test", "untrusted.test", "activation.test", "product.test"].map((name) => join(__dirname, "suite", `${name}.ts`)),
     outdir: SUITE_OUT,
     bundle: true,
     platform: "node",

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import Mocha from "mocha";
 
 const SUITES: Readonly<Record<string, readonly string[]>> = {
-  trusted: ["extension.test.js"],
+  trusted: ["extension.test.js", "product.test.js"],
   untrusted: ["untrusted.test.js"],
   manifest: ["activation.test.js"],
 };

@@ -1,0 +1,94 @@
+/**
+ * The extension as a data engineer uses it day to day, in the TRUSTED workspace: a failure
+ * traced to the throwing line (diagnostic, Go to Failing Code, the run document), links from
+ * alerts opening the asset, and the marks going away once the code is fixed.
+ */
+import assert from "node:assert/strict";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import * as vscode from "vscode";
+import type { AssetlineApi } from "../../../client/src/extension";
+import { ClientCommands } from "../../../protocol/commands";
+import { LineageRequest } from "../../../protocol/methods";
+import type { LineageGraph } from "../../../protocol/lineage";
+import type { RunFinishedParams } from "../../../protocol/runs";
+import { activatedApi, until, workspaceRoot } from "./helpers";
+
+const FEED = join("src", "e2e", "feed.ts");
+const FEED_TEXT = `export function readFeed(): number {\n  throw new Error("revenue feed missing");\n}\n`;
+const REVENUE = join("src", "e2e", "revenue_feed.ts");
+const REVENUE_TEXT = [
+  `import { asset } from "assetline";`,
+  `import { readFeed } from "./feed";`,
+  ``,
+  `export const revenue_feed = asset({ name: "marts/revenue_feed", group: "e2e" }, (ctx) => {`,
+  `  ctx.db.exec(\`drop table if exists marts__revenue_feed; create table marts__revenue_feed as select \${readFeed()} as n\`);`,
+  `});`,
+  ``,
+].join("\n");
+
+function runDiagnostics(file: string): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(vscode.Uri.file(join(workspaceRoot(), file))).filter((diagnostic) => diagnostic.source === "assetline run");
+}
+
+describe("Assetline in VS Code: from a failure to the code, and links", () => {
+  let api: AssetlineApi;
+  let failedRun: string;
+
+  before(async () => {
+    api = await activatedApi();
+    mkdirSync(join(workspaceRoot(), "src", "e2e"), { recursive: true });
+    writeFileSync(join(workspaceRoot(), FEED), FEED_TEXT);
+    writeFileSync(join(workspaceRoot(), REVENUE), REVENUE_TEXT);
+    // By method name: this bundle's RequestType objects are not the extension's (each bundle has its own jsonrpc).
+    await until([api.onDidChangeStatus, vscode.languages.onDidChangeDiagnostics], async () => {
+      const graph = (await api.client()?.sendRequest(LineageRequest.method, {})) as LineageGraph | undefined;
+      return graph?.nodes.some((node) => node.key === "marts/revenue_feed");
+    }, "the server to analyse the new asset");
+  });
+
+  it("marks the line that threw in the user's helper, and Go to Failing Code lands there", async () => {
+    const finished = await vscode.commands.executeCommand<RunFinishedParams | undefined>(ClientCommands.materialize, { key: "marts/revenue_feed" });
+    assert.equal(finished?.status, "FAILURE");
+    failedRun = finished.runId;
+    const [diagnostic] = await until([vscode.languages.onDidChangeDiagnostics], () => {
+      const found = runDiagnostics(FEED);
+      return found.length > 0 ? found : undefined;
+    }, "a run diagnostic on feed.ts");
+    assert.equal(diagnostic!.range.start.line, 1, "the throw is on line 2");
+    assert.equal(diagnostic!.severity, vscode.DiagnosticSeverity.Error);
+    assert.match(diagnostic!.message, new RegExp(`marts/revenue_feed failed in run ${failedRun}: revenue feed missing`));
+
+    const editor = await vscode.commands.executeCommand<vscode.TextEditor | undefined>("assetline.goToFailingCode", { runId: failedRun });
+    assert.ok(editor);
+    assert.equal(editor.document.uri.fsPath, join(workspaceRoot(), FEED));
+    assert.equal(editor.selection.active.line, 1);
+  });
+
+  it("follows a link to the asset and its run, and asks nothing silly about an unknown key", async () => {
+    const outcome = await api.followLink(`vscode://assetline.assetline/asset?key=marts/revenue_feed&run=${failedRun}`);
+    assert.deepEqual(outcome, { opened: "marts/revenue_feed", run: failedRun });
+    const code = vscode.window.visibleTextEditors.find((editor) => editor.document.uri.fsPath === join(workspaceRoot(), REVENUE));
+    assert.ok(code, "the asset's file is open");
+    assert.equal(code.selection.start.line, 3, "on the line that names the key");
+    const run = vscode.window.visibleTextEditors.find((editor) => editor.document.uri.scheme === "assetline-run");
+    assert.ok(run, "the run is shown beside it");
+    assert.match(run.document.getText(), new RegExp(`^Run ${failedRun}: failure`));
+    assert.match(run.document.getText(), /STEP_FAILURE marts\/revenue_feed: revenue feed missing\n {4}at src\/e2e\/feed\.ts:2:\d+/);
+
+    assert.deepEqual(await api.followLink("vscode://assetline.assetline/asset?key=marts/no_such_asset"), { refused: "unknown key marts/no_such_asset" });
+  });
+
+  it("drops the mark when the code is edited, and the next run succeeds", async () => {
+    const document = await vscode.workspace.openTextDocument(join(workspaceRoot(), FEED));
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(document.uri, document.lineAt(1).range, "  return 42;");
+    const gone = until([vscode.languages.onDidChangeDiagnostics], () => runDiagnostics(FEED).length === 0, "the run diagnostic to go");
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    await gone;
+    assert.ok(await document.save());
+    const finished = await vscode.commands.executeCommand<RunFinishedParams | undefined>(ClientCommands.materialize, { key: "marts/revenue_feed" });
+    assert.equal(finished?.status, "SUCCESS", finished?.message);
+    assert.deepEqual(runDiagnostics(FEED), []);
+  });
+});
