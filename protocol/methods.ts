@@ -12,8 +12,10 @@ import type {
   CancelRunResult,
   MaterializeParams,
   RunChecksParams,
+  RecentRunsParams,
   RunDetails,
   RunDetailsParams,
+  RunSummary,
   RunEventParams,
   RunFinishedParams,
   RunStarted,
@@ -149,4 +151,10 @@ export namespace ImpactChangedNotification {
 export namespace RunDetailsRequest {
   export const method = "assetline/runDetails" as const;
   export const type = new RequestType<RunDetailsParams, RunDetails | null, void>(method);
+}
+
+/** client → server: the newest runs of the history, whichever process ran them (status bar, run views). */
+export namespace RecentRunsRequest {
+  export const method = "assetline/recentRuns" as const;
+  export const type = new RequestType<RecentRunsParams, RunSummary[], void>(method);
 }

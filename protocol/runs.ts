@@ -121,6 +121,14 @@ export interface RunSummary {
   readonly startedAt: number;
   readonly finishedAt: number | undefined;
   readonly message: string | undefined;
+  /** Steps ended so far (succeeded, failed or skipped), and how many of them failed. */
+  readonly stepsDone: number;
+  readonly stepsFailed: number;
+}
+
+export interface RecentRunsParams {
+  /** At most this many, newest first; default 20. */
+  readonly limit?: number;
 }
 
 export interface RunDetails {

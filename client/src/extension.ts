@@ -28,6 +28,8 @@ export interface AssetlineApi {
   readonly onDidPostToLineage: vscode.Event<HostToWebviewMessage>;
   /** Follows a `vscode://assetline.assetline/asset?…` link as the URI handler does; resolves once it is shown. */
   readonly followLink: (uri: string) => Promise<LinkOutcome>;
+  /** The status bar item's text, for tests. */
+  readonly statusBarText: () => string;
 }
 
 let ctx: Ctx | undefined;
@@ -41,13 +43,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Assetl
     const runDocuments = new RunDocuments(current);
     const links = new LinkHandler(current, runDocuments);
     const commands = new Commands(current, commandTable(current, runDocuments));
+    const statusBar = new StatusBar(current);
     context.subscriptions.push(
       current,
       runDocuments,
       new FailureDiagnostics(current),
       vscode.window.registerUriHandler(links),
       commands,
-      new StatusBar(current),
+      statusBar,
       LineagePanel.posted,
       current.onDidChangeState(() => commands.update()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => {
@@ -79,6 +82,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Assetl
       onDidChangeStatus: current.onDidChangeStatus,
       onDidPostToLineage: LineagePanel.posted.event,
       followLink: (uri) => links.follow(vscode.Uri.parse(uri)),
+      statusBarText: () => statusBar.text,
     };
   } catch (error) {
     const reason = error instanceof Error ? (error.stack ?? error.message) : String(error);

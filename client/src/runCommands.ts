@@ -50,6 +50,7 @@ async function run(running: RunningCtx, title: string, start: () => Promise<RunS
     return undefined;
   }
   ctx.log.info(`${title}: run ${started.runId}, ${started.steps} step(s)`);
+  ctx.runs.plan(started.runId, started.steps);
   const finished = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title, cancellable: true },
     (progress, token) =>

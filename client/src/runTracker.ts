@@ -2,7 +2,7 @@
  * Follows runs this window started: routes the server's run notifications to whoever waits for
  * a run, and writes each run's story (steps, logs, failures) to the Assetline log.
  */
-import type * as vscode from "vscode";
+import * as vscode from "vscode";
 import type { RunEventParams, RunFinishedParams } from "../../protocol/runs";
 
 export interface RunObserver {
@@ -16,8 +16,23 @@ const EARLY_FINISHES_KEPT = 20;
 export class RunTracker implements vscode.Disposable {
   private readonly observers = new Map<string, RunObserver>();
   private readonly earlyFinishes = new Map<string, RunFinishedParams>();
+  /** Planned steps of runs this window started (other processes' plans are not recorded). */
+  private readonly planned = new Map<string, number>();
+  private readonly eventEmitter = new vscode.EventEmitter<RunEventParams | RunFinishedParams>();
+  /** Every event and end of a run this server executes, as it arrives. */
+  readonly onDidEvent = this.eventEmitter.event;
 
   constructor(private readonly log: vscode.LogOutputChannel) {}
+
+  /** Records how many steps a run started from here plans, for "running 3/7". */
+  plan(runId: string, steps: number): void {
+    this.planned.set(runId, steps);
+    for (const old of [...this.planned.keys()].slice(0, Math.max(0, this.planned.size - EARLY_FINISHES_KEPT))) this.planned.delete(old);
+  }
+
+  plannedSteps(runId: string): number | undefined {
+    return this.planned.get(runId);
+  }
 
   /** Follows a run until it finishes; the observer is called for every event and the end. */
   follow(runId: string, observer: RunObserver): void {
@@ -33,6 +48,7 @@ export class RunTracker implements vscode.Disposable {
   event(event: RunEventParams): void {
     this.write(event);
     this.observers.get(event.runId)?.onEvent(event);
+    this.eventEmitter.fire(event);
   }
 
   finished(finished: RunFinishedParams): void {
@@ -40,6 +56,7 @@ export class RunTracker implements vscode.Disposable {
     const line = `run ${finished.runId} ${finished.status.toLowerCase()} in ${seconds} s${finished.message ? `: ${finished.message}` : ""}`;
     if (finished.status === "FAILURE") this.log.error(line);
     else this.log.info(line);
+    this.eventEmitter.fire(finished);
     const observer = this.observers.get(finished.runId);
     if (observer) {
       this.observers.delete(finished.runId);
@@ -62,6 +79,7 @@ export class RunTracker implements vscode.Disposable {
 
   dispose(): void {
     this.serverLost();
+    this.eventEmitter.dispose();
   }
 
   private write(event: RunEventParams): void {

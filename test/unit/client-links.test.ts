@@ -72,7 +72,7 @@ describe("client: Go to Asset rows", () => {
 describe("client: a run as a document", () => {
   it("shows the run, then each event, a failure with the user's line and its stack", () => {
     const text = formatRun({
-      run: { runId: "r-1", status: "FAILURE", selection: "+orders", launchedBy: "cli", pid: 42, hostname: "box", startedAt: 0, finishedAt: 1500, message: "1 step failed" },
+      run: { runId: "r-1", status: "FAILURE", selection: "+orders", launchedBy: "cli", pid: 42, hostname: "box", startedAt: 0, finishedAt: 1500, message: "1 step failed", stepsDone: 1, stepsFailed: 1 },
       events: [
         { runId: "r-1", id: 1, ts: 0, type: "STEP_STARTED", assetKey: "orders" },
         { runId: "r-1", id: 2, ts: 1000, type: "LOG", assetKey: "orders", level: "warn", message: "slow feed" },

@@ -31,14 +31,19 @@ describe("client: a refused run offers its fix", () => {
     assert.equal(fixFor(undefined).label, "Show logs");
   });
 
-  it("hides the commands that run code from the palette of an untrusted workspace", () => {
+  it("hides the commands that run code from the palette of an untrusted workspace, and binds Go to Asset…", () => {
     const manifest = JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")) as {
-      contributes: { menus: { commandPalette: { command: string; when?: string }[] } };
+      contributes: { menus: { commandPalette: { command: string; when?: string }[] }; keybindings: { command: string; key: string; mac?: string }[] };
     };
     const palette = new Map(manifest.contributes.menus.commandPalette.map((entry) => [entry.command, entry.when]));
     for (const command of [ClientCommands.materialize, ClientCommands.materializeWithUpstream, ClientCommands.runChecks]) {
       assert.match(palette.get(command) ?? "", /\bisWorkspaceTrusted\b/, `${command} is offered in restricted mode`);
     }
     assert.equal(palette.get(ClientCommands.showLineage), undefined, "the lineage panel works in restricted mode too");
+    assert.equal(palette.get("assetline.goToAsset"), undefined, "Go to Asset… reads, it never runs code");
+    assert.deepEqual(
+      manifest.contributes.keybindings.filter((binding) => binding.command === "assetline.goToAsset").map((binding) => [binding.key, binding.mac]),
+      [["ctrl+alt+a", "cmd+alt+a"]],
+    );
   });
 });

@@ -30,10 +30,11 @@ import {
   LocateAssetRequest,
   MaterializeRequest,
   RunChecksRequest,
+  RecentRunsRequest,
   RunDetailsRequest,
   StatusRequest,
 } from "../../../protocol";
-import { runDetails } from "./runHistory";
+import { recentRuns, runDetails } from "./runHistory";
 import { codeActions } from "./codeActions";
 import { codeLenses } from "./codeLens";
 import { completeAt, worthParsing } from "./completion";
@@ -148,6 +149,10 @@ export function registerHandlers(connection: Connection, current: () => Workspac
   on(RunDetailsRequest.type, (params) => {
     const context = current();
     return context ? runDetails(context.status.dbPath, context.paths.root, params.runId) : null;
+  });
+  on(RecentRunsRequest.type, (params) => {
+    const context = current();
+    return context ? recentRuns(context.status.dbPath, params?.limit ?? 20) : [];
   });
   on(CancelRunRequest.type, (params) => current()?.runs.cancel(params) ?? { cancelled: false });
 }

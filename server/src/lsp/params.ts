@@ -23,6 +23,7 @@ import {
   LineageRequest,
   LocateAssetRequest,
   MaterializeRequest,
+  RecentRunsRequest,
   RunChecksRequest,
   RunDetailsRequest,
   StatusRequest,
@@ -122,6 +123,7 @@ const PARAMS: Readonly<Record<string, Shape>> = {
   [CancelRunRequest.method]: object({ runId: string }),
   [ImpactRequest.method]: optional(nullable(object({ base: optional(string), selection: optional(string) }))),
   [RunDetailsRequest.method]: object({ runId: string }),
+  [RecentRunsRequest.method]: optional(nullable(object({ limit: optional(uinteger) }))),
 };
 
 /**

@@ -5,7 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { firstUserFrame } from "../model/stackFrames";
-import type { EventType, RunRecord, StoredEvent } from "../store";
+import type { EventStore, EventType, RunRecord, StoredEvent } from "../store";
 import type { RunDetails, RunEventParams, RunEventType, RunSummary } from "../../../protocol";
 
 /** Every store event type is a protocol event type: a store type the protocol lacks fails to compile here. */
@@ -31,7 +31,10 @@ export function toRunEventParams(event: StoredEvent, root: string): RunEventPara
   return params;
 }
 
-export function toRunSummary(run: RunRecord): RunSummary {
+const STEP_ENDS: readonly EventType[] = ["STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED"];
+
+/** `ended`: the run's STEP_SUCCESS/FAILURE/SKIPPED events. */
+export function toRunSummary(run: RunRecord, ended: readonly StoredEvent[]): RunSummary {
   return {
     runId: run.id,
     status: run.status,
@@ -42,18 +45,34 @@ export function toRunSummary(run: RunRecord): RunSummary {
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
     message: run.message,
+    stepsDone: ended.filter((event) => STEP_ENDS.includes(event.type)).length,
+    stepsFailed: ended.filter((event) => event.type === "STEP_FAILURE").length,
   };
 }
 
 /** One run and its events; null when there is no history or no such run. */
 export function runDetails(dbPath: string, root: string, runId: string): RunDetails | null {
-  if (!existsSync(dbPath)) return null;
+  return withStore(dbPath, null, (store) => {
+    const run = store.getRun(runId);
+    if (!run) return null;
+    const events = store.runEvents(runId);
+    return { run: toRunSummary(run, events), events: events.map((event) => toRunEventParams(event, root)) };
+  });
+}
+
+/** The newest runs, newest first, with how far each got. */
+export function recentRuns(dbPath: string, limit: number): RunSummary[] {
+  return withStore(dbPath, [], (store) =>
+    store.listRuns({ limit: Math.max(1, Math.min(limit, 200)) }).map((run) => toRunSummary(run, store.runEvents(run.id, { types: STEP_ENDS }))),
+  );
+}
+
+function withStore<T>(dbPath: string, none: T, read: (store: EventStore) => T): T {
+  if (!existsSync(dbPath)) return none;
   const { EventStore } = require("../store") as typeof import("../store");
   const store = EventStore.open(dbPath, { readonly: true });
   try {
-    const run = store.getRun(runId);
-    if (!run) return null;
-    return { run: toRunSummary(run), events: store.runEvents(runId).map((event) => toRunEventParams(event, root)) };
+    return read(store);
   } finally {
     store.close();
   }

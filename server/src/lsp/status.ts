@@ -3,10 +3,13 @@
  * processes write it: the CLI, another window, this server's own runs.
  *
  * The store is opened read-only and polled (`lastEventId()` is one b-tree seek), because
- * SQLite cannot notify another process of a commit. It is loaded lazily: the native driver
+ * SQLite cannot notify another process of a commit; while it is open, a watch on its folder
+ * re-reads it within SOON_MS of any commit (the WAL file changes), so the editor follows a
+ * CLI run live and the poll is only the fallback. It is loaded lazily: the native driver
  * must never keep the server from starting, only status from showing.
  */
-import { existsSync, statSync } from "node:fs";
+import { type FSWatcher, existsSync, statSync, watch } from "node:fs";
+import { basename, dirname } from "node:path";
 import type { AnalysisSnapshot } from "../analysis";
 import { assetFreshness, type FreshnessState } from "../model/freshness";
 import { upstreamStaleness, type UpstreamCause } from "../model/staleness";
@@ -63,6 +66,7 @@ export class StatusBoard {
   private loaded = false;
   private timer: NodeJS.Timeout | undefined;
   private soon: NodeJS.Timeout | undefined;
+  private watcher: FSWatcher | undefined;
   private pollIntervalMs: number;
 
   constructor(private readonly options: StatusBoardOptions) {
@@ -89,6 +93,7 @@ export class StatusBoard {
     this.soon = undefined;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    this.unwatch();
     this.store?.close();
     this.store = undefined;
   }
@@ -206,6 +211,7 @@ export class StatusBoard {
       this.unreadable = undefined;
       const copy = this.store.isCopy ? " (a private copy: its folder is read-only)" : "";
       this.options.log(`reading run history from ${dbPath}${copy}`);
+      this.watchCommits();
     }
     const last = this.store.lastEventId();
     // A run whose process died writes nothing: its steps turn failed without a new event.
@@ -217,7 +223,28 @@ export class StatusBoard {
     if (ownerGone) this.abandonedSeen += 1;
   }
 
+  /** Any write to the database or its WAL (another process committing) re-reads soon. */
+  private watchCommits(): void {
+    if (this.watcher) return;
+    const name = basename(this.options.dbPath);
+    try {
+      this.watcher = watch(dirname(this.options.dbPath), { persistent: false }, (_event, file) => {
+        // Not the -shm file: readers (this one included) touch it, writers commit to the WAL.
+        if (file === null || file === name || file === `${name}-wal`) this.pollSoon();
+      });
+      this.watcher.on("error", () => this.unwatch());
+    } catch (error) {
+      this.options.log(`run history is polled only (no file watch: ${errorMessage(error)})`);
+    }
+  }
+
+  private unwatch(): void {
+    this.watcher?.close();
+    this.watcher = undefined;
+  }
+
   private close(unreadable: string | undefined): void {
+    this.unwatch();
     try {
       this.store?.close();
     } catch {
