@@ -74,7 +74,7 @@ describe("language server: status from the run history", function () {
       ]);
       store.finishRun(failing.id, "FAILURE", "1 failed (stg_orders)");
       await statusAfter(failure!);
-      assert.match((await lensTitles("src/staging/stg_orders.ts"))[0]!, /^✗ failed (less than a second|\d+ s) ago$/);
+      assert.match((await lensTitles("src/staging/stg_orders.ts"))[0]!, /^✗ failed (less than a second|\d+ s) ago: no such table: raw_orders$/);
       const [status] = await client.connection.sendRequest(StatusRequest.type, { keys: ["stg_orders"] });
       assert.equal(status!.state, "failed");
       assert.match(status!.reason, /no such table: raw_orders/);
@@ -99,6 +99,54 @@ describe("language server: status from the run history", function () {
       const statuses = await client.connection.sendRequest(StatusRequest.type, { keys: ["marts/orders", "revenue"] });
       assert.deepEqual(statuses.map((status) => status.state), ["upstream-changed", "upstream-changed"]);
       assert.equal(statuses[1]!.reason, "upstream stg_orders changed and marts/orders has not been rebuilt since");
+    } finally {
+      store.close();
+    }
+  });
+
+  it("asks for every lens again when an edit (or its undo) changes an asset's code", async () => {
+    const refreshes = () => client.serverRequests.filter((request) => request.method === CodeLensRefreshRequest.method).length;
+    const file = "src/staging/stg_orders.ts";
+    await client.open(file);
+    const at = client.at(file, "|select");
+    let before = refreshes();
+    await client.edit(file, { range: { start: at, end: at }, text: "/* v2 */ " });
+    // Downstream lenses in other files ("upstream changed") depend on this edit.
+    await client.waitFor("a CodeLens refresh after the edit", () => refreshes() > before);
+    before = refreshes();
+    await client.edit(file, { range: { start: at, end: { line: at.line, character: at.character + "/* v2 */ ".length } }, text: "" });
+    await client.waitFor("a CodeLens refresh after the undo", () => refreshes() > before);
+    // An edit that changes no code version (a comment outside any definition) asks for nothing.
+    before = refreshes();
+    await client.edit(file, { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: "// note\n" });
+    await client.diagnosticsOf(file, () => true);
+    await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: client.uri(file) } });
+    assert.equal(refreshes(), before);
+  });
+
+  it("follows another process's commits within 300 ms, with no help from the poll", async () => {
+    await client.stop();
+    // A poll of a minute: only the watch on the store's folder can explain a quick answer.
+    client = await startAnalyzed("lsp-workspace", { settings: { assetline: { status: { pollIntervalMs: 60_000 } } } });
+    const versions = new Map(analyzeDirectory(client.root).assets.map((asset) => [asset.key, asset.codeVersion]));
+    const store = EventStore.open(storePath(client.root));
+    try {
+      // The store appears: the first poll after start-up sees it (the watch starts then).
+      const first = store.createRun({ selection: "stg_orders", launchedBy: "cli" });
+      store.finishRun(first.id, "SUCCESS");
+      await client.waitFor("the first poll to see the store", () => client.notifications.some((n) => n.method === StatusChangedNotification.method), 70_000);
+      const latencies: number[] = [];
+      for (let round = 0; round < 3; round++) {
+        const run = store.createRun({ selection: "stg_orders", launchedBy: "cli" });
+        const committed = Date.now();
+        const [id] = store.appendEvents(run.id, [{ type: "MATERIALIZATION", assetKey: "stg_orders", codeVersion: versions.get("stg_orders")! }]);
+        await client.waitFor(`status past event ${id}`, () =>
+          client.notifications.some((n) => n.method === StatusChangedNotification.method && (n.params as { lastEventId: number }).lastEventId >= id!),
+        );
+        latencies.push(Date.now() - committed);
+        store.finishRun(run.id, "SUCCESS");
+      }
+      assert.ok(Math.max(...latencies) < 300, `status followed commits after ${latencies.join(", ")} ms`);
     } finally {
       store.close();
     }

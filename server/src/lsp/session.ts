@@ -12,6 +12,7 @@ import {
   type InitializeResult,
   TextDocumentSyncKind,
 } from "vscode-languageserver";
+import type { AnalysisSnapshot } from "../analysis";
 import { URI } from "vscode-uri";
 import { GraphChangedNotification, ImpactChangedNotification, SETTINGS_SECTION, StatusChangedNotification } from "../../../protocol";
 import { COMPLETION_TRIGGERS } from "./completion";
@@ -40,6 +41,8 @@ class Session {
   private readonly lineage = new LineageWatch();
   private graphTimer: NodeJS.Timeout | undefined;
   private clockTimer: NodeJS.Timeout | undefined;
+  /** The code versions the lenses were last refreshed for. */
+  private lensSignature: string | undefined;
   private extraFolders = 0;
 
   constructor(private readonly connection: Connection) {
@@ -66,6 +69,7 @@ class Session {
         this.scheduleGraphCheck();
         // Any edit may change the impact answer; before a base is analysed nobody has asked.
         if (context.impact.ready) void this.connection.sendNotification(ImpactChangedNotification.type, { version: snapshot.version });
+        this.refreshLensesIfCodeChanged(snapshot);
       });
       this.context = context;
       this.fileEvents = new FileEvents(context);
@@ -138,6 +142,23 @@ class Session {
   private refreshCodeLenses(): void {
     if (!this.context?.support.codeLensRefresh) return;
     this.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+  }
+
+  /**
+   * A lens in ANOTHER open file can depend on this edit ("upstream changed" downstream, "code
+   * changed" undone by an undo); VS Code only re-asks the edited file's lenses, and may have
+   * asked while the analysis was pending. So when any asset's code version (or the set of
+   * checks) changed, every visible lens is asked for again.
+   */
+  private refreshLensesIfCodeChanged(snapshot: AnalysisSnapshot): void {
+    const signature = [
+      ...snapshot.assets.map((asset) => `${asset.key}=${asset.codeVersion}`),
+      ...snapshot.checks.map((check) => `${check.asset ?? ""}:${check.name}`),
+    ].join("\n");
+    if (signature === this.lensSignature) return;
+    const first = this.lensSignature === undefined;
+    this.lensSignature = signature;
+    if (!first) this.refreshCodeLenses();
   }
 
   private scheduleGraphCheck(): void {
