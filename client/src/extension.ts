@@ -30,6 +30,7 @@ export interface AssetlineApi {
   readonly followLink: (uri: string) => Promise<LinkOutcome>;
   /** The status bar item's text, for tests. */
   readonly statusBarText: () => string;
+  readonly onDidChangeStatusBar: vscode.Event<void>;
 }
 
 let ctx: Ctx | undefined;
@@ -83,6 +84,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Assetl
       onDidPostToLineage: LineagePanel.posted.event,
       followLink: (uri) => links.follow(vscode.Uri.parse(uri)),
       statusBarText: () => statusBar.text,
+      onDidChangeStatusBar: statusBar.onDidUpdate,
     };
   } catch (error) {
     const reason = error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -22,11 +22,15 @@ export class StatusBar implements vscode.Disposable {
   private lastRun: RunSummary | undefined;
   private reading = false;
   private readAgain = false;
+  private readonly updated = new vscode.EventEmitter<void>();
+  /** Fires after every change of the item, for tests. */
+  readonly onDidUpdate = this.updated.event;
 
   constructor(private readonly ctx: Ctx) {
     this.item.name = "Assetline";
     this.disposables.push(
       this.item,
+      this.updated,
       ctx.onDidChangeState(() => {
         this.update();
         void this.readRuns();
@@ -122,6 +126,7 @@ export class StatusBar implements vscode.Disposable {
     if (launch) tooltip.appendMarkdown("\n\n").appendText(`Engine: ${launch.engine.serverScript} (${launch.engine.reason}); Node.js ${launch.nodeVersion}.`);
     if (!this.ctx.trusted) tooltip.appendMarkdown("\n\n").appendText("Restricted mode: the workspace is not trusted, so materializing and running checks are off.");
     this.item.tooltip = tooltip;
+    this.updated.fire();
   }
 }
 

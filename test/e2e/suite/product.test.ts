@@ -4,6 +4,7 @@
  * alerts opening the asset, and the marks going away once the code is fixed.
  */
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as vscode from "vscode";
@@ -12,7 +13,7 @@ import { ClientCommands } from "../../../protocol/commands";
 import { LineageRequest } from "../../../protocol/methods";
 import type { LineageGraph } from "../../../protocol/lineage";
 import type { RunFinishedParams } from "../../../protocol/runs";
-import { activatedApi, until, workspaceRoot } from "./helpers";
+import { activatedApi, codeLensTitles, until, workspaceRoot } from "./helpers";
 
 const FEED = join("src", "e2e", "feed.ts");
 const FEED_TEXT = `export function readFeed(): number {\n  throw new Error("revenue feed missing");\n}\n`;
@@ -77,6 +78,26 @@ describe("Assetline in VS Code: from a failure to the code, and links", () => {
     assert.match(run.document.getText(), /STEP_FAILURE marts\/revenue_feed: revenue feed missing\n {4}at src\/e2e\/feed\.ts:2:\d+/);
 
     assert.deepEqual(await api.followLink("vscode://assetline.assetline/asset?key=marts/no_such_asset"), { refused: "unknown key marts/no_such_asset" });
+  });
+
+  it("follows a CLI run: the open editor's lens and the status bar update within a second of its end", async () => {
+    const file = join("src", "staging", "stg_customers.ts");
+    await vscode.window.showTextDocument(vscode.Uri.file(join(workspaceRoot(), file)));
+    await until([api.onDidChangeStatus, vscode.languages.onDidChangeDiagnostics], async () => (await codeLensTitles(file)).length > 0, "lenses on stg_customers.ts");
+    const cli = join(workspaceRoot(), "node_modules", "assetline", "bin", "assetline.js");
+    const ended = await new Promise<number>((resolve, reject) => {
+      execFile(process.execPath, [cli, "materialize", "stg_customers", "--dir", workspaceRoot()], { timeout: 120_000, env: { ...process.env, ELECTRON_RUN_AS_NODE: "1" } }, (error) => {
+        if (error) reject(new Error(`assetline materialize failed: ${error.message}`));
+        else resolve(Date.now());
+      });
+    });
+    const [titles, bar] = await until([api.onDidChangeStatus, api.onDidChangeStatusBar], async () => {
+      const current = await codeLensTitles(file);
+      const text = api.statusBarText();
+      return current.some((title) => title.startsWith("✓ materialized")) && text.endsWith("· last run ✓") ? ([current, text] as const) : undefined;
+    }, "the lens and the status bar to show the CLI's run", 10_000);
+    const latency = Date.now() - ended;
+    assert.ok(latency < 1000, `the editor followed the CLI's run after ${latency} ms (${titles.join(" | ")}; ${bar})`);
   });
 
   it("drops the mark when the code is edited, and the next run succeeds", async () => {
