@@ -101,7 +101,7 @@ describe("language server: runs from the editor", function () {
 
   it("traces a failure to the user's throwing line: run events, run details, status, lens and hover", async () => {
     await client.stop();
-    ({ client } = await TestClient.start("lsp-runs", {
+    client = await startAnalyzed("lsp-runs", {
       prepare: (root) => {
         writeFileSync(join(root, "src", "feed.ts"), `export function feed(): number {\n  throw new Error("boom: revenue feed missing\\nsecond line");\n}\n`);
         writeFileSync(
@@ -109,8 +109,7 @@ describe("language server: runs from the editor", function () {
           `import { asset } from "assetline";\nimport { feed } from "./feed";\n\nexport const revenue = asset({}, () => {\n  feed();\n});\n`,
         );
       },
-    }));
-    await client.waitFor("the first analysis", () => client.progress.some((value) => value.kind === "end"));
+    });
     const started = await client.connection.sendRequest(MaterializeRequest.type, { selection: "revenue" });
     assert.equal((await finished(started.runId)).status, "FAILURE");
     const thrown = { file: "src/feed.ts", line: 1, character: 8 };
@@ -130,7 +129,7 @@ describe("language server: runs from the editor", function () {
     const lenses = await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: client.uri("src/revenue.ts") } });
     const titles = lenses!.map((lens) => lens.command!.title);
     assert.ok(titles.some((title) => /^✗ failed .*: boom: revenue feed missing$/.test(title)), titles.join(" | "));
-    const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: client.uri("src/revenue.ts") }, position: { line: 3, character: 15 } });
+    const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: client.uri("src/revenue.ts") }, position: client.at("src/revenue.ts", "export const re|venue") });
     const text = JSON.stringify(hover?.contents);
     assert.ok(text.includes(`Run \`${started.runId}\` at src/feed.ts:2: boom: revenue feed missing`), text);
   });
