@@ -34,7 +34,8 @@ export function assetPickRows(graph: LineageGraph, relativePath: (uri: string) =
     });
 }
 
-function tableOf(key: string): string {
+/** The warehouse table an asset produces, as the engine names it. */
+export function tableOf(key: string): string {
   try {
     return AssetKey.fromUserString(key).toTableName();
   } catch {

@@ -14,6 +14,10 @@ import { FailureDiagnostics } from "./failures";
 import { type LinkOutcome, LinkHandler } from "./linkHandler";
 import { RunDocuments } from "./runDocument";
 import { StatusBar } from "./statusBar";
+import type { CatalogGroup } from "./catalogGroups";
+import type { RunSummary } from "../../protocol/runs";
+import { CatalogView } from "./views/catalogView";
+import { RunHistoryView } from "./views/runHistoryView";
 import { whenWorkspaceUsesAssetline } from "./startWhenUsed";
 
 export interface AssetlineApi {
@@ -31,6 +35,8 @@ export interface AssetlineApi {
   /** The status bar item's text, for tests. */
   readonly statusBarText: () => string;
   readonly onDidChangeStatusBar: vscode.Event<void>;
+  /** What the Runs and Assets views show, for tests. */
+  readonly views: { readonly runs: () => readonly RunSummary[]; readonly catalog: () => readonly CatalogGroup[]; readonly onDidChange: vscode.Event<void> };
 }
 
 let ctx: Ctx | undefined;
@@ -45,6 +51,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Assetl
     const links = new LinkHandler(current, runDocuments);
     const commands = new Commands(current, commandTable(current, runDocuments));
     const statusBar = new StatusBar(current);
+    const runsView = new RunHistoryView(current);
+    const catalogView = new CatalogView(current);
     context.subscriptions.push(
       current,
       runDocuments,
@@ -52,6 +60,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Assetl
       vscode.window.registerUriHandler(links),
       commands,
       statusBar,
+      runsView,
+      catalogView,
       LineagePanel.posted,
       current.onDidChangeState(() => commands.update()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => {
@@ -85,6 +95,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Assetl
       followLink: (uri) => links.follow(vscode.Uri.parse(uri)),
       statusBarText: () => statusBar.text,
       onDidChangeStatusBar: statusBar.onDidUpdate,
+      views: {
+        runs: () => runsView.shown,
+        catalog: () => catalogView.shown,
+        onDidChange: (listener) => vscode.Disposable.from(runsView.onDidChangeTreeData(listener), catalogView.onDidChangeTreeData(listener)),
+      },
     };
   } catch (error) {
     const reason = error instanceof Error ? (error.stack ?? error.message) : String(error);

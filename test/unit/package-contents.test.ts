@@ -22,7 +22,7 @@ async function vsceLs(cwd: string): Promise<string[]> {
 
 /** What the .vsix may hold; anything else is a leak. */
 const ALLOWED = [
-  /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|media\/icon\.png)$/,
+  /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|media\/icon\.png|media\/activity\.svg)$/,
   /^dist\/(client\/extension|server|worker|webview\/lineage|sdk\/index)\.js$/,
   /^dist\/webview\/lineage\.css$/,
   /^dist\/sdk\/index\.d\.ts$/,
@@ -41,7 +41,7 @@ describe("the .vsix contents (vsce ls)", function () {
 
   before(() => {
     planted = mkdtempSync(join(tmpdir(), "assetline-vsix-"));
-    for (const file of ["package.json", ".vscodeignore", "README.md", "LICENSE", "CHANGELOG.md", "media/icon.png"]) {
+    for (const file of ["package.json", ".vscodeignore", "README.md", "LICENSE", "CHANGELOG.md", "media/icon.png", "media/activity.svg"]) {
       mkdirSync(dirname(join(planted, file)), { recursive: true });
       copyFileSync(join(REPO, file), join(planted, file));
     }
@@ -75,6 +75,7 @@ describe("the .vsix contents (vsce ls)", function () {
       "esbuild.mjs",
       ".vscode-test/e2e-shots/a.png",
       "assetline-0.1.0.vsix",
+      "media/icon.svg.orig",
     ];
     for (const file of files) {
       mkdirSync(dirname(join(planted, file)), { recursive: true });
@@ -100,6 +101,7 @@ describe("the .vsix contents (vsce ls)", function () {
       "dist/webview/lineage.css",
       "dist/webview/lineage.js",
       "dist/worker.js",
+      "media/activity.svg",
       "media/icon.png",
       "package.json",
     ]);

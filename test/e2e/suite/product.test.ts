@@ -100,6 +100,22 @@ describe("Assetline in VS Code: from a failure to the code, and links", () => {
     assert.ok(latency < 1000, `the editor followed the CLI's run after ${latency} ms (${titles.join(" | ")}; ${bar})`);
   });
 
+  it("lists the CLI's run first in the Runs view, and the assets by group in the Assets view", async () => {
+    const [newest] = await until([api.views.onDidChange], () => {
+      const runs = api.views.runs();
+      return runs[0]?.launchedBy === "cli" ? runs : undefined;
+    }, "the Runs view to show the CLI run");
+    assert.equal(newest!.selection, "stg_customers");
+    assert.equal(newest!.status, "SUCCESS");
+    assert.ok(api.views.runs().some((run) => run.runId === failedRun && run.status === "FAILURE" && run.launchedBy === "editor"));
+    const groups = await until([api.views.onDidChange], () => {
+      const shown = api.views.catalog();
+      return shown.some((group) => group.name === "e2e") ? shown : undefined;
+    }, "the Assets view to group the e2e asset");
+    assert.deepEqual(groups.find((group) => group.name === "e2e")!.nodes.map((node) => node.key), ["marts/revenue_feed"]);
+    assert.ok(groups.some((group) => group.name === "marts" && group.nodes.some((node) => node.key === "orders")));
+  });
+
   it("drops the mark when the code is edited, and the next run succeeds", async () => {
     const document = await vscode.workspace.openTextDocument(join(workspaceRoot(), FEED));
     const edit = new vscode.WorkspaceEdit();
