@@ -17,6 +17,7 @@ import { StatusBar } from "./statusBar";
 import type { CatalogGroup } from "./catalogGroups";
 import type { RunSummary } from "../../protocol/runs";
 import { CatalogView } from "./views/catalogView";
+import { ChecksTesting } from "./views/checksTesting";
 import { RunHistoryView } from "./views/runHistoryView";
 import { whenWorkspaceUsesAssetline } from "./startWhenUsed";
 
@@ -36,7 +37,13 @@ export interface AssetlineApi {
   readonly statusBarText: () => string;
   readonly onDidChangeStatusBar: vscode.Event<void>;
   /** What the Runs and Assets views show, for tests. */
-  readonly views: { readonly runs: () => readonly RunSummary[]; readonly catalog: () => readonly CatalogGroup[]; readonly onDidChange: vscode.Event<void> };
+  readonly views: {
+    readonly runs: () => readonly RunSummary[];
+    readonly catalog: () => readonly CatalogGroup[];
+    /** The Testing view's check items ("check:KEY:NAME"). */
+    readonly checks: () => readonly string[];
+    readonly onDidChange: vscode.Event<void>;
+  };
 }
 
 let ctx: Ctx | undefined;
@@ -53,6 +60,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Assetl
     const statusBar = new StatusBar(current);
     const runsView = new RunHistoryView(current);
     const catalogView = new CatalogView(current);
+    const checks = new ChecksTesting(current);
     context.subscriptions.push(
       current,
       runDocuments,
@@ -62,6 +70,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Assetl
       statusBar,
       runsView,
       catalogView,
+      checks,
       LineagePanel.posted,
       current.onDidChangeState(() => commands.update()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => {
@@ -98,6 +107,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Assetl
       views: {
         runs: () => runsView.shown,
         catalog: () => catalogView.shown,
+        checks: () => checks.checkIds,
         onDidChange: (listener) => vscode.Disposable.from(runsView.onDidChangeTreeData(listener), catalogView.onDidChangeTreeData(listener)),
       },
     };

@@ -116,6 +116,25 @@ describe("Assetline in VS Code: from a failure to the code, and links", () => {
     assert.ok(groups.some((group) => group.name === "marts" && group.nodes.some((node) => node.key === "orders")));
   });
 
+  it("lists the example's checks in the Testing view and runs one from its line", async () => {
+    const ids = await until([api.views.onDidChange, api.onDidChangeStatus], () => {
+      const current = api.views.checks();
+      return current.includes("check:stg_orders:order_id_unique") ? current : undefined;
+    }, "the Testing view to list the checks");
+    for (const id of ["check:stg_orders:customer_id_not_null", "check:stg_payments:payments_non_negative"]) assert.ok(ids.includes(id), ids.join(", "));
+    const checks = join(workspaceRoot(), "src", "checks.ts");
+    const editor = await vscode.window.showTextDocument(vscode.Uri.file(checks));
+    const line = editor.document.getText().split("\n").findIndex((text) => text.includes("select order_id from stg_orders"));
+    editor.selection = new vscode.Selection(line, 4, line, 4);
+    await vscode.commands.executeCommand("testing.runAtCursor");
+    const run = await until([api.views.onDidChange], () => {
+      const newest = api.views.runs()[0];
+      return newest?.selection === "check stg_orders:order_id_unique" && newest.status !== "STARTED" ? newest : undefined;
+    }, "the check's run to end");
+    assert.equal(run.status, "SUCCESS", run.message);
+    assert.equal(run.launchedBy, "editor");
+  });
+
   it("drops the mark when the code is edited, and the next run succeeds", async () => {
     const document = await vscode.workspace.openTextDocument(join(workspaceRoot(), FEED));
     const edit = new vscode.WorkspaceEdit();
