@@ -42,3 +42,19 @@ export function tableOf(key: string): string {
     return key; // an invalid key is reported by the analysis; its row still opens the definition
   }
 }
+
+/** The asset or source whose definition the cursor is in (the nearest one starting above it, in that file). */
+export function assetAtCursor(graph: LineageGraph, uri: string, line: number): string | undefined {
+  let best: LineageNode | undefined;
+  for (const node of graph.nodes) {
+    const start = node.location?.uri === uri ? node.location.range.start.line : undefined;
+    if (start === undefined || start > line) continue;
+    if (!best || start > best.location!.range.start.line) best = node;
+  }
+  return best?.key;
+}
+
+/** True when what the user typed is selection syntax rather than a key to look for. */
+export function looksLikeSelection(text: string): boolean {
+  return /[:+*,\s]/.test(text.trim());
+}

@@ -9,12 +9,13 @@ import type { AssetCommandArgs, RunChecksCommandArgs } from "../../protocol/comm
 import { CancelRunRequest, LineageRequest, LocateAssetRequest, MaterializeRequest, RunChecksRequest, RunDetailsRequest } from "../../protocol/methods";
 import type { RunFinishedParams, RunStarted } from "../../protocol/runs";
 import type { RunningCtx } from "./ctx";
+import { assetAtCursor, looksLikeSelection } from "./assetPick";
 import { openLocation } from "./goToAsset";
 import { type RefusalFix, fixFor, refusalOf } from "./refusal";
 
 /** Materializes one asset (with everything upstream of it when asked); resolves with the run's end. */
 export async function materialize(running: RunningCtx, args: AssetCommandArgs | undefined, withUpstream: boolean): Promise<RunFinishedParams | undefined> {
-  const key = args?.key ?? (await pickAsset(running, "Materialize which asset?"));
+  const key = args?.key ?? (await pickAsset(running, "Materialize which asset?", true));
   if (key === undefined) return undefined;
   const what = withUpstream ? `${key} and its upstream` : key;
   return run(running, `Materializing ${what}`, () => running.state.client.sendRequest(MaterializeRequest.type, { selection: key, withUpstream }));
@@ -145,14 +146,40 @@ async function applyFix(running: RunningCtx, fix: Exclude<RefusalFix, { kind: "l
   }
 }
 
-/** A quick pick of the assets the server knows, for commands run from the palette. */
-async function pickAsset(running: RunningCtx, placeHolder: string): Promise<string | undefined> {
-  const graph = await running.state.client.sendRequest(LineageRequest.type, {});
-  const items = graph.nodes
-    .filter((node) => node.kind === "asset")
-    .map((node): vscode.QuickPickItem => ({ label: node.key, description: node.status?.state, detail: node.description }));
-  const picked = await vscode.window.showQuickPick(items, { placeHolder, matchOnDescription: true });
-  return picked?.label;
+/**
+ * A quick pick of the assets the server knows, for commands run from the palette: the asset
+ * under the cursor first; with `selections`, what the user types can also be a selection
+ * (`group:marts`, `+orders`, `tag:tier=gold`), as the CLI accepts it.
+ */
+async function pickAsset(running: RunningCtx, placeHolder: string, selections = false): Promise<string | undefined> {
+  const pick = vscode.window.createQuickPick<vscode.QuickPickItem>();
+  pick.placeholder = selections ? `${placeHolder} (or type a selection: group:marts, +orders, tag:tier=gold)` : placeHolder;
+  pick.matchOnDescription = true;
+  pick.busy = true;
+  pick.show();
+  try {
+    const graph = await running.state.client.sendRequest(LineageRequest.type, {});
+    const editor = vscode.window.activeTextEditor;
+    const here = editor ? assetAtCursor(graph, editor.document.uri.toString(), editor.selection.active.line) : undefined;
+    const assets = graph.nodes
+      .filter((node) => node.kind === "asset")
+      .sort((a, b) => (a.key === here ? -1 : b.key === here ? 1 : 0))
+      .map((node): vscode.QuickPickItem => ({ label: node.key, description: node.status?.state, detail: node.description }));
+    const setItems = (): void => {
+      const typed = pick.value.trim();
+      pick.items = selections && looksLikeSelection(typed) ? [{ label: typed, description: "selection", alwaysShow: true }, ...assets] : assets;
+    };
+    setItems();
+    pick.busy = false;
+    pick.onDidChangeValue(setItems);
+    const chosen = await new Promise<vscode.QuickPickItem | undefined>((resolve) => {
+      pick.onDidAccept(() => resolve(pick.selectedItems[0]));
+      pick.onDidHide(() => resolve(undefined));
+    });
+    return chosen?.label;
+  } finally {
+    pick.dispose();
+  }
 }
 
 function assertNever(value: never): never {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { assetPickRows } from "../../client/src/assetPick";
+import { assetAtCursor, assetPickRows, looksLikeSelection } from "../../client/src/assetPick";
 import { formatRun } from "../../client/src/runText";
 import type { LineageGraph, LineageNode } from "../../protocol/lineage";
 import { assetLink, parseAssetLink } from "../../protocol/links";
@@ -66,6 +66,41 @@ describe("client: Go to Asset rows", () => {
         ["marts/orders", "✗ failed · marts__orders · group marts", "team:analytics · sqlite · src/marts/orders.ts:3"],
       ],
     );
+  });
+});
+
+describe("client: Materialize Asset… from the palette", () => {
+  const at = (file: string, line: number) => ({ uri: `file:///ws/${file}`, range: { start: { line, character: 0 }, end: { line, character: 5 } } });
+  const node = (key: string, file: string, line: number): LineageNode => ({
+    key,
+    kind: "asset",
+    group: undefined,
+    owners: [],
+    kinds: [],
+    description: undefined,
+    location: at(file, line),
+    checks: [],
+    status: undefined,
+  });
+  const graph: LineageGraph = {
+    version: 1,
+    nodes: [node("first", "src/two.ts", 2), node("second", "src/two.ts", 10), node("elsewhere", "src/other.ts", 0)],
+    edges: [],
+    cycles: [],
+    unmatched: [],
+    error: undefined,
+  };
+
+  it("preselects the asset whose definition holds the cursor", () => {
+    assert.equal(assetAtCursor(graph, "file:///ws/src/two.ts", 5), "first");
+    assert.equal(assetAtCursor(graph, "file:///ws/src/two.ts", 12), "second");
+    assert.equal(assetAtCursor(graph, "file:///ws/src/two.ts", 1), undefined);
+    assert.equal(assetAtCursor(graph, "file:///ws/src/none.ts", 5), undefined);
+  });
+
+  it("takes selection syntax as a selection, a plain word as a search", () => {
+    for (const text of ["group:marts", "+orders", "orders+", "*", "a, b", "owner:team:x"]) assert.equal(looksLikeSelection(text), true, text);
+    for (const text of ["orders", "marts/orders", " stg_ "]) assert.equal(looksLikeSelection(text), false, text);
   });
 });
 
