@@ -54,7 +54,8 @@ describe("Go to Asset (UI)", function () {
       await input.fill(">Assetline: Go to Asset");
       await page.locator(".quick-input-list .monaco-list-row", { hasText: "Assetline: Go to Asset…" }).first().waitFor({ timeout: 30_000 });
       await page.keyboard.press("Enter");
-      await page.locator(".quick-input-widget", { hasText: "Go to an asset by key" }).waitFor({ timeout: 30_000 });
+      // The pick's own input (a placeholder is an attribute, not text).
+      await page.locator('.quick-input-widget input[placeholder^="Go to an asset by key"]').waitFor({ timeout: 30_000 });
       await input.fill("marts__order_totals");
       try {
         await row.waitFor({ timeout: 10_000 });
