@@ -108,7 +108,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Assetl
         runs: () => runsView.shown,
         catalog: () => catalogView.shown,
         checks: () => checks.checkIds,
-        onDidChange: (listener) => vscode.Disposable.from(runsView.onDidChangeTreeData(listener), catalogView.onDidChangeTreeData(listener)),
+        onDidChange: (listener) =>
+          vscode.Disposable.from(runsView.onDidChangeTreeData(listener), catalogView.onDidChangeTreeData(listener), checks.onDidReload(listener)),
       },
     };
   } catch (error) {

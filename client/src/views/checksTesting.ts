@@ -17,15 +17,20 @@ const ASSET_ID = (key: string): string => `asset:${key}`;
 export class ChecksTesting implements vscode.Disposable {
   private readonly controller = vscode.tests.createTestController("assetline.checks", "Assetline checks");
   private readonly disposables: vscode.Disposable[] = [this.controller];
+
   /** check id → the evaluation time last reported, so each outside evaluation is reported once. */
   private readonly reported = new Map<string, number>();
   private graph: LineageGraph | undefined;
+  private readonly reloaded = new vscode.EventEmitter<void>();
+  /** Fires after the items were replaced. */
+  readonly onDidReload = this.reloaded.event;
 
   constructor(private readonly ctx: Ctx) {
     this.controller.createRunProfile("Run", vscode.TestRunProfileKind.Run, (request, token) => this.run(request, token, false), true);
     this.controller.createRunProfile("Run with upstream materialize", vscode.TestRunProfileKind.Run, (request, token) => this.run(request, token, true), false);
     this.controller.refreshHandler = () => this.reload();
     this.disposables.push(
+      this.reloaded,
       ctx.onDidChangeGraph(() => void this.reload()),
       ctx.onDidChangeStatus(() => void this.reload()),
       ctx.onDidChangeState((state) => state.kind === "running" && void this.reload()),
@@ -65,6 +70,7 @@ export class ChecksTesting implements vscode.Disposable {
       }),
     );
     this.reportOutsideResults();
+    this.reloaded.fire();
   }
 
   private assetItem(node: LineageNode): vscode.TestItem {
