@@ -6,7 +6,7 @@ import * as vscode from "vscode";
 import type { Location } from "vscode-languageserver-protocol";
 import { LineageRequest } from "../../protocol/methods";
 import { assetPickRows } from "./assetPick";
-import type { RunningCtx } from "./commands";
+import type { RunningCtx } from "./ctx";
 
 interface PickItem extends vscode.QuickPickItem {
   readonly location: Location | undefined;

@@ -7,8 +7,7 @@
 import * as vscode from "vscode";
 import { type AssetLink, parseAssetLink } from "../../protocol/links";
 import { LineageRequest } from "../../protocol/methods";
-import type { RunningCtx } from "./commands";
-import type { Ctx } from "./ctx";
+import type { Ctx, RunningCtx } from "./ctx";
 import { goToAsset, openLocation } from "./goToAsset";
 import type { RunDocuments } from "./runDocument";
 

@@ -18,7 +18,7 @@ describe("Go to Asset (UI)", function () {
   let page: Page;
 
   before(async () => {
-    assert.ok(URL_ && WORKSPACE, "run through test/e2e/run.ts, which starts code-server with the .vsix installed");
+    assert.ok(URL_ && WORKSPACE, "run through test/e2e/runOnCodeServer.ts, which starts code-server with the .vsix installed");
     mkdirSync(SHOTS, { recursive: true });
     mkdirSync(join(WORKSPACE, "src", "e2e"), { recursive: true });
     writeFileSync(
