@@ -153,7 +153,7 @@ class Session {
   private refreshLensesIfCodeChanged(snapshot: AnalysisSnapshot): void {
     const signature = [
       ...snapshot.assets.map((asset) => `${asset.key}=${asset.codeVersion}`),
-      ...snapshot.checks.map((check) => `${check.asset ?? ""}:${check.name}`),
+      ...snapshot.checks.map((check) => `${check.assetKey ?? ""}:${check.name}`),
     ].join("\n");
     if (signature === this.lensSignature) return;
     const first = this.lensSignature === undefined;
