@@ -121,7 +121,8 @@ export function createContext(
     trusted: isWorkspaceTrusted(initializationOptions),
     dbPath,
     connection,
-    unsavedFiles: () => [...documents.openFiles()].filter((file) => isUnsaved(root, file, documents.textOf(file))),
+    unsavedFiles: (stepFiles) =>
+      [...documents.openFiles()].filter((file) => isUnsaved(root, file, documents.textOf(file), stepFiles)),
     onHistoryWritten: () => status.pollSoon(),
     onRunFinished: () => status.poll(),
     log,
@@ -142,11 +143,16 @@ export function isWorkspaceTrusted(initializationOptions: unknown): boolean {
   return (initializationOptions as InitializationOptions).workspaceTrusted === true;
 }
 
-function isUnsaved(root: string, file: string, text: string | undefined): boolean {
+/**
+ * A buffer whose file is gone from disk (deleted from a terminal or the explorer, its editor
+ * left open as VS Code does by default) blocks only the runs that execute it: saving it would
+ * bring back a file the user just deleted, so other runs go ahead.
+ */
+function isUnsaved(root: string, file: string, text: string | undefined, stepFiles: ReadonlySet<string>): boolean {
   try {
     return readFileSync(join(root, file), "utf8") !== text;
   } catch {
-    return true; // not on disk at all: certainly not saved
+    return stepFiles.has(file);
   }
 }
 

@@ -27,8 +27,11 @@ export interface RunServiceOptions {
   readonly trusted: boolean;
   readonly dbPath: string;
   readonly connection: Connection;
-  /** Open documents whose text differs from the disk (the executor runs what is on disk). */
-  readonly unsavedFiles: () => string[];
+  /**
+   * Open documents whose text differs from the disk (the executor runs what is on disk); a
+   * buffer with no file on disk counts only when it is one of `stepFiles`.
+   */
+  readonly unsavedFiles: (stepFiles: ReadonlySet<string>) => string[];
   /** The run wrote history: status should be re-read soon rather than at the next poll. */
   readonly onHistoryWritten: () => void;
   /** A run ended: status must be current before the client hears of it. */
@@ -90,9 +93,9 @@ export class RunService {
       );
     }
     if (plan.steps.length === 0) throw userError("nothing to run: the selection holds only sources, which Assetline observes but never builds");
-    const unsaved = this.options.unsavedFiles();
-    if (unsaved.length > 0) throw refusal(`save ${unsaved.join(", ")} first: runs execute the files on disk`, { kind: "unsaved", files: unsaved });
     const files = new Set(plan.steps.map((step) => step.file));
+    const unsaved = this.options.unsavedFiles(files);
+    if (unsaved.length > 0) throw refusal(`save ${unsaved.join(", ")} first: runs execute the files on disk`, { kind: "unsaved", files: unsaved });
     const errors = snapshot.diagnostics.filter((diagnostic) => diagnostic.severity === "error" && files.has(diagnostic.location.file));
     if (errors.length > 0) {
       const first = errors[0]!;
