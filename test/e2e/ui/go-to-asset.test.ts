@@ -47,9 +47,10 @@ describe("Go to Asset (UI)", function () {
     const input = page.locator(".quick-input-widget input");
     // The new file may still be analysing: reopen the pick until its row is there.
     for (let attempt = 0; ; attempt++) {
-      // From the palette, as a user finds it (Ctrl+Alt+A is the same command; headless Chromium
-      // does not deliver Ctrl+Alt chords to the workbench reliably).
-      await page.keyboard.press("F1");
+      // From the palette, as a user finds it: Quick Open with ">" is the command palette. Neither
+      // Ctrl+Alt+A nor F1 reaches the workbench from headless Chromium; Ctrl+P does (the lineage
+      // scenario opens files with it).
+      await page.keyboard.press("Control+P");
       await input.waitFor({ timeout: 30_000 });
       await input.fill(">Assetline: Go to Asset");
       await page.locator(".quick-input-list .monaco-list-row", { hasText: "Assetline: Go to Asset…" }).first().waitFor({ timeout: 30_000 });
