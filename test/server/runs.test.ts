@@ -99,6 +99,17 @@ describe("language server: runs from the editor", function () {
     await client.close(file);
   });
 
+  it("a buffer with no file on disk does not block a run that does not execute it", async () => {
+    // VS Code keeps a deleted file's editor open: "save it first" would bring the file back.
+    const file = "src/scratch.ts";
+    const text = `import { asset } from "assetline";\n\nexport const scratch = asset({ name: "scratch" }, (ctx) => {\n  ctx.db.exec("select 1");\n});\n`;
+    await client.open(file, text);
+    await client.diagnosticsOf(file, () => true);
+    const started = await client.connection.sendRequest(MaterializeRequest.type, { selection: "numbers" });
+    assert.equal((await finished(started.runId)).status, "SUCCESS");
+    await client.close(file);
+  });
+
   it("traces a failure to the user's throwing line: run events, run details, status, lens and hover", async () => {
     await client.stop();
     client = await startAnalyzed("lsp-runs", {
