@@ -53,10 +53,13 @@ describe("Go to Asset (UI)", function () {
       await page.keyboard.press("Control+P");
       await input.waitFor({ timeout: 30_000 });
       await input.fill(">Assetline: Go to Asset");
-      await page.locator(".quick-input-list .monaco-list-row", { hasText: "Assetline: Go to Asset…" }).first().waitFor({ timeout: 30_000 });
-      await page.keyboard.press("Enter");
+      // The command's own row, clicked: Enter takes whichever row has the focus while filtering.
+      const command = page.locator(".quick-input-list .monaco-list-row", { hasText: "Assetline: Go to Asset…" }).first();
+      await command.waitFor({ timeout: 30_000 });
+      await command.click();
       // The pick's own input (a placeholder is an attribute, not text).
-      await page.locator('.quick-input-widget input[placeholder^="Go to an asset by key"]').waitFor({ timeout: 30_000 });
+      const pickInput = '.quick-input-widget input[placeholder*="asset by key"], .quick-input-widget input[aria-label*="asset by key"]';
+      await page.locator(pickInput).first().waitFor({ timeout: 30_000 });
       await input.fill("marts__order_totals");
       try {
         await row.waitFor({ timeout: 10_000 });
