@@ -25,7 +25,9 @@ const nodeCommon = {
  * and esbuild, whose binary bundles the user's code. See .vscodeignore.
  * @type {esbuild.BuildOptions}
  */
-const shippedEngine = production ? { ...nodeCommon, packages: undefined, external: ["better-sqlite3", "esbuild"] } : nodeCommon;
+const shippedEngine = production
+  ? { ...nodeCommon, packages: undefined, external: ["better-sqlite3", "esbuild"] }
+  : nodeCommon;
 
 /** @type {esbuild.BuildOptions[]} */
 const targets = [
@@ -35,7 +37,12 @@ const targets = [
   { ...shippedEngine, entryPoints: { worker: "server/src/executor/worker/main.ts" } },
   // The VS Code extension runs inside the extension host and ships without node_modules:
   // its dependencies are bundled, only the host-provided `vscode` module stays external.
-  { ...nodeCommon, packages: undefined, external: ["vscode"], entryPoints: { "client/extension": "client/src/extension.ts" } },
+  {
+    ...nodeCommon,
+    packages: undefined,
+    external: ["vscode"],
+    entryPoints: { "client/extension": "client/src/extension.ts" },
+  },
   // The lineage panel runs in a browser sandbox: one IIFE script plus its style sheet, and the
   // layout worker (a classic worker script, loaded from the extension's own files).
   {

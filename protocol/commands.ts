@@ -45,6 +45,10 @@ export const ClientCommands = {
 } as const satisfies Record<string, ClientCommandId>;
 
 /** A typed LSP Command: the id and its arguments cannot disagree. */
-export function clientCommand<Id extends ClientCommandId>(title: string, command: Id, ...args: ClientCommandArguments[Id]): Command {
+export function clientCommand<Id extends ClientCommandId>(
+  title: string,
+  command: Id,
+  ...args: ClientCommandArguments[Id]
+): Command {
   return { title, command, arguments: args };
 }

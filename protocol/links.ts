@@ -28,8 +28,15 @@ export function assetLink(link: AssetLink, scheme = "vscode"): string {
  * The link a path and query describe, or why it is not one, in the user's words. The query
  * arrives decoded or not depending on who opened the link, so values are decoded once here.
  */
-export function parseAssetLink(path: string, query: string): { ok: true; link: AssetLink } | { ok: false; error: string } {
-  if (path !== ASSET_LINK_PATH) return { ok: false, error: `Assetline links look like …${ASSET_LINK_PATH}?key=KEY; this one has the path "${path}"` };
+export function parseAssetLink(
+  path: string,
+  query: string,
+): { ok: true; link: AssetLink } | { ok: false; error: string } {
+  if (path !== ASSET_LINK_PATH)
+    return {
+      ok: false,
+      error: `Assetline links look like …${ASSET_LINK_PATH}?key=KEY; this one has the path "${path}"`,
+    };
   const values = new Map<string, string>();
   for (const pair of query.split("&")) {
     if (pair === "") continue;

@@ -8,7 +8,8 @@ import type { FailureLocation } from "./runs";
  * One state per asset, the first that applies (most actionable first). "unknown" means the
  * run history exists but cannot be read (e.g. written by a newer Assetline).
  */
-export type AssetState = "failed" | "never-materialized" | "code-changed" | "upstream-changed" | "overdue" | "fresh" | "unknown";
+export type AssetState =
+  "failed" | "never-materialized" | "code-changed" | "upstream-changed" | "overdue" | "fresh" | "unknown";
 
 export interface CheckSummary {
   readonly name: string;

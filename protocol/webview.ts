@@ -38,7 +38,12 @@ export function scopeSelection(scope: LineageScope): string {
 
 /** Actions on one asset that the host carries out with the extension's own commands. */
 export type NodeAction = "materialize" | "materializeWithUpstream" | "runChecks" | "copyKey";
-const NODE_ACTIONS: ReadonlySet<NodeAction> = new Set<NodeAction>(["materialize", "materializeWithUpstream", "runChecks", "copyKey"]);
+const NODE_ACTIONS: ReadonlySet<NodeAction> = new Set<NodeAction>([
+  "materialize",
+  "materializeWithUpstream",
+  "runChecks",
+  "copyKey",
+]);
 
 /** host → webview */
 export type HostToWebviewMessage =
@@ -148,7 +153,9 @@ function parseScope(raw: unknown): LineageScope | undefined {
       const key = nonEmpty(scope.key);
       const upstream = depth(scope.upstream);
       const downstream = depth(scope.downstream);
-      return key === undefined || upstream === undefined || downstream === undefined ? undefined : { kind: "focus", key, upstream, downstream };
+      return key === undefined || upstream === undefined || downstream === undefined
+        ? undefined
+        : { kind: "focus", key, upstream, downstream };
     }
     case "selection": {
       const text = string(scope.text);
@@ -218,7 +225,15 @@ function parseStatus(raw: unknown): AssetStatus | undefined {
   const lastMaterializedAt = optional(status.lastMaterializedAt, number);
   const lastFailedAt = optional(status.lastFailedAt, number);
   const checks = list(status.checks, parseCheckSummary);
-  if (key === undefined || !state || reason === undefined || lastMaterializedAt === null || lastFailedAt === null || !checks) return undefined;
+  if (
+    key === undefined ||
+    !state ||
+    reason === undefined ||
+    lastMaterializedAt === null ||
+    lastFailedAt === null ||
+    !checks
+  )
+    return undefined;
   return { key, state, reason, lastMaterializedAt, lastFailedAt, checks };
 }
 

@@ -9,7 +9,9 @@ const example = join(root, "examples", "jaffle_shop");
 const cli = join(root, "bin", "assetline.js");
 
 function step(title, command, args, cwd = root) {
-  console.log(`\n\u001b[1m▶ ${title}\u001b[0m  (${[command === process.execPath ? "node" : command, ...args].join(" ")})`);
+  console.log(
+    `\n\u001b[1m▶ ${title}\u001b[0m  (${[command === process.execPath ? "node" : command, ...args].join(" ")})`,
+  );
   const result = spawnSync(command, args, { cwd, stdio: "inherit" });
   if (result.status !== 0) {
     console.error(`\n${title} failed (exit ${result.status ?? result.signal}).`);

@@ -25,7 +25,10 @@ const RUNTIME_FILES = {
   "file-uri-to-path": ["package.json", "LICENSE", "index.js"],
   esbuild: ["package.json", "LICENSE.md", "lib/main.js"],
   ...Object.fromEntries(
-    readdirSync(join(root, "node_modules", "@esbuild")).map((platform) => [`@esbuild/${platform}`, ["package.json", "bin/esbuild", "esbuild.exe"]]),
+    readdirSync(join(root, "node_modules", "@esbuild")).map((platform) => [
+      `@esbuild/${platform}`,
+      ["package.json", "bin/esbuild", "esbuild.exe"],
+    ]),
   ),
 };
 
@@ -49,7 +52,9 @@ function stageRuntime() {
     if (!existsSync(join(to, "package.json"))) fail(`${pkg} is not installed in node_modules: run \`npm ci\``);
   }
   if (!existsSync(join(root, "dist", "node_modules", "better-sqlite3", "build", "Release", "better_sqlite3.node"))) {
-    fail("better-sqlite3's addon is not built (node_modules/better-sqlite3/build/Release): run `npm rebuild better-sqlite3`");
+    fail(
+      "better-sqlite3's addon is not built (node_modules/better-sqlite3/build/Release): run `npm rebuild better-sqlite3`",
+    );
   }
 }
 
@@ -60,7 +65,8 @@ function valueOf(flag) {
 
 function step(command, commandArgs) {
   const result = spawnSync(command, commandArgs, { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
-  if (result.status !== 0) fail(`\`${command} ${commandArgs.join(" ")}\` failed (exit ${result.status ?? result.signal})`);
+  if (result.status !== 0)
+    fail(`\`${command} ${commandArgs.join(" ")}\` failed (exit ${result.status ?? result.signal})`);
 }
 
 function fail(message) {

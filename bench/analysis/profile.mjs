@@ -20,10 +20,15 @@ import { fileURLToPath } from "node:url";
 const HERE = dirname(fileURLToPath(import.meta.url));
 const positional = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
 const [sizeArg = "3000", phase = "cold", edits = "200"] = positional;
-const bundle = join(HERE, process.argv.includes("--no-sql") ? "generated/.build/analysis-nosql.cjs" : "generated/.build/analysis.cjs");
+const bundle = join(
+  HERE,
+  process.argv.includes("--no-sql") ? "generated/.build/analysis-nosql.cjs" : "generated/.build/analysis.cjs",
+);
 const dir = join(HERE, "generated", sizeArg);
 if (!existsSync(bundle) || !existsSync(dir)) {
-  console.error(`missing ${existsSync(bundle) ? dir : bundle}: run \`node bench/analysis/run.mjs --sizes ${sizeArg} --runs 1 --no-tsc\` first`);
+  console.error(
+    `missing ${existsSync(bundle) ? dir : bundle}: run \`node bench/analysis/run.mjs --sizes ${sizeArg} --runs 1 --no-tsc\` first`,
+  );
   process.exit(2);
 }
 
@@ -56,7 +61,9 @@ const PHASES = [
 const out = mkdtempSync(join(tmpdir(), "assetline-prof-"));
 try {
   const mode = phase === "update" ? ["incremental", bundle, dir, edits] : ["analyze", bundle, dir];
-  const result = spawnSync(process.execPath, ["--cpu-prof", "--cpu-prof-dir", out, join(HERE, "worker.mjs"), ...mode], { encoding: "utf8" });
+  const result = spawnSync(process.execPath, ["--cpu-prof", "--cpu-prof-dir", out, join(HERE, "worker.mjs"), ...mode], {
+    encoding: "utf8",
+  });
   if (result.status !== 0) throw new Error(result.stderr);
   console.log(result.stdout.trim());
   const file = readdirSync(out).find((name) => name.endsWith(".cpuprofile"));
@@ -107,7 +114,9 @@ function summarise(profile, within) {
   const ms = (us) => `${(us / 1000).toFixed(0).padStart(7)} ms`;
   const pct = (us) => `${((100 * us) / total).toFixed(1).padStart(5)}%`;
   console.log(`\nprofiled ${ms(total)}${within ? ` inside ${within}()` : ""}  (inclusive time per phase)`);
-  for (const [label] of PHASES) if (inclusive.get(label) > 0) console.log(`${ms(inclusive.get(label))} ${pct(inclusive.get(label))}  ${label}`);
+  for (const [label] of PHASES)
+    if (inclusive.get(label) > 0) console.log(`${ms(inclusive.get(label))} ${pct(inclusive.get(label))}  ${label}`);
   console.log(`\nheaviest functions by self time:`);
-  for (const [key, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${ms(us)} ${pct(us)}  ${key}`);
+  for (const [key, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25))
+    console.log(`${ms(us)} ${pct(us)}  ${key}`);
 }

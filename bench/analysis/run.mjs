@@ -39,7 +39,15 @@ const TARGETS = { files: 3000, floorRatio: 1.5, tscRatio: 5, rssMB: 300, increme
 const args = parseArgs(process.argv.slice(2));
 
 function parseArgs(argv) {
-  const options = { sizes: [200, 1000, 3000], runs: 5, tscRuns: 3, edits: 200, incrementalRuns: 3, tsc: true, engine: undefined };
+  const options = {
+    sizes: [200, 1000, 3000],
+    runs: 5,
+    tscRuns: 3,
+    edits: 200,
+    incrementalRuns: 3,
+    tsc: true,
+    engine: undefined,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -79,7 +87,10 @@ async function buildEngine({ stubSql = false } = {}) {
         contents: `export * from "./extractTables.real";
 export function extractTables(_sql: string) { return { reads: [], writes: [], parsed: true }; }`,
       }));
-      build.onResolve({ filter: /^\.\/extractTables\.real$/ }, (args) => ({ path: join(args.resolveDir, "extractTables.ts"), namespace: "real-sql" }));
+      build.onResolve({ filter: /^\.\/extractTables\.real$/ }, (args) => ({
+        path: join(args.resolveDir, "extractTables.ts"),
+        namespace: "real-sql",
+      }));
       build.onLoad({ filter: /.*/, namespace: "real-sql" }, (args) => ({
         loader: "ts",
         resolveDir: dirname(args.path),
@@ -107,16 +118,21 @@ function runNode(argv, label) {
   const started = performance.now();
   const result = spawnSync(process.execPath, argv, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   const wallMs = performance.now() - started;
-  if (result.status !== 0) throw new Error(`${label} failed (exit ${result.status}):\n${result.stderr || result.stdout}`);
+  if (result.status !== 0)
+    throw new Error(`${label} failed (exit ${result.status}):\n${result.stderr || result.stdout}`);
   return { ...JSON.parse(result.stdout.trim().split("\n").pop()), wallMs };
 }
 
 function runTsc(dir) {
   const started = performance.now();
-  const result = spawnSync(process.execPath, [TSC, "--noEmit", "-p", dir], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(process.execPath, [TSC, "--noEmit", "-p", dir], {
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const wallMs = performance.now() - started;
   const errors = (result.stdout.match(/error TS\d+/g) ?? []).length;
-  if (result.status !== 0 && errors === 0) throw new Error(`tsc failed (exit ${result.status}):\n${result.stderr || result.stdout}`);
+  if (result.status !== 0 && errors === 0)
+    throw new Error(`tsc failed (exit ${result.status}):\n${result.stderr || result.stdout}`);
   return { wallMs, errors };
 }
 
@@ -134,13 +150,17 @@ async function main() {
   const noSqlBundle = args.engine ? undefined : await buildEngine({ stubSql: true });
   const cpu = cpus()[0]?.model ?? "unknown CPU";
   console.log(`# Assetline analysis benchmark${args.engine ? ` (engine: ${args.engine})` : ""}`);
-  console.log(`node ${process.version}, ${availableParallelism()} cores (${cpu}), ${args.runs} cold runs per size, ${args.tscRuns} tsc runs, ${args.edits} edits\n`);
+  console.log(
+    `node ${process.version}, ${availableParallelism()} cores (${cpu}), ${args.runs} cold runs per size, ${args.tscRuns} tsc runs, ${args.edits} edits\n`,
+  );
 
   const rows = [];
   for (const size of args.sizes) {
     const dir = join(GENERATED, String(size));
     const gen = generateWorkspace(dir, size);
-    process.stderr.write(`[${size}] generated ${gen.files} files (${gen.assets} assets, ${gen.sources} sources, ${gen.checks} checks)\n`);
+    process.stderr.write(
+      `[${size}] generated ${gen.files} files (${gen.assets} assets, ${gen.sources} sources, ${gen.checks} checks)\n`,
+    );
 
     // Interleave ours and the floor so drift (thermal, other load) hits both alike.
     const ours = [];
@@ -160,7 +180,8 @@ async function main() {
     if (!args.engine) {
       rmSync(join(dir, ".assetline"), { recursive: true, force: true });
       runNode([WORKER, "analyze-sql-cache", bundle, dir], `filling the SQL cache of ${size}`);
-      for (let run = 0; run < args.runs; run++) cached.push(runNode([WORKER, "analyze-sql-cache", bundle, dir], `analysis with SQL cache of ${size}`));
+      for (let run = 0; run < args.runs; run++)
+        cached.push(runNode([WORKER, "analyze-sql-cache", bundle, dir], `analysis with SQL cache of ${size}`));
       rmSync(join(dir, ".assetline"), { recursive: true, force: true });
       process.stderr.write(`[${size}] with a warm SQL cache: ${cached.map((r) => fmt(r.ms)).join(", ")} ms\n`);
     }
@@ -168,18 +189,27 @@ async function main() {
     if (args.tsc) {
       for (let run = 0; run < args.tscRuns; run++) {
         tsc.push(runTsc(dir));
-        process.stderr.write(`[${size}] tsc run ${run + 1}: ${fmt(tsc.at(-1).wallMs)} ms${tsc.at(-1).errors ? ` (${tsc.at(-1).errors} type errors)` : ""}\n`);
+        process.stderr.write(
+          `[${size}] tsc run ${run + 1}: ${fmt(tsc.at(-1).wallMs)} ms${tsc.at(-1).errors ? ` (${tsc.at(-1).errors} type errors)` : ""}\n`,
+        );
       }
     }
     const incrementalRuns = [];
     for (let run = 0; run < args.incrementalRuns; run++) {
       const result = runNode([WORKER, "incremental", bundle, dir, String(args.edits)], `incremental ${size}`);
       incrementalRuns.push(result);
-      process.stderr.write(`[${size}] incremental run ${run + 1}: sql p50 ${fmt(result.sql.p50)} / p90 ${fmt(result.sql.p90)} ms, dep p50 ${fmt(result.dep.p50)} / p90 ${fmt(result.dep.p90)} ms\n`);
+      process.stderr.write(
+        `[${size}] incremental run ${run + 1}: sql p50 ${fmt(result.sql.p50)} / p90 ${fmt(result.sql.p90)} ms, dep p50 ${fmt(result.dep.p50)} / p90 ${fmt(result.dep.p90)} ms\n`,
+      );
     }
     const across = (scenario) => {
       const p90s = incrementalRuns.map((r) => r[scenario].p90);
-      return { p50: median(incrementalRuns.map((r) => r[scenario].p50)), p90: median(p90s), p90Min: Math.min(...p90s), p90Max: Math.max(...p90s) };
+      return {
+        p50: median(incrementalRuns.map((r) => r[scenario].p50)),
+        p90: median(p90s),
+        p90Min: Math.min(...p90s),
+        p90Max: Math.max(...p90s),
+      };
     };
     const incremental = { file: incrementalRuns[0].file, sql: across("sql"), dep: across("dep") };
 
@@ -208,45 +238,75 @@ async function main() {
     rows.push(row);
   }
 
-  console.log(`| files | assets | checks | diagnostics | ours (analyzeAll) | floor (parse+walk) | ours ÷ floor | ours, whole process | tsc --noEmit | tsc ÷ ours | peak RSS | edit SQL p50 / p90 | edit dep p50 / p90 |`);
+  console.log(
+    `| files | assets | checks | diagnostics | ours (analyzeAll) | floor (parse+walk) | ours ÷ floor | ours, whole process | tsc --noEmit | tsc ÷ ours | peak RSS | edit SQL p50 / p90 | edit dep p50 / p90 |`,
+  );
   console.log(`|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|`);
   for (const r of rows) {
-    const diags = Object.entries(r.diagnostics).map(([code, n]) => `${n} ${code}`).join(", ") || "none";
+    const diags =
+      Object.entries(r.diagnostics)
+        .map(([code, n]) => `${n} ${code}`)
+        .join(", ") || "none";
     const tsc = r.tscWallMs === undefined ? "—" : `${sec(r.tscWallMs)}${r.tscErrors ? ` (${r.tscErrors} errors)` : ""}`;
     console.log(
       `| ${r.files} | ${r.assets} | ${r.checks} | ${diags} | ${sec(r.oursMs)} | ${sec(r.floorMs)} | ${r.floorRatio.toFixed(2)}× | ${sec(r.oursWallMs)} | ${tsc} | ${r.tscRatio === undefined ? "—" : `${r.tscRatio.toFixed(1)}×`} | ${r.rssMB.toFixed(0)} MB | ${fmt(r.incremental.sql.p50)} / ${fmt(r.incremental.sql.p90)} ms | ${fmt(r.incremental.dep.p50)} / ${fmt(r.incremental.dep.p90)} ms |`,
     );
   }
-  console.log(`\nours/floor: in-process time of the work only (same file reading, same ts). tsc ÷ ours: whole-process wall time on both sides (node start, loading the compiler, the work).`);
-  if (rows.some((r) => r.cachedMs !== undefined)) console.log(
-    `Later runs, with the workspace's on-disk SQL cache warm (.assetline/cache, as the CLI and the language server use it; not the cold figure): ${rows
-      .map((r) => `${r.size}: ${sec(r.cachedMs)} = ${(r.cachedMs / r.floorMs).toFixed(2)}× floor, peak RSS ${r.cachedRssMB.toFixed(0)} MB`)
-      .join("; ")}.`,
+  console.log(
+    `\nours/floor: in-process time of the work only (same file reading, same ts). tsc ÷ ours: whole-process wall time on both sides (node start, loading the compiler, the work).`,
   );
-  if (noSqlBundle) console.log(
-    `Diagnostic build with SQL table extraction stubbed out (not a result; shows the cost of everything else): ${rows
-      .map((r) => `${r.size}: ${sec(r.noSqlMs)} = ${(r.noSqlMs / r.floorMs).toFixed(2)}× floor, peak RSS ${r.noSqlRssMB.toFixed(0)} MB`)
-      .join("; ")}.`,
+  if (rows.some((r) => r.cachedMs !== undefined))
+    console.log(
+      `Later runs, with the workspace's on-disk SQL cache warm (.assetline/cache, as the CLI and the language server use it; not the cold figure): ${rows
+        .map(
+          (r) =>
+            `${r.size}: ${sec(r.cachedMs)} = ${(r.cachedMs / r.floorMs).toFixed(2)}× floor, peak RSS ${r.cachedRssMB.toFixed(0)} MB`,
+        )
+        .join("; ")}.`,
+    );
+  if (noSqlBundle)
+    console.log(
+      `Diagnostic build with SQL table extraction stubbed out (not a result; shows the cost of everything else): ${rows
+        .map(
+          (r) =>
+            `${r.size}: ${sec(r.noSqlMs)} = ${(r.noSqlMs / r.floorMs).toFixed(2)}× floor, peak RSS ${r.noSqlRssMB.toFixed(0)} MB`,
+        )
+        .join("; ")}.`,
+    );
+  console.log(
+    `Floor process: wall ${rows.map((r) => `${r.size}: ${sec(r.floorWallMs)}`).join(", ")}; peak RSS ${rows.map((r) => `${r.size}: ${r.floorRssMB.toFixed(0)} MB`).join(", ")}.`,
   );
-  console.log(`Floor process: wall ${rows.map((r) => `${r.size}: ${sec(r.floorWallMs)}`).join(", ")}; peak RSS ${rows.map((r) => `${r.size}: ${r.floorRssMB.toFixed(0)} MB`).join(", ")}.`);
   console.log(`Edited file (per size): ${rows.map((r) => `${r.size}: ${r.incremental.file}`).join(", ")}.`);
   console.log(
     `Edits: ${args.edits} of each kind per process, ${args.incrementalRuns} processes; median p50/p90 shown, p90 range ${rows
-      .map((r) => `${r.size}: SQL ${fmt(r.incremental.sql.p90Min)}–${fmt(r.incremental.sql.p90Max)} ms, dep ${fmt(r.incremental.dep.p90Min)}–${fmt(r.incremental.dep.p90Max)} ms`)
+      .map(
+        (r) =>
+          `${r.size}: SQL ${fmt(r.incremental.sql.p90Min)}–${fmt(r.incremental.sql.p90Max)} ms, dep ${fmt(r.incremental.dep.p90Min)}–${fmt(r.incremental.dep.p90Max)} ms`,
+      )
       .join("; ")}.`,
   );
 
   const target = rows.find((r) => r.size === TARGETS.files) ?? rows.at(-1);
   const worst = Math.max(target.incremental.sql.p90, target.incremental.dep.p90);
-  console.log(`\nTargets at ${target.size} files${target.size === TARGETS.files ? "" : ` (targets are set for ${TARGETS.files})`}:`);
-  console.log(`  ${verdict(target.floorRatio <= TARGETS.floorRatio)}  cold analysis ${sec(target.oursMs)} = ${target.floorRatio.toFixed(2)}× the parse floor ${sec(target.floorMs)} (target ≤ ${TARGETS.floorRatio}×)`);
+  console.log(
+    `\nTargets at ${target.size} files${target.size === TARGETS.files ? "" : ` (targets are set for ${TARGETS.files})`}:`,
+  );
+  console.log(
+    `  ${verdict(target.floorRatio <= TARGETS.floorRatio)}  cold analysis ${sec(target.oursMs)} = ${target.floorRatio.toFixed(2)}× the parse floor ${sec(target.floorMs)} (target ≤ ${TARGETS.floorRatio}×)`,
+  );
   if (target.tscRatio !== undefined) {
-    console.log(`  ${verdict(target.tscRatio >= TARGETS.tscRatio)}  tsc --noEmit ${sec(target.tscWallMs)} = ${target.tscRatio.toFixed(1)}× ours ${sec(target.oursWallMs)} (target ≥ ${TARGETS.tscRatio}×)`);
+    console.log(
+      `  ${verdict(target.tscRatio >= TARGETS.tscRatio)}  tsc --noEmit ${sec(target.tscWallMs)} = ${target.tscRatio.toFixed(1)}× ours ${sec(target.oursWallMs)} (target ≥ ${TARGETS.tscRatio}×)`,
+    );
   } else {
     console.log(`  ----  tsc --noEmit skipped (--no-tsc)`);
   }
-  console.log(`  ${verdict(target.rssMB < TARGETS.rssMB)}  peak RSS ${target.rssMB.toFixed(0)} MB (target < ${TARGETS.rssMB} MB)`);
-  console.log(`  ${verdict(worst < TARGETS.incrementalP90)}  one-file re-analysis p90: SQL keystroke ${fmt(target.incremental.sql.p90)} ms, dep change ${fmt(target.incremental.dep.p90)} ms (target < ${TARGETS.incrementalP90} ms)`);
+  console.log(
+    `  ${verdict(target.rssMB < TARGETS.rssMB)}  peak RSS ${target.rssMB.toFixed(0)} MB (target < ${TARGETS.rssMB} MB)`,
+  );
+  console.log(
+    `  ${verdict(worst < TARGETS.incrementalP90)}  one-file re-analysis p90: SQL keystroke ${fmt(target.incremental.sql.p90)} ms, dep change ${fmt(target.incremental.dep.p90)} ms (target < ${TARGETS.incrementalP90} ms)`,
+  );
 }
 
 main().catch((error) => {

@@ -92,12 +92,15 @@ function incremental() {
   const coldMs = performance.now() - coldStarted;
 
   // A mid-workspace asset file whose first asset declares deps and runs exec().
-  const files = first.files.filter((f) => !f.startsWith("src/util/") && !f.startsWith("src/sources/") && !f.startsWith("src/lib/"));
+  const files = first.files.filter(
+    (f) => !f.startsWith("src/util/") && !f.startsWith("src/sources/") && !f.startsWith("src/lib/"),
+  );
   const file = files[Math.floor(files.length / 2)];
   const base = overlay.readFile(file);
   const selectAt = base.indexOf("        select\n") + "        select\n".length;
   const depsAt = base.indexOf("deps: [") + "deps: [".length;
-  if (selectAt < "        select\n".length || depsAt < "deps: [".length) throw new Error(`unexpected layout in ${file}`);
+  if (selectAt < "        select\n".length || depsAt < "deps: [".length)
+    throw new Error(`unexpected layout in ${file}`);
   // Sources have no deps, so adding one as a dep never makes a cycle.
   const earlier = first.assets.filter((a) => a.kind === "source").map((a) => a.key);
   if (earlier.length === 0) throw new Error("no sources to add as deps");
@@ -124,18 +127,21 @@ function incremental() {
       return `${base.slice(0, selectAt)}          ${typed},\n${base.slice(selectAt)}`;
     },
     (snapshot, i) => {
-      if (i === edits - 1 && snapshot.diagnostics.length !== first.diagnostics.length) throw new Error("the SQL edit changed the diagnostics");
+      if (i === edits - 1 && snapshot.diagnostics.length !== first.diagnostics.length)
+        throw new Error("the SQL edit changed the diagnostics");
     },
   );
   // The first definition in the file is an asset: `deps: [` first occurs in it.
   const inFile = first.assets.filter((a) => a.location.file === file);
   const firstAsset = inFile.reduce((a, b) => (b.location.range.start.line < a.location.range.start.line ? b : a));
   const dep = measure(
-    (i) => (i % 2 === 0 ? `${base.slice(0, depsAt)}"${earlier[(i / 2) % earlier.length]}", ${base.slice(depsAt)}` : base),
+    (i) =>
+      i % 2 === 0 ? `${base.slice(0, depsAt)}"${earlier[(i / 2) % earlier.length]}", ${base.slice(depsAt)}` : base,
     (snapshot, i) => {
       const now = snapshot.assets.find((a) => a.key === firstAsset.key);
       const expected = firstAsset.deps.length + (i % 2 === 0 ? 1 : 0);
-      if (!now || now.deps.length !== expected) throw new Error(`dep edit ${i} not seen: ${now?.deps.length} deps, expected ${expected}`);
+      if (!now || now.deps.length !== expected)
+        throw new Error(`dep edit ${i} not seen: ${now?.deps.length} deps, expected ${expected}`);
     },
   );
   return { file, coldMs, sql, dep, peakRssMB: rssMB() };

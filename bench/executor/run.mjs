@@ -29,7 +29,12 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
 const generated = join(here, "generated");
 const args = Object.fromEntries(
-  process.argv.slice(2).reduce((pairs, arg, i, all) => (arg.startsWith("--") ? [...pairs, [arg.slice(2), Number(all[i + 1])]] : pairs), []),
+  process.argv
+    .slice(2)
+    .reduce(
+      (pairs, arg, i, all) => (arg.startsWith("--") ? [...pairs, [arg.slice(2), Number(all[i + 1])]] : pairs),
+      [],
+    ),
 );
 const ASSETS = args.assets ?? 500;
 const RUNS = args.runs ?? 5;
@@ -38,10 +43,21 @@ const CONCURRENCY = args.concurrency ?? availableParallelism();
 const FILES = 10; // assets spread over a few modules, as in a real workspace
 const TARGET_MS = 1;
 
-const nodeBundle = { bundle: true, platform: "node", format: "cjs", target: "node20", packages: "external", logLevel: "error" };
+const nodeBundle = {
+  bundle: true,
+  platform: "node",
+  format: "cjs",
+  target: "node20",
+  packages: "external",
+  logLevel: "error",
+};
 mkdirSync(generated, { recursive: true });
 await build({ ...nodeBundle, entryPoints: [join(here, "engine.ts")], outfile: join(generated, "engine.cjs") });
-await build({ ...nodeBundle, entryPoints: [join(root, "server/src/executor/worker/main.ts")], outfile: join(generated, "worker.js") });
+await build({
+  ...nodeBundle,
+  entryPoints: [join(root, "server/src/executor/worker/main.ts")],
+  outfile: join(generated, "worker.js"),
+});
 const require = createRequire(join(generated, "engine.cjs"));
 const { Executor, planRun, AssetGraph, EventStore, storePath, WorkerPool } = require(join(generated, "engine.cjs"));
 
@@ -55,7 +71,9 @@ function generateWorkspace(shape) {
   for (let i = 0; i < ASSETS; i++) {
     const file = i % FILES;
     const parent = i === 0 ? undefined : shape === "chain" ? i - 1 : 0;
-    sources[file].push(`export const a${i} = asset({ deps: [${parent === undefined ? "" : `"a${parent}"`}] }, () => ({ metadata: { i: ${i} } }));`);
+    sources[file].push(
+      `export const a${i} = asset({ deps: [${parent === undefined ? "" : `"a${parent}"`}] }, () => ({ metadata: { i: ${i} } }));`,
+    );
     definitions.push(definition(`a${i}`, `src/m${file}.ts`, parent === undefined ? [] : [`a${parent}`]));
   }
   sources.forEach((lines, file) => writeFileSync(join(dir, "src", `m${file}.ts`), lines.join("\n") + "\n"));
@@ -65,10 +83,22 @@ function generateWorkspace(shape) {
 function definition(key, file, deps) {
   const location = { file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
   return {
-    key, kind: "asset", location, keyLocation: location, exportName: key, exported: true,
+    key,
+    kind: "asset",
+    location,
+    keyLocation: location,
+    exportName: key,
+    exported: true,
     deps: deps.map((dep) => ({ key: dep, via: "string", text: dep, location })),
-    group: undefined, owners: [], kinds: [], tags: {}, description: undefined, freshness: undefined,
-    codeVersion: `v-${key}`, reads: [], writes: [],
+    group: undefined,
+    owners: [],
+    kinds: [],
+    tags: {},
+    description: undefined,
+    freshness: undefined,
+    codeVersion: `v-${key}`,
+    reads: [],
+    writes: [],
   };
 }
 
@@ -78,7 +108,13 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 async function measureExecutor(workspace) {
   rmSync(join(workspace.dir, ".assetline"), { recursive: true, force: true });
   const store = EventStore.open(storePath(workspace.dir));
-  const executor = new Executor({ workspaceRoot: workspace.dir, store, concurrency: CONCURRENCY, workerScript: join(generated, "worker.js"), sdkPath: join(root, "sdk/index.ts") });
+  const executor = new Executor({
+    workspaceRoot: workspace.dir,
+    store,
+    concurrency: CONCURRENCY,
+    workerScript: join(generated, "worker.js"),
+    sdkPath: join(root, "sdk/index.ts"),
+  });
   const plan = planRun(workspace.graph, workspace.graph.keys());
   const coldStart = performance.now();
   const cold = await executor.start(plan).done; // also builds the bundles and starts the workers
@@ -102,9 +138,15 @@ async function measureExecutor(workspace) {
 async function measureFloor(workspace) {
   const bundles = new Map();
   const manifest = require(join(workspace.dir, ".assetline", "build", "manifest.json"));
-  for (const [file, entry] of Object.entries(manifest)) bundles.set(file, require(join(workspace.dir, ".assetline", "build", entry.bundle)));
+  for (const [file, entry] of Object.entries(manifest))
+    bundles.set(file, require(join(workspace.dir, ".assetline", "build", entry.bundle)));
   const order = workspace.graph.toposort();
-  const ctx = { log: { debug() {}, info() {}, warn() {}, error() {} }, assetKey: "", runId: "floor", signal: new AbortController().signal };
+  const ctx = {
+    log: { debug() {}, info() {}, warn() {}, error() {} },
+    assetKey: "",
+    runId: "floor",
+    signal: new AbortController().signal,
+  };
   const times = [];
   for (let run = 0; run < RUNS; run++) {
     const started = performance.now();
@@ -120,7 +162,8 @@ async function measureFloor(workspace) {
 /** fresh: one `node` process per asset (a sample of FRESH assets), loading its bundle and calling it. */
 function measureFresh(workspace) {
   const manifest = require(join(workspace.dir, ".assetline", "build", "manifest.json"));
-  const script = 'const [b, k] = process.argv.slice(1); Promise.resolve(require(b)[k].fn({ log: console, assetKey: k, runId: "fresh" })).then(() => process.exit(0));';
+  const script =
+    'const [b, k] = process.argv.slice(1); Promise.resolve(require(b)[k].fn({ log: console, assetKey: k, runId: "fresh" })).then(() => process.exit(0));';
   const order = workspace.graph.toposort().slice(0, FRESH);
   const started = performance.now();
   for (const key of order) {
@@ -164,7 +207,12 @@ function measureEvents(workspace) {
 /** pool: the same tasks through warm workers, one after the other, without the store or the scheduler. */
 async function measurePool(workspace) {
   const manifest = require(join(workspace.dir, ".assetline", "build", "manifest.json"));
-  const pool = new WorkerPool({ workerScript: join(generated, "worker.js"), execPath: process.execPath, size: 1, cwd: workspace.dir });
+  const pool = new WorkerPool({
+    workerScript: join(generated, "worker.js"),
+    execPath: process.execPath,
+    size: 1,
+    cwd: workspace.dir,
+  });
   await pool.warm();
   const order = workspace.graph.toposort();
   const listener = { onLog() {}, onDropped() {} };
@@ -175,8 +223,15 @@ async function measurePool(workspace) {
       const file = workspace.graph.definition(key).location.file;
       const outcome = await pool.run(
         {
-          runId: "pool", kind: "asset", bundlePath: join(workspace.dir, ".assetline", "build", manifest[file].bundle), sourceFile: join(workspace.dir, file),
-          exportName: key, assetKey: key, checkName: undefined, warehousePath: join(workspace.dir, ".assetline", "warehouse.db"), logCapBytes: 1 << 20,
+          runId: "pool",
+          kind: "asset",
+          bundlePath: join(workspace.dir, ".assetline", "build", manifest[file].bundle),
+          sourceFile: join(workspace.dir, file),
+          exportName: key,
+          assetKey: key,
+          checkName: undefined,
+          warehousePath: join(workspace.dir, ".assetline", "warehouse.db"),
+          logCapBytes: 1 << 20,
         },
         listener,
       ).done;
@@ -194,15 +249,26 @@ for (const shape of ["chain", "wide"]) {
   const ours = await measureExecutor(workspace);
   const floorMs = await measureFloor(workspace);
   const freshPerAsset = measureFresh(workspace);
-  rows.push({ shape, ours, floorPerAsset: floorMs / ASSETS, oursPerAsset: ours.warmMs / ASSETS, freshPerAsset, workspace });
+  rows.push({
+    shape,
+    ours,
+    floorPerAsset: floorMs / ASSETS,
+    oursPerAsset: ours.warmMs / ASSETS,
+    freshPerAsset,
+    workspace,
+  });
 }
 const eventsPerAsset = measureEvents(rows[0].workspace);
 const poolPerAsset = await measurePool(rows[0].workspace);
 
 const f = (ms) => (ms < 0.1 ? ms.toFixed(4) : ms < 10 ? ms.toFixed(3) : ms.toFixed(1));
-console.log(`executor benchmark: ${ASSETS} trivial assets in ${FILES} modules, concurrency ${CONCURRENCY}, median of ${RUNS} warm runs`);
+console.log(
+  `executor benchmark: ${ASSETS} trivial assets in ${FILES} modules, concurrency ${CONCURRENCY}, median of ${RUNS} warm runs`,
+);
 console.log(`machine: ${cpus()[0]?.model ?? "?"} × ${availableParallelism()}, node ${process.version}\n`);
-console.log("shape   floor ms/asset   ours ms/asset   ours−floor   fresh ms/asset   fresh/ours   cold run ms   events/run");
+console.log(
+  "shape   floor ms/asset   ours ms/asset   ours−floor   fresh ms/asset   fresh/ours   cold run ms   events/run",
+);
 for (const row of rows) {
   console.log(
     [
@@ -217,7 +283,11 @@ for (const row of rows) {
     ].join(" "),
   );
 }
-console.log(`\nparts, on the chain: durable event writes ${f(eventsPerAsset)} ms/asset, worker-pool round trip ${f(poolPerAsset)} ms/task,`);
+console.log(
+  `\nparts, on the chain: durable event writes ${f(eventsPerAsset)} ms/asset, worker-pool round trip ${f(poolPerAsset)} ms/task,`,
+);
 console.log(`scheduling and bookkeeping ≈ ${f(rows[0].oursPerAsset - eventsPerAsset - poolPerAsset)} ms/asset`);
 const worst = Math.max(...rows.map((row) => row.oursPerAsset));
-console.log(`\ntarget: < ${TARGET_MS} ms per asset warm — ${worst < TARGET_MS ? "met" : "MISSED"} (worst ${f(worst)} ms)`);
+console.log(
+  `\ntarget: < ${TARGET_MS} ms per asset warm — ${worst < TARGET_MS ? "met" : "MISSED"} (worst ${f(worst)} ms)`,
+);

@@ -16,18 +16,30 @@ interface Segment {
 export function countCrossings(edges: readonly Polyline[]): number {
   const segments: Segment[] = [];
   edges.forEach((points, edge) => {
-    for (let i = 0; i + 1 < points.length; i++) segments.push({ edge, ax: points[i]!.x, ay: points[i]!.y, bx: points[i + 1]!.x, by: points[i + 1]!.y });
+    for (let i = 0; i + 1 < points.length; i++)
+      segments.push({ edge, ax: points[i]!.x, ay: points[i]!.y, bx: points[i + 1]!.x, by: points[i + 1]!.y });
   });
   if (segments.length === 0) return 0;
   const xs = segments.flatMap((s) => [s.ax, s.bx]);
   const ys = segments.flatMap((s) => [s.ay, s.by]);
   const minX = Math.min(...xs);
   const minY = Math.min(...ys);
-  const cell = Math.max(32, Math.sqrt(((Math.max(...xs) - minX + 1) * (Math.max(...ys) - minY + 1)) / segments.length) * 2);
+  const cell = Math.max(
+    32,
+    Math.sqrt(((Math.max(...xs) - minX + 1) * (Math.max(...ys) - minY + 1)) / segments.length) * 2,
+  );
   const grid = new Map<string, number[]>();
   segments.forEach((s, index) => {
-    for (let cx = Math.floor((Math.min(s.ax, s.bx) - minX) / cell); cx <= Math.floor((Math.max(s.ax, s.bx) - minX) / cell); cx++) {
-      for (let cy = Math.floor((Math.min(s.ay, s.by) - minY) / cell); cy <= Math.floor((Math.max(s.ay, s.by) - minY) / cell); cy++) {
+    for (
+      let cx = Math.floor((Math.min(s.ax, s.bx) - minX) / cell);
+      cx <= Math.floor((Math.max(s.ax, s.bx) - minX) / cell);
+      cx++
+    ) {
+      for (
+        let cy = Math.floor((Math.min(s.ay, s.by) - minY) / cell);
+        cy <= Math.floor((Math.max(s.ay, s.by) - minY) / cell);
+        cy++
+      ) {
         const key = `${cx},${cy}`;
         const list = grid.get(key);
         if (list) list.push(index);

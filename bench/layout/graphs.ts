@@ -20,7 +20,18 @@ function prng(seed: number) {
 }
 
 const PREFIXES = ["stg", "int", "fct", "dim", "agg", "mart", "rpt"];
-const NOUNS = ["orders", "customers", "payments", "sessions", "events", "invoices", "refunds", "products", "accounts", "shipments"];
+const NOUNS = [
+  "orders",
+  "customers",
+  "payments",
+  "sessions",
+  "events",
+  "invoices",
+  "refunds",
+  "products",
+  "accounts",
+  "shipments",
+];
 
 export interface BenchGraph extends LayoutInput {
   readonly groups: readonly string[];
@@ -34,7 +45,10 @@ export function generatorGraph(nodes: number, seed = 0x5eed_a55e): BenchGraph {
   const sources = Math.max(2, Math.round(nodes * 0.03));
   for (let i = 0; i < nodes; i++) {
     const file = Math.floor(i / 5);
-    const key = i < sources ? `raw_${NOUNS[i % NOUNS.length]}_${String(i).padStart(4, "0")}` : `${PREFIXES[rng.int(PREFIXES.length)]}_${NOUNS[rng.int(NOUNS.length)]}_${String(file).padStart(4, "0")}_${i % 5}`;
+    const key =
+      i < sources
+        ? `raw_${NOUNS[i % NOUNS.length]}_${String(i).padStart(4, "0")}`
+        : `${PREFIXES[rng.int(PREFIXES.length)]}_${NOUNS[rng.int(NOUNS.length)]}_${String(file).padStart(4, "0")}_${i % 5}`;
     if (i >= sources) {
       const pool = i > 300 && rng.chance(0.85) ? { from: i - 300, size: 300 } : { from: 0, size: i };
       const count = Math.min(i, 1 + rng.int(3));
@@ -63,7 +77,10 @@ export function neighbourhood(graph: LayoutInput, key: string, depth: number): L
       frontier = frontier.flatMap((k) => links.get(k) ?? []).filter((k) => !keep.has(k) && (keep.add(k), true));
     }
   }
-  return { nodes: graph.nodes.filter((node) => keep.has(node.key)), edges: graph.edges.filter((edge) => keep.has(edge.from) && keep.has(edge.to)) };
+  return {
+    nodes: graph.nodes.filter((node) => keep.has(node.key)),
+    edges: graph.edges.filter((edge) => keep.has(edge.from) && keep.has(edge.to)),
+  };
 }
 
 /** The node with the most direct links (what the panel focuses when nothing else says which). */

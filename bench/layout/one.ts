@@ -19,7 +19,11 @@ const size = Number(sizeText);
 const whole = generatorGraph(size);
 const graph = focus ? neighbourhood(whole, hub(whole), 2) : whole;
 // The sizes ours gives nodes, for every engine: the same boxes, only the placement differs.
-const width = (key: string) => Math.max(DEFAULT_LAYOUT_OPTIONS.minNodeWidth, Math.ceil(Math.min(48, Math.max(key.length, 18)) * DEFAULT_LAYOUT_OPTIONS.charWidth + 20));
+const width = (key: string) =>
+  Math.max(
+    DEFAULT_LAYOUT_OPTIONS.minNodeWidth,
+    Math.ceil(Math.min(48, Math.max(key.length, 18)) * DEFAULT_LAYOUT_OPTIONS.charWidth + 20),
+  );
 const height = 52;
 
 /** What the benchmark uses of @dagrejs/dagre (an ES module package; this script runs as CommonJS). */
@@ -50,10 +54,16 @@ async function run(): Promise<{ ms: number; routes: Polyline[] }> {
       id: "root",
       layoutOptions: { "elk.algorithm": "layered", "elk.direction": "RIGHT" },
       children: graph.nodes.map((node, i) => ({ id: `n${i}`, width: width(node.key), height })),
-      edges: graph.edges.map((edge, i) => ({ id: `e${i}`, sources: [ids.get(edge.from)!], targets: [ids.get(edge.to)!] })),
+      edges: graph.edges.map((edge, i) => ({
+        id: `e${i}`,
+        sources: [ids.get(edge.from)!],
+        targets: [ids.get(edge.to)!],
+      })),
     };
     const result = await new ELK().layout(root);
-    const routes = (result.edges ?? []).map((edge) => (edge.sections ?? []).flatMap((s) => [s.startPoint, ...(s.bendPoints ?? []), s.endPoint]));
+    const routes = (result.edges ?? []).map((edge) =>
+      (edge.sections ?? []).flatMap((s) => [s.startPoint, ...(s.bendPoints ?? []), s.endPoint]),
+    );
     return { ms: performance.now() - started, routes };
   }
   if (dagre) {
@@ -72,6 +82,15 @@ async function run(): Promise<{ ms: number; routes: Polyline[] }> {
 void (async () => {
   const cold = await run();
   const warm = await run();
-  const line = { engine, size, focus, nodes: graph.nodes.length, edges: graph.edges.length, coldMs: Math.round(cold.ms), warmMs: Math.round(warm.ms), crossings: countCrossings(warm.routes) };
+  const line = {
+    engine,
+    size,
+    focus,
+    nodes: graph.nodes.length,
+    edges: graph.edges.length,
+    coldMs: Math.round(cold.ms),
+    warmMs: Math.round(warm.ms),
+    crossings: countCrossings(warm.routes),
+  };
   process.stdout.write(`${JSON.stringify(line)}\n`);
 })();

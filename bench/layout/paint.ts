@@ -19,7 +19,10 @@ function asLineage(graph: Pick<BenchGraph, "nodes" | "edges">): LineageGraph {
 }
 
 /** Posts `message` (or clicks `click`) in the page and resolves with the ms until the frame after the drawing. */
-async function timeToPaint(page: Page, action: { message: unknown } | { click: string }): Promise<{ ms: number; drawn: string }> {
+async function timeToPaint(
+  page: Page,
+  action: { message: unknown } | { click: string },
+): Promise<{ ms: number; drawn: string }> {
   // A string, not a function: tsx wraps named functions in helpers the page lacks.
   const input = JSON.stringify("click" in action ? action : { message: JSON.stringify(action.message) });
   return page.evaluate(`(async () => {

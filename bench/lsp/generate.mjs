@@ -16,18 +16,25 @@ export function generateWorkspace(root, files = 3000) {
     const path = `src/${group}/${name}.ts`;
     written.push(path);
     if (i % 10 === 0) {
-      writeFileSync(join(root, path), `import { source } from "assetline";\n\nexport const ${name} = source({ description: "External data ${i}" });\n`);
+      writeFileSync(
+        join(root, path),
+        `import { source } from "assetline";\n\nexport const ${name} = source({ description: "External data ${i}" });\n`,
+      );
       continue;
     }
     const upstream = [i - 1, i - 7 > 0 ? i - 7 : undefined].filter((n) => n !== undefined && n >= 0);
     const byReference = upstream[0];
-    const importLine = byReference === undefined ? "" : `import { asset_${byReference} } from "${relative(group, byReference)}";\n`;
+    const importLine =
+      byReference === undefined ? "" : `import { asset_${byReference} } from "${relative(group, byReference)}";\n`;
     const deps = upstream.map((n, index) => (index === 0 ? `asset_${n}` : `"asset_${n}"`)).join(", ");
     const reads = upstream.map((n) => `asset_${n}`);
-    const check = i % 5 === 0
-      ? `\nexport const ${name}_not_empty = check(${name}, { name: "not_empty" }, (ctx) => ({\n  passed: ctx.db.prepare("select count(*) n from ${name}").get().n > 0,\n}));\n`
-      : "";
-    writeFileSync(join(root, path), `import { asset${check ? ", check" : ""} } from "assetline";\n${importLine}
+    const check =
+      i % 5 === 0
+        ? `\nexport const ${name}_not_empty = check(${name}, { name: "not_empty" }, (ctx) => ({\n  passed: ctx.db.prepare("select count(*) n from ${name}").get().n > 0,\n}));\n`
+        : "";
+    writeFileSync(
+      join(root, path),
+      `import { asset${check ? ", check" : ""} } from "assetline";\n${importLine}
 export const ${name} = asset(
   {
     deps: [${deps}],
@@ -40,7 +47,8 @@ export const ${name} = asset(
     ctx.db.exec(\`create table ${name} as select a.id, a.value from ${reads[0]} a${reads[1] ? ` join ${reads[1]} b on a.id = b.id` : ""}\`);
   },
 );
-${check}`);
+${check}`,
+    );
   }
   writeFileSync(join(root, "package.json"), JSON.stringify({ name: "bench-workspace", private: true }));
   return written;

@@ -42,7 +42,9 @@ for (let i = 2; i < process.argv.length; i += 2) {
 async function main() {
   const workspace = await generate(options.files);
   const server = await buildServer();
-  console.log(`Assetline LSP benchmark: ${options.files} files (${workspace.generator}), node ${process.version}, ${cpus()[0]?.model ?? "cpu"}`);
+  console.log(
+    `Assetline LSP benchmark: ${options.files} files (${workspace.generator}), node ${process.version}, ${cpus()[0]?.model ?? "cpu"}`,
+  );
 
   const session = await Session.start(server, workspace.dir);
   try {
@@ -79,7 +81,9 @@ async function main() {
     // A new string dep typed into `deps`: `"", ` first, then its key one letter at a time, so
     // every keystroke changes the graph (a new missing upstream, AL002).
     const deps = await keystrokes((i) =>
-      i === 0 ? { at: depsAt, text: '"", ' } : { at: { line: depsAt.line, character: depsAt.character + i }, text: "k" },
+      i === 0
+        ? { at: depsAt, text: '"", ' }
+        : { at: { line: depsAt.line, character: depsAt.character + i }, text: "k" },
     );
 
     // Requests at the first dep written in the file (after the typed one).
@@ -88,7 +92,8 @@ async function main() {
     const at = { textDocument: { uri }, position: positionOf(current, firstDep + 2) };
     const request = async (type, params) => {
       const times = [];
-      for (let i = 0; i < options.requests; i++) times.push(await session.timed(() => session.connection.sendRequest(type, params)));
+      for (let i = 0; i < options.requests; i++)
+        times.push(await session.timed(() => session.connection.sendRequest(type, params)));
       return summarise(times);
     };
     // What a user feels when hovering right after typing: the edit is analysed first.
@@ -104,11 +109,14 @@ async function main() {
     const references = await request(lsp.ReferencesRequest.type, { ...at, context: { includeDeclaration: true } });
     const symbols = await request(lsp.WorkspaceSymbolRequest.type, { query: "orders" });
     const found = await session.connection.sendRequest(lsp.DefinitionRequest.type, at);
-    if (!found || found.length === 0) throw new Error(`no definition at ${JSON.stringify(at.position)} in ${file}: the benchmark measures nothing`);
+    if (!found || found.length === 0)
+      throw new Error(`no definition at ${JSON.stringify(at.position)} in ${file}: the benchmark measures nothing`);
     const peakRssMB = session.peakRssMB();
 
     const row = (name, s, target) =>
-      console.log(`  ${name.padEnd(34)} p50 ${fmt(s.p50)}  p90 ${fmt(s.p90)}  max ${fmt(s.max)}${target ? `   target p90 < ${target} ms: ${s.p90 < target ? "met" : "MISSED"}` : ""}`);
+      console.log(
+        `  ${name.padEnd(34)} p50 ${fmt(s.p50)}  p90 ${fmt(s.p90)}  max ${fmt(s.max)}${target ? `   target p90 < ${target} ms: ${s.p90 < target ? "met" : "MISSED"}` : ""}`,
+      );
     console.log(`  initialize → first diagnostics     ${(startup / 1000).toFixed(2)} s`);
     row("keystroke in SQL → diagnostics", sql, TARGETS.keystrokeP90Ms);
     row("keystroke in deps → diagnostics", deps, TARGETS.keystrokeP90Ms);
@@ -158,9 +166,17 @@ async function buildServer() {
 class Session {
   static async start(script, root) {
     // ASSETLINE_BENCH_PROFILE=<dir> writes a V8 CPU profile of the server there.
-    const profile = process.env.ASSETLINE_BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.ASSETLINE_BENCH_PROFILE}`] : [];
-    const child = spawn(process.execPath, [...profile, script, "--stdio"], { cwd: root, stdio: ["pipe", "pipe", "inherit"] });
-    const connection = lsp.createProtocolConnection(new lsp.StreamMessageReader(child.stdout), new lsp.StreamMessageWriter(child.stdin));
+    const profile = process.env.ASSETLINE_BENCH_PROFILE
+      ? ["--cpu-prof", `--cpu-prof-dir=${process.env.ASSETLINE_BENCH_PROFILE}`]
+      : [];
+    const child = spawn(process.execPath, [...profile, script, "--stdio"], {
+      cwd: root,
+      stdio: ["pipe", "pipe", "inherit"],
+    });
+    const connection = lsp.createProtocolConnection(
+      new lsp.StreamMessageReader(child.stdout),
+      new lsp.StreamMessageWriter(child.stdin),
+    );
     const session = new Session(child, connection, root);
     connection.onNotification(lsp.PublishDiagnosticsNotification.type, (params) => session.published(params));
     connection.onRequest(lsp.ConfigurationRequest.type, (params) => params.items.map(() => ({})));
@@ -188,7 +204,10 @@ class Session {
       capabilities: {
         workspace: { configuration: true, didChangeWatchedFiles: { dynamicRegistration: true } },
         window: { workDoneProgress: true },
-        textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true }, definition: { linkSupport: true } },
+        textDocument: {
+          publishDiagnostics: { relatedInformation: true, versionSupport: true },
+          definition: { linkSupport: true },
+        },
       },
     });
     await this.connection.sendNotification(lsp.InitializedNotification.type, {});
@@ -196,7 +215,9 @@ class Session {
 
   open(uri, text) {
     this.texts.set(uri, text);
-    void this.connection.sendNotification(lsp.DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: "typescript", version: 1, text } });
+    void this.connection.sendNotification(lsp.DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId: "typescript", version: 1, text },
+    });
   }
 
   change(uri, version, change) {
@@ -204,7 +225,10 @@ class Session {
     const start = offsetOf(text, change.range.start);
     const end = offsetOf(text, change.range.end);
     this.texts.set(uri, text.slice(0, start) + change.text + text.slice(end));
-    void this.connection.sendNotification(lsp.DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [change] });
+    void this.connection.sendNotification(lsp.DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version },
+      contentChanges: [change],
+    });
   }
 
   text(uri) {
@@ -246,7 +270,9 @@ class Session {
   async stop() {
     await this.connection.sendRequest(lsp.ShutdownRequest.type).catch(() => undefined);
     await this.connection.sendNotification(lsp.ExitNotification.type).catch(() => undefined);
-    await new Promise((resolvePromise) => (this.child.exitCode !== null ? resolvePromise() : this.child.on("exit", resolvePromise)));
+    await new Promise((resolvePromise) =>
+      this.child.exitCode !== null ? resolvePromise() : this.child.on("exit", resolvePromise),
+    );
     this.connection.dispose();
   }
 }

@@ -25,7 +25,12 @@ export function assetPickRows(graph: LineageGraph, relativePath: (uri: string) =
     .map((node) => {
       const health = node.status ? `${STATE_GLYPHS[node.status.state]} ${STATE_LABELS[node.status.state]}` : "";
       const table = tableOf(node.key);
-      const description = [health, node.kind === "source" ? "source" : undefined, table === node.key ? undefined : table, node.group ? `group ${node.group}` : undefined]
+      const description = [
+        health,
+        node.kind === "source" ? "source" : undefined,
+        table === node.key ? undefined : table,
+        node.group ? `group ${node.group}` : undefined,
+      ]
         .filter((part): part is string => Boolean(part))
         .join(" · ");
       const where = node.location ? `${relativePath(node.location.uri)}:${node.location.range.start.line + 1}` : "";

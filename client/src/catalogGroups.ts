@@ -17,7 +17,10 @@ export interface CatalogGroup {
 }
 
 export function catalogGroups(graph: LineageGraph, grouping: CatalogGrouping, filter: string): CatalogGroup[] {
-  const words = filter.toLowerCase().split(/\s+/).filter((word) => word !== "");
+  const words = filter
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((word) => word !== "");
   const groups = new Map<string, LineageNode[]>();
   for (const node of graph.nodes) {
     if (node.kind === "placeholder") continue;
@@ -48,5 +51,7 @@ function groupNames(node: LineageNode, grouping: CatalogGrouping): readonly stri
 }
 
 function haystack(node: LineageNode): string {
-  return [node.key, tableOf(node.key), node.group ?? "", ...node.owners, ...node.kinds, node.description ?? ""].join(" ").toLowerCase();
+  return [node.key, tableOf(node.key), node.group ?? "", ...node.owners, ...node.kinds, node.description ?? ""]
+    .join(" ")
+    .toLowerCase();
 }

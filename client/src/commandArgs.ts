@@ -21,7 +21,9 @@ export function parseRunChecksArgs(raw: unknown): RunChecksCommandArgs | undefin
 export function parseLineageArgs(raw: unknown): ShowLineageCommandArgs {
   if (typeof raw !== "object" || raw === null) return {};
   const { focus, highlight } = raw as { focus?: unknown; highlight?: unknown };
-  const keys = Array.isArray(highlight) ? highlight.filter((key): key is string => typeof key === "string" && key.length <= MAX_KEY) : [];
+  const keys = Array.isArray(highlight)
+    ? highlight.filter((key): key is string => typeof key === "string" && key.length <= MAX_KEY)
+    : [];
   return {
     ...(typeof focus === "string" && focus !== "" && focus.length <= MAX_KEY ? { focus } : {}),
     ...(keys.length > 0 ? { highlight: keys } : {}),

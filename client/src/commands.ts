@@ -26,7 +26,13 @@ type CommandSpec =
   /** Works whatever the server's state (restart, logs). */
   | { readonly needs: "nothing"; readonly run: (ctx: Ctx) => Handler };
 
-type ExtensionCommandId = ClientCommandId | "assetline.restartServer" | "assetline.showLogs" | "assetline.goToAsset" | "assetline.showRun" | "assetline.goToFailingCode";
+type ExtensionCommandId =
+  | ClientCommandId
+  | "assetline.restartServer"
+  | "assetline.showLogs"
+  | "assetline.goToAsset"
+  | "assetline.showRun"
+  | "assetline.goToFailingCode";
 
 /** Every command the extension contributes (package.json lists the same ids). */
 export function commandTable(ctx: Ctx, runs: RunDocuments): Record<ExtensionCommandId, CommandSpec> {
@@ -47,7 +53,10 @@ export function commandTable(ctx: Ctx, runs: RunDocuments): Record<ExtensionComm
       enabled: (running) => (raw) => runChecks(running, parseRunChecksArgs(raw)),
     },
     // The panel opens while the server is down too, and says so itself.
-    [ClientCommands.showLineage]: { needs: "nothing", run: () => (raw) => LineagePanel.show(ctx, parseLineageArgs(raw)) },
+    [ClientCommands.showLineage]: {
+      needs: "nothing",
+      run: () => (raw) => LineagePanel.show(ctx, parseLineageArgs(raw)),
+    },
     "assetline.goToAsset": { needs: "server", executesCode: false, enabled: (running) => () => goToAsset(running) },
     "assetline.showRun": {
       needs: "server",

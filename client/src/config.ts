@@ -3,7 +3,12 @@
  * (protocol/settings.ts), so the client and the server can never disagree on a default.
  */
 import * as vscode from "vscode";
-import { type AssetlineSettings, SETTINGS_NEEDING_RESTART, SETTINGS_SECTION, readSettings } from "../../protocol/settings";
+import {
+  type AssetlineSettings,
+  SETTINGS_NEEDING_RESTART,
+  SETTINGS_SECTION,
+  readSettings,
+} from "../../protocol/settings";
 
 /** The settings as they apply to the first workspace folder (folder settings override user settings). */
 export function currentSettings(): AssetlineSettings {

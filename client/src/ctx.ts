@@ -17,7 +17,12 @@ import {
   State,
   TransportKind,
 } from "vscode-languageclient/node";
-import { GraphChangedNotification, RunEventNotification, RunFinishedNotification, StatusChangedNotification } from "../../protocol/methods";
+import {
+  GraphChangedNotification,
+  RunEventNotification,
+  RunFinishedNotification,
+  StatusChangedNotification,
+} from "../../protocol/methods";
 import type { InitializationOptions } from "../../protocol/settings";
 import { currentSettings } from "./config";
 import { type EngineChoice, checkNodeVersion, chooseEngine, resolveNode } from "./engine";
@@ -159,7 +164,9 @@ export class Ctx implements vscode.Disposable {
       const launch = await this.prepareLaunch();
       this.launchValue = launch;
       this.log.info(`starting the engine: ${launch.engine.serverScript} (${launch.engine.reason})`);
-      this.log.info(`with Node.js ${launch.nodeVersion} at ${launch.nodePath}; workspace ${launch.trusted ? "trusted" : "NOT trusted: analysis only"}`);
+      this.log.info(
+        `with Node.js ${launch.nodeVersion} at ${launch.nodePath}; workspace ${launch.trusted ? "trusted" : "NOT trusted: analysis only"}`,
+      );
       client = this.createClient(launch);
       this.current = client;
       await client.start();
@@ -186,7 +193,9 @@ export class Ctx implements vscode.Disposable {
       try {
         await client.stop(10_000);
       } catch (error) {
-        this.log.warn(`the language server did not stop cleanly: ${error instanceof Error ? error.message : String(error)}`);
+        this.log.warn(
+          `the language server did not stop cleanly: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     }
     for (const disposable of this.clientDisposables.splice(0)) disposable.dispose();
@@ -211,7 +220,12 @@ export class Ctx implements vscode.Disposable {
   private createClient(launch: ServerLaunch): LanguageClient {
     // A separate Node process over node-ipc: the engine's native SQLite driver is built for
     // Node, not Electron, and IPC keeps working even if something in the engine writes to stdout.
-    const run = { module: launch.engine.serverScript, runtime: launch.nodePath, transport: TransportKind.ipc, options: { cwd: this.workspaceRoot } };
+    const run = {
+      module: launch.engine.serverScript,
+      runtime: launch.nodePath,
+      transport: TransportKind.ipc,
+      options: { cwd: this.workspaceRoot },
+    };
     const serverOptions: ServerOptions = { run, debug: run };
     const initializationOptions: InitializationOptions = { workspaceTrusted: launch.trusted };
     const clientOptions: LanguageClientOptions = {
@@ -253,13 +267,16 @@ export class Ctx implements vscode.Disposable {
 
   /** The server's connection closed: restart after a crash, unless it keeps crashing. */
   private closed(client: LanguageClient): CloseHandlerResult {
-    if (this.state.kind !== "running" || this.state.client !== client) return { action: CloseAction.DoNotRestart, handled: true };
+    if (this.state.kind !== "running" || this.state.client !== client)
+      return { action: CloseAction.DoNotRestart, handled: true };
     const now = Date.now();
     this.crashes.push(now);
     while (this.crashes.length > 0 && this.crashes[0]! < now - CRASH_WINDOW_MS) this.crashes.shift();
     this.runs.serverLost();
     if (this.crashes.length <= MAX_CRASHES) {
-      this.log.error(`the language server stopped unexpectedly; restarting it (${this.crashes.length} of ${MAX_CRASHES + 1} tries)`);
+      this.log.error(
+        `the language server stopped unexpectedly; restarting it (${this.crashes.length} of ${MAX_CRASHES + 1} tries)`,
+      );
       this.restartingAfterCrash = client;
       this.setState({ kind: "stopped", reason: "it crashed; restarting" });
       return { action: CloseAction.Restart, handled: true };

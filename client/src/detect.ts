@@ -22,7 +22,8 @@ export function packageUsesAssetline(packageJsonText: string): boolean {
   });
 }
 
-const IMPORT_FROM_ASSETLINE = /\bfrom\s*["']assetline["']|\bimport\s*\(\s*["']assetline["']\s*\)|\brequire\s*\(\s*["']assetline["']\s*\)/;
+const IMPORT_FROM_ASSETLINE =
+  /\bfrom\s*["']assetline["']|\bimport\s*\(\s*["']assetline["']\s*\)|\brequire\s*\(\s*["']assetline["']\s*\)/;
 
 /** True when a source text imports the assetline module (any import form). */
 export function sourceImportsAssetline(text: string): boolean {

@@ -43,11 +43,20 @@ export function chooseEngine(inputs: EngineInputs): EngineChoice {
   if (inputs.workspaceRoot !== undefined) {
     const installed = join(inputs.workspaceRoot, "node_modules", "assetline", "dist", "server.js");
     if (exists(installed)) {
-      if (inputs.trusted) return { serverScript: installed, source: "workspace", reason: "the workspace's installed engine" };
-      return { serverScript: inputs.bundledScript, source: "bundled", reason: "the workspace is not trusted, so its installed engine is not run" };
+      if (inputs.trusted)
+        return { serverScript: installed, source: "workspace", reason: "the workspace's installed engine" };
+      return {
+        serverScript: inputs.bundledScript,
+        source: "bundled",
+        reason: "the workspace is not trusted, so its installed engine is not run",
+      };
     }
   }
-  return { serverScript: inputs.bundledScript, source: "bundled", reason: "no engine is installed in the workspace (node_modules/assetline)" };
+  return {
+    serverScript: inputs.bundledScript,
+    source: "bundled",
+    reason: "no engine is installed in the workspace (node_modules/assetline)",
+  };
 }
 
 /**
@@ -55,38 +64,57 @@ export function chooseEngine(inputs: EngineInputs): EngineChoice {
  * language client would otherwise try `<workspace>/<name>` first: a workspace shipping a file
  * called `node` must not get it run. PATH entries inside the workspace are skipped for the same reason.
  */
-export function resolveNode(setting: string, workspaceRoot: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+export function resolveNode(
+  setting: string,
+  workspaceRoot: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   const name = setting.trim() === "" ? "node" : setting.trim();
   if (isAbsolute(name)) {
     if (!isExecutable(name)) throw new Error(`assetline.server.nodePath is ${name}, which is not an executable file`);
     return name;
   }
-  if (name.includes("/") || name.includes("\\")) throw new Error(`assetline.server.nodePath must be a command name or an absolute path, not ${name}`);
+  if (name.includes("/") || name.includes("\\"))
+    throw new Error(`assetline.server.nodePath must be a command name or an absolute path, not ${name}`);
   const names = process.platform === "win32" ? [name, `${name}.exe`, `${name}.cmd`] : [name];
   for (const folder of (env.PATH ?? env.Path ?? "").split(delimiter)) {
-    if (folder === "" || !isAbsolute(folder) || (workspaceRoot !== undefined && isInside(folder, workspaceRoot))) continue;
+    if (folder === "" || !isAbsolute(folder) || (workspaceRoot !== undefined && isInside(folder, workspaceRoot)))
+      continue;
     for (const candidate of names) {
       const full = join(folder, candidate);
       if (isExecutable(full)) return full;
     }
   }
-  throw new Error(`Assetline runs its engine with Node.js, but \`${name}\` was not found on PATH. Install Node.js 20 or later, or set assetline.server.nodePath.`);
+  throw new Error(
+    `Assetline runs its engine with Node.js, but \`${name}\` was not found on PATH. Install Node.js 20 or later, or set assetline.server.nodePath.`,
+  );
 }
 
 /** The major version of a Node executable; rejects when it does not answer like Node 20+. */
 export function checkNodeVersion(nodePath: string, minimumMajor = 20): Promise<string> {
   return new Promise((resolvePromise, reject) => {
-    execFile(nodePath, ["-p", "process.versions.node"], { timeout: 15_000, env: { ...process.env, ELECTRON_RUN_AS_NODE: "1" } }, (error, stdout) => {
-      if (error) {
-        reject(new Error(`${nodePath} could not be run to check its version: ${error.message}`));
-        return;
-      }
-      const version = stdout.trim();
-      const major = Number.parseInt(version.split(".")[0] ?? "", 10);
-      if (!Number.isInteger(major)) reject(new Error(`${nodePath} does not look like Node.js (it printed "${version}")`));
-      else if (major < minimumMajor) reject(new Error(`Assetline needs Node.js ${minimumMajor} or later; ${nodePath} is ${version}. Set assetline.server.nodePath.`));
-      else resolvePromise(version);
-    });
+    execFile(
+      nodePath,
+      ["-p", "process.versions.node"],
+      { timeout: 15_000, env: { ...process.env, ELECTRON_RUN_AS_NODE: "1" } },
+      (error, stdout) => {
+        if (error) {
+          reject(new Error(`${nodePath} could not be run to check its version: ${error.message}`));
+          return;
+        }
+        const version = stdout.trim();
+        const major = Number.parseInt(version.split(".")[0] ?? "", 10);
+        if (!Number.isInteger(major))
+          reject(new Error(`${nodePath} does not look like Node.js (it printed "${version}")`));
+        else if (major < minimumMajor)
+          reject(
+            new Error(
+              `Assetline needs Node.js ${minimumMajor} or later; ${nodePath} is ${version}. Set assetline.server.nodePath.`,
+            ),
+          );
+        else resolvePromise(version);
+      },
+    );
   });
 }
 

@@ -109,16 +109,25 @@ export async function activate(context: vscode.ExtensionContext): Promise<Assetl
         catalog: () => catalogView.shown,
         checks: () => checks.checkIds,
         onDidChange: (listener) =>
-          vscode.Disposable.from(runsView.onDidChangeTreeData(listener), catalogView.onDidChangeTreeData(listener), checks.onDidReload(listener)),
+          vscode.Disposable.from(
+            runsView.onDidChangeTreeData(listener),
+            catalogView.onDidChangeTreeData(listener),
+            checks.onDidReload(listener),
+          ),
       },
     };
   } catch (error) {
     const reason = error instanceof Error ? (error.stack ?? error.message) : String(error);
     log.error(`Assetline failed to activate: ${reason}`);
     // Not awaited: activation must end even if the user never answers.
-    void vscode.window.showErrorMessage(`Assetline failed to activate: ${error instanceof Error ? error.message : String(error)}`, "Show logs").then((choice) => {
-      if (choice === "Show logs") log.show(true);
-    });
+    void vscode.window
+      .showErrorMessage(
+        `Assetline failed to activate: ${error instanceof Error ? error.message : String(error)}`,
+        "Show logs",
+      )
+      .then((choice) => {
+        if (choice === "Show logs") log.show(true);
+      });
     return undefined;
   }
 }

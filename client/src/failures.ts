@@ -84,9 +84,17 @@ export class FailureDiagnostics implements vscode.Disposable {
       if (this.dismissed.has(mark.id)) continue;
       // The line's end is not known without opening the file; VS Code clips the range to the line.
       const range = new vscode.Range(mark.line, mark.character, mark.line, Number.MAX_SAFE_INTEGER);
-      const diagnostic = new vscode.Diagnostic(range, mark.message, mark.blocking ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+      const diagnostic = new vscode.Diagnostic(
+        range,
+        mark.message,
+        mark.blocking ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
+      );
       diagnostic.source = FAILURE_SOURCE;
-      if (mark.runId) diagnostic.code = { value: `run ${mark.runId}`, target: vscode.Uri.from({ scheme: RUN_SCHEME, path: `${mark.runId}.log` }) };
+      if (mark.runId)
+        diagnostic.code = {
+          value: `run ${mark.runId}`,
+          target: vscode.Uri.from({ scheme: RUN_SCHEME, path: `${mark.runId}.log` }),
+        };
       const list = byFile.get(mark.uri) ?? [];
       list.push(diagnostic);
       byFile.set(mark.uri, list);
@@ -98,7 +106,9 @@ export class FailureDiagnostics implements vscode.Disposable {
 
   private dismissIn(uri: vscode.Uri): void {
     const text = uri.toString();
-    const stale = this.marks.filter((mark) => !this.dismissed.has(mark.id) && (mark.uri === text || mark.definitionUri === text));
+    const stale = this.marks.filter(
+      (mark) => !this.dismissed.has(mark.id) && (mark.uri === text || mark.definitionUri === text),
+    );
     if (stale.length === 0) return;
     for (const mark of stale) this.dismissed.add(mark.id);
     this.show();

@@ -24,7 +24,12 @@ export async function goToAsset(running: RunningCtx, initialValue?: string): Pro
   try {
     const graph = await running.state.client.sendRequest(LineageRequest.type, {});
     const rows = assetPickRows(graph, (uri) => vscode.workspace.asRelativePath(vscode.Uri.parse(uri)));
-    pick.items = rows.map((row) => ({ label: row.label, description: row.description, detail: row.detail, location: row.location }));
+    pick.items = rows.map((row) => ({
+      label: row.label,
+      description: row.description,
+      detail: row.detail,
+      location: row.location,
+    }));
     pick.busy = false;
     const chosen = await new Promise<PickItem | undefined>((resolve) => {
       pick.onDidAccept(() => resolve(pick.selectedItems[0]));

@@ -12,7 +12,8 @@ import { goToAsset, openLocation } from "./goToAsset";
 import type { RunDocuments } from "./runDocument";
 
 /** What a link did, for the log and tests. */
-export type LinkOutcome = { readonly opened: string; readonly check?: string; readonly run?: string } | { readonly refused: string };
+export type LinkOutcome =
+  { readonly opened: string; readonly check?: string; readonly run?: string } | { readonly refused: string };
 
 const SERVER_WAIT_MS = 60_000;
 
@@ -30,7 +31,9 @@ export class LinkHandler implements vscode.UriHandler {
   follow(uri: vscode.Uri): Promise<LinkOutcome> {
     return this.open(uri).then(
       (outcome) => {
-        this.ctx.log.info(`link ${uri.toString(true)}: ${"opened" in outcome ? `opened ${outcome.opened}` : outcome.refused}`);
+        this.ctx.log.info(
+          `link ${uri.toString(true)}: ${"opened" in outcome ? `opened ${outcome.opened}` : outcome.refused}`,
+        );
         return outcome;
       },
       (error: unknown) => {
@@ -64,7 +67,10 @@ export class LinkHandler implements vscode.UriHandler {
       return { refused: `unknown key ${link.key}` };
     }
     const check = link.check === undefined ? undefined : node.checks.find((candidate) => candidate.name === link.check);
-    if (link.check !== undefined && !check) void vscode.window.showWarningMessage(`${link.key} has no check named "${link.check}" any more; showing the asset.`);
+    if (link.check !== undefined && !check)
+      void vscode.window.showWarningMessage(
+        `${link.key} has no check named "${link.check}" any more; showing the asset.`,
+      );
     await openLocation(check?.location ?? node.location);
     if (link.run !== undefined) await this.runs.show(link.run);
     return { opened: node.key, ...(check ? { check: check.name } : {}), ...(link.run ? { run: link.run } : {}) };

@@ -6,7 +6,13 @@ import type { RunRefusal } from "../../protocol/runs";
 
 export type RefusalFix =
   | { readonly label: "Save File" | "Save Files"; readonly kind: "save"; readonly files: readonly string[] }
-  | { readonly label: "Open Problem"; readonly kind: "open"; readonly file: string; readonly line: number; readonly character: number }
+  | {
+      readonly label: "Open Problem";
+      readonly kind: "open";
+      readonly file: string;
+      readonly line: number;
+      readonly character: number;
+    }
   | { readonly label: "Manage Workspace Trust"; readonly kind: "trust" }
   | { readonly label: "Show logs"; readonly kind: "logs" };
 
@@ -19,7 +25,9 @@ export function refusalOf(data: unknown): RunRefusal | undefined {
     case "selection":
       return { kind: record.kind };
     case "unsaved": {
-      const files = Array.isArray(record.files) ? record.files.filter((file): file is string => typeof file === "string") : [];
+      const files = Array.isArray(record.files)
+        ? record.files.filter((file): file is string => typeof file === "string")
+        : [];
       return files.length > 0 ? { kind: "unsaved", files } : undefined;
     }
     case "definitionErrors": {
@@ -38,7 +46,13 @@ export function fixFor(refusal: RunRefusal | undefined): RefusalFix {
     case "unsaved":
       return { label: refusal.files.length === 1 ? "Save File" : "Save Files", kind: "save", files: refusal.files };
     case "definitionErrors":
-      return { label: "Open Problem", kind: "open", file: refusal.file, line: refusal.line, character: refusal.character };
+      return {
+        label: "Open Problem",
+        kind: "open",
+        file: refusal.file,
+        line: refusal.line,
+        character: refusal.character,
+      };
     case "untrusted":
       return { label: "Manage Workspace Trust", kind: "trust" };
     case "selection":

@@ -6,7 +6,14 @@
 import * as path from "node:path";
 import * as vscode from "vscode";
 import type { AssetCommandArgs, RunChecksCommandArgs } from "../../protocol/commands";
-import { CancelRunRequest, LineageRequest, LocateAssetRequest, MaterializeRequest, RunChecksRequest, RunDetailsRequest } from "../../protocol/methods";
+import {
+  CancelRunRequest,
+  LineageRequest,
+  LocateAssetRequest,
+  MaterializeRequest,
+  RunChecksRequest,
+  RunDetailsRequest,
+} from "../../protocol/methods";
 import type { RunFinishedParams, RunStarted } from "../../protocol/runs";
 import type { RunningCtx } from "./ctx";
 import { assetAtCursor, looksLikeSelection } from "./assetPick";
@@ -14,22 +21,40 @@ import { openLocation } from "./goToAsset";
 import { type RefusalFix, fixFor, refusalOf } from "./refusal";
 
 /** Materializes one asset (with everything upstream of it when asked); resolves with the run's end. */
-export async function materialize(running: RunningCtx, args: AssetCommandArgs | undefined, withUpstream: boolean): Promise<RunFinishedParams | undefined> {
+export async function materialize(
+  running: RunningCtx,
+  args: AssetCommandArgs | undefined,
+  withUpstream: boolean,
+): Promise<RunFinishedParams | undefined> {
   const key = args?.key ?? (await pickAsset(running, "Materialize which asset?", true));
   if (key === undefined) return undefined;
   const what = withUpstream ? `${key} and its upstream` : key;
-  return run(running, `Materializing ${what}`, () => running.state.client.sendRequest(MaterializeRequest.type, { selection: key, withUpstream }));
+  return run(running, `Materializing ${what}`, () =>
+    running.state.client.sendRequest(MaterializeRequest.type, { selection: key, withUpstream }),
+  );
 }
 
 /** Evaluates an asset's checks (or one of them) without building it. */
-export async function runChecks(running: RunningCtx, args: RunChecksCommandArgs | undefined): Promise<RunFinishedParams | undefined> {
+export async function runChecks(
+  running: RunningCtx,
+  args: RunChecksCommandArgs | undefined,
+): Promise<RunFinishedParams | undefined> {
   const key = args?.key ?? (await pickAsset(running, "Run the checks of which asset?"));
   if (key === undefined) return undefined;
   const title = args?.check === undefined ? `Running the checks of ${key}` : `Running check ${args.check} of ${key}`;
-  return run(running, title, () => running.state.client.sendRequest(RunChecksRequest.type, { key, ...(args?.check === undefined ? {} : { check: args.check }) }));
+  return run(running, title, () =>
+    running.state.client.sendRequest(RunChecksRequest.type, {
+      key,
+      ...(args?.check === undefined ? {} : { check: args.check }),
+    }),
+  );
 }
 
-async function run(running: RunningCtx, title: string, start: () => Promise<RunStarted>): Promise<RunFinishedParams | undefined> {
+async function run(
+  running: RunningCtx,
+  title: string,
+  start: () => Promise<RunStarted>,
+): Promise<RunFinishedParams | undefined> {
   const { ctx, state } = running;
   let started: RunStarted;
   try {
@@ -59,13 +84,16 @@ async function run(running: RunningCtx, title: string, start: () => Promise<RunS
         const increment = 100 / Math.max(1, started.steps);
         const cancel = token.onCancellationRequested(() => {
           progress.report({ message: "cancelling…" });
-          state.client.sendRequest(CancelRunRequest.type, { runId: started.runId }).catch((error: unknown) => ctx.log.warn(`cancel failed: ${String(error)}`));
+          state.client
+            .sendRequest(CancelRunRequest.type, { runId: started.runId })
+            .catch((error: unknown) => ctx.log.warn(`cancel failed: ${String(error)}`));
         });
         ctx.runs.follow(started.runId, {
           onEvent: (event) => {
             const subject = event.checkName ? `${event.assetKey}:${event.checkName}` : event.assetKey;
             if (event.type === "STEP_STARTED") progress.report({ message: subject });
-            if (event.type === "STEP_SUCCESS" || event.type === "STEP_FAILURE" || event.type === "STEP_SKIPPED") progress.report({ increment });
+            if (event.type === "STEP_SUCCESS" || event.type === "STEP_FAILURE" || event.type === "STEP_SKIPPED")
+              progress.report({ increment });
           },
           onFinished: (end) => {
             cancel.dispose();
@@ -83,7 +111,9 @@ async function report(running: RunningCtx, title: string, finished: RunFinishedP
   const steps = finished.steps.length;
   switch (finished.status) {
     case "SUCCESS":
-      void vscode.window.showInformationMessage(`${title}: done in ${seconds} s (${steps} step${steps === 1 ? "" : "s"}).`);
+      void vscode.window.showInformationMessage(
+        `${title}: done in ${seconds} s (${steps} step${steps === 1 ? "" : "s"}).`,
+      );
       return;
     case "CANCELED":
       void vscode.window.showInformationMessage(`${title}: cancelled.`);
@@ -91,9 +121,16 @@ async function report(running: RunningCtx, title: string, finished: RunFinishedP
     case "FAILURE": {
       const failed = finished.steps.filter((step) => step.status === "failed");
       const first = failed[0];
-      const where = first ? ` ${first.checkName ? `${first.assetKey}:${first.checkName}` : first.assetKey}: ${first.message ?? "failed"}` : "";
-      const choice = await vscode.window.showErrorMessage(`${title} failed.${where || ` ${finished.message ?? ""}`}`, "Go to Failing Code", "Show Run");
-      if (choice === "Go to Failing Code") await vscode.commands.executeCommand("assetline.goToFailingCode", { runId: finished.runId });
+      const where = first
+        ? ` ${first.checkName ? `${first.assetKey}:${first.checkName}` : first.assetKey}: ${first.message ?? "failed"}`
+        : "";
+      const choice = await vscode.window.showErrorMessage(
+        `${title} failed.${where || ` ${finished.message ?? ""}`}`,
+        "Go to Failing Code",
+        "Show Run",
+      );
+      if (choice === "Go to Failing Code")
+        await vscode.commands.executeCommand("assetline.goToFailingCode", { runId: finished.runId });
       if (choice === "Show Run") await vscode.commands.executeCommand("assetline.showRun", { runId: finished.runId });
       return;
     }
@@ -113,12 +150,18 @@ export async function goToFailingCode(running: RunningCtx, runId: string): Promi
   const root = running.ctx.workspaceRoot;
   if (failure?.location && root) {
     const at = new vscode.Position(failure.location.line, failure.location.character);
-    return vscode.window.showTextDocument(vscode.Uri.file(path.join(root, failure.location.file)), { selection: new vscode.Range(at, at) });
+    return vscode.window.showTextDocument(vscode.Uri.file(path.join(root, failure.location.file)), {
+      selection: new vscode.Range(at, at),
+    });
   }
-  const key = failure?.assetKey ?? details?.events.find((event) => event.type === "CHECK_EVALUATION" && event.passed === false)?.assetKey;
+  const key =
+    failure?.assetKey ??
+    details?.events.find((event) => event.type === "CHECK_EVALUATION" && event.passed === false)?.assetKey;
   const location = key === undefined ? null : await client.sendRequest(LocateAssetRequest.type, { key });
   if (!location) {
-    void vscode.window.showInformationMessage(details ? `Run ${runId} has no failed step.` : `No run ${runId} in this workspace's history.`);
+    void vscode.window.showInformationMessage(
+      details ? `Run ${runId} has no failed step.` : `No run ${runId} in this workspace's history.`,
+    );
     return undefined;
   }
   return openLocation(location);
@@ -153,21 +196,32 @@ async function applyFix(running: RunningCtx, fix: Exclude<RefusalFix, { kind: "l
  */
 async function pickAsset(running: RunningCtx, placeHolder: string, selections = false): Promise<string | undefined> {
   const pick = vscode.window.createQuickPick<vscode.QuickPickItem>();
-  pick.placeholder = selections ? `${placeHolder} (or type a selection: group:marts, +orders, tag:tier=gold)` : placeHolder;
+  pick.placeholder = selections
+    ? `${placeHolder} (or type a selection: group:marts, +orders, tag:tier=gold)`
+    : placeHolder;
   pick.matchOnDescription = true;
   pick.busy = true;
   pick.show();
   try {
     const graph = await running.state.client.sendRequest(LineageRequest.type, {});
     const editor = vscode.window.activeTextEditor;
-    const here = editor ? assetAtCursor(graph, editor.document.uri.toString(), editor.selection.active.line) : undefined;
+    const here = editor
+      ? assetAtCursor(graph, editor.document.uri.toString(), editor.selection.active.line)
+      : undefined;
     const assets = graph.nodes
       .filter((node) => node.kind === "asset")
       .sort((a, b) => (a.key === here ? -1 : b.key === here ? 1 : 0))
-      .map((node): vscode.QuickPickItem => ({ label: node.key, description: node.status?.state, detail: node.description }));
+      .map((node): vscode.QuickPickItem => ({
+        label: node.key,
+        description: node.status?.state,
+        detail: node.description,
+      }));
     const setItems = (): void => {
       const typed = pick.value.trim();
-      pick.items = selections && looksLikeSelection(typed) ? [{ label: typed, description: "selection", alwaysShow: true }, ...assets] : assets;
+      pick.items =
+        selections && looksLikeSelection(typed)
+          ? [{ label: typed, description: "selection", alwaysShow: true }, ...assets]
+          : assets;
     };
     setItems();
     pick.busy = false;

@@ -21,7 +21,8 @@ export class RunDocuments implements vscode.TextDocumentContentProvider, vscode.
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const runId = runIdOf(uri);
     const state = this.ctx.state;
-    if (state.kind !== "running") return `Run ${runId}: the Assetline language server is not running (${state.kind}).\n`;
+    if (state.kind !== "running")
+      return `Run ${runId}: the Assetline language server is not running (${state.kind}).\n`;
     const details = await state.client.sendRequest(RunDetailsRequest.type, { runId });
     return details ? formatRun(details) : `No run ${runId} in this workspace's history (.assetline/assetline.db).\n`;
   }
@@ -31,7 +32,11 @@ export class RunDocuments implements vscode.TextDocumentContentProvider, vscode.
     const uri = vscode.Uri.from({ scheme: RUN_SCHEME, path: `${runId}.log` });
     this.changed.fire(uri);
     const document = await vscode.workspace.openTextDocument(uri);
-    return vscode.window.showTextDocument(document, { preview: true, viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
+    return vscode.window.showTextDocument(document, {
+      preview: true,
+      viewColumn: vscode.ViewColumn.Beside,
+      preserveFocus: true,
+    });
   }
 
   dispose(): void {

@@ -15,11 +15,18 @@ export interface RunStatusText {
   readonly showRun: string | undefined;
 }
 
-export function runStatusText(run: RunSummary | undefined, plannedSteps: number | undefined, now: number): RunStatusText {
+export function runStatusText(
+  run: RunSummary | undefined,
+  plannedSteps: number | undefined,
+  now: number,
+): RunStatusText {
   if (!run) return { running: undefined, suffix: "", tooltip: undefined, showRun: undefined };
   const who = run.launchedBy === "cli" ? "the CLI" : "the editor";
   if (run.status === "STARTED") {
-    const progress = plannedSteps === undefined ? `${run.stepsDone} step${run.stepsDone === 1 ? "" : "s"} done` : `${run.stepsDone}/${plannedSteps}`;
+    const progress =
+      plannedSteps === undefined
+        ? `${run.stepsDone} step${run.stepsDone === 1 ? "" : "s"} done`
+        : `${run.stepsDone}/${plannedSteps}`;
     const failed = run.stepsFailed > 0 ? `, ${run.stepsFailed} failed` : "";
     return {
       running: `$(sync~spin) Assetline: running ${progress}${failed}`,

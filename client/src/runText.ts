@@ -7,7 +7,8 @@ import type { RunDetails, RunEventParams } from "../../protocol/runs";
 
 export function formatRun(details: RunDetails): string {
   const { run } = details;
-  const took = run.finishedAt === undefined ? "still running" : `${((run.finishedAt - run.startedAt) / 1000).toFixed(1)} s`;
+  const took =
+    run.finishedAt === undefined ? "still running" : `${((run.finishedAt - run.startedAt) / 1000).toFixed(1)} s`;
   const lines = [
     `Run ${run.runId}: ${run.status.toLowerCase()} (${took})`,
     `Selection: ${run.selection}`,
@@ -25,8 +26,15 @@ function eventLines(event: RunEventParams): string[] {
   switch (event.type) {
     case "STEP_FAILURE": {
       const lines = [`${head}: ${event.message ?? "failed"}`];
-      if (event.location) lines.push(`    at ${event.location.file}:${event.location.line + 1}:${event.location.character + 1}`);
-      if (event.stack) lines.push(...event.stack.split("\n").slice(1).map((line) => `    ${line.trim()}`));
+      if (event.location)
+        lines.push(`    at ${event.location.file}:${event.location.line + 1}:${event.location.character + 1}`);
+      if (event.stack)
+        lines.push(
+          ...event.stack
+            .split("\n")
+            .slice(1)
+            .map((line) => `    ${line.trim()}`),
+        );
       return lines;
     }
     case "CHECK_EVALUATION":
@@ -37,5 +45,8 @@ function eventLines(event: RunEventParams): string[] {
 }
 
 function time(ms: number): string {
-  return new Date(ms).toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z");
+  return new Date(ms)
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d+Z$/, "Z");
 }

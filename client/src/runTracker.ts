@@ -27,7 +27,8 @@ export class RunTracker implements vscode.Disposable {
   /** Records how many steps a run started from here plans, for "running 3/7". */
   plan(runId: string, steps: number): void {
     this.planned.set(runId, steps);
-    for (const old of [...this.planned.keys()].slice(0, Math.max(0, this.planned.size - EARLY_FINISHES_KEPT))) this.planned.delete(old);
+    for (const old of [...this.planned.keys()].slice(0, Math.max(0, this.planned.size - EARLY_FINISHES_KEPT)))
+      this.planned.delete(old);
   }
 
   plannedSteps(runId: string): number | undefined {
@@ -64,7 +65,10 @@ export class RunTracker implements vscode.Disposable {
       return;
     }
     this.earlyFinishes.set(finished.runId, finished);
-    for (const runId of [...this.earlyFinishes.keys()].slice(0, Math.max(0, this.earlyFinishes.size - EARLY_FINISHES_KEPT))) {
+    for (const runId of [...this.earlyFinishes.keys()].slice(
+      0,
+      Math.max(0, this.earlyFinishes.size - EARLY_FINISHES_KEPT),
+    )) {
       this.earlyFinishes.delete(runId);
     }
   }
@@ -72,7 +76,13 @@ export class RunTracker implements vscode.Disposable {
   /** The server went away: runs it was executing will never report their end. */
   serverLost(): void {
     for (const [runId, observer] of this.observers) {
-      observer.onFinished({ runId, status: "FAILURE", message: "the language server stopped during the run", durationMs: 0, steps: [] });
+      observer.onFinished({
+        runId,
+        status: "FAILURE",
+        message: "the language server stopped during the run",
+        durationMs: 0,
+        steps: [],
+      });
     }
     this.observers.clear();
   }
@@ -86,7 +96,12 @@ export class RunTracker implements vscode.Disposable {
     const subject = [event.assetKey, event.checkName].filter((part) => part !== undefined).join(":");
     const text = `run ${event.runId} ${event.type}${subject ? ` ${subject}` : ""}${event.message ? `: ${event.message}` : ""}`;
     if (event.type === "STEP_FAILURE" || event.type === "RUN_FAILURE" || event.level === "error") this.log.error(text);
-    else if (event.level === "warn" || event.type === "STEP_SKIPPED" || (event.type === "CHECK_EVALUATION" && event.passed === false)) this.log.warn(text);
+    else if (
+      event.level === "warn" ||
+      event.type === "STEP_SKIPPED" ||
+      (event.type === "CHECK_EVALUATION" && event.passed === false)
+    )
+      this.log.warn(text);
     else if (event.type === "LOG" && event.level === "debug") this.log.debug(text);
     else this.log.info(text);
   }

@@ -58,7 +58,12 @@ export class ServerProgressFeature implements StaticFeature {
           this.set(id, { title: value.title, message: value.message, percentage: value.percentage });
           break;
         case "report":
-          if (entry) this.set(id, { title: entry.progress.title, message: value.message ?? entry.progress.message, percentage: value.percentage ?? entry.progress.percentage });
+          if (entry)
+            this.set(id, {
+              title: entry.progress.title,
+              message: value.message ?? entry.progress.message,
+              percentage: value.percentage ?? entry.progress.percentage,
+            });
           break;
         case "end":
           entry?.listener.dispose();
@@ -78,7 +83,9 @@ export class ServerProgressFeature implements StaticFeature {
   }
 
   private emit(): void {
-    const running = [...this.active.values()].map((entry) => entry.progress).filter((progress) => progress.title !== "");
+    const running = [...this.active.values()]
+      .map((entry) => entry.progress)
+      .filter((progress) => progress.title !== "");
     this.onChange(running[running.length - 1]);
   }
 }

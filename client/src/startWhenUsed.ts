@@ -21,7 +21,8 @@ export function whenWorkspaceUsesAssetline(log: vscode.LogOutputChannel, start: 
   };
   const inspect = (document: vscode.TextDocument): void => {
     if (document.uri.scheme !== "file" || !/^typescript(react)?$/.test(document.languageId)) return;
-    if (sourceImportsAssetline(document.getText())) fire(`${vscode.workspace.asRelativePath(document.uri)} imports assetline`);
+    if (sourceImportsAssetline(document.getText()))
+      fire(`${vscode.workspace.asRelativePath(document.uri)} imports assetline`);
   };
   listeners.push(vscode.workspace.onDidOpenTextDocument(inspect), vscode.workspace.onDidSaveTextDocument(inspect));
   for (const document of vscode.workspace.textDocuments) inspect(document);
@@ -29,7 +30,8 @@ export function whenWorkspaceUsesAssetline(log: vscode.LogOutputChannel, start: 
     void workspaceDeclaresAssetline().then(
       (manifest) => {
         if (manifest) fire(`${manifest} depends on assetline`);
-        else if (!fired) log.info("no package.json here depends on assetline; the server starts when a file imports it");
+        else if (!fired)
+          log.info("no package.json here depends on assetline; the server starts when a file imports it");
       },
       (error: unknown) => fire(`the workspace could not be inspected (${String(error)})`),
     );

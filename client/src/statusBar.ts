@@ -110,21 +110,39 @@ export class StatusBar implements vscode.Disposable {
         } else {
           const { errors, others } = countProblems();
           const total = errors + others;
-          this.item.text = total === 0 ? `$(check) Assetline${restricted}` : `$(${errors > 0 ? "error" : "warning"}) Assetline: ${total} problem${total === 1 ? "" : "s"}${restricted}`;
-          tooltip.appendText(total === 0 ? "No problems in the asset definitions." : `${errors} error(s), ${others} warning(s) or note(s) in the asset definitions. Click to open the Problems panel.`);
+          this.item.text =
+            total === 0
+              ? `$(check) Assetline${restricted}`
+              : `$(${errors > 0 ? "error" : "warning"}) Assetline: ${total} problem${total === 1 ? "" : "s"}${restricted}`;
+          tooltip.appendText(
+            total === 0
+              ? "No problems in the asset definitions."
+              : `${errors} error(s), ${others} warning(s) or note(s) in the asset definitions. Click to open the Problems panel.`,
+          );
         }
         this.item.command = progress ? "assetline.showLogs" : "workbench.actions.view.problems";
-        const runs = runStatusText(this.lastRun, this.lastRun && this.ctx.runs.plannedSteps(this.lastRun.runId), Date.now());
+        const runs = runStatusText(
+          this.lastRun,
+          this.lastRun && this.ctx.runs.plannedSteps(this.lastRun.runId),
+          Date.now(),
+        );
         if (runs.running) this.item.text = `${runs.running}${restricted}`;
         else this.item.text += runs.suffix;
         if (runs.tooltip) tooltip.appendMarkdown("\n\n").appendText(runs.tooltip);
-        if (runs.showRun) this.item.command = { title: "Show Run", command: "assetline.showRun", arguments: [{ runId: runs.showRun }] };
+        if (runs.showRun)
+          this.item.command = { title: "Show Run", command: "assetline.showRun", arguments: [{ runId: runs.showRun }] };
         break;
       }
     }
     const launch = this.ctx.launch;
-    if (launch) tooltip.appendMarkdown("\n\n").appendText(`Engine: ${launch.engine.serverScript} (${launch.engine.reason}); Node.js ${launch.nodeVersion}.`);
-    if (!this.ctx.trusted) tooltip.appendMarkdown("\n\n").appendText("Restricted mode: the workspace is not trusted, so materializing and running checks are off.");
+    if (launch)
+      tooltip
+        .appendMarkdown("\n\n")
+        .appendText(`Engine: ${launch.engine.serverScript} (${launch.engine.reason}); Node.js ${launch.nodeVersion}.`);
+    if (!this.ctx.trusted)
+      tooltip
+        .appendMarkdown("\n\n")
+        .appendText("Restricted mode: the workspace is not trusted, so materializing and running checks are off.");
     this.item.tooltip = tooltip;
     this.updated.fire();
   }

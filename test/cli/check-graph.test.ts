@@ -17,7 +17,10 @@ describe("cli: assetline check", () => {
   it("prints compiler-style lines and exits 1 when there are errors", () => {
     const result = assetline(["check", join(FIXTURES, "al002-missing-upstream")]);
     assert.equal(result.status, 1);
-    assert.match(result.stdout, /^src\/missing\.ts:4:43 error AL002 Missing upstream for stg_orders: .*Did you mean "raw_orders"\?$/m);
+    assert.match(
+      result.stdout,
+      /^src\/missing\.ts:4:43 error AL002 Missing upstream for stg_orders: .*Did you mean "raw_orders"\?$/m,
+    );
   });
 
   it("exits 0 when there are only warnings", () => {
@@ -32,7 +35,9 @@ describe("cli: assetline check", () => {
     const parsed = JSON.parse(result.stdout) as { diagnostics: Array<Record<string, unknown>> };
     assert.equal(parsed.diagnostics.length, 2);
     assert.deepEqual(
-      Object.fromEntries(["code", "severity", "file", "line", "column"].map((field) => [field, parsed.diagnostics[0]![field]])),
+      Object.fromEntries(
+        ["code", "severity", "file", "line", "column"].map((field) => [field, parsed.diagnostics[0]![field]]),
+      ),
       { code: "AL004", severity: "error", file: "src/one.ts", line: 3, column: 14 },
     );
     assert.equal(typeof parsed.diagnostics[0]!.message, "string");
@@ -56,7 +61,10 @@ describe("cli: assetline check", () => {
         writeFileSync(join(empty, "README.md"), "no code here");
         const noSources = assetline(["check", empty]);
         assert.equal(noSources.status, 2);
-        assert.match(noSources.stderr, /^assetline: no TypeScript files in .*pass the folder that holds your assets\n$/);
+        assert.match(
+          noSources.stderr,
+          /^assetline: no TypeScript files in .*pass the folder that holds your assets\n$/,
+        );
       } finally {
         rmSync(empty, { recursive: true, force: true });
       }
@@ -85,10 +93,14 @@ describe("cli: assetline check", () => {
 describe("cli: assetline graph", () => {
   it("selects with the selection syntax", () => {
     const result = assetline(["graph", EXAMPLE, "--select", "+orders", "--format", "json"]);
-    const keys = (JSON.parse(result.stdout) as { assets: Array<{ key: string }> }).assets.map((asset) => asset.key).sort();
+    const keys = (JSON.parse(result.stdout) as { assets: Array<{ key: string }> }).assets
+      .map((asset) => asset.key)
+      .sort();
     assert.deepEqual(keys, ["orders", "raw_orders", "raw_payments", "stg_orders", "stg_payments"]);
     const groups = assetline(["graph", EXAMPLE, "--select", "group:staging, customers+", "--format", "json"]);
-    const groupKeys = (JSON.parse(groups.stdout) as { assets: Array<{ key: string }> }).assets.map((asset) => asset.key).sort();
+    const groupKeys = (JSON.parse(groups.stdout) as { assets: Array<{ key: string }> }).assets
+      .map((asset) => asset.key)
+      .sort();
     assert.deepEqual(groupKeys, ["customer_segments", "customers", "stg_customers", "stg_orders", "stg_payments"]);
   });
 

@@ -46,7 +46,8 @@ describe("cli: kill -9 of the executor mid-run", () => {
         const store = EventStore.open(storePath(dir), { readonly: true });
         try {
           const run = store.listRuns({ limit: 1 })[0];
-          const started = run && store.runEvents(run.id).some((event) => event.type === "STEP_STARTED" && event.assetKey === "slow");
+          const started =
+            run && store.runEvents(run.id).some((event) => event.type === "STEP_STARTED" && event.assetKey === "slow");
           return started ? run.id : undefined;
         } finally {
           store.close();
@@ -58,7 +59,11 @@ describe("cli: kill -9 of the executor mid-run", () => {
     const workers = listDescendants(cli.pid!);
     assert.ok(workers.length > 0, "the run has worker processes");
     process.kill(cli.pid!, "SIGKILL");
-    await waitFor("every worker to exit", () => (workers.every((pid) => !isProcessAlive(pid)) ? true : undefined), 15_000);
+    await waitFor(
+      "every worker to exit",
+      () => (workers.every((pid) => !isProcessAlive(pid)) ? true : undefined),
+      15_000,
+    );
 
     const next = assetline(["materialize", "quick", "--dir", dir]);
     assert.equal(next.status, 0, next.stdout + next.stderr);
@@ -69,8 +74,14 @@ describe("cli: kill -9 of the executor mid-run", () => {
       assert.equal(killed.status, "FAILURE");
       assert.match(killed.message ?? "", /abandoned/);
       const events = store.runEvents(runId);
-      assert.ok(events.some((event) => event.type === "STEP_FAILURE" && event.assetKey === "slow"), "the interrupted step is failed");
-      assert.ok(!events.some((event) => event.type === "MATERIALIZATION" && event.assetKey === "slow"), "no partial materialization");
+      assert.ok(
+        events.some((event) => event.type === "STEP_FAILURE" && event.assetKey === "slow"),
+        "the interrupted step is failed",
+      );
+      assert.ok(
+        !events.some((event) => event.type === "MATERIALIZATION" && event.assetKey === "slow"),
+        "no partial materialization",
+      );
       assert.equal(store.latestMaterialization("slow"), undefined);
     } finally {
       store.close();

@@ -7,7 +7,15 @@ import Database from "better-sqlite3";
 import { assetline, type CliResult, REPO } from "./support";
 
 interface StatusJson {
-  assets: Array<{ key: string; state: string; reason: string; lastMaterializedAt: string | null; codeVersion: string; link: string; checks: Array<{ name: string; passed: boolean; evaluatedAt: string }> }>;
+  assets: Array<{
+    key: string;
+    state: string;
+    reason: string;
+    lastMaterializedAt: string | null;
+    codeVersion: string;
+    link: string;
+    checks: Array<{ name: string; passed: boolean; evaluatedAt: string }>;
+  }>;
 }
 
 /** A scratch copy of the example with its raw data generated, as a user would have it. */
@@ -56,7 +64,8 @@ describe("cli: materialize, status, runs, logs on the example", function () {
     assert.match(result.stdout, /success in [\d.]+ s: 12 succeeded, 0 failed, 0 skipped/);
     const warehouse = new Database(join(dir, ".assetline", "warehouse.db"), { readonly: true });
     try {
-      const count = (table: string) => (warehouse.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+      const count = (table: string) =>
+        (warehouse.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
       assert.equal(count("stg_orders"), count("raw_orders"));
       assert.equal(count("customers"), count("raw_customers"));
       assert.equal(count("orders"), count("raw_orders"));
@@ -72,7 +81,13 @@ describe("cli: materialize, status, runs, logs on the example", function () {
     assert.equal(stgOrders.state, "fresh");
     assert.ok(!Number.isNaN(Date.parse(stgOrders.lastMaterializedAt!)));
     assert.match(stgOrders.codeVersion, /^[0-9a-f]{16}$/);
-    assert.deepEqual(stgOrders.checks.map((check) => [check.name, check.passed]), [["customer_id_not_null", true], ["order_id_unique", true]]);
+    assert.deepEqual(
+      stgOrders.checks.map((check) => [check.name, check.passed]),
+      [
+        ["customer_id_not_null", true],
+        ["order_id_unique", true],
+      ],
+    );
     assert.ok(!Number.isNaN(Date.parse(stgOrders.checks[0]!.evaluatedAt)));
   });
 
@@ -82,7 +97,10 @@ describe("cli: materialize, status, runs, logs on the example", function () {
     writeFileSync(file, original.replace("drop table if exists stg_orders", "drop table if exists stg_orders  "));
     const edited = status(dir);
     assert.equal(edited.get("stg_orders")!.state, "code-changed");
-    assert.deepEqual([edited.get("orders")!.state, edited.get("orders")!.reason], ["upstream-changed", "upstream stg_orders has code changes not materialized yet"]);
+    assert.deepEqual(
+      [edited.get("orders")!.state, edited.get("orders")!.reason],
+      ["upstream-changed", "upstream stg_orders has code changes not materialized yet"],
+    );
     const rebuilt = assetline(["materialize", "stg_orders", "--dir", dir]);
     assert.equal(rebuilt.status, 0, rebuilt.stdout);
     const states = status(dir);
@@ -90,7 +108,11 @@ describe("cli: materialize, status, runs, logs on the example", function () {
     assert.match(states.get("orders")!.reason, /^upstream stg_orders materialized .* after this one$/);
     // Transitive, as in Dagster: everything below stg_orders will change once orders is rebuilt.
     for (const key of ["customers", "monthly_revenue"]) {
-      assert.deepEqual([states.get(key)!.state, states.get(key)!.reason], ["upstream-changed", "upstream stg_orders changed and orders has not been rebuilt since"], key);
+      assert.deepEqual(
+        [states.get(key)!.state, states.get(key)!.reason],
+        ["upstream-changed", "upstream stg_orders changed and orders has not been rebuilt since"],
+        key,
+      );
     }
     assert.deepEqual(
       [states.get("customer_segments")!.state, states.get("customer_segments")!.reason],
@@ -105,7 +127,10 @@ describe("cli: materialize, status, runs, logs on the example", function () {
 
   it("refuses to run definitions with errors", () => {
     const broken = join(dir, "src", "broken.ts");
-    writeFileSync(broken, 'import { asset } from "assetline";\nexport const broken = asset({ deps: ["nope_missing"] }, async () => {});\n');
+    writeFileSync(
+      broken,
+      'import { asset } from "assetline";\nexport const broken = asset({ deps: ["nope_missing"] }, async () => {});\n',
+    );
     try {
       const refused = assetline(["materialize", "*", "--dir", dir]);
       assert.equal(refused.status, 1);
@@ -139,7 +164,10 @@ describe("cli: materialize, status, runs, logs on the example", function () {
     before(() => {
       file = join(dir, "src", "staging", "stg_payments.ts");
       original = readFileSync(file, "utf8");
-      writeFileSync(file, original.replace("(ctx) => {", "(ctx) => {\n    throw new Error(\"payments export is corrupt\");"));
+      writeFileSync(
+        file,
+        original.replace("(ctx) => {", '(ctx) => {\n    throw new Error("payments export is corrupt");'),
+      );
       materialize = assetline(["materialize", "stg_payments+", "--dir", dir]);
       runId = /^Run (\S+) failure/m.exec(materialize.stdout)?.[1] ?? "(no run id in the output)";
       failedState = status(dir).get("stg_payments")!.state;
@@ -167,13 +195,18 @@ describe("cli: materialize, status, runs, logs on the example", function () {
 
     it("logs the throwing line as the original TypeScript numbers it (mapped through the bundle)", () => {
       const throwLine = original.split("\n").findIndex((line) => line.includes("(ctx) => {")) + 2;
-      assert.match(logs.stdout, new RegExp(`STEP_FAILURE stg_payments: .*\\n    at src/staging/stg_payments\\.ts:${throwLine}:\\d+\\n`));
+      assert.match(
+        logs.stdout,
+        new RegExp(`STEP_FAILURE stg_payments: .*\\n    at src/staging/stg_payments\\.ts:${throwLine}:\\d+\\n`),
+      );
     });
 
     it("links the failure into the editor from logs and status, in text and JSON", () => {
       const link = `vscode://assetline.assetline/asset?key=stg_payments&run=${runId}`;
       assert.ok(logs.stdout.includes(`Open in VS Code: ${link}`), logs.stdout);
-      const logsJson = JSON.parse(assetline(["logs", runId, "--dir", dir, "--format", "json"]).stdout) as { link: string };
+      const logsJson = JSON.parse(assetline(["logs", runId, "--dir", dir, "--format", "json"]).stdout) as {
+        link: string;
+      };
       assert.equal(logsJson.link, link);
       const states = status(dir);
       assert.equal(states.get("stg_payments")!.link, link);

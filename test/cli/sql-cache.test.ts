@@ -15,7 +15,9 @@ export const daily = asset({ deps: [events] }, async (ctx) => { ctx.db.exec("${S
 function readsOf(dir: string, key: string): string[] {
   const result = assetline(["graph", dir, "--format", "json"]);
   assert.equal(result.status, 0, result.stderr);
-  return (JSON.parse(result.stdout) as { assets: Array<{ key: string; reads: string[] }> }).assets.find((asset) => asset.key === key)!.reads;
+  return (JSON.parse(result.stdout) as { assets: Array<{ key: string; reads: string[] }> }).assets.find(
+    (asset) => asset.key === key,
+  )!.reads;
 }
 
 describe("cli: the persistent SQL cache", () => {
@@ -31,7 +33,10 @@ describe("cli: the persistent SQL cache", () => {
     assert.equal(existsSync(sqlCachePath(dir)), false);
     const first = readsOf(dir, "daily");
     assert.deepEqual(first, ["table:events"]);
-    const file = JSON.parse(readFileSync(sqlCachePath(dir), "utf8")) as { format: string; entries: Record<string, unknown> };
+    const file = JSON.parse(readFileSync(sqlCachePath(dir), "utf8")) as {
+      format: string;
+      entries: Record<string, unknown>;
+    };
     assert.equal(file.format, SQL_CACHE_FORMAT);
     assert.ok(Object.keys(file.entries).length >= 2, "both statements are cached");
     assert.deepEqual(readsOf(dir, "daily"), first);
@@ -51,7 +56,10 @@ describe("cli: the persistent SQL cache", () => {
   it("ignores a cache written by another format or parser version, and a corrupt one", () => {
     readsOf(dir, "daily");
     const path = sqlCachePath(dir);
-    const file = JSON.parse(readFileSync(path, "utf8")) as { format: string; entries: Record<string, { reads: unknown[] }> };
+    const file = JSON.parse(readFileSync(path, "utf8")) as {
+      format: string;
+      entries: Record<string, { reads: unknown[] }>;
+    };
     for (const entry of Object.values(file.entries)) entry.reads = [{ name: "stale", start: 0, end: 1 }];
     writeFileSync(path, JSON.stringify({ ...file, format: "assetline-sql-statements/0" }));
     assert.deepEqual(readsOf(dir, "daily"), ["table:events"]);

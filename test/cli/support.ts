@@ -14,6 +14,11 @@ export interface CliResult {
 /** Runs the built `assetline` CLI as a user would, from `cwd`. */
 export function assetline(args: readonly string[], cwd = REPO, env: NodeJS.ProcessEnv = {}): CliResult {
   if (!existsSync(join(REPO, "dist", "cli.js"))) throw new Error("dist/cli.js is missing: run `npm run build` first");
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: "utf8", env: { ...process.env, ...env }, timeout: 120_000 });
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, ...env },
+    timeout: 120_000,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

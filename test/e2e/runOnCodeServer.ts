@@ -46,13 +46,23 @@ async function main(): Promise<Counts> {
   return total;
 }
 
-async function session(installDir: string, vsix: string, scratch: string, name: "trusted" | "untrusted" | "manifest"): Promise<Counts> {
+async function session(
+  installDir: string,
+  vsix: string,
+  scratch: string,
+  name: "trusted" | "untrusted" | "manifest",
+): Promise<Counts> {
   const started = Date.now();
   const workspace = prepareWorkspace(scratch, `${name}-workspace`, name !== "manifest");
   const summaryFile = join(scratch, `${name}-host.json`);
-  const trust = name !== "untrusted"
-    ? { "security.workspace.trust.enabled": false }
-    : { "security.workspace.trust.enabled": true, "security.workspace.trust.startupPrompt": "never", "security.workspace.trust.emptyWindow": false };
+  const trust =
+    name !== "untrusted"
+      ? { "security.workspace.trust.enabled": false }
+      : {
+          "security.workspace.trust.enabled": true,
+          "security.workspace.trust.startupPrompt": "never",
+          "security.workspace.trust.emptyWindow": false,
+        };
   let server: CodeServer | undefined;
   const browser = await launchBrowser();
   try {
@@ -90,14 +100,31 @@ function ui(server: CodeServer, workspace: string, scratch: string): Counts {
   const summaryFile = join(scratch, "ui.json");
   const result = spawnSync(
     "npx",
-    ["mocha", "--require", "tsx/cjs", "--reporter", "test/support/summary-reporter.cjs", "--timeout", "180000", "test/e2e/ui/**/*.test.ts"],
+    [
+      "mocha",
+      "--require",
+      "tsx/cjs",
+      "--reporter",
+      "test/support/summary-reporter.cjs",
+      "--timeout",
+      "180000",
+      "test/e2e/ui/**/*.test.ts",
+    ],
     {
       cwd: REPO,
       stdio: "inherit",
-      env: { ...process.env, ASSETLINE_TEST_SUMMARY: summaryFile, ASSETLINE_E2E_URL: server.url, ASSETLINE_E2E_WORKSPACE: workspace, ASSETLINE_E2E_SHOTS: SHOTS },
+      env: {
+        ...process.env,
+        ASSETLINE_TEST_SUMMARY: summaryFile,
+        ASSETLINE_E2E_URL: server.url,
+        ASSETLINE_E2E_WORKSPACE: workspace,
+        ASSETLINE_E2E_SHOTS: SHOTS,
+      },
     },
   );
-  const counts: Counts = existsSync(summaryFile) ? (JSON.parse(readFileSync(summaryFile, "utf8")) as Counts) : { passes: 0, failures: 1, pending: 0 };
+  const counts: Counts = existsSync(summaryFile)
+    ? (JSON.parse(readFileSync(summaryFile, "utf8")) as Counts)
+    : { passes: 0, failures: 1, pending: 0 };
   if (result.status !== 0 && counts.failures === 0) counts.failures = 1;
   console.log(`ui: ${counts.passes} passed, ${counts.failures} failed (${seconds(started)}; screenshots in ${SHOTS})`);
   return counts;
@@ -107,7 +134,9 @@ function ui(server: CodeServer, workspace: string, scratch: string): Counts {
 async function buildSuites(): Promise<void> {
   rmSync(SUITE_OUT, { recursive: true, force: true });
   await esbuild.build({
-    entryPoints: ["index", "extension.test", "untrusted.test", "activation.test", "product.test"].map((name) => join(__dirname, "suite", `${name}.ts`)),
+    entryPoints: ["index", "extension.test", "untrusted.test", "activation.test", "product.test"].map((name) =>
+      join(__dirname, "suite", `${name}.ts`),
+    ),
     outdir: SUITE_OUT,
     bundle: true,
     platform: "node",

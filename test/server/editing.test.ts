@@ -52,10 +52,17 @@ describe("language server: live edits", function () {
     for (let i = 0; i < 50; i++) {
       // Retype the key one way or another; the last edit leaves a valid key.
       const next = i === 49 ? "stg_orders" : i % 2 === 0 ? `stg_o${"x".repeat(i % 5)}` : "stg_ordrs";
-      await client.edit(file, { range: { start, end: { line: start.line, character: start.character + current.length } }, text: next });
+      await client.edit(file, {
+        range: { start, end: { line: start.line, character: start.character + current.length } },
+        text: next,
+      });
       current = next;
       const source = new CancellationTokenSource();
-      const request = client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: start }, source.token);
+      const request = client.connection.sendRequest(
+        HoverRequest.type,
+        { textDocument: { uri }, position: start },
+        source.token,
+      );
       outcomes.push(
         request.then(
           () => "answered",
@@ -65,10 +72,20 @@ describe("language server: live edits", function () {
       if (i % 2 === 0) source.cancel();
     }
     const results = await Promise.all(outcomes);
-    const allowed = new Set(["answered", `error ${LSPErrorCodes.RequestCancelled}`, `error ${LSPErrorCodes.ContentModified}`]);
+    const allowed = new Set([
+      "answered",
+      `error ${LSPErrorCodes.RequestCancelled}`,
+      `error ${LSPErrorCodes.ContentModified}`,
+    ]);
     assert.equal(results.length, 50);
-    assert.deepEqual(results.filter((result) => !allowed.has(result)), []);
-    assert.ok(results.some((result) => result !== "answered"), `some requests should be cancelled or superseded: ${results.join(", ")}`);
+    assert.deepEqual(
+      results.filter((result) => !allowed.has(result)),
+      [],
+    );
+    assert.ok(
+      results.some((result) => result !== "answered"),
+      `some requests should be cancelled or superseded: ${results.join(", ")}`,
+    );
     const final = await client.diagnosticsOf(file, (d) => d.length === 0);
     assert.deepEqual(final, []);
     assert.equal(client.diagnostics.get(uri)!.version, 51);
@@ -89,16 +106,24 @@ describe("language server: live edits", function () {
     assert.equal(result.length, 1);
     assert.ok(result[0]!.targetUri.endsWith("src/staging/stg_orders.ts"));
     const ordersDiagnostics = await client.diagnosticsOf("src/marts/orders.ts");
-    assert.deepEqual(ordersDiagnostics.map((d) => d.code), ["AL003"]);
+    assert.deepEqual(
+      ordersDiagnostics.map((d) => d.code),
+      ["AL003"],
+    );
   });
 
   it("follows files deleted, created and folders removed on disk", async () => {
     rmSync(join(client.root, "src/staging/stg_orders.ts"));
     await client.filesChanged({ uri: client.uri("src/staging/stg_orders.ts"), type: FileChangeType.Deleted });
-    const orders = await client.diagnosticsOf("src/marts/orders.ts", (d) => d.some((diagnostic) => diagnostic.code === "AL002"));
+    const orders = await client.diagnosticsOf("src/marts/orders.ts", (d) =>
+      d.some((diagnostic) => diagnostic.code === "AL002"),
+    );
     assert.match(String(orders.find((d) => d.code === "AL002")!.message), /stg_orders/);
 
-    writeFileSync(join(client.root, "src/staging/stg_ordrs.ts"), 'import { asset } from "assetline";\nexport const stg_ordrs = asset({}, () => {});\n');
+    writeFileSync(
+      join(client.root, "src/staging/stg_ordrs.ts"),
+      'import { asset } from "assetline";\nexport const stg_ordrs = asset({}, () => {});\n',
+    );
     await client.filesChanged({ uri: client.uri("src/staging/stg_ordrs.ts"), type: FileChangeType.Created });
     await client.diagnosticsOf("src/marts/revenue.ts", (d) => d.length === 0);
 
@@ -125,16 +150,24 @@ describe("language server: live edits", function () {
     const afterImports = client.at(file, 'from "../staging/stg_orders";\n|');
     const taken = "const stg_customers = 1;\n";
     const version = await client.edit(file, { range: { start: afterImports, end: afterImports }, text: taken });
-    const diagnostic = (await client.diagnosticsOf(file, (d) => d.some((candidate) => candidate.code === "AL003"))).find((d) => d.code === "AL003")!;
+    const diagnostic = (
+      await client.diagnosticsOf(file, (d) => d.some((candidate) => candidate.code === "AL003"))
+    ).find((d) => d.code === "AL003")!;
     assert.equal(version, 2);
     const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
       textDocument: { uri: client.uri(file) },
       range: diagnostic.range,
       context: { diagnostics: [diagnostic] },
     })) as CodeAction[];
-    assert.deepEqual(actions.map((action) => action.title), ["Add stg_customers to the deps of marts/orders (by key)"]);
+    assert.deepEqual(
+      actions.map((action) => action.title),
+      ["Add stg_customers to the deps of marts/orders (by key)"],
+    );
     const edits = actions[0]!.edit!.changes![client.uri(file)]!;
-    assert.deepEqual(edits.map((edit) => edit.newText), [', "stg_customers"']);
+    assert.deepEqual(
+      edits.map((edit) => edit.newText),
+      [', "stg_customers"'],
+    );
   });
 
   it("re-analyses many files at once (a branch switch) in slices, with progress", async () => {
@@ -142,7 +175,10 @@ describe("language server: live edits", function () {
     const events: FileEvent[] = [];
     for (let i = 0; i < 80; i++) {
       const key = i === 0 ? "stg_ordrs" : `branch_${i}`;
-      writeFileSync(join(client.root, `src/branch/${key}.ts`), `import { asset } from "assetline";\nexport const ${key} = asset({ deps: ["missing_${i}"] }, () => {});\n`);
+      writeFileSync(
+        join(client.root, `src/branch/${key}.ts`),
+        `import { asset } from "assetline";\nexport const ${key} = asset({ deps: ["missing_${i}"] }, () => {});\n`,
+      );
       events.push({ uri: client.uri(`src/branch/${key}.ts`), type: FileChangeType.Created });
     }
     await client.filesChanged(...events);
@@ -150,6 +186,9 @@ describe("language server: live edits", function () {
     const last = await client.diagnosticsOf("src/branch/branch_79.ts", (d) => d.length === 1);
     assert.equal(last[0]!.code, "AL002");
     const begins = client.progress.filter((value) => value.kind === "begin") as Array<{ title?: string }>;
-    assert.deepEqual(begins.map((value) => value.title), ["Assetline: analysing assets", "Assetline: re-analysing 80 files"]);
+    assert.deepEqual(
+      begins.map((value) => value.title),
+      ["Assetline: analysing assets", "Assetline: re-analysing 80 files"],
+    );
   });
 });

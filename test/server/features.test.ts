@@ -39,7 +39,9 @@ describe("language server: CodeLens, quick fixes and completion", function () {
   }
 
   it("puts a status line and the run actions above each asset and check", async () => {
-    const lenses = await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: client.uri("src/marts/orders.ts") } });
+    const lenses = await client.connection.sendRequest(CodeLensRequest.type, {
+      textDocument: { uri: client.uri("src/marts/orders.ts") },
+    });
     const shown = lenses!.map((lens) => [lineCol(lens.range.start), lens.command!.title, lens.command!.command]);
     assert.deepEqual(shown, [
       ["4:23", "○ never materialized · 1 check, not run", ""],
@@ -52,27 +54,44 @@ describe("language server: CodeLens, quick fixes and completion", function () {
     ]);
     assert.deepEqual(lenses![1]!.command!.arguments, [{ key: "marts/orders" }]);
     assert.deepEqual(lenses![6]!.command!.arguments, [{ key: "marts/orders", check: "not_empty" }]);
-    const sources = await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: client.uri("src/sources.ts") } });
-    assert.deepEqual(sources!.map((lens) => lens.command!.title), ["✓ source", "Show lineage", "✓ source", "Show lineage"]);
+    const sources = await client.connection.sendRequest(CodeLensRequest.type, {
+      textDocument: { uri: client.uri("src/sources.ts") },
+    });
+    assert.deepEqual(
+      sources!.map((lens) => lens.command!.title),
+      ["✓ source", "Show lineage", "✓ source", "Show lineage"],
+    );
   });
 
   it("AL002: replaces a mistyped key with the closest one, or declares it as a source", async () => {
     const file = "src/marts/revenue.ts";
     const { actions } = await fixes(file, "AL002");
-    assert.deepEqual(actions.map((action) => action.title), ['Replace with "stg_orders"', 'Declare "stg_ordrs" as a source']);
+    assert.deepEqual(
+      actions.map((action) => action.title),
+      ['Replace with "stg_orders"', 'Declare "stg_ordrs" as a source'],
+    );
     assert.equal(actions[0]!.isPreferred, true);
     assert.match(applied(file, actions[0]!), /deps: \["marts\/orders", "stg_orders"\]/);
     const declared = applied(file, actions[1]!);
     assert.match(declared, /^import \{ asset, source \} from "assetline";/);
-    assert.match(declared, /export const stg_ordrs = source\(\{ name: "stg_ordrs" \}\);\n\nexport const revenue = asset\(/);
+    assert.match(
+      declared,
+      /export const stg_ordrs = source\(\{ name: "stg_ordrs" \}\);\n\nexport const revenue = asset\(/,
+    );
   });
 
   it("AL003: adds the producer to deps, imported by reference", async () => {
     const file = "src/marts/orders.ts";
     const { actions } = await fixes(file, "AL003");
-    assert.deepEqual(actions.map((action) => action.title), ["Add stg_customers to the deps of marts/orders (imported from ../staging/stg_customers)"]);
+    assert.deepEqual(
+      actions.map((action) => action.title),
+      ["Add stg_customers to the deps of marts/orders (imported from ../staging/stg_customers)"],
+    );
     const fixed = applied(file, actions[0]!);
-    assert.match(fixed, /import \{ stg_orders \} from "..\/staging\/stg_orders";\nimport \{ stg_customers \} from "..\/staging\/stg_customers";\n/);
+    assert.match(
+      fixed,
+      /import \{ stg_orders \} from "..\/staging\/stg_orders";\nimport \{ stg_customers \} from "..\/staging\/stg_customers";\n/,
+    );
     assert.match(fixed, /deps: \[stg_orders, stg_customers\],/);
   });
 

@@ -1,7 +1,13 @@
 import { strict as assert } from "node:assert";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DiagnosticSeverity, FileChangeType, HoverRequest, LSPErrorCodes, ResponseError } from "vscode-languageserver-protocol";
+import {
+  DiagnosticSeverity,
+  FileChangeType,
+  HoverRequest,
+  LSPErrorCodes,
+  ResponseError,
+} from "vscode-languageserver-protocol";
 import { TestClient } from "./support/client";
 
 /** Writes `count` small asset files, so the first analysis takes long enough to race with. */
@@ -39,9 +45,14 @@ describe("language server: large and hostile workspaces", function () {
     await client.edit(file, { range: { start: at, end: at }, text: " " });
     rmSync(join(client.root, "src/staging/stg_orders.ts"));
     await client.filesChanged({ uri: client.uri("src/staging/stg_orders.ts"), type: FileChangeType.Deleted });
-    await assert.rejects(hover, (error: unknown) => error instanceof ResponseError && error.code === LSPErrorCodes.ContentModified);
+    await assert.rejects(
+      hover,
+      (error: unknown) => error instanceof ResponseError && error.code === LSPErrorCodes.ContentModified,
+    );
 
-    const orders = await client.diagnosticsOf("src/marts/orders.ts", (d) => d.some((diagnostic) => diagnostic.code === "AL002"));
+    const orders = await client.diagnosticsOf("src/marts/orders.ts", (d) =>
+      d.some((diagnostic) => diagnostic.code === "AL002"),
+    );
     assert.match(String(orders.find((d) => d.code === "AL002")!.message), /stg_orders/);
     const kinds = client.progress.map((value) => value.kind);
     assert.equal(kinds[0], "begin");
@@ -66,7 +77,11 @@ describe("language server: large and hostile workspaces", function () {
     assert.match(String(note[0]!.message), /5\.0 MB, over the 2\.0 MB analysis limit/);
 
     await client.open(huge, text);
-    for (let i = 0; i < 5; i++) await client.edit(huge, { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: "// edit\n" });
+    for (let i = 0; i < 5; i++)
+      await client.edit(huge, {
+        range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } },
+        text: "// edit\n",
+      });
     const began = performance.now();
     const hover = await client.connection.sendRequest(HoverRequest.type, {
       textDocument: { uri: client.uri("src/marts/orders.ts") },

@@ -91,25 +91,39 @@ describe("language server: navigation, hover and symbols", function () {
     assert.match(text, /Upstream: 1 · Downstream: 1/);
     assert.match(text, /○ never materialized/);
 
-    assert.match(await hover("src/marts/orders.ts", "join stg|_customers"), /^Reads table `stg_customers`[\s\S]*\*\*stg_customers\*\* · asset/);
-    assert.match(await hover("src/marts/revenue.ts", "st|g_ordrs"), /no asset or source in this workspace has this key/);
+    assert.match(
+      await hover("src/marts/orders.ts", "join stg|_customers"),
+      /^Reads table `stg_customers`[\s\S]*\*\*stg_customers\*\* · asset/,
+    );
+    assert.match(
+      await hover("src/marts/revenue.ts", "st|g_ordrs"),
+      /no asset or source in this workspace has this key/,
+    );
   });
 
   it("finds assets by key, group and owner in workspace symbols", async () => {
     const search = async (query: string) =>
-      ((await client.connection.sendRequest(WorkspaceSymbolRequest.type, { query })) as SymbolInformation[]).map((symbol) => symbol.name);
+      ((await client.connection.sendRequest(WorkspaceSymbolRequest.type, { query })) as SymbolInformation[]).map(
+        (symbol) => symbol.name,
+      );
     assert.deepEqual(await search("stg_"), ["stg_customers", "stg_orders"]);
     assert.deepEqual(await search("staging"), ["stg_customers · group:staging", "stg_orders · group:staging"]);
     assert.deepEqual(await search("ana@"), ["stg_customers · owner:ana@example.com"]);
     assert.deepEqual(await search("group:marts"), ["marts/orders · group:marts", "revenue · group:marts"]);
-    assert.deepEqual(await search("orders team"), ["marts/orders · owner:team:analytics", "stg_orders · owner:team:analytics"]);
+    assert.deepEqual(await search("orders team"), [
+      "marts/orders · owner:team:analytics",
+      "stg_orders · owner:team:analytics",
+    ]);
   });
 
   it("outlines a file: assets with their checks nested", async () => {
     const symbols = (await client.connection.sendRequest(DocumentSymbolRequest.type, {
       textDocument: { uri: client.uri("src/marts/orders.ts") },
     })) as DocumentSymbol[];
-    assert.deepEqual(symbols.map((symbol) => [symbol.name, symbol.children?.map((child) => child.name)]), [["marts/orders", ["not_empty"]]]);
+    assert.deepEqual(
+      symbols.map((symbol) => [symbol.name, symbol.children?.map((child) => child.name)]),
+      [["marts/orders", ["not_empty"]]],
+    );
     assert.equal(lineCol(symbols[0]!.range.start), "4:23");
     assert.equal(lineCol(symbols[0]!.selectionRange.start), "6:11");
   });

@@ -24,7 +24,13 @@ describe("language server: Neovim's built-in LSP client", function () {
     try {
       const child = spawn("nvim", ["--headless", "-u", join(REPO_ROOT, "test/server/nvim/init.lua")], {
         cwd: root,
-        env: { ...process.env, ASSETLINE_SERVER: SERVER_SCRIPT, ASSETLINE_ROOT: root, ASSETLINE_OUT: out, ASSETLINE_NODE: process.execPath },
+        env: {
+          ...process.env,
+          ASSETLINE_SERVER: SERVER_SCRIPT,
+          ASSETLINE_ROOT: root,
+          ASSETLINE_OUT: out,
+          ASSETLINE_NODE: process.execPath,
+        },
         stdio: ["ignore", "pipe", "pipe"],
       });
       let output = "";
@@ -35,13 +41,21 @@ describe("language server: Neovim's built-in LSP client", function () {
       assert.equal(results.error ?? null, null, `Neovim reported: ${results.error}\n${output}`);
       assert.equal(code, 0);
 
-      assert.deepEqual(results.diagnostics.map((d: { code: string; source: string }) => `${d.source} ${d.code}`), ["assetline AL002"]);
+      assert.deepEqual(
+        results.diagnostics.map((d: { code: string; source: string }) => `${d.source} ${d.code}`),
+        ["assetline AL002"],
+      );
       assert.match(results.diagnostics[0].message, /Did you mean "stg_orders"\?/);
       const [definition] = results.definition;
       assert.ok((definition.uri ?? definition.targetUri).endsWith("/src/marts/orders.ts"));
       assert.match(results.hover.contents.value, /\*\*marts\/orders\*\* · asset · group `marts`/);
-      assert.deepEqual(results.symbols.map((symbol: { name: string }) => symbol.name), ["stg_customers", "stg_orders"]);
-      assert.ok(results.codeLens.some((lens: { command: { title: string } }) => lens.command.title === "▶ Materialize"));
+      assert.deepEqual(
+        results.symbols.map((symbol: { name: string }) => symbol.name),
+        ["stg_customers", "stg_orders"],
+      );
+      assert.ok(
+        results.codeLens.some((lens: { command: { title: string } }) => lens.command.title === "▶ Materialize"),
+      );
       assert.deepEqual(results.diagnosticsAfterEdit, []);
       assert.equal(results.stopped, true);
     } finally {

@@ -29,8 +29,13 @@ describe("language server: runs from the editor", function () {
   });
 
   function finished(runId: string): Promise<RunFinishedParams> {
-    const find = () => client.notifications.find((n) => n.method === RunFinishedNotification.method && (n.params as RunFinishedParams).runId === runId);
-    return client.waitFor(`run ${runId} to finish`, () => find() !== undefined, 60_000).then(() => find()!.params as RunFinishedParams);
+    const find = () =>
+      client.notifications.find(
+        (n) => n.method === RunFinishedNotification.method && (n.params as RunFinishedParams).runId === runId,
+      );
+    return client
+      .waitFor(`run ${runId} to finish`, () => find() !== undefined, 60_000)
+      .then(() => find()!.params as RunFinishedParams);
   }
 
   function eventsOf(runId: string): RunEventParams[] {
@@ -40,26 +45,42 @@ describe("language server: runs from the editor", function () {
   }
 
   it("materializes with upstream, streams the run, and shows the new status", async () => {
-    const started = await client.connection.sendRequest(MaterializeRequest.type, { selection: "doubled", withUpstream: true });
+    const started = await client.connection.sendRequest(MaterializeRequest.type, {
+      selection: "doubled",
+      withUpstream: true,
+    });
     assert.equal(started.selection, "+doubled");
     assert.equal(started.steps, 3);
     const result = await finished(started.runId);
     assert.equal(result.status, "SUCCESS", JSON.stringify(result));
-    assert.deepEqual(result.steps.map((step) => `${step.assetKey}${step.checkName ? `:${step.checkName}` : ""} ${step.status}`), [
-      "numbers succeeded",
-      "doubled succeeded",
-      "doubled:positive succeeded",
-    ]);
+    assert.deepEqual(
+      result.steps.map((step) => `${step.assetKey}${step.checkName ? `:${step.checkName}` : ""} ${step.status}`),
+      ["numbers succeeded", "doubled succeeded", "doubled:positive succeeded"],
+    );
     const types = eventsOf(started.runId).map((event) => event.type);
-    assert.ok(types.includes("MATERIALIZATION") && types.includes("CHECK_EVALUATION") && types[types.length - 1] === "RUN_SUCCESS", types.join(" "));
+    assert.ok(
+      types.includes("MATERIALIZATION") &&
+        types.includes("CHECK_EVALUATION") &&
+        types[types.length - 1] === "RUN_SUCCESS",
+      types.join(" "),
+    );
     // The history was re-read when the run finished, before the notification went out.
-    const lenses = await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: client.uri("src/numbers.ts") } });
+    const lenses = await client.connection.sendRequest(CodeLensRequest.type, {
+      textDocument: { uri: client.uri("src/numbers.ts") },
+    });
     const titles = lenses!.map((lens) => lens.command!.title);
-    assert.ok(titles.includes("✓ materialized less than a second ago · checks 1/1 · fresh") || titles.some((title) => /^✓ materialized \d+ s ago · checks 1\/1 · fresh$/.test(title)), titles.join(" | "));
+    assert.ok(
+      titles.includes("✓ materialized less than a second ago · checks 1/1 · fresh") ||
+        titles.some((title) => /^✓ materialized \d+ s ago · checks 1\/1 · fresh$/.test(title)),
+      titles.join(" | "),
+    );
   });
 
   it("runs one check of a materialized asset", async () => {
-    await finished((await client.connection.sendRequest(MaterializeRequest.type, { selection: "doubled", withUpstream: true })).runId);
+    await finished(
+      (await client.connection.sendRequest(MaterializeRequest.type, { selection: "doubled", withUpstream: true }))
+        .runId,
+    );
     const checks = await client.connection.sendRequest(RunChecksRequest.type, { key: "doubled", check: "positive" });
     assert.equal(checks.steps, 1);
     assert.equal((await finished(checks.runId)).status, "SUCCESS");
@@ -67,10 +88,18 @@ describe("language server: runs from the editor", function () {
 
   it("cancels a running run once; a second cancel says it did nothing", async () => {
     const slow = await client.connection.sendRequest(MaterializeRequest.type, { selection: "slow" });
-    await client.waitFor("the slow step to start", () => eventsOf(slow.runId).some((event) => event.type === "STEP_STARTED"), 30_000);
-    assert.deepEqual(await client.connection.sendRequest(CancelRunRequest.type, { runId: slow.runId }), { cancelled: true });
+    await client.waitFor(
+      "the slow step to start",
+      () => eventsOf(slow.runId).some((event) => event.type === "STEP_STARTED"),
+      30_000,
+    );
+    assert.deepEqual(await client.connection.sendRequest(CancelRunRequest.type, { runId: slow.runId }), {
+      cancelled: true,
+    });
     assert.equal((await finished(slow.runId)).status, "CANCELED");
-    assert.deepEqual(await client.connection.sendRequest(CancelRunRequest.type, { runId: slow.runId }), { cancelled: false });
+    assert.deepEqual(await client.connection.sendRequest(CancelRunRequest.type, { runId: slow.runId }), {
+      cancelled: false,
+    });
   });
 
   it("refuses what cannot run in the user's words: no match, unsaved edits", async () => {
@@ -114,7 +143,10 @@ describe("language server: runs from the editor", function () {
     await client.stop();
     client = await startAnalyzed("lsp-runs", {
       prepare: (root) => {
-        writeFileSync(join(root, "src", "feed.ts"), `export function feed(): number {\n  throw new Error("boom: revenue feed missing\\nsecond line");\n}\n`);
+        writeFileSync(
+          join(root, "src", "feed.ts"),
+          `export function feed(): number {\n  throw new Error("boom: revenue feed missing\\nsecond line");\n}\n`,
+        );
         writeFileSync(
           join(root, "src", "revenue.ts"),
           `import { asset } from "assetline";\nimport { feed } from "./feed";\n\nexport const revenue = asset({}, () => {\n  feed();\n});\n`,
@@ -136,11 +168,23 @@ describe("language server: runs from the editor", function () {
 
     const [status] = await client.connection.sendRequest(StatusRequest.type, { keys: ["revenue"] });
     assert.equal(status?.state, "failed");
-    assert.deepEqual(status?.lastError, { message: "boom: revenue feed missing", runId: started.runId, location: thrown });
-    const lenses = await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: client.uri("src/revenue.ts") } });
+    assert.deepEqual(status?.lastError, {
+      message: "boom: revenue feed missing",
+      runId: started.runId,
+      location: thrown,
+    });
+    const lenses = await client.connection.sendRequest(CodeLensRequest.type, {
+      textDocument: { uri: client.uri("src/revenue.ts") },
+    });
     const titles = lenses!.map((lens) => lens.command!.title);
-    assert.ok(titles.some((title) => /^✗ failed .*: boom: revenue feed missing$/.test(title)), titles.join(" | "));
-    const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: client.uri("src/revenue.ts") }, position: client.at("src/revenue.ts", "export const re|venue") });
+    assert.ok(
+      titles.some((title) => /^✗ failed .*: boom: revenue feed missing$/.test(title)),
+      titles.join(" | "),
+    );
+    const hover = await client.connection.sendRequest(HoverRequest.type, {
+      textDocument: { uri: client.uri("src/revenue.ts") },
+      position: client.at("src/revenue.ts", "export const re|venue"),
+    });
     const text = JSON.stringify(hover?.contents);
     assert.ok(text.includes(`Run \`${started.runId}\` at src/feed.ts:2: boom: revenue feed missing`), text);
   });
@@ -158,10 +202,18 @@ describe("language server: runs from the editor", function () {
     );
     // Status only: no lens offers what would be refused.
     await client.waitFor("the first analysis", () => client.progress.some((value) => value.kind === "end"));
-    const lenses = await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: client.uri("src/numbers.ts") } });
+    const lenses = await client.connection.sendRequest(CodeLensRequest.type, {
+      textDocument: { uri: client.uri("src/numbers.ts") },
+    });
     const titles = lenses!.map((lens) => lens.command!.title);
-    assert.ok(titles.some((title) => title.startsWith("○ never materialized")), titles.join(" | "));
+    assert.ok(
+      titles.some((title) => title.startsWith("○ never materialized")),
+      titles.join(" | "),
+    );
     assert.ok(titles.includes("Show lineage"), titles.join(" | "));
-    assert.deepEqual(titles.filter((title) => /Materialize|with upstream|Run check/.test(title)), []);
+    assert.deepEqual(
+      titles.filter((title) => /Materialize|with upstream|Run check/.test(title)),
+      [],
+    );
   });
 });

@@ -5,12 +5,15 @@ import { closestKey } from "../../server/src/analysis/diagnostics/closestKey";
 function referenceDistance(left: string, right: string): number {
   const a = left.toLowerCase();
   const b = right.toLowerCase();
-  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
     }
   }
   return d[a.length]![b.length]!;
@@ -48,7 +51,8 @@ describe("analysis: closest key suggestions", () => {
       return seed / 2147483648;
     };
     const alphabet = "abcdeXY_/é0";
-    const word = (length: number) => Array.from({ length }, () => alphabet[Math.floor(random() * alphabet.length)]).join("");
+    const word = (length: number) =>
+      Array.from({ length }, () => alphabet[Math.floor(random() * alphabet.length)]).join("");
     const mutate = (text: string) => {
       const chars = [...text];
       const at = Math.floor(random() * chars.length);
@@ -61,8 +65,15 @@ describe("analysis: closest key suggestions", () => {
     };
     for (let round = 0; round < 300; round++) {
       const keys = Array.from({ length: 30 }, () => word(3 + Math.floor(random() * 10)));
-      const wanted = random() < 0.7 ? mutate(mutate(keys[Math.floor(random() * keys.length)]!)) : word(3 + Math.floor(random() * 10));
-      assert.equal(closestKey(wanted, keys), referenceClosest(wanted, keys), `for ${JSON.stringify(wanted)} in ${JSON.stringify(keys)}`);
+      const wanted =
+        random() < 0.7
+          ? mutate(mutate(keys[Math.floor(random() * keys.length)]!))
+          : word(3 + Math.floor(random() * 10));
+      assert.equal(
+        closestKey(wanted, keys),
+        referenceClosest(wanted, keys),
+        `for ${JSON.stringify(wanted)} in ${JSON.stringify(keys)}`,
+      );
     }
   });
 });

@@ -17,8 +17,14 @@ describe("analysis: diagnostics", () => {
 
     it("relates each edge of the cycle to the dep that makes it", () => {
       const onB = cycles.find((diagnostic) => fixtureText("al001-cycle", diagnostic.location) === "b")!;
-      assert.deepEqual(onB.related.map((related) => related.message), ["b depends on a", "c depends on b", "a depends on c"]);
-      assert.deepEqual(onB.related.map((related) => fixtureText("al001-cycle", related.location)), ["a", "b", "c"]);
+      assert.deepEqual(
+        onB.related.map((related) => related.message),
+        ["b depends on a", "c depends on b", "a depends on c"],
+      );
+      assert.deepEqual(
+        onB.related.map((related) => fixtureText("al001-cycle", related.location)),
+        ["a", "b", "c"],
+      );
     });
 
     it("does not flag the asset downstream of the cycle", () => {
@@ -31,7 +37,9 @@ describe("analysis: diagnostics", () => {
     const missing = withCode(snapshot, "AL002");
 
     it("points at the key inside the deps string and suggests the closest key", () => {
-      const typo = missing.find((diagnostic) => fixtureText("al002-missing-upstream", diagnostic.location) === "raw_ordres")!;
+      const typo = missing.find(
+        (diagnostic) => fixtureText("al002-missing-upstream", diagnostic.location) === "raw_ordres",
+      )!;
       assert.ok(typo, "AL002 on the misspelt key");
       assert.equal(typo.severity, "error");
       assert.match(typo.message, /Did you mean "raw_orders"\?/);
@@ -39,13 +47,17 @@ describe("analysis: diagnostics", () => {
     });
 
     it("suggests declaring a source when nothing is close", () => {
-      const unknown = missing.find((diagnostic) => fixtureText("al002-missing-upstream", diagnostic.location) === "zzz_nothing_like_it")!;
+      const unknown = missing.find(
+        (diagnostic) => fixtureText("al002-missing-upstream", diagnostic.location) === "zzz_nothing_like_it",
+      )!;
       assert.match(unknown.message, /source\(\)/);
       assert.equal((unknown.data as { suggestion: unknown }).suggestion, undefined);
     });
 
     it("reports a reference to something that is not an asset", () => {
-      const badRef = missing.find((diagnostic) => fixtureText("al002-missing-upstream", diagnostic.location) === "notAnAsset")!;
+      const badRef = missing.find(
+        (diagnostic) => fixtureText("al002-missing-upstream", diagnostic.location) === "notAnAsset",
+      )!;
       assert.match(badRef.message, /declared in src\/helpers\.ts but is not an asset or source/);
     });
   });
@@ -60,7 +72,12 @@ describe("analysis: diagnostics", () => {
       assert.equal(diagnostic!.severity, "warning");
       assert.equal(fixtureText("al003-undeclared", diagnostic!.location), "stg_orders");
       assert.equal(diagnostic!.location.range.start.line, 9, "on the template's second line");
-      assert.deepEqual(diagnostic!.data, { kind: "undeclaredDependency", asset: "orders", producer: "stg_orders", resource: "table:stg_orders" });
+      assert.deepEqual(diagnostic!.data, {
+        kind: "undeclaredDependency",
+        asset: "orders",
+        producer: "stg_orders",
+        resource: "table:stg_orders",
+      });
       assert.equal(fixtureText("al003-undeclared", diagnostic!.related[0]!.location), "stg_orders");
     });
 
@@ -76,7 +93,10 @@ describe("analysis: diagnostics", () => {
     const snapshot = analyzeFixture("al004-duplicate");
     it("is reported on both definitions, each relating the other", () => {
       const duplicates = withCode(snapshot, "AL004");
-      assert.deepEqual(duplicates.map((diagnostic) => diagnostic.location.file), ["src/one.ts", "src/two.ts"]);
+      assert.deepEqual(
+        duplicates.map((diagnostic) => diagnostic.location.file),
+        ["src/one.ts", "src/two.ts"],
+      );
       assert.equal(fixtureText("al004-duplicate", duplicates[0]!.location), "orders");
       assert.equal(fixtureText("al004-duplicate", duplicates[1]!.location), '"orders"');
       assert.match(duplicates[0]!.message, /also defined in src\/two\.ts:3/);
@@ -88,11 +108,17 @@ describe("analysis: diagnostics", () => {
     const snapshot = analyzeFixture("al005-check-target");
     const bad = withCode(snapshot, "AL005");
     it("accepts references and string keys of assets", () => {
-      const names = snapshot.checks.filter((check) => check.assetKey === "orders").map((check) => check.name).sort();
+      const names = snapshot.checks
+        .filter((check) => check.assetKey === "orders")
+        .map((check) => check.name)
+        .sort();
       assert.deepEqual(names, ["by_key", "ok"]);
     });
     it("rejects a misspelt key (with a suggestion), a plain object and a check", () => {
-      assert.deepEqual(bad.map((diagnostic) => fixtureText("al005-check-target", diagnostic.location)), ["ordres", "notAnAsset", "ok_check"]);
+      assert.deepEqual(
+        bad.map((diagnostic) => fixtureText("al005-check-target", diagnostic.location)),
+        ["ordres", "notAnAsset", "ok_check"],
+      );
       assert.match(bad[0]!.message, /Did you mean "orders"\?/);
       assert.ok(bad.every((diagnostic) => diagnostic.severity === "error"));
     });

@@ -4,12 +4,15 @@ import { analyzeFixture, fixtureText, withCode } from "./support/analysis";
 describe("analysis: reads and writes", () => {
   const snapshot = analyzeFixture("effects");
   const asset = (key: string) => snapshot.assets.find((candidate) => candidate.key === key)!;
-  const resources = (effects: readonly { resource: string }[]) => [...new Set(effects.map((effect) => effect.resource))].sort();
+  const resources = (effects: readonly { resource: string }[]) =>
+    [...new Set(effects.map((effect) => effect.resource))].sort();
 
   it("reads file paths from literals, const strings and path.join of those, through fs, fs.promises and fs/promises", () => {
     assert.deepEqual(resources(asset("writes_file").writes), ["file:exports/report.csv", "file:exports/summary.json"]);
     assert.deepEqual(resources(asset("reads_file").reads), ["file:exports/report.csv", "file:exports/summary.json"]);
-    const literal = asset("reads_file").reads.find((effect) => fixtureText("effects", effect.location) === '"./exports/report.csv"');
+    const literal = asset("reads_file").reads.find(
+      (effect) => fixtureText("effects", effect.location) === '"./exports/report.csv"',
+    );
     assert.ok(literal, "the location covers the path argument");
   });
 
@@ -21,7 +24,10 @@ describe("analysis: reads and writes", () => {
     const undeclared = withCode(snapshot, "AL003");
     assert.equal(undeclared.length, 1);
     assert.deepEqual(undeclared[0]!.data, {
-      kind: "undeclaredDependency", asset: "reads_undeclared", producer: "writes_file", resource: "file:exports/report.csv",
+      kind: "undeclaredDependency",
+      asset: "reads_undeclared",
+      producer: "writes_file",
+      resource: "file:exports/report.csv",
     });
   });
 

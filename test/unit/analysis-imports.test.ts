@@ -6,7 +6,14 @@ describe("analysis: finding definitions through imports", () => {
   const keys = snapshot.assets.map((asset) => asset.key);
 
   it("finds assets and sources imported by name, alias, namespace, barrel and renamed re-export", () => {
-    assert.deepEqual(keys, ["barrel_asset", "named_asset", "namespaced_reexport", "ns/asset", "raw_events", "renamed_asset"]);
+    assert.deepEqual(keys, [
+      "barrel_asset",
+      "named_asset",
+      "namespaced_reexport",
+      "ns/asset",
+      "raw_events",
+      "renamed_asset",
+    ]);
     assert.equal(snapshot.assets.find((asset) => asset.key === "raw_events")?.kind, "source");
   });
 

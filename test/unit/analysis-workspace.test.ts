@@ -35,12 +35,17 @@ describe("analysis: workspace", () => {
   });
   afterEach(() => workspace.dispose());
 
-  const versionOf = (root: string) => analyzeDirectory(root).assets.find((asset) => asset.key === "orders")!.codeVersion;
+  const versionOf = (root: string) =>
+    analyzeDirectory(root).assets.find((asset) => asset.key === "orders")!.codeVersion;
 
   describe("code versions", () => {
     it("ignore whitespace and comments", () => {
       const before = versionOf(workspace.root);
-      write(workspace.root, "src/orders.ts", ORDERS.replace("async (ctx) => {", "async (ctx) => {   // build it\n\n  /* why */"));
+      write(
+        workspace.root,
+        "src/orders.ts",
+        ORDERS.replace("async (ctx) => {", "async (ctx) => {   // build it\n\n  /* why */"),
+      );
       assert.equal(versionOf(workspace.root), before);
     });
 
@@ -69,21 +74,44 @@ describe("analysis: workspace", () => {
   describe("incremental updates", () => {
     it("re-analyses a created, changed and deleted file", () => {
       const analysis = new WorkspaceAnalysis(new DiskReader(workspace.root));
-      assert.deepEqual(analysis.analyzeAll().assets.map((asset) => asset.key), ["orders"]);
-      write(workspace.root, "src/customers.ts", `import { asset } from "assetline";\nexport const customers = asset({ deps: ["orders"] }, async () => {});\n`);
-      assert.deepEqual(analysis.updateFile("src/customers.ts").assets.map((asset) => asset.key), ["customers", "orders"]);
+      assert.deepEqual(
+        analysis.analyzeAll().assets.map((asset) => asset.key),
+        ["orders"],
+      );
+      write(
+        workspace.root,
+        "src/customers.ts",
+        `import { asset } from "assetline";\nexport const customers = asset({ deps: ["orders"] }, async () => {});\n`,
+      );
+      assert.deepEqual(
+        analysis.updateFile("src/customers.ts").assets.map((asset) => asset.key),
+        ["customers", "orders"],
+      );
       rmSync(join(workspace.root, "src/orders.ts"));
       const afterDelete = analysis.updateFile("src/orders.ts");
-      assert.deepEqual(afterDelete.assets.map((asset) => asset.key), ["customers"]);
-      assert.deepEqual(afterDelete.diagnostics.map((diagnostic) => diagnostic.code), ["AL002"], "the dep on the deleted asset is now missing");
+      assert.deepEqual(
+        afterDelete.assets.map((asset) => asset.key),
+        ["customers"],
+      );
+      assert.deepEqual(
+        afterDelete.diagnostics.map((diagnostic) => diagnostic.code),
+        ["AL002"],
+        "the dep on the deleted asset is now missing",
+      );
     });
 
     it("keeps the last good facts of a file that stops parsing, when asked (the editor's policy)", () => {
       const overlay = new OverlayReader(new DiskReader(workspace.root));
       const analysis = new WorkspaceAnalysis(overlay, { keepLastGoodOnSyntaxError: true });
       analysis.analyzeAll();
-      overlay.setBuffer("src/orders.ts", ORDERS.replace("export const orders = asset({", "export const orders = asset({ deps: [ "));
-      assert.deepEqual(analysis.updateFile("src/orders.ts").assets.map((asset) => asset.key), ["orders"]);
+      overlay.setBuffer(
+        "src/orders.ts",
+        ORDERS.replace("export const orders = asset({", "export const orders = asset({ deps: [ "),
+      );
+      assert.deepEqual(
+        analysis.updateFile("src/orders.ts").assets.map((asset) => asset.key),
+        ["orders"],
+      );
       assert.equal(analysis.snapshot.assets[0]!.group, "marts");
     });
 
@@ -100,7 +128,11 @@ describe("analysis: workspace", () => {
 
   describe("robustness and scope", () => {
     it("analyses the rest of the workspace when one file is broken", () => {
-      write(workspace.root, "src/broken.ts", "import { asset } from 'assetline';\nexport const x = asset({ name: ,, }}}} ((\n");
+      write(
+        workspace.root,
+        "src/broken.ts",
+        "import { asset } from 'assetline';\nexport const x = asset({ name: ,, }}}} ((\n",
+      );
       write(workspace.root, "src/binary.ts", "\u0000\u0001\u0002 not typescript at all \uFFFF");
       const snapshot = analyzeDirectory(workspace.root);
       assert.ok(snapshot.assets.some((asset) => asset.key === "orders"));
@@ -115,7 +147,10 @@ describe("analysis: workspace", () => {
       write(workspace.root, "src/scratch.ts", definition);
       write(workspace.root, "src/types.d.ts", definition);
       const snapshot = analyzeDirectory(workspace.root);
-      assert.deepEqual(snapshot.assets.map((asset) => asset.key), ["orders"]);
+      assert.deepEqual(
+        snapshot.assets.map((asset) => asset.key),
+        ["orders"],
+      );
       assert.deepEqual(snapshot.files, ["src/helpers.ts", "src/orders.ts"]);
     });
 

@@ -10,7 +10,10 @@ describe("client: the asset catalog's groups", () => {
     owners: [],
     kinds: [],
     description: undefined,
-    location: { uri: `file:///ws/${key}.ts`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } } },
+    location: {
+      uri: `file:///ws/${key}.ts`,
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } },
+    },
     checks: [],
     status: undefined,
     ...extra,
@@ -20,7 +23,12 @@ describe("client: the asset catalog's groups", () => {
     nodes: [
       node("raw_orders", { kind: "source", owners: ["team:data"] }),
       node("stg_orders", { group: "staging", owners: ["team:analytics"], kinds: ["sqlite"] }),
-      node("marts/orders", { group: "marts", owners: ["team:analytics", "ana@example.com"], kinds: ["sqlite"], description: "One row per order" }),
+      node("marts/orders", {
+        group: "marts",
+        owners: ["team:analytics", "ana@example.com"],
+        kinds: ["sqlite"],
+        description: "One row per order",
+      }),
       node("missing", { kind: "placeholder", location: undefined }),
     ],
     edges: [],
@@ -32,18 +40,28 @@ describe("client: the asset catalog's groups", () => {
     catalogGroups(graph, grouping, filter).map((group) => [group.name, group.nodes.map((n) => n.key)]);
 
   it("groups by group, owner (an asset under each of its owners) or kind, the ungrouped last", () => {
-    assert.deepEqual(shape("group"), [["marts", ["marts/orders"]], ["staging", ["stg_orders"]], ["(no group)", ["raw_orders"]]]);
+    assert.deepEqual(shape("group"), [
+      ["marts", ["marts/orders"]],
+      ["staging", ["stg_orders"]],
+      ["(no group)", ["raw_orders"]],
+    ]);
     assert.deepEqual(shape("owner"), [
       ["ana@example.com", ["marts/orders"]],
       ["team:analytics", ["marts/orders", "stg_orders"]],
       ["team:data", ["raw_orders"]],
     ]);
-    assert.deepEqual(shape("kind"), [["sqlite", ["marts/orders", "stg_orders"]], ["(no kind)", ["raw_orders"]]]);
+    assert.deepEqual(shape("kind"), [
+      ["sqlite", ["marts/orders", "stg_orders"]],
+      ["(no kind)", ["raw_orders"]],
+    ]);
   });
 
   it("filters by every word, against key, table, owners and description", () => {
     assert.deepEqual(shape("group", "marts__orders"), [["marts", ["marts/orders"]]]);
-    assert.deepEqual(shape("group", "analytics ORDER"), [["marts", ["marts/orders"]], ["staging", ["stg_orders"]]]);
+    assert.deepEqual(shape("group", "analytics ORDER"), [
+      ["marts", ["marts/orders"]],
+      ["staging", ["stg_orders"]],
+    ]);
     assert.deepEqual(shape("group", "row per"), [["marts", ["marts/orders"]]]);
     assert.deepEqual(shape("group", "nothing-like-this"), []);
   });

@@ -6,7 +6,10 @@ describe("client: does this workspace use Assetline?", () => {
     assert.equal(packageUsesAssetline(JSON.stringify({ dependencies: { assetline: "^0.1.0" } })), true);
     assert.equal(packageUsesAssetline(JSON.stringify({ devDependencies: { assetline: "file:../.." } })), true);
     assert.equal(packageUsesAssetline(JSON.stringify({ name: "assetline" })), true);
-    assert.equal(packageUsesAssetline(JSON.stringify({ dependencies: { "assetline-extra": "1", react: "19" } })), false);
+    assert.equal(
+      packageUsesAssetline(JSON.stringify({ dependencies: { "assetline-extra": "1", react: "19" } })),
+      false,
+    );
     assert.equal(packageUsesAssetline(JSON.stringify({ description: "uses assetline" })), false);
     assert.equal(packageUsesAssetline("{ not json"), false);
     assert.equal(packageUsesAssetline("null"), false);

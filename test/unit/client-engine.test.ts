@@ -9,32 +9,77 @@ const ROOT = "/ws";
 const INSTALLED = "/ws/node_modules/assetline/dist/server.js";
 
 describe("client: which engine runs the language server", () => {
-  const has = (...paths: string[]) => (path: string) => paths.includes(path);
+  const has =
+    (...paths: string[]) =>
+    (path: string) =>
+      paths.includes(path);
 
   it("prefers the workspace's installed engine in a trusted workspace", () => {
-    const choice = chooseEngine({ settingPath: "", workspaceRoot: ROOT, trusted: true, bundledScript: BUNDLED, exists: has(INSTALLED) });
+    const choice = chooseEngine({
+      settingPath: "",
+      workspaceRoot: ROOT,
+      trusted: true,
+      bundledScript: BUNDLED,
+      exists: has(INSTALLED),
+    });
     assert.equal(choice.source, "workspace");
     assert.equal(choice.serverScript, INSTALLED);
   });
 
   it("never runs the workspace's engine in an untrusted workspace", () => {
-    const choice = chooseEngine({ settingPath: "", workspaceRoot: ROOT, trusted: false, bundledScript: BUNDLED, exists: has(INSTALLED) });
+    const choice = chooseEngine({
+      settingPath: "",
+      workspaceRoot: ROOT,
+      trusted: false,
+      bundledScript: BUNDLED,
+      exists: has(INSTALLED),
+    });
     assert.equal(choice.source, "bundled");
     assert.equal(choice.serverScript, BUNDLED);
     assert.match(choice.reason, /not trusted/);
   });
 
   it("falls back to the bundled engine when none is installed, or there is no folder", () => {
-    assert.equal(chooseEngine({ settingPath: "", workspaceRoot: ROOT, trusted: true, bundledScript: BUNDLED, exists: has() }).serverScript, BUNDLED);
-    assert.equal(chooseEngine({ settingPath: "", workspaceRoot: undefined, trusted: true, bundledScript: BUNDLED, exists: has() }).serverScript, BUNDLED);
+    assert.equal(
+      chooseEngine({ settingPath: "", workspaceRoot: ROOT, trusted: true, bundledScript: BUNDLED, exists: has() })
+        .serverScript,
+      BUNDLED,
+    );
+    assert.equal(
+      chooseEngine({ settingPath: "", workspaceRoot: undefined, trusted: true, bundledScript: BUNDLED, exists: has() })
+        .serverScript,
+      BUNDLED,
+    );
   });
 
   it("takes assetline.server.path as a package folder or a server.js, relative to the workspace", () => {
-    const folder = chooseEngine({ settingPath: "../engine", workspaceRoot: ROOT, trusted: true, bundledScript: BUNDLED, exists: has("/engine/dist/server.js") });
+    const folder = chooseEngine({
+      settingPath: "../engine",
+      workspaceRoot: ROOT,
+      trusted: true,
+      bundledScript: BUNDLED,
+      exists: has("/engine/dist/server.js"),
+    });
     assert.deepEqual([folder.source, folder.serverScript], ["setting", "/engine/dist/server.js"]);
-    const script = chooseEngine({ settingPath: "/opt/al/server.js", workspaceRoot: ROOT, trusted: true, bundledScript: BUNDLED, exists: has("/opt/al/server.js") });
+    const script = chooseEngine({
+      settingPath: "/opt/al/server.js",
+      workspaceRoot: ROOT,
+      trusted: true,
+      bundledScript: BUNDLED,
+      exists: has("/opt/al/server.js"),
+    });
     assert.equal(script.serverScript, "/opt/al/server.js");
-    assert.throws(() => chooseEngine({ settingPath: "/nope", workspaceRoot: ROOT, trusted: true, bundledScript: BUNDLED, exists: has() }), /does not exist/);
+    assert.throws(
+      () =>
+        chooseEngine({
+          settingPath: "/nope",
+          workspaceRoot: ROOT,
+          trusted: true,
+          bundledScript: BUNDLED,
+          exists: has(),
+        }),
+      /does not exist/,
+    );
   });
 });
 
@@ -62,7 +107,10 @@ describe("client: which Node runs it", () => {
   });
 
   it("says what to do when Node is missing or the setting is malformed", () => {
-    assert.throws(() => resolveNode("", undefined, { PATH: join(scratch, "empty") }), /not found on PATH.*assetline\.server\.nodePath/);
+    assert.throws(
+      () => resolveNode("", undefined, { PATH: join(scratch, "empty") }),
+      /not found on PATH.*assetline\.server\.nodePath/,
+    );
     assert.throws(() => resolveNode("./node", undefined, { PATH: "" }), /command name or an absolute path/);
     assert.throws(() => resolveNode(join(scratch, "missing"), undefined, { PATH: "" }), /not an executable/);
   });

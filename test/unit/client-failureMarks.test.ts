@@ -5,7 +5,10 @@ import type { AssetStatus } from "../../protocol/status";
 
 describe("client: where failures are marked", () => {
   const root = "/ws/shop";
-  const location = (file: string, line: number) => ({ uri: fileUri(root, file), range: { start: { line, character: 13 }, end: { line, character: 20 } } });
+  const location = (file: string, line: number) => ({
+    uri: fileUri(root, file),
+    range: { start: { line, character: 13 }, end: { line, character: 20 } },
+  });
   const status = (extra: Partial<AssetStatus>): AssetStatus => ({
     key: "k",
     state: "fresh",
@@ -27,15 +30,27 @@ describe("client: where failures are marked", () => {
     status: undefined,
     ...extra,
   });
-  const graph = (nodes: LineageNode[]): LineageGraph => ({ version: 1, nodes, edges: [], cycles: [], unmatched: [], error: undefined });
+  const graph = (nodes: LineageNode[]): LineageGraph => ({
+    version: 1,
+    nodes,
+    edges: [],
+    cycles: [],
+    unmatched: [],
+    error: undefined,
+  });
 
   it("marks a failed build on the throwing line, else on the definition", () => {
     const marks = failureMarks(
       graph([
         node("revenue", {
-          status: status({ state: "failed", lastError: { message: "boom", runId: "r-1", location: { file: "src/lib/feed.ts", line: 6, character: 8 } } }),
+          status: status({
+            state: "failed",
+            lastError: { message: "boom", runId: "r-1", location: { file: "src/lib/feed.ts", line: 6, character: 8 } },
+          }),
         }),
-        node("timeout", { status: status({ state: "failed", lastError: { message: "timed out after 5 s", runId: "r-2" } }) }),
+        node("timeout", {
+          status: status({ state: "failed", lastError: { message: "timed out after 5 s", runId: "r-2" } }),
+        }),
         // An old failure of an asset rebuilt since: nothing to mark.
         node("healed", { status: status({ state: "fresh", lastError: { message: "old", runId: "r-0" } }) }),
       ]),
@@ -45,7 +60,14 @@ describe("client: where failures are marked", () => {
       marks.map((mark) => [mark.id, mark.uri, mark.line, mark.character, mark.message, mark.blocking]),
       [
         ["r-1|revenue", "file:///ws/shop/src/lib/feed.ts", 6, 8, "revenue failed in run r-1: boom", true],
-        ["r-2|timeout", "file:///ws/shop/src/timeout.ts", 3, 13, "timeout failed in run r-2: timed out after 5 s", true],
+        [
+          "r-2|timeout",
+          "file:///ws/shop/src/timeout.ts",
+          3,
+          13,
+          "timeout failed in run r-2: timed out after 5 s",
+          true,
+        ],
       ],
     );
     assert.equal(marks[0]!.definitionUri, "file:///ws/shop/src/revenue.ts");

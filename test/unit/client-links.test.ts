@@ -10,7 +10,10 @@ describe("links into the editor", () => {
     const link = assetLink({ key: "marts/orders", check: "ids unique", run: "r-1" });
     assert.equal(link, "vscode://assetline.assetline/asset?key=marts/orders&check=ids%20unique&run=r-1");
     const uri = new URL(link);
-    assert.deepEqual(parseAssetLink(uri.pathname, uri.search.slice(1)), { ok: true, link: { key: "marts/orders", check: "ids unique", run: "r-1" } });
+    assert.deepEqual(parseAssetLink(uri.pathname, uri.search.slice(1)), {
+      ok: true,
+      link: { key: "marts/orders", check: "ids unique", run: "r-1" },
+    });
     // VS Code hands the query over decoded or encoded depending on the caller: both read the same.
     assert.deepEqual(parseAssetLink("/asset", "key=marts%2Forders&run="), { ok: true, link: { key: "marts/orders" } });
   });
@@ -26,7 +29,10 @@ describe("links into the editor", () => {
 });
 
 describe("client: Go to Asset rows", () => {
-  const at = (file: string, line: number) => ({ uri: `file:///ws/${file}`, range: { start: { line, character: 0 }, end: { line, character: 5 } } });
+  const at = (file: string, line: number) => ({
+    uri: `file:///ws/${file}`,
+    range: { start: { line, character: 0 }, end: { line, character: 5 } },
+  });
   const node = (key: string, extra: Partial<LineageNode>): LineageNode => ({
     key,
     kind: "asset",
@@ -47,7 +53,14 @@ describe("client: Go to Asset rows", () => {
         group: "marts",
         owners: ["team:analytics"],
         kinds: ["sqlite"],
-        status: { key: "marts/orders", state: "failed", reason: "boom", lastMaterializedAt: undefined, lastFailedAt: 1, checks: [] },
+        status: {
+          key: "marts/orders",
+          state: "failed",
+          reason: "boom",
+          lastMaterializedAt: undefined,
+          lastFailedAt: 1,
+          checks: [],
+        },
       }),
       node("nowhere", { kind: "placeholder", location: undefined }),
     ],
@@ -70,7 +83,10 @@ describe("client: Go to Asset rows", () => {
 });
 
 describe("client: Materialize Asset… from the palette", () => {
-  const at = (file: string, line: number) => ({ uri: `file:///ws/${file}`, range: { start: { line, character: 0 }, end: { line, character: 5 } } });
+  const at = (file: string, line: number) => ({
+    uri: `file:///ws/${file}`,
+    range: { start: { line, character: 0 }, end: { line, character: 5 } },
+  });
   const node = (key: string, file: string, line: number): LineageNode => ({
     key,
     kind: "asset",
@@ -99,7 +115,8 @@ describe("client: Materialize Asset… from the palette", () => {
   });
 
   it("takes selection syntax as a selection, a plain word as a search", () => {
-    for (const text of ["group:marts", "+orders", "orders+", "*", "a, b", "owner:team:x"]) assert.equal(looksLikeSelection(text), true, text);
+    for (const text of ["group:marts", "+orders", "orders+", "*", "a, b", "owner:team:x"])
+      assert.equal(looksLikeSelection(text), true, text);
     for (const text of ["orders", "marts/orders", " stg_ "]) assert.equal(looksLikeSelection(text), false, text);
   });
 });
@@ -107,7 +124,19 @@ describe("client: Materialize Asset… from the palette", () => {
 describe("client: a run as a document", () => {
   it("shows the run, then each event, a failure with the user's line and its stack", () => {
     const text = formatRun({
-      run: { runId: "r-1", status: "FAILURE", selection: "+orders", launchedBy: "cli", pid: 42, hostname: "box", startedAt: 0, finishedAt: 1500, message: "1 step failed", stepsDone: 1, stepsFailed: 1 },
+      run: {
+        runId: "r-1",
+        status: "FAILURE",
+        selection: "+orders",
+        launchedBy: "cli",
+        pid: 42,
+        hostname: "box",
+        startedAt: 0,
+        finishedAt: 1500,
+        message: "1 step failed",
+        stepsDone: 1,
+        stepsFailed: 1,
+      },
       events: [
         { runId: "r-1", id: 1, ts: 0, type: "STEP_STARTED", assetKey: "orders" },
         { runId: "r-1", id: 2, ts: 1000, type: "LOG", assetKey: "orders", level: "warn", message: "slow feed" },

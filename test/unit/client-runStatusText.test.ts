@@ -24,7 +24,10 @@ describe("client: what the status bar says about runs", () => {
     assert.equal(mine.showRun, "r-1");
     assert.match(mine.tooltip ?? "", /started 5 s ago from the editor: 3\/7/);
     // Another process's plan is not known: done steps only.
-    assert.equal(runStatusText(run({ status: "STARTED", stepsDone: 1, stepsFailed: 1 }), undefined, 0).running, "$(sync~spin) Assetline: running 1 step done, 1 failed");
+    assert.equal(
+      runStatusText(run({ status: "STARTED", stepsDone: 1, stepsFailed: 1 }), undefined, 0).running,
+      "$(sync~spin) Assetline: running 1 step done, 1 failed",
+    );
   });
 
   it("keeps the last outcome until the next run, a failure one click from its run", () => {
@@ -35,6 +38,11 @@ describe("client: what the status bar says about runs", () => {
     assert.deepEqual([failed.suffix, failed.showRun], [" · last run ✗", "r-1"]);
     assert.match(failed.tooltip ?? "", /failed 0 s ago: 1 step failed\.$/);
     assert.equal(runStatusText(run({ status: "CANCELED" }), undefined, 90_000).suffix, " · last run ⊘");
-    assert.deepEqual(runStatusText(undefined, undefined, 0), { running: undefined, suffix: "", tooltip: undefined, showRun: undefined });
+    assert.deepEqual(runStatusText(undefined, undefined, 0), {
+      running: undefined,
+      suffix: "",
+      tooltip: undefined,
+      showRun: undefined,
+    });
   });
 });

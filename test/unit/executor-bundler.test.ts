@@ -11,16 +11,26 @@ describe("executor: loading user code", function () {
     ws = await openWorkspace("exec-bundle", { concurrency: 1 });
     // A different "assetline" in the user's node_modules must not be what the worker loads.
     mkdirSync(join(ws.root, "node_modules", "assetline"), { recursive: true });
-    writeFileSync(join(ws.root, "node_modules", "assetline", "package.json"), JSON.stringify({ name: "assetline", main: "index.js" }));
-    writeFileSync(join(ws.root, "node_modules", "assetline", "index.js"), 'throw new Error("the workspace copy of assetline was loaded");\n');
+    writeFileSync(
+      join(ws.root, "node_modules", "assetline", "package.json"),
+      JSON.stringify({ name: "assetline", main: "index.js" }),
+    );
+    writeFileSync(
+      join(ws.root, "node_modules", "assetline", "index.js"),
+      'throw new Error("the workspace copy of assetline was loaded");\n',
+    );
   });
   after(() => ws.dispose());
 
   const materialize = async () => {
     const result = await ws.run(["reads_value"]).done;
-    return { result, metadata: ws.store.latestMaterialization("reads_value")?.metadata as { value: number; pid: number } | undefined };
+    return {
+      result,
+      metadata: ws.store.latestMaterialization("reads_value")?.metadata as { value: number; pid: number } | undefined,
+    };
   };
-  const bundles = () => readdirSync(join(ws.root, ".assetline", "build")).filter((name) => name.startsWith("reads_value."));
+  const bundles = () =>
+    readdirSync(join(ws.root, ".assetline", "build")).filter((name) => name.startsWith("reads_value."));
 
   it("aliases the assetline import to the engine's SDK", async () => {
     const { result, metadata } = await materialize();
@@ -63,7 +73,10 @@ describe("executor: loading user code", function () {
     assert.equal(materialization.codeVersion, current);
     const notes = ws.store.runEvents(handle.runId).filter((event) => event.type === "LOG" && event.level === "warn");
     assert.ok(
-      notes.some((event) => "message" in event && /src\/reads_value\.ts changed after the run was planned/.test(event.message ?? "")),
+      notes.some(
+        (event) =>
+          "message" in event && /src\/reads_value\.ts changed after the run was planned/.test(event.message ?? ""),
+      ),
       JSON.stringify(notes),
     );
   });
@@ -75,7 +88,10 @@ describe("executor: loading user code", function () {
     try {
       const result = await ws.run(["reads_value"]).done;
       assert.equal(result.status, "FAILURE");
-      assert.equal(result.steps[0]!.message, "src/reads_value.ts changed since the run was planned and no longer defines reads_value; run again");
+      assert.equal(
+        result.steps[0]!.message,
+        "src/reads_value.ts changed since the run was planned and no longer defines reads_value; run again",
+      );
     } finally {
       writeFileSync(file, original);
     }

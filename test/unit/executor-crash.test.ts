@@ -9,11 +9,18 @@ import { EventStore, storePath } from "../../server/src/store";
 import { buildWorker, repoRoot, waitFor } from "./support/executor-harness";
 
 /** Starts an executor in its own process on a copy of `fixture`; resolves once `key` has started. */
-async function startExecutorProcess(fixture: string, keys: string[], waitForKey: string): Promise<{ child: ChildProcess; root: string; runId: string; output: () => string }> {
+async function startExecutorProcess(
+  fixture: string,
+  keys: string[],
+  waitForKey: string,
+): Promise<{ child: ChildProcess; root: string; runId: string; output: () => string }> {
   const root = mkdtempSync(join(tmpdir(), `assetline-${fixture}-`));
   cpSync(join(repoRoot, "test", "fixtures", fixture), root, { recursive: true });
   const script = join(repoRoot, "test", "unit", "support", "executor-child.ts");
-  const child = spawn(process.execPath, ["--require", "tsx/cjs", script, root, await buildWorker(), ...keys], { cwd: repoRoot, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["--require", "tsx/cjs", script, root, await buildWorker(), ...keys], {
+    cwd: repoRoot,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   let output = "";
   child.stdout!.setEncoding("utf8").on("data", (text: string) => (output += text));
   await waitFor(() => new RegExp(`started \\S+ ${waitForKey}\\n`).test(output), 30_000, `${waitForKey} to start`);
@@ -22,7 +29,8 @@ async function startExecutorProcess(fixture: string, keys: string[], waitForKey:
 }
 
 function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  if (child.exitCode !== null || child.signalCode !== null)
+    return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
   return new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
 }
 
@@ -37,12 +45,19 @@ describe("executor: its own process dying or being signalled", function () {
       child.kill("SIGKILL");
       await exited(child);
       // The worker is stuck in `while (true) {}`: only its watchdog thread can notice the orphaning.
-      await waitFor(() => !isProcessAlive(pids.worker) && !isProcessAlive(pids.grandchild), 5000, "the orphaned worker tree to die");
+      await waitFor(
+        () => !isProcessAlive(pids.worker) && !isProcessAlive(pids.grandchild),
+        5000,
+        "the orphaned worker tree to die",
+      );
 
       const store = EventStore.open(storePath(root));
       try {
         const recovered = store.recoverAbandonedRuns();
-        assert.deepEqual(recovered.map((r) => [r.runId, r.failedSteps]), [[runId, ["spins"]]]);
+        assert.deepEqual(
+          recovered.map((r) => [r.runId, r.failedSteps]),
+          [[runId, ["spins"]]],
+        );
         assert.equal(store.getRun(runId)!.status, "FAILURE");
         assert.equal(store.latestMaterialization("spins"), undefined, "no partial materialization");
       } finally {
@@ -61,7 +76,11 @@ describe("executor: its own process dying or being signalled", function () {
   });
 
   it("SIGINT: running steps are killed, the run is recorded CANCELED, the process exits 130", async () => {
-    const { child, root, runId } = await startExecutorProcess("exec-slow", ["quick", "waits_long", "after_long"], "waits_long");
+    const { child, root, runId } = await startExecutorProcess(
+      "exec-slow",
+      ["quick", "waits_long", "after_long"],
+      "waits_long",
+    );
     try {
       child.kill("SIGINT");
       const { code } = await exited(child);
@@ -69,7 +88,9 @@ describe("executor: its own process dying or being signalled", function () {
       const store = EventStore.open(storePath(root));
       try {
         assert.equal(store.getRun(runId)!.status, "CANCELED");
-        const types = store.runEvents(runId).map((e) => ("assetKey" in e && e.assetKey ? `${e.type} ${e.assetKey}` : e.type));
+        const types = store
+          .runEvents(runId)
+          .map((e) => ("assetKey" in e && e.assetKey ? `${e.type} ${e.assetKey}` : e.type));
         assert.ok(types.includes("STEP_FAILURE waits_long"));
         assert.ok(types.includes("STEP_SKIPPED after_long"));
         assert.equal(types.at(-1), "RUN_CANCELED");

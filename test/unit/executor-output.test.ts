@@ -22,7 +22,9 @@ describe("executor: captured output", function () {
   after(() => ws.dispose());
 
   function logs(runId: string, assetKey: string): EventOfType<"LOG">[] {
-    return ws.store.runEvents(runId, { types: ["LOG"] }).filter((e): e is EventOfType<"LOG"> => e.type === "LOG" && e.assetKey === assetKey);
+    return ws.store
+      .runEvents(runId, { types: ["LOG"] })
+      .filter((e): e is EventOfType<"LOG"> => e.type === "LOG" && e.assetKey === assetKey);
   }
 
   it("records a step that prints 100 MB as a success, quickly", () => {

@@ -4,7 +4,10 @@ import { planRun } from "../../server/src/executor";
 import type { AssetDefinition, CheckDefinition, SourceLocation } from "../../server/src/model/definitions";
 import { AssetGraph } from "../../server/src/model/graph";
 
-const at: SourceLocation = { file: "src/a.ts", range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } };
+const at: SourceLocation = {
+  file: "src/a.ts",
+  range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+};
 
 function def(key: string, deps: string[] = [], extra: Partial<AssetDefinition> = {}): AssetDefinition {
   return {
@@ -46,14 +49,23 @@ function chk(asset: string, name: string, blocking: boolean): CheckDefinition {
 
 //   raw (source) → a → b → c      d (independent)      checks: a:unique (blocking), a:info, b:soft
 const graph = AssetGraph.fromDefinitions(
-  [def("raw", [], { kind: "source", exportName: "raw" }), def("a", ["raw"]), def("b", ["a"]), def("c", ["b"]), def("d")],
+  [
+    def("raw", [], { kind: "source", exportName: "raw" }),
+    def("a", ["raw"]),
+    def("b", ["a"]),
+    def("c", ["b"]),
+    def("d"),
+  ],
   [chk("a", "unique", true), chk("a", "info", false), chk("b", "soft", false), chk("raw", "fresh", false)],
 );
 
 describe("executor: planning", () => {
   it("orders assets topologically, each followed by its checks; sources are never steps", () => {
     const plan = planRun(graph, ["c", "a", "b"]);
-    assert.deepEqual(plan.steps.map((s) => s.id), ["asset:a", "check:a:info", "check:a:unique", "asset:b", "check:b:soft", "asset:c"]);
+    assert.deepEqual(
+      plan.steps.map((s) => s.id),
+      ["asset:a", "check:a:info", "check:a:unique", "asset:b", "check:b:soft", "asset:c"],
+    );
     const b = plan.steps.find((s) => s.id === "asset:b")!;
     // b waits for a and a's blocking check; not for the non-blocking one.
     assert.deepEqual(b.waitsFor, ["asset:a", "check:a:unique"]);
@@ -65,9 +77,15 @@ describe("executor: planning", () => {
 
   it("withUpstream adds ancestors; a selected source contributes only its checks", () => {
     const plan = planRun({ graph }, ["b"], { withUpstream: true, skipChecks: true });
-    assert.deepEqual(plan.steps.map((s) => s.id), ["asset:a", "asset:b"]);
+    assert.deepEqual(
+      plan.steps.map((s) => s.id),
+      ["asset:a", "asset:b"],
+    );
     const withChecks = planRun(graph, ["raw"]);
-    assert.deepEqual(withChecks.steps.map((s) => s.id), ["check:raw:fresh"]);
+    assert.deepEqual(
+      withChecks.steps.map((s) => s.id),
+      ["check:raw:fresh"],
+    );
     assert.deepEqual(withChecks.steps[0]!.waitsFor, []);
   });
 
@@ -79,11 +97,14 @@ describe("executor: planning", () => {
 
   it("checksOnly plans the selected assets' checks, with nothing to wait for", () => {
     const plan = planRun(graph, ["a", "b"], { checksOnly: true });
-    assert.deepEqual(plan.steps.map((s) => [s.id, s.waitsFor.length]), [
-      ["check:a:info", 0],
-      ["check:a:unique", 0],
-      ["check:b:soft", 0],
-    ]);
+    assert.deepEqual(
+      plan.steps.map((s) => [s.id, s.waitsFor.length]),
+      [
+        ["check:a:info", 0],
+        ["check:a:unique", 0],
+        ["check:b:soft", 0],
+      ],
+    );
   });
 
   it("reports unknown and placeholder keys as unmatched, and unexported definitions as unrunnable", () => {

@@ -29,7 +29,10 @@ describe("executor: worker processes", function () {
       assert.equal(result.steps.find((s) => s.assetKey === "after_spin")!.status, "skipped");
       assert.ok(elapsed < 10_000, `took ${elapsed} ms`);
 
-      const pids = JSON.parse(readFileSync(join(ws.root, "pids.json"), "utf8")) as { worker: number; grandchild: number };
+      const pids = JSON.parse(readFileSync(join(ws.root, "pids.json"), "utf8")) as {
+        worker: number;
+        grandchild: number;
+      };
       // The step's promise resolves only once the worker has exited; the grandchild is killed with its group.
       assert.equal(alive(pids.worker), false, "worker gone");
       await waitFor(() => !alive(pids.grandchild), 2000, "the grandchild to die");
@@ -51,7 +54,8 @@ describe("executor: worker processes", function () {
       const run = ws.run(["quick", "waits_long", "after_long"]);
       let workerPid: number | undefined;
       run.events.on("event", (event) => {
-        if (event.type === "LOG" && event.assetKey === "waits_long") workerPid = Number(/worker (\d+)/.exec(event.message)?.[1]);
+        if (event.type === "LOG" && event.assetKey === "waits_long")
+          workerPid = Number(/worker (\d+)/.exec(event.message)?.[1]);
       });
       await waitFor(() => workerPid !== undefined, 10_000, "waits_long to start");
       const cancelledAt = Date.now();
@@ -86,7 +90,9 @@ describe("executor: worker processes", function () {
     it("runs independent slow assets in parallel", async () => {
       const result = await ws.run(["slow_a", "slow_b"]).done;
       assert.equal(result.status, "SUCCESS", result.message);
-      const [a, b] = ["slow_a", "slow_b"].map((key) => ws.store.latestMaterialization(key)!.metadata as { startedAt: number; endedAt: number });
+      const [a, b] = ["slow_a", "slow_b"].map(
+        (key) => ws.store.latestMaterialization(key)!.metadata as { startedAt: number; endedAt: number },
+      );
       assert.ok(a!.startedAt < b!.endedAt && b!.startedAt < a!.endedAt, "the two steps overlap in time");
     });
   });
@@ -100,14 +106,18 @@ describe("executor: worker processes", function () {
       const run = ws.run(["waits_long", "slow_a"]);
       let workerPid: number | undefined;
       run.events.on("event", (event) => {
-        if (event.type === "LOG" && event.assetKey === "waits_long") workerPid = Number(/worker (\d+)/.exec(event.message)?.[1]);
+        if (event.type === "LOG" && event.assetKey === "waits_long")
+          workerPid = Number(/worker (\d+)/.exec(event.message)?.[1]);
       });
       await waitFor(() => workerPid !== undefined, 10_000, "waits_long to start");
       process.kill(workerPid!, "SIGKILL");
       const result = await run.done;
       const status = Object.fromEntries(result.steps.map((s) => [s.assetKey, s.status]));
       assert.deepEqual(status, { waits_long: "failed", slow_a: "succeeded" });
-      assert.match(result.steps.find((s) => s.assetKey === "waits_long")!.message ?? "", /worker process exited \(SIGKILL\)/);
+      assert.match(
+        result.steps.find((s) => s.assetKey === "waits_long")!.message ?? "",
+        /worker process exited \(SIGKILL\)/,
+      );
     });
   });
 

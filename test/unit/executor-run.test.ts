@@ -53,7 +53,10 @@ describe("executor: materializing a SQL chain", function () {
 
   it("streams live exactly the events it stores, RUN_STARTED to RUN_SUCCESS", () => {
     const stored = ws.store.runEvents(result.runId);
-    assert.deepEqual(live.map((e) => e.id), stored.map((e) => e.id));
+    assert.deepEqual(
+      live.map((e) => e.id),
+      stored.map((e) => e.id),
+    );
     assert.equal(stored[0]!.type, "RUN_STARTED");
     assert.equal(stored.at(-1)!.type, "RUN_SUCCESS");
   });
@@ -85,7 +88,10 @@ describe("executor: materializing a SQL chain", function () {
   it("without --with-upstream, consumes the upstream's materialization from an earlier run", async () => {
     const before = ws.store.latestMaterialization("paid_orders")!;
     const result = await ws.run(["revenue_by_customer"]).done;
-    assert.deepEqual(result.steps.map((s) => s.assetKey), ["revenue_by_customer"]);
+    assert.deepEqual(
+      result.steps.map((s) => s.assetKey),
+      ["revenue_by_customer"],
+    );
     assert.deepEqual(ws.store.latestMaterialization("revenue_by_customer")!.consumed, { paid_orders: before.eventId });
   });
 
@@ -150,9 +156,13 @@ describe("executor: failures", function () {
       const result = await retrying.run(["flaky"]).done;
       assert.equal(result.status, "SUCCESS", result.message);
       assert.equal(result.steps[0]!.attempts, 2);
-      const lifecycle = retrying.store.runEvents(result.runId).filter((e) => e.type !== "LOG" && e.type !== "RUN_STARTED");
+      const lifecycle = retrying.store
+        .runEvents(result.runId)
+        .filter((e) => e.type !== "LOG" && e.type !== "RUN_STARTED");
       assert.deepEqual(
-        lifecycle.map((e) => (e.type === "STEP_STARTED" || e.type === "STEP_RETRY" ? `${e.type}#${e.attempt}` : e.type)),
+        lifecycle.map((e) =>
+          e.type === "STEP_STARTED" || e.type === "STEP_RETRY" ? `${e.type}#${e.attempt}` : e.type,
+        ),
         ["STEP_STARTED#1", "STEP_RETRY#2", "STEP_STARTED#2", "MATERIALIZATION", "STEP_SUCCESS", "RUN_SUCCESS"],
       );
       const retry = lifecycle[1]!;
@@ -182,7 +192,9 @@ describe("executor: checks", function () {
   after(() => ws.dispose());
 
   it("a failed blocking check stops its asset's downstream and fails the run; a non-blocking one does neither", () => {
-    const status = Object.fromEntries(result.steps.map((s) => [s.checkName ? `${s.assetKey}:${s.checkName}` : s.assetKey, s.status]));
+    const status = Object.fromEntries(
+      result.steps.map((s) => [s.checkName ? `${s.assetKey}:${s.checkName}` : s.assetKey, s.status]),
+    );
     assert.deepEqual(status, {
       customers: "succeeded",
       "customers:id_unique": "failed",
@@ -205,7 +217,9 @@ describe("executor: checks", function () {
     const evaluations = ws.store.runEvents(result.runId).filter((e) => e.type === "CHECK_EVALUATION");
     // customers and products build in parallel, so their checks may be evaluated in either order.
     assert.deepEqual(
-      evaluations.map((e) => (e.type === "CHECK_EVALUATION" ? [e.checkName, e.passed, e.blocking, e.metadata] : [])).sort(),
+      evaluations
+        .map((e) => (e.type === "CHECK_EVALUATION" ? [e.checkName, e.passed, e.blocking, e.metadata] : []))
+        .sort(),
       [
         ["at_least_ten", false, false, { products: 1 }],
         ["id_unique", false, true, { duplicates: 1 }],
@@ -232,7 +246,10 @@ describe("executor: checks", function () {
   it("checksOnly evaluates the checks without building", async () => {
     const before = ws.store.latestMaterialization("customers")!.eventId;
     const result = await ws.run(["customers"], { checksOnly: true }).done;
-    assert.deepEqual(result.steps.map((s) => s.stepId), ["check:customers:id_unique"]);
+    assert.deepEqual(
+      result.steps.map((s) => s.stepId),
+      ["check:customers:id_unique"],
+    );
     assert.equal(ws.store.latestMaterialization("customers")!.eventId, before);
   });
 });

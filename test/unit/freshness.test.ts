@@ -7,7 +7,13 @@ import { tempStore } from "./support/store-temp";
 const MIN = 60_000;
 const NOW = 1_700_000_000_000;
 
-function mat(key: string, eventId: number, at: number, codeVersion = "v1", consumed: Record<string, number> = {}): MaterializationRecord {
+function mat(
+  key: string,
+  eventId: number,
+  at: number,
+  codeVersion = "v1",
+  consumed: Record<string, number> = {},
+): MaterializationRecord {
   return { eventId, runId: "r", assetKey: key, timestamp: at, codeVersion, metadata: {}, consumed };
 }
 
@@ -59,22 +65,33 @@ describe("freshness: states", () => {
   });
 
   it("code-changed when the current code version differs from the materialized one", () => {
-    const latest = state("stg_orders", { materialization: mat("stg_orders", 10, NOW - 3 * MIN, "0123456789abcdef0123") });
+    const latest = state("stg_orders", {
+      materialization: mat("stg_orders", 10, NOW - 3 * MIN, "0123456789abcdef0123"),
+    });
     const result = assetFreshness(input({ latest, currentCodeVersion: "fedcba9876543210fedc" }));
     assert.equal(result.state, "code-changed");
-    assert.equal(result.reason, "code changed since the last materialization 3 min ago (built from 01234567, now fedcba98)");
+    assert.equal(
+      result.reason,
+      "code changed since the last materialization 3 min ago (built from 01234567, now fedcba98)",
+    );
     // Unknown current version (e.g. the file does not parse right now): no claim of change.
     assert.equal(assetFreshness(input({ latest, currentCodeVersion: undefined })).state, "fresh");
   });
 
   it("upstream-changed when a parent has a newer materialization than the one consumed", () => {
-    const latest = state("stg_orders", { materialization: mat("stg_orders", 20, NOW - 10 * MIN, "v1", { raw_orders: 15 }) });
-    const parents = new Map([["raw_orders", state("raw_orders", { materialization: mat("raw_orders", 30, NOW - 5 * MIN) })]]);
+    const latest = state("stg_orders", {
+      materialization: mat("stg_orders", 20, NOW - 10 * MIN, "v1", { raw_orders: 15 }),
+    });
+    const parents = new Map([
+      ["raw_orders", state("raw_orders", { materialization: mat("raw_orders", 30, NOW - 5 * MIN) })],
+    ]);
     const result = assetFreshness(input({ latest, parents: ["raw_orders"], latestOfParents: parents }));
     assert.equal(result.state, "upstream-changed");
     assert.equal(result.reason, "upstream raw_orders materialized 5 min after this one");
     // The consumed one is the latest: fresh.
-    const same = new Map([["raw_orders", state("raw_orders", { materialization: mat("raw_orders", 15, NOW - 20 * MIN) })]]);
+    const same = new Map([
+      ["raw_orders", state("raw_orders", { materialization: mat("raw_orders", 15, NOW - 20 * MIN) })],
+    ]);
     assert.equal(assetFreshness(input({ latest, parents: ["raw_orders"], latestOfParents: same })).state, "fresh");
   });
 
@@ -85,7 +102,9 @@ describe("freshness: states", () => {
       ["raw_users", state("raw_users", { materialization: mat("raw_users", 25, NOW - 1 * MIN) })],
       ["never_built", state("never_built")],
     ]);
-    const result = assetFreshness(input({ latest, parents: ["raw_orders", "raw_users", "never_built"], latestOfParents: parents }));
+    const result = assetFreshness(
+      input({ latest, parents: ["raw_orders", "raw_users", "never_built"], latestOfParents: parents }),
+    );
     assert.equal(result.state, "upstream-changed");
     assert.equal(result.reason, "upstream raw_users materialized 9 min after this one (and 1 more upstream)");
     const older = assetFreshness(input({ latest, parents: ["raw_orders"], latestOfParents: parents }));
@@ -93,7 +112,14 @@ describe("freshness: states", () => {
   });
 
   it("failed when the last attempt failed after the last materialization", () => {
-    const failure = { eventId: 30, runId: "r2", assetKey: "stg_orders", timestamp: NOW - 2 * MIN, message: "no such table: raw_orders\n  at ...", error: undefined };
+    const failure = {
+      eventId: 30,
+      runId: "r2",
+      assetKey: "stg_orders",
+      timestamp: NOW - 2 * MIN,
+      message: "no such table: raw_orders\n  at ...",
+      error: undefined,
+    };
     const latest = state("stg_orders", { materialization: mat("stg_orders", 20, NOW - 60 * MIN), failure });
     const result = assetFreshness(input({ latest }));
     assert.equal(result.state, "failed");
@@ -105,27 +131,59 @@ describe("freshness: states", () => {
     const source = assetFreshness(input({ key: "raw_orders", kind: "source", currentCodeVersion: "x" }));
     assert.deepEqual([source.state, source.reason], ["fresh", "source: observed, not built"]);
     const observed = state("raw_orders", { materialization: mat("raw_orders", 5, NOW - 90 * MIN, "other") });
-    const late = assetFreshness(input({ key: "raw_orders", kind: "source", latest: observed, freshness: { maxLagMinutes: 60 } }));
+    const late = assetFreshness(
+      input({ key: "raw_orders", kind: "source", latest: observed, freshness: { maxLagMinutes: 60 } }),
+    );
     assert.equal(late.state, "overdue");
     assert.match(late.reason, /^source observed 1 h 30 min ago/);
   });
 
   it("reports each check's latest result, only for checks still defined when told which", () => {
     const checks = [
-      { eventId: 3, runId: "r", assetKey: "stg_orders", checkName: "not_null", timestamp: NOW - MIN, passed: true, blocking: false, metadata: {}, message: undefined },
-      { eventId: 4, runId: "r", assetKey: "stg_orders", checkName: "unique", timestamp: NOW, passed: false, blocking: true, metadata: {}, message: undefined },
+      {
+        eventId: 3,
+        runId: "r",
+        assetKey: "stg_orders",
+        checkName: "not_null",
+        timestamp: NOW - MIN,
+        passed: true,
+        blocking: false,
+        metadata: {},
+        message: undefined,
+      },
+      {
+        eventId: 4,
+        runId: "r",
+        assetKey: "stg_orders",
+        checkName: "unique",
+        timestamp: NOW,
+        passed: false,
+        blocking: true,
+        metadata: {},
+        message: undefined,
+      },
     ];
     const latest = state("stg_orders", { checks });
     assert.deepEqual(assetFreshness(input({ latest })).checks, [
       { name: "not_null", passed: true, evaluatedAt: NOW - MIN },
       { name: "unique", passed: false, evaluatedAt: NOW },
     ]);
-    assert.deepEqual(assetFreshness(input({ latest, checkNames: ["unique"] })).checks.map((c) => c.name), ["unique"]);
+    assert.deepEqual(
+      assetFreshness(input({ latest, checkNames: ["unique"] })).checks.map((c) => c.name),
+      ["unique"],
+    );
   });
 });
 
 describe("freshness: precedence failed > never-materialized > code-changed > upstream-changed > overdue > fresh", () => {
-  const failure = { eventId: 40, runId: "r", assetKey: "stg_orders", timestamp: NOW, message: "boom", error: undefined };
+  const failure = {
+    eventId: 40,
+    runId: "r",
+    assetKey: "stg_orders",
+    timestamp: NOW,
+    message: "boom",
+    error: undefined,
+  };
   const parents = new Map([["raw_orders", state("raw_orders", { materialization: mat("raw_orders", 30, NOW - MIN) })]]);
   const everything = (parts: Partial<AssetLatestState>) =>
     input({
@@ -137,16 +195,22 @@ describe("freshness: precedence failed > never-materialized > code-changed > ups
     });
   const old = mat("stg_orders", 20, NOW - 600 * MIN, "v1", { raw_orders: 10 });
 
-  it("failed beats everything", () => assert.equal(assetFreshness(everything({ materialization: old, failure })).state, "failed"));
+  it("failed beats everything", () =>
+    assert.equal(assetFreshness(everything({ materialization: old, failure })).state, "failed"));
   it("failed beats never-materialized", () => assert.equal(assetFreshness(everything({ failure })).state, "failed"));
-  it("never-materialized beats the rest", () => assert.equal(assetFreshness(everything({})).state, "never-materialized"));
+  it("never-materialized beats the rest", () =>
+    assert.equal(assetFreshness(everything({})).state, "never-materialized"));
   it("code-changed beats upstream-changed and overdue", () =>
     assert.equal(assetFreshness(everything({ materialization: old })).state, "code-changed"));
   it("upstream-changed beats overdue", () =>
-    assert.equal(assetFreshness(everything({ materialization: { ...old, codeVersion: "v2" } })).state, "upstream-changed"));
+    assert.equal(
+      assetFreshness(everything({ materialization: { ...old, codeVersion: "v2" } })).state,
+      "upstream-changed",
+    ));
   it("overdue beats fresh", () =>
     assert.equal(
-      assetFreshness(everything({ materialization: { ...old, codeVersion: "v2", consumed: { raw_orders: 30 } } })).state,
+      assetFreshness(everything({ materialization: { ...old, codeVersion: "v2", consumed: { raw_orders: 30 } } }))
+        .state,
       "overdue",
     ));
 });
@@ -159,21 +223,44 @@ describe("freshness: workspaceFreshness over a real store", () => {
     const defs = [
       { key: "raw", kind: "source" as const, codeVersion: "s", freshness: undefined, deps: [] },
       { key: "a", kind: "asset" as const, codeVersion: "a1", freshness: { maxLagMinutes: 30 }, deps: [{ key: "raw" }] },
-      { key: "b", kind: "asset" as const, codeVersion: "b1", freshness: undefined, deps: [{ key: "a" }, { key: undefined }] },
+      {
+        key: "b",
+        kind: "asset" as const,
+        codeVersion: "b1",
+        freshness: undefined,
+        deps: [{ key: "a" }, { key: undefined }],
+      },
       { key: "c", kind: "asset" as const, codeVersion: "c1", freshness: undefined, deps: [] },
     ];
-    const checks = [{ name: "a_ok", assetKey: "a" }, { name: "orphan", assetKey: undefined }];
+    const checks = [
+      { name: "a_ok", assetKey: "a" },
+      { name: "orphan", assetKey: undefined },
+    ];
     const states = () => {
       const result = workspaceFreshness(defs, store.latestState(), clock, checks);
       return Object.fromEntries([...result].map(([k, v]) => [k, v.state]));
     };
-    assert.deepEqual(states(), { raw: "fresh", a: "never-materialized", b: "never-materialized", c: "never-materialized" });
+    assert.deepEqual(states(), {
+      raw: "fresh",
+      a: "never-materialized",
+      b: "never-materialized",
+      c: "never-materialized",
+    });
 
     const run1 = store.createRun({ selection: "*", launchedBy: "cli" });
     const aId = store.appendEvent(run1.id, { type: "MATERIALIZATION", assetKey: "a", codeVersion: "a1" });
-    store.appendEvent(run1.id, { type: "CHECK_EVALUATION", assetKey: "a", checkName: "a_ok", passed: true, blocking: true });
+    store.appendEvent(run1.id, {
+      type: "CHECK_EVALUATION",
+      assetKey: "a",
+      checkName: "a_ok",
+      passed: true,
+      blocking: true,
+    });
     store.appendEvent(run1.id, { type: "MATERIALIZATION", assetKey: "b", codeVersion: "b1", consumed: { a: aId } });
-    store.appendEvents(run1.id, [{ type: "STEP_STARTED", assetKey: "c" }, { type: "STEP_FAILURE", assetKey: "c", message: "boom" }]);
+    store.appendEvents(run1.id, [
+      { type: "STEP_STARTED", assetKey: "c" },
+      { type: "STEP_FAILURE", assetKey: "c", message: "boom" },
+    ]);
     store.finishRun(run1.id, "FAILURE");
     assert.deepEqual(states(), { raw: "fresh", a: "fresh", b: "fresh", c: "failed" });
     assert.deepEqual(workspaceFreshness(defs, store.latestState(), clock, checks).get("a")?.checks, [
@@ -197,9 +284,14 @@ describe("freshness: workspaceFreshness over a real store", () => {
 
 describe("freshness: durations read like a person wrote them", () => {
   it("formats", () => {
-    assert.deepEqual(
-      [0, 5_000, 5 * MIN, 60 * MIN, 125 * MIN, 24 * 60 * MIN, 27 * 60 * MIN].map(duration),
-      ["less than a second", "5 s", "5 min", "1 h", "2 h 5 min", "1 d", "1 d 3 h"],
-    );
+    assert.deepEqual([0, 5_000, 5 * MIN, 60 * MIN, 125 * MIN, 24 * 60 * MIN, 27 * 60 * MIN].map(duration), [
+      "less than a second",
+      "5 s",
+      "5 min",
+      "1 h",
+      "2 h 5 min",
+      "1 d",
+      "1 d 3 h",
+    ]);
   });
 });

@@ -10,14 +10,20 @@ function node(key: string, uri: string | undefined, line = 0): LineageNode {
     owners: [],
     kinds: [],
     description: undefined,
-    location: uri === undefined ? undefined : { uri, range: { start: { line, character: 13 }, end: { line, character: 20 } } },
+    location:
+      uri === undefined ? undefined : { uri, range: { start: { line, character: 13 }, end: { line, character: 20 } } },
     checks: [],
     status: undefined,
   };
 }
 
 describe("the lineage panel's focus", () => {
-  const nodes = [node("stg_orders", "file:///ws/staging.ts", 4), node("stg_payments", "file:///ws/staging.ts", 20), node("orders", "file:///ws/marts.ts", 2), node("missing", undefined)];
+  const nodes = [
+    node("stg_orders", "file:///ws/staging.ts", 4),
+    node("stg_payments", "file:///ws/staging.ts", 20),
+    node("orders", "file:///ws/marts.ts", 2),
+    node("missing", undefined),
+  ];
   const definitions = definitionsByFile(nodes);
 
   it("is the definition the cursor is in, else the file's first", () => {

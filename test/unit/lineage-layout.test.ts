@@ -1,13 +1,29 @@
 import assert from "node:assert/strict";
-import { DEFAULT_LAYOUT_OPTIONS, type LayoutInput, type LineageLayout, type NodeBox, clipLabel, layoutLineage } from "../../webview/src/layout";
+import {
+  DEFAULT_LAYOUT_OPTIONS,
+  type LayoutInput,
+  type LineageLayout,
+  type NodeBox,
+  clipLabel,
+  layoutLineage,
+} from "../../webview/src/layout";
 
 const node = (key: string, status = "fresh") => ({ key, lines: [key, status] });
 
 /** The jaffle_shop graph, in the server's stable topological order. */
 const jaffle: LayoutInput = {
-  nodes: ["raw_customers", "raw_orders", "raw_payments", "stg_customers", "stg_orders", "stg_payments", "orders", "customers", "customer_segments", "monthly_revenue"].map(
-    (key) => node(key),
-  ),
+  nodes: [
+    "raw_customers",
+    "raw_orders",
+    "raw_payments",
+    "stg_customers",
+    "stg_orders",
+    "stg_payments",
+    "orders",
+    "customers",
+    "customer_segments",
+    "monthly_revenue",
+  ].map((key) => node(key)),
   edges: [
     { from: "raw_customers", to: "stg_customers" },
     { from: "raw_orders", to: "stg_orders" },
@@ -34,7 +50,10 @@ function overlap(a: NodeBox, b: NodeBox): boolean {
 function assertNoOverlaps(layout: LineageLayout): void {
   for (let i = 0; i < layout.nodes.length; i++) {
     for (let j = i + 1; j < layout.nodes.length; j++) {
-      assert.ok(!overlap(layout.nodes[i]!, layout.nodes[j]!), `${layout.nodes[i]!.key} overlaps ${layout.nodes[j]!.key}`);
+      assert.ok(
+        !overlap(layout.nodes[i]!, layout.nodes[j]!),
+        `${layout.nodes[i]!.key} overlaps ${layout.nodes[j]!.key}`,
+      );
     }
   }
 }
@@ -47,7 +66,10 @@ describe("layoutLineage", () => {
       jaffle.nodes.map((input) => input.key),
     );
     for (const box of layout.nodes) {
-      assert.ok(box.x >= 0 && box.y >= 0 && box.x + box.width <= layout.width && box.y + box.height <= layout.height, `${box.key} outside`);
+      assert.ok(
+        box.x >= 0 && box.y >= 0 && box.x + box.width <= layout.width && box.y + box.height <= layout.height,
+        `${box.key} outside`,
+      );
       assert.ok(box.width >= DEFAULT_LAYOUT_OPTIONS.minNodeWidth);
     }
     assertNoOverlaps(layout);
@@ -72,7 +94,10 @@ describe("layoutLineage", () => {
     const first = await layoutLineage(jaffle);
     const again = await layoutLineage(jaffle);
     assert.deepEqual(again, first);
-    const changed = { ...jaffle, nodes: jaffle.nodes.map((input) => (input.key === "orders" ? node("orders", "failed") : input)) };
+    const changed = {
+      ...jaffle,
+      nodes: jaffle.nodes.map((input) => (input.key === "orders" ? node("orders", "failed") : input)),
+    };
     const after = await layoutLineage(changed);
     assert.deepEqual(
       after.nodes.map(({ key, x, y }) => ({ key, x, y })),
@@ -86,19 +111,35 @@ describe("layoutLineage", () => {
     /** Nodes that moved more than `tolerance` px either way. */
     const moved = (layout: LineageLayout, tolerance = 0) =>
       layout.nodes
-        .filter((box) => seed.has(box.key) && Math.max(Math.abs(box.x - seed.get(box.key)!.x), Math.abs(box.y - seed.get(box.key)!.y)) > tolerance)
+        .filter(
+          (box) =>
+            seed.has(box.key) &&
+            Math.max(Math.abs(box.x - seed.get(box.key)!.x), Math.abs(box.y - seed.get(box.key)!.y)) > tolerance,
+        )
         .map((box) => box.key);
-    for (const [added, upstream] of [["orders_summary", "orders"], ["stg_refunds", "raw_payments"]] as const) {
-      const edited: LayoutInput = { nodes: [...jaffle.nodes, node(added)], edges: [...jaffle.edges, { from: upstream, to: added }] };
+    for (const [added, upstream] of [
+      ["orders_summary", "orders"],
+      ["stg_refunds", "raw_payments"],
+    ] as const) {
+      const edited: LayoutInput = {
+        nodes: [...jaffle.nodes, node(added)],
+        edges: [...jaffle.edges, { from: upstream, to: added }],
+      };
       const unseeded = await layoutLineage(edited);
-      assert.ok(moved(unseeded).length > 0, `without a seed, adding ${added} moves nothing: the test would prove nothing`);
+      assert.ok(
+        moved(unseeded).length > 0,
+        `without a seed, adding ${added} moves nothing: the test would prove nothing`,
+      );
       const seeded = await layoutLineage(edited, DEFAULT_LAYOUT_OPTIONS, seed);
       assert.deepEqual(moved(seeded), [], `adding ${added}`);
       assert.ok(boxOf(seeded, upstream).x < boxOf(seeded, added).x, `${added} is drawn downstream of ${upstream}`);
       assertNoOverlaps(seeded);
     }
     const removed = await layoutLineage(
-      { nodes: jaffle.nodes.filter((input) => input.key !== "monthly_revenue"), edges: jaffle.edges.filter((edge) => edge.to !== "monthly_revenue") },
+      {
+        nodes: jaffle.nodes.filter((input) => input.key !== "monthly_revenue"),
+        edges: jaffle.edges.filter((edge) => edge.to !== "monthly_revenue"),
+      },
       DEFAULT_LAYOUT_OPTIONS,
       seed,
     );
@@ -116,7 +157,11 @@ describe("layoutLineage", () => {
     const clipped = clipLabel(long, DEFAULT_LAYOUT_OPTIONS);
     assert.equal([...clipped].length, DEFAULT_LAYOUT_OPTIONS.maxLabelChars);
     assert.ok(clipped.endsWith("…"));
-    assert.ok(wide.width <= Math.ceil(DEFAULT_LAYOUT_OPTIONS.maxLabelChars * DEFAULT_LAYOUT_OPTIONS.charWidth) + 2 * DEFAULT_LAYOUT_OPTIONS.padding);
+    assert.ok(
+      wide.width <=
+        Math.ceil(DEFAULT_LAYOUT_OPTIONS.maxLabelChars * DEFAULT_LAYOUT_OPTIONS.charWidth) +
+          2 * DEFAULT_LAYOUT_OPTIONS.padding,
+    );
   });
 
   it("lays out a dependency cycle (AL001) and a self-loop without crashing or overlapping", async () => {
@@ -160,7 +205,10 @@ describe("layoutLineage", () => {
     assert.deepEqual(empty.nodes, []);
     const hostile = "<img src=x onerror=alert(1)>";
     const layout = await layoutLineage({ nodes: [node(hostile), node("n0")], edges: [{ from: hostile, to: "n0" }] });
-    assert.ok(boxOf(layout, hostile).x < boxOf(layout, "n0").x, "a key equal to an internal id must not confuse the layout");
+    assert.ok(
+      boxOf(layout, hostile).x < boxOf(layout, "n0").x,
+      "a key equal to an internal id must not confuse the layout",
+    );
   });
 
   it("lays out a few hundred nodes in reasonable time", async () => {

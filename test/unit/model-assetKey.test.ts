@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { AssetKey, InvalidAssetKeyError, compareKeyStrings, isValidKey, problemWithName, quoteVisibly } from "../../server/src/model/assetKey";
+import {
+  AssetKey,
+  InvalidAssetKeyError,
+  compareKeyStrings,
+  isValidKey,
+  problemWithName,
+  quoteVisibly,
+} from "../../server/src/model/assetKey";
 
 describe("model: AssetKey", () => {
   describe("fromUserString", () => {
@@ -47,7 +54,17 @@ describe("model: AssetKey", () => {
       });
     }
 
-    for (const character of ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"]) {
+    for (const character of [
+      "\u202a",
+      "\u202b",
+      "\u202c",
+      "\u202d",
+      "\u202e",
+      "\u2066",
+      "\u2067",
+      "\u2068",
+      "\u2069",
+    ]) {
       const code = `U+${character.charCodeAt(0).toString(16).toUpperCase()}`;
       it(`rejects the bidirectional control ${code}, quoting the key with it escaped`, () => {
         const text = `orders${character}_x`;
@@ -55,7 +72,9 @@ describe("model: AssetKey", () => {
           () => AssetKey.fromUserString(text),
           (error: unknown) =>
             error instanceof InvalidAssetKeyError &&
-            error.message.startsWith(`invalid asset key "orders\\u${character.charCodeAt(0).toString(16)}_x": it contains ${code}, a bidirectional control character`) &&
+            error.message.startsWith(
+              `invalid asset key "orders\\u${character.charCodeAt(0).toString(16)}_x": it contains ${code}, a bidirectional control character`,
+            ) &&
             !error.message.includes(character),
         );
         assert.throws(() => AssetKey.fromPath(["marts", text]), InvalidAssetKeyError);
@@ -65,7 +84,10 @@ describe("model: AssetKey", () => {
     it("rejects C1 controls and DEL, which JSON does not escape, and shows them escaped", () => {
       for (const character of ["\u007f", "\u0085", "\u009b"]) {
         assert.equal(isValidKey(`a${character}b`), false);
-        assert.throws(() => AssetKey.fromUserString(`a${character}b`), (error: unknown) => error instanceof Error && !error.message.includes(character));
+        assert.throws(
+          () => AssetKey.fromUserString(`a${character}b`),
+          (error: unknown) => error instanceof Error && !error.message.includes(character),
+        );
       }
     });
 

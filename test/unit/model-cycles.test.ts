@@ -55,7 +55,9 @@ describe("model: AssetGraph cycles", () => {
   it("follows a 15,000-node ring without recursion limits", () => {
     const count = 15_000;
     const key = (i: number) => `n${String(i).padStart(5, "0")}`;
-    const assets = Array.from({ length: count }, (_, i) => makeAsset({ key: key(i), deps: [key((i + count - 1) % count)] }));
+    const assets = Array.from({ length: count }, (_, i) =>
+      makeAsset({ key: key(i), deps: [key((i + count - 1) % count)] }),
+    );
     const cycles = AssetGraph.fromDefinitions(assets, []).cycles();
     assert.equal(cycles.length, 1);
     assert.equal(cycles[0].length, count + 1);
@@ -66,7 +68,9 @@ describe("model: AssetGraph cycles", () => {
 
   it("handles a 15,000-node chain without recursion limits", () => {
     const count = 15_000;
-    const assets = Array.from({ length: count }, (_, i) => makeAsset({ key: `k${i}`, deps: i === 0 ? [] : [`k${i - 1}`] }));
+    const assets = Array.from({ length: count }, (_, i) =>
+      makeAsset({ key: `k${i}`, deps: i === 0 ? [] : [`k${i - 1}`] }),
+    );
     const graph = AssetGraph.fromDefinitions(assets, []);
     assert.deepEqual(graph.cycles(), []);
     assert.equal(graph.ancestors(`k${count - 1}`).length, count - 1);

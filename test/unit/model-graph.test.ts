@@ -59,7 +59,10 @@ describe("model: AssetGraph", () => {
     });
 
     it("merges a dep named twice into one edge and ignores unresolved deps", () => {
-      const graph = AssetGraph.fromDefinitions([makeAsset({ key: "a" }), makeAsset({ key: "b", deps: ["a", "a", undefined] })], []);
+      const graph = AssetGraph.fromDefinitions(
+        [makeAsset({ key: "a" }), makeAsset({ key: "b", deps: ["a", "a", undefined] })],
+        [],
+      );
       assert.deepEqual(graph.parents("b"), ["a"]);
       assert.deepEqual(graph.children("a"), ["b"]);
     });
@@ -138,17 +141,35 @@ describe("model: AssetGraph", () => {
     it("groups checks by their asset, sorted by name", () => {
       const graph = AssetGraph.fromDefinitions(
         [makeAsset({ key: "a" })],
-        [makeCheck("z_not_null", "a"), makeCheck("a_unique", "a"), makeCheck("lost", undefined), makeCheck("on_missing", "m")],
+        [
+          makeCheck("z_not_null", "a"),
+          makeCheck("a_unique", "a"),
+          makeCheck("lost", undefined),
+          makeCheck("on_missing", "m"),
+        ],
       );
-      assert.deepEqual(graph.checksOf("a").map((check) => check.name), ["a_unique", "z_not_null"]);
-      assert.deepEqual(graph.checksOf("m").map((check) => check.name), ["on_missing"]);
+      assert.deepEqual(
+        graph.checksOf("a").map((check) => check.name),
+        ["a_unique", "z_not_null"],
+      );
+      assert.deepEqual(
+        graph.checksOf("m").map((check) => check.name),
+        ["on_missing"],
+      );
       assert.equal(graph.has("m"), false, "a check does not create a node");
     });
   });
 
   describe("toposort", () => {
     it("takes the alphabetically smallest ready key first", () => {
-      assert.deepEqual(shopGraph().toposort(), ["raw", "stg_customers", "stg_orders", "audit", "marts/orders", "report"]);
+      assert.deepEqual(shopGraph().toposort(), [
+        "raw",
+        "stg_customers",
+        "stg_orders",
+        "audit",
+        "marts/orders",
+        "report",
+      ]);
     });
 
     it("gives the same order for any order of the input", () => {
@@ -196,7 +217,11 @@ describe("model: AssetGraph", () => {
   describe("subgraph", () => {
     it("keeps the given nodes, the edges among them and their checks", () => {
       const graph = AssetGraph.fromDefinitions(
-        [makeAsset({ key: "a", deps: ["p"] }), makeAsset({ key: "b", deps: ["a"] }), makeAsset({ key: "c", deps: ["b"] })],
+        [
+          makeAsset({ key: "a", deps: ["p"] }),
+          makeAsset({ key: "b", deps: ["a"] }),
+          makeAsset({ key: "c", deps: ["b"] }),
+        ],
         [makeCheck("a_ok", "a"), makeCheck("b_ok", "b")],
       );
       const sub = graph.subgraph(["a", "c", "p", "nope"]);
@@ -204,7 +229,10 @@ describe("model: AssetGraph", () => {
       assert.deepEqual(sub.children("a"), []);
       assert.deepEqual(sub.parents("a"), ["p"]);
       assert.equal(sub.isPlaceholder("p"), true);
-      assert.deepEqual(sub.checksOf("a").map((check) => check.name), ["a_ok"]);
+      assert.deepEqual(
+        sub.checksOf("a").map((check) => check.name),
+        ["a_ok"],
+      );
       assert.deepEqual(sub.checksOf("b"), []);
       assert.equal(sub.definition("a"), graph.definition("a"));
     });

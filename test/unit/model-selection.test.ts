@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { AssetGraph } from "../../server/src/model/graph";
-import { parseSelection, resolveSelection, selectKeys, type Selection, type SelectionTerm } from "../../server/src/model/selection";
+import {
+  parseSelection,
+  resolveSelection,
+  selectKeys,
+  type Selection,
+  type SelectionTerm,
+} from "../../server/src/model/selection";
 import { makeAsset } from "./support/defs";
 
 /** raw(source) → stg_orders → marts/orders → report; missing(placeholder) → stg_customers → marts/orders. */
@@ -10,7 +16,12 @@ function shopGraph(): AssetGraph {
       makeAsset({ key: "raw", kind: "source", group: "raw" }),
       makeAsset({ key: "stg_orders", deps: ["raw"], group: "staging", owners: ["team:analytics"], kinds: ["sqlite"] }),
       makeAsset({ key: "stg_customers", deps: ["missing"], group: "staging", owners: ["ana@example.com"] }),
-      makeAsset({ key: "marts/orders", deps: ["stg_orders", "stg_customers"], kinds: ["sqlite", "python"], tags: { tier: "gold" } }),
+      makeAsset({
+        key: "marts/orders",
+        deps: ["stg_orders", "stg_customers"],
+        kinds: ["sqlite", "python"],
+        tags: { tier: "gold" },
+      }),
       makeAsset({ key: "report", deps: ["marts/orders"], tags: { tier: "silver", pii: "" } }),
     ],
     [],
@@ -45,7 +56,11 @@ describe("model: selection", () => {
       assert.deepEqual(onlyTerm("*").target, { type: "all" });
       assert.deepEqual(onlyTerm("marts/orders").target, { type: "key", key: "marts/orders" });
       assert.deepEqual(onlyTerm("group:staging").target, { type: "attribute", attribute: "group", value: "staging" });
-      assert.deepEqual(onlyTerm("owner:team:analytics").target, { type: "attribute", attribute: "owner", value: "team:analytics" });
+      assert.deepEqual(onlyTerm("owner:team:analytics").target, {
+        type: "attribute",
+        attribute: "owner",
+        value: "team:analytics",
+      });
       assert.deepEqual(onlyTerm("kind:sqlite").target, { type: "attribute", attribute: "kind", value: "sqlite" });
       assert.deepEqual(onlyTerm("tag:tier=gold").target, { type: "tag", tag: "tier", value: "gold" });
       assert.deepEqual(onlyTerm("tag:pii").target, { type: "tag", tag: "pii", value: undefined });
@@ -81,7 +96,10 @@ describe("model: selection", () => {
     });
 
     it("explains an unknown attribute", () => {
-      assert.equal(parseError("grp:staging"), `unknown attribute "grp:" in "grp:staging"; expected group:, owner:, kind: or tag:`);
+      assert.equal(
+        parseError("grp:staging"),
+        `unknown attribute "grp:" in "grp:staging"; expected group:, owner:, kind: or tag:`,
+      );
     });
 
     it("explains other mistakes", () => {
@@ -160,7 +178,10 @@ describe("model: selection", () => {
 
   describe("resolveSelection", () => {
     it("gives the keys when every term matches", () => {
-      assert.deepEqual(resolveSelection(shopGraph(), "stg_orders+1"), { ok: true, keys: ["stg_orders", "marts/orders"] });
+      assert.deepEqual(resolveSelection(shopGraph(), "stg_orders+1"), {
+        ok: true,
+        keys: ["stg_orders", "marts/orders"],
+      });
     });
 
     it("makes a term that matches nothing an error, naming it", () => {
@@ -183,7 +204,10 @@ describe("model: selection", () => {
       const many = Array.from({ length: 20_000 }, (_, i) => `missing_${i}`).join(" ");
       const manyError = resolveSelection(shopGraph(), many);
       assert.ok(!manyError.ok);
-      assert.equal(manyError.error, 'nothing matches "missing_0", "missing_1", "missing_2", "missing_3", "missing_4" and 19995 more terms');
+      assert.equal(
+        manyError.error,
+        'nothing matches "missing_0", "missing_1", "missing_2", "missing_3", "missing_4" and 19995 more terms',
+      );
       const long = "x".repeat(130_000);
       const longError = resolveSelection(shopGraph(), long);
       assert.ok(!longError.ok);

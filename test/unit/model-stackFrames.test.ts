@@ -17,14 +17,29 @@ describe("model: the user's line in a failure's stack", () => {
   });
 
   it("reads frames without a function name, async frames and file URLs", () => {
-    assert.deepEqual(firstUserFrame("Error: x\n    at /work/shop/src/a.ts:3:9", root), { file: "src/a.ts", line: 2, character: 8 });
-    assert.deepEqual(firstUserFrame("Error: x\n    at async load (file:///work/shop/src/b.ts:20:1)", root), { file: "src/b.ts", line: 19, character: 0 });
-    assert.deepEqual(firstUserFrame("Error: x\n    at C:\\work\\shop\\src\\c.ts:4:2", "C:\\work\\shop"), { file: "src/c.ts", line: 3, character: 1 });
+    assert.deepEqual(firstUserFrame("Error: x\n    at /work/shop/src/a.ts:3:9", root), {
+      file: "src/a.ts",
+      line: 2,
+      character: 8,
+    });
+    assert.deepEqual(firstUserFrame("Error: x\n    at async load (file:///work/shop/src/b.ts:20:1)", root), {
+      file: "src/b.ts",
+      line: 19,
+      character: 0,
+    });
+    assert.deepEqual(firstUserFrame("Error: x\n    at C:\\work\\shop\\src\\c.ts:4:2", "C:\\work\\shop"), {
+      file: "src/c.ts",
+      line: 3,
+      character: 1,
+    });
   });
 
   it("finds nothing when no frame is in the workspace", () => {
     assert.equal(firstUserFrame(undefined, root), undefined);
-    assert.equal(firstUserFrame("Error: x\n    at node:internal/timers:500:7\n    at /work/shopping/src/a.ts:1:1", root), undefined);
+    assert.equal(
+      firstUserFrame("Error: x\n    at node:internal/timers:500:7\n    at /work/shopping/src/a.ts:1:1", root),
+      undefined,
+    );
     assert.equal(firstUserFrame("Error: x\n    at /work/shop/node_modules/pkg/index.js:1:1", root), undefined);
   });
 

@@ -16,8 +16,15 @@ const VSCE = join(REPO, "node_modules", "@vscode", "vsce", "vsce");
 /** The files `vsce package` would put in the .vsix, relative to the extension's root. */
 async function vsceLs(cwd: string): Promise<string[]> {
   // --no-dependencies: the packaging script stages the run-time packages itself (scripts/package.mjs).
-  const { stdout } = await promisify(execFile)(process.execPath, [VSCE, "ls", "--no-dependencies"], { cwd, timeout: 120_000 });
-  return stdout.split("\n").map((line) => line.trim()).filter((line) => line !== "").sort();
+  const { stdout } = await promisify(execFile)(process.execPath, [VSCE, "ls", "--no-dependencies"], {
+    cwd,
+    timeout: 120_000,
+  });
+  return stdout
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "")
+    .sort();
 }
 
 /** What the .vsix may hold; anything else is a leak. */
@@ -31,7 +38,9 @@ const ALLOWED = [
 
 function leaks(files: readonly string[]): string[] {
   return files.filter(
-    (file) => !ALLOWED.some((pattern) => pattern.test(file)) || /\.map$|(^|\/)\.env|\.(ts|tsx|cc|cpp|c|h)$/.test(file.replace(/\.d\.ts$/, ".d")),
+    (file) =>
+      !ALLOWED.some((pattern) => pattern.test(file)) ||
+      /\.map$|(^|\/)\.env|\.(ts|tsx|cc|cpp|c|h)$/.test(file.replace(/\.d\.ts$/, ".d")),
   );
 }
 
@@ -41,7 +50,15 @@ describe("the .vsix contents (vsce ls)", function () {
 
   before(() => {
     planted = mkdtempSync(join(tmpdir(), "assetline-vsix-"));
-    for (const file of ["package.json", ".vscodeignore", "README.md", "LICENSE", "CHANGELOG.md", "media/icon.png", "media/activity.svg"]) {
+    for (const file of [
+      "package.json",
+      ".vscodeignore",
+      "README.md",
+      "LICENSE",
+      "CHANGELOG.md",
+      "media/icon.png",
+      "media/activity.svg",
+    ]) {
       mkdirSync(dirname(join(planted, file)), { recursive: true });
       copyFileSync(join(REPO, file), join(planted, file));
     }
@@ -111,11 +128,26 @@ describe("the .vsix contents (vsce ls)", function () {
     assert.ok(existsSync(join(REPO, "dist", "server.js")), "run `npm run build` first");
     const files = await vsceLs(REPO);
     assert.deepEqual(leaks(files), []);
-    for (const needed of ["package.json", "README.md", "LICENSE", "CHANGELOG.md", "media/icon.png", "dist/client/extension.js", "dist/server.js", "dist/worker.js", "dist/sdk/index.d.ts"]) {
+    for (const needed of [
+      "package.json",
+      "README.md",
+      "LICENSE",
+      "CHANGELOG.md",
+      "media/icon.png",
+      "dist/client/extension.js",
+      "dist/server.js",
+      "dist/worker.js",
+      "dist/sdk/index.d.ts",
+    ]) {
       assert.ok(files.includes(needed), `${needed} is not in the .vsix`);
     }
-    const manifest = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { devDependencies: Record<string, string> };
-    const shippedPackages = new Set(files.flatMap((file) => /^dist\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file)?.[1] ?? []));
-    for (const pkg of shippedPackages) assert.ok(!(pkg in manifest.devDependencies), `devDependency ${pkg} is in the .vsix`);
+    const manifest = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as {
+      devDependencies: Record<string, string>;
+    };
+    const shippedPackages = new Set(
+      files.flatMap((file) => /^dist\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file)?.[1] ?? []),
+    );
+    for (const pkg of shippedPackages)
+      assert.ok(!(pkg in manifest.devDependencies), `devDependency ${pkg} is in the .vsix`);
   });
 });

@@ -6,15 +6,28 @@ import { splitStatements, tokenize } from "../../server/src/analysis/sql/sqlToke
 
 /** What the mention's text should normalise to: quotes removed, lower-case, main/temp schema dropped. */
 function normaliseWritten(text: string): string {
-  const parts = text.split(".").map((p) => p.trim().replace(/^["`[]|["`\]]$/g, "").toLowerCase());
+  const parts = text.split(".").map((p) =>
+    p
+      .trim()
+      .replace(/^["`[]|["`\]]$/g, "")
+      .toLowerCase(),
+  );
   return parts.length === 2 && (parts[0] === "main" || parts[0] === "temp") ? parts[1] : parts.join(".");
 }
 
 /** Asserts names (in source order) and that every mention's offsets cover the name as written. */
 function expectTables(sql: string, expected: { reads?: string[]; writes?: string[]; parsed?: boolean }): SqlTables {
   const result = extractTables(sql);
-  assert.deepEqual(result.reads.map((m) => m.name), expected.reads ?? [], `reads of: ${sql}`);
-  assert.deepEqual(result.writes.map((m) => m.name), expected.writes ?? [], `writes of: ${sql}`);
+  assert.deepEqual(
+    result.reads.map((m) => m.name),
+    expected.reads ?? [],
+    `reads of: ${sql}`,
+  );
+  assert.deepEqual(
+    result.writes.map((m) => m.name),
+    expected.writes ?? [],
+    `writes of: ${sql}`,
+  );
   assert.equal(result.parsed, expected.parsed ?? true, `parsed for: ${sql} (${result.error ?? ""})`);
   for (const m of [...result.reads, ...result.writes]) {
     assert.equal(normaliseWritten(sql.slice(m.start, m.end)), m.name, `offsets of ${m.name} in: ${sql}`);
@@ -70,7 +83,9 @@ describe("sql: extractTables", () => {
     it("does not count foreign-key targets or index/trigger targets as table reads", () => {
       expectTables("create table t (a int references u(id) on update cascade)", { writes: ["t"] });
       expectTables("create index if not exists i on t(a)", {});
-      expectTables("create trigger tr after update of a on t begin insert into log select new.id; end", { writes: ["log"] });
+      expectTables("create trigger tr after update of a on t begin insert into log select new.id; end", {
+        writes: ["log"],
+      });
     });
 
     it("finds reads in every subquery position", () => {
@@ -81,7 +96,9 @@ describe("sql: extractTables", () => {
       expectTables("select * from t where a in u", { reads: ["t", "u"] });
       expectTables("select * from (a join b on a.id = b.id)", { reads: ["a", "b"] });
       expectTables("select * from t indexed by i", { reads: ["t"] });
-      expectTables("select * from t1 natural join t2 left outer join t3 using (id) cross join t4", { reads: ["t1", "t2", "t3", "t4"] });
+      expectTables("select * from t1 natural join t2 left outer join t3 using (id) cross join t4", {
+        reads: ["t1", "t2", "t3", "t4"],
+      });
     });
   });
 
@@ -127,7 +144,7 @@ describe("sql: extractTables", () => {
   });
 
   describe("names and offsets", () => {
-    it("unquotes \"\", `` and [] identifiers while offsets cover the quotes", () => {
+    it('unquotes "", `` and [] identifiers while offsets cover the quotes', () => {
       const sql = 'select * from "Order Items" join `Products` on 1 join [stock] on 1';
       const r = expectTables(sql, { reads: ["order items", "products", "stock"] });
       assert.deepEqual(slices(sql, r.reads), ['"Order Items"', "`Products`", "[stock]"]);
@@ -148,22 +165,32 @@ describe("sql: extractTables", () => {
     });
 
     it("handles several statements with offsets into the whole text", () => {
-      const sql = "drop table if exists a; create table a as select * from b;\n  insert into log values ('done; from c')";
+      const sql =
+        "drop table if exists a; create table a as select * from b;\n  insert into log values ('done; from c')";
       const r = expectTables(sql, { reads: ["b"], writes: ["a", "a", "log"] });
-      assert.deepEqual(r.writes.map((m) => m.start), [21, sql.indexOf("a as"), sql.indexOf("log")]);
+      assert.deepEqual(
+        r.writes.map((m) => m.start),
+        [21, sql.indexOf("a as"), sql.indexOf("log")],
+      );
     });
 
     it("keeps statement-relative offsets right when statements parsed together are reused alone", () => {
-      const script = "insert into batch_w select * from batch_r1;\n  select * from batch_r2 where k in (select k from batch_r3)";
+      const script =
+        "insert into batch_w select * from batch_r1;\n  select * from batch_r2 where k in (select k from batch_r3)";
       expectTables(script, { reads: ["batch_r1", "batch_r2", "batch_r3"], writes: ["batch_w"] });
       // Both statements now come from the per-statement cache, at new offsets.
       const alone = "   select * from batch_r2 where k in (select k from batch_r3)";
       expectTables(alone, { reads: ["batch_r2", "batch_r3"] });
-      expectTables("select 0; insert into batch_w select * from batch_r1", { reads: ["batch_r1"], writes: ["batch_w"] });
+      expectTables("select 0; insert into batch_w select * from batch_r1", {
+        reads: ["batch_r1"],
+        writes: ["batch_w"],
+      });
     });
 
     it("accepts every bound-parameter style", () => {
-      expectTables("select * from t where a = ? and b = ?2 and c = :c and d = $d and e = @e and f = $1", { reads: ["t"] });
+      expectTables("select * from t where a = ? and b = ?2 and c = :c and d = $d and e = @e and f = $1", {
+        reads: ["t"],
+      });
     });
   });
 
@@ -274,7 +301,11 @@ describe("sql: extractTables", () => {
     it("keeps what it can from a half-typed query", () => {
       expectTables("select * from orders o join ", { reads: ["orders"], parsed: false });
       expectTables("select * from orders where x = 'unfinished", { reads: ["orders"], parsed: false });
-      expectTables("insert into stg_orders select * from raw_orders where", { reads: ["raw_orders"], writes: ["stg_orders"], parsed: false });
+      expectTables("insert into stg_orders select * from raw_orders where", {
+        reads: ["raw_orders"],
+        writes: ["stg_orders"],
+        parsed: false,
+      });
     });
 
     it("keeps the statements after a quote the user just opened", () => {
@@ -289,7 +320,8 @@ describe("sql: extractTables", () => {
 
     it("does not mistake an apostrophe in a comment for an open literal", () => {
       // The broken last statement defeats the one-call batch parse, so each statement stands alone.
-      const sql = "-- don't split me\nselect * from t where note = 'line one\nline two; from x' and k in (select k from u); select a::int from w";
+      const sql =
+        "-- don't split me\nselect * from t where note = 'line one\nline two; from x' and k in (select k from u); select a::int from w";
       expectTables(sql, { reads: ["t", "u", "w"], parsed: false });
     });
 
@@ -308,11 +340,18 @@ describe("sql: extractTables", () => {
         writes: ["v", "t", "s.u"],
         parsed: false,
       });
-      expectTables("alter table t rename to u; select a from b where c is distinct from d::int", { reads: ["b"], writes: ["t", "u"], parsed: false });
+      expectTables("alter table t rename to u; select a from b where c is distinct from d::int", {
+        reads: ["b"],
+        writes: ["t", "u"],
+        parsed: false,
+      });
       expectTables("insert into t values (1) on conflict do update set a = 1::int", { writes: ["t"], parsed: false });
       const quoted = 'select * from "a""b" join `c``d` on 1::int';
       const r2 = extractTables(quoted);
-      assert.deepEqual(r2.reads.map((m) => m.name), ['a"b', "c`d"]);
+      assert.deepEqual(
+        r2.reads.map((m) => m.name),
+        ['a"b', "c`d"],
+      );
       assert.deepEqual(slices(quoted, r2.reads), ['"a""b"', "`c``d`"]);
     });
 
@@ -334,13 +373,50 @@ describe("sql: extractTables", () => {
 
   describe("robustness and speed", () => {
     it("never throws, whatever the input", () => {
-      const alphabet = ["select", "from", "with", "as", "(", ")", "'", '"', "`", "[", "]", ";", ",", ".", "t", "x", "join", "--", "/*", "*/", "\n", " ", "::", "?", "create", "table", "into", "update", "begin", "end", "trigger", "case"];
+      const alphabet = [
+        "select",
+        "from",
+        "with",
+        "as",
+        "(",
+        ")",
+        "'",
+        '"',
+        "`",
+        "[",
+        "]",
+        ";",
+        ",",
+        ".",
+        "t",
+        "x",
+        "join",
+        "--",
+        "/*",
+        "*/",
+        "\n",
+        " ",
+        "::",
+        "?",
+        "create",
+        "table",
+        "into",
+        "update",
+        "begin",
+        "end",
+        "trigger",
+        "case",
+      ];
       let seed = 42;
       const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
       for (let n = 0; n < 300; n++) {
-        const sql = Array.from({ length: Math.floor(rand() * 40) }, () => alphabet[Math.floor(rand() * alphabet.length)]).join(" ");
+        const sql = Array.from(
+          { length: Math.floor(rand() * 40) },
+          () => alphabet[Math.floor(rand() * alphabet.length)],
+        ).join(" ");
         const r = extractTables(sql);
-        for (const m of [...r.reads, ...r.writes]) assert.ok(m.start >= 0 && m.end <= sql.length && m.start < m.end, sql);
+        for (const m of [...r.reads, ...r.writes])
+          assert.ok(m.start >= 0 && m.end <= sql.length && m.start < m.end, sql);
       }
       assert.deepEqual(extractTables(""), { reads: [], writes: [], parsed: true, columns: [] });
       assert.equal(extractTables(undefined as unknown as string).parsed, false);
@@ -369,7 +445,10 @@ describe("sql: extractTables", () => {
       first.reads.push({ name: "bogus", start: 0, end: 1 });
       first.reads.sort(() => -1);
       const second = extractTables(sql);
-      assert.deepEqual(second.reads.map((m) => m.name), ["cached_table", "other"]);
+      assert.deepEqual(
+        second.reads.map((m) => m.name),
+        ["cached_table", "other"],
+      );
       assert.equal(second.reads[0], extractTables(sql).reads[0], "the mention objects come from the cache");
     });
   });
@@ -379,7 +458,10 @@ describe("sql: extractTables", () => {
     function scan(sql: string): string[] {
       const found: string[] = [];
       scanTables(tokenize(sql), (kind, parts, start, end) => {
-        const written = sql.slice(start, end).split(".").map((p) => p.trim().replace(/^["`[]|["`\]]$/g, ""));
+        const written = sql
+          .slice(start, end)
+          .split(".")
+          .map((p) => p.trim().replace(/^["`[]|["`\]]$/g, ""));
         assert.deepEqual(written, parts, `offsets in: ${sql}`);
         found.push(`${kind === "read" ? "r" : "w"}:${parts.join(".")}`);
       });
@@ -409,12 +491,26 @@ describe("sql: extractTables", () => {
 
     it("scopes CTE names to the parenthesis holding their WITH", () => {
       assert.deepEqual(scan("select * from (with b as (select 5 v) select * from b) x, b"), ["r:b"]);
-      assert.deepEqual(scan("with recursive r(n) as (select 1 union all select n + 1 from r), s as materialized (select * from src) select * from r, s"), ["r:src"]);
+      assert.deepEqual(
+        scan(
+          "with recursive r(n) as (select 1 union all select n + 1 from r), s as materialized (select * from src) select * from r, s",
+        ),
+        ["r:src"],
+      );
     });
 
     it("walks comma lists past aliases, derived tables and table-valued functions", () => {
-      assert.deepEqual(scan('select * from a x, (select 1) d, "B C" as y, json_each(a.j) j, main.e where 1'), ["r:a", "r:B C", "r:main.e"]);
-      assert.deepEqual(scan("select * from a natural join b left outer join c using (id), d"), ["r:a", "r:b", "r:c", "r:d"]);
+      assert.deepEqual(scan('select * from a x, (select 1) d, "B C" as y, json_each(a.j) j, main.e where 1'), [
+        "r:a",
+        "r:B C",
+        "r:main.e",
+      ]);
+      assert.deepEqual(scan("select * from a natural join b left outer join c using (id), d"), [
+        "r:a",
+        "r:b",
+        "r:c",
+        "r:d",
+      ]);
     });
   });
 
@@ -430,10 +526,15 @@ describe("sql: extractTables", () => {
     });
 
     it("does not split inside strings, comments or a trigger body", () => {
-      const sql = "select ';' -- ;\n; create trigger tr after insert on t begin update u set a = case when 1 then 2 end; delete from v; end; select 1";
+      const sql =
+        "select ';' -- ;\n; create trigger tr after insert on t begin update u set a = case when 1 then 2 end; delete from v; end; select 1";
       const tokens = tokenize(sql);
       const spans = splitStatements(tokens).map((s) => sql.slice(tokens[s.first].start, tokens[s.end - 1].end));
-      assert.deepEqual(spans, ["select ';'", "create trigger tr after insert on t begin update u set a = case when 1 then 2 end; delete from v; end", "select 1"]);
+      assert.deepEqual(spans, [
+        "select ';'",
+        "create trigger tr after insert on t begin update u set a = case when 1 then 2 end; delete from v; end",
+        "select 1",
+      ]);
     });
   });
 });

@@ -54,7 +54,10 @@ describe("store: two processes append 2,000 events each in small transactions wh
       assert.equal(result.stderr.includes("SQLITE_BUSY"), false, result.stderr);
       assert.equal(result.code, 0, result.stderr);
     }
-    assert.ok(runIds.every((id) => id !== undefined), "both writers finished");
+    assert.ok(
+      runIds.every((id) => id !== undefined),
+      "both writers finished",
+    );
   });
 
   it("keeps every event of each run, in the writer's order", () => {
@@ -141,7 +144,8 @@ describe("store: write locks held by other processes", function () {
     try {
       assert.throws(
         () => store.createRun({ selection: "*", launchedBy: "cli" }),
-        (error: unknown) => error instanceof StoreBusyError && error.attempts === 5 && /stayed locked/.test(error.message),
+        (error: unknown) =>
+          error instanceof StoreBusyError && error.attempts === 5 && /stayed locked/.test(error.message),
       );
     } finally {
       store.close();

@@ -62,17 +62,39 @@ describe("store: runs and events", () => {
       { type: "LOG", assetKey: "a", level: "warn", message: "careful", truncated: true },
       { type: "LOG", level: "info", message: "run-level log" },
       { type: "STEP_RETRY", assetKey: "a", attempt: 2, message: "flaky", delayMs: 100 },
-      { type: "MATERIALIZATION", assetKey: "a", codeVersion: "c1", metadata: { rows: 3, nested: { ok: true } }, consumed: { raw: 7 } },
+      {
+        type: "MATERIALIZATION",
+        assetKey: "a",
+        codeVersion: "c1",
+        metadata: { rows: 3, nested: { ok: true } },
+        consumed: { raw: 7 },
+      },
       { type: "STEP_SUCCESS", assetKey: "a", durationMs: 12 },
       { type: "STEP_STARTED", assetKey: "a", checkName: "unique" },
-      { type: "CHECK_EVALUATION", assetKey: "a", checkName: "unique", passed: false, blocking: true, metadata: { dupes: 2 }, message: "2 duplicates" },
-      { type: "STEP_FAILURE", assetKey: "b", message: "boom", error: { message: "boom", stack: "Error: boom\n    at b.ts:3:9" } },
+      {
+        type: "CHECK_EVALUATION",
+        assetKey: "a",
+        checkName: "unique",
+        passed: false,
+        blocking: true,
+        metadata: { dupes: 2 },
+        message: "2 duplicates",
+      },
+      {
+        type: "STEP_FAILURE",
+        assetKey: "b",
+        message: "boom",
+        error: { message: "boom", stack: "Error: boom\n    at b.ts:3:9" },
+      },
       { type: "STEP_SKIPPED", assetKey: "c", reason: "upstream b failed" },
       { type: "RUN_FAILURE", message: "1 step failed", ts: clock + 99 },
     ];
     const ids = store.appendEvents(run.id, inputs);
     assert.equal(ids.length, inputs.length);
-    assert.ok(ids.every((id, i) => i === 0 || id > ids[i - 1]), "ids increase");
+    assert.ok(
+      ids.every((id, i) => i === 0 || id > ids[i - 1]),
+      "ids increase",
+    );
     const stored = store.runEvents(run.id).slice(1); // after RUN_STARTED
     assert.equal(stored.length, inputs.length);
     stored.forEach((event, i) => {
@@ -97,16 +119,28 @@ describe("store: runs and events", () => {
       { type: "LOG", level: "info", message: "3" },
     ]);
     store.appendEvent(other.id, { type: "LOG", level: "info", message: "other run" });
-    assert.deepEqual(store.runEvents(run.id, { afterEventId: ids[1] }).map((e) => e.id), ids.slice(2));
-    assert.deepEqual(store.runEvents(run.id, { types: ["LOG"] }).map((e) => e.id), [ids[0], ids[2], ids[3]]);
-    assert.deepEqual(store.runEvents(run.id, { types: ["LOG"], limit: 2, afterEventId: ids[0] }).map((e) => e.id), [ids[2], ids[3]]);
+    assert.deepEqual(
+      store.runEvents(run.id, { afterEventId: ids[1] }).map((e) => e.id),
+      ids.slice(2),
+    );
+    assert.deepEqual(
+      store.runEvents(run.id, { types: ["LOG"] }).map((e) => e.id),
+      [ids[0], ids[2], ids[3]],
+    );
+    assert.deepEqual(
+      store.runEvents(run.id, { types: ["LOG"], limit: 2, afterEventId: ids[0] }).map((e) => e.id),
+      [ids[2], ids[3]],
+    );
     assert.deepEqual(store.runEvents(run.id, { types: [] }), []);
     assert.equal(store.lastEventId(), Math.max(...store.runEvents(other.id).map((e) => e.id)));
   });
 
   it("lists runs most recent first, even when their clocks tie", () => {
     const ids = [1, 2, 3].map(() => store.createRun({ selection: "*", launchedBy: "cli" }).id);
-    assert.deepEqual(store.listRuns({ limit: 2 }).map((r) => r.id), [ids[2], ids[1]]);
+    assert.deepEqual(
+      store.listRuns({ limit: 2 }).map((r) => r.id),
+      [ids[2], ids[1]],
+    );
     assert.equal(store.listRuns().length, 3);
     assert.equal(store.getRun("nope"), undefined);
     assert.equal(new Set(ids).size, 3);

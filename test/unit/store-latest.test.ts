@@ -90,7 +90,14 @@ describe("store: latest state per asset", () => {
     const [, , second] = store.appendEvents(run.id, [
       { type: "STEP_STARTED", assetKey: "a", checkName: "unique" },
       { type: "STEP_FAILURE", assetKey: "a", checkName: "unique", message: "check threw" },
-      { type: "CHECK_EVALUATION", assetKey: "a", checkName: "unique", passed: false, blocking: true, metadata: { dupes: 3 } },
+      {
+        type: "CHECK_EVALUATION",
+        assetKey: "a",
+        checkName: "unique",
+        passed: false,
+        blocking: true,
+        metadata: { dupes: 3 },
+      },
     ]);
     const a = store.latestState().get("a");
     assert.equal(a?.lastAttempt?.eventId, attempt);
@@ -109,7 +116,13 @@ describe("store: latest state per asset", () => {
 
   it("reports checks of assets that were never built", () => {
     const run = store.createRun({ selection: "x", launchedBy: "cli" });
-    store.appendEvent(run.id, { type: "CHECK_EVALUATION", assetKey: "x", checkName: "c", passed: true, blocking: false });
+    store.appendEvent(run.id, {
+      type: "CHECK_EVALUATION",
+      assetKey: "x",
+      checkName: "c",
+      passed: true,
+      blocking: false,
+    });
     const x = store.latestState(["x"]).get("x");
     assert.equal(x?.materialization, undefined);
     assert.equal(x?.checks.length, 1);
@@ -120,8 +133,20 @@ describe("store: latest state per asset", () => {
     build("b", "1");
     build("c", "1");
     const run = store.createRun({ selection: "b", launchedBy: "cli" });
-    store.appendEvent(run.id, { type: "CHECK_EVALUATION", assetKey: "b", checkName: "c", passed: true, blocking: false });
-    store.appendEvent(run.id, { type: "CHECK_EVALUATION", assetKey: "c", checkName: "c", passed: true, blocking: false });
+    store.appendEvent(run.id, {
+      type: "CHECK_EVALUATION",
+      assetKey: "b",
+      checkName: "c",
+      passed: true,
+      blocking: false,
+    });
+    store.appendEvent(run.id, {
+      type: "CHECK_EVALUATION",
+      assetKey: "c",
+      checkName: "c",
+      passed: true,
+      blocking: false,
+    });
     const some = store.latestState(["b", "missing", "a"]);
     assert.deepEqual([...some.keys()].sort(), ["a", "b"]);
     assert.equal(some.get("b")?.checks.length, 1);
@@ -147,7 +172,7 @@ describe("store: latest state per asset", () => {
       seed = (seed + 0x6d2b79f5) | 0;
       let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
       t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * n | 0;
+      return ((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n) | 0;
     };
     const keys = ["a", "b", "c", "d", "e"];
     for (let round = 0; round < 30; round += 1) {
@@ -166,7 +191,13 @@ describe("store: latest state per asset", () => {
             events.push({ type: "STEP_FAILURE", assetKey, message: `r${round}` });
             break;
           default:
-            events.push({ type: "CHECK_EVALUATION", assetKey, checkName: `c${random(3)}`, passed: random(2) === 0, blocking: false });
+            events.push({
+              type: "CHECK_EVALUATION",
+              assetKey,
+              checkName: `c${random(3)}`,
+              passed: random(2) === 0,
+              blocking: false,
+            });
         }
       }
       clock += 1000;

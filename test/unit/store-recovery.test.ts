@@ -159,7 +159,10 @@ describe("store: crash recovery with real processes", function () {
     db.prepare("UPDATE runs SET hostname = 'another-machine' WHERE id = ?").run(foreign.id);
     db.close();
     const recovered = store.recoverAbandonedRuns();
-    assert.deepEqual(recovered.map((r) => r.runId), [reused.id]);
+    assert.deepEqual(
+      recovered.map((r) => r.runId),
+      [reused.id],
+    );
     assert.equal(store.getRun(reused.id)?.status, "FAILURE");
     assert.equal(store.getRun(foreign.id)?.status, "STARTED");
     assert.equal(store.getRun(mine.id)?.status, "STARTED");

@@ -8,11 +8,28 @@ const node = {
   owners: ["team:analytics"],
   kinds: [],
   description: undefined,
-  location: { uri: "file:///ws/src/orders.ts", range: { start: { line: 1, character: 2 }, end: { line: 1, character: 8 } } },
+  location: {
+    uri: "file:///ws/src/orders.ts",
+    range: { start: { line: 1, character: 2 }, end: { line: 1, character: 8 } },
+  },
   checks: [],
-  status: { key: "orders", state: "fresh", reason: "ok", lastMaterializedAt: 1, lastFailedAt: undefined, checks: [{ name: "c", passed: true, evaluatedAt: 1 }] },
+  status: {
+    key: "orders",
+    state: "fresh",
+    reason: "ok",
+    lastMaterializedAt: 1,
+    lastFailedAt: undefined,
+    checks: [{ name: "c", passed: true, evaluatedAt: 1 }],
+  },
 };
-const graph = { version: 3, nodes: [node], edges: [{ from: "stg_orders", to: "orders" }], cycles: [], unmatched: [], error: undefined };
+const graph = {
+  version: 3,
+  nodes: [node],
+  edges: [{ from: "stg_orders", to: "orders" }],
+  cycles: [],
+  unmatched: [],
+  error: undefined,
+};
 
 /** Messages cross the boundary as JSON: undefined fields are dropped on the way. */
 const wire = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
@@ -20,19 +37,38 @@ const wire = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 describe("webview messages are validated on both sides", () => {
   it("accepts exactly the webview's messages", () => {
     assert.deepEqual(parseWebviewToHostMessage({ type: "ready" }), { type: "ready" });
-    assert.deepEqual(parseWebviewToHostMessage({ type: "openDefinition", key: "orders", extra: 1 }), { type: "openDefinition", key: "orders" });
-    for (const junk of [undefined, null, "ready", [], { type: "openDefinition" }, { type: "openDefinition", key: "" }, { type: "openDefinition", key: 7 }, { type: "runCommand", command: "x" }, { type: "openDefinition", key: "x".repeat(5000) }]) {
+    assert.deepEqual(parseWebviewToHostMessage({ type: "openDefinition", key: "orders", extra: 1 }), {
+      type: "openDefinition",
+      key: "orders",
+    });
+    for (const junk of [
+      undefined,
+      null,
+      "ready",
+      [],
+      { type: "openDefinition" },
+      { type: "openDefinition", key: "" },
+      { type: "openDefinition", key: 7 },
+      { type: "runCommand", command: "x" },
+      { type: "openDefinition", key: "x".repeat(5000) },
+    ]) {
       assert.equal(parseWebviewToHostMessage(junk), undefined, JSON.stringify(junk));
     }
   });
 
   it("accepts a graph that went through JSON, and keeps only known fields", () => {
-    const parsed = parseHostToWebviewMessage(wire({ type: "graph", graph, scope: { kind: "all" }, focus: "orders", highlight: ["a", "b"], follow: true }));
+    const parsed = parseHostToWebviewMessage(
+      wire({ type: "graph", graph, scope: { kind: "all" }, focus: "orders", highlight: ["a", "b"], follow: true }),
+    );
     assert.ok(parsed?.type === "graph");
     assert.equal(parsed.focus, "orders");
     assert.equal(parsed.graph.nodes[0]!.status?.state, "fresh");
     assert.equal(parsed.graph.error, undefined);
-    assert.equal(parseHostToWebviewMessage(wire({ type: "graph", graph, scope: { kind: "all" }, highlight: [], follow: false }))?.type, "graph");
+    assert.equal(
+      parseHostToWebviewMessage(wire({ type: "graph", graph, scope: { kind: "all" }, highlight: [], follow: false }))
+        ?.type,
+      "graph",
+    );
   });
 
   it("rejects a graph with any malformed part, rather than drawing half of it", () => {
@@ -40,17 +76,40 @@ describe("webview messages are validated on both sides", () => {
       { ...graph, version: "3" },
       { ...graph, nodes: [{ ...node, kind: "table" }] },
       { ...graph, nodes: [{ ...node, status: { ...node.status, state: "great" } }] },
-      { ...graph, nodes: [{ ...node, location: { uri: "file:///x", range: { start: { line: -1, character: 0 }, end: { line: 0, character: 0 } } } }] },
+      {
+        ...graph,
+        nodes: [
+          {
+            ...node,
+            location: {
+              uri: "file:///x",
+              range: { start: { line: -1, character: 0 }, end: { line: 0, character: 0 } },
+            },
+          },
+        ],
+      },
       { ...graph, edges: [{ from: "a" }] },
       { ...graph, cycles: [["a", 1]] },
       { ...graph, nodes: { length: 1 } },
     ];
     for (const candidate of bad) {
-      assert.equal(parseHostToWebviewMessage(wire({ type: "graph", graph: candidate, scope: { kind: "all" }, highlight: [], follow: true })), undefined, JSON.stringify(candidate).slice(0, 120));
+      assert.equal(
+        parseHostToWebviewMessage(
+          wire({ type: "graph", graph: candidate, scope: { kind: "all" }, highlight: [], follow: true }),
+        ),
+        undefined,
+        JSON.stringify(candidate).slice(0, 120),
+      );
     }
     const good = { type: "graph", graph, scope: { kind: "all" }, highlight: [], follow: true };
     assert.equal(parseHostToWebviewMessage({ ...good, focus: 3 }), undefined);
-    for (const scope of [undefined, { kind: "focus", key: "a", upstream: -1, downstream: 1 }, { kind: "focus", key: "", upstream: 1, downstream: 1 }, { kind: "some" }, { kind: "selection" }]) {
+    for (const scope of [
+      undefined,
+      { kind: "focus", key: "a", upstream: -1, downstream: 1 },
+      { kind: "focus", key: "", upstream: 1, downstream: 1 },
+      { kind: "some" },
+      { kind: "selection" },
+    ]) {
       assert.equal(parseHostToWebviewMessage({ ...good, scope }), undefined, JSON.stringify(scope));
     }
     assert.equal(parseHostToWebviewMessage({ ...good, follow: "yes" }), undefined);
@@ -60,7 +119,10 @@ describe("webview messages are validated on both sides", () => {
 
 describe("the panel's scope travels as selection text for the server to evaluate", () => {
   it("writes a focus with its depths in the selection syntax, and show all as the whole graph", () => {
-    assert.equal(scopeSelection({ kind: "focus", key: "marts/orders", upstream: 2, downstream: 1 }), "2+marts/orders+1");
+    assert.equal(
+      scopeSelection({ kind: "focus", key: "marts/orders", upstream: 2, downstream: 1 }),
+      "2+marts/orders+1",
+    );
     assert.equal(scopeSelection({ kind: "focus", key: "orders", upstream: 0, downstream: 3 }), "orders+3");
     assert.equal(scopeSelection({ kind: "focus", key: "orders", upstream: 0, downstream: 0 }), "orders");
     assert.equal(scopeSelection({ kind: "selection", text: "  +orders+ group:marts " }), "+orders+ group:marts");
@@ -70,12 +132,22 @@ describe("the panel's scope travels as selection text for the server to evaluate
   it("accepts the panel's scope, follow and node-action messages, and nothing malformed", () => {
     const focus = { kind: "focus", key: "orders", upstream: 2, downstream: 0 };
     assert.deepEqual(parseWebviewToHostMessage({ type: "setScope", scope: focus }), { type: "setScope", scope: focus });
-    assert.deepEqual(parseWebviewToHostMessage({ type: "setScope", scope: { kind: "selection", text: "owner:team:x" } }), {
-      type: "setScope",
-      scope: { kind: "selection", text: "owner:team:x" },
+    assert.deepEqual(
+      parseWebviewToHostMessage({ type: "setScope", scope: { kind: "selection", text: "owner:team:x" } }),
+      {
+        type: "setScope",
+        scope: { kind: "selection", text: "owner:team:x" },
+      },
+    );
+    assert.deepEqual(parseWebviewToHostMessage({ type: "setFollow", follow: false }), {
+      type: "setFollow",
+      follow: false,
     });
-    assert.deepEqual(parseWebviewToHostMessage({ type: "setFollow", follow: false }), { type: "setFollow", follow: false });
-    assert.deepEqual(parseWebviewToHostMessage({ type: "nodeAction", action: "copyKey", key: "orders" }), { type: "nodeAction", action: "copyKey", key: "orders" });
+    assert.deepEqual(parseWebviewToHostMessage({ type: "nodeAction", action: "copyKey", key: "orders" }), {
+      type: "nodeAction",
+      action: "copyKey",
+      key: "orders",
+    });
     for (const junk of [
       { type: "setScope", scope: { ...focus, upstream: 1.5 } },
       { type: "setScope", scope: { ...focus, downstream: 1000 } },

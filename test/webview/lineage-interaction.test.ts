@@ -65,12 +65,17 @@ describe("lineage panel as a working tool (built webview in headless Chromium)",
   });
 
   const exactly = (text: string) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`);
-  const node = (key: string): Locator => panel.page.locator("g.node").filter({ has: panel.page.locator("text.key", { hasText: exactly(key) }) });
+  const node = (key: string): Locator =>
+    panel.page.locator("g.node").filter({ has: panel.page.locator("text.key", { hasText: exactly(key) }) });
   const box = async (key: string): Promise<Box> => (await node(key).boundingBox())!;
   const canvas = async (): Promise<Box> => (await panel.page.locator("#graph").boundingBox())!;
   const drawn = () => panel.page.locator("#graph").getAttribute("data-drawn");
 
-  async function open(graph: LineageGraph, view: Parameters<typeof graphMessage>[1] = {}, options?: Parameters<typeof openPanel>[1]): Promise<void> {
+  async function open(
+    graph: LineageGraph,
+    view: Parameters<typeof graphMessage>[1] = {},
+    options?: Parameters<typeof openPanel>[1],
+  ): Promise<void> {
     panel = await openPanel(browser, options);
     await panel.waitForPosted(1);
     await panel.send(graphMessage(graph, view));
@@ -94,11 +99,16 @@ describe("lineage panel as a working tool (built webview in headless Chromium)",
     const centre = { x: before.x + before.width / 2, y: before.y + before.height / 2 };
     await panel.page.mouse.move(centre.x, centre.y);
     await panel.page.mouse.wheel(0, -300);
-    await panel.page.waitForFunction((width) => document.querySelector("g.node")!.getBoundingClientRect().width !== width, null);
+    await panel.page.waitForFunction(
+      (width) => document.querySelector("g.node")!.getBoundingClientRect().width !== width,
+      null,
+    );
     const zoomed = await box("orders");
     assert.ok(zoomed.width > before.width * 1.2, `wheel up zooms in: ${before.width} → ${zoomed.width}`);
     // The point under the pointer stays under it.
-    assert.ok(Math.abs(zoomed.x + zoomed.width / 2 - centre.x) < 2 && Math.abs(zoomed.y + zoomed.height / 2 - centre.y) < 2);
+    assert.ok(
+      Math.abs(zoomed.x + zoomed.width / 2 - centre.x) < 2 && Math.abs(zoomed.y + zoomed.height / 2 - centre.y) < 2,
+    );
     // Pinch: the browser reports ctrl+wheel.
     await panel.page.keyboard.down("Control");
     await panel.page.mouse.wheel(0, 40);
@@ -124,7 +134,10 @@ describe("lineage panel as a working tool (built webview in headless Chromium)",
     await panel.page.mouse.move(area.x + 110, area.y + area.height - 50, { steps: 5 });
     await panel.page.mouse.up();
     const after = await box("orders");
-    assert.ok(Math.abs(after.x - before.x - 100) < 1 && Math.abs(after.y - before.y + 40) < 1, `moved by the drag: ${JSON.stringify([before, after])}`);
+    assert.ok(
+      Math.abs(after.x - before.x - 100) < 1 && Math.abs(after.y - before.y + 40) < 1,
+      `moved by the drag: ${JSON.stringify([before, after])}`,
+    );
     await panel.page.locator("#graph").focus();
     await panel.page.keyboard.press("ArrowRight");
     assert.ok((await box("orders")).x < after.x, "ArrowRight shows what is to the right");
@@ -144,11 +157,21 @@ describe("lineage panel as a working tool (built webview in headless Chromium)",
     const inside = async () => {
       for (const { key } of jaffle.nodes) {
         const b = await box(key);
-        assert.ok(b.x >= area.x && b.y >= area.y && b.x + b.width <= area.x + area.width + 0.5 && b.y + b.height <= area.y + area.height + 0.5, `${key} is cropped`);
+        assert.ok(
+          b.x >= area.x &&
+            b.y >= area.y &&
+            b.x + b.width <= area.x + area.width + 0.5 &&
+            b.y + b.height <= area.y + area.height + 0.5,
+          `${key} is cropped`,
+        );
       }
     };
     await inside();
-    assert.equal(await panel.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, "no horizontal scrolling");
+    assert.equal(
+      await panel.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+      true,
+      "no horizontal scrolling",
+    );
     await panel.page.locator("#zoom-in").click();
     await panel.page.locator("#zoom-in").click();
     await panel.page.locator("#fit").click();
@@ -172,7 +195,10 @@ describe("lineage panel as a working tool (built webview in headless Chromium)",
     // The last node (bottom right of the drawing) is now on screen.
     const area = await canvas();
     const last = await box("asset_0119");
-    assert.ok(last.x < area.x + area.width && last.y < area.y + area.height && last.x + last.width > area.x, "the bottom-right corner is in view");
+    assert.ok(
+      last.x < area.x + area.width && last.y < area.y + area.height && last.x + last.width > area.x,
+      "the bottom-right corner is in view",
+    );
     // A small graph needs no overview.
     await panel.send(graphMessage(jaffle));
     await panel.page.waitForFunction(() => document.getElementById("minimap")!.classList.contains("hidden"));
@@ -240,7 +266,11 @@ describe("lineage panel as a working tool (built webview in headless Chromium)",
     // No check targets stg_orders here.
     assert.equal(await menu.locator("button", { hasText: "Run Checks" }).isDisabled(), true);
     await menu.locator("button", { hasText: /^Materialize$/ }).click();
-    assert.deepEqual(await postedMatching((m) => m.type === "nodeAction"), { type: "nodeAction", action: "materialize", key: "stg_orders" });
+    assert.deepEqual(await postedMatching((m) => m.type === "nodeAction"), {
+      type: "nodeAction",
+      action: "materialize",
+      key: "stg_orders",
+    });
     assert.equal(await menu.isHidden(), true);
     // Keyboard: the context-menu key on the focused node, arrows, Enter.
     await node("orders").focus();
@@ -250,7 +280,12 @@ describe("lineage panel as a working tool (built webview in headless Chromium)",
     for (let i = 0; i < 4; i++) await panel.page.keyboard.press("ArrowDown");
     assert.equal(await panel.page.evaluate(() => document.activeElement?.textContent), "Show Upstream Only");
     await panel.page.keyboard.press("Enter");
-    assert.deepEqual((await postedMatching((m) => m.type === "setScope")).scope, { kind: "focus", key: "orders", upstream: 2, downstream: 0 });
+    assert.deepEqual((await postedMatching((m) => m.type === "setScope")).scope, {
+      kind: "focus",
+      key: "orders",
+      upstream: 2,
+      downstream: 0,
+    });
     // A source cannot be built; Escape closes the menu.
     await node("raw_orders").click({ button: "right" });
     assert.equal(await menu.locator("button", { hasText: /^Materialize$/ }).isDisabled(), true);
@@ -288,12 +323,23 @@ describe("lineage panel as a working tool (built webview in headless Chromium)",
     await details.waitFor({ state: "visible" });
     assert.equal(await details.locator("h2").textContent(), HOSTILE);
     const text = (await details.textContent()) ?? "";
-    for (const expected of [hostileNode.description!, "<svg/onload=alert(2)>", "<i>marts</i>", "sqlite, <u>x</u>", "<a href=javascript:alert(4)>why</a>", "<img src=y onerror=alert(3)> (blocking): failed"]) {
+    for (const expected of [
+      hostileNode.description!,
+      "<svg/onload=alert(2)>",
+      "<i>marts</i>",
+      "sqlite, <u>x</u>",
+      "<a href=javascript:alert(4)>why</a>",
+      "<img src=y onerror=alert(3)> (blocking): failed",
+    ]) {
       assert.ok(text.includes(expected), `details lack ${expected}: ${text}`);
     }
     assert.match(text, /last materialized\d{4}-\d\d-\d\d \d\d:\d\d \(3 h ago\)/);
     assert.match(text, /last failed.*\(5 min ago\)/);
-    assert.equal(await panel.page.locator("img, svg svg, b, i, u, a, body script:not([src])").count(), 0, "no markup was created");
+    assert.equal(
+      await panel.page.locator("img, svg svg, b, i, u, a, body script:not([src])").count(),
+      0,
+      "no markup was created",
+    );
     assert.equal(await panel.page.evaluate(() => "__pwned" in window), false);
     // Single click selects (no openDefinition); Escape closes the details.
     assert.equal((await panel.posted()).length, 1);
@@ -311,15 +357,26 @@ describe("lineage panel as a working tool (built webview in headless Chromium)",
     await panel.page.mouse.up();
     const transform = await panel.page.locator("#layer").getAttribute("transform");
     const before = await box("orders");
-    await panel.page.evaluate(() => ((document.querySelector("g.node") as unknown as { __marker: number }).__marker = 1));
-    const fixed = { ...jaffle, nodes: jaffle.nodes.map((n) => (n.key === "orders" ? lineageNode("orders", "fresh") : n)) };
+    await panel.page.evaluate(
+      () => ((document.querySelector("g.node") as unknown as { __marker: number }).__marker = 1),
+    );
+    const fixed = {
+      ...jaffle,
+      nodes: jaffle.nodes.map((n) => (n.key === "orders" ? lineageNode("orders", "fresh") : n)),
+    };
     await panel.send(graphMessage(fixed, { scope: { kind: "all" } }));
-    await panel.page.waitForFunction(() => document.querySelector("#graph")!.getAttribute("data-drawn") === "recoloured");
+    await panel.page.waitForFunction(
+      () => document.querySelector("#graph")!.getAttribute("data-drawn") === "recoloured",
+    );
     await node("orders").locator("text.status", { hasText: "fresh" }).waitFor();
     assert.match((await node("orders").getAttribute("class")) ?? "", /\bstate-fresh\b/);
     assert.equal(await panel.page.locator("#layer").getAttribute("transform"), transform);
     assert.deepEqual(await box("orders"), before);
-    assert.equal(await panel.page.evaluate(() => (document.querySelector("g.node") as unknown as { __marker?: number }).__marker), 1, "the same elements, recoloured");
+    assert.equal(
+      await panel.page.evaluate(() => (document.querySelector("g.node") as unknown as { __marker?: number }).__marker),
+      1,
+      "the same elements, recoloured",
+    );
   });
 
   it("keeps unchanged nodes where they were on screen when an edit adds one node", async () => {
@@ -327,16 +384,19 @@ describe("lineage panel as a working tool (built webview in headless Chromium)",
     await panel.page.locator("#zoom-out").click();
     const before = new Map<string, Box>();
     for (const { key } of jaffle.nodes) before.set(key, await box(key));
-    const edited = lineageGraph([...jaffle.nodes, lineageNode("orders_summary", "never-materialized")], [
-      ...jaffle.edges.map((edge): [string, string] => [edge.from, edge.to]),
-      ["orders", "orders_summary"],
-    ]);
+    const edited = lineageGraph(
+      [...jaffle.nodes, lineageNode("orders_summary", "never-materialized")],
+      [...jaffle.edges.map((edge): [string, string] => [edge.from, edge.to]), ["orders", "orders_summary"]],
+    );
     await panel.send(graphMessage(edited, { scope: { kind: "all" } }));
     await node("orders_summary").waitFor();
     for (const { key } of jaffle.nodes) {
       const now = await box(key);
       const was = before.get(key)!;
-      assert.ok(Math.abs(now.x - was.x) < 1 && Math.abs(now.y - was.y) < 1, `${key} moved: ${JSON.stringify([was, now])}`);
+      assert.ok(
+        Math.abs(now.x - was.x) < 1 && Math.abs(now.y - was.y) < 1,
+        `${key} moved: ${JSON.stringify([was, now])}`,
+      );
     }
     assert.ok((await box("orders_summary")).x > before.get("orders")!.x, "the new node is downstream of orders");
   });
@@ -345,7 +405,10 @@ describe("lineage panel as a working tool (built webview in headless Chromium)",
     await open(jaffle, { scope: { kind: "all" } });
     for (let i = 0; i < 4; i++) await panel.page.locator("#zoom-in").click();
     const focusScope = { kind: "focus" as const, key: "customers", upstream: 1, downstream: 0 };
-    const part = lineageGraph([lineageNode("orders", "failed"), lineageNode("customers", "fresh")], [["orders", "customers"]]);
+    const part = lineageGraph(
+      [lineageNode("orders", "failed"), lineageNode("customers", "fresh")],
+      [["orders", "customers"]],
+    );
     await panel.send(graphMessage(part, { scope: focusScope, focus: "customers" }));
     await panel.page.waitForFunction(() => document.querySelectorAll("g.node").length === 2);
     const area = await canvas();
@@ -369,7 +432,10 @@ describe("lineage panel as a working tool (built webview in headless Chromium)",
     // A reload (VS Code hides and shows the panel) reopens the saved layout and viewport.
     await panel.page.locator("#zoom-in").click();
     const transform = await panel.page.locator("#layer").getAttribute("transform");
-    await panel.page.waitForFunction(() => sessionStorage.getItem("__state") !== null && JSON.parse(sessionStorage.getItem("__state")!).transform.k > 0);
+    await panel.page.waitForFunction(
+      () =>
+        sessionStorage.getItem("__state") !== null && JSON.parse(sessionStorage.getItem("__state")!).transform.k > 0,
+    );
     await panel.page.waitForTimeout(300); // the state is written 250 ms after the last viewport change
     await panel.page.reload();
     await panel.waitForPosted(1);
@@ -398,6 +464,9 @@ describe("lineage panel as a working tool (built webview in headless Chromium)",
     await panel.page.waitForFunction(() => document.querySelectorAll("g.node.group").length === 4);
     assert.match((await node("group:g0").locator("text.status").textContent()) ?? "", /^300 assets$/);
     await node("group:g1").dblclick();
-    assert.deepEqual((await postedMatching((m) => m.type === "setScope")).scope, { kind: "selection", text: "group:g1" });
+    assert.deepEqual((await postedMatching((m) => m.type === "setScope")).scope, {
+      kind: "selection",
+      text: "group:g1",
+    });
   });
 });

@@ -44,7 +44,8 @@ describe("lineage panel (built webview in headless Chromium)", function () {
   });
 
   const exactly = (text: string) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`);
-  const node = (key: string) => panel.page.locator("g.node").filter({ has: panel.page.locator("text.key", { hasText: exactly(key) }) });
+  const node = (key: string) =>
+    panel.page.locator("g.node").filter({ has: panel.page.locator("text.key", { hasText: exactly(key) }) });
 
   it("says ready first, and draws nothing until the host sends a graph", async () => {
     const posted = await panel.waitForPosted(1);
@@ -56,7 +57,10 @@ describe("lineage panel (built webview in headless Chromium)", function () {
   it("draws every node, coloured by its state in the CLI's words", async () => {
     await panel.waitForPosted(1);
     await panel.send(graphMessage(jaffle, { focus: undefined, highlight: [] }));
-    await panel.page.locator("g.node").nth(jaffle.nodes.length - 1).waitFor();
+    await panel.page
+      .locator("g.node")
+      .nth(jaffle.nodes.length - 1)
+      .waitFor();
     assert.equal(await panel.page.locator("g.node").count(), jaffle.nodes.length);
     assert.equal(await panel.page.locator("path.edge").count(), jaffle.edges.length);
     const expected: Record<string, [string, string]> = {
@@ -73,7 +77,10 @@ describe("lineage panel (built webview in headless Chromium)", function () {
       assert.equal(await node(key).locator("text.status").textContent(), word);
     }
     // The colour really differs per state (the theme variables' fallbacks apply outside VS Code).
-    const stroke = (key: string) => node(key).locator("rect").evaluate((rect) => getComputedStyle(rect).stroke);
+    const stroke = (key: string) =>
+      node(key)
+        .locator("rect")
+        .evaluate((rect) => getComputedStyle(rect).stroke);
     assert.notEqual(await stroke("orders"), await stroke("raw_orders"));
     // Upstream is drawn left of downstream.
     const x = async (key: string) => (await node(key).boundingBox())!.x;
@@ -83,7 +90,10 @@ describe("lineage panel (built webview in headless Chromium)", function () {
 
   it("shows a key that looks like markup as text, and runs nothing from it", async () => {
     await panel.waitForPosted(1);
-    const graph = lineageGraph([lineageNode(HOSTILE, "fresh"), lineageNode("<script>window.__pwned=1</script>", "failed")], [[HOSTILE, "<script>window.__pwned=1</script>"]]);
+    const graph = lineageGraph(
+      [lineageNode(HOSTILE, "fresh"), lineageNode("<script>window.__pwned=1</script>", "failed")],
+      [[HOSTILE, "<script>window.__pwned=1</script>"]],
+    );
     await panel.send(graphMessage(graph, { focus: HOSTILE }));
     await panel.page.locator("g.node").nth(1).waitFor();
     assert.equal(await panel.page.locator("text.key").first().textContent(), HOSTILE);
@@ -111,7 +121,12 @@ describe("lineage panel (built webview in headless Chromium)", function () {
     await panel.waitForPosted(1);
     const graph = lineageGraph(
       [lineageNode("a", "fresh"), lineageNode("b", "fresh"), lineageNode("c", "fresh"), lineageNode("d", "fresh")],
-      [["a", "b"], ["b", "c"], ["c", "a"], ["c", "d"]],
+      [
+        ["a", "b"],
+        ["b", "c"],
+        ["c", "a"],
+        ["c", "d"],
+      ],
       [["a", "b", "c", "a"]],
     );
     await panel.send(graphMessage(graph, { focus: "a", highlight: ["a", "b", "c", "a"] }));
@@ -120,14 +135,26 @@ describe("lineage panel (built webview in headless Chromium)", function () {
     assert.equal(await panel.page.locator("path.edge.highlight").count(), 3);
     assert.equal(await panel.page.locator("g.node.highlight").count(), 3);
     assert.match((await node("a").getAttribute("class")) ?? "", /\bfocus\b/);
-    assert.match((await panel.page.locator("#notice").textContent()) ?? "", /Dependency cycle \(AL001\): a → b → c → a/);
+    assert.match(
+      (await panel.page.locator("#notice").textContent()) ?? "",
+      /Dependency cycle \(AL001\): a → b → c → a/,
+    );
   });
 
   it("ignores malformed messages and keeps the last good graph", async () => {
     await panel.waitForPosted(1);
     await panel.send(graphMessage(jaffle, { focus: undefined, highlight: [] }));
-    await panel.page.locator("g.node").nth(jaffle.nodes.length - 1).waitFor();
-    for (const junk of [null, "graph", { type: "graph" }, { type: "graph", graph: { ...jaffle, nodes: [{ key: 1 }] }, highlight: [] }, { type: "eval", code: "1" }]) {
+    await panel.page
+      .locator("g.node")
+      .nth(jaffle.nodes.length - 1)
+      .waitFor();
+    for (const junk of [
+      null,
+      "graph",
+      { type: "graph" },
+      { type: "graph", graph: { ...jaffle, nodes: [{ key: 1 }] }, highlight: [] },
+      { type: "eval", code: "1" },
+    ]) {
       await panel.send(junk);
     }
     // A well-formed message after the junk proves the junk was handled (and dropped) first.
@@ -149,7 +176,10 @@ describe("lineage panel (built webview in headless Chromium)", function () {
     assert.match((await panel.violations()).join("\n"), /script-src/);
     // ELK lays out without eval: drawing a graph reports no further violation.
     await panel.send(graphMessage(jaffle, { focus: undefined, highlight: [] }));
-    await panel.page.locator("g.node").nth(jaffle.nodes.length - 1).waitFor();
+    await panel.page
+      .locator("g.node")
+      .nth(jaffle.nodes.length - 1)
+      .waitFor();
     assert.equal((await panel.violations()).length, 1);
   });
 });

@@ -40,7 +40,8 @@ export interface PanelOptions {
 }
 
 export async function openPanel(browser: Browser, options: PanelOptions = {}): Promise<PanelHost> {
-  if (!existsSync(join(dist, "lineage.js"))) throw new Error("dist/webview/lineage.js is missing: run `npm run build` first");
+  if (!existsSync(join(dist, "lineage.js")))
+    throw new Error("dist/webview/lineage.js is missing: run `npm run build` first");
   const server = await serve();
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const page = await browser.newPage({ viewport: options.viewport ?? { width: 1200, height: 800 } });
@@ -64,7 +65,9 @@ export async function openPanel(browser: Browser, options: PanelOptions = {}): P
     page,
     posted: () => page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted.slice()),
     waitForPosted: async (count) => {
-      await page.waitForFunction((n) => (window as unknown as { __posted: unknown[] }).__posted.length >= n, count, { timeout: 20_000 });
+      await page.waitForFunction((n) => (window as unknown as { __posted: unknown[] }).__posted.length >= n, count, {
+        timeout: 20_000,
+      });
       return page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted.slice());
     },
     // Structured-cloned like VS Code's postMessage: a JSON round trip drops undefined fields.
@@ -96,7 +99,11 @@ export async function openPanel(browser: Browser, options: PanelOptions = {}): P
         response.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(html);
         return;
       }
-      const file = { "/lineage.js": "lineage.js", "/lineage.css": "lineage.css", "/layout-worker.js": "layout-worker.js" }[url.pathname];
+      const file = {
+        "/lineage.js": "lineage.js",
+        "/lineage.css": "lineage.css",
+        "/layout-worker.js": "layout-worker.js",
+      }[url.pathname];
       if (!file) {
         response.writeHead(404).end();
         return;
@@ -109,7 +116,11 @@ export async function openPanel(browser: Browser, options: PanelOptions = {}): P
 }
 
 /** A lineage node as the server sends it, with a status. */
-export function lineageNode(key: string, state: AssetState | undefined, kind: LineageNode["kind"] = "asset"): LineageNode {
+export function lineageNode(
+  key: string,
+  state: AssetState | undefined,
+  kind: LineageNode["kind"] = "asset",
+): LineageNode {
   const uri = `file:///workspace/src/${key.replace(/[^a-z_]/gi, "_")}.ts`;
   return {
     key,
@@ -118,7 +129,10 @@ export function lineageNode(key: string, state: AssetState | undefined, kind: Li
     owners: ["team:analytics"],
     kinds: ["sqlite"],
     description: undefined,
-    location: kind === "placeholder" ? undefined : { uri, range: { start: { line: 2, character: 13 }, end: { line: 2, character: 23 } } },
+    location:
+      kind === "placeholder"
+        ? undefined
+        : { uri, range: { start: { line: 2, character: 13 }, end: { line: 2, character: 23 } } },
     checks: [],
     status:
       state === undefined
@@ -128,7 +142,14 @@ export function lineageNode(key: string, state: AssetState | undefined, kind: Li
 }
 
 export function lineageGraph(nodes: LineageNode[], edges: [string, string][], cycles: string[][] = []): LineageGraph {
-  return { version: 1, nodes, edges: edges.map(([from, to]) => ({ from, to })), cycles, unmatched: [], error: undefined };
+  return {
+    version: 1,
+    nodes,
+    edges: edges.map(([from, to]) => ({ from, to })),
+    cycles,
+    unmatched: [],
+    error: undefined,
+  };
 }
 
 export { launchBrowser };
@@ -138,5 +159,12 @@ export function graphMessage(
   graph: LineageGraph,
   view: { focus?: string; highlight?: readonly string[]; scope?: LineageScope; follow?: boolean } = {},
 ): HostToWebviewMessage {
-  return { type: "graph", graph, scope: view.scope ?? { kind: "all" }, focus: view.focus, highlight: view.highlight ?? [], follow: view.follow ?? true };
+  return {
+    type: "graph",
+    graph,
+    scope: view.scope ?? { kind: "all" },
+    focus: view.focus,
+    highlight: view.highlight ?? [],
+    follow: view.follow ?? true,
+  };
 }

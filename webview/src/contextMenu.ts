@@ -19,9 +19,13 @@ export class ContextMenu {
     menu.setAttribute("role", "menu");
     menu.hidden = true;
     menu.addEventListener("keydown", (event) => this.key(event));
-    document.addEventListener("pointerdown", (event) => {
-      if (!this.menu.hidden && !this.menu.contains(event.target as Node)) this.close(false);
-    }, true);
+    document.addEventListener(
+      "pointerdown",
+      (event) => {
+        if (!this.menu.hidden && !this.menu.contains(event.target as Node)) this.close(false);
+      },
+      true,
+    );
     window.addEventListener("blur", () => this.close(false));
   }
 
@@ -61,7 +65,8 @@ export class ContextMenu {
     this.menu.hidden = true;
     this.menu.replaceChildren();
     const previous = this.returnFocus;
-    if (returnFocus && (previous instanceof HTMLElement || previous instanceof SVGElement) && previous.isConnected) previous.focus();
+    if (returnFocus && (previous instanceof HTMLElement || previous instanceof SVGElement) && previous.isConnected)
+      previous.focus();
   }
 
   private key(event: KeyboardEvent): void {

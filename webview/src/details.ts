@@ -11,7 +11,12 @@ export interface DetailsHandlers {
 }
 
 /** Shows `node` in the panel, or hides the panel when there is none. */
-export function renderDetails(panel: HTMLElement, node: LineageNode | undefined, handlers: DetailsHandlers, now = Date.now()): void {
+export function renderDetails(
+  panel: HTMLElement,
+  node: LineageNode | undefined,
+  handlers: DetailsHandlers,
+  now = Date.now(),
+): void {
   if (!node) {
     panel.hidden = true;
     panel.replaceChildren();

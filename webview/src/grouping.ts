@@ -10,7 +10,15 @@ import type { AssetState } from "../../protocol/status";
 export const UNGROUPED = "(no group)";
 
 /** Worst first: a group shows the most urgent state among its members. */
-const URGENCY: readonly AssetState[] = ["failed", "never-materialized", "code-changed", "upstream-changed", "overdue", "unknown", "fresh"];
+const URGENCY: readonly AssetState[] = [
+  "failed",
+  "never-materialized",
+  "code-changed",
+  "upstream-changed",
+  "overdue",
+  "unknown",
+  "fresh",
+];
 
 export interface GroupedGraph {
   readonly graph: LineageGraph;
@@ -30,7 +38,9 @@ export function groupByGroup(graph: LineageGraph): GroupedGraph {
   const nodes = [...members].map(([key, list]): LineageNode => {
     const states = new Set(list.flatMap((node) => (node.status ? [node.status.state] : [])));
     const state = URGENCY.find((candidate) => states.has(candidate)) ?? "unknown";
-    const counts = URGENCY.filter((candidate) => states.has(candidate)).map((candidate) => `${list.filter((node) => node.status?.state === candidate).length} ${candidate}`);
+    const counts = URGENCY.filter((candidate) => states.has(candidate)).map(
+      (candidate) => `${list.filter((node) => node.status?.state === candidate).length} ${candidate}`,
+    );
     return {
       key,
       kind: "asset",
@@ -40,7 +50,14 @@ export function groupByGroup(graph: LineageGraph): GroupedGraph {
       description: `${list.length} asset${list.length === 1 ? "" : "s"}`,
       location: undefined,
       checks: [],
-      status: { key, state, reason: counts.join(", "), lastMaterializedAt: undefined, lastFailedAt: undefined, checks: [] },
+      status: {
+        key,
+        state,
+        reason: counts.join(", "),
+        lastMaterializedAt: undefined,
+        lastFailedAt: undefined,
+        checks: [],
+      },
     };
   });
   const seen = new Set<string>();

@@ -79,7 +79,13 @@ export interface LayoutOptions {
   readonly maxLabelChars: number;
 }
 
-export const DEFAULT_LAYOUT_OPTIONS: LayoutOptions = { charWidth: 7.2, lineHeight: 16, padding: 10, minNodeWidth: 120, maxLabelChars: 48 };
+export const DEFAULT_LAYOUT_OPTIONS: LayoutOptions = {
+  charWidth: 7.2,
+  lineHeight: 16,
+  padding: 10,
+  minNodeWidth: 120,
+  maxLabelChars: 48,
+};
 
 export interface Point {
   readonly x: number;
@@ -150,10 +156,19 @@ export async function layoutLineage(
   const keys = [...idOf.keys()];
   const nodes = keys.map((key, index): NodeBox => {
     const placed = byId.get(`n${index}`);
-    return { key, x: placed?.x ?? 0, y: placed?.y ?? 0, width: placed?.width ?? options.minNodeWidth, height: placed?.height ?? 0 };
+    return {
+      key,
+      x: placed?.x ?? 0,
+      y: placed?.y ?? 0,
+      width: placed?.width ?? options.minNodeWidth,
+      height: placed?.height ?? 0,
+    };
   });
   const edgeById = new Map((result.edges ?? []).map((edge) => [edge.id, edge as ElkExtendedEdge]));
-  const routes = routed.map((edge, index): EdgeRoute => ({ ...edge, points: sectionPoints(edgeById.get(`e${index}`)) }));
+  const routes = routed.map((edge, index): EdgeRoute => ({
+    ...edge,
+    points: sectionPoints(edgeById.get(`e${index}`)),
+  }));
   return { width: result.width ?? 0, height: result.height ?? 0, nodes, edges: routes };
 }
 
@@ -168,7 +183,12 @@ export function clipLabel(text: string, options: LayoutOptions): string {
  * upstream (or left of its leftmost downstream), so interactive layering puts it beside them,
  * and below everything, so it takes no seeded node's place in the order of its layer.
  */
-function seedPositions(keys: readonly string[], children: ElkNode[], edges: readonly LineageEdge[], seed: LayoutSeed): void {
+function seedPositions(
+  keys: readonly string[],
+  children: ElkNode[],
+  edges: readonly LineageEdge[],
+  seed: LayoutSeed,
+): void {
   const below = Math.max(0, ...[...seed.values()].map((point) => point.y)) + 1_000;
   const upstreamOf = new Map<string, Point[]>();
   const downstreamOf = new Map<string, Point[]>();
@@ -183,7 +203,13 @@ function seedPositions(keys: readonly string[], children: ElkNode[], edges: read
     const known = seed.get(key);
     const parents = upstreamOf.get(key) ?? [];
     const kids = downstreamOf.get(key) ?? [];
-    child.x = known?.x ?? (parents.length > 0 ? Math.max(...parents.map((p) => p.x)) + 1 : kids.length > 0 ? Math.min(...kids.map((p) => p.x)) - 1 : 0);
+    child.x =
+      known?.x ??
+      (parents.length > 0
+        ? Math.max(...parents.map((p) => p.x)) + 1
+        : kids.length > 0
+          ? Math.min(...kids.map((p) => p.x)) - 1
+          : 0);
     child.y = known?.y ?? below;
   });
 }

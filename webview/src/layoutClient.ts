@@ -19,7 +19,11 @@ const CACHE_ENTRIES = 8;
 
 /** FNV-1a, twice with different offsets: 64 bits of spread, enough to tell layouts apart. */
 export function layoutHash(input: LayoutInput, options: LayoutOptions): string {
-  const text = JSON.stringify([input.nodes.map((node) => [node.key, node.lines]), input.edges.map((edge) => [edge.from, edge.to]), options]);
+  const text = JSON.stringify([
+    input.nodes.map((node) => [node.key, node.lines]),
+    input.edges.map((edge) => [edge.from, edge.to]),
+    options,
+  ]);
   let a = 0x811c9dc5;
   let b = 0x01000193 ^ 0x5bd1e995;
   for (let i = 0; i < text.length; i++) {
@@ -34,7 +38,10 @@ export class LayoutClient {
   private readonly cache = new Map<string, LineageLayout>();
   private worker: Worker | undefined;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (layout: LineageLayout) => void; reject: (error: Error) => void; request: LayoutRequest }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (layout: LineageLayout) => void; reject: (error: Error) => void; request: LayoutRequest }
+  >();
 
   constructor(
     workerUrl: string | undefined,

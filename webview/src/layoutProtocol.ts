@@ -20,11 +20,18 @@ export function parseLayoutReply(raw: unknown): LayoutReply | undefined {
   if (typeof raw !== "object" || raw === null) return undefined;
   const reply = raw as Record<string, unknown>;
   if (typeof reply.id !== "number") return undefined;
-  if (reply.ok === true && typeof reply.layout === "object" && reply.layout !== null && typeof reply.millis === "number") {
+  if (
+    reply.ok === true &&
+    typeof reply.layout === "object" &&
+    reply.layout !== null &&
+    typeof reply.millis === "number"
+  ) {
     const layout = reply.layout as LineageLayout;
-    if (!Array.isArray(layout.nodes) || !Array.isArray(layout.edges) || typeof layout.width !== "number") return undefined;
+    if (!Array.isArray(layout.nodes) || !Array.isArray(layout.edges) || typeof layout.width !== "number")
+      return undefined;
     return { id: reply.id, ok: true, layout, millis: reply.millis };
   }
-  if (reply.ok === false && typeof reply.message === "string") return { id: reply.id, ok: false, message: reply.message };
+  if (reply.ok === false && typeof reply.message === "string")
+    return { id: reply.id, ok: false, message: reply.message };
   return undefined;
 }

@@ -24,6 +24,7 @@ scope.addEventListener("message", (event) => {
   const seed = request.seed ? new Map(request.seed.map(([key, point]) => [key, point])) : undefined;
   layoutLineage(request.input, request.options, seed).then(
     (layout) => scope.postMessage({ id: request.id, ok: true, layout, millis: performance.now() - started }),
-    (error: unknown) => scope.postMessage({ id: request.id, ok: false, message: error instanceof Error ? error.message : String(error) }),
+    (error: unknown) =>
+      scope.postMessage({ id: request.id, ok: false, message: error instanceof Error ? error.message : String(error) }),
   );
 });

@@ -44,7 +44,8 @@ const details = document.getElementById("details") as HTMLElement;
 const large = document.getElementById("large") as HTMLElement;
 
 /** What the host last sent, and what the user picked in the panel. */
-let shown: { graph: LineageGraph; scope: LineageScope; focus: string | undefined; highlight: readonly string[] } | undefined;
+let shown:
+  { graph: LineageGraph; scope: LineageScope; focus: string | undefined; highlight: readonly string[] } | undefined;
 let selected: string | undefined;
 /** Per scope (as selection text): how the user chose to show a graph over LARGE_GRAPH_NODES. */
 const largeChoice = new Map<string, "all" | "group">();
@@ -60,7 +61,9 @@ function post(message: WebviewToHostMessage): void {
 }
 
 const workerUrl = document.querySelector<HTMLMetaElement>('meta[name="assetline-layout-worker"]')?.content || undefined;
-const layouts = new LayoutClient(workerUrl, (reason) => post({ type: "renderError", message: `${reason}; laying out on the UI thread` }));
+const layouts = new LayoutClient(workerUrl, (reason) =>
+  post({ type: "renderError", message: `${reason}; laying out on the UI thread` }),
+);
 if (saved) layouts.remember(saved.hash, saved.layout);
 
 const menu = new ContextMenu(document.getElementById("menu") as HTMLElement);
@@ -130,7 +133,10 @@ async function draw(keep: boolean): Promise<void> {
   try {
     const restore = !keep && pendingRestore?.scope === scopeText ? pendingRestore.transform : undefined;
     pendingRestore = undefined;
-    const outcome = await picture.draw({ graph: drawnGraph, view: { focus, highlight, groups }, options, keep }, restore);
+    const outcome = await picture.draw(
+      { graph: drawnGraph, view: { focus, highlight, groups }, options, keep },
+      restore,
+    );
     if (outcome === "stale") return;
     summary.textContent = countText(graph) + (grouped ? ` · ${grouped.groups.size} groups` : "");
     show(notes(graph));
@@ -200,8 +206,16 @@ function openMenu(key: string, at: Point): void {
   const items: MenuItem[] = [
     { label: "Open Definition", disabledBecause: placeholder, run: () => post({ type: "openDefinition", key }) },
     { label: "Materialize", disabledBecause: placeholder ?? source, run: action("materialize") },
-    { label: "Materialize with Upstream", disabledBecause: placeholder ?? source, run: action("materializeWithUpstream") },
-    { label: "Run Checks", disabledBecause: placeholder ?? (node.checks.length === 0 ? "No check targets this asset" : undefined), run: action("runChecks") },
+    {
+      label: "Materialize with Upstream",
+      disabledBecause: placeholder ?? source,
+      run: action("materializeWithUpstream"),
+    },
+    {
+      label: "Run Checks",
+      disabledBecause: placeholder ?? (node.checks.length === 0 ? "No check targets this asset" : undefined),
+      run: action("runChecks"),
+    },
     { label: "Focus Here", run: () => setFocus(key, upstream || DEFAULT_DEPTH, downstream || DEFAULT_DEPTH) },
     { label: "Show Upstream Only", run: () => setFocus(key, upstream || DEFAULT_DEPTH, 0) },
     { label: "Show Downstream Only", run: () => setFocus(key, 0, downstream || DEFAULT_DEPTH) },
@@ -246,7 +260,9 @@ function measuredOptions(): LayoutOptions {
   const width = probe.getComputedTextLength();
   probe.remove();
   // Rounded, so that sub-pixel differences between two measurements do not change the layout's hash.
-  return width > 0 ? { ...DEFAULT_LAYOUT_OPTIONS, charWidth: Math.round((width / sample.length + 0.4) * 100) / 100 } : DEFAULT_LAYOUT_OPTIONS;
+  return width > 0
+    ? { ...DEFAULT_LAYOUT_OPTIONS, charWidth: Math.round((width / sample.length + 0.4) * 100) / 100 }
+    : DEFAULT_LAYOUT_OPTIONS;
 }
 
 function assertNever(value: never): never {

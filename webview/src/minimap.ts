@@ -47,7 +47,15 @@ export class Minimap {
     this.svg.classList.toggle("hidden", !visible);
     if (!visible) return;
     this.svg.setAttribute("viewBox", `0 0 ${Math.max(1, layout.width)} ${Math.max(1, layout.height)}`);
-    this.nodes.setAttribute("d", layout.nodes.map((box) => `M${Math.round(box.x)},${Math.round(box.y)}h${Math.round(box.width)}v${Math.round(box.height)}h${-Math.round(box.width)}z`).join(""));
+    this.nodes.setAttribute(
+      "d",
+      layout.nodes
+        .map(
+          (box) =>
+            `M${Math.round(box.x)},${Math.round(box.y)}h${Math.round(box.width)}v${Math.round(box.height)}h${-Math.round(box.width)}z`,
+        )
+        .join(""),
+    );
   }
 
   /** Moves the frame to what the main view shows. */

@@ -9,7 +9,15 @@ import { type LayoutOptions, type LayoutSeed, type LineageLayout, type NodeBox, 
 import type { LayoutClient, LayoutSource } from "./layoutClient";
 import { layoutHash } from "./layoutClient";
 import { Minimap } from "./minimap";
-import { type DrawnNodes, type NodeHandlers, type RenderView, layoutInput, markSelected, recolour, renderGraph } from "./render";
+import {
+  type DrawnNodes,
+  type NodeHandlers,
+  type RenderView,
+  layoutInput,
+  markSelected,
+  recolour,
+  renderGraph,
+} from "./render";
 import { type Transform, Viewport, fitTransform } from "./viewport";
 
 /** Below this scale node text is unreadable: a focused asset is shown at READABLE_ZOOM instead of fitting. */
@@ -76,7 +84,9 @@ export class Picture {
       return "redrawn";
     }
     const previous = keep ? this.layout : undefined;
-    const seed: LayoutSeed | undefined = previous ? new Map(previous.nodes.map((box) => [box.key, { x: box.x, y: box.y }])) : undefined;
+    const seed: LayoutSeed | undefined = previous
+      ? new Map(previous.nodes.map((box) => [box.key, { x: box.x, y: box.y }]))
+      : undefined;
     const result = await this.layouts.layout(input, options, seed);
     if (current !== this.generation) return "stale";
     this.hash = result.hash;
@@ -116,8 +126,18 @@ export class Picture {
     const node = g.getBoundingClientRect();
     const view = this.svg.getBoundingClientRect();
     const margin = 8;
-    const dx = node.right > view.right - margin ? view.right - margin - node.right : node.left < view.left + margin ? view.left + margin - node.left : 0;
-    const dy = node.bottom > view.bottom - margin ? view.bottom - margin - node.bottom : node.top < view.top + margin ? view.top + margin - node.top : 0;
+    const dx =
+      node.right > view.right - margin
+        ? view.right - margin - node.right
+        : node.left < view.left + margin
+          ? view.left + margin - node.left
+          : 0;
+    const dy =
+      node.bottom > view.bottom - margin
+        ? view.bottom - margin - node.bottom
+        : node.top < view.top + margin
+          ? view.top + margin - node.top
+          : 0;
     if (dx !== 0 || dy !== 0) this.viewport.panBy(dx, dy);
   }
 
@@ -125,7 +145,13 @@ export class Picture {
     return this.drawn.get(key);
   }
 
-  private render(graph: LineageGraph, layout: LineageLayout, options: LayoutOptions, view: RenderView, highlight: string): void {
+  private render(
+    graph: LineageGraph,
+    layout: LineageLayout,
+    options: LayoutOptions,
+    view: RenderView,
+    highlight: string,
+  ): void {
     this.layout = layout;
     this.highlight = highlight;
     const selected = [...this.drawn].find(([, g]) => g.classList.contains("selected"))?.[0];

@@ -30,7 +30,17 @@ const WIDEST_STATE: AssetState = "never-materialized";
  */
 export function layoutInput(graph: LineageGraph): LayoutInput {
   return {
-    nodes: graph.nodes.map((node) => ({ key: node.key, lines: [node.key, node.kind === "placeholder" ? "not defined" : node.kind === "source" ? `source · ${WIDEST_STATE}` : WIDEST_STATE] })),
+    nodes: graph.nodes.map((node) => ({
+      key: node.key,
+      lines: [
+        node.key,
+        node.kind === "placeholder"
+          ? "not defined"
+          : node.kind === "source"
+            ? `source · ${WIDEST_STATE}`
+            : WIDEST_STATE,
+      ],
+    })),
     edges: graph.edges,
   };
 }
@@ -56,7 +66,14 @@ export interface NodeHandlers {
 export type DrawnNodes = Map<string, SVGGElement>;
 
 /** Replaces the layer's content with the graph; returns the drawn nodes by key. */
-export function renderGraph(layer: SVGGElement, graph: LineageGraph, layout: LineageLayout, options: LayoutOptions, view: RenderView, handlers: NodeHandlers): DrawnNodes {
+export function renderGraph(
+  layer: SVGGElement,
+  graph: LineageGraph,
+  layout: LineageLayout,
+  options: LayoutOptions,
+  view: RenderView,
+  handlers: NodeHandlers,
+): DrawnNodes {
   layer.replaceChildren();
   const svg = layer.ownerSVGElement;
   if (svg && !svg.querySelector("defs")) {
@@ -75,7 +92,11 @@ export function renderGraph(layer: SVGGElement, graph: LineageGraph, layout: Lin
     if (inCycle.has(id)) classes.push("cycle");
     if (highlighted.has(id)) classes.push("highlight");
     const emphasis = classes.length > 1;
-    const path = element("path", { class: classes.join(" "), d: pathData(route.points), "marker-end": `url(#${emphasis ? "arrow-emphasis" : "arrow"})` });
+    const path = element("path", {
+      class: classes.join(" "),
+      d: pathData(route.points),
+      "marker-end": `url(#${emphasis ? "arrow-emphasis" : "arrow"})`,
+    });
     const title = element("title", {});
     title.textContent = `${route.from} → ${route.to}`;
     path.append(title);
@@ -90,7 +111,13 @@ export function renderGraph(layer: SVGGElement, graph: LineageGraph, layout: Lin
     const node = nodesByKey.get(box.key);
     if (!node) continue;
     const g = element("g", { transform: `translate(${box.x},${box.y})`, tabindex: "0", role: "button" });
-    g.append(element("rect", { width: String(box.width), height: String(box.height), rx: view.groups.has(node.key) ? "10" : "4" }));
+    g.append(
+      element("rect", {
+        width: String(box.width),
+        height: String(box.height),
+        rx: view.groups.has(node.key) ? "10" : "4",
+      }),
+    );
     g.append(text("", options.padding, options.padding + options.lineHeight * 0.8, "key"));
     g.append(text("", options.padding, options.padding + options.lineHeight * 1.8, "status"));
     g.append(element("title", {}));
@@ -188,11 +215,21 @@ function pathEdges(paths: readonly (readonly string[])[]): Set<string> {
 }
 
 function pathData(points: readonly Point[]): string {
-  return points.map((point, index) => `${index === 0 ? "M" : "L"}${point.x.toFixed(1)},${point.y.toFixed(1)}`).join(" ");
+  return points
+    .map((point, index) => `${index === 0 ? "M" : "L"}${point.x.toFixed(1)},${point.y.toFixed(1)}`)
+    .join(" ");
 }
 
 function arrowMarker(id: string): SVGMarkerElement {
-  const marker = element("marker", { id, viewBox: "0 0 10 10", refX: "10", refY: "5", markerWidth: "8", markerHeight: "8", orient: "auto-start-reverse" });
+  const marker = element("marker", {
+    id,
+    viewBox: "0 0 10 10",
+    refX: "10",
+    refY: "5",
+    markerWidth: "8",
+    markerHeight: "8",
+    orient: "auto-start-reverse",
+  });
   marker.append(element("path", { d: "M0,0 L10,5 L0,10 z", class: id }));
   return marker;
 }
@@ -203,7 +240,10 @@ function text(content: string, x: number, y: number, className: string): SVGText
   return node;
 }
 
-export function element<K extends keyof SVGElementTagNameMap>(tag: K, attributes: Readonly<Record<string, string>>): SVGElementTagNameMap[K] {
+export function element<K extends keyof SVGElementTagNameMap>(
+  tag: K,
+  attributes: Readonly<Record<string, string>>,
+): SVGElementTagNameMap[K] {
   const created = document.createElementNS(SVG, tag);
   for (const [name, value] of Object.entries(attributes)) created.setAttribute(name, value);
   return created;

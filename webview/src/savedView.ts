@@ -31,9 +31,22 @@ export function loadSavedView(raw: unknown): SavedView | undefined {
   const t = view.transform;
   const layout = view.layout;
   if (typeof view.scope !== "string" || typeof view.hash !== "string" || !t || !layout) return undefined;
-  if (![t.x, t.y, t.k].every((value) => typeof value === "number" && Number.isFinite(value)) || t.k <= 0) return undefined;
-  if (!Array.isArray(layout.nodes) || !Array.isArray(layout.edges) || typeof layout.width !== "number" || typeof layout.height !== "number") return undefined;
-  const boxes = layout.nodes.every((box) => typeof box?.key === "string" && [box.x, box.y, box.width, box.height].every((n) => typeof n === "number"));
-  const routes = layout.edges.every((edge) => typeof edge?.from === "string" && typeof edge.to === "string" && Array.isArray(edge.points));
-  return boxes && routes ? { scope: view.scope, hash: view.hash, layout, transform: { x: t.x, y: t.y, k: t.k } } : undefined;
+  if (![t.x, t.y, t.k].every((value) => typeof value === "number" && Number.isFinite(value)) || t.k <= 0)
+    return undefined;
+  if (
+    !Array.isArray(layout.nodes) ||
+    !Array.isArray(layout.edges) ||
+    typeof layout.width !== "number" ||
+    typeof layout.height !== "number"
+  )
+    return undefined;
+  const boxes = layout.nodes.every(
+    (box) => typeof box?.key === "string" && [box.x, box.y, box.width, box.height].every((n) => typeof n === "number"),
+  );
+  const routes = layout.edges.every(
+    (edge) => typeof edge?.from === "string" && typeof edge.to === "string" && Array.isArray(edge.points),
+  );
+  return boxes && routes
+    ? { scope: view.scope, hash: view.hash, layout, transform: { x: t.x, y: t.y, k: t.k } }
+    : undefined;
 }

@@ -37,10 +37,14 @@ export class Toolbar {
 
   /** Shows what the host drew: the selection it evaluated, the depths, the follow state. */
   show(scope: LineageScope, follow: boolean): void {
-    const changed = this.scope === undefined || scopeSelection(this.scope) !== scopeSelection(scope) || this.scope.kind !== scope.kind;
+    const changed =
+      this.scope === undefined ||
+      scopeSelection(this.scope) !== scopeSelection(scope) ||
+      this.scope.kind !== scope.kind;
     this.scope = scope;
     // Never overwrite what the user is typing because a status update arrived.
-    if (changed || document.activeElement !== this.selection) this.selection.value = scope.kind === "all" ? "" : scopeSelection(scope);
+    if (changed || document.activeElement !== this.selection)
+      this.selection.value = scope.kind === "all" ? "" : scopeSelection(scope);
     if (scope.kind === "focus") {
       this.upstream.value = String(scope.upstream);
       this.downstream.value = String(scope.downstream);
@@ -56,7 +60,8 @@ export class Toolbar {
 
   refreshDepthState(): void {
     const target = this.scope?.kind === "focus" ? this.scope.key : this.handlers.depthTarget();
-    const why = target === undefined ? "Select an asset first: the depth counts levels around it" : `Levels around ${target}`;
+    const why =
+      target === undefined ? "Select an asset first: the depth counts levels around it" : `Levels around ${target}`;
     for (const field of [this.upstream, this.downstream]) {
       field.disabled = target === undefined;
       field.title = why;

@@ -40,7 +40,11 @@ export function zoomAt(t: Transform, factor: number, px: number, py: number): Tr
 export function fitTransform(bounds: Rect, view: Size, margin = 16): Transform {
   const width = Math.max(1, view.width - 2 * margin);
   const height = Math.max(1, view.height - 2 * margin);
-  const k = clamp(Math.min(width / Math.max(1, bounds.width), height / Math.max(1, bounds.height), 1), MIN_ZOOM, MAX_ZOOM);
+  const k = clamp(
+    Math.min(width / Math.max(1, bounds.width), height / Math.max(1, bounds.height), 1),
+    MIN_ZOOM,
+    MAX_ZOOM,
+  );
   return centreTransform(bounds, view, k);
 }
 
@@ -88,12 +92,16 @@ export class Viewport {
     svg.addEventListener("pointermove", (event) => this.pointerMove(event));
     svg.addEventListener("pointerup", (event) => this.pointerUp(event));
     svg.addEventListener("pointercancel", (event) => this.pointerUp(event));
-    svg.addEventListener("click", (event) => {
-      if (this.swallowClick) {
-        event.stopPropagation();
-        this.swallowClick = false;
-      }
-    }, true);
+    svg.addEventListener(
+      "click",
+      (event) => {
+        if (this.swallowClick) {
+          event.stopPropagation();
+          this.swallowClick = false;
+        }
+      },
+      true,
+    );
     svg.addEventListener("keydown", (event) => this.key(event));
   }
 
@@ -140,7 +148,13 @@ export class Viewport {
 
   private pointerDown(event: PointerEvent): void {
     if (event.button !== 0) return;
-    this.drag = { pointer: event.pointerId, startX: event.clientX, startY: event.clientY, from: this.current, moved: false };
+    this.drag = {
+      pointer: event.pointerId,
+      startX: event.clientX,
+      startY: event.clientY,
+      from: this.current,
+      moved: false,
+    };
   }
 
   private pointerMove(event: PointerEvent): void {

@@ -200,7 +200,14 @@ export class LineagePanel implements vscode.Disposable {
       }
       const scope = this.scope!;
       this.graph = await state.client.sendRequest(LineageRequest.type, { selection: scopeSelection(scope) });
-      this.post({ type: "graph", graph: this.graph, scope, focus: this.focus, highlight: this.highlight, follow: this.follow });
+      this.post({
+        type: "graph",
+        graph: this.graph,
+        scope,
+        focus: this.focus,
+        highlight: this.highlight,
+        follow: this.follow,
+      });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       this.ctx.log.error(`the lineage request failed: ${reason}`);
@@ -262,7 +269,8 @@ export class LineagePanel implements vscode.Disposable {
     const state = this.ctx.state;
     const known = this.graph?.nodes.find((node) => node.key === key)?.location;
     try {
-      const location = known ?? (state.kind === "running" ? await state.client.sendRequest(LocateAssetRequest.type, { key }) : null);
+      const location =
+        known ?? (state.kind === "running" ? await state.client.sendRequest(LocateAssetRequest.type, { key }) : null);
       if (!location) {
         void vscode.window.showWarningMessage(`No definition of ${key} was found.`);
         return;
@@ -270,9 +278,14 @@ export class LineagePanel implements vscode.Disposable {
       const { start, end } = location.range;
       const selection = new vscode.Range(start.line, start.character, end.line, end.character);
       this.openedByPanel = key;
-      await vscode.window.showTextDocument(vscode.Uri.parse(location.uri, true), { selection, viewColumn: vscode.ViewColumn.One });
+      await vscode.window.showTextDocument(vscode.Uri.parse(location.uri, true), {
+        selection,
+        viewColumn: vscode.ViewColumn.One,
+      });
     } catch (error) {
-      void this.ctx.showError(`Could not open the definition of ${key}: ${error instanceof Error ? error.message : String(error)}`);
+      void this.ctx.showError(
+        `Could not open the definition of ${key}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 }

@@ -11,7 +11,8 @@ import { tableOf } from "../assetPick";
 import { CATALOG_GROUPINGS, type CatalogGroup, type CatalogGrouping, catalogGroups } from "../catalogGroups";
 import type { Ctx } from "../ctx";
 
-type Item = { readonly kind: "group"; readonly group: CatalogGroup } | { readonly kind: "asset"; readonly node: LineageNode };
+type Item =
+  { readonly kind: "group"; readonly group: CatalogGroup } | { readonly kind: "asset"; readonly node: LineageNode };
 
 const HEALTH_ICONS: Readonly<Record<AssetState, [string, string]>> = {
   fresh: ["pass-filled", "testing.iconPassed"],
@@ -60,7 +61,9 @@ export class CatalogView implements vscode.TreeDataProvider<Item>, vscode.Dispos
     if (item.kind === "group") {
       const tree = new vscode.TreeItem(item.group.name, vscode.TreeItemCollapsibleState.Expanded);
       tree.description = `${item.group.nodes.length}`;
-      tree.iconPath = new vscode.ThemeIcon(this.grouping === "owner" ? "person" : this.grouping === "kind" ? "symbol-class" : "folder");
+      tree.iconPath = new vscode.ThemeIcon(
+        this.grouping === "owner" ? "person" : this.grouping === "kind" ? "symbol-class" : "folder",
+      );
       return tree;
     }
     const { node } = item;
@@ -70,7 +73,9 @@ export class CatalogView implements vscode.TreeDataProvider<Item>, vscode.Dispos
     tree.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
     tree.description = [STATE_LABELS[state], node.kind === "source" ? "source" : undefined].filter(Boolean).join(" · ");
     const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.appendText(`${node.key} (table ${tableOf(node.key)})${node.description ? `\n${node.description}` : ""}\n${node.status?.reason ?? ""}`);
+    tooltip.appendText(
+      `${node.key} (table ${tableOf(node.key)})${node.description ? `\n${node.description}` : ""}\n${node.status?.reason ?? ""}`,
+    );
     tree.tooltip = tooltip;
     tree.contextValue = node.kind;
     if (node.location) {
@@ -78,7 +83,10 @@ export class CatalogView implements vscode.TreeDataProvider<Item>, vscode.Dispos
       tree.command = {
         title: "Open Definition",
         command: "vscode.open",
-        arguments: [vscode.Uri.parse(node.location.uri), { selection: new vscode.Range(start.line, start.character, end.line, end.character) }],
+        arguments: [
+          vscode.Uri.parse(node.location.uri),
+          { selection: new vscode.Range(start.line, start.character, end.line, end.character) },
+        ],
       };
     }
     return tree;
@@ -97,7 +105,8 @@ export class CatalogView implements vscode.TreeDataProvider<Item>, vscode.Dispos
     const state = this.ctx.state;
     if (state.kind !== "running") {
       this.groups = [];
-      this.view.message = state.kind === "starting" ? "Starting…" : `The language server is not running (${state.reason}).`;
+      this.view.message =
+        state.kind === "starting" ? "Starting…" : `The language server is not running (${state.reason}).`;
       this.changed.fire();
       return;
     }
@@ -108,7 +117,9 @@ export class CatalogView implements vscode.TreeDataProvider<Item>, vscode.Dispos
       this.view.description = `by ${this.grouping}`;
       this.changed.fire();
     } catch (error) {
-      this.ctx.log.warn(`the Assets view could not read the graph: ${error instanceof Error ? error.message : String(error)}`);
+      this.ctx.log.warn(
+        `the Assets view could not read the graph: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 
@@ -121,7 +132,10 @@ export class CatalogView implements vscode.TreeDataProvider<Item>, vscode.Dispos
   }
 
   private async askFilter(): Promise<void> {
-    const value = await vscode.window.showInputBox({ prompt: "Show assets whose key, table, group, owner, kind or description has these words", value: this.filter });
+    const value = await vscode.window.showInputBox({
+      prompt: "Show assets whose key, table, group, owner, kind or description has these words",
+      value: this.filter,
+    });
     if (value === undefined) return;
     this.filter = value.trim();
     await this.reload();

@@ -26,8 +26,18 @@ export class ChecksTesting implements vscode.Disposable {
   readonly onDidReload = this.reloaded.event;
 
   constructor(private readonly ctx: Ctx) {
-    this.controller.createRunProfile("Run", vscode.TestRunProfileKind.Run, (request, token) => this.run(request, token, false), true);
-    this.controller.createRunProfile("Run with upstream materialize", vscode.TestRunProfileKind.Run, (request, token) => this.run(request, token, true), false);
+    this.controller.createRunProfile(
+      "Run",
+      vscode.TestRunProfileKind.Run,
+      (request, token) => this.run(request, token, false),
+      true,
+    );
+    this.controller.createRunProfile(
+      "Run with upstream materialize",
+      vscode.TestRunProfileKind.Run,
+      (request, token) => this.run(request, token, true),
+      false,
+    );
     this.controller.refreshHandler = () => this.reload();
     this.disposables.push(
       this.reloaded,
@@ -45,7 +55,8 @@ export class ChecksTesting implements vscode.Disposable {
   /** The check items' ids, for tests. */
   get checkIds(): string[] {
     const ids: string[] = [];
-    const visit = (items: vscode.TestItemCollection): void => items.forEach((item) => (item.id.startsWith("check:") ? ids.push(item.id) : visit(item.children)));
+    const visit = (items: vscode.TestItemCollection): void =>
+      items.forEach((item) => (item.id.startsWith("check:") ? ids.push(item.id) : visit(item.children)));
     visit(this.controller.items);
     return ids.sort();
   }
@@ -56,7 +67,9 @@ export class ChecksTesting implements vscode.Disposable {
     try {
       this.graph = await state.client.sendRequest(LineageRequest.type, {});
     } catch (error) {
-      this.ctx.log.warn(`the Testing view could not read the graph: ${error instanceof Error ? error.message : String(error)}`);
+      this.ctx.log.warn(
+        `the Testing view could not read the graph: ${error instanceof Error ? error.message : String(error)}`,
+      );
       return;
     }
     const groups = catalogGroups(this.graph, "group", "")
@@ -74,11 +87,19 @@ export class ChecksTesting implements vscode.Disposable {
   }
 
   private assetItem(node: LineageNode): vscode.TestItem {
-    const item = this.controller.createTestItem(ASSET_ID(node.key), node.key, node.location ? vscode.Uri.parse(node.location.uri) : undefined);
+    const item = this.controller.createTestItem(
+      ASSET_ID(node.key),
+      node.key,
+      node.location ? vscode.Uri.parse(node.location.uri) : undefined,
+    );
     if (node.location) item.range = toRange(node.location.range);
     item.children.replace(
       node.checks.map((check) => {
-        const child = this.controller.createTestItem(CHECK_ID(node.key, check.name), check.name, vscode.Uri.parse(check.location.uri));
+        const child = this.controller.createTestItem(
+          CHECK_ID(node.key, check.name),
+          check.name,
+          vscode.Uri.parse(check.location.uri),
+        );
         child.range = toRange(check.location.range);
         child.description = check.blocking ? "blocking" : undefined;
         return child;
@@ -101,7 +122,11 @@ export class ChecksTesting implements vscode.Disposable {
       }
     }
     if (fresh.length === 0) return;
-    const run = this.controller.createTestRun(new vscode.TestRunRequest(fresh.map((entry) => entry.item)), "Checks evaluated by a run", false);
+    const run = this.controller.createTestRun(
+      new vscode.TestRunRequest(fresh.map((entry) => entry.item)),
+      "Checks evaluated by a run",
+      false,
+    );
     for (const { item, passed } of fresh) {
       if (passed) run.passed(item);
       else run.failed(item, this.failureMessage(item, `check ${item.label} failed`));
@@ -109,7 +134,11 @@ export class ChecksTesting implements vscode.Disposable {
     run.end();
   }
 
-  private async run(request: vscode.TestRunRequest, token: vscode.CancellationToken, withUpstream: boolean): Promise<void> {
+  private async run(
+    request: vscode.TestRunRequest,
+    token: vscode.CancellationToken,
+    withUpstream: boolean,
+  ): Promise<void> {
     const state = this.ctx.state;
     const run = this.controller.createTestRun(request);
     try {
@@ -121,7 +150,10 @@ export class ChecksTesting implements vscode.Disposable {
         try {
           started = withUpstream
             ? await state.client.sendRequest(MaterializeRequest.type, { selection: target.key, withUpstream: true })
-            : await state.client.sendRequest(RunChecksRequest.type, { key: target.key, ...(target.check ? { check: target.check } : {}) });
+            : await state.client.sendRequest(RunChecksRequest.type, {
+                key: target.key,
+                ...(target.check ? { check: target.check } : {}),
+              });
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
           for (const check of target.checks) run.errored(check, new vscode.TestMessage(message));
@@ -141,7 +173,8 @@ export class ChecksTesting implements vscode.Disposable {
     return new Promise((resolve) => {
       const cancel = token.onCancellationRequested(() => {
         const state = this.ctx.state;
-        if (state.kind === "running") void state.client.sendRequest(CancelRunRequest.type, { runId }).catch(() => undefined);
+        if (state.kind === "running")
+          void state.client.sendRequest(CancelRunRequest.type, { runId }).catch(() => undefined);
       });
       this.ctx.runs.follow(runId, {
         onEvent: (event: RunEventParams) => {
@@ -158,7 +191,8 @@ export class ChecksTesting implements vscode.Disposable {
             case "CHECK_EVALUATION":
               this.reported.set(id, event.ts);
               if (event.passed) run.passed(item, took());
-              else run.failed(item, this.failureMessage(item, event.message ?? `check ${event.checkName} failed`), took());
+              else
+                run.failed(item, this.failureMessage(item, event.message ?? `check ${event.checkName} failed`), took());
               break;
             case "STEP_FAILURE":
               run.errored(item, this.failureMessage(item, event.message ?? "the check threw"), took());
@@ -185,7 +219,9 @@ export class ChecksTesting implements vscode.Disposable {
   }
 
   /** What a request asks for, per asset: one request to the server each. */
-  private targets(request: vscode.TestRunRequest): { key: string; check: string | undefined; checks: vscode.TestItem[] }[] {
+  private targets(
+    request: vscode.TestRunRequest,
+  ): { key: string; check: string | undefined; checks: vscode.TestItem[] }[] {
     const roots: vscode.TestItem[] = request.include ? [...request.include] : [];
     if (!request.include) this.controller.items.forEach((item) => roots.push(item));
     const excluded = new Set((request.exclude ?? []).map((item) => item.id));
@@ -219,6 +255,9 @@ export class ChecksTesting implements vscode.Disposable {
   }
 }
 
-function toRange(range: { start: { line: number; character: number }; end: { line: number; character: number } }): vscode.Range {
+function toRange(range: {
+  start: { line: number; character: number };
+  end: { line: number; character: number };
+}): vscode.Range {
   return new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character);
 }

@@ -9,7 +9,10 @@ const scanner = ts.createScanner(ts.ScriptTarget.Latest, /* skipTrivia */ true, 
  * the text inside them is one token, not code.
  */
 export function tokenHash(text: string, start: number, end: number): string {
-  return createHash("sha1").update(tokenTexts(text, start, end).join("\u0000")).digest("hex").slice(0, 16);
+  return createHash("sha1")
+    .update(tokenTexts(text, start, end).join("\u0000"))
+    .digest("hex")
+    .slice(0, 16);
 }
 
 /** The tokens of `text[start, end)` as written, without whitespace and comments (a template literal is one token). */
@@ -41,5 +44,8 @@ export function tokenTexts(text: string, start: number, end: number): string[] {
 export function combineVersions(own: string, helpers: Iterable<string>): string {
   const sorted = [...new Set(helpers)].sort();
   if (sorted.length === 0) return own;
-  return createHash("sha1").update([own, ...sorted].join("\u0000")).digest("hex").slice(0, 16);
+  return createHash("sha1")
+    .update([own, ...sorted].join("\u0000"))
+    .digest("hex")
+    .slice(0, 16);
 }

@@ -36,9 +36,7 @@ export interface ModuleRef {
  * it names ("./x" → x.ts or x/index.ts) depends on other files, so linking resolves it.
  */
 export type ModuleTarget =
-  | { readonly kind: "assetline" }
-  | { readonly kind: "relative"; readonly path: string }
-  | { readonly kind: "external" };
+  { readonly kind: "assetline" } | { readonly kind: "relative"; readonly path: string } | { readonly kind: "external" };
 
 export interface ImportBinding {
   readonly local: string;
@@ -67,7 +65,13 @@ export interface Callee {
 
 /** A reference to another definition: an identifier (maybe `ns.name`) or a string key. */
 export type TargetRef =
-  | { readonly kind: "identifier"; readonly root: string; readonly member: string | undefined; readonly text: string; readonly location: SourceLocation }
+  | {
+      readonly kind: "identifier";
+      readonly root: string;
+      readonly member: string | undefined;
+      readonly text: string;
+      readonly location: SourceLocation;
+    }
   | { readonly kind: "string"; readonly key: string; readonly location: SourceLocation };
 
 /**
@@ -89,7 +93,11 @@ export interface CandidateCall {
   readonly config: ExtractedConfig;
   /** The first argument of a `check()` call. */
   readonly checkTarget: TargetRef | undefined;
-  readonly effects: { readonly reads: readonly Effect[]; readonly writes: readonly Effect[]; readonly columns: BodyColumns };
+  readonly effects: {
+    readonly reads: readonly Effect[];
+    readonly writes: readonly Effect[];
+    readonly columns: BodyColumns;
+  };
   /** Hash of the call's tokens (whitespace and comments ignored). */
   readonly ownVersion: string;
   /** Top-level names and imports the call's code uses (for helper-aware code versions). */

@@ -1,9 +1,4 @@
-import type {
-  AnalysisDiagnostic,
-  AssetDefinition,
-  CheckDefinition,
-  ResourceId,
-} from "../model/definitions";
+import type { AnalysisDiagnostic, AssetDefinition, CheckDefinition, ResourceId } from "../model/definitions";
 import { AssetGraph } from "../model/graph";
 import type { FileFacts } from "./facts";
 import { type LinkedWorkspace, WorkspaceLinker } from "./link/workspaceLinker";
@@ -147,7 +142,11 @@ class Snapshot implements AnalysisSnapshot {
   private builtProducers: ReadonlyMap<ResourceId, readonly AssetDefinition[]> | undefined;
   private readonly producedResources: LinkedWorkspace["producedResources"];
 
-  constructor(linked: LinkedWorkspace, readonly version: number, previous?: Snapshot) {
+  constructor(
+    linked: LinkedWorkspace,
+    readonly version: number,
+    previous?: Snapshot,
+  ) {
     this.assets = linked.assets;
     this.checks = linked.checks;
     this.diagnostics = linked.diagnostics;

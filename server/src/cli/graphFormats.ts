@@ -42,7 +42,7 @@ export function graphDot(snapshot: AnalysisSnapshot, order: readonly string[]): 
   const selected = new Set(order);
   for (const key of order) {
     const definition = snapshot.graph.definition(key);
-    const shape = definition?.kind === "source" ? ', shape=cylinder' : "";
+    const shape = definition?.kind === "source" ? ", shape=cylinder" : "";
     lines.push(`  ${dotString(key)} [label=${dotLabel(labelLines(key, definition))}${shape}];`);
   }
   for (const key of order) {
@@ -78,7 +78,9 @@ export function graphText(snapshot: AnalysisSnapshot, order: readonly string[]):
   for (const key of order) {
     const definition = snapshot.graph.definition(key);
     const parents = snapshot.graph.parents(key);
-    const where = definition ? `${definition.location.file}:${definition.location.range.start.line + 1}` : "not defined";
+    const where = definition
+      ? `${definition.location.file}:${definition.location.range.start.line + 1}`
+      : "not defined";
     const kind = definition?.kind ?? "missing";
     const group = definition?.group ? ` [${definition.group}]` : "";
     lines.push(`${visible(key, true)} (${kind})${visible(group, true)}  ${visible(where, true)}`);

@@ -46,7 +46,10 @@ export class ProgressPrinter {
   private drawnLines = 0;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly out: NodeJS.WriteStream, private readonly live = Boolean(out.isTTY)) {
+  constructor(
+    private readonly out: NodeJS.WriteStream,
+    private readonly live = Boolean(out.isTTY),
+  ) {
     if (this.live) this.timer = setInterval(() => this.redraw(), 100).unref();
   }
 

@@ -28,7 +28,9 @@ export function workspaceWithSources(argument: string | undefined): { dir: strin
           "or pass another folder",
       );
     }
-    throw new UsageError(`no TypeScript files in ${argument ?? dir} (node_modules and .gitignored folders are skipped); pass the folder that holds your assets`);
+    throw new UsageError(
+      `no TypeScript files in ${argument ?? dir} (node_modules and .gitignored folders are skipped); pass the folder that holds your assets`,
+    );
   }
   return { dir, reader };
 }

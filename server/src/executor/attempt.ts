@@ -23,7 +23,12 @@ export interface AttemptEnvironment {
 
 /** How an attempt ended. `retriable` is false for failures another attempt cannot fix. */
 export type AttemptOutcome =
-  | { readonly status: "ok"; readonly metadata: Metadata; readonly passed: boolean | undefined; readonly description: string | undefined }
+  | {
+      readonly status: "ok";
+      readonly metadata: Metadata;
+      readonly passed: boolean | undefined;
+      readonly description: string | undefined;
+    }
   | { readonly status: "error"; readonly error: StepError; readonly retriable: boolean; readonly cancelled: boolean };
 
 /** A running attempt. */
@@ -79,7 +84,10 @@ export function startAttempt(
           if (env.timeoutMs === undefined) return;
           timer = setTimeout(() => {
             timedOut = true;
-            execution.terminate(`${step.kind} ${stepName(step)} timed out after ${formatMs(env.timeoutMs!)}`, env.killGraceMs);
+            execution.terminate(
+              `${step.kind} ${stepName(step)} timed out after ${formatMs(env.timeoutMs!)}`,
+              env.killGraceMs,
+            );
           }, env.timeoutMs);
         },
         // The worker caps what it sends; output written straight to the worker's file

@@ -178,7 +178,9 @@ export class Bundler {
   private upToDate(entry: ManifestEntry): boolean {
     if (entry.codeVersions === undefined || !existsSync(join(this.outDir, entry.bundle))) return false;
     const root = this.options.workspaceRoot;
-    return Object.entries(entry.inputs).every(([path, hash]) => !isAbsolute(path) && hashFile(resolve(root, path)) === hash);
+    return Object.entries(entry.inputs).every(
+      ([path, hash]) => !isAbsolute(path) && hashFile(resolve(root, path)) === hash,
+    );
   }
 
   private loadManifest(): Manifest {
@@ -224,7 +226,9 @@ function formatBuildFailure(key: string, error: unknown): string {
   const errors = (error as { errors?: esbuild.Message[] }).errors;
   if (!Array.isArray(errors) || errors.length === 0) return `could not build ${key}: ${String(error)}`;
   const lines = errors.slice(0, 5).map((message) => {
-    const at = message.location ? `${message.location.file}:${message.location.line}:${message.location.column + 1}: ` : "";
+    const at = message.location
+      ? `${message.location.file}:${message.location.line}:${message.location.column + 1}: `
+      : "";
     return `${at}${message.text}`;
   });
   return `could not build ${key}:\n${lines.join("\n")}`;

@@ -96,7 +96,10 @@ export class Executor {
     if (this.closed) throw new Error("the executor is closed");
     const { store } = this.options;
     store.recoverAbandonedRuns();
-    const run = store.createRun({ selection: options.selection ?? describePlan(plan), launchedBy: options.launchedBy ?? "cli" });
+    const run = store.createRun({
+      selection: options.selection ?? describePlan(plan),
+      launchedBy: options.launchedBy ?? "cli",
+    });
     const handle = startRun(plan, run.id, this.environment);
     this.active.add(handle);
     const forget = (): void => void this.active.delete(handle);
@@ -155,13 +158,20 @@ const candidatesRoots = [__dirname, resolve(__dirname, "../../../dist")];
 
 /** The built worker entry, dist/worker.js. */
 function defaultWorkerScript(): string {
-  return firstExisting(candidatesRoots.map((root) => join(root, "worker.js")), "the worker (dist/worker.js); run the build");
+  return firstExisting(
+    candidatesRoots.map((root) => join(root, "worker.js")),
+    "the worker (dist/worker.js); run the build",
+  );
 }
 
 /** The engine's SDK: dist/sdk/index.js when bundled, the repository's sdk/index.ts when run from source. */
 function defaultSdkPath(): string {
   return firstExisting(
-    [join(__dirname, "sdk", "index.js"), resolve(__dirname, "../../../sdk/index.ts"), resolve(__dirname, "../../../dist/sdk/index.js")],
+    [
+      join(__dirname, "sdk", "index.js"),
+      resolve(__dirname, "../../../sdk/index.ts"),
+      resolve(__dirname, "../../../dist/sdk/index.js"),
+    ],
     "the assetline SDK (dist/sdk/index.js); run the build",
   );
 }

@@ -45,7 +45,11 @@ export interface PlanOptions {
 }
 
 /** Plans a run of `keys` (e.g. `selectKeys(...).keys`) over the graph of an analysis snapshot. */
-export function planRun(source: AssetGraph | { readonly graph: AssetGraph }, keys: Iterable<string>, options: PlanOptions = {}): RunPlan {
+export function planRun(
+  source: AssetGraph | { readonly graph: AssetGraph },
+  keys: Iterable<string>,
+  options: PlanOptions = {},
+): RunPlan {
   const graph = "graph" in source ? source.graph : source;
   const unmatched: string[] = [];
   const requested: string[] = [];
@@ -74,7 +78,8 @@ export function planRun(source: AssetGraph | { readonly graph: AssetGraph }, key
         waitsFor.push(assetStepId(upstream));
         // A failed blocking check of an upstream stops this asset, so it must finish first.
         if (!options.skipChecks) {
-          for (const check of graph.checksOf(upstream)) if (check.blocking) waitsFor.push(checkStepId(upstream, check.name));
+          for (const check of graph.checksOf(upstream))
+            if (check.blocking) waitsFor.push(checkStepId(upstream, check.name));
         }
       }
       steps.push({
@@ -124,7 +129,13 @@ function checkStep(graph: AssetGraph, key: string, check: CheckOf, afterAsset: b
   };
 }
 
-function notLoadable(kind: StepKind, name: string, exportName: string | undefined, exported: boolean, file: string): string | undefined {
+function notLoadable(
+  kind: StepKind,
+  name: string,
+  exportName: string | undefined,
+  exported: boolean,
+  file: string,
+): string | undefined {
   if (exportName !== undefined && exported) return undefined;
   const what = exportName === undefined ? `is not assigned to a const` : `"${exportName}" is not exported`;
   return `${kind} ${name} in ${file} ${what}; the executor loads definitions by their export name (write \`export const ${exportName ?? "name"} = ${kind}(...)\`)`;

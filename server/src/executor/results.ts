@@ -44,14 +44,19 @@ export interface RunResult {
  * A run fails when an asset could not be built (failed or skipped) or a blocking check did
  * not pass; a non-blocking check only informs.
  */
-export function runStatusOf(steps: readonly StepResult[], cancelled: boolean): { status: TerminalRunStatus; message: string | undefined } {
+export function runStatusOf(
+  steps: readonly StepResult[],
+  cancelled: boolean,
+): { status: TerminalRunStatus; message: string | undefined } {
   if (cancelled) return { status: "CANCELED", message: "run cancelled" };
   const failed = steps.filter((step) => step.status === "failed" && (step.kind === "asset" || step.blocking));
   const skipped = steps.filter((step) => step.status === "skipped");
   if (failed.length === 0 && skipped.length === 0) return { status: "SUCCESS", message: undefined };
   const parts: string[] = [];
   if (failed.length > 0) {
-    const names = failed.slice(0, 3).map((step) => (step.checkName === undefined ? step.assetKey : `${step.assetKey}:${step.checkName}`));
+    const names = failed
+      .slice(0, 3)
+      .map((step) => (step.checkName === undefined ? step.assetKey : `${step.assetKey}:${step.checkName}`));
     parts.push(`${failed.length} failed (${names.join(", ")}${failed.length > 3 ? ", …" : ""})`);
   }
   if (skipped.length > 0) parts.push(`${skipped.length} skipped`);

@@ -4,7 +4,13 @@
  * killed with its whole process tree and replaced by a fresh one.
  */
 import { fork, type ChildProcess } from "node:child_process";
-import { isWorkerMessage, type LogSource, type TaskOutcome, type WorkerMessage, type WorkerTask } from "./workerMessages";
+import {
+  isWorkerMessage,
+  type LogSource,
+  type TaskOutcome,
+  type WorkerMessage,
+  type WorkerTask,
+} from "./workerMessages";
 import { killProcessTree } from "./processTree";
 
 /** How a pool starts its workers. */
@@ -82,7 +88,14 @@ export class WorkerPool {
   run(task: Omit<WorkerTask, "taskId">, listener: TaskListener): TaskExecution {
     let resolve!: (outcome: TaskOutcome) => void;
     const done = new Promise<TaskOutcome>((r) => (resolve = r));
-    const job: Job = { task: { ...task, taskId: this.nextTaskId++ }, listener, resolve, worker: undefined, terminatedReason: undefined, settled: false };
+    const job: Job = {
+      task: { ...task, taskId: this.nextTaskId++ },
+      listener,
+      resolve,
+      worker: undefined,
+      terminatedReason: undefined,
+      settled: false,
+    };
     if (this.closed) this.settle(job, failure("the executor is shutting down"));
     else {
       this.queue.push(job);
@@ -157,7 +170,12 @@ export class WorkerPool {
     });
     child.on("error", () => this.onExit(worker, "the worker process could not be started or signalled"));
     child.on("exit", (code, signal) =>
-      this.onExit(worker, signal ? `the worker process exited (${signal})` : `the worker process exited with code ${code} (process.exit() in user code, or a crash)`),
+      this.onExit(
+        worker,
+        signal
+          ? `the worker process exited (${signal})`
+          : `the worker process exited with code ${code} (process.exit() in user code, or a crash)`,
+      ),
     );
     return worker;
   }
@@ -250,7 +268,9 @@ function failure(message: string): TaskOutcome {
 
 /** Idle workers must not keep a CLI process alive; busy ones must. */
 function setRef(child: ChildProcess, ref: boolean): void {
-  const handles = [child, child.channel, child.stdout, child.stderr] as Array<{ ref?(): void; unref?(): void } | null | undefined>;
+  const handles = [child, child.channel, child.stdout, child.stderr] as Array<
+    { ref?(): void; unref?(): void } | null | undefined
+  >;
   for (const handle of handles) {
     if (ref) handle?.ref?.();
     else handle?.unref?.();

@@ -223,7 +223,11 @@ export class AnalysisHost {
   }
 
   /** Scans files a slice at a time, yielding between slices; false when a restart superseded the work. */
-  private async scanInSlices(files: readonly string[], generation: number, progress: ProgressReporter): Promise<boolean> {
+  private async scanInSlices(
+    files: readonly string[],
+    generation: number,
+    progress: ProgressReporter,
+  ): Promise<boolean> {
     let next = 0;
     let lastReport = 0;
     while (next < files.length) {

@@ -66,7 +66,13 @@ class Fixes {
     if (!data) return [];
     if (data.kind === "cycle") {
       const title = `Show the cycle ${data.path.join(" → ")} in the lineage panel`;
-      return [this.action(title, undefined, clientCommand(title, ClientCommands.showLineage, { focus: data.path[0], highlight: data.path }))];
+      return [
+        this.action(
+          title,
+          undefined,
+          clientCommand(title, ClientCommands.showLineage, { focus: data.path[0], highlight: data.path }),
+        ),
+      ];
     }
     // Edits are computed on the current text; on broken syntax they could land anywhere.
     if (!this.source.parses) return [];
@@ -91,10 +97,14 @@ class Fixes {
     const end = this.source.offsetAt(range.end);
     const before = this.source.text[start - 1];
     if ((before === '"' || before === "'" || before === "`") && this.source.text[end] === before) {
-      return [this.action(`Replace with "${suggestion}"`, [{ range: toRange(range), newText: suggestion }], undefined, true)];
+      return [
+        this.action(`Replace with "${suggestion}"`, [{ range: toRange(range), newText: suggestion }], undefined, true),
+      ];
     }
     const statement = this.statementOfDiagnostic();
-    const reference = target ? this.referenceTo(target, statement) : { text: this.quoted(suggestion), edits: [], how: "by key" };
+    const reference = target
+      ? this.referenceTo(target, statement)
+      : { text: this.quoted(suggestion), edits: [], how: "by key" };
     const edits = [{ range: toRange(range), newText: reference.text }, ...reference.edits];
     return [this.action(`Replace with ${suggestion} (${reference.how})`, edits, undefined, true)];
   }
@@ -133,7 +143,14 @@ class Fixes {
     const reference = this.referenceTo(producer, this.source.statementOf(call));
     const depEdit = this.source.addDep(call, reference.text);
     if (!depEdit) return [];
-    return [this.action(`Add ${producerKey} to the deps of ${assetKey} (${reference.how})`, [depEdit, ...reference.edits], undefined, true)];
+    return [
+      this.action(
+        `Add ${producerKey} to the deps of ${assetKey} (${reference.how})`,
+        [depEdit, ...reference.edits],
+        undefined,
+        true,
+      ),
+    ];
   }
 
   /**
@@ -167,7 +184,12 @@ class Fixes {
     return `${quote}${text.replace(/\\/g, "\\\\").replace(new RegExp(quote, "g"), `\\${quote}`)}${quote}`;
   }
 
-  private action(title: string, edits: readonly TextEdit[] | undefined, command?: CodeAction["command"], preferred = false): CodeAction {
+  private action(
+    title: string,
+    edits: readonly TextEdit[] | undefined,
+    command?: CodeAction["command"],
+    preferred = false,
+  ): CodeAction {
     const { paths, file } = this.request;
     const action: CodeAction = {
       title,

@@ -22,7 +22,13 @@ const NO_COMMAND = "";
  * The lenses of one file. `canRun` is false in an untrusted workspace: the status lines stay,
  * the actions that would execute the workspace's code are not offered at all.
  */
-export function codeLenses(snapshot: AnalysisSnapshot, status: StatusBoard, file: string, canRun: boolean, now = Date.now()): CodeLens[] {
+export function codeLenses(
+  snapshot: AnalysisSnapshot,
+  status: StatusBoard,
+  file: string,
+  canRun: boolean,
+  now = Date.now(),
+): CodeLens[] {
   const lenses: CodeLens[] = [];
   for (const asset of snapshot.assets) {
     if (asset.location.file === file) lenses.push(...assetLenses(snapshot, status, asset, canRun, now));
@@ -33,7 +39,13 @@ export function codeLenses(snapshot: AnalysisSnapshot, status: StatusBoard, file
   return lenses;
 }
 
-function assetLenses(snapshot: AnalysisSnapshot, status: StatusBoard, asset: AssetDefinition, canRun: boolean, now: number): CodeLens[] {
+function assetLenses(
+  snapshot: AnalysisSnapshot,
+  status: StatusBoard,
+  asset: AssetDefinition,
+  canRun: boolean,
+  now: number,
+): CodeLens[] {
   const range = lensRange(asset);
   const key = asset.key;
   const index = SnapshotIndex.of(snapshot);
@@ -57,12 +69,19 @@ function assetLenses(snapshot: AnalysisSnapshot, status: StatusBoard, asset: Ass
       }
     }
   }
-  if (canRun && index.checksOf(key).length > 0) action(clientCommand("✓ Run checks", ClientCommands.runChecks, { key }));
+  if (canRun && index.checksOf(key).length > 0)
+    action(clientCommand("✓ Run checks", ClientCommands.runChecks, { key }));
   action(clientCommand("Show lineage", ClientCommands.showLineage, { focus: key }));
   return lenses;
 }
 
-function checkLenses(snapshot: AnalysisSnapshot, status: StatusBoard, check: CheckDefinition, canRun: boolean, now: number): CodeLens[] {
+function checkLenses(
+  snapshot: AnalysisSnapshot,
+  status: StatusBoard,
+  check: CheckDefinition,
+  canRun: boolean,
+  now: number,
+): CodeLens[] {
   const range = toRange(check.location.range);
   if (check.assetKey === undefined || !SnapshotIndex.of(snapshot).definition(check.assetKey)) return [];
   const current = status.statusOf(snapshot, check.assetKey, now);

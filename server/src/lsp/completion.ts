@@ -51,8 +51,11 @@ function stringAt(source: SourceText, offset: number): ts.LiteralLikeNode | unde
   const node = source.nodeAt(offset) ?? source.nodeAt(offset - 1);
   if (!node) return undefined;
   const stringy =
-    ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) ||
-    node.kind === ts.SyntaxKind.TemplateHead || node.kind === ts.SyntaxKind.TemplateMiddle || node.kind === ts.SyntaxKind.TemplateTail;
+    ts.isStringLiteral(node) ||
+    ts.isNoSubstitutionTemplateLiteral(node) ||
+    node.kind === ts.SyntaxKind.TemplateHead ||
+    node.kind === ts.SyntaxKind.TemplateMiddle ||
+    node.kind === ts.SyntaxKind.TemplateTail;
   if (!stringy) return undefined;
   const start = node.getStart(source.sourceFile);
   return offset > start && offset <= node.getEnd() ? (node as ts.LiteralLikeNode) : undefined;
@@ -74,14 +77,20 @@ function isKeyPosition(literal: ts.Node): boolean {
   return false;
 }
 
-function keyCompletions(request: CompletionRequest, source: SourceText, literal: ts.Node, contentStart: number): CompletionList {
+function keyCompletions(
+  request: CompletionRequest,
+  source: SourceText,
+  literal: ts.Node,
+  contentStart: number,
+): CompletionList {
   const contentEnd = closingQuoteOffset(source, literal);
   const range = source.rangeOf(contentStart, contentEnd);
   // Keys already listed in the same deps array are not offered again.
   const listed = new Set<string>();
   if (ts.isArrayLiteralExpression(literal.parent)) {
     for (const element of literal.parent.elements) {
-      if (element !== literal && (ts.isStringLiteral(element) || ts.isNoSubstitutionTemplateLiteral(element))) listed.add(element.text);
+      if (element !== literal && (ts.isStringLiteral(element) || ts.isNoSubstitutionTemplateLiteral(element)))
+        listed.add(element.text);
     }
   }
   const items: CompletionItem[] = [];
@@ -102,7 +111,12 @@ function keyCompletions(request: CompletionRequest, source: SourceText, literal:
   return { isIncomplete: false, items };
 }
 
-function tableCompletions(request: CompletionRequest, source: SourceText, start: number, offset: number): CompletionList {
+function tableCompletions(
+  request: CompletionRequest,
+  source: SourceText,
+  start: number,
+  offset: number,
+): CompletionList {
   let end = offset;
   while (end < source.text.length && /[\w$]/.test(source.text[end]!)) end++;
   const range: Range = source.rangeOf(start, end);

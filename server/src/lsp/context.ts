@@ -4,12 +4,7 @@
  * can run against a half-initialised server.
  */
 import { storePath } from "../store/paths";
-import {
-  type ClientCapabilities,
-  type Connection,
-  MessageType,
-  ShowMessageNotification,
-} from "vscode-languageserver";
+import { type ClientCapabilities, type Connection, MessageType, ShowMessageNotification } from "vscode-languageserver";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describeUnreadable } from "../analysis";
@@ -115,7 +110,13 @@ export function createContext(
   // From store/paths, not the store's index: that would load the native SQLite driver at
   // start-up, and a driver that fails to load must only cost status, not the server.
   const dbPath = storePath(root);
-  const status = new StatusBoard({ dbPath, root, pollIntervalMs: DEFAULT_SETTINGS.status.pollIntervalMs, log, onChange: events.onStatusChanged });
+  const status = new StatusBoard({
+    dbPath,
+    root,
+    pollIntervalMs: DEFAULT_SETTINGS.status.pollIntervalMs,
+    log,
+    onChange: events.onStatusChanged,
+  });
   const runs = new RunService({
     root,
     trusted: isWorkspaceTrusted(initializationOptions),
@@ -158,7 +159,9 @@ function isUnsaved(root: string, file: string, text: string | undefined, stepFil
 
 async function startProgress(connection: Connection, title: string): Promise<ProgressReporter> {
   const none: ProgressReporter = { report: () => undefined, done: () => undefined };
-  const timeout = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), PROGRESS_CREATE_TIMEOUT_MS).unref());
+  const timeout = new Promise<undefined>((resolve) =>
+    setTimeout(() => resolve(undefined), PROGRESS_CREATE_TIMEOUT_MS).unref(),
+  );
   const reporter = await Promise.race([connection.window.createWorkDoneProgress().catch(() => undefined), timeout]);
   if (!reporter) return none;
   reporter.begin(title, 0, "listing files", false);

@@ -24,7 +24,11 @@ const SEVERITIES: Readonly<Record<Severity, DiagnosticSeverity>> = {
 };
 
 /** One analysis diagnostic in LSP form; `data` carries what the quick fixes need. */
-export function toLspDiagnostic(diagnostic: AnalysisDiagnostic, paths: WorkspacePaths, withRelated: boolean): Diagnostic {
+export function toLspDiagnostic(
+  diagnostic: AnalysisDiagnostic,
+  paths: WorkspacePaths,
+  withRelated: boolean,
+): Diagnostic {
   const lsp: Diagnostic = {
     range: toRange(diagnostic.location.range),
     severity: SEVERITIES[diagnostic.severity],
@@ -34,12 +38,15 @@ export function toLspDiagnostic(diagnostic: AnalysisDiagnostic, paths: Workspace
   };
   if (diagnostic.related.length > 0) {
     if (withRelated) {
-      lsp.relatedInformation = diagnostic.related.map(
-        (related): DiagnosticRelatedInformation => ({ location: paths.toLocation(related.location), message: related.message }),
-      );
+      lsp.relatedInformation = diagnostic.related.map((related): DiagnosticRelatedInformation => ({
+        location: paths.toLocation(related.location),
+        message: related.message,
+      }));
     } else {
       // Clients without related information still get the facts, in the message.
-      lsp.message += diagnostic.related.map((related) => `\n${related.message} (${related.location.file}:${related.location.range.start.line + 1})`).join("");
+      lsp.message += diagnostic.related
+        .map((related) => `\n${related.message} (${related.location.file}:${related.location.range.start.line + 1})`)
+        .join("");
     }
   }
   if (diagnostic.data !== undefined) lsp.data = diagnostic.data;

@@ -17,7 +17,9 @@ const RELIST_DELAY_MS = 50;
 /** Asks the client to watch what the analysis depends on, when it lets servers register watchers. */
 export async function registerFileWatchers(context: WorkspaceContext): Promise<void> {
   if (!context.support.watchedFilesRegistration) {
-    context.log("the client cannot watch files for the server: files changed outside the editor are seen when opened or saved");
+    context.log(
+      "the client cannot watch files for the server: files changed outside the editor are seen when opened or saved",
+    );
     return;
   }
   await context.connection.client.register(DidChangeWatchedFilesNotification.type, {

@@ -50,13 +50,23 @@ import { documentSymbols, flatDocumentSymbols, workspaceSymbols } from "./symbol
 /** Registers every request handler; `current` is undefined until the workspace is known. */
 export function registerHandlers(connection: Connection, current: () => WorkspaceContext | undefined): void {
   /** Answers null (nothing here) without a workspace or for documents outside it. */
-  const inDocument = <T>(method: string, document: TextDocumentIdentifier, token: CancellationToken, work: (context: WorkspaceContext, snapshot: AnalysisSnapshot, file: string) => T) => {
+  const inDocument = <T>(
+    method: string,
+    document: TextDocumentIdentifier,
+    token: CancellationToken,
+    work: (context: WorkspaceContext, snapshot: AnalysisSnapshot, file: string) => T,
+  ) => {
     const context = current();
     const file = context?.paths.fileOf(document.uri);
     if (!context || file === undefined) return null;
     return context.gate.run(method, token, document.uri, (snapshot) => work(context, snapshot, file));
   };
-  const inWorkspace = <T>(method: string, token: CancellationToken, work: (context: WorkspaceContext, snapshot: AnalysisSnapshot) => T, fallback: () => T) => {
+  const inWorkspace = <T>(
+    method: string,
+    token: CancellationToken,
+    work: (context: WorkspaceContext, snapshot: AnalysisSnapshot) => T,
+    fallback: () => T,
+  ) => {
     const context = current();
     if (!context) return fallback();
     return context.gate.run(method, token, undefined, (snapshot) => work(context, snapshot));
@@ -82,15 +92,24 @@ export function registerHandlers(connection: Connection, current: () => Workspac
     ),
   );
   on(HoverRequest.type, (params, token) =>
-    inDocument("hover", params.textDocument, token, (context, snapshot, file) => hoverAt(snapshot, context.status, file, params.position)),
+    inDocument("hover", params.textDocument, token, (context, snapshot, file) =>
+      hoverAt(snapshot, context.status, file, params.position),
+    ),
   );
   on(DocumentSymbolRequest.type, (params, token) =>
     inDocument("documentSymbol", params.textDocument, token, (context, snapshot, file) =>
-      context.support.hierarchicalSymbols ? documentSymbols(snapshot, file) : flatDocumentSymbols(snapshot, file, context.paths),
+      context.support.hierarchicalSymbols
+        ? documentSymbols(snapshot, file)
+        : flatDocumentSymbols(snapshot, file, context.paths),
     ),
   );
   on(WorkspaceSymbolRequest.type, (params, token) =>
-    inWorkspace("workspaceSymbol", token, (context, snapshot) => workspaceSymbols(snapshot, context.paths, params.query), () => []),
+    inWorkspace(
+      "workspaceSymbol",
+      token,
+      (context, snapshot) => workspaceSymbols(snapshot, context.paths, params.query),
+      () => [],
+    ),
   );
   on(CodeLensRequest.type, async (params, token) => {
     const context = current();
@@ -99,7 +118,8 @@ export function registerHandlers(connection: Connection, current: () => Workspac
       const lenses = codeLenses(snapshot, context.status, file, context.runs.canRun);
       const impact = context.impact.reportIfReady(snapshot, () => {
         // The base revision is analysed now: hints can show, and impact views should re-ask.
-        if (context.support.codeLensRefresh) void context.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+        if (context.support.codeLensRefresh)
+          void context.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
         void context.connection.sendNotification(ImpactChangedNotification.type, { version: snapshot.version });
       });
       return impact ? [...lenses, ...impactLenses(impact, snapshot, file)] : lenses;
@@ -109,7 +129,14 @@ export function registerHandlers(connection: Connection, current: () => Workspac
     inDocument("codeAction", params.textDocument, token, (context, snapshot, file) => {
       const text = context.documents.textOf(file);
       if (text === undefined) return null;
-      return codeActions({ snapshot, paths: context.paths, file, text, range: params.range, only: params.context.only });
+      return codeActions({
+        snapshot,
+        paths: context.paths,
+        file,
+        text,
+        range: params.range,
+        only: params.context.only,
+      });
     }),
   );
   on(CompletionRequest.type, async (params, token) => {
@@ -125,13 +152,28 @@ export function registerHandlers(connection: Connection, current: () => Workspac
   });
 
   on(LineageRequest.type, (params, token) =>
-    inWorkspace("lineage", token, (context, snapshot) => lineageGraph(snapshot, context.status, context.paths, params ?? {}), emptyLineage),
+    inWorkspace(
+      "lineage",
+      token,
+      (context, snapshot) => lineageGraph(snapshot, context.status, context.paths, params ?? {}),
+      emptyLineage,
+    ),
   );
   on(StatusRequest.type, (params, token) =>
-    inWorkspace("status", token, (context, snapshot) => statuses(snapshot, context.status, params?.keys), () => []),
+    inWorkspace(
+      "status",
+      token,
+      (context, snapshot) => statuses(snapshot, context.status, params?.keys),
+      () => [],
+    ),
   );
   on(LocateAssetRequest.type, (params, token) =>
-    inWorkspace("locateAsset", token, (context, snapshot) => locateAsset(snapshot, context.paths, params.key), () => null),
+    inWorkspace(
+      "locateAsset",
+      token,
+      (context, snapshot) => locateAsset(snapshot, context.paths, params.key),
+      () => null,
+    ),
   );
   on(MaterializeRequest.type, (params, token) =>
     inWorkspace("materialize", token, (context, snapshot) => context.runs.materialize(snapshot, params), noWorkspace),
@@ -162,5 +204,8 @@ function emptyLineage(): LineageGraph {
 }
 
 function noWorkspace(): never {
-  throw new ResponseError(LSPErrorCodes.RequestFailed, "no workspace folder is open: Assetline runs the assets of a folder");
+  throw new ResponseError(
+    LSPErrorCodes.RequestFailed,
+    "no workspace folder is open: Assetline runs the assets of a folder",
+  );
 }

@@ -29,7 +29,8 @@ export function hoverAt(
   if (heading) sections.push(heading);
   const keys = index.keysOf(mention);
   if (keys.length === 0 && mention.kind !== "effect") {
-    const written = mention.kind === "dep" ? mention.dep.text : mention.kind === "checkTarget" ? mention.check.targetText : "";
+    const written =
+      mention.kind === "dep" ? mention.dep.text : mention.kind === "checkTarget" ? mention.check.targetText : "";
     sections.push(`**${escape(written)}**: no asset or source in this workspace has this key.`);
   }
   keys.slice(0, MAX_DETAILED).forEach((key) => {
@@ -37,8 +38,17 @@ export function hoverAt(
     if (definition) sections.push(describe(snapshot, status, definition, now));
     else sections.push(`**${escape(key)}**: no asset or source in this workspace has this key.`);
   });
-  if (keys.length > MAX_DETAILED) sections.push(`Also produced by ${keys.slice(MAX_DETAILED).map((key) => `**${escape(key)}**`).join(", ")}.`);
-  return { contents: { kind: MarkupKind.Markdown, value: sections.join("\n\n---\n\n") }, range: toRange(mention.range) };
+  if (keys.length > MAX_DETAILED)
+    sections.push(
+      `Also produced by ${keys
+        .slice(MAX_DETAILED)
+        .map((key) => `**${escape(key)}**`)
+        .join(", ")}.`,
+    );
+  return {
+    contents: { kind: MarkupKind.Markdown, value: sections.join("\n\n---\n\n") },
+    range: toRange(mention.range),
+  };
 }
 
 function headingOf(mention: Mention): string | undefined {
@@ -54,7 +64,9 @@ function describe(snapshot: AnalysisSnapshot, status: StatusBoard, asset: AssetD
   const index = SnapshotIndex.of(snapshot);
   const isSource = asset.kind === "source";
   const lines: string[] = [];
-  lines.push(`**${escape(asset.key)}** · ${isSource ? "source" : "asset"}${asset.group ? ` · group \`${asset.group}\`` : ""}`);
+  lines.push(
+    `**${escape(asset.key)}** · ${isSource ? "source" : "asset"}${asset.group ? ` · group \`${asset.group}\`` : ""}`,
+  );
   if (asset.description) lines.push(escape(asset.description));
   const facts: string[] = [];
   if (asset.owners.length > 0) facts.push(`Owners: ${asset.owners.map(escape).join(", ")}`);

@@ -11,7 +11,12 @@ import type { LineageGraph, LineageNode, LineageParams } from "../../../protocol
 import type { StatusBoard } from "./status";
 import type { WorkspacePaths } from "./workspacePaths";
 
-export function lineageGraph(snapshot: AnalysisSnapshot, status: StatusBoard, paths: WorkspacePaths, params: LineageParams): LineageGraph {
+export function lineageGraph(
+  snapshot: AnalysisSnapshot,
+  status: StatusBoard,
+  paths: WorkspacePaths,
+  params: LineageParams,
+): LineageGraph {
   const { graph } = snapshot;
   const text = params.selection?.trim() ?? "";
   let keys: string[];
@@ -20,11 +25,19 @@ export function lineageGraph(snapshot: AnalysisSnapshot, status: StatusBoard, pa
   } else {
     const selected = resolveSelection(graph, text);
     if (!selected.ok) {
-      return { version: snapshot.version, nodes: [], edges: [], cycles: [], unmatched: selected.unmatched, error: selected.error };
+      return {
+        version: snapshot.version,
+        nodes: [],
+        edges: [],
+        cycles: [],
+        unmatched: selected.unmatched,
+        error: selected.error,
+      };
     }
     // Placeholders next to selected keys are shown: a missing upstream is part of the picture.
     const withPlaceholders = new Set(selected.keys);
-    for (const key of selected.keys) for (const parent of graph.parents(key)) if (graph.isPlaceholder(parent)) withPlaceholders.add(parent);
+    for (const key of selected.keys)
+      for (const parent of graph.parents(key)) if (graph.isPlaceholder(parent)) withPlaceholders.add(parent);
     keys = graph.toposort(withPlaceholders);
   }
   const included = new Set(keys);
@@ -32,7 +45,17 @@ export function lineageGraph(snapshot: AnalysisSnapshot, status: StatusBoard, pa
   const nodes = keys.map((key): LineageNode => {
     const definition = graph.definition(key);
     if (!definition) {
-      return { key, kind: "placeholder", group: undefined, owners: [], kinds: [], description: undefined, location: undefined, checks: [], status: undefined };
+      return {
+        key,
+        kind: "placeholder",
+        group: undefined,
+        owners: [],
+        kinds: [],
+        description: undefined,
+        location: undefined,
+        checks: [],
+        status: undefined,
+      };
     }
     return {
       key,
@@ -42,11 +65,18 @@ export function lineageGraph(snapshot: AnalysisSnapshot, status: StatusBoard, pa
       kinds: definition.kinds,
       description: definition.description,
       location: paths.toLocation(definition.keyLocation),
-      checks: graph.checksOf(key).map((check) => ({ name: check.name, blocking: check.blocking, location: paths.toLocation(check.location) })),
+      checks: graph
+        .checksOf(key)
+        .map((check) => ({ name: check.name, blocking: check.blocking, location: paths.toLocation(check.location) })),
       status: status.statusOf(snapshot, key, now),
     };
   });
-  const edges = keys.flatMap((key) => graph.children(key).filter((child) => included.has(child)).map((child) => ({ from: key, to: child })));
+  const edges = keys.flatMap((key) =>
+    graph
+      .children(key)
+      .filter((child) => included.has(child))
+      .map((child) => ({ from: key, to: child })),
+  );
   const cycles = graph.cycles().filter((cycle) => cycle.every((key) => included.has(key)));
   return { version: snapshot.version, nodes, edges, cycles, unmatched: [], error: undefined };
 }
@@ -73,9 +103,10 @@ const drawnParts = new WeakMap<AssetDefinition | CheckDefinition, string>();
 function drawnPart(definition: AssetDefinition | CheckDefinition): string {
   let part = drawnParts.get(definition);
   if (part === undefined) {
-    part = "key" in definition
-      ? `${definition.key}|${definition.kind}|${definition.group ?? ""}|${definition.owners.join(",")}|${definition.kinds.join(",")}|${definition.location.file}|${definition.deps.map((dep) => dep.key ?? "").join(",")}`
-      : `check|${definition.assetKey ?? ""}|${definition.name}|${definition.blocking}`;
+    part =
+      "key" in definition
+        ? `${definition.key}|${definition.kind}|${definition.group ?? ""}|${definition.owners.join(",")}|${definition.kinds.join(",")}|${definition.location.file}|${definition.deps.map((dep) => dep.key ?? "").join(",")}`
+        : `check|${definition.assetKey ?? ""}|${definition.name}|${definition.blocking}`;
     drawnParts.set(definition, part);
   }
   return part;
@@ -93,14 +124,18 @@ export class LineageWatch {
 
   /** True when the snapshot draws differently from the last one given (always, the first time). */
   changed(snapshot: AnalysisSnapshot): boolean {
-    const changed = this.assets === undefined || differs(this.assets, snapshot.assets) || differs(this.checks, snapshot.checks);
+    const changed =
+      this.assets === undefined || differs(this.assets, snapshot.assets) || differs(this.checks, snapshot.checks);
     this.assets = snapshot.assets;
     this.checks = snapshot.checks;
     return changed;
   }
 }
 
-function differs(before: readonly (AssetDefinition | CheckDefinition)[], after: readonly (AssetDefinition | CheckDefinition)[]): boolean {
+function differs(
+  before: readonly (AssetDefinition | CheckDefinition)[],
+  after: readonly (AssetDefinition | CheckDefinition)[],
+): boolean {
   if (before.length !== after.length) return true;
   for (let i = 0; i < after.length; i++) {
     if (before[i] !== after[i] && drawnPart(before[i]!) !== drawnPart(after[i]!)) return true;

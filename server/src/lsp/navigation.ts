@@ -56,12 +56,17 @@ export function referencesAt(
     locations.push(location);
   };
   for (const key of index.keysOf(mention)) {
-    if (includeDeclaration) for (const definition of index.definitionsOf(key)) add(paths.toLocation(definition.keyLocation));
-    for (const reference of index.referencesTo(key)) add({ uri: paths.uriOf(reference.file), range: toRange(reference.mention.range) });
+    if (includeDeclaration)
+      for (const definition of index.definitionsOf(key)) add(paths.toLocation(definition.keyLocation));
+    for (const reference of index.referencesTo(key))
+      add({ uri: paths.uriOf(reference.file), range: toRange(reference.mention.range) });
   }
   // Stable order (file, then position): the list does not reshuffle between two requests.
   return locations.sort(
-    (a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
+    (a, b) =>
+      (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0) ||
+      a.range.start.line - b.range.start.line ||
+      a.range.start.character - b.range.start.character,
   );
 }
 

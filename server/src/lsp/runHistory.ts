@@ -15,7 +15,12 @@ function runEventType(type: EventType): RunEventType {
 
 /** A stored event as the protocol flattens it; a failure carries its stack and the user's throwing line. */
 export function toRunEventParams(event: StoredEvent, root: string): RunEventParams {
-  const params: { -readonly [K in keyof RunEventParams]: RunEventParams[K] } = { runId: event.runId, id: event.id, ts: event.ts, type: runEventType(event.type) };
+  const params: { -readonly [K in keyof RunEventParams]: RunEventParams[K] } = {
+    runId: event.runId,
+    id: event.id,
+    ts: event.ts,
+    type: runEventType(event.type),
+  };
   if ("assetKey" in event && event.assetKey !== undefined) params.assetKey = event.assetKey;
   if ("checkName" in event && event.checkName !== undefined) params.checkName = event.checkName;
   if ("message" in event && event.message !== undefined) params.message = event.message;
@@ -63,7 +68,9 @@ export function runDetails(dbPath: string, root: string, runId: string): RunDeta
 /** The newest runs, newest first, with how far each got. */
 export function recentRuns(dbPath: string, limit: number): RunSummary[] {
   return withStore(dbPath, [], (store) =>
-    store.listRuns({ limit: Math.max(1, Math.min(limit, 200)) }).map((run) => toRunSummary(run, store.runEvents(run.id, { types: STEP_ENDS }))),
+    store
+      .listRuns({ limit: Math.max(1, Math.min(limit, 200)) })
+      .map((run) => toRunSummary(run, store.runEvents(run.id, { types: STEP_ENDS }))),
   );
 }
 

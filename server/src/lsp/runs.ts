@@ -66,7 +66,11 @@ export class RunService {
     const plan = planRun(snapshot, [params.key], { checksOnly: true });
     const steps = plan.steps.filter((step) => params.check === undefined || step.checkName === params.check);
     if (steps.length === 0) {
-      throw userError(params.check === undefined ? `${params.key} has no checks` : `${params.key} has no check named "${params.check}"`);
+      throw userError(
+        params.check === undefined
+          ? `${params.key} has no checks`
+          : `${params.key} has no check named "${params.check}"`,
+      );
     }
     const selection = params.check === undefined ? `checks of ${params.key}` : `check ${params.key}:${params.check}`;
     return this.start(snapshot, { steps, unmatched: plan.unmatched }, selection);
@@ -92,20 +96,30 @@ export class RunService {
         { kind: "untrusted" },
       );
     }
-    if (plan.steps.length === 0) throw userError("nothing to run: the selection holds only sources, which Assetline observes but never builds");
+    if (plan.steps.length === 0)
+      throw userError("nothing to run: the selection holds only sources, which Assetline observes but never builds");
     const files = new Set(plan.steps.map((step) => step.file));
     const unsaved = this.options.unsavedFiles(files);
-    if (unsaved.length > 0) throw refusal(`save ${unsaved.join(", ")} first: runs execute the files on disk`, { kind: "unsaved", files: unsaved });
-    const errors = snapshot.diagnostics.filter((diagnostic) => diagnostic.severity === "error" && files.has(diagnostic.location.file));
+    if (unsaved.length > 0)
+      throw refusal(`save ${unsaved.join(", ")} first: runs execute the files on disk`, {
+        kind: "unsaved",
+        files: unsaved,
+      });
+    const errors = snapshot.diagnostics.filter(
+      (diagnostic) => diagnostic.severity === "error" && files.has(diagnostic.location.file),
+    );
     if (errors.length > 0) {
       const first = errors[0]!;
       const { file, range } = first.location;
-      throw refusal(`fix the errors in the definitions first (${errors.length}), e.g. ${file}:${range.start.line + 1} ${first.code} ${first.message}`, {
-        kind: "definitionErrors",
-        file,
-        line: range.start.line,
-        character: range.start.character,
-      });
+      throw refusal(
+        `fix the errors in the definitions first (${errors.length}), e.g. ${file}:${range.start.line + 1} ${first.code} ${first.message}`,
+        {
+          kind: "definitionErrors",
+          file,
+          line: range.start.line,
+          character: range.start.character,
+        },
+      );
     }
     const handle = this.ensureExecutor().start(plan, { selection, launchedBy: "editor" });
     this.active.set(handle.runId, handle);
@@ -113,7 +127,9 @@ export class RunService {
     handle.done.then(
       (result) => this.finished(result),
       (error: unknown) => {
-        this.options.log(`run ${handle.runId} could not be recorded: ${error instanceof Error ? error.message : String(error)}`);
+        this.options.log(
+          `run ${handle.runId} could not be recorded: ${error instanceof Error ? error.message : String(error)}`,
+        );
         this.active.delete(handle.runId);
       },
     );
@@ -139,7 +155,8 @@ export class RunService {
   private forward(event: StoredEvent): void {
     const params = toRunEventParams(event, this.options.root);
     void this.options.connection.sendNotification(RunEventNotification.type, params);
-    if (event.type === "MATERIALIZATION" || event.type === "CHECK_EVALUATION" || event.type === "STEP_FAILURE") this.options.onHistoryWritten();
+    if (event.type === "MATERIALIZATION" || event.type === "CHECK_EVALUATION" || event.type === "STEP_FAILURE")
+      this.options.onHistoryWritten();
   }
 
   private finished(result: RunResult): void {
@@ -150,7 +167,12 @@ export class RunService {
       status: result.status,
       message: result.message,
       durationMs: result.durationMs,
-      steps: result.steps.map((step) => ({ assetKey: step.assetKey, checkName: step.checkName, status: step.status, message: step.message })),
+      steps: result.steps.map((step) => ({
+        assetKey: step.assetKey,
+        checkName: step.checkName,
+        status: step.status,
+        message: step.message,
+      })),
     });
   }
 }

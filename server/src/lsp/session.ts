@@ -14,7 +14,12 @@ import {
 } from "vscode-languageserver";
 import type { AnalysisSnapshot } from "../analysis";
 import { URI } from "vscode-uri";
-import { GraphChangedNotification, ImpactChangedNotification, SETTINGS_SECTION, StatusChangedNotification } from "../../../protocol";
+import {
+  GraphChangedNotification,
+  ImpactChangedNotification,
+  SETTINGS_SECTION,
+  StatusChangedNotification,
+} from "../../../protocol";
 import { COMPLETION_TRIGGERS } from "./completion";
 import { clientSupport, createContext, type WorkspaceContext } from "./context";
 import { FileEvents, registerFileWatchers } from "./fileEvents";
@@ -56,19 +61,29 @@ class Session {
   private initialize(raw: InitializeParams): InitializeResult {
     const params = checkedParams<InitializeParams>(InitializeRequest.method, raw);
     const folderUri =
-      params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? (params.rootPath ? URI.file(params.rootPath).toString() : undefined);
+      params.workspaceFolders?.[0]?.uri ??
+      params.rootUri ??
+      (params.rootPath ? URI.file(params.rootPath).toString() : undefined);
     this.extraFolders = Math.max(0, (params.workspaceFolders?.length ?? 0) - 1);
     if (folderUri !== undefined && folderUri !== null) {
-      const context = createContext(this.connection, URI.parse(folderUri).fsPath, folderUri, clientSupport(params.capabilities), params.initializationOptions, {
-        onStatusChanged: (lastEventId) => this.statusChanged(lastEventId),
-        onUnlistedFile: () => this.fileEvents?.scheduleRelist(),
-      });
+      const context = createContext(
+        this.connection,
+        URI.parse(folderUri).fsPath,
+        folderUri,
+        clientSupport(params.capabilities),
+        params.initializationOptions,
+        {
+          onStatusChanged: (lastEventId) => this.statusChanged(lastEventId),
+          onUnlistedFile: () => this.fileEvents?.scheduleRelist(),
+        },
+      );
       context.documents.listen(this.connection);
       context.host.onDidAnalyze((snapshot) => {
         context.publisher.schedule(snapshot);
         this.scheduleGraphCheck();
         // Any edit may change the impact answer; before a base is analysed nobody has asked.
-        if (context.impact.ready) void this.connection.sendNotification(ImpactChangedNotification.type, { version: snapshot.version });
+        if (context.impact.ready)
+          void this.connection.sendNotification(ImpactChangedNotification.type, { version: snapshot.version });
         this.refreshLensesIfCodeChanged(snapshot);
       });
       this.context = context;
@@ -97,16 +112,21 @@ class Session {
       return;
     }
     if (this.extraFolders > 0) {
-      context.log(`Assetline analyses the first workspace folder only (${this.extraFolders} more ignored): ${context.paths.root}`);
+      context.log(
+        `Assetline analyses the first workspace folder only (${this.extraFolders} more ignored): ${context.paths.root}`,
+      );
     }
     const settings = await context.settings.get();
     context.host.setDebounce(settings.analysis.debounceMs);
     context.status.setPollInterval(settings.status.pollIntervalMs);
-    const started = settings.analysis.maxFileKilobytes * 1024 === context.host.maxFileBytes
-      ? context.host.start()
-      : context.host.restart(settings.analysis.maxFileKilobytes * 1024);
+    const started =
+      settings.analysis.maxFileKilobytes * 1024 === context.host.maxFileBytes
+        ? context.host.start()
+        : context.host.restart(settings.analysis.maxFileKilobytes * 1024);
     context.status.start();
-    registerFileWatchers(context).catch((error: unknown) => context.log(`could not register file watchers: ${String(error)}`));
+    registerFileWatchers(context).catch((error: unknown) =>
+      context.log(`could not register file watchers: ${String(error)}`),
+    );
     if (context.support.configurationRegistration) {
       // Pulled settings change silently unless the client is asked to say so.
       this.connection.client

@@ -4,7 +4,13 @@
  * initializationOptions and didChangeConfiguration. Cached until the client says they changed.
  */
 import type { Connection } from "vscode-languageserver";
-import { type AssetlineSettings, DEFAULT_SETTINGS, type InitializationOptions, readSettings, SETTINGS_SECTION } from "../../../protocol";
+import {
+  type AssetlineSettings,
+  DEFAULT_SETTINGS,
+  type InitializationOptions,
+  readSettings,
+  SETTINGS_SECTION,
+} from "../../../protocol";
 
 export class SettingsCache {
   private cached: Promise<AssetlineSettings> | undefined;
@@ -36,7 +42,10 @@ export class SettingsCache {
   private async load(): Promise<AssetlineSettings> {
     if (!this.pull) return this.pushed;
     try {
-      const raw: unknown = await this.connection.workspace.getConfiguration({ scopeUri: this.scopeUri, section: SETTINGS_SECTION });
+      const raw: unknown = await this.connection.workspace.getConfiguration({
+        scopeUri: this.scopeUri,
+        section: SETTINGS_SECTION,
+      });
       return readSettings(raw);
     } catch {
       // A client that fails the request still deserves a working server.

@@ -101,7 +101,8 @@ export class SourceText {
         if (bindings && ts.isNamespaceImport(bindings)) names.add(bindings.name.text);
         else if (bindings) for (const element of bindings.elements) names.add(element.name.text);
       } else if (ts.isVariableStatement(statement)) {
-        for (const declaration of statement.declarationList.declarations) if (ts.isIdentifier(declaration.name)) names.add(declaration.name.text);
+        for (const declaration of statement.declarationList.declarations)
+          if (ts.isIdentifier(declaration.name)) names.add(declaration.name.text);
       } else if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name) {
         names.add(statement.name.text);
       }
@@ -118,7 +119,9 @@ export class SourceText {
       const bindings = statement.importClause?.namedBindings;
       if (!bindings || statement.importClause?.isTypeOnly) continue;
       if (ts.isNamespaceImport(bindings)) return `${bindings.name.text}.${imported}`;
-      const element = bindings.elements.find((candidate) => (candidate.propertyName ?? candidate.name).text === imported && !candidate.isTypeOnly);
+      const element = bindings.elements.find(
+        (candidate) => (candidate.propertyName ?? candidate.name).text === imported && !candidate.isTypeOnly,
+      );
       if (element) return element.name.text;
     }
     return undefined;
@@ -127,8 +130,11 @@ export class SourceText {
   /** How this file should spell an import of `target`: relative, and with ".js" if its other imports use it. */
   specifierFor(target: string): string {
     const usesJs = this.sourceFile.statements.some(
-      (statement) => ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier) &&
-        statement.moduleSpecifier.text.startsWith(".") && statement.moduleSpecifier.text.endsWith(".js"),
+      (statement) =>
+        ts.isImportDeclaration(statement) &&
+        ts.isStringLiteral(statement.moduleSpecifier) &&
+        statement.moduleSpecifier.text.startsWith(".") &&
+        statement.moduleSpecifier.text.endsWith(".js"),
     );
     let path = posix.relative(posix.dirname(this.file), target).replace(/\.(ts|tsx|mts|cts)$/, "");
     if (!path.startsWith(".")) path = `./${path}`;
@@ -164,9 +170,12 @@ export class SourceText {
       if (statement.moduleSpecifier.text !== SDK_MODULE || statement.importClause?.isTypeOnly) continue;
       const bindings = statement.importClause?.namedBindings;
       if (bindings && ts.isNamespaceImport(bindings)) return { call: `${bindings.name.text}.${name}`, edit: undefined };
-      const element = bindings && ts.isNamedImports(bindings)
-        ? bindings.elements.find((candidate) => (candidate.propertyName ?? candidate.name).text === name && !candidate.isTypeOnly)
-        : undefined;
+      const element =
+        bindings && ts.isNamedImports(bindings)
+          ? bindings.elements.find(
+              (candidate) => (candidate.propertyName ?? candidate.name).text === name && !candidate.isTypeOnly,
+            )
+          : undefined;
       if (element) return { call: element.name.text, edit: undefined };
     }
     return { call: name, edit: this.addImport(name, SDK_MODULE) };
@@ -177,7 +186,8 @@ export class SourceText {
     const config = call.arguments.find(ts.isObjectLiteralExpression);
     if (!config) return undefined;
     const deps = config.properties.find(
-      (property): property is ts.PropertyAssignment => ts.isPropertyAssignment(property) && property.name.getText(this.sourceFile) === "deps",
+      (property): property is ts.PropertyAssignment =>
+        ts.isPropertyAssignment(property) && property.name.getText(this.sourceFile) === "deps",
     );
     if (deps) {
       if (!ts.isArrayLiteralExpression(deps.initializer)) return undefined;
@@ -199,7 +209,10 @@ export class SourceText {
     const lineStart = this.text.lastIndexOf("\n", start - 1) + 1;
     const indentation = this.text.slice(lineStart, start);
     const multiline = /^\s*$/.test(indentation);
-    return { range: this.rangeOf(start, start), newText: multiline ? `deps: [${element}],\n${indentation}` : `deps: [${element}], ` };
+    return {
+      range: this.rangeOf(start, start),
+      newText: multiline ? `deps: [${element}],\n${indentation}` : `deps: [${element}], `,
+    };
   }
 
   rangeOf(start: number, end: number): { start: Position; end: Position } {
@@ -209,7 +222,9 @@ export class SourceText {
   /** The quote the file's imports use, so added code looks like the user's. */
   quote(): string {
     const first = this.sourceFile.statements.find((statement) => ts.isImportDeclaration(statement));
-    return first && ts.isImportDeclaration(first) && first.moduleSpecifier.getText(this.sourceFile).startsWith("'") ? "'" : '"';
+    return first && ts.isImportDeclaration(first) && first.moduleSpecifier.getText(this.sourceFile).startsWith("'")
+      ? "'"
+      : '"';
   }
 
   private lineEndAfter(offset: number): number {

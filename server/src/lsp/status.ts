@@ -174,7 +174,11 @@ export class StatusBoard {
         passed: results.get(check.name)?.passed,
         evaluatedAt: results.get(check.name)?.evaluatedAt,
       })),
-      ...(failure ? { lastError: { message: firstLine(failure.message), runId: failure.runId, ...(location ? { location } : {}) } } : {}),
+      ...(failure
+        ? {
+            lastError: { message: firstLine(failure.message), runId: failure.runId, ...(location ? { location } : {}) },
+          }
+        : {}),
     };
   }
 
@@ -255,7 +259,8 @@ export class StatusBoard {
     this.loaded = false;
     this.latest = new Map();
     this.lastEventId = 0;
-    if (unreadable !== undefined && unreadable !== this.unreadable) this.options.log(`run history unavailable: ${unreadable}`);
+    if (unreadable !== undefined && unreadable !== this.unreadable)
+      this.options.log(`run history unavailable: ${unreadable}`);
     this.unreadable = unreadable;
   }
 }

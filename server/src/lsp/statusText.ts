@@ -32,7 +32,9 @@ export function statusLine(status: AssetStatus, isSource: boolean, now: number):
   const materialized = status.lastMaterializedAt === undefined ? undefined : ago(status.lastMaterializedAt, now);
   switch (status.state) {
     case "failed":
-      parts.push(`${glyph} failed${status.lastFailedAt === undefined ? "" : ` ${ago(status.lastFailedAt, now)}`}${status.lastError ? `: ${brief(status.lastError.message)}` : ""}`);
+      parts.push(
+        `${glyph} failed${status.lastFailedAt === undefined ? "" : ` ${ago(status.lastFailedAt, now)}`}${status.lastError ? `: ${brief(status.lastError.message)}` : ""}`,
+      );
       break;
     case "fresh":
     case "overdue":

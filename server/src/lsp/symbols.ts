@@ -26,7 +26,9 @@ export function documentSymbols(snapshot: AnalysisSnapshot, file: string): Docum
       name: asset.key,
       detail: [asset.kind === "source" ? "source" : undefined, asset.group].filter(Boolean).join(" · ") || undefined,
       kind: asset.kind === "source" ? SOURCE_KIND : ASSET_KIND,
-      range: toRange(spanning(asset.location.range, asset.keyLocation.file === file ? asset.keyLocation.range : undefined)),
+      range: toRange(
+        spanning(asset.location.range, asset.keyLocation.file === file ? asset.keyLocation.range : undefined),
+      ),
       selectionRange: toRange(asset.keyLocation.file === file ? asset.keyLocation.range : asset.location.range),
       children: [],
     };
@@ -45,14 +47,25 @@ export function documentSymbols(snapshot: AnalysisSnapshot, file: string): Docum
     if (parent) parent.children!.push(symbol);
     else result.push(symbol);
   }
-  return result.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  return result.sort(
+    (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
+  );
 }
 
 /** The same outline flattened, for clients without hierarchical symbol support. */
-export function flatDocumentSymbols(snapshot: AnalysisSnapshot, file: string, paths: WorkspacePaths): SymbolInformation[] {
+export function flatDocumentSymbols(
+  snapshot: AnalysisSnapshot,
+  file: string,
+  paths: WorkspacePaths,
+): SymbolInformation[] {
   const flat: SymbolInformation[] = [];
   const visit = (symbol: DocumentSymbol, container: string | undefined): void => {
-    flat.push({ name: symbol.name, kind: symbol.kind, location: { uri: paths.uriOf(file), range: symbol.range }, containerName: container });
+    flat.push({
+      name: symbol.name,
+      kind: symbol.kind,
+      location: { uri: paths.uriOf(file), range: symbol.range },
+      containerName: container,
+    });
     for (const child of symbol.children ?? []) visit(child, symbol.name);
   };
   for (const symbol of documentSymbols(snapshot, file)) visit(symbol, undefined);
@@ -73,8 +86,15 @@ interface Match {
  * When an attribute matched, the symbol's name says so ("stg_orders · group:staging"):
  * clients such as VS Code filter results by name, and would otherwise hide them.
  */
-export function workspaceSymbols(snapshot: AnalysisSnapshot, paths: WorkspacePaths, query: string): SymbolInformation[] {
-  const words = query.toLowerCase().split(/\s+/).filter((word) => word.length > 0);
+export function workspaceSymbols(
+  snapshot: AnalysisSnapshot,
+  paths: WorkspacePaths,
+  query: string,
+): SymbolInformation[] {
+  const words = query
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((word) => word.length > 0);
   const matches: Match[] = [];
   for (const asset of snapshot.assets) {
     const match = matchAsset(asset, words);
@@ -114,8 +134,19 @@ function matchAsset(asset: AssetDefinition, words: readonly string[]): Match | u
 }
 
 /** `group:sta` → "group:staging" when the group starts with "sta" (any value for `group:`). */
-function scopedAttribute(asset: AssetDefinition, scope: "group" | "owner" | "kind", prefix: string): string | undefined {
-  const values = scope === "group" ? (asset.group === undefined ? [] : [asset.group]) : scope === "owner" ? asset.owners : asset.kinds;
+function scopedAttribute(
+  asset: AssetDefinition,
+  scope: "group" | "owner" | "kind",
+  prefix: string,
+): string | undefined {
+  const values =
+    scope === "group"
+      ? asset.group === undefined
+        ? []
+        : [asset.group]
+      : scope === "owner"
+        ? asset.owners
+        : asset.kinds;
   const value = values.find((candidate) => candidate.toLowerCase().startsWith(prefix));
   return value === undefined ? undefined : `${scope}:${value}`;
 }
@@ -138,6 +169,10 @@ function isSubsequence(needle: string, haystack: string): boolean {
 /** The smallest range covering both (a key written before the call, as in `export const k = asset(...)`). */
 function spanning(range: TextRange, other: TextRange | undefined): TextRange {
   if (!other) return range;
-  const before = (a: TextRange["start"], b: TextRange["start"]) => a.line < b.line || (a.line === b.line && a.character < b.character);
-  return { start: before(other.start, range.start) ? other.start : range.start, end: before(range.end, other.end) ? other.end : range.end };
+  const before = (a: TextRange["start"], b: TextRange["start"]) =>
+    a.line < b.line || (a.line === b.line && a.character < b.character);
+  return {
+    start: before(other.start, range.start) ? other.start : range.start,
+    end: before(range.end, other.end) ? other.end : range.end,
+  };
 }

@@ -21,7 +21,8 @@ import type { AssetHistory, MaterializationFact } from "./history";
 import type { DefinitionKind, FreshnessPolicy } from "./definitions";
 import { upstreamCauseReason, upstreamStaleness, type UpstreamCause } from "./staleness";
 
-export type FreshnessState = "fresh" | "overdue" | "upstream-changed" | "code-changed" | "never-materialized" | "failed";
+export type FreshnessState =
+  "fresh" | "overdue" | "upstream-changed" | "code-changed" | "never-materialized" | "failed";
 
 export interface CheckStatus {
   readonly name: string;
@@ -122,7 +123,10 @@ function lagState(
   if (policy === undefined) return result("fresh", `${verb} ${ago(now, materialization.timestamp)}`);
   const allowed = policy.maxLagMinutes * 60_000;
   if (age > allowed) {
-    return result("overdue", `${verb} ${ago(now, materialization.timestamp)}, more than the allowed ${duration(allowed)}`);
+    return result(
+      "overdue",
+      `${verb} ${ago(now, materialization.timestamp)}, more than the allowed ${duration(allowed)}`,
+    );
   }
   return result("fresh", `${verb} ${ago(now, materialization.timestamp)}, within the allowed ${duration(allowed)}`);
 }

@@ -176,7 +176,9 @@ export class AssetGraph {
    * path shows; `cyclicComponents` lists them all (AL001 flags every member).
    */
   cycles(): string[][] {
-    return this.cyclicComponentIndices().map((component) => this.keysAt(shortestCycleThrough(this.childRows, component)));
+    return this.cyclicComponentIndices().map((component) =>
+      this.keysAt(shortestCycleThrough(this.childRows, component)),
+    );
   }
 
   /** The members of each component `cycles` reports, each sorted, sorted by first member. */
@@ -235,7 +237,12 @@ export class AssetGraph {
   }
 
   /** The nodes within `depth` levels of `starts` along `adjacency`, ascending. */
-  private reach(starts: ArrayLike<number>, adjacency: Adjacency, depth: number | undefined, includeStarts: boolean): Int32Array {
+  private reach(
+    starts: ArrayLike<number>,
+    adjacency: Adjacency,
+    depth: number | undefined,
+    includeStarts: boolean,
+  ): Int32Array {
     const maxDepth = depth ?? Number.POSITIVE_INFINITY;
     if (!(maxDepth >= 0) || (Number.isFinite(maxDepth) && !Number.isInteger(maxDepth))) {
       throw new RangeError(`depth must be a whole number of levels, 0 or more (got ${depth})`);

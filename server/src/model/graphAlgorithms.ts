@@ -144,7 +144,12 @@ class MinNodeHeap {
  * non-members) and nodes outside the request never disturb the order. Members that never
  * become ready (in or after a cycle) follow, ascending.
  */
-export function topologicalOrder(nodeCount: number, parents: Adjacency, children: Adjacency, members: Int32Array): Int32Array {
+export function topologicalOrder(
+  nodeCount: number,
+  parents: Adjacency,
+  children: Adjacency,
+  members: Int32Array,
+): Int32Array {
   const isMember = new Uint8Array(nodeCount);
   for (let i = 0; i < members.length; i++) isMember[members[i]] = 1;
   const closure = reachable(nodeCount, parents, members, Number.POSITIVE_INFINITY, true);

@@ -127,7 +127,6 @@ function childrenOf(working: SideIndex, key: string): string[] {
   return [...found].sort(compare);
 }
 
-
 function goneVerb(classified: ClassifiedChange): string {
   const { change } = classified;
   if (change.change === "removed") return `is removed`;

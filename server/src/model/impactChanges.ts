@@ -294,7 +294,8 @@ function diffChecks(before: readonly CheckDefinition[], after: readonly CheckDef
     }
   }
   for (const [key, check] of old)
-    if (!next.has(key)) changes.push({ asset: check.assetKey ?? check.targetText, name: check.name, change: "removed" });
+    if (!next.has(key))
+      changes.push({ asset: check.assetKey ?? check.targetText, name: check.name, change: "removed" });
   return changes.sort((a, b) => compare(a.asset, b.asset) || compare(a.name, b.name) || compare(a.change, b.change));
 }
 

@@ -41,8 +41,7 @@ export interface Selection {
 }
 
 export type ParseSelectionResult =
-  | { readonly ok: true; readonly selection: Selection }
-  | { readonly ok: false; readonly error: string };
+  { readonly ok: true; readonly selection: Selection } | { readonly ok: false; readonly error: string };
 
 /**
  * A selection resolved against a graph, as every command and the language server use it:

@@ -67,7 +67,10 @@ export function encodeEvent(event: EventInput): EncodedEvent {
   if (type === "MATERIALIZATION" && typeof (rest as { codeVersion?: unknown }).codeVersion !== "string") {
     throw new StoreError("MATERIALIZATION event needs a codeVersion");
   }
-  if (type === "CHECK_EVALUATION" && (typeof checkName !== "string" || typeof (rest as { passed?: unknown }).passed !== "boolean")) {
+  if (
+    type === "CHECK_EVALUATION" &&
+    (typeof checkName !== "string" || typeof (rest as { passed?: unknown }).passed !== "boolean")
+  ) {
     throw new StoreError("CHECK_EVALUATION event needs a checkName and a boolean passed");
   }
   let payload: string | null = null;
@@ -110,7 +113,13 @@ function parsePayload(payload: string | null): Record<string, unknown> {
 }
 
 /** A MATERIALIZATION row as a record (metadata and consumed default to empty). */
-export function materializationFromRow(id: number, runId: string, ts: number, key: string, payload: string | null): MaterializationRecord {
+export function materializationFromRow(
+  id: number,
+  runId: string,
+  ts: number,
+  key: string,
+  payload: string | null,
+): MaterializationRecord {
   const p = parsePayload(payload);
   return {
     eventId: id,
@@ -124,7 +133,14 @@ export function materializationFromRow(id: number, runId: string, ts: number, ke
 }
 
 /** A STEP_FAILURE row as a record. */
-export function failureFromRow(id: number, runId: string, ts: number, key: string, message: string | null, payload: string | null): FailureRecord {
+export function failureFromRow(
+  id: number,
+  runId: string,
+  ts: number,
+  key: string,
+  message: string | null,
+  payload: string | null,
+): FailureRecord {
   const p = parsePayload(payload);
   return {
     eventId: id,

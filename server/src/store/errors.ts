@@ -18,9 +18,7 @@ export class SchemaTooNewError extends StoreError {
     readonly found: number,
     readonly known: number,
   ) {
-    super(
-      `${dbPath} was written by a newer Assetline (schema ${found}, this one knows ${known}); upgrade Assetline`,
-    );
+    super(`${dbPath} was written by a newer Assetline (schema ${found}, this one knows ${known}); upgrade Assetline`);
   }
 }
 

@@ -18,10 +18,22 @@ import type { AssetLatestState, CheckEvaluationRecord, FailureRecord } from "./r
  */
 type AssetRow = [
   string,
-  number | null, number | null, number | null, string | null,
-  number | null, number | null, number | null, string | null, string | null,
-  number | null, number | null, number | null,
-  string | null, number | null, number | null, string | null,
+  number | null,
+  number | null,
+  number | null,
+  string | null,
+  number | null,
+  number | null,
+  number | null,
+  string | null,
+  string | null,
+  number | null,
+  number | null,
+  number | null,
+  string | null,
+  number | null,
+  number | null,
+  string | null,
 ];
 /** [key, check name, event id, run seq, ts, passed, message, payload] */
 type CheckRow = [string, string, number, number, number, number, string | null, string | null];
@@ -189,7 +201,11 @@ export class LatestStates {
   }
 
   /** Merges asset and check rows into `into` (new records; existing ones are never mutated). */
-  private build(assetRows: AssetRow[], checkRows: CheckRow[], into: Map<string, AssetLatestState>): Map<string, AssetLatestState> {
+  private build(
+    assetRows: AssetRow[],
+    checkRows: CheckRow[],
+    into: Map<string, AssetLatestState>,
+  ): Map<string, AssetLatestState> {
     // Checks first, so each asset's record is created once, with its checks.
     const changedChecks = new Map<string, CheckEvaluationRecord[]>();
     for (const c of checkRows) {
@@ -205,13 +221,17 @@ export class LatestStates {
       into.set(key, {
         key,
         materialization:
-          r[1] === null ? undefined : materializationFromRow(r[1], this.runs.id(r[2] as number), r[3] as number, key, r[4]),
+          r[1] === null
+            ? undefined
+            : materializationFromRow(r[1], this.runs.id(r[2] as number), r[3] as number, key, r[4]),
         failure:
           r[5] === null
             ? this.openAttemptFailure(r, into === this.cache)
             : failureFromRow(r[5], this.runs.id(r[6] as number), r[7] as number, key, r[8], r[9]),
         lastAttempt:
-          r[10] === null ? undefined : { eventId: r[10], runId: this.runs.id(r[11] as number), timestamp: r[12] as number },
+          r[10] === null
+            ? undefined
+            : { eventId: r[10], runId: this.runs.id(r[11] as number), timestamp: r[12] as number },
         checks: mergeChecks(previous?.checks, changedChecks.get(key)),
       });
       changedChecks.delete(key);

@@ -131,7 +131,9 @@ export const EVENT_TYPES: readonly EventType[] = [
 ];
 
 /** Distributes over the union so `StoredEvent` stays discriminated on `type`. */
-type Stored<E> = E extends unknown ? Omit<E, "ts"> & { readonly id: number; readonly runId: string; readonly ts: number } : never;
+type Stored<E> = E extends unknown
+  ? Omit<E, "ts"> & { readonly id: number; readonly runId: string; readonly ts: number }
+  : never;
 
 /** An event read back from the log: the input plus its id (monotonic), run and timestamp. */
 export type StoredEvent = Stored<EventInput>;

@@ -35,7 +35,9 @@ export class Recovery {
     private readonly writer: Writer,
   ) {
     // Only this host's runs: a pid means nothing on another machine sharing the file.
-    this.started = db.prepare("SELECT seq, id, pid, pid_started_at FROM runs WHERE status = 'STARTED' AND hostname = ?");
+    this.started = db.prepare(
+      "SELECT seq, id, pid, pid_started_at FROM runs WHERE status = 'STARTED' AND hostname = ?",
+    );
     this.status = db.prepare<[number], string>("SELECT status FROM runs WHERE seq = ?").pluck();
     this.steps = db.prepare(
       `SELECT asset_key, check_name, type FROM events

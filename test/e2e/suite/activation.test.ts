@@ -28,8 +28,14 @@ describe("Assetline in VS Code (package.json dependency, nothing installed)", ()
     assert.equal(existsSync(join(workspaceRoot(), "node_modules")), false, "the workspace should have no node_modules");
     const api = await activatedByItself();
     await until([api.onDidChangeState], () => api.state() === "running", "the language server to run");
-    const opened = vscode.workspace.textDocuments.filter((document) => document.uri.scheme === "file" && document.languageId.startsWith("typescript"));
-    assert.deepEqual(opened.map((document) => document.uri.fsPath), [], "no TypeScript file was needed");
+    const opened = vscode.workspace.textDocuments.filter(
+      (document) => document.uri.scheme === "file" && document.languageId.startsWith("typescript"),
+    );
+    assert.deepEqual(
+      opened.map((document) => document.uri.fsPath),
+      [],
+      "no TypeScript file was needed",
+    );
     // Nothing installed in the workspace: the engine that runs is the one the .vsix carries.
     assert.equal(api.launch()?.engine.source, "bundled");
   });

@@ -44,16 +44,25 @@ describe("Assetline in VS Code (trusted workspace)", () => {
 
   it("puts status and actions in CodeLenses above an asset", async () => {
     await vscode.window.showTextDocument(vscode.Uri.file(join(workspaceRoot(), STG_ORDERS)));
-    const titles = await until([vscode.languages.onDidChangeDiagnostics, api.onDidChangeStatus], async () => {
-      const current = await codeLensTitles(STG_ORDERS);
-      return current.includes("▶ Materialize") ? current : undefined;
-    }, "CodeLenses on stg_orders.ts");
-    assert.ok(titles.some((title) => title.startsWith("○ never materialized")), titles.join(" | "));
+    const titles = await until(
+      [vscode.languages.onDidChangeDiagnostics, api.onDidChangeStatus],
+      async () => {
+        const current = await codeLensTitles(STG_ORDERS);
+        return current.includes("▶ Materialize") ? current : undefined;
+      },
+      "CodeLenses on stg_orders.ts",
+    );
+    assert.ok(
+      titles.some((title) => title.startsWith("○ never materialized")),
+      titles.join(" | "),
+    );
     assert.ok(titles.includes("Show lineage"), titles.join(" | "));
   });
 
   it("materializes an asset from its command: the run is recorded in the store and the CodeLens follows", async () => {
-    const finished = await vscode.commands.executeCommand<RunFinishedParams | undefined>(ClientCommands.materialize, { key: "stg_orders" });
+    const finished = await vscode.commands.executeCommand<RunFinishedParams | undefined>(ClientCommands.materialize, {
+      key: "stg_orders",
+    });
     assert.ok(finished, "the command did not run");
     assert.equal(finished.status, "SUCCESS", finished.message);
     // One build step, then the asset's checks (src/checks.ts targets stg_orders twice).
@@ -61,14 +70,21 @@ describe("Assetline in VS Code (trusted workspace)", () => {
       finished.steps.filter((step) => step.checkName === undefined).map((step) => [step.assetKey, step.status]),
       [["stg_orders", "succeeded"]],
     );
-    assert.ok(finished.steps.some((step) => step.checkName !== undefined), "the asset's checks ran after it");
+    assert.ok(
+      finished.steps.some((step) => step.checkName !== undefined),
+      "the asset's checks ran after it",
+    );
     assert.ok(existsSync(join(workspaceRoot(), ".assetline", "assetline.db")), "no run history file");
     const status = (await cliStatus()).find((asset) => asset.key === "stg_orders");
     assert.ok(status?.lastMaterializedAt, "the CLI sees no materialization of stg_orders");
-    const titles = await until([api.onDidChangeStatus], async () => {
-      const current = await codeLensTitles(STG_ORDERS);
-      return current.some((title) => title.startsWith("✓ materialized")) ? current : undefined;
-    }, "the CodeLens to say stg_orders is materialized");
+    const titles = await until(
+      [api.onDidChangeStatus],
+      async () => {
+        const current = await codeLensTitles(STG_ORDERS);
+        return current.some((title) => title.startsWith("✓ materialized")) ? current : undefined;
+      },
+      "the CodeLens to say stg_orders is materialized",
+    );
     assert.ok(!titles.some((title) => title.startsWith("○ never materialized")), titles.join(" | "));
   });
 
@@ -76,21 +92,32 @@ describe("Assetline in VS Code (trusted workspace)", () => {
     let lastGraph: Extract<HostToWebviewMessage, { type: "graph" }> | undefined;
     // Subscribed before `until`, so the message is stored before the probe looks for it.
     const listener = api.onDidPostToLineage((message) => {
-      if (message.type === "graph" && message.graph.nodes.some((node) => node.key === "stg_orders")) lastGraph = message;
+      if (message.type === "graph" && message.graph.nodes.some((node) => node.key === "stg_orders"))
+        lastGraph = message;
     });
-    const posted = until([api.onDidPostToLineage as vscode.Event<unknown>], () => lastGraph, "the lineage graph to be posted after the webview's ready");
+    const posted = until(
+      [api.onDidPostToLineage as vscode.Event<unknown>],
+      () => lastGraph,
+      "the lineage graph to be posted after the webview's ready",
+    );
     try {
       await vscode.commands.executeCommand(ClientCommands.showLineage, { focus: "stg_orders" });
       const message = await posted;
       assert.equal(message.focus, "stg_orders");
       const keys = message.graph.nodes.map((node) => node.key);
-      for (const key of ["raw_orders", "stg_orders", "orders", "customers", "monthly_revenue"]) assert.ok(keys.includes(key), `${key} missing from ${keys.join(", ")}`);
+      for (const key of ["raw_orders", "stg_orders", "orders", "customers", "monthly_revenue"])
+        assert.ok(keys.includes(key), `${key} missing from ${keys.join(", ")}`);
       assert.equal(message.graph.nodes.find((node) => node.key === "stg_orders")?.status?.state, "fresh");
     } finally {
       listener.dispose();
     }
     const tabs = vscode.window.tabGroups.all.flatMap((group) => group.tabs);
-    assert.ok(tabs.some((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith("assetline.lineage")), "no lineage tab");
+    assert.ok(
+      tabs.some(
+        (tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith("assetline.lineage"),
+      ),
+      "no lineage tab",
+    );
   });
 
   it("restarts the language server on request and comes back with the same engine", async () => {

@@ -19,13 +19,21 @@ export function workspaceRoot(): string {
  * Resolves with the first truthy result of `probe`, which runs now and again after each of the
  * events fires (one probe at a time); rejects after `timeoutMs` saying what was awaited.
  */
-export function until<R>(events: readonly vscode.Event<unknown>[], probe: () => R | undefined | Promise<R | undefined>, what: string, timeoutMs = 90_000): Promise<R> {
+export function until<R>(
+  events: readonly vscode.Event<unknown>[],
+  probe: () => R | undefined | Promise<R | undefined>,
+  what: string,
+  timeoutMs = 90_000,
+): Promise<R> {
   return new Promise<R>((resolve, reject) => {
     let done = false;
     let probing = false;
     let again = false;
     const subscriptions = events.map((event) => event(() => void check()));
-    const timer = setTimeout(() => finish(() => reject(new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`))), timeoutMs);
+    const timer = setTimeout(
+      () => finish(() => reject(new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`))),
+      timeoutMs,
+    );
     function finish(settle: () => void): void {
       if (done) return;
       done = true;
@@ -89,7 +97,8 @@ export async function diagnosticsFor(relativePath: string, text: string, code: s
 
 export async function codeLensTitles(relativePath: string): Promise<string[]> {
   const uri = vscode.Uri.file(join(workspaceRoot(), relativePath));
-  const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>("vscode.executeCodeLensProvider", uri, 100)) ?? [];
+  const lenses =
+    (await vscode.commands.executeCommand<vscode.CodeLens[]>("vscode.executeCodeLensProvider", uri, 100)) ?? [];
   return lenses.map((lens) => lens.command?.title ?? "");
 }
 
@@ -98,9 +107,18 @@ export function cliStatus(): Promise<{ key: string; state: string; lastMateriali
   const root = workspaceRoot();
   const cli = join(root, "node_modules", "assetline", "bin", "assetline.js");
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [cli, "status", "--dir", root, "--format", "json"], { timeout: 60_000, env: { ...process.env, ELECTRON_RUN_AS_NODE: "1" } }, (error, stdout) => {
-      if (error) reject(new Error(`assetline status failed: ${error.message}`));
-      else resolve((JSON.parse(stdout) as { assets: { key: string; state: string; lastMaterializedAt: string | null }[] }).assets);
-    });
+    execFile(
+      process.execPath,
+      [cli, "status", "--dir", root, "--format", "json"],
+      { timeout: 60_000, env: { ...process.env, ELECTRON_RUN_AS_NODE: "1" } },
+      (error, stdout) => {
+        if (error) reject(new Error(`assetline status failed: ${error.message}`));
+        else
+          resolve(
+            (JSON.parse(stdout) as { assets: { key: string; state: string; lastMaterializedAt: string | null }[] })
+              .assets,
+          );
+      },
+    );
   });
 }

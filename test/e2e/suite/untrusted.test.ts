@@ -23,7 +23,10 @@ describe("Assetline in VS Code (untrusted workspace)", () => {
   });
 
   it("runs the bundled engine, not the workspace's, and tells the server it is untrusted", () => {
-    assert.ok(existsSync(join(workspaceRoot(), "node_modules", "assetline", "dist", "server.js")), "the workspace has an engine installed");
+    assert.ok(
+      existsSync(join(workspaceRoot(), "node_modules", "assetline", "dist", "server.js")),
+      "the workspace has an engine installed",
+    );
     const launch = api.launch();
     assert.ok(launch);
     assert.equal(launch.trusted, false);
@@ -42,12 +45,22 @@ describe("Assetline in VS Code (untrusted workspace)", () => {
   it("shows status lenses but offers no run action", async () => {
     const file = join("src", "staging", "stg_orders.ts");
     await vscode.window.showTextDocument(vscode.Uri.file(join(workspaceRoot(), file)));
-    const titles = await until([vscode.languages.onDidChangeDiagnostics, api.onDidChangeStatus], async () => {
-      const current = await codeLensTitles(file);
-      return current.includes("Show lineage") ? current : undefined;
-    }, "CodeLenses on stg_orders.ts");
-    assert.ok(titles.some((title) => title.startsWith("○ never materialized")), titles.join(" | "));
-    assert.deepEqual(titles.filter((title) => /Materialize|with upstream|Run check/.test(title)), []);
+    const titles = await until(
+      [vscode.languages.onDidChangeDiagnostics, api.onDidChangeStatus],
+      async () => {
+        const current = await codeLensTitles(file);
+        return current.includes("Show lineage") ? current : undefined;
+      },
+      "CodeLenses on stg_orders.ts",
+    );
+    assert.ok(
+      titles.some((title) => title.startsWith("○ never materialized")),
+      titles.join(" | "),
+    );
+    assert.deepEqual(
+      titles.filter((title) => /Materialize|with upstream|Run check/.test(title)),
+      [],
+    );
   });
 
   it("refuses to materialize, and nothing runs", async () => {

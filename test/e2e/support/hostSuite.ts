@@ -36,17 +36,24 @@ export async function runHostSuite(options: HostSuiteOptions): Promise<Counts> {
       const line = format(...(Array.isArray(args) ? args : [args]));
       if (!NOISE.test(line)) process.stdout.write(`${line}\n`);
     });
-    const exited = new Promise<number>((resolve) => void page.exposeFunction("codeAutomationExit", (code: number) => resolve(code)));
+    const exited = new Promise<number>(
+      (resolve) => void page.exposeFunction("codeAutomationExit", (code: number) => resolve(code)),
+    );
     const payload = [
       ["extensionDevelopmentPath", `vscode-remote://remote${options.extensionPath}`],
       ["extensionTestsPath", `vscode-remote://remote${options.testsPath}`],
     ];
-    await page.goto(`${options.url}/?folder=${encodeURIComponent(options.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    await page.goto(
+      `${options.url}/?folder=${encodeURIComponent(options.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`,
+    );
     let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), options.timeoutMs)));
+    const timedOut = new Promise<"timeout">(
+      (resolve) => (timer = setTimeout(() => resolve("timeout"), options.timeoutMs)),
+    );
     const code = await Promise.race([exited, timedOut]);
     clearTimeout(timer);
-    if (code === "timeout") console.log(`the extension host suites did not finish within ${options.timeoutMs / 1000} s`);
+    if (code === "timeout")
+      console.log(`the extension host suites did not finish within ${options.timeoutMs / 1000} s`);
     if (!existsSync(options.summaryFile)) return { passes: 0, failures: 1, pending: 0 };
     const counts = JSON.parse(readFileSync(options.summaryFile, "utf8")) as Counts;
     // A non-zero exit with no failing test (a crash in run(), a timeout) still fails the suite.

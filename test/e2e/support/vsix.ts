@@ -14,7 +14,10 @@ import { REPO } from "./codeServer";
 export function packageExtension(): string {
   const out = join(REPO, ".vscode-test", "assetline.vsix");
   mkdirSync(join(REPO, ".vscode-test"), { recursive: true });
-  execFileSync(process.execPath, [join(REPO, "scripts", "package.mjs"), "--out", out], { cwd: REPO, stdio: ["ignore", "ignore", "inherit"] });
+  execFileSync(process.execPath, [join(REPO, "scripts", "package.mjs"), "--out", out], {
+    cwd: REPO,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   return out;
 }
 
@@ -22,7 +25,12 @@ export function packageExtension(): string {
 export function testCarrier(): string {
   const dir = join(REPO, ".vscode-test", "e2e-carrier");
   mkdirSync(dir, { recursive: true });
-  const manifest = { name: "assetline-e2e-carrier", publisher: "assetline-tests", version: "0.0.0", engines: { vscode: "^1.100.0" } };
+  const manifest = {
+    name: "assetline-e2e-carrier",
+    publisher: "assetline-tests",
+    version: "0.0.0",
+    engines: { vscode: "^1.100.0" },
+  };
   writeFileSync(join(dir, "package.json"), JSON.stringify(manifest, null, 2));
   return dir;
 }

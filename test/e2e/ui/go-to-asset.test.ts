@@ -21,7 +21,10 @@ describe.skip("Go to Asset (UI) [pending: the quick pick does not appear after t
   let page: Page;
 
   before(async () => {
-    assert.ok(URL_ && WORKSPACE, "run through test/e2e/runOnCodeServer.ts, which starts code-server with the .vsix installed");
+    assert.ok(
+      URL_ && WORKSPACE,
+      "run through test/e2e/runOnCodeServer.ts, which starts code-server with the .vsix installed",
+    );
     mkdirSync(SHOTS, { recursive: true });
     mkdirSync(join(WORKSPACE, "src", "e2e"), { recursive: true });
     writeFileSync(
@@ -40,7 +43,8 @@ describe.skip("Go to Asset (UI) [pending: the quick pick does not appear after t
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === "failed") await page?.screenshot({ path: join(SHOTS, "go-to-asset-failure.png") }).catch(() => undefined);
+    if (this.currentTest?.state === "failed")
+      await page?.screenshot({ path: join(SHOTS, "go-to-asset-failure.png") }).catch(() => undefined);
   });
 
   it("finds an asset by the table it produces and opens its definition", async () => {
@@ -57,11 +61,14 @@ describe.skip("Go to Asset (UI) [pending: the quick pick does not appear after t
       await input.waitFor({ timeout: 30_000 });
       await input.fill(">Assetline: Go to Asset");
       // The command's own row, clicked: Enter takes whichever row has the focus while filtering.
-      const command = page.locator(".quick-input-list .monaco-list-row", { hasText: "Assetline: Go to Asset…" }).first();
+      const command = page
+        .locator(".quick-input-list .monaco-list-row", { hasText: "Assetline: Go to Asset…" })
+        .first();
       await command.waitFor({ timeout: 30_000 });
       await command.click();
       // The pick's own input (a placeholder is an attribute, not text).
-      const pickInput = '.quick-input-widget input[placeholder*="asset by key"], .quick-input-widget input[aria-label*="asset by key"]';
+      const pickInput =
+        '.quick-input-widget input[placeholder*="asset by key"], .quick-input-widget input[aria-label*="asset by key"]';
       await page.locator(pickInput).first().waitFor({ timeout: 30_000 });
       await input.fill("marts__order_totals");
       try {

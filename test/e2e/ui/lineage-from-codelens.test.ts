@@ -19,7 +19,10 @@ describe("lineage from a CodeLens (UI)", function () {
   let page: Page;
 
   before(async () => {
-    assert.ok(URL_ && WORKSPACE, "run through test/e2e/runOnCodeServer.ts, which starts code-server with the .vsix installed");
+    assert.ok(
+      URL_ && WORKSPACE,
+      "run through test/e2e/runOnCodeServer.ts, which starts code-server with the .vsix installed",
+    );
     mkdirSync(SHOTS, { recursive: true });
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
@@ -34,12 +37,15 @@ describe("lineage from a CodeLens (UI)", function () {
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === "failed") await page?.screenshot({ path: join(SHOTS, "failure.png") }).catch(() => undefined);
+    if (this.currentTest?.state === "failed")
+      await page?.screenshot({ path: join(SHOTS, "failure.png") }).catch(() => undefined);
   });
 
   /** A CodeLens in the editor group showing `file`: other visible editors have the same lenses. */
   function lensIn(file: string, title: string) {
-    const group = page.locator(".editor-group-container").filter({ has: page.locator(".tab.active", { hasText: file }) });
+    const group = page
+      .locator(".editor-group-container")
+      .filter({ has: page.locator(".tab.active", { hasText: file }) });
     return group.locator(".codelens-decoration a", { hasText: title }).first();
   }
 
@@ -60,10 +66,15 @@ describe("lineage from a CodeLens (UI)", function () {
     await lens.click();
 
     const panel = page.frameLocator("iframe.webview.ready").frameLocator("#active-frame");
-    const node = (key: string) => panel.locator("g.node").filter({ has: panel.locator("text.key", { hasText: new RegExp(`^${key}$`) }) });
+    const node = (key: string) =>
+      panel.locator("g.node").filter({ has: panel.locator("text.key", { hasText: new RegExp(`^${key}$`) }) });
     await node("monthly_revenue").waitFor({ timeout: 60_000 });
     assert.ok((await panel.locator("g.node").count()) >= 10, "every jaffle_shop asset is drawn");
-    assert.match((await node("stg_orders").getAttribute("class")) ?? "", /\bfocus\b/, "the panel centres on the lens's asset");
+    assert.match(
+      (await node("stg_orders").getAttribute("class")) ?? "",
+      /\bfocus\b/,
+      "the panel centres on the lens's asset",
+    );
     assert.equal(await panel.locator("#legend li").count(), 7);
     await page.screenshot({ path: join(SHOTS, "lineage-panel.png") });
 
@@ -89,7 +100,9 @@ describe("lineage from a CodeLens (UI)", function () {
     await progress.hover();
     await page.screenshot({ path: join(SHOTS, "materialize-progress.png") });
     await progress.getByRole("button", { name: "Cancel" }).click();
-    await page.locator(".notification-toast", { hasText: "Materializing slow: cancelled." }).waitFor({ timeout: 60_000 });
+    await page
+      .locator(".notification-toast", { hasText: "Materializing slow: cancelled." })
+      .waitFor({ timeout: 60_000 });
     await page.screenshot({ path: join(SHOTS, "materialize-cancelled.png") });
   });
 });

@@ -106,13 +106,23 @@ export class TestClient {
   ) {}
 
   /** Copies `test/fixtures/<fixture>` to a temp folder and starts the server on it. */
-  static async start(fixture: string, options: StartOptions = {}): Promise<{ client: TestClient; initialize: InitializeResult }> {
+  static async start(
+    fixture: string,
+    options: StartOptions = {},
+  ): Promise<{ client: TestClient; initialize: InitializeResult }> {
     if (!existsSync(SERVER_SCRIPT)) throw new Error(`${SERVER_SCRIPT} is missing: build first (node esbuild.mjs)`);
     const root = mkdtempSync(join(tmpdir(), `assetline-${fixture}-`));
     cpSync(join(REPO_ROOT, "test", "fixtures", fixture), root, { recursive: true });
     options.prepare?.(root);
-    const child = spawn(process.execPath, [SERVER_SCRIPT, "--stdio"], { cwd: root, stdio: ["pipe", "pipe", "pipe"], ...options.user });
-    const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const child = spawn(process.execPath, [SERVER_SCRIPT, "--stdio"], {
+      cwd: root,
+      stdio: ["pipe", "pipe", "pipe"],
+      ...options.user,
+    });
+    const connection = createProtocolConnection(
+      new StreamMessageReader(child.stdout!),
+      new StreamMessageWriter(child.stdin!),
+    );
     const stderr: string[] = [];
     child.stderr!.on("data", (chunk: Buffer) => stderr.push(chunk.toString()));
     const client = new TestClient(root, child, connection, stderr);
@@ -213,14 +223,20 @@ export class TestClient {
       };
       const timer = setTimeout(() => {
         this.waiters.delete(waiter);
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}\nserver stderr:\n${this.stderr.join("")}`));
+        reject(
+          new Error(`timed out after ${timeoutMs} ms waiting for ${what}\nserver stderr:\n${this.stderr.join("")}`),
+        );
       }, timeoutMs);
       this.waiters.add(waiter);
     });
   }
 
   /** Waits for diagnostics of `file` that satisfy `predicate` (published for the current version when open). */
-  async diagnosticsOf(file: string, predicate: (diagnostics: Diagnostic[]) => boolean = () => true, timeoutMs?: number): Promise<Diagnostic[]> {
+  async diagnosticsOf(
+    file: string,
+    predicate: (diagnostics: Diagnostic[]) => boolean = () => true,
+    timeoutMs?: number,
+  ): Promise<Diagnostic[]> {
     const uri = this.uri(file);
     const matches = (): boolean => {
       const published = this.diagnostics.get(uri);

@@ -16,7 +16,11 @@ export function textAt(root: string, location: SourceLocation): string {
   const lines = readFileSync(join(root, location.file), "utf8").split("\n");
   const { start, end } = location.range;
   if (start.line === end.line) return lines[start.line]!.slice(start.character, end.character);
-  return [lines[start.line]!.slice(start.character), ...lines.slice(start.line + 1, end.line), lines[end.line]!.slice(0, end.character)].join("\n");
+  return [
+    lines[start.line]!.slice(start.character),
+    ...lines.slice(start.line + 1, end.line),
+    lines[end.line]!.slice(0, end.character),
+  ].join("\n");
 }
 
 export function fixtureText(name: string, location: SourceLocation): string {

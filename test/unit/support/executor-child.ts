@@ -10,7 +10,8 @@ import { Executor, handleTerminationSignals, planRun } from "../../../server/src
 import { EventStore, storePath } from "../../../server/src/store";
 
 const [root, workerScript, ...keys] = process.argv.slice(2);
-if (!root || !workerScript || keys.length === 0) throw new Error("usage: executor-child.ts WORKSPACE WORKER_SCRIPT KEY...");
+if (!root || !workerScript || keys.length === 0)
+  throw new Error("usage: executor-child.ts WORKSPACE WORKER_SCRIPT KEY...");
 const store = EventStore.open(storePath(root));
 const executor = new Executor({ workspaceRoot: root, store, workerScript, concurrency: 1 });
 handleTerminationSignals(executor);

@@ -7,7 +7,13 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import * as esbuild from "esbuild";
 import { analyzeDirectory, type AnalysisSnapshot } from "../../../server/src/analysis";
-import { Executor, planRun, type ExecutorOptions, type PlanOptions, type RunHandle } from "../../../server/src/executor";
+import {
+  Executor,
+  planRun,
+  type ExecutorOptions,
+  type PlanOptions,
+  type RunHandle,
+} from "../../../server/src/executor";
 import { EventStore, storePath } from "../../../server/src/store";
 
 export const repoRoot = resolve(__dirname, "../../..");

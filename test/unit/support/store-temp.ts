@@ -60,7 +60,9 @@ export function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs = 30
 }
 
 /** Resolves with the exit code and output once the child ends. */
-export function waitForExit(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+export function waitForExit(
+  child: ChildProcess,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((resolvePromise) => {
     let stdout = "";
     let stderr = "";

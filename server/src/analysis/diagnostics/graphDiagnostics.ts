@@ -61,9 +61,15 @@ export function cycleDiagnostics(
     for (const member of components[index] ?? path) {
       const memberDefinition = definition(member);
       if (!memberDefinition) continue;
-      found.push(diagnostic("AL001", memberDefinition.keyLocation,
-        `${member} is part of a dependency cycle: ${rendered}. Remove one of these deps to break it.`,
-        { kind: "cycle", path: [...path] }, edges));
+      found.push(
+        diagnostic(
+          "AL001",
+          memberDefinition.keyLocation,
+          `${member} is part of a dependency cycle: ${rendered}. Remove one of these deps to break it.`,
+          { kind: "cycle", path: [...path] },
+          edges,
+        ),
+      );
     }
   });
   return found;
@@ -81,10 +87,17 @@ export function missingUpstreamDiagnostics(
     if (dep.key !== undefined && !keys.isPlaceholder(dep.key)) continue;
     const missing = dep.key ?? dep.text;
     const suggestion = closestKey(missing, keys.definedKeys());
-    const hint = suggestion ? ` Did you mean "${suggestion}"?` : " Declare it with source() if it is data from outside this workspace.";
+    const hint = suggestion
+      ? ` Did you mean "${suggestion}"?`
+      : " Declare it with source() if it is data from outside this workspace.";
     const what = problem ?? `no asset or source has the key "${missing}"`;
-    found.push(diagnostic("AL002", dep.location, `Missing upstream for ${asset.key}: ${what}.${hint}`,
-      { kind: "missingUpstream", missing, suggestion }));
+    found.push(
+      diagnostic("AL002", dep.location, `Missing upstream for ${asset.key}: ${what}.${hint}`, {
+        kind: "missingUpstream",
+        missing,
+        suggestion,
+      }),
+    );
   }
   return found;
 }
@@ -105,10 +118,15 @@ export function undeclaredDependencyDiagnostics(
     reported.add(read.resource);
     const producer = producedBy[0]!;
     const [kind, name] = splitResource(read.resource);
-    found.push(diagnostic("AL003", read.location,
-      `${asset.key} reads ${kind} ${name}, which ${producer.kind} ${producer.key} produces, but its deps do not name ${producer.key}. Add it to deps so runs and lineage see the dependency.`,
-      { kind: "undeclaredDependency", asset: asset.key, producer: producer.key, resource: read.resource },
-      [{ location: producer.keyLocation, message: `${producer.key} produces ${kind} ${name}` }]));
+    found.push(
+      diagnostic(
+        "AL003",
+        read.location,
+        `${asset.key} reads ${kind} ${name}, which ${producer.kind} ${producer.key} produces, but its deps do not name ${producer.key}. Add it to deps so runs and lineage see the dependency.`,
+        { kind: "undeclaredDependency", asset: asset.key, producer: producer.key, resource: read.resource },
+        [{ location: producer.keyLocation, message: `${producer.key} produces ${kind} ${name}` }],
+      ),
+    );
   }
   return found;
 }
@@ -119,10 +137,15 @@ export function duplicateDiagnostics(key: string, definitions: readonly AssetDef
   if (definitions.length < 2) return found;
   for (const definition of definitions) {
     const others = definitions.filter((other) => other !== definition);
-    found.push(diagnostic("AL004", definition.keyLocation,
-      `Duplicate asset key "${key}": also defined in ${others.map((other) => `${other.location.file}:${other.location.range.start.line + 1}`).join(", ")}. Rename one of them; keys must be unique.`,
-      { kind: "duplicateKey", key },
-      others.map((other) => ({ location: other.keyLocation, message: `"${key}" is also defined here` }))));
+    found.push(
+      diagnostic(
+        "AL004",
+        definition.keyLocation,
+        `Duplicate asset key "${key}": also defined in ${others.map((other) => `${other.location.file}:${other.location.range.start.line + 1}`).join(", ")}. Rename one of them; keys must be unique.`,
+        { kind: "duplicateKey", key },
+        others.map((other) => ({ location: other.keyLocation, message: `"${key}" is also defined here` })),
+      ),
+    );
   }
   return found;
 }
@@ -137,8 +160,14 @@ export function badCheckTargetDiagnostics(
   const problem = unresolvedTargets.get(check) ?? `no asset or source has the key "${check.targetText}"`;
   const suggestion = closestKey(check.assetKey ?? check.targetText, keys.definedKeys());
   const hint = suggestion ? ` Did you mean "${suggestion}"?` : "";
-  return [diagnostic("AL005", check.targetLocation, `Check "${check.name}" targets something that is not an asset: ${problem}.${hint}`,
-    { kind: "badCheckTarget", target: check.targetText, suggestion })];
+  return [
+    diagnostic(
+      "AL005",
+      check.targetLocation,
+      `Check "${check.name}" targets something that is not an asset: ${problem}.${hint}`,
+      { kind: "badCheckTarget", target: check.targetText, suggestion },
+    ),
+  ];
 }
 
 function splitResource(resource: ResourceId): [string, string] {

@@ -93,9 +93,14 @@ export class LinkPass {
       const key = call.config.name?.value ?? call.declaredAs;
       const keyLocation = call.config.name?.location ?? call.declaredAsLocation ?? call.location;
       if (key === undefined) {
-        diagnostics.push(notStatic(call.location, call.enclosingFunction
-          ? `${sdkCall.kind}() inside ${call.enclosingFunction} has no literal \`name\`, so its key is only known when the code runs; give it \`name: "..."\` or declare it as a top-level const`
-          : `${sdkCall.kind}() is not assigned to a const and has no \`name\`; write \`export const my_asset = ${sdkCall.kind}(...)\` or add \`name: "..."\``));
+        diagnostics.push(
+          notStatic(
+            call.location,
+            call.enclosingFunction
+              ? `${sdkCall.kind}() inside ${call.enclosingFunction} has no literal \`name\`, so its key is only known when the code runs; give it \`name: "..."\` or declare it as a top-level const`
+              : `${sdkCall.kind}() is not assigned to a const and has no \`name\`; write \`export const my_asset = ${sdkCall.kind}(...)\` or add \`name: "..."\``,
+          ),
+        );
         continue;
       }
       const invalid = keyProblem(key);
@@ -181,7 +186,10 @@ export class LinkPass {
     if (origin?.kind === "declaration") {
       const key = this.keysOf(origin.file).get(origin.local);
       if (key !== undefined) return { key, problem: undefined };
-      return { key: undefined, problem: `\`${target.text}\` is declared in ${origin.file} but is not an asset or source` };
+      return {
+        key: undefined,
+        problem: `\`${target.text}\` is declared in ${origin.file} but is not an asset or source`,
+      };
     }
     return { key: undefined, problem: `\`${target.text}\` does not resolve to an asset or source in this workspace` };
   }
@@ -194,7 +202,8 @@ export class LinkPass {
       if (!facts) return found;
       for (const call of facts.calls) {
         const rootOrigin = this.resolver.resolveLocal(file, call.callee.root);
-        const origin = call.callee.member === undefined ? rootOrigin : this.resolver.resolveMember(rootOrigin, call.callee.member);
+        const origin =
+          call.callee.member === undefined ? rootOrigin : this.resolver.resolveMember(rootOrigin, call.callee.member);
         if (origin?.kind !== "sdk") continue;
         if (origin.name === "asset" || origin.name === "source" || origin.name === "check") {
           found.push({ file, call, kind: origin.name });
@@ -241,17 +250,22 @@ export class LinkPass {
  */
 export function linkSurface(facts: FileFacts, helperVersions: HelperVersions): string {
   const parts: string[] = [];
-  for (const [local, binding] of facts.imports) parts.push(`i${local}\u0000${binding.imported}\u0000${moduleKey(binding.module)}`);
+  for (const [local, binding] of facts.imports)
+    parts.push(`i${local}\u0000${binding.imported}\u0000${moduleKey(binding.module)}`);
   for (const [name, exported] of facts.exports) {
-    parts.push(exported.kind === "local"
-      ? `e${name}\u0000${exported.local}`
-      : `r${name}\u0000${exported.imported}\u0000${moduleKey(exported.module)}`);
+    parts.push(
+      exported.kind === "local"
+        ? `e${name}\u0000${exported.local}`
+        : `r${name}\u0000${exported.imported}\u0000${moduleKey(exported.module)}`,
+    );
   }
   for (const star of facts.starExports) parts.push(`*${moduleKey(star)}`);
   const initialised = new Set<string>();
   for (const call of facts.calls) {
     if (call.declaredAs !== undefined) initialised.add(call.declaredAs);
-    parts.push(`c${call.callee.root}\u0000${call.callee.member ?? ""}\u0000${call.declaredAs ?? ""}\u0000${call.config.dynamicName}\u0000${call.config.name?.value ?? ""}`);
+    parts.push(
+      `c${call.callee.root}\u0000${call.callee.member ?? ""}\u0000${call.declaredAs ?? ""}\u0000${call.config.dynamicName}\u0000${call.config.name?.value ?? ""}`,
+    );
   }
   for (const [name, declaration] of facts.declarations) {
     const hash = initialised.has(name) ? "" : helperVersions.declarationHash(facts, name);
@@ -294,7 +308,11 @@ function reuseUnchanged(previous: FileLink, next: LinkedDefinitions): void {
   });
 }
 
-function originOfRef(resolver: SymbolResolver, file: string, target: TargetRef & { kind: "identifier" }): Origin | undefined {
+function originOfRef(
+  resolver: SymbolResolver,
+  file: string,
+  target: TargetRef & { kind: "identifier" },
+): Origin | undefined {
   const root = resolver.resolveLocal(file, target.root);
   return target.member === undefined ? root : resolver.resolveMember(root, target.member);
 }
@@ -303,9 +321,14 @@ function reportShapeProblems(sdkCall: SdkCall, into: AnalysisDiagnostic[]): void
   const { call, kind } = sdkCall;
   const expected = kind === "check" ? "target-first" : "config-first";
   if (call.shape !== expected && call.shape !== "unrecognised") {
-    into.push(notStatic(call.location, kind === "check"
-      ? "check() takes the asset first, then its config: `check(my_asset, { name: \"...\" }, async (ctx) => ...)`"
-      : `${kind}() takes its config object first: \`${kind}({ name: "..." }${kind === "asset" ? ", async (ctx) => ..." : ""})\``));
+    into.push(
+      notStatic(
+        call.location,
+        kind === "check"
+          ? 'check() takes the asset first, then its config: `check(my_asset, { name: "..." }, async (ctx) => ...)`'
+          : `${kind}() takes its config object first: \`${kind}({ name: "..." }${kind === "asset" ? ", async (ctx) => ..." : ""})\``,
+      ),
+    );
     return;
   }
   // Inside a function the problem is the factory itself, so say that rather than only "write a literal".

@@ -63,7 +63,12 @@ export function analyzeCall(call: ts.CallExpression, context: CallContext): Anal
     });
   }
   const effects = context.body
-    ? extractEffects(context.body, { sourceFile: context.sourceFile, locations: context.locations, consts, modules: context.modules })
+    ? extractEffects(context.body, {
+        sourceFile: context.sourceFile,
+        locations: context.locations,
+        consts,
+        modules: context.modules,
+      })
     : { reads: [], writes: [], columns: NO_COLUMNS };
   return { callee, shape, config, checkTarget, effects, shapeProblems: problems };
 }
@@ -84,7 +89,8 @@ function constLookup(context: CallContext): ConstLookup {
     if (!local) {
       // A body whose text never spells the name cannot declare it (unless an identifier is
       // written with \u escapes): skip walking it, which most lookups (deps by reference) allow.
-      if (!context.body || !mayDeclare(context.sourceFile.text, context.body, name)) return context.topLevelConsts.get(name);
+      if (!context.body || !mayDeclare(context.sourceFile.text, context.body, name))
+        return context.topLevelConsts.get(name);
       local = new Map();
       collectConsts(context.body, local);
     }
@@ -108,7 +114,8 @@ function mayDeclare(text: string, body: ts.Node, name: string): boolean {
     if (next >= end) return true;
     const c = text.charCodeAt(next);
     // Anything but ASCII (other whitespace TypeScript accepts) counts as "may declare" too.
-    if (c === 61 /* = */ || c === 58 /* : */ || c === 33 /* ! */ || c === 63 /* ? */ || c === 47 /* / */ || c >= 128) return true;
+    if (c === 61 /* = */ || c === 58 /* : */ || c === 33 /* ! */ || c === 63 /* ? */ || c === 47 /* / */ || c >= 128)
+      return true;
   }
   return false;
 }

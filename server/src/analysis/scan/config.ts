@@ -36,7 +36,10 @@ export function extractConfig(
 
   for (const property of literal.properties) {
     if (ts.isSpreadAssignment(property)) {
-      problem(property, `the spread \`${text(property)}\` is not read statically; write the options inline in the object literal`);
+      problem(
+        property,
+        `the spread \`${text(property)}\` is not read statically; write the options inline in the object literal`,
+      );
       continue;
     }
     const name = property.name ? propertyName(property.name) : undefined;
@@ -51,7 +54,10 @@ export function extractConfig(
         const key = staticString(value, context.consts);
         if (key === undefined) {
           config.dynamicName = true;
-          problem(value, `\`name\` is \`${text(value)}\`, which is only known when the code runs; write the key as a string literal (or a const string)`);
+          problem(
+            value,
+            `\`name\` is \`${text(value)}\`, which is only known when the code runs; write the key as a string literal (or a const string)`,
+          );
         } else {
           const literalNode = unwrap(value);
           config.name = { value: key, location: context.locations.ofNode(literalNode) };
@@ -65,19 +71,28 @@ export function extractConfig(
         config.group = staticString(value, context.consts) ?? reportNotStatic(value, "group", "a string literal");
         break;
       case "description":
-        config.description = staticString(value, context.consts) ?? reportNotStatic(value, "description", "a string literal");
+        config.description =
+          staticString(value, context.consts) ?? reportNotStatic(value, "description", "a string literal");
         break;
       case "owners":
-        config.owners = staticStringArray(value, context.consts) ?? reportNotStatic(value, "owners", "an array of string literals") ?? [];
+        config.owners =
+          staticStringArray(value, context.consts) ??
+          reportNotStatic(value, "owners", "an array of string literals") ??
+          [];
         break;
       case "kinds":
-        config.kinds = staticStringArray(value, context.consts) ?? reportNotStatic(value, "kinds", "an array of string literals") ?? [];
+        config.kinds =
+          staticStringArray(value, context.consts) ??
+          reportNotStatic(value, "kinds", "an array of string literals") ??
+          [];
         break;
       case "tags":
-        config.tags = extractTags(value, context.consts) ?? reportNotStatic(value, "tags", "an object literal of strings") ?? {};
+        config.tags =
+          extractTags(value, context.consts) ?? reportNotStatic(value, "tags", "an object literal of strings") ?? {};
         break;
       case "freshness":
-        config.freshness = extractFreshness(value) ?? reportNotStatic(value, "freshness", "`{ maxLagMinutes: <number> }`");
+        config.freshness =
+          extractFreshness(value) ?? reportNotStatic(value, "freshness", "`{ maxLagMinutes: <number> }`");
         break;
       case "blocking": {
         const node = unwrap(value);
@@ -105,7 +120,10 @@ function extractDeps(
 ): TargetRef[] {
   const node = unwrap(value);
   if (!ts.isArrayLiteralExpression(node)) {
-    problem(value, "`deps` must be an array literal of asset references or string keys, e.g. `deps: [raw_orders, \"stg_customers\"]`");
+    problem(
+      value,
+      '`deps` must be an array literal of asset references or string keys, e.g. `deps: [raw_orders, "stg_customers"]`',
+    );
     return [];
   }
   const deps: TargetRef[] = [];
@@ -129,7 +147,13 @@ export function targetRef(expression: ts.Expression, context: ConfigContext): Ta
     const initializer = context.consts(node.text);
     const asString = initializer && staticString(initializer, context.consts);
     if (asString !== undefined) return { kind: "string", key: asString, location: context.locations.ofNode(node) };
-    return { kind: "identifier", root: node.text, member: undefined, text: node.text, location: context.locations.ofNode(node) };
+    return {
+      kind: "identifier",
+      root: node.text,
+      member: undefined,
+      text: node.text,
+      location: context.locations.ofNode(node),
+    };
   }
   if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && ts.isIdentifier(node.name)) {
     return {

@@ -38,8 +38,17 @@ interface EffectSinks {
 const SQL_METHODS = new Set(["exec", "prepare", "query", "execute", "run", "all", "get"]);
 const FILE_READS = new Set(["readFile", "readFileSync", "createReadStream"]);
 const FILE_WRITES = new Set([
-  "writeFile", "writeFileSync", "appendFile", "appendFileSync", "createWriteStream",
-  "rm", "rmSync", "unlink", "unlinkSync", "truncate", "truncateSync",
+  "writeFile",
+  "writeFileSync",
+  "appendFile",
+  "appendFileSync",
+  "createWriteStream",
+  "rm",
+  "rmSync",
+  "unlink",
+  "unlinkSync",
+  "truncate",
+  "truncateSync",
 ]);
 /** (source, destination) operations: the first path is read, the second written. */
 const FILE_COPIES = new Set(["copyFile", "copyFileSync", "cp", "cpSync", "rename", "renameSync"]);
@@ -48,7 +57,10 @@ const PATH_JOINERS = new Set(["join", "resolve"]);
 const SQL_TEXT_METHODS = new Set(["exec", "prepare", "query", "execute"]);
 
 /** Tables and files a definition's code reads and writes, with exact locations, and the columns its SQL names. */
-export function extractEffects(body: ts.Node, context: EffectContext): { reads: Effect[]; writes: Effect[]; columns: BodyColumns } {
+export function extractEffects(
+  body: ts.Node,
+  context: EffectContext,
+): { reads: Effect[]; writes: Effect[]; columns: BodyColumns } {
   const sinks: EffectSinks = { reads: [], writes: [], columns: new ColumnCollector(context.locations) };
   forEachDescendant(body, (node) => {
     if (ts.isCallExpression(node)) inspectCall(node, context, sinks);
@@ -58,7 +70,9 @@ export function extractEffects(body: ts.Node, context: EffectContext): { reads: 
 }
 
 function isSqlTag(tag: ts.Expression): boolean {
-  return (ts.isIdentifier(tag) && tag.text === "sql") || (ts.isPropertyAccessExpression(tag) && tag.name.text === "sql");
+  return (
+    (ts.isIdentifier(tag) && tag.text === "sql") || (ts.isPropertyAccessExpression(tag) && tag.name.text === "sql")
+  );
 }
 
 function inspectCall(call: ts.CallExpression, context: EffectContext, sinks: EffectSinks): void {
@@ -81,7 +95,8 @@ function inspectCall(call: ts.CallExpression, context: EffectContext, sinks: Eff
     const given = unwrap(first);
     // A `sql` tagged template is read where the walk meets it; anything else not static is built at run time.
     const tagged = ts.isTaggedTemplateExpression(given) && isSqlTag(given.tag);
-    if (!addSql(first, context, sinks) && !tagged && SQL_TEXT_METHODS.has(callee.name.text)) sinks.columns.markPartial();
+    if (!addSql(first, context, sinks) && !tagged && SQL_TEXT_METHODS.has(callee.name.text))
+      sinks.columns.markPartial();
   }
 }
 
@@ -91,7 +106,8 @@ function fsFunctionName(callee: ts.Expression, modules: ModuleBindings): string 
   if (!ts.isPropertyAccessExpression(callee)) return undefined;
   const receiver = callee.expression;
   if (ts.isIdentifier(receiver)) {
-    if (modules.fsNamespaces.has(receiver.text) || modules.fsPromiseNamespaces.has(receiver.text)) return callee.name.text;
+    if (modules.fsNamespaces.has(receiver.text) || modules.fsPromiseNamespaces.has(receiver.text))
+      return callee.name.text;
     return undefined;
   }
   if (
@@ -184,7 +200,10 @@ function addSql(node: ts.Expression, context: EffectContext, sinks: EffectSinks)
   const tables = extractTables(sql.text);
   sinks.columns.addSql(tables, sql.offset, sql.holes);
   const inHole = (start: number, end: number) => sql.holes.some(([from, to]) => start < to && end > from);
-  for (const [mentions, into] of [[tables.reads, reads], [tables.writes, writes]] as const) {
+  for (const [mentions, into] of [
+    [tables.reads, reads],
+    [tables.writes, writes],
+  ] as const) {
     for (const mention of mentions) {
       if (inHole(mention.start, mention.end)) continue;
       into.push({

@@ -44,7 +44,10 @@ class FileScanner {
   private readonly topLevelConsts = new Map<string, ts.Expression>();
   private readonly calls: CandidateCall[] = [];
   /** Calls that initialise a top-level const: the const's name and whether it is exported. */
-  private readonly declaredCalls = new Map<ts.Node, { name: string | undefined; nameNode: ts.Node | undefined; exported: boolean }>();
+  private readonly declaredCalls = new Map<
+    ts.Node,
+    { name: string | undefined; nameNode: ts.Node | undefined; exported: boolean }
+  >();
   private readonly localExports: Array<{ exported: string; local: string }> = [];
   private modules: ModuleBindings | undefined;
   /** Identifier sinks of the declarations and calls being walked. */
@@ -61,9 +64,10 @@ class FileScanner {
     for (const statement of this.sourceFile.statements) this.readTopLevel(statement);
     for (const { exported, local } of this.localExports) {
       const binding = this.imports.get(local);
-      this.exports.set(exported, binding
-        ? { kind: "reexport", imported: binding.imported, module: binding.module }
-        : { kind: "local", local });
+      this.exports.set(
+        exported,
+        binding ? { kind: "reexport", imported: binding.imported, module: binding.module } : { kind: "local", local },
+      );
     }
     this.modules = moduleBindings(this.imports);
     for (const statement of this.sourceFile.statements) this.walkTopLevel(statement);
@@ -106,7 +110,11 @@ class FileScanner {
         if (!declaration.initializer) continue;
         if (isConst) this.topLevelConsts.set(name, declaration.initializer);
         let initializer: ts.Expression = declaration.initializer;
-        while (ts.isParenthesizedExpression(initializer) || ts.isAsExpression(initializer) || ts.isSatisfiesExpression(initializer)) {
+        while (
+          ts.isParenthesizedExpression(initializer) ||
+          ts.isAsExpression(initializer) ||
+          ts.isSatisfiesExpression(initializer)
+        ) {
           initializer = initializer.expression;
         }
         if (ts.isCallExpression(initializer)) {
@@ -176,10 +184,13 @@ class FileScanner {
     this.referenceSinks.pop();
     const names = ts.isVariableStatement(statement)
       ? statement.declarationList.declarations.flatMap((d) => (ts.isIdentifier(d.name) ? [d.name.text] : []))
-      : (ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name ? [statement.name.text] : [];
+      : (ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name
+        ? [statement.name.text]
+        : [];
     for (const name of names) {
       const declaration = this.declarations.get(name);
-      if (declaration) this.declarations.set(name, { ...declaration, references: [...sink].filter((ref) => ref !== name) });
+      if (declaration)
+        this.declarations.set(name, { ...declaration, references: [...sink].filter((ref) => ref !== name) });
     }
   }
 
@@ -234,13 +245,16 @@ class FileScanner {
   private isCandidateCallee(callee: ts.Expression): boolean {
     const root = ts.isIdentifier(callee)
       ? callee
-      : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) ? callee.expression : undefined;
+      : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression)
+        ? callee.expression
+        : undefined;
     if (!root) return false;
     const binding = this.imports.get(root.text);
     if (!binding) return false;
     if (binding.module.target.kind === "relative") return true;
     if (binding.module.target.kind !== "assetline") return false;
-    const name = binding.imported === "*" && ts.isPropertyAccessExpression(callee) ? callee.name.text : binding.imported;
+    const name =
+      binding.imported === "*" && ts.isPropertyAccessExpression(callee) ? callee.name.text : binding.imported;
     return SDK_CALLS.has(name);
   }
 
@@ -264,15 +278,14 @@ class FileScanner {
     stack.push({ node: call.expression, enclosing: enclosingFunction });
   }
 
-  private recordCall(
-    call: ts.CallExpression,
-    enclosingFunction: string | undefined,
-    sink: ReadonlySet<string>,
-  ): void {
+  private recordCall(call: ts.CallExpression, enclosingFunction: string | undefined, sink: ReadonlySet<string>): void {
     const declared = this.declaredCalls.get(call);
     const functionArgument = call.arguments.find(isFunctionLike);
-    const namedFunction = call.arguments.find((argument) => ts.isIdentifier(argument) && this.isTopLevelFunction(argument.text));
-    const body = functionArgument ?? (namedFunction && this.declarationNodes.get((namedFunction as ts.Identifier).text));
+    const namedFunction = call.arguments.find(
+      (argument) => ts.isIdentifier(argument) && this.isTopLevelFunction(argument.text),
+    );
+    const body =
+      functionArgument ?? (namedFunction && this.declarationNodes.get((namedFunction as ts.Identifier).text));
     const analyzed = analyzeCall(call, {
       sourceFile: this.sourceFile,
       locations: this.locations,
@@ -311,7 +324,12 @@ function functionNameOf(node: ts.Node): string | undefined {
   if ((ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isFunctionExpression(node)) && node.name) {
     return ts.isIdentifier(node.name) ? node.name.text : "a method";
   }
-  if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && isFunctionLike(node.initializer)) {
+  if (
+    ts.isVariableDeclaration(node) &&
+    ts.isIdentifier(node.name) &&
+    node.initializer &&
+    isFunctionLike(node.initializer)
+  ) {
     return node.name.text;
   }
   if (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) return "an anonymous function";

@@ -22,10 +22,27 @@ const POP_SCOPE = 2;
 type Task = { mode: typeof GENERIC | typeof TABLE; node: CstNode } | { mode: typeof POP_SCOPE };
 
 /** Leaves that can never contain a table: skipping them keeps the walk cheap. */
-const LEAVES = new Set(["keyword", "identifier", "number_literal", "string_literal", "blob_literal", "all_columns", "parameter", "empty", "null_literal", "boolean_literal"]);
+const LEAVES = new Set([
+  "keyword",
+  "identifier",
+  "number_literal",
+  "string_literal",
+  "blob_literal",
+  "all_columns",
+  "parameter",
+  "empty",
+  "null_literal",
+  "boolean_literal",
+]);
 
 /** Wrappers around a table name in FROM/UPDATE/DELETE positions whose `table` field holds the name. */
-const TABLE_WRAPPERS = new Set(["indexed_table", "not_indexed_table", "partitioned_table", "table_with_inheritance", "table_without_inheritance"]);
+const TABLE_WRAPPERS = new Set([
+  "indexed_table",
+  "not_indexed_table",
+  "partitioned_table",
+  "table_with_inheritance",
+  "table_without_inheritance",
+]);
 
 const SKIPPED_FIELDS = new Set(["type", "range", "leading", "trailing"]);
 
@@ -214,7 +231,9 @@ function entityParts(node: CstNode): string[] | undefined {
 }
 
 function isEntity(node: unknown): boolean {
-  return isCstNode(node) && (node.type === "identifier" || node.type === "member_expr") && entityParts(node) !== undefined;
+  return (
+    isCstNode(node) && (node.type === "identifier" || node.type === "member_expr") && entityParts(node) !== undefined
+  );
 }
 
 function isInOperator(operator: unknown): boolean {

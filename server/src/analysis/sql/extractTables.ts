@@ -80,7 +80,10 @@ function cachedStatement(text: string): StatementTables | undefined {
   if (inMemory !== undefined) return inMemory;
   const stored = persistentCache?.get(text);
   if (stored === undefined) return undefined;
-  const own: StatementTables = { reads: stored.reads.map((m) => ({ ...m })), writes: stored.writes.map((m) => ({ ...m })) };
+  const own: StatementTables = {
+    reads: stored.reads.map((m) => ({ ...m })),
+    writes: stored.writes.map((m) => ({ ...m })),
+  };
   if (stored.error !== undefined) own.error = stored.error;
   if (stored.columns !== undefined) own.columns = stored.columns as StatementColumns;
   statementCache.set(text, own);
@@ -89,19 +92,31 @@ function cachedStatement(text: string): StatementTables | undefined {
 
 /** Tables read and written by `sql` (one or more SQLite statements); never throws, cached by text. */
 export function extractTables(sql: string): SqlTables {
-  if (typeof sql !== "string") return { reads: [], writes: [], parsed: false, error: "SQL text is not a string", columns: [] };
+  if (typeof sql !== "string")
+    return { reads: [], writes: [], parsed: false, error: "SQL text is not a string", columns: [] };
   let result = resultCache.get(sql);
   if (result === undefined) {
     try {
       result = analyse(sql);
     } catch (error) {
       // Defensive: every step below is meant to be total, but a bug must not take the analysis down.
-      result = { reads: [], writes: [], parsed: false, error: `internal error: ${firstLine(error)}`, columns: [undefined] };
+      result = {
+        reads: [],
+        writes: [],
+        parsed: false,
+        error: `internal error: ${firstLine(error)}`,
+        columns: [undefined],
+      };
     }
     resultCache.set(sql, result);
   }
   // Callers may sort or push into the arrays; the cached copy must stay intact.
-  const copy: SqlTables = { reads: result.reads.slice(), writes: result.writes.slice(), parsed: result.parsed, columns: result.columns };
+  const copy: SqlTables = {
+    reads: result.reads.slice(),
+    writes: result.writes.slice(),
+    parsed: result.parsed,
+    columns: result.columns,
+  };
   if (result.error !== undefined) copy.error = result.error;
   return copy;
 }
@@ -120,7 +135,7 @@ function analyse(sql: string): SqlTables {
     return { start, end, text: sql.slice(start, end) };
   });
   const tables = statements.map((statement) => cachedStatement(statement.text));
-  for (let i = 0; i < statements.length; ) {
+  for (let i = 0; i < statements.length;) {
     if (tables[i] !== undefined) {
       i++;
       continue;
@@ -128,7 +143,12 @@ function analyse(sql: string): SqlTables {
     // Each parser call has a fixed cost of a few hundred µs, so runs of uncached statements go
     // through it together; only when that fails does each statement get its own attempt.
     let j = i + 1;
-    while (j < statements.length && tables[j] === undefined && statements[j].end - statements[i].start <= MAX_PARSE_CHARS) j++;
+    while (
+      j < statements.length &&
+      tables[j] === undefined &&
+      statements[j].end - statements[i].start <= MAX_PARSE_CHARS
+    )
+      j++;
     if (j - i > 1) parseBatch(sql, statements, i, j, tables);
     for (let k = i; k < j; k++) {
       const own = tables[k] ?? analyseStatement(statements[k].text);
@@ -145,8 +165,10 @@ function analyse(sql: string): SqlTables {
       result.parsed = false;
       result.error ??= own.error;
     }
-    for (const m of own.reads) result.reads.push(Object.freeze({ name: m.name, start: m.start + start, end: m.end + start }));
-    for (const m of own.writes) result.writes.push(Object.freeze({ name: m.name, start: m.start + start, end: m.end + start }));
+    for (const m of own.reads)
+      result.reads.push(Object.freeze({ name: m.name, start: m.start + start, end: m.end + start }));
+    for (const m of own.writes)
+      result.writes.push(Object.freeze({ name: m.name, start: m.start + start, end: m.end + start }));
     result.columns.push(own.columns === undefined ? undefined : shiftColumns(own.columns, start));
   });
   return result;
@@ -158,7 +180,13 @@ function analyse(sql: string): SqlTables {
  * (EXPLAIN CREATE TRIGGER hides a trigger body from the splitter), nothing is filed, so a
  * statement's result never depends on which neighbours happened to be parsed with it.
  */
-function parseBatch(sql: string, statements: Statement[], from: number, to: number, tables: Array<StatementTables | undefined>): void {
+function parseBatch(
+  sql: string,
+  statements: Statement[],
+  from: number,
+  to: number,
+  tables: Array<StatementTables | undefined>,
+): void {
   const base = statements[from].start;
   const found: Array<{ kind: "read" | "write"; mention: TableMention }> = [];
   const columns: StatementColumns[] = [];
@@ -220,7 +248,9 @@ function analyseStatement(text: string): StatementTables {
 }
 
 function nonEmptyStatements(program: CstNode): CstNode[] {
-  return (Array.isArray(program.statements) ? program.statements : []).filter((s): s is CstNode => isCstNode(s) && s.type !== "empty");
+  return (Array.isArray(program.statements) ? program.statements : []).filter(
+    (s): s is CstNode => isCstNode(s) && s.type !== "empty",
+  );
 }
 
 const NO_STATEMENT_COLUMNS: StatementColumns = { defines: [], references: [] };
@@ -243,7 +273,11 @@ function shiftColumns(columns: StatementColumns, by: number): StatementColumns {
   if (by === 0 || columns.references.length === 0) return columns;
   return {
     defines: columns.defines,
-    references: columns.references.map((reference) => ({ ...reference, start: reference.start + by, end: reference.end + by })),
+    references: columns.references.map((reference) => ({
+      ...reference,
+      start: reference.start + by,
+      end: reference.end + by,
+    })),
   };
 }
 

@@ -14,20 +14,100 @@ import { isWord, type SqlToken } from "./sqlTokens";
  * an alias (`from orders o`), which must be skipped to reach the next `, table`.
  */
 const CLAUSE_WORDS = new Set([
-  "select", "from", "where", "group", "order", "by", "having", "limit", "offset", "union", "all",
-  "except", "intersect", "join", "inner", "left", "right", "full", "outer", "cross", "natural", "on",
-  "using", "as", "set", "values", "into", "update", "delete", "insert", "replace", "create", "drop",
-  "alter", "table", "view", "index", "trigger", "with", "recursive", "and", "or", "not", "in", "is",
-  "null", "like", "glob", "between", "case", "when", "then", "else", "end", "exists", "window", "over",
-  "partition", "returning", "default", "conflict", "do", "nothing", "begin", "commit", "rollback", "if",
-  "distinct", "indexed", "materialized", "lateral", "qualify", "rename", "to", "add", "column", "of",
+  "select",
+  "from",
+  "where",
+  "group",
+  "order",
+  "by",
+  "having",
+  "limit",
+  "offset",
+  "union",
+  "all",
+  "except",
+  "intersect",
+  "join",
+  "inner",
+  "left",
+  "right",
+  "full",
+  "outer",
+  "cross",
+  "natural",
+  "on",
+  "using",
+  "as",
+  "set",
+  "values",
+  "into",
+  "update",
+  "delete",
+  "insert",
+  "replace",
+  "create",
+  "drop",
+  "alter",
+  "table",
+  "view",
+  "index",
+  "trigger",
+  "with",
+  "recursive",
+  "and",
+  "or",
+  "not",
+  "in",
+  "is",
+  "null",
+  "like",
+  "glob",
+  "between",
+  "case",
+  "when",
+  "then",
+  "else",
+  "end",
+  "exists",
+  "window",
+  "over",
+  "partition",
+  "returning",
+  "default",
+  "conflict",
+  "do",
+  "nothing",
+  "begin",
+  "commit",
+  "rollback",
+  "if",
+  "distinct",
+  "indexed",
+  "materialized",
+  "lateral",
+  "qualify",
+  "rename",
+  "to",
+  "add",
+  "column",
+  "of",
 ]);
 
 /** Functions whose argument syntax contains FROM (`extract(year from d)`), which is not a FROM clause. */
 const FROM_FUNCTIONS = new Set(["extract", "substring", "trim", "overlay", "position"]);
 
 /** Words that, right before TABLE / VIEW, make it a DDL target. */
-const DDL_LEADS = new Set(["create", "temp", "temporary", "virtual", "drop", "alter", "truncate", "materialized", "unlogged"]);
+const DDL_LEADS = new Set([
+  "create",
+  "temp",
+  "temporary",
+  "virtual",
+  "drop",
+  "alter",
+  "truncate",
+  "materialized",
+  "unlogged",
+]);
 
 /** Scans one statement's tokens (offsets relative to the statement text) and reports table names. */
 export function scanTables(tokens: SqlToken[], sink: TableSink): void {
@@ -62,7 +142,8 @@ class FallbackScanner {
     for (let i = 0; i < t.length; i++) {
       const tok = t[i];
       if (tok.kind === "punct") {
-        if (tok.value === "(") parenIsFromFunction.push(i > 0 && t[i - 1].kind === "word" && FROM_FUNCTIONS.has(t[i - 1].value));
+        if (tok.value === "(")
+          parenIsFromFunction.push(i > 0 && t[i - 1].kind === "word" && FROM_FUNCTIONS.has(t[i - 1].value));
         else if (tok.value === ")") parenIsFromFunction.pop();
         continue;
       }
@@ -82,7 +163,12 @@ class FallbackScanner {
         case "update": {
           // `DO UPDATE SET` (upsert), `ON UPDATE CASCADE` and `FOR UPDATE` are not UPDATE statements.
           const prev = t[i - 1];
-          if (prev !== undefined && prev.kind === "word" && (prev.value === "do" || prev.value === "on" || prev.value === "for")) break;
+          if (
+            prev !== undefined &&
+            prev.kind === "word" &&
+            (prev.value === "do" || prev.value === "on" || prev.value === "for")
+          )
+            break;
           let j = i + 1;
           if (isWord(t[j], "or")) j += 2;
           this.name(j, "write");
@@ -90,7 +176,8 @@ class FallbackScanner {
         }
         case "table":
         case "view":
-          if (i > 0 && t[i - 1].kind === "word" && DDL_LEADS.has(t[i - 1].value)) this.name(this.skipIfExists(i + 1), "write");
+          if (i > 0 && t[i - 1].kind === "word" && DDL_LEADS.has(t[i - 1].value))
+            this.name(this.skipIfExists(i + 1), "write");
           break;
         case "rename":
           if (isWord(t[i + 1], "to")) this.name(i + 2, "write");
@@ -130,7 +217,8 @@ class FallbackScanner {
       }
       if (withStart < 0 || (tok.kind !== "word" && tok.kind !== "quoted")) continue;
       const prev = t[i - 1];
-      if (!isWord(prev, "with") && !isWord(prev, "recursive") && !(prev.kind === "punct" && prev.value === ",")) continue;
+      if (!isWord(prev, "with") && !isWord(prev, "recursive") && !(prev.kind === "punct" && prev.value === ","))
+        continue;
       let j = i + 1;
       if (t[j]?.kind === "punct" && t[j].value === "(") j = this.skipParens(j);
       if (!isWord(t[j], "as")) continue;
@@ -159,7 +247,8 @@ class FallbackScanner {
       if (next < 0) return;
       i = next;
       if (isWord(t[i], "as")) i++;
-      if (t[i] !== undefined && (t[i].kind === "quoted" || (t[i].kind === "word" && !CLAUSE_WORDS.has(t[i].value)))) i++;
+      if (t[i] !== undefined && (t[i].kind === "quoted" || (t[i].kind === "word" && !CLAUSE_WORDS.has(t[i].value))))
+        i++;
       // `join b using (id), c`: the column list has a known end, unlike an ON expression.
       if (isWord(t[i], "using") && t[i + 1]?.kind === "punct" && t[i + 1].value === "(") i = this.skipParens(i + 1);
       if (!(t[i]?.kind === "punct" && t[i].value === ",")) return;

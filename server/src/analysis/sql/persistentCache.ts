@@ -54,8 +54,14 @@ export class PersistentStatementCache {
     const cache = new PersistentStatementCache(path, parserVersion);
     try {
       const file = JSON.parse(readFileSync(path, "utf8")) as CacheFile;
-      if (file.format === SQL_CACHE_FORMAT && file.parser === parserVersion && typeof file.entries === "object" && file.entries) {
-        for (const [key, value] of Object.entries(file.entries)) if (isStatementResult(value)) cache.entries.set(key, value);
+      if (
+        file.format === SQL_CACHE_FORMAT &&
+        file.parser === parserVersion &&
+        typeof file.entries === "object" &&
+        file.entries
+      ) {
+        for (const [key, value] of Object.entries(file.entries))
+          if (isStatementResult(value)) cache.entries.set(key, value);
       }
     } catch {
       // No cache yet, or one we cannot read: start empty; it is only an accelerator.
@@ -99,5 +105,9 @@ function keyOf(text: string): string {
 function isStatementResult(value: unknown): value is StatementResult {
   if (typeof value !== "object" || value === null) return false;
   const record = value as Record<string, unknown>;
-  return Array.isArray(record.reads) && Array.isArray(record.writes) && (record.error === undefined || typeof record.error === "string");
+  return (
+    Array.isArray(record.reads) &&
+    Array.isArray(record.writes) &&
+    (record.error === undefined || typeof record.error === "string")
+  );
 }

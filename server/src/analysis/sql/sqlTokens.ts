@@ -157,7 +157,11 @@ function closeQuoted(sql: string, open: number, closer: number): number {
 export function unquote(text: string): string {
   const q = text[0];
   if (q === "[") return text.slice(1, -1);
-  if (q === '"' || q === "`") return text.slice(1, -1).split(q + q).join(q);
+  if (q === '"' || q === "`")
+    return text
+      .slice(1, -1)
+      .split(q + q)
+      .join(q);
   return text;
 }
 

@@ -26,9 +26,12 @@ export const graphCommand: Command = {
       writeJson(process.stdout, graphJson(snapshot, new Set(order)));
       return EXIT.ok;
     }
-    const output = format === "dot" ? graphDot(snapshot, order)
-      : format === "mermaid" ? graphMermaid(snapshot, order)
-      : graphText(snapshot, order);
+    const output =
+      format === "dot"
+        ? graphDot(snapshot, order)
+        : format === "mermaid"
+          ? graphMermaid(snapshot, order)
+          : graphText(snapshot, order);
     writeText(process.stdout, `${output}\n`);
     return EXIT.ok;
   },

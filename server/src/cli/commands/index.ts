@@ -7,4 +7,12 @@ import { logsCommand, runsCommand } from "./runs";
 import { statusCommand } from "./status";
 
 /** Every `assetline` subcommand, in the order `assetline --help` lists them. */
-export const COMMANDS: readonly Command[] = [checkCommand, graphCommand, impactCommand, materializeCommand, statusCommand, runsCommand, logsCommand];
+export const COMMANDS: readonly Command[] = [
+  checkCommand,
+  graphCommand,
+  impactCommand,
+  materializeCommand,
+  statusCommand,
+  runsCommand,
+  logsCommand,
+];

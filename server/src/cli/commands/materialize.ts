@@ -13,7 +13,8 @@ import { formatText } from "./check";
 /** `assetline materialize SELECTION`: build the selected assets and run their checks. */
 export const materializeCommand: Command = {
   name: "materialize",
-  usage: "assetline materialize SELECTION [--with-upstream] [--checks-only] [--dir DIR] [--concurrency N] [--timeout S] [--retries N] [--node PATH]",
+  usage:
+    "assetline materialize SELECTION [--with-upstream] [--checks-only] [--dir DIR] [--concurrency N] [--timeout S] [--retries N] [--node PATH]",
   summary: "Build the selected assets in dependency order and run their checks",
   options: {
     "with-upstream": { type: "boolean", short: "u" },
@@ -26,8 +27,10 @@ export const materializeCommand: Command = {
   },
   async run(parsed) {
     const selectionText = parsed.positionals[0];
-    if (selectionText === undefined) throw new UsageError(`missing SELECTION, e.g. "*", "+orders" or "group:marts" (usage: ${this.usage})`);
-    if (parsed.positionals.length > 1) throw new UsageError(`one SELECTION expected; quote selections with spaces: "${parsed.positionals.join(" ")}"`);
+    if (selectionText === undefined)
+      throw new UsageError(`missing SELECTION, e.g. "*", "+orders" or "group:marts" (usage: ${this.usage})`);
+    if (parsed.positionals.length > 1)
+      throw new UsageError(`one SELECTION expected; quote selections with spaces: "${parsed.positionals.join(" ")}"`);
     // Options first: a typo in one must not cost an analysis, nor record a run that fails.
     const executorOptions = {
       nodePath: nodeOption(parsed),
@@ -43,7 +46,9 @@ export const materializeCommand: Command = {
     const errors = snapshot.diagnostics.filter((diagnostic) => diagnostic.severity === "error");
     if (errors.length > 0) {
       for (const diagnostic of errors) writeText(process.stderr, `${formatText(diagnostic)}\n`);
-      process.stderr.write(`assetline: ${errors.length} error(s) in the asset definitions; fix them before materializing (\`assetline check\` lists every problem)\n`);
+      process.stderr.write(
+        `assetline: ${errors.length} error(s) in the asset definitions; fix them before materializing (\`assetline check\` lists every problem)\n`,
+      );
       return EXIT.problems;
     }
     const plan = planRun(snapshot, keys, {
@@ -51,7 +56,9 @@ export const materializeCommand: Command = {
       checksOnly: parsed.values["checks-only"] === true,
     });
     if (plan.steps.length === 0) {
-      process.stdout.write("Nothing to run: the selection holds only sources, which Assetline observes but never builds.\n");
+      process.stdout.write(
+        "Nothing to run: the selection holds only sources, which Assetline observes but never builds.\n",
+      );
       return EXIT.ok;
     }
 
@@ -100,7 +107,9 @@ function nodeOption(parsed: ParsedArgs): string | undefined {
   if (value === undefined) return undefined;
   const found = findExecutable(value);
   if (found === undefined) {
-    throw new UsageError(`--node ${value}: no executable file there; give the path of a Node binary, e.g. --node "$(command -v node)"`);
+    throw new UsageError(
+      `--node ${value}: no executable file there; give the path of a Node binary, e.g. --node "$(command -v node)"`,
+    );
   }
   return found;
 }

@@ -9,12 +9,18 @@ import { assetLink } from "../../../../protocol/links";
 
 function openHistory(dir: string): EventStore {
   const path = storePath(dir);
-  if (!existsSync(path)) throw new UsageError(`no run history in ${dir} yet (${path} does not exist); run \`assetline materialize\` first`);
+  if (!existsSync(path))
+    throw new UsageError(`no run history in ${dir} yet (${path} does not exist); run \`assetline materialize\` first`);
   return EventStore.open(path, { readonly: true });
 }
 
 function time(ms: number | undefined): string {
-  return ms === undefined ? "—" : new Date(ms).toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z");
+  return ms === undefined
+    ? "—"
+    : new Date(ms)
+        .toISOString()
+        .replace("T", " ")
+        .replace(/\.\d+Z$/, "Z");
 }
 
 /** `assetline runs`: the most recent runs. */
@@ -22,7 +28,11 @@ export const runsCommand: Command = {
   name: "runs",
   usage: "assetline runs [--limit N] [--dir DIR] [--format text|json]",
   summary: "List recent runs",
-  options: { limit: { type: "string", short: "n" }, dir: { type: "string", short: "d" }, format: { type: "string", short: "f" } },
+  options: {
+    limit: { type: "string", short: "n" },
+    dir: { type: "string", short: "d" },
+    format: { type: "string", short: "f" },
+  },
   run(parsed) {
     const format = formatOption(parsed, ["text", "json"], "text");
     const limit = numberOption(parsed, "limit", { whole: true, allowZero: false }) ?? 20;
@@ -85,7 +95,10 @@ function runLink(runId: string, events: readonly StoredEvent[]): string | undefi
 
 function eventText(event: StoredEvent, dir: string): string {
   const at = time(event.ts);
-  const scope = "assetKey" in event && event.assetKey ? ` ${event.assetKey}${"checkName" in event && event.checkName ? ` › ${event.checkName}` : ""}` : "";
+  const scope =
+    "assetKey" in event && event.assetKey
+      ? ` ${event.assetKey}${"checkName" in event && event.checkName ? ` › ${event.checkName}` : ""}`
+      : "";
   switch (event.type) {
     case "LOG":
       return `${at} ${event.level.toUpperCase().padEnd(5)}${scope}: ${event.message}${event.truncated ? " [truncated]" : ""}`;
@@ -107,5 +120,8 @@ function eventText(event: StoredEvent, dir: string): string {
 }
 
 function indent(text: string): string {
-  return text.split("\n").map((line) => `    ${line}`).join("\n");
+  return text
+    .split("\n")
+    .map((line) => `    ${line}`)
+    .join("\n");
 }

@@ -30,7 +30,11 @@ export const statusCommand: Command = {
     const state = readLatestState(storePath(dir));
     const now = Date.now();
     const freshness = workspaceFreshness(snapshot.assets, state, now, snapshot.checks);
-    const rows = keys.map((key) => ({ key, freshness: freshness.get(key)!, codeVersion: snapshot.graph.definition(key)?.codeVersion }));
+    const rows = keys.map((key) => ({
+      key,
+      freshness: freshness.get(key)!,
+      codeVersion: snapshot.graph.definition(key)?.codeVersion,
+    }));
 
     if (format === "json") {
       const assets = rows.map(({ key, freshness: f, codeVersion }) => ({
@@ -40,13 +44,29 @@ export const statusCommand: Command = {
         lastMaterializedAt: f.lastMaterializedAt === undefined ? null : new Date(f.lastMaterializedAt).toISOString(),
         codeVersion: codeVersion ?? null,
         materializedCodeVersion: f.materializedCodeVersion ?? null,
-        checks: f.checks.map((check) => ({ name: check.name, passed: check.passed, evaluatedAt: new Date(check.evaluatedAt).toISOString() })),
-        link: assetLink({ key, ...(f.state === "failed" && state.get(key)?.failure ? { run: state.get(key)!.failure!.runId } : {}) }),
+        checks: f.checks.map((check) => ({
+          name: check.name,
+          passed: check.passed,
+          evaluatedAt: new Date(check.evaluatedAt).toISOString(),
+        })),
+        link: assetLink({
+          key,
+          ...(f.state === "failed" && state.get(key)?.failure ? { run: state.get(key)!.failure!.runId } : {}),
+        }),
       }));
       writeJson(process.stdout, { assets });
     } else {
-      const table = statusTable(rows.map((row) => row.freshness), now);
-      writeText(process.stdout, `${table}\n${failureLinks(rows.map((row) => row.key), state)}`);
+      const table = statusTable(
+        rows.map((row) => row.freshness),
+        now,
+      );
+      writeText(
+        process.stdout,
+        `${table}\n${failureLinks(
+          rows.map((row) => row.key),
+          state,
+        )}`,
+      );
     }
     return EXIT.ok;
   },
@@ -94,8 +114,14 @@ function statusTable(rows: readonly AssetFreshness[], now: number): string {
     ];
   });
   const header = ["ASSET", "STATE", "MATERIALIZED", "CHECKS", "WHY"];
-  const widths = header.map((title, column) => Math.max(title.length, ...cells.map((cell) => [...cell[column]!].length)));
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...cells.map((cell) => [...cell[column]!].length)),
+  );
   const line = (cell: readonly string[]) =>
-    cell.map((value, column) => (column === cell.length - 1 ? value : value + " ".repeat(widths[column]! - [...value].length))).join("  ");
+    cell
+      .map((value, column) =>
+        column === cell.length - 1 ? value : value + " ".repeat(widths[column]! - [...value].length),
+      )
+      .join("  ");
   return [line(header), ...cells.map(line)].join("\n");
 }

@@ -144,8 +144,11 @@ function patch(stream: NodeJS.WriteStream, level: "stdout" | "stderr"): void {
 function decode(chunk: unknown, encoding: BufferEncoding | undefined): string {
   if (typeof chunk === "string") {
     // A string with a non-text encoding ("hex", "base64") describes bytes, not characters.
-    return encoding === undefined || encoding === "utf8" || encoding === "utf-8" ? chunk : Buffer.from(chunk, encoding).toString("utf8");
+    return encoding === undefined || encoding === "utf8" || encoding === "utf-8"
+      ? chunk
+      : Buffer.from(chunk, encoding).toString("utf8");
   }
-  if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString("utf8");
+  if (chunk instanceof Uint8Array)
+    return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString("utf8");
   return String(chunk);
 }

@@ -53,7 +53,9 @@ function start(task: WorkerTask): void {
 function failCurrent(error: unknown): void {
   const entry = current;
   if (!entry) {
-    process.stderr.write(`assetline worker: uncaught error outside a task: ${toStepError(error).stack ?? String(error)}\n`);
+    process.stderr.write(
+      `assetline worker: uncaught error outside a task: ${toStepError(error).stack ?? String(error)}\n`,
+    );
     return;
   }
   finish(entry, { status: "error", error: toStepError(error), droppedLogBytes: entry.sink.close(), recycle: true });

@@ -9,7 +9,15 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type BetterSqlite3 from "better-sqlite3";
-import { isAssetlineDefinition, type AssetDef, type CheckDef, type Logger, type Metadata, type RunContext, type Warehouse } from "../../../../sdk";
+import {
+  isAssetlineDefinition,
+  type AssetDef,
+  type CheckDef,
+  type Logger,
+  type Metadata,
+  type RunContext,
+  type Warehouse,
+} from "../../../../sdk";
 import type { StepError, TaskOutcome, WorkerTask } from "../workerMessages";
 import type { LogSink } from "./logCapture";
 import { normalizeMetadata } from "./metadata";
@@ -57,7 +65,9 @@ function loadDefinition(task: WorkerTask): AssetDef | CheckDef {
   const value = exports[task.exportName];
   const expected = task.kind === "check" ? "check" : "asset";
   if (!isAssetlineDefinition(value) || value.__assetline !== expected) {
-    throw new Error(`export "${task.exportName}" of ${task.sourceFile} is not an ${expected}() definition from "assetline"`);
+    throw new Error(
+      `export "${task.exportName}" of ${task.sourceFile} is not an ${expected}() definition from "assetline"`,
+    );
   }
   return value as AssetDef | CheckDef;
 }
