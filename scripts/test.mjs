@@ -1,4 +1,4 @@
-// `npm test`: build, type-check, then every suite. Prints one closing line
+// `npm test`: build, type-check, lint, then every suite. Prints one closing line
 // "N passed, N failed" summed over the suites, and exits non-zero on any failure.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -27,6 +27,8 @@ function run(command, args, env = {}) {
 
 if (run("npm", ["run", "--silent", "build"]) !== 0) fail("build failed");
 if (run("npm", ["run", "--silent", "typecheck"]) !== 0) fail("type-check failed");
+// The formatter and the linter are law: a lint error or an unformatted file fails the run.
+if (run("npm", ["run", "--silent", "lint"]) !== 0) fail("lint failed: run `npm run format`, then fix what remains");
 
 const scratch = mkdtempSync(join(tmpdir(), "assetline-test-"));
 let passed = 0;

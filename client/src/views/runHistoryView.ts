@@ -4,11 +4,12 @@
  * Re-read whenever the run history changes.
  */
 import * as vscode from "vscode";
-import { CancelRunRequest, MaterializeRequest, RecentRunsRequest, RunDetailsRequest } from "../../../protocol/methods";
+import { CancelRunRequest, RecentRunsRequest, RunDetailsRequest } from "../../../protocol/methods";
 import type { RunEventParams, RunSummary } from "../../../protocol/runs";
 import type { Ctx } from "../ctx";
 
-type Item = { readonly kind: "run"; readonly run: RunSummary } | { readonly kind: "step"; readonly event: RunEventParams };
+type Item =
+  { readonly kind: "run"; readonly run: RunSummary } | { readonly kind: "step"; readonly event: RunEventParams };
 
 const RUNS_SHOWN = 30;
 
@@ -36,9 +37,17 @@ export class RunHistoryView implements vscode.TreeDataProvider<Item>, vscode.Dis
       ctx.onDidChangeStatus(() => void this.reload()),
       ctx.onDidChangeState(() => void this.reload()),
       ctx.runs.onDidEvent(() => void this.reload()),
-      vscode.commands.registerCommand("assetline.runs.showLog", (item?: Item) => item?.kind === "run" && vscode.commands.executeCommand("assetline.showRun", { runId: item.run.runId })),
-      vscode.commands.registerCommand("assetline.runs.rerun", (item?: Item) => (item?.kind === "run" ? this.rerun(item.run) : undefined)),
-      vscode.commands.registerCommand("assetline.runs.cancel", (item?: Item) => (item?.kind === "run" ? this.cancel(item.run) : undefined)),
+      vscode.commands.registerCommand(
+        "assetline.runs.showLog",
+        (item?: Item) =>
+          item?.kind === "run" && vscode.commands.executeCommand("assetline.showRun", { runId: item.run.runId }),
+      ),
+      vscode.commands.registerCommand("assetline.runs.rerun", (item?: Item) =>
+        item?.kind === "run" ? this.rerun(item.run) : undefined,
+      ),
+      vscode.commands.registerCommand("assetline.runs.cancel", (item?: Item) =>
+        item?.kind === "run" ? this.cancel(item.run) : undefined,
+      ),
     );
     void this.reload();
   }
@@ -69,7 +78,9 @@ export class RunHistoryView implements vscode.TreeDataProvider<Item>, vscode.Dis
     const state = this.ctx.state;
     if (state.kind !== "running") return [];
     const details = await state.client.sendRequest(RunDetailsRequest.type, { runId: item.run.runId });
-    const ends = (details?.events ?? []).filter((event) => event.type === "STEP_SUCCESS" || event.type === "STEP_FAILURE" || event.type === "STEP_SKIPPED");
+    const ends = (details?.events ?? []).filter(
+      (event) => event.type === "STEP_SUCCESS" || event.type === "STEP_FAILURE" || event.type === "STEP_SKIPPED",
+    );
     return ends.map((event) => ({ kind: "step", event }));
   }
 
@@ -98,10 +109,13 @@ export class RunHistoryView implements vscode.TreeDataProvider<Item>, vscode.Dis
     if (state.kind !== "running") return;
     try {
       this.runs = await state.client.sendRequest(RecentRunsRequest.type, { limit: RUNS_SHOWN });
-      this.view.message = this.runs.length === 0 ? "No runs yet: materialize an asset, here or with `assetline materialize`." : undefined;
+      this.view.message =
+        this.runs.length === 0 ? "No runs yet: materialize an asset, here or with `assetline materialize`." : undefined;
       this.changed.fire();
     } catch (error) {
-      this.ctx.log.warn(`the Runs view could not read the history: ${error instanceof Error ? error.message : String(error)}`);
+      this.ctx.log.warn(
+        `the Runs view could not read the history: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 
@@ -111,10 +125,13 @@ export class RunHistoryView implements vscode.TreeDataProvider<Item>, vscode.Dis
     const checks = /^checks of (.+)$/.exec(run.selection);
     if (checks) return void (await vscode.commands.executeCommand("assetline.runChecks", { key: checks[1] }));
     const check = /^check (.+):([^:]+)$/.exec(run.selection);
-    if (check) return void (await vscode.commands.executeCommand("assetline.runChecks", { key: check[1], check: check[2] }));
+    if (check)
+      return void (await vscode.commands.executeCommand("assetline.runChecks", { key: check[1], check: check[2] }));
     const withUpstream = run.selection.startsWith("+") && !run.selection.includes(" ");
     const selection = withUpstream ? run.selection.slice(1) : run.selection;
-    await vscode.commands.executeCommand(withUpstream ? "assetline.materializeWithUpstream" : "assetline.materialize", { key: selection });
+    await vscode.commands.executeCommand(withUpstream ? "assetline.materializeWithUpstream" : "assetline.materialize", {
+      key: selection,
+    });
   }
 
   private async cancel(run: RunSummary): Promise<void> {
@@ -122,7 +139,10 @@ export class RunHistoryView implements vscode.TreeDataProvider<Item>, vscode.Dis
     if (state.kind !== "running") return;
     const { cancelled } = await state.client.sendRequest(CancelRunRequest.type, { runId: run.runId });
     if (!cancelled) {
-      const where = run.launchedBy === "cli" ? `the CLI (pid ${run.pid} on ${run.hostname}); stop it there` : "another window; cancel it there";
+      const where =
+        run.launchedBy === "cli"
+          ? `the CLI (pid ${run.pid} on ${run.hostname}); stop it there`
+          : "another window; cancel it there";
       void vscode.window.showInformationMessage(`Run ${run.runId} is not run by this window but by ${where}.`);
     }
   }
@@ -133,10 +153,18 @@ function stepItem(event: RunEventParams): vscode.TreeItem {
   const tree = new vscode.TreeItem(subject, vscode.TreeItemCollapsibleState.None);
   const failed = event.type === "STEP_FAILURE";
   tree.iconPath = new vscode.ThemeIcon(failed ? "error" : event.type === "STEP_SKIPPED" ? "debug-step-over" : "check");
-  tree.description = failed ? (event.message ?? "failed") : event.type === "STEP_SKIPPED" ? `skipped: ${event.message ?? ""}` : "succeeded";
+  tree.description = failed
+    ? (event.message ?? "failed")
+    : event.type === "STEP_SKIPPED"
+      ? `skipped: ${event.message ?? ""}`
+      : "succeeded";
   if (failed && event.location) {
     tree.tooltip = `${event.message ?? ""}\nat ${event.location.file}:${event.location.line + 1}`;
-    tree.command = { title: "Go to Failing Code", command: "assetline.goToFailingCode", arguments: [{ runId: event.runId }] };
+    tree.command = {
+      title: "Go to Failing Code",
+      command: "assetline.goToFailingCode",
+      arguments: [{ runId: event.runId }],
+    };
   }
   return tree;
 }

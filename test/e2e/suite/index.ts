@@ -15,8 +15,10 @@ const SUITES: Readonly<Record<string, readonly string[]>> = {
 export function run(): Promise<void> {
   const repo = process.env.ASSETLINE_E2E_REPO;
   const suite = process.env.ASSETLINE_E2E_SUITE ?? "trusted";
-  if (!repo) return Promise.reject(new Error("ASSETLINE_E2E_REPO is not set: start code-server through test/e2e/runOnCodeServer.ts"));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (!repo)
+    return Promise.reject(
+      new Error("ASSETLINE_E2E_REPO is not set: start code-server through test/e2e/runOnCodeServer.ts"),
+    );
   const reporter = require(join(repo, "test", "support", "summary-reporter.cjs")) as typeof Mocha.reporters.Base;
   const mocha = new Mocha({ ui: "bdd", timeout: 120_000, color: false, reporter });
   for (const file of SUITES[suite] ?? []) mocha.addFile(join(__dirname, file));

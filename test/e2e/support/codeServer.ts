@@ -26,7 +26,10 @@ const BASE_SETTINGS = {
 
 /** Installs code-server into its cache folder on first use; returns that folder. */
 export function installCodeServer(): string {
-  const out = execFileSync("bash", [join(REPO, "test", "e2e", "install-code-server.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  const out = execFileSync("bash", [join(REPO, "test", "e2e", "install-code-server.sh")], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   return out.trim().split("\n").pop()!;
 }
 
@@ -50,7 +53,10 @@ export function freePort(): Promise<number> {
  */
 export function prepareWorkspace(scratch: string, name: string, installed = true): string {
   const workspace = join(scratch, name);
-  cpSync(join(REPO, "examples", "jaffle_shop"), workspace, { recursive: true, filter: (source) => !/[\\/](node_modules|\.assetline)$/.test(source) });
+  cpSync(join(REPO, "examples", "jaffle_shop"), workspace, {
+    recursive: true,
+    filter: (source) => !/[\\/](node_modules|\.assetline)$/.test(source),
+  });
   if (installed) {
     mkdirSync(join(workspace, "node_modules"), { recursive: true });
     symlinkSync(REPO, join(workspace, "node_modules", "assetline"), "dir");
@@ -83,14 +89,21 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
   mkdirSync(join(userData, "User"), { recursive: true });
   mkdirSync(join(home, "extensions"), { recursive: true });
   mkdirSync(join(home, "xdg"), { recursive: true });
-  writeFileSync(join(userData, "User", "settings.json"), JSON.stringify({ ...BASE_SETTINGS, ...options.settings }, null, 2));
+  writeFileSync(
+    join(userData, "User", "settings.json"),
+    JSON.stringify({ ...BASE_SETTINGS, ...options.settings }, null, 2),
+  );
   const logFile = join(options.scratch, `${options.name}-code-server.log`);
   const port = await freePort();
   const log = openSync(logFile, "a");
   const bin = join(options.installDir, "node_modules", ".bin", "code-server");
   const xdg = { XDG_CONFIG_HOME: join(home, "xdg") };
   const dirs = ["--user-data-dir", userData, "--extensions-dir", join(home, "extensions")];
-  execFileSync(bin, [...dirs, "--install-extension", options.vsix], { stdio: ["ignore", log, log], env: { ...process.env, ...xdg }, timeout: 120_000 });
+  execFileSync(bin, [...dirs, "--install-extension", options.vsix], {
+    stdio: ["ignore", log, log],
+    env: { ...process.env, ...xdg },
+    timeout: 120_000,
+  });
   // detached: a process group of its own, so stop() can signal code-server and all its children.
   const child = spawn(
     bin,
@@ -102,7 +115,10 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
     await waitForHealth(url, child, 90_000);
   } catch (error) {
     await stopGroup(child);
-    throw new Error(`code-server did not come up (see ${logFile}): ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(
+      `code-server did not come up (see ${logFile}): ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
   return { url, logFile, stop: () => stopGroup(child) };
 }
