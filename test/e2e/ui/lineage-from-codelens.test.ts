@@ -4,6 +4,7 @@
  * that asset's definition. Screenshots go to $ASSETLINE_E2E_SHOTS.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -11,6 +12,7 @@ import { launchBrowser } from "../support/chromium";
 
 const URL_ = process.env.ASSETLINE_E2E_URL ?? "";
 const WORKSPACE = process.env.ASSETLINE_E2E_WORKSPACE ?? "";
+const CLI = join(__dirname, "..", "..", "..", "bin", "assetline.js");
 const SHOTS = process.env.ASSETLINE_E2E_SHOTS ?? join(__dirname, "..", "..", "..", ".vscode-test", "e2e-shots");
 
 describe("lineage from a CodeLens (UI)", function () {
@@ -57,7 +59,7 @@ describe("lineage from a CodeLens (UI)", function () {
     await page.locator(".tab.active", { hasText: file }).waitFor({ timeout: 30_000 });
   }
 
-  it("clicks Show lineage above stg_orders, sees the graph, and a node click opens that asset", async () => {
+  it("clicks Show lineage above stg_orders, sees its neighbourhood, and a double click on a node opens that asset", async () => {
     await quickOpen("stg_orders.ts");
     const lens = lensIn("stg_orders.ts", "Show lineage");
     await lens.waitFor({ timeout: 90_000 });
@@ -69,7 +71,19 @@ describe("lineage from a CodeLens (UI)", function () {
     const node = (key: string) =>
       panel.locator("g.node").filter({ has: panel.locator("text.key", { hasText: new RegExp(`^${key}$`) }) });
     await node("monthly_revenue").waitFor({ timeout: 60_000 });
-    assert.ok((await panel.locator("g.node").count()) >= 10, "every jaffle_shop asset is drawn");
+    // Opened from an asset, the panel shows its neighbourhood at the default depth (2 each way): exactly
+    // what the CLI selects for the same selection text.
+    const expected = spawnSync(
+      process.execPath,
+      [CLI, "graph", WORKSPACE, "--select", "2+stg_orders+2", "--format", "json"],
+      {
+        encoding: "utf8",
+      },
+    );
+    assert.equal(expected.status, 0, expected.stderr);
+    const expectedKeys = (JSON.parse(expected.stdout) as { assets: { key: string }[] }).assets.map((a) => a.key).sort();
+    const drawnKeys = (await panel.locator("g.node text.key").allTextContents()).sort();
+    assert.deepEqual(drawnKeys, expectedKeys, "the focused neighbourhood of stg_orders is drawn");
     assert.match(
       (await node("stg_orders").getAttribute("class")) ?? "",
       /\bfocus\b/,
@@ -78,7 +92,8 @@ describe("lineage from a CodeLens (UI)", function () {
     assert.equal(await panel.locator("#legend li").count(), 7);
     await page.screenshot({ path: join(SHOTS, "lineage-panel.png") });
 
-    await node("customers").click();
+    // A click selects (and shows details); a double click opens the definition.
+    await node("customers").dblclick();
     await page.locator(".tab.active", { hasText: "customers.ts" }).waitFor({ timeout: 30_000 });
     await page.screenshot({ path: join(SHOTS, "after-node-click.png") });
   });
