@@ -5,7 +5,8 @@ set -euo pipefail
 # code-server (installed by test/e2e/install-code-server.sh) builds kerberos, node-pty and
 # native-keymap (libkrb5-dev, libsecret-1-dev, libxkbfile-dev, libx11-dev, pkg-config) and
 # takes Debian's ripgrep instead of downloading one.
-packages=(python3 make g++ git neovim chromium fonts-dejavu-core ripgrep pkg-config libkrb5-dev libsecret-1-dev libxkbfile-dev libx11-dev)
+# postgresql: the private clusters the team-scale tests start with initdb/pg_ctl (never the system service).
+packages=(python3 make g++ git neovim chromium fonts-dejavu-core ripgrep pkg-config libkrb5-dev libsecret-1-dev libxkbfile-dev libx11-dev postgresql)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
