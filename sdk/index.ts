@@ -5,11 +5,14 @@
  * server reads the calls statically, and the executor loads the module and calls `fn`.
  * Keep this surface small: every option here is part of the contract the analysis reads.
  */
+import type { SqlParameter, SqlQuery } from "./sql";
 
 /** A value that can be recorded as metadata of a materialization or check evaluation. */
 export type MetadataValue = string | number | boolean | null;
 export type Metadata = Record<string, MetadataValue>;
 export type MaybePromise<T> = T | Promise<T>;
+
+export { sql, type SqlFragment, type SqlIdentifier, type SqlParameter, type SqlQuery, type SqlTag } from "./sql";
 
 /** One prepared SQL statement of the warehouse (the subset of better-sqlite3 Assetline guarantees). */
 export interface Statement {
@@ -22,11 +25,43 @@ export interface Statement {
   /* eslint-enable @typescript-eslint/no-explicit-any */
 }
 
-/** The warehouse an asset reads and writes: the embedded SQLite database by default. */
+/**
+ * The embedded SQLite warehouse, synchronous (better-sqlite3). A `sql` query's parameters are
+ * bound: by `exec` (one statement, then) and by `prepare`, whose statement keeps them.
+ */
 export interface Warehouse {
-  exec(sql: string): unknown;
-  prepare(sql: string): Statement;
+  exec(sql: string | SqlQuery): unknown;
+  prepare(sql: string | SqlQuery): Statement;
   transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R;
+}
+
+/** Which database a `WarehouseClient` talks to. */
+export type WarehouseDialect = "postgresql" | "sqlite";
+
+/**
+ * The workspace's warehouse, asynchronous: PostgreSQL when the workspace configures a URL
+ * (`assetline.config.json` "warehouse", or `ASSETLINE_WAREHOUSE_URL`), else the embedded SQLite
+ * warehouse that `ctx.db` opens. The same asset code runs against either; write SQL both
+ * accept, or branch on `dialect` where they differ.
+ *
+ * Placeholders are `$1`, `$2`, ... on both (SQLite binds them by number); the `sql` tag writes
+ * them for you. Rows come back as plain objects: PostgreSQL's `bigint` (`count(*)`) as a number
+ * (a BigInt past 2^53), `numeric` as a number up to 15 significant digits (exact text beyond),
+ * `date` as `"YYYY-MM-DD"` text, as SQLite would store them.
+ */
+export interface WarehouseClient {
+  readonly dialect: WarehouseDialect;
+  /** Runs SQL for its effect: a script of several statements, or one `sql` query with parameters. */
+  exec(sql: string | SqlQuery): Promise<void>;
+  /** Runs one statement and returns its rows (none for a statement without results). */
+  // `any` rows keep `(await query("select count(*) n ...")).at(0).n` ergonomic, as in SQL clients.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  query<Row extends object = Record<string, any>>(
+    sql: string | SqlQuery,
+    params?: readonly SqlParameter[],
+  ): Promise<Row[]>;
+  /** Runs `fn` in a transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 /** Logs captured into the run's event log (capped per step). */
@@ -39,8 +74,10 @@ export interface Logger {
 
 /** What an asset or check function receives. */
 export interface RunContext {
-  /** The warehouse (`.assetline/warehouse.db` unless configured otherwise). */
+  /** The embedded SQLite warehouse (`.assetline/warehouse.db`), synchronous. */
   readonly db: Warehouse;
+  /** The workspace's configured warehouse (PostgreSQL or SQLite), asynchronous; see WarehouseClient. */
+  readonly warehouse: WarehouseClient;
   readonly log: Logger;
   /** The key of the asset being materialized (or checked), "/"-separated. */
   readonly assetKey: string;
@@ -133,16 +170,6 @@ export function source(config: SourceConfig = {}): SourceDef {
 /** Declares a data quality check on an asset or source. */
 export function check(target: AssetRef, config: CheckConfig, fn: CheckFn): CheckDef {
   return Object.freeze({ [BRAND]: "check" as const, target, config, fn });
-}
-
-/**
- * Marks a template as SQL so that the analysis reads its tables. Interpolated values are
- * pasted as text: use them for identifiers and fragments, and bind data as parameters.
- */
-export function sql(strings: TemplateStringsArray, ...values: ReadonlyArray<string | number>): string {
-  let text = strings[0] ?? "";
-  for (let i = 0; i < values.length; i++) text += String(values[i]) + (strings[i + 1] ?? "");
-  return text;
 }
 
 /** True for values created by `asset()`, `source()` or `check()` (used by the executor). */

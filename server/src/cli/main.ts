@@ -1,6 +1,7 @@
 import "../v8Flags";
 import { type Command, parseCommandArgs } from "./command";
 import { COMMANDS } from "./commands";
+import { ConfigError } from "../config/workspaceConfig";
 import { StoreError } from "../store/errors";
 import { EXIT, UsageError } from "./errors";
 import { ENGINE_VERSION } from "../version";
@@ -43,6 +44,11 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     // Messages quote selections, keys and paths the user (or a workspace) wrote: one line each.
     if (error instanceof UsageError) {
+      process.stderr.write(`assetline: ${visible(error.message, true)}\n`);
+      process.exitCode = EXIT.usage;
+      return;
+    }
+    if (error instanceof ConfigError) {
       process.stderr.write(`assetline: ${visible(error.message, true)}\n`);
       process.exitCode = EXIT.usage;
       return;

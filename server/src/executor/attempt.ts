@@ -4,6 +4,7 @@
  */
 import { resolve } from "node:path";
 import type { Metadata } from "../../../sdk";
+import type { BackendTarget } from "../config/workspaceConfig";
 import type { LogLevel } from "../store";
 import type { PlanStep } from "./planner";
 import type { StepLog } from "./recorder";
@@ -16,6 +17,7 @@ export interface AttemptEnvironment {
   readonly pool: WorkerPool;
   readonly workspaceRoot: string;
   readonly warehousePath: string;
+  readonly warehouse: BackendTarget;
   readonly timeoutMs: number | undefined;
   readonly killGraceMs: number;
   readonly logCapBytes: number;
@@ -76,6 +78,7 @@ export function startAttempt(
         assetKey: step.assetKey,
         checkName: step.checkName,
         warehousePath: env.warehousePath,
+        warehouse: env.warehouse,
         logCapBytes: env.logCapBytes,
       },
       {

@@ -5,6 +5,7 @@
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
+import { type BackendTarget, loadWorkspaceConfig } from "../config/workspaceConfig";
 import type { EventStore, LaunchedBy } from "../store";
 import { Bundler } from "./bundler";
 import type { RunPlan } from "./planner";
@@ -30,6 +31,11 @@ export interface ExecutorOptions {
   readonly retryBackoffMs?: number;
   /** The SQLite warehouse given to user code as ctx.db; default `<workspace>/.assetline/warehouse.db`. */
   readonly warehousePath?: string;
+  /**
+   * The warehouse behind ctx.warehouse; default the workspace's configuration (assetline.config.json,
+   * ASSETLINE_WAREHOUSE_URL in `env`), which throws a ConfigError when it is unusable.
+   */
+  readonly warehouse?: BackendTarget;
   /** Log bytes kept per step attempt; default 1 MiB. */
   readonly logCapBytes?: number;
   /** How long a timed-out or cancelled step may react to ctx.signal before its process tree is killed; default 200 ms. */
@@ -59,10 +65,13 @@ export class Executor {
   private closed = false;
   readonly concurrency: number;
   readonly warehousePath: string;
+  readonly warehouse: BackendTarget;
 
   constructor(private readonly options: ExecutorOptions) {
     this.concurrency = Math.max(1, Math.floor(options.concurrency ?? availableParallelism()));
     this.warehousePath = options.warehousePath ?? join(options.workspaceRoot, ".assetline", "warehouse.db");
+    this.warehouse =
+      options.warehouse ?? loadWorkspaceConfig(options.workspaceRoot, options.env ?? process.env).warehouse;
     this.pool = new WorkerPool({
       workerScript: options.workerScript ?? defaultWorkerScript(),
       execPath: options.nodePath ?? defaultNodePath(),
@@ -80,6 +89,7 @@ export class Executor {
       retryBackoffMs: options.retryBackoffMs ?? 1000,
       workspaceRoot: options.workspaceRoot,
       warehousePath: this.warehousePath,
+      warehouse: this.warehouse,
       timeoutMs: options.timeoutMs && options.timeoutMs > 0 ? options.timeoutMs : undefined,
       killGraceMs: options.killGraceMs ?? 200,
       logCapBytes: options.logCapBytes ?? DEFAULT_LOG_CAP_BYTES,

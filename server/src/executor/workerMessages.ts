@@ -4,6 +4,7 @@
  * version (the user's), so nothing here may depend on structured-clone extensions.
  */
 import type { Metadata } from "../../../sdk";
+import type { BackendTarget } from "../config/workspaceConfig";
 import type { StepError } from "../store/records";
 
 export type { StepError };
@@ -30,6 +31,8 @@ export interface WorkerTask {
   readonly checkName: string | undefined;
   /** Absolute path of the SQLite warehouse given to the user code as `ctx.db`. */
   readonly warehousePath: string;
+  /** The warehouse behind `ctx.warehouse`: PostgreSQL at a URL, or the SQLite one at `warehousePath`. */
+  readonly warehouse: BackendTarget;
   /** Bytes of log output kept for this step; the rest is counted and dropped. */
   readonly logCapBytes: number;
 }

@@ -148,7 +148,14 @@ export class RunService {
       if (error instanceof StoreError) throw userError(error.message);
       throw error;
     }
-    this.executor = new Executor({ workspaceRoot: this.options.root, store: this.store });
+    const { ConfigError } = require("../config/workspaceConfig") as typeof import("../config/workspaceConfig");
+    try {
+      this.executor = new Executor({ workspaceRoot: this.options.root, store: this.store });
+    } catch (error) {
+      // assetline.config.json or ASSETLINE_WAREHOUSE_URL is unusable: the message names which and the fix.
+      if (error instanceof ConfigError) throw userError(error.message);
+      throw error;
+    }
     return this.executor;
   }
 

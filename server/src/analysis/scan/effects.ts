@@ -2,7 +2,7 @@ import { posix } from "node:path";
 import { ts } from "ts-morph";
 import type { BodyColumns } from "../../model/columns";
 import type { Effect, ResourceId } from "../../model/definitions";
-import { extractTables } from "../sql/extractTables";
+import { extractTables, type SqlDialect } from "../sql/extractTables";
 import { ColumnCollector } from "./columnFacts";
 import type { LocationMaker } from "./locations";
 import { forEachDescendant } from "./syntaxWalk";
@@ -32,6 +32,11 @@ interface EffectSinks {
   readonly reads: Effect[];
   readonly writes: Effect[];
   readonly columns: ColumnCollector;
+  /**
+   * `sql` templates given straight to a call, with that call's dialect. The walk is pre-order, so
+   * a call is met before its arguments; a template anywhere else is read as SQLite.
+   */
+  readonly tagDialects: Map<ts.Node, SqlDialect>;
 }
 
 /** Methods of `ctx.db` (and SQL clients like it) whose first argument is SQL. */
@@ -61,10 +66,16 @@ export function extractEffects(
   body: ts.Node,
   context: EffectContext,
 ): { reads: Effect[]; writes: Effect[]; columns: BodyColumns } {
-  const sinks: EffectSinks = { reads: [], writes: [], columns: new ColumnCollector(context.locations) };
+  const sinks: EffectSinks = {
+    reads: [],
+    writes: [],
+    columns: new ColumnCollector(context.locations),
+    tagDialects: new Map(),
+  };
   forEachDescendant(body, (node) => {
     if (ts.isCallExpression(node)) inspectCall(node, context, sinks);
-    else if (ts.isTaggedTemplateExpression(node) && isSqlTag(node.tag)) addSql(node.template, context, sinks);
+    else if (ts.isTaggedTemplateExpression(node) && isSqlTag(node.tag))
+      addSql(node.template, context, sinks, sinks.tagDialects.get(node) ?? "sqlite");
   });
   return { reads: sinks.reads, writes: sinks.writes, columns: sinks.columns.finish() };
 }
@@ -73,6 +84,20 @@ function isSqlTag(tag: ts.Expression): boolean {
   return (
     (ts.isIdentifier(tag) && tag.text === "sql") || (ts.isPropertyAccessExpression(tag) && tag.name.text === "sql")
   );
+}
+
+/**
+ * `ctx.warehouse.exec(...)`, `warehouse.query(...)` (destructured, or a local const of it): SQL
+ * for the configured warehouse, read as PostgreSQL. Everything else (`ctx.db`) is SQLite.
+ */
+function receiverDialect(callee: ts.PropertyAccessExpression): SqlDialect {
+  const receiver = unwrap(callee.expression);
+  const name = ts.isIdentifier(receiver)
+    ? receiver.text
+    : ts.isPropertyAccessExpression(receiver)
+      ? receiver.name.text
+      : undefined;
+  return name === "warehouse" ? "postgresql" : "sqlite";
 }
 
 function inspectCall(call: ts.CallExpression, context: EffectContext, sinks: EffectSinks): void {
@@ -95,7 +120,8 @@ function inspectCall(call: ts.CallExpression, context: EffectContext, sinks: Eff
     const given = unwrap(first);
     // A `sql` tagged template is read where the walk meets it; anything else not static is built at run time.
     const tagged = ts.isTaggedTemplateExpression(given) && isSqlTag(given.tag);
-    if (!addSql(first, context, sinks) && !tagged && SQL_TEXT_METHODS.has(callee.name.text))
+    if (tagged) sinks.tagDialects.set(given, receiverDialect(callee));
+    if (!addSql(first, context, sinks, receiverDialect(callee)) && !tagged && SQL_TEXT_METHODS.has(callee.name.text))
       sinks.columns.markPartial();
   }
 }
@@ -192,12 +218,12 @@ function sqlText(node: ts.Expression, context: EffectContext, depth = 0): SqlTex
 }
 
 /** Adds the effects of SQL given as `node`; false when its text is not known statically. */
-function addSql(node: ts.Expression, context: EffectContext, sinks: EffectSinks): boolean {
+function addSql(node: ts.Expression, context: EffectContext, sinks: EffectSinks, dialect: SqlDialect): boolean {
   const { reads, writes } = sinks;
   const sql = sqlText(node, context);
   if (!sql) return false;
   if (!looksLikeSql(sql.text)) return true;
-  const tables = extractTables(sql.text);
+  const tables = extractTables(sql.text, dialect);
   sinks.columns.addSql(tables, sql.offset, sql.holes);
   const inHole = (start: number, end: number) => sql.holes.some(([from, to]) => start < to && end > from);
   for (const [mentions, into] of [

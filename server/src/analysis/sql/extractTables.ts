@@ -32,12 +32,31 @@ export interface SqlTables {
   columns: Array<StatementColumns | undefined>;
 }
 
-const PARSER_OPTIONS: ParserOptions = {
-  dialect: "sqlite",
-  includeRange: true,
-  // Every placeholder style better-sqlite3 binds, plus $1 which users bring from Postgres.
-  paramTypes: ["?", "?nr", "$nr", ":name", "$name", "@name"],
+/**
+ * Which grammar reads a piece of SQL: SQLite for `ctx.db`, PostgreSQL for `ctx.warehouse`,
+ * whose SQL must run on PostgreSQL (and, on a laptop, on SQLite too). Chosen by call site,
+ * never by the configured warehouse, so the analysis of a workspace does not depend on the
+ * environment of the process that analyses it.
+ */
+export type SqlDialect = "sqlite" | "postgresql";
+
+const PARSER_OPTIONS: Readonly<Record<SqlDialect, ParserOptions>> = {
+  sqlite: {
+    dialect: "sqlite",
+    includeRange: true,
+    // Every placeholder style better-sqlite3 binds, plus $1 which users bring from Postgres.
+    paramTypes: ["?", "?nr", "$nr", ":name", "$name", "@name"],
+  },
+  postgresql: { dialect: "postgresql", includeRange: true, paramTypes: ["$nr"] },
 };
+
+/**
+ * Cache keys: SQLite statements by their text alone (as before dialects existed, so caches on
+ * disk stay valid), PostgreSQL ones behind a prefix no SQL text starts with.
+ */
+function cacheKey(text: string, dialect: SqlDialect): string {
+  return dialect === "sqlite" ? text : `\u0000postgresql\u0000${text}`;
+}
 
 /**
  * The parser costs ~3 µs per character; past this size a single statement goes straight to the
@@ -75,10 +94,10 @@ export function sqlParserVersion(): string {
   return (require("sql-parser-cst/package.json") as { version: string }).version;
 }
 
-function cachedStatement(text: string): StatementTables | undefined {
-  const inMemory = statementCache.get(text);
+function cachedStatement(key: string): StatementTables | undefined {
+  const inMemory = statementCache.get(key);
   if (inMemory !== undefined) return inMemory;
-  const stored = persistentCache?.get(text);
+  const stored = persistentCache?.get(key);
   if (stored === undefined) return undefined;
   const own: StatementTables = {
     reads: stored.reads.map((m) => ({ ...m })),
@@ -86,18 +105,19 @@ function cachedStatement(text: string): StatementTables | undefined {
   };
   if (stored.error !== undefined) own.error = stored.error;
   if (stored.columns !== undefined) own.columns = stored.columns as StatementColumns;
-  statementCache.set(text, own);
+  statementCache.set(key, own);
   return own;
 }
 
-/** Tables read and written by `sql` (one or more SQLite statements); never throws, cached by text. */
-export function extractTables(sql: string): SqlTables {
+/** Tables read and written by `sql` (one or more statements); never throws, cached by text. */
+export function extractTables(sql: string, dialect: SqlDialect = "sqlite"): SqlTables {
   if (typeof sql !== "string")
     return { reads: [], writes: [], parsed: false, error: "SQL text is not a string", columns: [] };
-  let result = resultCache.get(sql);
+  const key = cacheKey(sql, dialect);
+  let result = resultCache.get(key);
   if (result === undefined) {
     try {
-      result = analyse(sql);
+      result = analyse(sql, dialect);
     } catch (error) {
       // Defensive: every step below is meant to be total, but a bug must not take the analysis down.
       result = {
@@ -108,7 +128,7 @@ export function extractTables(sql: string): SqlTables {
         columns: [undefined],
       };
     }
-    resultCache.set(sql, result);
+    resultCache.set(key, result);
   }
   // Callers may sort or push into the arrays; the cached copy must stay intact.
   const copy: SqlTables = {
@@ -127,14 +147,14 @@ interface Statement {
   text: string;
 }
 
-function analyse(sql: string): SqlTables {
+function analyse(sql: string, dialect: SqlDialect): SqlTables {
   const tokens = tokenize(sql);
   const statements: Statement[] = splitStatements(tokens).map((span) => {
     const start = tokens[span.first].start;
     const end = tokens[span.end - 1].end;
     return { start, end, text: sql.slice(start, end) };
   });
-  const tables = statements.map((statement) => cachedStatement(statement.text));
+  const tables = statements.map((statement) => cachedStatement(cacheKey(statement.text, dialect)));
   for (let i = 0; i < statements.length;) {
     if (tables[i] !== undefined) {
       i++;
@@ -149,12 +169,13 @@ function analyse(sql: string): SqlTables {
       statements[j].end - statements[i].start <= MAX_PARSE_CHARS
     )
       j++;
-    if (j - i > 1) parseBatch(sql, statements, i, j, tables);
+    if (j - i > 1) parseBatch(sql, statements, i, j, tables, dialect);
     for (let k = i; k < j; k++) {
-      const own = tables[k] ?? analyseStatement(statements[k].text);
+      const own = tables[k] ?? analyseStatement(statements[k].text, dialect);
       tables[k] = own;
-      statementCache.set(statements[k].text, own);
-      persistentCache?.set(statements[k].text, own);
+      const key = cacheKey(statements[k].text, dialect);
+      statementCache.set(key, own);
+      persistentCache?.set(key, own);
     }
     i = j;
   }
@@ -186,13 +207,14 @@ function parseBatch(
   from: number,
   to: number,
   tables: Array<StatementTables | undefined>,
+  dialect: SqlDialect,
 ): void {
   const base = statements[from].start;
   const found: Array<{ kind: "read" | "write"; mention: TableMention }> = [];
   const columns: StatementColumns[] = [];
   try {
     const batch = sql.slice(base, statements[to - 1].end);
-    const program = parseWithinBudget(batch, PARSER_OPTIONS, to - from) as unknown as CstNode;
+    const program = parseWithinBudget(batch, PARSER_OPTIONS[dialect], to - from) as unknown as CstNode;
     const starts = nonEmptyStatements(program).map((s) => (s.range === undefined ? -1 : s.range[0] + base));
     if (starts.length !== to - from || starts.some((start, k) => start !== statements[from + k].start)) return;
     collectCstTables(program, (kind, parts, start, end) => {
@@ -219,14 +241,14 @@ function parseBatch(
   });
 }
 
-function analyseStatement(text: string): StatementTables {
+function analyseStatement(text: string, dialect: SqlDialect): StatementTables {
   const tables: StatementTables = { reads: [], writes: [] };
   const sink: TableSink = (kind, parts, start, end) => {
     (kind === "read" ? tables.reads : tables.writes).push({ name: normaliseTableName(parts), start, end });
   };
   if (text.length <= MAX_PARSE_CHARS) {
     try {
-      const program = parseWithinBudget(text, PARSER_OPTIONS) as unknown as CstNode;
+      const program = parseWithinBudget(text, PARSER_OPTIONS[dialect]) as unknown as CstNode;
       collectCstTables(program, sink);
       tables.columns = mergeColumns(nonEmptyStatements(program).map(statementColumns));
       sortBySource(tables);

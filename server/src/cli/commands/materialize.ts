@@ -1,3 +1,4 @@
+import { loadWorkspaceConfig } from "../../config/workspaceConfig";
 import { Executor, handleTerminationSignals, planRun } from "../../executor";
 import { analyzeWorkspace } from "../analyze";
 import { EventStore, storePath } from "../../store";
@@ -39,6 +40,8 @@ export const materializeCommand: Command = {
       retries: numberOption(parsed, "retries", { whole: true, allowZero: true }),
     };
     const { dir, reader } = workspaceWithSources(stringOption(parsed, "dir"));
+    // Like the options: a bad warehouse URL is said before anything is analysed or recorded.
+    const { warehouse } = loadWorkspaceConfig(dir);
 
     const snapshot = analyzeWorkspace(dir, reader);
     // A bad selection is a usage error (exit 2) even when the definitions have errors too.
@@ -66,6 +69,7 @@ export const materializeCommand: Command = {
     const executor = new Executor({
       workspaceRoot: dir,
       store,
+      warehouse,
       ...executorOptions,
     });
     const removeSignalHandlers = handleTerminationSignals(executor);

@@ -2,13 +2,9 @@
  * Runs one task inside a worker: loads the user's bundle, finds the export, checks it is
  * the kind of definition the analysis said it was, and calls its function with a context.
  *
- * The warehouse handed to user code as `ctx.db` is one better-sqlite3 connection per worker
- * and path, opened on first use and kept for the worker's life: opening SQLite per step
- * would dominate the cost of small assets.
+ * `ctx.db` and `ctx.warehouse` are connections kept for the worker's life (sqliteWarehouse.ts,
+ * postgresWarehouse.ts), opened when a step first uses them.
  */
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import type BetterSqlite3 from "better-sqlite3";
 import {
   isAssetlineDefinition,
   type AssetDef,
@@ -16,11 +12,12 @@ import {
   type Logger,
   type Metadata,
   type RunContext,
-  type Warehouse,
 } from "../../../../sdk";
 import type { StepError, TaskOutcome, WorkerTask } from "../workerMessages";
 import type { LogSink } from "./logCapture";
 import { normalizeMetadata } from "./metadata";
+import { rollBackLeftoverTransaction, sqliteDb } from "./sqliteWarehouse";
+import { resetWarehouseClients, warehouseClient } from "./warehouseClients";
 
 /** Which bundle of each source file this worker has loaded, so an edited file's old bundle can be evicted. */
 const loadedBundles = new Map<string, string>();
@@ -31,9 +28,11 @@ export async function runTask(task: WorkerTask, sink: LogSink, signal: AbortSign
     const definition = loadDefinition(task);
     const ctx: RunContext = {
       // Opened on first use: a step that never queries the warehouse never loads the native driver.
-      // better-sqlite3 implements the SDK's Warehouse subset; only its generic row typings differ.
       get db() {
-        return openWarehouse(task.warehousePath) as unknown as Warehouse;
+        return sqliteDb(task.warehousePath);
+      },
+      get warehouse() {
+        return warehouseClient(task);
       },
       log: makeLogger(sink),
       assetKey: task.assetKey,
@@ -51,6 +50,7 @@ export async function runTask(task: WorkerTask, sink: LogSink, signal: AbortSign
     } catch {
       // A broken connection is the next step's problem to report, not this one's.
     }
+    await resetWarehouseClients();
   }
 }
 
@@ -138,32 +138,4 @@ function withoutEngineFrames(stack: string | undefined): string | undefined {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null;
-}
-
-/** Several workers write the same warehouse in parallel: wait for the lock rather than fail. */
-const BUSY_TIMEOUT_MS = 60_000;
-
-const connections = new Map<string, BetterSqlite3.Database>();
-
-/** The cached connection to the warehouse at `path`, creating the file and its directory when missing. */
-export function openWarehouse(path: string): BetterSqlite3.Database {
-  let db = connections.get(path);
-  if (db?.open) return db;
-  // Loaded lazily so that a worker that never touches a warehouse never loads the native module.
-  const Database = require("better-sqlite3") as typeof BetterSqlite3;
-  mkdirSync(dirname(path), { recursive: true });
-  db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
-  // WAL lets checks and downstream assets read while another worker writes.
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL");
-  connections.set(path, db);
-  return db;
-}
-
-/** Rolls back a transaction a finished step left open on this worker's connection. */
-export function rollBackLeftoverTransaction(path: string): void {
-  const db = connections.get(path);
-  // A step that began a transaction and threw would otherwise hold the write lock forever
-  // and make the next step on this worker see its half-done writes.
-  if (db?.open && db.inTransaction) db.exec("ROLLBACK");
 }
