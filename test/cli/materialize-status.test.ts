@@ -1,10 +1,8 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { assetline, type CliResult, REPO } from "./support";
+import { assetline, type CliResult, exampleCopy } from "./support";
 
 interface StatusJson {
   assets: Array<{
@@ -16,23 +14,6 @@ interface StatusJson {
     link: string;
     checks: Array<{ name: string; passed: boolean; evaluatedAt: string }>;
   }>;
-}
-
-/** A scratch copy of the example with its raw data generated, as a user would have it. */
-function exampleCopy(): string {
-  const dir = mkdtempSync(join(tmpdir(), "assetline-example-"));
-  cpSync(join(REPO, "examples", "jaffle_shop"), dir, {
-    recursive: true,
-    filter: (source) => !source.includes(`${join("jaffle_shop", ".assetline")}`) && !source.includes("node_modules"),
-  });
-  const generated = spawnSync(process.execPath, ["scripts/generate-data.mjs"], {
-    cwd: dir,
-    encoding: "utf8",
-    // A copy outside the repo has no node_modules: resolve the driver from the engine's, as an install would.
-    env: { ...process.env, NODE_PATH: join(REPO, "node_modules") },
-  });
-  assert.equal(generated.status, 0, generated.stderr);
-  return dir;
 }
 
 function status(dir: string): Map<string, StatusJson["assets"][number]> {

@@ -1,5 +1,7 @@
+import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 export const REPO = join(__dirname, "..", "..");
@@ -21,4 +23,21 @@ export function assetline(args: readonly string[], cwd = REPO, env: NodeJS.Proce
     timeout: 120_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A scratch copy of the example with its raw data generated (into the warehouse `env` configures), as a user would have it. */
+export function exampleCopy(env: NodeJS.ProcessEnv = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), "assetline-example-"));
+  cpSync(join(REPO, "examples", "jaffle_shop"), dir, {
+    recursive: true,
+    filter: (source) => !source.includes(`${join("jaffle_shop", ".assetline")}`) && !source.includes("node_modules"),
+  });
+  const generated = spawnSync(process.execPath, ["scripts/generate-data.mjs"], {
+    cwd: dir,
+    encoding: "utf8",
+    // A copy outside the repo has no node_modules: resolve the drivers from the engine's, as an install would.
+    env: { ...process.env, NODE_PATH: join(REPO, "node_modules"), ...env },
+  });
+  assert.equal(generated.status, 0, generated.stderr);
+  return dir;
 }

@@ -1,27 +1,37 @@
-// Writes the raw tables of the jaffle shop into the embedded warehouse
-// (.assetline/warehouse.db), the way an ingestion tool would land them.
+// Writes the raw tables of the jaffle shop into the warehouse, the way an ingestion tool
+// would land them: the embedded one (.assetline/warehouse.db), or PostgreSQL when the
+// workspace configures it (ASSETLINE_WAREHOUSE_URL, or "warehouse" in assetline.config.json).
 // Deterministic: a seeded PRNG and a fixed calendar, so every run writes the same rows
 // and the marts (and their checks) come out the same on every machine.
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 
-const Database = loadSqliteDriver();
-
-/** The SQLite driver Assetline itself uses: from this project, or through the installed `assetline` package. */
-function loadSqliteDriver() {
+/** A driver Assetline itself uses (better-sqlite3, pg): from this project, or through the installed `assetline` package. */
+function loadDriver(name) {
   const local = createRequire(import.meta.url);
   try {
-    return local("better-sqlite3");
+    return local(name);
   } catch {
     try {
-      return createRequire(local.resolve("assetline/package.json"))("better-sqlite3");
+      return createRequire(local.resolve("assetline/package.json"))(name);
     } catch {
-      console.error("generate-data: cannot find better-sqlite3; run `npm install` in this folder (it comes with assetline).");
+      console.error(`generate-data: cannot find ${name}; run \`npm install\` in this folder (it comes with assetline).`);
       process.exit(1);
     }
   }
+}
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+/** The PostgreSQL URL the workspace's warehouse is configured to, as Assetline reads it; undefined for SQLite. */
+function postgresWarehouseUrl() {
+  const fromEnv = process.env.ASSETLINE_WAREHOUSE_URL?.trim();
+  if (fromEnv) return fromEnv === "sqlite" ? undefined : fromEnv;
+  const file = `${root}assetline.config.json`;
+  const configured = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")).warehouse : undefined;
+  return configured === undefined || configured === "sqlite" ? undefined : configured;
 }
 
 const SEED = 42;
@@ -134,31 +144,70 @@ for (let i = 0; i < orders.length; i++) {
   payments.push({ order_id: o.id, payment_method: random() < 0.75 ? "credit_card" : "bank_transfer", amount: due });
 }
 
-const root = fileURLToPath(new URL("..", import.meta.url));
-mkdirSync(`${root}.assetline`, { recursive: true });
-const db = new Database(`${root}.assetline/warehouse.db`);
-// One transaction: readers never see half a load, and it takes milliseconds, not seconds.
-const load = db.transaction(() => {
-  db.exec(`
-    drop table if exists raw_customers;
-    drop table if exists raw_orders;
-    drop table if exists raw_payments;
-    create table raw_customers (id integer primary key, first_name text, last_name text, email text, created_at text);
-    create table raw_orders (id integer primary key, user_id integer, order_date text, status text);
-    create table raw_payments (id integer primary key, order_id integer, payment_method text, amount integer);
-  `);
-  const insertCustomer = db.prepare("insert into raw_customers values (?, ?, ?, ?, ?)");
-  for (const c of customers) insertCustomer.run(c.id, c.first_name, c.last_name, c.email, c.created_at);
-  const insertOrder = db.prepare("insert into raw_orders values (?, ?, ?, ?)");
-  for (const o of orders) insertOrder.run(o.id, o.user_id, o.order_date, o.status);
-  const insertPayment = db.prepare("insert into raw_payments values (?, ?, ?, ?)");
-  payments.forEach((p, i) => insertPayment.run(i + 1, p.order_id, p.payment_method, p.amount));
-});
-load();
-db.close();
+const RAW_TABLES = `
+  drop table if exists raw_customers;
+  drop table if exists raw_orders;
+  drop table if exists raw_payments;
+  create table raw_customers (id integer primary key, first_name text, last_name text, email text, created_at text);
+  create table raw_orders (id integer primary key, user_id integer, order_date text, status text);
+  create table raw_payments (id integer primary key, order_id integer, payment_method text, amount integer);
+`;
+const customerRows = customers.map((c) => [c.id, c.first_name, c.last_name, c.email, c.created_at]);
+const orderRows = orders.map((o) => [o.id, o.user_id, o.order_date, o.status]);
+const paymentRows = payments.map((p, i) => [i + 1, p.order_id, p.payment_method, p.amount]);
+
+function loadSqlite() {
+  const Database = loadDriver("better-sqlite3");
+  mkdirSync(`${root}.assetline`, { recursive: true });
+  const db = new Database(`${root}.assetline/warehouse.db`);
+  // One transaction: readers never see half a load, and it takes milliseconds, not seconds.
+  const load = db.transaction(() => {
+    db.exec(RAW_TABLES);
+    const insertCustomer = db.prepare("insert into raw_customers values (?, ?, ?, ?, ?)");
+    for (const row of customerRows) insertCustomer.run(...row);
+    const insertOrder = db.prepare("insert into raw_orders values (?, ?, ?, ?)");
+    for (const row of orderRows) insertOrder.run(...row);
+    const insertPayment = db.prepare("insert into raw_payments values (?, ?, ?, ?)");
+    for (const row of paymentRows) insertPayment.run(...row);
+  });
+  load();
+  db.close();
+  return ".assetline/warehouse.db";
+}
+
+async function loadPostgres(url) {
+  const { Client } = loadDriver("pg");
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  try {
+    await client.connect();
+  } catch (error) {
+    console.error(`generate-data: cannot connect to the warehouse ${url.replace(/:[^:@/]*@/, ":***@")}: ${error.message}`);
+    process.exit(1);
+  }
+  // One statement per table: each column goes as one array parameter, unnested server-side.
+  const insert = (table, types, rows) =>
+    client.query(
+      `insert into ${table} select * from unnest(${types.map((type, i) => `$${i + 1}::${type}[]`).join(", ")})`,
+      types.map((_, column) => rows.map((row) => row[column])),
+    );
+  try {
+    await client.query("begin");
+    await client.query(RAW_TABLES);
+    await insert("raw_customers", ["integer", "text", "text", "text", "text"], customerRows);
+    await insert("raw_orders", ["integer", "integer", "text", "text"], orderRows);
+    await insert("raw_payments", ["integer", "integer", "text", "integer"], paymentRows);
+    await client.query("commit");
+  } finally {
+    await client.end();
+  }
+  return "the PostgreSQL warehouse";
+}
+
+const url = postgresWarehouseUrl();
+const target = url === undefined ? loadSqlite() : await loadPostgres(url);
 
 const ms = Math.round(performance.now() - started);
 console.log(
   `jaffle_shop: wrote ${customers.length} raw_customers, ${orders.length} raw_orders, ` +
-    `${payments.length} raw_payments to .assetline/warehouse.db in ${ms} ms`,
+    `${payments.length} raw_payments to ${target} in ${ms} ms`,
 );

@@ -5,16 +5,16 @@ import { orders } from "./marts/orders";
 
 // Blocking: a duplicated order would double-count revenue in every mart downstream,
 // so the run stops before building them.
-export const order_id_unique = check(stg_orders, { name: "order_id_unique", blocking: true }, (ctx) => {
-  const dupes = ctx.db.prepare("select order_id from stg_orders group by order_id having count(*) > 1").all();
+export const order_id_unique = check(stg_orders, { name: "order_id_unique", blocking: true }, async (ctx) => {
+  const dupes = await ctx.warehouse.query("select order_id from stg_orders group by order_id having count(*) > 1");
   return { passed: dupes.length === 0, metadata: { duplicates: dupes.length } };
 });
 
 export const customer_id_not_null = check(
   stg_orders,
   { name: "customer_id_not_null", description: "Every order belongs to a customer." },
-  (ctx) => {
-    const { n } = ctx.db.prepare("select count(*) n from stg_orders where customer_id is null").get();
+  async (ctx) => {
+    const [{ n }] = await ctx.warehouse.query("select count(*) as n from stg_orders where customer_id is null");
     return { passed: n === 0, metadata: { orders_without_customer: n } };
   },
 );
@@ -22,8 +22,10 @@ export const customer_id_not_null = check(
 export const payments_non_negative = check(
   stg_payments,
   { name: "payments_non_negative", blocking: true, description: "Refunds are returns, never negative payments." },
-  (ctx) => {
-    const row = ctx.db.prepare("select coalesce(sum(amount < 0), 0) n, min(amount) smallest from stg_payments").get();
+  async (ctx) => {
+    const [row] = await ctx.warehouse.query(
+      "select coalesce(sum(case when amount < 0 then 1 else 0 end), 0) as n, min(amount) as smallest from stg_payments",
+    );
     return { passed: row.n === 0, metadata: { negative_payments: row.n, smallest: row.smallest } };
   },
 );
@@ -33,24 +35,20 @@ export const payments_non_negative = check(
 export const orders_amount_matches_payments = check(
   orders,
   { name: "orders_amount_matches_payments", description: "Each order's amount equals the sum of its payments." },
-  (ctx) => {
-    const { mismatched } = ctx.db
-      .prepare(
-        `select count(*) as mismatched
-         from orders as o
-         left join (select order_id, sum(amount) as paid from stg_payments group by order_id) as p
-           on p.order_id = o.order_id
-         where abs(o.amount - coalesce(p.paid, 0)) >= 0.005`,
-      )
-      .get();
-    const { orphans } = ctx.db
-      .prepare(
-        `select count(*) as orphans
-         from stg_payments as p
-         left join orders as o on o.order_id = p.order_id
-         where o.order_id is null`,
-      )
-      .get();
+  async (ctx) => {
+    const [{ mismatched }] = await ctx.warehouse.query(
+      `select count(*) as mismatched
+       from orders as o
+       left join (select order_id, sum(amount) as paid from stg_payments group by order_id) as p
+         on p.order_id = o.order_id
+       where abs(o.amount - coalesce(p.paid, 0)) >= 0.005`,
+    );
+    const [{ orphans }] = await ctx.warehouse.query(
+      `select count(*) as orphans
+       from stg_payments as p
+       left join orders as o on o.order_id = p.order_id
+       where o.order_id is null`,
+    );
     return { passed: mismatched === 0 && orphans === 0, metadata: { mismatched, orphan_payments: orphans } };
   },
 );
@@ -59,14 +57,12 @@ export const orders_amount_matches_payments = check(
 export const every_customer_segmented = check(
   "customer_segments",
   { name: "every_customer_segmented", description: "No customer is missing from the segments or left unsegmented." },
-  (ctx) => {
-    const row = ctx.db
-      .prepare(
-        `select
-           (select count(*) from customers) as customer_count,
-           (select count(*) from customer_segments where segment is not null) as segmented_count`,
-      )
-      .get();
+  async (ctx) => {
+    const [row] = await ctx.warehouse.query(
+      `select
+         (select count(*) from customers) as customer_count,
+         (select count(*) from customer_segments where segment is not null) as segmented_count`,
+    );
     return { passed: row.customer_count === row.segmented_count, metadata: row };
   },
 );

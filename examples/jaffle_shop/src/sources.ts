@@ -6,14 +6,14 @@ import { source } from "assetline";
 export const raw_customers = source({
   group: "raw",
   owners: ["team:data-platform"],
-  kinds: ["sqlite"],
+  kinds: ["sql"],
   description: "Customer sign-ups from the shop app. Emails arrive untrimmed and in mixed case.",
 });
 
 export const raw_orders = source({
   group: "raw",
   owners: ["team:data-platform"],
-  kinds: ["sqlite"],
+  kinds: ["sql"],
   description: "One row per order, with its latest status. Loaded nightly.",
   // the nightly load is late when the newest copy is over a day old
   freshness: { maxLagMinutes: 24 * 60 },
@@ -22,6 +22,6 @@ export const raw_orders = source({
 export const raw_payments = source({
   group: "raw",
   owners: ["team:data-platform"],
-  kinds: ["sqlite"],
+  kinds: ["sql"],
   description: "Payment attempts per order, amounts in cents. An order can be split across methods.",
 });

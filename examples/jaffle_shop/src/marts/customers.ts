@@ -7,15 +7,15 @@ export const customers = al.asset(
     deps: [stg_customers, orders],
     group: "marts",
     owners: ["team:analytics", "ana@example.com"],
-    kinds: ["sqlite"],
+    kinds: ["sql"],
     tags: { tier: "gold", domain: "sales" },
     description:
       "One row per customer, including those who never ordered: first and latest order, " +
       "number of orders and lifetime value.",
   },
-  (ctx) => {
+  async (ctx) => {
     // Returned orders were refunded, so they count as orders but not as value.
-    ctx.db.exec(`
+    await ctx.warehouse.exec(`
       drop table if exists customers;
       create table customers as
       with customer_orders as (
@@ -41,9 +41,9 @@ export const customers = al.asset(
       from stg_customers as c
       left join customer_orders as co on co.customer_id = c.customer_id
     `);
-    const summary = ctx.db
-      .prepare("select count(*) as n, sum(number_of_orders = 0) as never_ordered from customers")
-      .get();
+    const [summary] = await ctx.warehouse.query(
+      "select count(*) as n, sum(case when number_of_orders = 0 then 1 else 0 end) as never_ordered from customers",
+    );
     return { metadata: { rows: summary.n, never_ordered: summary.never_ordered } };
   },
 );

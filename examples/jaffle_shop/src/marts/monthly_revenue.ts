@@ -6,17 +6,17 @@ export const monthly_revenue = asset(
     deps: [orders],
     group: "marts",
     owners: ["team:finance"],
-    kinds: ["sqlite"],
+    kinds: ["sql"],
     tags: { tier: "gold", domain: "finance" },
     description: "Net revenue per calendar month (returns excluded) and the running total.",
   },
-  (ctx) => {
-    ctx.db.exec(sql`
+  async (ctx) => {
+    await ctx.warehouse.exec(sql`
       drop table if exists monthly_revenue;
       create table monthly_revenue as
       with by_month as (
         select
-          strftime('%Y-%m', order_date) as month,
+          substr(order_date, 1, 7)      as month,
           count(*)                      as order_count,
           count(distinct customer_id)   as customer_count,
           sum(amount)                   as revenue
@@ -32,6 +32,7 @@ export const monthly_revenue = asset(
         round(sum(revenue) over (order by month), 2)      as revenue_to_date
       from by_month
     `);
-    return { metadata: { months: ctx.db.prepare("select count(*) n from monthly_revenue").get().n } };
+    const [{ months }] = await ctx.warehouse.query(sql`select count(*) as months from monthly_revenue`);
+    return { metadata: { months } };
   },
 );

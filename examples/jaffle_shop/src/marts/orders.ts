@@ -7,14 +7,14 @@ export const orders = asset(
     deps: [stg_orders, "stg_payments"],
     group: "marts",
     owners: ["team:analytics", "ana@example.com"],
-    kinds: ["sqlite"],
+    kinds: ["sql"],
     tags: { tier: "gold", domain: "sales" },
     description: "One row per order with what was paid by each method. Unpaid orders have amount 0.",
     // finance refreshes its dashboard hourly from this table
     freshness: { maxLagMinutes: 60 },
   },
-  (ctx) => {
-    ctx.db.exec(`
+  async (ctx) => {
+    await ctx.warehouse.exec(`
       drop table if exists orders;
       create table orders as
       with order_payments as (
@@ -41,9 +41,9 @@ export const orders = asset(
       from stg_orders as o
       left join order_payments as p on p.order_id = o.order_id
     `);
-    const summary = ctx.db
-      .prepare("select count(*) as n, round(sum(amount), 2) as gross_revenue from orders")
-      .get();
+    const [summary] = await ctx.warehouse.query(
+      "select count(*) as n, round(sum(amount), 2) as gross_revenue from orders",
+    );
     return { metadata: { rows: summary.n, gross_revenue: summary.gross_revenue } };
   },
 );

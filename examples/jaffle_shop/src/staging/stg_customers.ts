@@ -6,12 +6,12 @@ export const stg_customers = asset(
     deps: [raw_customers],
     group: "staging",
     owners: ["team:analytics"],
-    kinds: ["sqlite"],
+    kinds: ["sql"],
     tags: { tier: "silver" },
     description: "Customers with conventional column names and a cleaned email.",
   },
-  (ctx) => {
-    ctx.db.exec(`
+  async (ctx) => {
+    await ctx.warehouse.exec(`
       drop table if exists stg_customers;
       create table stg_customers as
       select
@@ -19,9 +19,10 @@ export const stg_customers = asset(
         first_name,
         last_name,
         lower(trim(email))       as email,
-        date(created_at)         as signed_up_on
+        substr(created_at, 1, 10) as signed_up_on
       from raw_customers
     `);
-    return { metadata: { rows: ctx.db.prepare("select count(*) n from stg_customers").get().n } };
+    const [{ n }] = await ctx.warehouse.query("select count(*) as n from stg_customers");
+    return { metadata: { rows: n } };
   },
 );

@@ -6,12 +6,12 @@ export const stg_payments = asset(
     deps: [raw_payments],
     group: "staging",
     owners: ["team:analytics"],
-    kinds: ["sqlite"],
+    kinds: ["sql"],
     tags: { tier: "silver" },
     description: "Payments in dollars. Downstream models never see cents.",
   },
-  (ctx) => {
-    ctx.db.exec(`
+  async (ctx) => {
+    await ctx.warehouse.exec(`
       drop table if exists stg_payments;
       create table stg_payments as
       select
@@ -21,6 +21,7 @@ export const stg_payments = asset(
         amount / 100.0            as amount
       from raw_payments
     `);
-    return { metadata: { rows: ctx.db.prepare("select count(*) n from stg_payments").get().n } };
+    const [{ n }] = await ctx.warehouse.query("select count(*) as n from stg_payments");
+    return { metadata: { rows: n } };
   },
 );
