@@ -102,6 +102,8 @@ describe("executor: ctx.warehouse on PostgreSQL", function () {
     cluster = await PostgresCluster.start();
     url = cluster.createDatabase("warehouse");
     pg = new Client({ connectionString: url });
+    // The restart test drops this connection too; it opens a new one.
+    pg.on("error", () => undefined);
     await pg.connect();
     ws = await openWorkspace("exec-warehouse", { env: { ...process.env, ASSETLINE_WAREHOUSE_URL: url } });
   });
@@ -155,6 +157,61 @@ describe("executor: ctx.warehouse on PostgreSQL", function () {
     let open = await connections();
     while (open > 0 && Date.now() < deadline) open = await connections();
     assert.equal(open, 0, "the server still has a worker's connection after the executor closed");
+  });
+
+  it("rolls back a transaction a failed step left open before the worker's next step", async () => {
+    const single = await openWorkspace("exec-warehouse", {
+      concurrency: 1,
+      env: { ...process.env, ASSETLINE_WAREHOUSE_URL: url },
+    });
+    try {
+      const failed = await single.run(["leaves_transaction_open"]).done;
+      assert.match(event(single, failed, "STEP_FAILURE", "leaves_transaction_open").message, /failed halfway/);
+      // Same worker, same connection: still inside that transaction, it would count the row.
+      const next = await single.run(["counts_half_done"]).done;
+      assert.equal(next.status, "SUCCESS", next.message);
+      assert.deepEqual(event(single, next, "MATERIALIZATION", "counts_half_done").metadata, { n: 0 });
+    } finally {
+      await single.dispose();
+    }
+  });
+
+  it("stops the statement of a step killed at its timeout, on the server too", async () => {
+    const timed = await openWorkspace("exec-warehouse", {
+      timeoutMs: 1000,
+      env: { ...process.env, ASSETLINE_WAREHOUSE_URL: url },
+    });
+    try {
+      const result = await timed.run(["sleeps"]).done;
+      assert.match(event(timed, result, "STEP_FAILURE", "sleeps").message, /timed out after 1 s/);
+      const sleeping = async () =>
+        (await pg.query("select pid from pg_stat_activity where query = 'select pg_sleep(60)' and state = 'active'"))
+          .rowCount;
+      const deadline = Date.now() + 5_000;
+      let left = await sleeping();
+      while (left !== 0 && Date.now() < deadline) left = await sleeping();
+      assert.equal(left, 0, "pg_sleep(60) still runs on the server after its worker was killed");
+    } finally {
+      await timed.dispose();
+    }
+  });
+
+  it("reconnects after PostgreSQL restarts between steps", async () => {
+    const single = await openWorkspace("exec-warehouse", {
+      concurrency: 1,
+      env: { ...process.env, ASSETLINE_WAREHOUSE_URL: url },
+    });
+    try {
+      assert.equal((await single.run(["seed_orders"]).done).status, "SUCCESS");
+      cluster!.stopServer();
+      cluster!.startServer();
+      const again = await single.run(PIPELINE).done;
+      assert.equal(again.status, "SUCCESS", again.message);
+    } finally {
+      await single.dispose();
+      pg = new Client({ connectionString: url });
+      await pg.connect();
+    }
   });
 
   it("fails a step with one line naming the warehouse when PostgreSQL cannot be reached", async () => {

@@ -87,7 +87,7 @@ function isSqlTag(tag: ts.Expression): boolean {
 }
 
 /**
- * `ctx.warehouse.exec(...)`, `warehouse.query(...)` (destructured, or a local const of it): SQL
+ * `ctx.warehouse.exec(...)`, `warehouse.query(...)` (destructured, or any `const warehouse`): SQL
  * for the configured warehouse, read as PostgreSQL. Everything else (`ctx.db`) is SQLite.
  */
 function receiverDialect(callee: ts.PropertyAccessExpression): SqlDialect {

@@ -163,8 +163,9 @@ export class PostgresWarehouseClient implements WarehouseClient {
       types: typeParsers(pg),
     };
     const client = new pg.Client(config);
-    // An idle connection the server drops emits 'error'; unhandled, it would kill the worker.
+    // An idle connection the server drops emits 'error' (unhandled, it would kill the worker) and 'end'.
     client.on("error", () => this.dropped.add(client));
+    client.on("end", () => this.dropped.add(client));
     try {
       await client.connect();
     } catch (error) {
