@@ -36,7 +36,7 @@ export interface SqlTables {
  * Which grammar reads a piece of SQL: SQLite for `ctx.db`, PostgreSQL for `ctx.warehouse`,
  * whose SQL must run on PostgreSQL (and, on a laptop, on SQLite too). Chosen by call site,
  * never by the configured warehouse, so the analysis of a workspace does not depend on the
- * environment of the process that analyses it.
+ * environment of the process that analyzes it.
  */
 export type SqlDialect = "sqlite" | "postgresql";
 
