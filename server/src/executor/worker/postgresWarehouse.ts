@@ -13,6 +13,9 @@ import { captureCallSite, describeDriverError, type CallSite } from "./warehouse
 /** A server that accepts no connection fails the step in seconds, not at the step's timeout. */
 const CONNECT_TIMEOUT_MS = 10_000;
 
+/** How long the ROLLBACK after a step may take before the connection is given up on. */
+const RESET_TIMEOUT_MS = 5_000;
+
 /** OIDs of the types whose JavaScript form is made to match what SQLite gives for the same SQL. */
 const INT8 = 20;
 const NUMERIC = 1700;
@@ -104,11 +107,25 @@ export class PostgresWarehouseClient implements WarehouseClient {
     if (!this.used || this.client === undefined) return;
     this.used = false;
     this.inTransaction = false;
+    let client: Client;
     try {
-      // Outside a transaction PostgreSQL answers ROLLBACK with a warning, not an error.
-      await (await this.client).query("rollback");
+      client = await this.client;
     } catch {
-      // A broken connection is replaced on next use.
+      return; // never connected: nothing to undo
+    }
+    // Outside a transaction PostgreSQL answers ROLLBACK with a warning, not an error.
+    const rolledBack = client.query("rollback").then(
+      () => true,
+      () => false,
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), RESET_TIMEOUT_MS)));
+    const ok = await Promise.race([rolledBack, timedOut]);
+    clearTimeout(timer);
+    if (!ok) {
+      // A server that does not answer must not hold the finished step: the next step reconnects.
+      this.dropped.add(client);
+      void client.end().catch(() => undefined);
     }
   }
 
@@ -159,6 +176,8 @@ export class PostgresWarehouseClient implements WarehouseClient {
     const config: ClientConfig = {
       connectionString: this.url,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      // TCP keep-alive: a server that vanished without closing the connection is noticed.
+      keepAlive: true,
       application_name: "assetline worker",
       types: typeParsers(pg),
     };
