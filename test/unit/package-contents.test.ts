@@ -32,7 +32,8 @@ const ALLOWED = [
   /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|media\/icon\.png|media\/activity\.svg)$/,
   /^dist\/(client\/extension|server|worker|webview\/lineage|sdk\/index)\.js$/,
   /^dist\/webview\/lineage\.css$/,
-  /^dist\/sdk\/index\.d\.ts$/,
+  // The SDK's types: index.d.ts imports sql.d.ts.
+  /^dist\/sdk\/(index|sql)\.d\.ts$/,
   /^dist\/node_modules\/(better-sqlite3|bindings|file-uri-to-path|esbuild|@esbuild\/[a-z0-9-]+)\/[^]+$/,
 ];
 
@@ -71,6 +72,7 @@ describe("the .vsix contents (vsce ls)", function () {
       "dist/webview/lineage.css",
       "dist/sdk/index.js",
       "dist/sdk/index.d.ts",
+      "dist/sdk/sql.d.ts",
       "dist/node_modules/better-sqlite3/package.json",
       "dist/node_modules/better-sqlite3/lib/index.js",
       "dist/node_modules/better-sqlite3/build/Release/better_sqlite3.node",
@@ -114,6 +116,7 @@ describe("the .vsix contents (vsce ls)", function () {
       "dist/node_modules/better-sqlite3/package.json",
       "dist/sdk/index.d.ts",
       "dist/sdk/index.js",
+      "dist/sdk/sql.d.ts",
       "dist/server.js",
       "dist/webview/lineage.css",
       "dist/webview/lineage.js",
@@ -138,6 +141,7 @@ describe("the .vsix contents (vsce ls)", function () {
       "dist/server.js",
       "dist/worker.js",
       "dist/sdk/index.d.ts",
+      "dist/sdk/sql.d.ts",
     ]) {
       assert.ok(files.includes(needed), `${needed} is not in the .vsix`);
     }
