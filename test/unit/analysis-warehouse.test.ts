@@ -31,7 +31,7 @@ export const daily = asset({ deps: [stg_events] }, async (ctx) => {
 
 export const kinds = asset({}, async (ctx) => {
   const rows = await ctx.warehouse.query<{ kind: string }>("select kind from stg_events where day > $1", ["2024-01-01"]);
-  await ctx.warehouse.exec(sql\`create table kinds as select distinct kind from stg_events where kind <> \${"x"}\`);
+  await ctx.warehouse.exec(sql\`create table kinds as select distinct kind::text as kind, cast(kind as text) as label from stg_events\`);
   return { metadata: { kinds: rows.length } };
 });
 
@@ -104,6 +104,12 @@ describe("analysis: ctx.warehouse SQL", () => {
     const catalog = new ColumnCatalog(snapshot.assets);
     assert.deepEqual(catalog.columnsOfAsset(asset("stg_events")), ["event_id", "day", "kind"]);
     assert.deepEqual(catalog.columnsOfAsset(asset("daily")), ["day", "n"]);
+    assert.deepEqual(catalog.columnsOfAsset(asset("kinds")), ["kind", "label"], "a sql`...` given to warehouse.exec");
+    assert.deepEqual(
+      asset("kinds").columns.references.map((reference) => reference.column),
+      ["kind", "day", "kind", "kind"],
+      "a cast's type (text) is not a column",
+    );
     assert.equal(asset("stg_events").columns.partial, false);
   });
 

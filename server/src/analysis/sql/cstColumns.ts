@@ -238,6 +238,13 @@ class ColumnWalker {
         case "alias":
           stack.push(value.expr);
           continue;
+        // A cast's type is no column, though PostgreSQL's grammar gives `text` or a domain as an identifier.
+        case "cast_arg":
+          stack.push(value.expr);
+          continue;
+        case "cast_operator_expr":
+          stack.push(value.left);
+          continue;
         case "join_using_specification":
           for (const column of listItems(isCstNode(value.expr) ? (value.expr.expr ?? value.expr) : undefined))
             this.unqualified(column, scope);

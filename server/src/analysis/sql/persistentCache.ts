@@ -24,7 +24,7 @@ export interface StatementResult {
  * Bump when what extraction reports for the same text changes (parser upgrade, new rule):
  * a file written by another version is ignored, never trusted.
  */
-export const SQL_CACHE_FORMAT = "assetline-sql-statements/2";
+export const SQL_CACHE_FORMAT = "assetline-sql-statements/3";
 
 /** Entries kept on disk at most; the least recently used go first. */
 const MAX_ENTRIES = 100_000;
