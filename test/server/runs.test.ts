@@ -189,6 +189,24 @@ describe("language server: runs from the editor", function () {
     assert.ok(text.includes(`Run \`${started.runId}\` at src/feed.ts:2: boom: revenue feed missing`), text);
   });
 
+  it("reads the warehouse configuration for every run: a bad one is refused, a fixed one runs, without a restart", async () => {
+    const first = await client.connection.sendRequest(MaterializeRequest.type, { selection: "numbers" });
+    assert.equal((await finished(first.runId)).status, "SUCCESS");
+    const config = join(client.root, "assetline.config.json");
+    writeFileSync(config, JSON.stringify({ warehouse: "postgres://ana:hunter2@db.internal" }));
+    await assert.rejects(
+      client.connection.sendRequest(MaterializeRequest.type, { selection: "numbers" }),
+      (error: unknown) =>
+        error instanceof ResponseError &&
+        error.code === LSPErrorCodes.RequestFailed &&
+        error.message ===
+          'assetline.config.json "warehouse": the URL names no database; add one, as in postgres://user@host:5432/assetline',
+    );
+    writeFileSync(config, JSON.stringify({ warehouse: "sqlite" }));
+    const started = await client.connection.sendRequest(MaterializeRequest.type, { selection: "numbers" });
+    assert.equal((await finished(started.runId)).status, "SUCCESS");
+  });
+
   it("never runs code in a workspace the user has not trusted", async () => {
     await client.stop();
     ({ client } = await TestClient.start("lsp-runs", { initializationOptions: { workspaceTrusted: false } }));

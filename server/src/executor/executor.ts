@@ -52,6 +52,8 @@ export interface StartOptions {
   /** The selection as the user wrote it, stored on the run (e.g. "+stg_orders"). */
   readonly selection?: string;
   readonly launchedBy?: LaunchedBy;
+  /** The warehouse behind ctx.warehouse for this run (the configuration as it is now); default the executor's. */
+  readonly warehouse?: BackendTarget;
 }
 
 const DEFAULT_LOG_CAP_BYTES = 1024 * 1024;
@@ -110,7 +112,9 @@ export class Executor {
       selection: options.selection ?? describePlan(plan),
       launchedBy: options.launchedBy ?? "cli",
     });
-    const handle = startRun(plan, run.id, this.environment);
+    const environment =
+      options.warehouse === undefined ? this.environment : { ...this.environment, warehouse: options.warehouse };
+    const handle = startRun(plan, run.id, environment);
     this.active.add(handle);
     const forget = (): void => void this.active.delete(handle);
     handle.done.then(forget, forget);

@@ -6,6 +6,7 @@
  */
 import { type Connection, LSPErrorCodes, ResponseError } from "vscode-languageserver";
 import type { AnalysisSnapshot } from "../analysis";
+import { type BackendTarget, ConfigError, loadWorkspaceConfig } from "../config/workspaceConfig";
 import type { Executor, RunHandle, RunPlan, RunResult } from "../executor";
 import { resolveSelection } from "../model/selection";
 import type { EventStore, StoredEvent } from "../store";
@@ -121,7 +122,9 @@ export class RunService {
         },
       );
     }
-    const handle = this.ensureExecutor().start(plan, { selection, launchedBy: "editor" });
+    // Read for every run, so an edit of assetline.config.json applies without a server restart.
+    const warehouse = this.configuredWarehouse();
+    const handle = this.ensureExecutor().start(plan, { selection, launchedBy: "editor", warehouse });
     this.active.set(handle.runId, handle);
     handle.events.on("event", (event) => this.forward(event));
     handle.done.then(
@@ -148,15 +151,22 @@ export class RunService {
       if (error instanceof StoreError) throw userError(error.message);
       throw error;
     }
-    const { ConfigError } = require("../config/workspaceConfig") as typeof import("../config/workspaceConfig");
+    this.executor = new Executor({
+      workspaceRoot: this.options.root,
+      store: this.store,
+      warehouse: this.configuredWarehouse(),
+    });
+    return this.executor;
+  }
+
+  /** The warehouse the workspace configures now; a refusal naming the file or variable when it is unusable. */
+  private configuredWarehouse(): BackendTarget {
     try {
-      this.executor = new Executor({ workspaceRoot: this.options.root, store: this.store });
+      return loadWorkspaceConfig(this.options.root).warehouse;
     } catch (error) {
-      // assetline.config.json or ASSETLINE_WAREHOUSE_URL is unusable: the message names which and the fix.
       if (error instanceof ConfigError) throw userError(error.message);
       throw error;
     }
-    return this.executor;
   }
 
   private forward(event: StoredEvent): void {
