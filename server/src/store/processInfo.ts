@@ -4,6 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { userInfo } from "node:os";
 
 /** Milliseconds of clock tick on Linux (USER_HZ is 100 on every mainstream kernel build). */
 const MS_PER_TICK = 10;
@@ -71,4 +72,16 @@ export function ownerStillRunning(pid: number, recordedStart: number | null): bo
   const start = processStartTime(pid);
   // 2 s tolerance: /proc start times and process.uptime() are computed differently.
   return start === undefined || Math.abs(start - recordedStart) <= 2000;
+}
+
+/**
+ * The OS user of this process, as a run's "started by": the login name, else $USER / $USERNAME
+ * (containers without a passwd entry for the uid make userInfo() throw), else "uid <n>".
+ */
+export function currentUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? process.env.USERNAME ?? `uid ${process.getuid?.() ?? "?"}`;
+  }
 }

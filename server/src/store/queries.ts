@@ -26,6 +26,8 @@ interface RunRow {
   readonly pid: number;
   readonly pid_started_at: number | null;
   readonly hostname: string;
+  /** Absent in a version-1 file. */
+  readonly username?: string | null;
   readonly launched_by: string;
   readonly message: string | null;
 }
@@ -40,6 +42,7 @@ function runFromRow(row: RunRow): RunRecord {
     launchedBy: row.launched_by as LaunchedBy,
     pid: row.pid,
     hostname: row.hostname,
+    user: row.username ?? undefined,
     startedAt: row.started_at,
     finishedAt: row.finished_at ?? undefined,
     message: abandoned

@@ -20,6 +20,8 @@ export interface RunRecord {
   /** The process that owns the run: recovery marks the run failed once it is gone. */
   readonly pid: number;
   readonly hostname: string;
+  /** The OS user who started the run; undefined for runs recorded before users were. */
+  readonly user: string | undefined;
   /** Epoch milliseconds. */
   readonly startedAt: number;
   readonly finishedAt: number | undefined;
@@ -37,6 +39,8 @@ export interface CreateRunInput {
   readonly launchedBy: LaunchedBy;
   /** Defaults to the calling process; pass the executor's pid when another process owns the run. */
   readonly pid?: number;
+  /** Defaults to the OS user of this process (see processInfo.ts `currentUser`). */
+  readonly user?: string;
 }
 
 /**

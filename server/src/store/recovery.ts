@@ -19,7 +19,7 @@ interface StartedRun {
   readonly pid_started_at: number | null;
 }
 
-interface StepRow {
+export interface StepRow {
   readonly asset_key: string;
   readonly check_name: string | null;
   readonly type: string;
@@ -41,7 +41,7 @@ export class Recovery {
     this.status = db.prepare<[number], string>("SELECT status FROM runs WHERE seq = ?").pluck();
     this.steps = db.prepare(
       `SELECT asset_key, check_name, type FROM events
-       WHERE run_seq = ? AND type IN ('STEP_STARTED', 'STEP_RETRY', 'STEP_SUCCESS', 'STEP_FAILURE', 'STEP_SKIPPED')
+       WHERE run_seq = ? AND type IN (SELECT value FROM json_each('${JSON.stringify(STEP_LIFECYCLE_TYPES)}'))
        ORDER BY id`,
     );
   }
@@ -60,34 +60,48 @@ export class Recovery {
   private failRun(run: StartedRun): RecoveredRun | undefined {
     // Another process may have recovered the same run between our scan and our lock.
     if (this.status.get(run.seq) !== "STARTED") return undefined;
-    const open = this.openSteps(run.seq);
-    const events: EncodedEvent[] = open.map((step) =>
-      encodeEvent({
-        type: "STEP_FAILURE",
-        assetKey: step.assetKey,
-        ...(step.checkName === undefined ? {} : { checkName: step.checkName }),
-        message: abandonedStepMessage(run.pid),
-      }),
-    );
-    events.push(encodeEvent({ type: "RUN_FAILURE", message: abandonedRunMessage(run.pid) }));
+    const { events, failedSteps } = abandonment(run.pid, this.steps.all(run.seq));
     this.writer.insertEncoded(run.seq, events);
-    return {
-      runId: run.id,
-      pid: run.pid,
-      failedSteps: open.map((s) => (s.checkName === undefined ? s.assetKey : `${s.assetKey}:${s.checkName}`)),
-    };
+    return { runId: run.id, pid: run.pid, failedSteps };
   }
+}
 
-  /** Steps whose last lifecycle event is a start (or a retry about to start): they never ended. */
-  private openSteps(runSeq: number): { assetKey: string; checkName: string | undefined }[] {
-    const last = new Map<string, StepRow>();
-    for (const row of this.steps.all(runSeq)) last.set(JSON.stringify([row.asset_key, row.check_name]), row);
-    const open: { assetKey: string; checkName: string | undefined }[] = [];
-    for (const row of last.values()) {
-      if (row.type === "STEP_STARTED" || row.type === "STEP_RETRY") {
-        open.push({ assetKey: row.asset_key, checkName: row.check_name ?? undefined });
-      }
+/** The rows recovery reads for a run: its step lifecycle events, oldest first. */
+export const STEP_LIFECYCLE_TYPES = ["STEP_STARTED", "STEP_RETRY", "STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED"];
+
+/**
+ * What recovery writes for a run whose owner (`pid`) died: a failure for each step whose last
+ * lifecycle event is a start (or a retry about to start), then the run's failure.
+ */
+export function abandonment(
+  pid: number,
+  stepRows: readonly StepRow[],
+): { events: EncodedEvent[]; failedSteps: string[] } {
+  const open = openSteps(stepRows);
+  const events: EncodedEvent[] = open.map((step) =>
+    encodeEvent({
+      type: "STEP_FAILURE",
+      assetKey: step.assetKey,
+      ...(step.checkName === undefined ? {} : { checkName: step.checkName }),
+      message: abandonedStepMessage(pid),
+    }),
+  );
+  events.push(encodeEvent({ type: "RUN_FAILURE", message: abandonedRunMessage(pid) }));
+  return {
+    events,
+    failedSteps: open.map((s) => (s.checkName === undefined ? s.assetKey : `${s.assetKey}:${s.checkName}`)),
+  };
+}
+
+/** Steps whose last lifecycle event is a start (or a retry about to start): they never ended. */
+function openSteps(rows: readonly StepRow[]): { assetKey: string; checkName: string | undefined }[] {
+  const last = new Map<string, StepRow>();
+  for (const row of rows) last.set(JSON.stringify([row.asset_key, row.check_name]), row);
+  const open: { assetKey: string; checkName: string | undefined }[] = [];
+  for (const row of last.values()) {
+    if (row.type === "STEP_STARTED" || row.type === "STEP_RETRY") {
+      open.push({ assetKey: row.asset_key, checkName: row.check_name ?? undefined });
     }
-    return open;
   }
+  return open;
 }

@@ -67,11 +67,26 @@ CREATE TABLE check_latest (
 ) WITHOUT ROWID;
 `;
 
+/**
+ * Version 2: who started a run (the OS user), so a shared history can say "by ana on ci-runner-3".
+ * Nullable, since runs recorded before it have no user; readers of a version-1 file see none.
+ */
+const V2 = "ALTER TABLE runs ADD COLUMN username TEXT;";
+
 /** Every migration this Assetline knows, oldest first. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, sql: V1 }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, sql: V1 },
+  { version: 2, sql: V2 },
+];
 
 /** The schema version this Assetline writes. */
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+/**
+ * The oldest version a read-only open still reads: every migration since only added nullable
+ * columns, so an editor upgraded before the next materialize keeps showing status.
+ */
+export const READABLE_FROM = 1;
 
 /** Reads `PRAGMA user_version`. */
 export function schemaVersion(db: Database.Database): number {
@@ -102,9 +117,9 @@ export function migrate(db: Database.Database, dbPath: string, migrations: reado
   return known;
 }
 
-/** For read-only opens: the file must already be at exactly the known version. */
+/** For read-only opens: the file must be at a version this code reads (READABLE_FROM up to the known one). */
 export function assertReadableSchema(db: Database.Database, dbPath: string, known: number = SCHEMA_VERSION): void {
   const found = schemaVersion(db);
   if (found > known) throw new SchemaTooNewError(dbPath, found, known);
-  if (found < known) throw new SchemaOutdatedError(dbPath, found, known);
+  if (found < Math.min(READABLE_FROM, known)) throw new SchemaOutdatedError(dbPath, found, known);
 }

@@ -7,24 +7,11 @@ import type Database from "better-sqlite3";
 import { hostname } from "node:os";
 import { encodeEvent, type EncodedEvent } from "./codec";
 import { retryBusy } from "./connection";
+import { derivedUpdates, TERMINAL_EVENT } from "./derived";
 import { translated } from "./sqliteErrors";
 import { UnknownRunError } from "./errors";
-import { newRunId, processStartTime } from "./processInfo";
+import { currentUser, newRunId, processStartTime } from "./processInfo";
 import type { CreateRunInput, EventInput, RunStatus, TerminalRunStatus } from "./records";
-
-const TERMINAL_EVENT: Readonly<Record<TerminalRunStatus, "RUN_SUCCESS" | "RUN_FAILURE" | "RUN_CANCELED">> = {
-  SUCCESS: "RUN_SUCCESS",
-  FAILURE: "RUN_FAILURE",
-  CANCELED: "RUN_CANCELED",
-};
-const STATUS_OF_EVENT: Readonly<Record<string, TerminalRunStatus>> = {
-  RUN_SUCCESS: "SUCCESS",
-  RUN_FAILURE: "FAILURE",
-  RUN_CANCELED: "CANCELED",
-};
-
-/** Per transaction: the newest ids per asset, written once at the end instead of per event. */
-type LatestIds = [materialization: number | null, failure: number | null, attempt: number | null];
 
 export class Writer {
   private readonly tx: Database.Transaction<(fn: () => unknown) => unknown>;
@@ -61,8 +48,8 @@ export class Writer {
     );
     this.runInfo = db.prepare("SELECT seq, status FROM runs WHERE id = ?");
     this.insertRun = db.prepare(
-      `INSERT INTO runs (id, status, selection, started_at, pid, pid_started_at, hostname, launched_by)
-       VALUES (?, 'STARTED', ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO runs (id, status, selection, started_at, pid, pid_started_at, hostname, username, launched_by)
+       VALUES (?, 'STARTED', ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.endRun = db.prepare(
       "UPDATE runs SET status = ?, finished_at = ?, message = ? WHERE seq = ? AND status = 'STARTED'",
@@ -79,11 +66,13 @@ export class Writer {
     const pid = input.pid ?? process.pid;
     const pidStartedAt = processStartTime(pid) ?? null;
     const host = hostname();
+    const user = input.user ?? currentUser();
     return this.write(() => {
       const startedAt = this.now();
       const id = newRunId(startedAt);
       const seq = Number(
-        this.insertRun.run(id, input.selection, startedAt, pid, pidStartedAt, host, input.launchedBy).lastInsertRowid,
+        this.insertRun.run(id, input.selection, startedAt, pid, pidStartedAt, host, user, input.launchedBy)
+          .lastInsertRowid,
       );
       this.insertEncoded(seq, [encodeEvent({ type: "RUN_STARTED", ts: startedAt })]);
       return id;
@@ -116,49 +105,16 @@ export class Writer {
   insertEncoded(runSeq: number, events: readonly EncodedEvent[]): number[] {
     const ids: number[] = new Array(events.length);
     const fallbackTs = this.now();
-    const assets = new Map<string, LatestIds>();
-    const checks = new Map<string, Map<string, [id: number, passed: boolean]>>();
-    const latest = (key: string): LatestIds => {
-      let entry = assets.get(key);
-      if (entry === undefined) assets.set(key, (entry = [null, null, null]));
-      return entry;
-    };
     for (let i = 0; i < events.length; i += 1) {
       const e = events[i];
-      const ts = e.ts ?? fallbackTs;
-      const id = Number(
-        this.insertEvent.run(runSeq, ts, e.type, e.assetKey, e.checkName, e.message, e.payload).lastInsertRowid,
+      ids[i] = Number(
+        this.insertEvent.run(runSeq, e.ts ?? fallbackTs, e.type, e.assetKey, e.checkName, e.message, e.payload)
+          .lastInsertRowid,
       );
-      ids[i] = id;
-      switch (e.type) {
-        case "MATERIALIZATION":
-          latest(e.assetKey as string)[0] = id;
-          break;
-        // Check steps (checkName set) say nothing about whether the asset itself was built.
-        case "STEP_FAILURE":
-          if (e.checkName === null) latest(e.assetKey as string)[1] = id;
-          break;
-        case "STEP_STARTED":
-          if (e.checkName === null) latest(e.assetKey as string)[2] = id;
-          break;
-        case "CHECK_EVALUATION": {
-          latest(e.assetKey as string);
-          let byName = checks.get(e.assetKey as string);
-          if (byName === undefined) checks.set(e.assetKey as string, (byName = new Map()));
-          byName.set(e.checkName as string, [id, e.passed]);
-          break;
-        }
-        case "RUN_SUCCESS":
-        case "RUN_FAILURE":
-        case "RUN_CANCELED":
-          // Keeps the runs row in step even when a terminal event arrives through appendEvents.
-          this.endRun.run(STATUS_OF_EVENT[e.type], ts, e.message, runSeq);
-          break;
-        default:
-          break;
-      }
     }
-    // One upsert per asset and check per transaction, however many events touched it.
+    const { assets, checks, terminal } = derivedUpdates(events, ids, fallbackTs);
+    // Keeps the runs row in step even when a terminal event arrives through appendEvents.
+    if (terminal !== undefined) this.endRun.run(terminal.status, terminal.ts, terminal.message, runSeq);
     for (const [key, [materialization, failure, attempt]] of assets) {
       this.upsertAsset.run(key, materialization, failure, attempt);
     }
