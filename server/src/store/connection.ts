@@ -5,7 +5,7 @@
 import Database from "better-sqlite3";
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { StoreBusyError, StoreError } from "./errors";
+import { NoHistoryError, StoreBusyError } from "./errors";
 import { copyForReading, needsPrivateCopy } from "./readonlyCopy";
 import { translated } from "./sqliteErrors";
 
@@ -36,7 +36,7 @@ export interface Connection {
  */
 export function openConnection(dbPath: string, options: ConnectionOptions): Connection {
   if (options.readonly && !existsSync(dbPath)) {
-    throw new StoreError(`no run history at ${dbPath} (nothing has been materialized yet)`);
+    throw new NoHistoryError(dbPath);
   }
   const access = options.readonly ? "read" : "write";
   return translated(dbPath, access, () => {

@@ -11,6 +11,13 @@ export class StoreError extends Error {
   }
 }
 
+/** A reader found no history at all (no file, or an empty database): nothing has run yet. */
+export class NoHistoryError extends StoreError {
+  constructor(readonly location: string) {
+    super(`no run history at ${location} (nothing has been materialized yet)`);
+  }
+}
+
 /** The database was written by a newer Assetline whose schema this one cannot read safely. */
 export class SchemaTooNewError extends StoreError {
   constructor(

@@ -1,5 +1,7 @@
 /**
- * Public API of the run-history store (SQLite event log). Import from here, not from the
+ * Public API of the run-history store: the SQLite event log (EventStore, synchronous) and,
+ * behind the shared asynchronous HistoryStore interface, SqliteHistory and PostgresHistory;
+ * `openHistory` picks the one a workspace is configured for. Import from here, not from the
  * files behind it.
  *
  * Typical life of a writer (the executor, from the CLI or the language server):
@@ -14,7 +16,18 @@
  * processes (busy timeout, then a bounded retry) rather than fail.
  */
 export { EventStore } from "./eventStore";
+export type { HistoryBackend, HistoryStore } from "./history";
+export { SqliteHistory } from "./sqliteHistory";
+export { openHistory, type OpenHistoryOptions } from "./open";
+export { HistoryUnreachableError } from "./postgres/connection";
 export {
+  HEARTBEAT_EXPIRY_MS,
+  HEARTBEAT_INTERVAL_MS,
+  PostgresHistory,
+  type PostgresOpenOptions,
+} from "./postgres/postgresHistory";
+export {
+  NoHistoryError,
   ReadonlyStoreError,
   SchemaOutdatedError,
   SchemaTooNewError,

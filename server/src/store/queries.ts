@@ -16,7 +16,7 @@ import type {
   StoredEvent,
 } from "./records";
 
-interface RunRow {
+export interface RunRow {
   readonly seq: number;
   readonly id: string;
   readonly status: string;
@@ -30,11 +30,13 @@ interface RunRow {
   readonly username?: string | null;
   readonly launched_by: string;
   readonly message: string | null;
+  /** PostgreSQL only: when the owner's heartbeat expires, in this process's clock (abandoned.ts). */
+  readonly heartbeat_deadline?: number | null;
 }
 
 /** Converts a runs row to its record; a run whose owner is gone reads as failed (abandoned.ts). */
-function runFromRow(row: RunRow): RunRecord {
-  const abandoned = isAbandoned(row);
+export function runFromRow(row: RunRow): RunRecord {
+  const abandoned = isAbandoned({ ...row, heartbeatDeadline: row.heartbeat_deadline });
   return {
     id: row.id,
     status: abandoned ? "FAILURE" : (row.status as RunStatus),

@@ -1,0 +1,30 @@
+/**
+ * Opening the history a workspace is configured for (config/workspaceConfig.ts): the SQLite
+ * file under `.assetline/`, or a PostgreSQL database. Each backend is loaded only when chosen:
+ * the language server must start even where the native SQLite driver cannot load.
+ */
+import type { BackendTarget } from "../config/workspaceConfig";
+import type { HistoryStore } from "./history";
+import { storePath } from "./paths";
+
+export interface OpenHistoryOptions {
+  /** Open without writing (no migrations); no history yet is NoHistoryError. */
+  readonly readonly?: boolean;
+  readonly now?: () => number;
+  /** Told about dropped connections and lost notifications (PostgreSQL). */
+  readonly log?: (message: string) => void;
+}
+
+/** The history of the workspace at `root` as `target` says; failures are StoreErrors of one line. */
+export async function openHistory(
+  root: string,
+  target: BackendTarget,
+  options: OpenHistoryOptions = {},
+): Promise<HistoryStore> {
+  if (target.kind === "postgres") {
+    const { PostgresHistory } = require("./postgres/postgresHistory") as typeof import("./postgres/postgresHistory");
+    return PostgresHistory.open(target.url, { ...options, from: target.from });
+  }
+  const { SqliteHistory } = require("./sqliteHistory") as typeof import("./sqliteHistory");
+  return SqliteHistory.open(storePath(root), { readonly: options.readonly, now: options.now });
+}
