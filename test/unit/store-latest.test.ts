@@ -1,50 +1,50 @@
 import assert from "node:assert/strict";
-import { EventStore, type EventInput } from "../../server/src/store";
-import { tempStore, type TempStore } from "./support/store-temp";
+import type { EventInput, HistoryStore } from "../../server/src/store";
+import { describeBackends, type TestHistory } from "./support/store-backends";
 
-describe("store: latest state per asset", () => {
-  let tmp: TempStore;
+describeBackends("store: latest state per asset", (backend) => {
+  let history: TestHistory;
   let clock: number;
-  let store: EventStore;
-  beforeEach(() => {
-    tmp = tempStore();
+  let store: HistoryStore;
+  beforeEach(async () => {
+    history = await backend.fresh();
     clock = 1_700_000_000_000;
-    store = EventStore.open(tmp.dbPath, { now: () => clock });
+    store = await history.open({ now: () => clock });
   });
-  afterEach(() => {
-    store.close();
-    tmp.cleanup();
+  afterEach(async () => {
+    await store.close();
+    await history.cleanup();
   });
 
   /** One run that builds `key` successfully; returns the materialization event id. */
-  function build(key: string, codeVersion: string, consumed: Record<string, number> = {}): number {
-    const run = store.createRun({ selection: key, launchedBy: "cli" });
-    const [, materialized] = store.appendEvents(run.id, [
+  async function build(key: string, codeVersion: string, consumed: Record<string, number> = {}): Promise<number> {
+    const run = await store.createRun({ selection: key, launchedBy: "cli" });
+    const [, materialized] = await store.appendEvents(run.id, [
       { type: "STEP_STARTED", assetKey: key },
       { type: "MATERIALIZATION", assetKey: key, codeVersion, consumed, metadata: { by: run.id } },
       { type: "STEP_SUCCESS", assetKey: key },
     ]);
-    store.finishRun(run.id, "SUCCESS");
+    await store.finishRun(run.id, "SUCCESS");
     clock += 60_000;
     return materialized;
   }
 
-  function fail(key: string): number {
-    const run = store.createRun({ selection: key, launchedBy: "cli" });
-    const [, failed] = store.appendEvents(run.id, [
+  async function fail(key: string): Promise<number> {
+    const run = await store.createRun({ selection: key, launchedBy: "cli" });
+    const [, failed] = await store.appendEvents(run.id, [
       { type: "STEP_STARTED", assetKey: key },
       { type: "STEP_FAILURE", assetKey: key, message: "boom", error: { message: "boom", stack: "at x.ts:1" } },
     ]);
-    store.finishRun(run.id, "FAILURE");
+    await store.finishRun(run.id, "FAILURE");
     clock += 60_000;
     return failed;
   }
 
-  it("tracks the newest materialization across runs, with code version, consumed and metadata", () => {
-    const raw1 = build("raw", "r1");
-    const stg1 = build("stg", "s1", { raw: raw1 });
-    const raw2 = build("raw", "r2");
-    const state = store.latestState();
+  it("tracks the newest materialization across runs, with code version, consumed and metadata", async () => {
+    const raw1 = await build("raw", "r1");
+    const stg1 = await build("stg", "s1", { raw: raw1 });
+    const raw2 = await build("raw", "r2");
+    const state = await store.latestState();
     assert.deepEqual([...state.keys()].sort(), ["raw", "stg"]);
     const raw = state.get("raw")?.materialization;
     assert.equal(raw?.eventId, raw2);
@@ -54,40 +54,40 @@ describe("store: latest state per asset", () => {
     assert.equal(stg?.eventId, stg1);
     assert.deepEqual(stg?.consumed, { raw: raw1 });
     assert.equal(stg?.metadata.by, stg?.runId);
-    assert.deepEqual(store.latestMaterialization("stg"), stg);
-    assert.equal(store.latestMaterialization("nothing"), undefined);
+    assert.deepEqual(await store.latestMaterialization("stg"), stg);
+    assert.equal(await store.latestMaterialization("nothing"), undefined);
   });
 
-  it("reports a failure only while it is newer than the last materialization", () => {
-    build("a", "v1");
-    const failed = fail("a");
-    let a = store.latestState().get("a");
+  it("reports a failure only while it is newer than the last materialization", async () => {
+    await build("a", "v1");
+    const failed = await fail("a");
+    let a = (await store.latestState()).get("a");
     assert.equal(a?.failure?.eventId, failed);
     assert.equal(a?.failure?.message, "boom");
     assert.deepEqual(a?.failure?.error, { message: "boom", stack: "at x.ts:1" });
     assert.equal(a?.materialization?.codeVersion, "v1", "the older data is still there");
-    build("a", "v2");
-    a = store.latestState().get("a");
+    await build("a", "v2");
+    a = (await store.latestState()).get("a");
     assert.equal(a?.failure, undefined);
     assert.equal(a?.materialization?.codeVersion, "v2");
     // Never built, only failed.
-    fail("b");
-    const b = store.latestState().get("b");
+    await fail("b");
+    const b = (await store.latestState()).get("b");
     assert.equal(b?.materialization, undefined);
     assert.ok(b?.failure);
     assert.ok(b?.lastAttempt);
   });
 
-  it("keeps the latest evaluation per check, and check steps do not count as asset attempts", () => {
-    const run = store.createRun({ selection: "a", launchedBy: "cli" });
-    const [attempt, , first] = store.appendEvents(run.id, [
+  it("keeps the latest evaluation per check, and check steps do not count as asset attempts", async () => {
+    const run = await store.createRun({ selection: "a", launchedBy: "cli" });
+    const [attempt, , first] = await store.appendEvents(run.id, [
       { type: "STEP_STARTED", assetKey: "a" },
       { type: "MATERIALIZATION", assetKey: "a", codeVersion: "v1" },
       { type: "CHECK_EVALUATION", assetKey: "a", checkName: "unique", passed: true, blocking: true },
       { type: "CHECK_EVALUATION", assetKey: "a", checkName: "not_null", passed: true, blocking: false },
     ]);
     clock += 1000;
-    const [, , second] = store.appendEvents(run.id, [
+    const [, , second] = await store.appendEvents(run.id, [
       { type: "STEP_STARTED", assetKey: "a", checkName: "unique" },
       { type: "STEP_FAILURE", assetKey: "a", checkName: "unique", message: "check threw" },
       {
@@ -99,7 +99,7 @@ describe("store: latest state per asset", () => {
         metadata: { dupes: 3 },
       },
     ]);
-    const a = store.latestState().get("a");
+    const a = (await store.latestState()).get("a");
     assert.equal(a?.lastAttempt?.eventId, attempt);
     assert.equal(a?.failure, undefined, "a failing check step is not a failed build");
     assert.deepEqual(
@@ -114,58 +114,58 @@ describe("store: latest state per asset", () => {
     assert.notEqual(first, second);
   });
 
-  it("reports checks of assets that were never built", () => {
-    const run = store.createRun({ selection: "x", launchedBy: "cli" });
-    store.appendEvent(run.id, {
+  it("reports checks of assets that were never built", async () => {
+    const run = await store.createRun({ selection: "x", launchedBy: "cli" });
+    await store.appendEvent(run.id, {
       type: "CHECK_EVALUATION",
       assetKey: "x",
       checkName: "c",
       passed: true,
       blocking: false,
     });
-    const x = store.latestState(["x"]).get("x");
+    const x = (await store.latestState(["x"])).get("x");
     assert.equal(x?.materialization, undefined);
     assert.equal(x?.checks.length, 1);
   });
 
-  it("answers for a subset of keys, leaving out keys without history", () => {
-    build("a", "1");
-    build("b", "1");
-    build("c", "1");
-    const run = store.createRun({ selection: "b", launchedBy: "cli" });
-    store.appendEvent(run.id, {
+  it("answers for a subset of keys, leaving out keys without history", async () => {
+    await build("a", "1");
+    await build("b", "1");
+    await build("c", "1");
+    const run = await store.createRun({ selection: "b", launchedBy: "cli" });
+    await store.appendEvent(run.id, {
       type: "CHECK_EVALUATION",
       assetKey: "b",
       checkName: "c",
       passed: true,
       blocking: false,
     });
-    store.appendEvent(run.id, {
+    await store.appendEvent(run.id, {
       type: "CHECK_EVALUATION",
       assetKey: "c",
       checkName: "c",
       passed: true,
       blocking: false,
     });
-    const some = store.latestState(["b", "missing", "a"]);
+    const some = await store.latestState(["b", "missing", "a"]);
     assert.deepEqual([...some.keys()].sort(), ["a", "b"]);
     assert.equal(some.get("b")?.checks.length, 1);
     assert.equal(some.get("a")?.checks.length, 0);
-    assert.equal(store.latestState([]).size, 0);
+    assert.equal((await store.latestState([])).size, 0);
   });
 
-  it("sees what another connection committed (lastEventId moves)", () => {
-    const other = EventStore.open(tmp.dbPath);
-    const before = store.lastEventId();
-    const run = other.createRun({ selection: "a", launchedBy: "editor" });
-    other.appendEvent(run.id, { type: "MATERIALIZATION", assetKey: "a", codeVersion: "v" });
-    assert.ok(store.lastEventId() > before);
-    assert.equal(store.latestState().get("a")?.materialization?.codeVersion, "v");
-    other.close();
+  it("sees what another connection committed (lastEventId moves)", async () => {
+    const other = await history.open();
+    const before = await store.lastEventId();
+    const run = await other.createRun({ selection: "a", launchedBy: "editor" });
+    await other.appendEvent(run.id, { type: "MATERIALIZATION", assetKey: "a", codeVersion: "v" });
+    assert.ok((await store.lastEventId()) > before);
+    assert.equal((await store.latestState()).get("a")?.materialization?.codeVersion, "v");
+    await other.close();
   });
 
-  it("refreshes incrementally to exactly what a fresh connection reads", () => {
-    const polled = EventStore.open(tmp.dbPath, { readonly: true });
+  it("refreshes incrementally to exactly what a fresh connection reads", async () => {
+    const polled = await history.open({ readonly: true });
     // mulberry32: a seeded generator, so a failure reproduces.
     let seed = 7;
     const random = (n: number) => {
@@ -176,7 +176,7 @@ describe("store: latest state per asset", () => {
     };
     const keys = ["a", "b", "c", "d", "e"];
     for (let round = 0; round < 30; round += 1) {
-      const run = store.createRun({ selection: "*", launchedBy: "cli" });
+      const run = await store.createRun({ selection: "*", launchedBy: "cli" });
       const events: EventInput[] = [];
       for (let i = 0; i < 1 + random(6); i += 1) {
         const assetKey = keys[random(keys.length)];
@@ -201,13 +201,17 @@ describe("store: latest state per asset", () => {
         }
       }
       clock += 1000;
-      store.appendEvents(run.id, events);
+      await store.appendEvents(run.id, events);
       if (random(3) === 0) continue; // sometimes several rounds land between two polls
-      const fresh = EventStore.open(tmp.dbPath, { readonly: true });
-      assert.deepEqual(polled.latestState(), fresh.latestState(), `round ${round}`);
-      assert.deepEqual(polled.latestState(["a", "zz"]), fresh.latestState(["a", "zz"]), `round ${round}, keyed`);
-      fresh.close();
+      const fresh = await history.open({ readonly: true });
+      assert.deepEqual(await polled.latestState(), await fresh.latestState(), `round ${round}`);
+      assert.deepEqual(
+        await polled.latestState(["a", "zz"]),
+        await fresh.latestState(["a", "zz"]),
+        `round ${round}, keyed`,
+      );
+      await fresh.close();
     }
-    polled.close();
+    await polled.close();
   });
 });

@@ -26,6 +26,8 @@ export interface HistoryStore {
   readonly readonly: boolean;
   /** Starts a run: inserts the run row (status STARTED) and its RUN_STARTED event. */
   createRun(input: CreateRunInput): Promise<RunRecord>;
+  /** Appends one event to a run; returns its id. */
+  appendEvent(runId: string, event: EventInput): Promise<number>;
   /** Appends events to a run in one transaction (all or none); returns their ids in order. */
   appendEvents(runId: string, events: readonly EventInput[]): Promise<number[]>;
   /** Ends a run with its terminal event; a run already finished keeps its first outcome. */

@@ -38,6 +38,10 @@ export class SqliteHistory implements HistoryStore {
     return this.store.createRun(input);
   }
 
+  async appendEvent(runId: string, event: EventInput): Promise<number> {
+    return this.store.appendEvent(runId, event);
+  }
+
   async appendEvents(runId: string, events: readonly EventInput[]): Promise<number[]> {
     return this.store.appendEvents(runId, events);
   }

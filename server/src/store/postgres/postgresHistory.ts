@@ -25,6 +25,7 @@ import type {
 import { abandonment, STEP_LIFECYCLE_TYPES, type StepRow } from "../recovery";
 import { createPool, locationOf, reachable } from "./connection";
 import { listen } from "./listener";
+import { fromPg } from "./text";
 import { PgReader } from "./reader";
 import { assertReadable, migrate } from "./schema";
 import { PgWriter, runInfo } from "./writer";
@@ -86,6 +87,10 @@ export class PostgresHistory implements HistoryStore {
     // Owned only when the run is this process's (the executor passes its own pid, or none).
     if (input.pid === undefined || input.pid === process.pid) this.own(id);
     return (await this.getRun(id)) as RunRecord;
+  }
+
+  async appendEvent(runId: string, event: EventInput): Promise<number> {
+    return (await this.appendEvents(runId, [event]))[0];
   }
 
   async appendEvents(runId: string, events: readonly EventInput[]): Promise<number[]> {
@@ -154,7 +159,8 @@ export class PostgresHistory implements HistoryStore {
       const recovered: RecoveredRun[] = [];
       for (const run of started.rows) {
         if (this.owned.has(run.id)) continue;
-        const dead = run.expired || (run.hostname === hostname() && !ownerStillRunning(run.pid, run.pid_started_at));
+        const dead =
+          run.expired || (fromPg(run.hostname) === hostname() && !ownerStillRunning(run.pid, run.pid_started_at));
         if (!dead) continue;
         const result = await writer.write(async (client) => {
           // Another process may have recovered (or the owner finished) the run since our scan.
@@ -163,7 +169,12 @@ export class PostgresHistory implements HistoryStore {
             "SELECT asset_key, check_name, type FROM events WHERE run_seq = $1 AND type = ANY($2) ORDER BY id",
             [run.seq, STEP_LIFECYCLE_TYPES],
           );
-          const { events, failedSteps } = abandonment(run.pid, steps.rows);
+          const rows = steps.rows.map((row) => ({
+            ...row,
+            asset_key: fromPg(row.asset_key),
+            check_name: fromPg(row.check_name),
+          }));
+          const { events, failedSteps } = abandonment(run.pid, rows);
           await writer.insertEncoded(client, run.seq, events);
           return { runId: run.id, pid: run.pid, failedSteps };
         });

@@ -8,6 +8,7 @@ import type pg from "pg";
 import { decodeEvent, materializationFromRow, type EventRow } from "../codec";
 import { type AssetRow, type CheckRow, LatestCache, type RunIdLookup, runSeqsOf } from "../latestCache";
 import { runFromRow, type RunRow } from "../queries";
+import { fromPg, toPg } from "./text";
 import type { AssetLatestState, MaterializationRecord, RunEventsQuery, RunRecord, StoredEvent } from "../records";
 
 /**
@@ -91,7 +92,7 @@ export class PgReader {
        ORDER BY id LIMIT $4`,
       [runId, query.afterEventId ?? 0, query.types ?? null, query.limit ?? null],
     );
-    return found.rows.map((row) => decodeEvent(row, runId));
+    return found.rows.map((row) => decodeEvent(eventFromPg(row), runId));
   }
 
   async latestMaterialization(key: string): Promise<MaterializationRecord | undefined> {
@@ -100,7 +101,7 @@ export class PgReader {
        JOIN events e ON e.id = a.last_materialization_event_id
        JOIN runs r ON r.seq = e.run_seq
        WHERE a.asset_key = $1`,
-      [key],
+      [toPg(key)],
     );
     const row = found.rows[0];
     return row && materializationFromRow(row.id, row.run_id, row.ts, key, row.payload);
@@ -120,7 +121,9 @@ export class PgReader {
     return this.snapshot(async (client) => {
       if (latest.seen === undefined && keys !== undefined) {
         // A one-off question about a few assets (the CLI) should not pay for loading them all.
-        const [assets, checks] = await this.rows(client, "a.asset_key = ANY($1)", "c.asset_key = ANY($1)", [keys]);
+        const [assets, checks] = await this.rows(client, "a.asset_key = ANY($1)", "c.asset_key = ANY($1)", [
+          keys.map(toPg),
+        ]);
         return latest.build(assets, checks, new Map());
       }
       const last = (await client.query<{ max: number | null }>("SELECT max(id) AS max FROM events")).rows[0]?.max ?? 0;
@@ -135,7 +138,7 @@ export class PgReader {
       // An owner that died since: no event says so, so re-read those assets (now failed).
       const orphaned = latest.orphaned();
       if (orphaned.length > 0) {
-        const [assets] = await this.rows(client, "a.asset_key = ANY($1)", null, [orphaned]);
+        const [assets] = await this.rows(client, "a.asset_key = ANY($1)", null, [orphaned.map(toPg)]);
         latest.build(assets, [], latest.cache);
       }
       return latest.select(keys);
@@ -163,8 +166,18 @@ export class PgReader {
             rowMode: "array",
           });
     const now = Date.now();
-    // The deadline column arrives as milliseconds left; the cache wants a local-clock instant.
-    for (const row of assets.rows) if (row[17] !== null) row[17] = now + row[17];
+    for (const row of assets.rows) {
+      row[0] = fromPg(row[0]);
+      row[8] = fromPg(row[8]);
+      row[16] = fromPg(row[16]);
+      // The deadline column arrives as milliseconds left; the cache wants a local-clock instant.
+      if (row[17] !== null) row[17] = now + row[17];
+    }
+    for (const row of checks.rows) {
+      row[0] = fromPg(row[0]);
+      row[1] = fromPg(row[1]);
+      row[6] = fromPg(row[6]);
+    }
     await this.runIds.load(client, runSeqsOf(assets.rows, checks.rows));
     return [assets.rows, checks.rows];
   }
@@ -186,5 +199,16 @@ export class PgReader {
 
 function fromRow(row: RunRow & { heartbeat_age_left: number | null }): RunRecord {
   const deadline = row.heartbeat_age_left === null ? null : Date.now() + row.heartbeat_age_left;
-  return runFromRow({ ...row, heartbeat_deadline: deadline });
+  return runFromRow({
+    ...row,
+    selection: fromPg(row.selection),
+    hostname: fromPg(row.hostname),
+    username: fromPg(row.username ?? null),
+    message: fromPg(row.message),
+    heartbeat_deadline: deadline,
+  });
+}
+
+function eventFromPg(row: EventRow): EventRow {
+  return { ...row, asset_key: fromPg(row.asset_key), check_name: fromPg(row.check_name), message: fromPg(row.message) };
 }

@@ -14,6 +14,7 @@ import { UnknownRunError } from "../errors";
 import { currentUser, newRunId, processStartTime } from "../processInfo";
 import type { CreateRunInput, EventInput, RunStatus, TerminalRunStatus } from "../records";
 import { CHANNEL, LOCK_CLASS, WRITE_LOCK } from "./schema";
+import { toPg } from "./text";
 
 export class PgWriter {
   constructor(
@@ -52,7 +53,7 @@ export class PgWriter {
       const inserted = await client.query<{ seq: number }>(
         `INSERT INTO runs (id, status, selection, started_at, pid, pid_started_at, hostname, username, launched_by)
          VALUES ($1, 'STARTED', $2, $3, $4, $5, $6, $7, $8) RETURNING seq`,
-        [id, input.selection, startedAt, pid, pidStartedAt, hostname(), user, input.launchedBy],
+        [id, toPg(input.selection), startedAt, pid, pidStartedAt, toPg(hostname()), toPg(user), input.launchedBy],
       );
       await this.insertEncoded(client, inserted.rows[0].seq, [encodeEvent({ type: "RUN_STARTED", ts: startedAt })]);
       return id;
@@ -94,9 +95,9 @@ export class PgWriter {
         runSeq,
         events.map((e) => e.ts ?? fallbackTs),
         events.map((e) => e.type),
-        events.map((e) => e.assetKey),
-        events.map((e) => e.checkName),
-        events.map((e) => e.message),
+        events.map((e) => toPg(e.assetKey)),
+        events.map((e) => toPg(e.checkName)),
+        events.map((e) => toPg(e.message)),
         events.map((e) => e.payload),
       ],
     );
@@ -106,7 +107,7 @@ export class PgWriter {
     if (terminal !== undefined) {
       await client.query(
         "UPDATE runs SET status = $1, finished_at = $2, message = $3 WHERE seq = $4 AND status = 'STARTED'",
-        [terminal.status, terminal.ts, terminal.message, runSeq],
+        [terminal.status, terminal.ts, toPg(terminal.message), runSeq],
       );
     }
     if (assets.size > 0) {
@@ -118,7 +119,7 @@ export class PgWriter {
            last_materialization_event_id = coalesce(excluded.last_materialization_event_id, asset_latest.last_materialization_event_id),
            last_failure_event_id = coalesce(excluded.last_failure_event_id, asset_latest.last_failure_event_id),
            last_attempt_event_id = coalesce(excluded.last_attempt_event_id, asset_latest.last_attempt_event_id)`,
-        [rows.map(([key]) => key), ...[0, 1, 2].map((i) => rows.map(([, latest]) => latest[i]))],
+        [rows.map(([key]) => toPg(key)), ...[0, 1, 2].map((i) => rows.map(([, latest]) => latest[i]))],
       );
     }
     const checkRows = [...checks].flatMap(([key, byName]) =>
@@ -129,7 +130,12 @@ export class PgWriter {
         `INSERT INTO check_latest (asset_key, check_name, event_id, passed)
          SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::integer[])
          ON CONFLICT (asset_key, check_name) DO UPDATE SET event_id = excluded.event_id, passed = excluded.passed`,
-        [0, 1, 2, 3].map((i) => checkRows.map((row) => row[i])),
+        [
+          checkRows.map((row) => toPg(row[0])),
+          checkRows.map((row) => toPg(row[1])),
+          checkRows.map((row) => row[2]),
+          checkRows.map((row) => row[3]),
+        ],
       );
     }
     return ids;
