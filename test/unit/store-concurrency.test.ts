@@ -1,104 +1,119 @@
 import assert from "node:assert/strict";
 import { resolve } from "node:path";
-import { EventStore, StoreBusyError } from "../../server/src/store";
+import { EventStore, type HistoryStore, StoreBusyError } from "../../server/src/store";
+import { describeBackends, type TestHistory } from "./support/store-backends";
 import { spawnNode, tempStore, waitForExit, waitForLine, type TempStore } from "./support/store-temp";
 
 const WRITER = resolve(__dirname, "support/store-writer.ts");
 const PER_WRITER = 2000;
 
-describe("store: two processes append 2,000 events each in small transactions while a reader polls", function () {
-  this.timeout(120_000);
-  let tmp: TempStore;
-  let reader: EventStore;
-  let exits: Array<{ code: number | null; stderr: string; stdout: string }>;
-  let runIds: Array<string | undefined>;
-  /** What the reader saw while the writers wrote. */
-  const polling = { reads: 0, backwards: 0, foreignCodeVersions: 0 };
+describeBackends(
+  "store: two processes append 2,000 events each in small transactions while a reader polls",
+  (backend) => {
+    let history: TestHistory;
+    let reader: HistoryStore;
+    let exits: Array<{ code: number | null; stderr: string; stdout: string }>;
+    let runIds: Array<string | undefined>;
+    /** What the reader saw while the writers wrote. */
+    const polling = { reads: 0, backwards: 0, foreignCodeVersions: 0 };
 
-  before(async () => {
-    tmp = tempStore();
-    // No file yet: both writers create and migrate it at the same time, too.
-    const children = ["a", "b"].map((label) => spawnNode([WRITER, tmp.dbPath, String(PER_WRITER), "5", label]));
-    const exited = children.map(waitForExit);
-    await Promise.all(children.map((child) => waitForLine(child, /^ready$/)));
-    // The reader is read-only, like the language server's status view.
-    reader = EventStore.open(tmp.dbPath, { readonly: true });
-    for (const child of children) child.stdin?.end("go\n");
+    before(async function () {
+      this.timeout(120_000);
+      history = await backend.fresh();
+      // Nothing yet: both writers create and migrate the history at the same time, too.
+      const children = ["a", "b"].map((label) => spawnNode([WRITER, history.spec, String(PER_WRITER), "5", label]));
+      const exited = children.map(waitForExit);
+      await Promise.all(children.map((child) => waitForLine(child, /^ready$/)));
+      // The reader is read-only, like the language server's status view.
+      reader = await history.open({ readonly: true });
+      for (const child of children) child.stdin?.end("go\n");
 
-    // Read continuously on this process's event loop turns until both writers exit.
-    let lastSeen = 0;
-    let done = false;
-    void Promise.all(exited).then(() => (done = true));
-    while (!done) {
-      const id = reader.lastEventId();
-      if (id < lastSeen) polling.backwards += 1;
-      lastSeen = id;
-      for (const [, asset] of reader.latestState()) {
-        const codeVersion = asset.materialization?.codeVersion;
-        if (codeVersion !== undefined && !codeVersion.startsWith("v")) polling.foreignCodeVersions += 1;
+      // Read continuously on this process's event loop turns until both writers exit.
+      let lastSeen = 0;
+      let done = false;
+      void Promise.all(exited).then(() => (done = true));
+      while (!done) {
+        const id = await reader.lastEventId();
+        if (id < lastSeen) polling.backwards += 1;
+        lastSeen = id;
+        for (const [, asset] of await reader.latestState()) {
+          const codeVersion = asset.materialization?.codeVersion;
+          if (codeVersion !== undefined && !codeVersion.startsWith("v")) polling.foreignCodeVersions += 1;
+        }
+        await reader.listRuns({ limit: 5 });
+        polling.reads += 1;
+        await new Promise((r) => setImmediate(r));
       }
-      reader.listRuns({ limit: 5 });
-      polling.reads += 1;
-      await new Promise((r) => setImmediate(r));
-    }
-    exits = await Promise.all(exited);
-    runIds = exits.map((r) => /done (\S+) (\d+)/.exec(r.stdout)?.[1]);
-  });
-  after(() => {
-    reader?.close();
-    tmp?.cleanup();
-  });
+      exits = await Promise.all(exited);
+      runIds = exits.map((r) => /done (\S+) (\d+)/.exec(r.stdout)?.[1]);
+    });
+    after(async () => {
+      await reader?.close();
+      await history?.cleanup();
+    });
 
-  it("never fails with BUSY: both writers exit 0 and finish their run", () => {
-    for (const result of exits) {
-      assert.equal(result.stderr.includes("SQLITE_BUSY"), false, result.stderr);
-      assert.equal(result.code, 0, result.stderr);
-    }
-    assert.ok(
-      runIds.every((id) => id !== undefined),
-      "both writers finished",
-    );
-  });
+    it("never fails with BUSY: both writers exit 0 and finish their run", () => {
+      for (const result of exits) {
+        assert.equal(result.stderr.includes("SQLITE_BUSY"), false, result.stderr);
+        assert.equal(result.code, 0, result.stderr);
+      }
+      assert.ok(
+        runIds.every((id) => id !== undefined),
+        "both writers finished",
+      );
+    });
 
-  it("keeps every event of each run, in the writer's order", () => {
-    for (const runId of runIds as string[]) {
-      const events = reader.runEvents(runId);
-      assert.equal(events.length, PER_WRITER + 2, "every event plus RUN_STARTED and RUN_SUCCESS");
-      assert.equal(reader.getRun(runId)?.status, "SUCCESS");
-      // Within a run, events keep the writer's order.
-      const logs = events.filter((e) => e.type === "LOG" || e.type === "MATERIALIZATION");
-      assert.equal(logs.length, PER_WRITER);
-    }
-  });
+    it("keeps every event of each run, in the writer's order", async () => {
+      for (const runId of runIds as string[]) {
+        const events = await reader.runEvents(runId);
+        assert.equal(events.length, PER_WRITER + 2, "every event plus RUN_STARTED and RUN_SUCCESS");
+        assert.equal((await reader.getRun(runId))?.status, "SUCCESS");
+        // Within a run, events keep the writer's order.
+        const logs = events.filter((e) => e.type === "LOG" || e.type === "MATERIALIZATION");
+        assert.equal(logs.length, PER_WRITER);
+      }
+    });
 
-  it("gives dense ids: nothing lost, nothing doubled", () => {
-    const total = reader.listRuns().reduce((sum, run) => sum + reader.runEvents(run.id).length, 0);
-    assert.equal(total, 2 * (PER_WRITER + 2));
-    assert.equal(reader.lastEventId(), total, "ids are dense: nothing lost, nothing doubled");
-  });
+    it("gives dense ids: nothing lost, nothing doubled", async () => {
+      let total = 0;
+      for (const run of await reader.listRuns()) total += (await reader.runEvents(run.id)).length;
+      assert.equal(total, 2 * (PER_WRITER + 2));
+      assert.equal(await reader.lastEventId(), total, "ids are dense: nothing lost, nothing doubled");
+    });
 
-  it("has each key's latest materialization as its last one", () => {
-    // Each writer materialized every 4th event over 50 keys: the latest per key is its last one.
-    const state = reader.latestState();
-    assert.equal(state.size, 50);
-    assert.equal(state.get("asset_a_49")?.materialization?.codeVersion, `v${PER_WRITER - 1}`);
-  });
+    it("has each key's latest materialization as its last one", async () => {
+      // Each writer materialized every 4th event over 50 keys: the latest per key is its last one.
+      const state = await reader.latestState();
+      assert.equal(state.size, 50);
+      assert.equal(state.get("asset_a_49")?.materialization?.codeVersion, `v${PER_WRITER - 1}`);
+    });
 
-  it("really overlapped the writers: their events interleave in the log", () => {
-    // a, b, a at least.
-    const owner = new Map<number, string>();
-    for (const runId of runIds as string[]) for (const e of reader.runEvents(runId)) owner.set(e.id, runId);
-    let switches = 0;
-    for (let id = 2; id <= reader.lastEventId(); id += 1) if (owner.get(id) !== owner.get(id - 1)) switches += 1;
-    assert.ok(switches >= 2, `writers interleaved (${switches} switches)`);
-  });
+    it("left the polling reader's incremental state exactly equal to a fresh read (no event slipped under its watermark)", async () => {
+      const fresh = await history.open({ readonly: true });
+      try {
+        assert.deepEqual(await reader.latestState(), await fresh.latestState());
+      } finally {
+        await fresh.close();
+      }
+    });
 
-  it("let the reader keep reading while they wrote, never seeing lastEventId go backwards or a foreign state", () => {
-    assert.ok(polling.reads > 10, `the reader kept reading while writers wrote (${polling.reads} reads)`);
-    assert.equal(polling.backwards, 0, "lastEventId never goes backwards");
-    assert.equal(polling.foreignCodeVersions, 0, "every materialization the reader saw is one a writer made");
-  });
-});
+    it("really overlapped the writers: their events interleave in the log", async () => {
+      // a, b, a at least.
+      const owner = new Map<number, string>();
+      for (const runId of runIds as string[]) for (const e of await reader.runEvents(runId)) owner.set(e.id, runId);
+      let switches = 0;
+      const last = await reader.lastEventId();
+      for (let id = 2; id <= last; id += 1) if (owner.get(id) !== owner.get(id - 1)) switches += 1;
+      assert.ok(switches >= 2, `writers interleaved (${switches} switches)`);
+    });
+
+    it("let the reader keep reading while they wrote, never seeing lastEventId go backwards or a foreign state", () => {
+      assert.ok(polling.reads > 10, `the reader kept reading while writers wrote (${polling.reads} reads)`);
+      assert.equal(polling.backwards, 0, "lastEventId never goes backwards");
+      assert.equal(polling.foreignCodeVersions, 0, "every materialization the reader saw is one a writer made");
+    });
+  },
+);
 
 describe("store: write locks held by other processes", function () {
   this.timeout(120_000);

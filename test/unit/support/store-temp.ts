@@ -71,3 +71,12 @@ export function waitForExit(
     child.on("exit", (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
   });
 }
+
+/** Resolves once `fact` holds, checking every 50 ms; rejects after `timeoutMs`, naming `what`. */
+export async function waitUntil(fact: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await fact())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
