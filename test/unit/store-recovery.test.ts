@@ -1,16 +1,20 @@
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
 import Database from "better-sqlite3";
-import { EventStore, type RecoveredRun } from "../../server/src/store";
+import { EventStore, type HistoryStore, type RecoveredRun } from "../../server/src/store";
+import { describeBackends, type TestHistory } from "./support/store-backends";
 import { STORE_MODULE, spawnNode, tempStore, waitForExit, waitForLine, type TempStore } from "./support/store-temp";
 
+const BACKENDS_MODULE = require.resolve("./support/store-backends");
+
 /** A child that starts a run, begins building `a` (after materializing `up`) and then hangs. */
-function crashingChild(dbPath: string) {
+function crashingChild(spec: string) {
   const script = `
-    const { EventStore } = require(${JSON.stringify(STORE_MODULE)});
-    const store = EventStore.open(${JSON.stringify(dbPath)});
-    const run = store.createRun({ selection: "up+", launchedBy: "cli" });
-    store.appendEvents(run.id, [
+    const { openTestHistory } = require(${JSON.stringify(BACKENDS_MODULE)});
+    (async () => {
+    const store = await openTestHistory(${JSON.stringify(spec)});
+    const run = await store.createRun({ selection: "up+", launchedBy: "cli" });
+    await store.appendEvents(run.id, [
       { type: "STEP_STARTED", assetKey: "up" },
       { type: "MATERIALIZATION", assetKey: "up", codeVersion: "u1" },
       { type: "STEP_SUCCESS", assetKey: "up" },
@@ -20,6 +24,7 @@ function crashingChild(dbPath: string) {
     ]);
     console.log("ready " + run.id);
     setInterval(() => {}, 1000);
+    })();
   `;
   return spawnNode(["-e", script]);
 }
@@ -33,9 +38,8 @@ function integrity(dbPath: string): string {
   }
 }
 
-describe("store: recovering the run of a SIGKILLed process", function () {
-  this.timeout(60_000);
-  let tmp: TempStore;
+describeBackends("store: recovering the run of a SIGKILLed process", (backend) => {
+  let history: TestHistory;
   let child: ChildProcess;
   let runId: string;
   /** What recovery found while the owner was alive, and its run's status then. */
@@ -44,29 +48,30 @@ describe("store: recovering the run of a SIGKILLed process", function () {
   let recovered: RecoveredRun[];
   let integrityAfterCrash: string;
   /** The store reopened after recovery, as the next process sees it. */
-  let reopened: EventStore;
+  let reopened: HistoryStore;
 
-  before(async () => {
-    tmp = tempStore();
-    child = crashingChild(tmp.dbPath);
+  before(async function () {
+    this.timeout(60_000);
+    history = await backend.fresh();
+    child = crashingChild(history.spec);
     const exited = waitForExit(child);
     runId = (await waitForLine(child, /^ready /)).split(" ")[1]!;
-    const store = EventStore.open(tmp.dbPath);
+    const store = await history.open();
     try {
-      whileAlive = { recovered: store.recoverAbandonedRuns(), status: store.getRun(runId)?.status };
+      whileAlive = { recovered: await store.recoverAbandonedRuns(), status: (await store.getRun(runId))?.status };
       child.kill("SIGKILL");
       signal = (await exited).signal;
-      recovered = store.recoverAbandonedRuns();
+      recovered = await store.recoverAbandonedRuns();
     } finally {
-      store.close();
+      await store.close();
     }
-    integrityAfterCrash = integrity(tmp.dbPath);
-    reopened = EventStore.open(tmp.dbPath);
+    if (backend.name === "sqlite") integrityAfterCrash = integrity(history.spec);
+    reopened = await history.open();
   });
-  after(() => {
+  after(async () => {
     if (child?.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-    reopened?.close();
-    tmp?.cleanup();
+    await reopened?.close();
+    await history?.cleanup();
   });
 
   it("leaves the run alone while its process lives", () => {
@@ -82,39 +87,41 @@ describe("store: recovering the run of a SIGKILLed process", function () {
     assert.deepEqual([...recovered[0]!.failedSteps].sort(), ["a", "up:rows"]);
   });
 
-  it("leaves the database file intact", () => {
-    assert.equal(integrityAfterCrash, "ok");
-  });
+  if (backend.name === "sqlite") {
+    it("leaves the database file intact", () => {
+      assert.equal(integrityAfterCrash, "ok");
+    });
+  }
 
-  it("marks the run failed, finished, with a message naming the process", () => {
-    const run = reopened.getRun(runId);
+  it("marks the run failed, finished, with a message naming the process", async () => {
+    const run = await reopened.getRun(runId);
     assert.equal(run?.status, "FAILURE");
     assert.equal(run?.message, `run abandoned: process ${child.pid} exited without finishing`);
     assert.ok(run?.finishedAt !== undefined);
   });
 
-  it("ends the run's events with a STEP_FAILURE for each open step and RUN_FAILURE", () => {
-    const events = reopened.runEvents(runId);
+  it("ends the run's events with a STEP_FAILURE for each open step and RUN_FAILURE", async () => {
+    const events = await reopened.runEvents(runId);
     assert.equal(events.at(-1)?.type, "RUN_FAILURE");
     const stepFailures = events.filter((e) => e.type === "STEP_FAILURE");
     assert.deepEqual(stepFailures.map((e) => (e.type === "STEP_FAILURE" ? e.assetKey : "")).sort(), ["a", "up"]);
   });
 
-  it("records the step that was building as a failed attempt, never a materialization", () => {
-    assert.equal(reopened.latestMaterialization("a"), undefined);
-    const a = reopened.latestState().get("a");
+  it("records the step that was building as a failed attempt, never a materialization", async () => {
+    assert.equal(await reopened.latestMaterialization("a"), undefined);
+    const a = (await reopened.latestState()).get("a");
     assert.equal(a?.materialization, undefined);
     assert.match(a?.failure?.message ?? "", /run abandoned/);
   });
 
-  it("keeps the finished step's materialization; its open check step does not fail the asset", () => {
-    const up = reopened.latestState().get("up");
+  it("keeps the finished step's materialization; its open check step does not fail the asset", async () => {
+    const up = (await reopened.latestState()).get("up");
     assert.equal(up?.materialization?.codeVersion, "u1");
     assert.equal(up?.failure, undefined);
   });
 
-  it("recovers nothing the second time", () => {
-    assert.deepEqual(reopened.recoverAbandonedRuns(), []);
+  it("recovers nothing the second time", async () => {
+    assert.deepEqual(await reopened.recoverAbandonedRuns(), []);
   });
 });
 
