@@ -117,6 +117,8 @@ export interface RunSummary {
   readonly launchedBy: "cli" | "editor";
   readonly pid: number;
   readonly hostname: string;
+  /** The OS user who started the run; undefined for runs recorded before users were. */
+  readonly user?: string;
   /** Epoch ms. */
   readonly startedAt: number;
   readonly finishedAt: number | undefined;

@@ -26,6 +26,8 @@ export interface AssetStatus {
   readonly reason: string;
   /** Epoch ms of the last materialization, when there is one. */
   readonly lastMaterializedAt: number | undefined;
+  /** Who made it and where, "ana on ci-runner-3" (only the host for runs recorded before users were). */
+  readonly lastMaterializedBy?: string;
   /** Epoch ms of the last failed build, when it came after the last materialization. */
   readonly lastFailedAt: number | undefined;
   /** Every check currently defined on the asset, sorted by name. */

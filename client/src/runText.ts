@@ -12,7 +12,7 @@ export function formatRun(details: RunDetails): string {
   const lines = [
     `Run ${run.runId}: ${run.status.toLowerCase()} (${took})`,
     `Selection: ${run.selection}`,
-    `Started ${time(run.startedAt)} from the ${run.launchedBy === "cli" ? "CLI" : "editor"} (pid ${run.pid} on ${run.hostname})`,
+    `Started ${time(run.startedAt)} from the ${run.launchedBy === "cli" ? "CLI" : "editor"}${run.user === undefined ? "" : ` by ${run.user}`} (pid ${run.pid} on ${run.hostname})`,
   ];
   if (run.message) lines.push(`Why: ${run.message}`);
   lines.push("");

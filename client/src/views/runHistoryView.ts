@@ -64,8 +64,9 @@ export class RunHistoryView implements vscode.TreeDataProvider<Item>, vscode.Dis
     const [icon, color] = RUN_ICONS[run.status];
     tree.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
     const took = run.finishedAt === undefined ? "running" : `${((run.finishedAt - run.startedAt) / 1000).toFixed(1)} s`;
-    tree.description = `${took} · ${run.launchedBy === "cli" ? "CLI" : "editor"} · ${new Date(run.startedAt).toLocaleTimeString()}`;
-    tree.tooltip = `Run ${run.runId}: ${run.status.toLowerCase()}, ${run.stepsDone} step(s) done, ${run.stepsFailed} failed\nFrom the ${run.launchedBy === "cli" ? "CLI" : "editor"}, pid ${run.pid} on ${run.hostname}${run.message ? `\n${run.message}` : ""}`;
+    const by = run.user === undefined ? run.hostname : `${run.user} on ${run.hostname}`;
+    tree.description = `${took} · ${run.launchedBy === "cli" ? "CLI" : "editor"} · ${by} · ${new Date(run.startedAt).toLocaleTimeString()}`;
+    tree.tooltip = `Run ${run.runId}: ${run.status.toLowerCase()}, ${run.stepsDone} step(s) done, ${run.stepsFailed} failed\nFrom the ${run.launchedBy === "cli" ? "CLI" : "editor"}${run.user === undefined ? "" : ` by ${run.user}`}, pid ${run.pid} on ${run.hostname}${run.message ? `\n${run.message}` : ""}`;
     // "run.running" offers Cancel, "run.done" Re-run; both open the log.
     tree.contextValue = run.status === "STARTED" ? "run.running" : "run.done";
     tree.id = run.runId;

@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { type BackendTarget, loadWorkspaceConfig } from "../config/workspaceConfig";
-import type { EventStore, LaunchedBy } from "../store";
+import { type HistoryStore, type LaunchedBy, newRunId } from "../store";
 import { Bundler } from "./bundler";
 import type { RunPlan } from "./planner";
 import { startRun, type RunEnvironment, type RunHandle } from "./run";
@@ -15,8 +15,8 @@ import { WorkerPool } from "./workerPool";
 /** Configuration of an executor; only `workspaceRoot` and `store` are required. */
 export interface ExecutorOptions {
   readonly workspaceRoot: string;
-  /** The run history (`.assetline/assetline.db`), opened writable by the caller. */
-  readonly store: EventStore;
+  /** The run history (SQLite or PostgreSQL), opened writable by the caller. */
+  readonly store: HistoryStore;
   /** The user's Node binary; default this process's (or `node` on PATH inside Electron). */
   readonly nodePath?: string;
   /** Extra flags for worker processes, e.g. ["--max-old-space-size=4096"]. */
@@ -103,18 +103,20 @@ export class Executor {
     return this.pool.warm();
   }
 
-  /** Records a new run (after failing runs abandoned by dead processes) and starts it. */
+  /**
+   * Starts a run: its id is known at once; it is recorded (after failing runs abandoned by dead
+   * processes) before its first step, and a history that cannot be written rejects `done`.
+   */
   start(plan: RunPlan, options: StartOptions = {}): RunHandle {
     if (this.closed) throw new Error("the executor is closed");
-    const { store } = this.options;
-    store.recoverAbandonedRuns();
-    const run = store.createRun({
+    const run = {
+      id: newRunId(Date.now()),
       selection: options.selection ?? describePlan(plan),
       launchedBy: options.launchedBy ?? "cli",
-    });
+    };
     const environment =
       options.warehouse === undefined ? this.environment : { ...this.environment, warehouse: options.warehouse };
-    const handle = startRun(plan, run.id, environment);
+    const handle = startRun(plan, run, environment);
     this.active.add(handle);
     const forget = (): void => void this.active.delete(handle);
     handle.done.then(forget, forget);

@@ -6,7 +6,7 @@
  * (attempts and retries) → startAttempt (one worker task); every stage reports to the one
  * RunRecorder.
  */
-import type { EventStore, StoredEvent } from "../store";
+import type { CreateRunInput, HistoryStore, StoredEvent } from "../store";
 import type { RunPlan } from "./planner";
 import { RunEvents, RunRecorder } from "./recorder";
 import { runStatusOf, type RunResult } from "./results";
@@ -28,15 +28,19 @@ export interface RunHandle {
 
 /** Everything runs share, built once by the executor. */
 export interface RunEnvironment extends StepEnvironment {
-  readonly store: EventStore;
+  readonly store: HistoryStore;
   readonly bundler: Bundler;
   /** Steps running at once. */
   readonly concurrency: number;
 }
 
-/** Starts recording and running `plan` as run `runId` (already created in the store). */
-export function startRun(plan: RunPlan, runId: string, env: RunEnvironment): RunHandle {
+/**
+ * Starts recording and running `plan` as the run `run` describes (its id chosen by the caller):
+ * runs abandoned by dead processes are failed first, then the run is created, then it runs.
+ */
+export function startRun(plan: RunPlan, run: CreateRunInput & { readonly id: string }, env: RunEnvironment): RunHandle {
   const { store } = env;
+  const runId = run.id;
   const events = new RunEvents();
   let writeFailure: unknown;
   const recorder = new RunRecorder(store, runId, events, (error) => {
@@ -54,17 +58,19 @@ export function startRun(plan: RunPlan, runId: string, env: RunEnvironment): Run
 
   const started = Date.now();
   const done = (async (): Promise<RunResult> => {
-    // Let the caller attach listeners to `events` first; then replay RUN_STARTED, written by createRun.
-    await new Promise((resolve) => setImmediate(resolve));
-    for (const event of store.runEvents(runId)) events.emit("event", event as StoredEvent);
+    await store.recoverAbandonedRuns();
+    await store.createRun(run);
+    // Listeners were attached when the caller got the handle; replay RUN_STARTED, written by createRun.
+    for (const event of await store.runEvents(runId)) events.emit("event", event as StoredEvent);
     const results = await scheduler.run();
-    recorder.flush();
+    await recorder.flush();
     if (writeFailure !== undefined) throw writeFailure;
     const { status, message } = runStatusOf(results, steps.cancelled);
-    const lastId = store.lastEventId();
-    store.finishRun(runId, status, message);
+    const lastId = await store.lastEventId();
+    await store.finishRun(runId, status, message);
     // The terminal event is written by the store itself; pass it on to live listeners too.
-    for (const event of store.runEvents(runId, { afterEventId: lastId })) events.emit("event", event as StoredEvent);
+    for (const event of await store.runEvents(runId, { afterEventId: lastId }))
+      events.emit("event", event as StoredEvent);
     return { runId, status, message, steps: results, durationMs: Date.now() - started };
   })();
   return { runId, events, done, cancel: (reason = "run cancelled") => cancel(reason) };

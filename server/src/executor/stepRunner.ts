@@ -47,7 +47,7 @@ export class StepRunner {
       const maxAttempts = step.unrunnable === undefined ? this.env.retries + 1 : 1;
       for (;;) {
         attempts++;
-        consumed = this.recorder.stepStarted(step, attempts);
+        consumed = await this.recorder.stepStarted(step, attempts);
         const ran = await this.attempt(step);
         outcome = ran.outcome;
         codeVersion = ran.codeVersion ?? codeVersion;
@@ -71,7 +71,7 @@ export class StepRunner {
       };
     }
     const durationMs = Date.now() - started;
-    const materializationEventId = this.recorder.stepFinished(step, outcome, durationMs, consumed, codeVersion);
+    const materializationEventId = await this.recorder.stepFinished(step, outcome, durationMs, consumed, codeVersion);
     return finishedResult(step, outcome, Math.max(attempts, 1), durationMs, materializationEventId);
   }
 

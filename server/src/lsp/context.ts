@@ -3,6 +3,7 @@
  * documents, status, runs. Handlers receive it once the workspace is known, so no handler
  * can run against a half-initialised server.
  */
+import { type BackendTarget, ConfigError, loadWorkspaceConfig } from "../config/workspaceConfig";
 import { storePath } from "../store/paths";
 import { type ClientCapabilities, type Connection, MessageType, ShowMessageNotification } from "vscode-languageserver";
 import { readFileSync } from "node:fs";
@@ -110,8 +111,10 @@ export function createContext(
   // From store/paths, not the store's index: that would load the native SQLite driver at
   // start-up, and a driver that fails to load must only cost status, not the server.
   const dbPath = storePath(root);
+  const history = workspaceHistory(root, log);
   const status = new StatusBoard({
     dbPath,
+    history,
     root,
     pollIntervalMs: DEFAULT_SETTINGS.status.pollIntervalMs,
     log,
@@ -121,6 +124,7 @@ export function createContext(
     root,
     trusted: isWorkspaceTrusted(initializationOptions),
     dbPath,
+    history,
     connection,
     unsavedFiles: (stepFiles) =>
       [...documents.openFiles()].filter((file) => isUnsaved(root, file, documents.textOf(file), stepFiles)),
@@ -131,6 +135,20 @@ export function createContext(
   const gate = new RequestGate(host, documents, log);
   const impact = new ImpactService(root, (file) => reader.readFile(file), log);
   return { connection, support, paths, reader, host, documents, publisher, gate, settings, status, runs, impact, log };
+}
+
+/**
+ * The history the workspace configuration names (read once: a change needs a server restart,
+ * like the CLI reads it once per command), or why it cannot be used, which status then shows.
+ */
+function workspaceHistory(root: string, log: (message: string) => void): BackendTarget | ConfigError {
+  try {
+    return loadWorkspaceConfig(root).history;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    log(`run history unavailable: ${error.message}`);
+    return error;
+  }
 }
 
 /**

@@ -175,11 +175,26 @@ export function registerHandlers(connection: Connection, current: () => Workspac
       () => null,
     ),
   );
-  on(MaterializeRequest.type, (params, token) =>
-    inWorkspace("materialize", token, (context, snapshot) => context.runs.materialize(snapshot, params), noWorkspace),
+  // Awaited twice over: the gate settles the analysis, then the run's history must open.
+  on(
+    MaterializeRequest.type,
+    async (params, token) =>
+      await inWorkspace(
+        "materialize",
+        token,
+        (context, snapshot) => context.runs.materialize(snapshot, params),
+        async () => noWorkspace(),
+      ),
   );
-  on(RunChecksRequest.type, (params, token) =>
-    inWorkspace("runChecks", token, (context, snapshot) => context.runs.runChecks(snapshot, params), noWorkspace),
+  on(
+    RunChecksRequest.type,
+    async (params, token) =>
+      await inWorkspace(
+        "runChecks",
+        token,
+        (context, snapshot) => context.runs.runChecks(snapshot, params),
+        async () => noWorkspace(),
+      ),
   );
   on(ImpactRequest.type, async (params, token) => {
     const context = current();
@@ -188,13 +203,13 @@ export function registerHandlers(connection: Connection, current: () => Workspac
     const snapshot = await context.gate.run("impact", token, undefined, (settled) => settled);
     return context.impact.report(snapshot, params ?? {});
   });
-  on(RunDetailsRequest.type, (params) => {
+  on(RunDetailsRequest.type, async (params) => {
     const context = current();
-    return context ? runDetails(context.status.dbPath, context.paths.root, params.runId) : null;
+    return context ? runDetails(await context.status.reader(), context.paths.root, params.runId) : null;
   });
-  on(RecentRunsRequest.type, (params) => {
+  on(RecentRunsRequest.type, async (params) => {
     const context = current();
-    return context ? recentRuns(context.status.dbPath, params?.limit ?? 20) : [];
+    return context ? recentRuns(await context.status.reader(), params?.limit ?? 20) : [];
   });
   on(CancelRunRequest.type, (params) => current()?.runs.cancel(params) ?? { cancelled: false });
 }

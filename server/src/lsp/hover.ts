@@ -76,7 +76,8 @@ function describe(snapshot: AnalysisSnapshot, status: StatusBoard, asset: AssetD
   lines.push(facts.join("  \n"));
   const current = status.statusOf(snapshot, asset.key, now);
   if (current) {
-    const health = [`${escape(statusLine(current, isSource, now))}  \n_${escape(current.reason)}_`];
+    const line = statusLine(current, isSource, now, { withAuthor: true });
+    const health = [`${escape(line)}  \n_${escape(current.reason)}_`];
     const error = current.lastError;
     if (error) {
       const where = error.location ? ` at ${error.location.file}:${error.location.line + 1}` : "";

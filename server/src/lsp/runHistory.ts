@@ -1,11 +1,10 @@
 /**
  * The run history as the client reads it: a run with its events, for the run document behind
- * "Show Run" and links. Each request opens the store read-only and closes it again: requests
- * are rare, and another process may be writing (SQLite's WAL lets both go on).
+ * "Show Run" and links. Requests borrow the status board's read-only store (StatusBoard.reader),
+ * current as of the request, so a team history is not connected to once per request.
  */
-import { existsSync } from "node:fs";
 import { firstUserFrame } from "../model/stackFrames";
-import type { EventStore, EventType, RunRecord, StoredEvent } from "../store";
+import type { EventType, HistoryStore, RunRecord, StoredEvent } from "../store";
 import type { RunDetails, RunEventParams, RunEventType, RunSummary } from "../../../protocol";
 
 /** Every store event type is a protocol event type: a store type the protocol lacks fails to compile here. */
@@ -47,6 +46,7 @@ export function toRunSummary(run: RunRecord, ended: readonly StoredEvent[]): Run
     launchedBy: run.launchedBy,
     pid: run.pid,
     hostname: run.hostname,
+    ...(run.user === undefined ? {} : { user: run.user }),
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
     message: run.message,
@@ -56,31 +56,20 @@ export function toRunSummary(run: RunRecord, ended: readonly StoredEvent[]): Run
 }
 
 /** One run and its events; null when there is no history or no such run. */
-export function runDetails(dbPath: string, root: string, runId: string): RunDetails | null {
-  return withStore(dbPath, null, (store) => {
-    const run = store.getRun(runId);
-    if (!run) return null;
-    const events = store.runEvents(runId);
-    return { run: toRunSummary(run, events), events: events.map((event) => toRunEventParams(event, root)) };
-  });
+export async function runDetails(
+  store: HistoryStore | undefined,
+  root: string,
+  runId: string,
+): Promise<RunDetails | null> {
+  const run = await store?.getRun(runId);
+  if (!store || !run) return null;
+  const events = await store.runEvents(runId);
+  return { run: toRunSummary(run, events), events: events.map((event) => toRunEventParams(event, root)) };
 }
 
 /** The newest runs, newest first, with how far each got. */
-export function recentRuns(dbPath: string, limit: number): RunSummary[] {
-  return withStore(dbPath, [], (store) =>
-    store
-      .listRuns({ limit: Math.max(1, Math.min(limit, 200)) })
-      .map((run) => toRunSummary(run, store.runEvents(run.id, { types: STEP_ENDS }))),
-  );
-}
-
-function withStore<T>(dbPath: string, none: T, read: (store: EventStore) => T): T {
-  if (!existsSync(dbPath)) return none;
-  const { EventStore } = require("../store") as typeof import("../store");
-  const store = EventStore.open(dbPath, { readonly: true });
-  try {
-    return read(store);
-  } finally {
-    store.close();
-  }
+export async function recentRuns(store: HistoryStore | undefined, limit: number): Promise<RunSummary[]> {
+  if (!store) return [];
+  const runs = await store.listRuns({ limit: Math.max(1, Math.min(limit, 200)) });
+  return Promise.all(runs.map(async (run) => toRunSummary(run, await store.runEvents(run.id, { types: STEP_ENDS }))));
 }

@@ -9,7 +9,7 @@ import type { AnalysisSnapshot } from "../analysis";
 import { type BackendTarget, ConfigError, loadWorkspaceConfig } from "../config/workspaceConfig";
 import type { Executor, RunHandle, RunPlan, RunResult } from "../executor";
 import { resolveSelection } from "../model/selection";
-import type { EventStore, StoredEvent } from "../store";
+import type { HistoryStore, StoredEvent } from "../store";
 import {
   type CancelRunParams,
   type CancelRunResult,
@@ -27,6 +27,8 @@ export interface RunServiceOptions {
   /** False in an untrusted workspace (the client said so): analysis only, user code never runs. */
   readonly trusted: boolean;
   readonly dbPath: string;
+  /** The history the workspace configuration names, or why that configuration is unusable. */
+  readonly history: BackendTarget | ConfigError;
   readonly connection: Connection;
   /**
    * Open documents whose text differs from the disk (the executor runs what is on disk); a
@@ -35,14 +37,16 @@ export interface RunServiceOptions {
   readonly unsavedFiles: (stepFiles: ReadonlySet<string>) => string[];
   /** The run wrote history: status should be re-read soon rather than at the next poll. */
   readonly onHistoryWritten: () => void;
-  /** A run ended: status must be current before the client hears of it. */
-  readonly onRunFinished: () => void;
+  /** A run ended: status must be current before the client hears of it (resolves when it is). */
+  readonly onRunFinished: () => Promise<void>;
   readonly log: (message: string) => void;
 }
 
 export class RunService {
   private executor: Executor | undefined;
-  private store: EventStore | undefined;
+  private store: HistoryStore | undefined;
+  /** The executor being set up (the history opened), so that two first runs share it. */
+  private opening: Promise<Executor> | undefined;
   private readonly active = new Map<string, RunHandle>();
 
   constructor(private readonly options: RunServiceOptions) {}
@@ -52,7 +56,7 @@ export class RunService {
     return this.options.trusted;
   }
 
-  materialize(snapshot: AnalysisSnapshot, params: MaterializeParams): RunStarted {
+  materialize(snapshot: AnalysisSnapshot, params: MaterializeParams): Promise<RunStarted> {
     const selected = resolveSelection(snapshot.graph, params.selection);
     if (!selected.ok) throw userError(selected.error);
     const { planRun } = loadExecutor();
@@ -61,7 +65,7 @@ export class RunService {
     return this.start(snapshot, plan, selection);
   }
 
-  runChecks(snapshot: AnalysisSnapshot, params: RunChecksParams): RunStarted {
+  runChecks(snapshot: AnalysisSnapshot, params: RunChecksParams): Promise<RunStarted> {
     if (!snapshot.graph.definition(params.key)) throw userError(`no asset or source has the key "${params.key}"`);
     const { planRun } = loadExecutor();
     const plan = planRun(snapshot, [params.key], { checksOnly: true });
@@ -87,10 +91,10 @@ export class RunService {
   /** Cancels runs in progress (their process trees are killed) and closes the store. */
   async dispose(): Promise<void> {
     await this.executor?.close();
-    this.store?.close();
+    await this.store?.close();
   }
 
-  private start(snapshot: AnalysisSnapshot, plan: RunPlan, selection: string): RunStarted {
+  private async start(snapshot: AnalysisSnapshot, plan: RunPlan, selection: string): Promise<RunStarted> {
     if (!this.options.trusted) {
       throw refusal(
         "this workspace is not trusted, so Assetline only reads its code and never runs it; trust the workspace to materialize or run checks",
@@ -124,11 +128,11 @@ export class RunService {
     }
     // Read for every run, so an edit of assetline.config.json applies without a server restart.
     const warehouse = this.configuredWarehouse();
-    const handle = this.ensureExecutor().start(plan, { selection, launchedBy: "editor", warehouse });
+    const handle = (await this.ensureExecutor()).start(plan, { selection, launchedBy: "editor", warehouse });
     this.active.set(handle.runId, handle);
     handle.events.on("event", (event) => this.forward(event));
     handle.done.then(
-      (result) => this.finished(result),
+      (result) => void this.finished(result),
       (error: unknown) => {
         this.options.log(
           `run ${handle.runId} could not be recorded: ${error instanceof Error ? error.message : String(error)}`,
@@ -140,14 +144,22 @@ export class RunService {
     return { runId: handle.runId, selection, steps: plan.steps.length };
   }
 
-  private ensureExecutor(): Executor {
-    if (this.executor) return this.executor;
-    const { EventStore, StoreError } = require("../store") as typeof import("../store");
+  private ensureExecutor(): Promise<Executor> {
+    if (this.executor) return Promise.resolve(this.executor);
+    this.opening ??= this.openExecutor().finally(() => (this.opening = undefined));
+    return this.opening;
+  }
+
+  private async openExecutor(): Promise<Executor> {
+    const { openHistory, StoreError } = require("../store") as typeof import("../store");
     const { Executor } = loadExecutor();
+    const target = this.options.history;
+    // The configuration's fault: its message names the file or variable and what to write.
+    if (!("kind" in target)) throw userError(target.message);
     try {
-      this.store = EventStore.open(this.options.dbPath);
+      this.store = await openHistory(this.options.root, target, { log: this.options.log });
     } catch (error) {
-      // The history file's fault (permissions, not a database, newer schema): the message names it.
+      // The history's fault (permissions, not a database, newer schema, unreachable): the message names it.
       if (error instanceof StoreError) throw userError(error.message);
       throw error;
     }
@@ -176,9 +188,9 @@ export class RunService {
       this.options.onHistoryWritten();
   }
 
-  private finished(result: RunResult): void {
+  private async finished(result: RunResult): Promise<void> {
     this.active.delete(result.runId);
-    this.options.onRunFinished();
+    await this.options.onRunFinished();
     void this.options.connection.sendNotification(RunFinishedNotification.type, {
       runId: result.runId,
       status: result.status,

@@ -1,20 +1,22 @@
 /**
- * Asset status from the run history (`.assetline/assetline.db`), kept current while other
- * processes write it: the CLI, another window, this server's own runs.
+ * Asset status from the run history, kept current while other processes write it: the CLI,
+ * another window, this server's own runs, and on PostgreSQL the runs of the whole team.
  *
- * The store is opened read-only and polled (`lastEventId()` is one b-tree seek), because
- * SQLite cannot notify another process of a commit; while it is open, a watch on its folder
- * re-reads it within SOON_MS of any commit (the WAL file changes), so the editor follows a
- * CLI run live and the poll is only the fallback. It is loaded lazily: the native driver
- * must never keep the server from starting, only status from showing.
+ * The store is opened read-only and polled (`lastEventId()` is one index seek). SQLite cannot
+ * notify another process of a commit, so while it is open a watch on its folder re-reads it
+ * within SOON_MS of any commit (the WAL file changes); PostgreSQL says so itself (LISTEN), so
+ * another engineer's run shows within SOON_MS plus the network. The poll is only the fallback.
+ * Loaded lazily: the native driver must never keep the server from starting, only status
+ * from showing.
  */
 import { type FSWatcher, existsSync, statSync, watch } from "node:fs";
 import { basename, dirname } from "node:path";
 import type { AnalysisSnapshot } from "../analysis";
+import type { BackendTarget, ConfigError } from "../config/workspaceConfig";
 import { assetFreshness, type FreshnessState } from "../model/freshness";
 import { upstreamStaleness, type UpstreamCause } from "../model/staleness";
 import { firstLine, firstUserFrame } from "../model/stackFrames";
-import type { AssetLatestState, EventStore } from "../store";
+import type { AssetLatestState, HistoryStore, RunRecord } from "../store";
 import { sourceSignature } from "../store/readonlyCopy";
 import { SnapshotIndex } from "./snapshotIndex";
 import type { AssetState, AssetStatus } from "../../../protocol";
@@ -33,7 +35,10 @@ const STATE_OF: Readonly<Record<FreshnessState, AssetState>> = {
 const SOON_MS = 100;
 
 export interface StatusBoardOptions {
+  /** The SQLite history file (used when `history` says SQLite). */
   readonly dbPath: string;
+  /** The history the workspace configuration names, or why that configuration is unusable. */
+  readonly history: BackendTarget | ConfigError;
   /** The workspace: a failure's stack is read for the user's line under it. */
   readonly root: string;
   readonly pollIntervalMs: number;
@@ -43,7 +48,14 @@ export interface StatusBoardOptions {
 }
 
 export class StatusBoard {
-  private store: EventStore | undefined;
+  private store: HistoryStore | undefined;
+  /** Stops LISTENing (PostgreSQL). */
+  private unlisten: (() => Promise<void>) | undefined;
+  /** "ana on ci-runner-3" per run id: who made the materializations shown (never changes). */
+  private readonly authors = new Map<string, string>();
+  /** The poll in progress, and whether another was asked for meanwhile. */
+  private polling: Promise<void> | undefined;
+  private pollAgain = false;
   private latest: ReadonlyMap<string, AssetLatestState> = new Map();
   /** Transitive staleness of the last analysis against the last history read: computed once per change of either. */
   private staleness:
@@ -74,8 +86,8 @@ export class StatusBoard {
   }
 
   start(): void {
-    this.poll();
-    this.timer = setInterval(() => this.poll(), this.pollIntervalMs);
+    void this.poll();
+    this.timer = setInterval(() => void this.poll(), this.pollIntervalMs);
     this.timer.unref();
   }
 
@@ -94,13 +106,16 @@ export class StatusBoard {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     this.unwatch();
-    this.store?.close();
-    this.store = undefined;
+    void this.release();
   }
 
-  /** The run history file this board reads. */
-  get dbPath(): string {
-    return this.options.dbPath;
+  /**
+   * The history as this board reads it, current (read-only; undefined when there is none or it
+   * cannot be read): the run history requests borrow it rather than connect again.
+   */
+  async reader(): Promise<HistoryStore | undefined> {
+    await this.poll();
+    return this.store;
   }
 
   /** The newest event seen (0: none or no store). */
@@ -116,15 +131,30 @@ export class StatusBoard {
     if (this.soon) return;
     this.soon = setTimeout(() => {
       this.soon = undefined;
-      this.poll();
+      void this.poll();
     }, SOON_MS);
   }
 
-  /** Reads the history again if it changed. */
-  poll(): void {
+  /** Reads the history again if it changed; resolves once status reflects it. Polls never overlap. */
+  poll(): Promise<void> {
+    if (this.polling) {
+      this.pollAgain = true;
+      return this.polling;
+    }
+    const polling = (async () => {
+      do {
+        this.pollAgain = false;
+        await this.pollOnce();
+      } while (this.pollAgain);
+    })();
+    this.polling = polling.finally(() => (this.polling = undefined));
+    return this.polling;
+  }
+
+  private async pollOnce(): Promise<void> {
     const before = `${this.lastEventId}|${this.abandonedSeen}|${this.unreadable ?? ""}|${this.store !== undefined}`;
     try {
-      this.refresh();
+      await this.refresh();
     } catch (error) {
       this.close(errorMessage(error));
     }
@@ -162,12 +192,16 @@ export class StatusBoard {
     });
     const results = new Map(freshness.checks.map((result) => [result.name, result]));
     const failure = freshness.state === "failed" ? this.latest.get(key)?.failure : undefined;
+    const materializedBy = this.authors.get(this.latest.get(key)?.materialization?.runId ?? "");
     const location = failure ? firstUserFrame(failure.error?.stack, this.options.root) : undefined;
     return {
       key,
       state: STATE_OF[freshness.state],
       reason: freshness.reason,
       lastMaterializedAt: freshness.lastMaterializedAt,
+      ...(materializedBy === undefined || freshness.lastMaterializedAt === undefined
+        ? {}
+        : { lastMaterializedBy: materializedBy }),
       lastFailedAt: this.latest.get(key)?.failure?.timestamp,
       checks: checks.map((check) => ({
         name: check.name,
@@ -190,41 +224,106 @@ export class StatusBoard {
     return causes;
   }
 
-  private refresh(): void {
+  private async refresh(): Promise<void> {
+    const target = this.options.history;
+    if (!("kind" in target)) {
+      // The configuration names no usable history: say why, in its words, until it is fixed.
+      this.close(target.message);
+      return;
+    }
+    if (target.kind === "postgres") await this.openPostgres(target);
+    else if (!this.openSqlite()) return;
+    const store = this.store;
+    if (!store) return;
+    const last = await store.lastEventId();
+    // A run whose process died writes nothing: its steps turn failed without a new event.
+    const ownerGone = this.loaded && (await store.runOwnerGone());
+    if (last === this.lastEventId && this.loaded && !ownerGone) return;
+    const latest = await store.latestState();
+    await this.learnAuthors(store, latest);
+    this.latest = latest;
+    this.lastEventId = last;
+    this.loaded = true;
+    if (ownerGone) this.abandonedSeen += 1;
+  }
+
+  /** Opens the SQLite file when it exists; false when there is nothing (more) to read now. */
+  private openSqlite(): boolean {
     const { dbPath } = this.options;
     if (!existsSync(dbPath)) {
       // Deleted (or never created): forget what it said.
       if (this.store || this.unreadable !== undefined || this.lastEventId !== 0) this.close(undefined);
-      return;
+      return false;
     }
     if (this.store && this.copiedAt !== undefined && this.copiedAt !== sourceSignature(dbPath)) {
       // A copy never sees new writes: take a new one once the original has changed.
       this.close(undefined);
     }
-    if (!this.store) {
-      // An unreadable file is retried only once it changes (migrated by a writer, replaced).
-      const modified = statSync(dbPath).mtimeMs;
-      if (this.unreadable !== undefined && modified === this.unreadableSince) return;
-      this.unreadableSince = modified;
-      // Lazy: loading the store loads the native SQLite driver.
-      const { EventStore } = require("../store") as typeof import("../store");
-      const signature = sourceSignature(dbPath);
-      this.store = EventStore.open(dbPath, { readonly: true });
-      this.copiedAt = this.store.isCopy ? signature : undefined;
-      this.loaded = false;
-      this.unreadable = undefined;
-      const copy = this.store.isCopy ? " (a private copy: its folder is read-only)" : "";
-      this.options.log(`reading run history from ${dbPath}${copy}`);
-      this.watchCommits();
+    if (this.store) return true;
+    // An unreadable file is retried only once it changes (migrated by a writer, replaced).
+    const modified = statSync(dbPath).mtimeMs;
+    if (this.unreadable !== undefined && modified === this.unreadableSince) return false;
+    this.unreadableSince = modified;
+    // Lazy: loading the store loads the native SQLite driver.
+    const { SqliteHistory } = require("../store/sqliteHistory") as typeof import("../store/sqliteHistory");
+    const signature = sourceSignature(dbPath);
+    const opened = SqliteHistory.open(dbPath, { readonly: true });
+    this.store = opened;
+    this.copiedAt = opened.store.isCopy ? signature : undefined;
+    this.loaded = false;
+    this.unreadable = undefined;
+    const copy = opened.store.isCopy ? " (a private copy: its folder is read-only)" : "";
+    this.options.log(`reading run history from ${dbPath}${copy}`);
+    this.watchCommits();
+    return true;
+  }
+
+  /** Connects to the team's history and LISTENs; nothing recorded yet reads as no history. */
+  private async openPostgres(target: BackendTarget & { kind: "postgres" }): Promise<void> {
+    if (this.store) return;
+    // Not the store's index: that loads the native SQLite driver, which PostgreSQL does not need.
+    const { openHistory } = require("../store/open") as typeof import("../store/open");
+    const { NoHistoryError } = require("../store/errors") as typeof import("../store/errors");
+    let store: HistoryStore;
+    try {
+      store = await openHistory(this.options.root, target, { readonly: true, log: this.options.log });
+    } catch (error) {
+      if (!(error instanceof NoHistoryError)) throw error;
+      if (this.unreadable !== undefined || this.lastEventId !== 0) this.close(undefined);
+      return;
     }
-    const last = this.store.lastEventId();
-    // A run whose process died writes nothing: its steps turn failed without a new event.
-    const ownerGone = this.loaded && this.store.runOwnerGone();
-    if (last === this.lastEventId && this.loaded && !ownerGone) return;
-    this.latest = this.store.latestState();
-    this.lastEventId = last;
-    this.loaded = true;
-    if (ownerGone) this.abandonedSeen += 1;
+    this.store = store;
+    this.loaded = false;
+    this.unreadable = undefined;
+    this.options.log(`reading run history from ${store.location}`);
+    try {
+      this.unlisten = await store.onCommit?.(() => this.pollSoon());
+    } catch (error) {
+      this.options.log(`run history is polled only (no notifications: ${errorMessage(error)})`);
+    }
+  }
+
+  /** Who started the runs that made the materializations shown (one lookup per run, ever). */
+  private async learnAuthors(store: HistoryStore, latest: ReadonlyMap<string, AssetLatestState>): Promise<void> {
+    const unknown = new Set<string>();
+    for (const state of latest.values()) {
+      const runId = state.materialization?.runId;
+      if (runId !== undefined && !this.authors.has(runId)) unknown.add(runId);
+    }
+    for (const runId of unknown) {
+      const run = await store.getRun(runId);
+      if (run) this.authors.set(runId, author(run));
+    }
+  }
+
+  /** Closes the store and stops listening; closing a broken connection may fail, and that is fine. */
+  private async release(): Promise<void> {
+    const store = this.store;
+    const unlisten = this.unlisten;
+    this.store = undefined;
+    this.unlisten = undefined;
+    await unlisten?.().catch(() => undefined);
+    await store?.close().catch(() => undefined);
   }
 
   /** Any write to the database or its WAL (another process committing) re-reads soon. */
@@ -249,12 +348,7 @@ export class StatusBoard {
 
   private close(unreadable: string | undefined): void {
     this.unwatch();
-    try {
-      this.store?.close();
-    } catch {
-      // Closing a broken connection can fail too; there is nothing more to release.
-    }
-    this.store = undefined;
+    void this.release();
     this.copiedAt = undefined;
     this.loaded = false;
     this.latest = new Map();
@@ -263,6 +357,11 @@ export class StatusBoard {
       this.options.log(`run history unavailable: ${unreadable}`);
     this.unreadable = unreadable;
   }
+}
+
+/** "ana on ci-runner-3"; the host alone for runs recorded before users were. */
+export function author(run: RunRecord): string {
+  return run.user === undefined ? run.hostname : `${run.user} on ${run.hostname}`;
 }
 
 function errorMessage(error: unknown): string {

@@ -26,10 +26,18 @@ export function checksSummary(status: AssetStatus): string | undefined {
  * "✓ materialized 12 min ago · checks 2/2 · fresh", "⚠ code changed · materialized 2 h ago",
  * "✗ failed 3 min ago · checks 1/2 ✗", "○ never materialized · 2 checks, not run".
  */
-export function statusLine(status: AssetStatus, isSource: boolean, now: number): string {
+export function statusLine(
+  status: AssetStatus,
+  isSource: boolean,
+  now: number,
+  options: { readonly withAuthor?: boolean } = {},
+): string {
   const glyph = STATE_GLYPHS[status.state];
   const parts: string[] = [];
-  const materialized = status.lastMaterializedAt === undefined ? undefined : ago(status.lastMaterializedAt, now);
+  // The hover has room for who made it ("5 min ago by ana on ci-runner-3"); a lens does not.
+  const by = options.withAuthor && status.lastMaterializedBy !== undefined ? ` by ${status.lastMaterializedBy}` : "";
+  const materialized =
+    status.lastMaterializedAt === undefined ? undefined : `${ago(status.lastMaterializedAt, now)}${by}`;
   switch (status.state) {
     case "failed":
       parts.push(

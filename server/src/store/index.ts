@@ -63,3 +63,4 @@ export type {
 } from "./records";
 
 export { storePath } from "./paths";
+export { newRunId } from "./processInfo";

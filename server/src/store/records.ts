@@ -35,6 +35,11 @@ export interface RunRecord {
 }
 
 export interface CreateRunInput {
+  /**
+   * The run's id when the caller chose it (with `newRunId`), so that it can name the run before
+   * the history has recorded it; default a new one.
+   */
+  readonly id?: string;
   readonly selection: string;
   readonly launchedBy: LaunchedBy;
   /** Defaults to the calling process; pass the executor's pid when another process owns the run. */

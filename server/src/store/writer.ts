@@ -69,7 +69,7 @@ export class Writer {
     const user = input.user ?? currentUser();
     return this.write(() => {
       const startedAt = this.now();
-      const id = newRunId(startedAt);
+      const id = input.id ?? newRunId(startedAt);
       const seq = Number(
         this.insertRun.run(id, input.selection, startedAt, pid, pidStartedAt, host, user, input.launchedBy)
           .lastInsertRowid,

@@ -7,13 +7,13 @@
  */
 import { analyzeDirectory } from "../../../server/src/analysis";
 import { Executor, handleTerminationSignals, planRun } from "../../../server/src/executor";
-import { EventStore, storePath } from "../../../server/src/store";
+import { EventStore, SqliteHistory, storePath } from "../../../server/src/store";
 
 const [root, workerScript, ...keys] = process.argv.slice(2);
 if (!root || !workerScript || keys.length === 0)
   throw new Error("usage: executor-child.ts WORKSPACE WORKER_SCRIPT KEY...");
 const store = EventStore.open(storePath(root));
-const executor = new Executor({ workspaceRoot: root, store, workerScript, concurrency: 1 });
+const executor = new Executor({ workspaceRoot: root, store: new SqliteHistory(store), workerScript, concurrency: 1 });
 handleTerminationSignals(executor);
 const run = executor.start(planRun(analyzeDirectory(root), keys), { selection: keys.join(" ") });
 run.events.on("event", (event) => {

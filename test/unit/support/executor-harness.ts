@@ -14,7 +14,7 @@ import {
   type PlanOptions,
   type RunHandle,
 } from "../../../server/src/executor";
-import { EventStore, storePath } from "../../../server/src/store";
+import { EventStore, SqliteHistory, storePath } from "../../../server/src/store";
 
 export const repoRoot = resolve(__dirname, "../../..");
 /** Inside the repository so that the worker's external packages (better-sqlite3) resolve from its node_modules. */
@@ -59,7 +59,12 @@ export async function openWorkspace(fixture: string, options: Partial<ExecutorOp
   cpSync(join(repoRoot, "test", "fixtures", fixture), root, { recursive: true });
   const snapshot = analyzeDirectory(root);
   const store = EventStore.open(storePath(root));
-  const executor = new Executor({ workspaceRoot: root, store, workerScript: await buildWorker(), ...options });
+  const executor = new Executor({
+    workspaceRoot: root,
+    store: new SqliteHistory(store),
+    workerScript: await buildWorker(),
+    ...options,
+  });
   return {
     root,
     snapshot,

@@ -1,12 +1,12 @@
 import { loadWorkspaceConfig } from "../../config/workspaceConfig";
 import { Executor, handleTerminationSignals, planRun } from "../../executor";
 import { analyzeWorkspace } from "../analyze";
-import { EventStore, storePath } from "../../store";
 import { type Command, type ParsedArgs, numberOption, stringOption } from "../command";
 import { EXIT, UsageError } from "../errors";
 import { ProgressPrinter } from "../progress";
 import { selectedKeys } from "../selection";
 import { findExecutable } from "../executable";
+import { openWritableHistory } from "../history";
 import { writeText } from "../terminalText";
 import { workspaceWithSources } from "../workspaceDir";
 import { formatText } from "./check";
@@ -65,7 +65,7 @@ export const materializeCommand: Command = {
       return EXIT.ok;
     }
 
-    const store = EventStore.open(storePath(dir));
+    const store = await openWritableHistory(dir);
     const executor = new Executor({
       workspaceRoot: dir,
       store,
@@ -96,7 +96,7 @@ export const materializeCommand: Command = {
       progress.stop();
       removeSignalHandlers();
       await executor.close();
-      store.close();
+      await store.close();
     }
   },
 };

@@ -1,17 +1,21 @@
-import { existsSync } from "node:fs";
 import { firstUserFrame } from "../../model/stackFrames";
-import { EventStore, type RunRecord, type StoredEvent, storePath } from "../../store";
+import type { HistoryStore, RunRecord, StoredEvent } from "../../store";
+import { withReadableHistory } from "../history";
 import { type Command, formatOption, numberOption, stringOption } from "../command";
 import { EXIT, UsageError } from "../errors";
 import { visible, writeJson, writeText } from "../terminalText";
 import { workspaceDir } from "../workspaceDir";
 import { assetLink } from "../../../../protocol/links";
 
-function openHistory(dir: string): EventStore {
-  const path = storePath(dir);
-  if (!existsSync(path))
-    throw new UsageError(`no run history in ${dir} yet (${path} does not exist); run \`assetline materialize\` first`);
-  return EventStore.open(path, { readonly: true });
+/** Runs `read` on the workspace's history; no history yet is a usage error saying what to do. */
+function readHistory<T>(dir: string, read: (store: HistoryStore) => Promise<T>): Promise<T> {
+  return withReadableHistory(
+    dir,
+    () => {
+      throw new UsageError(`no run history in ${dir} yet; run \`assetline materialize\` first`);
+    },
+    read,
+  );
 }
 
 function time(ms: number | undefined): string {
@@ -33,17 +37,12 @@ export const runsCommand: Command = {
     dir: { type: "string", short: "d" },
     format: { type: "string", short: "f" },
   },
-  run(parsed) {
+  async run(parsed) {
     const format = formatOption(parsed, ["text", "json"], "text");
     const limit = numberOption(parsed, "limit", { whole: true, allowZero: false }) ?? 20;
-    const store = openHistory(workspaceDir(stringOption(parsed, "dir")));
-    try {
-      const runs = store.listRuns({ limit });
-      if (format === "json") writeJson(process.stdout, { runs });
-      else writeText(process.stdout, runs.length === 0 ? "No runs yet.\n" : `${runs.map(runLine).join("\n")}\n`);
-    } finally {
-      store.close();
-    }
+    const runs = await readHistory(workspaceDir(stringOption(parsed, "dir")), (store) => store.listRuns({ limit }));
+    if (format === "json") writeJson(process.stdout, { runs });
+    else writeText(process.stdout, runs.length === 0 ? "No runs yet.\n" : `${runs.map(runLine).join("\n")}\n`);
     return EXIT.ok;
   },
 };
@@ -52,7 +51,13 @@ function runLine(run: RunRecord): string {
   const took = run.finishedAt === undefined ? "" : ` ${((run.finishedAt - run.startedAt) / 1000).toFixed(1)} s`;
   const why = run.message ? `  — ${visible(run.message, true)}` : "";
   const selection = visible(run.selection, true);
-  return `${run.id}  ${run.status.padEnd(8)} ${time(run.startedAt)}${took}  ${run.launchedBy}  ${selection}${why}`;
+  return `${run.id}  ${run.status.padEnd(8)} ${time(run.startedAt)}${took}  ${run.launchedBy} ${startedBy(run)}  ${selection}${why}`;
+}
+
+/** "by ana on ci-runner-3": who started the run, where (runs recorded before users were: the host only). */
+export function startedBy(run: RunRecord): string {
+  const host = visible(run.hostname, true);
+  return run.user === undefined ? `on ${host}` : `by ${visible(run.user, true)} on ${host}`;
 }
 
 /** `assetline logs RUN_ID`: every event of a run, with step errors and captured output. */
@@ -61,24 +66,22 @@ export const logsCommand: Command = {
   usage: "assetline logs RUN_ID [--dir DIR] [--format text|json]",
   summary: "Show a run's events, errors and captured logs",
   options: { dir: { type: "string", short: "d" }, format: { type: "string", short: "f" } },
-  run(parsed) {
+  async run(parsed) {
     const format = formatOption(parsed, ["text", "json"], "text");
     const runId = parsed.positionals[0];
     if (runId === undefined) throw new UsageError("missing RUN_ID; `assetline runs` lists them");
     const dir = workspaceDir(stringOption(parsed, "dir"));
-    const store = openHistory(dir);
-    try {
-      const run = store.getRun(runId);
-      if (!run) throw new UsageError(`no run "${runId}"; \`assetline runs\` lists them`);
-      const events = store.runEvents(runId);
-      const link = runLink(run.id, events);
-      if (format === "json") writeJson(process.stdout, { run, link: link ?? null, events });
-      else {
-        const lines = `${runLine(run)}\n${events.map((event) => eventText(event, dir)).join("\n")}\n`;
-        writeText(process.stdout, `${lines}${link ? `Open in VS Code: ${link}\n` : ""}`);
-      }
-    } finally {
-      store.close();
+    const found = await readHistory(dir, async (store) => {
+      const run = await store.getRun(runId);
+      return run && { run, events: await store.runEvents(runId) };
+    });
+    if (!found) throw new UsageError(`no run "${runId}"; \`assetline runs\` lists them`);
+    const { run, events } = found;
+    const link = runLink(run.id, events);
+    if (format === "json") writeJson(process.stdout, { run, link: link ?? null, events });
+    else {
+      const lines = `${runLine(run)}\n${events.map((event) => eventText(event, dir)).join("\n")}\n`;
+      writeText(process.stdout, `${lines}${link ? `Open in VS Code: ${link}\n` : ""}`);
     }
     return EXIT.ok;
   },

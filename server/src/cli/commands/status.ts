@@ -1,7 +1,7 @@
-import { existsSync } from "node:fs";
 import { analyzeWorkspace } from "../analyze";
 import { duration, workspaceFreshness, type AssetFreshness } from "../../model/freshness";
-import { type AssetLatestState, EventStore, storePath } from "../../store";
+import type { AssetLatestState } from "../../store";
+import { withReadableHistory } from "../history";
 import { type Command, formatOption, stringOption } from "../command";
 import { EXIT, UsageError } from "../errors";
 import { selectedKeys } from "../selection";
@@ -15,7 +15,7 @@ export const statusCommand: Command = {
   usage: "assetline status [SELECTION] [--dir DIR] [--format text|json]",
   summary: "Show each asset's freshness, last materialization and check results",
   options: { dir: { type: "string", short: "d" }, format: { type: "string", short: "f" } },
-  run(parsed) {
+  async run(parsed) {
     const format = formatOption(parsed, ["text", "json"], "text");
     const { dir, reader } = workspaceWithSources(stringOption(parsed, "dir"));
     const snapshot = analyzeWorkspace(dir, reader);
@@ -27,7 +27,12 @@ export const statusCommand: Command = {
     if (selectionText !== undefined) {
       keys = selectedKeys(snapshot, selectionText, dir);
     }
-    const state = readLatestState(storePath(dir));
+    // Nothing ran yet: every asset reads as never materialized (and no history is created).
+    const state = await withReadableHistory(
+      dir,
+      () => new Map<string, AssetLatestState>(),
+      (store) => store.latestState(),
+    );
     const now = Date.now();
     const freshness = workspaceFreshness(snapshot.assets, state, now, snapshot.checks);
     const rows = keys.map((key) => ({
@@ -71,17 +76,6 @@ export const statusCommand: Command = {
     return EXIT.ok;
   },
 };
-
-/** The store's latest state, or nothing when the workspace never ran (no file is created). */
-function readLatestState(path: string): Map<string, AssetLatestState> {
-  if (!existsSync(path)) return new Map();
-  const store = EventStore.open(path, { readonly: true });
-  try {
-    return store.latestState();
-  } finally {
-    store.close();
-  }
-}
 
 /** Under the table, a link per failed asset (with its failed run): what an alert points at. */
 function failureLinks(keys: readonly string[], state: ReadonlyMap<string, AssetLatestState>): string {

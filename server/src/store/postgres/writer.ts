@@ -49,7 +49,7 @@ export class PgWriter {
     const user = input.user ?? currentUser();
     return this.write(async (client) => {
       const startedAt = this.now();
-      const id = newRunId(startedAt);
+      const id = input.id ?? newRunId(startedAt);
       const inserted = await client.query<{ seq: number }>(
         `INSERT INTO runs (id, status, selection, started_at, pid, pid_started_at, hostname, username, launched_by)
          VALUES ($1, 'STARTED', $2, $3, $4, $5, $6, $7, $8) RETURNING seq`,
