@@ -59,7 +59,9 @@ await build({
   outfile: join(generated, "worker.js"),
 });
 const require = createRequire(join(generated, "engine.cjs"));
-const { Executor, planRun, AssetGraph, EventStore, storePath, WorkerPool } = require(join(generated, "engine.cjs"));
+const { Executor, planRun, AssetGraph, EventStore, SqliteHistory, storePath, WorkerPool } = require(
+  join(generated, "engine.cjs"),
+);
 
 /** A workspace of ASSETS trivial assets; `shape` "chain" (a0→a1→…) or "wide" (a0→every other). */
 function generateWorkspace(shape) {
@@ -110,7 +112,7 @@ async function measureExecutor(workspace) {
   const store = EventStore.open(storePath(workspace.dir));
   const executor = new Executor({
     workspaceRoot: workspace.dir,
-    store,
+    store: new SqliteHistory(store),
     concurrency: CONCURRENCY,
     workerScript: join(generated, "worker.js"),
     sdkPath: join(root, "sdk/index.ts"),

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import pg from "pg";
-import { HistoryUnreachableError, NoHistoryError, PostgresHistory, SchemaTooNewError } from "../../server/src/store";
+import {
+  HistoryUnreachableError,
+  listenForCommits,
+  NoHistoryError,
+  PostgresHistory,
+  SchemaTooNewError,
+} from "../../server/src/store";
 import { PostgresCluster } from "../support/postgresCluster";
 import { waitUntil } from "./support/store-temp";
 
@@ -48,7 +54,11 @@ describe(`store on PostgreSQL: opening, schema and notifications${missing ? ` (s
     const writer = await PostgresHistory.open(url);
     const reader = await PostgresHistory.open(url, { readonly: true });
     let heard = 0;
-    const stop = await reader.onCommit(() => (heard += 1));
+    const stop = (await listenForCommits(
+      { kind: "postgres", url, from: "test" },
+      () => (heard += 1),
+      () => undefined,
+    ))!;
     try {
       const run = await writer.createRun({ selection: "a", launchedBy: "cli" });
       await waitUntil(async () => heard >= 1, "the first notification");

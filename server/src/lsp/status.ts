@@ -56,6 +56,8 @@ export class StatusBoard {
   /** The poll in progress, and whether another was asked for meanwhile. */
   private polling: Promise<void> | undefined;
   private pollAgain = false;
+  /** Set by stop(): a listener still connecting is closed as soon as it is up. */
+  private stopped = false;
   private latest: ReadonlyMap<string, AssetLatestState> = new Map();
   /** Transitive staleness of the last analysis against the last history read: computed once per change of either. */
   private staleness:
@@ -86,6 +88,7 @@ export class StatusBoard {
   }
 
   start(): void {
+    this.stopped = false;
     void this.poll();
     this.timer = setInterval(() => void this.poll(), this.pollIntervalMs);
     this.timer.unref();
@@ -106,6 +109,8 @@ export class StatusBoard {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     this.unwatch();
+    this.stopped = true;
+    void this.stopListening();
     void this.release();
   }
 
@@ -231,8 +236,10 @@ export class StatusBoard {
       this.close(target.message);
       return;
     }
-    if (target.kind === "postgres") await this.openPostgres(target);
-    else if (!this.openSqlite()) return;
+    if (target.kind === "postgres") {
+      await this.listenPostgres(target);
+      await this.openPostgres(target);
+    } else if (!this.openSqlite()) return;
     const store = this.store;
     if (!store) return;
     const last = await store.lastEventId();
@@ -296,11 +303,25 @@ export class StatusBoard {
     this.loaded = false;
     this.unreadable = undefined;
     this.options.log(`reading run history from ${store.location}`);
+  }
+
+  /** LISTENs for the team's commits (from the first poll on, before anything was recorded too). */
+  private async listenPostgres(target: BackendTarget & { kind: "postgres" }): Promise<void> {
+    if (this.unlisten || this.stopped) return;
+    const { listenForCommits } = require("../store/open") as typeof import("../store/open");
     try {
-      this.unlisten = await store.onCommit?.(() => this.pollSoon());
+      this.unlisten = await listenForCommits(target, () => this.pollSoon(), this.options.log);
     } catch (error) {
-      this.options.log(`run history is polled only (no notifications: ${errorMessage(error)})`);
+      // Retried at the next poll; until then the poll alone keeps status current.
+      this.options.log(`run history is polled only for now (no notifications: ${errorMessage(error)})`);
     }
+    if (this.stopped) await this.stopListening();
+  }
+
+  private async stopListening(): Promise<void> {
+    const unlisten = this.unlisten;
+    this.unlisten = undefined;
+    await unlisten?.().catch(() => undefined);
   }
 
   /** Who started the runs that made the materializations shown (one lookup per run, ever). */
@@ -316,13 +337,10 @@ export class StatusBoard {
     }
   }
 
-  /** Closes the store and stops listening; closing a broken connection may fail, and that is fine. */
+  /** Closes the store; closing a broken connection may fail, and that is fine. */
   private async release(): Promise<void> {
     const store = this.store;
-    const unlisten = this.unlisten;
     this.store = undefined;
-    this.unlisten = undefined;
-    await unlisten?.().catch(() => undefined);
     await store?.close().catch(() => undefined);
   }
 

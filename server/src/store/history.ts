@@ -45,12 +45,6 @@ export interface HistoryStore {
   lastEventId(): Promise<number>;
   /** Marks runs whose owner died as failed, and their unfinished steps too. */
   recoverAbandonedRuns(): Promise<RecoveredRun[]>;
-  /**
-   * Calls `listener` soon after any process commits to the history, where the backend can say
-   * so (PostgreSQL's LISTEN/NOTIFY); undefined where it cannot and readers poll. Returns the
-   * function that stops listening.
-   */
-  onCommit?(listener: () => void): Promise<() => Promise<void>>;
   /** Releases the connection(s); idempotent. */
   close(): Promise<void>;
 }

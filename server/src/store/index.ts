@@ -18,7 +18,7 @@
 export { EventStore } from "./eventStore";
 export type { HistoryBackend, HistoryStore } from "./history";
 export { SqliteHistory } from "./sqliteHistory";
-export { openHistory, type OpenHistoryOptions } from "./open";
+export { listenForCommits, openHistory, type OpenHistoryOptions } from "./open";
 export { HistoryUnreachableError } from "./postgres/connection";
 export {
   HEARTBEAT_EXPIRY_MS,

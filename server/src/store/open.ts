@@ -28,3 +28,20 @@ export async function openHistory(
   const { SqliteHistory } = require("./sqliteHistory") as typeof import("./sqliteHistory");
   return SqliteHistory.open(storePath(root), { readonly: options.readonly, now: options.now });
 }
+
+/**
+ * Calls `onCommit` soon after any process commits to the history, where the backend can say
+ * so: PostgreSQL's LISTEN/NOTIFY, on a connection of its own that comes back after outages
+ * (and works before anything was recorded: the channel needs no table). Undefined for SQLite,
+ * whose readers watch the file instead. Resolves to the function that stops listening.
+ */
+export async function listenForCommits(
+  target: BackendTarget,
+  onCommit: () => void,
+  log: (message: string) => void,
+): Promise<(() => Promise<void>) | undefined> {
+  if (target.kind !== "postgres") return undefined;
+  const { listen } = require("./postgres/listener") as typeof import("./postgres/listener");
+  const { locationOf } = require("./postgres/connection") as typeof import("./postgres/connection");
+  return listen(target.url, locationOf(target.url, target.from), onCommit, log);
+}

@@ -24,7 +24,6 @@ import type {
 } from "../records";
 import { abandonment, STEP_LIFECYCLE_TYPES, type StepRow } from "../recovery";
 import { createPool, locationOf, reachable } from "./connection";
-import { listen } from "./listener";
 import { fromPg } from "./text";
 import { PgReader } from "./reader";
 import { assertReadable, migrate } from "./schema";
@@ -57,7 +56,6 @@ export class PostgresHistory implements HistoryStore {
 
   private constructor(
     private readonly pool: pg.Pool,
-    private readonly url: string,
     readonly location: string,
     readonly readonly: boolean,
     private readonly options: PostgresOpenOptions,
@@ -72,7 +70,7 @@ export class PostgresHistory implements HistoryStore {
     const location = locationOf(url, options.from);
     const log = options.log ?? (() => undefined);
     const pool = createPool(url, (error) => log(`run history connection dropped: ${error.message}`));
-    const store = new PostgresHistory(pool, url, location, options.readonly === true, options);
+    const store = new PostgresHistory(pool, location, options.readonly === true, options);
     try {
       await reachable(location, () => (store.readonly ? assertReadable(pool, location) : migrate(pool, location)));
       return store;
@@ -182,11 +180,6 @@ export class PostgresHistory implements HistoryStore {
       }
       return recovered;
     });
-  }
-
-  /** LISTENs on a connection of its own; `listener` hears every commit (and every reconnection). */
-  onCommit(listener: () => void): Promise<() => Promise<void>> {
-    return listen(this.url, this.location, listener, this.options.log ?? (() => undefined));
   }
 
   async close(): Promise<void> {
