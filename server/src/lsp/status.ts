@@ -56,6 +56,8 @@ export class StatusBoard {
   /** The poll in progress, and whether another was asked for meanwhile. */
   private polling: Promise<void> | undefined;
   private pollAgain = false;
+  /** Why LISTEN failed last, so that a server down for an hour is logged once, not every poll. */
+  private listenFailure: string | undefined;
   /** Set by stop(): a listener still connecting is closed as soon as it is up. */
   private stopped = false;
   private latest: ReadonlyMap<string, AssetLatestState> = new Map();
@@ -311,9 +313,12 @@ export class StatusBoard {
     const { listenForCommits } = require("../store/open") as typeof import("../store/open");
     try {
       this.unlisten = await listenForCommits(target, () => this.pollSoon(), this.options.log);
+      this.listenFailure = undefined;
     } catch (error) {
-      // Retried at the next poll; until then the poll alone keeps status current.
-      this.options.log(`run history is polled only for now (no notifications: ${errorMessage(error)})`);
+      // Retried at every poll (which alone keeps status current meanwhile); said once per reason.
+      const message = `run history is polled only for now (no notifications: ${errorMessage(error)})`;
+      if (message !== this.listenFailure) this.options.log(message);
+      this.listenFailure = message;
     }
     if (this.stopped) await this.stopListening();
   }
