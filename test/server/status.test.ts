@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { existsSync } from "node:fs";
+import { hostname, userInfo } from "node:os";
 import {
   CodeLensRequest,
   CodeLensRefreshRequest,
@@ -90,7 +91,11 @@ describe("language server: status from the run history", function () {
         textDocument: { uri: client.uri("src/marts/orders.ts") },
         position: client.at("src/marts/orders.ts", "deps: [s|tg_orders]"),
       });
-      assert.match((hover!.contents as MarkupContent).value, /✓ materialized 5 min ago · fresh/);
+      // Who made it, and where: this process's user and host, as the store recorded them.
+      assert.match(
+        (hover!.contents as MarkupContent).value,
+        new RegExp(`✓ materialized 5 min ago by ${userInfo().username} on ${hostname()} · fresh`),
+      );
 
       // The user edits the asset's body: its code no longer matches what was materialized.
       const file = "src/marts/orders.ts";

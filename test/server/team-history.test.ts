@@ -10,7 +10,7 @@ import {
 } from "vscode-languageserver-protocol";
 import { analyzeDirectory } from "../../server/src/analysis";
 import { PostgresHistory } from "../../server/src/store";
-import { RecentRunsRequest, StatusChangedNotification } from "../../protocol";
+import { MaterializeRequest, RecentRunsRequest, StatusChangedNotification } from "../../protocol";
 import { PostgresCluster } from "../support/postgresCluster";
 import { startAnalyzed, type TestClient } from "./support/client";
 
@@ -130,7 +130,18 @@ describe(`language server: a team's run history on PostgreSQL${missing ? ` (skip
       position: client.at("src/marts/orders.ts", "deps: [s|tg_orders]"),
     });
     const text = (hover!.contents as MarkupContent).value;
-    assert.match(text, /cannot reach the run history at postgres:\/\/assetline:\*\*\*@127\.0\.0\.1:\d+\/team/);
+    // Markdown-escaped in the hover: the password shows as \*\*\*.
+    assert.match(
+      text,
+      /cannot reach the run history at postgres:\/\/assetline:(\\\*){3}@127\.0\.0\.1:\d+\/team \(assetline\.config\.json "history"\): connection refused/,
+    );
     assert.doesNotMatch(text, /secret/);
+    await assert.rejects(
+      client.connection.sendRequest(MaterializeRequest.type, { selection: "stg_orders" }),
+      (error: Error) => {
+        assert.match(error.message, /^cannot reach the run history at postgres:\/\/assetline:\*\*\*@/);
+        return true;
+      },
+    );
   });
 });
