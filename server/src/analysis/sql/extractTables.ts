@@ -13,7 +13,8 @@ import { parseWithinBudget } from "./budgetedParse";
 import { collectStatementColumns, type StatementColumns } from "./cstColumns";
 import { collectCstTables, isCstNode, type CstNode } from "./cstTables";
 import { scanTables } from "./fallbackTables";
-import { splitStatements, tokenize } from "./sqlTokens";
+import { fastStatementTables } from "./fastTables";
+import { splitStatements, tokenize, type SqlToken, type StatementSpan } from "./sqlTokens";
 import type { PersistentStatementCache } from "./persistentCache";
 import type { TableMention, TableSink } from "./tableMention";
 
@@ -65,7 +66,7 @@ function cacheKey(text: string, dialect: SqlDialect): string {
 const MAX_PARSE_CHARS = 20_000;
 
 /** Statement-relative result, cached by statement text so it can be reused at any offset. */
-interface StatementTables {
+export interface StatementTables {
   reads: TableMention[];
   writes: TableMention[];
   error?: string;
@@ -149,13 +150,18 @@ interface Statement {
 
 function analyse(sql: string, dialect: SqlDialect): SqlTables {
   const tokens = tokenize(sql);
-  const statements: Statement[] = splitStatements(tokens).map((span) => {
+  const spans = splitStatements(tokens);
+  const statements: Statement[] = spans.map((span) => {
     const start = tokens[span.first].start;
     const end = tokens[span.end - 1].end;
     return { start, end, text: sql.slice(start, end) };
   });
-  const tables = statements.map((statement) => cachedStatement(cacheKey(statement.text, dialect)));
-  for (let i = 0; i < statements.length;) {
+  const tables = statements.map(
+    (statement, i) =>
+      cachedStatement(cacheKey(statement.text, dialect)) ??
+      (dialect === "sqlite" ? fastStatement(sql, tokens, spans[i], statement) : undefined),
+  );
+  for (let i = 0; i < statements.length; ) {
     if (tables[i] !== undefined) {
       i++;
       continue;
@@ -241,7 +247,15 @@ function parseBatch(
   });
 }
 
-function analyseStatement(text: string, dialect: SqlDialect): StatementTables {
+/** The fast path's answer for a SQLite statement (cached in memory only: cheaper than the disk cache), or undefined. */
+function fastStatement(sql: string, tokens: SqlToken[], span: StatementSpan, statement: Statement): StatementTables | undefined {
+  const fast = fastStatementTables(sql, tokens, span.first, span.end, statement.start);
+  if (fast !== undefined) statementCache.set(statement.text, fast);
+  return fast;
+}
+
+/** One statement through sql-parser-cst (the tolerant scan when it fails): the reference the fast path is held to. */
+export function analyseStatement(text: string, dialect: SqlDialect): StatementTables {
   const tables: StatementTables = { reads: [], writes: [] };
   const sink: TableSink = (kind, parts, start, end) => {
     (kind === "read" ? tables.reads : tables.writes).push({ name: normaliseTableName(parts), start, end });
