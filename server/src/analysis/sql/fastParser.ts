@@ -509,7 +509,7 @@ class FastParser {
         return { type: "binary_expr", operator: IN_KEYWORD, left, right: this.subquery() };
       }
       this.i++;
-      const list = this.isPunct(")") ? { type: "list_expr", items: [] } : this.expressionList();
+      const list = this.expressionList();
       this.expectPunct(")");
       return { type: "binary_expr", operator: IN_KEYWORD, left, right: { type: "paren_expr", expr: list } };
     }
@@ -775,7 +775,8 @@ class FastParser {
 
   private isName(t: SqlToken | undefined): t is SqlToken {
     if (t === undefined) return false;
-    return t.kind === "quoted" || (t.kind === "word" && !RESERVED.has(t.value));
+    // sql-parser-cst reads "$" as a parameter sigil, not inside a name.
+    return t.kind === "quoted" || (t.kind === "word" && !RESERVED.has(t.value) && !t.value.includes("$"));
   }
 
   private identifier(t: SqlToken): CstNode {
