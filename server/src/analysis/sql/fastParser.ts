@@ -34,6 +34,9 @@ const SOFT_KEYWORDS = new Set(
     "rollback row rows savepoint temp temporary ties trigger unbounded vacuum view virtual with without true false").split(" "),
 );
 
+/** Words sql-parser-cst reads as values wherever an expression may stand (so never as a table name). */
+const VALUE_WORDS = new Set(["true", "false", "current_date", "current_time", "current_timestamp"]);
+
 /** Type names sql-parser-cst reads as a keyword (so a cast's type never looks like a column). */
 const TYPE_NAMES = new Set(
   "integer int bigint smallint tinyint text real numeric blob float double decimal varchar char date datetime boolean".split(" "),
@@ -340,7 +343,7 @@ class FastParser {
       return { type: "alias", expr, alias: this.name() };
     }
     const t = this.at(this.i);
-    if (t !== undefined && (t.kind === "quoted" || (t.kind === "word" && !RESERVED.has(t.value) && !SOFT_KEYWORDS.has(t.value)))) {
+    if (t !== undefined && (t.kind === "quoted" || (this.isName(t) && !SOFT_KEYWORDS.has(t.value)))) {
       this.i++;
       return { type: "alias", expr, alias: this.identifier(t) };
     }
@@ -776,7 +779,8 @@ class FastParser {
   private isName(t: SqlToken | undefined): t is SqlToken {
     if (t === undefined) return false;
     // sql-parser-cst reads "$" as a parameter sigil, not inside a name.
-    return t.kind === "quoted" || (t.kind === "word" && !RESERVED.has(t.value) && !t.value.includes("$"));
+    if (t.kind === "quoted") return true;
+    return t.kind === "word" && !RESERVED.has(t.value) && !VALUE_WORDS.has(t.value) && !t.value.includes("$");
   }
 
   private identifier(t: SqlToken): CstNode {
