@@ -45,6 +45,7 @@ const TYPE_NAMES = new Set(
 const COMPARISON = new Set(["=", "==", "!=", "<>", "<", "<=", ">", ">="]);
 const ARITHMETIC = new Set(["+", "-", "*", "/", "%", "||", "&", "|", "<<", ">>", "->", "->>"]);
 const TWO_CHAR = new Set(["==", "!=", "<>", "<=", ">=", "||", "<<", ">>", "->"]);
+const PLAIN_NAME = /^[a-z_][a-z0-9_]*$/;
 const NUMBER = /^(?:\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|0[xX][0-9a-fA-F]+)$/;
 const PARAMETER = /^(?:\?\d*|[:@$][A-Za-z_][A-Za-z0-9_$]*|\$\d+)$/;
 const FRAME_KINDS = new Set(["rows", "range", "groups"]);
@@ -778,9 +779,9 @@ class FastParser {
 
   private isName(t: SqlToken | undefined): t is SqlToken {
     if (t === undefined) return false;
-    // sql-parser-cst reads "$" as a parameter sigil, not inside a name.
     if (t.kind === "quoted") return true;
-    return t.kind === "word" && !RESERVED.has(t.value) && !VALUE_WORDS.has(t.value) && !t.value.includes("$");
+    // sql-parser-cst reads "$" as a parameter sigil, and not every non-ASCII letter as part of a name.
+    return t.kind === "word" && PLAIN_NAME.test(t.value) && !RESERVED.has(t.value) && !VALUE_WORDS.has(t.value);
   }
 
   private identifier(t: SqlToken): CstNode {
