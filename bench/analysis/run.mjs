@@ -85,7 +85,7 @@ async function buildEngine({ stubSql = false } = {}) {
         loader: "ts",
         resolveDir: dirname(args.path),
         contents: `export * from "./extractTables.real";
-export function extractTables(_sql: string) { return { reads: [], writes: [], parsed: true }; }`,
+export function extractTables(_sql: string) { return { reads: [], writes: [], parsed: true, columns: [] }; }`,
       }));
       build.onResolve({ filter: /^\.\/extractTables\.real$/ }, (args) => ({
         path: join(args.resolveDir, "extractTables.ts"),
