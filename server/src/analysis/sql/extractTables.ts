@@ -249,6 +249,8 @@ function parseBatch(
 
 /** The fast path's answer for a SQLite statement (cached in memory only: cheaper than the disk cache), or undefined. */
 function fastStatement(sql: string, tokens: SqlToken[], span: StatementSpan, statement: Statement): StatementTables | undefined {
+  // Past the parser's size limit the reference answer is the tolerant scan's (parsed: false): kept identical.
+  if (statement.text.length > MAX_PARSE_CHARS) return undefined;
   const fast = fastStatementTables(sql, tokens, span.first, span.end, statement.start);
   if (fast !== undefined) statementCache.set(statement.text, fast);
   return fast;

@@ -47,7 +47,8 @@ export function fastStatementTables(
   try {
     tree = parseFastStatement(sql, tokens, first, end, base);
   } catch (error) {
-    if (error === NOT_CERTAIN) return undefined;
+    // Deep nesting overflows the recursive descent (RangeError): the CST path decides, as for a syntax error.
+    if (error === NOT_CERTAIN || error instanceof RangeError) return undefined;
     throw error;
   }
   const tables: FastStatementTables = { reads: [], writes: [], columns: NO_STATEMENT_COLUMNS };
