@@ -32,7 +32,10 @@ describe("sql: the fast path agrees with sql-parser-cst statement by statement",
     const folders = [join(ROOT, "test", "fixtures"), join(ROOT, "examples")];
     const unitTests = ["sql-extract.test.ts", "sql-columns.test.ts"].map((name) => join(ROOT, "test", "unit", name));
     for (const [label, strings] of [
-      ["fixtures and example", folders.flatMap((folder) => sqlStringsIn(folder).filter((s) => !s.file.startsWith(CORPUS)))],
+      [
+        "fixtures and example",
+        folders.flatMap((folder) => sqlStringsIn(folder).filter((s) => !s.file.startsWith(CORPUS))),
+      ],
       ["SQL unit tests", unitTests.flatMap((file) => sqlStringsIn(file))],
     ] as const) {
       const tally = newTally();

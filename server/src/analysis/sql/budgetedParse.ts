@@ -13,7 +13,7 @@
  *   for real SQL, more for short statements).
  */
 import { parse, type ParserOptions } from "sql-parser-cst";
-import { tokenize } from "./sqlTokens";
+import { tokenize, type SqlToken } from "./sqlTokens";
 
 /** Parentheses, CASE and BEGIN open at once beyond which the parser is not tried. */
 export const MAX_NESTING = 100;
@@ -31,7 +31,7 @@ export class SqlTooComplexError extends Error {
  * statements of that total length (several are parsed in one call to save its fixed cost).
  */
 export function parseWithinBudget(sql: string, options: ParserOptions, statements = 1): ReturnType<typeof parse> {
-  const depth = nestingDepth(sql);
+  const depth = nestingDepth(tokenize(sql));
   if (depth > MAX_NESTING) {
     throw new SqlTooComplexError(`nested ${depth} levels deep, over the full parser's limit of ${MAX_NESTING}`);
   }
@@ -54,11 +54,12 @@ export function parseWithinBudget(sql: string, options: ParserOptions, statement
   return parse(input, options);
 }
 
-/** The most parentheses, CASE and BEGIN blocks open at once (outside strings and comments). */
-function nestingDepth(sql: string): number {
+/** The most parentheses, CASE and BEGIN blocks open at once among tokens [first, end) (strings and comments are tokens of their own). */
+export function nestingDepth(tokens: readonly SqlToken[], first = 0, end = tokens.length): number {
   let depth = 0;
   let deepest = 0;
-  for (const token of tokenize(sql)) {
+  for (let i = first; i < end; i++) {
+    const token = tokens[i];
     const value = token.value;
     if (
       (token.kind === "punct" && value === "(") ||

@@ -9,7 +9,7 @@
 
 import type { ParserOptions } from "sql-parser-cst";
 import { LruCache } from "../lruCache";
-import { parseWithinBudget } from "./budgetedParse";
+import { MAX_NESTING, nestingDepth, parseWithinBudget } from "./budgetedParse";
 import { collectStatementColumns, type StatementColumns } from "./cstColumns";
 import { collectCstTables, isCstNode, type CstNode } from "./cstTables";
 import { scanTables } from "./fallbackTables";
@@ -161,7 +161,7 @@ function analyse(sql: string, dialect: SqlDialect): SqlTables {
       cachedStatement(cacheKey(statement.text, dialect)) ??
       (dialect === "sqlite" ? fastStatement(sql, tokens, spans[i], statement) : undefined),
   );
-  for (let i = 0; i < statements.length; ) {
+  for (let i = 0; i < statements.length;) {
     if (tables[i] !== undefined) {
       i++;
       continue;
@@ -248,9 +248,16 @@ function parseBatch(
 }
 
 /** The fast path's answer for a SQLite statement (cached in memory only: cheaper than the disk cache), or undefined. */
-function fastStatement(sql: string, tokens: SqlToken[], span: StatementSpan, statement: Statement): StatementTables | undefined {
+function fastStatement(
+  sql: string,
+  tokens: SqlToken[],
+  span: StatementSpan,
+  statement: Statement,
+): StatementTables | undefined {
   // Past the parser's size limit the reference answer is the tolerant scan's (parsed: false): kept identical.
   if (statement.text.length > MAX_PARSE_CHARS) return undefined;
+  // Past the full parser's nesting limit the reference answer is the tolerant scan's too.
+  if (nestingDepth(tokens, span.first, span.end) > MAX_NESTING) return undefined;
   const fast = fastStatementTables(sql, tokens, span.first, span.end, statement.start);
   if (fast !== undefined) statementCache.set(statement.text, fast);
   return fast;

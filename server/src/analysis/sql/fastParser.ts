@@ -18,20 +18,24 @@ export const NOT_CERTAIN: unique symbol = Symbol("not certain");
 
 /** Reserved somewhere in sql-parser-cst's SQLite dialect: never accepted as a name. */
 const RESERVED = new Set(
-  ("add all alter and as autoincrement between case cast check collate commit constraint create cross default " +
+  (
+    "add all alter and as autoincrement between case cast check collate commit constraint create cross default " +
     "deferrable delete distinct drop else escape except exists foreign from full glob group groups having in index " +
     "indexed inner insert intersect into is isnull join left like limit match natural not nothing notnull null on or " +
     "order outer primary raise references regexp returning right select set table then to transaction union unique " +
-    "update using values when where window").split(" "),
+    "update using values when where window"
+  ).split(" "),
 );
 
 /** Keywords sql-parser-cst lets stand as names, but only where no clause could start: never an implicit alias. */
 const SOFT_KEYWORDS = new Set(
-  ("abort action after always analyze asc attach before begin by cascade column conflict current current_date " +
+  (
+    "abort action after always analyze asc attach before begin by cascade column conflict current current_date " +
     "current_time current_timestamp database deferred desc detach do each end exclude exclusive explain fail filter " +
     "first following for generated if ignore immediate initially instead key last materialized no nulls of offset " +
     "others over partition plan pragma preceding query range recursive reindex release rename replace restrict " +
-    "rollback row rows savepoint temp temporary ties trigger unbounded vacuum view virtual with without true false").split(" "),
+    "rollback row rows savepoint temp temporary ties trigger unbounded vacuum view virtual with without true false"
+  ).split(" "),
 );
 
 /** Words sql-parser-cst reads as values wherever an expression may stand (so never as a table name). */
@@ -39,14 +43,17 @@ const VALUE_WORDS = new Set(["true", "false", "current_date", "current_time", "c
 
 /** Type names sql-parser-cst reads as a keyword (so a cast's type never looks like a column). */
 const TYPE_NAMES = new Set(
-  "integer int bigint smallint tinyint text real numeric blob float double decimal varchar char date datetime boolean".split(" "),
+  "integer int bigint smallint tinyint text real numeric blob float double decimal varchar char date datetime boolean".split(
+    " ",
+  ),
 );
 
 const COMPARISON = new Set(["=", "==", "!=", "<>", "<", "<=", ">", ">="]);
 const ARITHMETIC = new Set(["+", "-", "*", "/", "%", "||", "&", "|", "<<", ">>", "->", "->>"]);
 const TWO_CHAR = new Set(["==", "!=", "<>", "<=", ">=", "||", "<<", ">>", "->"]);
 const PLAIN_NAME = /^[a-z_][a-z0-9_]*$/;
-const NUMBER = /^(?:\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|0[xX][0-9a-fA-F]+)$/;
+// No bare trailing dot: sql-parser-cst rejects `1.` before `,` `)` `+` and the end (found by the fuzzer).
+const NUMBER = /^(?:\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|0[xX][0-9a-fA-F]+)$/;
 const PARAMETER = /^(?:\?\d*|[:@$][A-Za-z_][A-Za-z0-9_$]*|\$\d+)$/;
 const FRAME_KINDS = new Set(["rows", "range", "groups"]);
 const OR_ACTIONS = new Set(["replace", "ignore", "abort", "fail", "rollback"]);
@@ -58,7 +65,13 @@ const ALL_COLUMNS: CstNode = { type: "all_columns" };
 const IN_KEYWORD: CstNode = { type: "keyword", name: "IN" };
 
 /** Parses tokens [first, end) of `sql` as one statement; ranges are relative to `base`. Throws NOT_CERTAIN. */
-export function parseFastStatement(sql: string, tokens: readonly SqlToken[], first: number, end: number, base: number): CstNode {
+export function parseFastStatement(
+  sql: string,
+  tokens: readonly SqlToken[],
+  first: number,
+  end: number,
+  base: number,
+): CstNode {
   return new FastParser(sql, tokens, first, end, base).statement();
 }
 
@@ -185,7 +198,8 @@ class FastParser {
     const clauses: CstNode[] = withClause ? [withClause] : [];
     clauses.push({ type: "insert_clause", table, columns });
     const next = this.word();
-    if (next === "select" || next === "with") clauses.push(this.select(next === "with" ? this.withClause() : undefined));
+    if (next === "select" || next === "with")
+      clauses.push(this.select(next === "with" ? this.withClause() : undefined));
     else if (next === "values") clauses.push(this.values());
     else throw NOT_CERTAIN;
     return { type: "insert_stmt", clauses };
@@ -329,7 +343,12 @@ class FastParser {
     }
     const t = this.current();
     const dot = this.at(this.i + 1);
-    if (this.isName(t) && dot?.kind === "punct" && dot.value === "." && this.isOperatorToken(this.at(this.i + 2), "*")) {
+    if (
+      this.isName(t) &&
+      dot?.kind === "punct" &&
+      dot.value === "." &&
+      this.isOperatorToken(this.at(this.i + 2), "*")
+    ) {
       const object = this.identifier(t);
       this.i += 3;
       return { type: "member_expr", object, property: ALL_COLUMNS };
@@ -585,7 +604,8 @@ class FastParser {
           throw NOT_CERTAIN;
       }
       const next = this.at(this.i + 1);
-      if (next?.kind === "punct" && next.value === "(" && this.i + 1 < this.end && !RESERVED.has(t.value)) return this.functionCall();
+      if (next?.kind === "punct" && next.value === "(" && this.i + 1 < this.end && !RESERVED.has(t.value))
+        return this.functionCall();
     }
     return this.columnName();
   }
@@ -601,7 +621,12 @@ class FastParser {
     if (!this.isName(p)) throw NOT_CERTAIN;
     this.i++;
     if (this.isPunct(".")) throw NOT_CERTAIN;
-    return { type: "member_expr", object, property: this.identifier(p), range: [t.start - this.base, p.end - this.base] };
+    return {
+      type: "member_expr",
+      object,
+      property: this.identifier(p),
+      range: [t.start - this.base, p.end - this.base],
+    };
   }
 
   private literal(): CstNode {
@@ -755,7 +780,12 @@ class FastParser {
     if (!this.isName(p)) throw NOT_CERTAIN;
     this.i++;
     if (this.isPunct(".")) throw NOT_CERTAIN;
-    return { type: "member_expr", object, property: this.identifier(p), range: [t.start - this.base, p.end - this.base] };
+    return {
+      type: "member_expr",
+      object,
+      property: this.identifier(p),
+      range: [t.start - this.base, p.end - this.base],
+    };
   }
 
   /** `(a, b)` as sql-parser-cst gives it; views list their columns as column definitions. */
@@ -786,7 +816,12 @@ class FastParser {
 
   private identifier(t: SqlToken): CstNode {
     const text = this.sql.slice(t.start, t.end);
-    return { type: "identifier", name: t.kind === "quoted" ? t.value : text, text, range: [t.start - this.base, t.end - this.base] };
+    return {
+      type: "identifier",
+      name: t.kind === "quoted" ? t.value : text,
+      text,
+      range: [t.start - this.base, t.end - this.base],
+    };
   }
 
   // --- tokens ---
@@ -836,7 +871,8 @@ class FastParser {
     if (t.kind !== "other" || t.end - t.start !== 1) return undefined;
     const first = this.sql[t.start];
     const next = this.i + 1 < this.end ? this.at(this.i + 1) : undefined;
-    if (next === undefined || next.kind !== "other" || next.start !== t.end || next.end - next.start !== 1) return first;
+    if (next === undefined || next.kind !== "other" || next.start !== t.end || next.end - next.start !== 1)
+      return first;
     const two = first + this.sql[next.start];
     if (!TWO_CHAR.has(two)) return first;
     if (two === "->") {
@@ -851,7 +887,9 @@ class FastParser {
   }
 
   private isOperatorToken(t: SqlToken | undefined, op: string): boolean {
-    return t !== undefined && t.kind === "other" && t.end - t.start === op.length && this.sql.slice(t.start, t.end) === op;
+    return (
+      t !== undefined && t.kind === "other" && t.end - t.start === op.length && this.sql.slice(t.start, t.end) === op
+    );
   }
 
   private expectOperator(op: string): void {

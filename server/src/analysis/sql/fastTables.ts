@@ -8,8 +8,9 @@
 import { collectStatementColumns, type StatementColumns } from "./cstColumns";
 import { collectCstTables, type CstNode } from "./cstTables";
 import { NOT_CERTAIN, parseFastStatement } from "./fastParser";
-import { normaliseTableName, type TableMention } from "./extractTables";
+import { normaliseTableName } from "./extractTables";
 import type { SqlToken } from "./sqlTokens";
+import type { TableMention } from "./tableMention";
 
 export interface FastStatementTables {
   reads: TableMention[];
