@@ -3,9 +3,9 @@
  * and which columns it references in each table it reads. Scopes follow SQL: a SELECT's
  * FROM sources (with aliases) are visible to its expressions and to correlated subqueries;
  * CTEs and derived tables are sources whose columns are not a table's, so nothing is
- * attributed to them. Expressions are walked with an explicit stack (AND chains are deep).
+ * attributed to them. Expressions are walked by cstWalk.ts (an explicit stack: AND chains are deep).
  */
-import { type CstNode, isCstNode } from "./cstTables";
+import { forEachCstNode, isCstNode, NOTHING, type CstNode } from "./cstWalk";
 import { normaliseTableName } from "./extractTables";
 
 /** A column a statement lists for the table it defines: a name, or `*` over tables. */
@@ -41,7 +41,6 @@ interface Scope {
   readonly parent: Scope | undefined;
 }
 
-const SKIPPED_FIELDS = new Set(["type", "range", "leading", "trailing"]);
 const LITERALS = new Set([
   "keyword",
   "number_literal",
@@ -96,20 +95,12 @@ class ColumnWalker {
 
   /** Walks any node for SELECTs (outside a query's expressions: DDL, UPDATE, DELETE). */
   private findSelects(root: unknown, parent: Scope | undefined, ctes: ReadonlySet<string>): void {
-    const stack: unknown[] = [root];
-    while (stack.length > 0) {
-      const value = stack.pop();
-      if (Array.isArray(value)) {
-        for (const item of value) stack.push(item);
-        continue;
-      }
-      if (!isCstNode(value) || LITERALS.has(value.type)) continue;
-      if (SELECTS.has(value.type)) {
-        this.select(value, parent, ctes);
-        continue;
-      }
-      for (const field in value) if (!SKIPPED_FIELDS.has(field)) stack.push(value[field]);
-    }
+    forEachCstNode(root, (node) => {
+      if (LITERALS.has(node.type)) return NOTHING;
+      if (!SELECTS.has(node.type)) return undefined;
+      this.select(node, parent, ctes);
+      return NOTHING;
+    });
   }
 
   /** Walks a query's references; returns its output columns (null when one cannot be named statically). */
@@ -213,46 +204,36 @@ class ColumnWalker {
 
   /** Column references in an expression (or clause) evaluated in `scope`. */
   private expression(root: CstNode, scope: Scope): void {
-    const stack: unknown[] = [root];
-    while (stack.length > 0) {
-      const value = stack.pop();
-      if (Array.isArray(value)) {
-        for (const item of value) stack.push(item);
-        continue;
-      }
-      if (!isCstNode(value) || LITERALS.has(value.type)) continue;
-      switch (value.type) {
+    forEachCstNode(root, (node) => {
+      if (LITERALS.has(node.type)) return NOTHING;
+      switch (node.type) {
         case "select_stmt":
         case "compound_select_stmt":
-          this.select(value, scope, scope.ctes);
-          continue;
+          this.select(node, scope, scope.ctes);
+          return NOTHING;
         case "identifier":
-          this.unqualified(value, scope);
-          continue;
+          this.unqualified(node, scope);
+          return NOTHING;
         case "member_expr":
-          this.qualified(value, scope);
-          continue;
+          this.qualified(node, scope);
+          return NOTHING;
         case "func_call":
-          stack.push(value.args, value.filter, value.over);
-          continue;
+          return [node.args, node.filter, node.over];
         case "alias":
-          stack.push(value.expr);
-          continue;
+          return [node.expr];
         // A cast's type is no column, though PostgreSQL's grammar gives `text` or a domain as an identifier.
         case "cast_arg":
-          stack.push(value.expr);
-          continue;
+          return [node.expr];
         case "cast_operator_expr":
-          stack.push(value.left);
-          continue;
+          return [node.left];
         case "join_using_specification":
-          for (const column of listItems(isCstNode(value.expr) ? (value.expr.expr ?? value.expr) : undefined))
+          for (const column of listItems(isCstNode(node.expr) ? (node.expr.expr ?? node.expr) : undefined))
             this.unqualified(column, scope);
-          continue;
+          return NOTHING;
         default:
-          for (const field in value) if (!SKIPPED_FIELDS.has(field)) stack.push(value[field]);
+          return undefined;
       }
-    }
+    });
   }
 
   private unqualified(node: CstNode, scope: Scope): void {

@@ -3,23 +3,11 @@
  * with a `type` is visited) so subqueries hidden in any clause of any statement kind are
  * found; only the places where a name denotes a table get special handling.
  *
- * It uses an explicit stack rather than recursion: long AND/OR chains produce left-deep
- * trees thousands of levels deep, which would overflow the call stack.
+ * The walk itself is cstWalk.ts's (an explicit stack: AND/OR chains nest thousands deep).
  */
 
+import { childrenOf, forEachCstNode, isCstNode, NOTHING, type CstNext, type CstNode, type CstStep } from "./cstWalk";
 import type { TableSink } from "./tableMention";
-
-/** Loose view of a CST node: we only rely on `type`, `range` and field names documented by sql-parser-cst. */
-export interface CstNode {
-  type: string;
-  range?: [number, number];
-  [field: string]: unknown;
-}
-
-const GENERIC = 0;
-const TABLE = 1;
-const POP_SCOPE = 2;
-type Task = { mode: typeof GENERIC | typeof TABLE; node: CstNode } | { mode: typeof POP_SCOPE };
 
 /** Leaves that can never contain a table: skipping them keeps the walk cheap. */
 const LEAVES = new Set([
@@ -44,125 +32,100 @@ const TABLE_WRAPPERS = new Set([
   "table_without_inheritance",
 ]);
 
-const SKIPPED_FIELDS = new Set(["type", "range", "leading", "trailing"]);
-
-export function isCstNode(value: unknown): value is CstNode {
-  return typeof value === "object" && value !== null && typeof (value as { type?: unknown }).type === "string";
-}
-
 /** Reports every table the program reads or writes; reads of CTE names in scope are left out. */
 export function collectCstTables(program: CstNode, sink: TableSink): void {
   new CstTableWalker(sink).run(program);
 }
 
 class CstTableWalker {
-  private readonly stack: Task[] = [];
   /** CTE names (lower-case) visible at the current point, one set per enclosing WITH. */
   private readonly scopes: Set<string>[] = [];
+  /** Runs after a WITH's statement has been walked: its names go out of scope. */
+  private readonly leaveScope: CstStep = () => {
+    this.scopes.pop();
+  };
 
   constructor(private readonly sink: TableSink) {}
 
   run(root: CstNode): void {
-    this.stack.push({ mode: GENERIC, node: root });
-    for (let task = this.stack.pop(); task !== undefined; task = this.stack.pop()) {
-      if (task.mode === POP_SCOPE) this.scopes.pop();
-      else if (task.mode === TABLE) this.visitTablePosition(task.node);
-      else this.visit(task.node);
-    }
+    forEachCstNode(root, (node) => this.visit(node));
   }
 
-  private visit(node: CstNode): void {
+  private visit(node: CstNode): CstNext {
+    if (LEAVES.has(node.type)) return NOTHING;
     switch (node.type) {
       case "from_clause":
-        this.pushTable(node.expr);
-        return;
+        return [this.inTablePosition(node.expr)];
       case "insert_clause":
-        this.write(node.table);
-        return;
+        return this.write(node.table);
       case "update_clause":
       case "delete_clause":
       case "drop_table_stmt":
-        this.writeList(node.tables);
-        return;
+        return listItems(node.tables).flatMap((item) => this.write(item));
       case "drop_view_stmt":
-        this.writeList(node.views);
-        return;
+        return listItems(node.views).flatMap((item) => this.write(item));
       case "create_table_stmt":
       case "create_view_stmt":
-        this.write(node.name);
-        this.pushChildren(node, "name");
-        return;
+        return [...this.write(node.name), ...childrenOf(node, "name")];
       case "alter_table_stmt":
-        this.write(node.table);
-        this.visitAlterActions(node.actions);
-        return;
+        return [...this.write(node.table), ...this.alterActions(node.actions)];
       case "create_table_like_clause":
-        this.read(node.name);
-        return;
+        return this.read(node.name);
       case "binary_expr":
         // SQLite accepts `x IN some_table` as shorthand for `x IN (SELECT * FROM some_table)`.
-        if (isInOperator(node.operator) && isEntity(node.right)) {
-          this.pushTable(node.right);
-          this.pushGeneric(node.left);
-          return;
-        }
-        break;
+        if (isInOperator(node.operator) && isEntity(node.right)) return [this.inTablePosition(node.right), node.left];
+        return undefined;
       case "compound_select_stmt":
         // The parser hangs `WITH` on the leftmost SELECT, yet its names cover every arm of the UNION.
-        this.enterScope(withClauseOf(leftmostSelect(node)));
-        break;
+        return this.scoped(node, withClauseOf(leftmostSelect(node)));
       default:
-        this.enterScope(withClauseOf(node));
+        return this.scoped(node, withClauseOf(node));
     }
-    this.pushChildren(node);
   }
 
-  private visitTablePosition(node: CstNode): void {
+  /** A step that reads `node` as a name in a table position (FROM, JOIN, IN table). */
+  private inTablePosition(node: unknown): CstStep | undefined {
+    return isCstNode(node) ? () => this.visitTablePosition(node) : undefined;
+  }
+
+  private visitTablePosition(node: CstNode): readonly unknown[] {
     switch (node.type) {
       case "identifier":
       case "member_expr":
-        this.read(node);
-        return;
+        return this.read(node);
       case "alias":
         // The alias itself is a new name, not a table: only the aliased expression matters.
-        this.pushTable(node.expr);
-        return;
+        return [this.inTablePosition(node.expr)];
       case "join_expr":
-        this.pushTable(node.left);
-        this.pushTable(node.right);
-        this.pushGeneric(node.specification);
-        return;
+        return [this.inTablePosition(node.left), this.inTablePosition(node.right), node.specification];
       case "paren_expr":
-        this.pushTable(node.expr);
-        return;
+        return [this.inTablePosition(node.expr)];
       case "func_call":
         // Table-valued functions (json_each, generate_series…) are not tables, but their arguments may hold subqueries.
-        this.pushGeneric(node.args);
-        return;
+        return [node.args];
       default:
-        if (TABLE_WRAPPERS.has(node.type)) this.pushTable(node.table);
-        else this.visit(node);
+        if (TABLE_WRAPPERS.has(node.type)) return [this.inTablePosition(node.table)];
+        return this.visit(node) ?? childrenOf(node);
     }
   }
 
-  private visitAlterActions(actions: unknown): void {
-    for (const action of listItems(actions)) {
-      // RENAME TO produces a table under the new name, so it is a write of that name too.
-      if (action.type === "alter_action_rename") this.write(action.newName);
-      else this.pushGeneric(action);
-    }
+  private alterActions(actions: unknown): unknown[] {
+    // RENAME TO produces a table under the new name, so it is a write of that name too.
+    return listItems(actions).flatMap((action) =>
+      action.type === "alter_action_rename" ? this.write(action.newName) : [action],
+    );
   }
 
-  private enterScope(withClause: CstNode | undefined): void {
-    if (withClause === undefined) return;
+  /** The node's children, inside the scope of its WITH's names when it has one. */
+  private scoped(node: CstNode, withClause: CstNode | undefined): CstNext {
+    if (withClause === undefined) return undefined;
     const names = new Set<string>();
     for (const cte of listItems(withClause.tables)) {
       const table = cte.table;
       if (isCstNode(table) && table.type === "identifier") names.add(String(table.name).toLowerCase());
     }
     this.scopes.push(names);
-    // Pushed before the children, so it runs after the whole statement has been walked.
-    this.stack.push({ mode: POP_SCOPE });
+    return [...childrenOf(node), this.leaveScope];
   }
 
   private isCteName(name: string): boolean {
@@ -170,54 +133,28 @@ class CstTableWalker {
     return false;
   }
 
-  private read(node: unknown): void {
-    if (!isCstNode(node)) return;
+  /** Reports a read of the name `node`; what to walk instead when it is not a plain name. */
+  private read(node: unknown): readonly unknown[] {
+    if (!isCstNode(node)) return NOTHING;
     const parts = entityParts(node);
-    if (parts === undefined || node.range === undefined) {
-      this.pushGeneric(node);
-      return;
-    }
+    if (parts === undefined || node.range === undefined) return [node];
     // A CTE only shadows unqualified names: `main.orders` always means the real table.
-    if (parts.length === 1 && this.isCteName(parts[0].toLowerCase())) return;
+    if (parts.length === 1 && this.isCteName(parts[0].toLowerCase())) return NOTHING;
     this.sink("read", parts, node.range[0], node.range[1]);
+    return NOTHING;
   }
 
-  private write(node: unknown): void {
+  /** Reports a write of the name `node` (through aliases and INDEXED BY); what to walk instead when it is not a name. */
+  private write(node: unknown): readonly unknown[] {
     let target = node;
     while (isCstNode(target) && (target.type === "alias" || TABLE_WRAPPERS.has(target.type))) {
       target = target.type === "alias" ? target.expr : target.table;
     }
-    if (!isCstNode(target)) return;
+    if (!isCstNode(target)) return NOTHING;
     const parts = entityParts(target);
-    if (parts === undefined || target.range === undefined) this.pushGeneric(target);
-    else this.sink("write", parts, target.range[0], target.range[1]);
-  }
-
-  private writeList(list: unknown): void {
-    for (const item of listItems(list)) this.write(item);
-  }
-
-  private pushTable(node: unknown): void {
-    if (isCstNode(node)) this.stack.push({ mode: TABLE, node });
-  }
-
-  private pushGeneric(node: unknown): void {
-    if (isCstNode(node) && !LEAVES.has(node.type)) this.stack.push({ mode: GENERIC, node });
-  }
-
-  private pushChildren(node: CstNode, except?: string): void {
-    for (const field in node) {
-      if (SKIPPED_FIELDS.has(field) || field === except) continue;
-      this.pushValue(node[field]);
-    }
-  }
-
-  private pushValue(value: unknown): void {
-    if (Array.isArray(value)) {
-      for (const item of value) this.pushValue(item);
-    } else {
-      this.pushGeneric(value);
-    }
+    if (parts === undefined || target.range === undefined) return [target];
+    this.sink("write", parts, target.range[0], target.range[1]);
+    return NOTHING;
   }
 }
 

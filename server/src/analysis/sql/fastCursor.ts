@@ -4,7 +4,7 @@
  * here declines (NOT_CERTAIN) rather than guesses.
  */
 
-import type { CstNode } from "./cstTables";
+import type { CstNode } from "./cstWalk";
 import type { SqlToken } from "./sqlTokens";
 
 /** Thrown (never escapes this module's callers) when a statement is outside the modelled grammar. */

@@ -5,7 +5,7 @@
  * would associate (`a = 1 = 1`) are declined.
  */
 
-import type { CstNode } from "./cstTables";
+import type { CstNode } from "./cstWalk";
 import { FastCursor, NOT_CERTAIN, RESERVED } from "./fastCursor";
 
 /** Type names sql-parser-cst reads as a keyword (so a cast's type never looks like a column). */

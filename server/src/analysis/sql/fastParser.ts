@@ -13,7 +13,7 @@
  * (fastExpressions.ts), and statements and queries here.
  */
 
-import type { CstNode } from "./cstTables";
+import type { CstNode } from "./cstWalk";
 import { NOT_CERTAIN, SOFT_KEYWORDS } from "./fastCursor";
 import { ALL_COLUMNS, FastExpressionParser, TYPE_NAMES } from "./fastExpressions";
 import type { SqlToken } from "./sqlTokens";

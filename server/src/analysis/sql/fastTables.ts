@@ -6,7 +6,8 @@
  */
 
 import { collectStatementColumns, type StatementColumns } from "./cstColumns";
-import { collectCstTables, type CstNode } from "./cstTables";
+import { collectCstTables } from "./cstTables";
+import type { CstNode } from "./cstWalk";
 import { NOT_CERTAIN, parseFastStatement } from "./fastParser";
 import { normaliseTableName } from "./extractTables";
 import type { SqlToken } from "./sqlTokens";
