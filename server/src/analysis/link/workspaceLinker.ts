@@ -5,11 +5,10 @@ import type {
   DependencyRef,
   ResourceId,
 } from "../../model/definitions";
-import { AssetGraph } from "../../model/graph";
+import type { AssetGraph } from "../../model/graph";
 import { ColumnDiagnostics } from "../diagnostics/columnDiagnostics";
-import { cycleDiagnostics, producedResources } from "../diagnostics/graphDiagnostics";
 import type { FileFacts } from "../facts";
-import { AcyclicLevels } from "./acyclicLevels";
+import { CycleTracker } from "./cycleTracker";
 import { type DefinitionDelta, DefinitionLists, emptyRelinked, type Relinked } from "./definitionLists";
 import { DefinitionProblems } from "./definitionProblems";
 import { buildEditIndexes, type EditIndexes, indexCheck, indexDependsOn, indexReadsAndDeps } from "./editIndexes";
@@ -17,7 +16,8 @@ import { FileDiagnostics } from "./fileDiagnostics";
 import { HelperVersions } from "./helperVersions";
 import { type KeyChanges, LinkedKeys } from "./linkedKeys";
 import { type FileLink, LinkPass, linkSurface } from "./linkPass";
-import { dropUnchanged, pairUp, upperBound } from "./sortedLists";
+import { ProducerIndex } from "./producerIndex";
+import { dropUnchanged, pairUp } from "./sortedLists";
 
 /** What one link of the workspace produces; sorted as the snapshot exposes it. */
 export interface LinkedWorkspace {
@@ -46,13 +46,14 @@ const FULL_LINK_MIN_FILES = 64;
  *  - a file is re-linked when its facts change, or when what other files can see of a file
  *    its link read (through imports, re-exports, helpers, or a probed path that did not
  *    exist) changes: see `linkSurface`;
- *  - the sorted definition lists (`DefinitionLists`), the keys (`LinkedKeys`), the producer and
- *    reader indexes (`EditIndexes`) are patched with the definitions that were replaced;
+ *  - the sorted definition lists (`DefinitionLists`), the keys (`LinkedKeys`), the producers
+ *    (`ProducerIndex`) and the reader indexes (`EditIndexes`) are patched with the definitions
+ *    that were replaced;
  *  - AL002–AL005 are recomputed only for the definitions whose inputs changed (their own
  *    definition, the definedness of a key they name, the producers of a table they read:
  *    `DefinitionProblems`); AL008 likewise, by its own module (`ColumnDiagnostics`);
  *  - AL001 is re-derived only when the dependency edges change, and then only when the new
- *    edges do not fit the acyclic graph's levels (`AcyclicLevels`);
+ *    edges do not fit the acyclic graph's levels (`CycleTracker`);
  *  - diagnostics are kept per file, and only the files whose diagnostics changed are re-sorted
  *    (`FileDiagnostics`).
  *
@@ -69,10 +70,9 @@ export class WorkspaceLinker {
 
   private readonly lists = new DefinitionLists();
   private readonly keys = new LinkedKeys();
-  private producers = new Map<ResourceId, AssetDefinition[]>();
+  private readonly producers = new ProducerIndex(this.lists.assetOrder);
   /** Built at the first edit (see EditIndexes). */
   private editIndexes: EditIndexes | undefined;
-  private readonly produced = new WeakMap<AssetDefinition, readonly ResourceId[]>();
   private readonly surfaces = new WeakMap<FileFacts, string>();
 
   /** AL008, kept by its own module. */
@@ -81,15 +81,15 @@ export class WorkspaceLinker {
     keys: this.keys.index,
     columnDiagnosticsOf: (asset) => this.columnDiagnostics.of(asset),
     unresolvedTargets: (file) => this.links.get(file)?.unresolvedTargets ?? EMPTY_MAP,
-    producersOf: (resource) => this.producers.get(resource),
+    producersOf: (resource) => this.producers.producersOf(resource),
   });
-  private cycles: { paths: string[][]; components: string[][] } = { paths: [], components: [] };
-  private cycleDiagnostics: AnalysisDiagnostic[] = [];
-  /** While the graph is acyclic, its levels (computed at the first edge change). */
-  private readonly levels = new AcyclicLevels({
+  private readonly cycles = new CycleTracker({
     nodes: () => this.keys.nodes(),
     parentCount: (key) => this.keys.parentCount(key),
     childrenOf: (key) => this.childrenOf(key),
+    sortedAssets: () => this.lists.sortedAssets,
+    sortedChecks: () => this.lists.sortedChecks,
+    first: (key) => this.keys.first(key),
   });
   private readonly fileDiagnostics = new FileDiagnostics();
 
@@ -97,14 +97,7 @@ export class WorkspaceLinker {
     this.helperVersions = new HelperVersions(() => this.facts);
   }
 
-  readonly producedResources = (asset: AssetDefinition): readonly ResourceId[] => {
-    let resources = this.produced.get(asset);
-    if (!resources) {
-      resources = producedResources(asset);
-      this.produced.set(asset, resources);
-    }
-    return resources;
-  };
+  readonly producedResources = this.producers.producedResources;
 
   /**
    * Builds now what edits need and a one-shot analysis does not (indexes, node levels), so the
@@ -113,7 +106,7 @@ export class WorkspaceLinker {
   prepareForEdits(): void {
     if (!this.initialised) return;
     this.editIndexes ??= this.buildEditIndexes();
-    if (this.cycles.paths.length === 0) this.levels.prepare();
+    this.cycles.prepareForEdits();
   }
 
   /** Forgets everything: the next link starts from scratch. */
@@ -134,11 +127,11 @@ export class WorkspaceLinker {
     const files = this.linkEveryFile();
     this.indexEveryDefinition();
     // The graph is built once here (the first snapshot hands it out) and gives the cycles.
-    const graph = this.recomputeCycles();
+    const graph = this.cycles.recompute();
     this.checkEveryDefinition();
     this.fileDiagnostics.clear();
     const withDiagnostics = new Set<string>(files);
-    for (const diagnostic of this.cycleDiagnostics) withDiagnostics.add(diagnostic.location.file);
+    for (const diagnostic of this.cycles.diagnostics) withDiagnostics.add(diagnostic.location.file);
     for (const file of [...withDiagnostics].sort()) this.rebuildFileDiagnostics(file);
     this.initialised = true;
     return this.result(graph);
@@ -155,7 +148,7 @@ export class WorkspaceLinker {
     this.recheckUndeclaredReads(delta, changedResources, touchedFiles);
     this.recheckCheckTargets(delta, keys, touchedFiles);
     this.recheckColumns(delta, touchedFiles);
-    const graph = this.recheckCycles(keys, touchedFiles);
+    const graph = this.cycles.recheck(keys, touchedFiles);
     for (const file of touchedFiles) this.rebuildFileDiagnostics(file);
     return this.result(graph);
   }
@@ -181,14 +174,7 @@ export class WorkspaceLinker {
   private indexEveryDefinition(): void {
     const assets = this.lists.sortedAssets;
     this.keys.reset(assets);
-    this.producers = new Map();
-    for (const asset of assets) {
-      for (const resource of this.producedResources(asset)) {
-        const list = this.producers.get(resource);
-        if (list) list.push(asset);
-        else this.producers.set(resource, [asset]);
-      }
-    }
+    this.producers.reset(assets);
   }
 
   /** AL002–AL005 of every definition, and AL001 of the cycles found. */
@@ -201,7 +187,7 @@ export class WorkspaceLinker {
     for (const [key, list] of this.keys.definitions()) this.problems.updateDuplicates(key, list);
     for (const check of this.lists.sortedChecks) this.problems.updateBadTarget(check);
     this.columnDiagnostics.rebuild(this.lists.sortedAssets);
-    this.cycleDiagnostics = this.computeCycleDiagnostics();
+    this.cycles.rediagnose();
   }
 
   // ---- the steps of an incremental link
@@ -321,22 +307,6 @@ export class WorkspaceLinker {
     for (const file of files) touched.add(file);
   }
 
-  /**
-   * AL001: only when the edges changed; an acyclic graph whose new edges fit its levels stays
-   * acyclic. Returns the graph when the cycles had to be found on a new one.
-   */
-  private recheckCycles(keys: KeyChanges, touched: Set<string>): AssetGraph | undefined {
-    let graph: AssetGraph | undefined;
-    if (keys.edgesChanged && !(this.cycles.paths.length === 0 && this.levels.accept(keys.addedEdges)))
-      graph = this.recomputeCycles();
-    if (this.cycles.paths.length > 0 || this.cycleDiagnostics.length > 0) {
-      for (const diagnostic of this.cycleDiagnostics) touched.add(diagnostic.location.file);
-      this.cycleDiagnostics = this.computeCycleDiagnostics();
-      for (const diagnostic of this.cycleDiagnostics) touched.add(diagnostic.location.file);
-    }
-    return graph;
-  }
-
   // ---- shared by both
 
   private setLink(file: string, link: FileLink, editIndexes?: EditIndexes): void {
@@ -356,18 +326,7 @@ export class WorkspaceLinker {
 
   /** Adds (+1) or removes (-1) an asset from the producer, reader and dep indexes; returns the resources it produces. */
   private indexAsset(asset: AssetDefinition, sign: 1 | -1, editIndexes: EditIndexes): readonly ResourceId[] {
-    const produced = this.producedResources(asset);
-    for (const resource of produced) {
-      const list = this.producers.get(resource);
-      if (sign > 0) {
-        if (!list) this.producers.set(resource, [asset]);
-        else list.splice(upperBound(list, asset, this.lists.assetOrder), 0, asset);
-      } else if (list) {
-        const at = list.indexOf(asset);
-        if (at >= 0) list.splice(at, 1);
-        if (list.length === 0) this.producers.delete(resource);
-      }
-    }
+    const produced = this.producers.update(asset, sign);
     indexReadsAndDeps(asset, sign, editIndexes);
     return produced;
   }
@@ -395,19 +354,6 @@ export class WorkspaceLinker {
     for (const asset of users) if (this.keys.first(asset.key) === asset) yield asset.key;
   }
 
-  /** Finds the graph's cycles from scratch (on a full link, and when an edit's new edges may close one). */
-  private recomputeCycles(): AssetGraph {
-    const graph = AssetGraph.fromDefinitions(this.lists.sortedAssets, this.lists.sortedChecks);
-    this.cycles = { paths: graph.cycles(), components: graph.cyclicComponents() };
-    this.levels.forget();
-    return graph;
-  }
-
-  private computeCycleDiagnostics(): AnalysisDiagnostic[] {
-    if (this.cycles.paths.length === 0) return [];
-    return cycleDiagnostics(this.cycles.paths, this.cycles.components, (key) => this.keys.first(key));
-  }
-
   /**
    * One file's diagnostics; ties in position and code keep the order the checks run in:
    * linking's AL006, the file's own, then AL001, then the definitions' (DefinitionProblems.collect).
@@ -418,7 +364,7 @@ export class WorkspaceLinker {
     if (link) found.push(...link.diagnostics);
     const facts = this.facts.get(file);
     if (facts) found.push(...facts.diagnostics);
-    for (const diagnostic of this.cycleDiagnostics) if (diagnostic.location.file === file) found.push(diagnostic);
+    for (const diagnostic of this.cycles.diagnostics) if (diagnostic.location.file === file) found.push(diagnostic);
     if (link) this.problems.collect(link, this.lists.assetOrder, found);
     this.fileDiagnostics.set(file, found);
   }
