@@ -9,8 +9,10 @@
 // about 10% are plain utility modules, and src/lib/assetline.ts is a barrel re-exporting
 // the SDK. Definitions depend only on earlier files (by import or by string key), so the
 // graph has no cycles, and every table an asset reads is declared in its deps, except for
-// a handful of intentional AL003s (one per ~400 files). The same (FILES, seed) always
-// writes byte-identical files. OUT_DIR defaults to bench/analysis/generated/<FILES>.
+// a handful of intentional AL003s (one per ~400 files). Every column an asset's SQL or a
+// check names exists in the table it reads (sources have every column of COLUMNS; an asset
+// has the columns its SELECT produces), so the workspace is clean of AL008 as a maintained
+// project would be. The same (FILES, seed) always writes byte-identical files. OUT_DIR defaults to bench/analysis/generated/<FILES>.
 
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, posix, resolve } from "node:path";
@@ -150,7 +152,7 @@ export function generateWorkspace(outDir, fileCount = 1000, { seed = DEFAULT_SEE
 
   const state = {
     rng,
-    /** Every definition so far: { key, table, constName, file, kind } (sources and assets). */
+    /** Every definition so far: { key, table, constName, file, kind, columns } (sources and assets). */
     definitions: [],
     /** Exported helper functions of utility files: { file, name, signature }. */
     helpers: [],
@@ -375,7 +377,7 @@ function sourceFile(entry, state) {
   for (let k = 0; k < count; k++) {
     const noun = rng.pick(NOUNS);
     const key = `raw_${noun}_${pad(entry.index)}_${k}`;
-    state.definitions.push({ key, table: key, constName: key, file: entry.path, kind: "source" });
+    state.definitions.push({ key, table: key, constName: key, file: entry.path, kind: "source", columns: COLUMNS });
     const freshness = rng.chance(0.4)
       ? `\n  // the nightly load is late when the newest copy is over a day old\n  freshness: { maxLagMinutes: ${rng.pick(["24 * 60", "6 * 60", "90"])} },`
       : "";
@@ -462,7 +464,7 @@ function ${localHelperName}(key: string, column = "updated_at"): string {
       helperImports.get(helper.file).add(helper.name);
     }
 
-    const sqlBody = assetSql(
+    const { sql: sqlBody, columns } = assetSql(
       rng,
       key,
       deps,
@@ -504,7 +506,7 @@ ${config.join("\n")}
   },
 );
 `);
-    const definition = { key, table: key, constName, file, kind: "asset" };
+    const definition = { key, table: key, constName, file, kind: "asset", columns };
     definedHere.push(definition);
 
     // A few checks: by reference or by key, some blocking.
@@ -512,7 +514,7 @@ ${config.join("\n")}
       needed.add("check");
       checksHere += 1;
       const target = rng.chance(0.7) ? constName : JSON.stringify(key);
-      const column = rng.pick(COLUMNS);
+      const column = rng.pick(columns);
       blocks.push(`// ${rng.chance(0.5) ? "Blocking: downstream marts would double-count." : "Non-blocking: worth an alert, not a stopped run."}
 export const ${key}_${column}_ok = %CHECK%(${target}, { name: "${key}_${column}_ok", blocking: ${rng.chance(0.5)} }, (ctx) => {
   const { bad } = ctx.db.prepare("select count(*) bad from ${key} where ${column} is null").get();
@@ -543,40 +545,49 @@ function capitalise(text) {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** The exec() argument: a template literal with drop/create, a CTE over the deps' tables and a join. */
+/**
+ * The exec() argument: a template literal with drop/create, a CTE over the deps' tables and a
+ * join, naming only columns the tables read have. Returns it with the columns the new table has
+ * (its group keys, n and the measure's total).
+ */
 function assetSql(rng, key, deps, helperName, scaleConst) {
   const alias = (i) => `t${i}`;
   const cte = rng.chance(0.5) ? "base" : "filtered";
-  const measure = rng.pick(["amount", "quantity", "score", "price"]);
-  const cols = rng
-    .sample(
-      COLUMNS.filter((c) => c !== measure),
-      2 + rng.int(3),
-    )
-    .concat([measure]);
   const [first, ...rest] = deps;
+  const available = first.columns;
+  // Group keys are dimension columns (the shared vocabulary); the measure is anything else the table has.
+  const dimensions = available.filter((c) => COLUMNS.includes(c));
+  const groupKeys = rng.sample(dimensions, Math.min(dimensions.length, 1 + rng.int(3)));
+  const measure = rng.pick(available.filter((c) => !groupKeys.includes(c)));
+  const cols = groupKeys.concat([measure]);
+  const total = measure.startsWith("total_") ? measure : `total_${measure}`;
   const lines = [];
   lines.push(`drop table if exists ${key};`);
-  lines.push(`-- one row per ${cols[0]}`);
+  lines.push(`-- one row per ${groupKeys.join(", ")}`);
   lines.push(`create table ${key} as`);
   lines.push(`with ${cte} as (`);
   lines.push(`  select`);
   const selected = cols.map((c, i) => `    ${alias(0)}.${c}${i === 0 ? "" : ` as ${c}`}`);
-  if (helperName) selected.push(`    \${${helperName}("${alias(0)}.${cols[0]}")} as rn`);
+  const newest = available.includes("updated_at") ? "updated_at" : cols[0];
+  if (helperName) selected.push(`    \${${helperName}("${alias(0)}.${cols[0]}", "${alias(0)}.${newest}")} as rn`);
   selected.forEach((line, i) => lines.push(i < selected.length - 1 ? `${line},` : line));
   lines.push(`  from ${first.table} as ${alias(0)}`);
   rest.forEach((dep, i) => {
     const join = rng.chance(0.3) ? "left join" : "join";
-    lines.push(`  ${join} ${dep.table} as ${alias(i + 1)} on ${alias(i + 1)}.${cols[0]} = ${alias(0)}.${cols[0]}`);
+    // Joined on the same column where the dep has it, else on one of its own.
+    const on = dep.columns.includes(cols[0]) ? cols[0] : rng.pick(dep.columns);
+    lines.push(`  ${join} ${dep.table} as ${alias(i + 1)} on ${alias(i + 1)}.${on} = ${alias(0)}.${cols[0]}`);
   });
-  lines.push(`  where ${alias(0)}.${rng.pick(COLUMNS)} is not null`);
+  lines.push(`  where ${alias(0)}.${rng.pick(available)} is not null`);
   lines.push(`)`);
   const scale = scaleConst ? ` / \${${scaleConst}}` : "";
-  lines.push(`select ${cols[0]}, count(*) as n, sum(coalesce(${measure}, 0))${scale} as total_${measure}`);
+  const keys = groupKeys.join(", ");
+  lines.push(`select ${keys}, count(*) as n, sum(coalesce(${measure}, 0))${scale} as ${total}`);
   lines.push(`from ${cte}`);
   if (helperName) lines.push(`where rn = 1`);
-  lines.push(`group by ${cols[0]}`);
-  return "`\n" + lines.map((l) => `      ${l}`).join("\n") + "\n    `";
+  lines.push(`group by ${keys}`);
+  const sql = "`\n" + lines.map((l) => `      ${l}`).join("\n") + "\n    `";
+  return { sql, columns: [...groupKeys, "n", total] };
 }
 
 // --- CLI ---
