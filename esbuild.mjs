@@ -35,6 +35,8 @@ const targets = [
   { ...nodeCommon, entryPoints: { cli: "server/src/cli/main.ts" } },
   { ...shippedEngine, entryPoints: { server: "server/src/server.ts" } },
   { ...shippedEngine, entryPoints: { worker: "server/src/executor/worker/main.ts" } },
+  // The analysis' scan workers (server/src/analysis/scan/scanPool.ts looks for it beside the bundle).
+  { ...shippedEngine, entryPoints: { scanWorker: "server/src/analysis/scan/scanWorker.ts" } },
   // The VS Code extension runs inside the extension host and ships without node_modules:
   // its dependencies are bundled, only the host-provided `vscode` module stays external.
   {

@@ -3,6 +3,7 @@ import { AssetGraph } from "../model/graph";
 import type { FileFacts } from "./facts";
 import { type LinkedWorkspace, WorkspaceLinker } from "./link/workspaceLinker";
 import { DEFAULT_SCAN_OPTIONS, type ScanOptions, scanFile } from "./scan/scanFile";
+import { type ScanJob, scanInThreads } from "./scan/scanPool";
 import { unreadableFile } from "./scan/skippedFile";
 import { DiskReader, type SourceReader } from "./sourceReader";
 
@@ -27,6 +28,11 @@ export interface WorkspaceAnalysisOptions extends ScanOptions {
    * (the language server wants this while the user types; the CLI reports what is there).
    */
   readonly keepLastGoodOnSyntaxError: boolean;
+  /**
+   * Threads for the files of a whole-workspace scan (`analyzeAll`), this one included; 1 scans
+   * here only. The result is the same either way (scan/scanPool.ts).
+   */
+  readonly threads: number;
 }
 
 /**
@@ -46,7 +52,7 @@ export class WorkspaceAnalysis {
     readonly reader: SourceReader,
     options: Partial<WorkspaceAnalysisOptions> = {},
   ) {
-    this.options = { ...DEFAULT_SCAN_OPTIONS, keepLastGoodOnSyntaxError: false, ...options };
+    this.options = { ...DEFAULT_SCAN_OPTIONS, keepLastGoodOnSyntaxError: false, threads: 1, ...options };
   }
 
   /** Scans every file the reader lists and links them. */
@@ -54,7 +60,8 @@ export class WorkspaceAnalysis {
     this.facts.clear();
     this.changed.clear();
     this.linker.reset();
-    for (const file of this.reader.listFiles()) this.scan(file);
+    if (this.options.threads > 1) this.scanAllInThreads();
+    else for (const file of this.reader.listFiles()) this.scan(file);
     return this.relink();
   }
 
@@ -98,6 +105,26 @@ export class WorkspaceAnalysis {
   /** The facts of one file (for LSP features that need more than definitions). */
   factsOf(file: string): FileFacts | undefined {
     return this.facts.get(file);
+  }
+
+  /** `scan` of every listed file, the texts scanned on several threads; facts kept in the listing's order. */
+  private scanAllInThreads(): void {
+    const files = [...this.reader.listFiles()];
+    const jobs: ScanJob[] = [];
+    const jobOf = new Map<string, number>();
+    for (const file of files) {
+      const text = this.reader.readFile(file);
+      if (text !== undefined) jobOf.set(file, jobs.push({ file, text }) - 1);
+    }
+    const scanned = scanInThreads(jobs, { maxFileBytes: this.options.maxFileBytes }, this.options.threads).facts;
+    for (const file of files) {
+      const job = jobOf.get(file);
+      if (job === undefined) this.scan(file);
+      else {
+        this.facts.set(file, scanned[job]!);
+        this.changed.add(file);
+      }
+    }
   }
 
   private scan(file: string): void {
