@@ -51,11 +51,11 @@ export function compareScript(sql: string, tally: Tally, origin: string, classif
     const fast = fastStatementTables(sql, tokens, span.first, span.end, start);
     if (fast === undefined) {
       // Broken SQL is slow for sql-parser-cst to reject: the fuzzer skips the count and keeps its pace.
-      if (classifyFallbacks && analyseStatement(text).error !== undefined) tally.unparsable++;
+      if (classifyFallbacks && analyseStatement(text, "sqlite").error !== undefined) tally.unparsable++;
       continue;
     }
     tally.fast++;
-    const reference = analyseStatement(text);
+    const reference = analyseStatement(text, "sqlite");
     const where = `${origin}: ${text.length > 400 ? `${text.slice(0, 400)}…` : text}`;
     if (reference.error !== undefined) {
       tally.failures.push(`the fast path accepted what sql-parser-cst rejects (${reference.error}) in ${where}`);
