@@ -10,6 +10,7 @@ import type { Ctx, RunningCtx, ServerState } from "./ctx";
 import { LineagePanel } from "./lineage/panel";
 import { goToFailingCode, materialize, runChecks } from "./runCommands";
 import { parseAssetArgs, parseLineageArgs, parseRunChecksArgs, parseRunArgs } from "./commandArgs";
+import { showImpact } from "./impact/showImpact";
 import { goToAsset } from "./goToAsset";
 import type { RunDocuments } from "./runDocument";
 
@@ -28,6 +29,8 @@ type CommandSpec =
 
 type ExtensionCommandId =
   | ClientCommandId
+  | "assetline.showImpact"
+  | "assetline.refreshImpact"
   | "assetline.restartServer"
   | "assetline.showLogs"
   | "assetline.goToAsset"
@@ -74,6 +77,9 @@ export function commandTable(ctx: Ctx, runs: RunDocuments): Record<ExtensionComm
         return args ? goToFailingCode(running, args.runId) : undefined;
       },
     },
+    // Runs git, not the workspace's code; showImpact itself refuses restricted mode (see ImpactModel).
+    "assetline.showImpact": { needs: "server", executesCode: false, enabled: (running) => () => showImpact(running) },
+    "assetline.refreshImpact": { needs: "nothing", run: () => () => ctx.impact.refresh() },
     "assetline.restartServer": { needs: "nothing", run: () => () => ctx.restart() },
     "assetline.showLogs": { needs: "nothing", run: () => () => ctx.log.show(true) },
   };

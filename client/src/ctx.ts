@@ -19,6 +19,7 @@ import {
 } from "vscode-languageclient/node";
 import {
   GraphChangedNotification,
+  ImpactChangedNotification,
   RunEventNotification,
   RunFinishedNotification,
   StatusChangedNotification,
@@ -26,6 +27,7 @@ import {
 import type { InitializationOptions } from "../../protocol/settings";
 import { currentSettings } from "./config";
 import { type EngineChoice, checkNodeVersion, chooseEngine, resolveNode } from "./engine";
+import { ImpactModel } from "./impact/impactModel";
 import { RunTracker } from "./runTracker";
 import { type ServerProgress, ServerProgressFeature } from "./serverProgress";
 
@@ -69,9 +71,12 @@ export class Ctx implements vscode.Disposable {
   private readonly progressEmitter = new vscode.EventEmitter<ServerProgress | undefined>();
   private readonly graphEmitter = new vscode.EventEmitter<void>();
   private readonly statusEmitter = new vscode.EventEmitter<void>();
+  private readonly impactEmitter = new vscode.EventEmitter<void>();
   /** Serialises start/stop, so a restart never races a start still in progress. */
   private lifecycle: Promise<void> = Promise.resolve();
   readonly runs: RunTracker;
+  /** The impact of uncommitted changes, kept fresh while a view shows it. */
+  readonly impact: ImpactModel;
 
   /** Fires after every state change. */
   readonly onDidChangeState = this.stateEmitter.event;
@@ -80,13 +85,24 @@ export class Ctx implements vscode.Disposable {
   readonly onDidChangeGraph = this.graphEmitter.event;
   /** The server said run history changed (any process wrote to the store). */
   readonly onDidChangeStatus = this.statusEmitter.event;
+  /** The server said the impact of uncommitted changes may have changed. */
+  readonly onDidChangeImpact = this.impactEmitter.event;
 
   constructor(
     readonly extension: vscode.ExtensionContext,
     readonly log: vscode.LogOutputChannel,
   ) {
     this.runs = new RunTracker(log);
-    this.disposables.push(this.stateEmitter, this.progressEmitter, this.graphEmitter, this.statusEmitter, this.runs);
+    this.disposables.push(
+      this.stateEmitter,
+      this.progressEmitter,
+      this.graphEmitter,
+      this.statusEmitter,
+      this.impactEmitter,
+      this.runs,
+    );
+    this.impact = new ImpactModel(this);
+    this.disposables.push(this.impact);
   }
 
   get state(): ServerState {
@@ -252,6 +268,7 @@ export class Ctx implements vscode.Disposable {
     this.clientDisposables.push(
       client.onNotification(GraphChangedNotification.type, () => this.graphEmitter.fire()),
       client.onNotification(StatusChangedNotification.type, () => this.statusEmitter.fire()),
+      client.onNotification(ImpactChangedNotification.type, () => this.impactEmitter.fire()),
       client.onNotification(RunEventNotification.type, (event) => this.runs.event(event)),
       client.onNotification(RunFinishedNotification.type, (finished) => this.runs.finished(finished)),
       client.onDidChangeState(({ newState }) => {

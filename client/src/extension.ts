@@ -8,6 +8,9 @@ import type { LanguageClient } from "vscode-languageclient/node";
 import { Commands, commandTable } from "./commands";
 import { needsRestart } from "./config";
 import { Ctx, type ServerLaunch, type ServerState } from "./ctx";
+import type { ImpactState } from "./impact/impactModel";
+import { ImpactView } from "./impact/impactView";
+import type { ImpactTreeItem } from "./impact/tree";
 import { LineagePanel } from "./lineage/panel";
 import type { HostToWebviewMessage } from "../../protocol/webview";
 import { FailureDiagnostics } from "./failures";
@@ -44,6 +47,10 @@ export interface AssetlineApi {
     readonly checks: () => readonly string[];
     readonly onDidChange: vscode.Event<void>;
   };
+  /** The impact view's content, as VS Code reads it. */
+  readonly impactView: vscode.TreeDataProvider<ImpactTreeItem>;
+  readonly impactState: () => ImpactState;
+  readonly onDidChangeImpact: vscode.Event<ImpactState>;
 }
 
 let ctx: Ctx | undefined;
@@ -61,6 +68,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Assetl
     const runsView = new RunHistoryView(current);
     const catalogView = new CatalogView(current);
     const checks = new ChecksTesting(current);
+    const impactView = new ImpactView(current, current.impact);
     context.subscriptions.push(
       current,
       runDocuments,
@@ -71,6 +79,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Assetl
       runsView,
       catalogView,
       checks,
+      impactView,
       LineagePanel.posted,
       current.onDidChangeState(() => commands.update()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => {
@@ -115,6 +124,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Assetl
             checks.onDidReload(listener),
           ),
       },
+      impactView,
+      impactState: () => current.impact.state,
+      onDidChangeImpact: current.impact.onDidChange,
     };
   } catch (error) {
     const reason = error instanceof Error ? (error.stack ?? error.message) : String(error);
