@@ -134,9 +134,15 @@ function ui(server: CodeServer, workspace: string, scratch: string): Counts {
 async function buildSuites(): Promise<void> {
   rmSync(SUITE_OUT, { recursive: true, force: true });
   await esbuild.build({
-    entryPoints: ["index", "extension.test", "untrusted.test", "activation.test", "product.test"].map((name) =>
-      join(__dirname, "suite", `${name}.ts`),
-    ),
+    entryPoints: [
+      "index",
+      "extension.test",
+      "impact.test",
+      "untrusted.test",
+      "impact-untrusted.test",
+      "activation.test",
+      "product.test",
+    ].map((name) => join(__dirname, "suite", `${name}.ts`)),
     outdir: SUITE_OUT,
     bundle: true,
     platform: "node",

@@ -14,9 +14,15 @@ async function main(): Promise<void> {
   const suite = process.argv[2] === "untrusted" ? "untrusted" : "trusted";
   const out = join(REPO, ".vscode-test", "e2e-suite");
   await esbuild.build({
-    entryPoints: ["index", "extension.test", "untrusted.test", "activation.test", "product.test"].map((name) =>
-      join(__dirname, "suite", `${name}.ts`),
-    ),
+    entryPoints: [
+      "index",
+      "extension.test",
+      "impact.test",
+      "untrusted.test",
+      "impact-untrusted.test",
+      "activation.test",
+      "product.test",
+    ].map((name) => join(__dirname, "suite", `${name}.ts`)),
     outdir: out,
     bundle: true,
     platform: "node",

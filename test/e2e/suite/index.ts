@@ -7,8 +7,8 @@ import { join } from "node:path";
 import Mocha from "mocha";
 
 const SUITES: Readonly<Record<string, readonly string[]>> = {
-  trusted: ["extension.test.js", "product.test.js"],
-  untrusted: ["untrusted.test.js"],
+  trusted: ["extension.test.js", "product.test.js", "impact.test.js"],
+  untrusted: ["untrusted.test.js", "impact-untrusted.test.js"],
   manifest: ["activation.test.js"],
 };
 
