@@ -39,6 +39,7 @@ export class ImpactView implements vscode.TreeDataProvider<ImpactTreeItem>, vsco
         if (state.kind !== "stopped") void vscode.commands.executeCommand("setContext", VIEW_ENABLED_CONTEXT, true);
       }),
     );
+    if (ctx.state.kind !== "stopped") void vscode.commands.executeCommand("setContext", VIEW_ENABLED_CONTEXT, true);
     this.show(model.state);
     this.visibility(this.view.visible);
   }
