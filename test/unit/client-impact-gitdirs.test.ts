@@ -6,7 +6,11 @@ import { join } from "node:path";
 import { findGitDirs } from "../../client/src/impact/gitDirs";
 
 function git(cwd: string, ...args: string[]): void {
-  execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main", ...args], { cwd, stdio: "ignore" });
+  execFileSync(
+    "git",
+    ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main", ...args],
+    { cwd, stdio: "ignore" },
+  );
 }
 
 describe("client: where HEAD and the refs of a workspace's repository are", () => {

@@ -66,7 +66,10 @@ describe("client: the impact view's tree", () => {
   });
 
   it("gives an impacted asset its owners as children, each opening what they own", () => {
-    const orders = find(find(impactTree(jaffleImpact()), "change:stg_orders").children, "change:stg_orders/impacted:orders");
+    const orders = find(
+      find(impactTree(jaffleImpact()), "change:stg_orders").children,
+      "change:stg_orders/impacted:orders",
+    );
     assert.deepEqual(
       orders.children.map((item) => [item.label, item.kind, item.open?.file]),
       [
@@ -77,7 +80,10 @@ describe("client: the impact view's tree", () => {
   });
 
   it("leaves an asset without a definition (a placeholder) unopenable rather than guessing a file", () => {
-    const ltv = find(find(impactTree(jaffleImpact()), "change:stg_orders").children, "change:stg_orders/impacted:customer_ltv");
+    const ltv = find(
+      find(impactTree(jaffleImpact()), "change:stg_orders").children,
+      "change:stg_orders/impacted:customer_ltv",
+    );
     assert.equal(ltv.open, undefined);
     assert.deepEqual(ltv.children, []);
   });
@@ -103,14 +109,32 @@ describe("client: the impact view's tree", () => {
 
   it("keeps an impacted asset whose upstream the report does not list, at the top level", () => {
     const report = jaffleImpact();
-    const orphan = { key: "mystery", impact: "data" as const, distance: 1, because: [{ key: "gone", why: "reads gone" }], owners: [] };
+    const orphan = {
+      key: "mystery",
+      impact: "data" as const,
+      distance: 1,
+      because: [{ key: "gone", why: "reads gone" }],
+      owners: [],
+    };
     const roots = impactTree({ ...report, impacted: [...report.impacted, orphan] });
-    assert.ok(roots.some((item) => item.id === "unexplained/impacted:mystery"), roots.map((item) => item.id).join(", "));
+    assert.ok(
+      roots.some((item) => item.id === "unexplained/impacted:mystery"),
+      roots.map((item) => item.id).join(", "),
+    );
   });
 
   it("does not loop on a cycle of impacted assets", () => {
     const report = jaffleImpact();
-    const a = { key: "a", impact: "data" as const, distance: 1, because: [{ key: "b", why: "" }, { key: "stg_orders", why: "" }], owners: [] };
+    const a = {
+      key: "a",
+      impact: "data" as const,
+      distance: 1,
+      because: [
+        { key: "b", why: "" },
+        { key: "stg_orders", why: "" },
+      ],
+      owners: [],
+    };
     const b = { key: "b", impact: "data" as const, distance: 2, because: [{ key: "a", why: "" }], owners: [] };
     const under = find(impactTree({ ...report, impacted: [a, b] }), "change:stg_orders").children;
     assert.deepEqual(
@@ -135,7 +159,10 @@ describe("client: the impact view's tree", () => {
   });
 
   it("summarises the report and names the base", () => {
-    assert.equal(impactSummary(jaffleImpact()), "3 changed assets (2 breaking) · 4 impacted (2 will fail) · 4 owners to tell");
+    assert.equal(
+      impactSummary(jaffleImpact()),
+      "3 changed assets (2 breaking) · 4 impacted (2 will fail) · 4 owners to tell",
+    );
     assert.equal(impactSummary(emptyImpact()), "0 changed assets · 0 impacted");
     assert.equal(impactBase(jaffleImpact()), "HEAD (1a2b3c4)");
     assert.deepEqual(impactTree(emptyImpact()), []);

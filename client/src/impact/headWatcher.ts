@@ -26,10 +26,18 @@ export class HeadWatcher implements vscode.Disposable {
     if (!dirs) return;
     // A RelativePattern with an absolute base also watches outside the workspace (a repository
     // above a workspace subfolder, a linked worktree's git dir).
-    const patterns = [new vscode.RelativePattern(vscode.Uri.file(dirs.gitDir), "HEAD"), new vscode.RelativePattern(vscode.Uri.file(dirs.commonDir), "{packed-refs,refs/**}")];
+    const patterns = [
+      new vscode.RelativePattern(vscode.Uri.file(dirs.gitDir), "HEAD"),
+      new vscode.RelativePattern(vscode.Uri.file(dirs.commonDir), "{packed-refs,refs/**}"),
+    ];
     for (const pattern of patterns) {
       const watcher = vscode.workspace.createFileSystemWatcher(pattern);
-      this.watchers.push(watcher, watcher.onDidChange(() => this.settle()), watcher.onDidCreate(() => this.settle()), watcher.onDidDelete(() => this.settle()));
+      this.watchers.push(
+        watcher,
+        watcher.onDidChange(() => this.settle()),
+        watcher.onDidCreate(() => this.settle()),
+        watcher.onDidDelete(() => this.settle()),
+      );
     }
   }
 

@@ -45,13 +45,21 @@ export class ImpactView implements vscode.TreeDataProvider<ImpactTreeItem>, vsco
   }
 
   getTreeItem(item: ImpactTreeItem): vscode.TreeItem {
-    const state = item.children.length === 0 ? vscode.TreeItemCollapsibleState.None : item.kind === "change" || item.kind === "owners" ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
+    const state =
+      item.children.length === 0
+        ? vscode.TreeItemCollapsibleState.None
+        : item.kind === "change" || item.kind === "owners"
+          ? vscode.TreeItemCollapsibleState.Expanded
+          : vscode.TreeItemCollapsibleState.Collapsed;
     const treeItem = new vscode.TreeItem(item.label, state);
     treeItem.id = item.id;
     treeItem.description = item.description;
     treeItem.tooltip = item.tooltip;
     treeItem.contextValue = `assetline.impact.${item.kind}`;
-    treeItem.iconPath = new vscode.ThemeIcon(item.icon.id, item.icon.color ? new vscode.ThemeColor(item.icon.color) : undefined);
+    treeItem.iconPath = new vscode.ThemeIcon(
+      item.icon.id,
+      item.icon.color ? new vscode.ThemeColor(item.icon.color) : undefined,
+    );
     const root = this.ctx.workspaceRoot;
     if (item.open && root) {
       const uri = vscode.Uri.file(join(root, item.open.file));
@@ -103,8 +111,10 @@ export class ImpactView implements vscode.TreeDataProvider<ImpactTreeItem>, vsco
         const { report } = state;
         this.roots = impactTree(report);
         this.view.description = `vs ${impactBase(report)}`;
-        this.view.message = report.changes.length === 0 ? `No asset changed against ${impactBase(report)}.` : impactSummary(report);
-        this.view.badge = report.changes.length === 0 ? undefined : { value: report.changes.length, tooltip: impactSummary(report) };
+        this.view.message =
+          report.changes.length === 0 ? `No asset changed against ${impactBase(report)}.` : impactSummary(report);
+        this.view.badge =
+          report.changes.length === 0 ? undefined : { value: report.changes.length, tooltip: impactSummary(report) };
         break;
       }
       default:

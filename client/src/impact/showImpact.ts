@@ -24,7 +24,8 @@ export async function showImpact({ ctx }: RunningCtx): Promise<ImpactReport | un
   await ctx.impact.refresh();
   const state = ctx.impact.state;
   if (state.kind !== "report") {
-    if (state.kind === "unavailable") void ctx.showError(`Assetline could not read the impact of your changes: ${state.message}`);
+    if (state.kind === "unavailable")
+      void ctx.showError(`Assetline could not read the impact of your changes: ${state.message}`);
     return undefined;
   }
   const { report } = state;
@@ -32,6 +33,9 @@ export async function showImpact({ ctx }: RunningCtx): Promise<ImpactReport | un
     void vscode.window.showInformationMessage(`No asset changed against ${report.base.ref}.`);
     return report;
   }
-  LineagePanel.show(ctx, { focus: impactFocus(report), highlight: impactHighlights(report).map((highlight) => highlight.key) });
+  LineagePanel.show(ctx, {
+    focus: impactFocus(report),
+    highlight: impactHighlights(report).map((highlight) => highlight.key),
+  });
   return report;
 }

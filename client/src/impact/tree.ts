@@ -3,7 +3,14 @@
  * assets' owners, and last everyone to tell. Pure (no vscode import), so what the view shows
  * is unit-tested from a report alone; the view only turns these into TreeItems.
  */
-import type { ImpactCategory, ImpactChange, ImpactCheckChange, ImpactedAsset, ImpactKind, ImpactReport } from "../../../protocol/impact";
+import type {
+  ImpactCategory,
+  ImpactChange,
+  ImpactCheckChange,
+  ImpactedAsset,
+  ImpactKind,
+  ImpactReport,
+} from "../../../protocol/impact";
 
 /** A codicon and, when it carries meaning, a theme colour id (the view makes them ThemeIcon/ThemeColor). */
 export interface ImpactIcon {
@@ -57,11 +64,17 @@ const CATEGORY_COLORS: Record<ImpactCategory, string> = {
 /** The view's root items for a report: one per changed asset, then impacted assets no change explains, then the owners. */
 export function impactTree(report: ImpactReport): ImpactTreeItem[] {
   const reached = reachedFrom(report);
-  const changes = [...report.changes].sort((a, b) => CATEGORY_ORDER[a.category] - CATEGORY_ORDER[b.category] || compare(a.key, b.key));
+  const changes = [...report.changes].sort(
+    (a, b) => CATEGORY_ORDER[a.category] - CATEGORY_ORDER[b.category] || compare(a.key, b.key),
+  );
   const roots = changes.map((change) => changeItem(change, report, reached));
   // An impacted asset whose `because` names nothing in the report is still shown, never dropped.
   const unexplained = report.impacted.filter((asset) => (reached.get(asset.key)?.size ?? 0) === 0);
-  roots.push(...sortImpacted(unexplained, (asset) => asset.distance).map((asset) => impactedItem(asset, asset.distance, "unexplained")));
+  roots.push(
+    ...sortImpacted(unexplained, (asset) => asset.distance).map((asset) =>
+      impactedItem(asset, asset.distance, "unexplained"),
+    ),
+  );
   if (report.owners.length > 0) roots.push(ownersItem(report.owners));
   return roots;
 }
@@ -133,13 +146,21 @@ function impactedItem(asset: ImpactedAsset, distance: number, parent: string): I
   const id = `${parent}/impacted:${asset.key}`;
   const open = asset.file !== undefined ? { file: asset.file, line: asset.line ?? 1 } : undefined;
   const verdict = asset.impact === "breaking" ? "breaking: it will fail" : "data: rebuild it";
-  const description = [asset.impact, distance === 1 ? "direct" : `${distance} hops`, ...(asset.owners.length === 0 ? ["no owners"] : [])].join(" · ");
+  const description = [
+    asset.impact,
+    distance === 1 ? "direct" : `${distance} hops`,
+    ...(asset.owners.length === 0 ? ["no owners"] : []),
+  ].join(" · ");
   return {
     id,
     kind: "impacted",
     label: asset.key,
     description,
-    tooltip: [verdict, ...asset.because.map((because) => `${because.key}: ${because.why}`), ...(open ? [`${open.file}:${open.line}`] : [])].join("\n"),
+    tooltip: [
+      verdict,
+      ...asset.because.map((because) => `${because.key}: ${because.why}`),
+      ...(open ? [`${open.file}:${open.line}`] : []),
+    ].join("\n"),
     icon: asset.impact === "breaking" ? { id: "error", color: ERROR_COLOR } : { id: "refresh", color: WARNING_COLOR },
     ...(open ? { open } : {}),
     children: asset.owners.map((owner) => ({
@@ -184,7 +205,9 @@ function columnLines(change: ImpactChange): string[] {
 }
 
 function sortImpacted(assets: readonly ImpactedAsset[], distance: (asset: ImpactedAsset) => number): ImpactedAsset[] {
-  return [...assets].sort((a, b) => IMPACT_ORDER[a.impact] - IMPACT_ORDER[b.impact] || distance(a) - distance(b) || compare(a.key, b.key));
+  return [...assets].sort(
+    (a, b) => IMPACT_ORDER[a.impact] - IMPACT_ORDER[b.impact] || distance(a) - distance(b) || compare(a.key, b.key),
+  );
 }
 
 /** impacted key → changed key → edges from that change. */

@@ -21,7 +21,8 @@ describe("Impact of uncommitted changes in VS Code (untrusted workspace)", () =>
     assert.equal(vscode.workspace.isTrusted, false);
     api = await activatedApi();
     const root = workspaceRoot();
-    const run = (...args: string[]): void => void execFileSync("git", ["-c", "user.name=e2e", "-c", "user.email=e2e@example.com", ...args], { cwd: root });
+    const run = (...args: string[]): void =>
+      void execFileSync("git", ["-c", "user.name=e2e", "-c", "user.email=e2e@example.com", ...args], { cwd: root });
     run("init", "--quiet");
     run("add", "--all");
     run("commit", "--quiet", "-m", "a repository someone sent");
@@ -43,7 +44,11 @@ describe("Impact of uncommitted changes in VS Code (untrusted workspace)", () =>
 
   it("keeps the view empty (its welcome content offers to trust) while shown, and git never runs", async () => {
     await vscode.commands.executeCommand("assetline.impact.focus");
-    await until([api.onDidChangeImpact as vscode.Event<unknown>], () => api.impactState().kind === "unavailable" || undefined, "the view's refusal");
+    await until(
+      [api.onDidChangeImpact as vscode.Event<unknown>],
+      () => api.impactState().kind === "unavailable" || undefined,
+      "the view's refusal",
+    );
     assert.deepEqual(await api.impactView.getChildren(undefined), []);
     assert.equal(existsSync(sprung), false, "git ran the repository's core.fsmonitor in restricted mode");
   });

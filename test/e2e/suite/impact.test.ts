@@ -18,10 +18,14 @@ import { activatedApi, until, workspaceRoot } from "./helpers";
 const STG_ORDERS = join("src", "staging", "stg_orders.ts");
 
 function git(...args: string[]): string {
-  return execFileSync("git", ["-c", "user.name=e2e", "-c", "user.email=e2e@example.com", "-c", "init.defaultBranch=main", ...args], {
-    cwd: workspaceRoot(),
-    encoding: "utf8",
-  }).trim();
+  return execFileSync(
+    "git",
+    ["-c", "user.name=e2e", "-c", "user.email=e2e@example.com", "-c", "init.defaultBranch=main", ...args],
+    {
+      cwd: workspaceRoot(),
+      encoding: "utf8",
+    },
+  ).trim();
 }
 
 describe("Impact of uncommitted changes in VS Code (trusted workspace)", () => {
@@ -62,14 +66,21 @@ describe("Impact of uncommitted changes in VS Code (trusted workspace)", () => {
     const at = document.getText().indexOf("        status\n");
     assert.ok(at > 0, "stg_orders.ts no longer selects status as the test expects");
     const edit = new vscode.WorkspaceEdit();
-    edit.replace(document.uri, new vscode.Range(document.positionAt(at), document.positionAt(at + "        status".length)), "        status as order_status");
+    edit.replace(
+      document.uri,
+      new vscode.Range(document.positionAt(at), document.positionAt(at + "        status".length)),
+      "        status as order_status",
+    );
     assert.ok(await vscode.workspace.applyEdit(edit));
     assert.ok(document.isDirty, "the edit must stay unsaved");
 
     const report = await reportWhere("stg_orders to be reported as a breaking change", (candidate) =>
       candidate.changes.some((change) => change.key === "stg_orders" && change.category === "breaking"),
     );
-    assert.ok(report.impacted.some((asset) => asset.key === "orders" && asset.impact === "breaking"), JSON.stringify(report.impacted));
+    assert.ok(
+      report.impacted.some((asset) => asset.key === "orders" && asset.impact === "breaking"),
+      JSON.stringify(report.impacted),
+    );
 
     const change = (await roots()).find((item) => item.id === "change:stg_orders");
     assert.ok(change, `no stg_orders in ${(await roots()).map((item) => item.id).join(", ")}`);
@@ -90,11 +101,18 @@ describe("Impact of uncommitted changes in VS Code (trusted workspace)", () => {
     const command = (await api.impactView.getTreeItem(orders)).command;
     assert.ok(command, "the orders item opens nothing");
     await vscode.commands.executeCommand(command.command, ...(command.arguments ?? []));
-    const editor = await until([vscode.window.onDidChangeActiveTextEditor as vscode.Event<unknown>], () => {
-      const active = vscode.window.activeTextEditor;
-      return active?.document.uri.fsPath.endsWith(join("src", "marts", "orders.ts")) ? active : undefined;
-    }, "orders.ts to be the active editor");
-    assert.ok(editor.document.lineAt(editor.selection.active.line).text.includes("export const orders"), editor.document.lineAt(editor.selection.active.line).text);
+    const editor = await until(
+      [vscode.window.onDidChangeActiveTextEditor as vscode.Event<unknown>],
+      () => {
+        const active = vscode.window.activeTextEditor;
+        return active?.document.uri.fsPath.endsWith(join("src", "marts", "orders.ts")) ? active : undefined;
+      },
+      "orders.ts to be the active editor",
+    );
+    assert.ok(
+      editor.document.lineAt(editor.selection.active.line).text.includes("export const orders"),
+      editor.document.lineAt(editor.selection.active.line).text,
+    );
   });
 
   it("opens the lineage panel with the change and its downstream highlighted", async () => {
@@ -103,7 +121,11 @@ describe("Impact of uncommitted changes in VS Code (trusted workspace)", () => {
       if (message.type === "graph" && message.highlight.includes("stg_orders")) posted = message;
     });
     try {
-      const waiting = until([api.onDidPostToLineage as vscode.Event<unknown>], () => posted, "the lineage graph with the impact highlighted");
+      const waiting = until(
+        [api.onDidPostToLineage as vscode.Event<unknown>],
+        () => posted,
+        "the lineage graph with the impact highlighted",
+      );
       const report = await vscode.commands.executeCommand<ImpactReport | undefined>("assetline.showImpact");
       assert.ok(report?.changes.some((change) => change.key === "stg_orders"));
       const message = await waiting;
@@ -121,7 +143,10 @@ describe("Impact of uncommitted changes in VS Code (trusted workspace)", () => {
     await reportWhere("the impact to be empty once the edit is reverted", (report) => report.changes.length === 0);
     git("commit", "--quiet", "--allow-empty", "-m", "HEAD moves, the tree stays");
     const head = git("rev-parse", "HEAD");
-    const report = await reportWhere(`the report to compare with the new HEAD ${head.slice(0, 7)}`, (candidate) => candidate.base.commit === head);
+    const report = await reportWhere(
+      `the report to compare with the new HEAD ${head.slice(0, 7)}`,
+      (candidate) => candidate.base.commit === head,
+    );
     assert.deepEqual(report.changes, []);
   });
 });

@@ -86,5 +86,11 @@ export function jaffleImpact(): ImpactReport {
 }
 
 export function emptyImpact(): ImpactReport {
-  return { base: { ref: "HEAD", commit: "1a2b3c4d5e6f7081928374655647382910abcdef" }, changes: [], impacted: [], checks: [], owners: [] };
+  return {
+    base: { ref: "HEAD", commit: "1a2b3c4d5e6f7081928374655647382910abcdef" },
+    changes: [],
+    impacted: [],
+    checks: [],
+    owners: [],
+  };
 }
