@@ -71,11 +71,30 @@ describe("client: the impact view's tree", () => {
       "change:stg_orders/impacted:orders",
     );
     assert.deepEqual(
-      orders.children.map((item) => [item.label, item.kind, item.open?.file]),
+      orders.children.filter((item) => item.kind === "owner").map((item) => [item.label, item.kind, item.open?.file]),
       [
         ["ana@example.com", "owner", "src/marts/orders.ts"],
         ["team:analytics", "owner", "src/marts/orders.ts"],
       ],
+    );
+  });
+
+  it("lists the checks of an impacted asset after its owners: they run again once it is rebuilt", () => {
+    const orders = find(
+      find(impactTree(jaffleImpact()), "change:stg_orders").children,
+      "change:stg_orders/impacted:orders",
+    );
+    const check = find(orders.children, "change:stg_orders/impacted:orders/check:orders_amount_positive");
+    assert.equal(check.kind, "check");
+    assert.equal(check.description, "check on a failing asset");
+    assert.deepEqual(check.open, { file: "src/marts/orders.ts", line: 4 });
+    assert.equal(orders.children.indexOf(check), 2, "after the two owners");
+  });
+
+  it("names a changed asset's owners in its tooltip", () => {
+    assert.match(
+      find(impactTree(jaffleImpact()), "change:customer_segments").tooltip,
+      /owned by ana@example\.com, team:marketing/,
     );
   });
 
@@ -115,6 +134,7 @@ describe("client: the impact view's tree", () => {
       distance: 1,
       because: [{ key: "gone", why: "reads gone" }],
       owners: [],
+      checks: [],
     };
     const roots = impactTree({ ...report, impacted: [...report.impacted, orphan] });
     assert.ok(
@@ -134,8 +154,16 @@ describe("client: the impact view's tree", () => {
         { key: "stg_orders", why: "" },
       ],
       owners: [],
+      checks: [],
     };
-    const b = { key: "b", impact: "data" as const, distance: 2, because: [{ key: "a", why: "" }], owners: [] };
+    const b = {
+      key: "b",
+      impact: "data" as const,
+      distance: 2,
+      because: [{ key: "a", why: "" }],
+      owners: [],
+      checks: [],
+    };
     const under = find(impactTree({ ...report, impacted: [a, b] }), "change:stg_orders").children;
     assert.deepEqual(
       under.map((item) => [item.label, item.description]),

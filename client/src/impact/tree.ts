@@ -121,7 +121,12 @@ function changeItem(change: ImpactChange, report: ImpactReport, reached: Reached
     kind: "change",
     label: change.key,
     description,
-    tooltip: [change.why, ...columnLines(change), `${change.file}:${change.line}`].join("\n"),
+    tooltip: [
+      change.why,
+      ...columnLines(change),
+      ...(change.owners.length > 0 ? [`owned by ${change.owners.join(", ")}`] : []),
+      `${change.file}:${change.line}`,
+    ].join("\n"),
     icon: { id: CHANGE_ICONS[change.change], color: CATEGORY_COLORS[change.category] },
     open: location,
     children: [...checks.map((check) => checkItem(check, id, location)), ...impacted],
@@ -151,7 +156,7 @@ function impactedItem(asset: ImpactedAsset, distance: number, parent: string): I
     distance === 1 ? "direct" : `${distance} hops`,
     ...(asset.owners.length === 0 ? ["no owners"] : []),
   ].join(" · ");
-  return {
+  const item: ImpactTreeItem = {
     id,
     kind: "impacted",
     label: asset.key,
@@ -175,6 +180,17 @@ function impactedItem(asset: ImpactedAsset, distance: number, parent: string): I
       children: [],
     })),
   };
+  const checks = asset.checks.map((check): ImpactTreeItem => ({
+    id: `${id}/check:${check}`,
+    kind: "check",
+    label: check,
+    description: asset.impact === "breaking" ? "check on a failing asset" : "runs again once rebuilt",
+    tooltip: `The check ${check} of ${asset.key} should run again once ${asset.key} is rebuilt.`,
+    icon: { id: "beaker", color: asset.impact === "breaking" ? ERROR_COLOR : WARNING_COLOR },
+    ...(open ? { open } : {}),
+    children: [],
+  }));
+  return { ...item, children: [...item.children, ...checks] };
 }
 
 function ownersItem(owners: readonly string[]): ImpactTreeItem {
