@@ -5,7 +5,7 @@
  * Requests are coalesced: one in flight, at most one more queued.
  */
 import * as vscode from "vscode";
-import { ErrorCodes, ResponseError } from "vscode-languageclient/node";
+import { ErrorCodes, LSPErrorCodes, ResponseError } from "vscode-languageclient/node";
 import type { ImpactReport } from "../../../protocol/impact";
 import { ImpactRequest } from "../../../protocol/methods";
 import type { Ctx } from "../ctx";
@@ -122,6 +122,14 @@ export class ImpactModel implements vscode.Disposable {
       const report = await state.client.sendRequest(ImpactRequest.type, {});
       this.set({ kind: "report", report });
     } catch (error) {
+      // An edit overtook the request: the report shown stays until the answer to asking again.
+      if (
+        error instanceof ResponseError &&
+        (error.code === LSPErrorCodes.ContentModified || error.code === LSPErrorCodes.RequestCancelled)
+      ) {
+        this.again = true;
+        return;
+      }
       const message = requestFailure(error);
       this.ctx.log.warn(`impact: ${message}`);
       this.set({ kind: "unavailable", message, needsTrust: false });

@@ -32,15 +32,25 @@ describe("Impact of uncommitted changes in VS Code (trusted workspace)", () => {
   let api: AssetlineApi;
   let document: vscode.TextDocument;
 
-  const reportWhere = (what: string, test: (report: ImpactReport) => boolean): Promise<ImpactReport> =>
-    until(
-      [api.onDidChangeImpact as vscode.Event<unknown>],
-      () => {
-        const state: ImpactState = api.impactState();
-        return state.kind === "report" && test(state.report) ? state.report : undefined;
-      },
-      what,
-    );
+  const reportWhere = async (what: string, test: (report: ImpactReport) => boolean): Promise<ImpactReport> => {
+    try {
+      return await until(
+        [api.onDidChangeImpact as vscode.Event<unknown>],
+        () => {
+          const state: ImpactState = api.impactState();
+          return state.kind === "report" && test(state.report) ? state.report : undefined;
+        },
+        what,
+      );
+    } catch (error) {
+      const state = api.impactState();
+      const seen =
+        state.kind === "report"
+          ? `changes ${state.report.changes.map((change) => change.key).join(", ")} vs ${state.report.base.commit}`
+          : JSON.stringify(state);
+      throw new Error(`${error instanceof Error ? error.message : String(error)}; last state: ${seen}`);
+    }
+  };
 
   const roots = async (): Promise<ImpactTreeItem[]> => (await api.impactView.getChildren(undefined)) ?? [];
 
@@ -93,7 +103,8 @@ describe("Impact of uncommitted changes in VS Code (trusted workspace)", () => {
     assert.match(orders.description, /^breaking · direct/);
     const owners = ((await api.impactView.getChildren(orders)) ?? [])
       .filter((item) => item.kind === "owner")
-      .map((item) => item.label);
+      .map((item) => item.label)
+      .sort();
     assert.deepEqual(owners, ["ana@example.com", "team:analytics"]);
   });
 
@@ -139,10 +150,16 @@ describe("Impact of uncommitted changes in VS Code (trusted workspace)", () => {
   });
 
   it("follows HEAD when it moves while no file of the workspace changes", async () => {
-    // Back to what HEAD has, so the only change left to see is HEAD itself.
-    await vscode.window.showTextDocument(document);
-    await vscode.commands.executeCommand("workbench.action.files.revert");
-    await reportWhere("the impact to be empty once the edit is reverted", (report) => report.changes.length === 0);
+    // Back to what HEAD has (an edit restoring the text), so the only change left to see is HEAD itself.
+    const at = document.getText().indexOf("        status as order_status\n");
+    const undo = new vscode.WorkspaceEdit();
+    undo.replace(
+      document.uri,
+      new vscode.Range(document.positionAt(at), document.positionAt(at + "        status as order_status".length)),
+      "        status",
+    );
+    assert.ok(await vscode.workspace.applyEdit(undo));
+    await reportWhere("the impact to be empty once the edit is undone", (report) => report.changes.length === 0);
     git("commit", "--quiet", "--allow-empty", "-m", "HEAD moves, the tree stays");
     const head = git("rev-parse", "HEAD");
     const report = await reportWhere(
