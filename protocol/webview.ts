@@ -4,6 +4,7 @@
  * as untrusted input: the `parse…` functions below return undefined for anything that is not
  * exactly one of these shapes, so handlers only ever see well-formed, typed data.
  */
+import { type ImpactHighlight, parseImpactHighlights } from "./impactHighlight";
 import type { LineageCheck, LineageEdge, LineageGraph, LineageNode, LineageNodeKind } from "./lineage";
 import type { AssetState, AssetStatus, CheckSummary } from "./status";
 
@@ -58,6 +59,11 @@ export type HostToWebviewMessage =
       readonly scope: LineageScope;
       readonly focus: string | undefined;
       readonly highlight: readonly string[];
+      /**
+       * The impact of uncommitted changes drawn over the graph (changed and impacted keys with
+       * their tone; everything else dimmed); empty when the panel shows no impact.
+       */
+      readonly impact: readonly ImpactHighlight[];
       readonly follow: boolean;
     }
   /** No graph can be shown (server stopped, request failed), in the user's words. */
@@ -134,8 +140,10 @@ export function parseHostToWebviewMessage(raw: unknown): HostToWebviewMessage | 
       const scope = parseScope(message.scope);
       const focus = optional(message.focus, string);
       const highlight = list(message.highlight, string);
-      if (!graph || !scope || focus === null || !highlight || typeof message.follow !== "boolean") return undefined;
-      return { type: "graph", graph, scope, focus, highlight, follow: message.follow };
+      const impact = parseImpactHighlights(message.impact);
+      if (!graph || !scope || focus === null || !highlight || !impact || typeof message.follow !== "boolean")
+        return undefined;
+      return { type: "graph", graph, scope, focus, highlight, impact, follow: message.follow };
     }
     case "unavailable": {
       const text = string(message.message);

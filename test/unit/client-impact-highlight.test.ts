@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { impactFocus, impactHighlights } from "../../client/src/impact/highlight";
+import { impactFocus, impactHighlights, withImpactKeys } from "../../client/src/impact/highlight";
 import { parseImpactHighlights } from "../../protocol/impactHighlight";
 import { emptyImpact, jaffleImpact } from "./support/impactReport";
 
@@ -48,5 +48,17 @@ describe("client: the lineage overlay of an impact report", () => {
     assert.equal(parseImpactHighlights([{ key: "", tone: "data", changed: false }]), undefined);
     assert.equal(parseImpactHighlights([{ key: "a", tone: "data" }]), undefined);
     assert.equal(parseImpactHighlights([{ key: "a", tone: "data", changed: false }, null]), undefined);
+  });
+
+  it("adds the highlighted keys the graph has to the panel's selection, so no scope hides them", () => {
+    const highlights = impactHighlights(jaffleImpact());
+    const known = new Set(["orders", "stg_orders", "monthly_revenue", "customers"]);
+    assert.equal(
+      withImpactKeys("2+raw_orders+2", highlights, known),
+      "2+raw_orders+2 customers monthly_revenue orders stg_orders",
+    );
+    // Everything shown already, or no overlay: the selection as it was.
+    assert.equal(withImpactKeys("", highlights, known), "");
+    assert.equal(withImpactKeys("group:marts", [], known), "group:marts");
   });
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { impactEdgeClasses, impactNodeClasses, impactOverlay } from "../../webview/src/impactOverlay";
+import { impactEdgeClasses, impactNodeClasses, impactOverlay, impactSummary } from "../../webview/src/impactOverlay";
 import { impactHighlights } from "../../client/src/impact/highlight";
 import { emptyImpact, jaffleImpact } from "./support/impactReport";
 
@@ -26,5 +26,10 @@ describe("webview: the impact overlay on the lineage picture", () => {
       assert.deepEqual(impactNodeClasses("orders", none), []);
       assert.deepEqual(impactEdgeClasses("stg_orders", "orders", none), []);
     }
+  });
+
+  it("sums the overlay up for the summary line, and says nothing without one", () => {
+    assert.equal(impactSummary(impactHighlights(jaffleImpact())), " · impact: 4 changed, 2 breaking, 2 to rebuild");
+    assert.equal(impactSummary([]), "");
   });
 });

@@ -58,15 +58,37 @@ describe("webview messages are validated on both sides", () => {
 
   it("accepts a graph that went through JSON, and keeps only known fields", () => {
     const parsed = parseHostToWebviewMessage(
-      wire({ type: "graph", graph, scope: { kind: "all" }, focus: "orders", highlight: ["a", "b"], follow: true }),
+      wire({
+        type: "graph",
+        graph,
+        scope: { kind: "all" },
+        focus: "orders",
+        highlight: ["a", "b"],
+        impact: [],
+        follow: true,
+      }),
     );
     assert.ok(parsed?.type === "graph");
     assert.equal(parsed.focus, "orders");
+    assert.deepEqual(parsed.impact, []);
+    const withImpact = parseHostToWebviewMessage(
+      wire({
+        type: "graph",
+        graph,
+        scope: { kind: "all" },
+        highlight: [],
+        impact: [{ key: "orders", tone: "breaking", changed: true }],
+        follow: true,
+      }),
+    );
+    assert.ok(withImpact?.type === "graph");
+    assert.deepEqual(withImpact.impact, [{ key: "orders", tone: "breaking", changed: true }]);
     assert.equal(parsed.graph.nodes[0]!.status?.state, "fresh");
     assert.equal(parsed.graph.error, undefined);
     assert.equal(
-      parseHostToWebviewMessage(wire({ type: "graph", graph, scope: { kind: "all" }, highlight: [], follow: false }))
-        ?.type,
+      parseHostToWebviewMessage(
+        wire({ type: "graph", graph, scope: { kind: "all" }, highlight: [], impact: [], follow: false }),
+      )?.type,
       "graph",
     );
   });
@@ -95,13 +117,13 @@ describe("webview messages are validated on both sides", () => {
     for (const candidate of bad) {
       assert.equal(
         parseHostToWebviewMessage(
-          wire({ type: "graph", graph: candidate, scope: { kind: "all" }, highlight: [], follow: true }),
+          wire({ type: "graph", graph: candidate, scope: { kind: "all" }, highlight: [], impact: [], follow: true }),
         ),
         undefined,
         JSON.stringify(candidate).slice(0, 120),
       );
     }
-    const good = { type: "graph", graph, scope: { kind: "all" }, highlight: [], follow: true };
+    const good = { type: "graph", graph, scope: { kind: "all" }, highlight: [], impact: [], follow: true };
     assert.equal(parseHostToWebviewMessage({ ...good, focus: 3 }), undefined);
     for (const scope of [
       undefined,
@@ -113,6 +135,14 @@ describe("webview messages are validated on both sides", () => {
       assert.equal(parseHostToWebviewMessage({ ...good, scope }), undefined, JSON.stringify(scope));
     }
     assert.equal(parseHostToWebviewMessage({ ...good, follow: "yes" }), undefined);
+    for (const impact of [
+      undefined,
+      [{ key: "orders", tone: "red", changed: false }],
+      [{ key: "", tone: "data", changed: false }],
+      [{ key: "orders", tone: "data" }],
+    ]) {
+      assert.equal(parseHostToWebviewMessage({ ...good, impact }), undefined, JSON.stringify(impact));
+    }
     assert.equal(parseHostToWebviewMessage({ type: "unavailable" }), undefined);
   });
 });

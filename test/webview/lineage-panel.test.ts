@@ -141,6 +141,47 @@ describe("lineage panel (built webview in headless Chromium)", function () {
     );
   });
 
+  it("draws the impact overlay: breaking in the error colour, data in the warning colour, the rest dimmed", async () => {
+    await panel.waitForPosted(1);
+    const impact = [
+      { key: "stg_orders", tone: "breaking", changed: true },
+      { key: "orders", tone: "breaking", changed: false },
+      { key: "monthly_revenue", tone: "data", changed: false },
+    ] as const;
+    await panel.send(graphMessage(jaffle, { focus: "stg_orders", impact }));
+    await panel.page.locator("g.node.impact-data").waitFor();
+    const classes = async (key: string) => (await node(key).getAttribute("class")) ?? "";
+    assert.match(await classes("stg_orders"), /\bimpact-breaking\b.*\bimpact-edited\b/);
+    assert.match(await classes("orders"), /\bimpact-breaking\b/);
+    assert.doesNotMatch(await classes("orders"), /\bimpact-edited\b/);
+    assert.match(await classes("monthly_revenue"), /\bimpact-data\b/);
+    for (const key of ["raw_orders", "raw_payments", "stg_payments", "raw_refunds"])
+      assert.match(await classes(key), /\bimpact-dimmed\b/, key);
+    const style = (key: string) =>
+      node(key)
+        .locator("rect")
+        .evaluate((rect) => {
+          const computed = getComputedStyle(rect);
+          return { stroke: computed.stroke, opacity: getComputedStyle(rect.parentElement!).opacity };
+        });
+    // The theme variables' fallbacks: #f14c4c (error), #cca700 (warning).
+    assert.equal((await style("orders")).stroke, "rgb(241, 76, 76)");
+    assert.equal((await style("monthly_revenue")).stroke, "rgb(204, 167, 0)");
+    assert.equal((await style("raw_orders")).opacity, "0.3");
+    assert.equal((await style("orders")).opacity, "1");
+    assert.equal(await panel.page.locator("path.edge.impact-breaking").count(), 1, "stg_orders → orders");
+    assert.equal(await panel.page.locator("path.edge.impact-data").count(), 1, "orders → monthly_revenue");
+    assert.equal(await panel.page.locator("path.edge.impact-dimmed").count(), jaffle.edges.length - 2);
+    assert.equal(
+      await panel.page.locator("#summary").textContent(),
+      "7 assets · 6 dependencies · impact: 1 changed, 1 breaking, 1 to rebuild",
+    );
+    // The next report without impact (the change undone) takes the overlay off in place.
+    await panel.send(graphMessage(jaffle, { focus: "stg_orders" }));
+    await panel.page.locator("#summary", { hasText: exactly("7 assets · 6 dependencies") }).waitFor();
+    assert.equal(await panel.page.locator(".impact-dimmed, .impact-breaking, .impact-data").count(), 0);
+  });
+
   it("ignores malformed messages and keeps the last good graph", async () => {
     await panel.waitForPosted(1);
     await panel.send(graphMessage(jaffle, { focus: undefined, highlight: [] }));

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { lineageHtml, makeNonce } from "../../client/src/lineage/html";
 import { launchBrowser } from "../e2e/support/chromium";
+import type { ImpactHighlight } from "../../protocol/impactHighlight";
 import type { LineageGraph, LineageNode } from "../../protocol/lineage";
 import type { AssetState } from "../../protocol/status";
 import type { HostToWebviewMessage, LineageScope } from "../../protocol/webview";
@@ -157,7 +158,13 @@ export { launchBrowser };
 /** A `graph` message as the host posts it; the scope defaults to "show all". */
 export function graphMessage(
   graph: LineageGraph,
-  view: { focus?: string; highlight?: readonly string[]; scope?: LineageScope; follow?: boolean } = {},
+  view: {
+    focus?: string;
+    highlight?: readonly string[];
+    impact?: readonly ImpactHighlight[];
+    scope?: LineageScope;
+    follow?: boolean;
+  } = {},
 ): HostToWebviewMessage {
   return {
     type: "graph",
@@ -165,6 +172,7 @@ export function graphMessage(
     scope: view.scope ?? { kind: "all" },
     focus: view.focus,
     highlight: view.highlight ?? [],
+    impact: view.impact ?? [],
     follow: view.follow ?? true,
   };
 }

@@ -23,6 +23,15 @@ export function impactNodeClasses(key: string, overlay: ImpactOverlay | undefine
   return highlight.changed ? [`impact-${highlight.tone}`, "impact-edited"] : [`impact-${highlight.tone}`];
 }
 
+/** " · impact: N breaking, M to rebuild" for the summary line; "" without an overlay. */
+export function impactSummary(highlights: readonly ImpactHighlight[]): string {
+  if (highlights.length === 0) return "";
+  const changed = highlights.filter((highlight) => highlight.changed).length;
+  const breaking = highlights.filter((highlight) => !highlight.changed && highlight.tone === "breaking").length;
+  const data = highlights.filter((highlight) => !highlight.changed && highlight.tone === "data").length;
+  return ` · impact: ${changed} changed, ${breaking} breaking, ${data} to rebuild`;
+}
+
 /** An edge is part of the impact when both its ends are: the change flows along it. */
 export function impactEdgeClasses(from: string, to: string, overlay: ImpactOverlay | undefined): string[] {
   if (!overlay) return [];

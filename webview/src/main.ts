@@ -5,6 +5,8 @@
  * server, whose one resolver evaluates every selection.
  */
 import "./lineage.css";
+import "./impactOverlay.css";
+import type { ImpactHighlight } from "../../protocol/impactHighlight";
 import type { LineageGraph, LineageNode } from "../../protocol/lineage";
 import {
   DEFAULT_DEPTH,
@@ -17,6 +19,7 @@ import {
 } from "../../protocol/webview";
 import { ContextMenu, type MenuItem } from "./contextMenu";
 import { renderDetails } from "./details";
+import { impactOverlay, impactSummary } from "./impactOverlay";
 import { UNGROUPED, groupByGroup } from "./grouping";
 import { DEFAULT_LAYOUT_OPTIONS, type LayoutOptions, type Point } from "./layout";
 import { LayoutClient } from "./layoutClient";
@@ -45,7 +48,14 @@ const large = document.getElementById("large") as HTMLElement;
 
 /** What the host last sent, and what the user picked in the panel. */
 let shown:
-  { graph: LineageGraph; scope: LineageScope; focus: string | undefined; highlight: readonly string[] } | undefined;
+  | {
+      graph: LineageGraph;
+      scope: LineageScope;
+      focus: string | undefined;
+      highlight: readonly string[];
+      impact: readonly ImpactHighlight[];
+    }
+  | undefined;
 let selected: string | undefined;
 /** Per scope (as selection text): how the user chose to show a graph over LARGE_GRAPH_NODES. */
 const largeChoice = new Map<string, "all" | "group">();
@@ -90,7 +100,13 @@ async function handle(message: HostToWebviewMessage): Promise<void> {
   switch (message.type) {
     case "graph": {
       const keep = shown !== undefined && sameScope(shown.scope, message.scope);
-      shown = { graph: message.graph, scope: message.scope, focus: message.focus, highlight: message.highlight };
+      shown = {
+        graph: message.graph,
+        scope: message.scope,
+        focus: message.focus,
+        highlight: message.highlight,
+        impact: message.impact,
+      };
       toolbar.show(message.scope, message.follow);
       return draw(keep);
     }
@@ -114,7 +130,7 @@ function sameScope(a: LineageScope, b: LineageScope): boolean {
 
 async function draw(keep: boolean): Promise<void> {
   if (!shown) return;
-  const { graph, scope, focus, highlight } = shown;
+  const { graph, scope, focus, highlight, impact } = shown;
   const scopeText = scopeSelection(scope);
   const choice = graph.nodes.length > LARGE_GRAPH_NODES ? largeChoice.get(scopeText) : "all";
   large.hidden = choice !== undefined;
@@ -134,11 +150,17 @@ async function draw(keep: boolean): Promise<void> {
     const restore = !keep && pendingRestore?.scope === scopeText ? pendingRestore.transform : undefined;
     pendingRestore = undefined;
     const outcome = await picture.draw(
-      { graph: drawnGraph, view: { focus, highlight, groups }, options, keep },
+      {
+        graph: drawnGraph,
+        view: { focus, highlight, groups, impact: grouped ? undefined : impactOverlay(impact) },
+        options,
+        keep,
+      },
       restore,
     );
     if (outcome === "stale") return;
-    summary.textContent = countText(graph) + (grouped ? ` · ${grouped.groups.size} groups` : "");
+    summary.textContent =
+      countText(graph) + (grouped ? ` · ${grouped.groups.size} groups` : "") + impactSummary(impact);
     show(notes(graph));
     if (selected !== undefined && !nodeOf(selected)) selected = undefined;
     select(selected);

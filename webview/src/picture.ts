@@ -74,7 +74,12 @@ export class Picture {
     const { graph, view, options, keep } = request;
     const input = layoutInput(graph);
     const hash = layoutHash(input, options);
-    const highlight = JSON.stringify([view.highlight, view.focus, [...view.groups]]);
+    const highlight = JSON.stringify([
+      view.highlight,
+      view.focus,
+      [...view.groups],
+      [...(view.impact?.values() ?? [])],
+    ]);
     if (keep && hash === this.hash && this.layout) {
       if (highlight === this.highlight) {
         recolour(this.drawn, graph, options, view);

@@ -5,6 +5,7 @@
  */
 import type { LineageGraph, LineageNode } from "../../protocol/lineage";
 import type { AssetState } from "../../protocol/status";
+import { type ImpactOverlay, impactEdgeClasses, impactNodeClasses } from "./impactOverlay";
 import { type LayoutInput, type LayoutOptions, type LineageLayout, type Point, clipLabel } from "./layout";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -51,6 +52,8 @@ export interface RenderView {
   readonly highlight: readonly string[];
   /** Keys drawn as groups (the "group by group" overview), not assets. */
   readonly groups: ReadonlySet<string>;
+  /** The impact of uncommitted changes drawn over the picture; undefined when none is shown. */
+  readonly impact: ImpactOverlay | undefined;
 }
 
 export interface NodeHandlers {
@@ -92,6 +95,7 @@ export function renderGraph(
     if (inCycle.has(id)) classes.push("cycle");
     if (highlighted.has(id)) classes.push("highlight");
     const emphasis = classes.length > 1;
+    classes.push(...impactEdgeClasses(route.from, route.to, view.impact));
     const path = element("path", {
       class: classes.join(" "),
       d: pathData(route.points),
@@ -145,6 +149,7 @@ export function recolour(drawn: DrawnNodes, graph: LineageGraph, options: Layout
     if (cycleKeys.has(node.key)) classes.push("cycle");
     if (highlightedKeys.has(node.key)) classes.push("highlight");
     if (view.focus === node.key) classes.push("focus");
+    classes.push(...impactNodeClasses(node.key, view.impact));
     if (g.classList.contains("selected")) classes.push("selected");
     g.setAttribute("class", classes.join(" "));
     const word = isGroup ? (node.description ?? "") : statusWord(node);

@@ -41,6 +41,21 @@ export function impactHighlights(report: ImpactReport): ImpactHighlight[] {
   return [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
+/**
+ * The lineage selection that shows `selection` plus every highlighted key the graph has, so no
+ * scope the user picks hides what a change touches. Keys the graph lacks (a removed asset) are
+ * left out: a term that selects nothing fails the whole selection. "" (everything) stays "".
+ */
+export function withImpactKeys(
+  selection: string,
+  highlights: readonly ImpactHighlight[],
+  known: ReadonlySet<string>,
+): string {
+  if (selection === "" || highlights.length === 0) return selection;
+  const extra = highlights.map((highlight) => highlight.key).filter((key) => known.has(key));
+  return [selection, ...extra].join(" ");
+}
+
 /** The key the panel centres on: the first breaking change, else the first change. */
 export function impactFocus(report: ImpactReport): string | undefined {
   return (report.changes.find((change) => change.category === "breaking") ?? report.changes[0])?.key;

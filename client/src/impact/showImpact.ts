@@ -5,9 +5,9 @@
  */
 import * as vscode from "vscode";
 import type { ImpactReport } from "../../../protocol/impact";
-import type { RunningCtx } from "../commands";
+import type { RunningCtx } from "../ctx";
 import { LineagePanel } from "../lineage/panel";
-import { impactFocus, impactHighlights } from "./highlight";
+import { impactFocus } from "./highlight";
 import { UNTRUSTED_MESSAGE } from "./impactModel";
 import { IMPACT_VIEW_ID } from "./impactView";
 
@@ -33,9 +33,7 @@ export async function showImpact({ ctx }: RunningCtx): Promise<ImpactReport | un
     void vscode.window.showInformationMessage(`No asset changed against ${report.base.ref}.`);
     return report;
   }
-  LineagePanel.show(ctx, {
-    focus: impactFocus(report),
-    highlight: impactHighlights(report).map((highlight) => highlight.key),
-  });
+  const focus = impactFocus(report);
+  LineagePanel.show(ctx, focus === undefined ? {} : { focus }, { impact: true });
   return report;
 }

@@ -3,11 +3,14 @@
  * (again after every reload), refreshed when the server says the graph or run history changed.
  * Every message from the webview is parsed as untrusted input before it is acted on. The host
  * owns the scope (what part of the graph is shown) and asks the server for it as selection
- * text: the server's one resolver evaluates every selection, depth and "show all".
+ * text: the server's one resolver evaluates every selection, depth and "show all". While the
+ * impact overlay is on, every changed and impacted asset is added to whatever scope is shown,
+ * so no selection can hide what a change touches.
  */
 import { randomBytes } from "node:crypto";
 import * as vscode from "vscode";
 import { ClientCommands, type ShowLineageCommandArgs } from "../../../protocol/commands";
+import type { ImpactHighlight } from "../../../protocol/impactHighlight";
 import type { LineageGraph } from "../../../protocol/lineage";
 import { LineageRequest, LocateAssetRequest } from "../../../protocol/methods";
 import {
@@ -20,6 +23,7 @@ import {
   scopeSelection,
 } from "../../../protocol/webview";
 import type { Ctx } from "../ctx";
+import { impactHighlights, withImpactKeys } from "../impact/highlight";
 import { type DefinitionsByFile, assetAt, definitionsByFile, hubOf } from "./editorAsset";
 import { lineageHtml, makeNonce } from "./html";
 
@@ -38,6 +42,11 @@ export class LineagePanel implements vscode.Disposable {
   private scope: LineageScope | undefined;
   private focus: string | undefined;
   private highlight: readonly string[] = [];
+  /** Whether the panel shows the impact of uncommitted changes, following each new report. */
+  private showsImpact = false;
+  private impact: readonly ImpactHighlight[] = [];
+  /** Keeps the impact report fresh while the overlay is on. */
+  private impactWanted: vscode.Disposable | undefined;
   private follow = true;
   /** The whole graph's definitions by file, to know the asset under the cursor; rebuilt on graph changes. */
   private definitions: DefinitionsByFile | undefined;
@@ -51,11 +60,16 @@ export class LineagePanel implements vscode.Disposable {
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
 
-  /** Opens (or reveals) the panel, centred on `args.focus` with `args.highlight` emphasised. */
-  static show(ctx: Ctx, args: ShowLineageCommandArgs): LineagePanel {
+  /**
+   * Opens (or reveals) the panel, centred on `args.focus` with `args.highlight` emphasised; with
+   * `impact`, the impact overlay of `ctx.impact`'s report is drawn and kept current, otherwise
+   * it is turned off.
+   */
+  static show(ctx: Ctx, args: ShowLineageCommandArgs, options: { readonly impact?: boolean } = {}): LineagePanel {
     const panel = LineagePanel.current ?? new LineagePanel(ctx);
     LineagePanel.current = panel;
     panel.aim(args);
+    panel.showImpact(options.impact === true);
     panel.webview.reveal(vscode.ViewColumn.Beside, false);
     void panel.refresh();
     return panel;
@@ -90,6 +104,13 @@ export class LineagePanel implements vscode.Disposable {
         void this.refresh();
       }),
       ctx.onDidChangeStatus(() => void this.refresh()),
+      ctx.impact.onDidChange(() => {
+        if (!this.showsImpact) return;
+        const impact = this.currentImpact();
+        if (JSON.stringify(impact) === JSON.stringify(this.impact)) return;
+        this.impact = impact;
+        void this.refresh();
+      }),
       ctx.onDidChangeState(() => {
         this.definitions = undefined;
         void this.refresh();
@@ -104,6 +125,7 @@ export class LineagePanel implements vscode.Disposable {
   dispose(): void {
     if (LineagePanel.current === this) LineagePanel.current = undefined;
     if (this.followTimer !== undefined) clearTimeout(this.followTimer);
+    this.impactWanted?.dispose();
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
     this.webview.dispose();
   }
@@ -122,6 +144,27 @@ export class LineagePanel implements vscode.Disposable {
       // From the palette: the editor's asset, else the hub, once the graph is known (in load).
       this.focus = undefined;
     }
+  }
+
+  private showImpact(on: boolean): void {
+    this.showsImpact = on;
+    this.impact = on ? this.currentImpact() : [];
+    if (on) this.impactWanted ??= this.ctx.impact.want();
+    else {
+      this.impactWanted?.dispose();
+      this.impactWanted = undefined;
+    }
+  }
+
+  /** The overlay of the last report; a failed refresh keeps the overlay shown (as the view keeps its report). */
+  private currentImpact(): readonly ImpactHighlight[] {
+    const state = this.ctx.impact.state;
+    return state.kind === "report" ? impactHighlights(state.report) : this.impact;
+  }
+
+  private requestedSelection(scope: LineageScope): string {
+    const known = new Set(this.wholeGraph?.nodes.map((node) => node.key));
+    return withImpactKeys(scopeSelection(scope), this.impact, known);
   }
 
   private focusOn(key: string): void {
@@ -189,7 +232,7 @@ export class LineagePanel implements vscode.Disposable {
       return;
     }
     try {
-      if (this.definitions === undefined || this.scope === undefined) {
+      if (this.definitions === undefined || this.scope === undefined || this.wholeGraph === undefined) {
         this.wholeGraph = await state.client.sendRequest(LineageRequest.type, {});
         this.definitions = definitionsByFile(this.wholeGraph.nodes);
       }
@@ -199,13 +242,14 @@ export class LineagePanel implements vscode.Disposable {
         else this.focusOn(key);
       }
       const scope = this.scope!;
-      this.graph = await state.client.sendRequest(LineageRequest.type, { selection: scopeSelection(scope) });
+      this.graph = await state.client.sendRequest(LineageRequest.type, { selection: this.requestedSelection(scope) });
       this.post({
         type: "graph",
         graph: this.graph,
         scope,
         focus: this.focus,
         highlight: this.highlight,
+        impact: this.impact,
         follow: this.follow,
       });
     } catch (error) {

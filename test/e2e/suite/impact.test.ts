@@ -48,7 +48,9 @@ describe("Impact of uncommitted changes in VS Code (trusted workspace)", () => {
         state.kind === "report"
           ? `changes ${state.report.changes.map((change) => change.key).join(", ")} vs ${state.report.base.commit}`
           : JSON.stringify(state);
-      throw new Error(`${error instanceof Error ? error.message : String(error)}; last state: ${seen}`);
+      throw new Error(`${error instanceof Error ? error.message : String(error)}; last state: ${seen}`, {
+        cause: error,
+      });
     }
   };
 
@@ -131,7 +133,7 @@ describe("Impact of uncommitted changes in VS Code (trusted workspace)", () => {
   it("opens the lineage panel with the change and its downstream highlighted", async () => {
     let posted: Extract<HostToWebviewMessage, { type: "graph" }> | undefined;
     const listener = api.onDidPostToLineage((message) => {
-      if (message.type === "graph" && message.highlight.includes("stg_orders")) posted = message;
+      if (message.type === "graph" && message.impact.some((entry) => entry.key === "stg_orders")) posted = message;
     });
     try {
       const waiting = until(
@@ -143,7 +145,12 @@ describe("Impact of uncommitted changes in VS Code (trusted workspace)", () => {
       assert.ok(report?.changes.some((change) => change.key === "stg_orders"));
       const message = await waiting;
       assert.equal(message.focus, "stg_orders");
-      assert.ok(message.highlight.includes("orders"), message.highlight.join(", "));
+      const tones = new Map(message.impact.map((entry) => [entry.key, entry.tone]));
+      assert.equal(tones.get("stg_orders"), "breaking");
+      assert.equal(tones.get("orders"), "breaking", JSON.stringify(message.impact));
+      // Impacted assets are drawn even beyond the focus's depth.
+      const drawn = new Set(message.graph.nodes.map((node) => node.key));
+      for (const key of tones.keys()) assert.ok(drawn.has(key), `${key} is on the panel`);
     } finally {
       listener.dispose();
     }
