@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ImpactReport } from "../../protocol/impact";
 import { GitRepo } from "../support/gitRepo";
+import { GitTraps } from "../support/gitTraps";
 import { assetline, type CliResult } from "./support";
 
 const W = "pipelines";
@@ -326,6 +327,30 @@ export const new_mart = asset({ deps: ["stg_users"], owners: ["sam@example.com"]
       check(assetline(["impact", W, "--base", "HEAD~1"], clone), /shallow clone/);
     } finally {
       rmSync(clone, { recursive: true, force: true });
+    }
+  });
+
+  it("never runs a program the repository's config names (core.fsmonitor, filter drivers)", () => {
+    const traps = new GitTraps(repo.root);
+    try {
+      edit(repo, "src/staging/stg_orders.ts", (text) => text.replace("user_id, status, amount", "user_id, amount"));
+      repo.write(`${W}/src/extra.ts`, FILES["src/lonely.ts"]!.replaceAll("lonely", "extra"));
+      // The traps are live: plain git springs them (else this test could not fail).
+      traps.springWithPlainGit();
+      assert.ok(traps.fired().includes("fsmonitor") && traps.fired().includes("clean"), traps.fired().join(", "));
+      traps.reset();
+
+      const result = report(repo);
+      assert.deepEqual(
+        result.changes.map((change) => [change.key, change.change]),
+        [
+          ["extra", "added"],
+          ["stg_orders", "modified"],
+        ],
+      );
+      assert.deepEqual(traps.fired(), []);
+    } finally {
+      traps.dispose();
     }
   });
 });

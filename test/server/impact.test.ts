@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
 import { CodeLensRequest, ResponseError } from "vscode-languageserver-protocol";
 import { ImpactRequest } from "../../protocol";
+import { GitTraps } from "../support/gitTraps";
 import { TestClient } from "./support/client";
 import { positionOf } from "./support/edits";
 
@@ -73,6 +74,33 @@ describe("language server: impact analysis", function () {
       assert.match(error.message, /not inside a git repository/);
       return true;
     });
+  });
+
+  it("refuses the request in an untrusted workspace with one line, and never runs git there", async () => {
+    let traps: GitTraps | undefined;
+    ({ client } = await TestClient.start("lsp-impact", {
+      initializationOptions: { workspaceTrusted: false },
+      prepare: (root) => {
+        commitAll(root);
+        traps = new GitTraps(root);
+      },
+    }));
+    try {
+      await assert.rejects(client.connection.sendRequest(ImpactRequest.type, {}), (error: unknown) => {
+        assert.ok(error instanceof ResponseError);
+        assert.match(error.message, /^this workspace is not trusted, so Assetline does not run git in it/);
+        assert.equal(error.message.split("\n").length, 1);
+        return true;
+      });
+      // No impact hint either: CodeLenses would otherwise prepare the base revision with git.
+      const lenses = await client.connection.sendRequest(CodeLensRequest.type, {
+        textDocument: { uri: client.uri("src/up.ts") },
+      });
+      assert.ok(!lenses?.some((lens) => /downstream/.test(lens.command?.title ?? "")));
+      assert.deepEqual(traps!.fired(), []);
+    } finally {
+      traps!.dispose();
+    }
   });
 
   it("reports AL008 live while a column name is misspelt, and drops it when fixed", async () => {

@@ -133,7 +133,12 @@ export function createContext(
     log,
   });
   const gate = new RequestGate(host, documents, log);
-  const impact = new ImpactService(root, (file) => reader.readFile(file), log);
+  const impact = new ImpactService(
+    root,
+    (file) => reader.readFile(file),
+    log,
+    isWorkspaceTrusted(initializationOptions),
+  );
   return { connection, support, paths, reader, host, documents, publisher, gate, settings, status, runs, impact, log };
 }
 

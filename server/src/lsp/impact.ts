@@ -3,7 +3,7 @@
  * revision. The base side is analysed once per base commit and kept; each answer re-diffs the
  * current snapshot against it, which costs a pass over the definitions, not an analysis.
  */
-import { ErrorCodes, ResponseError } from "vscode-languageserver";
+import { ErrorCodes, LSPErrorCodes, ResponseError } from "vscode-languageserver";
 import type { AnalysisSnapshot } from "../analysis";
 import { GitError, GitRevisionReader, openRepository, resolveCommit, type GitRepository } from "../analysis/git";
 import { codeChanged } from "../analysis/impact/codeChanges";
@@ -19,6 +19,14 @@ interface BaseSide {
   readonly index: SideIndex;
 }
 
+/**
+ * Why an untrusted workspace gets no impact: git would run in its repository, and a repository's
+ * config can name programs git runs. The CLI neutralises the known ones (gitCommand.ts); the
+ * editor's restricted mode promises more, that nothing of the workspace's choosing runs at all.
+ */
+export const UNTRUSTED_IMPACT =
+  "this workspace is not trusted, so Assetline does not run git in it (a repository's own git config can make git run programs); trust the workspace to see the impact of your changes";
+
 /** How long a resolved revision is trusted before git is asked again (HEAD moves with commits). */
 const REVISION_TTL_MS = 1500;
 
@@ -33,10 +41,13 @@ export class ImpactService {
     private readonly root: string,
     private readonly workingText: (file: string) => string | undefined,
     private readonly log: (message: string) => void,
+    /** False in an untrusted workspace (the client said so): git is never run. */
+    private readonly trusted = true,
   ) {}
 
   /** The report for `snapshot`; a ResponseError in the user's words when git cannot answer. */
   async report(snapshot: AnalysisSnapshot, params: ImpactParams = {}): Promise<ImpactReport> {
+    if (!this.trusted) throw new ResponseError(LSPErrorCodes.RequestFailed, UNTRUSTED_IMPACT, { kind: "untrusted" });
     const ref = params.base ?? "HEAD";
     try {
       const commit = this.commitOf(ref);
@@ -53,6 +64,7 @@ export class ImpactService {
    * wait for a first base analysis); undefined otherwise, and the base is prepared meanwhile.
    */
   reportIfReady(snapshot: AnalysisSnapshot, onReady: () => void): ImpactReport | undefined {
+    if (!this.trusted) return undefined;
     try {
       const commit = this.commitOf("HEAD");
       if (this.base?.commit === commit) return this.diff(snapshot, "HEAD", this.base);

@@ -1,5 +1,5 @@
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { GitError } from "./gitCommand";
+import { GitError, gitEnv, NEUTRAL_CONFIG } from "./gitCommand";
 
 interface Pending {
   readonly id: string;
@@ -20,10 +20,10 @@ export class BlobReader {
   private closed = false;
 
   constructor(cwd: string) {
-    this.process = spawn("git", ["cat-file", "--batch"], {
+    this.process = spawn("git", [...NEUTRAL_CONFIG, "cat-file", "--batch"], {
       cwd,
       stdio: ["pipe", "pipe", "pipe"],
-      env: { ...process.env, LC_ALL: "C" },
+      env: gitEnv(),
     });
     this.process.on("error", (error: NodeJS.ErrnoException) => {
       this.fail(

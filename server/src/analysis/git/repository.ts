@@ -1,6 +1,6 @@
 import { realpathSync } from "node:fs";
 import { relative, sep } from "node:path";
-import { firstLine, git, GitError, nulSeparated, runGit } from "./gitCommand";
+import { filterOverrides, firstLine, git, GitError, nulSeparated, runGit } from "./gitCommand";
 
 /** The git repository a workspace folder lives in; the workspace may be a subfolder of it. */
 export interface GitRepository {
@@ -84,7 +84,18 @@ export function workingChanges(workspace: string, commit: string): { changed: Se
   );
   const changed = new Set<string>();
   for (const path of nulSeparated(
-    git(workspace, ["diff", "--name-only", "-z", "--no-renames", "--relative", commit, "--"]),
+    git(workspace, [
+      ...filterOverrides(workspace),
+      "diff",
+      "--name-only",
+      "-z",
+      "--no-renames",
+      "--no-ext-diff",
+      "--no-textconv",
+      "--relative",
+      commit,
+      "--",
+    ]),
   )) {
     changed.add(path);
   }
