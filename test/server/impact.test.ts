@@ -6,14 +6,18 @@ import { GitTraps } from "../support/gitTraps";
 import { TestClient } from "./support/client";
 import { positionOf } from "./support/edits";
 
+/** Runs git in the workspace copy as a user would, with a committer and no system config. */
+function gitIn(root: string, ...args: string[]): string {
+  return execFileSync(
+    "git",
+    ["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", ...args],
+    { cwd: root, encoding: "utf8", env: { ...process.env, GIT_CONFIG_NOSYSTEM: "1", HOME: root } },
+  );
+}
+
 /** Makes the workspace copy a git repository with everything committed, as a user's would be. */
 function commitAll(root: string): void {
-  const git = (...args: string[]) =>
-    execFileSync(
-      "git",
-      ["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", ...args],
-      { cwd: root, env: { ...process.env, GIT_CONFIG_NOSYSTEM: "1", HOME: root } },
-    );
+  const git = (...args: string[]) => gitIn(root, ...args);
   git("init", "-q", "-b", "main");
   git("add", "-A");
   git("commit", "-q", "-m", "base");
@@ -65,6 +69,25 @@ describe("language server: impact analysis", function () {
     await client.edit(file, { range: { start, end: start }, text: ", 'paid' as status" });
     const back = await client.connection.sendRequest(ImpactRequest.type, {});
     assert.deepEqual(back.changes, []);
+  });
+
+  it("compares with a new commit from the very next request, and with the branch a checkout moves to", async () => {
+    ({ client } = await TestClient.start("lsp-impact", { prepare: commitAll }));
+    const first = await client.connection.sendRequest(ImpactRequest.type, {});
+    gitIn(client.root, "commit", "-q", "--allow-empty", "-m", "HEAD moves");
+    const committed = gitIn(client.root, "rev-parse", "HEAD").trim();
+    assert.notEqual(committed, first.base.commit);
+    // At once: no waiting for a cache of resolved revisions to expire.
+    const afterCommit = await client.connection.sendRequest(ImpactRequest.type, {});
+    assert.equal(afterCommit.base.commit, committed);
+
+    gitIn(client.root, "checkout", "-q", "-b", "feature", first.base.commit);
+    const afterCheckout = await client.connection.sendRequest(ImpactRequest.type, {});
+    assert.equal(afterCheckout.base.commit, first.base.commit);
+    gitIn(client.root, "pack-refs", "--all");
+    gitIn(client.root, "commit", "-q", "--allow-empty", "-m", "on feature, refs packed");
+    const packed = await client.connection.sendRequest(ImpactRequest.type, {});
+    assert.equal(packed.base.commit, gitIn(client.root, "rev-parse", "HEAD").trim());
   });
 
   it("fails the request with one line when the workspace is not a git repository", async () => {

@@ -28,9 +28,6 @@ export type ImpactState =
 export const UNTRUSTED_MESSAGE =
   "Impact analysis runs git in this repository, and a repository's own git config can make git run commands. Trust the workspace to see the impact of your changes.";
 
-/** Longer than the engine keeps a resolved revision (server/src/lsp/impact.ts, REVISION_TTL_MS: 1.5 s). */
-const HEAD_RECHECK_MS = 2_000;
-
 export class ImpactModel implements vscode.Disposable {
   private stateValue: ImpactState = { kind: "idle" };
   private readonly emitter = new vscode.EventEmitter<ImpactState>();
@@ -39,13 +36,13 @@ export class ImpactModel implements vscode.Disposable {
   private wanted = 0;
   private running: Promise<void> | undefined;
   private again = false;
-  private recheck: ReturnType<typeof setTimeout> | undefined;
 
   /** Fires after every state change, the same report included (a refresh that found nothing new). */
   readonly onDidChange = this.emitter.event;
 
   constructor(private readonly ctx: Ctx) {
-    this.head = new HeadWatcher(() => this.headMoved());
+    // The engine drops its resolved revisions when HEAD or its branch moves: one ask suffices.
+    this.head = new HeadWatcher(() => this.changed("HEAD or a ref moved"));
     this.disposables.push(
       this.head,
       ctx.onDidChangeImpact(() => this.changed("the server said the impact may have changed")),
@@ -86,19 +83,7 @@ export class ImpactModel implements vscode.Disposable {
   }
 
   dispose(): void {
-    if (this.recheck) clearTimeout(this.recheck);
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
-  }
-
-  private headMoved(): void {
-    this.changed("HEAD or a ref moved");
-    // The engine may answer from its short-lived cache of resolved revisions; one more ask
-    // once that has expired sees where HEAD is now. Nothing changes if it had seen it already.
-    if (this.recheck) clearTimeout(this.recheck);
-    this.recheck = setTimeout(() => {
-      this.recheck = undefined;
-      this.changed("HEAD moved a moment ago");
-    }, HEAD_RECHECK_MS);
   }
 
   private changed(why: string): void {

@@ -5,7 +5,14 @@
  */
 import { ErrorCodes, LSPErrorCodes, ResponseError } from "vscode-languageserver";
 import type { AnalysisSnapshot } from "../analysis";
-import { GitError, GitRevisionReader, openRepository, resolveCommit, type GitRepository } from "../analysis/git";
+import {
+  GitError,
+  GitRevisionReader,
+  headState,
+  openRepository,
+  resolveCommit,
+  type GitRepository,
+} from "../analysis/git";
 import { codeChanged } from "../analysis/impact/codeChanges";
 import { sameOnceRenamed } from "../analysis/impact/renames";
 import { WorkspaceAnalysis } from "../analysis/workspace";
@@ -27,12 +34,15 @@ interface BaseSide {
 export const UNTRUSTED_IMPACT =
   "this workspace is not trusted, so Assetline does not run git in it (a repository's own git config can make git run programs); trust the workspace to see the impact of your changes";
 
-/** How long a resolved revision is trusted before git is asked again (HEAD moves with commits). */
+/**
+ * How long a resolved revision other than HEAD's own (`main`, `origin/main`, a tag) is kept
+ * before git is asked again; revisions relative to HEAD are kept exactly as long as HEAD stays.
+ */
 const REVISION_TTL_MS = 1500;
 
 export class ImpactService {
   private repository: GitRepository | undefined;
-  private readonly revisions = new Map<string, { commit: string; at: number }>();
+  private readonly revisions = new Map<string, { commit: string; at: number; head: string }>();
   private base: BaseSide | undefined;
   private loading: Promise<BaseSide> | undefined;
   private last: { snapshot: AnalysisSnapshot; ref: string; commit: string; report: ImpactReport } | undefined;
@@ -113,13 +123,18 @@ export class ImpactService {
     return report;
   }
 
+  /**
+   * The commit `ref` names. Known revisions are dropped the moment HEAD or its branch moves
+   * (read from git's files, no process), so a commit is seen by the very next answer.
+   */
   private commitOf(ref: string): string {
     const now = Date.now();
-    const known = this.revisions.get(ref);
-    if (known && now - known.at < REVISION_TTL_MS) return known.commit;
     this.repository ??= openRepository(this.root);
+    const head = headState(this.repository);
+    const known = this.revisions.get(ref);
+    if (known && known.head === head && (followsHead(ref) || now - known.at < REVISION_TTL_MS)) return known.commit;
     const commit = resolveCommit(this.repository, ref);
-    this.revisions.set(ref, { commit, at: now });
+    this.revisions.set(ref, { commit, at: now, head });
     return commit;
   }
 
@@ -142,4 +157,9 @@ export class ImpactService {
       .catch(() => undefined);
     return loading;
   }
+}
+
+/** `HEAD`, `HEAD~2`, `HEAD^`: what they name changes only when HEAD does. */
+function followsHead(ref: string): boolean {
+  return /^HEAD([~^]\d*)*$/.test(ref);
 }

@@ -1,5 +1,5 @@
 import { realpathSync } from "node:fs";
-import { relative, sep } from "node:path";
+import { relative, resolve, sep } from "node:path";
 import { filterOverrides, firstLine, git, GitError, nulSeparated, runGit } from "./gitCommand";
 
 /** The git repository a workspace folder lives in; the workspace may be a subfolder of it. */
@@ -9,11 +9,21 @@ export interface GitRepository {
   /** The workspace's path inside the repository, "/"-separated, "" when it is the top level. */
   readonly prefix: string;
   readonly shallow: boolean;
+  /** This worktree's git directory (holds HEAD), absolute. */
+  readonly gitDir: string;
+  /** The directory shared by all worktrees (holds refs and packed-refs), absolute. */
+  readonly commonDir: string;
 }
 
 /** Finds the repository holding `workspace`; a GitError when there is none or git is missing. */
 export function openRepository(workspace: string): GitRepository {
-  const result = runGit(workspace, ["rev-parse", "--show-toplevel", "--is-shallow-repository"]);
+  const result = runGit(workspace, [
+    "rev-parse",
+    "--show-toplevel",
+    "--is-shallow-repository",
+    "--absolute-git-dir",
+    "--git-common-dir",
+  ]);
   if (result.status !== 0) {
     if (/not a git repository/i.test(result.stderr)) {
       throw new GitError(
@@ -24,10 +34,17 @@ export function openRepository(workspace: string): GitRepository {
     }
     throw new GitError("failed", `git cannot read the repository at ${workspace}: ${firstLine(result.stderr)}`);
   }
-  const [topLevel = "", shallow = "false"] = result.stdout.split("\n");
+  const [topLevel = "", shallow = "false", gitDir = "", commonDir = ""] = result.stdout.split("\n");
   // Compare real paths: the workspace may be reached through a symlink (/tmp on macOS).
   const inside = relative(realpathSync(topLevel), realpathSync(workspace)).split(sep).join("/");
-  return { topLevel, prefix: inside, shallow: shallow.trim() === "true" };
+  return {
+    topLevel,
+    prefix: inside,
+    shallow: shallow.trim() === "true",
+    gitDir,
+    // Relative to the directory git ran in.
+    commonDir: resolve(workspace, commonDir),
+  };
 }
 
 /** The commit a revision names (`HEAD`, a branch, `HEAD~1`, a sha); a GitError saying why when it names none. */
