@@ -57,6 +57,25 @@ describe("language server: impact analysis", function () {
     );
     assert.deepEqual(report.owners, ["team:analytics", "team:finance"]);
 
+    // The selection narrows the answer to what it names: the change, or the impact on a consumer.
+    const onlyUp = await client.connection.sendRequest(ImpactRequest.type, { selection: "up" });
+    assert.deepEqual(
+      [onlyUp.changes.map((c) => c.key), onlyUp.impacted.map((a) => a.key), onlyUp.owners],
+      [["up"], [], ["team:analytics"]],
+    );
+    const onlyDown = await client.connection.sendRequest(ImpactRequest.type, { selection: "down" });
+    assert.deepEqual([onlyDown.changes, onlyDown.impacted.map((a) => a.key)], [[], ["down"]]);
+    const upAndAfter = await client.connection.sendRequest(ImpactRequest.type, { selection: "up+" });
+    assert.deepEqual(upAndAfter.impacted, report.impacted);
+    await assert.rejects(
+      client.connection.sendRequest(ImpactRequest.type, { selection: "up+x+" }),
+      (error: unknown) => {
+        assert.ok(error instanceof ResponseError);
+        assert.equal(error.message.split("\n").length, 1);
+        return true;
+      },
+    );
+
     const lenses = await client.connection.sendRequest(CodeLensRequest.type, {
       textDocument: { uri: client.uri(file) },
     });

@@ -17,6 +17,8 @@ import { codeChanged } from "../analysis/impact/codeChanges";
 import { sameOnceRenamed } from "../analysis/impact/renames";
 import { WorkspaceAnalysis } from "../analysis/workspace";
 import { analyzeImpact, SideIndex } from "../model/impact";
+import { selectImpact } from "../model/impactSelection";
+import { parseSelection, type Selection } from "../model/selection";
 import type { ImpactParams, ImpactReport } from "../../../protocol";
 
 interface BaseSide {
@@ -59,10 +61,12 @@ export class ImpactService {
   async report(snapshot: AnalysisSnapshot, params: ImpactParams = {}): Promise<ImpactReport> {
     if (!this.trusted) throw new ResponseError(LSPErrorCodes.RequestFailed, UNTRUSTED_IMPACT, { kind: "untrusted" });
     const ref = params.base ?? "HEAD";
+    const selection = parseImpactSelection(params.selection);
     try {
       const commit = this.commitOf(ref);
       const base = this.base?.commit === commit ? this.base : await this.loadBase(ref, commit);
-      return this.diff(snapshot, ref, base);
+      const report = this.diff(snapshot, ref, base);
+      return selection ? selectImpact(report, selection, [snapshot.graph, base.snapshot.graph]) : report;
     } catch (error) {
       if (error instanceof GitError) throw new ResponseError(ErrorCodes.InvalidRequest, error.message);
       throw error;
@@ -162,4 +166,12 @@ export class ImpactService {
 /** `HEAD`, `HEAD~2`, `HEAD^`: what they name changes only when HEAD does. */
 function followsHead(ref: string): boolean {
   return /^HEAD([~^]\d*)*$/.test(ref);
+}
+
+/** The request's selection; undefined (everything) when absent or blank; bad syntax is the caller's error. */
+function parseImpactSelection(text: string | undefined): Selection | undefined {
+  if (text === undefined || text.trim() === "") return undefined;
+  const parsed = parseSelection(text);
+  if (!parsed.ok) throw new ResponseError(ErrorCodes.InvalidParams, parsed.error);
+  return parsed.selection;
 }

@@ -2,8 +2,8 @@ import type { ImpactReport } from "../../../../protocol/impact";
 import { attachSqlCache, DiskReader } from "../../analysis";
 import { compareWithRevision, GitError } from "../../analysis/git";
 import { impactOfComparison } from "../../analysis/impact/impactOfComparison";
-import { restrictImpact } from "../../model/impactSelection";
-import { parseSelection, selectKeys } from "../../model/selection";
+import { selectImpact } from "../../model/impactSelection";
+import { parseSelection } from "../../model/selection";
 import { type Command, formatOption, stringOption } from "../command";
 import { EXIT, UsageError } from "../errors";
 import { impactMarkdown, impactText } from "../impactFormats";
@@ -38,14 +38,8 @@ export const impactCommand: Command = {
     try {
       const comparison = await compareWithRevision(new DiskReader(dir), ref);
       report = impactOfComparison(comparison);
-      if (selection?.ok) {
-        // Keys selected on either side, so a removed asset the selection named still shows.
-        const keys = new Set([
-          ...selectKeys(comparison.working.graph, selection.selection).keys,
-          ...selectKeys(comparison.base.graph, selection.selection).keys,
-        ]);
-        report = restrictImpact(report, keys);
-      }
+      if (selection?.ok)
+        report = selectImpact(report, selection.selection, [comparison.working.graph, comparison.base.graph]);
     } catch (error) {
       if (error instanceof GitError) throw new UsageError(error.message);
       throw error;
