@@ -11,7 +11,7 @@
 // Reports against the targets (CLI under 1.2x the cold check; keystroke answer under 20 ms p90);
 // never fails on them.
 //
-//   node bench/impact/run.mjs [--files 3000] [--changed 10] [--keystrokes 100]
+//   node bench/impact/run.mjs [--files 3000] [--changed 10] [--keystrokes 100] [--only cli|keystroke]
 
 import { execFileSync, spawnSync, spawn } from "node:child_process";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -30,11 +30,12 @@ const SERVER = join(REPO_ROOT, "dist", "server.js");
 const IMPACT = "assetline/impact"; // protocol/methods.ts ImpactRequest.method (this script is plain JS)
 const TARGETS = { cliRatio: 1.2, keystrokeP90Ms: 20 };
 
-const options = { files: 3000, changed: 10, keystrokes: 100 };
+const options = { files: 3000, changed: 10, keystrokes: 100, only: "" };
 for (let i = 2; i < process.argv.length; i += 2) {
   const name = process.argv[i].replace(/^--/, "");
-  if (!(name in options)) throw new Error(`unknown option ${process.argv[i]} (--files, --changed, --keystrokes)`);
-  options[name] = Number(process.argv[i + 1]);
+  if (!(name in options))
+    throw new Error(`unknown option ${process.argv[i]} (--files, --changed, --keystrokes, --only)`);
+  options[name] = name === "only" ? process.argv[i + 1] : Number(process.argv[i + 1]);
 }
 
 function git(dir, ...args) {
@@ -75,7 +76,7 @@ async function main() {
   );
 
   const rounds = [];
-  for (const cache of ["cold", "warm"]) {
+  for (const cache of options.only === "keystroke" ? [] : ["cold", "warm"]) {
     if (cache === "cold") rmSync(join(dir, ".assetline"), { recursive: true, force: true });
     const check = timedProcess(["check", "."], dir);
     if (cache === "cold") rmSync(join(dir, ".assetline"), { recursive: true, force: true });
@@ -97,6 +98,7 @@ async function main() {
     );
   }
 
+  if (options.only === "cli") return;
   const keystrokes = await keystrokeLatencies(dir, changed[0]);
   keystrokes.sort((a, b) => a - b);
   const p = (q) => keystrokes[Math.min(keystrokes.length - 1, Math.floor(q * keystrokes.length))];
@@ -107,7 +109,12 @@ async function main() {
 }
 
 async function keystrokeLatencies(root, file) {
-  const child = spawn(process.execPath, [SERVER, "--stdio"], { cwd: root, stdio: ["pipe", "pipe", "inherit"] });
+  // ASSETLINE_BENCH_SERVER_NODE_ARGS: e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", for the server alone.
+  const nodeArgs = (process.env.ASSETLINE_BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, SERVER, "--stdio"], {
+    cwd: root,
+    stdio: ["pipe", "pipe", "inherit"],
+  });
   const connection = lsp.createProtocolConnection(
     new lsp.StreamMessageReader(child.stdout),
     new lsp.StreamMessageWriter(child.stdin),
@@ -131,7 +138,11 @@ async function keystrokeLatencies(root, file) {
       textDocument: { uri, languageId: "typescript", version: 1, text },
     });
     const first = performance.now();
-    await connection.sendRequest(IMPACT, {});
+    const firstReport = await connection.sendRequest(IMPACT, {});
+    console.log(
+      `lsp first answer: ${firstReport.changes.length} changes, ${firstReport.impacted.length} impacted, ` +
+        `${(JSON.stringify(firstReport).length / 1e6).toFixed(1)} MB of JSON`,
+    );
     console.log(
       `lsp first impact answer (analysis of the workspace and of the base commit): ${(performance.now() - first).toFixed(0)} ms`,
     );
@@ -153,7 +164,14 @@ async function keystrokeLatencies(root, file) {
   } finally {
     await connection.sendRequest(lsp.ShutdownRequest.type).catch(() => undefined);
     void connection.sendNotification(lsp.ExitNotification.type);
-    child.kill();
+    // Let it exit by itself (a CPU profile is written on exit); kill it if it does not.
+    await new Promise((done) => {
+      const timer = setTimeout(() => child.kill(), 10_000);
+      child.once("exit", () => {
+        clearTimeout(timer);
+        done();
+      });
+    });
   }
 }
 
