@@ -115,6 +115,40 @@ function build() { return "create table d as select 1 as id"; }
       assert.equal(snapshot.assets.find((a) => a.key === "d")!.columns.partial, true);
     });
 
+    it("patches the catalog as definitions change, answering as one built afresh", () => {
+      const reader = new OverlayReader(new DiskReader(workspace.root));
+      reader.setBuffer("src/a.ts", asset("a", "create table a as select 1 as id, 'x' as name"));
+      reader.setBuffer("src/b.ts", asset("b", "create table b as select *, 2 as extra from a", ["a"]));
+      reader.setBuffer("src/c.ts", asset("c", "create table c as select b.extra from b", ["b"]));
+      const analysis = new WorkspaceAnalysis(reader);
+      let before = analysis.analyzeAll().assets;
+      const catalog = new ColumnCatalog(before);
+      const of = (which: ColumnCatalog, key: string) =>
+        which.columnsOfAsset(analysis.snapshot.assets.find((a) => a.key === key)!);
+      assert.deepEqual(of(catalog, "b"), ["id", "name", "extra"]);
+      for (const [file, text] of [
+        // Upstream of a `*`: the answer downstream changes too.
+        ["src/a.ts", asset("a", "create table a as select 1 as id")],
+        // A second statement of b's table elsewhere never wins over b's own.
+        ["src/c.ts", asset("c", "create table b as select 9 as other; create table c as select 1 as z")],
+        ["src/b.ts", asset("b", "create table b as select 2 as extra")],
+      ] as const) {
+        reader.setBuffer(file, text);
+        const after = analysis.updateFile(file).assets;
+        catalog.patch(
+          before.filter((asset) => !after.includes(asset)),
+          after.filter((asset) => !before.includes(asset)),
+        );
+        const fresh = new ColumnCatalog(after);
+        for (const key of ["a", "b", "c"]) assert.deepEqual(of(catalog, key), of(fresh, key), `${key} after ${file}`);
+        for (const table of ["a", "b", "c"])
+          assert.deepEqual(catalog.statesStar(table), fresh.statesStar(table), table);
+        before = after;
+      }
+      assert.deepEqual(of(catalog, "a"), ["id"]);
+      assert.deepEqual(of(catalog, "b"), ["extra"]);
+    });
+
     it("reports AL008 for a column the upstream does not have, with a did-you-mean, and drops it live when fixed", () => {
       const reader = new OverlayReader(new DiskReader(workspace.root));
       reader.setBuffer("src/up.ts", asset("up", "create table up as select 1 as order_id, 'x' as status"));

@@ -16,7 +16,7 @@ import {
 import { codeChanged } from "../analysis/impact/codeChanges";
 import { sameOnceRenamed } from "../analysis/impact/renames";
 import { WorkspaceAnalysis } from "../analysis/workspace";
-import { analyzeImpact, SideIndex } from "../model/impact";
+import { analyzeImpact, ImpactMemo, SideIndex } from "../model/impact";
 import { selectImpact } from "../model/impactSelection";
 import { parseSelection, type Selection } from "../model/selection";
 import type { ImpactParams, ImpactReport } from "../../../protocol";
@@ -26,6 +26,8 @@ interface BaseSide {
   readonly reader: GitRevisionReader;
   readonly snapshot: AnalysisSnapshot;
   readonly index: SideIndex;
+  /** What answers against this base keep between edits (see analyzeImpact). */
+  readonly memo: ImpactMemo;
 }
 
 /**
@@ -117,10 +119,13 @@ export class ImpactService {
             added,
             this.workingText(added.location.file),
           ),
+        // Texts only when the code versions differ: reading every file per answer would cost a disk pass.
         codeChanged: (before, after) =>
+          (before.codeVersion !== after.codeVersion || before.kind !== after.kind) &&
           codeChanged(before, base.reader.readFile(before.location.file), after, this.workingText(after.location.file)),
       },
       base.index,
+      base.memo,
     );
     const report: ImpactReport = { base: { ref, commit: base.commit }, ...analysis };
     this.last = { snapshot, ref, commit: base.commit, report };
@@ -148,7 +153,7 @@ export class ImpactService {
       await reader.load();
       reader.close();
       const snapshot = new WorkspaceAnalysis(reader).analyzeAll();
-      const side: BaseSide = { commit, reader, snapshot, index: new SideIndex(snapshot) };
+      const side: BaseSide = { commit, reader, snapshot, index: new SideIndex(snapshot), memo: new ImpactMemo() };
       if (this.base?.commit !== commit) this.base = side;
       this.log(`impact: analysed ${ref} (${commit.slice(0, 12)}), ${snapshot.assets.length} definitions`);
       return side;

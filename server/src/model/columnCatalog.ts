@@ -1,9 +1,9 @@
 /**
  * Which columns each table has, as far as the assets' SQL says: the table an asset produces
  * (named by its key) or writes, with `*` expanded through the upstream tables' own columns.
- * Pure: built from definitions, answers lazily and memoises.
+ * Pure: built from definitions, patched as they change, answers lazily and memoises.
  */
-import { AssetKey, isValidKey } from "./assetKey";
+import { AssetKey, compareKeyStrings as compare, isValidKey } from "./assetKey";
 import type { ResolvedColumns, TableColumns } from "./columns";
 import type { AssetDefinition } from "./definitions";
 
@@ -15,8 +15,26 @@ export interface TableColumnSource {
 
 const UNKNOWN: TableColumnSource = { columns: "unknown", definedBy: undefined };
 
+interface Statement {
+  readonly asset: AssetDefinition;
+  readonly table: TableColumns;
+  /** The table is the one the asset's key names (it wins over a table the body merely writes). */
+  readonly own: boolean;
+}
+
+/** The snapshot's order (key, file, line): the first asset stating a table's columns wins. */
+function snapshotOrder(a: AssetDefinition, b: AssetDefinition): number {
+  return (
+    compare(a.key, b.key) ||
+    compare(a.location.file, b.location.file) ||
+    a.location.range.start.line - b.location.range.start.line
+  );
+}
+
 export class ColumnCatalog {
-  private readonly definitions = new Map<string, { asset: AssetDefinition; table: TableColumns }>();
+  /** Every statement of each table's columns, in the snapshot's order. */
+  private readonly statements = new Map<string, Statement[]>();
+  private readonly definitions = new Map<string, Statement>();
   private readonly resolved = new Map<string, TableColumnSource>();
   private readonly resolving = new Set<string>();
 
@@ -25,21 +43,57 @@ export class ColumnCatalog {
    * first definition of a key does.
    */
   constructor(assets: Iterable<AssetDefinition>) {
-    const byOwnTable: Array<{ asset: AssetDefinition; table: TableColumns }> = [];
-    const others: Array<{ asset: AssetDefinition; table: TableColumns }> = [];
-    for (const asset of assets) {
-      const own = producedTable(asset);
+    for (const asset of assets) for (const statement of statementsOf(asset)) this.add(statement);
+    for (const table of this.statements.keys()) this.choose(table);
+  }
+
+  /**
+   * The catalog after `gone` assets were removed and `added` ones added (an edit replaces a
+   * definition by a new object: both). Only the tables they state are decided again; every
+   * resolved answer is dropped, since `*` carries columns downstream.
+   */
+  patch(gone: readonly AssetDefinition[], added: readonly AssetDefinition[]): void {
+    const tables = new Set<string>();
+    const goneSet = new Set(gone);
+    for (const asset of gone)
       for (const table of asset.columns.defined) {
-        // An unknown definition never hides a known one of the same table in the same body.
-        (table.table === own ? byOwnTable : others).push({ asset, table });
+        tables.add(table.table);
+        const list = this.statements.get(table.table)?.filter((statement) => !goneSet.has(statement.asset));
+        if (list && list.length > 0) this.statements.set(table.table, list);
+        else this.statements.delete(table.table);
       }
-    }
-    for (const entry of [...byOwnTable, ...others]) {
-      const existing = this.definitions.get(entry.table.table);
-      if (!existing || (existing.asset === entry.asset && existing.table.columns === undefined)) {
-        this.definitions.set(entry.table.table, entry);
+    for (const asset of added)
+      for (const statement of statementsOf(asset)) {
+        tables.add(statement.table.table);
+        this.add(statement);
+        this.statements.get(statement.table.table)!.sort((a, b) => snapshotOrder(a.asset, b.asset));
       }
+    for (const table of tables) this.choose(table);
+    this.resolved.clear();
+  }
+
+  /** True when some statement of the table takes columns from `*` over other tables. */
+  statesStar(table: string): boolean {
+    return (this.statements.get(table) ?? []).some((statement) =>
+      statement.table.columns?.some((column) => "starOf" in column),
+    );
+  }
+
+  private add(statement: Statement): void {
+    const list = this.statements.get(statement.table.table);
+    if (list) list.push(statement);
+    else this.statements.set(statement.table.table, [statement]);
+  }
+
+  /** An asset's own table first; an unknown statement never hides a known one of the same table in the same body. */
+  private choose(table: string): void {
+    const list = this.statements.get(table) ?? [];
+    let chosen: Statement | undefined;
+    for (const statement of [...list.filter((entry) => entry.own), ...list.filter((entry) => !entry.own)]) {
+      if (!chosen || (chosen.asset === statement.asset && chosen.table.columns === undefined)) chosen = statement;
     }
+    if (chosen) this.definitions.set(table, chosen);
+    else this.definitions.delete(table);
   }
 
   /** The table's columns, or "unknown" when no asset states them statically. */
@@ -89,6 +143,11 @@ export function producedTable(asset: AssetDefinition): string | undefined {
   if (tableOfKey.size > 100_000) tableOfKey.clear();
   tableOfKey.set(asset.key, table);
   return table;
+}
+
+function statementsOf(asset: AssetDefinition): Statement[] {
+  const own = producedTable(asset);
+  return asset.columns.defined.map((table) => ({ asset, table, own: table.table === own }));
 }
 
 function unique(names: readonly string[]): string[] {

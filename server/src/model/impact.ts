@@ -5,15 +5,9 @@
  */
 import type { ImpactBecause, ImpactedAsset, ImpactKind, ImpactReport } from "../../../protocol/impact";
 import { compareKeyStrings as compare } from "./assetKey";
-import {
-  type ClassifiedChange,
-  classifyChanges,
-  type ImpactInput,
-  producedResources,
-  SideIndex,
-} from "./impactChanges";
+import { type ClassifiedChange, classifyChanges, type ImpactInput, type ImpactMemo, SideIndex } from "./impactChanges";
 
-export { type ImpactInput, type ImpactSide, SideIndex } from "./impactChanges";
+export { type ImpactInput, ImpactMemo, type ImpactSide, SideIndex } from "./impactChanges";
 
 /** The report without `base` (the caller knows which revision it compared with). */
 export type ImpactAnalysis = Omit<ImpactReport, "base">;
@@ -27,12 +21,13 @@ interface Reached {
 /**
  * Classifies every change and walks downstream of them (through deps and tables read).
  * `baseIndex` may be a SideIndex of `input.base` kept from an earlier call (the base side
- * changes only when the base commit does).
+ * changes only when the base commit does); `memo`, kept between calls against the same base,
+ * makes an answer after an edit cost what the edit changed, not a pass over every definition.
  */
-export function analyzeImpact(input: ImpactInput, baseIndex?: SideIndex): ImpactAnalysis {
+export function analyzeImpact(input: ImpactInput, baseIndex?: SideIndex, memo?: ImpactMemo): ImpactAnalysis {
   const base = baseIndex?.side === input.base ? baseIndex : new SideIndex(input.base);
-  const working = new SideIndex(input.working);
-  const { changes, checks } = classifyChanges(input, base, working);
+  const working = memo ? (memo.working = SideIndex.next(memo.working, input.working)) : new SideIndex(input.working);
+  const { changes, checks } = classifyChanges(input, base, working, memo);
   const reached = new Map<string, Reached>();
   const reach = (key: string, impact: ImpactKind, distance: number, because: ImpactBecause) => {
     const existing = reached.get(key);
@@ -46,7 +41,7 @@ export function analyzeImpact(input: ImpactInput, baseIndex?: SideIndex): Impact
     return false;
   };
 
-  const children = (key: string): string[] => childrenOf(working, key);
+  const children = (key: string): readonly string[] => working.childrenOf(key);
   let frontier: string[] = [];
   for (const classified of changes) {
     const { change } = classified;
@@ -113,18 +108,6 @@ export function analyzeImpact(input: ImpactInput, baseIndex?: SideIndex): Impact
     checks,
     owners: [...owners].sort(compare),
   };
-}
-
-/** Downstream of a key on the working side: assets depending on it, and assets reading what it produces. */
-function childrenOf(working: SideIndex, key: string): string[] {
-  const found = new Set<string>();
-  for (const user of working.depUsers.get(key) ?? []) found.add(user.key);
-  const definition = working.byKey.get(key);
-  if (definition)
-    for (const resource of producedResources(definition))
-      for (const reader of working.readers.get(resource) ?? []) found.add(reader.key);
-  found.delete(key);
-  return [...found].sort(compare);
 }
 
 function goneVerb(classified: ClassifiedChange): string {

@@ -32,14 +32,10 @@ export class ColumnDiagnostics {
   }
 
   /**
-   * After definitions were replaced: `gone` left, `added` arrived, `assets` is the new list.
+   * After definitions were replaced: `gone` left, `added` arrived.
    * Returns the files whose AL008 diagnostics may have changed.
    */
-  update(
-    gone: readonly AssetDefinition[],
-    added: readonly AssetDefinition[],
-    assets: () => readonly AssetDefinition[],
-  ): Set<string> {
+  update(gone: readonly AssetDefinition[], added: readonly AssetDefinition[]): Set<string> {
     const touched = new Set<string>();
     const tables = new Set<string>();
     for (const asset of gone) {
@@ -53,8 +49,13 @@ export class ColumnDiagnostics {
     }
     const recheck = new Set<AssetDefinition>(added);
     if (tables.size > 0) {
-      const stars = this.starTables;
-      this.rebuildCatalog(assets());
+      const stars = new Set(this.starTables);
+      // Patched, not rebuilt: a keystroke in one body re-decides only the tables it states.
+      this.catalog.patch(gone, added);
+      for (const table of tables) {
+        if (this.catalog.statesStar(table)) this.starTables.add(table);
+        else this.starTables.delete(table);
+      }
       for (const table of [...tables, ...stars, ...this.starTables])
         for (const reader of this.readers.get(table) ?? []) recheck.add(reader);
     }

@@ -303,7 +303,7 @@ export class WorkspaceLinker {
 
   /** AL008: its module knows which readers a change of columns can affect. */
   private recheckColumns(delta: DefinitionDelta, touched: Set<string>): void {
-    const files = this.columnDiagnostics.update(delta.goneAssets, delta.newAssets, () => this.lists.sortedAssets);
+    const files = this.columnDiagnostics.update(delta.goneAssets, delta.newAssets);
     for (const file of files) touched.add(file);
   }
 
