@@ -63,3 +63,30 @@ export function assetAtCursor(graph: LineageGraph, uri: string, line: number): s
 export function looksLikeSelection(text: string): boolean {
   return /[:+*,\s]/.test(text.trim());
 }
+
+/**
+ * The asset a name written somewhere names: its key, or the table it produces, as a SQL
+ * string, a `.sql` file, a run log or an alert spells it (SQL names are case-insensitive,
+ * and may carry quotes or SQLite's `main.` schema). Undefined when none or several do.
+ */
+export function assetNamed(graph: LineageGraph, written: string): LineageNode | undefined {
+  const name = bareName(written);
+  if (name === "") return undefined;
+  const defined = graph.nodes.filter((node) => node.kind !== "placeholder" && node.location !== undefined);
+  const byKey = defined.filter((node) => node.key === name);
+  if (byKey.length > 0) return byKey.length === 1 ? byKey[0] : undefined;
+  const lower = name.toLowerCase();
+  const byTable = defined.filter((node) => tableOf(node.key).toLowerCase() === lower);
+  return byTable.length === 1 ? byTable[0] : undefined;
+}
+
+function bareName(written: string): string {
+  const unquoted = written.trim().replace(/["'`[\]]/g, "");
+  return unquoted.replace(/^(main|temp)\./i, "");
+}
+
+/**
+ * One name under the cursor: a key (`marts/orders`) or a table (`marts__orders`). A dot ends a
+ * name, so `main.orders` and `orders.status` give `orders` with the cursor on it.
+ */
+export const NAME_PATTERN = /[A-Za-z_][\w$]*(?:\/[A-Za-z_][\w$]*)*/;

@@ -11,10 +11,13 @@ import { LineagePanel } from "./lineage/panel";
 import { goToFailingCode, materialize, runChecks } from "./runCommands";
 import { parseAssetArgs, parseLineageArgs, parseRunChecksArgs, parseRunArgs } from "./commandArgs";
 import { showImpact } from "./impact/showImpact";
-import { goToAsset } from "./goToAsset";
+import { goToAssetHere } from "./goToAsset";
 import type { RunDocuments } from "./runDocument";
 
 type Handler = (...args: unknown[]) => unknown;
+
+/** How long a command given during the server's start waits for it. */
+const START_WAIT_MS = 60_000;
 
 type CommandSpec =
   /** Needs the server; refused with one message while it is down. */
@@ -60,7 +63,7 @@ export function commandTable(ctx: Ctx, runs: RunDocuments): Record<ExtensionComm
       needs: "nothing",
       run: () => (raw) => LineagePanel.show(ctx, parseLineageArgs(raw)),
     },
-    "assetline.goToAsset": { needs: "server", executesCode: false, enabled: (running) => () => goToAsset(running) },
+    "assetline.goToAsset": { needs: "server", executesCode: false, enabled: (running) => () => goToAssetHere(running) },
     "assetline.showRun": {
       needs: "server",
       executesCode: false,
@@ -88,6 +91,7 @@ export function commandTable(ctx: Ctx, runs: RunDocuments): Record<ExtensionComm
 /** Registers the table's commands in the forms that fit the current state; call again on change. */
 export class Commands implements vscode.Disposable {
   private registered: vscode.Disposable[] = [];
+  private inUse = false;
 
   constructor(
     private readonly ctx: Ctx,
@@ -98,20 +102,57 @@ export class Commands implements vscode.Disposable {
     this.dispose();
     const state = this.ctx.state;
     for (const [id, spec] of Object.entries(this.table)) {
-      this.registered.push(vscode.commands.registerCommand(id, this.handlerFor(spec, state)));
+      this.registered.push(vscode.commands.registerCommand(id, this.handlerFor(id, spec, state)));
     }
     void vscode.commands.executeCommand("setContext", "assetline.serverRunning", state.kind === "running");
+    // Keybindings answer from the first start on, a stopped server included (it says so and
+    // offers Restart); in a workspace that never uses Assetline they leave the keys alone.
+    if (state.kind !== "stopped" && !this.inUse) {
+      this.inUse = true;
+      void vscode.commands.executeCommand("setContext", "assetline.inUse", true);
+    }
   }
 
   dispose(): void {
     for (const disposable of this.registered.splice(0)) disposable.dispose();
   }
 
-  private handlerFor(spec: CommandSpec, state: ServerState): Handler {
+  private handlerFor(id: string, spec: CommandSpec, state: ServerState): Handler {
     if (spec.needs === "nothing") return spec.run(this.ctx);
-    if (state.kind !== "running") return () => notRunning(this.ctx, state);
+    if (state.kind === "starting") return (...args) => this.onceStarted(id, args);
+    if (state.kind === "stopped") return () => notRunning(this.ctx, state);
     if (spec.executesCode && !this.ctx.trusted) return () => untrusted();
     return spec.enabled({ ctx: this.ctx, state });
+  }
+
+  /**
+   * A command given while the server starts (Ctrl+Alt+A right after opening the folder) runs
+   * once it is up, rather than asking the user to try again. It runs through the registration
+   * update() made by then: extension.ts subscribed update() to state changes before any command
+   * could run, and listeners are called in the order they subscribed.
+   */
+  private async onceStarted(id: string, args: unknown[]): Promise<unknown> {
+    const state = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: "Assetline: waiting for the language server" },
+      () =>
+        new Promise<ServerState>((resolve) => {
+          const finish = (next: ServerState): void => {
+            clearTimeout(timer);
+            listener.dispose();
+            resolve(next);
+          };
+          const timer = setTimeout(() => finish(this.ctx.state), START_WAIT_MS);
+          const listener = this.ctx.onDidChangeState((next) => next.kind !== "starting" && finish(next));
+        }),
+    );
+    if (state.kind === "stopped") return notRunning(this.ctx, state);
+    if (state.kind === "starting") {
+      void vscode.window.showInformationMessage(
+        "Assetline's language server is still starting; try again in a moment.",
+      );
+      return undefined;
+    }
+    return vscode.commands.executeCommand(id, ...args);
   }
 }
 
@@ -119,11 +160,7 @@ export class Commands implements vscode.Disposable {
  * The one message for every command while the server is down. Not awaited: a command must
  * end now, not when the user dismisses the message.
  */
-function notRunning(ctx: Ctx, state: Exclude<ServerState, { kind: "running" }>): void {
-  if (state.kind === "starting") {
-    void vscode.window.showInformationMessage("Assetline's language server is still starting; try again in a moment.");
-    return;
-  }
+function notRunning(ctx: Ctx, state: Extract<ServerState, { kind: "stopped" }>): void {
   void ctx.showError(`Assetline's language server is not running (${state.reason}).`);
 }
 

@@ -45,6 +45,8 @@ export interface AssetlineApi {
     readonly catalog: () => readonly CatalogGroup[];
     /** The Testing view's check items ("check:KEY:NAME"). */
     readonly checks: () => readonly string[];
+    /** The Testing view's run profiles (none in Restricted Mode). */
+    readonly checkRunProfiles: () => readonly string[];
     readonly onDidChange: vscode.Event<void>;
   };
   /** The impact view's content, as VS Code reads it. */
@@ -117,6 +119,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Assetl
         runs: () => runsView.shown,
         catalog: () => catalogView.shown,
         checks: () => checks.checkIds,
+        checkRunProfiles: () => checks.runProfiles,
         onDidChange: (listener) =>
           vscode.Disposable.from(
             runsView.onDidChangeTreeData(listener),

@@ -7,6 +7,11 @@
  *   manifest  — no node_modules, only package.json's dependency: activation without a file.
  * Writes the summed counts to $ASSETLINE_TEST_SUMMARY (scripts/test.mjs adds them up) and
  * prints "N passed, N failed". Usage: npx tsx test/e2e/runOnCodeServer.ts  (after `npm run build`)
+ *
+ * To iterate on one scenario: ASSETLINE_E2E_SESSIONS=trusted (a comma list) runs only those
+ * sessions, and ASSETLINE_E2E_GREP=PATTERN only the tests (host and UI) whose titles match, e.g.
+ *   ASSETLINE_E2E_SESSIONS=trusted ASSETLINE_E2E_GREP="Go to Asset" \
+ *     flock /tmp/assetline-heavy.lock node scripts/test.mjs e2e
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -21,6 +26,19 @@ import { packageExtension, testCarrier } from "./support/vsix";
 const SUITE_OUT = join(REPO, ".vscode-test", "e2e-suite");
 const SHOTS = join(REPO, ".vscode-test", "e2e-shots");
 const HOST_TIMEOUT_MS = 8 * 60_000;
+const SESSIONS = ["trusted", "untrusted", "manifest"] as const;
+type SessionName = (typeof SESSIONS)[number];
+/** The Playwright scenarios of each session (the manifest session has none). */
+const UI_SCENARIOS: Readonly<Record<SessionName, string | undefined>> = {
+  trusted: "test/e2e/ui/*.test.ts",
+  untrusted: "test/e2e/ui/untrusted/*.test.ts",
+  manifest: undefined,
+};
+
+function chosen(name: SessionName): boolean {
+  const only = process.env.ASSETLINE_E2E_SESSIONS;
+  return !only || only.split(",").some((part) => part.trim() === name);
+}
 
 async function main(): Promise<Counts> {
   for (const built of ["dist/client/extension.js", "dist/webview/lineage.js", "dist/server.js"]) {
@@ -35,9 +53,7 @@ async function main(): Promise<Counts> {
   const scratch = mkdtempSync(join(tmpdir(), "assetline-e2e-"));
   const total: Counts = { passes: 0, failures: 0, pending: 0 };
   try {
-    add(total, await session(installDir, vsix, scratch, "trusted"));
-    add(total, await session(installDir, vsix, scratch, "untrusted"));
-    add(total, await session(installDir, vsix, scratch, "manifest"));
+    for (const name of SESSIONS) if (chosen(name)) add(total, await session(installDir, vsix, scratch, name));
   } finally {
     if (total.failures === 0) rmSync(scratch, { recursive: true, force: true });
     else console.log(`kept ${scratch} (workspaces and code-server logs) for inspection`);
@@ -46,12 +62,7 @@ async function main(): Promise<Counts> {
   return total;
 }
 
-async function session(
-  installDir: string,
-  vsix: string,
-  scratch: string,
-  name: "trusted" | "untrusted" | "manifest",
-): Promise<Counts> {
+async function session(installDir: string, vsix: string, scratch: string, name: SessionName): Promise<Counts> {
   const started = Date.now();
   const workspace = prepareWorkspace(scratch, `${name}-workspace`, name !== "manifest");
   const summaryFile = join(scratch, `${name}-host.json`);
@@ -85,7 +96,8 @@ async function session(
       timeoutMs: HOST_TIMEOUT_MS,
     });
     console.log(`${name} host: ${counts.passes} passed, ${counts.failures} failed (${seconds(started)})`);
-    if (name === "trusted") add(counts, ui(server, workspace, scratch));
+    const scenarios = UI_SCENARIOS[name];
+    if (scenarios) add(counts, ui(server, workspace, scratch, name, scenarios));
     return counts;
   } finally {
     await browser.close().catch(() => undefined);
@@ -93,11 +105,12 @@ async function session(
   }
 }
 
-/** The Playwright scenario, as its own mocha run with the repository's summary reporter. */
-function ui(server: CodeServer, workspace: string, scratch: string): Counts {
+/** A session's Playwright scenarios, as their own mocha run with the repository's summary reporter. */
+function ui(server: CodeServer, workspace: string, scratch: string, name: SessionName, scenarios: string): Counts {
   const started = Date.now();
-  console.log("\n--- trusted: UI scenario ---");
-  const summaryFile = join(scratch, "ui.json");
+  console.log(`\n--- ${name}: UI scenarios ---`);
+  const summaryFile = join(scratch, `${name}-ui.json`);
+  const grep = process.env.ASSETLINE_E2E_GREP;
   const result = spawnSync(
     "npx",
     [
@@ -108,7 +121,8 @@ function ui(server: CodeServer, workspace: string, scratch: string): Counts {
       "test/support/summary-reporter.cjs",
       "--timeout",
       "180000",
-      "test/e2e/ui/**/*.test.ts",
+      ...(grep ? ["--grep", grep] : []),
+      scenarios,
     ],
     {
       cwd: REPO,
@@ -119,6 +133,7 @@ function ui(server: CodeServer, workspace: string, scratch: string): Counts {
         ASSETLINE_E2E_URL: server.url,
         ASSETLINE_E2E_WORKSPACE: workspace,
         ASSETLINE_E2E_SHOTS: SHOTS,
+        ASSETLINE_E2E_LOGS: server.logsDir,
       },
     },
   );
@@ -126,7 +141,9 @@ function ui(server: CodeServer, workspace: string, scratch: string): Counts {
     ? (JSON.parse(readFileSync(summaryFile, "utf8")) as Counts)
     : { passes: 0, failures: 1, pending: 0 };
   if (result.status !== 0 && counts.failures === 0) counts.failures = 1;
-  console.log(`ui: ${counts.passes} passed, ${counts.failures} failed (${seconds(started)}; screenshots in ${SHOTS})`);
+  console.log(
+    `${name} ui: ${counts.passes} passed, ${counts.failures} failed (${seconds(started)}; screenshots in ${SHOTS})`,
+  );
   return counts;
 }
 
@@ -142,6 +159,7 @@ async function buildSuites(): Promise<void> {
       "impact-untrusted.test",
       "activation.test",
       "product.test",
+      "goToAsset.test",
     ].map((name) => join(__dirname, "suite", `${name}.ts`)),
     outdir: SUITE_OUT,
     bundle: true,

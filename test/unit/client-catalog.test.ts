@@ -1,41 +1,20 @@
 import assert from "node:assert/strict";
 import { catalogGroups } from "../../client/src/catalogGroups";
-import type { LineageGraph, LineageNode } from "../../protocol/lineage";
+import { lineageGraph, lineageNode } from "./support/lineage";
 
 describe("client: the asset catalog's groups", () => {
-  const node = (key: string, extra: Partial<LineageNode>): LineageNode => ({
-    key,
-    kind: "asset",
-    group: undefined,
-    owners: [],
-    kinds: [],
-    description: undefined,
-    location: {
-      uri: `file:///ws/${key}.ts`,
-      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } },
-    },
-    checks: [],
-    status: undefined,
-    ...extra,
-  });
-  const graph: LineageGraph = {
-    version: 1,
-    nodes: [
-      node("raw_orders", { kind: "source", owners: ["team:data"] }),
-      node("stg_orders", { group: "staging", owners: ["team:analytics"], kinds: ["sqlite"] }),
-      node("marts/orders", {
-        group: "marts",
-        owners: ["team:analytics", "ana@example.com"],
-        kinds: ["sqlite"],
-        description: "One row per order",
-      }),
-      node("missing", { kind: "placeholder", location: undefined }),
-    ],
-    edges: [],
-    cycles: [],
-    unmatched: [],
-    error: undefined,
-  };
+  const node = lineageNode;
+  const graph = lineageGraph([
+    node("raw_orders", { kind: "source", owners: ["team:data"] }),
+    node("stg_orders", { group: "staging", owners: ["team:analytics"], kinds: ["sqlite"] }),
+    node("marts/orders", {
+      group: "marts",
+      owners: ["team:analytics", "ana@example.com"],
+      kinds: ["sqlite"],
+      description: "One row per order",
+    }),
+    node("missing", { kind: "placeholder", location: undefined }),
+  ]);
   const shape = (grouping: "group" | "owner" | "kind", filter = "") =>
     catalogGroups(graph, grouping, filter).map((group) => [group.name, group.nodes.map((n) => n.key)]);
 

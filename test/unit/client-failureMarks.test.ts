@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { failureMarks, fileUri } from "../../client/src/failureMarks";
-import type { LineageGraph, LineageNode } from "../../protocol/lineage";
+import type { LineageNode } from "../../protocol/lineage";
 import type { AssetStatus } from "../../protocol/status";
+import { lineageGraph, lineageNode } from "./support/lineage";
 
 describe("client: where failures are marked", () => {
   const root = "/ws/shop";
@@ -18,26 +19,9 @@ describe("client: where failures are marked", () => {
     checks: [],
     ...extra,
   });
-  const node = (key: string, extra: Partial<LineageNode>): LineageNode => ({
-    key,
-    kind: "asset",
-    group: undefined,
-    owners: [],
-    kinds: [],
-    description: undefined,
-    location: location(`src/${key}.ts`, 3),
-    checks: [],
-    status: undefined,
-    ...extra,
-  });
-  const graph = (nodes: LineageNode[]): LineageGraph => ({
-    version: 1,
-    nodes,
-    edges: [],
-    cycles: [],
-    unmatched: [],
-    error: undefined,
-  });
+  const node = (key: string, extra: Partial<LineageNode>): LineageNode =>
+    lineageNode(key, { location: location(`src/${key}.ts`, 3), ...extra });
+  const graph = lineageGraph;
 
   it("marks a failed build on the throwing line, else on the definition", () => {
     const marks = failureMarks(

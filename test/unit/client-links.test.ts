@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
-import { assetAtCursor, assetPickRows, looksLikeSelection } from "../../client/src/assetPick";
+import { NAME_PATTERN, assetAtCursor, assetNamed, assetPickRows, looksLikeSelection } from "../../client/src/assetPick";
 import { formatRun } from "../../client/src/runText";
+import { lineageGraph, lineageNode } from "./support/lineage";
 import type { LineageGraph, LineageNode } from "../../protocol/lineage";
 import { assetLink, parseAssetLink } from "../../protocol/links";
 
@@ -33,18 +34,8 @@ describe("client: Go to Asset rows", () => {
     uri: `file:///ws/${file}`,
     range: { start: { line, character: 0 }, end: { line, character: 5 } },
   });
-  const node = (key: string, extra: Partial<LineageNode>): LineageNode => ({
-    key,
-    kind: "asset",
-    group: undefined,
-    owners: [],
-    kinds: [],
-    description: undefined,
-    location: at(`src/${key}.ts`, 2),
-    checks: [],
-    status: undefined,
-    ...extra,
-  });
+  const node = (key: string, extra: Partial<LineageNode>): LineageNode =>
+    lineageNode(key, { location: at(`src/${key}.ts`, 2), ...extra });
   const graph: LineageGraph = {
     version: 1,
     nodes: [
@@ -82,22 +73,57 @@ describe("client: Go to Asset rows", () => {
   });
 });
 
+describe("client: Go to Asset from a name written somewhere", () => {
+  const node = lineageNode;
+  const graph = (...nodes: LineageNode[]) => lineageGraph(nodes);
+  const example = graph(
+    node("raw_orders", { kind: "source" }),
+    node("marts/orders"),
+    node("stg_orders"),
+    node("nowhere", { kind: "placeholder", location: undefined }),
+  );
+
+  it("finds an asset by its key or by the table it produces, as SQL spells it", () => {
+    for (const [written, key] of [
+      ["marts/orders", "marts/orders"],
+      ["marts__orders", "marts/orders"],
+      ["MARTS__Orders", "marts/orders"],
+      ['"marts__orders"', "marts/orders"],
+      ["main.stg_orders", "stg_orders"],
+      ["  raw_orders ", "raw_orders"],
+    ])
+      assert.equal(assetNamed(example, written!)?.key, key, written);
+  });
+
+  it("finds nothing for a word no asset is named by, a placeholder, or a name two assets answer to", () => {
+    for (const written of ["", "ctx", "orders", "nowhere", "marts"])
+      assert.equal(assetNamed(example, written), undefined);
+    // SQL does not tell these two tables apart, so neither is the one meant.
+    assert.equal(assetNamed(graph(node("a/b"), node("A/B")), "a__b"), undefined);
+  });
+
+  it("takes a key or a table under the cursor as one name, and stops at a dot", () => {
+    const words = (line: string): string[] => line.match(new RegExp(NAME_PATTERN.source, "g")) ?? [];
+    assert.deepEqual(words("select o.amount from main.marts__orders o join marts/orders"), [
+      "select",
+      "o",
+      "amount",
+      "from",
+      "main",
+      "marts__orders",
+      "o",
+      "join",
+      "marts/orders",
+    ]);
+  });
+});
+
 describe("client: Materialize Asset… from the palette", () => {
   const at = (file: string, line: number) => ({
     uri: `file:///ws/${file}`,
     range: { start: { line, character: 0 }, end: { line, character: 5 } },
   });
-  const node = (key: string, file: string, line: number): LineageNode => ({
-    key,
-    kind: "asset",
-    group: undefined,
-    owners: [],
-    kinds: [],
-    description: undefined,
-    location: at(file, line),
-    checks: [],
-    status: undefined,
-  });
+  const node = (key: string, file: string, line: number): LineageNode => lineageNode(key, { location: at(file, line) });
   const graph: LineageGraph = {
     version: 1,
     nodes: [node("first", "src/two.ts", 2), node("second", "src/two.ts", 10), node("elsewhere", "src/other.ts", 0)],

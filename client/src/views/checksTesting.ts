@@ -21,25 +21,19 @@ export class ChecksTesting implements vscode.Disposable {
   /** check id → the evaluation time last reported, so each outside evaluation is reported once. */
   private readonly reported = new Map<string, number>();
   private graph: LineageGraph | undefined;
+  /** Disposed with the controller. */
+  private readonly profiles: vscode.TestRunProfile[] = [];
   private readonly reloaded = new vscode.EventEmitter<void>();
-  /** Fires after the items were replaced. */
+  /** Fires after the items were replaced, and when the run profiles appear. */
   readonly onDidReload = this.reloaded.event;
 
   constructor(private readonly ctx: Ctx) {
-    this.controller.createRunProfile(
-      "Run",
-      vscode.TestRunProfileKind.Run,
-      (request, token) => this.run(request, token, false),
-      true,
-    );
-    this.controller.createRunProfile(
-      "Run with upstream materialize",
-      vscode.TestRunProfileKind.Run,
-      (request, token) => this.run(request, token, true),
-      false,
-    );
+    // Running a check executes the workspace's code: in Restricted Mode the view lists the checks
+    // and their results but offers no Run, until the user grants trust (no reload needed).
+    if (ctx.trusted) this.createRunProfiles();
     this.controller.refreshHandler = () => this.reload();
     this.disposables.push(
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.createRunProfiles()),
       this.reloaded,
       ctx.onDidChangeGraph(() => void this.reload()),
       ctx.onDidChangeStatus(() => void this.reload()),
@@ -50,6 +44,30 @@ export class ChecksTesting implements vscode.Disposable {
 
   dispose(): void {
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
+  }
+
+  /** The labels of the run profiles offered, for tests. */
+  get runProfiles(): string[] {
+    return this.profiles.map((profile) => profile.label);
+  }
+
+  private createRunProfiles(): void {
+    if (this.profiles.length > 0) return;
+    this.profiles.push(
+      this.controller.createRunProfile(
+        "Run",
+        vscode.TestRunProfileKind.Run,
+        (request, token) => this.run(request, token, false),
+        true,
+      ),
+      this.controller.createRunProfile(
+        "Run with upstream materialize",
+        vscode.TestRunProfileKind.Run,
+        (request, token) => this.run(request, token, true),
+        false,
+      ),
+    );
+    this.reloaded.fire();
   }
 
   /** The check items' ids, for tests. */

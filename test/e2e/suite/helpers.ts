@@ -6,6 +6,8 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import * as vscode from "vscode";
 import type { AssetlineApi } from "../../../client/src/extension";
+import { LineageRequest } from "../../../protocol/methods";
+import type { LineageGraph } from "../../../protocol/lineage";
 
 export const EXTENSION_ID = "assetline.assetline";
 
@@ -73,6 +75,19 @@ export async function activatedApi(): Promise<AssetlineApi> {
   if (!api) throw new Error("the extension failed to activate (see the Assetline log)");
   await until([api.onDidChangeState], () => api.state() === "running", "the language server to run");
   return api;
+}
+
+/** Waits until the server's graph has `key` (a file the test just wrote was analysed). */
+export async function untilAnalysed(api: AssetlineApi, key: string): Promise<void> {
+  await until(
+    [api.onDidChangeStatus, vscode.languages.onDidChangeDiagnostics],
+    async () => {
+      // By method name: this bundle's RequestType objects are not the extension's (each bundle has its own jsonrpc).
+      const graph = (await api.client()?.sendRequest(LineageRequest.method, {})) as LineageGraph | undefined;
+      return graph?.nodes.some((node) => node.key === key);
+    },
+    `the server to analyse ${key}`,
+  );
 }
 
 /** The diagnostic's code as a string, whichever form the client gave it. */

@@ -10,10 +10,8 @@ import { join } from "node:path";
 import * as vscode from "vscode";
 import type { AssetlineApi } from "../../../client/src/extension";
 import { ClientCommands } from "../../../protocol/commands";
-import { LineageRequest } from "../../../protocol/methods";
-import type { LineageGraph } from "../../../protocol/lineage";
 import type { RunFinishedParams } from "../../../protocol/runs";
-import { activatedApi, codeLensTitles, until, workspaceRoot } from "./helpers";
+import { activatedApi, codeLensTitles, until, untilAnalysed, workspaceRoot } from "./helpers";
 
 const FEED = join("src", "e2e", "feed.ts");
 const FEED_TEXT = `export function readFeed(): number {\n  throw new Error("revenue feed missing");\n}\n`;
@@ -45,15 +43,7 @@ describe("Assetline in VS Code: from a failure to the code, and links", () => {
     mkdirSync(join(workspaceRoot(), "src", "e2e"), { recursive: true });
     writeFileSync(join(workspaceRoot(), FEED), FEED_TEXT);
     writeFileSync(join(workspaceRoot(), REVENUE), REVENUE_TEXT);
-    // By method name: this bundle's RequestType objects are not the extension's (each bundle has its own jsonrpc).
-    await until(
-      [api.onDidChangeStatus, vscode.languages.onDidChangeDiagnostics],
-      async () => {
-        const graph = (await api.client()?.sendRequest(LineageRequest.method, {})) as LineageGraph | undefined;
-        return graph?.nodes.some((node) => node.key === "marts/revenue_feed");
-      },
-      "the server to analyse the new asset",
-    );
+    await untilAnalysed(api, "marts/revenue_feed");
   });
 
   it("marks the line that threw in the user's helper, and Go to Failing Code lands there", async () => {
@@ -184,6 +174,7 @@ describe("Assetline in VS Code: from a failure to the code, and links", () => {
     );
     for (const id of ["check:stg_orders:customer_id_not_null", "check:stg_payments:payments_non_negative"])
       assert.ok(ids.includes(id), ids.join(", "));
+    assert.deepEqual(api.views.checkRunProfiles(), ["Run", "Run with upstream materialize"]);
     const checks = join(workspaceRoot(), "src", "checks.ts");
     const editor = await vscode.window.showTextDocument(vscode.Uri.file(checks));
     const line = editor.document

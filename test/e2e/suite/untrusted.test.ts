@@ -63,6 +63,16 @@ describe("Assetline in VS Code (untrusted workspace)", () => {
     );
   });
 
+  it("lists the checks in the Testing view with no way to run them", async () => {
+    await until(
+      [api.views.onDidChange, api.onDidChangeStatus],
+      () => api.views.checks().includes("check:stg_orders:order_id_unique"),
+      "the Testing view to list the checks",
+    );
+    // Granting trust adds the profiles: test/e2e/ui/untrusted/grant-trust.test.ts.
+    assert.deepEqual(api.views.checkRunProfiles(), []);
+  });
+
   it("refuses to materialize, and nothing runs", async () => {
     const result = await Promise.race([
       vscode.commands.executeCommand(ClientCommands.materialize, { key: "stg_orders" }),

@@ -69,6 +69,8 @@ export function prepareWorkspace(scratch: string, name: string, installed = true
 export interface CodeServer {
   readonly url: string;
   readonly logFile: string;
+  /** The workbench's and extension hosts' logs (the Assetline output channel among them). */
+  readonly logsDir: string;
   stop(): Promise<void>;
 }
 
@@ -120,7 +122,7 @@ export async function startCodeServer(options: StartOptions): Promise<CodeServer
       { cause: error },
     );
   }
-  return { url, logFile, stop: () => stopGroup(child) };
+  return { url, logFile, logsDir: join(userData, "logs"), stop: () => stopGroup(child) };
 }
 
 async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {

@@ -1,0 +1,121 @@
+/**
+ * Driving code-server's workbench from Playwright the way a person does: open the folder, wait
+ * until Assetline's server really runs, Quick Open, the command palette. On a failure,
+ * `keepEvidence` saves a screenshot and prints the notifications and the Assetline log, so a red
+ * scenario says why rather than only which element never appeared.
+ */
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { launchBrowser } from "./chromium";
+
+export const E2E_URL = process.env.ASSETLINE_E2E_URL ?? "";
+export const E2E_WORKSPACE = process.env.ASSETLINE_E2E_WORKSPACE ?? "";
+export const SHOTS = process.env.ASSETLINE_E2E_SHOTS ?? join(__dirname, "..", "..", "..", ".vscode-test", "e2e-shots");
+const LOGS = process.env.ASSETLINE_E2E_LOGS ?? "";
+
+/**
+ * Registers a UI scenario's hooks: a page on the workbench with Assetline's server running
+ * before its tests, evidence after a failed one. Returns the page's getter.
+ */
+export function useWorkbench(name: string): () => Page {
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  before(async () => {
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    await openWorkbench(page);
+    await waitForRunningServer(page);
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === "failed") await keepEvidence(page, name);
+  });
+  return () => {
+    if (!page) throw new Error("the workbench page is not open (its before hook failed)");
+    return page;
+  };
+}
+
+/** Opens the workspace folder and waits for the explorer to list it. */
+export async function openWorkbench(page: Page): Promise<void> {
+  if (!E2E_URL || !E2E_WORKSPACE)
+    throw new Error("run through test/e2e/runOnCodeServer.ts, which starts code-server with the .vsix installed");
+  mkdirSync(SHOTS, { recursive: true });
+  await page.goto(`${E2E_URL}/?folder=${encodeURIComponent(E2E_WORKSPACE)}`);
+  await page.locator(".monaco-workbench").waitFor({ timeout: 90_000 });
+  await page.locator(".explorer-folders-view .monaco-list-row").first().waitFor({ timeout: 90_000 });
+}
+
+/**
+ * The Assetline status bar item once the server runs: while it starts the item shows a
+ * spinning sync icon, and it says "Assetline" all the same.
+ */
+export async function waitForRunningServer(page: Page): Promise<void> {
+  await page
+    .locator(".statusbar-item", { hasText: "Assetline" })
+    .filter({ hasNot: page.locator(".codicon-sync") })
+    .first()
+    .waitFor({ timeout: 90_000 });
+}
+
+export function quickInput(page: Page) {
+  return page.locator(".quick-input-widget input");
+}
+
+/** A row of the open quick input (Quick Open, the palette, an extension's pick). */
+export function quickRow(page: Page, text: string | RegExp) {
+  return page.locator(".quick-input-widget .quick-input-list .monaco-list-row", { hasText: text }).first();
+}
+
+/** Quick Open (Ctrl+P) with `text` typed: `file.ts` opens a file, `:12:5` moves the cursor there. */
+export async function quickOpen(page: Page, text: string): Promise<void> {
+  await page.keyboard.press("Control+P");
+  await quickInput(page).waitFor({ timeout: 30_000 });
+  await quickInput(page).fill(text);
+}
+
+/** Runs a command from the palette by its title ("Assetline: Go to Asset…"), as a person picks it. */
+export async function runFromPalette(page: Page, title: string): Promise<void> {
+  await quickOpen(page, `>${title}`);
+  const row = quickRow(page, title);
+  await row.waitFor({ timeout: 30_000 });
+  // The row clicked: Enter takes whichever row has the focus while the palette is still filtering.
+  await row.click();
+}
+
+/** Screenshot, the notifications shown, and the tail of every Assetline log, for a failed test. */
+export async function keepEvidence(page: Page | undefined, name: string): Promise<void> {
+  if (!page) return;
+  await page.screenshot({ path: join(SHOTS, `${name}-failure.png`) }).catch(() => undefined);
+  const notifications = await page
+    .locator(".notification-toast, .notifications-center .notification-list-item")
+    .allTextContents()
+    .catch(() => []);
+  const report = [
+    `notifications: ${notifications.length === 0 ? "none" : notifications.join(" | ")}`,
+    ...assetlineLogs().map(({ file, tail }) => `--- ${file}\n${tail}`),
+  ].join("\n");
+  writeFileSync(join(SHOTS, `${name}-failure.txt`), report);
+  console.log(report);
+}
+
+function assetlineLogs(): { file: string; tail: string }[] {
+  if (!LOGS) return [];
+  const found: string[] = [];
+  const visit = (dir: string): void => {
+    for (const entry of readdirSync(dir)) {
+      const path = join(dir, entry);
+      if (statSync(path).isDirectory()) visit(path);
+      else if (/assetline|exthost\.log$/i.test(entry)) found.push(path);
+    }
+  };
+  try {
+    visit(LOGS);
+  } catch {
+    return [];
+  }
+  return found.map((file) => ({ file, tail: readFileSync(file, "utf8").split("\n").slice(-40).join("\n") }));
+}
