@@ -16,9 +16,6 @@ import type { RunDocuments } from "./runDocument";
 
 type Handler = (...args: unknown[]) => unknown;
 
-/** How long a command given during the server's start waits for it. */
-const START_WAIT_MS = 60_000;
-
 type CommandSpec =
   /** Needs the server; refused with one message while it is down. */
   | {
@@ -102,7 +99,7 @@ export class Commands implements vscode.Disposable {
     this.dispose();
     const state = this.ctx.state;
     for (const [id, spec] of Object.entries(this.table)) {
-      this.registered.push(vscode.commands.registerCommand(id, this.handlerFor(id, spec, state)));
+      this.registered.push(vscode.commands.registerCommand(id, this.handlerFor(spec, state)));
     }
     void vscode.commands.executeCommand("setContext", "assetline.serverRunning", state.kind === "running");
     // Keybindings answer from the first start on, a stopped server included (it says so and
@@ -117,42 +114,28 @@ export class Commands implements vscode.Disposable {
     for (const disposable of this.registered.splice(0)) disposable.dispose();
   }
 
-  private handlerFor(id: string, spec: CommandSpec, state: ServerState): Handler {
+  private handlerFor(spec: CommandSpec, state: ServerState): Handler {
     if (spec.needs === "nothing") return spec.run(this.ctx);
-    if (state.kind === "starting") return (...args) => this.onceStarted(id, args);
-    if (state.kind === "stopped") return () => notRunning(this.ctx, state);
+    if (state.kind !== "running") return (...args) => this.onceSettled(spec, args);
     if (spec.executesCode && !this.ctx.trusted) return () => untrusted();
     return spec.enabled({ ctx: this.ctx, state });
   }
 
   /**
-   * A command given while the server starts (Ctrl+Alt+A right after opening the folder) runs
-   * once it is up, rather than asking the user to try again. It runs through the registration
-   * update() made by then: extension.ts subscribed update() to state changes before any command
-   * could run, and listeners are called in the order they subscribed.
+   * A command given while the server starts or restarts (Ctrl+Alt+A right after opening the
+   * folder, Materialize right after trusting it) runs once the server is up, rather than
+   * asking the user to try again; one given to a stopped server gets the one message.
    */
-  private async onceStarted(id: string, args: unknown[]): Promise<unknown> {
+  private async onceSettled(spec: CommandSpec, args: unknown[]): Promise<unknown> {
     const state = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: "Assetline: waiting for the language server" },
-      () =>
-        new Promise<ServerState>((resolve) => {
-          const finish = (next: ServerState): void => {
-            clearTimeout(timer);
-            listener.dispose();
-            resolve(next);
-          };
-          const timer = setTimeout(() => finish(this.ctx.state), START_WAIT_MS);
-          const listener = this.ctx.onDidChangeState((next) => next.kind !== "starting" && finish(next));
-        }),
+      () => this.ctx.settled(),
     );
+    if (state.kind === "running") return this.handlerFor(spec, state)(...args);
     if (state.kind === "stopped") return notRunning(this.ctx, state);
-    if (state.kind === "starting") {
-      void vscode.window.showInformationMessage(
-        "Assetline's language server is still starting; try again in a moment.",
-      );
-      return undefined;
-    }
-    return vscode.commands.executeCommand(id, ...args);
+    // Started again by something outside the queue (the client's own restart after a crash).
+    void vscode.window.showInformationMessage("Assetline's language server is still starting; try again in a moment.");
+    return undefined;
   }
 }
 

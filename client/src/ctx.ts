@@ -143,6 +143,20 @@ export class Ctx implements vscode.Disposable {
     });
   }
 
+  /**
+   * The server's state once the starts, stops and restarts asked for so far are done: a command
+   * or a test run given mid-restart (right after trust is granted) waits for the new server
+   * rather than finding none.
+   */
+  async settled(): Promise<ServerState> {
+    let pending: Promise<void>;
+    do {
+      pending = this.lifecycle;
+      await pending;
+    } while (pending !== this.lifecycle);
+    return this.state;
+  }
+
   /** Stops the server (deactivation); VS Code waits for the returned promise. */
   async shutdown(): Promise<void> {
     await this.stop("VS Code is closing the window");

@@ -157,10 +157,17 @@ export class ChecksTesting implements vscode.Disposable {
     token: vscode.CancellationToken,
     withUpstream: boolean,
   ): Promise<void> {
-    const state = this.ctx.state;
     const run = this.controller.createTestRun(request);
     try {
-      if (state.kind !== "running") return;
+      // Run right after trust was granted, the server is restarting: the new one runs the checks.
+      const state = await this.ctx.settled();
+      if (state.kind !== "running") {
+        const message = new vscode.TestMessage(
+          `Assetline's language server is not running (${state.kind === "stopped" ? state.reason : "still starting"}); restart it and run again.`,
+        );
+        for (const target of this.targets(request)) for (const check of target.checks) run.errored(check, message);
+        return;
+      }
       for (const target of this.targets(request)) {
         if (token.isCancellationRequested) break;
         for (const check of target.checks) run.enqueued(check);
@@ -240,7 +247,8 @@ export class ChecksTesting implements vscode.Disposable {
   private targets(
     request: vscode.TestRunRequest,
   ): { key: string; check: string | undefined; checks: vscode.TestItem[] }[] {
-    const roots: vscode.TestItem[] = request.include ? [...request.include] : [];
+    // By id: the items may have been replaced since the request was made (a reload after a restart).
+    const roots: vscode.TestItem[] = request.include ? request.include.map((item) => this.find(item.id) ?? item) : [];
     if (!request.include) this.controller.items.forEach((item) => roots.push(item));
     const excluded = new Set((request.exclude ?? []).map((item) => item.id));
     const targets: { key: string; check: string | undefined; checks: vscode.TestItem[] }[] = [];
