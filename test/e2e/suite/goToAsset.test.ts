@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as vscode from "vscode";
-import { activatedApi, untilAnalysed, workspaceRoot } from "./helpers";
+import type { AssetlineApi } from "../../../client/src/extension";
+import { activatedApi, until, untilAnalysed, workspaceRoot } from "./helpers";
 
 const GO_TO_ASSET = "assetline.goToAsset";
 const LOOKUP = join("src", "e2e", "lookups.ts");
@@ -25,13 +26,18 @@ const LOOKUP_TEXT = [
   ``,
 ].join("\n");
 
-/** Opens `file`, puts the cursor inside the first `needle` (after its `offset`-th character), and runs the command. */
-async function goToAssetAt(file: string, needle: string, offset = 2): Promise<string | undefined> {
+/** Opens `file` with the cursor inside the first `needle` (after its `offset`-th character). */
+async function placeCursor(file: string, needle: string, offset: number): Promise<void> {
   const document = await vscode.workspace.openTextDocument(vscode.Uri.file(join(workspaceRoot(), file)));
   const at = document.getText().indexOf(needle);
   assert.ok(at >= 0, `${needle} is in ${file}`);
   const position = document.positionAt(at + offset);
   await vscode.window.showTextDocument(document, { selection: new vscode.Range(position, position) });
+}
+
+/** Go to Asset… with the cursor there; resolves with the key it opened. */
+async function goToAssetAt(file: string, needle: string, offset: number): Promise<string | undefined> {
+  await placeCursor(file, needle, offset);
   return vscode.commands.executeCommand<string | undefined>(GO_TO_ASSET);
 }
 
@@ -41,8 +47,10 @@ function activeFile(): string | undefined {
 }
 
 describe("Go to Asset… from a table name", () => {
+  let api: AssetlineApi;
+
   before(async () => {
-    const api = await activatedApi();
+    api = await activatedApi();
     mkdirSync(join(workspaceRoot(), "src", "e2e"), { recursive: true });
     writeFileSync(join(workspaceRoot(), LOOKUP), LOOKUP_TEXT);
     writeFileSync(
@@ -88,5 +96,14 @@ describe("Go to Asset… from a table name", () => {
     });
     assert.equal(await vscode.commands.executeCommand<string | undefined>(GO_TO_ASSET), "stg_orders");
     assert.equal(activeFile(), "src/staging/stg_orders.ts");
+  });
+
+  it("given while the server restarts, runs once the new one is up", async () => {
+    await placeCursor(join("src", "marts", "orders.ts"), "from stg_payments", "from ".length + 3);
+    const restarted = vscode.commands.executeCommand("assetline.restartServer");
+    await until([api.onDidChangeState], () => api.state() !== "running", "the restart to stop the server");
+    assert.equal(await vscode.commands.executeCommand<string | undefined>(GO_TO_ASSET), "stg_payments");
+    assert.equal(api.state(), "running");
+    await restarted;
   });
 });

@@ -80,7 +80,8 @@ export async function activatedApi(): Promise<AssetlineApi> {
 /** Waits until the server's graph has `key` (a file the test just wrote was analysed). */
 export async function untilAnalysed(api: AssetlineApi, key: string): Promise<void> {
   await until(
-    [api.onDidChangeStatus, vscode.languages.onDidChangeDiagnostics],
+    // The views reload when the graph's shape changes; a file without problems changes no diagnostics.
+    [api.views.onDidChange, api.onDidChangeStatus, vscode.languages.onDidChangeDiagnostics],
     async () => {
       // By method name: this bundle's RequestType objects are not the extension's (each bundle has its own jsonrpc).
       const graph = (await api.client()?.sendRequest(LineageRequest.method, {})) as LineageGraph | undefined;
