@@ -5,6 +5,7 @@
  */
 import { NotificationType, RequestType } from "vscode-languageserver-protocol";
 import type { Location } from "vscode-languageserver-protocol";
+import type { AssetDetails, AssetDetailsParams } from "./assetDetails";
 import type { ImpactParams, ImpactReport } from "./impact";
 import type { LineageGraph, LineageParams } from "./lineage";
 import type {
@@ -83,6 +84,15 @@ export interface LocateAssetParams {
 export namespace LocateAssetRequest {
   export const method = "assetline/locateAsset" as const;
   export const type = new RequestType<LocateAssetParams, Location | null, void>(method);
+}
+
+/**
+ * client → server: what the lineage panel's details show of one asset beyond the graph: its
+ * columns and its recent runs. Null when nothing defines the key (a placeholder, a stale key).
+ */
+export namespace AssetDetailsRequest {
+  export const method = "assetline/assetDetails" as const;
+  export const type = new RequestType<AssetDetailsParams, AssetDetails | null, void>(method);
 }
 
 /**

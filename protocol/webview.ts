@@ -5,8 +5,10 @@
  * exactly one of these shapes, so handlers only ever see well-formed, typed data.
  */
 import { type ImpactHighlight, parseImpactHighlights } from "./impactHighlight";
+import { type AssetDetails, parseAssetDetails } from "./assetDetails";
 import type { LineageCheck, LineageEdge, LineageGraph, LineageNode, LineageNodeKind } from "./lineage";
 import type { AssetState, AssetStatus, CheckSummary } from "./status";
+import { list, nonEmpty, number, object, optional, string } from "./untrusted";
 
 /** How far the panel looks around the focused asset by default, each way (dbt users ask for 2). */
 export const DEFAULT_DEPTH = 2;
@@ -67,7 +69,11 @@ export type HostToWebviewMessage =
       readonly follow: boolean;
     }
   /** No graph can be shown (server stopped, request failed), in the user's words. */
-  | { readonly type: "unavailable"; readonly message: string };
+  | { readonly type: "unavailable"; readonly message: string }
+  /** The answer to `requestDetails`: the asset's columns and recent runs. */
+  | { readonly type: "details"; readonly details: AssetDetails }
+  /** `requestDetails` could not be answered for `key`, in the user's words. */
+  | { readonly type: "detailsUnavailable"; readonly key: string; readonly message: string };
 
 /** webview → host */
 export type WebviewToHostMessage =
@@ -82,11 +88,9 @@ export type WebviewToHostMessage =
   /** The user chose an action from a node's context menu. */
   | { readonly type: "nodeAction"; readonly action: NodeAction; readonly key: string }
   /** The webview failed to lay out or draw the graph; the host logs it. */
-  | { readonly type: "renderError"; readonly message: string };
-
-/** Longest string accepted from the other side; keys are short, messages are one line. */
-const MAX_STRING = 4096;
-const MAX_ITEMS = 100_000;
+  | { readonly type: "renderError"; readonly message: string }
+  /** A node's details are shown: the host answers with `details` (again after status changes). */
+  | { readonly type: "requestDetails"; readonly key: string };
 
 const STATES: ReadonlySet<AssetState> = new Set<AssetState>([
   "failed",
@@ -125,6 +129,10 @@ export function parseWebviewToHostMessage(raw: unknown): WebviewToHostMessage | 
       const text = string(message.message);
       return text === undefined ? undefined : { type: "renderError", message: text };
     }
+    case "requestDetails": {
+      const key = nonEmpty(message.key);
+      return key === undefined ? undefined : { type: "requestDetails", key };
+    }
     default:
       return undefined;
   }
@@ -148,6 +156,15 @@ export function parseHostToWebviewMessage(raw: unknown): HostToWebviewMessage | 
     case "unavailable": {
       const text = string(message.message);
       return text === undefined ? undefined : { type: "unavailable", message: text };
+    }
+    case "details": {
+      const details = parseAssetDetails(message.details);
+      return details ? { type: "details", details } : undefined;
+    }
+    case "detailsUnavailable": {
+      const key = nonEmpty(message.key);
+      const text = string(message.message);
+      return key === undefined || text === undefined ? undefined : { type: "detailsUnavailable", key, message: text };
     }
     default:
       return undefined;
@@ -272,40 +289,4 @@ function parsePosition(raw: unknown): { line: number; character: number } | unde
   return Number.isInteger(line) && Number.isInteger(character) && (line as number) >= 0 && (character as number) >= 0
     ? { line: line as number, character: character as number }
     : undefined;
-}
-
-function object(raw: unknown): Record<string, unknown> | undefined {
-  return typeof raw === "object" && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : undefined;
-}
-
-function string(raw: unknown): string | undefined {
-  return typeof raw === "string" && raw.length <= MAX_STRING ? raw : undefined;
-}
-
-function nonEmpty(raw: unknown): string | undefined {
-  const text = string(raw);
-  return text === "" ? undefined : text;
-}
-
-function number(raw: unknown): number | undefined {
-  return typeof raw === "number" && Number.isFinite(raw) ? raw : undefined;
-}
-
-/** Every item must parse, or the whole list is rejected: a half-read graph would mislead. */
-function list<T>(raw: unknown, item: (value: unknown) => T | undefined): T[] | undefined {
-  if (!Array.isArray(raw) || raw.length > MAX_ITEMS) return undefined;
-  const out: T[] = [];
-  for (const value of raw) {
-    const parsed = item(value);
-    if (parsed === undefined) return undefined;
-    out.push(parsed);
-  }
-  return out;
-}
-
-/** undefined stays undefined; anything else must parse, or the result is null (malformed). */
-function optional<T>(raw: unknown, item: (value: unknown) => T | undefined): T | undefined | null {
-  if (raw === undefined || raw === null) return undefined;
-  const parsed = item(raw);
-  return parsed === undefined ? null : parsed;
 }

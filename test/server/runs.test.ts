@@ -8,7 +8,6 @@ import {
   type RunEventParams,
   RunEventNotification,
   type RunFinishedParams,
-  RunFinishedNotification,
   RunChecksRequest,
   RunDetailsRequest,
   type RunRefusal,
@@ -28,15 +27,7 @@ describe("language server: runs from the editor", function () {
     else await client.stop();
   });
 
-  function finished(runId: string): Promise<RunFinishedParams> {
-    const find = () =>
-      client.notifications.find(
-        (n) => n.method === RunFinishedNotification.method && (n.params as RunFinishedParams).runId === runId,
-      );
-    return client
-      .waitFor(`run ${runId} to finish`, () => find() !== undefined, 60_000)
-      .then(() => find()!.params as RunFinishedParams);
-  }
+  const finished = (runId: string): Promise<RunFinishedParams> => client.runFinished(runId);
 
   function eventsOf(runId: string): RunEventParams[] {
     return client.notifications

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { parseHostToWebviewMessage, parseWebviewToHostMessage, scopeSelection } from "../../protocol/webview";
+import type { AssetDetails } from "../../protocol/assetDetails";
 
 const node = {
   key: "orders",
@@ -188,5 +189,73 @@ describe("the panel's scope travels as selection text for the server to evaluate
     ]) {
       assert.equal(parseWebviewToHostMessage(junk), undefined, JSON.stringify(junk).slice(0, 120));
     }
+  });
+});
+
+describe("an asset's details travel from the host to the panel as validated data", () => {
+  const details: AssetDetails = {
+    key: "marts/orders",
+    columns: { known: true, names: ["order_id", "<b>email</b>"] },
+    runs: [
+      {
+        runId: "01J0",
+        outcome: "failed",
+        startedAt: 1_700_000_000_000,
+        durationMs: 1200,
+        message: "boom",
+        checks: [{ name: "not_empty", passed: false, blocking: true }],
+      },
+      {
+        runId: "01J1",
+        outcome: "running",
+        startedAt: 1_700_000_000_000,
+        durationMs: undefined,
+        message: undefined,
+        checks: [],
+      },
+    ],
+    olderRunsNotSearched: false,
+  };
+
+  it("accepts the details, their unavailability, and the panel's request for them", () => {
+    const sent = JSON.parse(JSON.stringify({ type: "details", details }));
+    assert.deepEqual(parseHostToWebviewMessage(sent), { type: "details", details });
+    const unknown = { ...details, columns: { known: false, why: "no static SQL" } };
+    assert.deepEqual(parseHostToWebviewMessage({ type: "details", details: unknown }), {
+      type: "details",
+      details: unknown,
+    });
+    assert.deepEqual(parseHostToWebviewMessage({ type: "detailsUnavailable", key: "orders", message: "stopped" }), {
+      type: "detailsUnavailable",
+      key: "orders",
+      message: "stopped",
+    });
+    assert.deepEqual(parseWebviewToHostMessage({ type: "requestDetails", key: "orders" }), {
+      type: "requestDetails",
+      key: "orders",
+    });
+  });
+
+  it("rejects details with any malformed part", () => {
+    const run = details.runs[0]!;
+    for (const junk of [
+      { ...details, key: "" },
+      { ...details, columns: { known: true, names: [1] } },
+      { ...details, columns: { known: "yes", names: [] } },
+      { ...details, columns: { known: false } },
+      { ...details, runs: [{ ...run, outcome: "exploded" }] },
+      { ...details, runs: [{ ...run, startedAt: "yesterday" }] },
+      { ...details, runs: [{ ...run, checks: [{ name: "x", passed: "no", blocking: true }] }] },
+      { ...details, runs: [{ ...run, message: "x".repeat(5000) }] },
+      { ...details, olderRunsNotSearched: undefined },
+    ]) {
+      assert.equal(
+        parseHostToWebviewMessage({ type: "details", details: junk }),
+        undefined,
+        JSON.stringify(junk).slice(0, 160),
+      );
+    }
+    assert.equal(parseWebviewToHostMessage({ type: "requestDetails", key: "" }), undefined);
+    assert.equal(parseHostToWebviewMessage({ type: "detailsUnavailable", key: "orders" }), undefined);
   });
 });

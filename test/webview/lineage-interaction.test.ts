@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import type { Browser, Locator } from "playwright-core";
+import type { AssetDetails } from "../../protocol/assetDetails";
 import type { LineageGraph, LineageNode } from "../../protocol/lineage";
 import { type PanelHost, graphMessage, launchBrowser, lineageGraph, lineageNode, openPanel } from "./support";
 
@@ -341,8 +342,75 @@ describe("lineage panel as a working tool (built webview in headless Chromium)",
       "no markup was created",
     );
     assert.equal(await panel.page.evaluate(() => "__pwned" in window), false);
-    // Single click selects (no openDefinition); Escape closes the details.
-    assert.equal((await panel.posted()).length, 1);
+    // Single click selects (no openDefinition) and asks the host for the columns and runs.
+    await postedMatching((m) => m.type === "requestDetails" && m.key === HOSTILE);
+    assert.equal((await panel.posted()).filter((m) => (m as { type: string }).type === "openDefinition").length, 0);
+    assert.match((await details.textContent()) ?? "", /Reading columns and recent runs/);
+    const now = Date.now();
+    const answer: AssetDetails = {
+      key: HOSTILE,
+      columns: { known: true, names: ["order_id", "<img src=c onerror=alert(5)>"] },
+      runs: [
+        {
+          runId: "<script>run</script>",
+          outcome: "failed",
+          startedAt: now - 2 * 3_600_000,
+          durationMs: 1500,
+          message: "<iframe src=javascript:alert(6)>",
+          checks: [{ name: "<b>check</b>", passed: false, blocking: true }],
+        },
+        {
+          runId: "01J1",
+          outcome: "succeeded",
+          startedAt: now - 26 * 3_600_000,
+          durationMs: 420,
+          message: undefined,
+          checks: [],
+        },
+      ],
+      olderRunsNotSearched: true,
+    };
+    // An answer for another key (a stale one) is ignored.
+    await panel.send({
+      type: "details",
+      details: { ...answer, key: "stg_orders", columns: { known: false, why: "stale" } },
+    });
+    await panel.send({ type: "details", details: answer });
+    await details.locator("ul.runs li").nth(1).waitFor();
+    const withHistory = (await details.textContent()) ?? "";
+    for (const expected of [
+      "Columns (2)",
+      "<img src=c onerror=alert(5)>",
+      "Recent runs",
+      "failed · ",
+      "(2 h ago) · 1.5 s",
+      "<iframe src=javascript:alert(6)>",
+      "checks: <b>check</b> (blocking) failed",
+      "succeeded · ",
+      "(26 h ago) · 420 ms",
+      "Older runs were not searched",
+    ]) {
+      assert.ok(withHistory.includes(expected), `details lack ${expected}: ${withHistory}`);
+    }
+    assert.ok(!withHistory.includes("stale"), withHistory);
+    assert.equal(await details.locator("ul.runs li").first().getAttribute("title"), "run <script>run</script>");
+    assert.equal(
+      await panel.page.locator("img, iframe, svg svg, b, i, u, a, body script:not([src])").count(),
+      0,
+      "no markup was created",
+    );
+    // A status update redraws the node: the runs stay on screen while they are asked for again.
+    const asked = (await panel.posted()).length;
+    await panel.send(graphMessage(graph));
+    await panel.waitForPosted(asked + 1);
+    assert.ok(((await details.textContent()) ?? "").includes("Columns (2)"));
+    await panel.send({
+      type: "detailsUnavailable",
+      key: HOSTILE,
+      message: "The history could not be read: <u>locked</u>",
+    });
+    await details.getByText("The history could not be read: <u>locked</u>").waitFor();
+    // Escape closes the details.
     await panel.page.keyboard.press("Escape");
     await details.waitFor({ state: "hidden" });
   });

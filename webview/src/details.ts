@@ -3,18 +3,64 @@
  * acting on it. Every value is user data (descriptions, owners, check names, reasons), so all
  * of it goes in through `textContent`; nothing here builds markup from strings.
  */
+import type { AssetDetails } from "../../protocol/assetDetails";
 import type { LineageNode } from "../../protocol/lineage";
+import { type FetchedDetails, historySections } from "./detailsHistory";
 import { statusWord } from "./render";
+import { timeOf } from "./timeText";
 
 export interface DetailsHandlers {
   readonly close: () => void;
+  /** Asks the host for the asset's columns and recent runs; the answer comes to `received`. */
+  readonly request: (key: string) => void;
+}
+
+/**
+ * The panel and what the host answered for the node it shows. Showing the same node again
+ * (a status update) keeps the last answer on screen while a fresh one is asked for, so the
+ * runs do not flicker to "reading…" on every run event.
+ */
+export class DetailsPanel {
+  private node: LineageNode | undefined;
+  private fetched: { readonly key: string; readonly value: FetchedDetails } | undefined;
+
+  constructor(
+    private readonly panel: HTMLElement,
+    private readonly handlers: DetailsHandlers,
+  ) {}
+
+  /** Shows `node` (hides the panel when undefined); `ask`: the host knows the key (not a group box). */
+  show(node: LineageNode | undefined, ask: boolean): void {
+    this.node = node;
+    const askHost = node !== undefined && ask && node.kind !== "placeholder";
+    if (!askHost || this.fetched?.key !== node.key)
+      this.fetched = askHost ? { key: node.key, value: { state: "loading" } } : undefined;
+    this.render();
+    if (askHost) this.handlers.request(node.key);
+  }
+
+  /** The host's answer for `key`; ignored unless that node is still the one shown. */
+  received(key: string, answer: { details: AssetDetails } | { message: string }): void {
+    if (this.node?.key !== key || this.fetched?.key !== key) return;
+    const value: FetchedDetails =
+      "details" in answer
+        ? { state: "loaded", details: answer.details }
+        : { state: "unavailable", message: answer.message };
+    this.fetched = { key, value };
+    this.render();
+  }
+
+  private render(): void {
+    renderDetails(this.panel, this.node, this.handlers, this.fetched?.value);
+  }
 }
 
 /** Shows `node` in the panel, or hides the panel when there is none. */
 export function renderDetails(
   panel: HTMLElement,
   node: LineageNode | undefined,
-  handlers: DetailsHandlers,
+  handlers: Pick<DetailsHandlers, "close">,
+  fetched: FetchedDetails | undefined,
   now = Date.now(),
 ): void {
   if (!node) {
@@ -45,6 +91,7 @@ export function renderDetails(
     dd.textContent = value;
     facts.append(dt, dd);
   };
+  // One row per fact, in reading order; a fact with no value is left out. More rows go here.
   fact("status", statusWord(node));
   fact("why", node.status?.reason);
   if (node.kind === "placeholder") fact("definition", "named as a dependency, defined nowhere (AL002)");
@@ -73,6 +120,7 @@ export function renderDetails(
     }
     children.push(title, list);
   }
+  if (fetched) children.push(...historySections(fetched, now));
   panel.replaceChildren(...children);
 }
 
@@ -80,23 +128,4 @@ export function renderDetails(
 function fileOf(uri: string, line: number): string {
   const path = decodeURIComponent(uri.replace(/^[a-z][a-z0-9+.-]*:\/\//i, ""));
   return `${path.slice(path.lastIndexOf("/") + 1)}:${line + 1}`;
-}
-
-/** "2026-12-01 09:14 (3 h ago)": absolute for the record, relative to read at a glance. */
-export function timeOf(epochMs: number | undefined, now: number): string | undefined {
-  if (epochMs === undefined) return undefined;
-  const date = new Date(epochMs);
-  const pad = (value: number) => String(value).padStart(2, "0");
-  const stamp = `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
-  return `${stamp} (${ago(now - epochMs)})`;
-}
-
-function ago(ms: number): string {
-  if (ms < 0) return "in the future";
-  const minutes = Math.floor(ms / 60_000);
-  if (minutes < 1) return "just now";
-  if (minutes < 60) return `${minutes} min ago`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours} h ago`;
-  return `${Math.floor(hours / 24)} days ago`;
 }

@@ -18,7 +18,7 @@ import {
   scopeSelection,
 } from "../../protocol/webview";
 import { ContextMenu, type MenuItem } from "./contextMenu";
-import { renderDetails } from "./details";
+import { DetailsPanel } from "./details";
 import { impactOverlay, impactSummary } from "./impactOverlay";
 import { UNGROUPED, groupByGroup } from "./grouping";
 import { DEFAULT_LAYOUT_OPTIONS, type LayoutOptions, type Point } from "./layout";
@@ -43,7 +43,10 @@ const vscode = acquireVsCodeApi();
 const svg = document.getElementById("graph") as unknown as SVGSVGElement;
 const notice = document.getElementById("notice") as HTMLElement;
 const summary = document.getElementById("summary") as HTMLElement;
-const details = document.getElementById("details") as HTMLElement;
+const details = new DetailsPanel(document.getElementById("details") as HTMLElement, {
+  close: () => select(undefined),
+  request: (key) => post({ type: "requestDetails", key }),
+});
 const large = document.getElementById("large") as HTMLElement;
 
 /** What the host last sent, and what the user picked in the panel. */
@@ -119,6 +122,10 @@ async function handle(message: HostToWebviewMessage): Promise<void> {
       select(undefined);
       show(message.message);
       return;
+    case "details":
+      return details.received(message.details.key, { details: message.details });
+    case "detailsUnavailable":
+      return details.received(message.key, { message: message.message });
     default:
       return assertNever(message);
   }
@@ -198,7 +205,7 @@ function select(key: string | undefined, by: "pointer" | "keyboard" | "update" =
   if (detailsTimer !== undefined) clearTimeout(detailsTimer);
   detailsTimer = undefined;
   const showDetails = () => {
-    renderDetails(details, key === undefined ? undefined : nodeOf(key), { close: () => select(undefined) });
+    details.show(key === undefined ? undefined : nodeOf(key), key !== undefined && !groups.has(key));
     if (key !== undefined && by !== "update") picture.reveal(key);
   };
   if (by === "pointer") detailsTimer = setTimeout(showDetails, DETAILS_DELAY_MS);

@@ -12,7 +12,7 @@ import * as vscode from "vscode";
 import { ClientCommands, type ShowLineageCommandArgs } from "../../../protocol/commands";
 import type { ImpactHighlight } from "../../../protocol/impactHighlight";
 import type { LineageGraph } from "../../../protocol/lineage";
-import { LineageRequest, LocateAssetRequest } from "../../../protocol/methods";
+import { AssetDetailsRequest, LineageRequest, LocateAssetRequest } from "../../../protocol/methods";
 import {
   DEFAULT_DEPTH,
   type HostToWebviewMessage,
@@ -203,6 +203,8 @@ export class LineagePanel implements vscode.Disposable {
       case "renderError":
         this.ctx.log.error(`the lineage panel could not draw the graph: ${message.message}`);
         return;
+      case "requestDetails":
+        return this.sendDetails(message.key);
       default:
         return assertNever(message);
     }
@@ -256,6 +258,24 @@ export class LineagePanel implements vscode.Disposable {
       const reason = error instanceof Error ? error.message : String(error);
       this.ctx.log.error(`the lineage request failed: ${reason}`);
       this.post({ type: "unavailable", message: `The asset graph could not be read: ${reason}` });
+    }
+  }
+
+  /** Answers the panel's `requestDetails` with the server's columns and recent runs of `key`. */
+  private async sendDetails(key: string): Promise<void> {
+    const state = this.ctx.state;
+    if (state.kind !== "running") {
+      this.post({ type: "detailsUnavailable", key, message: "Assetline's language server is not running." });
+      return;
+    }
+    try {
+      const details = await state.client.sendRequest(AssetDetailsRequest.type, { key });
+      if (details) this.post({ type: "details", details });
+      else this.post({ type: "detailsUnavailable", key, message: "Nothing in this workspace defines this key." });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.ctx.log.error(`the asset details request failed: ${reason}`);
+      this.post({ type: "detailsUnavailable", key, message: `The history could not be read: ${reason}` });
     }
   }
 

@@ -22,6 +22,7 @@ import {
 } from "vscode-languageserver";
 import type { AnalysisSnapshot } from "../analysis";
 import {
+  AssetDetailsRequest,
   CancelRunRequest,
   ImpactChangedNotification,
   ImpactRequest,
@@ -35,6 +36,7 @@ import {
   StatusRequest,
 } from "../../../protocol";
 import { recentRuns, runDetails } from "./runHistory";
+import { assetDetails } from "./assetDetails";
 import { codeActions } from "./codeActions";
 import { codeLenses } from "./codeLens";
 import { completeAt, worthParsing } from "./completion";
@@ -157,6 +159,14 @@ export function registerHandlers(connection: Connection, current: () => Workspac
       token,
       (context, snapshot) => lineageGraph(snapshot, context.status, context.paths, params ?? {}),
       emptyLineage,
+    ),
+  );
+  on(AssetDetailsRequest.type, (params, token) =>
+    inWorkspace(
+      "assetDetails",
+      token,
+      (context, snapshot) => assetDetails(snapshot, context.status.dbPath, params),
+      () => null,
     ),
   );
   on(StatusRequest.type, (params, token) =>

@@ -18,6 +18,7 @@ import {
   WorkspaceSymbolRequest,
 } from "vscode-languageserver";
 import {
+  AssetDetailsRequest,
   CancelRunRequest,
   ImpactRequest,
   LineageRequest,
@@ -118,6 +119,7 @@ const PARAMS: Readonly<Record<string, Shape>> = {
   [LineageRequest.method]: optional(nullable(object({ selection: optional(string) }))),
   [StatusRequest.method]: optional(nullable(object({ keys: optional(arrayOf(string)) }))),
   [LocateAssetRequest.method]: object({ key: string }),
+  [AssetDetailsRequest.method]: object({ key: string, runs: optional(uinteger) }),
   [MaterializeRequest.method]: object({ selection: string, withUpstream: optional(boolean) }),
   [RunChecksRequest.method]: object({ key: string, check: optional(string) }),
   [CancelRunRequest.method]: object({ runId: string }),

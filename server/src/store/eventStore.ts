@@ -6,6 +6,7 @@ import { type Connection, DEFAULT_BUSY_TIMEOUT_MS, openConnection, retryBusy } f
 import { ReadonlyStoreError, StoreError, UnknownRunError } from "./errors";
 import { Reader } from "./queries";
 import type {
+  AssetEventsQuery,
   AssetLatestState,
   CreateRunInput,
   EventInput,
@@ -113,6 +114,15 @@ export class EventStore {
   /** A run's events in order, optionally only after an id, of some types, and at most `limit`. */
   runEvents(runId: string, query: RunEventsQuery = {}): StoredEvent[] {
     return this.reader.runEvents(runId, query);
+  }
+
+  /**
+   * The asset's events of `query.types` among the newest `query.window` events, newest first.
+   * `complete`: nothing older was left unsearched (the window reached the start of the log, or
+   * `query.limit` events were found).
+   */
+  assetEvents(key: string, query: AssetEventsQuery): { events: StoredEvent[]; complete: boolean } {
+    return this.reader.assetEvents(key, query);
   }
 
   /** The latest materialization of an asset, or undefined when it was never materialized. */

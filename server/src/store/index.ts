@@ -40,6 +40,7 @@ export {
 export { EVENT_TYPES } from "./records";
 export { SCHEMA_VERSION } from "./schema";
 export type {
+  AssetEventsQuery,
   AssetLatestState,
   AttemptRecord,
   CheckEvaluationRecord,

@@ -7,6 +7,7 @@ import { abandonedRunMessage, isAbandoned } from "./abandoned";
 import { decodeEvent, materializationFromRow, type EventRow } from "./codec";
 import { LatestStates, RunIds } from "./latest";
 import type {
+  AssetEventsQuery,
   AssetLatestState,
   LaunchedBy,
   MaterializationRecord,
@@ -67,6 +68,10 @@ export class Reader {
     EventRow
   >;
   private readonly materialization: Database.Statement<[string], EventRow>;
+  private readonly eventsOfAsset: Database.Statement<
+    [{ key: string; floor: number; types: string; limit: number }],
+    EventRow
+  >;
   private readonly maxId: Database.Statement<[], number | null>;
 
   constructor(db: Database.Database) {
@@ -81,6 +86,11 @@ export class Reader {
     );
     this.materialization = db.prepare(
       "SELECT e.* FROM asset_latest a JOIN events e ON e.id = a.last_materialization_event_id WHERE a.asset_key = ?",
+    );
+    // A backward walk of the rowid from the newest event: events carry no asset index (one index
+    // keeps the insert path fast), so the walk is bounded by `floor` instead.
+    this.eventsOfAsset = db.prepare(
+      "SELECT * FROM events WHERE id > @floor AND asset_key = @key AND type IN (SELECT value FROM json_each(@types)) ORDER BY id DESC LIMIT @limit",
     );
     this.maxId = db.prepare<[], number | null>("SELECT max(id) FROM events").pluck();
   }
@@ -105,6 +115,14 @@ export class Reader {
         ? this.events.all({ run: runId, after, limit })
         : this.eventsOfTypes.all({ run: runId, after, types: JSON.stringify(query.types), limit });
     return rows.map((row) => decodeEvent(row, runId));
+  }
+
+  /** The asset's events among the newest `query.window` events of the log, newest first. */
+  assetEvents(key: string, query: AssetEventsQuery): { events: StoredEvent[]; complete: boolean } {
+    const floor = Math.max(0, this.lastEventId() - query.window);
+    const rows = this.eventsOfAsset.all({ key, floor, types: JSON.stringify(query.types), limit: query.limit });
+    const events = rows.map((row) => decodeEvent(row, this.runIds.id(row.run_seq)));
+    return { events, complete: floor === 0 || rows.length === query.limit };
   }
 
   /** The asset's latest materialization. */

@@ -206,6 +206,14 @@ export interface RunEventsQuery {
   readonly limit?: number;
 }
 
+export interface AssetEventsQuery {
+  readonly types: readonly EventType[];
+  /** How many of the newest events of the whole log to search. */
+  readonly window: number;
+  /** At most this many events of the asset, newest first. */
+  readonly limit: number;
+}
+
 export interface RecoveredRun {
   readonly runId: string;
   readonly pid: number;

@@ -41,6 +41,7 @@ import {
   GraphChangedNotification,
   RunEventNotification,
   RunFinishedNotification,
+  type RunFinishedParams,
   StatusChangedNotification,
 } from "../../../protocol";
 import { URI } from "vscode-uri";
@@ -207,6 +208,16 @@ export class TestClient {
 
   async filesChanged(...changes: FileEvent[]): Promise<void> {
     await this.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes });
+  }
+
+  /** The end of run `runId`, once the server has announced it. */
+  async runFinished(runId: string, timeoutMs = 60_000): Promise<RunFinishedParams> {
+    const find = () =>
+      this.notifications.find(
+        (n) => n.method === RunFinishedNotification.method && (n.params as RunFinishedParams).runId === runId,
+      );
+    await this.waitFor(`run ${runId} to finish`, () => find() !== undefined, timeoutMs);
+    return find()!.params as RunFinishedParams;
   }
 
   /** Resolves once `check` holds, re-checked on every message from the server; fails after `timeoutMs`. */
