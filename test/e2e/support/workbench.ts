@@ -6,13 +6,14 @@
  */
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, FrameLocator, Locator, Page } from "playwright-core";
 import { launchBrowser } from "./chromium";
 
 export const E2E_URL = process.env.ASSETLINE_E2E_URL ?? "";
 export const E2E_WORKSPACE = process.env.ASSETLINE_E2E_WORKSPACE ?? "";
 export const SHOTS = process.env.ASSETLINE_E2E_SHOTS ?? join(__dirname, "..", "..", "..", ".vscode-test", "e2e-shots");
 const LOGS = process.env.ASSETLINE_E2E_LOGS ?? "";
+export const CLI = join(__dirname, "..", "..", "..", "bin", "assetline.js");
 
 /**
  * Registers a UI scenario's hooks: a page on the workbench with Assetline's server running
@@ -61,6 +62,13 @@ export async function waitForRunningServer(page: Page): Promise<void> {
     .waitFor({ timeout: 90_000 });
 }
 
+/** A new page in `browser` on the workbench, its explorer drawn (for scenarios that manage their own hooks). */
+export async function openWorkbenchPage(browser: Browser): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+  await openWorkbench(page);
+  return page;
+}
+
 export function quickInput(page: Page) {
   return page.locator(".quick-input-widget input");
 }
@@ -84,6 +92,39 @@ export async function runFromPalette(page: Page, title: string): Promise<void> {
   await row.waitFor({ timeout: 30_000 });
   // The row clicked: Enter takes whichever row has the focus while the palette is still filtering.
   await row.click();
+}
+
+/** Opens `file` with Quick Open (Ctrl+P) and waits for its tab. */
+export async function openFile(page: Page, file: string): Promise<void> {
+  await quickOpen(page, file);
+  await quickRow(page, file).waitFor({ timeout: 30_000 });
+  await page.keyboard.press("Enter");
+  await page.locator(".tab.active", { hasText: file }).waitFor({ timeout: 30_000 });
+}
+
+/** A CodeLens in the editor group showing `file`: other visible editors have the same lenses. */
+export function lensIn(page: Page, file: string, title: string): Locator {
+  const group = page.locator(".editor-group-container").filter({ has: page.locator(".tab.active", { hasText: file }) });
+  return group.locator(".codelens-decoration a", { hasText: title }).first();
+}
+
+export interface LineagePanelView {
+  readonly frame: FrameLocator;
+  /** The drawn node whose key is exactly `key`. */
+  node(key: string): Locator;
+  /** Every key drawn, sorted. */
+  drawnKeys(): Promise<string[]>;
+}
+
+/** The lineage panel's page, inside VS Code's two webview frames. */
+export function lineagePanel(page: Page): LineagePanelView {
+  const frame = page.frameLocator("iframe.webview.ready").frameLocator("#active-frame");
+  const exactly = (key: string) => new RegExp(`^${key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`);
+  return {
+    frame,
+    node: (key) => frame.locator("g.node").filter({ has: frame.locator("text.key", { hasText: exactly(key) }) }),
+    drawnKeys: async () => (await frame.locator("g.node text.key").allTextContents()).sort(),
+  };
 }
 
 /** Screenshot, the notifications shown, and the tail of every Assetline log, for a failed test. */

@@ -5,15 +5,19 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser } from "../support/chromium";
-
-const URL_ = process.env.ASSETLINE_E2E_URL ?? "";
-const WORKSPACE = process.env.ASSETLINE_E2E_WORKSPACE ?? "";
-const CLI = join(__dirname, "..", "..", "..", "bin", "assetline.js");
-const SHOTS = process.env.ASSETLINE_E2E_SHOTS ?? join(__dirname, "..", "..", "..", ".vscode-test", "e2e-shots");
+import {
+  CLI,
+  E2E_WORKSPACE as WORKSPACE,
+  SHOTS,
+  lensIn as lensOf,
+  lineagePanel,
+  openWorkbenchPage,
+  openFile as quickOpenIn,
+} from "../support/workbench";
 
 describe("lineage from a CodeLens (UI)", function () {
   this.timeout(180_000);
@@ -21,17 +25,8 @@ describe("lineage from a CodeLens (UI)", function () {
   let page: Page;
 
   before(async () => {
-    assert.ok(
-      URL_ && WORKSPACE,
-      "run through test/e2e/runOnCodeServer.ts, which starts code-server with the .vsix installed",
-    );
-    mkdirSync(SHOTS, { recursive: true });
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
-    // The installed .vsix, as a user has it: no development path.
-    await page.goto(`${URL_}/?folder=${encodeURIComponent(WORKSPACE)}`);
-    await page.locator(".monaco-workbench").waitFor({ timeout: 90_000 });
-    await page.locator(".explorer-folders-view .monaco-list-row").first().waitFor({ timeout: 90_000 });
+    page = await openWorkbenchPage(browser);
   });
 
   after(async () => {
@@ -43,21 +38,8 @@ describe("lineage from a CodeLens (UI)", function () {
       await page?.screenshot({ path: join(SHOTS, "failure.png") }).catch(() => undefined);
   });
 
-  /** A CodeLens in the editor group showing `file`: other visible editors have the same lenses. */
-  function lensIn(file: string, title: string) {
-    const group = page
-      .locator(".editor-group-container")
-      .filter({ has: page.locator(".tab.active", { hasText: file }) });
-    return group.locator(".codelens-decoration a", { hasText: title }).first();
-  }
-
-  async function quickOpen(file: string): Promise<void> {
-    await page.keyboard.press("Control+P");
-    await page.locator(".quick-input-widget input").fill(file);
-    await page.locator(".quick-input-list .monaco-list-row", { hasText: file }).first().waitFor({ timeout: 30_000 });
-    await page.keyboard.press("Enter");
-    await page.locator(".tab.active", { hasText: file }).waitFor({ timeout: 30_000 });
-  }
+  const lensIn = (file: string, title: string) => lensOf(page, file, title);
+  const quickOpen = (file: string) => quickOpenIn(page, file);
 
   it("clicks Show lineage above stg_orders, sees its neighbourhood, and a double click on a node opens that asset", async () => {
     await quickOpen("stg_orders.ts");
@@ -67,9 +49,7 @@ describe("lineage from a CodeLens (UI)", function () {
     await page.locator(".statusbar-item", { hasText: "Assetline" }).first().waitFor({ timeout: 30_000 });
     await lens.click();
 
-    const panel = page.frameLocator("iframe.webview.ready").frameLocator("#active-frame");
-    const node = (key: string) =>
-      panel.locator("g.node").filter({ has: panel.locator("text.key", { hasText: new RegExp(`^${key}$`) }) });
+    const { frame: panel, node, drawnKeys: drawn } = lineagePanel(page);
     await node("monthly_revenue").waitFor({ timeout: 60_000 });
     // Opened from an asset, the panel shows its neighbourhood at the default depth (2 each way): exactly
     // what the CLI selects for the same selection text.
@@ -82,7 +62,7 @@ describe("lineage from a CodeLens (UI)", function () {
     );
     assert.equal(expected.status, 0, expected.stderr);
     const expectedKeys = (JSON.parse(expected.stdout) as { assets: { key: string }[] }).assets.map((a) => a.key).sort();
-    const drawnKeys = (await panel.locator("g.node text.key").allTextContents()).sort();
+    const drawnKeys = await drawn();
     assert.deepEqual(drawnKeys, expectedKeys, "the focused neighbourhood of stg_orders is drawn");
     assert.match(
       (await node("stg_orders").getAttribute("class")) ?? "",
