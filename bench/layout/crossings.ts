@@ -22,12 +22,12 @@ export function countCrossings(edges: readonly Polyline[]): number {
   if (segments.length === 0) return 0;
   const xs = segments.flatMap((s) => [s.ax, s.bx]);
   const ys = segments.flatMap((s) => [s.ay, s.by]);
-  const minX = Math.min(...xs);
-  const minY = Math.min(...ys);
-  const cell = Math.max(
-    32,
-    Math.sqrt(((Math.max(...xs) - minX + 1) * (Math.max(...ys) - minY + 1)) / segments.length) * 2,
-  );
+  // reduce, not Math.min(...): a spread of every point overflows the call stack at 5,000 nodes.
+  const minX = xs.reduce((a, b) => Math.min(a, b), Infinity);
+  const minY = ys.reduce((a, b) => Math.min(a, b), Infinity);
+  const maxX = xs.reduce((a, b) => Math.max(a, b), -Infinity);
+  const maxY = ys.reduce((a, b) => Math.max(a, b), -Infinity);
+  const cell = Math.max(32, Math.sqrt(((maxX - minX + 1) * (maxY - minY + 1)) / segments.length) * 2);
   const grid = new Map<string, number[]>();
   segments.forEach((s, index) => {
     for (

@@ -86,9 +86,14 @@ export function fastLayered(
   const x = columns(layers, boxes, spacing);
   const y = placement(layers, height, up, down, spacing, real);
   const positions: Point[] = boxes.map((box, node) => ({ x: x[layer[node]!]!, y: y[node]! - box.height / 2 }));
-  const widest = layers.map((nodes) => Math.max(0, ...nodes.filter((n) => n < real).map((n) => boxes[n]!.width)));
+  const widest = layers.map((nodes) =>
+    nodes.reduce((most, n) => (n < real ? Math.max(most, boxes[n]!.width) : most), 0),
+  );
   const routes = chains.map((chain, index) => route(chain, edges[index]!, positions, boxes, x, widest, y, real, layer));
-  const bottom = Math.max(0, ...boxes.map((box, node) => positions[node]!.y + box.height), ...y);
+  // Loops, not Math.max(...): a spread of every dummy overflows the call stack on large graphs.
+  let bottom = 0;
+  boxes.forEach((box, node) => (bottom = Math.max(bottom, positions[node]!.y + box.height)));
+  for (const centre of y) bottom = Math.max(bottom, centre);
   const right = layers.length === 0 ? 0 : x[layers.length - 1]! + widest[layers.length - 1]!;
   return { width: right + spacing.padding, height: bottom + spacing.padding, positions, routes };
 }
@@ -120,7 +125,7 @@ function order(
   down: readonly (readonly number[])[],
   seedOrder: readonly (number | undefined)[] | undefined,
 ): number[][] {
-  const depth = Math.max(-1, ...layer) + 1;
+  const depth = layer.reduce((deepest, l) => Math.max(deepest, l), -1) + 1;
   const layers: number[][] = Array.from({ length: depth }, () => []);
   for (let node = 0; node < layer.length; node++) layers[layer[node]!]!.push(node);
   const position = new Float64Array(layer.length);
@@ -170,7 +175,7 @@ function crossings(
     const targets: number[] = [];
     for (const node of layers[l]!) {
       const ends = down[node]!.map((n) => position[n]!).sort((a, b) => a - b);
-      targets.push(...ends);
+      for (const end of ends) targets.push(end);
     }
     const size = layers[l + 1]!.length;
     let first = 1;
@@ -195,7 +200,7 @@ function columns(layers: readonly (readonly number[])[], boxes: readonly FastBox
   let left = spacing.padding;
   for (const nodes of layers) {
     x.push(left);
-    const widest = Math.max(0, ...nodes.filter((n) => n < boxes.length).map((n) => boxes[n]!.width));
+    const widest = nodes.reduce((most, n) => (n < boxes.length ? Math.max(most, boxes[n]!.width) : most), 0);
     left += widest + spacing.betweenLayers;
   }
   return x;

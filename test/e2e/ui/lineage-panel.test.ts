@@ -107,13 +107,15 @@ describe("the lineage panel as a working tool (UI)", function () {
   });
 
   it("materializes from a node's context menu, and lists the run with the columns in the details", async () => {
-    await panel.node("stg_orders").click({ button: "right" });
+    // By keyboard: at the panel's left edge, the editor group beside it takes the pointer's clicks.
+    await panel.node("stg_orders").focus();
+    await panel.node("stg_orders").press("Shift+F10");
     await panel.frame.locator("#menu button", { hasText: /^Materialize$/ }).click();
     await page
       .locator(".notification-toast", { hasText: /Materializing stg_orders: done in/ })
       .waitFor({ timeout: 90_000 });
 
-    await panel.node("stg_orders").click();
+    await panel.node("stg_orders").press(" ");
     const details = panel.frame.locator("#details");
     await details.locator("ul.runs li.run-succeeded").first().waitFor({ timeout: 30_000 });
     const text = (await details.textContent()) ?? "";
