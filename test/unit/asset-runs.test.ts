@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { toAssetRun } from "../../server/src/lsp/assetDetails";
-import { EventStore, type EventType } from "../../server/src/store";
+import { EventStore, type EventType, type HistoryStore } from "../../server/src/store";
+import { describeBackends, type TestHistory } from "./support/store-backends";
 import { tempStore, type TempStore } from "./support/store-temp";
 
 const STEPS: readonly EventType[] = [
@@ -107,5 +108,41 @@ describe("an asset's recent runs, read from the store for the lineage details", 
     assert.equal(runOf("slow").outcome, "running");
     store.finishRun(run.id, "CANCELED", "cancelled by the user");
     assert.deepEqual([runOf("slow").outcome, runOf("slow").message], ["interrupted", "cancelled by the user"]);
+  });
+});
+
+describeBackends("an asset's events through the shared history interface", (backend) => {
+  let history: TestHistory;
+  let store: HistoryStore;
+  beforeEach(async () => {
+    history = await backend.fresh();
+    store = await history.open();
+  });
+  afterEach(async () => {
+    await store.close();
+    await history.cleanup();
+  });
+
+  it("reads newest first, only the asked types, within the window, and says when older events were left", async () => {
+    const run = await store.createRun({ selection: "orders", launchedBy: "cli" });
+    await store.appendEvents(run.id, [
+      { type: "STEP_STARTED", assetKey: "orders" },
+      { type: "LOG", assetKey: "orders", level: "info", message: "hello" },
+      { type: "STEP_STARTED", assetKey: "customers" },
+      { type: "STEP_SUCCESS", assetKey: "orders", durationMs: 20 },
+    ]);
+    await store.finishRun(run.id, "SUCCESS");
+    const all = await store.assetEvents("orders", { types: STEPS, window: 1000, limit: 10 });
+    assert.deepEqual(
+      all.events.map((event) => `${event.runId === run.id} ${event.type}`),
+      ["true STEP_SUCCESS", "true STEP_STARTED"],
+    );
+    assert.equal(all.complete, true);
+    const windowed = await store.assetEvents("orders", { types: STEPS, window: 3, limit: 10 });
+    assert.deepEqual(
+      windowed.events.map((event) => event.type),
+      ["STEP_SUCCESS"],
+    );
+    assert.equal(windowed.complete, false);
   });
 });

@@ -2,11 +2,10 @@
  * The lineage panel's details of one asset beyond the graph: the columns its SQL produces
  * (the same catalog AL008 and impact analysis read) and its recent runs from the history.
  */
-import { existsSync } from "node:fs";
 import type { AnalysisSnapshot } from "../analysis";
 import { ColumnCatalog } from "../model/columnCatalog";
 import type { AssetDefinition } from "../model/definitions";
-import type { EventStore, EventType, RunRecord, StoredEvent } from "../store";
+import type { EventType, HistoryStore, RunRecord, StoredEvent } from "../store";
 import {
   type AssetColumns,
   type AssetDetails,
@@ -36,16 +35,16 @@ const TYPES: readonly EventType[] = [
 const catalogs = new WeakMap<AnalysisSnapshot, ColumnCatalog>();
 
 /** The asset's columns and recent runs; null when nothing defines `params.key`. */
-export function assetDetails(
+export async function assetDetails(
   snapshot: AnalysisSnapshot,
-  dbPath: string,
+  history: HistoryStore | undefined,
   params: AssetDetailsParams,
-): AssetDetails | null {
+): Promise<AssetDetails | null> {
   const definition = snapshot.graph.definition(params.key);
   if (!definition) return null;
   const wanted = Math.max(1, Math.min(Math.floor(params.runs ?? DEFAULT_RECENT_RUNS), MAX_RECENT_RUNS));
-  const history = recentRunsOf(dbPath, definition.key, wanted);
-  return { key: definition.key, columns: columnsOf(snapshot, definition), ...history };
+  const runs = await recentRunsOf(history, definition.key, wanted);
+  return { key: definition.key, columns: columnsOf(snapshot, definition), ...runs };
 }
 
 function columnsOf(snapshot: AnalysisSnapshot, asset: AssetDefinition): AssetColumns {
@@ -62,25 +61,23 @@ function columnsOf(snapshot: AnalysisSnapshot, asset: AssetDefinition): AssetCol
   return { known: false, why: "its SQL selects `*` from a table whose columns are not known, or could not be read" };
 }
 
-function recentRunsOf(
-  dbPath: string,
+/** The asset's recent runs from the history the status board reads (borrowed, not closed here). */
+async function recentRunsOf(
+  history: HistoryStore | undefined,
   key: string,
   wanted: number,
-): { runs: AssetRun[]; olderRunsNotSearched: boolean } {
-  if (!existsSync(dbPath)) return { runs: [], olderRunsNotSearched: false };
-  const { EventStore } = require("../store") as typeof import("../store");
-  const store: EventStore = EventStore.open(dbPath, { readonly: true });
-  try {
-    const limit = wanted * EVENTS_PER_RUN;
-    const { events, complete } = store.assetEvents(key, { types: TYPES, window: HISTORY_WINDOW, limit });
-    const byRun = groupByRun(events);
-    // At the limit, the oldest run read may be missing its earlier events: not shown half-read.
-    if (events.length === limit && byRun.length > 1) byRun.pop();
-    const runs = byRun.slice(0, wanted).map((run) => toAssetRun(run, (id) => store.getRun(id)));
-    return { runs, olderRunsNotSearched: !complete && runs.length < wanted };
-  } finally {
-    store.close();
-  }
+): Promise<{ runs: AssetRun[]; olderRunsNotSearched: boolean }> {
+  if (!history) return { runs: [], olderRunsNotSearched: false };
+  const limit = wanted * EVENTS_PER_RUN;
+  const { events, complete } = await history.assetEvents(key, { types: TYPES, window: HISTORY_WINDOW, limit });
+  const byRun = groupByRun(events);
+  // At the limit, the oldest run read may be missing its earlier events: not shown half-read.
+  if (events.length === limit && byRun.length > 1) byRun.pop();
+  const chosen = byRun.slice(0, wanted);
+  const records = new Map<string, RunRecord | undefined>();
+  for (const run of chosen) records.set(run[0]!.runId, await history.getRun(run[0]!.runId));
+  const runs = chosen.map((run) => toAssetRun(run, (id) => records.get(id)));
+  return { runs, olderRunsNotSearched: !complete && runs.length < wanted };
 }
 
 /** Events newest first → runs newest first, each with its events oldest first. */

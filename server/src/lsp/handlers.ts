@@ -161,13 +161,16 @@ export function registerHandlers(connection: Connection, current: () => Workspac
       emptyLineage,
     ),
   );
-  on(AssetDetailsRequest.type, (params, token) =>
-    inWorkspace(
-      "assetDetails",
-      token,
-      (context, snapshot) => assetDetails(snapshot, context.status.dbPath, params),
-      () => null,
-    ),
+  // The details read the history the status board holds (SQLite or PostgreSQL), asynchronously.
+  on(
+    AssetDetailsRequest.type,
+    async (params, token) =>
+      await inWorkspace(
+        "assetDetails",
+        token,
+        async (context, snapshot) => assetDetails(snapshot, await context.status.reader(), params),
+        async () => null,
+      ),
   );
   on(StatusRequest.type, (params, token) =>
     inWorkspace(

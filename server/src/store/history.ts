@@ -6,6 +6,7 @@
  * call and nothing else.
  */
 import type {
+  AssetEventsQuery,
   AssetLatestState,
   CreateRunInput,
   EventInput,
@@ -36,6 +37,8 @@ export interface HistoryStore {
   /** The most recent runs first (default 50). */
   listRuns(options?: { limit?: number }): Promise<RunRecord[]>;
   runEvents(runId: string, query?: RunEventsQuery): Promise<StoredEvent[]>;
+  /** The asset's events among the newest `query.window` of the log, newest first; `complete` when nothing older was left unsearched. */
+  assetEvents(key: string, query: AssetEventsQuery): Promise<{ events: StoredEvent[]; complete: boolean }>;
   latestMaterialization(key: string): Promise<MaterializationRecord | undefined>;
   /** Latest state per asset (all with history, or only `keys`); repeated calls re-read only what changed. */
   latestState(keys?: readonly string[]): Promise<Map<string, AssetLatestState>>;

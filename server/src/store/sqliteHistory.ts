@@ -2,6 +2,7 @@
 import { EventStore } from "./eventStore";
 import type { HistoryStore } from "./history";
 import type {
+  AssetEventsQuery,
   AssetLatestState,
   CreateRunInput,
   EventInput,
@@ -60,6 +61,10 @@ export class SqliteHistory implements HistoryStore {
 
   async runEvents(runId: string, query: RunEventsQuery = {}): Promise<StoredEvent[]> {
     return this.store.runEvents(runId, query);
+  }
+
+  async assetEvents(key: string, query: AssetEventsQuery): Promise<{ events: StoredEvent[]; complete: boolean }> {
+    return this.store.assetEvents(key, query);
   }
 
   async latestMaterialization(key: string): Promise<MaterializationRecord | undefined> {

@@ -12,6 +12,7 @@ import { ReadonlyStoreError, StoreError, UnknownRunError } from "../errors";
 import type { HistoryStore } from "../history";
 import { ownerStillRunning } from "../processInfo";
 import type {
+  AssetEventsQuery,
   AssetLatestState,
   CreateRunInput,
   EventInput,
@@ -118,6 +119,10 @@ export class PostgresHistory implements HistoryStore {
 
   runEvents(runId: string, query: RunEventsQuery = {}): Promise<StoredEvent[]> {
     return this.guard(() => this.reader.runEvents(runId, query));
+  }
+
+  assetEvents(key: string, query: AssetEventsQuery): Promise<{ events: StoredEvent[]; complete: boolean }> {
+    return this.guard(() => this.reader.assetEvents(key, query));
   }
 
   latestMaterialization(key: string): Promise<MaterializationRecord | undefined> {

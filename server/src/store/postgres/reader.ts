@@ -9,7 +9,14 @@ import { decodeEvent, materializationFromRow, type EventRow } from "../codec";
 import { type AssetRow, type CheckRow, LatestCache, type RunIdLookup, runSeqsOf } from "../latestCache";
 import { runFromRow, type RunRow } from "../queries";
 import { fromPg, toPg } from "./text";
-import type { AssetLatestState, MaterializationRecord, RunEventsQuery, RunRecord, StoredEvent } from "../records";
+import type {
+  AssetEventsQuery,
+  AssetLatestState,
+  MaterializationRecord,
+  RunEventsQuery,
+  RunRecord,
+  StoredEvent,
+} from "../records";
 
 /**
  * The owner's heartbeat deadline in this process's clock: the server says how old the heartbeat
@@ -93,6 +100,19 @@ export class PgReader {
       [runId, query.afterEventId ?? 0, query.types ?? null, query.limit ?? null],
     );
     return found.rows.map((row) => decodeEvent(eventFromPg(row), runId));
+  }
+
+  /** As the SQLite reader's: the newest `query.window` events searched, newest first. */
+  async assetEvents(key: string, query: AssetEventsQuery): Promise<{ events: StoredEvent[]; complete: boolean }> {
+    const floor = Math.max(0, (await this.lastEventId()) - query.window);
+    const found = await this.pool.query<EventRow & { run_id: string }>(
+      `SELECT e.*, r.id AS run_id FROM events e JOIN runs r ON r.seq = e.run_seq
+       WHERE e.id > $1 AND e.asset_key = $2 AND e.type = ANY($3)
+       ORDER BY e.id DESC LIMIT $4`,
+      [floor, toPg(key), query.types, query.limit],
+    );
+    const events = found.rows.map((row) => decodeEvent(eventFromPg(row), row.run_id));
+    return { events, complete: floor === 0 || found.rows.length === query.limit };
   }
 
   async latestMaterialization(key: string): Promise<MaterializationRecord | undefined> {
