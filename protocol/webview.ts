@@ -67,6 +67,11 @@ export type HostToWebviewMessage =
        */
       readonly impact: readonly ImpactHighlight[];
       readonly follow: boolean;
+      /**
+       * Whether the workspace may run its code (trusted): in Restricted Mode the panel offers
+       * no action that would (Materialize, Run Checks), with the reason, rather than a refusal after the click.
+       */
+      readonly canRunCode: boolean;
     }
   /** No graph can be shown (server stopped, request failed), in the user's words. */
   | { readonly type: "unavailable"; readonly message: string }
@@ -151,7 +156,17 @@ export function parseHostToWebviewMessage(raw: unknown): HostToWebviewMessage | 
       const impact = parseImpactHighlights(message.impact);
       if (!graph || !scope || focus === null || !highlight || !impact || typeof message.follow !== "boolean")
         return undefined;
-      return { type: "graph", graph, scope, focus, highlight, impact, follow: message.follow };
+      if (typeof message.canRunCode !== "boolean") return undefined;
+      return {
+        type: "graph",
+        graph,
+        scope,
+        focus,
+        highlight,
+        impact,
+        follow: message.follow,
+        canRunCode: message.canRunCode,
+      };
     }
     case "unavailable": {
       const text = string(message.message);

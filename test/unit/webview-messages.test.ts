@@ -67,6 +67,7 @@ describe("webview messages are validated on both sides", () => {
         highlight: ["a", "b"],
         impact: [],
         follow: true,
+        canRunCode: true,
       }),
     );
     assert.ok(parsed?.type === "graph");
@@ -80,6 +81,7 @@ describe("webview messages are validated on both sides", () => {
         highlight: [],
         impact: [{ key: "orders", tone: "breaking", changed: true }],
         follow: true,
+        canRunCode: true,
       }),
     );
     assert.ok(withImpact?.type === "graph");
@@ -88,7 +90,15 @@ describe("webview messages are validated on both sides", () => {
     assert.equal(parsed.graph.error, undefined);
     assert.equal(
       parseHostToWebviewMessage(
-        wire({ type: "graph", graph, scope: { kind: "all" }, highlight: [], impact: [], follow: false }),
+        wire({
+          type: "graph",
+          graph,
+          scope: { kind: "all" },
+          highlight: [],
+          impact: [],
+          follow: false,
+          canRunCode: false,
+        }),
       )?.type,
       "graph",
     );
@@ -118,13 +128,29 @@ describe("webview messages are validated on both sides", () => {
     for (const candidate of bad) {
       assert.equal(
         parseHostToWebviewMessage(
-          wire({ type: "graph", graph: candidate, scope: { kind: "all" }, highlight: [], impact: [], follow: true }),
+          wire({
+            type: "graph",
+            graph: candidate,
+            scope: { kind: "all" },
+            highlight: [],
+            impact: [],
+            follow: true,
+            canRunCode: true,
+          }),
         ),
         undefined,
         JSON.stringify(candidate).slice(0, 120),
       );
     }
-    const good = { type: "graph", graph, scope: { kind: "all" }, highlight: [], impact: [], follow: true };
+    const good = {
+      type: "graph",
+      graph,
+      scope: { kind: "all" },
+      highlight: [],
+      impact: [],
+      follow: true,
+      canRunCode: true,
+    };
     assert.equal(parseHostToWebviewMessage({ ...good, focus: 3 }), undefined);
     for (const scope of [
       undefined,
@@ -136,6 +162,8 @@ describe("webview messages are validated on both sides", () => {
       assert.equal(parseHostToWebviewMessage({ ...good, scope }), undefined, JSON.stringify(scope));
     }
     assert.equal(parseHostToWebviewMessage({ ...good, follow: "yes" }), undefined);
+    // Whether code may run is never assumed: a message without it is refused.
+    assert.equal(parseHostToWebviewMessage({ ...good, canRunCode: undefined }), undefined);
     for (const impact of [
       undefined,
       [{ key: "orders", tone: "red", changed: false }],

@@ -300,6 +300,21 @@ describe("lineage panel as a working tool (built webview in headless Chromium)",
     await postedMatching((m) => m.type === "nodeAction" && m.action === "copyKey" && m.key === "customers");
   });
 
+  it("offers no action that runs code in Restricted Mode, saying why", async () => {
+    await open(jaffle, { focus: "orders", canRunCode: false });
+    await node("orders").click({ button: "right" });
+    const menu = panel.page.locator("#menu");
+    await menu.waitFor({ state: "visible" });
+    for (const label of [/^Materialize$/, /^Materialize with Upstream$/, /^Run Checks$/]) {
+      assert.equal(await menu.locator("button", { hasText: label }).isDisabled(), true, String(label));
+    }
+    assert.equal(await menu.locator("button", { hasText: "Open Definition" }).isDisabled(), false);
+    assert.match(
+      (await menu.locator("button", { hasText: /^Materialize$/ }).getAttribute("title")) ?? "",
+      /Trust this workspace/,
+    );
+  });
+
   it("shows the selected node's details as text, hostile key, description and owners included", async () => {
     const hostileNode: LineageNode = {
       ...lineageNode(HOSTILE, "failed"),

@@ -164,6 +164,7 @@ export function graphMessage(
     impact?: readonly ImpactHighlight[];
     scope?: LineageScope;
     follow?: boolean;
+    canRunCode?: boolean;
   } = {},
 ): HostToWebviewMessage {
   return {
@@ -174,5 +175,6 @@ export function graphMessage(
     highlight: view.highlight ?? [],
     impact: view.impact ?? [],
     follow: view.follow ?? true,
+    canRunCode: view.canRunCode ?? true,
   };
 }

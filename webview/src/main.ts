@@ -57,6 +57,7 @@ let shown:
       focus: string | undefined;
       highlight: readonly string[];
       impact: readonly ImpactHighlight[];
+      canRunCode: boolean;
     }
   | undefined;
 let selected: string | undefined;
@@ -109,6 +110,7 @@ async function handle(message: HostToWebviewMessage): Promise<void> {
         focus: message.focus,
         highlight: message.highlight,
         impact: message.impact,
+        canRunCode: message.canRunCode,
       };
       toolbar.show(message.scope, message.follow);
       return draw(keep);
@@ -230,19 +232,21 @@ function openMenu(key: string, at: Point): void {
   }
   const placeholder = node.kind === "placeholder" ? "Nothing defines this key (AL002)" : undefined;
   const source = node.kind === "source" ? "A source is read, not built" : undefined;
+  const restricted = shown?.canRunCode === false ? "Trust this workspace to run its code (Restricted Mode)" : undefined;
   const action = (name: NodeAction) => () => post({ type: "nodeAction", action: name, key });
   const { upstream, downstream } = toolbar.depths();
   const items: MenuItem[] = [
     { label: "Open Definition", disabledBecause: placeholder, run: () => post({ type: "openDefinition", key }) },
-    { label: "Materialize", disabledBecause: placeholder ?? source, run: action("materialize") },
+    { label: "Materialize", disabledBecause: placeholder ?? source ?? restricted, run: action("materialize") },
     {
       label: "Materialize with Upstream",
-      disabledBecause: placeholder ?? source,
+      disabledBecause: placeholder ?? source ?? restricted,
       run: action("materializeWithUpstream"),
     },
     {
       label: "Run Checks",
-      disabledBecause: placeholder ?? (node.checks.length === 0 ? "No check targets this asset" : undefined),
+      disabledBecause:
+        placeholder ?? (node.checks.length === 0 ? "No check targets this asset" : undefined) ?? restricted,
       run: action("runChecks"),
     },
     { label: "Focus Here", run: () => setFocus(key, upstream || DEFAULT_DEPTH, downstream || DEFAULT_DEPTH) },

@@ -253,6 +253,7 @@ export class LineagePanel implements vscode.Disposable {
         highlight: this.highlight,
         impact: this.impact,
         follow: this.follow,
+        canRunCode: this.ctx.trusted,
       });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
