@@ -91,6 +91,25 @@ export interface FreshnessPolicy {
   maxLagMinutes: number;
 }
 
+/**
+ * When the automation loop (`assetline automate`) materializes an asset, as a condition or a
+ * list of conditions any of which triggers:
+ * - `"eager"`: an upstream has a newer materialization, or the code changed since the last one;
+ * - `"on-freshness"`: early enough never to exceed `freshness.maxLagMinutes`, from how long it takes;
+ * - `{ cron }`: at each tick of the schedule, when upstream data is newer than the last run
+ *   (`force: true`: always). `timezone` is an IANA name, e.g. "Europe/Paris"; default the machine's.
+ * Written literally, so that the analysis can read it without running the code.
+ */
+export type AutomationCondition = "eager" | "on-freshness" | CronCondition;
+
+export interface CronCondition {
+  /** Five fields (minute hour day-of-month month day-of-week), e.g. "0 6 * * *"; six with seconds. */
+  cron: string;
+  timezone?: string;
+  /** Run at every tick, even when no upstream changed since the last run. */
+  force?: boolean;
+}
+
 export interface AssetConfig {
   /** The asset key; defaults to the exported const's name. "/" separates key path parts. */
   name?: string;
@@ -102,6 +121,7 @@ export interface AssetConfig {
   tags?: Readonly<Record<string, string>>;
   description?: string;
   freshness?: FreshnessPolicy;
+  automation?: AutomationCondition | readonly AutomationCondition[];
 }
 
 export interface SourceConfig {

@@ -24,6 +24,7 @@ function def(key: string, deps: string[] = [], extra: Partial<AssetDefinition> =
     tags: {},
     description: undefined,
     freshness: undefined,
+    automation: [],
     codeVersion: `v-${key}`,
     reads: [],
     writes: [],

@@ -109,6 +109,8 @@ export interface CandidateCall {
 export interface ShapeProblem {
   readonly location: SourceLocation;
   readonly message: string;
+  /** Set for an automation condition that is literal but cannot work (AL010 rather than AL006): the condition as written. */
+  readonly invalidAutomation?: string;
 }
 
 /** The statically readable part of an asset/source/check config object. */

@@ -1,5 +1,5 @@
 /**
- * Publishes the analysis's diagnostics (AL001–AL009) as LSP diagnostics: only for files
+ * Publishes the analysis's diagnostics (AL001–AL010) as LSP diagnostics: only for files
  * whose diagnostics changed, an empty list for files that no longer have any, and never for
  * a snapshot that newer edits have already made stale.
  */

@@ -2,6 +2,7 @@
  * Hover on anything that names an asset (its key, a dep, a check target, a table or file in
  * its code): what it is, where it sits in the graph, and how it is doing.
  */
+import { conditionLabel } from "../model/automationConditions";
 import { type Hover, MarkupKind, type Position } from "vscode-languageserver";
 import type { AnalysisSnapshot } from "../analysis";
 import type { AssetDefinition } from "../model/definitions";
@@ -73,6 +74,8 @@ function describe(snapshot: AnalysisSnapshot, status: StatusBoard, asset: AssetD
   if (asset.kinds.length > 0) facts.push(`Kinds: ${asset.kinds.map(escape).join(", ")}`);
   facts.push(`Upstream: ${index.parents(asset.key).length} · Downstream: ${index.downstreamCount(asset.key)}`);
   if (asset.freshness) facts.push(`Expected at least every ${asset.freshness.maxLagMinutes} min`);
+  if (asset.automation.length > 0)
+    facts.push(`Automation: ${asset.automation.map(conditionLabel).map(escape).join(", ")}`);
   lines.push(facts.join("  \n"));
   const current = status.statusOf(snapshot, asset.key, now);
   if (current) {

@@ -50,6 +50,18 @@ export interface FreshnessPolicy {
 }
 
 /**
+ * One automation condition of an asset, as the analysis read it (the SDK's `automation` option):
+ * any condition in an asset's list can trigger a materialization (see model/automation.ts).
+ */
+export type AutomationCondition =
+  /** An upstream has a newer materialization, or the code changed since the last one. */
+  | { readonly kind: "eager" }
+  /** Early enough that the asset never exceeds its `freshness.maxLagMinutes`. */
+  | { readonly kind: "on-freshness" }
+  /** At each tick of a cron schedule, when upstream data is newer than the last run (always with `force`). */
+  | { readonly kind: "cron"; readonly cron: string; readonly timezone: string | undefined; readonly force: boolean };
+
+/**
  * What a definition's config says about it besides its key and deps, as the analysis read it:
  * the same fields the SDK's `AssetConfig` and `SourceConfig` offer users, with absent lists
  * and records made empty.
@@ -61,6 +73,8 @@ export interface DefinitionMetadata {
   readonly tags: Readonly<Record<string, string>>;
   readonly description: string | undefined;
   readonly freshness: FreshnessPolicy | undefined;
+  /** When the automation loop materializes it; empty: only when someone asks. Always empty for sources. */
+  readonly automation: readonly AutomationCondition[];
 }
 
 export interface AssetDefinition extends DefinitionMetadata {
@@ -95,7 +109,8 @@ export interface CheckDefinition {
   readonly codeVersion: string;
 }
 
-export type DiagnosticCode = "AL001" | "AL002" | "AL003" | "AL004" | "AL005" | "AL006" | "AL007" | "AL008" | "AL009";
+export type DiagnosticCode =
+  "AL001" | "AL002" | "AL003" | "AL004" | "AL005" | "AL006" | "AL007" | "AL008" | "AL009" | "AL010";
 export type Severity = "error" | "warning" | "info";
 
 export const SEVERITY_OF_CODE: Readonly<Record<DiagnosticCode, Severity>> = {
@@ -109,6 +124,8 @@ export const SEVERITY_OF_CODE: Readonly<Record<DiagnosticCode, Severity>> = {
   AL007: "info",
   AL008: "warning",
   AL009: "error",
+  /** An automation condition that cannot work as written (a bad cron, an unknown time zone): it is ignored. */
+  AL010: "warning",
 };
 
 /** Machine-readable facts a quick fix needs, per code. */
@@ -125,6 +142,8 @@ export type DiagnosticData =
   | { readonly kind: "badCheckTarget"; readonly target: string; readonly suggestion: string | undefined }
   | { readonly kind: "notStatic" }
   | { readonly kind: "fileSkipped"; readonly reason: string }
+  /** An automation condition that cannot work as written (AL010). */
+  | { readonly kind: "invalidAutomation"; readonly condition: string }
   /** An asset key or check name that cannot be used as written (AL009). */
   | { readonly kind: "invalidName"; readonly name: string }
   | {

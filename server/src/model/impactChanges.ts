@@ -485,6 +485,7 @@ function metadataChanges(a: AssetDefinition, b: AssetDefinition): string[] {
   if (JSON.stringify(sortedEntries(a.tags)) !== JSON.stringify(sortedEntries(b.tags))) changed.push("tags");
   if (a.description !== b.description) changed.push("description");
   if (a.freshness?.maxLagMinutes !== b.freshness?.maxLagMinutes) changed.push("freshness");
+  if (JSON.stringify(a.automation) !== JSON.stringify(b.automation)) changed.push("automation");
   return changed;
 }
 

@@ -50,6 +50,7 @@ export function makeAsset(spec: AssetSpec): AssetDefinition {
     tags: spec.tags ?? {},
     description: undefined,
     freshness: undefined,
+    automation: [],
     codeVersion: `v-${spec.key}`,
     reads: [],
     writes: [],

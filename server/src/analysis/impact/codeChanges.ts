@@ -4,7 +4,7 @@ import { tokenHash, tokenTexts } from "../codeVersion";
 import { tokenize } from "../sql/sqlTokens";
 
 /** Config properties the diff reports on their own (deps) or as metadata, not as code. */
-const DESCRIBED = new Set(["deps", "owners", "group", "description", "tags", "kinds", "freshness"]);
+const DESCRIBED = new Set(["deps", "owners", "group", "description", "tags", "kinds", "freshness", "automation"]);
 
 /**
  * True when a definition's code changed between two versions of its file. Code versions

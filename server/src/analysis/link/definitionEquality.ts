@@ -17,6 +17,7 @@ export function sameAsset(a: AssetDefinition, b: AssetDefinition): boolean {
     a.group === b.group &&
     a.description === b.description &&
     a.freshness?.maxLagMinutes === b.freshness?.maxLagMinutes &&
+    JSON.stringify(a.automation) === JSON.stringify(b.automation) &&
     sameLocation(a.location, b.location) &&
     sameLocation(a.keyLocation, b.keyLocation) &&
     sameStrings(a.owners, b.owners) &&

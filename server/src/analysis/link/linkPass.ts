@@ -27,7 +27,7 @@ export interface FileLink {
   /** In the order linking produced them (call order). */
   readonly assets: readonly AssetDefinition[];
   readonly checks: readonly CheckDefinition[];
-  /** AL006 and AL009 problems of confirmed definitions, in call order. */
+  /** AL006, AL009 and AL010 problems of confirmed definitions, in call order. */
   readonly diagnostics: readonly AnalysisDiagnostic[];
   /** Dep and check targets given by reference that resolve to nothing we know. */
   readonly unresolvedTargets: ReadonlyMap<DependencyRef | CheckDefinition, string>;
@@ -142,6 +142,7 @@ export class LinkPass {
         tags: call.config.tags,
         description: call.config.description,
         freshness: call.config.freshness,
+        automation: isSource ? [] : call.config.automation,
         codeVersion: this.helperVersions.versionOf(file, call, this.resolver),
         reads: isSource ? [] : call.effects.reads,
         writes: isSource ? [] : call.effects.writes,
@@ -335,7 +336,16 @@ function reportShapeProblems(sdkCall: SdkCall, into: AnalysisDiagnostic[]): void
   const factoryHint = call.enclosingFunction
     ? `. This ${kind}() is inside ${call.enclosingFunction}, an asset factory: declare each asset as its own top-level const with a literal name`
     : "";
-  for (const problem of call.shapeProblems) into.push(notStatic(problem.location, problem.message + factoryHint));
+  for (const problem of call.shapeProblems) {
+    if (problem.invalidAutomation !== undefined)
+      into.push(invalidAutomation(problem.location, problem.invalidAutomation, problem.message));
+    else into.push(notStatic(problem.location, problem.message + factoryHint));
+  }
+}
+
+function invalidAutomation(location: SourceLocation, condition: string, message: string): AnalysisDiagnostic {
+  const data = { kind: "invalidAutomation", condition } as const;
+  return { code: "AL010", severity: "warning", location, message, related: [], data };
 }
 
 function notStatic(location: SourceLocation, message: string): AnalysisDiagnostic {

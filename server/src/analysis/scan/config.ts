@@ -1,6 +1,7 @@
 import { ts } from "ts-morph";
 import type { FreshnessPolicy } from "../../model/definitions";
 import type { ExtractedConfig, ShapeProblem, TargetRef } from "../facts";
+import { extractAutomation } from "./automationConfig";
 import type { LocationMaker } from "./locations";
 import { type ConstLookup, propertyName, staticNumber, staticString, staticStringArray, unwrap } from "./staticValues";
 
@@ -20,6 +21,7 @@ export const EMPTY_CONFIG: ExtractedConfig = {
   tags: {},
   description: undefined,
   freshness: undefined,
+  automation: [],
   blocking: false,
 };
 
@@ -94,6 +96,12 @@ export function extractConfig(
         config.freshness =
           extractFreshness(value) ?? reportNotStatic(value, "freshness", "`{ maxLagMinutes: <number> }`");
         break;
+      case "automation": {
+        const automation = extractAutomation(value, context);
+        config.automation = automation.conditions;
+        problems.push(...automation.problems);
+        break;
+      }
       case "blocking": {
         const node = unwrap(value);
         if (node.kind === ts.SyntaxKind.TrueKeyword) config.blocking = true;
@@ -104,6 +112,16 @@ export function extractConfig(
       default:
         break;
     }
+  }
+  if (config.automation.some((condition) => condition.kind === "on-freshness") && config.freshness === undefined) {
+    const property = literal.properties.find((p) => p.name !== undefined && propertyName(p.name) === "automation")!;
+    problems.push({
+      location: context.locations.ofNode(property),
+      message:
+        'Automation condition ignored: "on-freshness" needs a freshness policy to keep; add `freshness: { maxLagMinutes: 60 }`',
+      invalidAutomation: "on-freshness",
+    });
+    config.automation = config.automation.filter((condition) => condition.kind !== "on-freshness");
   }
   return { config, problems };
 
