@@ -128,7 +128,7 @@ function freshnessVerdict(
   const policy = asset.freshness;
   if (policy === undefined) return { reason: undefined, at: undefined };
   const maxLag = policy.maxLagMinutes * 60_000;
-  const lag = `max lag ${duration(maxLag)}`;
+  const lag = `max lag ${policy.maxLagMinutes} min`;
   if (materialization === undefined) return { reason: `never materialized (${lag})`, at: context.now };
   const durations = context.history.recentDurations(asset.key);
   const expected = percentile(durations, 0.9) ?? 0;
