@@ -27,7 +27,14 @@ describe("store: schema and migrations", () => {
     assert.equal(schemaVersion(db), SCHEMA_VERSION);
     assert.equal(db.pragma("journal_mode", { simple: true }), "wal");
     const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
-    assert.deepEqual(tables, ["asset_latest", "check_latest", "events", "runs"]);
+    assert.deepEqual(tables, [
+      "asset_latest",
+      "automation_decisions",
+      "automation_owner",
+      "check_latest",
+      "events",
+      "runs",
+    ]);
     db.close();
   });
 

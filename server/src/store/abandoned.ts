@@ -41,3 +41,8 @@ export function abandonedRunMessage(pid: number): string {
 export function abandonedStepMessage(pid: number): string {
   return `run abandoned: process ${pid} exited before this step finished`;
 }
+
+/** True for the failure recovery records for a step its killed run left unfinished (the step did not fail on its own). */
+export function isAbandonedStepMessage(message: string): boolean {
+  return /^run abandoned: process \d+ exited before this step finished$/.test(message);
+}

@@ -4,6 +4,14 @@
  */
 import { type Connection, DEFAULT_BUSY_TIMEOUT_MS, openConnection, retryBusy } from "./connection";
 import { ReadonlyStoreError, StoreError, UnknownRunError } from "./errors";
+import {
+  AutomationRecords,
+  type AutomationDecisionInput,
+  type AutomationDecisionRecord,
+  type AutomationHostKind,
+  type AutomationOwner,
+  type StepOutcome,
+} from "./automationRecords";
 import { Reader } from "./queries";
 import type {
   AssetEventsQuery,
@@ -28,6 +36,7 @@ export class EventStore {
   // Absent on read-only stores: prepared INSERTs would fail to compile there anyway.
   private readonly writer: Writer | undefined;
   private readonly recovery: Recovery | undefined;
+  private readonly automation: AutomationRecords;
   private closed = false;
 
   private constructor(
@@ -42,6 +51,7 @@ export class EventStore {
       this.writer = new Writer(db, dbPath, now);
       this.recovery = new Recovery(db, this.writer);
     }
+    this.automation = new AutomationRecords(db, dbPath, this.writer, now);
   }
 
   /** Opens (creating and migrating when writable) the store at `dbPath`. */
@@ -152,6 +162,44 @@ export class EventStore {
   recoverAbandonedRuns(): RecoveredRun[] {
     if (this.recovery === undefined) throw new ReadonlyStoreError(this.dbPath);
     return this.recovery.recover();
+  }
+
+  /** An asset's latest `limit` step outcomes (asset steps only), newest first: durations and failures. */
+  stepOutcomes(key: string, limit = 20): StepOutcome[] {
+    return this.automation.stepOutcomes(key, limit);
+  }
+
+  /** Records decisions of the automation loop in one transaction. */
+  recordAutomationDecisions(decisions: readonly AutomationDecisionInput[]): void {
+    this.automation.record(decisions);
+  }
+
+  /** The automation loop's newest decisions first (default 50). */
+  automationDecisions(options: { limit?: number } = {}): AutomationDecisionRecord[] {
+    return this.automation.decisions(options.limit ?? 50);
+  }
+
+  /** The last skipped cron tick per asset and expression. */
+  lastCronSkips(): Array<{ assetKey: string; cron: string; tick: number }> {
+    return this.automation.lastCronSkips();
+  }
+
+  /**
+   * Claims the workspace's automation loop for this process: undefined when claimed (or already
+   * held by it), else the live process that holds it. A holder that died is replaced.
+   */
+  claimAutomation(hostKind: AutomationHostKind): AutomationOwner | undefined {
+    return this.automation.claim(hostKind);
+  }
+
+  /** Releases the loop if this process holds it. */
+  releaseAutomation(): void {
+    this.automation.release();
+  }
+
+  /** The live process holding the loop, if any. */
+  automationOwner(): AutomationOwner | undefined {
+    return this.automation.currentOwner();
   }
 
   private write(): Writer {

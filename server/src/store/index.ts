@@ -63,5 +63,13 @@ export type {
   TerminalRunStatus,
 } from "./records";
 
+export type {
+  AutomationDecisionInput,
+  AutomationDecisionRecord,
+  AutomationHostKind,
+  AutomationOwner,
+  StepOutcome,
+} from "./automationRecords";
+
 export { storePath } from "./paths";
 export { newRunId } from "./processInfo";

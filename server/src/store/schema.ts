@@ -73,10 +73,50 @@ CREATE TABLE check_latest (
  */
 const V2 = "ALTER TABLE runs ADD COLUMN username TEXT;";
 
+/**
+ * Version 3: declarative automation (`assetline automate`).
+ * - `automation_decisions` keeps why the loop started each asset (with the run it started) and
+ *   each cron tick it skipped for want of new upstream data: the skip is recorded once per tick,
+ *   so a restarted loop does not reconsider it.
+ * - `automation_owner` holds at most one row, the process running the loop for this workspace:
+ *   claimed in an immediate transaction and released on exit; a row whose process is gone (the
+ *   same pid + start-time test as run owners) is taken over, so a dead loop cannot keep it.
+ * - A partial index over asset steps' outcomes serves "recent durations" and "failures since the
+ *   last success" per asset; it covers only STEP_SUCCESS / STEP_FAILURE of asset steps, so the
+ *   hot insert path of logs is untouched.
+ */
+const V3 = `
+CREATE TABLE automation_decisions (
+  id INTEGER PRIMARY KEY,
+  ts INTEGER NOT NULL,
+  asset_key TEXT NOT NULL,
+  outcome TEXT NOT NULL CHECK (outcome IN ('run', 'skipped')),
+  conditions TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  run_id TEXT,
+  cron TEXT,
+  cron_tick INTEGER
+);
+CREATE INDEX automation_decisions_asset ON automation_decisions (asset_key, id);
+
+CREATE TABLE automation_owner (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  pid INTEGER NOT NULL,
+  pid_started_at INTEGER,
+  hostname TEXT NOT NULL,
+  host_kind TEXT NOT NULL,
+  since INTEGER NOT NULL
+);
+
+CREATE INDEX events_asset_outcomes ON events (asset_key, id)
+  WHERE type IN ('STEP_SUCCESS', 'STEP_FAILURE') AND check_name IS NULL;
+`;
+
 /** Every migration this Assetline knows, oldest first. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, sql: V1 },
   { version: 2, sql: V2 },
+  { version: 3, sql: V3 },
 ];
 
 /** The schema version this Assetline writes. */

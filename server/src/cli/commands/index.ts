@@ -1,4 +1,5 @@
 import type { Command } from "../command";
+import { automateCommand } from "./automate";
 import { checkCommand } from "./check";
 import { graphCommand } from "./graph";
 import { impactCommand } from "./impact";
@@ -12,6 +13,7 @@ export const COMMANDS: readonly Command[] = [
   graphCommand,
   impactCommand,
   materializeCommand,
+  automateCommand,
   statusCommand,
   runsCommand,
   logsCommand,

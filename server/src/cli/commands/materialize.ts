@@ -106,7 +106,7 @@ function secondsToMs(seconds: number | undefined): number | undefined {
 }
 
 /** `--node PATH`: a Node binary that does not exist is a usage error, not a run whose every step fails. */
-function nodeOption(parsed: ParsedArgs): string | undefined {
+export function nodeOption(parsed: ParsedArgs): string | undefined {
   const value = stringOption(parsed, "node");
   if (value === undefined) return undefined;
   const found = findExecutable(value);

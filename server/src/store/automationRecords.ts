@@ -1,0 +1,222 @@
+/**
+ * What the automation loop keeps in the history besides runs: its decisions (why each asset
+ * was started, which cron ticks were skipped), the single owner of the loop per workspace, and
+ * the per-asset step outcomes it derives durations and back-off from (schema version 2).
+ */
+import type Database from "better-sqlite3";
+import { hostname } from "node:os";
+import { isAbandonedStepMessage } from "./abandoned";
+import { ReadonlyStoreError } from "./errors";
+import { ownerStillRunning, processStartTime } from "./processInfo";
+import type { Writer } from "./writer";
+
+/** Where a loop runs: the CLI's `assetline automate`, or the language server. */
+export type AutomationHostKind = "cli" | "editor";
+
+/** One recorded decision of the loop. */
+export interface AutomationDecisionRecord {
+  readonly id: number;
+  /** Epoch ms. */
+  readonly timestamp: number;
+  readonly assetKey: string;
+  readonly outcome: "run" | "skipped";
+  /** The conditions that applied, as labels ("eager", "cron 0 6 * * *"). */
+  readonly conditions: readonly string[];
+  readonly reason: string;
+  /** The run it started (outcome "run"). */
+  readonly runId: string | undefined;
+  /** Skipped cron ticks: the expression and the tick (epoch ms). */
+  readonly cron: string | undefined;
+  readonly cronTick: number | undefined;
+}
+
+export type AutomationDecisionInput = Omit<AutomationDecisionRecord, "id" | "timestamp"> & {
+  readonly timestamp?: number;
+};
+
+/** The process that holds the loop of a workspace. */
+export interface AutomationOwner {
+  readonly pid: number;
+  readonly hostname: string;
+  readonly hostKind: AutomationHostKind;
+  /** Epoch ms when it claimed the loop. */
+  readonly since: number;
+}
+
+/** An asset step's end, newest first in queries. */
+export interface StepOutcome {
+  readonly eventId: number;
+  readonly timestamp: number;
+  readonly succeeded: boolean;
+  /** Successes only. */
+  readonly durationMs: number | undefined;
+  /** Failures only: the run was abandoned by its killed process rather than the step failing. */
+  readonly abandoned: boolean;
+}
+
+interface OwnerRow {
+  readonly pid: number;
+  readonly pid_started_at: number | null;
+  readonly hostname: string;
+  readonly host_kind: string;
+  readonly since: number;
+}
+
+interface DecisionRow {
+  readonly id: number;
+  readonly ts: number;
+  readonly asset_key: string;
+  readonly outcome: string;
+  readonly conditions: string;
+  readonly reason: string;
+  readonly run_id: string | null;
+  readonly cron: string | null;
+  readonly cron_tick: number | null;
+}
+
+const HOST = hostname();
+
+export class AutomationRecords {
+  private readonly outcomes: Database.Statement<
+    [string, number],
+    [number, number, string, string | null, string | null]
+  >;
+  private readonly insertDecision: Database.Statement;
+  private readonly decisionsDesc: Database.Statement<[number], DecisionRow>;
+  private readonly skips: Database.Statement<[], [string, string, number]>;
+  private readonly owner: Database.Statement<[], OwnerRow>;
+  private readonly putOwner: Database.Statement;
+  private readonly dropOwner: Database.Statement<[number, string]>;
+
+  constructor(
+    db: Database.Database,
+    private readonly dbPath: string,
+    private readonly writer: Writer | undefined,
+    private readonly now: () => number,
+  ) {
+    // The WHERE repeats the partial index's, so SQLite serves it from events_asset_outcomes.
+    this.outcomes = db
+      .prepare<[string, number], [number, number, string, string | null, string | null]>(
+        `SELECT id, ts, type, message, payload FROM events
+         WHERE asset_key = ? AND type IN ('STEP_SUCCESS', 'STEP_FAILURE') AND check_name IS NULL
+         ORDER BY id DESC LIMIT ?`,
+      )
+      .raw(true);
+    this.insertDecision = db.prepare(
+      `INSERT INTO automation_decisions (ts, asset_key, outcome, conditions, reason, run_id, cron, cron_tick)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.decisionsDesc = db.prepare("SELECT * FROM automation_decisions ORDER BY id DESC LIMIT ?");
+    this.skips = db
+      .prepare<[], [string, string, number]>(
+        `SELECT asset_key, cron, max(cron_tick) FROM automation_decisions
+         WHERE outcome = 'skipped' AND cron IS NOT NULL GROUP BY asset_key, cron`,
+      )
+      .raw(true);
+    this.owner = db.prepare("SELECT * FROM automation_owner WHERE id = 1");
+    this.putOwner = db.prepare(
+      `INSERT OR REPLACE INTO automation_owner (id, pid, pid_started_at, hostname, host_kind, since)
+       VALUES (1, ?, ?, ?, ?, ?)`,
+    );
+    this.dropOwner = db.prepare("DELETE FROM automation_owner WHERE id = 1 AND pid = ? AND hostname = ?");
+  }
+
+  /** The asset's latest `limit` step outcomes, newest first. */
+  stepOutcomes(key: string, limit: number): StepOutcome[] {
+    return this.outcomes.all(key, limit).map(([eventId, timestamp, type, message, payload]) => {
+      const succeeded = type === "STEP_SUCCESS";
+      const duration =
+        succeeded && payload !== null ? (JSON.parse(payload) as { durationMs?: unknown }).durationMs : undefined;
+      return {
+        eventId,
+        timestamp,
+        succeeded,
+        durationMs: typeof duration === "number" ? duration : undefined,
+        abandoned: !succeeded && isAbandonedStepMessage(message ?? ""),
+      };
+    });
+  }
+
+  /** Records decisions in one transaction. */
+  record(decisions: readonly AutomationDecisionInput[]): void {
+    if (decisions.length === 0) return;
+    this.write(() => {
+      const fallback = this.now();
+      for (const d of decisions) {
+        this.insertDecision.run(
+          d.timestamp ?? fallback,
+          d.assetKey,
+          d.outcome,
+          JSON.stringify(d.conditions),
+          d.reason,
+          d.runId ?? null,
+          d.cron ?? null,
+          d.cronTick ?? null,
+        );
+      }
+    });
+  }
+
+  /** The newest decisions first. */
+  decisions(limit: number): AutomationDecisionRecord[] {
+    return this.decisionsDesc.all(limit).map((row) => ({
+      id: row.id,
+      timestamp: row.ts,
+      assetKey: row.asset_key,
+      outcome: row.outcome as "run" | "skipped",
+      conditions: JSON.parse(row.conditions) as string[],
+      reason: row.reason,
+      runId: row.run_id ?? undefined,
+      cron: row.cron ?? undefined,
+      cronTick: row.cron_tick ?? undefined,
+    }));
+  }
+
+  /** The last skipped tick per asset and cron expression. */
+  lastCronSkips(): Array<{ assetKey: string; cron: string; tick: number }> {
+    return this.skips.all().map(([assetKey, cron, tick]) => ({ assetKey, cron, tick }));
+  }
+
+  /**
+   * Claims the loop for this process; returns undefined when claimed, else the live owner.
+   * The read and the write are one immediate transaction: of two processes starting together,
+   * the second sees the first's row.
+   */
+  claim(hostKind: AutomationHostKind): AutomationOwner | undefined {
+    return this.write(() => {
+      const row = this.owner.get();
+      if (row !== undefined && !(row.pid === process.pid && row.hostname === HOST) && ownerAlive(row)) {
+        return {
+          pid: row.pid,
+          hostname: row.hostname,
+          hostKind: row.host_kind as AutomationHostKind,
+          since: row.since,
+        };
+      }
+      this.putOwner.run(process.pid, processStartTime(process.pid) ?? null, HOST, hostKind, this.now());
+      return undefined;
+    });
+  }
+
+  /** Gives the loop up, if this process holds it. */
+  release(): void {
+    this.write(() => this.dropOwner.run(process.pid, HOST));
+  }
+
+  /** The process holding the loop, when one does and still runs. */
+  currentOwner(): AutomationOwner | undefined {
+    const row = this.owner.get();
+    if (row === undefined || !ownerAlive(row)) return undefined;
+    return { pid: row.pid, hostname: row.hostname, hostKind: row.host_kind as AutomationHostKind, since: row.since };
+  }
+
+  private write<T>(fn: () => T): T {
+    if (this.writer === undefined) throw new ReadonlyStoreError(this.dbPath);
+    return this.writer.write(fn);
+  }
+}
+
+/** A pid on another host cannot be checked from here: its claim stands (the message says where it runs). */
+function ownerAlive(row: OwnerRow): boolean {
+  return row.hostname !== HOST || ownerStillRunning(row.pid, row.pid_started_at);
+}
