@@ -108,7 +108,7 @@ describe("store: schema and migrations", () => {
     db.close();
   });
 
-  it("read-only opens need an existing, current database and refuse writes", () => {
+  it("read-only opens need an existing, migrated database and refuse writes", () => {
     assert.throws(() => EventStore.open(tmp.dbPath, { readonly: true }), /no run history/);
     // An empty SQLite file stands for one written before the current schema.
     mkdirSync(dirname(tmp.dbPath), { recursive: true });
@@ -120,5 +120,26 @@ describe("store: schema and migrations", () => {
     assert.throws(() => readonly.recoverAbandonedRuns(), ReadonlyStoreError);
     assert.equal(readonly.lastEventId(), 0);
     readonly.close();
+  });
+
+  it("reads a version 1 history no writer has migrated yet, with no automation records", () => {
+    mkdirSync(dirname(tmp.dbPath), { recursive: true });
+    const db = new Database(tmp.dbPath);
+    migrate(db, tmp.dbPath, MIGRATIONS.slice(0, 1));
+    db.close();
+    const readonly = EventStore.open(tmp.dbPath, { readonly: true });
+    try {
+      assert.deepEqual(readonly.automationDecisions(), []);
+      assert.deepEqual(readonly.lastCronSkips(), []);
+      assert.equal(readonly.automationOwner(), undefined);
+      assert.deepEqual(readonly.stepOutcomes("a"), []);
+      assert.deepEqual([...readonly.latestState()], []);
+    } finally {
+      readonly.close();
+    }
+    EventStore.open(tmp.dbPath).close();
+    const migrated = new Database(tmp.dbPath, { readonly: true });
+    assert.equal(schemaVersion(migrated), SCHEMA_VERSION);
+    migrated.close();
   });
 });

@@ -76,23 +76,30 @@ interface DecisionRow {
 
 const HOST = hostname();
 
+/** Statements on the version 2 tables, prepared on first use (a v1 history read-only has none). */
+interface V2Statements {
+  readonly insertDecision: Database.Statement;
+  readonly decisionsDesc: Database.Statement<[number], DecisionRow>;
+  readonly skips: Database.Statement<[], [string, string, number]>;
+  readonly owner: Database.Statement<[], OwnerRow>;
+  readonly putOwner: Database.Statement;
+  readonly dropOwner: Database.Statement<[number, string]>;
+}
+
 export class AutomationRecords {
+  private v2: V2Statements | undefined;
   private readonly outcomes: Database.Statement<
     [string, number],
     [number, number, string, string | null, string | null]
   >;
-  private readonly insertDecision: Database.Statement;
-  private readonly decisionsDesc: Database.Statement<[number], DecisionRow>;
-  private readonly skips: Database.Statement<[], [string, string, number]>;
-  private readonly owner: Database.Statement<[], OwnerRow>;
-  private readonly putOwner: Database.Statement;
-  private readonly dropOwner: Database.Statement<[number, string]>;
 
   constructor(
-    db: Database.Database,
+    private readonly db: Database.Database,
     private readonly dbPath: string,
     private readonly writer: Writer | undefined,
     private readonly now: () => number,
+    /** The schema version of the file (below 2 only for a read-only open of an unmigrated history). */
+    private readonly schema: number,
   ) {
     // The WHERE repeats the partial index's, so SQLite serves it from events_asset_outcomes.
     this.outcomes = db
@@ -102,23 +109,32 @@ export class AutomationRecords {
          ORDER BY id DESC LIMIT ?`,
       )
       .raw(true);
-    this.insertDecision = db.prepare(
-      `INSERT INTO automation_decisions (ts, asset_key, outcome, conditions, reason, run_id, cron, cron_tick)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.decisionsDesc = db.prepare("SELECT * FROM automation_decisions ORDER BY id DESC LIMIT ?");
-    this.skips = db
-      .prepare<[], [string, string, number]>(
-        `SELECT asset_key, cron, max(cron_tick) FROM automation_decisions
-         WHERE outcome = 'skipped' AND cron IS NOT NULL GROUP BY asset_key, cron`,
-      )
-      .raw(true);
-    this.owner = db.prepare("SELECT * FROM automation_owner WHERE id = 1");
-    this.putOwner = db.prepare(
-      `INSERT OR REPLACE INTO automation_owner (id, pid, pid_started_at, hostname, host_kind, since)
-       VALUES (1, ?, ?, ?, ?, ?)`,
-    );
-    this.dropOwner = db.prepare("DELETE FROM automation_owner WHERE id = 1 AND pid = ? AND hostname = ?");
+  }
+
+  /** The version 2 statements, or undefined on an older (read-only) history. */
+  private statements(): V2Statements | undefined {
+    if (this.schema < 2) return undefined;
+    const db = this.db;
+    this.v2 ??= {
+      insertDecision: db.prepare(
+        `INSERT INTO automation_decisions (ts, asset_key, outcome, conditions, reason, run_id, cron, cron_tick)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      decisionsDesc: db.prepare("SELECT * FROM automation_decisions ORDER BY id DESC LIMIT ?"),
+      skips: db
+        .prepare<[], [string, string, number]>(
+          `SELECT asset_key, cron, max(cron_tick) FROM automation_decisions
+           WHERE outcome = 'skipped' AND cron IS NOT NULL GROUP BY asset_key, cron`,
+        )
+        .raw(true),
+      owner: db.prepare("SELECT * FROM automation_owner WHERE id = 1"),
+      putOwner: db.prepare(
+        `INSERT OR REPLACE INTO automation_owner (id, pid, pid_started_at, hostname, host_kind, since)
+         VALUES (1, ?, ?, ?, ?, ?)`,
+      ),
+      dropOwner: db.prepare("DELETE FROM automation_owner WHERE id = 1 AND pid = ? AND hostname = ?"),
+    };
+    return this.v2;
   }
 
   /** The asset's latest `limit` step outcomes, newest first. */
@@ -140,10 +156,10 @@ export class AutomationRecords {
   /** Records decisions in one transaction. */
   record(decisions: readonly AutomationDecisionInput[]): void {
     if (decisions.length === 0) return;
-    this.write(() => {
+    this.write((v2) => {
       const fallback = this.now();
       for (const d of decisions) {
-        this.insertDecision.run(
+        v2.insertDecision.run(
           d.timestamp ?? fallback,
           d.assetKey,
           d.outcome,
@@ -159,7 +175,7 @@ export class AutomationRecords {
 
   /** The newest decisions first. */
   decisions(limit: number): AutomationDecisionRecord[] {
-    return this.decisionsDesc.all(limit).map((row) => ({
+    return (this.statements()?.decisionsDesc.all(limit) ?? []).map((row) => ({
       id: row.id,
       timestamp: row.ts,
       assetKey: row.asset_key,
@@ -174,7 +190,7 @@ export class AutomationRecords {
 
   /** The last skipped tick per asset and cron expression. */
   lastCronSkips(): Array<{ assetKey: string; cron: string; tick: number }> {
-    return this.skips.all().map(([assetKey, cron, tick]) => ({ assetKey, cron, tick }));
+    return (this.statements()?.skips.all() ?? []).map(([assetKey, cron, tick]) => ({ assetKey, cron, tick }));
   }
 
   /**
@@ -183,8 +199,8 @@ export class AutomationRecords {
    * the second sees the first's row.
    */
   claim(hostKind: AutomationHostKind): AutomationOwner | undefined {
-    return this.write(() => {
-      const row = this.owner.get();
+    return this.write((v2) => {
+      const row = v2.owner.get();
       if (row !== undefined && !(row.pid === process.pid && row.hostname === HOST) && ownerAlive(row)) {
         return {
           pid: row.pid,
@@ -193,26 +209,28 @@ export class AutomationRecords {
           since: row.since,
         };
       }
-      this.putOwner.run(process.pid, processStartTime(process.pid) ?? null, HOST, hostKind, this.now());
+      v2.putOwner.run(process.pid, processStartTime(process.pid) ?? null, HOST, hostKind, this.now());
       return undefined;
     });
   }
 
   /** Gives the loop up, if this process holds it. */
   release(): void {
-    this.write(() => this.dropOwner.run(process.pid, HOST));
+    this.write((v2) => v2.dropOwner.run(process.pid, HOST));
   }
 
   /** The process holding the loop, when one does and still runs. */
   currentOwner(): AutomationOwner | undefined {
-    const row = this.owner.get();
+    const row = this.statements()?.owner.get();
     if (row === undefined || !ownerAlive(row)) return undefined;
     return { pid: row.pid, hostname: row.hostname, hostKind: row.host_kind as AutomationHostKind, since: row.since };
   }
 
-  private write<T>(fn: () => T): T {
-    if (this.writer === undefined) throw new ReadonlyStoreError(this.dbPath);
-    return this.writer.write(fn);
+  /** Writable stores are always migrated, so the version 2 statements exist there. */
+  private write<T>(fn: (v2: V2Statements) => T): T {
+    const v2 = this.statements();
+    if (this.writer === undefined || v2 === undefined) throw new ReadonlyStoreError(this.dbPath);
+    return this.writer.write(() => fn(v2));
   }
 }
 

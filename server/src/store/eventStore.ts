@@ -44,6 +44,7 @@ export class EventStore {
     private readonly connection: Connection,
     readonly readonly: boolean,
     now: () => number,
+    schema: number,
   ) {
     const db = connection.db;
     this.reader = new Reader(db);
@@ -51,7 +52,7 @@ export class EventStore {
       this.writer = new Writer(db, dbPath, now);
       this.recovery = new Recovery(db, this.writer);
     }
-    this.automation = new AutomationRecords(db, dbPath, this.writer, now);
+    this.automation = new AutomationRecords(db, dbPath, this.writer, now, schema);
   }
 
   /** Opens (creating and migrating when writable) the store at `dbPath`. */
@@ -63,9 +64,10 @@ export class EventStore {
     });
     try {
       return translated(dbPath, readonly ? "read" : "write", () => {
-        if (readonly) assertReadableSchema(connection.db, dbPath);
-        else retryBusy(dbPath, () => migrate(connection.db, dbPath));
-        return new EventStore(dbPath, connection, readonly, options.now ?? Date.now);
+        const schema = readonly
+          ? assertReadableSchema(connection.db, dbPath)
+          : retryBusy(dbPath, () => migrate(connection.db, dbPath));
+        return new EventStore(dbPath, connection, readonly, options.now ?? Date.now, schema);
       });
     } catch (error) {
       connection.close();

@@ -123,8 +123,9 @@ export const MIGRATIONS: readonly Migration[] = [
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 
 /**
- * The oldest version a read-only open still reads: every migration since only added nullable
- * columns, so an editor upgraded before the next materialize keeps showing status.
+ * The oldest version a read-only open still reads: later migrations only added nullable columns
+ * (version 2) and the automation tables (version 3), which read as empty where missing, so an
+ * editor upgraded before the next materialize keeps showing status.
  */
 export const READABLE_FROM = 1;
 
@@ -157,9 +158,10 @@ export function migrate(db: Database.Database, dbPath: string, migrations: reado
   return known;
 }
 
-/** For read-only opens: the file must be at a version this code reads (READABLE_FROM up to the known one). */
-export function assertReadableSchema(db: Database.Database, dbPath: string, known: number = SCHEMA_VERSION): void {
+/** For read-only opens: the version found, from READABLE_FROM up to the known one. */
+export function assertReadableSchema(db: Database.Database, dbPath: string, known: number = SCHEMA_VERSION): number {
   const found = schemaVersion(db);
   if (found > known) throw new SchemaTooNewError(dbPath, found, known);
   if (found < Math.min(READABLE_FROM, known)) throw new SchemaOutdatedError(dbPath, found, known);
+  return found;
 }
