@@ -106,6 +106,26 @@ describe("cli: assetline automate", function () {
       const third = assetline(["automate", "--dir", dir, "--once"]);
       assert.equal(third.status, 0, third.stderr);
       assert.match(third.stdout, /nothing started: nothing is due\n$/);
+      // When will the data be ready: the next midnight, plus how long each usually takes.
+      const status = assetline(["status", "--dir", dir, "--format", "json"]);
+      const assets = (JSON.parse(status.stdout) as { assets: Array<Record<string, unknown>> }).assets;
+      const [firstAsset, secondAsset] = assets;
+      const midnight = new Date();
+      midnight.setHours(24, 0, 0, 0);
+      assert.equal(typeof firstAsset!.expectedDurationMs, "number");
+      assert.equal(
+        Date.parse(firstAsset!.nextExpectedAt as string),
+        midnight.getTime() + (firstAsset!.expectedDurationMs as number),
+      );
+      assert.equal(
+        Date.parse(secondAsset!.nextExpectedAt as string),
+        Date.parse(firstAsset!.nextExpectedAt as string) + (secondAsset!.expectedDurationMs as number),
+      );
+      assert.match(secondAsset!.nextBasis as string, /^after upstream first \(expected /);
+      assert.equal(firstAsset!.willBeOverdue, null);
+      const table = assetline(["status", "--dir", dir]).stdout.split("\n");
+      assert.match(table[0]!, /^ASSET +STATE +MATERIALIZED +CHECKS +NEXT +WHY$/);
+      assert.match(table[1]!, /^first +✓ fresh +.* in \d+ (h|min)/);
     } finally {
       loop.child.kill("SIGKILL");
     }

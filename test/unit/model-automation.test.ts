@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { decideTick } from "../../server/src/model/automation";
+import { forecastAssets } from "../../server/src/model/automationForecast";
 import { CronSchedules } from "../../server/src/automation/cron";
 import type {
   AutomationAsset,
@@ -354,5 +355,86 @@ describe("model: automation decisions per tick", () => {
       .materialized("b", 50, { from: ["a"] })
       .materialized("a", 1);
     assert.deepEqual(tick([asset("a", []), asset("b", [], ["a"]), source("s")], history).decisions, []);
+  });
+});
+
+describe("model: when will my data be ready", () => {
+  function forecast(assets: AutomationAsset[], history: History) {
+    const result = forecastAssets({ assets, checks: [], history, cron: schedules, now: NOW, settings: SETTINGS });
+    return Object.fromEntries(
+      [...result].map(([key, f]) => [
+        key,
+        {
+          next: f.nextExpectedAt === undefined ? undefined : new Date(f.nextExpectedAt).toISOString().slice(11, 16),
+          p50: f.expectedDurationMs,
+          overdue: f.willBeOverdue,
+          basis: f.basis,
+        },
+      ]),
+    );
+  }
+
+  it("chains a cron asset's next tick, its duration, and its eager downstream's", () => {
+    const assets = [
+      asset("stg", [cron("0 12 * * *")]),
+      asset("mart", [eager], ["stg"], { freshness: { maxLagMinutes: 3 * 60 } }),
+      asset("manual", [], ["mart"], { freshness: { maxLagMinutes: 60 } }),
+      source("raw"),
+    ];
+    const history = new History()
+      .materialized("stg", 30, { tookMs: 4 * MIN })
+      .materialized("stg", 20, { tookMs: 6 * MIN })
+      .materialized("mart", 10, { from: ["stg"], tookMs: 2 * MIN })
+      .materialized("manual", 5, { from: ["mart"] });
+    assert.deepEqual(forecast(assets, history), {
+      stg: { next: "12:04", p50: 4 * MIN, overdue: undefined, basis: "cron 0 12 * * * at 12:00, takes about 4 min" },
+      mart: {
+        next: "12:06",
+        p50: 2 * MIN,
+        overdue: false,
+        basis: "after upstream stg (expected 12:04), takes about 2 min",
+      },
+      manual: { next: undefined, p50: undefined, overdue: true, basis: "no automation condition will materialize it" },
+    });
+  });
+
+  it("says when a freshness deadline will be missed, and when something due now waits for its back-off", () => {
+    const assets = [
+      asset("a", []),
+      asset("late", [cron("0 12 * * *", true)], [], { freshness: { maxLagMinutes: 60 } }),
+      asset("kept", [onFreshness], [], { freshness: { maxLagMinutes: 60 } }),
+      asset("retry", [eager], ["a"]),
+    ];
+    const history = new History()
+      .materialized("late", 30, { tookMs: MIN })
+      .materialized("kept", 30, { tookMs: 5 * MIN })
+      .materialized("a", 1)
+      .failed("retry", 2, 1);
+    const result = forecast(assets, history);
+    assert.deepEqual(result.late, {
+      next: "12:01",
+      p50: MIN,
+      overdue: true,
+      basis: "cron 0 12 * * * at 12:00, takes about 1 min",
+    });
+    assert.deepEqual(result.kept, {
+      next: "10:29",
+      p50: 5 * MIN,
+      overdue: false,
+      basis: "on-freshness at 10:24, takes about 5 min",
+    });
+    assert.equal(result.retry!.next, "10:01");
+    assert.match(result.retry!.basis, /^due now: upstream a materialized at 09:59, after backing off until 10:01$/);
+  });
+
+  it("an asset being built is expected when a usual run ends", () => {
+    const history = new History().materialized("a", 60, { tookMs: 3 * MIN });
+    history.running.add("a");
+    assert.deepEqual(forecast([asset("a", [eager])], history).a, {
+      next: "10:03",
+      p50: 3 * MIN,
+      overdue: undefined,
+      basis: "running now, takes about 3 min",
+    });
   });
 });

@@ -8,7 +8,7 @@
  * so a steady tick over thousands of assets reads only what changed.
  */
 import type { AutomationHistoryView, FailureStreak } from "../model/automationTypes";
-import type { AssetLatestState, EventStore, StepOutcome } from "../store";
+import type { AssetLatestState, EventStore, HistoryStore, SqliteHistory, StepOutcome } from "../store";
 
 /** Outcomes kept per asset: enough for a p90 and for back-off's failure count. */
 const OUTCOMES_PER_ASSET = 20;
@@ -106,4 +106,12 @@ export class StoreHistoryView implements AutomationHistoryView {
 
 function skipId(key: string, cron: string): string {
   return `${key}\u0000${cron}`;
+}
+
+/**
+ * The synchronous SQLite store under a history, which holds the automation records (schema v3);
+ * undefined for a PostgreSQL history, which has no automation tables yet.
+ */
+export function automationStoreOf(history: HistoryStore): EventStore | undefined {
+  return history.backend === "sqlite" ? (history as SqliteHistory).store : undefined;
 }

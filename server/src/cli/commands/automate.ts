@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { AutomationBusyError, AutomationLoop, type TickReport } from "../../automation/loop";
+import { DEFAULT_AUTOMATION_SETTINGS } from "../../automation/forecast";
 import { WorkspaceTracker } from "../../automation/workspaceTracker";
 import { Executor } from "../../executor";
 import type { AutomationDecision, AutomationSettings } from "../../model/automationTypes";
@@ -9,12 +10,6 @@ import { EXIT } from "../errors";
 import { writeText } from "../terminalText";
 import { workspaceWithSources } from "../workspaceDir";
 import { nodeOption } from "./materialize";
-
-/**
- * Assets planned or building at once across the loop's runs (and anyone else's). Steps at once
- * are `--concurrency`, as for `materialize`; this bounds how much work one tick may queue.
- */
-const DEFAULT_MAX_IN_FLIGHT = 100;
 
 /** `assetline automate`: keep assets fresh by their own automation policies. */
 export const automateCommand: Command = {
@@ -36,16 +31,18 @@ export const automateCommand: Command = {
     const concurrency =
       numberOption(parsed, "concurrency", { whole: true, allowZero: false }) ?? availableParallelism();
     const maxInFlight =
-      numberOption(parsed, "max-in-flight", { whole: true, allowZero: false }) ?? DEFAULT_MAX_IN_FLIGHT;
+      numberOption(parsed, "max-in-flight", { whole: true, allowZero: false }) ??
+      DEFAULT_AUTOMATION_SETTINGS.maxConcurrent;
     const nodePath = nodeOption(parsed);
     const once = parsed.values.once === true;
     const dryRun = parsed.values["dry-run"] === true;
     const { dir } = workspaceWithSources(stringOption(parsed, "dir"));
+    // --max-in-flight bounds the assets planned or building at once (how much one tick may
+    // queue); --concurrency, as for `materialize`, the steps running at once.
     const settings: AutomationSettings = {
+      ...DEFAULT_AUTOMATION_SETTINGS,
       maxConcurrent: maxInFlight,
       tickMs: Math.round(tickSeconds * 1000),
-      backoffInitialMs: 60_000,
-      backoffMaxMs: 60 * 60_000,
     };
     const tracker = new WorkspaceTracker(dir);
     const store = EventStore.open(storePath(dir));

@@ -1,3 +1,7 @@
+import type { AnalysisSnapshot } from "../../analysis";
+import { forecastWorkspace } from "../../automation/forecast";
+import { automationStoreOf, StoreHistoryView } from "../../automation/historyView";
+import type { AssetForecast } from "../../model/automationForecast";
 import { analyzeWorkspace } from "../analyze";
 import { duration, workspaceFreshness, type AssetFreshness } from "../../model/freshness";
 import type { AssetLatestState } from "../../store";
@@ -27,26 +31,26 @@ export const statusCommand: Command = {
     if (selectionText !== undefined) {
       keys = selectedKeys(snapshot, selectionText, dir);
     }
-    // Nothing ran yet: every asset reads as never materialized (and no history is created).
-    const state = await withReadableHistory(
-      dir,
-      () => new Map<string, AssetLatestState>(),
-      (store) => store.latestState(),
-    );
     const now = Date.now();
+    const { state, forecasts } = await readHistory(dir, snapshot, now);
     const freshness = workspaceFreshness(snapshot.assets, state, now, snapshot.checks);
     const rows = keys.map((key) => ({
       key,
       freshness: freshness.get(key)!,
+      forecast: forecasts.get(key),
       codeVersion: snapshot.graph.definition(key)?.codeVersion,
     }));
 
     if (format === "json") {
-      const assets = rows.map(({ key, freshness: f, codeVersion }) => ({
+      const assets = rows.map(({ key, freshness: f, forecast, codeVersion }) => ({
         key,
         state: f.state,
         reason: f.reason,
         lastMaterializedAt: f.lastMaterializedAt === undefined ? null : new Date(f.lastMaterializedAt).toISOString(),
+        nextExpectedAt: forecast?.nextExpectedAt === undefined ? null : new Date(forecast.nextExpectedAt).toISOString(),
+        expectedDurationMs: forecast?.expectedDurationMs ?? null,
+        willBeOverdue: forecast?.willBeOverdue ?? null,
+        ...(forecast === undefined ? {} : { nextBasis: forecast.basis }),
         codeVersion: codeVersion ?? null,
         materializedCodeVersion: f.materializedCodeVersion ?? null,
         checks: f.checks.map((check) => ({
@@ -61,10 +65,7 @@ export const statusCommand: Command = {
       }));
       writeJson(process.stdout, { assets });
     } else {
-      const table = statusTable(
-        rows.map((row) => row.freshness),
-        now,
-      );
+      const table = statusTable(rows, now);
       writeText(
         process.stdout,
         `${table}\n${failureLinks(
@@ -76,6 +77,26 @@ export const statusCommand: Command = {
     return EXIT.ok;
   },
 };
+
+/** The latest state and the forecasts, or none when the workspace never ran (no history is created). */
+async function readHistory(
+  dir: string,
+  snapshot: AnalysisSnapshot,
+  now: number,
+): Promise<{ state: ReadonlyMap<string, AssetLatestState>; forecasts: Map<string, AssetForecast> }> {
+  return withReadableHistory(
+    dir,
+    () => ({ state: new Map<string, AssetLatestState>(), forecasts: forecastWorkspace(snapshot, undefined, now) }),
+    async (history) => {
+      const store = automationStoreOf(history);
+      // PostgreSQL has no automation records yet: its forecasts go by the workspace's definitions alone.
+      if (store === undefined) return { state: await history.latestState(), forecasts: forecastWorkspace(snapshot, undefined, now) };
+      const view = new StoreHistoryView(store);
+      const forecasts = forecastWorkspace(snapshot, store, now, view);
+      return { state: view.latestStates, forecasts };
+    },
+  );
+}
 
 /** Under the table, a link per failed asset (with its failed run): what an alert points at. */
 function failureLinks(keys: readonly string[], state: ReadonlyMap<string, AssetLatestState>): string {
@@ -95,8 +116,11 @@ const SYMBOL: Record<AssetFreshness["state"], string> = {
   failed: "✗",
 };
 
-function statusTable(rows: readonly AssetFreshness[], now: number): string {
-  const cells = rows.map((row) => {
+function statusTable(
+  rows: readonly { freshness: AssetFreshness; forecast: AssetForecast | undefined }[],
+  now: number,
+): string {
+  const cells = rows.map(({ freshness: row, forecast }) => {
     const passed = row.checks.filter((check) => check.passed).length;
     // Escaped per cell, so that the column widths are those of what the terminal shows.
     return [
@@ -104,10 +128,11 @@ function statusTable(rows: readonly AssetFreshness[], now: number): string {
       `${SYMBOL[row.state]} ${row.state}`,
       row.lastMaterializedAt === undefined ? "—" : `${duration(now - row.lastMaterializedAt)} ago`,
       row.checks.length === 0 ? "—" : `${passed}/${row.checks.length}${passed < row.checks.length ? " ✗" : ""}`,
+      nextCell(forecast, now),
       visible(row.reason, true),
     ];
   });
-  const header = ["ASSET", "STATE", "MATERIALIZED", "CHECKS", "WHY"];
+  const header = ["ASSET", "STATE", "MATERIALIZED", "CHECKS", "NEXT", "WHY"];
   const widths = header.map((title, column) =>
     Math.max(title.length, ...cells.map((cell) => [...cell[column]!].length)),
   );
@@ -118,4 +143,13 @@ function statusTable(rows: readonly AssetFreshness[], now: number): string {
       )
       .join("  ");
   return [line(header), ...cells.map(line)].join("\n");
+}
+
+/** "in 12 min", "now", "—" (nothing expected), with "⏰" when the freshness deadline will be missed. */
+function nextCell(forecast: AssetForecast | undefined, now: number): string {
+  if (forecast === undefined) return "—";
+  const late = forecast.willBeOverdue === true ? " ⏰" : "";
+  if (forecast.nextExpectedAt === undefined) return `—${late}`;
+  const wait = forecast.nextExpectedAt - now;
+  return `${wait < 60_000 ? "now" : `in ${duration(wait)}`}${late}`;
 }
