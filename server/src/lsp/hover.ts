@@ -3,6 +3,8 @@
  * its code): what it is, where it sits in the graph, and how it is doing.
  */
 import { conditionLabel } from "../model/automationConditions";
+import type { AssetForecast } from "../model/automationForecast";
+import { duration } from "../model/freshness";
 import { type Hover, MarkupKind, type Position } from "vscode-languageserver";
 import type { AnalysisSnapshot } from "../analysis";
 import type { AssetDefinition } from "../model/definitions";
@@ -93,7 +95,19 @@ function describe(snapshot: AnalysisSnapshot, status: StatusBoard, asset: AssetD
     }
     lines.push(health.join("\n"));
   }
+  const next = isSource ? undefined : nextLine(status.forecastOf(snapshot, asset.key, now), asset, now);
+  if (next !== undefined) lines.push(escape(next));
   return lines.join("\n\n");
+}
+
+/** "Next: in 12 min (10:42) — cron 0 6 * * * at 06:00, takes about 4 min", for automated or freshness-bound assets. */
+function nextLine(forecast: AssetForecast | undefined, asset: AssetDefinition, now: number): string | undefined {
+  if (forecast === undefined || (asset.automation.length === 0 && forecast.willBeOverdue !== true)) return undefined;
+  const late = forecast.willBeOverdue === true ? "; it will be overdue before then" : "";
+  if (forecast.nextExpectedAt === undefined) return `Next: not expected (${forecast.basis})${late}`;
+  const wait = forecast.nextExpectedAt - now;
+  const clock = new Date(forecast.nextExpectedAt).toTimeString().slice(0, 5);
+  return `Next: ${wait < 60_000 ? "now" : `in ${duration(wait)} (${clock})`} — ${forecast.basis}${late}`;
 }
 
 /**

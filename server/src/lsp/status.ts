@@ -18,6 +18,8 @@ import { upstreamStaleness, type UpstreamCause } from "../model/staleness";
 import { firstLine, firstUserFrame } from "../model/stackFrames";
 import type { AssetLatestState, HistoryStore, RunRecord } from "../store";
 import { sourceSignature } from "../store/readonlyCopy";
+import type { AssetForecast } from "../model/automationForecast";
+import { ForecastCache } from "./forecastCache";
 import { SnapshotIndex } from "./snapshotIndex";
 import type { AssetState, AssetStatus } from "../../../protocol";
 
@@ -84,6 +86,7 @@ export class StatusBoard {
   private soon: NodeJS.Timeout | undefined;
   private watcher: FSWatcher | undefined;
   private pollIntervalMs: number;
+  private readonly forecasts = new ForecastCache();
 
   constructor(private readonly options: StatusBoardOptions) {
     this.pollIntervalMs = options.pollIntervalMs;
@@ -221,6 +224,17 @@ export class StatusBoard {
           }
         : {}),
     };
+  }
+
+  /** When the asset's next materialization is expected, from its automation conditions and the history. */
+  forecastOf(snapshot: AnalysisSnapshot, key: string, now = Date.now()): AssetForecast | undefined {
+    try {
+      return this.forecasts.get(snapshot, this.store, this.lastEventId, now).get(key);
+    } catch (error) {
+      // A history that cannot be read is reported by status already; a hover goes without a forecast.
+      this.options.log(`no forecast: ${errorMessage(error)}`);
+      return undefined;
+    }
   }
 
   private upstreamCauses(snapshot: AnalysisSnapshot): Map<string, UpstreamCause[]> {

@@ -1,0 +1,35 @@
+/**
+ * Forecasts ("when will my data be ready?") for hovers: computed for the whole workspace at
+ * once, and kept while the analysis, the history and (within a few seconds) the clock agree.
+ */
+import type { AnalysisSnapshot } from "../analysis";
+import { forecastWorkspace } from "../automation/forecast";
+import { StoreHistoryView } from "../automation/historyView";
+import type { AssetForecast } from "../model/automationForecast";
+import type { EventStore } from "../store";
+
+/** Forecasts speak in minutes: a few seconds of clock do not change them. */
+const FRESH_FOR_MS = 5_000;
+
+export class ForecastCache {
+  private view: { store: EventStore; view: StoreHistoryView } | undefined;
+  private cached:
+    | { assets: AnalysisSnapshot["assets"]; eventId: number; at: number; forecasts: Map<string, AssetForecast> }
+    | undefined;
+
+  /** Forecasts of `snapshot` against `store` (undefined: a workspace that never ran) at `eventId`. */
+  get(
+    snapshot: AnalysisSnapshot,
+    store: EventStore | undefined,
+    eventId: number,
+    now: number,
+  ): Map<string, AssetForecast> {
+    const cached = this.cached;
+    if (cached?.assets === snapshot.assets && cached.eventId === eventId && Math.abs(now - cached.at) < FRESH_FOR_MS)
+      return cached.forecasts;
+    if (store !== undefined && this.view?.store !== store) this.view = { store, view: new StoreHistoryView(store) };
+    const forecasts = forecastWorkspace(snapshot, store, now, store === undefined ? undefined : this.view!.view);
+    this.cached = { assets: snapshot.assets, eventId, at: now, forecasts };
+    return forecasts;
+  }
+}
