@@ -1,0 +1,217 @@
+// Automation benchmark: one tick's evaluation (history view refresh + the pure decision) for
+// 10,000 assets with 1,000,000 events of history, against the latest-state query alone, timed in
+// the same run on the same store.
+//
+//   node bench/automation/run.mjs [--events N] [--assets N]
+//
+// Assets form 100 chains of 100; conditions cycle eager, on-freshness (max lag 60 min), a daily
+// cron, eager + on-freshness, none; each asset has a blocking check. History: whole steps
+// (STEP_STARTED, LOG, MATERIALIZATION, CHECK_EVALUATION, STEP_SUCCESS) round-robin, as the store
+// benchmark writes them, then one failed step every 97 assets. Two figures per side:
+// - cold: a fresh connection and view (what a newly started loop pays once);
+// - steady: the tick after a run that rebuilt 10 assets (what every later tick pays).
+import { build } from "esbuild";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const args = Object.fromEntries(
+  process.argv
+    .slice(2)
+    .reduce(
+      (pairs, arg, i, all) => (arg.startsWith("--") ? [...pairs, [arg.slice(2), Number(all[i + 1])]] : pairs),
+      [],
+    ),
+);
+const EVENTS = args.events ?? 1_000_000;
+const ASSETS = args.assets ?? 10_000;
+const CHAIN = 100;
+const REPEATS = 15;
+
+const out = join(here, "generated", "engine.cjs");
+mkdirSync(dirname(out), { recursive: true });
+await build({
+  entryPoints: [join(here, "engine.ts")],
+  bundle: true,
+  platform: "node",
+  format: "cjs",
+  target: "node20",
+  external: ["better-sqlite3"],
+  outfile: out,
+  logLevel: "error",
+});
+const require = createRequire(out);
+const { EventStore, StoreHistoryView, CronSchedules, decideTick } = require(out);
+
+const key = (i) => `asset_${i}`;
+const parent = (i) => (i % CHAIN === 0 ? undefined : i - 1);
+const CONDITIONS = [
+  [{ kind: "eager" }],
+  [{ kind: "on-freshness" }],
+  [{ kind: "cron", cron: "0 6 * * *", timezone: "UTC", force: false }],
+  [{ kind: "on-freshness" }, { kind: "eager" }],
+  [],
+];
+
+function stepEvents(i, n, failed) {
+  const asset = key(i);
+  const p = parent(i);
+  const start = { type: "STEP_STARTED", assetKey: asset };
+  if (failed) return [start, { type: "STEP_FAILURE", assetKey: asset, message: "boom" }];
+  return [
+    start,
+    { type: "LOG", assetKey: asset, level: "info", message: `building ${asset} (${n})` },
+    {
+      type: "MATERIALIZATION",
+      assetKey: asset,
+      codeVersion: `cv${i}`,
+      metadata: { rows: n },
+      consumed: p === undefined ? {} : { [key(p)]: n },
+    },
+    { type: "CHECK_EVALUATION", assetKey: asset, checkName: "not_empty", passed: n % 13 !== 0, blocking: true },
+    { type: "STEP_SUCCESS", assetKey: asset, durationMs: 1000 + ((i * 7919 + n) % 60_000) },
+  ];
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+const ms = (start) => Number(process.hrtime.bigint() - start) / 1e6;
+const fmt = (n) => n.toLocaleString("en-US");
+
+const scratch = mkdtempSync(join(tmpdir(), "assetline-bench-automation-"));
+const dbPath = join(scratch, "assetline.db");
+try {
+  console.log(
+    `load average at start: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")} on ${cpus().length} cores`,
+  );
+  console.log(`automation benchmark: ${fmt(ASSETS)} assets, ${fmt(EVENTS)} events (node ${process.version})`);
+
+  const writer = EventStore.open(dbPath);
+  let written = 0;
+  let step = 0;
+  const t0 = process.hrtime.bigint();
+  while (written < EVENTS) {
+    const run = writer.createRun({ selection: "*", launchedBy: "cli" }).id;
+    for (let batch = []; written < EVENTS;) {
+      const i = step % ASSETS;
+      batch.push(...stepEvents(i, step, false));
+      step++;
+      if (batch.length >= 1000 || i === ASSETS - 1) {
+        written += writer.appendEvents(run, batch).length;
+        batch = [];
+        if (i === ASSETS - 1) break;
+      }
+    }
+    writer.finishRun(run, "SUCCESS");
+  }
+  const failing = writer.createRun({ selection: "failures", launchedBy: "cli" }).id;
+  for (let i = 0; i < ASSETS; i += 97) writer.appendEvents(failing, stepEvents(i, step, true));
+  writer.finishRun(failing, "FAILURE");
+  console.log(`history written in ${(ms(t0) / 1000).toFixed(1)} s`);
+
+  const assets = [];
+  const checks = [];
+  for (let i = 0; i < ASSETS; i++) {
+    const p = parent(i);
+    const automation = CONDITIONS[i % CONDITIONS.length];
+    const freshness = automation.some((c) => c.kind === "on-freshness") ? { maxLagMinutes: 60 } : undefined;
+    // One in 50 has changed code since its last build.
+    const codeVersion = i % 50 === 0 ? `cv${i}-edited` : `cv${i}`;
+    assets.push({
+      key: key(i),
+      kind: "asset",
+      codeVersion,
+      freshness,
+      automation,
+      deps: p === undefined ? [] : [{ key: key(p) }],
+    });
+    checks.push({ name: "not_empty", assetKey: key(i), blocking: true });
+  }
+  const settings = {
+    maxConcurrent: 100,
+    tickMs: 30_000,
+    backoffInitialMs: 60_000,
+    backoffMaxMs: 3_600_000,
+    timeZone: "UTC",
+  };
+  const cron = new CronSchedules();
+  const tick = (view) => {
+    view.refresh();
+    return decideTick({ assets, checks, history: view, cron, now: Date.now(), settings });
+  };
+
+  /** Rebuilds 10 assets (one in 1,000): the history a steady tick sees change. */
+  let rebuilds = 0;
+  const rebuildSome = () => {
+    const run = writer.createRun({ selection: "some", launchedBy: "cli" }).id;
+    const events = [];
+    for (let j = 0; j < 10; j++) events.push(...stepEvents((rebuilds * 10 + j * 1_009) % ASSETS, step++, false));
+    rebuilds++;
+    writer.appendEvents(run, events);
+    writer.finishRun(run, "SUCCESS");
+  };
+
+  const coldQuery = [];
+  const coldTick = [];
+  let planned;
+  for (let r = 0; r < 5; r++) {
+    let store = EventStore.open(dbPath, { readonly: true });
+    let t = process.hrtime.bigint();
+    store.latestState();
+    coldQuery.push(ms(t));
+    store.close();
+    store = EventStore.open(dbPath, { readonly: true });
+    const view = new StoreHistoryView(store);
+    t = process.hrtime.bigint();
+    planned = tick(view);
+    coldTick.push(ms(t));
+    store.close();
+  }
+
+  const queryStore = EventStore.open(dbPath, { readonly: true });
+  const tickStore = EventStore.open(dbPath, { readonly: true });
+  const view = new StoreHistoryView(tickStore);
+  queryStore.latestState();
+  tick(view);
+  const steadyQuery = [];
+  const steadyTick = [];
+  for (let r = 0; r < REPEATS; r++) {
+    rebuildSome();
+    let t = process.hrtime.bigint();
+    queryStore.latestState();
+    steadyQuery.push(ms(t));
+    t = process.hrtime.bigint();
+    planned = tick(view);
+    steadyTick.push(ms(t));
+  }
+  const noChangeTick = [];
+  for (let r = 0; r < REPEATS; r++) {
+    const t = process.hrtime.bigint();
+    tick(view);
+    noChangeTick.push(ms(t));
+  }
+  queryStore.close();
+  tickStore.close();
+  writer.close();
+
+  const outcome = {};
+  for (const d of planned.decisions) outcome[d.outcome] = (outcome[d.outcome] ?? 0) + 1;
+  console.log(`last tick: ${fmt(planned.run.length)} to run, decisions ${JSON.stringify(outcome)}`);
+  const row = (name, tickMs, queryMs) =>
+    console.log(
+      `${name.padEnd(34)} tick ${tickMs.toFixed(1).padStart(7)} ms   latest state alone ${queryMs.toFixed(1).padStart(7)} ms   ratio ${(tickMs / queryMs).toFixed(2)}`,
+    );
+  row("cold (fresh connection and view)", median(coldTick), median(coldQuery));
+  row("steady (after 10 assets rebuilt)", median(steadyTick), median(steadyQuery));
+  console.log(`steady, nothing changed since the last tick: tick ${median(noChangeTick).toFixed(1)} ms`);
+  console.log("target: a tick under 50 ms, within 2× the latest-state query");
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
