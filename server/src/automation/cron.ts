@@ -39,6 +39,11 @@ function isTimeZone(name: string): boolean {
 export class CronSchedules implements CronTimes {
   /** By time zone and expression; null for an expression that cannot be used. */
   private readonly parsed = new Map<string, CronExpression | null>();
+  /**
+   * Answers by instant: a tick asks every asset with the same schedule
+   * about the same `now`, and stepping cron-parser costs far more than a map lookup.
+   */
+  private readonly answers = new Map<string, number | undefined>();
 
   latestAtOrBefore(cron: string, timezone: string | undefined, at: number): number | undefined {
     // prev() is strictly before the current date: start 1 ms later so that a tick at exactly `at` counts.
@@ -51,6 +56,22 @@ export class CronSchedules implements CronTimes {
 
   private step(cron: string, timezone: string | undefined, at: number, direction: "prev" | "next"): number | undefined {
     const id = `${timezone ?? ""}\u0000${cron}`;
+    const answer = `${direction}\u0000${at}\u0000${id}`;
+    // Bounded: only the last tick's answers are worth keeping.
+    if (this.answers.size > 1000) this.answers.clear();
+    if (this.answers.has(answer)) return this.answers.get(answer);
+    const result = this.compute(id, cron, timezone, at, direction);
+    this.answers.set(answer, result);
+    return result;
+  }
+
+  private compute(
+    id: string,
+    cron: string,
+    timezone: string | undefined,
+    at: number,
+    direction: "prev" | "next",
+  ): number | undefined {
     let expression = this.parsed.get(id);
     if (expression === undefined) {
       expression =
