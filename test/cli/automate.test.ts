@@ -63,6 +63,18 @@ describe("cli: assetline automate", function () {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+  it("refuses a PostgreSQL history with one line, before connecting to it", () => {
+    const env = { ASSETLINE_HISTORY_URL: "postgres://ana:s3cret@127.0.0.1:9/history" };
+    const result = assetline(["automate", "--dir", dir, "--once"], undefined, env);
+    assert.equal(result.status, 2, result.stderr);
+    assert.equal(
+      result.stderr,
+      "assetline: automation needs the SQLite history for now; this workspace's history is PostgreSQL (assetline.config.json or ASSETLINE_HISTORY_URL)\n",
+    );
+    assert.equal(runsLog(), "");
+    assert.ok(!existsSync(storePath(dir)), "no SQLite history instead");
+  });
+
   it("--once --dry-run prints what would run now and why, and runs and records nothing", () => {
     const result = assetline(["automate", "--dir", dir, "--once", "--dry-run"]);
     assert.equal(result.status, 0, result.stderr);

@@ -122,24 +122,26 @@ describe("store: schema and migrations", () => {
     readonly.close();
   });
 
-  it("reads a version 1 history no writer has migrated yet, with no automation records", () => {
-    mkdirSync(dirname(tmp.dbPath), { recursive: true });
-    const db = new Database(tmp.dbPath);
-    migrate(db, tmp.dbPath, MIGRATIONS.slice(0, 1));
-    db.close();
-    const readonly = EventStore.open(tmp.dbPath, { readonly: true });
-    try {
-      assert.deepEqual(readonly.automationDecisions(), []);
-      assert.deepEqual(readonly.lastCronSkips(), []);
-      assert.equal(readonly.automationOwner(), undefined);
-      assert.deepEqual(readonly.stepOutcomes("a"), []);
-      assert.deepEqual([...readonly.latestState()], []);
-    } finally {
-      readonly.close();
-    }
-    EventStore.open(tmp.dbPath).close();
-    const migrated = new Database(tmp.dbPath, { readonly: true });
-    assert.equal(schemaVersion(migrated), SCHEMA_VERSION);
-    migrated.close();
-  });
+  for (const version of [1, 2]) {
+    it(`reads a version ${version} history no writer has migrated yet, with no automation records`, () => {
+      mkdirSync(dirname(tmp.dbPath), { recursive: true });
+      const db = new Database(tmp.dbPath);
+      migrate(db, tmp.dbPath, MIGRATIONS.slice(0, version));
+      db.close();
+      const readonly = EventStore.open(tmp.dbPath, { readonly: true });
+      try {
+        assert.deepEqual(readonly.automationDecisions(), []);
+        assert.deepEqual(readonly.lastCronSkips(), []);
+        assert.equal(readonly.automationOwner(), undefined);
+        assert.deepEqual(readonly.stepOutcomes("a"), []);
+        assert.deepEqual([...readonly.latestState()], []);
+      } finally {
+        readonly.close();
+      }
+      EventStore.open(tmp.dbPath).close();
+      const migrated = new Database(tmp.dbPath, { readonly: true });
+      assert.equal(schemaVersion(migrated), SCHEMA_VERSION);
+      migrated.close();
+    });
+  }
 });

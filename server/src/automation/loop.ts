@@ -12,7 +12,7 @@ import type { AnalysisSnapshot } from "../analysis";
 import { planRun, type Executor, type RunResult } from "../executor";
 import { decideTick } from "../model/automation";
 import type { AutomationDecision, AutomationSettings, TickPlan } from "../model/automationTypes";
-import type { AutomationHostKind, AutomationOwner, EventStore } from "../store";
+import type { AutomationHostKind, AutomationOwner, EventStore, StoredEvent } from "../store";
 import { CronSchedules } from "./cron";
 import { StoreHistoryView } from "./historyView";
 
@@ -106,15 +106,22 @@ export class AutomationLoop {
     const started = plan.decisions.filter((decision) => decision.outcome === "run");
     store.recordAutomationDecisions(started.map((decision) => record(decision, at, handle.runId)));
     // In the run's own log too, so that `assetline logs RUN` and the editor say why each step ran.
-    store.appendEvents(
-      handle.runId,
-      started.map((decision) => ({
-        type: "LOG" as const,
-        assetKey: decision.key,
-        level: "info" as const,
-        message: `triggered by automation: ${decision.reason}`,
-      })),
-    );
+    // The executor records the run asynchronously: write once its RUN_STARTED is in (replayed
+    // before the first step starts, and this store writes synchronously, so the reasons come first).
+    const logReasons = (event: StoredEvent): void => {
+      if (event.type !== "RUN_STARTED") return;
+      handle.events.off("event", logReasons);
+      store.appendEvents(
+        handle.runId,
+        started.map((decision) => ({
+          type: "LOG" as const,
+          assetKey: decision.key,
+          level: "info" as const,
+          message: `triggered by automation: ${decision.reason}`,
+        })),
+      );
+    };
+    handle.events.on("event", logReasons);
     for (const key of plan.run) this.inFlight.set(key, (this.inFlight.get(key) ?? 0) + 1);
     const done = handle.done.finally(() => {
       for (const key of plan.run) {

@@ -4,9 +4,9 @@
  */
 import type { AnalysisSnapshot } from "../analysis";
 import { forecastWorkspace } from "../automation/forecast";
-import { StoreHistoryView } from "../automation/historyView";
+import { automationStoreOf, StoreHistoryView } from "../automation/historyView";
 import type { AssetForecast } from "../model/automationForecast";
-import type { EventStore } from "../store";
+import type { EventStore, HistoryStore } from "../store";
 
 /** Forecasts speak in minutes: a few seconds of clock do not change them. */
 const FRESH_FOR_MS = 5_000;
@@ -17,13 +17,18 @@ export class ForecastCache {
     | { assets: AnalysisSnapshot["assets"]; eventId: number; at: number; forecasts: Map<string, AssetForecast> }
     | undefined;
 
-  /** Forecasts of `snapshot` against `store` (undefined: a workspace that never ran) at `eventId`. */
+  /**
+   * Forecasts of `snapshot` against `history` (undefined: a workspace that never ran) at
+   * `eventId`; none for a PostgreSQL history, which has no automation records yet.
+   */
   get(
     snapshot: AnalysisSnapshot,
-    store: EventStore | undefined,
+    history: HistoryStore | undefined,
     eventId: number,
     now: number,
   ): Map<string, AssetForecast> {
+    const store = history === undefined ? undefined : automationStoreOf(history);
+    if (history !== undefined && store === undefined) return new Map();
     const cached = this.cached;
     if (cached?.assets === snapshot.assets && cached.eventId === eventId && Math.abs(now - cached.at) < FRESH_FOR_MS)
       return cached.forecasts;

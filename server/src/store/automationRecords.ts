@@ -1,7 +1,7 @@
 /**
  * What the automation loop keeps in the history besides runs: its decisions (why each asset
  * was started, which cron ticks were skipped), the single owner of the loop per workspace, and
- * the per-asset step outcomes it derives durations and back-off from (schema version 2).
+ * the per-asset step outcomes it derives durations and back-off from (schema version 3).
  */
 import type Database from "better-sqlite3";
 import { hostname } from "node:os";
@@ -76,8 +76,11 @@ interface DecisionRow {
 
 const HOST = hostname();
 
-/** Statements on the version 2 tables, prepared on first use (a v1 history read-only has none). */
-interface V2Statements {
+/** The schema version that added the automation tables (schema.ts). */
+const AUTOMATION_SCHEMA_VERSION = 3;
+
+/** Statements on the version 3 tables, prepared on first use (an older history read-only has none). */
+interface AutomationStatements {
   readonly insertDecision: Database.Statement;
   readonly decisionsDesc: Database.Statement<[number], DecisionRow>;
   readonly skips: Database.Statement<[], [string, string, number]>;
@@ -87,7 +90,7 @@ interface V2Statements {
 }
 
 export class AutomationRecords {
-  private v2: V2Statements | undefined;
+  private prepared: AutomationStatements | undefined;
   private readonly outcomes: Database.Statement<
     [string, number],
     [number, number, string, string | null, string | null]
@@ -98,7 +101,7 @@ export class AutomationRecords {
     private readonly dbPath: string,
     private readonly writer: Writer | undefined,
     private readonly now: () => number,
-    /** The schema version of the file (below 2 only for a read-only open of an unmigrated history). */
+    /** The schema version of the file (below 3 only for a read-only open of an unmigrated history). */
     private readonly schema: number,
   ) {
     // The WHERE repeats the partial index's, so SQLite serves it from events_asset_outcomes.
@@ -111,11 +114,11 @@ export class AutomationRecords {
       .raw(true);
   }
 
-  /** The version 2 statements, or undefined on an older (read-only) history. */
-  private statements(): V2Statements | undefined {
-    if (this.schema < 2) return undefined;
+  /** The version 3 statements, or undefined on an older (read-only) history. */
+  private statements(): AutomationStatements | undefined {
+    if (this.schema < AUTOMATION_SCHEMA_VERSION) return undefined;
     const db = this.db;
-    this.v2 ??= {
+    this.prepared ??= {
       insertDecision: db.prepare(
         `INSERT INTO automation_decisions (ts, asset_key, outcome, conditions, reason, run_id, cron, cron_tick)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -134,7 +137,7 @@ export class AutomationRecords {
       ),
       dropOwner: db.prepare("DELETE FROM automation_owner WHERE id = 1 AND pid = ? AND hostname = ?"),
     };
-    return this.v2;
+    return this.prepared;
   }
 
   /** The asset's latest `limit` step outcomes, newest first. */
@@ -156,10 +159,10 @@ export class AutomationRecords {
   /** Records decisions in one transaction. */
   record(decisions: readonly AutomationDecisionInput[]): void {
     if (decisions.length === 0) return;
-    this.write((v2) => {
+    this.write((statements) => {
       const fallback = this.now();
       for (const d of decisions) {
-        v2.insertDecision.run(
+        statements.insertDecision.run(
           d.timestamp ?? fallback,
           d.assetKey,
           d.outcome,
@@ -199,8 +202,8 @@ export class AutomationRecords {
    * the second sees the first's row.
    */
   claim(hostKind: AutomationHostKind): AutomationOwner | undefined {
-    return this.write((v2) => {
-      const row = v2.owner.get();
+    return this.write((statements) => {
+      const row = statements.owner.get();
       if (row !== undefined && !(row.pid === process.pid && row.hostname === HOST) && ownerAlive(row)) {
         return {
           pid: row.pid,
@@ -209,14 +212,14 @@ export class AutomationRecords {
           since: row.since,
         };
       }
-      v2.putOwner.run(process.pid, processStartTime(process.pid) ?? null, HOST, hostKind, this.now());
+      statements.putOwner.run(process.pid, processStartTime(process.pid) ?? null, HOST, hostKind, this.now());
       return undefined;
     });
   }
 
   /** Gives the loop up, if this process holds it. */
   release(): void {
-    this.write((v2) => v2.dropOwner.run(process.pid, HOST));
+    this.write((statements) => statements.dropOwner.run(process.pid, HOST));
   }
 
   /** The process holding the loop, when one does and still runs. */
@@ -226,11 +229,11 @@ export class AutomationRecords {
     return { pid: row.pid, hostname: row.hostname, hostKind: row.host_kind as AutomationHostKind, since: row.since };
   }
 
-  /** Writable stores are always migrated, so the version 2 statements exist there. */
-  private write<T>(fn: (v2: V2Statements) => T): T {
-    const v2 = this.statements();
-    if (this.writer === undefined || v2 === undefined) throw new ReadonlyStoreError(this.dbPath);
-    return this.writer.write(() => fn(v2));
+  /** Writable stores are always migrated, so the version 3 statements exist there. */
+  private write<T>(fn: (statements: AutomationStatements) => T): T {
+    const statements = this.statements();
+    if (this.writer === undefined || statements === undefined) throw new ReadonlyStoreError(this.dbPath);
+    return this.writer.write(() => fn(statements));
   }
 }
 

@@ -10,7 +10,7 @@ import { AutomationLoop } from "../../../server/src/automation/loop";
 import { WorkspaceTracker } from "../../../server/src/automation/workspaceTracker";
 import { Executor, planRun, type PlanOptions } from "../../../server/src/executor";
 import type { AutomationSettings } from "../../../server/src/model/automationTypes";
-import { EventStore, storePath } from "../../../server/src/store";
+import { EventStore, SqliteHistory, storePath } from "../../../server/src/store";
 import { buildWorker } from "./executor-harness";
 
 export const SETTINGS: AutomationSettings = {
@@ -53,7 +53,12 @@ export async function automationWorkspace(
   writeFileSync(join(root, "package.json"), '{ "name": "automation-test", "private": true }\n');
   writeFileSync(join(root, "src", "pipeline.ts"), RECORD + source);
   const store = EventStore.open(storePath(root));
-  const executor = new Executor({ workspaceRoot: root, store, workerScript: await buildWorker(), concurrency: 2 });
+  const executor = new Executor({
+    workspaceRoot: root,
+    store: new SqliteHistory(store),
+    workerScript: await buildWorker(),
+    concurrency: 2,
+  });
   const tracker = new WorkspaceTracker(root);
   const workspace: AutomationWorkspace = {
     root,

@@ -4,7 +4,9 @@ import { DEFAULT_AUTOMATION_SETTINGS } from "../../automation/forecast";
 import { WorkspaceTracker } from "../../automation/workspaceTracker";
 import { Executor } from "../../executor";
 import type { AutomationDecision, AutomationSettings } from "../../model/automationTypes";
-import { EventStore, storePath } from "../../store";
+import { automationStoreOf } from "../../automation/historyView";
+import { loadWorkspaceConfig } from "../../config/workspaceConfig";
+import { openWritableHistory } from "../history";
 import { type Command, numberOption, stringOption } from "../command";
 import { EXIT } from "../errors";
 import { writeText } from "../terminalText";
@@ -45,18 +47,31 @@ export const automateCommand: Command = {
       tickMs: Math.round(tickSeconds * 1000),
     };
     const tracker = new WorkspaceTracker(dir);
-    const store = EventStore.open(storePath(dir));
+    // The automation records (decisions, the loop's claim) live in SQLite tables only so far:
+    // refuse a PostgreSQL history before connecting to it.
+    if (loadWorkspaceConfig(dir).history.kind !== "sqlite") {
+      process.stderr.write(
+        "assetline: automation needs the SQLite history for now; this workspace's history is PostgreSQL (assetline.config.json or ASSETLINE_HISTORY_URL)\n",
+      );
+      return EXIT.usage;
+    }
+    const history = await openWritableHistory(dir);
+    const store = automationStoreOf(history);
+    if (store === undefined) {
+      await history.close();
+      throw new Error(`a ${history.backend} history was opened for a SQLite configuration`);
+    }
     if (dryRun) {
       try {
         const loop = new AutomationLoop({ store, definitions: () => tracker.snapshot(), settings, hostKind: "cli" });
         printTick(loop.preview(), { dryRun: true, previous: undefined });
         return EXIT.ok;
       } finally {
-        store.close();
+        await history.close();
       }
     }
 
-    const executor = new Executor({ workspaceRoot: dir, store, concurrency, nodePath });
+    const executor = new Executor({ workspaceRoot: dir, store: history, concurrency, nodePath });
     const loop = new AutomationLoop({
       store,
       executor,
@@ -68,7 +83,7 @@ export const automateCommand: Command = {
       loop.claim();
     } catch (error) {
       await executor.close();
-      store.close();
+      await history.close();
       if (!(error instanceof AutomationBusyError)) throw error;
       process.stderr.write(`assetline: ${error.message}\n`);
       return EXIT.problems;
@@ -107,7 +122,7 @@ export const automateCommand: Command = {
       // Cancels a run still going (recorded CANCELED), stops the workers, then gives the loop up.
       await executor.close();
       loop.release();
-      store.close();
+      await history.close();
     }
     if (stop.signal !== undefined) {
       process.stdout.write(`${clock(Date.now())} stopped (${stop.signal})\n`);

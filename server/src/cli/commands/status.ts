@@ -89,8 +89,9 @@ async function readHistory(
     () => ({ state: new Map<string, AssetLatestState>(), forecasts: forecastWorkspace(snapshot, undefined, now) }),
     async (history) => {
       const store = automationStoreOf(history);
-      // PostgreSQL has no automation records yet: its forecasts go by the workspace's definitions alone.
-      if (store === undefined) return { state: await history.latestState(), forecasts: forecastWorkspace(snapshot, undefined, now) };
+      // Forecasts need the automation records, SQLite-only so far: none for a PostgreSQL history.
+      if (store === undefined)
+        return { state: await history.latestState(), forecasts: new Map<string, AssetForecast>() };
       const view = new StoreHistoryView(store);
       const forecasts = forecastWorkspace(snapshot, store, now, view);
       return { state: view.latestStates, forecasts };
