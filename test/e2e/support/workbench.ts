@@ -81,7 +81,7 @@ export function quickRow(page: Page, text: string | RegExp) {
 /** Quick Open (Ctrl+P) with `text` typed: `file.ts` opens a file, `:12:5` moves the cursor there. */
 export async function quickOpen(page: Page, text: string): Promise<void> {
   // A webview (the lineage panel) with the focus keeps Ctrl+P in its frame: the workbench gets it first.
-  if (await page.evaluate(() => document.activeElement?.tagName === "IFRAME")) {
+  if ((await page.evaluate("document.activeElement?.tagName")) === "IFRAME") {
     await page.locator(".part.sidebar .composite.title").first().click();
   }
   await page.keyboard.press("Control+P");
