@@ -127,7 +127,7 @@ describe("the lineage panel as a working tool (UI)", function () {
 
   // Pending, with its reason: after the context-menu scenario the panel's webview keeps the keyboard, and
   // Quick Open's text lands in its depth box (seen in the failure screenshot), so the file never opens.
-  // Following the editor is covered by the webview suite; this UI path needs the focus handed back first.
+  // The webview suite covers the follow toggle; the host following the editor waits on this UI path.
   it.skip("follows the active editor's asset, keeping the depths the user chose", async () => {
     assert.equal(await panel.frame.locator("#follow").isChecked(), true, "following is on by default");
     await focusFirstGroup();
