@@ -155,7 +155,7 @@ export class Executor {
 }
 
 /** Inside VS Code's Electron, process.execPath is not a Node that can load the user's native modules. */
-function defaultNodePath(): string {
+export function defaultNodePath(): string {
   return process.versions.electron ? "node" : process.execPath;
 }
 
@@ -173,7 +173,7 @@ function describePlan(plan: RunPlan): string {
 const candidatesRoots = [__dirname, resolve(__dirname, "../../../dist")];
 
 /** The built worker entry, dist/worker.js. */
-function defaultWorkerScript(): string {
+export function defaultWorkerScript(): string {
   return firstExisting(
     candidatesRoots.map((root) => join(root, "worker.js")),
     "the worker (dist/worker.js); run the build",
@@ -181,7 +181,7 @@ function defaultWorkerScript(): string {
 }
 
 /** The engine's SDK: dist/sdk/index.js when bundled, the repository's sdk/index.ts when run from source. */
-function defaultSdkPath(): string {
+export function defaultSdkPath(): string {
   return firstExisting(
     [
       join(__dirname, "sdk", "index.js"),

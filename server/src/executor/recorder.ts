@@ -72,28 +72,9 @@ export class RunRecorder {
     consumed: Record<string, number>,
     codeVersion: string,
   ): Promise<number | undefined> {
-    if (outcome.status === "error") {
-      const events: EventInput[] = [];
-      // A check that could not be evaluated counts as not passing, so its latest result shows the problem.
-      if (step.kind === "check" && !outcome.cancelled)
-        events.push(evaluation(step, false, {}, `the check did not complete: ${outcome.error.message}`));
-      events.push({ type: "STEP_FAILURE", ...scope(step), message: outcome.error.message, error: outcome.error });
-      await this.record(...events);
-      return undefined;
-    }
-    if (step.kind === "check") {
-      const passed = outcome.passed === true;
-      const end: EventInput = passed
-        ? { type: "STEP_SUCCESS", ...scope(step), durationMs }
-        : { type: "STEP_FAILURE", ...scope(step), message: checkFailureMessage(step, outcome) };
-      await this.record(evaluation(step, passed, outcome.metadata, outcome.description), end);
-      return undefined;
-    }
-    const [materializationEventId] = await this.record(
-      { type: "MATERIALIZATION", assetKey: step.assetKey, codeVersion, metadata: outcome.metadata, consumed },
-      { type: "STEP_SUCCESS", ...scope(step), durationMs },
-    );
-    return materializationEventId;
+    const events = stepFinishedEvents(step, outcome, durationMs, consumed, codeVersion);
+    const ids = await this.record(...events);
+    return events[0]?.type === "MATERIALIZATION" ? ids[0] : undefined;
   }
 
   stepSkipped(step: PlanStep, reason: string): void {
@@ -167,6 +148,39 @@ export class RunRecorder {
   }
 }
 
+/**
+ * The events that end a step: its failure, its check evaluation, or its materialization (first,
+ * recorded with `codeVersion`, the version of exactly what ran) and success. Shared by the local
+ * recorder and the distributed executor, so both leave the same log.
+ */
+export function stepFinishedEvents(
+  step: PlanStep,
+  outcome: AttemptOutcome,
+  durationMs: number,
+  consumed: Record<string, number>,
+  codeVersion: string,
+): EventInput[] {
+  if (outcome.status === "error") {
+    const events: EventInput[] = [];
+    // A check that could not be evaluated counts as not passing, so its latest result shows the problem.
+    if (step.kind === "check" && !outcome.cancelled)
+      events.push(evaluation(step, false, {}, `the check did not complete: ${outcome.error.message}`));
+    events.push({ type: "STEP_FAILURE", ...scope(step), message: outcome.error.message, error: outcome.error });
+    return events;
+  }
+  if (step.kind === "check") {
+    const passed = outcome.passed === true;
+    const end: EventInput = passed
+      ? { type: "STEP_SUCCESS", ...scope(step), durationMs }
+      : { type: "STEP_FAILURE", ...scope(step), message: checkFailureMessage(step, outcome) };
+    return [evaluation(step, passed, outcome.metadata, outcome.description), end];
+  }
+  return [
+    { type: "MATERIALIZATION", assetKey: step.assetKey, codeVersion, metadata: outcome.metadata, consumed },
+    { type: "STEP_SUCCESS", ...scope(step), durationMs },
+  ];
+}
+
 /** Why a check that returned `passed: false` failed: its own description, or a plain default. */
 export function checkFailureMessage(step: PlanStep, outcome: AttemptOutcome & { status: "ok" }): string {
   return outcome.description ?? `check ${stepName(step)} did not pass`;
@@ -184,7 +198,8 @@ function evaluation(step: PlanStep, passed: boolean, metadata: Metadata, message
   };
 }
 
-function scope(step: PlanStep): Scope {
+/** The key and check name that STEP_* events of `step` carry. */
+export function scope(step: PlanStep): Scope {
   return step.checkName === undefined
     ? { assetKey: step.assetKey }
     : { assetKey: step.assetKey, checkName: step.checkName };

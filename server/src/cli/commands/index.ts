@@ -6,6 +6,7 @@ import { impactCommand } from "./impact";
 import { materializeCommand } from "./materialize";
 import { logsCommand, runsCommand } from "./runs";
 import { statusCommand } from "./status";
+import { workerCommand, workersCommand } from "./worker";
 
 /** Every `assetline` subcommand, in the order `assetline --help` lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -17,4 +18,6 @@ export const COMMANDS: readonly Command[] = [
   statusCommand,
   runsCommand,
   logsCommand,
+  workerCommand,
+  workersCommand,
 ];

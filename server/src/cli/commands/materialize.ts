@@ -10,12 +10,13 @@ import { openWritableHistory } from "../history";
 import { writeText } from "../terminalText";
 import { workspaceWithSources } from "../workspaceDir";
 import { formatText } from "./check";
+import { materializeDistributed, postgresHistoryTarget } from "./distributed";
 
 /** `assetline materialize SELECTION`: build the selected assets and run their checks. */
 export const materializeCommand: Command = {
   name: "materialize",
   usage:
-    "assetline materialize SELECTION [--with-upstream] [--checks-only] [--dir DIR] [--concurrency N] [--timeout S] [--retries N] [--node PATH]",
+    "assetline materialize SELECTION [--with-upstream] [--checks-only] [--dir DIR] [--concurrency N] [--timeout S] [--retries N] [--node PATH] [--distributed]",
   summary: "Build the selected assets in dependency order and run their checks",
   options: {
     "with-upstream": { type: "boolean", short: "u" },
@@ -25,6 +26,7 @@ export const materializeCommand: Command = {
     timeout: { type: "string" },
     retries: { type: "string" },
     node: { type: "string" },
+    distributed: { type: "boolean" },
   },
   async run(parsed) {
     const selectionText = parsed.positionals[0];
@@ -40,6 +42,8 @@ export const materializeCommand: Command = {
       retries: numberOption(parsed, "retries", { whole: true, allowZero: true }),
     };
     const { dir, reader } = workspaceWithSources(stringOption(parsed, "dir"));
+    const distributed = parsed.values.distributed === true;
+    if (distributed) postgresHistoryTarget(dir, "materialize --distributed");
     // Like the options: a bad warehouse URL is said before anything is analysed or recorded.
     const { warehouse } = loadWorkspaceConfig(dir);
 
@@ -65,6 +69,7 @@ export const materializeCommand: Command = {
       return EXIT.ok;
     }
 
+    if (distributed) return materializeDistributed(dir, plan, selectionText, executorOptions);
     const store = await openWritableHistory(dir);
     const executor = new Executor({
       workspaceRoot: dir,

@@ -23,6 +23,7 @@ import type {
   StoredEvent,
   TerminalRunStatus,
 } from "../records";
+import { encodeEvent } from "../codec";
 import { abandonment, STEP_LIFECYCLE_TYPES, type StepRow } from "../recovery";
 import { createPool, locationOf, reachable } from "./connection";
 import { fromPg } from "./text";
@@ -44,6 +45,13 @@ export interface PostgresOpenOptions {
   readonly heartbeatExpiryMs?: number;
   /** Told about connections the server dropped while idle (they are replaced on next use). */
   readonly log?: (message: string) => void;
+}
+
+/** A write transaction of the history: its connection, and appending events inside it. */
+export interface HistoryTransaction {
+  readonly client: pg.PoolClient;
+  /** Appends events to a run (a terminal event also ends it); returns their ids. */
+  append(runId: string, events: readonly EventInput[]): Promise<number[]>;
 }
 
 export class PostgresHistory implements HistoryStore {
@@ -185,6 +193,26 @@ export class PostgresHistory implements HistoryStore {
       }
       return recovered;
     });
+  }
+
+  /**
+   * Runs `fn` in one write transaction of the history (the write lock held, listeners notified at
+   * commit), so that other tables of the same database change atomically with the events: the
+   * distributed executor records a step and enqueues its downstream jobs in one commit.
+   */
+  transaction<T>(fn: (tx: HistoryTransaction) => Promise<T>): Promise<T> {
+    const writer = this.write();
+    return this.guard(() =>
+      writer.write((client) =>
+        fn({
+          client,
+          append: async (runId, events) => {
+            const run = await runInfo(client, runId);
+            return writer.insertEncoded(client, run.seq, events.map(encodeEvent));
+          },
+        }),
+      ),
+    );
   }
 
   async close(): Promise<void> {
