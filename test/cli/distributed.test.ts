@@ -1,0 +1,152 @@
+import assert from "node:assert/strict";
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { PostgresCluster } from "../support/postgresCluster";
+import { checkoutCopy, CliProcess, Client, newestRunEvents, waitFor } from "./distributedSupport";
+import { assetline, exampleCopy } from "./support";
+
+/*
+ * Distributed materialization over real worker processes, each with its own copy of the
+ * workspace, a shared PostgreSQL history (the queue lives there too) and a PostgreSQL warehouse.
+ * Heartbeats of half a second keep the suite fast: a dead worker is noticed within ~2.5 s.
+ */
+
+/** An asset that takes a while, so a worker can be killed in the middle of it. */
+const SLOW_ASSET = `import { asset } from "assetline";
+
+export const slow_report = asset({ group: "slow" }, async (ctx) => {
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  await ctx.warehouse.exec("create table if not exists slow_report (built_at text)");
+  return { metadata: { slept: 3000 } };
+});
+`;
+
+describe("cli: distributed materialization (assetline worker, materialize --distributed)", function () {
+  this.timeout(240_000);
+  let cluster: PostgresCluster | undefined;
+  let pg: Client;
+  let env: NodeJS.ProcessEnv;
+  let planner: string;
+  const dirs: string[] = [];
+  const workers: CliProcess[] = [];
+
+  const startWorker = (dir: string, concurrency = 1): CliProcess => {
+    const worker = new CliProcess(
+      ["worker", "--dir", dir, "--concurrency", String(concurrency), "--heartbeat", "0.5"],
+      dir,
+      env,
+    );
+    workers.push(worker);
+    return worker;
+  };
+  const copy = (slow = SLOW_ASSET): string => {
+    const dir = checkoutCopy();
+    writeFileSync(join(dir, "src", "slow.ts"), slow);
+    dirs.push(dir);
+    return dir;
+  };
+  const liveWorkers = async (count: number): Promise<void> => {
+    await waitFor(`${count} live workers`, async () => {
+      const listed = assetline(["workers", "--dir", planner, "--format", "json"], planner, env);
+      const found = (JSON.parse(listed.stdout) as { workers: unknown[] }).workers;
+      return found.length === count ? true : undefined;
+    });
+  };
+
+  before(async function () {
+    if (PostgresCluster.binDir() === undefined) this.skip();
+    cluster = await PostgresCluster.start();
+    env = {
+      ASSETLINE_HISTORY_URL: cluster.createDatabase("team"),
+      ASSETLINE_WAREHOUSE_URL: cluster.createDatabase("warehouse"),
+    };
+    pg = new Client({ connectionString: env.ASSETLINE_HISTORY_URL });
+    await pg.connect();
+    planner = exampleCopy(env);
+    writeFileSync(join(planner, "src", "slow.ts"), SLOW_ASSET);
+    dirs.push(planner);
+  });
+  afterEach(async () => {
+    await Promise.all(workers.splice(0).map((worker) => worker.stop()));
+  });
+  after(async () => {
+    await pg?.end();
+    await cluster?.stop();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+  if (PostgresCluster.binDir() === undefined) it.skip(PostgresCluster.missingReason);
+
+  it("refuses --distributed and worker on a SQLite history with one line, exit 2", () => {
+    const dir = copy();
+    const sqliteEnv = { ASSETLINE_HISTORY_URL: "", ASSETLINE_WAREHOUSE_URL: "" };
+    for (const args of [
+      ["materialize", "*", "--distributed", "--dir", dir],
+      ["worker", "--dir", dir],
+      ["workers", "--dir", dir],
+    ]) {
+      const result = assetline(args, dir, sqliteEnv);
+      assert.equal(result.status, 2, result.stderr);
+      assert.match(result.stderr, /needs the run history on PostgreSQL/);
+      assert.equal(result.stderr.trim().split("\n").length, 1, result.stderr);
+    }
+  });
+
+  it("runs the example on 3 workers: every step once, the run a success, the workers listed", async () => {
+    for (let i = 0; i < 3; i++) startWorker(copy());
+    await liveWorkers(3);
+    const result = assetline(["materialize", "* slow_report", "--distributed", "--dir", planner], planner, env);
+    assert.equal(result.status, 0, result.stdout + result.stderr + workers.map((w) => w.output).join("\n"));
+    assert.match(result.stdout, /Run \S+ success/);
+    const { runId, events } = (await newestRunEvents(pg))!;
+    const materialized = events.filter((e) => e.type === "MATERIALIZATION").map((e) => e.asset_key);
+    assert.equal(new Set(materialized).size, materialized.length, "each asset materialized once");
+    assert.ok(materialized.includes("customers") && materialized.includes("slow_report"), materialized.join(", "));
+    const ran = await pg.query<{ n: number }>(
+      "SELECT count(DISTINCT worker_id)::integer AS n FROM assetline.dist_attempts WHERE run_id = $1",
+      [runId],
+    );
+    assert.ok(ran.rows[0]!.n >= 2, `steps spread over ${ran.rows[0]!.n} worker(s)`);
+    const logs = assetline(["logs", runId, "--dir", planner], planner, env);
+    assert.match(logs.stdout, /attempt 1 on worker pid \d+ on /);
+  });
+
+  it("a worker whose checkout has other code refuses the step, and the run says why", async () => {
+    startWorker(copy(SLOW_ASSET.replace("3000));", "3000)); // edited\n  await Promise.resolve();")));
+    await liveWorkers(1);
+    const result = assetline(["materialize", "slow_report", "--distributed", "--dir", planner], planner, env);
+    assert.equal(result.status, 1, result.stdout + result.stderr);
+    assert.match(
+      result.stdout,
+      /refused asset slow_report: its checkout computes code version \w+, but the run was planned with \w+/,
+    );
+    const { events } = (await newestRunEvents(pg))!;
+    assert.equal(events.filter((e) => e.type === "MATERIALIZATION").length, 0, "nothing ran");
+  });
+
+  it("a worker killed with kill -9 mid-step: the step is retried on another worker, recorded once per attempt", async () => {
+    const first = startWorker(copy());
+    const second = startWorker(copy());
+    await liveWorkers(2);
+    const previous = (await newestRunEvents(pg))?.runId;
+    const run = new CliProcess(["materialize", "slow_report", "--distributed", "--dir", planner], planner, env);
+    const started = await waitFor("the first attempt to start", async () => {
+      const found = await newestRunEvents(pg);
+      if (found?.runId === previous) return undefined;
+      const log = found?.events.find((e) => e.type === "LOG" && /^attempt 1 on worker pid \d+/.test(e.message ?? ""));
+      return log === undefined ? undefined : Number(/pid (\d+)/.exec(log.message!)![1]);
+    });
+    const victim = [first, second].find((worker) => worker.owns(started))!;
+    const survivor = victim === first ? second : first;
+    victim.killHard();
+    assert.equal(await run.exited, 0, run.output + survivor.output);
+    const { events } = (await newestRunEvents(pg))!;
+    const of = (type: string) => events.filter((e) => e.type === type);
+    assert.equal(of("STEP_STARTED").length, 2, "two attempts");
+    assert.equal(of("STEP_RETRY").length, 1);
+    assert.match(of("STEP_RETRY")[0]!.message!, new RegExp(`worker pid ${started} on \\S+ stopped answering`));
+    assert.equal(of("MATERIALIZATION").length, 1, "materialized once");
+    const retried = events.find((e) => e.type === "LOG" && /^attempt 2 on worker pid \d+/.test(e.message ?? ""));
+    assert.ok(retried !== undefined, "the second attempt says where it ran");
+    assert.ok(survivor.owns(Number(/pid (\d+)/.exec(retried.message!)![1])), retried.message!);
+  });
+});
