@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PostgresCluster } from "../support/postgresCluster";
-import { checkoutCopy, CliProcess, Client, newestRunEvents, waitFor } from "./distributedSupport";
+import { checkoutCopy, CliProcess, Client, newestRunEvents, TcpProxy, waitFor } from "./distributedSupport";
 import { assetline, exampleCopy } from "./support";
 
 /*
@@ -61,6 +61,8 @@ describe("cli: distributed materialization (assetline worker, materialize --dist
       ASSETLINE_WAREHOUSE_URL: cluster.createDatabase("warehouse"),
     };
     pg = new Client({ connectionString: env.ASSETLINE_HISTORY_URL });
+    // The restart test drops this connection; it reconnects there.
+    pg.on("error", () => undefined);
     await pg.connect();
     planner = exampleCopy(env);
     writeFileSync(join(planner, "src", "slow.ts"), SLOW_ASSET);
@@ -148,5 +150,120 @@ describe("cli: distributed materialization (assetline worker, materialize --dist
     const retried = events.find((e) => e.type === "LOG" && /^attempt 2 on worker pid \d+/.test(e.message ?? ""));
     assert.ok(retried !== undefined, "the second attempt says where it ran");
     assert.ok(survivor.owns(Number(/pid (\d+)/.exec(retried.message!)![1])), retried.message!);
+  });
+
+  it("Ctrl-C of materialize --distributed cancels the run: the worker stops the running step", async () => {
+    startWorker(copy());
+    await liveWorkers(1);
+    const previous = (await newestRunEvents(pg))?.runId;
+    const run = new CliProcess(["materialize", "slow_report", "--distributed", "--dir", planner], planner, env);
+    await waitFor("slow_report to start", async () => {
+      const found = await newestRunEvents(pg);
+      if (found === undefined || found.runId === previous) return undefined;
+      return found.events.some((e) => e.type === "LOG" && /^attempt 1 on /.test(e.message ?? "")) ? true : undefined;
+    });
+    run.signal("SIGINT");
+    assert.equal(await run.exited, 1, run.output);
+    assert.match(run.output, /Run \S+ canceled/);
+    const { events } = (await newestRunEvents(pg))!;
+    const failure = events.find((e) => e.type === "STEP_FAILURE");
+    assert.ok(failure !== undefined && /run cancelled/.test(failure.message ?? ""), JSON.stringify(events));
+    assert.equal(events.filter((e) => e.type === "MATERIALIZATION").length, 0, "the step was stopped, not finished");
+    assert.equal(events.at(-1)!.type, "RUN_CANCELED");
+  });
+
+  it("a worker cut off from PostgreSQL by a proxy loses its step to another; its late result is rejected", async () => {
+    const proxy = await TcpProxy.start(cluster!.port);
+    try {
+      const through = env.ASSETLINE_HISTORY_URL!.replace(`:${cluster!.port}/`, `:${proxy.port}/`);
+      const dir = copy();
+      const cutOff = new CliProcess(["worker", "--dir", dir, "--concurrency", "1", "--heartbeat", "0.5"], dir, {
+        ...env,
+        ASSETLINE_HISTORY_URL: through,
+      });
+      workers.push(cutOff);
+      await liveWorkers(1);
+      const previous = (await newestRunEvents(pg))?.runId;
+      const run = new CliProcess(["materialize", "slow_report", "--distributed", "--dir", planner], planner, env);
+      const runId = await waitFor("the first attempt to start", async () => {
+        const found = await newestRunEvents(pg);
+        if (found === undefined || found.runId === previous) return undefined;
+        return found.events.some((e) => e.type === "LOG" && /^attempt 1 on /.test(e.message ?? ""))
+          ? found.runId
+          : undefined;
+      });
+      proxy.cut();
+      const other = startWorker(copy());
+      assert.equal(await run.exited, 0, run.output + other.output);
+      proxy.restore();
+      const rejected = await waitFor("the late result to be rejected", async () => {
+        const found = await pg.query<{ message: string }>(
+          "SELECT e.message FROM assetline.events e JOIN assetline.runs r ON r.seq = e.run_seq WHERE r.id = $1 AND e.type = 'LOG' AND e.message LIKE '%was rejected%'",
+          [runId],
+        );
+        return found.rows[0]?.message;
+      });
+      assert.match(
+        rejected,
+        /the result of attempt 1 from worker pid \d+ on \S+ was rejected: its lease on the step had expired/,
+      );
+      const events = (
+        await pg.query<{ type: string }>(
+          "SELECT e.type FROM assetline.events e JOIN assetline.runs r ON r.seq = e.run_seq WHERE r.id = $1",
+          [runId],
+        )
+      ).rows;
+      assert.equal(events.filter((e) => e.type === "MATERIALIZATION").length, 1, "recorded once");
+      assert.equal(events.filter((e) => e.type === "STEP_SUCCESS").length, 1);
+      const attempts = await pg.query<{ attempt: number; outcome: string }>(
+        "SELECT attempt, outcome FROM assetline.dist_attempts WHERE run_id = $1 ORDER BY attempt",
+        [runId],
+      );
+      assert.deepEqual(attempts.rows, [
+        { attempt: 1, outcome: "rejected" },
+        { attempt: 2, outcome: "succeeded" },
+      ]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("PostgreSQL restarted mid-run: the workers reconnect and the run ends cleanly, nothing recorded twice", async () => {
+    startWorker(copy());
+    startWorker(copy());
+    await liveWorkers(2);
+    const previous = (await newestRunEvents(pg))?.runId;
+    const run = new CliProcess(["materialize", "* slow_report", "--distributed", "--dir", planner], planner, env);
+    const runId = await waitFor("slow_report to start", async () => {
+      const found = await newestRunEvents(pg);
+      if (found === undefined || found.runId === previous) return undefined;
+      return found.events.some((e) => e.type === "STEP_STARTED" && e.asset_key === "slow_report")
+        ? found.runId
+        : undefined;
+    });
+    cluster!.stopServer();
+    cluster!.startServer();
+    await pg.end().catch(() => undefined);
+    pg = new Client({ connectionString: env.ASSETLINE_HISTORY_URL });
+    pg.on("error", () => undefined);
+    await pg.connect();
+    const code = await run.exited;
+    assert.ok(code === 0 || code === 1, `exit ${code}: ${run.output}`);
+    const status = await waitFor("a fresh connection", async () => {
+      const fresh = new Client({ connectionString: env.ASSETLINE_HISTORY_URL });
+      await fresh.connect();
+      try {
+        const found = await fresh.query<{ status: string }>("SELECT status FROM assetline.runs WHERE id = $1", [runId]);
+        const materialized = await fresh.query<{ asset_key: string; n: number }>(
+          "SELECT e.asset_key, count(*)::integer AS n FROM assetline.events e JOIN assetline.runs r ON r.seq = e.run_seq WHERE r.id = $1 AND e.type = 'MATERIALIZATION' GROUP BY 1",
+          [runId],
+        );
+        for (const row of materialized.rows) assert.equal(row.n, 1, `${row.asset_key} materialized once`);
+        return found.rows[0]!.status;
+      } finally {
+        await fresh.end();
+      }
+    });
+    assert.equal(status, code === 0 ? "SUCCESS" : "FAILURE", run.output);
   });
 });
