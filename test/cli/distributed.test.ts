@@ -110,6 +110,8 @@ describe("cli: distributed materialization (assetline worker, materialize --dist
     assert.ok(ran.rows[0]!.n >= 2, `steps spread over ${ran.rows[0]!.n} worker(s)`);
     const logs = assetline(["logs", runId, "--dir", planner], planner, env);
     assert.match(logs.stdout, /attempt 1 on worker pid \d+ on /);
+    const runs = assetline(["runs", "--dir", planner, "--limit", "1"], planner, env);
+    assert.match(runs.stdout, /\n {4}ran on worker pid \d+ on \S+ \(\d+ attempts?\), worker pid \d+ on /);
   });
 
   it("a worker whose checkout has other code refuses the step, and the run says why", async () => {

@@ -6,7 +6,7 @@
  * completing a job commit together with the events that record them.
  */
 import type pg from "pg";
-import PgBoss from "pg-boss";
+import type PgBoss from "pg-boss";
 
 /** The one queue every workspace's distributed steps go through. */
 export const STEP_QUEUE = "assetline-steps";
@@ -56,7 +56,9 @@ export class StepQueue {
 
   /** Starts pg-boss on `url` (installing its schema on first use) and creates the step queue. */
   static async open(url: string, options: QueueOptions, onError: (error: Error) => void): Promise<StepQueue> {
-    const boss = new PgBoss({
+    // Loaded on first use: a CLI that never distributes work never pays for pg-boss.
+    const PgBossClass = require("pg-boss") as typeof PgBoss;
+    const boss = new PgBossClass({
       connectionString: url,
       max: 2,
       application_name: "assetline-queue",

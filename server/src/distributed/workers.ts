@@ -3,6 +3,7 @@
  * their own expiry, with the steps they hold now.
  */
 import { createPool, reachable, locationOf } from "../store/postgres/connection";
+import { workerLabel } from "./stepRecords";
 
 export interface WorkerInfo {
   readonly id: string;
@@ -49,6 +50,33 @@ export async function listWorkers(url: string): Promise<WorkerInfo[]> {
           .filter((step) => step.worker_id === row.id)
           .map((step) => ({ runId: step.run_id, step: step.step_id, attempt: step.attempt })),
       }));
+    });
+  } finally {
+    await pool.end().catch(() => undefined);
+  }
+}
+
+/** Which workers ran steps of each run (distributed runs only): run id → "worker pid N on host" labels, with step counts. */
+export async function workersOfRuns(url: string, runIds: readonly string[]): Promise<Map<string, string[]>> {
+  const found = new Map<string, string[]>();
+  if (runIds.length === 0) return found;
+  const pool = createPool(url, () => undefined);
+  try {
+    return await reachable(locationOf(url, undefined), async () => {
+      const exists = await pool.query<{ t: string | null }>("SELECT to_regclass('assetline.dist_attempts') AS t");
+      if (exists.rows[0]?.t === null) return found;
+      const rows = await pool.query<{ run_id: string; hostname: string; pid: number; steps: number }>(
+        `SELECT a.run_id, w.hostname, w.pid, count(*)::integer AS steps
+         FROM dist_attempts a JOIN workers w ON w.id = a.worker_id
+         WHERE a.run_id = ANY($1)
+         GROUP BY a.run_id, w.hostname, w.pid ORDER BY a.run_id, w.hostname, w.pid`,
+        [[...runIds]],
+      );
+      for (const row of rows.rows) {
+        const label = `${workerLabel(row.hostname, row.pid)} (${row.steps} attempt${row.steps === 1 ? "" : "s"})`;
+        found.set(row.run_id, [...(found.get(row.run_id) ?? []), label]);
+      }
+      return found;
     });
   } finally {
     await pool.end().catch(() => undefined);

@@ -6,6 +6,8 @@ import { EXIT, UsageError } from "../errors";
 import { visible, writeJson, writeText } from "../terminalText";
 import { workspaceDir } from "../workspaceDir";
 import { assetLink } from "../../../../protocol/links";
+import { loadWorkspaceConfig } from "../../config/workspaceConfig";
+import { workersOfRuns } from "../../distributed/workers";
 
 /** Runs `read` on the workspace's history; no history yet is a usage error saying what to do. */
 function readHistory<T>(dir: string, read: (store: HistoryStore) => Promise<T>): Promise<T> {
@@ -40,9 +42,32 @@ export const runsCommand: Command = {
   async run(parsed) {
     const format = formatOption(parsed, ["text", "json"], "text");
     const limit = numberOption(parsed, "limit", { whole: true, allowZero: false }) ?? 20;
-    const runs = await readHistory(workspaceDir(stringOption(parsed, "dir")), (store) => store.listRuns({ limit }));
-    if (format === "json") writeJson(process.stdout, { runs });
-    else writeText(process.stdout, runs.length === 0 ? "No runs yet.\n" : `${runs.map(runLine).join("\n")}\n`);
+    const dir = workspaceDir(stringOption(parsed, "dir"));
+    const { runs, ranOn } = await readHistory(dir, async (store) => {
+      const listed = await store.listRuns({ limit });
+      const target = loadWorkspaceConfig(dir).history;
+      const workers =
+        target.kind === "postgres"
+          ? await workersOfRuns(
+              target.url,
+              listed.map((run) => run.id),
+            )
+          : new Map();
+      return { runs: listed, ranOn: workers as Map<string, string[]> };
+    });
+    if (format === "json") {
+      writeJson(process.stdout, {
+        runs: runs.map((run) => (ranOn.has(run.id) ? { ...run, workers: ranOn.get(run.id) } : run)),
+      });
+    } else {
+      const lines = runs.map((run) => {
+        const workers = ranOn.get(run.id);
+        return workers === undefined
+          ? runLine(run)
+          : `${runLine(run)}\n    ran on ${visible(workers.join(", "), true)}`;
+      });
+      writeText(process.stdout, runs.length === 0 ? "No runs yet.\n" : `${lines.join("\n")}\n`);
+    }
     return EXIT.ok;
   },
 };
