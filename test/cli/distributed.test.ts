@@ -21,6 +21,19 @@ export const slow_report = asset({ group: "slow" }, async (ctx) => {
 });
 `;
 
+/** Fails its first attempt (leaving a mark in the shared warehouse), succeeds on the next. */
+const FLAKY_ASSET = `import { asset } from "assetline";
+
+export const flaky = asset({ group: "slow" }, async (ctx) => {
+  const marks = await ctx.warehouse.query("select 1 from information_schema.tables where table_name = 'flaky_mark'");
+  if (marks.length === 0) {
+    await ctx.warehouse.exec("create table flaky_mark (n integer)");
+    throw new Error("first attempt fails on purpose");
+  }
+  return { metadata: {} };
+});
+`;
+
 describe("cli: distributed materialization (assetline worker, materialize --distributed)", function () {
   this.timeout(240_000);
   let cluster: PostgresCluster | undefined;
@@ -112,6 +125,25 @@ describe("cli: distributed materialization (assetline worker, materialize --dist
     assert.match(logs.stdout, /attempt 1 on worker pid \d+ on /);
     const runs = assetline(["runs", "--dir", planner, "--limit", "1"], planner, env);
     assert.match(runs.stdout, /\n {4}ran on worker pid \d+ on \S+ \(\d+ attempts?\), worker pid \d+ on /);
+  });
+
+  it("--retries: a failed attempt goes back to the queue through pg-boss and the next one succeeds", async () => {
+    // Only this test's checkouts have the flaky asset: `*` elsewhere must not include it.
+    const dir = copy();
+    writeFileSync(join(dir, "src", "flaky.ts"), FLAKY_ASSET);
+    writeFileSync(join(planner, "src", "flaky.ts"), FLAKY_ASSET);
+    startWorker(dir);
+    await liveWorkers(1);
+    const args = ["materialize", "flaky", "--distributed", "--retries", "1", "--dir", planner];
+    const result = assetline(args, planner, env);
+    rmSync(join(planner, "src", "flaky.ts"));
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /↻ flaky retrying \(attempt 2\): first attempt fails on purpose/);
+    const { events } = (await newestRunEvents(pg))!;
+    assert.deepEqual(
+      events.filter((e) => e.type.startsWith("STEP_") || e.type === "MATERIALIZATION").map((e) => e.type),
+      ["STEP_STARTED", "STEP_RETRY", "STEP_STARTED", "MATERIALIZATION", "STEP_SUCCESS"],
+    );
   });
 
   it("a worker whose checkout has other code refuses the step, and the run says why", async () => {
