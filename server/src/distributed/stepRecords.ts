@@ -123,17 +123,10 @@ export async function finishAttempt(
     return await ctx.history.transaction(async (tx) => {
       const run = await lockRun(tx, runId);
       const cancelReason = run?.cancel_reason ?? undefined;
-      const failures = await tx.client.query<{ n: number }>(
-        "SELECT count(*)::integer AS n FROM dist_attempts WHERE run_id = $1 AND step_id = $2 AND outcome = 'failed'",
-        [runId, step.id],
-      );
       const { outcome } = result;
-      const retry =
-        outcome.status === "error" &&
-        outcome.retriable &&
-        result.refused !== true &&
-        cancelReason === undefined &&
-        failures.rows[0]!.n < entry.options.retries;
+      const retriable =
+        outcome.status === "error" && outcome.retriable && result.refused !== true && cancelReason === undefined;
+      const retry = retriable && (await failedAttempts(tx, claim)) < entry.options.retries;
       const jobHeld = retry
         ? await ctx.queue.fail(tx.client, job.id, outcome.status === "error" ? outcome.error.message : "")
         : await ctx.queue.complete(tx.client, job.id);
@@ -289,6 +282,15 @@ async function setAttempt(
     "UPDATE dist_attempts SET outcome = $4, ended_at = clock_timestamp() WHERE run_id = $1 AND step_id = $2 AND attempt = $3",
     [claim.runId, claim.step.id, claim.attempt, outcome],
   );
+}
+
+/** Attempts of the step that failed on their own (lost leases do not count against --retries). */
+async function failedAttempts(tx: HistoryTransaction, claim: Claim): Promise<number> {
+  const failures = await tx.client.query<{ n: number }>(
+    "SELECT count(*)::integer AS n FROM dist_attempts WHERE run_id = $1 AND step_id = $2 AND outcome = 'failed'",
+    [claim.runId, claim.step.id],
+  );
+  return failures.rows[0]!.n;
 }
 
 function isTerminal(state: string): boolean {
