@@ -104,6 +104,9 @@ describe("cli: distributed materialization (assetline worker, materialize --dist
       assert.match(result.stderr, /needs the run history on PostgreSQL/);
       assert.equal(result.stderr.trim().split("\n").length, 1, result.stderr);
     }
+    const local = assetline(["materialize", "*", "--distributed", "--concurrency", "4", "--dir", dir], dir, env);
+    assert.equal(local.status, 2);
+    assert.match(local.stderr, /--concurrency does not apply to --distributed runs: each worker has its own/);
   });
 
   it("runs the example on 3 workers: every step once, the run a success, the workers listed", async () => {

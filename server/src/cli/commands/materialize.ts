@@ -43,7 +43,15 @@ export const materializeCommand: Command = {
     };
     const { dir, reader } = workspaceWithSources(stringOption(parsed, "dir"));
     const distributed = parsed.values.distributed === true;
-    if (distributed) postgresHistoryTarget(dir, "materialize --distributed");
+    if (distributed) {
+      for (const local of ["concurrency", "node"] as const) {
+        if (parsed.values[local] !== undefined)
+          throw new UsageError(
+            `--${local} does not apply to --distributed runs: each worker has its own (assetline worker --${local} …)`,
+          );
+      }
+      postgresHistoryTarget(dir, "materialize --distributed");
+    }
     // Like the options: a bad warehouse URL is said before anything is analysed or recorded.
     const { warehouse } = loadWorkspaceConfig(dir);
 
