@@ -5,6 +5,7 @@
  * transaction it belongs to (pg-boss's `db` option), so enqueuing downstream steps and
  * completing a job commit together with the events that record them.
  */
+import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import type PgBoss from "pg-boss";
 
@@ -77,18 +78,27 @@ export class StepQueue {
     return new StepQueue(boss);
   }
 
-  /** Enqueues one step inside the caller's transaction. */
-  async send(client: pg.ClientBase, data: StepJobData, options: StepJobOptions): Promise<string> {
-    const id = await this.boss.send(STEP_QUEUE, data, {
-      db: dbOf(client),
-      retryLimit: options.retryLimit,
-      retryDelay: options.retryDelaySeconds,
-      retryBackoff: true,
-      expireInSeconds: options.expireInSeconds,
-    });
-    if (id === null) throw new Error(`pg-boss did not enqueue step ${data.stepId} of run ${data.runId}`);
+  /**
+   * Enqueues steps inside the caller's transaction, in one statement whatever their number (a
+   * run's roots may be thousands); returns their job ids in order.
+   */
+  async send(client: pg.ClientBase, jobs: readonly StepJobData[], options: StepJobOptions): Promise<string[]> {
+    if (jobs.length === 0) return [];
+    const ids = jobs.map(() => randomUUID());
+    await this.boss.insert(
+      jobs.map((data, i) => ({
+        id: ids[i],
+        name: STEP_QUEUE,
+        data,
+        retryLimit: options.retryLimit,
+        retryDelay: options.retryDelaySeconds,
+        retryBackoff: true,
+        expireInSeconds: options.expireInSeconds,
+      })),
+      { db: dbOf(client) },
+    );
     await client.query("SELECT pg_notify($1, '')", [STEPS_CHANNEL]);
-    return id;
+    return ids;
   }
 
   /** Takes the next job (it becomes active: this process's lease) inside the caller's transaction. */

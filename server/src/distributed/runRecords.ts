@@ -120,7 +120,7 @@ export async function endStep(
   await countDown(tx, runId, 1 + skipped.length, entry, cancelReason);
 }
 
-/** Sends each step's job and marks it queued. */
+/** Sends the steps' jobs and marks the steps queued. */
 async function enqueueSteps(
   ctx: DistributedContext,
   tx: HistoryTransaction,
@@ -128,19 +128,15 @@ async function enqueueSteps(
   steps: readonly PlanStep[],
   options: DistributedRunOptions,
 ): Promise<void> {
-  const jobOptions = ctx.jobOptions(options);
-  for (const step of steps) {
-    const jobId = await ctx.queue.send(
-      tx.client,
-      { runId, stepId: step.id, codeVersion: step.codeVersion },
-      jobOptions,
-    );
-    await tx.client.query("UPDATE dist_steps SET state = 'queued', job_id = $3 WHERE run_id = $1 AND step_id = $2", [
-      runId,
-      step.id,
-      jobId,
-    ]);
-  }
+  const jobs = steps.map((step) => ({ runId, stepId: step.id, codeVersion: step.codeVersion }));
+  const jobIds = await ctx.queue.send(tx.client, jobs, ctx.jobOptions(options));
+  if (jobIds.length === 0) return;
+  await tx.client.query(
+    `UPDATE dist_steps SET state = 'queued', job_id = j.job_id
+     FROM unnest($2::text[], $3::uuid[]) AS j(step_id, job_id)
+     WHERE dist_steps.run_id = $1 AND dist_steps.step_id = j.step_id`,
+    [runId, steps.map((step) => step.id), jobIds],
+  );
 }
 
 /** Counts `ended` steps off the run; the transaction that ends the last one ends the run. */

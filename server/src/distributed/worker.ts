@@ -8,6 +8,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
+import { join } from "node:path";
 import pg from "pg";
 import type { BackendTarget } from "../config/workspaceConfig";
 import { type Attempt, failed, startAttempt, stepName, type AttemptOutcome } from "../executor/attempt";
@@ -227,7 +228,7 @@ export class DistributedWorker {
       {
         pool: this.pool,
         workspaceRoot: this.options.workspaceRoot,
-        warehousePath: `${this.options.workspaceRoot}/.assetline/warehouse.db`,
+        warehousePath: join(this.options.workspaceRoot, ".assetline", "warehouse.db"),
         warehouse: this.options.warehouse,
         timeoutMs,
         killGraceMs: 200,
