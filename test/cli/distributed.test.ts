@@ -126,6 +126,9 @@ describe("cli: distributed materialization (assetline worker, materialize --dist
     assert.ok(ran.rows[0]!.n >= 2, `steps spread over ${ran.rows[0]!.n} worker(s)`);
     const logs = assetline(["logs", runId, "--dir", planner], planner, env);
     assert.match(logs.stdout, /attempt 1 on worker pid \d+ on /);
+    const listed = assetline(["workers", "--dir", planner], planner, env);
+    assert.equal(listed.stdout.trim().split("\n").length, 3, listed.stdout);
+    assert.match(listed.stdout, /^\S+ {2}pid \d+ {2}0\/1 busy {2}heartbeat \d+\.\d s ago {2}idle$/m);
     const runs = assetline(["runs", "--dir", planner, "--limit", "1"], planner, env);
     assert.match(runs.stdout, /\n {4}ran on worker pid \d+ on \S+ \(\d+ attempts?\), worker pid \d+ on /);
   });
