@@ -80,7 +80,8 @@ describe("lineage panel as a working tool (built webview in headless Chromium)",
     panel = await openPanel(browser, options);
     await panel.waitForPosted(1);
     await panel.send(graphMessage(graph, view));
-    await panel.page.locator("#graph[data-drawn]").waitFor();
+    // Settled: a first picture drawn at once is replaced by its refined layout a moment later.
+    await panel.page.locator("#graph[data-drawn]:not([data-refining])").waitFor({ state: "attached" });
     await node(graph.nodes[graph.nodes.length - 1]!.key).waitFor();
   }
 

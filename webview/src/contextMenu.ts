@@ -3,7 +3,7 @@
  * contribution per item in package.json, which is the extension's ground). A real menu for
  * the keyboard: arrow keys move, Enter or Space chooses, Escape closes and gives focus back.
  */
-import type { Point } from "./layout";
+import type { Point } from "./layoutTypes";
 
 export interface MenuItem {
   readonly label: string;

@@ -10,7 +10,7 @@
  * y positions pulled toward neighbours under the order and spacing constraints (isotonic
  * regression per layer); edges drawn as polylines through their dummies.
  */
-import type { Point } from "./layout";
+import type { Point } from "./layoutTypes";
 
 export interface FastBox {
   readonly width: number;

@@ -2,7 +2,7 @@
  * Messages between the panel and its layout worker (webview-internal: the host never sees
  * them). The worker is the panel's own file, but its replies are still checked for shape.
  */
-import type { LayoutInput, LayoutOptions, LineageLayout, Point } from "./layout";
+import type { LayoutInput, LayoutOptions, LineageLayout, Point } from "./layoutTypes";
 
 export interface LayoutRequest {
   readonly id: number;

@@ -21,7 +21,7 @@ import { ContextMenu, type MenuItem } from "./contextMenu";
 import { DetailsPanel } from "./details";
 import { impactOverlay, impactSummary } from "./impactOverlay";
 import { UNGROUPED, groupByGroup } from "./grouping";
-import { DEFAULT_LAYOUT_OPTIONS, type LayoutOptions, type Point } from "./layout";
+import { DEFAULT_LAYOUT_OPTIONS, type LayoutOptions, type Point } from "./layoutTypes";
 import { LayoutClient } from "./layoutClient";
 import { renderLegend } from "./legend";
 import { Picture } from "./picture";
@@ -88,6 +88,13 @@ const picture = new Picture(
   layouts,
   { select: (key, by) => select(key, by), activate, menu: openMenu },
   () => remember(),
+  (refinement) => {
+    if ("failed" in refinement)
+      post({ type: "renderError", message: refinement.failed.stack ?? refinement.failed.message });
+    else if (refinement.drawn) svg.dataset.drawn = refinement.drawn;
+    delete svg.dataset.refining;
+    remember();
+  },
 );
 const toolbar = new Toolbar({
   setScope: (scope) => post({ type: "setScope", scope }),
@@ -174,8 +181,12 @@ async function draw(keep: boolean): Promise<void> {
     if (selected !== undefined && !nodeOf(selected)) selected = undefined;
     select(selected);
     if (!keep && focus !== undefined) picture.elementOf(focus)?.focus({ preventScroll: true });
+    // Set together, in one task: a test waiting for a settled picture never sees one without the other.
+    if (picture.isRefining) svg.dataset.refining = "";
+    else delete svg.dataset.refining;
     svg.dataset.drawn = outcome;
     remember();
+    warmUpSoon(options);
   } catch (error) {
     show("The lineage graph could not be drawn; see the Assetline log.");
     post({ type: "renderError", message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
@@ -281,6 +292,15 @@ function remember(): void {
   const hash = picture.currentHash;
   if (!shown || !layout || !hash) return;
   saveView(vscode, { scope: scopeSelection(shown.scope), hash, layout, transform: picture.viewport.transform });
+}
+
+/** After the first picture, once the page is idle: the worker (and ELK) ready before a layout needs them. */
+const WARM_UP_DELAY_MS = 1000;
+let warmUpScheduled = false;
+function warmUpSoon(options: LayoutOptions): void {
+  if (warmUpScheduled) return;
+  warmUpScheduled = true;
+  setTimeout(() => layouts.warmUp(options), WARM_UP_DELAY_MS);
 }
 
 /** The layout sizes nodes by characters; measure the real font once per graph (themes differ). */

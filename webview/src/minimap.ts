@@ -3,7 +3,7 @@
  * box, the visible part as a frame. Clicking or dragging in it moves the view there. One path
  * for all nodes, so a 5,000-node overview costs one element, not 5,000.
  */
-import type { LineageLayout } from "./layout";
+import type { LineageLayout } from "./layoutTypes";
 import { element } from "./render";
 import { type Size, type Transform, visibleRect } from "./viewport";
 

@@ -5,8 +5,8 @@
  * unchanged nodes moved, so they stay where the user saw them. Only a new scope re-frames.
  */
 import type { LineageGraph } from "../../protocol/lineage";
-import { type LayoutOptions, type LayoutSeed, type LineageLayout, type NodeBox, type Point } from "./layout";
-import type { LayoutClient, LayoutSource } from "./layoutClient";
+import { type LayoutOptions, type LayoutSeed, type LineageLayout, type NodeBox, type Point } from "./layoutTypes";
+import type { LayoutClient, LayoutResult, LayoutSource } from "./layoutClient";
 import { layoutHash } from "./layoutClient";
 import { Minimap } from "./minimap";
 import {
@@ -26,6 +26,9 @@ const READABLE_ZOOM = 0.8;
 
 export type DrawOutcome = "recoloured" | "redrawn" | LayoutSource | "stale";
 
+/** What a first picture's refinement did: drawn in its place (undefined: none came), or a failure to report. */
+export type Refinement = { readonly drawn: LayoutSource | undefined } | { readonly failed: Error };
+
 export interface DrawRequest {
   readonly graph: LineageGraph;
   readonly view: RenderView;
@@ -42,6 +45,10 @@ export class Picture {
   private highlight: string | undefined;
   private drawn: DrawnNodes = new Map();
   private generation = 0;
+  /** What is on screen, to redraw it with a refined layout. */
+  private shown: { graph: LineageGraph; view: RenderView; options: LayoutOptions } | undefined;
+  /** Whether a refined layout for the picture on screen is still to come. */
+  private refining = false;
 
   constructor(
     private readonly svg: SVGSVGElement,
@@ -51,6 +58,8 @@ export class Picture {
     private readonly handlers: NodeHandlers,
     /** After every viewport change (to save it with the webview's state). */
     onViewportChange: (t: Transform) => void,
+    /** After a first picture's refined layout replaced it (or failed). */
+    private readonly onRefined: (refinement: Refinement) => void,
   ) {
     this.minimap = new Minimap(minimapSvg, (x, y) => this.viewport.centreOn({ x, y, width: 0, height: 0 }));
     this.viewport = new Viewport(svg, layer, (t) => {
@@ -68,6 +77,11 @@ export class Picture {
     return this.layout;
   }
 
+  /** Whether the picture on screen is a first one whose refined layout is still to come. */
+  get isRefining(): boolean {
+    return this.refining;
+  }
+
   /** Draws the graph; resolves to how (or "stale" when a newer draw overtook it). */
   async draw(request: DrawRequest, initial?: Transform): Promise<DrawOutcome> {
     const current = ++this.generation;
@@ -82,6 +96,7 @@ export class Picture {
     ]);
     if (keep && hash === this.hash && this.layout) {
       if (highlight === this.highlight) {
+        this.shown = { graph, view, options };
         recolour(this.drawn, graph, options, view);
         return "recoloured";
       }
@@ -99,7 +114,33 @@ export class Picture {
     if (initial) this.viewport.set(initial);
     else if (previous) this.keepInPlace(previous, result.layout);
     else this.frame(view.focus);
+    this.refining = result.refined !== undefined;
+    if (result.refined) void this.refine(result.layout, result.refined);
     return result.source;
+  }
+
+  /** Swaps the worker's layout in for `first` if that is still on screen, the focused node kept in place. */
+  private async refine(first: LineageLayout, refined: Promise<LayoutResult | undefined>): Promise<void> {
+    let result: LayoutResult | undefined;
+    try {
+      result = await refined;
+    } catch (error) {
+      if (this.layout !== first) return;
+      this.refining = false;
+      this.onRefined({ failed: error instanceof Error ? error : new Error(String(error)) });
+      return;
+    }
+    if (this.layout !== first || !this.shown) return;
+    this.refining = false;
+    if (!result) {
+      this.onRefined({ drawn: undefined });
+      return;
+    }
+    this.hash = result.hash;
+    const { graph, view, options } = this.shown;
+    this.render(graph, result.layout, options, view, this.highlight ?? "");
+    this.keepInPlace(first, result.layout, view.focus);
+    this.onRefined({ drawn: result.source });
   }
 
   /** Drops the picture (e.g. the server stopped); the next draw frames afresh. */
@@ -108,6 +149,8 @@ export class Picture {
     this.layout = undefined;
     this.hash = undefined;
     this.drawn = new Map();
+    this.shown = undefined;
+    this.refining = false;
     this.layer.replaceChildren();
     this.minimap.show(undefined);
   }
@@ -159,9 +202,12 @@ export class Picture {
   ): void {
     this.layout = layout;
     this.highlight = highlight;
+    this.shown = { graph, view, options };
     const selected = [...this.drawn].find(([, g]) => g.classList.contains("selected"))?.[0];
+    const focused = [...this.drawn].find(([, g]) => g === document.activeElement)?.[0];
     this.drawn = renderGraph(this.layer, graph, layout, options, view, this.handlers);
     markSelected(this.drawn, selected);
+    if (focused !== undefined) this.drawn.get(focused)?.focus({ preventScroll: true });
     this.minimap.show(layout);
     this.minimap.update(this.viewport.transform, this.viewport.size());
   }
@@ -175,11 +221,15 @@ export class Picture {
     else this.viewport.set(fitted);
   }
 
-  /** Shifts the view by the median move of the nodes both layouts have: they stay put on screen. */
-  private keepInPlace(before: LineageLayout, after: LineageLayout): void {
+  /**
+   * Shifts the view by the median move of the nodes both layouts have (or by the move of
+   * `anchor`, when both have it): they stay put on screen.
+   */
+  private keepInPlace(before: LineageLayout, after: LineageLayout, anchor?: string): void {
     const old = new Map(before.nodes.map((box) => [box.key, box]));
     const moves: Point[] = after.nodes.flatMap((box) => {
       const was = old.get(box.key);
+      if (anchor !== undefined && box.key !== anchor && old.has(anchor)) return [];
       return was ? [{ x: box.x - was.x, y: box.y - was.y }] : [];
     });
     const t = this.viewport.transform;

@@ -6,7 +6,7 @@
 import type { LineageGraph, LineageNode } from "../../protocol/lineage";
 import type { AssetState } from "../../protocol/status";
 import { type ImpactOverlay, impactEdgeClasses, impactNodeClasses } from "./impactOverlay";
-import { type LayoutInput, type LayoutOptions, type LineageLayout, type Point, clipLabel } from "./layout";
+import { type LayoutInput, type LayoutOptions, type LineageLayout, type Point, clipLabel } from "./layoutTypes";
 
 const SVG = "http://www.w3.org/2000/svg";
 

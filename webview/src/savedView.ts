@@ -3,7 +3,7 @@
  * the page reloads): the last picture's layout and viewport, so reopening needs no layout.
  * It comes back from outside the script, so it is checked like any message.
  */
-import type { LineageLayout } from "./layout";
+import type { LineageLayout } from "./layoutTypes";
 import type { Transform } from "./viewport";
 
 export interface SavedView {

@@ -78,6 +78,11 @@ function round(value: number): string {
 /** Binds the transform of `layer` to user input on `svg`; calls `onChange` after every change. */
 export class Viewport {
   private current: Transform = IDENTITY;
+  /**
+   * The view's size, kept by a ResizeObserver: measuring it on demand, right after a picture
+   * was rendered, would force the browser to lay out the whole new drawing before its time.
+   */
+  private measured: Size;
   private drag: { pointer: number; startX: number; startY: number; from: Transform; moved: boolean } | undefined;
   /** Set while a drag that moved is ending: the click that follows it is not a click on a node. */
   private swallowClick = false;
@@ -103,6 +108,8 @@ export class Viewport {
       true,
     );
     svg.addEventListener("keydown", (event) => this.key(event));
+    this.measured = this.measure();
+    new ResizeObserver(() => (this.measured = this.measure())).observe(svg);
   }
 
   get transform(): Transform {
@@ -110,6 +117,10 @@ export class Viewport {
   }
 
   size(): Size {
+    return this.measured;
+  }
+
+  private measure(): Size {
     const box = this.svg.getBoundingClientRect();
     return { width: box.width, height: box.height };
   }
