@@ -249,7 +249,9 @@ function placement(
   }
   let top = Infinity;
   for (let node = 0; node < y.length; node++) top = Math.min(top, y[node]! - height[node]! / 2);
-  if (Number.isFinite(top)) for (let node = 0; node < y.length; node++) y[node] = y[node]! - top + spacing.padding;
+  // Whole pixels: the picture looks the same, and the saved state (and the SVG) is half the size.
+  if (Number.isFinite(top))
+    for (let node = 0; node < y.length; node++) y[node] = Math.round(y[node]! - top + spacing.padding);
   return y;
 }
 

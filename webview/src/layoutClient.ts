@@ -42,6 +42,10 @@ function delay(ms: number): Promise<typeof TIMED_OUT> {
   return new Promise((resolve) => setTimeout(() => resolve(TIMED_OUT), ms));
 }
 
+function afterNextFrame(): Promise<void> {
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+}
+
 /** FNV-1a, twice with different offsets: 64 bits of spread, enough to tell layouts apart. */
 export function layoutHash(input: LayoutInput, options: LayoutOptions): string {
   const text = JSON.stringify([
@@ -117,11 +121,15 @@ export class LayoutClient {
       this.remember(hash, hit);
       return { layout: hit, hash, source: "cache" };
     }
-    if (seed === undefined && input.nodes.length <= QUICK_LAYOUT_NODES && this.startWorker()) {
+    if (seed === undefined && input.nodes.length <= QUICK_LAYOUT_NODES && !this.fellBack && this.workerUrl) {
       // A warm worker answers a small graph in a few tens of ms: then its layout is the first
       // picture. A cold one (a new panel: the worker loads ELK) would take a second, so the
       // fast layout is drawn meanwhile and the worker's replaces it once, when it comes.
-      const inWorker = this.inWorker(input, options, undefined);
+      // A worker not started yet starts after the first picture is painted: loading ELK would
+      // compete with painting it for the machine's cores.
+      const inWorker = this.worker
+        ? this.inWorker(input, options, undefined)
+        : afterNextFrame().then(() => (this.startWorker() ? this.inWorker(input, options, undefined) : undefined));
       const answer = this.workerAnswered ? await Promise.race([inWorker, delay(QUICK_WAIT_MS)]) : TIMED_OUT;
       if (answer !== TIMED_OUT) {
         const layout = answer ?? fastLineageLayout(input, options);

@@ -13,6 +13,7 @@ import {
   type DrawnNodes,
   type NodeHandlers,
   type RenderView,
+  bindNodes,
   layoutInput,
   markSelected,
   recolour,
@@ -20,8 +21,12 @@ import {
 } from "./render";
 import { type Transform, Viewport, fitTransform } from "./viewport";
 
-/** Below this scale node text is unreadable: a focused asset is shown at READABLE_ZOOM instead of fitting. */
-const UNREADABLE_ZOOM = 0.5;
+/**
+ * Below this scale node text is unreadable: a focused asset is shown at READABLE_ZOOM instead
+ * of fitting, and the text is not drawn at all (the `far` class): on a large graph seen whole,
+ * laying out and painting thousands of unreadable labels was most of the time to paint it.
+ */
+export const UNREADABLE_ZOOM = 0.5;
 const READABLE_ZOOM = 0.8;
 
 export type DrawOutcome = "recoloured" | "redrawn" | LayoutSource | "stale";
@@ -55,14 +60,16 @@ export class Picture {
     private readonly layer: SVGGElement,
     minimapSvg: SVGSVGElement,
     private readonly layouts: LayoutClient,
-    private readonly handlers: NodeHandlers,
+    handlers: NodeHandlers,
     /** After every viewport change (to save it with the webview's state). */
     onViewportChange: (t: Transform) => void,
     /** After a first picture's refined layout replaced it (or failed). */
     private readonly onRefined: (refinement: Refinement) => void,
   ) {
+    bindNodes(layer, handlers);
     this.minimap = new Minimap(minimapSvg, (x, y) => this.viewport.centreOn({ x, y, width: 0, height: 0 }));
     this.viewport = new Viewport(svg, layer, (t) => {
+      svg.classList.toggle("far", t.k < UNREADABLE_ZOOM);
       this.minimap.update(t, this.viewport.size());
       onViewportChange(t);
     });
@@ -205,7 +212,7 @@ export class Picture {
     this.shown = { graph, view, options };
     const selected = [...this.drawn].find(([, g]) => g.classList.contains("selected"))?.[0];
     const focused = [...this.drawn].find(([, g]) => g === document.activeElement)?.[0];
-    this.drawn = renderGraph(this.layer, graph, layout, options, view, this.handlers);
+    this.drawn = renderGraph(this.layer, graph, layout, options, view);
     markSelected(this.drawn, selected);
     if (focused !== undefined) this.drawn.get(focused)?.focus({ preventScroll: true });
     this.minimap.show(layout);

@@ -65,6 +65,10 @@ export interface NodeHandlers {
   readonly menu: (key: string, at: Point) => void;
 }
 
+/** A drawn node: its key and what its tooltip says, as DOM properties (never markup). */
+type DrawnNode = SVGGElement & { assetKey?: string; tip?: string };
+type DrawnEdge = SVGPathElement & { tip?: string };
+
 /** The drawn nodes by key: kept so that status updates recolour them in place. */
 export type DrawnNodes = Map<string, SVGGElement>;
 
@@ -75,7 +79,6 @@ export function renderGraph(
   layout: LineageLayout,
   options: LayoutOptions,
   view: RenderView,
-  handlers: NodeHandlers,
 ): DrawnNodes {
   layer.replaceChildren();
   const svg = layer.ownerSVGElement;
@@ -100,10 +103,8 @@ export function renderGraph(
       class: classes.join(" "),
       d: pathData(route.points),
       "marker-end": `url(#${emphasis ? "arrow-emphasis" : "arrow"})`,
-    });
-    const title = element("title", {});
-    title.textContent = `${route.from} → ${route.to}`;
-    path.append(title);
+    }) as DrawnEdge;
+    path.tip = `${route.from} → ${route.to}`;
     edges.append(path);
   }
   layer.append(edges);
@@ -114,7 +115,7 @@ export function renderGraph(
   for (const box of layout.nodes) {
     const node = nodesByKey.get(box.key);
     if (!node) continue;
-    const g = element("g", { transform: `translate(${box.x},${box.y})`, tabindex: "0", role: "button" });
+    const g = element("g", { transform: `translate(${box.x},${box.y})`, tabindex: "0", role: "button" }) as DrawnNode;
     g.append(
       element("rect", {
         width: String(box.width),
@@ -124,10 +125,8 @@ export function renderGraph(
     );
     g.append(text("", options.padding, options.padding + options.lineHeight * 0.8, "key"));
     g.append(text("", options.padding, options.padding + options.lineHeight * 1.8, "status"));
-    g.append(element("title", {}));
     // The key travels as a DOM property, not an attribute: nothing reads it back as markup.
-    (g as SVGGElement & { assetKey?: string }).assetKey = node.key;
-    bindNode(g, node.key, handlers);
+    g.assetKey = node.key;
     group.append(g);
     drawn.set(node.key, g);
   }
@@ -157,7 +156,9 @@ export function recolour(drawn: DrawnNodes, graph: LineageGraph, options: Layout
     const [keyText, statusText] = g.querySelectorAll("text");
     keyText!.textContent = clipLabel(node.key, options);
     statusText!.textContent = clipLabel(word, options);
-    g.querySelector("title")!.textContent = tooltip(node);
+    (g as DrawnNode).tip = tooltip(node);
+    const title = g.querySelector("title");
+    if (title) title.textContent = (g as DrawnNode).tip!;
   }
 }
 
@@ -166,27 +167,54 @@ export function markSelected(drawn: DrawnNodes, key: string | undefined): void {
   for (const [nodeKey, g] of drawn) g.classList.toggle("selected", nodeKey === key);
 }
 
-function bindNode(g: SVGGElement, key: string, handlers: NodeHandlers): void {
-  g.addEventListener("click", () => handlers.select(key, "pointer"));
-  g.addEventListener("dblclick", () => handlers.activate(key));
-  g.addEventListener("contextmenu", (event) => {
-    event.preventDefault();
-    handlers.select(key, "pointer");
-    handlers.menu(key, { x: event.clientX, y: event.clientY });
+/**
+ * The nodes' input handlers, bound once on the layer that holds every picture: thousands of
+ * nodes then cost no listeners each, and a redrawn picture needs none bound again. Tooltips
+ * (SVG titles) are made when the pointer first reaches a node or an edge, not for each one drawn.
+ */
+export function bindNodes(layer: SVGGElement, handlers: NodeHandlers): void {
+  const nodeOf = (event: Event): { g: DrawnNode; key: string } | undefined => {
+    const g = (event.target as Element | null)?.closest?.("g.node") as DrawnNode | null;
+    return g && layer.contains(g) && g.assetKey !== undefined ? { g, key: g.assetKey } : undefined;
+  };
+  layer.addEventListener("click", (event) => {
+    const hit = nodeOf(event);
+    if (hit) handlers.select(hit.key, "pointer");
   });
-  g.addEventListener("keydown", (event) => {
+  layer.addEventListener("dblclick", (event) => {
+    const hit = nodeOf(event);
+    if (hit) handlers.activate(hit.key);
+  });
+  layer.addEventListener("contextmenu", (event) => {
+    const hit = nodeOf(event);
+    if (!hit) return;
+    event.preventDefault();
+    handlers.select(hit.key, "pointer");
+    handlers.menu(hit.key, { x: event.clientX, y: event.clientY });
+  });
+  layer.addEventListener("keydown", (event) => {
+    const hit = nodeOf(event);
+    if (!hit) return;
     if (event.key === "Enter") {
       event.preventDefault();
-      handlers.activate(key);
+      handlers.activate(hit.key);
     } else if (event.key === " ") {
       event.preventDefault();
-      handlers.select(key, "keyboard");
+      handlers.select(hit.key, "keyboard");
     } else if (event.key === "ContextMenu" || (event.key === "F10" && event.shiftKey)) {
       event.preventDefault();
-      const box = g.getBoundingClientRect();
-      handlers.select(key, "keyboard");
-      handlers.menu(key, { x: box.left + box.width / 2, y: box.bottom });
+      const box = hit.g.getBoundingClientRect();
+      handlers.select(hit.key, "keyboard");
+      handlers.menu(hit.key, { x: box.left + box.width / 2, y: box.bottom });
     }
+  });
+  layer.addEventListener("pointerover", (event) => {
+    const target = event.target as Element | null;
+    const owner = (target?.closest?.("g.node, path.edge") ?? null) as (DrawnNode | DrawnEdge) | null;
+    if (!owner || owner.tip === undefined || owner.querySelector(":scope > title")) return;
+    const title = element("title", {});
+    title.textContent = owner.tip;
+    owner.append(title);
   });
 }
 
