@@ -6,10 +6,12 @@
  *
  * Steps: edges against the input order are reversed (a DAG by construction, so cycles cost
  * nothing); longest-path layering, sources pulled next to their first consumer; long edges
- * split into dummy nodes; barycentre sweeps that keep the order with the fewest crossings;
+ * split into dummy nodes; sweeps by barycentres and by medians, each followed by adjacent
+ * exchanges (transpose), keeping the order with the fewest crossings;
  * y positions pulled toward neighbours under the order and spacing constraints (isotonic
  * regression per layer); edges drawn as polylines through their dummies.
  */
+import { orderLayers } from "./fastLayerOrder";
 import type { Point } from "./layoutTypes";
 
 export interface FastBox {
@@ -39,8 +41,6 @@ export interface FastLayout {
   readonly routes: readonly (readonly Point[])[];
 }
 
-/** Down-and-up sweeps of the crossing reduction; more barely changes the count on real graphs. */
-const SWEEPS = 6;
 /** Passes pulling y toward neighbours; each alternates direction. */
 const PLACEMENT_PASSES = 4;
 
@@ -82,7 +82,7 @@ export function fastLayered(
     }
     chains.push(forward ? chain : chain.reverse());
   }
-  const layers = order(layer, up, down, seedOrder);
+  const layers = orderLayers(layer, up, down, seedOrder);
   const x = columns(layers, boxes, spacing);
   const y = placement(layers, height, up, down, spacing, real);
   const positions: Point[] = boxes.map((box, node) => ({ x: x[layer[node]!]!, y: y[node]! - box.height / 2 }));
@@ -116,82 +116,6 @@ function layering(count: number, edges: readonly FastEdge[]): number[] {
     layer[node] = Math.min(...children[node]!.map((child) => layer[child]!)) - 1;
   }
   return layer;
-}
-
-/** Nodes per layer, ordered by barycentre sweeps; the order with the fewest crossings wins. */
-function order(
-  layer: readonly number[],
-  up: readonly (readonly number[])[],
-  down: readonly (readonly number[])[],
-  seedOrder: readonly (number | undefined)[] | undefined,
-): number[][] {
-  const depth = layer.reduce((deepest, l) => Math.max(deepest, l), -1) + 1;
-  const layers: number[][] = Array.from({ length: depth }, () => []);
-  for (let node = 0; node < layer.length; node++) layers[layer[node]!]!.push(node);
-  const position = new Float64Array(layer.length);
-  const seedOf = (node: number) => seedOrder?.[node];
-  // The first layer: the seed's order where known, else the input's.
-  const first = layers[0] ?? [];
-  first.sort((a, b) => (seedOf(a) ?? Infinity) - (seedOf(b) ?? Infinity) || a - b);
-  first.forEach((node, index) => (position[node] = index));
-  const key = new Float64Array(layer.length);
-  const sweep = (index: number, neighbours: readonly (readonly number[])[]) => {
-    const nodes = layers[index]!;
-    for (const node of nodes) {
-      const around = neighbours[node]!;
-      key[node] =
-        around.length === 0 ? position[node]! : around.reduce((sum, n) => sum + position[n]!, 0) / around.length;
-    }
-    nodes.sort((a, b) => key[a]! - key[b]! || (seedOf(a) ?? Infinity) - (seedOf(b) ?? Infinity) || a - b);
-    nodes.forEach((node, i) => (position[node] = i));
-  };
-  for (let l = 1; l < depth; l++) {
-    // Before any sweep a node without upstream neighbours has no position: the input's order places it.
-    for (const node of layers[l]!) position[node] = up[node]!.length === 0 ? Number.MAX_SAFE_INTEGER / 2 : 0;
-    sweep(l, up);
-  }
-  let best = layers.map((nodes) => [...nodes]);
-  let fewest = crossings(layers, down, position);
-  for (let round = 0; round < SWEEPS; round++) {
-    if (round % 2 === 0) for (let l = depth - 2; l >= 0; l--) sweep(l, down);
-    else for (let l = 1; l < depth; l++) sweep(l, up);
-    const count = crossings(layers, down, position);
-    if (count < fewest) {
-      fewest = count;
-      best = layers.map((nodes) => [...nodes]);
-    }
-  }
-  return best;
-}
-
-/** Edge crossings between adjacent layers (Barth, Jünger and Mutzel's accumulator tree). */
-function crossings(
-  layers: readonly (readonly number[])[],
-  down: readonly (readonly number[])[],
-  position: Float64Array,
-): number {
-  let total = 0;
-  for (let l = 0; l + 1 < layers.length; l++) {
-    const targets: number[] = [];
-    for (const node of layers[l]!) {
-      const ends = down[node]!.map((n) => position[n]!).sort((a, b) => a - b);
-      for (const end of ends) targets.push(end);
-    }
-    const size = layers[l + 1]!.length;
-    let first = 1;
-    while (first < size) first *= 2;
-    const tree = new Int32Array(2 * first);
-    for (const target of targets) {
-      let index = target + first;
-      tree[index]! += 1;
-      while (index > 1) {
-        if (index % 2 === 0) total += tree[index + 1]!;
-        index = Math.floor(index / 2);
-        tree[index]! += 1;
-      }
-    }
-  }
-  return total;
 }
 
 /** The x of each layer: the widest node of the layers before it, and the gaps between. */
