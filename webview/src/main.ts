@@ -180,7 +180,9 @@ async function draw(keep: boolean): Promise<void> {
     show(notes(graph));
     if (selected !== undefined && !nodeOf(selected)) selected = undefined;
     select(selected);
-    if (!keep && focus !== undefined) picture.elementOf(focus)?.focus({ preventScroll: true });
+    // Only a panel that has the keyboard moves it to the focused node: following the editor must
+    // not take the keyboard from the editor the user is typing in.
+    if (!keep && focus !== undefined && document.hasFocus()) picture.elementOf(focus)?.focus({ preventScroll: true });
     // Set together, in one task: a test waiting for a settled picture never sees one without the other.
     if (picture.isRefining) svg.dataset.refining = "";
     else delete svg.dataset.refining;
