@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
-import type { Browser } from "playwright-core";
 import { bigGraph, jaffle } from "./graphs";
-import { type PanelHost, graphMessage, launchBrowser, openPanel } from "./support";
+import { type PanelHost, graphMessage, usePanels } from "./support";
 
 interface Snapshot {
   drawn: string | null;
@@ -12,25 +11,13 @@ interface Snapshot {
 
 describe("lineage panel's first picture and large pictures (built webview in headless Chromium)", function () {
   this.timeout(90_000);
-  let browser: Browser;
+  const panels = usePanels();
   let panel: PanelHost;
-
-  before(async () => {
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-  });
-  afterEach(async () => {
-    assert.deepEqual(panel?.errors() ?? [], [], "uncaught errors in the panel");
-    await panel?.close();
-  });
 
   const settled = () => panel.page.locator("#graph[data-drawn]:not([data-refining])").waitFor({ state: "attached" });
 
   it("paints a new panel's first picture with the fast layout at once, then ELK's in its place, the focus kept", async () => {
-    panel = await openPanel(browser);
-    await panel.waitForPosted(1);
+    panel = await panels.open();
     // Every change of the drawing's state, with where the focused node was on screen then.
     await panel.page.evaluate(`(() => {
       window.__snapshots = [];
@@ -61,8 +48,7 @@ describe("lineage panel's first picture and large pictures (built webview in hea
   });
 
   it("draws no labels zoomed out past reading, and makes a tooltip when the pointer reaches a node", async () => {
-    panel = await openPanel(browser);
-    await panel.waitForPosted(1);
+    panel = await panels.open();
     await panel.send(graphMessage(bigGraph(120)));
     await settled();
     const label = panel.page.locator("g.node text.key").first();

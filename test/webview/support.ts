@@ -155,6 +155,35 @@ export function lineageGraph(nodes: LineageNode[], edges: [string, string][], cy
 
 export { launchBrowser };
 
+/**
+ * Registers a browser suite's hooks: one Chromium for the suite, and each test's panel closed
+ * after it, failing the test if the page threw. `open` opens that test's panel.
+ */
+export function usePanels(): { open: (options?: PanelOptions) => Promise<PanelHost> } {
+  let browser: Browser | undefined;
+  let panel: PanelHost | undefined;
+  before(async () => {
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    const errors = panel?.errors() ?? [];
+    await panel?.close();
+    panel = undefined;
+    if (errors.length > 0) throw new Error(`uncaught errors in the panel: ${errors.join("; ")}`);
+  });
+  return {
+    open: async (options) => {
+      if (!browser) throw new Error("the browser did not start (its before hook failed)");
+      panel = await openPanel(browser, options);
+      await panel.waitForPosted(1);
+      return panel;
+    },
+  };
+}
+
 /** A `graph` message as the host posts it; the scope defaults to "show all". */
 export function graphMessage(
   graph: LineageGraph,
