@@ -4,7 +4,8 @@
  * ships) and open copies of examples/jaffle_shop:
  *   trusted   — mocha suites inside the extension host, then a Playwright UI scenario;
  *   untrusted — restricted mode (workspace trust on, never granted): mocha suites inside;
- *   manifest  — no node_modules, only package.json's dependency: activation without a file.
+ *   manifest  — no node_modules, only package.json's dependency: activation without a file;
+ *   large     — a generated workspace of about 2,000 assets: a UI scenario only (the panel at scale).
  * Writes the summed counts to $ASSETLINE_TEST_SUMMARY (scripts/test.mjs adds them up) and
  * prints "N passed, N failed". Usage: npx tsx test/e2e/runOnCodeServer.ts  (after `npm run build`)
  *
@@ -18,21 +19,37 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as esbuild from "esbuild";
+import type { Browser } from "playwright-core";
 import { launchBrowser } from "./support/chromium";
-import { type CodeServer, REPO, installCodeServer, prepareWorkspace, startCodeServer } from "./support/codeServer";
+import {
+  type CodeServer,
+  REPO,
+  installCodeServer,
+  prepareLargeWorkspace,
+  prepareWorkspace,
+  startCodeServer,
+} from "./support/codeServer";
 import { type Counts, runHostSuite } from "./support/hostSuite";
 import { packageExtension, testCarrier } from "./support/vsix";
 
 const SUITE_OUT = join(REPO, ".vscode-test", "e2e-suite");
 const SHOTS = join(REPO, ".vscode-test", "e2e-shots");
 const HOST_TIMEOUT_MS = 8 * 60_000;
-const SESSIONS = ["trusted", "untrusted", "manifest"] as const;
+const SESSIONS = ["trusted", "untrusted", "manifest", "large"] as const;
 type SessionName = (typeof SESSIONS)[number];
 /** The Playwright scenarios of each session (the manifest session has none). */
 const UI_SCENARIOS: Readonly<Record<SessionName, string | undefined>> = {
   trusted: "test/e2e/ui/*.test.ts",
   untrusted: "test/e2e/ui/untrusted/*.test.ts",
   manifest: undefined,
+  large: "test/e2e/ui/large/*.test.ts",
+};
+/** Sessions whose workspace is jaffle_shop, with the suites inside the extension host. */
+const HOST_SUITES: Readonly<Record<SessionName, boolean>> = {
+  trusted: true,
+  untrusted: true,
+  manifest: true,
+  large: false,
 };
 
 function chosen(name: SessionName): boolean {
@@ -64,7 +81,10 @@ async function main(): Promise<Counts> {
 
 async function session(installDir: string, vsix: string, scratch: string, name: SessionName): Promise<Counts> {
   const started = Date.now();
-  const workspace = prepareWorkspace(scratch, `${name}-workspace`, name !== "manifest");
+  const workspace =
+    name === "large"
+      ? prepareLargeWorkspace(scratch, `${name}-workspace`)
+      : prepareWorkspace(scratch, `${name}-workspace`, name !== "manifest");
   const summaryFile = join(scratch, `${name}-host.json`);
   const trust =
     name !== "untrusted"
@@ -85,17 +105,9 @@ async function session(installDir: string, vsix: string, scratch: string, name: 
       settings: trust,
       env: { ASSETLINE_E2E_REPO: REPO, ASSETLINE_E2E_SUITE: name, ASSETLINE_TEST_SUMMARY: summaryFile },
     });
-    console.log(`\n--- ${name}: extension host suites (code-server on ${server.url}) ---`);
-    const counts = await runHostSuite({
-      browser,
-      url: server.url,
-      workspace,
-      extensionPath: testCarrier(),
-      testsPath: join(SUITE_OUT, "index.js"),
-      summaryFile,
-      timeoutMs: HOST_TIMEOUT_MS,
-    });
-    console.log(`${name} host: ${counts.passes} passed, ${counts.failures} failed (${seconds(started)})`);
+    const counts: Counts = HOST_SUITES[name]
+      ? await hostSuites(browser, server, workspace, summaryFile, name, started)
+      : { passes: 0, failures: 0, pending: 0 };
     const scenarios = UI_SCENARIOS[name];
     if (scenarios) add(counts, ui(server, workspace, scratch, name, scenarios));
     return counts;
@@ -103,6 +115,29 @@ async function session(installDir: string, vsix: string, scratch: string, name: 
     await browser.close().catch(() => undefined);
     await server?.stop();
   }
+}
+
+/** A session's mocha suites inside the extension host. */
+async function hostSuites(
+  browser: Browser,
+  server: CodeServer,
+  workspace: string,
+  summaryFile: string,
+  name: SessionName,
+  started: number,
+): Promise<Counts> {
+  console.log(`\n--- ${name}: extension host suites (code-server on ${server.url}) ---`);
+  const counts = await runHostSuite({
+    browser,
+    url: server.url,
+    workspace,
+    extensionPath: testCarrier(),
+    testsPath: join(SUITE_OUT, "index.js"),
+    summaryFile,
+    timeoutMs: HOST_TIMEOUT_MS,
+  });
+  console.log(`${name} host: ${counts.passes} passed, ${counts.failures} failed (${seconds(started)})`);
+  return counts;
 }
 
 /** A session's Playwright scenarios, as their own mocha run with the repository's summary reporter. */

@@ -66,6 +66,27 @@ export function prepareWorkspace(scratch: string, name: string, installed = true
   return workspace;
 }
 
+/** Files of the generated large workspace: about 2,000 lineage nodes (1,959 assets, 69 sources). */
+export const LARGE_WORKSPACE_FILES = 450;
+
+/**
+ * A workspace from the analysis benchmark's generator (bench/analysis/generate.mjs) with about
+ * 2,000 assets, the engine installed as in `prepareWorkspace`: the lineage panel at scale.
+ */
+export function prepareLargeWorkspace(scratch: string, name: string): string {
+  const workspace = join(scratch, name);
+  execFileSync(
+    process.execPath,
+    [join(REPO, "bench", "analysis", "generate.mjs"), workspace, String(LARGE_WORKSPACE_FILES)],
+    {
+      stdio: "ignore",
+    },
+  );
+  mkdirSync(join(workspace, "node_modules"), { recursive: true });
+  symlinkSync(REPO, join(workspace, "node_modules", "assetline"), "dir");
+  return workspace;
+}
+
 export interface CodeServer {
   readonly url: string;
   readonly logFile: string;
