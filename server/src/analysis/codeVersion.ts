@@ -1,5 +1,6 @@
-import { createHash } from "node:crypto";
+import * as crypto from "node:crypto";
 import { ts } from "ts-morph";
+import { joinedTokens } from "./codeTokens";
 
 const scanner = ts.createScanner(ts.ScriptTarget.Latest, /* skipTrivia */ true, ts.LanguageVariant.Standard);
 
@@ -9,10 +10,16 @@ const scanner = ts.createScanner(ts.ScriptTarget.Latest, /* skipTrivia */ true, 
  * the text inside them is one token, not code.
  */
 export function tokenHash(text: string, start: number, end: number): string {
-  return createHash("sha1")
-    .update(tokenTexts(text, start, end).join("\u0000"))
-    .digest("hex")
-    .slice(0, 16);
+  return sha1Hex(joinedTokens(text, start, end) ?? tokenTexts(text, start, end).join("\u0000")).slice(0, 16);
+}
+
+/**
+ * One-shot `crypto.hash` where Node has it (20.12+): a Hash object per definition costs more than
+ * hashing its few hundred bytes.
+ */
+const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: "hex") => string }).hash;
+function sha1Hex(data: string): string {
+  return oneShotHash ? oneShotHash("sha1", data, "hex") : crypto.createHash("sha1").update(data).digest("hex");
 }
 
 /** The tokens of `text[start, end)` as written, without whitespace and comments (a template literal is one token). */
@@ -44,8 +51,5 @@ export function tokenTexts(text: string, start: number, end: number): string[] {
 export function combineVersions(own: string, helpers: Iterable<string>): string {
   const sorted = [...new Set(helpers)].sort();
   if (sorted.length === 0) return own;
-  return createHash("sha1")
-    .update([own, ...sorted].join("\u0000"))
-    .digest("hex")
-    .slice(0, 16);
+  return sha1Hex([own, ...sorted].join("\u0000")).slice(0, 16);
 }
