@@ -2,7 +2,7 @@ import { ts } from "ts-morph";
 import type { CandidateCall, Callee, ShapeProblem } from "../facts";
 import { EMPTY_CONFIG, extractConfig, targetRef } from "./config";
 import { NO_COLUMNS } from "../../model/columns";
-import { extractEffects, type ModuleBindings } from "./effects";
+import { extractEffects, type ExtractedEffects, type ModuleBindings } from "./effects";
 import type { LocationMaker } from "./locations";
 import { type ConstLookup, unwrap } from "./staticValues";
 import { forEachDescendant } from "./syntaxWalk";
@@ -14,6 +14,10 @@ interface CallContext {
   readonly topLevelConsts: ReadonlyMap<string, ts.Expression>;
   /** The code that runs for the definition: the function argument or the function it names. */
   readonly body: ts.Node | undefined;
+  /** The body's consts, when the caller made the lookup already (`constLookup`). */
+  readonly consts?: ConstLookup;
+  /** The body's effects, when the caller's walk collected them already. */
+  readonly effects?: ExtractedEffects;
 }
 
 type AnalyzedCall = Pick<CandidateCall, "callee" | "shape" | "config" | "checkTarget" | "effects" | "shapeProblems">;
@@ -29,7 +33,7 @@ export function isFunctionLike(node: ts.Node): node is ts.ArrowFunction | ts.Fun
  */
 export function analyzeCall(call: ts.CallExpression, context: CallContext): AnalyzedCall {
   const callee = calleeOf(call.expression);
-  const consts = constLookup(context);
+  const consts = context.consts ?? constLookup(context);
   const configContext = { locations: context.locations, sourceFile: context.sourceFile, consts };
   const [first, second] = call.arguments.map(unwrap);
   const problems: ShapeProblem[] = [];
@@ -62,14 +66,16 @@ export function analyzeCall(call: ts.CallExpression, context: CallContext): Anal
       message: `\`${first.getText(context.sourceFile)}\` is not an object literal, so the definition's options cannot be read without running code; write the config object inline`,
     });
   }
-  const effects = context.body
-    ? extractEffects(context.body, {
-        sourceFile: context.sourceFile,
-        locations: context.locations,
-        consts,
-        modules: context.modules,
-      })
-    : { reads: [], writes: [], columns: NO_COLUMNS };
+  const effects =
+    context.effects ??
+    (context.body
+      ? extractEffects(context.body, {
+          sourceFile: context.sourceFile,
+          locations: context.locations,
+          consts,
+          modules: context.modules,
+        })
+      : { reads: [], writes: [], columns: NO_COLUMNS });
   return { callee, shape, config, checkTarget, effects, shapeProblems: problems };
 }
 
@@ -83,7 +89,7 @@ function calleeOf(expression: ts.Expression): Callee {
  * Consts visible to the definition: those declared inside its body (looked up lazily, since
  * most bodies use none) and the file's top-level consts.
  */
-function constLookup(context: CallContext): ConstLookup {
+export function constLookup(context: Pick<CallContext, "sourceFile" | "topLevelConsts" | "body">): ConstLookup {
   let local: Map<string, ts.Expression> | undefined;
   return (name) => {
     if (!local) {

@@ -61,23 +61,39 @@ const PATH_JOINERS = new Set(["join", "resolve"]);
 /** SQL methods whose first argument is always SQL: a non-literal one is SQL built at run time. */
 const SQL_TEXT_METHODS = new Set(["exec", "prepare", "query", "execute"]);
 
+export interface ExtractedEffects {
+  readonly reads: Effect[];
+  readonly writes: Effect[];
+  readonly columns: BodyColumns;
+}
+
 /** Tables and files a definition's code reads and writes, with exact locations, and the columns its SQL names. */
-export function extractEffects(
-  body: ts.Node,
-  context: EffectContext,
-): { reads: Effect[]; writes: Effect[]; columns: BodyColumns } {
-  const sinks: EffectSinks = {
-    reads: [],
-    writes: [],
-    columns: new ColumnCollector(context.locations),
-    tagDialects: new Map(),
-  };
-  forEachDescendant(body, (node) => {
-    if (ts.isCallExpression(node)) inspectCall(node, context, sinks);
+export function extractEffects(body: ts.Node, context: EffectContext): ExtractedEffects {
+  const collector = new EffectCollector(context);
+  forEachDescendant(body, (node) => collector.inspect(node));
+  return collector.finish();
+}
+
+/**
+ * The effects of one body, fed its nodes in source order (pre-order) by whichever walk meets
+ * them: the file scanner's own walk for a function given inline, so the body is walked once.
+ */
+export class EffectCollector {
+  private readonly sinks: EffectSinks;
+
+  constructor(private readonly context: EffectContext) {
+    this.sinks = { reads: [], writes: [], columns: new ColumnCollector(context.locations), tagDialects: new Map() };
+  }
+
+  inspect(node: ts.Node): void {
+    if (ts.isCallExpression(node)) inspectCall(node, this.context, this.sinks);
     else if (ts.isTaggedTemplateExpression(node) && isSqlTag(node.tag))
-      addSql(node.template, context, sinks, sinks.tagDialects.get(node) ?? "sqlite");
-  });
-  return { reads: sinks.reads, writes: sinks.writes, columns: sinks.columns.finish() };
+      addSql(node.template, this.context, this.sinks, this.sinks.tagDialects.get(node) ?? "sqlite");
+  }
+
+  finish(): ExtractedEffects {
+    return { reads: this.sinks.reads, writes: this.sinks.writes, columns: this.sinks.columns.finish() };
+  }
 }
 
 function isSqlTag(tag: ts.Expression): boolean {

@@ -1,13 +1,14 @@
 import { ts } from "ts-morph";
 import { tokenHash } from "../codeVersion";
 import type { CandidateCall, ExportedName, FileFacts, ImportBinding, ModuleRef, TopLevelDeclaration } from "../facts";
-import { analyzeCall, isFunctionLike } from "./candidateCall";
-import type { ModuleBindings } from "./effects";
+import { analyzeCall, constLookup, isFunctionLike } from "./candidateCall";
+import { EffectCollector, type ModuleBindings } from "./effects";
 import { LocationMaker } from "./locations";
 import { moduleRef } from "./modules";
 import { parseTypeScript, syntaxErrorCount } from "./parseTypeScript";
 import { failedFile, isStackOverflow, tooDeeplyNestedFile, tooLargeFile } from "./skippedFile";
-import { reverseFrom } from "./syntaxWalk";
+import type { ConstLookup } from "./staticValues";
+import { forEachDescendant, reverseFrom } from "./syntaxWalk";
 
 export interface ScanOptions {
   /** Files larger than this are not analyzed (generated code); a diagnostic says so. */
@@ -211,6 +212,10 @@ class FileScanner {
 
   private visit(node: ts.Node, enclosing: string | undefined): void {
     const stack = this.pending;
+    const collectors = this.effectCollectors;
+    if (collectors.length > 0 && (ts.isCallExpression(node) || ts.isTaggedTemplateExpression(node))) {
+      for (const collector of collectors) collector.inspect(node);
+    }
     if (ts.isIdentifier(node)) {
       const name = node.text;
       if (this.imports.has(name) || this.declarations.has(name)) for (const sink of this.referenceSinks) sink.add(name);
@@ -232,6 +237,11 @@ class FileScanner {
     reverseFrom(stack, first);
   }
 
+  /**
+   * The effects of the definitions whose inline function the walk is inside (a definition in a
+   * factory's body sits in two): each sees the nodes of its body as `extractEffects` would.
+   */
+  private readonly effectCollectors: EffectCollector[] = [];
   /** Work left in the walk: nodes to visit, and steps to run once a call's arguments are walked. */
   private readonly pending: Array<WalkTask> = [];
   /** The enclosing function of the children being pushed: one callback for all nodes, not a closure per node. */
@@ -266,32 +276,61 @@ class FileScanner {
   private beginCall(call: ts.CallExpression, enclosingFunction: string | undefined): void {
     const stack = this.pending;
     const sink = new Set<string>();
+    // An inline body's effects are collected by this walk as it passes through the body.
+    const inlineBody = call.arguments.find(isFunctionLike);
+    const inline = inlineBody && this.inlineBodyScan(inlineBody);
     stack.push(() => {
       this.referenceSinks.pop();
       for (const sinkOuter of this.referenceSinks) for (const name of sink) sinkOuter.add(name);
-      this.recordCall(call, enclosingFunction, sink);
+      this.recordCall(call, enclosingFunction, sink, inline);
     });
     for (let i = call.arguments.length - 1; i >= 0; i--) {
-      stack.push({ node: call.arguments[i]!, enclosing: enclosingFunction });
+      const argument = call.arguments[i]!;
+      if (argument === inlineBody) stack.push(() => void this.effectCollectors.pop());
+      stack.push({ node: argument, enclosing: enclosingFunction });
+      if (argument === inlineBody) stack.push(() => void this.effectCollectors.push(inline!.collector));
     }
     stack.push(() => this.referenceSinks.push(sink));
     stack.push({ node: call.expression, enclosing: enclosingFunction });
+    // Type arguments are no code the walk follows, but a body around this call sees them.
+    if (call.typeArguments && this.effectCollectors.length > 0) {
+      const collectors = [...this.effectCollectors];
+      for (const type of call.typeArguments)
+        forEachDescendant(type, (node) => collectors.forEach((collector) => collector.inspect(node)));
+    }
   }
 
-  private recordCall(call: ts.CallExpression, enclosingFunction: string | undefined, sink: ReadonlySet<string>): void {
+  private inlineBodyScan(body: ts.Node): InlineBodyScan {
+    const consts = constLookup({ sourceFile: this.sourceFile, topLevelConsts: this.topLevelConsts, body });
+    const collector = new EffectCollector({
+      sourceFile: this.sourceFile,
+      locations: this.locations,
+      consts,
+      modules: this.modules!,
+    });
+    return { body, consts, collector };
+  }
+
+  private recordCall(
+    call: ts.CallExpression,
+    enclosingFunction: string | undefined,
+    sink: ReadonlySet<string>,
+    inline: InlineBodyScan | undefined,
+  ): void {
     const declared = this.declaredCalls.get(call);
-    const functionArgument = call.arguments.find(isFunctionLike);
-    const namedFunction = call.arguments.find(
-      (argument) => ts.isIdentifier(argument) && this.isTopLevelFunction(argument.text),
-    );
-    const body =
-      functionArgument ?? (namedFunction && this.declarationNodes.get((namedFunction as ts.Identifier).text));
+    const namedFunction =
+      inline === undefined
+        ? call.arguments.find((argument) => ts.isIdentifier(argument) && this.isTopLevelFunction(argument.text))
+        : undefined;
+    const body = inline?.body ?? (namedFunction && this.declarationNodes.get((namedFunction as ts.Identifier).text));
     const analyzed = analyzeCall(call, {
       sourceFile: this.sourceFile,
       locations: this.locations,
       modules: this.modules!,
       topLevelConsts: this.topLevelConsts,
       body,
+      consts: inline?.consts,
+      effects: inline?.collector.finish(),
     });
     this.calls.push({
       ...analyzed,
@@ -314,6 +353,13 @@ class FileScanner {
 }
 
 type WalkTask = { readonly node: ts.Node; readonly enclosing: string | undefined } | (() => void);
+
+/** A definition's inline function, whose effects the walk collects on its way through. */
+interface InlineBodyScan {
+  readonly body: ts.Node;
+  readonly consts: ConstLookup;
+  readonly collector: EffectCollector;
+}
 
 function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
   return ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((modifier) => modifier.kind === kind) ?? false);
