@@ -68,7 +68,10 @@ const PHASES = [
 const out = mkdtempSync(join(tmpdir(), "assetline-prof-"));
 try {
   const mode = phase === "update" ? ["incremental", bundle, dir, edits] : ["analyze", bundle, dir];
-  const result = spawnSync(process.execPath, ["--cpu-prof", "--cpu-prof-dir", out, join(HERE, "worker.mjs"), ...mode], {
+  // PROFILE_NODE_FLAGS="--no-turbo-inlining" attributes self time to the functions that spend it.
+  const flags = (process.env.PROFILE_NODE_FLAGS ?? "").split(" ").filter(Boolean);
+  const worker = ["--cpu-prof", "--cpu-prof-dir", out, ...flags, join(HERE, "worker.mjs"), ...mode];
+  const result = spawnSync(process.execPath, worker, {
     encoding: "utf8",
   });
   if (result.status !== 0) throw new Error(result.stderr);
@@ -124,6 +127,6 @@ function summarise(profile, within) {
   for (const [label] of PHASES)
     if (inclusive.get(label) > 0) console.log(`${ms(inclusive.get(label))} ${pct(inclusive.get(label))}  ${label}`);
   console.log(`\nheaviest functions by self time:`);
-  for (const [key, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25))
+  for (const [key, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.PROFILE_TOP ?? 25)))
     console.log(`${ms(us)} ${pct(us)}  ${key}`);
 }

@@ -51,6 +51,11 @@ class FileScanner {
   >();
   private readonly localExports: Array<{ exported: string; local: string }> = [];
   private modules: ModuleBindings | undefined;
+  /**
+   * False when nothing is imported from "assetline" or a workspace file (a barrel may re-export
+   * the SDK): then no call can be a definition, and the walk skips looking for them.
+   */
+  private mayCallDefinitions = true;
   /** Identifier sinks of the declarations and calls being walked. */
   private readonly referenceSinks: Array<Set<string>> = [];
 
@@ -71,6 +76,7 @@ class FileScanner {
       );
     }
     this.modules = moduleBindings(this.imports);
+    this.mayCallDefinitions = [...this.imports.values()].some((binding) => binding.module.target.kind !== "external");
     for (const statement of this.sourceFile.statements) this.walkTopLevel(statement);
     const syntaxErrors = syntaxErrorCount(this.sourceFile);
     return {
@@ -201,17 +207,23 @@ class FileScanner {
    */
   private walk(root: ts.Node, enclosingFunction: string | undefined): void {
     const stack = this.pending;
+    const enclosings = this.pendingEnclosing;
     const floor = stack.length;
-    stack.push({ node: root, enclosing: enclosingFunction });
+    this.push(root, enclosingFunction);
     while (stack.length > floor) {
       const task = stack.pop()!;
+      const enclosing = enclosings.pop();
       if (typeof task === "function") task();
-      else this.visit(task.node, task.enclosing);
+      else this.visit(task, enclosing);
     }
   }
 
+  private push(task: WalkTask, enclosing: string | undefined): void {
+    this.pending.push(task);
+    this.pendingEnclosing.push(enclosing);
+  }
+
   private visit(node: ts.Node, enclosing: string | undefined): void {
-    const stack = this.pending;
     const collectors = this.effectCollectors;
     if (collectors.length > 0 && (ts.isCallExpression(node) || ts.isTaggedTemplateExpression(node))) {
       for (const collector of collectors) collector.inspect(node);
@@ -222,19 +234,25 @@ class FileScanner {
       return;
     }
     if (ts.isPropertyAccessExpression(node)) {
-      stack.push({ node: node.expression, enclosing });
+      this.push(node.expression, enclosing);
       return;
     }
     if (ts.isPropertyAssignment(node)) {
-      stack.push({ node: node.initializer, enclosing });
-      if (ts.isComputedPropertyName(node.name)) stack.push({ node: node.name, enclosing });
+      this.push(node.initializer, enclosing);
+      if (ts.isComputedPropertyName(node.name)) this.push(node.name, enclosing);
       return;
     }
-    if (ts.isCallExpression(node) && this.isCandidateCallee(node.expression)) return this.beginCall(node, enclosing);
-    this.childEnclosing = functionNameOf(node) ?? enclosing;
-    const first = stack.length;
+    if (!this.mayCallDefinitions) {
+      // No call here can be a definition: the walk only gathers what each declaration uses.
+      this.childEnclosing = undefined;
+    } else {
+      if (ts.isCallExpression(node) && this.isCandidateCallee(node.expression)) return this.beginCall(node, enclosing);
+      this.childEnclosing = functionNameOf(node) ?? enclosing;
+    }
+    const first = this.pending.length;
     ts.forEachChild(node, this.pushChild);
-    reverseFrom(stack, first);
+    reverseFrom(this.pending, first);
+    // Children share one enclosing name, so their enclosings need no reversing.
   }
 
   /**
@@ -242,12 +260,17 @@ class FileScanner {
    * factory's body sits in two): each sees the nodes of its body as `extractEffects` would.
    */
   private readonly effectCollectors: EffectCollector[] = [];
-  /** Work left in the walk: nodes to visit, and steps to run once a call's arguments are walked. */
-  private readonly pending: Array<WalkTask> = [];
+  /**
+   * Work left in the walk: nodes to visit, and steps to run once a call's arguments are walked,
+   * with the enclosing function of each in a parallel stack (no object per visited node).
+   */
+  private readonly pending: WalkTask[] = [];
+  private readonly pendingEnclosing: Array<string | undefined> = [];
   /** The enclosing function of the children being pushed: one callback for all nodes, not a closure per node. */
   private childEnclosing: string | undefined;
   private readonly pushChild = (child: ts.Node): undefined => {
-    this.pending.push({ node: child, enclosing: this.childEnclosing });
+    this.pending.push(child);
+    this.pendingEnclosing.push(this.childEnclosing);
     return undefined; // a truthy return would stop forEachChild
   };
 
@@ -274,24 +297,23 @@ class FileScanner {
    * recorded: pushed in reverse, since the stack pops from the end.
    */
   private beginCall(call: ts.CallExpression, enclosingFunction: string | undefined): void {
-    const stack = this.pending;
     const sink = new Set<string>();
     // An inline body's effects are collected by this walk as it passes through the body.
     const inlineBody = call.arguments.find(isFunctionLike);
     const inline = inlineBody && this.inlineBodyScan(inlineBody);
-    stack.push(() => {
+    this.push(() => {
       this.referenceSinks.pop();
       for (const sinkOuter of this.referenceSinks) for (const name of sink) sinkOuter.add(name);
       this.recordCall(call, enclosingFunction, sink, inline);
-    });
+    }, undefined);
     for (let i = call.arguments.length - 1; i >= 0; i--) {
       const argument = call.arguments[i]!;
-      if (argument === inlineBody) stack.push(() => void this.effectCollectors.pop());
-      stack.push({ node: argument, enclosing: enclosingFunction });
-      if (argument === inlineBody) stack.push(() => void this.effectCollectors.push(inline!.collector));
+      if (argument === inlineBody) this.push(() => void this.effectCollectors.pop(), undefined);
+      this.push(argument, enclosingFunction);
+      if (argument === inlineBody) this.push(() => void this.effectCollectors.push(inline!.collector), undefined);
     }
-    stack.push(() => this.referenceSinks.push(sink));
-    stack.push({ node: call.expression, enclosing: enclosingFunction });
+    this.push(() => void this.referenceSinks.push(sink), undefined);
+    this.push(call.expression, enclosingFunction);
     // Type arguments are no code the walk follows, but a body around this call sees them.
     if (call.typeArguments && this.effectCollectors.length > 0) {
       const collectors = [...this.effectCollectors];
@@ -333,7 +355,12 @@ class FileScanner {
       effects: inline?.collector.finish(),
     });
     this.calls.push({
-      ...analyzed,
+      callee: analyzed.callee,
+      shape: analyzed.shape,
+      config: analyzed.config,
+      checkTarget: analyzed.checkTarget,
+      effects: analyzed.effects,
+      shapeProblems: analyzed.shapeProblems,
       location: this.locations.ofNode(call),
       declaredAs: declared?.name,
       declaredAsLocation: declared?.nameNode && this.locations.ofNode(declared.nameNode),
@@ -352,7 +379,7 @@ class FileScanner {
   }
 }
 
-type WalkTask = { readonly node: ts.Node; readonly enclosing: string | undefined } | (() => void);
+type WalkTask = ts.Node | (() => void);
 
 /** A definition's inline function, whose effects the walk collects on its way through. */
 interface InlineBodyScan {
@@ -365,21 +392,27 @@ function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
   return ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((modifier) => modifier.kind === kind) ?? false);
 }
 
-/** The name a function-like node is known by, for "inside function X" messages. */
+/** The name a function-like node is known by, for "inside function X" messages (asked of every node walked). */
 function functionNameOf(node: ts.Node): string | undefined {
-  if ((ts.isFunctionDeclaration(node) || ts.isMethodDeclaration(node) || ts.isFunctionExpression(node)) && node.name) {
-    return ts.isIdentifier(node.name) ? node.name.text : "a method";
+  switch (node.kind) {
+    case ts.SyntaxKind.FunctionDeclaration:
+    case ts.SyntaxKind.MethodDeclaration:
+    case ts.SyntaxKind.FunctionExpression: {
+      const name = (node as ts.FunctionDeclaration | ts.MethodDeclaration | ts.FunctionExpression).name;
+      if (name) return ts.isIdentifier(name) ? name.text : "a method";
+      return node.kind === ts.SyntaxKind.FunctionExpression ? "an anonymous function" : undefined;
+    }
+    case ts.SyntaxKind.VariableDeclaration: {
+      const declaration = node as ts.VariableDeclaration;
+      return ts.isIdentifier(declaration.name) && declaration.initializer && isFunctionLike(declaration.initializer)
+        ? declaration.name.text
+        : undefined;
+    }
+    case ts.SyntaxKind.ArrowFunction:
+      return "an anonymous function";
+    default:
+      return undefined;
   }
-  if (
-    ts.isVariableDeclaration(node) &&
-    ts.isIdentifier(node.name) &&
-    node.initializer &&
-    isFunctionLike(node.initializer)
-  ) {
-    return node.name.text;
-  }
-  if (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) return "an anonymous function";
-  return undefined;
 }
 
 const FS_MODULES = new Set(["fs", "node:fs"]);
