@@ -36,11 +36,9 @@ export interface BodyColumns {
   readonly references: readonly ColumnReference[];
   /** True when some SQL of the body could not be read statically, so these facts may be incomplete. */
   readonly partial: boolean;
-  /** Identifies the facts above (equal signatures: equal facts), so re-linking compares cheaply. */
-  readonly signature: string;
 }
 
-export const NO_COLUMNS: BodyColumns = { defined: [], references: [], partial: false, signature: "" };
+export const NO_COLUMNS: BodyColumns = { defined: [], references: [], partial: false };
 
 /** A table's resolved columns: names in order, or "unknown" when they cannot be known statically. */
 export type ResolvedColumns = readonly string[] | "unknown";

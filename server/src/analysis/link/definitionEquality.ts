@@ -1,3 +1,4 @@
+import type { BodyColumns } from "../../model/columns";
 import type { AssetDefinition, CheckDefinition, Effect, SourceLocation } from "../../model/definitions";
 
 /**
@@ -30,7 +31,7 @@ export function sameAsset(a: AssetDefinition, b: AssetDefinition): boolean {
     ) &&
     sameList(a.reads, b.reads, sameEffect) &&
     sameList(a.writes, b.writes, sameEffect) &&
-    a.columns.signature === b.columns.signature
+    sameColumns(a.columns, b.columns)
   );
 }
 
@@ -50,11 +51,33 @@ export function sameCheck(a: CheckDefinition, b: CheckDefinition): boolean {
   );
 }
 
+/** Compared only when a re-link asks: a cold analysis keeps no signature string per body. */
+function sameColumns(a: BodyColumns, b: BodyColumns): boolean {
+  if (a === b) return true;
+  return (
+    a.partial === b.partial &&
+    JSON.stringify(a.defined) === JSON.stringify(b.defined) &&
+    sameList(
+      a.references,
+      b.references,
+      (x, y) =>
+        x.table === y.table &&
+        x.column === y.column &&
+        x.qualified === y.qualified &&
+        x.certain === y.certain &&
+        sameRange(x.location, y.location),
+    )
+  );
+}
+
 function sameLocation(a: SourceLocation, b: SourceLocation): boolean {
+  return a.file === b.file && sameRange(a, b);
+}
+
+function sameRange(a: SourceLocation, b: SourceLocation): boolean {
   const x = a.range;
   const y = b.range;
   return (
-    a.file === b.file &&
     x.start.line === y.start.line &&
     x.start.character === y.start.character &&
     x.end.line === y.end.line &&

@@ -59,18 +59,6 @@ export class ColumnCollector {
 
   finish(): BodyColumns {
     if (this.defined.length === 0 && this.references.length === 0 && !this.partial) return NO_COLUMNS;
-    const signature = JSON.stringify([
-      this.partial,
-      this.defined,
-      this.references.map((r) => [
-        r.table,
-        r.column,
-        r.qualified,
-        r.certain,
-        r.location.range.start,
-        r.location.range.end,
-      ]),
-    ]);
-    return { defined: this.defined, references: this.references, partial: this.partial, signature };
+    return { defined: this.defined, references: this.references, partial: this.partial };
   }
 }
