@@ -180,6 +180,24 @@ export class AutomationLoop {
   }
 }
 
+/**
+ * Claims `loop` for this process. When that fails, `close` (of what was opened for the loop)
+ * runs first; then the holder comes back as an AutomationBusyError, any other failure is thrown.
+ */
+export async function claimOrClose(
+  loop: AutomationLoop,
+  close: () => Promise<void>,
+): Promise<AutomationBusyError | undefined> {
+  try {
+    loop.claim();
+    return undefined;
+  } catch (error) {
+    await close();
+    if (error instanceof AutomationBusyError) return error;
+    throw error;
+  }
+}
+
 function record(decision: AutomationDecision, at: number, runId: string | undefined) {
   return {
     timestamp: at,
