@@ -9,7 +9,7 @@ import {
   type LogMessageParams,
   type ShowMessageParams,
 } from "vscode-languageserver-protocol";
-import { MaterializeRequest } from "../../protocol";
+import { AssetDetailsRequest, MaterializeRequest, StatusRequest } from "../../protocol";
 import { EventStore, storePath } from "../../server/src/store";
 import { assetline, CLI } from "../cli/support";
 import { TestClient } from "./support/client";
@@ -70,6 +70,14 @@ describe("language server: the automation loop hosted in the editor", function (
     } finally {
       store.close();
     }
+    // When will it be ready again: downstream follows upstream, which nothing automates.
+    const details = await c.connection.sendRequest(AssetDetailsRequest.type, { key: "downstream" });
+    const [status] = await c.connection.sendRequest(StatusRequest.type, { keys: ["downstream"] });
+    assert.deepEqual(status!.next, details!.next);
+    assert.equal(details!.next!.expectedAt, undefined);
+    assert.equal(details!.next!.basis, "no automation condition will materialize it");
+    assert.equal(typeof details!.next!.durationP50Ms, "number", "timed by its one run");
+    assert.equal(details!.next!.willBeOverdue, undefined, "no freshness policy");
     // Shutdown stops the loop and gives the claim up before the server answers.
     await c.connection.sendRequest(ShutdownRequest.type);
     assert.equal(owner(c.root), undefined);
