@@ -3,6 +3,7 @@
  * columns its SQL produces and its recent runs. Asked for when a node is selected, so the
  * graph message stays small on large projects.
  */
+import type { AssetNext } from "./status";
 import { list, nonEmpty, number, object, optional, string } from "./untrusted";
 
 export interface AssetDetailsParams {
@@ -56,6 +57,8 @@ export interface AssetDetails {
    * may exist (the status line still counts them).
    */
   readonly olderRunsNotSearched: boolean;
+  /** When the next materialization is expected (as AssetStatus.next); undefined as there. */
+  readonly next: AssetNext | undefined;
 }
 
 const OUTCOMES: ReadonlySet<AssetRunOutcome> = new Set<AssetRunOutcome>([
@@ -73,9 +76,24 @@ export function parseAssetDetails(raw: unknown): AssetDetails | undefined {
   const key = nonEmpty(details?.key);
   const columns = parseColumns(details?.columns);
   const runs = list(details?.runs, parseRun);
+  const next = optional(details?.next, parseNext);
   if (!details || key === undefined || !columns || !runs || typeof details.olderRunsNotSearched !== "boolean")
     return undefined;
-  return { key, columns, runs, olderRunsNotSearched: details.olderRunsNotSearched };
+  if (next === null) return undefined;
+  return { key, columns, runs, olderRunsNotSearched: details.olderRunsNotSearched, next };
+}
+
+function parseNext(raw: unknown): AssetNext | undefined {
+  const next = object(raw);
+  const expectedAt = optional(next?.expectedAt, number);
+  const durationP50Ms = optional(next?.durationP50Ms, number);
+  const durationP90Ms = optional(next?.durationP90Ms, number);
+  const willBeOverdue = optional(next?.willBeOverdue, (value) => (typeof value === "boolean" ? value : undefined));
+  const basis = string(next?.basis);
+  if (!next || basis === undefined) return undefined;
+  if (expectedAt === null || durationP50Ms === null || durationP90Ms === null || willBeOverdue === null)
+    return undefined;
+  return { expectedAt, durationP50Ms, durationP90Ms, willBeOverdue, basis };
 }
 
 function parseColumns(raw: unknown): AssetColumns | undefined {

@@ -18,6 +18,15 @@ export interface AssetlineSettings {
   readonly codeLens: {
     readonly enabled: boolean;
   };
+  readonly automation: {
+    /**
+     * Run the automation loop (`assetline automate`'s) inside the server: only in a trusted
+     * workspace with the SQLite history, and only while no other process holds the workspace's loop.
+     */
+    readonly enabled: boolean;
+    /** Seconds between ticks (`--tick`). */
+    readonly tickSeconds: number;
+  };
   readonly server: {
     /** An `assetline` engine to run instead of the workspace's (client-side; empty: auto). */
     readonly path: string;
@@ -33,6 +42,7 @@ export const DEFAULT_SETTINGS: AssetlineSettings = {
   analysis: { debounceMs: 0, maxFileKilobytes: 2048 },
   status: { pollIntervalMs: 1000 },
   codeLens: { enabled: true },
+  automation: { enabled: false, tickSeconds: 30 },
   server: { path: "", nodePath: "" },
 };
 
@@ -61,6 +71,7 @@ export function readSettings(raw: unknown): AssetlineSettings {
   const analysis = record(root.analysis);
   const status = record(root.status);
   const codeLens = record(root.codeLens);
+  const automation = record(root.automation);
   const server = record(root.server);
   const defaults = DEFAULT_SETTINGS;
   return {
@@ -70,6 +81,11 @@ export function readSettings(raw: unknown): AssetlineSettings {
     },
     status: { pollIntervalMs: whole(status.pollIntervalMs, 100, 600_000, defaults.status.pollIntervalMs) },
     codeLens: { enabled: typeof codeLens.enabled === "boolean" ? codeLens.enabled : defaults.codeLens.enabled },
+    automation: {
+      // Only `true` turns it on: it runs the workspace's code unattended.
+      enabled: automation.enabled === true,
+      tickSeconds: bounded(automation.tickSeconds, 0.1, 3600, defaults.automation.tickSeconds),
+    },
     server: {
       path: typeof server.path === "string" ? server.path : defaults.server.path,
       nodePath: typeof server.nodePath === "string" ? server.nodePath : defaults.server.nodePath,
@@ -83,6 +99,10 @@ function record(value: unknown): Record<string, unknown> {
 
 function whole(value: unknown, min: number, max: number, fallback: number): number {
   return typeof value === "number" && Number.isFinite(value)
-    ? Math.min(max, Math.max(min, Math.round(value)))
+    ? bounded(Math.round(value), min, max, fallback)
     : fallback;
+}
+
+function bounded(value: unknown, min: number, max: number, fallback: number): number {
+  return typeof value === "number" && Number.isFinite(value) ? Math.min(max, Math.max(min, value)) : fallback;
 }

@@ -19,6 +19,27 @@ export interface CheckSummary {
   readonly evaluatedAt: number | undefined;
 }
 
+/**
+ * "When will my data be ready?" for one asset, as `assetline status` answers it (NEXT): its next
+ * expected materialization, from its automation conditions, its upstreams' expected times and
+ * its own duration history.
+ */
+export interface AssetNext {
+  /** Epoch ms the next materialization should be done; undefined when nothing will rebuild it. */
+  readonly expectedAt: number | undefined;
+  /** p50 of its recent successful builds, undefined when never timed. */
+  readonly durationP50Ms: number | undefined;
+  /** p90 of the same (what on-freshness plans with). */
+  readonly durationP90Ms: number | undefined;
+  /**
+   * With a freshness policy: true when the next materialization lands after its deadline, or
+   * none is coming. Undefined without a policy.
+   */
+  readonly willBeOverdue: boolean | undefined;
+  /** Why that time, in the user's words ("cron 0 6 * * * at 06:00, takes about 4 min"). */
+  readonly basis: string;
+}
+
 export interface AssetStatus {
   readonly key: string;
   readonly state: AssetState;
@@ -34,6 +55,12 @@ export interface AssetStatus {
   readonly checks: readonly CheckSummary[];
   /** Why the last build failed, while the asset's state is "failed". */
   readonly lastError?: LastError;
+  /**
+   * In StatusRequest answers (the lineage graph's nodes leave it out, to stay small): when the
+   * next materialization is expected. Absent for sources, and for a history without forecasts
+   * (PostgreSQL, for now).
+   */
+  readonly next?: AssetNext;
 }
 
 export interface LastError {

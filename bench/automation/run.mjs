@@ -2,7 +2,9 @@
 // 10,000 assets with 1,000,000 events of history, against the latest-state query alone, timed in
 // the same run on the same store.
 //
-//   node bench/automation/run.mjs [--events N] [--assets N]
+//   node bench/automation/run.mjs [--events N] [--assets N] [--all-due] [--profile FILE.cpuprofile]
+//
+// --profile writes a CPU profile of the steady ticks alone (not the history writing or cold ticks).
 //
 // Assets form 100 chains of 100; conditions cycle eager, on-freshness (max lag 60 min), a daily
 // cron, eager + on-freshness, none; each asset has a blocking check. History: whole steps
@@ -11,21 +13,23 @@
 // - cold: a fresh connection and view (what a newly started loop pays once);
 // - steady: the tick after a run that rebuilt 10 assets (what every later tick pays).
 import { build } from "esbuild";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import { createRequire } from "node:module";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
+const argv = process.argv.slice(2);
 const args = Object.fromEntries(
-  process.argv
-    .slice(2)
-    .reduce(
-      (pairs, arg, i, all) => (arg.startsWith("--") ? [...pairs, [arg.slice(2), Number(all[i + 1])]] : pairs),
-      [],
-    ),
+  argv.reduce(
+    (pairs, arg, i, all) => (arg.startsWith("--") ? [...pairs, [arg.slice(2), Number(all[i + 1])]] : pairs),
+    [],
+  ),
 );
+const profileAt = argv.indexOf("--profile");
+const profileFile = profileAt >= 0 ? argv[profileAt + 1] : undefined;
 const EVENTS = args.events ?? 1_000_000;
 const ASSETS = args.assets ?? 10_000;
 const CHAIN = 100;
@@ -44,7 +48,7 @@ await build({
   logLevel: "error",
 });
 const require = createRequire(out);
-const { EventStore, StoreHistoryView, CronSchedules, decideTick } = require(out);
+const { EventStore, StoreHistoryView, CronSchedules, TickMemo, decideTick } = require(out);
 
 const key = (i) => `asset_${i}`;
 const parent = (i) => (i % CHAIN === 0 ? undefined : i - 1);
@@ -56,11 +60,24 @@ const CONDITIONS = [
   [],
 ];
 
+/**
+ * The event id the next appended event gets: one writer, so ids are consecutive (run.mjs checks
+ * every batch against what appendEvents returns).
+ */
+let nextId = 0;
+/** Asset index → the event id of its latest materialization, which its downstream consumes. */
+const materializationIds = new Map();
+// With --all-due, consumed ids lag behind the upstream's (as the first version of this benchmark
+// wrote them): every eager asset is due at every tick, 4,000 of them, the decision's worst case.
+const allDue = argv.includes("--all-due");
+
 function stepEvents(i, n, failed) {
   const asset = key(i);
   const p = parent(i);
   const start = { type: "STEP_STARTED", assetKey: asset };
   if (failed) return [start, { type: "STEP_FAILURE", assetKey: asset, message: "boom" }];
+  const consumedId = allDue ? n : (materializationIds.get(p) ?? 0);
+  materializationIds.set(i, nextId + 2);
   return [
     start,
     { type: "LOG", assetKey: asset, level: "info", message: `building ${asset} (${n})` },
@@ -69,11 +86,35 @@ function stepEvents(i, n, failed) {
       assetKey: asset,
       codeVersion: `cv${i}`,
       metadata: { rows: n },
-      consumed: p === undefined ? {} : { [key(p)]: n },
+      consumed: p === undefined ? {} : { [key(p)]: consumedId },
     },
     { type: "CHECK_EVALUATION", assetKey: asset, checkName: "not_empty", passed: n % 13 !== 0, blocking: true },
     { type: "STEP_SUCCESS", assetKey: asset, durationMs: 1000 + ((i * 7919 + n) % 60_000) },
   ];
+}
+
+/** Appends a batch of step events, checking that the ids stepEvents predicted are the ones given. */
+function append(store, run, batch) {
+  const ids = store.appendEvents(run, batch);
+  if (ids[0] !== nextId - batch.length || ids[ids.length - 1] !== nextId - 1)
+    throw new Error(
+      `event ids ${ids[0]}..${ids.at(-1)} differ from the predicted ${nextId - batch.length}..${nextId - 1}`,
+    );
+  return ids.length;
+}
+
+/** Starts a run and sets the id its first appended event will get. */
+function createRun(store, selection) {
+  const run = store.createRun({ selection, launchedBy: "cli" }).id;
+  nextId = store.lastEventId() + 1;
+  return run;
+}
+
+/** The events of one step, with the ids they will get counted. */
+function step(i, n, failed) {
+  const events = stepEvents(i, n, failed);
+  nextId += events.length;
+  return events;
 }
 
 function median(values) {
@@ -91,28 +132,30 @@ try {
       .map((l) => l.toFixed(2))
       .join(" ")} on ${cpus().length} cores`,
   );
-  console.log(`automation benchmark: ${fmt(ASSETS)} assets, ${fmt(EVENTS)} events (node ${process.version})`);
+  console.log(
+    `automation benchmark: ${fmt(ASSETS)} assets, ${fmt(EVENTS)} events${allDue ? ", every eager asset due (--all-due)" : ""} (node ${process.version})`,
+  );
 
   const writer = EventStore.open(dbPath);
   let written = 0;
-  let step = 0;
+  let steps = 0;
   const t0 = process.hrtime.bigint();
   while (written < EVENTS) {
-    const run = writer.createRun({ selection: "*", launchedBy: "cli" }).id;
+    const run = createRun(writer, "*");
     for (let batch = []; written < EVENTS;) {
-      const i = step % ASSETS;
-      batch.push(...stepEvents(i, step, false));
-      step++;
+      const i = steps % ASSETS;
+      batch.push(...step(i, steps, false));
+      steps++;
       if (batch.length >= 1000 || i === ASSETS - 1) {
-        written += writer.appendEvents(run, batch).length;
+        written += append(writer, run, batch);
         batch = [];
         if (i === ASSETS - 1) break;
       }
     }
     writer.finishRun(run, "SUCCESS");
   }
-  const failing = writer.createRun({ selection: "failures", launchedBy: "cli" }).id;
-  for (let i = 0; i < ASSETS; i += 97) writer.appendEvents(failing, stepEvents(i, step, true));
+  const failing = createRun(writer, "failures");
+  for (let i = 0; i < ASSETS; i += 97) append(writer, failing, step(i, steps, true));
   writer.finishRun(failing, "FAILURE");
   console.log(`history written in ${(ms(t0) / 1000).toFixed(1)} s`);
 
@@ -142,19 +185,22 @@ try {
     timeZone: "UTC",
   };
   const cron = new CronSchedules();
+  // One memo per view, as a loop keeps one of each (server/src/automation/loop.ts).
+  const memos = new WeakMap();
   const tick = (view) => {
     view.refresh();
-    return decideTick({ assets, checks, history: view, cron, now: Date.now(), settings });
+    if (!memos.has(view)) memos.set(view, new TickMemo());
+    return decideTick({ assets, checks, history: view, cron, now: Date.now(), settings, memo: memos.get(view) });
   };
 
   /** Rebuilds 10 assets (one in 1,000): the history a steady tick sees change. */
   let rebuilds = 0;
   const rebuildSome = () => {
-    const run = writer.createRun({ selection: "some", launchedBy: "cli" }).id;
+    const run = createRun(writer, "some");
     const events = [];
-    for (let j = 0; j < 10; j++) events.push(...stepEvents((rebuilds * 10 + j * 1_009) % ASSETS, step++, false));
+    for (let j = 0; j < 10; j++) events.push(...step((rebuilds * 10 + j * 1_009) % ASSETS, steps++, false));
     rebuilds++;
-    writer.appendEvents(run, events);
+    append(writer, run, events);
     writer.finishRun(run, "SUCCESS");
   };
 
@@ -182,6 +228,12 @@ try {
   tick(view);
   const steadyQuery = [];
   const steadyTick = [];
+  const profiler = profileFile === undefined ? undefined : new Session();
+  if (profiler !== undefined) {
+    profiler.connect();
+    await profiler.post("Profiler.enable");
+    await profiler.post("Profiler.start");
+  }
   for (let r = 0; r < REPEATS; r++) {
     rebuildSome();
     let t = process.hrtime.bigint();
@@ -196,6 +248,12 @@ try {
     const t = process.hrtime.bigint();
     tick(view);
     noChangeTick.push(ms(t));
+  }
+  if (profiler !== undefined) {
+    const { profile } = await profiler.post("Profiler.stop");
+    writeFileSync(profileFile, JSON.stringify(profile));
+    profiler.disconnect();
+    console.log(`steady ticks profiled to ${profileFile}`);
   }
   queryStore.close();
   tickStore.close();

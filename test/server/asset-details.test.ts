@@ -24,6 +24,8 @@ describe("language server: an asset's details for the lineage panel (columns and
       columns: { known: true, names: ["n"] },
       runs: [],
       olderRunsNotSearched: false,
+      // Nothing automates it, and it was never timed: no time, no durations (JSON drops them).
+      next: { basis: "no automation condition will materialize it" },
     });
     const slow = await client.connection.sendRequest(AssetDetailsRequest.type, { key: "slow" });
     assert.equal(slow?.columns.known, false);

@@ -6,22 +6,15 @@ import type {
   AutomationAsset,
   AutomationCheck,
   AutomationHistoryView,
-  AutomationSettings,
   FailureStreak,
 } from "../../server/src/model/automationTypes";
 import type { AutomationCondition } from "../../server/src/model/definitions";
+import { MIN, modelSettings } from "./support/automation-model";
 import type { AssetHistory, CheckResultFact, MaterializationFact } from "../../server/src/model/history";
 
-const MIN = 60_000;
 /** 2026-12-01 10:00 UTC: the clock of every test. */
 const NOW = Date.UTC(2026, 11, 1, 10, 0);
-const SETTINGS: AutomationSettings = {
-  maxConcurrent: 10,
-  tickMs: 30_000,
-  backoffInitialMs: MIN,
-  backoffMaxMs: 60 * MIN,
-  timeZone: "UTC",
-};
+const SETTINGS = modelSettings(10);
 
 function asset(
   key: string,
@@ -116,7 +109,7 @@ function tick(
   history: History,
   options: {
     checks?: AutomationCheck[];
-    settings?: Partial<AutomationSettings>;
+    settings?: Partial<ReturnType<typeof modelSettings>>;
     now?: number;
     inFlight?: string[];
   } = {},

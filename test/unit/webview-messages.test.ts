@@ -243,11 +243,23 @@ describe("an asset's details travel from the host to the panel as validated data
       },
     ],
     olderRunsNotSearched: false,
+    next: {
+      expectedAt: 1_700_000_600_000,
+      durationP50Ms: 240_000,
+      durationP90Ms: undefined,
+      willBeOverdue: true,
+      basis: "cron 0 6 * * * at 06:00, takes about 4 min",
+    },
   };
 
   it("accepts the details, their unavailability, and the panel's request for them", () => {
     const sent = JSON.parse(JSON.stringify({ type: "details", details }));
     assert.deepEqual(parseHostToWebviewMessage(sent), { type: "details", details });
+    const none = { ...details, next: undefined };
+    assert.deepEqual(parseHostToWebviewMessage(JSON.parse(JSON.stringify({ type: "details", details: none }))), {
+      type: "details",
+      details: none,
+    });
     const unknown = { ...details, columns: { known: false, why: "no static SQL" } };
     assert.deepEqual(parseHostToWebviewMessage({ type: "details", details: unknown }), {
       type: "details",
@@ -276,6 +288,10 @@ describe("an asset's details travel from the host to the panel as validated data
       { ...details, runs: [{ ...run, checks: [{ name: "x", passed: "no", blocking: true }] }] },
       { ...details, runs: [{ ...run, message: "x".repeat(5000) }] },
       { ...details, olderRunsNotSearched: undefined },
+      { ...details, next: { ...details.next, expectedAt: "tomorrow" } },
+      { ...details, next: { ...details.next, willBeOverdue: "maybe" } },
+      { ...details, next: { ...details.next, basis: undefined } },
+      { ...details, next: "soon" },
     ]) {
       assert.equal(
         parseHostToWebviewMessage({ type: "details", details: junk }),

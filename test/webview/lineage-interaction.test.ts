@@ -350,6 +350,13 @@ describe("lineage panel as a working tool (built webview in headless Chromium)",
         },
       ],
       olderRunsNotSearched: true,
+      next: {
+        expectedAt: now + 8 * 3_600_000 + 120_000,
+        durationP50Ms: 240_000,
+        durationP90Ms: 366_000,
+        willBeOverdue: true,
+        basis: "<b>cron</b> 0 6 * * * at 06:00, takes about 4 min",
+      },
     };
     // An answer for another key (a stale one) is ignored.
     await panel.send({
@@ -360,6 +367,11 @@ describe("lineage panel as a working tool (built webview in headless Chromium)",
     await details.locator("ul.runs li").nth(1).waitFor();
     const withHistory = (await details.textContent()) ?? "";
     for (const expected of [
+      "Next materialization",
+      "(in 8 h)",
+      "<b>cron</b> 0 6 * * * at 06:00, takes about 4 min",
+      "Expected duration: 4 min 0 s (p50), 6 min 6 s (p90)",
+      "Will be overdue: yes, its freshness deadline passes before then",
       "Columns (2)",
       "<img src=c onerror=alert(5)>",
       "Recent runs",

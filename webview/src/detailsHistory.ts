@@ -1,9 +1,10 @@
 /**
- * The details sections the host answers for after a node is selected: the asset's columns and
- * its recent runs. Column names, run messages and check names are user data: text only.
+ * The details sections the host answers for after a node is selected: when the asset's next
+ * materialization is expected, its columns and its recent runs. Column names, run messages,
+ * check names and the forecast's basis are user data: text only.
  */
 import type { AssetDetails, AssetRun } from "../../protocol/assetDetails";
-import { durationOf, timeOf } from "./timeText";
+import { durationOf, expectedTimeOf, timeOf } from "./timeText";
 
 /** What the host said for the selected asset: not yet answered, answered, or why it could not. */
 export type FetchedDetails =
@@ -11,7 +12,7 @@ export type FetchedDetails =
   | { readonly state: "loaded"; readonly details: AssetDetails }
   | { readonly state: "unavailable"; readonly message: string };
 
-/** The columns and recent-runs sections, in the order the panel shows them. */
+/** The next-materialization, columns and recent-runs sections, in the order the panel shows them. */
 export function historySections(fetched: FetchedDetails, now: number): HTMLElement[] {
   switch (fetched.state) {
     case "loading":
@@ -19,8 +20,36 @@ export function historySections(fetched: FetchedDetails, now: number): HTMLEleme
     case "unavailable":
       return [paragraph(fetched.message, "details-note")];
     case "loaded":
-      return [...columnsSection(fetched.details), ...runsSection(fetched.details, now)];
+      return [
+        ...nextSection(fetched.details, now),
+        ...columnsSection(fetched.details),
+        ...runsSection(fetched.details, now),
+      ];
   }
+}
+
+/** "When will my data be ready?": absent for sources and histories without forecasts. */
+function nextSection(details: AssetDetails, now: number): HTMLElement[] {
+  const { next } = details;
+  if (next === undefined) return [];
+  const section = document.createElement("div");
+  section.className = "next";
+  const when = paragraph(
+    next.expectedAt === undefined ? "Not expected" : expectedTimeOf(next.expectedAt, now),
+    next.willBeOverdue === true ? "next-when next-late" : "next-when",
+  );
+  const takes =
+    next.durationP50Ms === undefined
+      ? "Expected duration: not known yet (never timed)"
+      : `Expected duration: ${durationOf(next.durationP50Ms)} (p50)${next.durationP90Ms === undefined ? "" : `, ${durationOf(next.durationP90Ms)} (p90)`}`;
+  section.append(when, paragraph(next.basis, "next-basis"), paragraph(takes, "next-duration"));
+  if (next.willBeOverdue !== undefined) {
+    const overdue = next.willBeOverdue
+      ? "Will be overdue: yes, its freshness deadline passes before then"
+      : "Will be overdue: no, it lands within its freshness policy";
+    section.append(paragraph(overdue, "next-overdue"));
+  }
+  return [heading("Next materialization"), section];
 }
 
 function columnsSection(details: AssetDetails): HTMLElement[] {

@@ -5,10 +5,11 @@
  */
 import * as vscode from "vscode";
 import type { LineageNode } from "../../../protocol/lineage";
-import { LineageRequest } from "../../../protocol/methods";
-import { STATE_LABELS, type AssetState } from "../../../protocol/status";
+import { LineageRequest, StatusRequest } from "../../../protocol/methods";
+import { STATE_LABELS, type AssetNext, type AssetState } from "../../../protocol/status";
 import { tableOf } from "../assetPick";
 import { CATALOG_GROUPINGS, type CatalogGroup, type CatalogGrouping, catalogGroups } from "../catalogGroups";
+import { nextDescription, nextTooltip } from "../nextText";
 import type { Ctx } from "../ctx";
 
 type Item =
@@ -28,6 +29,8 @@ export class CatalogView implements vscode.TreeDataProvider<Item>, vscode.Dispos
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
   private groups: CatalogGroup[] = [];
+  /** When each asset's next materialization is expected (StatusRequest), by key. */
+  private next = new Map<string, AssetNext>();
   private grouping: CatalogGrouping = "group";
   private filter = "";
   private readonly view: vscode.TreeView<Item>;
@@ -71,10 +74,19 @@ export class CatalogView implements vscode.TreeDataProvider<Item>, vscode.Dispos
     const state = node.status?.state ?? "unknown";
     const [icon, color] = HEALTH_ICONS[state];
     tree.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
-    tree.description = [STATE_LABELS[state], node.kind === "source" ? "source" : undefined].filter(Boolean).join(" · ");
+    const next = this.next.get(node.key);
+    const now = Date.now();
+    tree.description = [
+      STATE_LABELS[state],
+      node.kind === "source" ? "source" : undefined,
+      next === undefined ? undefined : nextDescription(next, now),
+    ]
+      .filter(Boolean)
+      .join(" · ");
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.appendText(
-      `${node.key} (table ${tableOf(node.key)})${node.description ? `\n${node.description}` : ""}\n${node.status?.reason ?? ""}`,
+      `${node.key} (table ${tableOf(node.key)})${node.description ? `\n${node.description}` : ""}\n${node.status?.reason ?? ""}` +
+        (next === undefined ? "" : `\n${nextTooltip(next, now)}`),
     );
     tree.tooltip = tooltip;
     tree.contextValue = node.kind;
@@ -111,8 +123,12 @@ export class CatalogView implements vscode.TreeDataProvider<Item>, vscode.Dispos
       return;
     }
     try {
-      const graph = await state.client.sendRequest(LineageRequest.type, {});
+      const [graph, statuses] = await Promise.all([
+        state.client.sendRequest(LineageRequest.type, {}),
+        state.client.sendRequest(StatusRequest.type, {}),
+      ]);
       this.groups = catalogGroups(graph, this.grouping, this.filter);
+      this.next = new Map(statuses.flatMap((status) => (status.next === undefined ? [] : [[status.key, status.next]])));
       this.view.message = this.filter ? `Filtered by "${this.filter}"` : undefined;
       this.view.description = `by ${this.grouping}`;
       this.changed.fire();

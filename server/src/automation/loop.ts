@@ -11,6 +11,7 @@
 import type { AnalysisSnapshot } from "../analysis";
 import { planRun, type Executor, type RunResult } from "../executor";
 import { decideTick } from "../model/automation";
+import { TickMemo } from "../model/automationMemo";
 import type { AutomationDecision, AutomationSettings, TickPlan } from "../model/automationTypes";
 import type { AutomationHostKind, AutomationOwner, EventStore, StoredEvent } from "../store";
 import { CronSchedules } from "./cron";
@@ -57,6 +58,7 @@ export class AutomationBusyError extends Error {
 export class AutomationLoop {
   private readonly history: StoreHistoryView;
   private readonly cron = new CronSchedules();
+  private readonly memo = new TickMemo();
   private readonly now: () => number;
   /** Keys planned by this loop's runs that have not ended. */
   private readonly inFlight = new Map<string, number>();
@@ -167,6 +169,7 @@ export class AutomationLoop {
       now: this.now(),
       settings: this.options.settings,
       inFlight: new Set(this.inFlight.keys()),
+      memo: this.memo,
     });
     return { plan, refused: undefined, snapshot };
   }
@@ -174,6 +177,24 @@ export class AutomationLoop {
   /** The history view of the last tick (for forecasts shown beside the loop's output). */
   get historyView(): StoreHistoryView {
     return this.history;
+  }
+}
+
+/**
+ * Claims `loop` for this process. When that fails, `close` (of what was opened for the loop)
+ * runs first; then the holder comes back as an AutomationBusyError, any other failure is thrown.
+ */
+export async function claimOrClose(
+  loop: AutomationLoop,
+  close: () => Promise<void>,
+): Promise<AutomationBusyError | undefined> {
+  try {
+    loop.claim();
+    return undefined;
+  } catch (error) {
+    await close();
+    if (error instanceof AutomationBusyError) return error;
+    throw error;
   }
 }
 

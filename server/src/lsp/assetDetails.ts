@@ -4,6 +4,7 @@
  */
 import type { AnalysisSnapshot } from "../analysis";
 import { ColumnCatalog } from "../model/columnCatalog";
+import type { AssetForecast } from "../model/automationForecast";
 import type { AssetDefinition } from "../model/definitions";
 import type { EventType, HistoryStore, RunRecord, StoredEvent } from "../store";
 import {
@@ -15,6 +16,7 @@ import {
   DEFAULT_RECENT_RUNS,
   MAX_RECENT_RUNS,
 } from "../../../protocol";
+import { assetNext } from "./forecastCache";
 
 /**
  * How many of the newest events of the whole log are searched for the asset's runs. The log
@@ -34,17 +36,19 @@ const TYPES: readonly EventType[] = [
 
 const catalogs = new WeakMap<AnalysisSnapshot, ColumnCatalog>();
 
-/** The asset's columns and recent runs; null when nothing defines `params.key`. */
+/** The asset's columns, recent runs and next expected materialization; null when nothing defines `params.key`. */
 export async function assetDetails(
   snapshot: AnalysisSnapshot,
   history: HistoryStore | undefined,
   params: AssetDetailsParams,
+  forecastOf: (key: string) => AssetForecast | undefined,
 ): Promise<AssetDetails | null> {
   const definition = snapshot.graph.definition(params.key);
   if (!definition) return null;
   const wanted = Math.max(1, Math.min(Math.floor(params.runs ?? DEFAULT_RECENT_RUNS), MAX_RECENT_RUNS));
   const runs = await recentRunsOf(history, definition.key, wanted);
-  return { key: definition.key, columns: columnsOf(snapshot, definition), ...runs };
+  const next = definition.kind === "source" ? undefined : assetNext(forecastOf(definition.key));
+  return { key: definition.key, columns: columnsOf(snapshot, definition), ...runs, next };
 }
 
 function columnsOf(snapshot: AnalysisSnapshot, asset: AssetDefinition): AssetColumns {

@@ -10,6 +10,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describeUnreadable } from "../analysis";
 import { AnalysisHost, type ProgressReporter } from "./analysisHost";
+import { AutomationHost } from "./automationHost";
 import { DiagnosticsPublisher } from "./diagnostics";
 import { ImpactService } from "./impact";
 import { OpenDocuments } from "./documents";
@@ -46,6 +47,8 @@ export interface WorkspaceContext {
   readonly status: StatusBoard;
   readonly runs: RunService;
   readonly impact: ImpactService;
+  /** The automation loop, when the settings turn it on (automationHost.ts). */
+  readonly automation: AutomationHost;
   readonly log: (message: string) => void;
 }
 
@@ -80,16 +83,18 @@ export function createContext(
   events: ContextEvents,
 ): WorkspaceContext {
   const log = (message: string): void => connection.console.log(message);
+  // A notification, not showWarningMessage (a request): nothing to answer, nothing to reject.
+  const warn = (message: string): void =>
+    void connection
+      .sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message })
+      .catch(() => undefined);
   const paths = new WorkspacePaths(root);
   const reader = new WorkspaceReader(root, (unreadable) => {
     // A skipped folder has no document to carry a diagnostic, so the user is told directly.
     for (const entry of unreadable) {
       const message = `Assetline ${describeUnreadable(entry)}`;
       log(message);
-      // A notification, not showWarningMessage (a request): nothing to answer, nothing to reject.
-      void connection
-        .sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message })
-        .catch(() => undefined);
+      warn(message);
     }
   });
   const settings = new SettingsCache(connection, support.configurationPull, rootUri, initializationOptions);
@@ -132,6 +137,14 @@ export function createContext(
     onRunFinished: () => status.poll(),
     log,
   });
+  const automation = new AutomationHost({
+    root,
+    trusted: isWorkspaceTrusted(initializationOptions),
+    history,
+    log,
+    warn,
+    onHistoryWritten: () => status.pollSoon(),
+  });
   const gate = new RequestGate(host, documents, log);
   const impact = new ImpactService(
     root,
@@ -139,7 +152,22 @@ export function createContext(
     log,
     isWorkspaceTrusted(initializationOptions),
   );
-  return { connection, support, paths, reader, host, documents, publisher, gate, settings, status, runs, impact, log };
+  return {
+    connection,
+    support,
+    paths,
+    reader,
+    host,
+    documents,
+    publisher,
+    gate,
+    settings,
+    status,
+    runs,
+    impact,
+    automation,
+    log,
+  };
 }
 
 /**

@@ -7,6 +7,7 @@ import { forecastWorkspace } from "../automation/forecast";
 import { automationStoreOf, StoreHistoryView } from "../automation/historyView";
 import type { AssetForecast } from "../model/automationForecast";
 import type { EventStore, HistoryStore } from "../store";
+import type { AssetNext } from "../../../protocol";
 
 /** Forecasts speak in minutes: a few seconds of clock do not change them. */
 const FRESH_FOR_MS = 5_000;
@@ -37,4 +38,16 @@ export class ForecastCache {
     this.cached = { assets: snapshot.assets, eventId, at: now, forecasts };
     return forecasts;
   }
+}
+
+/** A forecast as the protocol carries it (AssetNext), or undefined without one. */
+export function assetNext(forecast: AssetForecast | undefined): AssetNext | undefined {
+  if (forecast === undefined) return undefined;
+  return {
+    expectedAt: forecast.nextExpectedAt,
+    durationP50Ms: forecast.expectedDurationMs,
+    durationP90Ms: forecast.slowDurationMs,
+    willBeOverdue: forecast.willBeOverdue,
+    basis: forecast.basis,
+  };
 }

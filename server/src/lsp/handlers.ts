@@ -168,7 +168,10 @@ export function registerHandlers(connection: Connection, current: () => Workspac
       await inWorkspace(
         "assetDetails",
         token,
-        async (context, snapshot) => assetDetails(snapshot, await context.status.reader(), params),
+        async (context, snapshot) =>
+          assetDetails(snapshot, await context.status.reader(), params, (key) =>
+            context.status.forecastOf(snapshot, key),
+          ),
         async () => null,
       ),
   );

@@ -137,6 +137,7 @@ class Session {
       if (context.status.lastSeenEventId > 0) this.refreshCodeLenses();
     }, RELATIVE_TIME_REFRESH_MS);
     this.clockTimer.unref();
+    void context.automation.apply(settings.automation);
     await started;
   }
 
@@ -152,6 +153,7 @@ class Session {
       void context.host.restart(after.analysis.maxFileKilobytes * 1024);
     }
     if (after.codeLens.enabled !== before.codeLens.enabled) this.refreshCodeLenses();
+    void context.automation.apply(after.automation);
   }
 
   private statusChanged(lastEventId: number): void {
@@ -201,6 +203,6 @@ class Session {
     context.host.dispose();
     context.impact.dispose();
     context.status.stop();
-    await context.runs.dispose();
+    await Promise.all([context.automation.stop(), context.runs.dispose()]);
   }
 }

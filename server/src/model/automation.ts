@@ -10,6 +10,7 @@
  * or the concurrency limit is reached; held assets are reconsidered at the next tick.
  */
 import { evaluateConditions, type ConditionContext, type Trigger } from "./automationConditions";
+import { buildStructure, timeFormatter } from "./automationStructure";
 import type {
   AutomationAsset,
   AutomationDecision,
@@ -18,19 +19,21 @@ import type {
   TickPlan,
 } from "./automationTypes";
 
+export { dependencyOrder, parentsOf, timeFormatter } from "./automationStructure";
+
 /** Decides what one tick starts; see the module comment. */
 export function decideTick(input: TickInput): TickPlan {
-  const { history, settings, now } = input;
-  const byKey = new Map(input.assets.map((asset) => [asset.key, asset]));
+  const { history, settings, now, memo } = input;
+  const structure = memo?.structure(input.assets, input.checks) ?? buildStructure(input.assets, input.checks);
+  const { byKey, blockingChecks } = structure;
   const context: ConditionContext = {
     history,
     cron: input.cron,
     now,
     tickMs: settings.tickMs,
     isSource: (key) => byKey.get(key)?.kind === "source",
-    formatTime: timeFormatter(settings.timeZone, now),
+    formatTime: memo?.begin(history, now, settings.timeZone, settings.tickMs) ?? timeFormatter(settings.timeZone, now),
   };
-  const blockingChecks = blockingChecksByAsset(input.checks);
   const inFlight = input.inFlight ?? new Set<string>();
   const busy = (key: string) => history.running.has(key) || inFlight.has(key);
   let occupied = 0;
@@ -40,15 +43,16 @@ export function decideTick(input: TickInput): TickPlan {
   const planned = new Set<string>();
   const run: string[] = [];
   const decisions: AutomationDecision[] = [];
-  for (const asset of dependencyOrder(input.assets, byKey)) {
-    if (asset.kind === "source" || asset.automation.length === 0) continue;
-    const parents = parentsOf(asset, byKey);
-    const verdict = evaluateConditions(asset, parents, context);
-    const triggers: Trigger[] = [...verdict.triggers];
+  const order = structure.order;
+  const concurrencyLimit = `waiting: ${settings.maxConcurrent} asset${settings.maxConcurrent === 1 ? "" : "s"} already building (the concurrency limit)`;
+  for (const index of structure.automated) {
+    const { asset, parents } = order[index]!;
+    const verdict = memo?.verdict(index, asset, parents, context) ?? evaluateConditions(asset, parents, context);
+    let triggers: readonly Trigger[] = verdict.triggers;
     if (verdict.eager) {
       const inRun = parents.find((parent) => planned.has(parent));
       if (inRun !== undefined)
-        triggers.unshift({ condition: "eager", reason: `upstream ${inRun} is materialized in the same run` });
+        triggers = [{ condition: "eager", reason: `upstream ${inRun} is materialized in the same run` }, ...triggers];
     }
     if (triggers.length === 0) {
       if (verdict.skip !== undefined) {
@@ -57,9 +61,18 @@ export function decideTick(input: TickInput): TickPlan {
       }
       continue;
     }
-    const conditions = [...new Set(triggers.map((trigger) => trigger.condition))];
-    const why = [...new Set(triggers.map((trigger) => trigger.reason))].join("; ");
-    const hold = holdOf(asset, parents, { busy, planned, history, blockingChecks, now, settings, occupied, context });
+    const { conditions, why } = summary(triggers);
+    const hold = holdOf(asset, parents, {
+      busy,
+      planned,
+      history,
+      blockingChecks,
+      now,
+      settings,
+      occupied,
+      context,
+      concurrencyLimit,
+    });
     if (hold !== undefined) {
       decisions.push({ key: asset.key, outcome: "held", conditions, reason: `${why} — ${hold}` });
       continue;
@@ -72,6 +85,16 @@ export function decideTick(input: TickInput): TickPlan {
   return { run, decisions };
 }
 
+/** The distinct conditions and reasons of the triggers, in order. */
+function summary(triggers: readonly Trigger[]): { conditions: readonly string[]; why: string } {
+  // Most assets have one trigger: skip the de-duplication then.
+  if (triggers.length === 1) return { conditions: [triggers[0]!.condition], why: triggers[0]!.reason };
+  return {
+    conditions: [...new Set(triggers.map((trigger) => trigger.condition))],
+    why: [...new Set(triggers.map((trigger) => trigger.reason))].join("; "),
+  };
+}
+
 interface HoldContext {
   readonly busy: (key: string) => boolean;
   readonly planned: ReadonlySet<string>;
@@ -81,6 +104,8 @@ interface HoldContext {
   readonly settings: TickInput["settings"];
   readonly occupied: number;
   readonly context: ConditionContext;
+  /** The held reason at the concurrency limit (the same for every asset). */
+  readonly concurrencyLimit: string;
 }
 
 /** Why a triggered asset does not start now, or undefined when it does. */
@@ -96,9 +121,7 @@ function holdOf(asset: AutomationAsset, parents: readonly string[], hold: HoldCo
   if (until !== undefined && hold.now < until.at) {
     return `backing off after ${until.failures} failure${until.failures === 1 ? "" : "s"} until ${hold.context.formatTime(until.at)}`;
   }
-  if (hold.occupied >= hold.settings.maxConcurrent) {
-    return `waiting: ${hold.settings.maxConcurrent} asset${hold.settings.maxConcurrent === 1 ? "" : "s"} already building (the concurrency limit)`;
-  }
+  if (hold.occupied >= hold.settings.maxConcurrent) return hold.concurrencyLimit;
   return undefined;
 }
 
@@ -119,67 +142,4 @@ function failedBlockingCheck(parent: string, hold: HoldContext): string | undefi
   if (names === undefined) return undefined;
   const checks = hold.history.latest(parent)?.checks ?? [];
   return checks.find((check) => !check.passed && names.includes(check.checkName))?.checkName;
-}
-
-function blockingChecksByAsset(checks: TickInput["checks"]): Map<string, string[]> {
-  const result = new Map<string, string[]>();
-  for (const check of checks) {
-    if (!check.blocking || check.assetKey === undefined) continue;
-    const list = result.get(check.assetKey);
-    if (list === undefined) result.set(check.assetKey, [check.name]);
-    else list.push(check.name);
-  }
-  return result;
-}
-
-/** Direct upstream keys that are defined here (placeholders and self-references left out). */
-export function parentsOf(asset: AutomationAsset, byKey: ReadonlyMap<string, AutomationAsset>): string[] {
-  const parents: string[] = [];
-  for (const dep of asset.deps) {
-    if (dep.key !== undefined && dep.key !== asset.key && byKey.has(dep.key) && !parents.includes(dep.key))
-      parents.push(dep.key);
-  }
-  return parents;
-}
-
-/** Upstream before downstream, otherwise in the given order; members of a cycle (AL001) come in given order. */
-export function dependencyOrder(
-  assets: readonly AutomationAsset[],
-  byKey: ReadonlyMap<string, AutomationAsset>,
-): AutomationAsset[] {
-  const ordered: AutomationAsset[] = [];
-  const state = new Map<string, "visiting" | "done">();
-  const visit = (asset: AutomationAsset): void => {
-    // Iterative depth-first: deep chains of assets must not overflow the stack.
-    const stack: Array<{ asset: AutomationAsset; next: number; parents: string[] }> = [
-      { asset, next: 0, parents: parentsOf(asset, byKey) },
-    ];
-    state.set(asset.key, "visiting");
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1]!;
-      if (top.next < top.parents.length) {
-        const parent = byKey.get(top.parents[top.next++]!)!;
-        if (state.has(parent.key)) continue;
-        state.set(parent.key, "visiting");
-        stack.push({ asset: parent, next: 0, parents: parentsOf(parent, byKey) });
-      } else {
-        stack.pop();
-        state.set(top.asset.key, "done");
-        ordered.push(top.asset);
-      }
-    }
-  };
-  for (const asset of assets) if (!state.has(asset.key)) visit(asset);
-  return ordered;
-}
-
-/** "10:02" (with the date when it is not the day of `now`), in `timeZone` or the machine's. */
-export function timeFormatter(timeZone: string | undefined, now: number): (epochMs: number) => string {
-  const time = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
-  const day = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
-  const today = day.format(now);
-  return (epochMs) => {
-    const date = day.format(epochMs);
-    return date === today ? time.format(epochMs) : `${date} ${time.format(epochMs)}`;
-  };
 }

@@ -40,10 +40,20 @@ export function conditionLabel(condition: AutomationCondition): string {
   return condition.kind === "cron" ? `cron ${condition.cron}${condition.force ? " (force)" : ""}` : condition.kind;
 }
 
+/**
+ * Sorted copies of duration lists, by list: the history view hands out the same list for an
+ * asset until its history changes, and every tick asks for its percentiles again.
+ */
+const sortedDurations = new WeakMap<readonly number[], readonly number[]>();
+
 /** p-th percentile (0..1) of durations, nearest rank; undefined for none. */
 export function percentile(durations: readonly number[], p: number): number | undefined {
   if (durations.length === 0) return undefined;
-  const sorted = [...durations].sort((a, b) => a - b);
+  let sorted = sortedDurations.get(durations);
+  if (sorted === undefined) {
+    sorted = [...durations].sort((a, b) => a - b);
+    sortedDurations.set(durations, sorted);
+  }
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
 }
 

@@ -4,7 +4,8 @@
  * history (p50 of recent successful builds), and whether it will meet its freshness policy by
  * then. Pure, like the tick it mirrors (model/automation.ts).
  */
-import { backoffUntil, dependencyOrder, parentsOf, timeFormatter } from "./automation";
+import { backoffUntil } from "./automation";
+import { dependencyOrder, parentsOf, timeFormatter } from "./automationStructure";
 import { evaluateConditions, percentile, type ConditionContext } from "./automationConditions";
 import type { AutomationAsset, TickInput } from "./automationTypes";
 import { duration } from "./freshness";
@@ -26,7 +27,7 @@ export interface AssetForecast {
   readonly basis: string;
 }
 
-export type ForecastInput = Omit<TickInput, "inFlight">;
+export type ForecastInput = Omit<TickInput, "inFlight" | "memo">;
 
 /** Forecasts every asset that is built (sources are observed, never built, and get none). */
 export function forecastAssets(input: ForecastInput): Map<string, AssetForecast> {

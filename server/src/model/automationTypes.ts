@@ -5,6 +5,7 @@
  */
 import type { AutomationCondition, DefinitionKind, FreshnessPolicy } from "./definitions";
 import type { AssetHistory } from "./history";
+import type { TickMemo } from "./automationMemo";
 
 /** Cron fire times (epoch ms); undefined when the schedule never fires. */
 export interface CronTimes {
@@ -22,7 +23,11 @@ export interface FailureStreak {
   readonly lastAt: number;
 }
 
-/** The history as the automation model reads it: one adapter (automation/historyView.ts) builds it. */
+/**
+ * The history as the automation model reads it: one adapter (automation/historyView.ts) builds it.
+ * Records are immutable: an asset whose history changes gets a new `latest()` object (TickMemo
+ * relies on it), and its durations and failure streak follow from that record.
+ */
 export interface AutomationHistoryView {
   /** Latest facts of an asset, or undefined when it has none. */
   latest(key: string): AssetHistory | undefined;
@@ -34,6 +39,15 @@ export interface AutomationHistoryView {
   failureStreak(key: string): FailureStreak | undefined;
   /** The cron tick (epoch ms) of the last recorded "skipped: no new upstream data" for this asset and expression. */
   lastCronSkip(key: string, cron: string): number | undefined;
+  /**
+   * Optional: the keys whose `latest()` record or cron skips changed after `revision` (a number
+   * this returned before; undefined at first), with the revision now. `keys` undefined: unknown,
+   * everything may have changed. Lets TickMemo look only at what changed.
+   */
+  changesSince?(revision: number | undefined): {
+    readonly revision: number;
+    readonly keys: ReadonlySet<string> | undefined;
+  };
 }
 
 /** The structural subset of an AssetDefinition that automation reads. */
@@ -76,6 +90,8 @@ export interface TickInput {
   readonly settings: AutomationSettings;
   /** Assets already planned in runs this loop started that have not finished (their steps may not have started). */
   readonly inFlight?: ReadonlySet<string>;
+  /** What the previous ticks of the same loop computed and this one may reuse (automationMemo.ts). */
+  readonly memo?: TickMemo;
 }
 
 /**

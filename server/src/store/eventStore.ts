@@ -12,6 +12,7 @@ import {
   type AutomationOwner,
   type StepOutcome,
 } from "./automationRecords";
+import type { ChangesSince } from "./changeLog";
 import { Reader } from "./queries";
 import type {
   AssetEventsQuery,
@@ -145,6 +146,20 @@ export class EventStore {
   /** Latest state per asset (all assets with history, or only `keys`); keys without history are absent. */
   latestState(keys?: readonly string[]): Map<string, AssetLatestState> {
     return this.reader.latestState(keys);
+  }
+
+  /**
+   * Latest state of every asset with history, without the copy latestState() makes: a read-only
+   * view that the next call of either moves forward. For a reader that reads it at once and
+   * asks again next time (the automation loop's tick over thousands of assets).
+   */
+  currentLatestStates(): ReadonlyMap<string, AssetLatestState> {
+    return this.reader.currentLatestStates();
+  }
+
+  /** The assets whose latest state the last read replaced since `revision` (ChangeLog.since). */
+  latestChangesSince(revision: number | undefined): ChangesSince {
+    return this.reader.latestChangesSince(revision);
   }
 
   /**

@@ -8,6 +8,7 @@
  * The records and the cache itself live in latestCache.ts, shared with PostgreSQL.
  */
 import type Database from "better-sqlite3";
+import type { ChangesSince } from "./changeLog";
 import { type AssetRow, type CheckRow, LatestCache, type RunIdLookup } from "./latestCache";
 import type { AssetLatestState } from "./records";
 
@@ -77,6 +78,20 @@ export class LatestStates {
     this.checksOf = raw(`${CHECKS} WHERE c.asset_key ${IN_KEYS}`);
   }
 
+  /**
+   * Latest state of every asset with history, without copying: the cache itself, which the
+   * next call of this or get() moves forward (records are replaced, never changed).
+   */
+  current(): ReadonlyMap<string, AssetLatestState> {
+    this.catchUp();
+    return this.latest.cache;
+  }
+
+  /** The keys current() replaced since `revision` (ChangeLog.since), as of the last read. */
+  changesSince(revision: number | undefined): ChangesSince {
+    return this.latest.changes.since(revision);
+  }
+
   /** Latest state of every asset with history, or of `keys` (absent when without history). */
   get(keys: readonly string[] | undefined): Map<string, AssetLatestState> {
     const latest = this.latest;
@@ -88,13 +103,19 @@ export class LatestStates {
         AssetLatestState
       >;
     }
+    this.catchUp();
+    return latest.select(keys);
+  }
+
+  /** Brings the cache up to date, in one read snapshot. */
+  private catchUp(): void {
+    const latest = this.latest;
     this.read(() => {
       this.refresh();
       // An owner that died since: no event says so, so re-read those assets (now failed).
       const orphaned = latest.orphaned();
       if (orphaned.length > 0) latest.build(this.assetsOf.all({ keys: JSON.stringify(orphaned) }), [], latest.cache);
     });
-    return latest.select(keys);
   }
 
   /** True when the owner of a run still in progress (as last read) has gone: get() would now say failed. */

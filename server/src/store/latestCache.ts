@@ -9,6 +9,7 @@
  */
 import { checkFromRow, failureFromRow, materializationFromRow } from "./codec";
 import { abandonedStepMessage, isAbandoned, type RunOwner } from "./abandoned";
+import { ChangeLog } from "./changeLog";
 import type { AssetLatestState, CheckEvaluationRecord, FailureRecord } from "./records";
 
 /**
@@ -77,6 +78,8 @@ export class LatestCache {
   private readonly inProgress = new Map<string, RunOwner>();
   /** Every change up to this event id is reflected in `cache`; undefined until the first load. */
   seen: number | undefined;
+  /** The keys of `cache` each build replaced, for readers that only look at what changed. */
+  readonly changes = new ChangeLog();
 
   constructor(private readonly runs: RunIdLookup) {}
 
@@ -138,6 +141,7 @@ export class LatestCache {
       });
       changedChecks.delete(key);
     }
+    if (into === this.cache) this.changes.note([...assetRows.map((r) => r[0]), ...changedChecks.keys()]);
     // Assets whose checks changed but whose own row did not.
     for (const [key, records] of changedChecks) {
       const previous = into.get(key);

@@ -5,6 +5,7 @@
 import type Database from "better-sqlite3";
 import { abandonedRunMessage, isAbandoned } from "./abandoned";
 import { decodeEvent, materializationFromRow, type EventRow } from "./codec";
+import type { ChangesSince } from "./changeLog";
 import { LatestStates, RunIds } from "./latest";
 import type {
   AssetEventsQuery,
@@ -134,6 +135,16 @@ export class Reader {
   /** Latest state per asset that has any history (all, or only `keys`). */
   latestState(keys: readonly string[] | undefined): Map<string, AssetLatestState> {
     return this.latest.get(keys);
+  }
+
+  /** Latest state of every asset with history, as the store's own cache (see LatestStates.current). */
+  currentLatestStates(): ReadonlyMap<string, AssetLatestState> {
+    return this.latest.current();
+  }
+
+  /** The keys the latest-state cache replaced since `revision`. */
+  latestChangesSince(revision: number | undefined): ChangesSince {
+    return this.latest.changesSince(revision);
   }
 
   /** True when a run in progress at the last latestState() has lost its owning process since. */

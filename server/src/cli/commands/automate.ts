@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os";
-import { AutomationBusyError, AutomationLoop, type TickReport } from "../../automation/loop";
+import { AutomationLoop, claimOrClose, type TickReport } from "../../automation/loop";
 import { DEFAULT_AUTOMATION_SETTINGS } from "../../automation/forecast";
 import { WorkspaceTracker } from "../../automation/workspaceTracker";
 import { Executor } from "../../executor";
@@ -79,13 +79,12 @@ export const automateCommand: Command = {
       settings,
       hostKind: "cli",
     });
-    try {
-      loop.claim();
-    } catch (error) {
+    const busy = await claimOrClose(loop, async () => {
       await executor.close();
       await history.close();
-      if (!(error instanceof AutomationBusyError)) throw error;
-      process.stderr.write(`assetline: ${error.message}\n`);
+    });
+    if (busy !== undefined) {
+      process.stderr.write(`assetline: ${busy.message}\n`);
       return EXIT.problems;
     }
 
