@@ -84,3 +84,81 @@ export interface ImpactReport {
   /** Everyone to tell: owners of changed and impacted assets, sorted, unique. */
   readonly owners: readonly string[];
 }
+
+/**
+ * The editor's answer: what changed and how far it reaches, in counts. Its size depends on the
+ * changes the user made, not on how many assets they impact; the impacted assets themselves are
+ * fetched a page at a time (ImpactDownstreamRequest) when a view shows them.
+ */
+export interface ImpactSummary {
+  readonly base: { readonly ref: string; readonly commit: string };
+  /**
+   * Every asset the changes touch, changed or impacted, counted once by its strongest tone:
+   * `breaking` (it will fail, or breaks a consumer), `data` (its data may change: rebuild it),
+   * `other` (a metadata-only change). The lineage overlay colours nodes the same way.
+   */
+  readonly counts: { readonly breaking: number; readonly data: number; readonly other: number };
+  /** Impacted assets downstream of the changes, by kind; `total` is their sum. */
+  readonly impacted: { readonly total: number; readonly breaking: number; readonly data: number };
+  /** Sorted by key, as in the report, each with how much of the impact it leads to. */
+  readonly changes: readonly ImpactChangeSummary[];
+  readonly checks: readonly ImpactCheckChange[];
+  /** Everyone to tell: how many, and the first of them by name (the rest by ImpactOwnersRequest). */
+  readonly owners: { readonly total: number; readonly first: readonly string[] };
+}
+
+/** A change as the summary lists it; a `why` naming many consumers is cut at 400 characters, ending in "…". */
+export interface ImpactChangeSummary extends ImpactChange {
+  /** Impacted assets listed under this change (ImpactDownstreamRequest pages through them), by kind. */
+  readonly downstream: { readonly breaking: number; readonly data: number };
+}
+
+/** Which page of what: the base as for ImpactParams, then where the page starts and its size. */
+export interface ImpactPageParams {
+  /** The git revision to compare with; `HEAD` when absent. */
+  readonly base?: string;
+  /** 0-based index of the first entry; 0 when absent. */
+  readonly offset?: number;
+  /** Entries wanted; 200 when absent, at most 1,000. */
+  readonly limit?: number;
+}
+
+export interface ImpactDownstreamParams extends ImpactPageParams {
+  /** The changed asset's key, as the summary lists it. */
+  readonly change: string;
+}
+
+/** An impacted asset as listed under one change. */
+export interface ImpactDownstreamEntry {
+  /** Edges from this change (the asset's own `distance` counts from its nearest change). */
+  readonly hops: number;
+  readonly asset: ImpactedAsset;
+}
+
+/**
+ * One page of what a change impacts: breaking first, then by hops from the change, then by key.
+ * `total` is the length of the whole list, so a view can say how many more there are.
+ */
+export interface ImpactDownstreamPage {
+  readonly base: { readonly ref: string; readonly commit: string };
+  /** The change, in full (its `why` is not shortened as the summary's may be). */
+  readonly change: ImpactChange;
+  readonly total: number;
+  readonly offset: number;
+  readonly entries: readonly ImpactDownstreamEntry[];
+}
+
+export interface ImpactOwnersPage {
+  readonly base: { readonly ref: string; readonly commit: string };
+  readonly total: number;
+  readonly offset: number;
+  /** Sorted, unique. */
+  readonly owners: readonly string[];
+}
+
+export interface ImpactHighlightsParams {
+  /** The git revision to compare with; `HEAD` when absent. */
+  readonly base?: string;
+  /** The keys a view draws; the answer covers only these. */
+  readonly keys: readonly string[];
+}

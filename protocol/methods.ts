@@ -6,7 +6,17 @@
 import { NotificationType, RequestType } from "vscode-languageserver-protocol";
 import type { Location } from "vscode-languageserver-protocol";
 import type { AssetDetails, AssetDetailsParams } from "./assetDetails";
-import type { ImpactParams, ImpactReport } from "./impact";
+import type {
+  ImpactDownstreamPage,
+  ImpactDownstreamParams,
+  ImpactHighlightsParams,
+  ImpactOwnersPage,
+  ImpactPageParams,
+  ImpactParams,
+  ImpactReport,
+  ImpactSummary,
+} from "./impact";
+import type { ImpactHighlight } from "./impactHighlight";
 import type { LineageGraph, LineageParams } from "./lineage";
 import type {
   CancelRunParams,
@@ -132,12 +142,47 @@ export namespace RunFinishedNotification {
 
 /**
  * client → server: the impact of the open workspace (unsaved buffers included) against a git
- * revision. Fails with a one-line message when git cannot answer (not a repository, unknown
+ * revision, in full (the shape `assetline impact --format json` prints), for callers that want
+ * every impacted asset at once; the editor's views use ImpactSummaryRequest and pages. Fails with a one-line message when git cannot answer (not a repository, unknown
  * revision, shallow clone without the base, git missing).
  */
 export namespace ImpactRequest {
   export const method = "assetline/impact" as const;
   export const type = new RequestType<ImpactParams, ImpactReport, void>(method);
+}
+
+/**
+ * client → server: the impact in counts (ImpactSummary), what the editor's views show first and
+ * ask again after each ImpactChangedNotification. Its size depends on the changes, not on how
+ * many assets they impact. Fails as ImpactRequest does.
+ */
+export namespace ImpactSummaryRequest {
+  export const method = "assetline/impactSummary" as const;
+  export const type = new RequestType<ImpactParams, ImpactSummary, void>(method);
+}
+
+/**
+ * client → server: one page of the assets a change impacts, when the user expands the change.
+ * InvalidParams, in one line, when the change is not (or no longer) one of the summary's.
+ */
+export namespace ImpactDownstreamRequest {
+  export const method = "assetline/impactDownstream" as const;
+  export const type = new RequestType<ImpactDownstreamParams, ImpactDownstreamPage, void>(method);
+}
+
+/** client → server: one page of the owners to tell, beyond the summary's first ones. */
+export namespace ImpactOwnersRequest {
+  export const method = "assetline/impactOwners" as const;
+  export const type = new RequestType<ImpactPageParams, ImpactOwnersPage, void>(method);
+}
+
+/**
+ * client → server: the impact overlay for the keys the lineage panel draws (changed and impacted
+ * ones among them, with their tone), rather than for every impacted asset.
+ */
+export namespace ImpactHighlightsRequest {
+  export const method = "assetline/impactHighlights" as const;
+  export const type = new RequestType<ImpactHighlightsParams, ImpactHighlight[], void>(method);
 }
 
 export interface ImpactChangedParams {
@@ -146,8 +191,8 @@ export interface ImpactChangedParams {
 }
 
 /**
- * server → client: the answer to ImpactRequest may have changed (an edit, a save, HEAD moved).
- * Views showing impact re-ask.
+ * server → client: the impact may have changed (an edit, a save, HEAD moved). Sent once a burst
+ * of edits pauses; views showing impact re-ask (ImpactSummaryRequest).
  */
 export namespace ImpactChangedNotification {
   export const method = "assetline/impactChanged" as const;

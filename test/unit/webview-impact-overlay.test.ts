@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { impactEdgeClasses, impactNodeClasses, impactOverlay, impactSummary } from "../../webview/src/impactOverlay";
-import { impactHighlights } from "../../client/src/impact/highlight";
+import { impactHighlights } from "../../server/src/model/impactDigest";
 import { emptyImpact, jaffleImpact } from "./support/impactReport";
 
 describe("webview: the impact overlay on the lineage picture", () => {

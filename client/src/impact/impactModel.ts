@@ -1,13 +1,20 @@
 /**
- * The editor's current impact report, kept fresh while someone shows it (the view, the lineage
+ * The editor's current impact summary, kept fresh while someone shows it (the view, the lineage
  * overlay): asked again when the server says the answer may have changed (an edit, a save),
  * when HEAD or a ref moves, when the server restarts, and when the workspace becomes trusted.
- * Requests are coalesced: one in flight, at most one more queued.
+ * Requests are coalesced: one in flight, at most one more queued. The impacted assets
+ * themselves are asked for when shown (a page of a change's downstream, the overlay's keys).
  */
 import * as vscode from "vscode";
-import { ErrorCodes, LSPErrorCodes, ResponseError } from "vscode-languageclient/node";
-import type { ImpactReport } from "../../../protocol/impact";
-import { ImpactRequest } from "../../../protocol/methods";
+import { ErrorCodes, type LanguageClient, LSPErrorCodes, ResponseError } from "vscode-languageclient/node";
+import type { ImpactDownstreamPage, ImpactOwnersPage, ImpactPageParams, ImpactSummary } from "../../../protocol/impact";
+import type { ImpactHighlight } from "../../../protocol/impactHighlight";
+import {
+  ImpactDownstreamRequest,
+  ImpactHighlightsRequest,
+  ImpactOwnersRequest,
+  ImpactSummaryRequest,
+} from "../../../protocol/methods";
 import type { Ctx } from "../ctx";
 import { HeadWatcher } from "./headWatcher";
 
@@ -15,7 +22,7 @@ export type ImpactState =
   /** Nobody has asked yet. */
   | { readonly kind: "idle" }
   | { readonly kind: "loading" }
-  | { readonly kind: "report"; readonly report: ImpactReport }
+  | { readonly kind: "summary"; readonly summary: ImpactSummary }
   /** No report can be had, in the user's words (server down, untrusted, git said no). */
   | { readonly kind: "unavailable"; readonly message: string; readonly needsTrust: boolean };
 
@@ -37,7 +44,7 @@ export class ImpactModel implements vscode.Disposable {
   private running: Promise<void> | undefined;
   private again = false;
 
-  /** Fires after every state change, the same report included (a refresh that found nothing new). */
+  /** Fires after every state change, the same summary included (a refresh that found nothing new). */
   readonly onDidChange = this.emitter.event;
 
   constructor(private readonly ctx: Ctx) {
@@ -82,8 +89,35 @@ export class ImpactModel implements vscode.Disposable {
     return this.running;
   }
 
+  /** One page of the assets `change` impacts; rejects with the server's one line (an unknown change included). */
+  downstream(change: string, page: ImpactPageParams): Promise<ImpactDownstreamPage> {
+    return this.ask((client) => client.sendRequest(ImpactDownstreamRequest.type, { ...page, change }));
+  }
+
+  /** One page of the owners to tell. */
+  owners(page: ImpactPageParams): Promise<ImpactOwnersPage> {
+    return this.ask((client) => client.sendRequest(ImpactOwnersRequest.type, page));
+  }
+
+  /** The overlay of the changed and impacted keys among `keys` (what a graph draws). */
+  highlights(keys: readonly string[]): Promise<ImpactHighlight[]> {
+    return this.ask((client) => client.sendRequest(ImpactHighlightsRequest.type, { keys }));
+  }
+
   dispose(): void {
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
+  }
+
+  private async ask<T>(send: (client: LanguageClient) => Promise<T>): Promise<T> {
+    const state = this.ctx.state;
+    if (state.kind !== "running") {
+      throw new Error(`Assetline's language server ${state.kind === "starting" ? "is starting" : "is not running"}.`);
+    }
+    try {
+      return await send(state.client);
+    } catch (error) {
+      throw new Error(requestFailure(error), { cause: error });
+    }
   }
 
   private changed(why: string): void {
@@ -104,10 +138,10 @@ export class ImpactModel implements vscode.Disposable {
     }
     if (this.stateValue.kind === "idle" || this.stateValue.kind === "unavailable") this.set({ kind: "loading" });
     try {
-      const report = await state.client.sendRequest(ImpactRequest.type, {});
-      this.set({ kind: "report", report });
+      const summary = await state.client.sendRequest(ImpactSummaryRequest.type, {});
+      this.set({ kind: "summary", summary });
     } catch (error) {
-      // An edit overtook the request: the report shown stays until the answer to asking again.
+      // An edit overtook the request: the summary shown stays until the answer to asking again.
       if (
         error instanceof ResponseError &&
         (error.code === LSPErrorCodes.ContentModified || error.code === LSPErrorCodes.RequestCancelled)

@@ -1,15 +1,17 @@
 /**
  * The impact view's content as plain data: changed assets → the assets they impact → those
  * assets' owners, and last everyone to tell. Pure (no vscode import), so what the view shows
- * is unit-tested from a report alone; the view only turns these into TreeItems.
+ * is unit-tested from a summary and pages alone; the view only turns these into TreeItems and
+ * fetches a change's downstream when it is expanded, a page at a time.
  */
 import type {
   ImpactCategory,
   ImpactChange,
+  ImpactChangeSummary,
   ImpactCheckChange,
+  ImpactDownstreamEntry,
   ImpactedAsset,
-  ImpactKind,
-  ImpactReport,
+  ImpactSummary,
 } from "../../../protocol/impact";
 
 /** A codicon and, when it carries meaning, a theme colour id (the view makes them ThemeIcon/ThemeColor). */
@@ -24,7 +26,10 @@ export interface ImpactLocation {
   readonly line: number;
 }
 
-export type ImpactItemKind = "change" | "check" | "impacted" | "owner" | "owners";
+export type ImpactItemKind = "change" | "check" | "impacted" | "owner" | "owners" | "more" | "note";
+
+/** A list the server hands out a page at a time: a change's downstream, or the owners to tell. */
+export type ImpactList = { readonly list: "downstream"; readonly change: string } | { readonly list: "owners" };
 
 export interface ImpactTreeItem {
   /** Stable across refreshes, so an expanded item stays expanded while the user types. */
@@ -37,6 +42,16 @@ export interface ImpactTreeItem {
   /** What a click opens; absent when there is no code (a placeholder, the owners list). */
   readonly open?: ImpactLocation;
   readonly children: readonly ImpactTreeItem[];
+  /** Children the view fetches when the item is expanded (a change's downstream); `children` is then empty. */
+  readonly lazy?: ImpactList;
+  /** On a `more` item: the list whose next page a click loads. */
+  readonly more?: ImpactList;
+}
+
+/** What of a list the view has loaded: its first entries, and how long the whole list is. */
+export interface Loaded<T> {
+  readonly entries: readonly T[];
+  readonly total: number;
 }
 
 const ERROR_COLOR = "list.errorForeground";
@@ -45,7 +60,6 @@ const MODIFIED_COLOR = "gitDecoration.modifiedResourceForeground";
 
 /** What the user must look at first comes first: what fails, what cannot be judged, then the rest. */
 const CATEGORY_ORDER: Record<ImpactCategory, number> = { breaking: 0, unknown: 1, "non-breaking": 2, metadata: 3 };
-const IMPACT_ORDER: Record<ImpactKind, number> = { breaking: 0, data: 1 };
 
 const CHANGE_ICONS: Record<ImpactChange["change"], string> = {
   added: "diff-added",
@@ -61,63 +75,96 @@ const CATEGORY_COLORS: Record<ImpactCategory, string> = {
   metadata: MODIFIED_COLOR,
 };
 
-/** The view's root items for a report: one per changed asset, then impacted assets no change explains, then the owners. */
-export function impactTree(report: ImpactReport): ImpactTreeItem[] {
-  const reached = reachedFrom(report);
-  const changes = [...report.changes].sort(
+/**
+ * The view's root items for a summary: one per changed asset (its downstream fetched when
+ * expanded), then the owners. Every impacted asset is downstream of some change, so each is
+ * under one; the server's summary counts them per change.
+ */
+export function impactTree(summary: ImpactSummary): ImpactTreeItem[] {
+  const changes = [...summary.changes].sort(
     (a, b) => CATEGORY_ORDER[a.category] - CATEGORY_ORDER[b.category] || compare(a.key, b.key),
   );
-  const roots = changes.map((change) => changeItem(change, report, reached));
-  // An impacted asset whose `because` names nothing in the report is still shown, never dropped.
-  const unexplained = report.impacted.filter((asset) => (reached.get(asset.key)?.size ?? 0) === 0);
-  roots.push(
-    ...sortImpacted(unexplained, (asset) => asset.distance).map((asset) =>
-      impactedItem(asset, asset.distance, "unexplained"),
-    ),
-  );
-  if (report.owners.length > 0) roots.push(ownersItem(report.owners));
+  const roots = changes.map((change) => changeItem(change));
+  if (summary.owners.total > 0) roots.push(ownersItem(summary.owners.total));
   return roots;
 }
 
-/** One line for the view's header: how much changed and how much it reaches. */
-export function impactSummary(report: ImpactReport): string {
-  const breaking = report.changes.filter((change) => change.category === "breaking").length;
-  const breakingImpact = report.impacted.filter((asset) => asset.impact === "breaking").length;
-  const parts = [
-    `${count(report.changes.length, "changed asset")}${breaking > 0 ? ` (${breaking} breaking)` : ""}`,
-    `${count(report.impacted.length, "impacted")}${breakingImpact > 0 ? ` (${breakingImpact} will fail)` : ""}`,
+/** A change's children: its checks that changed, then the loaded part of its downstream, then "N more". */
+export function changeChildren(
+  summary: ImpactSummary,
+  change: ImpactChangeSummary,
+  downstream: Loaded<ImpactDownstreamEntry>,
+): ImpactTreeItem[] {
+  const id = changeId(change);
+  const location = { file: change.file, line: change.line };
+  const checks = summary.checks.filter((check) => check.asset === change.key || check.asset === change.previousKey);
+  return [
+    ...checks.map((check) => checkItem(check, id, location)),
+    ...downstream.entries.map((entry) => impactedItem(entry.asset, entry.hops, id)),
+    ...moreItem(id, { list: "downstream", change: change.key }, downstream, "impacted"),
   ];
-  if (report.owners.length > 0) parts.push(count(report.owners.length, "owner") + " to tell");
+}
+
+/** The owners to tell: the loaded ones by name, then "N more". */
+export function ownersChildren(owners: Loaded<string>): ImpactTreeItem[] {
+  return [
+    ...owners.entries.map((owner) => ({
+      id: `owners/owner:${owner}`,
+      kind: "owner" as const,
+      label: owner,
+      description: "",
+      tooltip: owner,
+      icon: { id: "person" },
+      children: [],
+    })),
+    ...moreItem("owners", { list: "owners" }, owners, "owners"),
+  ];
+}
+
+/** One line for the view's header: how much changed and how much it reaches. */
+export function impactSummary(summary: ImpactSummary): string {
+  const breaking = summary.changes.filter((change) => change.category === "breaking").length;
+  const parts = [
+    `${count(summary.changes.length, "changed asset")}${breaking > 0 ? ` (${breaking} breaking)` : ""}`,
+    `${count(summary.impacted.total, "impacted")}${summary.impacted.breaking > 0 ? ` (${summary.impacted.breaking} will fail)` : ""}`,
+  ];
+  if (summary.owners.total > 0) parts.push(count(summary.owners.total, "owner") + " to tell");
   return parts.join(" · ");
 }
 
-/** The base the report compares with, as the view's description says it: `HEAD (1a2b3c4)`. */
-export function impactBase(report: ImpactReport): string {
-  const short = report.base.commit.slice(0, 7);
-  return short === "" || short === report.base.ref ? report.base.ref : `${report.base.ref} (${short})`;
+/** The base the summary compares with, as the view's description says it: `HEAD (1a2b3c4)`. */
+export function impactBase(summary: Pick<ImpactSummary, "base">): string {
+  const short = summary.base.commit.slice(0, 7);
+  return short === "" || short === summary.base.ref ? summary.base.ref : `${summary.base.ref} (${short})`;
 }
 
-function changeItem(change: ImpactChange, report: ImpactReport, reached: Reached): ImpactTreeItem {
-  const id = `change:${change.key}`;
-  const checks = report.checks.filter((check) => check.asset === change.key || check.asset === change.previousKey);
-  const downstream = report.impacted.flatMap((asset) => {
-    const distance = reached.get(asset.key)?.get(change.key);
-    return distance === undefined ? [] : [{ asset, distance }];
-  });
-  const byKey = new Map(downstream.map((entry) => [entry.asset.key, entry.distance]));
-  const impacted = sortImpacted(
-    downstream.map((entry) => entry.asset),
-    (asset) => byKey.get(asset.key)!,
-  ).map((asset) => impactedItem(asset, byKey.get(asset.key)!, id));
-  const location = { file: change.file, line: change.line };
+/** An item saying why a list could not be loaded (the server's one line). */
+export function noteItem(parent: string, message: string): ImpactTreeItem {
+  return {
+    id: `${parent}/note`,
+    kind: "note",
+    label: message,
+    description: "",
+    tooltip: message,
+    icon: { id: "warning", color: WARNING_COLOR },
+    children: [],
+  };
+}
+
+function changeId(change: ImpactChange): string {
+  return `change:${change.key}`;
+}
+
+function changeItem(change: ImpactChangeSummary): ImpactTreeItem {
+  const reach = change.downstream.breaking + change.downstream.data;
   const description = [
     change.change === "renamed" && change.previousKey ? `renamed from ${change.previousKey}` : change.change,
     change.category,
     ...(change.reasons.length > 0 ? [change.reasons.join(", ")] : []),
-    ...(impacted.length > 0 ? [`${impacted.length} downstream`] : []),
+    ...(reach > 0 ? [`${reach} downstream`] : []),
   ].join(" · ");
   return {
-    id,
+    id: changeId(change),
     kind: "change",
     label: change.key,
     description,
@@ -128,9 +175,27 @@ function changeItem(change: ImpactChange, report: ImpactReport, reached: Reached
       `${change.file}:${change.line}`,
     ].join("\n"),
     icon: { id: CHANGE_ICONS[change.change], color: CATEGORY_COLORS[change.category] },
-    open: location,
-    children: [...checks.map((check) => checkItem(check, id, location)), ...impacted],
+    open: { file: change.file, line: change.line },
+    children: [],
+    lazy: { list: "downstream", change: change.key },
   };
+}
+
+function moreItem<T>(parent: string, list: ImpactList, loaded: Loaded<T>, noun: string): ImpactTreeItem[] {
+  const left = loaded.total - loaded.entries.length;
+  if (left <= 0) return [];
+  return [
+    {
+      id: `${parent}/more`,
+      kind: "more",
+      label: `${left} more`,
+      description: `of ${loaded.total} ${noun}: click to list the next ones`,
+      tooltip: `${loaded.entries.length} of ${loaded.total} ${noun} are listed; click to list more.`,
+      icon: { id: "ellipsis" },
+      children: [],
+      more: list,
+    },
+  ];
 }
 
 function checkItem(check: ImpactCheckChange, parent: string, location: ImpactLocation): ImpactTreeItem {
@@ -193,23 +258,16 @@ function impactedItem(asset: ImpactedAsset, distance: number, parent: string): I
   return { ...item, children: [...item.children, ...checks] };
 }
 
-function ownersItem(owners: readonly string[]): ImpactTreeItem {
+function ownersItem(total: number): ImpactTreeItem {
   return {
     id: "owners",
     kind: "owners",
     label: "Owners to tell",
-    description: String(owners.length),
+    description: String(total),
     tooltip: "Owners of the changed and impacted assets.",
     icon: { id: "organization" },
-    children: owners.map((owner) => ({
-      id: `owners/owner:${owner}`,
-      kind: "owner" as const,
-      label: owner,
-      description: "",
-      tooltip: owner,
-      icon: { id: "person" },
-      children: [],
-    })),
+    children: [],
+    lazy: { list: "owners" },
   };
 }
 
@@ -218,51 +276,6 @@ function columnLines(change: ImpactChange): string[] {
   if (change.columns.removed.length > 0) lines.push(`columns removed: ${change.columns.removed.join(", ")}`);
   if (change.columns.added.length > 0) lines.push(`columns added: ${change.columns.added.join(", ")}`);
   return lines;
-}
-
-function sortImpacted(assets: readonly ImpactedAsset[], distance: (asset: ImpactedAsset) => number): ImpactedAsset[] {
-  return [...assets].sort(
-    (a, b) => IMPACT_ORDER[a.impact] - IMPACT_ORDER[b.impact] || distance(a) - distance(b) || compare(a.key, b.key),
-  );
-}
-
-/** impacted key → changed key → edges from that change. */
-type Reached = Map<string, Map<string, number>>;
-
-/**
- * Which changes each impacted asset is downstream of, and how far: `because` names either a
- * change (a rename possibly by its old key) or another impacted asset, so a breadth-first walk
- * from each change along `because` backwards gives the shortest distance, cycles included.
- */
-function reachedFrom(report: ImpactReport): Reached {
-  const consumers = new Map<string, string[]>();
-  for (const asset of report.impacted) {
-    for (const because of asset.because) {
-      const list = consumers.get(because.key) ?? [];
-      list.push(asset.key);
-      consumers.set(because.key, list);
-    }
-  }
-  const reached: Reached = new Map();
-  for (const change of report.changes) {
-    const seen = new Set<string>([change.key, ...(change.previousKey !== undefined ? [change.previousKey] : [])]);
-    let frontier = [...seen];
-    for (let distance = 1; frontier.length > 0; distance += 1) {
-      const next: string[] = [];
-      for (const key of frontier) {
-        for (const consumer of consumers.get(key) ?? []) {
-          if (seen.has(consumer)) continue;
-          seen.add(consumer);
-          next.push(consumer);
-          const roots = reached.get(consumer) ?? new Map<string, number>();
-          roots.set(change.key, distance);
-          reached.set(consumer, roots);
-        }
-      }
-      frontier = next;
-    }
-  }
-  return reached;
 }
 
 function count(n: number, noun: string): string {

@@ -4,8 +4,9 @@
  * Every message from the webview is parsed as untrusted input before it is acted on. The host
  * owns the scope (what part of the graph is shown) and asks the server for it as selection
  * text: the server's one resolver evaluates every selection, depth and "show all". While the
- * impact overlay is on, every changed and impacted asset is added to whatever scope is shown,
- * so no selection can hide what a change touches.
+ * impact overlay is on, every changed asset is added to whatever scope is shown, so no
+ * selection can hide a change, and the overlay is asked for the keys drawn, not for every
+ * impacted asset (a change near the roots of a large workspace impacts thousands).
  */
 import { randomBytes } from "node:crypto";
 import * as vscode from "vscode";
@@ -23,7 +24,7 @@ import {
   scopeSelection,
 } from "../../../protocol/webview";
 import type { Ctx } from "../ctx";
-import { impactHighlights, withImpactKeys } from "../impact/highlight";
+import { changedKeys, withImpactKeys } from "../impact/highlight";
 import { type DefinitionsByFile, assetAt, definitionsByFile, hubOf } from "./editorAsset";
 import { lineageHtml, makeNonce } from "./html";
 
@@ -45,7 +46,9 @@ export class LineagePanel implements vscode.Disposable {
   /** Whether the panel shows the impact of uncommitted changes, following each new report. */
   private showsImpact = false;
   private impact: readonly ImpactHighlight[] = [];
-  /** Keeps the impact report fresh while the overlay is on. */
+  /** The changed keys of the summary the overlay was last drawn for (added to the scope). */
+  private impactChanged: readonly string[] = [];
+  /** Keeps the impact summary fresh while the overlay is on. */
   private impactWanted: vscode.Disposable | undefined;
   private follow = true;
   /** The whole graph's definitions by file, to know the asset under the cursor; rebuilt on graph changes. */
@@ -105,11 +108,7 @@ export class LineagePanel implements vscode.Disposable {
       }),
       ctx.onDidChangeStatus(() => void this.refresh()),
       ctx.impact.onDidChange(() => {
-        if (!this.showsImpact) return;
-        const impact = this.currentImpact();
-        if (JSON.stringify(impact) === JSON.stringify(this.impact)) return;
-        this.impact = impact;
-        void this.refresh();
+        if (this.showsImpact) void this.refreshImpact();
       }),
       ctx.onDidChangeState(() => {
         this.definitions = undefined;
@@ -148,23 +147,57 @@ export class LineagePanel implements vscode.Disposable {
 
   private showImpact(on: boolean): void {
     this.showsImpact = on;
-    this.impact = on ? this.currentImpact() : [];
-    if (on) this.impactWanted ??= this.ctx.impact.want();
-    else {
+    if (on) {
+      this.impactChanged = this.currentChangedKeys();
+      this.impactWanted ??= this.ctx.impact.want();
+    } else {
+      this.impact = [];
+      this.impactChanged = [];
       this.impactWanted?.dispose();
       this.impactWanted = undefined;
     }
   }
 
-  /** The overlay of the last report; a failed refresh keeps the overlay shown (as the view keeps its report). */
-  private currentImpact(): readonly ImpactHighlight[] {
+  /** The changed keys of the last summary; a failed refresh keeps the overlay shown (as the view keeps its summary). */
+  private currentChangedKeys(): readonly string[] {
     const state = this.ctx.impact.state;
-    return state.kind === "report" ? impactHighlights(state.report) : this.impact;
+    return state.kind === "summary" ? changedKeys(state.summary) : this.impactChanged;
+  }
+
+  /**
+   * A new summary: the scope is asked for again when the changed keys differ; otherwise only the
+   * overlay of the graph drawn, which is posted again only when it changed.
+   */
+  private async refreshImpact(): Promise<void> {
+    const changed = this.currentChangedKeys();
+    if (changed.join("\n") !== this.impactChanged.join("\n")) {
+      this.impactChanged = changed;
+      return this.refresh();
+    }
+    if (this.refreshing || !this.graph) return this.refresh();
+    const impact = await this.overlayOf(this.graph);
+    if (!this.showsImpact || JSON.stringify(impact) === JSON.stringify(this.impact)) return;
+    this.impact = impact;
+    this.postGraph();
+  }
+
+  /** The overlay of the keys `graph` draws; the last one when the server cannot answer now. */
+  private async overlayOf(graph: LineageGraph): Promise<readonly ImpactHighlight[]> {
+    if (!this.showsImpact) return [];
+    try {
+      return await this.ctx.impact.highlights(graph.nodes.map((node) => node.key));
+    } catch (error) {
+      this.ctx.log.warn(
+        `the impact overlay could not be read: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return this.impact;
+    }
   }
 
   private requestedSelection(scope: LineageScope): string {
+    if (!this.showsImpact) return scopeSelection(scope);
     const known = new Set(this.wholeGraph?.nodes.map((node) => node.key));
-    return withImpactKeys(scopeSelection(scope), this.impact, known);
+    return withImpactKeys(scopeSelection(scope), this.impactChanged, known);
   }
 
   private focusOn(key: string): void {
@@ -243,23 +276,31 @@ export class LineagePanel implements vscode.Disposable {
         if (key === undefined) this.scope = { kind: "all" };
         else this.focusOn(key);
       }
-      const scope = this.scope!;
-      this.graph = await state.client.sendRequest(LineageRequest.type, { selection: this.requestedSelection(scope) });
-      this.post({
-        type: "graph",
-        graph: this.graph,
-        scope,
-        focus: this.focus,
-        highlight: this.highlight,
-        impact: this.impact,
-        follow: this.follow,
-        canRunCode: this.ctx.trusted,
+      const graph = await state.client.sendRequest(LineageRequest.type, {
+        selection: this.requestedSelection(this.scope!),
       });
+      this.impact = await this.overlayOf(graph);
+      this.graph = graph;
+      this.postGraph();
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       this.ctx.log.error(`the lineage request failed: ${reason}`);
       this.post({ type: "unavailable", message: `The asset graph could not be read: ${reason}` });
     }
+  }
+
+  private postGraph(): void {
+    if (!this.graph || !this.scope) return;
+    this.post({
+      type: "graph",
+      graph: this.graph,
+      scope: this.scope,
+      focus: this.focus,
+      highlight: this.highlight,
+      impact: this.impact,
+      follow: this.follow,
+      canRunCode: this.ctx.trusted,
+    });
   }
 
   /** Answers the panel's `requestDetails` with the server's columns and recent runs of `key`. */

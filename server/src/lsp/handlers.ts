@@ -13,10 +13,8 @@ import {
   DocumentSymbolRequest,
   type HandlerResult,
   HoverRequest,
-  LSPErrorCodes,
   ReferencesRequest,
   type RequestType,
-  ResponseError,
   type TextDocumentIdentifier,
   WorkspaceSymbolRequest,
 } from "vscode-languageserver";
@@ -25,7 +23,6 @@ import {
   AssetDetailsRequest,
   CancelRunRequest,
   ImpactChangedNotification,
-  ImpactRequest,
   type LineageGraph,
   LineageRequest,
   LocateAssetRequest,
@@ -42,9 +39,11 @@ import { codeLenses } from "./codeLens";
 import { completeAt, worthParsing } from "./completion";
 import type { WorkspaceContext } from "./context";
 import { hoverAt } from "./hover";
+import { registerImpactHandlers } from "./impactHandlers";
 import { impactLenses } from "./impactLens";
 import { lineageGraph, locateAsset } from "./lineage";
 import { checkedParams } from "./params";
+import { noWorkspace } from "./requests";
 import { definitionAt, referencesAt } from "./navigation";
 import { statuses } from "./statusRequest";
 import { documentSymbols, flatDocumentSymbols, workspaceSymbols } from "./symbols";
@@ -212,13 +211,7 @@ export function registerHandlers(connection: Connection, current: () => Workspac
         async () => noWorkspace(),
       ),
   );
-  on(ImpactRequest.type, async (params, token) => {
-    const context = current();
-    if (!context) return noWorkspace();
-    // Settled first (edits received before the request count), then git, which is asynchronous.
-    const snapshot = await context.gate.run("impact", token, undefined, (settled) => settled);
-    return context.impact.report(snapshot, params ?? {});
-  });
+  registerImpactHandlers(on, current);
   on(RunDetailsRequest.type, async (params) => {
     const context = current();
     return context ? runDetails(await context.status.reader(), context.paths.root, params.runId) : null;
@@ -232,11 +225,4 @@ export function registerHandlers(connection: Connection, current: () => Workspac
 
 function emptyLineage(): LineageGraph {
   return { version: 0, nodes: [], edges: [], cycles: [], unmatched: [], error: "no workspace folder is open" };
-}
-
-function noWorkspace(): never {
-  throw new ResponseError(
-    LSPErrorCodes.RequestFailed,
-    "no workspace folder is open: Assetline runs the assets of a folder",
-  );
 }

@@ -17,6 +17,7 @@ import { codeChanged } from "../analysis/impact/codeChanges";
 import { sameOnceRenamed } from "../analysis/impact/renames";
 import { WorkspaceAnalysis } from "../analysis/workspace";
 import { analyzeImpact, ImpactMemo, SideIndex } from "../model/impact";
+import { ImpactDigest } from "../model/impactDigest";
 import { selectImpact } from "../model/impactSelection";
 import { parseSelection, type Selection } from "../model/selection";
 import type { ImpactParams, ImpactReport } from "../../../protocol";
@@ -49,7 +50,7 @@ export class ImpactService {
   private readonly revisions = new Map<string, { commit: string; at: number; head: string }>();
   private base: BaseSide | undefined;
   private loading: Promise<BaseSide> | undefined;
-  private last: { snapshot: AnalysisSnapshot; ref: string; commit: string; report: ImpactReport } | undefined;
+  private last: { snapshot: AnalysisSnapshot; ref: string; commit: string; digest: ImpactDigest } | undefined;
 
   constructor(
     private readonly root: string,
@@ -61,14 +62,24 @@ export class ImpactService {
 
   /** The report for `snapshot`; a ResponseError in the user's words when git cannot answer. */
   async report(snapshot: AnalysisSnapshot, params: ImpactParams = {}): Promise<ImpactReport> {
+    return (await this.digest(snapshot, params)).report;
+  }
+
+  /**
+   * The report for `snapshot` with what the editor's views read of it (summary, pages, overlay),
+   * kept until the next snapshot; a ResponseError in the user's words when git cannot answer.
+   */
+  async digest(snapshot: AnalysisSnapshot, params: ImpactParams = {}): Promise<ImpactDigest> {
     if (!this.trusted) throw new ResponseError(LSPErrorCodes.RequestFailed, UNTRUSTED_IMPACT, { kind: "untrusted" });
     const ref = params.base ?? "HEAD";
     const selection = parseImpactSelection(params.selection);
     try {
       const commit = this.commitOf(ref);
       const base = this.base?.commit === commit ? this.base : await this.loadBase(ref, commit);
-      const report = this.diff(snapshot, ref, base);
-      return selection ? selectImpact(report, selection, [snapshot.graph, base.snapshot.graph]) : report;
+      const digest = this.diff(snapshot, ref, base);
+      return selection
+        ? new ImpactDigest(selectImpact(digest.report, selection, [snapshot.graph, base.snapshot.graph]))
+        : digest;
     } catch (error) {
       if (error instanceof GitError) throw new ResponseError(ErrorCodes.InvalidRequest, error.message);
       throw error;
@@ -79,7 +90,7 @@ export class ImpactService {
    * The report for `snapshot` against HEAD if the base is already analysed (CodeLenses cannot
    * wait for a first base analysis); undefined otherwise, and the base is prepared meanwhile.
    */
-  reportIfReady(snapshot: AnalysisSnapshot, onReady: () => void): ImpactReport | undefined {
+  reportIfReady(snapshot: AnalysisSnapshot, onReady: () => void): ImpactDigest | undefined {
     if (!this.trusted) return undefined;
     try {
       const commit = this.commitOf("HEAD");
@@ -105,9 +116,9 @@ export class ImpactService {
     this.base?.reader.close();
   }
 
-  private diff(snapshot: AnalysisSnapshot, ref: string, base: BaseSide): ImpactReport {
+  private diff(snapshot: AnalysisSnapshot, ref: string, base: BaseSide): ImpactDigest {
     const last = this.last;
-    if (last && last.snapshot === snapshot && last.commit === base.commit && last.ref === ref) return last.report;
+    if (last && last.snapshot === snapshot && last.commit === base.commit && last.ref === ref) return last.digest;
     const analysis = analyzeImpact(
       {
         base: base.snapshot,
@@ -127,9 +138,9 @@ export class ImpactService {
       base.index,
       base.memo,
     );
-    const report: ImpactReport = { base: { ref, commit: base.commit }, ...analysis };
-    this.last = { snapshot, ref, commit: base.commit, report };
-    return report;
+    const digest = new ImpactDigest({ base: { ref, commit: base.commit }, ...analysis });
+    this.last = { snapshot, ref, commit: base.commit, digest };
+    return digest;
   }
 
   /**

@@ -20,7 +20,11 @@ import {
 import {
   AssetDetailsRequest,
   CancelRunRequest,
+  ImpactDownstreamRequest,
+  ImpactHighlightsRequest,
+  ImpactOwnersRequest,
   ImpactRequest,
+  ImpactSummaryRequest,
   LineageRequest,
   LocateAssetRequest,
   MaterializeRequest,
@@ -93,6 +97,8 @@ const position = object({ line: uinteger, character: uinteger });
 const range = object({ start: position, end: position });
 const textDocument = object({ uri: string });
 const atPosition = object({ textDocument, position });
+const impactParams = optional(nullable(object({ base: optional(string), selection: optional(string) })));
+const pageFields = { base: optional(string), offset: optional(uinteger), limit: optional(uinteger) };
 
 /** Params shape per method, for every request the server registers. */
 const PARAMS: Readonly<Record<string, Shape>> = {
@@ -123,7 +129,11 @@ const PARAMS: Readonly<Record<string, Shape>> = {
   [MaterializeRequest.method]: object({ selection: string, withUpstream: optional(boolean) }),
   [RunChecksRequest.method]: object({ key: string, check: optional(string) }),
   [CancelRunRequest.method]: object({ runId: string }),
-  [ImpactRequest.method]: optional(nullable(object({ base: optional(string), selection: optional(string) }))),
+  [ImpactRequest.method]: impactParams,
+  [ImpactSummaryRequest.method]: impactParams,
+  [ImpactDownstreamRequest.method]: object({ ...pageFields, change: string }),
+  [ImpactOwnersRequest.method]: optional(nullable(object(pageFields))),
+  [ImpactHighlightsRequest.method]: object({ base: optional(string), keys: arrayOf(string) }),
   [RunDetailsRequest.method]: object({ runId: string }),
   [RecentRunsRequest.method]: optional(nullable(object({ limit: optional(uinteger) }))),
 };

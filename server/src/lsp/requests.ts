@@ -47,3 +47,11 @@ export class RequestGate {
     }
   }
 }
+
+/** The answer to a workspace request when the client opened no folder. */
+export function noWorkspace(): never {
+  throw new ResponseError(
+    LSPErrorCodes.RequestFailed,
+    "no workspace folder is open: Assetline runs the assets of a folder",
+  );
+}

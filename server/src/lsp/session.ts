@@ -30,6 +30,11 @@ import { checkedParams } from "./params";
 
 /** The lineage panel needs no keystroke latency: one comparison (and notification) per burst of edits. */
 const GRAPH_CHECK_DELAY_MS = 200;
+/**
+ * Views re-ask for the impact when told it may have changed: told once a burst of edits pauses
+ * this long, so only the last keystroke's impact is computed, not one per keystroke.
+ */
+const IMPACT_NOTICE_DELAY_MS = 100;
 /** CodeLenses say "12 min ago": refreshed this often while there is history to show. */
 const RELATIVE_TIME_REFRESH_MS = 60_000;
 
@@ -45,6 +50,7 @@ class Session {
   private fileEvents: FileEvents | undefined;
   private readonly lineage = new LineageWatch();
   private graphTimer: NodeJS.Timeout | undefined;
+  private impactTimer: NodeJS.Timeout | undefined;
   private clockTimer: NodeJS.Timeout | undefined;
   /** The code versions the lenses were last refreshed for. */
   private lensSignature: string | undefined;
@@ -82,8 +88,7 @@ class Session {
         context.publisher.schedule(snapshot);
         this.scheduleGraphCheck();
         // Any edit may change the impact answer; before a base is analysed nobody has asked.
-        if (context.impact.ready)
-          void this.connection.sendNotification(ImpactChangedNotification.type, { version: snapshot.version });
+        if (context.impact.ready) this.scheduleImpactNotice();
         this.refreshLensesIfCodeChanged(snapshot);
       });
       this.context = context;
@@ -194,8 +199,20 @@ class Session {
     }, GRAPH_CHECK_DELAY_MS);
   }
 
+  /** Restarted by each analysis: the notice goes out once edits pause, with the version then current. */
+  private scheduleImpactNotice(): void {
+    if (this.impactTimer) clearTimeout(this.impactTimer);
+    this.impactTimer = setTimeout(() => {
+      this.impactTimer = undefined;
+      const snapshot = this.context?.host.snapshot;
+      if (snapshot)
+        void this.connection.sendNotification(ImpactChangedNotification.type, { version: snapshot.version });
+    }, IMPACT_NOTICE_DELAY_MS);
+  }
+
   private async shutdown(): Promise<void> {
     if (this.graphTimer) clearTimeout(this.graphTimer);
+    if (this.impactTimer) clearTimeout(this.impactTimer);
     if (this.clockTimer) clearInterval(this.clockTimer);
     this.fileEvents?.dispose();
     const context = this.context;

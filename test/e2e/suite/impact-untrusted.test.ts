@@ -36,7 +36,7 @@ describe("Impact of uncommitted changes in VS Code (untrusted workspace)", () =>
   it("refuses the command and says why, asking no report of the server", async () => {
     const report = await vscode.commands.executeCommand("assetline.showImpact");
     assert.equal(report, undefined);
-    assert.notEqual(api.impactState().kind, "report");
+    assert.notEqual(api.impactState().kind, "summary");
     assert.notEqual(api.impactState().kind, "loading");
   });
 
