@@ -39,6 +39,7 @@ import {
 } from "vscode-languageserver-protocol/node";
 import {
   GraphChangedNotification,
+  ImpactChangedNotification,
   RunEventNotification,
   RunFinishedNotification,
   type RunFinishedParams,
@@ -306,6 +307,7 @@ export class TestClient {
       LogMessageNotification.method,
       ShowMessageNotification.method,
       GraphChangedNotification.method,
+      ImpactChangedNotification.method,
       StatusChangedNotification.method,
       RunEventNotification.method,
       RunFinishedNotification.method,
