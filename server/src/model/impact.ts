@@ -5,9 +5,13 @@
  */
 import type { ImpactBecause, ImpactedAsset, ImpactKind, ImpactReport } from "../../../protocol/impact";
 import { compareKeyStrings as compare } from "./assetKey";
-import { type ClassifiedChange, classifyChanges, type ImpactInput, type ImpactMemo, SideIndex } from "./impactChanges";
+import { type ClassifiedChange, classifyChanges, type ImpactInput } from "./impactChanges";
+import { SideIndex } from "./impactIndex";
+import type { ImpactMemo } from "./impactMemo";
 
-export { type ImpactInput, ImpactMemo, type ImpactSide, SideIndex } from "./impactChanges";
+export { type ImpactInput, type ImpactSide } from "./impactChanges";
+export { SideIndex } from "./impactIndex";
+export { ImpactMemo } from "./impactMemo";
 
 /** The report without `base` (the caller knows which revision it compared with). */
 export type ImpactAnalysis = Omit<ImpactReport, "base">;

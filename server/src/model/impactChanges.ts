@@ -4,8 +4,10 @@
  */
 import type { ImpactCategory, ImpactChange, ImpactCheckChange, ImpactReason } from "../../../protocol/impact";
 import { compareKeyStrings as compare } from "./assetKey";
-import { ColumnCatalog, producedTable } from "./columnCatalog";
+import { producedTable } from "./columnCatalog";
 import type { AssetDefinition, CheckDefinition, ResourceId } from "./definitions";
+import { producedResources, type SideIndex } from "./impactIndex";
+import type { ImpactMemo } from "./impactMemo";
 
 /** One side of the comparison: what the analysis found. */
 export interface ImpactSide {
@@ -43,132 +45,6 @@ export interface ClassifiedChange {
   /** The key consumers name it by on the working side (the old key for removed assets). */
   readonly consumedAs: string;
   readonly owners: readonly string[];
-}
-
-/** Past this many definitions replaced, indexing a side afresh is as cheap as patching it. */
-const PATCH_LIMIT = 500;
-
-/**
- * One side indexed: first definitions by key, producers and readers of resources, columns, and
- * each key's downstream. A later snapshot of the same workspace patches it (`next`): between two
- * analyses only the edited files' definitions are new objects, so a keystroke re-indexes those.
- */
-export class SideIndex {
-  readonly byKey = new Map<string, AssetDefinition>();
-  readonly producers = new Map<ResourceId, AssetDefinition[]>();
-  readonly readers = new Map<ResourceId, AssetDefinition[]>();
-  readonly depUsers = new Map<string, AssetDefinition[]>();
-  private catalog: ColumnCatalog | undefined;
-  private readonly downstream = new Map<string, readonly string[]>();
-  private members: Set<AssetDefinition>;
-
-  constructor(side: ImpactSide) {
-    this.sideValue = side;
-    this.members = new Set(side.assets);
-    for (const asset of side.assets) if (!this.byKey.has(asset.key)) this.byKey.set(asset.key, asset);
-    for (const asset of this.byKey.values()) this.index(asset, +1);
-  }
-
-  private sideValue: ImpactSide;
-
-  get side(): ImpactSide {
-    return this.sideValue;
-  }
-
-  /** Built on first use: the working side needs it only for the assets that changed. */
-  get columns(): ColumnCatalog {
-    return (this.catalog ??= new ColumnCatalog(this.byKey.values()));
-  }
-
-  /**
-   * The index of `side`: `previous` patched in place when `side` is a later snapshot of the
-   * same workspace with few definitions replaced, else a new index. `previous` must not be
-   * used for its old side again.
-   */
-  static next(previous: SideIndex | undefined, side: ImpactSide): SideIndex {
-    if (!previous) return new SideIndex(side);
-    if (previous.side === side) return previous;
-    const members = new Set(side.assets);
-    const gone = [...previous.members].filter((asset) => !members.has(asset));
-    const added = side.assets.filter((asset) => !previous.members.has(asset));
-    if (gone.length + added.length > PATCH_LIMIT) return new SideIndex(side);
-    previous.patch(side, members, gone, added);
-    return previous;
-  }
-
-  /** Assets depending on `key` or reading what it produces, sorted; memoised until a patch touches them. */
-  childrenOf(key: string): readonly string[] {
-    let children = this.downstream.get(key);
-    if (!children) {
-      const found = new Set<string>();
-      for (const user of this.depUsers.get(key) ?? []) found.add(user.key);
-      const definition = this.byKey.get(key);
-      if (definition)
-        for (const resource of producedResources(definition))
-          for (const reader of this.readers.get(resource) ?? []) found.add(reader.key);
-      found.delete(key);
-      children = [...found].sort(compare);
-      this.downstream.set(key, children);
-    }
-    return children;
-  }
-
-  private patch(
-    side: ImpactSide,
-    members: Set<AssetDefinition>,
-    gone: readonly AssetDefinition[],
-    added: readonly AssetDefinition[],
-  ): void {
-    this.sideValue = side;
-    this.members = members;
-    const keys = new Set([...gone, ...added].map((asset) => asset.key));
-    // The first definition of each touched key in the new snapshot's order.
-    const firsts = new Map<string, AssetDefinition>();
-    for (const asset of side.assets) if (keys.has(asset.key) && !firsts.has(asset.key)) firsts.set(asset.key, asset);
-    const unindexed: AssetDefinition[] = [];
-    const indexed: AssetDefinition[] = [];
-    for (const key of keys) {
-      const before = this.byKey.get(key);
-      const after = firsts.get(key);
-      if (before === after) continue;
-      if (before) {
-        this.index(before, -1);
-        unindexed.push(before);
-      }
-      if (after) {
-        this.byKey.set(key, after);
-        this.index(after, +1);
-        indexed.push(after);
-      } else this.byKey.delete(key);
-    }
-    this.catalog?.patch(unindexed, indexed);
-    for (const asset of [...unindexed, ...indexed]) this.forgetDownstreamAround(asset);
-  }
-
-  /** Adds (+1) or removes (-1) a first definition's entries; order within a list does not matter to any reader. */
-  private index(asset: AssetDefinition, sign: 1 | -1): void {
-    const change = sign > 0 ? push : pull;
-    for (const resource of producedResources(asset)) change(this.producers, resource, asset);
-    for (const read of asset.reads) change(this.readers, read.resource, asset);
-    for (const dep of asset.deps) if (dep.key !== undefined) change(this.depUsers, dep.key, asset);
-  }
-
-  /** The downstream lists a definition takes part in: its own, its deps', and its read resources' producers'. */
-  private forgetDownstreamAround(asset: AssetDefinition): void {
-    this.downstream.delete(asset.key);
-    for (const dep of asset.deps) if (dep.key !== undefined) this.downstream.delete(dep.key);
-    for (const read of asset.reads)
-      for (const producer of this.producers.get(read.resource) ?? []) this.downstream.delete(producer.key);
-  }
-}
-
-/**
- * What stays true between two answers for the same base: working definitions found unchanged
- * (by object: an unedited file keeps its definitions), and the working side's index.
- */
-export class ImpactMemo {
-  readonly unchanged = new WeakMap<AssetDefinition, AssetDefinition>();
-  working: SideIndex | undefined;
 }
 
 /** Every asset added, removed, renamed or modified, and every check added, removed or modified. */
@@ -454,14 +330,6 @@ function unknownBecause(asset: AssetDefinition): string {
   return "its SQL selects * from a table whose columns are not known, or an unnamed expression";
 }
 
-/** The table named by the key, plus everything the body writes. */
-export function producedResources(asset: AssetDefinition): ResourceId[] {
-  const table = producedTable(asset);
-  const produced = new Set<ResourceId>(table === undefined ? [] : [`table:${table}`]);
-  for (const write of asset.writes) produced.add(write.resource);
-  return [...produced];
-}
-
 /**
  * Deps changed when both what is written and what it resolves to changed: the same text
  * resolving elsewhere (an upstream renamed or removed) is the upstream's change, and an
@@ -504,16 +372,4 @@ function names(breaks: readonly Breakage[]): string {
 
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
-
-function pull<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key)?.filter((item) => item !== value);
-  if (list && list.length > 0) map.set(key, list);
-  else map.delete(key);
 }
