@@ -80,4 +80,52 @@ describe("impact: answers after edits, patched, equal answers computed afresh", 
       ],
     );
   });
+
+  it("keeps the downstream walk across edits that do not move it, rebuilding only the entries they touch", () => {
+    const baseReader = new OverlayReader(new DiskReader(workspace.root));
+    const reader = new OverlayReader(new DiskReader(workspace.root));
+    for (const [file, text] of Object.entries(BASE)) {
+      baseReader.setBuffer(file, text);
+      reader.setBuffer(file, text);
+    }
+    const base = new WorkspaceAnalysis(baseReader).analyzeAll();
+    const analysis = new WorkspaceAnalysis(reader);
+    analysis.analyzeAll();
+    const baseIndex = new SideIndex(base);
+    const memo = new ImpactMemo();
+    const input = (): ImpactInput => ({ base, working: analysis.snapshot, sameOnceRenamed: () => false });
+    const edit = (file: string, text: string) => {
+      reader.setBuffer(file, text);
+      analysis.updateFile(file);
+      const patched = analyzeImpact(input(), baseIndex, memo);
+      assert.deepEqual(patched, analyzeImpact(input()), `after editing ${file}`);
+      return patched;
+    };
+    // a's code changes (a filter): b, c and d must be rebuilt.
+    const filtered = asset("a", "create table a as select 1 as id, 'x' as name where 1 = 1", [], ["team:a"]);
+    const first = edit("src/a.ts", filtered);
+    assert.deepEqual(
+      first.impacted.map((entry) => entry.key),
+      ["b", "d", "c"],
+    );
+    const walk = memo.walk!;
+    // b moves down a line, a is typed on with the same verdict: the walk stays, b's entry follows.
+    const moved = edit("src/b.ts", `// staging\n${BASE["src/b.ts"]!}`);
+    assert.equal(memo.walk!.reached, walk.reached, "the walk is kept");
+    assert.equal(moved.impacted.find((entry) => entry.key === "b")!.line, 3);
+    edit("src/a.ts", asset("a", "create table a as select 1 as id, 'x' as name where 2 = 2", [], ["team:a"]));
+    assert.equal(memo.walk!.reached, walk.reached, "still the same walk");
+    // c gains an owner: a metadata change of its own, so the walk starts again, and team:c is to be told.
+    const owned = edit("src/c.ts", asset("c", "create table c as select id from b", ["b"], ["team:c"]));
+    assert.notEqual(memo.walk!.reached, walk.reached);
+    assert.deepEqual(owned.impacted.find((entry) => entry.key === "c")!.owners, ["team:c"]);
+    assert.ok(owned.owners.includes("team:c"));
+    // c loses it again: nobody else owns team:c, so it is no longer someone to tell.
+    const unowned = edit("src/c.ts", BASE["src/c.ts"]!);
+    assert.ok(!unowned.owners.includes("team:c"), unowned.owners.join(", "));
+    const kept = memo.walk!;
+    // b stops reading a: what is downstream of what moved, so it is walked again.
+    edit("src/b.ts", asset("b", "create table b as select 1 as id", [], ["team:b"]));
+    assert.notEqual(memo.walk!.reached, kept.reached);
+  });
 });

@@ -16,6 +16,7 @@ import {
 import { codeChanged } from "../analysis/impact/codeChanges";
 import { sameOnceRenamed } from "../analysis/impact/renames";
 import { WorkspaceAnalysis } from "../analysis/workspace";
+import type { AssetDefinition } from "../model/definitions";
 import { analyzeImpact, ImpactMemo, SideIndex } from "../model/impact";
 import { ImpactDigest } from "../model/impactDigest";
 import { selectImpact } from "../model/impactSelection";
@@ -29,6 +30,8 @@ interface BaseSide {
   readonly index: SideIndex;
   /** What answers against this base keep between edits (see analyzeImpact). */
   readonly memo: ImpactMemo;
+  /** Whether a working definition's code changed against its base definition, by object. */
+  readonly codeVerdicts: WeakMap<AssetDefinition, { readonly before: AssetDefinition; readonly changed: boolean }>;
 }
 
 /**
@@ -131,14 +134,31 @@ export class ImpactService {
             this.workingText(added.location.file),
           ),
         // Texts only when the code versions differ: reading every file per answer would cost a disk pass.
-        codeChanged: (before, after) =>
-          (before.codeVersion !== after.codeVersion || before.kind !== after.kind) &&
-          codeChanged(before, base.reader.readFile(before.location.file), after, this.workingText(after.location.file)),
+        codeChanged: (before, after) => {
+          if (before.codeVersion === after.codeVersion && before.kind === after.kind) return false;
+          // A definition is a new object when its file changed: other changed assets keep their verdict.
+          const known = base.codeVerdicts.get(after);
+          if (known?.before === before) return known.changed;
+          const changed = codeChanged(
+            before,
+            base.reader.readFile(before.location.file),
+            after,
+            this.workingText(after.location.file),
+          );
+          base.codeVerdicts.set(after, { before, changed });
+          return changed;
+        },
       },
       base.index,
       base.memo,
     );
-    const digest = new ImpactDigest({ base: { ref, commit: base.commit }, ...analysis });
+    // A keystroke that moves no impact keeps the walk, and the digest its counts.
+    const previous = last?.commit === base.commit && last.ref === ref ? last.digest : undefined;
+    const digest = new ImpactDigest(
+      { base: { ref, commit: base.commit }, ...analysis },
+      base.memo.walk?.reached,
+      previous,
+    );
     this.last = { snapshot, ref, commit: base.commit, digest };
     return digest;
   }
@@ -164,7 +184,14 @@ export class ImpactService {
       await reader.load();
       reader.close();
       const snapshot = new WorkspaceAnalysis(reader).analyzeAll();
-      const side: BaseSide = { commit, reader, snapshot, index: new SideIndex(snapshot), memo: new ImpactMemo() };
+      const side: BaseSide = {
+        commit,
+        reader,
+        snapshot,
+        index: new SideIndex(snapshot),
+        memo: new ImpactMemo(),
+        codeVerdicts: new WeakMap(),
+      };
       if (this.base?.commit !== commit) this.base = side;
       this.log(`impact: analysed ${ref} (${commit.slice(0, 12)}), ${snapshot.assets.length} definitions`);
       return side;

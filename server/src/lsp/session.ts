@@ -52,8 +52,8 @@ class Session {
   private graphTimer: NodeJS.Timeout | undefined;
   private impactTimer: NodeJS.Timeout | undefined;
   private clockTimer: NodeJS.Timeout | undefined;
-  /** The code versions the lenses were last refreshed for. */
-  private lensSignature: string | undefined;
+  /** The snapshot whose code versions the lenses were last refreshed for. */
+  private lensBasis: AnalysisSnapshot | undefined;
   private extraFolders = 0;
 
   constructor(private readonly connection: Connection) {
@@ -178,14 +178,10 @@ class Session {
    * checks) changed, every visible lens is asked for again.
    */
   private refreshLensesIfCodeChanged(snapshot: AnalysisSnapshot): void {
-    const signature = [
-      ...snapshot.assets.map((asset) => `${asset.key}=${asset.codeVersion}`),
-      ...snapshot.checks.map((check) => `${check.assetKey ?? ""}:${check.name}`),
-    ].join("\n");
-    if (signature === this.lensSignature) return;
-    const first = this.lensSignature === undefined;
-    this.lensSignature = signature;
-    if (!first) this.refreshCodeLenses();
+    const last = this.lensBasis;
+    this.lensBasis = snapshot;
+    // Compared in place, not as one string of every key and version: this runs on every keystroke.
+    if (last && !sameCodeVersions(last, snapshot)) this.refreshCodeLenses();
   }
 
   private scheduleGraphCheck(): void {
@@ -222,4 +218,20 @@ class Session {
     context.status.stop();
     await Promise.all([context.automation.stop(), context.runs.dispose()]);
   }
+}
+
+/** True when two snapshots have the same assets with the same code versions, and the same checks. */
+function sameCodeVersions(a: AnalysisSnapshot, b: AnalysisSnapshot): boolean {
+  if (a.assets.length !== b.assets.length || a.checks.length !== b.checks.length) return false;
+  for (let i = 0; i < a.assets.length; i++) {
+    const x = a.assets[i]!;
+    const y = b.assets[i]!;
+    if (x !== y && (x.key !== y.key || x.codeVersion !== y.codeVersion)) return false;
+  }
+  for (let i = 0; i < a.checks.length; i++) {
+    const x = a.checks[i]!;
+    const y = b.checks[i]!;
+    if (x !== y && (x.assetKey !== y.assetKey || x.name !== y.name)) return false;
+  }
+  return true;
 }

@@ -57,13 +57,19 @@ export function classifyChanges(
   changes: ClassifiedChange[];
   checks: ImpactCheckChange[];
 } {
-  const checks = diffChecks(input.base.checks, input.working.checks);
+  const checks = diffChecks(input.base.checks, input.working.checks, memo);
   const checkChanged = new Set(checks.map((check) => check.asset));
-  const removed = [...base.byKey.values()].filter((asset) => !working.byKey.has(asset.key));
+  // Only keys that may differ from what the last answer found: its changes, and what an edit touched.
+  const suspects = suspectKeys(working, checkChanged, memo);
+  const inBase = suspects
+    ? base.inOrder([...suspects].flatMap((key) => base.byKey.get(key) ?? []))
+    : [...base.byKey.values()];
+  const inWorking = suspects
+    ? [...suspects].flatMap((key) => working.byKey.get(key) ?? [])
+    : [...working.byKey.values()];
+  const removed = inBase.filter((asset) => !working.byKey.has(asset.key));
   // By key: the index's order depends on the edits it was patched with.
-  const added = [...working.byKey.values()]
-    .filter((asset) => !base.byKey.has(asset.key))
-    .sort((a, b) => compare(a.key, b.key));
+  const added = inWorking.filter((asset) => !base.byKey.has(asset.key)).sort((a, b) => compare(a.key, b.key));
   const changes: ClassifiedChange[] = [];
 
   const renamedTo = new Map<AssetDefinition, AssetDefinition>();
@@ -81,7 +87,8 @@ export function classifyChanges(
     changes.push(next ? renamed(old, next, working) : removedAsset(old, working));
   }
   for (const asset of added) if (!taken.has(asset)) changes.push(addedAsset(asset));
-  for (const [key, after] of working.byKey) {
+  for (const after of inWorking) {
+    const { key } = after;
     const before = base.byKey.get(key);
     if (!before) continue;
     if (memo?.unchanged.get(after) === before && !checkChanged.has(key)) continue;
@@ -93,7 +100,34 @@ export function classifyChanges(
     else memo?.unchanged.set(after, before);
   }
   changes.sort((a, b) => compare(a.change.key, b.change.key));
+  if (memo) {
+    const keys = new Set<string>();
+    for (const { change } of changes) {
+      keys.add(change.key);
+      if (change.previousKey !== undefined) keys.add(change.previousKey);
+    }
+    memo.suspects = { index: working, patches: working.patches, keys };
+  }
   return { changes, checks };
+}
+
+/**
+ * The keys whose classification may differ from the last answer's: the changes it found, the
+ * keys a patch touched since, and assets whose checks changed. Undefined (every key) without an
+ * answer against this very index to start from.
+ */
+function suspectKeys(
+  working: SideIndex,
+  checkChanged: ReadonlySet<string>,
+  memo: ImpactMemo | undefined,
+): Set<string> | undefined {
+  const last = memo?.suspects;
+  if (!last || last.index !== working) return undefined;
+  if (working.patches !== last.patches && working.patches !== last.patches + 1) return undefined;
+  const keys = new Set(last.keys);
+  if (working.patches !== last.patches) for (const key of working.touched) keys.add(key);
+  for (const key of checkChanged) keys.add(key);
+  return keys;
 }
 
 function addedAsset(asset: AssetDefinition): ClassifiedChange {
@@ -265,9 +299,27 @@ function readersOfColumn(
   return found.sort((a, b) => compare(a.key, b.key));
 }
 
-function diffChecks(before: readonly CheckDefinition[], after: readonly CheckDefinition[]): ImpactCheckChange[] {
-  const id = (check: CheckDefinition) => `${check.assetKey ?? check.targetText}\u0000${check.name}`;
-  const old = new Map(before.map((check) => [id(check), check]));
+function diffChecks(
+  before: readonly CheckDefinition[],
+  after: readonly CheckDefinition[],
+  memo: ImpactMemo | undefined,
+): ImpactCheckChange[] {
+  const id = (check: CheckDefinition): string => {
+    let known = memo?.checkIds.get(check);
+    if (known === undefined) {
+      known = `${check.assetKey ?? check.targetText}\u0000${check.name}`;
+      memo?.checkIds.set(check, known);
+    }
+    return known;
+  };
+  // Unedited files keep their check objects: the same list answers as last time.
+  const last = memo?.workingChecks;
+  if (last && sameItems(last.checks, after) && memo?.baseChecks?.checks === before) return [...last.changes];
+  let old = memo?.baseChecks?.checks === before ? memo.baseChecks.byId : undefined;
+  if (!old) {
+    old = new Map(before.map((check) => [id(check), check]));
+    if (memo) memo.baseChecks = { checks: before, byId: old };
+  }
   const next = new Map(after.map((check) => [id(check), check]));
   const changes: ImpactCheckChange[] = [];
   for (const [key, check] of next) {
@@ -285,7 +337,9 @@ function diffChecks(before: readonly CheckDefinition[], after: readonly CheckDef
   for (const [key, check] of old)
     if (!next.has(key))
       changes.push({ asset: check.assetKey ?? check.targetText, name: check.name, change: "removed" });
-  return changes.sort((a, b) => compare(a.asset, b.asset) || compare(a.name, b.name) || compare(a.change, b.change));
+  changes.sort((a, b) => compare(a.asset, b.asset) || compare(a.name, b.name) || compare(a.change, b.change));
+  if (memo) memo.workingChecks = { checks: after, changes };
+  return [...changes];
 }
 
 function report(
@@ -372,4 +426,9 @@ function names(breaks: readonly Breakage[]): string {
 
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? "" : "s"}`;
+}
+
+/** The same objects in the same order. */
+export function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
 }

@@ -39,34 +39,64 @@ const CHANGE_TONE: Record<ImpactCategory, ImpactTone> = {
 const TONE_RANK: Record<ImpactTone, number> = { breaking: 0, data: 1, changed: 2 };
 const IMPACT_ORDER: Record<ImpactKind, number> = { breaking: 0, data: 1 };
 
+/**
+ * What a digest knows of the downstream walk alone: each impacted key's kind, what each change
+ * leads to, and their counts. Shared by the next report's digest when the walk was kept (the
+ * same impacted keys, kinds and `because`), so a keystroke that moves no impact recounts nothing.
+ */
+interface WalkFacts {
+  readonly changeKeys: string;
+  readonly kinds: ReadonlyMap<string, ImpactKind>;
+  /** Per change key: every impacted key listed under it, with hops from it, in walk order. */
+  readonly reached: ReadonlyMap<string, ReadonlyArray<readonly [string, number]>>;
+  readonly downstream: ReadonlyMap<string, { readonly breaking: number; readonly data: number }>;
+}
+
 export class ImpactDigest {
   private impactedByKey: Map<string, ImpactedAsset> | undefined;
-  /** Per change key: every impacted key listed under it, with hops from it, in walk order. */
-  private reached: Map<string, ReadonlyArray<readonly [string, number]>> | undefined;
+  private facts: WalkFacts | undefined;
   private readonly sorted = new Map<string, ImpactDownstreamEntry[]>();
-  private tones: Map<string, ImpactHighlight> | undefined;
+  private changeTones: Map<string, ImpactHighlight> | undefined;
   private summaryValue: ImpactSummary | undefined;
 
-  constructor(readonly report: ImpactReport) {}
+  /**
+   * `walk` names the downstream walk the report's impacted list comes from (any object, kept by
+   * the caller while the walk is); `previous`, a digest of an earlier report, lends its walk
+   * facts when both name the same walk.
+   */
+  constructor(
+    readonly report: ImpactReport,
+    private readonly walk?: object,
+    previous?: ImpactDigest,
+  ) {
+    if (walk !== undefined && previous?.walk === walk && previous.facts?.changeKeys === changeKeysOf(report))
+      this.facts = previous.facts;
+  }
 
   /** The report in counts: changes (with their downstream counts), checks, the first owners. */
   summary(): ImpactSummary {
     if (this.summaryValue) return this.summaryValue;
     const { report } = this;
-    const byKey = this.impacted();
-    const reached = this.reachedByChange();
-    const changes = report.changes.map((change): ImpactChangeSummary => {
-      const downstream = { breaking: 0, data: 0 };
-      for (const [key] of reached.get(change.key) ?? []) downstream[byKey.get(key)!.impact] += 1;
-      return { ...change, why: shortened(change.why), downstream };
-    });
-    const counts = { breaking: 0, data: 0, other: 0 };
-    for (const { tone } of this.toneByKey().values()) counts[tone === "changed" ? "other" : tone] += 1;
-    const breaking = report.impacted.filter((asset) => asset.impact === "breaking").length;
+    const facts = this.walkFacts();
+    const changes = report.changes.map((change): ImpactChangeSummary => ({
+      ...change,
+      why: shortened(change.why),
+      downstream: facts.downstream.get(change.key) ?? { breaking: 0, data: 0 },
+    }));
+    let breaking = 0;
+    for (const kind of facts.kinds.values()) if (kind === "breaking") breaking += 1;
+    const counts = { breaking, data: facts.kinds.size - breaking, other: 0 };
+    // A changed key counts once, by its strongest tone, whether or not it is impacted too.
+    for (const { key, tone } of this.tonesOfChanges().values()) {
+      const kind = facts.kinds.get(key);
+      if (kind) counts[kind] -= 1;
+      const strongest = kind && TONE_RANK[kind] < TONE_RANK[tone] ? kind : tone;
+      counts[strongest === "changed" ? "other" : strongest] += 1;
+    }
     this.summaryValue = {
       base: report.base,
       counts,
-      impacted: { total: report.impacted.length, breaking, data: report.impacted.length - breaking },
+      impacted: { total: facts.kinds.size, breaking, data: facts.kinds.size - breaking },
       changes,
       checks: report.checks,
       owners: { total: report.owners.length, first: report.owners.slice(0, SUMMARY_OWNERS) },
@@ -103,35 +133,46 @@ export class ImpactDigest {
 
   /** The overlay of the changed and impacted keys among `keys`, sorted by key. */
   highlights(keys: Iterable<string>): ImpactHighlight[] {
-    const tones = this.toneByKey();
     const found = new Map<string, ImpactHighlight>();
     for (const key of keys) {
-      const tone = tones.get(key);
-      if (tone) found.set(key, tone);
+      const highlight = this.highlightOf(key);
+      if (highlight) found.set(key, highlight);
     }
     return [...found.values()].sort((a, b) => compare(a.key, b.key));
   }
 
   /** Every changed and impacted key's overlay entry, a key reached twice with its strongest tone. */
   toneByKey(): ReadonlyMap<string, ImpactHighlight> {
-    if (this.tones) return this.tones;
+    const keys = new Set([...this.tonesOfChanges().keys(), ...this.walkFacts().kinds.keys()]);
+    return new Map([...keys].map((key) => [key, this.highlightOf(key)!]));
+  }
+
+  private highlightOf(key: string): ImpactHighlight | undefined {
+    const changed = this.tonesOfChanges().get(key);
+    const kind = this.walkFacts().kinds.get(key);
+    if (!kind) return changed;
+    if (!changed) return { key, tone: kind, changed: false };
+    return { key, tone: TONE_RANK[kind] < TONE_RANK[changed.tone] ? kind : changed.tone, changed: true };
+  }
+
+  /** The changed keys (a rename's old key too) with their change's tone, the strongest when a key is both. */
+  private tonesOfChanges(): Map<string, ImpactHighlight> {
+    if (this.changeTones) return this.changeTones;
     const tones = new Map<string, ImpactHighlight>();
-    const add = (key: string, tone: ImpactTone, changed: boolean): void => {
+    const add = (key: string, tone: ImpactTone): void => {
       const known = tones.get(key);
-      if (!known) {
-        tones.set(key, { key, tone, changed });
-        return;
-      }
-      const stronger = TONE_RANK[tone] < TONE_RANK[known.tone] ? tone : known.tone;
-      tones.set(key, { key, tone: stronger, changed: changed || known.changed });
+      tones.set(key, {
+        key,
+        tone: known && TONE_RANK[known.tone] < TONE_RANK[tone] ? known.tone : tone,
+        changed: true,
+      });
     };
     for (const change of this.report.changes) {
-      add(change.key, CHANGE_TONE[change.category], true);
+      add(change.key, CHANGE_TONE[change.category]);
       // The old key of a rename is still on the graph as a placeholder when something depends on it.
-      if (change.previousKey !== undefined) add(change.previousKey, CHANGE_TONE[change.category], true);
+      if (change.previousKey !== undefined) add(change.previousKey, CHANGE_TONE[change.category]);
     }
-    for (const asset of this.report.impacted) add(asset.key, asset.impact, false);
-    this.tones = tones;
+    this.changeTones = tones;
     return tones;
   }
 
@@ -143,7 +184,7 @@ export class ImpactDigest {
     let entries = this.sorted.get(change.key);
     if (!entries) {
       const byKey = this.impacted();
-      entries = (this.reachedByChange().get(change.key) ?? []).map(([key, hops]) => ({
+      entries = (this.walkFacts().reached.get(change.key) ?? []).map(([key, hops]) => ({
         hops,
         asset: byKey.get(key)!,
       }));
@@ -163,10 +204,12 @@ export class ImpactDigest {
    * change (a rename possibly by its old key) or another impacted asset, so a breadth-first walk
    * from each change along `because` backwards gives the shortest distance, cycles included.
    */
-  private reachedByChange(): Map<string, ReadonlyArray<readonly [string, number]>> {
-    if (this.reached) return this.reached;
+  private walkFacts(): WalkFacts {
+    if (this.facts) return this.facts;
+    const kinds = new Map<string, ImpactKind>();
     const consumers = new Map<string, string[]>();
     for (const asset of this.report.impacted) {
+      kinds.set(asset.key, asset.impact);
       for (const because of asset.because) {
         const list = consumers.get(because.key);
         if (list) list.push(asset.key);
@@ -174,8 +217,10 @@ export class ImpactDigest {
       }
     }
     const reached = new Map<string, Array<readonly [string, number]>>();
+    const downstream = new Map<string, { breaking: number; data: number }>();
     for (const change of this.report.changes) {
       const found: Array<readonly [string, number]> = [];
+      const counts = { breaking: 0, data: 0 };
       const seen = new Set<string>([change.key, ...(change.previousKey !== undefined ? [change.previousKey] : [])]);
       let frontier = [...seen];
       for (let hops = 1; frontier.length > 0; hops += 1) {
@@ -186,15 +231,21 @@ export class ImpactDigest {
             seen.add(consumer);
             next.push(consumer);
             found.push([consumer, hops]);
+            counts[kinds.get(consumer)!] += 1;
           }
         }
         frontier = next;
       }
       reached.set(change.key, found);
+      downstream.set(change.key, counts);
     }
-    this.reached = reached;
-    return reached;
+    this.facts = { changeKeys: changeKeysOf(this.report), kinds, reached, downstream };
+    return this.facts;
   }
+}
+
+function changeKeysOf(report: ImpactReport): string {
+  return JSON.stringify(report.changes.map((change) => [change.key, change.previousKey ?? null]));
 }
 
 /** Every changed and impacted key of `report` with its overlay tone, sorted by key. */

@@ -23,10 +23,21 @@ export class SideIndex {
   private catalog: ColumnCatalog | undefined;
   private readonly downstream = new Map<string, readonly string[]>();
   private members: Set<AssetDefinition>;
+  /** Members by file, kept with them. */
+  private readonly byFile = new Map<string, AssetDefinition[]>();
+  /** Each key's place in `byKey`, built on first use; a patch drops it. */
+  private positions: Map<string, number> | undefined;
+  /** Patches applied since it was built; with `touched`, what an answer remembered against it can trust. */
+  patches = 0;
+  /** The keys whose first definition the last patch replaced, added or removed. */
+  touched: ReadonlySet<string> = new Set();
+  /** Bumped by a patch that changes what is downstream of what (keys, deps, reads, writes). */
+  edges = 0;
 
   constructor(side: ImpactSide) {
     this.sideValue = side;
     this.members = new Set(side.assets);
+    for (const asset of side.assets) push(this.byFile, asset.location.file, asset);
     for (const asset of side.assets) if (!this.byKey.has(asset.key)) this.byKey.set(asset.key, asset);
     for (const asset of this.byKey.values()) this.index(asset, +1);
   }
@@ -35,6 +46,16 @@ export class SideIndex {
 
   get side(): ImpactSide {
     return this.sideValue;
+  }
+
+  /** `assets` (first definitions of this index) in the order the index holds them, as iterating `byKey` gives. */
+  inOrder(assets: readonly AssetDefinition[]): AssetDefinition[] {
+    if (!this.positions) {
+      this.positions = new Map();
+      for (const key of this.byKey.keys()) this.positions.set(key, this.positions.size);
+    }
+    const positions = this.positions;
+    return [...assets].sort((a, b) => positions.get(a.key)! - positions.get(b.key)!);
   }
 
   /** Built on first use: the working side needs it only for the assets that changed. */
@@ -50,12 +71,33 @@ export class SideIndex {
   static next(previous: SideIndex | undefined, side: ImpactSide): SideIndex {
     if (!previous) return new SideIndex(side);
     if (previous.side === side) return previous;
-    const members = new Set(side.assets);
-    const gone = [...previous.members].filter((asset) => !members.has(asset));
     const added = side.assets.filter((asset) => !previous.members.has(asset));
+    if (added.length > PATCH_LIMIT) return new SideIndex(side);
+    const gone = previous.goneBesides(side, added);
     if (gone.length + added.length > PATCH_LIMIT) return new SideIndex(side);
-    previous.patch(side, members, gone, added);
+    // In place: `previous` is not used for its old side again.
+    for (const asset of gone) previous.members.delete(asset);
+    for (const asset of added) previous.members.add(asset);
+    previous.patch(side, previous.members, gone, added);
     return previous;
+  }
+
+  /**
+   * The members `side` no longer has, given those it `added`. An edit replaces every definition
+   * of the files it touched, so those files' old definitions are the likely answer; it is taken
+   * when it accounts for `side` exactly, else every member is looked at (a file deleted, say).
+   */
+  private goneBesides(side: ImpactSide, added: readonly AssetDefinition[]): AssetDefinition[] {
+    const files = new Set(added.map((asset) => asset.location.file));
+    const likely = new Set([...files].flatMap((file) => this.byFile.get(file) ?? []));
+    const fresh = new Set(added);
+    if (
+      this.members.size - likely.size + added.length === side.assets.length &&
+      side.assets.every((asset) => fresh.has(asset) || (this.members.has(asset) && !likely.has(asset)))
+    )
+      return [...likely];
+    const members = new Set(side.assets);
+    return [...this.members].filter((asset) => !members.has(asset));
   }
 
   /** Assets depending on `key` or reading what it produces, sorted; memoised until a patch touches them. */
@@ -83,16 +125,21 @@ export class SideIndex {
   ): void {
     this.sideValue = side;
     this.members = members;
+    for (const asset of gone) pull(this.byFile, asset.location.file, asset);
+    for (const asset of added) push(this.byFile, asset.location.file, asset);
     const keys = new Set([...gone, ...added].map((asset) => asset.key));
     // The first definition of each touched key in the new snapshot's order.
     const firsts = new Map<string, AssetDefinition>();
     for (const asset of side.assets) if (keys.has(asset.key) && !firsts.has(asset.key)) firsts.set(asset.key, asset);
     const unindexed: AssetDefinition[] = [];
     const indexed: AssetDefinition[] = [];
+    const touched = new Set<string>();
     for (const key of keys) {
       const before = this.byKey.get(key);
       const after = firsts.get(key);
       if (before === after) continue;
+      touched.add(key);
+      if (!before || !after || edgesOf(before) !== edgesOf(after)) this.edges += 1;
       if (before) {
         this.index(before, -1);
         unindexed.push(before);
@@ -105,6 +152,9 @@ export class SideIndex {
     }
     this.catalog?.patch(unindexed, indexed);
     for (const asset of [...unindexed, ...indexed]) this.forgetDownstreamAround(asset);
+    this.touched = touched;
+    this.patches += 1;
+    this.positions = undefined;
   }
 
   /** Adds (+1) or removes (-1) a first definition's entries; order within a list does not matter to any reader. */
@@ -122,6 +172,13 @@ export class SideIndex {
     for (const read of asset.reads)
       for (const producer of this.producers.get(read.resource) ?? []) this.downstream.delete(producer.key);
   }
+}
+
+/** What of a definition the index's downstream lists are made of: its deps, reads and what it produces. */
+function edgesOf(asset: AssetDefinition): string {
+  const deps = asset.deps.map((dep) => dep.key ?? "").sort();
+  const reads = asset.reads.map((read) => read.resource).sort();
+  return JSON.stringify([deps, reads, producedResources(asset).sort()]);
 }
 
 /** The table named by the key, plus everything the body writes. */
