@@ -151,4 +151,23 @@ describe("model: what the editor's impact views read of a report", () => {
     assert.equal(parseImpactHighlights([{ key: "a", tone: "data" }]), undefined);
     assert.equal(parseImpactHighlights([{ key: "a", tone: "data", changed: false }, null]), undefined);
   });
+
+  it("lends its walk's counts to the next report's digest of the same walk, and only then", () => {
+    const report = jaffleImpact();
+    const walk = {};
+    const first = new ImpactDigest(report, walk);
+    first.summary();
+    // The next keystroke: the same walk, customer_segments' change now breaking.
+    const changes = report.changes.map((change) =>
+      change.key === "customer_segments" ? { ...change, category: "breaking" as const } : change,
+    );
+    const next = new ImpactDigest({ ...report, changes }, walk, first);
+    assert.deepEqual(next.summary(), new ImpactDigest({ ...report, changes }).summary());
+    assert.equal(next.summary().counts.other, 0);
+    // Other changes, or another walk: counted afresh.
+    const fewer = { ...report, changes: report.changes.slice(1) };
+    assert.deepEqual(new ImpactDigest(fewer, walk, first).summary(), new ImpactDigest(fewer).summary());
+    const none = { ...emptyImpact(), changes: report.changes };
+    assert.deepEqual(new ImpactDigest(none, {}, first).summary().impacted, { total: 0, breaking: 0, data: 0 });
+  });
 });
