@@ -11,6 +11,7 @@ import type { ImpactMemo } from "./impactMemo";
 
 /** One side of the comparison: what the analysis found. */
 export interface ImpactSide {
+  /** Sorted by key, as an analysis snapshot's are (duplicates next to each other, the first one first). */
   readonly assets: readonly AssetDefinition[];
   readonly checks: readonly CheckDefinition[];
 }

@@ -2,7 +2,7 @@
  * One side of an impact comparison indexed for the diff and the downstream walk, patched in
  * place from one snapshot to the next so an edit costs the definitions it replaced.
  */
-import { compareKeyStrings as compare } from "./assetKey";
+import { compareKeyStrings as compare, equalRange } from "./assetKey";
 import { ColumnCatalog, producedTable } from "./columnCatalog";
 import type { AssetDefinition, ResourceId } from "./definitions";
 import type { ImpactSide } from "./impactChanges";
@@ -128,9 +128,12 @@ export class SideIndex {
     for (const asset of gone) pull(this.byFile, asset.location.file, asset);
     for (const asset of added) push(this.byFile, asset.location.file, asset);
     const keys = new Set([...gone, ...added].map((asset) => asset.key));
-    // The first definition of each touched key in the new snapshot's order.
+    // The first definition of each touched key in the new snapshot's order (sorted by key).
     const firsts = new Map<string, AssetDefinition>();
-    for (const asset of side.assets) if (keys.has(asset.key) && !firsts.has(asset.key)) firsts.set(asset.key, asset);
+    for (const key of keys) {
+      const [start, end] = equalRange(side.assets, key, (asset) => asset.key);
+      if (start < end) firsts.set(key, side.assets[start]!);
+    }
     const unindexed: AssetDefinition[] = [];
     const indexed: AssetDefinition[] = [];
     const touched = new Set<string>();
