@@ -153,6 +153,9 @@ describe("client: the impact view's tree", () => {
   it("fetches a change's downstream only when expanded: a change item carries none itself", () => {
     for (const root of rootsOf()) assert.deepEqual(root.children, [], root.id);
     assert.deepEqual(find(rootsOf(), "change:stg_orders").lazy, { list: "downstream", change: "stg_orders" });
+    // Nothing downstream and no changed check: nothing to expand.
+    const alone = { ...jaffleImpact(), checks: [] };
+    assert.equal(find(rootsOf(alone), "change:customer_segments").lazy, undefined);
   });
 
   it("ends a partly loaded list with an item saying how many more, which loads the next page", () => {

@@ -66,7 +66,7 @@ export class ImpactView implements vscode.TreeDataProvider<ImpactTreeItem>, vsco
     const state =
       item.kind === "owners"
         ? vscode.TreeItemCollapsibleState.Expanded
-        : item.children.length > 0 || (item.lazy && this.hasLazyChildren(item))
+        : item.children.length > 0 || item.lazy
           ? vscode.TreeItemCollapsibleState.Collapsed
           : vscode.TreeItemCollapsibleState.None;
     const treeItem = new vscode.TreeItem(item.label, state);
@@ -116,16 +116,6 @@ export class ImpactView implements vscode.TreeDataProvider<ImpactTreeItem>, vsco
   dispose(): void {
     this.wanting?.dispose();
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
-  }
-
-  /** A lazy item has children to fetch: a change with downstream or checks, the owners. */
-  private hasLazyChildren(item: ImpactTreeItem): boolean {
-    if (item.lazy?.list !== "downstream") return true;
-    const key = item.lazy.change;
-    const change = this.summary?.changes.find((candidate) => candidate.key === key);
-    if (!change) return false;
-    const checks = this.summary!.checks.some((check) => check.asset === key || check.asset === change.previousKey);
-    return checks || change.downstream.breaking + change.downstream.data > 0;
   }
 
   /** Loads the next page of the list a "N more" item ends, and re-lists its parent. */

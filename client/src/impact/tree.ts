@@ -84,7 +84,7 @@ export function impactTree(summary: ImpactSummary): ImpactTreeItem[] {
   const changes = [...summary.changes].sort(
     (a, b) => CATEGORY_ORDER[a.category] - CATEGORY_ORDER[b.category] || compare(a.key, b.key),
   );
-  const roots = changes.map((change) => changeItem(change));
+  const roots = changes.map((change) => changeItem(change, checksOf(summary, change).length > 0));
   if (summary.owners.total > 0) roots.push(ownersItem(summary.owners.total));
   return roots;
 }
@@ -97,9 +97,8 @@ export function changeChildren(
 ): ImpactTreeItem[] {
   const id = changeId(change);
   const location = { file: change.file, line: change.line };
-  const checks = summary.checks.filter((check) => check.asset === change.key || check.asset === change.previousKey);
   return [
-    ...checks.map((check) => checkItem(check, id, location)),
+    ...checksOf(summary, change).map((check) => checkItem(check, id, location)),
     ...downstream.entries.map((entry) => impactedItem(entry.asset, entry.hops, id)),
     ...moreItem(id, { list: "downstream", change: change.key }, downstream, "impacted"),
   ];
@@ -155,7 +154,12 @@ function changeId(change: ImpactChange): string {
   return `change:${change.key}`;
 }
 
-function changeItem(change: ImpactChangeSummary): ImpactTreeItem {
+function checksOf(summary: ImpactSummary, change: ImpactChange): ImpactCheckChange[] {
+  return summary.checks.filter((check) => check.asset === change.key || check.asset === change.previousKey);
+}
+
+/** `lazy` only when there is something to list: changed checks, or assets downstream. */
+function changeItem(change: ImpactChangeSummary, hasChecks: boolean): ImpactTreeItem {
   const reach = change.downstream.breaking + change.downstream.data;
   const description = [
     change.change === "renamed" && change.previousKey ? `renamed from ${change.previousKey}` : change.change,
@@ -177,7 +181,7 @@ function changeItem(change: ImpactChangeSummary): ImpactTreeItem {
     icon: { id: CHANGE_ICONS[change.change], color: CATEGORY_COLORS[change.category] },
     open: { file: change.file, line: change.line },
     children: [],
-    lazy: { list: "downstream", change: change.key },
+    ...(hasChecks || reach > 0 ? { lazy: { list: "downstream" as const, change: change.key } } : {}),
   };
 }
 
