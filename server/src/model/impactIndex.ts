@@ -22,9 +22,6 @@ export class SideIndex {
   readonly depUsers = new Map<string, AssetDefinition[]>();
   private catalog: ColumnCatalog | undefined;
   private readonly downstream = new Map<string, readonly string[]>();
-  private members: Set<AssetDefinition>;
-  /** Members by file, kept with them. */
-  private readonly byFile = new Map<string, AssetDefinition[]>();
   /** Each key's place in `byKey`, built on first use; a patch drops it. */
   private positions: Map<string, number> | undefined;
   /** Patches applied since it was built; with `touched`, what an answer remembered against it can trust. */
@@ -36,8 +33,6 @@ export class SideIndex {
 
   constructor(side: ImpactSide) {
     this.sideValue = side;
-    this.members = new Set(side.assets);
-    for (const asset of side.assets) push(this.byFile, asset.location.file, asset);
     for (const asset of side.assets) if (!this.byKey.has(asset.key)) this.byKey.set(asset.key, asset);
     for (const asset of this.byKey.values()) this.index(asset, +1);
   }
@@ -71,33 +66,10 @@ export class SideIndex {
   static next(previous: SideIndex | undefined, side: ImpactSide): SideIndex {
     if (!previous) return new SideIndex(side);
     if (previous.side === side) return previous;
-    const added = side.assets.filter((asset) => !previous.members.has(asset));
-    if (added.length > PATCH_LIMIT) return new SideIndex(side);
-    const gone = previous.goneBesides(side, added);
+    const { gone, added } = replacedBetween(previous.side.assets, side.assets);
     if (gone.length + added.length > PATCH_LIMIT) return new SideIndex(side);
-    // In place: `previous` is not used for its old side again.
-    for (const asset of gone) previous.members.delete(asset);
-    for (const asset of added) previous.members.add(asset);
-    previous.patch(side, previous.members, gone, added);
+    previous.patch(side, gone, added);
     return previous;
-  }
-
-  /**
-   * The members `side` no longer has, given those it `added`. An edit replaces every definition
-   * of the files it touched, so those files' old definitions are the likely answer; it is taken
-   * when it accounts for `side` exactly, else every member is looked at (a file deleted, say).
-   */
-  private goneBesides(side: ImpactSide, added: readonly AssetDefinition[]): AssetDefinition[] {
-    const files = new Set(added.map((asset) => asset.location.file));
-    const likely = new Set([...files].flatMap((file) => this.byFile.get(file) ?? []));
-    const fresh = new Set(added);
-    if (
-      this.members.size - likely.size + added.length === side.assets.length &&
-      side.assets.every((asset) => fresh.has(asset) || (this.members.has(asset) && !likely.has(asset)))
-    )
-      return [...likely];
-    const members = new Set(side.assets);
-    return [...this.members].filter((asset) => !members.has(asset));
   }
 
   /** Assets depending on `key` or reading what it produces, sorted; memoised until a patch touches them. */
@@ -117,16 +89,8 @@ export class SideIndex {
     return children;
   }
 
-  private patch(
-    side: ImpactSide,
-    members: Set<AssetDefinition>,
-    gone: readonly AssetDefinition[],
-    added: readonly AssetDefinition[],
-  ): void {
+  private patch(side: ImpactSide, gone: readonly AssetDefinition[], added: readonly AssetDefinition[]): void {
     this.sideValue = side;
-    this.members = members;
-    for (const asset of gone) pull(this.byFile, asset.location.file, asset);
-    for (const asset of added) push(this.byFile, asset.location.file, asset);
     const keys = new Set([...gone, ...added].map((asset) => asset.key));
     // The first definition of each touched key in the new snapshot's order (sorted by key).
     const firsts = new Map<string, AssetDefinition>();
@@ -175,6 +139,44 @@ export class SideIndex {
     for (const read of asset.reads)
       for (const producer of this.producers.get(read.resource) ?? []) this.downstream.delete(producer.key);
   }
+}
+
+/**
+ * The definitions of `before` that `after` no longer has, and those it has anew, by identity (an
+ * unedited file keeps its definition objects). Both lists are sorted by key, so one walk in step
+ * finds them comparing references; where the orders disagree (ties), an object lands on both
+ * sides and is taken off again, so the answer is right whatever the order, only longer to find.
+ */
+export function replacedBetween(
+  before: readonly AssetDefinition[],
+  after: readonly AssetDefinition[],
+): { gone: AssetDefinition[]; added: AssetDefinition[] } {
+  const gone: AssetDefinition[] = [];
+  const added: AssetDefinition[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < before.length && j < after.length) {
+    const old = before[i]!;
+    const next = after[j]!;
+    if (old === next) {
+      i += 1;
+      j += 1;
+      continue;
+    }
+    const order =
+      compare(old.key, next.key) ||
+      compare(old.location.file, next.location.file) ||
+      old.location.range.start.line - next.location.range.start.line;
+    if (order <= 0) gone.push(before[i++]!);
+    if (order >= 0) added.push(after[j++]!);
+  }
+  while (i < before.length) gone.push(before[i++]!);
+  while (j < after.length) added.push(after[j++]!);
+  if (gone.length === 0 || added.length === 0) return { gone, added };
+  const fresh = new Set(added);
+  const both = new Set(gone.filter((asset) => fresh.has(asset)));
+  if (both.size === 0) return { gone, added };
+  return { gone: gone.filter((asset) => !both.has(asset)), added: added.filter((asset) => !both.has(asset)) };
 }
 
 /** What of a definition the index's downstream lists are made of: its deps, reads and what it produces. */
