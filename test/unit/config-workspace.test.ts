@@ -11,7 +11,11 @@ describe("workspace configuration (assetline.config.json)", () => {
   const write = (text: string) => writeFileSync(join(dir, "assetline.config.json"), text);
 
   it("defaults to SQLite for both when there is no file and no variable", () => {
-    assert.deepEqual(loadWorkspaceConfig(dir, {}), { history: { kind: "sqlite" }, warehouse: { kind: "sqlite" } });
+    assert.deepEqual(loadWorkspaceConfig(dir, {}), {
+      history: { kind: "sqlite" },
+      warehouse: { kind: "sqlite" },
+      materialize: "local",
+    });
   });
 
   it("reads PostgreSQL URLs from the file", () => {
@@ -35,7 +39,14 @@ describe("workspace configuration (assetline.config.json)", () => {
     const cases: [string | undefined, NodeJS.ProcessEnv, RegExp][] = [
       ["{ nope", {}, /assetline\.config\.json: not valid JSON/],
       ["[]", {}, /expected an object/],
-      [JSON.stringify({ histroy: "sqlite" }), {}, /unknown key "histroy"; the keys are history and warehouse/],
+      [JSON.stringify({ histroy: "sqlite" }), {}, /unknown key "histroy"; the keys are history, warehouse, materialize/],
+      [JSON.stringify({ materialize: "remote" }), {}, /"materialize" must be "local" or "distributed", not "remote"/],
+      [JSON.stringify({ materialize: true }), {}, /"materialize" must be "local" or "distributed"$/],
+      [
+        JSON.stringify({ materialize: "distributed" }),
+        { ASSETLINE_HISTORY_URL: "" },
+        /assetline\.config\.json: "materialize": "distributed" needs the run history on PostgreSQL/,
+      ],
       [JSON.stringify({ history: 5 }), {}, /"history" must be "sqlite" or a postgres:\/\/ URL/],
       [JSON.stringify({ history: "mysql://h/db" }), {}, /unsupported scheme "mysql:"/],
       [JSON.stringify({ warehouse: "postgres://h" }), {}, /names no database/],
@@ -50,6 +61,13 @@ describe("workspace configuration (assetline.config.json)", () => {
           error instanceof ConfigError && expected.test(error.message) && !error.message.includes("\n"),
       );
     }
+  });
+
+  it("runs the editor's materializations on workers when asked, with a PostgreSQL history from the file or the environment", () => {
+    write(JSON.stringify({ materialize: "distributed" }));
+    assert.equal(loadWorkspaceConfig(dir, { ASSETLINE_HISTORY_URL: "postgres://ana@db/h" }).materialize, "distributed");
+    write(JSON.stringify({ materialize: "local" }));
+    assert.equal(loadWorkspaceConfig(dir, {}).materialize, "local");
   });
 
   it("never prints a password", () => {

@@ -26,9 +26,18 @@ export type BackendTarget =
       readonly from: string;
     };
 
+/** Where the editor's runs execute: in the language server's process tree, or on `assetline worker`s. */
+export type MaterializeMode = "local" | "distributed";
+const MODES: readonly MaterializeMode[] = ["local", "distributed"];
+
 export interface WorkspaceConfig {
   readonly history: BackendTarget;
   readonly warehouse: BackendTarget;
+  /**
+   * Runs started from the editor ("local" by default). The CLI stays explicit: `materialize`
+   * runs locally unless given `--distributed`, so a script never changes meaning with the file.
+   */
+  readonly materialize: MaterializeMode;
   /** The config file read, when there is one. */
   readonly file?: string;
 }
@@ -38,21 +47,37 @@ export class ConfigError extends Error {
   override readonly name = "ConfigError";
 }
 
-const KEYS = ["history", "warehouse"] as const;
+const KEYS = ["history", "warehouse", "materialize"] as const;
 type Key = (typeof KEYS)[number];
-const ENV_OF: Record<Key, string> = { history: HISTORY_URL_ENV, warehouse: WAREHOUSE_URL_ENV };
+type BackendKey = Exclude<Key, "materialize">;
+const ENV_OF: Record<BackendKey, string> = { history: HISTORY_URL_ENV, warehouse: WAREHOUSE_URL_ENV };
 
 /** Reads the workspace's configuration; throws ConfigError when it is unusable. */
 export function loadWorkspaceConfig(workspaceRoot: string, env: NodeJS.ProcessEnv = process.env): WorkspaceConfig {
   const file = join(workspaceRoot, CONFIG_FILE);
   const fromFile = existsSync(file) ? readConfigFile(file) : {};
-  const target = (key: Key): BackendTarget => {
+  const target = (key: BackendKey): BackendTarget => {
     const envValue = env[ENV_OF[key]];
     if (envValue !== undefined && envValue.trim() !== "") return parseTarget(envValue.trim(), ENV_OF[key]);
     const value = fromFile[key];
     return value === undefined ? { kind: "sqlite" } : parseTarget(value, `${CONFIG_FILE} "${key}"`);
   };
-  return { history: target("history"), warehouse: target("warehouse"), ...(existsSync(file) ? { file } : {}) };
+  const history = target("history");
+  const materialize = materializeMode(fromFile.materialize, history, file);
+  return { history, warehouse: target("warehouse"), materialize, ...(existsSync(file) ? { file } : {}) };
+}
+
+function materializeMode(value: string | undefined, history: BackendTarget, file: string): MaterializeMode {
+  if (value === undefined) return "local";
+  if (!(MODES as readonly string[]).includes(value)) {
+    throw new ConfigError(`${file}: "materialize" must be "local" or "distributed", not "${clip(value)}"`);
+  }
+  if (value === "distributed" && history.kind !== "postgres") {
+    throw new ConfigError(
+      `${file}: "materialize": "distributed" needs the run history on PostgreSQL (the workers share it); set "history" (or ${HISTORY_URL_ENV}) to a postgres:// URL or remove "materialize"`,
+    );
+  }
+  return value as MaterializeMode;
 }
 
 function readConfigFile(file: string): Partial<Record<Key, string>> {
@@ -70,7 +95,10 @@ function readConfigFile(file: string): Partial<Record<Key, string>> {
   for (const [key, value] of Object.entries(parsed)) {
     if (key === "$schema") continue;
     if (!(KEYS as readonly string[]).includes(key)) {
-      throw new ConfigError(`${file}: unknown key "${clip(key)}"; the keys are ${KEYS.join(" and ")}`);
+      throw new ConfigError(`${file}: unknown key "${clip(key)}"; the keys are ${KEYS.join(", ")}`);
+    }
+    if (key === "materialize" && typeof value !== "string") {
+      throw new ConfigError(`${file}: "materialize" must be "local" or "distributed"`);
     }
     if (typeof value !== "string") {
       throw new ConfigError(`${file}: "${key}" must be "sqlite" or a postgres:// URL`);
