@@ -39,7 +39,11 @@ describe("workspace configuration (assetline.config.json)", () => {
     const cases: [string | undefined, NodeJS.ProcessEnv, RegExp][] = [
       ["{ nope", {}, /assetline\.config\.json: not valid JSON/],
       ["[]", {}, /expected an object/],
-      [JSON.stringify({ histroy: "sqlite" }), {}, /unknown key "histroy"; the keys are history, warehouse, materialize/],
+      [
+        JSON.stringify({ histroy: "sqlite" }),
+        {},
+        /unknown key "histroy"; the keys are history, warehouse, materialize/,
+      ],
       [JSON.stringify({ materialize: "remote" }), {}, /"materialize" must be "local" or "distributed", not "remote"/],
       [JSON.stringify({ materialize: true }), {}, /"materialize" must be "local" or "distributed"$/],
       [

@@ -4,7 +4,7 @@
  * and advance everything) until the run ends. Cancelling is a request the workers see.
  */
 import type { RunPlan } from "../executor/planner";
-import { newRunId, type StoredEvent } from "../store";
+import { type LaunchedBy, newRunId, type StoredEvent } from "../store";
 import type { PostgresHistory } from "../store/postgres/postgresHistory";
 import { type DistributedContext, type DistributedRunOptions } from "./context";
 import { cancelRun, enqueueRun } from "./runRecords";
@@ -26,6 +26,10 @@ export interface LaunchOptions extends DistributedRunOptions {
   readonly onEvent: (event: StoredEvent) => void;
   /** How often the run's events are read; default 200 ms. */
   readonly pollMs?: number;
+  /** Who asked for the run, as the history records it; default "cli". */
+  readonly launchedBy?: LaunchedBy;
+  /** Stops following (the run goes on on the workers); `done` then rejects. */
+  readonly signal?: AbortSignal;
 }
 
 /** Records the run, enqueues its first steps and follows it. */
@@ -37,9 +41,9 @@ export async function launchDistributedRun(
 ): Promise<DistributedRunHandle> {
   await history.recoverAbandonedRuns();
   const runId = newRunId(Date.now());
-  await history.createRun({ id: runId, selection: options.selection, launchedBy: "cli" });
+  await history.createRun({ id: runId, selection: options.selection, launchedBy: options.launchedBy ?? "cli" });
   await enqueueRun(ctx, runId, plan, { retries: options.retries, timeoutMs: options.timeoutMs });
-  const done = follow(history, runId, options.onEvent, options.pollMs ?? 200);
+  const done = follow(history, runId, options.onEvent, options.pollMs ?? 200, options.signal);
   return { runId, done, cancel: (reason = "run cancelled") => cancelRun(ctx, runId, reason) };
 }
 
@@ -48,9 +52,11 @@ async function follow(
   runId: string,
   onEvent: (event: StoredEvent) => void,
   pollMs: number,
+  signal: AbortSignal | undefined,
 ): Promise<StoredEvent> {
   let after = 0;
   for (;;) {
+    if (signal?.aborted) throw new Error(`stopped following run ${runId}`);
     let events: StoredEvent[] = [];
     try {
       events = await history.runEvents(runId, { afterEventId: after });

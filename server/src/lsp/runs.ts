@@ -2,14 +2,17 @@
  * Runs started from the editor: plans a selection on the current analysis, hands it to the
  * executor, and reports the run live to the client. The executor (and the writable store it
  * records into) is created on the first run: opening a workspace never creates
- * `.assetline/`, and loading esbuild and the SQLite driver costs nothing until then.
+ * `.assetline/`, and loading esbuild and the SQLite driver costs nothing until then. When the
+ * workspace configures `"materialize": "distributed"`, the plan goes to `assetline worker`s
+ * instead (distributedRuns.ts) and is reported the same way.
  */
 import { type Connection, LSPErrorCodes, ResponseError } from "vscode-languageserver";
 import type { AnalysisSnapshot } from "../analysis";
-import { type BackendTarget, ConfigError, loadWorkspaceConfig } from "../config/workspaceConfig";
-import type { Executor, RunHandle, RunPlan, RunResult } from "../executor";
+import { type BackendTarget, ConfigError, loadWorkspaceConfig, type WorkspaceConfig } from "../config/workspaceConfig";
+import type { Executor, RunPlan, RunResult } from "../executor";
 import { resolveSelection } from "../model/selection";
 import type { HistoryStore, StoredEvent } from "../store";
+import type { PostgresHistory } from "../store/postgres/postgresHistory";
 import {
   type CancelRunParams,
   type CancelRunResult,
@@ -18,8 +21,10 @@ import {
   RunEventNotification,
   type RunRefusal,
   RunFinishedNotification,
+  type RunFinishedParams,
   type RunStarted,
 } from "../../../protocol";
+import { DistributedRuns } from "./distributedRuns";
 import { toRunEventParams } from "./runHistory";
 
 export interface RunServiceOptions {
@@ -47,9 +52,13 @@ export class RunService {
   private store: HistoryStore | undefined;
   /** The executor being set up (the history opened), so that two first runs share it. */
   private opening: Promise<Executor> | undefined;
-  private readonly active = new Map<string, RunHandle>();
+  /** Runs in progress, local or on workers, by what cancels them. */
+  private readonly active = new Map<string, { cancel(reason: string): void }>();
+  private readonly distributed: DistributedRuns;
 
-  constructor(private readonly options: RunServiceOptions) {}
+  constructor(private readonly options: RunServiceOptions) {
+    this.distributed = new DistributedRuns(options.log);
+  }
 
   /** False in an untrusted workspace: CodeLenses then show status, never a run action. */
   get canRun(): boolean {
@@ -90,6 +99,7 @@ export class RunService {
 
   /** Cancels runs in progress (their process trees are killed) and closes the store. */
   async dispose(): Promise<void> {
+    await this.distributed.close();
     await this.executor?.close();
     await this.store?.close();
   }
@@ -127,12 +137,17 @@ export class RunService {
       );
     }
     // Read for every run, so an edit of assetline.config.json applies without a server restart.
-    const warehouse = this.configuredWarehouse();
-    const handle = (await this.ensureExecutor()).start(plan, { selection, launchedBy: "editor", warehouse });
+    const config = this.configured();
+    if (config.materialize === "distributed") return this.startDistributed(plan, selection);
+    const handle = (await this.ensureExecutor()).start(plan, {
+      selection,
+      launchedBy: "editor",
+      warehouse: config.warehouse,
+    });
     this.active.set(handle.runId, handle);
     handle.events.on("event", (event) => this.forward(event));
     handle.done.then(
-      (result) => void this.finished(result),
+      (result) => void this.finished(summaryOf(result)),
       (error: unknown) => {
         this.options.log(
           `run ${handle.runId} could not be recorded: ${error instanceof Error ? error.message : String(error)}`,
@@ -142,6 +157,42 @@ export class RunService {
     );
     this.options.onHistoryWritten();
     return { runId: handle.runId, selection, steps: plan.steps.length };
+  }
+
+  /** Enqueues the plan for the workers on the PostgreSQL history; the run is followed through its events. */
+  private async startDistributed(plan: RunPlan, selection: string): Promise<RunStarted> {
+    const target = this.options.history;
+    // The history is read once at start; the configuration now says distributed, so it must be PostgreSQL too.
+    if (!("kind" in target) || target.kind !== "postgres")
+      throw userError(
+        `assetline.config.json asks for distributed runs but the language server opened ${"kind" in target ? "a SQLite" : "no"} run history; restart the language server after changing "history"`,
+      );
+    await this.ensureExecutor();
+    const run = await this.distributed
+      .start({
+        history: this.store as PostgresHistory,
+        url: target.url,
+        plan,
+        selection,
+        onEvent: (event) => this.forward(event),
+      })
+      .catch((error: unknown) => {
+        throw userError(
+          `could not enqueue the run for the workers: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      });
+    this.active.set(run.runId, run);
+    run.done.then(
+      (summary) => void this.finished(summary),
+      (error: unknown) => {
+        this.options.log(
+          `stopped following run ${run.runId}: ${error instanceof Error ? error.message : String(error)}`,
+        );
+        this.active.delete(run.runId);
+      },
+    );
+    this.options.onHistoryWritten();
+    return { runId: run.runId, selection, steps: plan.steps.length };
   }
 
   private ensureExecutor(): Promise<Executor> {
@@ -166,15 +217,15 @@ export class RunService {
     this.executor = new Executor({
       workspaceRoot: this.options.root,
       store: this.store,
-      warehouse: this.configuredWarehouse(),
+      warehouse: this.configured().warehouse,
     });
     return this.executor;
   }
 
-  /** The warehouse the workspace configures now; a refusal naming the file or variable when it is unusable. */
-  private configuredWarehouse(): BackendTarget {
+  /** The workspace configuration now; a refusal naming the file or variable when it is unusable. */
+  private configured(): WorkspaceConfig {
     try {
-      return loadWorkspaceConfig(this.options.root).warehouse;
+      return loadWorkspaceConfig(this.options.root);
     } catch (error) {
       if (error instanceof ConfigError) throw userError(error.message);
       throw error;
@@ -188,22 +239,26 @@ export class RunService {
       this.options.onHistoryWritten();
   }
 
-  private async finished(result: RunResult): Promise<void> {
-    this.active.delete(result.runId);
+  private async finished(summary: RunFinishedParams): Promise<void> {
+    this.active.delete(summary.runId);
     await this.options.onRunFinished();
-    void this.options.connection.sendNotification(RunFinishedNotification.type, {
-      runId: result.runId,
-      status: result.status,
-      message: result.message,
-      durationMs: result.durationMs,
-      steps: result.steps.map((step) => ({
-        assetKey: step.assetKey,
-        checkName: step.checkName,
-        status: step.status,
-        message: step.message,
-      })),
-    });
+    void this.options.connection.sendNotification(RunFinishedNotification.type, summary);
   }
+}
+
+function summaryOf(result: RunResult): RunFinishedParams {
+  return {
+    runId: result.runId,
+    status: result.status,
+    message: result.message,
+    durationMs: result.durationMs,
+    steps: result.steps.map((step) => ({
+      assetKey: step.assetKey,
+      checkName: step.checkName,
+      status: step.status,
+      message: step.message,
+    })),
+  };
 }
 
 /** Lazy: the executor pulls in esbuild, which only runs need. */
