@@ -9,6 +9,7 @@ import {
   MaterializeRequest,
   type RunEventParams,
   RunEventNotification,
+  RunChecksRequest,
 } from "../../protocol";
 import { CliProcess, waitFor } from "../cli/distributedSupport";
 import { PostgresCluster } from "../support/postgresCluster";
@@ -102,6 +103,16 @@ describe(`language server: editor runs on assetline workers ("materialize": "dis
       );
       assert.equal(onWorker.length, 3, JSON.stringify(events));
       assert.equal(events[events.length - 1]!.type, "RUN_SUCCESS");
+
+      // ✓ Run checks goes to the worker as well.
+      const checks = await client.connection.sendRequest(RunChecksRequest.type, { key: "doubled" });
+      const checked = await client.runFinished(checks.runId);
+      assert.deepEqual(
+        [checked.status, ...checked.steps.map((step) => `${step.checkName} ${step.status}`)],
+        ["SUCCESS", "positive succeeded"],
+      );
+      const checkAttempts = await pg.query("SELECT 1 FROM dist_attempts WHERE run_id = $1", [checks.runId]);
+      assert.equal(checkAttempts.rows.length, 1);
     } finally {
       await pg.end();
     }
