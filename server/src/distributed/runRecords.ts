@@ -80,28 +80,56 @@ export async function lockRun(
   return found.rows[0];
 }
 
+/** The run's row as a step's end needs it, locked by the caller's transaction. */
+export interface LockedRun {
+  readonly runId: string;
+  readonly remaining: number;
+  readonly cancelReason: string | undefined;
+}
+
+/**
+ * Ending a step in one statement: its state, the run's count of steps left, the attempt's
+ * outcome (when given), and the states of the steps its end touches, as they were before (the
+ * sub-statements share one snapshot; the ended step's own new state is known).
+ */
+const END_STEP_SQL = `
+WITH ended AS (
+  UPDATE dist_steps SET state = $3 WHERE run_id = $1 AND step_id = $2
+), counted AS (
+  UPDATE dist_runs SET remaining = remaining - 1 WHERE run_id = $1
+), attempt AS (
+  UPDATE dist_attempts SET outcome = $5, ended_at = clock_timestamp()
+  WHERE run_id = $1 AND step_id = $2 AND attempt = $6::integer AND $5::text IS NOT NULL
+)
+SELECT step_id, state FROM dist_steps WHERE run_id = $1 AND step_id = ANY($4)`;
+
 /**
  * Ends `step` as `state` with its `events`, inside the caller's transaction (which holds the
- * run's row): enqueues what became ready, skips what cannot run, and ends the run when nothing
- * is left.
+ * run's row): records the attempt's outcome when given, enqueues what became ready, skips what
+ * cannot run, and ends the run when nothing is left.
  */
 export async function endStep(
   ctx: DistributedContext,
   tx: HistoryTransaction,
-  runId: string,
+  run: LockedRun,
   entry: PlanEntry,
   step: PlanStep,
   state: "succeeded" | "failed",
   events: readonly EventInput[],
-  cancelReason: string | undefined,
+  attempt?: { readonly attempt: number; readonly outcome: string },
 ): Promise<void> {
-  await tx.client.query("UPDATE dist_steps SET state = $3 WHERE run_id = $1 AND step_id = $2", [runId, step.id, state]);
+  const { runId, cancelReason } = run;
   const touched = entry.graph.touchedBy(step.id, state === "succeeded");
-  const found = await tx.client.query<{ step_id: string; state: StepState }>(
-    "SELECT step_id, state FROM dist_steps WHERE run_id = $1 AND step_id = ANY($2)",
-    [runId, touched],
-  );
+  const found = await tx.client.query<{ step_id: string; state: StepState }>(END_STEP_SQL, [
+    runId,
+    step.id,
+    state,
+    touched,
+    attempt?.outcome ?? null,
+    attempt?.attempt ?? null,
+  ]);
   const states = new Map(found.rows.map((row) => [row.step_id, row.state]));
+  states.set(step.id, state);
   const { ready, skipped } = advance(entry.graph, states, step.id);
   const skipEvents: EventInput[] = skipped.map(({ step: other, reason }) => ({
     type: "STEP_SKIPPED",
@@ -110,14 +138,16 @@ export async function endStep(
   }));
   await tx.append(runId, [...events, ...skipEvents]);
   if (skipped.length > 0) {
-    await tx.client.query("UPDATE dist_steps SET state = 'skipped' WHERE run_id = $1 AND step_id = ANY($2)", [
-      runId,
-      skipped.map(({ step: other }) => other.id),
-    ]);
+    await tx.client.query(
+      `WITH skipped AS (UPDATE dist_steps SET state = 'skipped' WHERE run_id = $1 AND step_id = ANY($2))
+       UPDATE dist_runs SET remaining = remaining - $3 WHERE run_id = $1`,
+      [runId, skipped.map(({ step: other }) => other.id), skipped.length],
+    );
   }
   // A cancelled run starts nothing more; what was pending was skipped by the cancellation.
   if (cancelReason === undefined) await enqueueSteps(ctx, tx, runId, ready, entry.options);
-  await countDown(tx, runId, 1 + skipped.length, entry, cancelReason);
+  // The run's row is locked: what is left is known without reading it again.
+  if (run.remaining - 1 - skipped.length === 0) await endRun(tx, runId, entry, cancelReason);
 }
 
 /** Sends the steps' jobs and marks the steps queued. */
@@ -151,7 +181,16 @@ async function countDown(
     "UPDATE dist_runs SET remaining = remaining - $2 WHERE run_id = $1 RETURNING remaining",
     [runId, ended],
   );
-  if (left.rows[0]!.remaining > 0) return;
+  if (left.rows[0]!.remaining === 0) await endRun(tx, runId, entry, cancelReason);
+}
+
+/** Records the run's terminal event, from the states of all its steps. */
+async function endRun(
+  tx: HistoryTransaction,
+  runId: string,
+  entry: PlanEntry,
+  cancelReason: string | undefined,
+): Promise<void> {
   const all = await tx.client.query<{ step_id: string; state: StepState }>(
     "SELECT step_id, state FROM dist_steps WHERE run_id = $1",
     [runId],

@@ -11,9 +11,10 @@ import type { PlanStep } from "../executor/planner";
 import { scope, stepFinishedEvents } from "../executor/recorder";
 import type { EventInput } from "../store";
 import type { HistoryTransaction } from "../store/postgres/postgresHistory";
+import { fromPg, toPg } from "../store/postgres/text";
 import { type DistributedContext, LeaseLostError, type PlanEntry } from "./context";
 import type { FetchedJob } from "./queue";
-import { endStep, lockRun } from "./runRecords";
+import { endStep } from "./runRecords";
 import { TERMINAL_STATES } from "./runState";
 
 /** A step this worker holds: its job, its plan entry and the attempt it runs. */
@@ -23,6 +24,8 @@ export interface Claim {
   readonly step: PlanStep;
   readonly entry: PlanEntry;
   readonly attempt: number;
+  /** Each upstream's newest materialization when the attempt started: what it consumes. */
+  readonly consumed: Record<string, number>;
 }
 
 /** How a worker names itself in the history. */
@@ -32,80 +35,82 @@ export interface WorkerIdentity {
   readonly label: string;
 }
 
-/** Takes the next queued step; "empty" when the queue has none, "dropped" for a job of a run that ended. */
+/**
+ * A queued step's claim by one attempt, in one statement: the step row becomes this attempt's
+ * (unless the step already ended), an earlier attempt pg-boss expired on its own (no reaper saw
+ * its worker die) ends as lost, and the attempt is recorded. Every sub-statement sees the same
+ * snapshot, so the attempt inserted here is not among those marked lost.
+ */
+const CLAIM_SQL = `
+WITH claimed AS (
+  UPDATE dist_steps SET state = 'running', attempt = $3, worker_id = $4, job_id = $5
+  WHERE run_id = $1 AND step_id = $2 AND state <> ALL($6::text[])
+  RETURNING step_id
+), lost AS (
+  UPDATE dist_attempts SET outcome = 'lost', ended_at = clock_timestamp()
+  WHERE run_id = $1 AND step_id = $2 AND outcome = 'running' AND EXISTS (SELECT 1 FROM claimed)
+), recorded AS (
+  INSERT INTO dist_attempts (run_id, step_id, attempt, worker_id, job_id)
+  SELECT $1, $2, $3, $4, $5 FROM claimed
+  ON CONFLICT DO NOTHING
+)
+SELECT count(*)::integer AS claimed FROM claimed`;
+
+/**
+ * Takes the next queued step and records its attempt's start, in one history transaction (the
+ * fence and STEP_STARTED commit together); "empty" when the queue has none, "dropped" for a job
+ * of a run or step that ended.
+ */
 export async function claimStep(ctx: DistributedContext, worker: WorkerIdentity): Promise<Claim | "empty" | "dropped"> {
-  const client = await ctx.pool.connect();
-  try {
-    await client.query("BEGIN");
-    try {
-      const job = await ctx.queue.fetch(client);
-      if (job === undefined) {
-        await client.query("COMMIT");
-        return "empty";
-      }
-      const { runId, stepId } = job.data;
-      const entry = await ctx.plan(runId, client);
-      const step = entry?.graph.byId.get(stepId);
-      const row = await client.query<{ state: string }>(
-        "SELECT state FROM dist_steps WHERE run_id = $1 AND step_id = $2 FOR UPDATE",
-        [runId, stepId],
-      );
-      const state = row.rows[0]?.state;
-      if (entry === undefined || step === undefined || state === undefined || isTerminal(state)) {
-        await ctx.queue.complete(client, job.id);
-        await client.query("COMMIT");
-        return "dropped";
-      }
-      // An earlier attempt pg-boss expired on its own (no reaper saw its worker die) ends here.
-      await client.query(
-        "UPDATE dist_attempts SET outcome = 'lost', ended_at = clock_timestamp() WHERE run_id = $1 AND step_id = $2 AND outcome = 'running'",
-        [runId, stepId],
-      );
-      await client.query(
-        "INSERT INTO dist_attempts (run_id, step_id, attempt, worker_id, job_id) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-        [runId, stepId, job.attempt, worker.id, job.id],
-      );
-      await client.query(
-        "UPDATE dist_steps SET state = 'running', attempt = $3, worker_id = $4, job_id = $5 WHERE run_id = $1 AND step_id = $2",
-        [runId, stepId, job.attempt, worker.id, job.id],
-      );
-      await client.query("COMMIT");
-      return { job, runId, step, entry, attempt: job.attempt };
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
+  return ctx.history.transaction(async (tx) => {
+    const job = await ctx.queue.fetch(tx.client);
+    if (job === undefined) return "empty";
+    const { runId, stepId } = job.data;
+    const entry = await ctx.plan(runId, tx.client);
+    const step = entry?.graph.byId.get(stepId);
+    const claimed =
+      entry !== undefined &&
+      step !== undefined &&
+      (
+        await tx.client.query<{ claimed: number }>(CLAIM_SQL, [
+          runId,
+          stepId,
+          job.attempt,
+          worker.id,
+          job.id,
+          TERMINAL_STATES,
+        ])
+      ).rows[0]!.claimed === 1;
+    if (!claimed) {
+      await ctx.queue.complete(tx.client, job.id);
+      return "dropped";
     }
-  } finally {
-    client.release();
-  }
+    const consumed = await newestMaterializations(tx, step.parents);
+    await tx.append(runId, [
+      { type: "STEP_STARTED", ...scope(step), attempt: job.attempt },
+      { type: "LOG", ...scope(step), level: "info", message: `attempt ${job.attempt} on ${worker.label}` },
+    ]);
+    return { job, runId, step, entry, attempt: job.attempt, consumed };
+  });
 }
 
-/** Records the attempt's start; returns what it consumes (each upstream's newest materialization). */
-export async function recordStarted(
-  ctx: DistributedContext,
-  claim: Claim,
-  worker: WorkerIdentity,
+/** What a step consumes: each upstream's newest materialization, read under the write lock. */
+async function newestMaterializations(
+  tx: HistoryTransaction,
+  parents: readonly string[],
 ): Promise<Record<string, number>> {
-  const consumed: Record<string, number> = {};
-  for (const parent of claim.step.parents) {
-    const latest = await ctx.history.latestMaterialization(parent);
-    if (latest) consumed[parent] = latest.eventId;
-  }
-  await ctx.history.transaction(async (tx) => {
-    if (!(await holds(tx, claim, worker.id))) throw new LeaseLostError(`attempt ${claim.attempt} lost its step`);
-    await tx.append(claim.runId, [
-      { type: "STEP_STARTED", ...scope(claim.step), attempt: claim.attempt },
-      { type: "LOG", ...scope(claim.step), level: "info", message: `attempt ${claim.attempt} on ${worker.label}` },
-    ]);
-  });
-  return consumed;
+  if (parents.length === 0) return {};
+  const found = await tx.client.query<{ asset_key: string; id: string }>(
+    "SELECT asset_key, last_materialization_event_id AS id FROM asset_latest WHERE asset_key = ANY($1) AND last_materialization_event_id IS NOT NULL",
+    [parents.map((key) => toPg(key))],
+  );
+  return Object.fromEntries(found.rows.map((row) => [fromPg(row.asset_key), Number(row.id)]));
 }
 
 /** What an attempt produced, to be recorded if it still holds its step. */
 export interface AttemptResult {
   readonly outcome: AttemptOutcome;
   readonly durationMs: number;
-  readonly consumed: Record<string, number>;
   readonly codeVersion: string;
   /** The worker refused the step (its code differs from the plan's): never retried. */
   readonly refused?: boolean;
@@ -121,8 +126,8 @@ export async function finishAttempt(
   const { runId, step, entry, job } = claim;
   try {
     return await ctx.history.transaction(async (tx) => {
-      const run = await lockRun(tx, runId);
-      const cancelReason = run?.cancel_reason ?? undefined;
+      const fence = await lockFence(tx, claim);
+      const cancelReason = fence?.cancel_reason ?? undefined;
       const { outcome } = result;
       const retriable =
         outcome.status === "error" && outcome.retriable && result.refused !== true && cancelReason === undefined;
@@ -132,7 +137,7 @@ export async function finishAttempt(
         : await ctx.queue.complete(tx.client, job.id);
       const cancelledJob =
         !jobHeld && cancelReason !== undefined && (await ctx.queue.stateOf(tx.client, job.id)) === "cancelled";
-      if ((!jobHeld && !cancelledJob) || !(await holds(tx, claim, worker.id)))
+      if (fence === undefined || (!jobHeld && !cancelledJob) || !heldBy(fence, claim, worker.id))
         throw new LeaseLostError(`attempt ${claim.attempt} of ${step.id} lost its lease`);
       if (retry && outcome.status === "error") {
         await setAttempt(tx, claim, "failed");
@@ -147,9 +152,12 @@ export async function finishAttempt(
         return "retrying";
       }
       const succeeded = outcome.status === "ok" && (step.kind === "asset" || outcome.passed === true);
-      await setAttempt(tx, claim, result.refused ? "refused" : succeeded ? "succeeded" : "failed");
-      const events = stepFinishedEvents(step, outcome, result.durationMs, result.consumed, result.codeVersion);
-      await endStep(ctx, tx, runId, entry, step, succeeded ? "succeeded" : "failed", events, cancelReason);
+      const events = stepFinishedEvents(step, outcome, result.durationMs, claim.consumed, result.codeVersion);
+      const run = { runId, remaining: fence.remaining, cancelReason };
+      await endStep(ctx, tx, run, entry, step, succeeded ? "succeeded" : "failed", events, {
+        attempt: claim.attempt,
+        outcome: result.refused ? "refused" : succeeded ? "succeeded" : "failed",
+      });
       return "recorded";
     });
   } catch (error) {
@@ -157,6 +165,31 @@ export async function finishAttempt(
     await recordRejection(ctx, claim, worker);
     return "rejected";
   }
+}
+
+/** The run's row and the step's, locked together: what a result's fence and the step's end need. */
+interface Fence {
+  readonly cancel_reason: string | null;
+  readonly remaining: number;
+  readonly state: string;
+  readonly attempt: number;
+  readonly worker_id: string | null;
+}
+
+async function lockFence(tx: HistoryTransaction, claim: Pick<Claim, "runId" | "step">): Promise<Fence | undefined> {
+  const found = await tx.client.query<Fence>(
+    `SELECT r.cancel_reason, r.remaining, s.state, s.attempt, s.worker_id
+     FROM dist_runs r JOIN dist_steps s ON s.run_id = r.run_id
+     WHERE r.run_id = $1 AND s.step_id = $2
+     FOR UPDATE`,
+    [claim.runId, claim.step.id],
+  );
+  return found.rows[0];
+}
+
+/** True when `claim`'s attempt, by `workerId`, holds its step. */
+function heldBy(fence: Fence, claim: Pick<Claim, "attempt">, workerId: string): boolean {
+  return fence.state === "running" && fence.attempt === claim.attempt && fence.worker_id === workerId;
 }
 
 /** A late result: its attempt is marked rejected and the run says so; nothing else is written. */
@@ -225,13 +258,13 @@ interface HeldStep {
 
 async function releaseStep(ctx: DistributedContext, workerId: string, row: HeldStep, why: string): Promise<boolean> {
   return ctx.history.transaction(async (tx) => {
-    const run = await lockRun(tx, row.run_id);
     const entry = await ctx.plan(row.run_id, tx.client);
     const step = entry?.graph.byId.get(row.step_id);
-    if (run === undefined || entry === undefined || step === undefined) return false;
+    if (entry === undefined || step === undefined) return false;
     const claim = { runId: row.run_id, step, attempt: row.attempt };
-    if (!(await holds(tx, claim, workerId))) return false;
-    const cancelReason = run.cancel_reason ?? undefined;
+    const fence = await lockFence(tx, claim);
+    if (fence === undefined || !heldBy(fence, claim, workerId)) return false;
+    const cancelReason = fence.cancel_reason ?? undefined;
     if (cancelReason !== undefined) await ctx.queue.cancel(tx.client, [row.job_id]);
     else if (!(await ctx.queue.fail(tx.client, row.job_id, why))) return false;
     await setAttempt(tx, claim, "lost");
@@ -247,7 +280,15 @@ async function releaseStep(ctx: DistributedContext, workerId: string, row: HeldS
     }
     const message = cancelReason ?? `${why}; attempt ${row.attempt} was the last one allowed`;
     const events: EventInput[] = [{ type: "STEP_FAILURE", ...scope(step), message }];
-    await endStep(ctx, tx, row.run_id, entry, step, "failed", events, cancelReason);
+    await endStep(
+      ctx,
+      tx,
+      { runId: row.run_id, remaining: fence.remaining, cancelReason },
+      entry,
+      step,
+      "failed",
+      events,
+    );
     return true;
   });
 }
@@ -255,22 +296,6 @@ async function releaseStep(ctx: DistributedContext, workerId: string, row: HeldS
 /** "worker pid 1234 on ci-runner-3". */
 export function workerLabel(hostname: string, pid: number): string {
   return `worker pid ${pid} on ${hostname}`;
-}
-
-/** True when `claim`'s attempt, by `workerId`, holds its step (the row is locked for the transaction). */
-async function holds(
-  tx: HistoryTransaction,
-  claim: Pick<Claim, "runId" | "step" | "attempt">,
-  workerId: string,
-): Promise<boolean> {
-  const row = await tx.client.query<{ state: string; attempt: number; worker_id: string | null }>(
-    "SELECT state, attempt, worker_id FROM dist_steps WHERE run_id = $1 AND step_id = $2 FOR UPDATE",
-    [claim.runId, claim.step.id],
-  );
-  const found = row.rows[0];
-  return (
-    found !== undefined && found.state === "running" && found.attempt === claim.attempt && found.worker_id === workerId
-  );
 }
 
 async function setAttempt(
@@ -291,8 +316,4 @@ async function failedAttempts(tx: HistoryTransaction, claim: Claim): Promise<num
     [claim.runId, claim.step.id],
   );
   return failures.rows[0]!.n;
-}
-
-function isTerminal(state: string): boolean {
-  return (TERMINAL_STATES as readonly string[]).includes(state);
 }

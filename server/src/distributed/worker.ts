@@ -17,7 +17,7 @@ import { defaultNodePath, defaultSdkPath, defaultWorkerScript } from "../executo
 import { RunEvents, RunRecorder } from "../executor/recorder";
 import { WorkerPool } from "../executor/workerPool";
 import type { PostgresHistory } from "../store/postgres/postgresHistory";
-import { DistributedContext, LeaseLostError } from "./context";
+import { DistributedContext } from "./context";
 import { STEPS_CHANNEL } from "./queue";
 import {
   type AttemptResult,
@@ -25,7 +25,6 @@ import {
   claimStep,
   finishAttempt,
   reapLostWorkers,
-  recordStarted,
   releaseSteps,
   type WorkerIdentity,
   workerLabel,
@@ -164,14 +163,6 @@ export class DistributedWorker {
     const { claim } = slot;
     const { step } = claim;
     const name = `${step.kind} ${stepName(step)} (run ${claim.runId}, attempt ${claim.attempt})`;
-    let consumed: Record<string, number>;
-    try {
-      consumed = await recordStarted(this.ctx, claim, this.identity);
-    } catch (error) {
-      if (!(error instanceof LeaseLostError))
-        this.options.log(`${name}: could not record its start: ${message(error)}`);
-      return;
-    }
     const started = Date.now();
     const recorder = new RunRecorder(this.options.history, claim.runId, new RunEvents(), (error) =>
       this.options.log(`${name}: its log could not be written: ${message(error)}`),
@@ -179,7 +170,7 @@ export class DistributedWorker {
     const { outcome, codeVersion, refused } = await this.execute(slot, recorder);
     await recorder.flush();
     if (this.stopping) return; // the step goes back to the queue in stop()
-    const result: AttemptResult = { outcome, durationMs: Date.now() - started, consumed, codeVersion, refused };
+    const result: AttemptResult = { outcome, durationMs: Date.now() - started, codeVersion, refused };
     for (;;) {
       try {
         const recorded = await finishAttempt(this.ctx, claim, this.identity, result);

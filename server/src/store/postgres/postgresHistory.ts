@@ -54,8 +54,12 @@ export interface HistoryTransaction {
   append(runId: string, events: readonly EventInput[]): Promise<number[]>;
 }
 
+/** Run seqs kept by transaction(); a bound, not a tuning knob. */
+const RUN_SEQ_CACHE = 1000;
+
 export class PostgresHistory implements HistoryStore {
   readonly backend = "postgres";
+  private readonly runSeqs = new Map<string, number>();
   private readonly reader: PgReader;
   private readonly writer: PgWriter;
   /** Runs this store created and has not finished: their heartbeats are ours to renew. */
@@ -199,18 +203,30 @@ export class PostgresHistory implements HistoryStore {
    * Runs `fn` in one write transaction of the history (the write lock held, listeners notified at
    * commit), so that other tables of the same database change atomically with the events: the
    * distributed executor records a step and enqueues its downstream jobs in one commit.
+   * Listeners are notified only when the transaction appended events.
    */
   transaction<T>(fn: (tx: HistoryTransaction) => Promise<T>): Promise<T> {
     const writer = this.write();
+    // Readers are told of commits that appended events; other tables are not theirs.
+    let appended = false;
     return this.guard(() =>
-      writer.write((client) =>
-        fn({
-          client,
-          append: async (runId, events) => {
-            const run = await runInfo(client, runId);
-            return writer.insertEncoded(client, run.seq, events.map(encodeEvent));
-          },
-        }),
+      writer.write(
+        (client) =>
+          fn({
+            client,
+            append: async (runId, events) => {
+              if (events.length > 0) appended = true;
+              // A run's seq never changes: distributed workers append to the same run thousands of times.
+              let seq = this.runSeqs.get(runId);
+              if (seq === undefined) {
+                seq = (await runInfo(client, runId)).seq;
+                if (this.runSeqs.size >= RUN_SEQ_CACHE) this.runSeqs.clear();
+                this.runSeqs.set(runId, seq);
+              }
+              return writer.insertEncoded(client, seq, events.map(encodeEvent));
+            },
+          }),
+        () => appended,
       ),
     );
   }

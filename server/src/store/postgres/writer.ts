@@ -16,22 +16,27 @@ import type { CreateRunInput, EventInput, RunStatus, TerminalRunStatus } from ".
 import { CHANNEL, LOCK_CLASS, WRITE_LOCK } from "./schema";
 import { toPg } from "./text";
 
+const BEGIN_LOCKED = `BEGIN; SELECT pg_advisory_xact_lock(${LOCK_CLASS}, ${WRITE_LOCK})`;
+const NOTIFY_COMMIT = `SELECT pg_notify('${CHANNEL}', ''); COMMIT`;
+
 export class PgWriter {
   constructor(
     private readonly pool: pg.Pool,
     private readonly now: () => number,
   ) {}
 
-  /** Runs `fn` in one transaction holding the write lock; notifies listeners when it commits. */
-  async write<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` in one transaction holding the write lock; notifies listeners when it commits,
+   * unless `wrote` says nothing of theirs changed (a worker's claim that found the queue empty).
+   */
+  async write<T>(fn: (client: pg.PoolClient) => Promise<T>, wrote: () => boolean = () => true): Promise<T> {
     const client = await this.pool.connect();
     try {
-      await client.query("BEGIN");
       try {
-        await client.query("SELECT pg_advisory_xact_lock($1, $2)", [LOCK_CLASS, WRITE_LOCK]);
+        // One round trip each for the opening and the closing pair: the constants need no parameters.
+        await client.query(BEGIN_LOCKED);
         const result = await fn(client);
-        await client.query("SELECT pg_notify($1, '')", [CHANNEL]);
-        await client.query("COMMIT");
+        await client.query(wrote() ? NOTIFY_COMMIT : "COMMIT");
         return result;
       } catch (error) {
         await client.query("ROLLBACK").catch(() => undefined);
