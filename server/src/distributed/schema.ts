@@ -12,7 +12,7 @@
  * Created idempotently under an advisory lock, so workers and planners starting together agree.
  */
 import type pg from "pg";
-import { SCHEMA } from "../store/postgres/connection";
+import { inTransaction, SCHEMA } from "../store/postgres/connection";
 import { LOCK_CLASS } from "../store/postgres/schema";
 
 /** The advisory lock (in the history's lock class) that serializes creating these tables. */
@@ -65,18 +65,8 @@ CREATE TABLE IF NOT EXISTS ${SCHEMA}.workers (
 
 /** Creates the tables when missing. */
 export async function ensureDistributedSchema(pool: pg.Pool): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    try {
-      await client.query("SELECT pg_advisory_xact_lock($1, $2)", [LOCK_CLASS, DISTRIBUTED_SCHEMA_LOCK]);
-      await client.query(DDL);
-      await client.query("COMMIT");
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    }
-  } finally {
-    client.release();
-  }
+  await inTransaction(pool, async (client) => {
+    await client.query("SELECT pg_advisory_xact_lock($1, $2)", [LOCK_CLASS, DISTRIBUTED_SCHEMA_LOCK]);
+    await client.query(DDL);
+  });
 }

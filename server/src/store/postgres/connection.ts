@@ -102,3 +102,27 @@ export async function reachable<T>(location: string, fn: () => Promise<T>): Prom
 export function locationOf(url: string, from: string | undefined): string {
   return from === undefined ? redact(url) : `${redact(url)} (${from})`;
 }
+
+/**
+ * Runs `fn` in one transaction on a client of its own: rolled back when `fn` throws, the client
+ * always given back. `begin` and `commit` let a caller fold its own statements into the opening
+ * and closing round trips (`commit` is asked after `fn`, so it may depend on what `fn` did).
+ */
+export async function inTransaction<T>(
+  pool: pg.Pool,
+  fn: (client: pg.PoolClient) => Promise<T>,
+  statements: { readonly begin?: string; readonly commit?: () => string } = {},
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query(statements.begin ?? "BEGIN");
+    const result = await fn(client);
+    await client.query(statements.commit?.() ?? "COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -14,6 +14,7 @@ import { UnknownRunError } from "../errors";
 import { currentUser, newRunId, processStartTime } from "../processInfo";
 import type { CreateRunInput, EventInput, RunStatus, TerminalRunStatus } from "../records";
 import { CHANNEL, LOCK_CLASS, WRITE_LOCK } from "./schema";
+import { inTransaction } from "./connection";
 import { toPg } from "./text";
 
 const BEGIN_LOCKED = `BEGIN; SELECT pg_advisory_xact_lock(${LOCK_CLASS}, ${WRITE_LOCK})`;
@@ -30,21 +31,8 @@ export class PgWriter {
    * unless `wrote` says nothing of theirs changed (a worker's claim that found the queue empty).
    */
   async write<T>(fn: (client: pg.PoolClient) => Promise<T>, wrote: () => boolean = () => true): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      try {
-        // One round trip each for the opening and the closing pair: the constants need no parameters.
-        await client.query(BEGIN_LOCKED);
-        const result = await fn(client);
-        await client.query(wrote() ? NOTIFY_COMMIT : "COMMIT");
-        return result;
-      } catch (error) {
-        await client.query("ROLLBACK").catch(() => undefined);
-        throw error;
-      }
-    } finally {
-      client.release();
-    }
+    // One round trip each for the opening and the closing pair: the constants need no parameters.
+    return inTransaction(this.pool, fn, { begin: BEGIN_LOCKED, commit: () => (wrote() ? NOTIFY_COMMIT : "COMMIT") });
   }
 
   /** Inserts the run row and its RUN_STARTED event; returns the new run id. */
