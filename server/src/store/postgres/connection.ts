@@ -103,18 +103,34 @@ export function locationOf(url: string, from: string | undefined): string {
   return from === undefined ? redact(url) : `${redact(url)} (${from})`;
 }
 
-/**
- * Runs `fn` in one transaction on a client of its own: rolled back when `fn` throws, the client
- * always given back. `begin` and `commit` let a caller fold its own statements into the opening
- * and closing round trips (`commit` is asked after `fn`, so it may depend on what `fn` did).
- */
-export async function inTransaction<T>(
-  pool: pg.Pool,
-  fn: (client: pg.PoolClient) => Promise<T>,
-  statements: { readonly begin?: string; readonly commit?: () => string } = {},
-): Promise<T> {
+/** Runs `fn` with a client of the pool's, given back however `fn` ends. */
+export async function withClient<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
+    return await fn(client);
+  } finally {
+    client.release();
+  }
+}
+
+/** What a transaction opens and closes with, beside BEGIN and COMMIT. */
+export interface TransactionStatements {
+  readonly begin?: string;
+  readonly commit?: () => string;
+}
+
+/**
+ * Runs `fn` in one transaction on `client`, rolled back when `fn` throws. `begin` and `commit`
+ * let a caller fold its own statements into the opening and closing round trips (`commit` is
+ * asked after `fn`, so it may depend on what `fn` did).
+ */
+export async function transactionOn<T>(
+  client: pg.PoolClient,
+  fn: (client: pg.PoolClient) => Promise<T>,
+  statements: TransactionStatements = {},
+): Promise<T> {
+  try {
+    // Inside the try: a `begin` that takes a lock may fail after BEGIN, leaving a transaction open.
     await client.query(statements.begin ?? "BEGIN");
     const result = await fn(client);
     await client.query(statements.commit?.() ?? "COMMIT");
@@ -122,7 +138,14 @@ export async function inTransaction<T>(
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);
     throw error;
-  } finally {
-    client.release();
   }
+}
+
+/** Runs `fn` in one transaction on a client of its own (transactionOn, then the client given back). */
+export function inTransaction<T>(
+  pool: pg.Pool,
+  fn: (client: pg.PoolClient) => Promise<T>,
+  statements: TransactionStatements = {},
+): Promise<T> {
+  return withClient(pool, (client) => transactionOn(client, fn, statements));
 }

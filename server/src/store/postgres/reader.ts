@@ -8,6 +8,7 @@ import type pg from "pg";
 import { decodeEvent, materializationFromRow, type EventRow } from "../codec";
 import { type AssetRow, type CheckRow, LatestCache, type RunIdLookup, runSeqsOf } from "../latestCache";
 import { runFromRow, type RunRow } from "../queries";
+import { withClient } from "./connection";
 import { fromPg, toPg } from "./text";
 import type {
   AssetEventsQuery,
@@ -203,17 +204,15 @@ export class PgReader {
   }
 
   private async snapshot<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
+    return withClient(this.pool, async (client) => {
       await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
       try {
         return await fn(client);
       } finally {
+        // Read only: ending it either way is the same, and what was read stays good.
         await client.query("COMMIT").catch(() => undefined);
       }
-    } finally {
-      client.release();
-    }
+    });
   }
 }
 

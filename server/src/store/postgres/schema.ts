@@ -6,7 +6,7 @@
  */
 import type pg from "pg";
 import { NoHistoryError, SchemaOutdatedError, SchemaTooNewError } from "../errors";
-import { SCHEMA } from "./connection";
+import { SCHEMA, transactionOn, withClient } from "./connection";
 
 /** Two-key advisory locks of this schema: writers take WRITE, migrations MIGRATE. */
 export const LOCK_CLASS = 0x41_4c_48; // "ALH"
@@ -78,13 +78,13 @@ async function versionOf(client: pg.PoolClient): Promise<number> {
 
 /** Brings the database up to the newest known version (creating the schema); throws when it is newer. */
 export async function migrate(pool: pg.Pool, location: string): Promise<void> {
-  const client = await pool.connect();
-  try {
+  // The first look is outside the transaction, on the client that then migrates: an up-to-date
+  // database (every open but the first) costs no lock.
+  await withClient(pool, async (client) => {
     const before = await versionOf(client);
     if (before > PG_SCHEMA_VERSION) throw new SchemaTooNewError(location, before, PG_SCHEMA_VERSION);
     if (before === PG_SCHEMA_VERSION) return;
-    await client.query("BEGIN");
-    try {
+    await transactionOn(client, async () => {
       await client.query("SELECT pg_advisory_xact_lock($1, $2)", [LOCK_CLASS, MIGRATE_LOCK]);
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${SCHEMA}`);
       await client.query(`CREATE TABLE IF NOT EXISTS ${SCHEMA}.schema_version (version integer NOT NULL)`);
@@ -97,25 +97,14 @@ export async function migrate(pool: pg.Pool, location: string): Promise<void> {
       }
       await client.query(`DELETE FROM ${SCHEMA}.schema_version`);
       await client.query(`INSERT INTO ${SCHEMA}.schema_version VALUES ($1)`, [PG_SCHEMA_VERSION]);
-      await client.query("COMMIT");
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw error;
-    }
-  } finally {
-    client.release();
-  }
+    });
+  });
 }
 
 /** For read-only opens: the database must already be at the known version (none yet: NoHistoryError). */
 export async function assertReadable(pool: pg.Pool, location: string): Promise<void> {
-  const client = await pool.connect();
-  try {
-    const found = await versionOf(client);
-    if (found === 0) throw new NoHistoryError(location);
-    if (found > PG_SCHEMA_VERSION) throw new SchemaTooNewError(location, found, PG_SCHEMA_VERSION);
-    if (found < PG_SCHEMA_VERSION) throw new SchemaOutdatedError(location, found, PG_SCHEMA_VERSION);
-  } finally {
-    client.release();
-  }
+  const found = await withClient(pool, versionOf);
+  if (found === 0) throw new NoHistoryError(location);
+  if (found > PG_SCHEMA_VERSION) throw new SchemaTooNewError(location, found, PG_SCHEMA_VERSION);
+  if (found < PG_SCHEMA_VERSION) throw new SchemaOutdatedError(location, found, PG_SCHEMA_VERSION);
 }
