@@ -12,22 +12,16 @@
 // benchmark writes them, then one failed step every 97 assets. Two figures per side:
 // - cold: a fresh connection and view (what a newly started loop pays once);
 // - steady: the tick after a run that rebuilt 10 assets (what every later tick pays).
-import { build } from "esbuild";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
-import { createRequire } from "node:module";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { bundle, loadLine, median, msSince as ms, numericFlags } from "../support/setup.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
-const args = Object.fromEntries(
-  argv.reduce(
-    (pairs, arg, i, all) => (arg.startsWith("--") ? [...pairs, [arg.slice(2), Number(all[i + 1])]] : pairs),
-    [],
-  ),
-);
+const args = numericFlags(argv);
 const profileAt = argv.indexOf("--profile");
 const profileFile = profileAt >= 0 ? argv[profileAt + 1] : undefined;
 const EVENTS = args.events ?? 1_000_000;
@@ -35,20 +29,10 @@ const ASSETS = args.assets ?? 10_000;
 const CHAIN = 100;
 const REPEATS = 15;
 
-const out = join(here, "generated", "engine.cjs");
-mkdirSync(dirname(out), { recursive: true });
-await build({
-  entryPoints: [join(here, "engine.ts")],
-  bundle: true,
-  platform: "node",
-  format: "cjs",
-  target: "node20",
-  external: ["better-sqlite3"],
-  outfile: out,
-  logLevel: "error",
-});
-const require = createRequire(out);
-const { EventStore, StoreHistoryView, CronSchedules, TickMemo, decideTick } = require(out);
+const { EventStore, StoreHistoryView, CronSchedules, TickMemo, decideTick } = await bundle(
+  join(here, "engine.ts"),
+  join(here, "generated", "engine.cjs"),
+);
 
 const key = (i) => `asset_${i}`;
 const parent = (i) => (i % CHAIN === 0 ? undefined : i - 1);
@@ -117,21 +101,12 @@ function step(i, n, failed) {
   return events;
 }
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-const ms = (start) => Number(process.hrtime.bigint() - start) / 1e6;
 const fmt = (n) => n.toLocaleString("en-US");
 
 const scratch = mkdtempSync(join(tmpdir(), "assetline-bench-automation-"));
 const dbPath = join(scratch, "assetline.db");
 try {
-  console.log(
-    `load average at start: ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(" ")} on ${cpus().length} cores`,
-  );
+  console.log(loadLine());
   console.log(
     `automation benchmark: ${fmt(ASSETS)} assets, ${fmt(EVENTS)} events${allDue ? ", every eager asset due (--all-due)" : ""} (node ${process.version})`,
   );

@@ -5,48 +5,31 @@
 //   flock /tmp/assetline-heavy.lock node bench/distributed/history.mjs [--assets N] [--passes N]
 //
 // The store is bundled with esbuild (as it ships) into bench/distributed/generated/ (git-ignored).
-import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
+import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { bundle, median, numericFlags } from "../support/setup.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
-const args = Object.fromEntries(
-  process.argv
-    .slice(2)
-    .reduce(
-      (pairs, arg, i, all) => (arg.startsWith("--") ? [...pairs, [arg.slice(2), Number(all[i + 1])]] : pairs),
-      [],
-    ),
-);
+const args = numericFlags();
 const ASSETS = args.assets ?? 10_000;
 const PASSES = args.passes ?? 2;
 const REPEATS = 15;
 
-const out = join(here, "generated", "store.cjs");
-mkdirSync(dirname(out), { recursive: true });
-for (const [entry, file] of [
-  ["server/src/store/index.ts", out],
-  ["test/support/postgresCluster.ts", join(here, "generated", "cluster.cjs")],
-]) {
-  await build({
-    entryPoints: [join(root, entry)],
-    bundle: true,
-    platform: "node",
-    format: "cjs",
-    target: "node20",
-    external: ["better-sqlite3", "pg"],
-    outfile: file,
-    logLevel: "error",
-  });
-}
-const require = createRequire(out);
-const { SqliteHistory, PostgresHistory } = require(out);
-const { PostgresCluster } = require(join(here, "generated", "cluster.cjs"));
+const external = ["better-sqlite3", "pg"];
+const { SqliteHistory, PostgresHistory } = await bundle(
+  join(root, "server/src/store/index.ts"),
+  join(here, "generated", "store.cjs"),
+  external,
+);
+const { PostgresCluster } = await bundle(
+  join(root, "test/support/postgresCluster.ts"),
+  join(here, "generated", "cluster.cjs"),
+  external,
+);
 
 /** The events of one step of asset `i`: what a real materialization with one check writes. */
 function stepEvents(i, pass) {
@@ -65,8 +48,6 @@ function stepEvents(i, pass) {
     { type: "STEP_SUCCESS", assetKey: key, durationMs: 3 },
   ];
 }
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function time(fn) {
   const started = performance.now();

@@ -7,13 +7,12 @@
 //   flock /tmp/assetline-heavy.lock node bench/distributed/steps.mjs [--steps 10000] [--workers 1,2,4]
 //
 // Needs `npm run build` (it runs the built CLI, as users do).
-import { build } from "esbuild";
 import { spawn, spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { bundle } from "../support/setup.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
@@ -27,18 +26,11 @@ const STEPS = Number(option("steps", "10000"));
 const WORKERS = option("workers", "1,2,4").split(",").map(Number);
 const PER_FILE = 100;
 
-const clusterModule = join(here, "generated", "cluster.cjs");
-mkdirSync(dirname(clusterModule), { recursive: true });
-await build({
-  entryPoints: [join(root, "test/support/postgresCluster.ts")],
-  bundle: true,
-  platform: "node",
-  format: "cjs",
-  target: "node20",
-  outfile: clusterModule,
-  logLevel: "error",
-});
-const { PostgresCluster } = createRequire(clusterModule)(clusterModule);
+const { PostgresCluster } = await bundle(
+  join(root, "test/support/postgresCluster.ts"),
+  join(here, "generated", "cluster.cjs"),
+  [],
+);
 
 /** A workspace of STEPS trivial assets, PER_FILE per file. */
 function workspace() {

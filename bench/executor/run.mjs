@@ -24,18 +24,12 @@ import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { median, numericFlags } from "../support/setup.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
 const generated = join(here, "generated");
-const args = Object.fromEntries(
-  process.argv
-    .slice(2)
-    .reduce(
-      (pairs, arg, i, all) => (arg.startsWith("--") ? [...pairs, [arg.slice(2), Number(all[i + 1])]] : pairs),
-      [],
-    ),
-);
+const args = numericFlags();
 const ASSETS = args.assets ?? 500;
 const RUNS = args.runs ?? 5;
 const FRESH = args.fresh ?? 40; // fresh processes are slow: time a sample, report per asset
@@ -103,8 +97,6 @@ function definition(key, file, deps) {
     writes: [],
   };
 }
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** ours: warm pool, bundles built, a fresh store per workspace; median wall time of RUNS runs. */
 async function measureExecutor(workspace) {

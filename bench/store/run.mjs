@@ -5,23 +5,16 @@
 //   node bench/store/run.mjs [--events N] [--assets N] [--batch N]
 //
 // The store is bundled with esbuild (as it ships), into bench/store/generated/ (git-ignored).
-import { build } from "esbuild";
-import { mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { cpus, loadavg, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { bundle, loadLine, median, msSince as ms, numericFlags } from "../support/setup.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
-const args = Object.fromEntries(
-  process.argv
-    .slice(2)
-    .reduce(
-      (pairs, arg, i, all) => (arg.startsWith("--") ? [...pairs, [arg.slice(2), Number(all[i + 1])]] : pairs),
-      [],
-    ),
-);
+const args = numericFlags();
 const EVENTS = args.events ?? 1_000_000;
 const ASSETS = args.assets ?? 10_000;
 const BATCH = args.batch ?? 1_000;
@@ -30,20 +23,8 @@ const SMALL_EVENTS = Math.min(100_000, EVENTS);
 const QUERY_REPEATS = 15;
 
 const out = join(here, "generated", "store.cjs");
-mkdirSync(dirname(out), { recursive: true });
-await build({
-  entryPoints: [join(root, "server/src/store/index.ts")],
-  bundle: true,
-  platform: "node",
-  format: "cjs",
-  target: "node20",
-  external: ["better-sqlite3"],
-  outfile: out,
-  logLevel: "error",
-});
-const require = createRequire(out);
-const { EventStore } = require(out);
-const Database = require("better-sqlite3");
+const { EventStore } = await bundle(join(root, "server/src/store/index.ts"), out);
+const Database = createRequire(out)("better-sqlite3");
 
 const scratch = mkdtempSync(join(tmpdir(), "assetline-bench-store-"));
 const STEP_EVENTS = 5; // STEP_STARTED, LOG, MATERIALIZATION, CHECK_EVALUATION, STEP_SUCCESS
@@ -86,15 +67,6 @@ function* batches(total, batchSize) {
     }
   }
   if (batch.length > 0) yield { run: Math.floor((step - 1) / ASSETS), events: batch };
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-function ms(start) {
-  return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
 /** Inserts through the store; times only the store calls (event generation excluded). */
@@ -166,11 +138,7 @@ const rate = (count, elapsed) => Math.round(count / (elapsed / 1000));
 const fmt = (n) => n.toLocaleString("en-US");
 
 try {
-  console.log(
-    `load average at start: ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(" ")} on ${cpus().length} cores`,
-  );
+  console.log(loadLine());
   console.log(
     `store benchmark: ${fmt(EVENTS)} events over ${fmt(ASSETS)} assets, batches of ${fmt(BATCH)} (node ${process.version})`,
   );

@@ -1,0 +1,55 @@
+// What the benchmarks share before and around their measurements: numeric flags, the engine
+// bundled with esbuild as it ships (into the benchmark's git-ignored generated/ folder), and the
+// medians and load figures every report is made of.
+import { build } from "esbuild";
+import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { cpus, loadavg } from "node:os";
+import { dirname } from "node:path";
+
+/** `--name N` pairs as `{ name: N }` (numbers); other arguments are the caller's to read. */
+export function numericFlags(argv = process.argv.slice(2)) {
+  return Object.fromEntries(
+    argv.reduce(
+      (pairs, arg, i, all) => (arg.startsWith("--") ? [...pairs, [arg.slice(2), Number(all[i + 1])]] : pairs),
+      [],
+    ),
+  );
+}
+
+/**
+ * Bundles `entry` into `outfile` for Node, as the engine ships, and loads it. Native and
+ * server-side packages stay `external`: loaded from node_modules, as users' installs do.
+ */
+export async function bundle(entry, outfile, external = ["better-sqlite3"]) {
+  mkdirSync(dirname(outfile), { recursive: true });
+  await build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: "node20",
+    external,
+    outfile,
+    logLevel: "error",
+  });
+  return createRequire(outfile)(outfile);
+}
+
+/** The middle value (the upper one of an even count). */
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** Milliseconds since `start`, a `process.hrtime.bigint()`. */
+export function msSince(start) {
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/** "load average at start: 1.20 0.90 0.70 on 2 cores": figures mean little without it. */
+export function loadLine(when = "at start") {
+  return `load average ${when}: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")} on ${cpus().length} cores`;
+}
