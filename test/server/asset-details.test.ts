@@ -1,23 +1,14 @@
 import { strict as assert } from "node:assert";
 import { ErrorCodes, ResponseError } from "vscode-languageserver-protocol";
-import { AssetDetailsRequest, MaterializeRequest, RunChecksRequest, type RunFinishedParams } from "../../protocol";
-import { startAnalyzed, type TestClient } from "./support/client";
+import { AssetDetailsRequest, MaterializeRequest, RunChecksRequest } from "../../protocol";
+import { serverPerTest } from "./support/perTest";
 
 describe("language server: an asset's details for the lineage panel (columns and recent runs)", function () {
   this.timeout(120_000);
-  let client: TestClient;
-
-  beforeEach(async () => {
-    client = await startAnalyzed("lsp-runs");
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === "failed") client.kill();
-    else await client.stop();
-  });
-
-  const finished = (runId: string): Promise<RunFinishedParams> => client.runFinished(runId);
+  const server = serverPerTest("lsp-runs");
 
   it("answers the columns the SQL produces, and no runs before the first", async () => {
+    const { client } = server;
     const details = await client.connection.sendRequest(AssetDetailsRequest.type, { key: "doubled" });
     assert.deepEqual(details, {
       key: "doubled",
@@ -34,13 +25,14 @@ describe("language server: an asset's details for the lineage panel (columns and
   });
 
   it("lists the asset's runs newest first: outcome, start, duration and the checks of each", async () => {
+    const { client } = server;
     const built = await client.connection.sendRequest(MaterializeRequest.type, {
       selection: "doubled",
       withUpstream: true,
     });
-    assert.equal((await finished(built.runId)).status, "SUCCESS");
+    assert.equal((await client.runFinished(built.runId)).status, "SUCCESS");
     const checked = await client.connection.sendRequest(RunChecksRequest.type, { key: "doubled" });
-    assert.equal((await finished(checked.runId)).status, "SUCCESS");
+    assert.equal((await client.runFinished(checked.runId)).status, "SUCCESS");
 
     const details = await client.connection.sendRequest(AssetDetailsRequest.type, { key: "doubled" });
     assert.deepEqual(
@@ -71,6 +63,7 @@ describe("language server: an asset's details for the lineage panel (columns and
   });
 
   it("refuses malformed params with InvalidParams naming the field", async () => {
+    const { client } = server;
     await assert.rejects(
       client.connection.sendRequest(AssetDetailsRequest.method, { key: 42 }),
       (error: unknown) =>

@@ -4,7 +4,6 @@
  * notice that the impact changed, sent once a burst of edits pauses.
  */
 import { strict as assert } from "node:assert";
-import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ResponseError } from "vscode-languageserver-protocol";
@@ -17,12 +16,13 @@ import {
   ImpactSummaryRequest,
   LineageRequest,
 } from "../../protocol";
-import { TestClient } from "./support/client";
 import { positionOf } from "./support/edits";
+import { dropStatus, startCommitted } from "./support/impactWorkspace";
+import { serverPerTest } from "./support/perTest";
 
 const CONSUMERS = 7;
 
-/** The lsp-impact fixture plus consumers c0…c6 of `up`'s status, each with its own owner, committed. */
+/** Consumers c0…c6 of `up`'s status beside the lsp-impact fixture's, each with its own owner. */
 function withConsumers(root: string): void {
   for (let i = 0; i < CONSUMERS; i++) {
     writeFileSync(
@@ -32,25 +32,6 @@ function withConsumers(root: string): void {
         `  ctx.db.exec("create table c${i} as select u.status from up u");\n});\n`,
     );
   }
-  const git = (...args: string[]) =>
-    execFileSync(
-      "git",
-      ["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", ...args],
-      { cwd: root, env: { ...process.env, GIT_CONFIG_NOSYSTEM: "1", HOME: root } },
-    );
-  git("init", "-q", "-b", "main");
-  git("add", "-A");
-  git("commit", "-q", "-m", "base");
-}
-
-/** Drops `status` from up's SELECT, unsaved: every consumer (down, c0…c6) breaks. */
-async function dropStatus(client: TestClient): Promise<void> {
-  const file = "src/up.ts";
-  await client.open(file);
-  const text = client.read(file);
-  const start = positionOf(text, ", 'paid' as status");
-  const end = positionOf(text, ", 'paid' as status", ", 'paid' as status".length);
-  await client.edit(file, { range: { start, end }, text: "" });
 }
 
 function oneLineError(pattern: RegExp): (error: unknown) => boolean {
@@ -64,15 +45,10 @@ function oneLineError(pattern: RegExp): (error: unknown) => boolean {
 
 describe("language server: the impact summary and its pages", function () {
   this.timeout(60_000);
-  let client: TestClient;
-
-  afterEach(async function () {
-    if (this.currentTest?.state === "failed") client.kill();
-    else await client.stop();
-  });
+  const server = serverPerTest();
 
   it("answers a summary in counts, consistent with the full report", async () => {
-    ({ client } = await TestClient.start("lsp-impact", { prepare: withConsumers }));
+    const client = await startCommitted(server, withConsumers);
     const clean = await client.connection.sendRequest(ImpactSummaryRequest.type, {});
     assert.deepEqual(
       [clean.changes, clean.impacted, clean.counts],
@@ -97,7 +73,7 @@ describe("language server: the impact summary and its pages", function () {
   });
 
   it("pages a change's downstream and the owners, and refuses a change it does not have in one line", async () => {
-    ({ client } = await TestClient.start("lsp-impact", { prepare: withConsumers }));
+    const client = await startCommitted(server, withConsumers);
     await dropStatus(client);
     const first = await client.connection.sendRequest(ImpactDownstreamRequest.type, { change: "up", limit: 3 });
     assert.equal(first.change.key, "up");
@@ -141,7 +117,7 @@ describe("language server: the impact summary and its pages", function () {
   });
 
   it("answers the overlay for the keys asked only", async () => {
-    ({ client } = await TestClient.start("lsp-impact", { prepare: withConsumers }));
+    const client = await startCommitted(server, withConsumers);
     await dropStatus(client);
     const highlights = await client.connection.sendRequest(ImpactHighlightsRequest.type, {
       keys: ["down", "up", "no_such_asset"],
@@ -157,7 +133,7 @@ describe("language server: the impact summary and its pages", function () {
   });
 
   it("tells views the impact changed once a burst of edits pauses, with the version of its last edit", async () => {
-    ({ client } = await TestClient.start("lsp-impact", { prepare: withConsumers }));
+    const client = await startCommitted(server, withConsumers);
     const file = "src/up.ts";
     await client.open(file);
     // The first answer analyses the base; from then on every analysis may change the impact.

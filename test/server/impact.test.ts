@@ -1,49 +1,24 @@
 import { strict as assert } from "node:assert";
-import { execFileSync } from "node:child_process";
 import { CodeLensRequest, ResponseError } from "vscode-languageserver-protocol";
 import { ImpactRequest } from "../../protocol";
+import { commitAll, gitIn } from "../support/gitRepo";
 import { GitTraps } from "../support/gitTraps";
-import { TestClient } from "./support/client";
 import { positionOf } from "./support/edits";
-
-/** Runs git in the workspace copy as a user would, with a committer and no system config. */
-function gitIn(root: string, ...args: string[]): string {
-  return execFileSync(
-    "git",
-    ["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", ...args],
-    { cwd: root, encoding: "utf8", env: { ...process.env, GIT_CONFIG_NOSYSTEM: "1", HOME: root } },
-  );
-}
-
-/** Makes the workspace copy a git repository with everything committed, as a user's would be. */
-function commitAll(root: string): void {
-  const git = (...args: string[]) => gitIn(root, ...args);
-  git("init", "-q", "-b", "main");
-  git("add", "-A");
-  git("commit", "-q", "-m", "base");
-}
+import { dropStatus, IMPACT_FIXTURE, STATUS_COLUMN, startCommitted } from "./support/impactWorkspace";
+import { serverPerTest } from "./support/perTest";
 
 describe("language server: impact analysis", function () {
   this.timeout(60_000);
-  let client: TestClient;
-
-  afterEach(async function () {
-    if (this.currentTest?.state === "failed") client.kill();
-    else await client.stop();
-  });
+  const server = serverPerTest();
 
   it("answers the impact request from unsaved buffers, and shows the hint on the changed asset", async () => {
-    ({ client } = await TestClient.start("lsp-impact", { prepare: commitAll }));
+    const client = await startCommitted(server);
     const clean = await client.connection.sendRequest(ImpactRequest.type, {});
     assert.deepEqual(clean.changes, []);
     assert.match(clean.base.commit, /^[0-9a-f]{40}$/);
 
     const file = "src/up.ts";
-    await client.open(file);
-    const text = client.read(file);
-    const start = positionOf(text, ", 'paid' as status");
-    const end = positionOf(text, ", 'paid' as status", ", 'paid' as status".length);
-    await client.edit(file, { range: { start, end }, text: "" });
+    const start = await dropStatus(client);
 
     const report = await client.connection.sendRequest(ImpactRequest.type, {});
     assert.deepEqual(
@@ -85,13 +60,13 @@ describe("language server: impact analysis", function () {
     );
 
     // Typing the column back makes the change go away, still without saving.
-    await client.edit(file, { range: { start, end: start }, text: ", 'paid' as status" });
+    await client.edit(file, { range: { start, end: start }, text: STATUS_COLUMN });
     const back = await client.connection.sendRequest(ImpactRequest.type, {});
     assert.deepEqual(back.changes, []);
   });
 
   it("compares with a new commit from the very next request, and with the branch a checkout moves to", async () => {
-    ({ client } = await TestClient.start("lsp-impact", { prepare: commitAll }));
+    const client = await startCommitted(server);
     const first = await client.connection.sendRequest(ImpactRequest.type, {});
     gitIn(client.root, "commit", "-q", "--allow-empty", "-m", "HEAD moves");
     const committed = gitIn(client.root, "rev-parse", "HEAD").trim();
@@ -110,7 +85,7 @@ describe("language server: impact analysis", function () {
   });
 
   it("fails the request with one line when the workspace is not a git repository", async () => {
-    ({ client } = await TestClient.start("lsp-impact"));
+    const client = await server.start(IMPACT_FIXTURE);
     await assert.rejects(client.connection.sendRequest(ImpactRequest.type, {}), (error: unknown) => {
       assert.ok(error instanceof ResponseError);
       assert.match(error.message, /not inside a git repository/);
@@ -120,13 +95,13 @@ describe("language server: impact analysis", function () {
 
   it("refuses the request in an untrusted workspace with one line, and never runs git there", async () => {
     let traps: GitTraps | undefined;
-    ({ client } = await TestClient.start("lsp-impact", {
+    const client = await server.start(IMPACT_FIXTURE, {
       initializationOptions: { workspaceTrusted: false },
       prepare: (root) => {
         commitAll(root);
         traps = new GitTraps(root);
       },
-    }));
+    });
     try {
       await assert.rejects(client.connection.sendRequest(ImpactRequest.type, {}), (error: unknown) => {
         assert.ok(error instanceof ResponseError);
@@ -146,7 +121,7 @@ describe("language server: impact analysis", function () {
   });
 
   it("reports AL008 live while a column name is misspelt, and drops it when fixed", async () => {
-    ({ client } = await TestClient.start("lsp-impact"));
+    const client = await server.start(IMPACT_FIXTURE);
     const file = "src/down.ts";
     await client.open(file);
     // Analysed and clean: the open document's diagnostics arrive, empty.

@@ -13,29 +13,22 @@ import {
   type RunRefusal,
   StatusRequest,
 } from "../../protocol";
-import { startAnalyzed, TestClient } from "./support/client";
+import { serverPerTest } from "./support/perTest";
 
 describe("language server: runs from the editor", function () {
   this.timeout(120_000);
-  let client: TestClient;
+  const server = serverPerTest("lsp-runs");
 
-  beforeEach(async () => {
-    client = await startAnalyzed("lsp-runs");
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state === "failed") client.kill();
-    else await client.stop();
-  });
-
-  const finished = (runId: string): Promise<RunFinishedParams> => client.runFinished(runId);
+  const finished = (runId: string): Promise<RunFinishedParams> => server.client.runFinished(runId);
 
   function eventsOf(runId: string): RunEventParams[] {
-    return client.notifications
+    return server.client.notifications
       .filter((n) => n.method === RunEventNotification.method && (n.params as RunEventParams).runId === runId)
       .map((n) => n.params as RunEventParams);
   }
 
   it("materializes with upstream, streams the run, and shows the new status", async () => {
+    const { client } = server;
     const started = await client.connection.sendRequest(MaterializeRequest.type, {
       selection: "doubled",
       withUpstream: true,
@@ -68,6 +61,7 @@ describe("language server: runs from the editor", function () {
   });
 
   it("runs one check of a materialized asset", async () => {
+    const { client } = server;
     await finished(
       (await client.connection.sendRequest(MaterializeRequest.type, { selection: "doubled", withUpstream: true }))
         .runId,
@@ -78,6 +72,7 @@ describe("language server: runs from the editor", function () {
   });
 
   it("cancels a running run once; a second cancel says it did nothing", async () => {
+    const { client } = server;
     const slow = await client.connection.sendRequest(MaterializeRequest.type, { selection: "slow" });
     await client.waitFor(
       "the slow step to start",
@@ -94,6 +89,7 @@ describe("language server: runs from the editor", function () {
   });
 
   it("refuses what cannot run in the user's words: no match, unsaved edits", async () => {
+    const { client } = server;
     let refusal: RunRefusal | undefined;
     const refused = (params: { selection: string }) =>
       client.connection.sendRequest(MaterializeRequest.type, params).then(
@@ -120,6 +116,7 @@ describe("language server: runs from the editor", function () {
   });
 
   it("a buffer with no file on disk does not block a run that does not execute it", async () => {
+    const { client } = server;
     // VS Code keeps a deleted file's editor open: "save it first" would bring the file back.
     const file = "src/scratch.ts";
     const text = `import { asset } from "assetline";\n\nexport const scratch = asset({ name: "scratch" }, (ctx) => {\n  ctx.db.exec("select 1");\n});\n`;
@@ -131,8 +128,7 @@ describe("language server: runs from the editor", function () {
   });
 
   it("traces a failure to the user's throwing line: run events, run details, status, lens and hover", async () => {
-    await client.stop();
-    client = await startAnalyzed("lsp-runs", {
+    const client = await server.startAnalyzed("lsp-runs", {
       prepare: (root) => {
         writeFileSync(
           join(root, "src", "feed.ts"),
@@ -181,6 +177,7 @@ describe("language server: runs from the editor", function () {
   });
 
   it("reads the warehouse configuration for every run: a bad one is refused, a fixed one runs, without a restart", async () => {
+    const { client } = server;
     const first = await client.connection.sendRequest(MaterializeRequest.type, { selection: "numbers" });
     assert.equal((await finished(first.runId)).status, "SUCCESS");
     const config = join(client.root, "assetline.config.json");
@@ -199,8 +196,7 @@ describe("language server: runs from the editor", function () {
   });
 
   it("never runs code in a workspace the user has not trusted", async () => {
-    await client.stop();
-    ({ client } = await TestClient.start("lsp-runs", { initializationOptions: { workspaceTrusted: false } }));
+    const client = await server.start("lsp-runs", { initializationOptions: { workspaceTrusted: false } });
     await assert.rejects(
       client.connection.sendRequest(MaterializeRequest.type, { selection: "numbers" }),
       (error: unknown) =>

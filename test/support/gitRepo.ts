@@ -3,6 +3,22 @@ import { mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 
+/** Runs git in `root` as a user would, with a committer and no system or user config; returns its output. */
+export function gitIn(root: string, ...args: string[]): string {
+  return execFileSync(
+    "git",
+    ["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", ...args],
+    { cwd: root, encoding: "utf8", env: { ...process.env, GIT_CONFIG_NOSYSTEM: "1", HOME: root } },
+  );
+}
+
+/** Makes `root` a git repository with everything in it committed, as a user's workspace would be. */
+export function commitAll(root: string): void {
+  gitIn(root, "init", "-q", "-b", "main");
+  gitIn(root, "add", "-A");
+  gitIn(root, "commit", "-q", "-m", "base");
+}
+
 /** A real git repository in a temporary folder, driven with the real git (no mocks). */
 export class GitRepo {
   readonly root: string;
@@ -12,17 +28,9 @@ export class GitRepo {
     this.git("init", "-q", "-b", "main");
   }
 
-  /** Runs git in the repository (or `cwd` inside it) and returns its output. */
+  /** Runs git in the repository and returns its output. */
   git(...args: string[]): string {
-    return execFileSync(
-      "git",
-      ["-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", ...args],
-      {
-        cwd: this.root,
-        encoding: "utf8",
-        env: { ...process.env, GIT_CONFIG_NOSYSTEM: "1", HOME: this.root },
-      },
-    );
+    return gitIn(this.root, ...args);
   }
 
   write(file: string, text: string): this {

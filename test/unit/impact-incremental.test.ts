@@ -18,6 +18,44 @@ const BASE: Record<string, string> = {
   "src/lonely.ts": asset("lonely", "create table lonely as select 1 as id"),
 };
 
+/**
+ * BASE analyzed twice, as the base and as the working side, and edits to the working side: each
+ * answer is computed patched (the index and the memo kept between edits) and asserted equal to
+ * one computed afresh.
+ */
+function editSession(root: string) {
+  const baseReader = new OverlayReader(new DiskReader(root));
+  const reader = new OverlayReader(new DiskReader(root));
+  for (const [file, text] of Object.entries(BASE)) {
+    baseReader.setBuffer(file, text);
+    reader.setBuffer(file, text);
+  }
+  const base = new WorkspaceAnalysis(baseReader).analyzeAll();
+  const analysis = new WorkspaceAnalysis(reader);
+  analysis.analyzeAll();
+  const baseIndex = new SideIndex(base);
+  const memo = new ImpactMemo();
+  const input = (): ImpactInput => ({ base, working: analysis.snapshot, sameOnceRenamed: () => false });
+  const impact = () => analyzeImpact(input(), baseIndex, memo);
+  return {
+    memo,
+    impact,
+    /** Sets `file` to `text` (undefined: the file goes); returns the patched answer. */
+    edit(file: string, text: string | undefined) {
+      if (text === undefined) {
+        reader.clearBuffer(file);
+        analysis.removeFile(file);
+      } else {
+        reader.setBuffer(file, text);
+        analysis.updateFile(file);
+      }
+      const patched = impact();
+      assert.deepEqual(patched, analyzeImpact(input()), `after editing ${file}`);
+      return patched;
+    },
+  };
+}
+
 describe("impact: answers after edits, patched, equal answers computed afresh", () => {
   let workspace: { root: string; dispose(): void };
   beforeEach(() => {
@@ -26,19 +64,7 @@ describe("impact: answers after edits, patched, equal answers computed afresh", 
   afterEach(() => workspace.dispose());
 
   it("keeps the working index and unchanged verdicts between edits without changing any answer", () => {
-    const baseReader = new OverlayReader(new DiskReader(workspace.root));
-    const reader = new OverlayReader(new DiskReader(workspace.root));
-    for (const [file, text] of Object.entries(BASE)) {
-      baseReader.setBuffer(file, text);
-      reader.setBuffer(file, text);
-    }
-    const base = new WorkspaceAnalysis(baseReader).analyzeAll();
-    const analysis = new WorkspaceAnalysis(reader);
-    analysis.analyzeAll();
-    const baseIndex = new SideIndex(base);
-    const memo = new ImpactMemo();
-    const input = (): ImpactInput => ({ base, working: analysis.snapshot, sameOnceRenamed: () => false });
-
+    const session = editSession(workspace.root);
     const edits: Array<[string, string | undefined]> = [
       // A column removed that b and d read: breaking, both named.
       ["src/a.ts", asset("a", "create table a as select 1 as id", [], ["team:a"])],
@@ -56,22 +82,13 @@ describe("impact: answers after edits, patched, equal answers computed afresh", 
     ];
     let seenBreaking = false;
     for (const [file, text] of edits) {
-      if (text === undefined) {
-        reader.clearBuffer(file);
-        analysis.removeFile(file);
-      } else {
-        reader.setBuffer(file, text);
-        analysis.updateFile(file);
-      }
-      const patched = analyzeImpact(input(), baseIndex, memo);
-      const fresh = analyzeImpact(input());
-      assert.deepEqual(patched, fresh, `after editing ${file}`);
+      const patched = session.edit(file, text);
       seenBreaking ||= patched.changes.some((change) => change.category === "breaking");
     }
     // The edits did exercise the walk (else the comparison proves little).
     assert.ok(seenBreaking);
     // b reads nothing of a any more: what is impacted comes from b's own change, not from a's.
-    const last = analyzeImpact(input(), baseIndex, memo);
+    const last = session.impact();
     assert.deepEqual(
       last.impacted.map((entry) => [entry.key, entry.because.map((because) => because.key)]),
       [
@@ -82,25 +99,7 @@ describe("impact: answers after edits, patched, equal answers computed afresh", 
   });
 
   it("keeps the downstream walk across edits that do not move it, rebuilding only the entries they touch", () => {
-    const baseReader = new OverlayReader(new DiskReader(workspace.root));
-    const reader = new OverlayReader(new DiskReader(workspace.root));
-    for (const [file, text] of Object.entries(BASE)) {
-      baseReader.setBuffer(file, text);
-      reader.setBuffer(file, text);
-    }
-    const base = new WorkspaceAnalysis(baseReader).analyzeAll();
-    const analysis = new WorkspaceAnalysis(reader);
-    analysis.analyzeAll();
-    const baseIndex = new SideIndex(base);
-    const memo = new ImpactMemo();
-    const input = (): ImpactInput => ({ base, working: analysis.snapshot, sameOnceRenamed: () => false });
-    const edit = (file: string, text: string) => {
-      reader.setBuffer(file, text);
-      analysis.updateFile(file);
-      const patched = analyzeImpact(input(), baseIndex, memo);
-      assert.deepEqual(patched, analyzeImpact(input()), `after editing ${file}`);
-      return patched;
-    };
+    const { memo, edit } = editSession(workspace.root);
     // a's code changes (a filter): b, c and d must be rebuilt.
     const filtered = asset("a", "create table a as select 1 as id, 'x' as name where 1 = 1", [], ["team:a"]);
     const first = edit("src/a.ts", filtered);
