@@ -26,6 +26,9 @@ export type BackendTarget =
       readonly from: string;
     };
 
+/** A target on PostgreSQL. */
+export type PostgresTarget = Extract<BackendTarget, { kind: "postgres" }>;
+
 /** Where the editor's runs execute: in the language server's process tree, or on `assetline worker`s. */
 export type MaterializeMode = "local" | "distributed";
 const MODES: readonly MaterializeMode[] = ["local", "distributed"];

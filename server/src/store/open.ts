@@ -3,9 +3,10 @@
  * file under `.assetline/`, or a PostgreSQL database. Each backend is loaded only when chosen:
  * the language server must start even where the native SQLite driver cannot load.
  */
-import type { BackendTarget } from "../config/workspaceConfig";
+import type { BackendTarget, PostgresTarget } from "../config/workspaceConfig";
 import type { HistoryStore } from "./history";
 import { storePath } from "./paths";
+import type { PostgresHistory } from "./postgres/postgresHistory";
 
 export interface OpenHistoryOptions {
   /** Open without writing (no migrations); no history yet is NoHistoryError. */
@@ -16,6 +17,12 @@ export interface OpenHistoryOptions {
 }
 
 /** The history of the workspace at `root` as `target` says; failures are StoreErrors of one line. */
+export function openHistory(
+  root: string,
+  target: PostgresTarget,
+  options?: OpenHistoryOptions,
+): Promise<PostgresHistory>;
+export function openHistory(root: string, target: BackendTarget, options?: OpenHistoryOptions): Promise<HistoryStore>;
 export async function openHistory(
   root: string,
   target: BackendTarget,

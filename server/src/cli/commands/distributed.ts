@@ -4,34 +4,22 @@
  * first steps and prints the run's progress until a worker records its end. Ctrl-C cancels the
  * run (the workers see it); a second Ctrl-C leaves at once and the run goes on being cancelled.
  */
-import { loadWorkspaceConfig, type BackendTarget } from "../../config/workspaceConfig";
 import { DistributedContext } from "../../distributed/context";
 import { launchDistributedRun } from "../../distributed/launch";
 import type { RunPlan } from "../../executor";
 import type { PostgresHistory } from "../../store/postgres/postgresHistory";
-import { EXIT, UsageError } from "../errors";
-import { openWritableHistory } from "../history";
+import { EXIT } from "../errors";
+import { openPostgresHistory } from "../history";
 import { ProgressPrinter } from "../progress";
 import { writeText } from "../terminalText";
 
-/** The PostgreSQL history distributed work needs; a SQLite one is a usage error naming the fix. */
-export function postgresHistoryTarget(dir: string, what: string): Extract<BackendTarget, { kind: "postgres" }> {
-  const target = loadWorkspaceConfig(dir).history;
-  if (target.kind !== "postgres") {
-    throw new UsageError(
-      `${what} needs the run history on PostgreSQL (workers on other machines share it); set "history" in assetline.config.json or ASSETLINE_HISTORY_URL to a postgres:// URL`,
-    );
-  }
-  return target;
-}
-
-/** Opens the configured PostgreSQL history and the queue beside it. */
+/** Opens the configured PostgreSQL history (or exits 2, naming `what`) and the queue beside it. */
 export async function openDistributed(
   dir: string,
-  target: Extract<BackendTarget, { kind: "postgres" }>,
+  what: string,
   supervise: boolean,
 ): Promise<{ history: PostgresHistory; ctx: DistributedContext }> {
-  const history = (await openWritableHistory(dir)) as PostgresHistory;
+  const { history, target } = await openPostgresHistory(dir, what);
   try {
     const ctx = await DistributedContext.open(history, target.url, { supervise }, (message) =>
       process.stderr.write(`assetline: ${message}\n`),
@@ -49,8 +37,7 @@ export async function materializeDistributed(
   selection: string,
   options: { retries: number | undefined; timeoutMs: number | undefined },
 ): Promise<number> {
-  const target = postgresHistoryTarget(dir, "materialize --distributed");
-  const { history, ctx } = await openDistributed(dir, target, false);
+  const { history, ctx } = await openDistributed(dir, "materialize --distributed", false);
   const progress = new ProgressPrinter(process.stdout);
   let interrupts = 0;
   const onSignal = (): void => {

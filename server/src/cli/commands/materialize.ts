@@ -6,11 +6,11 @@ import { EXIT, UsageError } from "../errors";
 import { ProgressPrinter } from "../progress";
 import { selectedKeys } from "../selection";
 import { findExecutable } from "../executable";
-import { openWritableHistory } from "../history";
+import { openWritableHistory, postgresHistoryTarget } from "../history";
 import { writeText } from "../terminalText";
 import { workspaceWithSources } from "../workspaceDir";
 import { formatText } from "./check";
-import { materializeDistributed, postgresHistoryTarget } from "./distributed";
+import { materializeDistributed } from "./distributed";
 
 /** `assetline materialize SELECTION`: build the selected assets and run their checks. */
 export const materializeCommand: Command = {

@@ -11,9 +11,7 @@ import { type Command, numberOption, stringOption, formatOption } from "../comma
 import { EXIT } from "../errors";
 import { visible, writeJson, writeText } from "../terminalText";
 import { workspaceDir } from "../workspaceDir";
-import type { PostgresHistory } from "../../store/postgres/postgresHistory";
-import { openWritableHistory } from "../history";
-import { postgresHistoryTarget } from "./distributed";
+import { openPostgresHistory, postgresHistoryTarget } from "../history";
 import { nodeOption } from "./materialize";
 
 export const workerCommand: Command = {
@@ -32,14 +30,13 @@ export const workerCommand: Command = {
     const heartbeat = numberOption(parsed, "heartbeat", { whole: false, allowZero: false, unit: "seconds" });
     const nodePath = nodeOption(parsed);
     const dir = workspaceDir(stringOption(parsed, "dir"));
-    const target = postgresHistoryTarget(dir, "assetline worker");
+    const { history, target } = await openPostgresHistory(dir, "assetline worker");
     const { warehouse } = loadWorkspaceConfig(dir);
     if (warehouse.kind === "sqlite") {
       process.stderr.write(
         'assetline: warning: the warehouse is this checkout\'s SQLite file; steps on other workers will not see the tables built here (set "warehouse" or ASSETLINE_WAREHOUSE_URL to a shared PostgreSQL)\n',
       );
     }
-    const history = (await openWritableHistory(dir)) as PostgresHistory;
     const log = (message: string): void => void process.stdout.write(`${new Date().toISOString()} ${message}\n`);
     const worker = await DistributedWorker.start({
       workspaceRoot: dir,
