@@ -53,7 +53,7 @@ export class DistributedContext {
     const pool = createPool(url, (error) => log(`queue connection dropped: ${error.message}`));
     try {
       await ensureDistributedSchema(pool);
-      const queue = await StepQueue.open(url, queueOptions, (error) => log(`pg-boss: ${error.message}`));
+      const queue = await StepQueue.open(url, pool, queueOptions, (error) => log(`pg-boss: ${error.message}`));
       return new DistributedContext(history, pool, queue, url);
     } catch (error) {
       await pool.end().catch(() => undefined);

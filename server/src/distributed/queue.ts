@@ -8,6 +8,9 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import type PgBoss from "pg-boss";
+import { inTransaction } from "../store/postgres/connection";
+import { LOCK_CLASS } from "../store/postgres/schema";
+import { QUEUE_CREATION_LOCK } from "./schema";
 
 /** The one queue every workspace's distributed steps go through. */
 export const STEP_QUEUE = "assetline-steps";
@@ -55,8 +58,16 @@ function dbOf(client: pg.ClientBase): PgBoss.Db {
 export class StepQueue {
   private constructor(private readonly boss: PgBoss) {}
 
-  /** Starts pg-boss on `url` (installing its schema on first use) and creates the step queue. */
-  static async open(url: string, options: QueueOptions, onError: (error: Error) => void): Promise<StepQueue> {
+  /**
+   * Starts pg-boss on `url` (installing its schema on first use) and creates the step queue;
+   * `pool` (on the same database) holds the lock that lets one process create it.
+   */
+  static async open(
+    url: string,
+    pool: pg.Pool,
+    options: QueueOptions,
+    onError: (error: Error) => void,
+  ): Promise<StepQueue> {
     // Loaded on first use: a CLI that never distributes work never pays for pg-boss.
     const PgBossClass = require("pg-boss") as typeof PgBoss;
     const boss = new PgBossClass({
@@ -70,9 +81,12 @@ export class StepQueue {
     boss.on("error", onError);
     await boss.start();
     if ((await boss.getQueue(STEP_QUEUE)) === null) {
-      // Two processes may create it at once: the loser's "already exists" is success.
-      await boss.createQueue(STEP_QUEUE).catch(async (error: unknown) => {
-        if ((await boss.getQueue(STEP_QUEUE)) === null) throw error;
+      // pg-boss's create_queue run by processes at once on a new database can fail with
+      // "deadlock detected" (workers starting together did, and exited): one creates it while
+      // the others wait, then find it. Our transaction only holds the lock; pg-boss creates.
+      await inTransaction(pool, async (client) => {
+        await client.query("SELECT pg_advisory_xact_lock($1, $2)", [LOCK_CLASS, QUEUE_CREATION_LOCK]);
+        if ((await boss.getQueue(STEP_QUEUE)) === null) await boss.createQueue(STEP_QUEUE);
       });
     }
     return new StepQueue(boss);

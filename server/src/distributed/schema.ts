@@ -17,6 +17,8 @@ import { LOCK_CLASS } from "../store/postgres/schema";
 
 /** The advisory lock (in the history's lock class) that serializes creating these tables. */
 const DISTRIBUTED_SCHEMA_LOCK = 3;
+/** The one that serializes creating pg-boss's step queue (queue.ts). */
+export const QUEUE_CREATION_LOCK = 4;
 
 const DDL = `
 CREATE TABLE IF NOT EXISTS ${SCHEMA}.dist_runs (
