@@ -58,12 +58,14 @@ describe("cli: distributed materialization (assetline worker, materialize --dist
     dirs.push(dir);
     return dir;
   };
-  const liveWorkers = async (count: number): Promise<void> => {
-    await waitFor(`${count} live workers`, async () => {
-      const listed = assetline(["workers", "--dir", planner, "--format", "json"], planner, env);
-      const found = (JSON.parse(listed.stdout) as { workers: unknown[] }).workers;
-      return found.length === count ? true : undefined;
-    });
+  /**
+   * Waits until every worker this test started has joined the queue (registered, beating), as
+   * each says once it has; a worker that exits instead fails the test at once, with its output.
+   */
+  const workersJoined = async (): Promise<void> => {
+    await Promise.all(
+      workers.map((worker) => worker.waitForOutput(/takes up to \d+ step\(s\) at once/, "it joined the queue")),
+    );
   };
 
   before(async function () {
@@ -111,7 +113,7 @@ describe("cli: distributed materialization (assetline worker, materialize --dist
 
   it("runs the example on 3 workers: every step once, the run a success, the workers listed", async () => {
     for (let i = 0; i < 3; i++) startWorker(copy());
-    await liveWorkers(3);
+    await workersJoined();
     const result = assetline(["materialize", "* slow_report", "--distributed", "--dir", planner], planner, env);
     assert.equal(result.status, 0, result.stdout + result.stderr + workers.map((w) => w.output).join("\n"));
     assert.match(result.stdout, /Run \S+ success/);
@@ -126,9 +128,17 @@ describe("cli: distributed materialization (assetline worker, materialize --dist
     assert.ok(ran.rows[0]!.n >= 2, `steps spread over ${ran.rows[0]!.n} worker(s)`);
     const logs = assetline(["logs", runId, "--dir", planner], planner, env);
     assert.match(logs.stdout, /attempt 1 on worker pid \d+ on /);
-    const listed = assetline(["workers", "--dir", planner], planner, env);
-    assert.equal(listed.stdout.trim().split("\n").length, 3, listed.stdout);
-    assert.match(listed.stdout, /^\S+ {2}pid \d+ {2}0\/1 busy {2}heartbeat \d+\.\d s ago {2}idle$/m);
+    // Listed means a heartbeat within the expiry (2.5 s here): wait for all three rather than
+    // fail on one whose beat a loaded machine delayed at the moment of asking.
+    const idle = /^\S+ {2}pid \d+ {2}0\/1 busy {2}heartbeat \d+\.\d s ago {2}idle$/;
+    let listed = "";
+    await waitFor("the 3 workers listed, idle", async () => {
+      listed = assetline(["workers", "--dir", planner], planner, env).stdout;
+      const lines = listed.trim().split("\n");
+      return lines.length === 3 && lines.every((line) => idle.test(line)) ? true : undefined;
+    }).catch((error: Error) => {
+      throw new Error(`${error.message}; the last listing:\n${listed}`);
+    });
     const runs = assetline(["runs", "--dir", planner, "--limit", "1"], planner, env);
     assert.match(runs.stdout, /\n {4}ran on worker pid \d+ on \S+ \(\d+ attempts?\), worker pid \d+ on /);
   });
@@ -139,7 +149,7 @@ describe("cli: distributed materialization (assetline worker, materialize --dist
     writeFileSync(join(dir, "src", "flaky.ts"), FLAKY_ASSET);
     writeFileSync(join(planner, "src", "flaky.ts"), FLAKY_ASSET);
     startWorker(dir);
-    await liveWorkers(1);
+    await workersJoined();
     const args = ["materialize", "flaky", "--distributed", "--retries", "1", "--dir", planner];
     const result = assetline(args, planner, env);
     rmSync(join(planner, "src", "flaky.ts"));
@@ -154,7 +164,7 @@ describe("cli: distributed materialization (assetline worker, materialize --dist
 
   it("a worker whose checkout has other code refuses the step, and the run says why", async () => {
     startWorker(copy(SLOW_ASSET.replace("3000));", "3000)); // edited\n  await Promise.resolve();")));
-    await liveWorkers(1);
+    await workersJoined();
     const result = assetline(["materialize", "slow_report", "--distributed", "--dir", planner], planner, env);
     assert.equal(result.status, 1, result.stdout + result.stderr);
     assert.match(
@@ -168,7 +178,7 @@ describe("cli: distributed materialization (assetline worker, materialize --dist
   it("a worker killed with kill -9 mid-step: the step is retried on another worker, recorded once per attempt", async () => {
     const first = startWorker(copy());
     const second = startWorker(copy());
-    await liveWorkers(2);
+    await workersJoined();
     const previous = (await newestRunEvents(pg))?.runId;
     const run = new CliProcess(["materialize", "slow_report", "--distributed", "--dir", planner], planner, env);
     const started = await waitFor("the first attempt to start", async () => {
@@ -194,7 +204,7 @@ describe("cli: distributed materialization (assetline worker, materialize --dist
 
   it("Ctrl-C of materialize --distributed cancels the run: the worker stops the running step", async () => {
     startWorker(copy());
-    await liveWorkers(1);
+    await workersJoined();
     const previous = (await newestRunEvents(pg))?.runId;
     const run = new CliProcess(["materialize", "slow_report", "--distributed", "--dir", planner], planner, env);
     await waitFor("slow_report to start", async () => {
@@ -222,7 +232,7 @@ describe("cli: distributed materialization (assetline worker, materialize --dist
         ASSETLINE_HISTORY_URL: through,
       });
       workers.push(cutOff);
-      await liveWorkers(1);
+      await workersJoined();
       const previous = (await newestRunEvents(pg))?.runId;
       const run = new CliProcess(["materialize", "slow_report", "--distributed", "--dir", planner], planner, env);
       const runId = await waitFor("the first attempt to start", async () => {
@@ -271,7 +281,7 @@ describe("cli: distributed materialization (assetline worker, materialize --dist
   it("PostgreSQL restarted mid-run: the workers reconnect and the run ends cleanly, nothing recorded twice", async () => {
     startWorker(copy());
     startWorker(copy());
-    await liveWorkers(2);
+    await workersJoined();
     const previous = (await newestRunEvents(pg))?.runId;
     const run = new CliProcess(["materialize", "* slow_report", "--distributed", "--dir", planner], planner, env);
     const runId = await waitFor("slow_report to start", async () => {

@@ -21,6 +21,9 @@ export class CliProcess {
   output = "";
   readonly exited: Promise<number | null>;
   private readonly child: ChildProcess;
+  /** Told of every change: more output, or the process gone (its output complete). */
+  private readonly watchers = new Set<() => void>();
+  private closed = false;
 
   constructor(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv) {
     this.child = spawn(process.execPath, [CLI, ...args], {
@@ -28,9 +31,31 @@ export class CliProcess {
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    this.child.stdout!.on("data", (chunk: Buffer) => (this.output += chunk.toString()));
-    this.child.stderr!.on("data", (chunk: Buffer) => (this.output += chunk.toString()));
+    const append = (chunk: Buffer): void => {
+      this.output += chunk.toString();
+      for (const watcher of this.watchers) watcher();
+    };
+    this.child.stdout!.on("data", append);
+    this.child.stderr!.on("data", append);
+    this.child.on("close", () => {
+      this.closed = true;
+      for (const watcher of this.watchers) watcher();
+    });
     this.exited = new Promise((resolve) => this.child.on("exit", (code) => resolve(code)));
+  }
+
+  /** Resolves once the output matches `pattern`; fails at once, with the output, if the process ends first. */
+  waitForOutput(pattern: RegExp, what: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (pattern.test(this.output)) resolve();
+        else if (this.closed) reject(new Error(`the process ended before ${what}; it said:\n${this.output}`));
+        else return;
+        this.watchers.delete(check);
+      };
+      this.watchers.add(check);
+      check();
+    });
   }
 
   get pid(): number {
