@@ -1,5 +1,5 @@
 import * as crypto from "node:crypto";
-import { ts } from "ts-morph";
+import { ts } from "./typescript";
 import { joinedTokens } from "./codeTokens";
 
 const scanner = ts.createScanner(ts.ScriptTarget.Latest, /* skipTrivia */ true, ts.LanguageVariant.Standard);

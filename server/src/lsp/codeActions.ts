@@ -4,7 +4,7 @@
  * closest key), AL001 (open the cycle in the lineage panel).
  */
 import { type CodeAction, CodeActionKind, type Range, type TextEdit } from "vscode-languageserver";
-import type { ts } from "ts-morph";
+import type { ts } from "../analysis/typescript";
 import type { AnalysisSnapshot } from "../analysis";
 import type { AnalysisDiagnostic, AssetDefinition } from "../model/definitions";
 import { ClientCommands, clientCommand } from "../../../protocol";

@@ -10,7 +10,7 @@ import {
   type Position,
   type Range,
 } from "vscode-languageserver";
-import { ts } from "ts-morph";
+import { ts } from "../analysis/typescript";
 import type { AnalysisSnapshot } from "../analysis";
 import { SourceText } from "./sourceText";
 import { contains } from "./uris";

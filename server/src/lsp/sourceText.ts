@@ -5,7 +5,7 @@
  */
 import { posix } from "node:path";
 import type { Position, TextEdit } from "vscode-languageserver";
-import { ts } from "ts-morph";
+import { ts } from "../analysis/typescript";
 import { moduleRef, resolveRelativeModule, SDK_MODULE } from "../analysis/scan/modules";
 import { parseTypeScript, syntaxErrorCount } from "../analysis/scan/parseTypeScript";
 import { reverseFrom } from "../analysis/scan/syntaxWalk";

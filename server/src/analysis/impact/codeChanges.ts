@@ -1,4 +1,4 @@
-import { ts } from "ts-morph";
+import { ts } from "../typescript";
 import type { AssetDefinition, Position } from "../../model/definitions";
 import { tokenHash, tokenTexts } from "../codeVersion";
 import { tokenize } from "../sql/sqlTokens";

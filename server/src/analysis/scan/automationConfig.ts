@@ -4,7 +4,7 @@
  * cannot work (a bad cron expression, an unknown time zone, an unknown word) is AL010, and that
  * condition is left out so the automation loop never acts on it.
  */
-import { ts } from "ts-morph";
+import { ts } from "../typescript";
 import type { AutomationCondition } from "../../model/definitions";
 import { cronProblem } from "../../automation/cron";
 import type { ShapeProblem } from "../facts";

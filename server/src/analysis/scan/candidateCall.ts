@@ -1,4 +1,4 @@
-import { ts } from "ts-morph";
+import { ts } from "../typescript";
 import type { CandidateCall, Callee, ShapeProblem } from "../facts";
 import { EMPTY_CONFIG, extractConfig, targetRef } from "./config";
 import { NO_COLUMNS } from "../../model/columns";

@@ -1,4 +1,4 @@
-import { ts } from "ts-morph";
+import { ts } from "../typescript";
 import type { FreshnessPolicy } from "../../model/definitions";
 import type { ExtractedConfig, ShapeProblem, TargetRef } from "../facts";
 import { extractAutomation } from "./automationConfig";

@@ -1,5 +1,5 @@
 import { posix } from "node:path";
-import { ts } from "ts-morph";
+import { ts } from "../typescript";
 import type { BodyColumns } from "../../model/columns";
 import type { Effect, ResourceId } from "../../model/definitions";
 import { extractTables, type SqlDialect } from "../sql/extractTables";

@@ -1,4 +1,4 @@
-import type { ts } from "ts-morph";
+import type { ts } from "../typescript";
 import type { SourceLocation, TextRange } from "../../model/definitions";
 
 /** Turns offsets of one source file into workspace locations (LSP-style positions). */

@@ -2,7 +2,7 @@
  * The one way Assetline parses a TypeScript file on its own (no program, no type checker): the
  * scanner for the analysis, and the language server for edits on the text the user sees.
  */
-import { ts } from "ts-morph";
+import { ts } from "../typescript";
 
 /** A syntax tree of `text`, `.tsx` files as TSX; with `setParentNodes` when the caller walks upwards. */
 export function parseTypeScript(file: string, text: string, setParentNodes = false): ts.SourceFile {

@@ -1,4 +1,4 @@
-import { ts } from "ts-morph";
+import { ts } from "../typescript";
 import { tokenHash } from "../codeVersion";
 import type { CandidateCall, ExportedName, FileFacts, ImportBinding, ModuleRef, TopLevelDeclaration } from "../facts";
 import { analyzeCall, constLookup, isFunctionLike } from "./candidateCall";

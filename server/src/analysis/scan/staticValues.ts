@@ -1,4 +1,4 @@
-import { ts } from "ts-morph";
+import { ts } from "../typescript";
 
 /** Strips wrappers that do not change a value: parentheses, `as const`, `satisfies T`, `!`. */
 export function unwrap(expression: ts.Expression): ts.Expression {

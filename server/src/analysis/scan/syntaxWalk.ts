@@ -1,4 +1,4 @@
-import { ts } from "ts-morph";
+import { ts } from "../typescript";
 
 /**
  * Calls `visit` on `root` and every node below it, in source order (pre-order), with an
