@@ -1,6 +1,7 @@
 import { type BodyColumns, type ColumnReference, NO_COLUMNS, type TableColumns } from "../../model/columns";
 import type { SqlTables } from "../sql/extractTables";
 import type { LocationMaker } from "./locations";
+import { exactArray, ownString } from "./retainedShapes";
 
 /** Collects the column facts of one definition's body, SQL string by SQL string. */
 export class ColumnCollector {
@@ -27,15 +28,15 @@ export class ColumnCollector {
       for (const define of statement.defines) {
         definedHere.add(define.table);
         this.defined.push({
-          table: define.table,
+          table: ownString(define.table),
           columns: define.columns === null || holes.length > 0 ? undefined : define.columns,
         });
       }
       for (const reference of statement.references) {
         if (inHole(reference.start, reference.end)) continue;
         this.references.push({
-          table: reference.table,
-          column: reference.column,
+          table: ownString(reference.table),
+          column: ownString(reference.column),
           qualified: reference.qualified,
           certain: reference.certain,
           location: this.locations.at(offset + reference.start, offset + reference.end),
@@ -48,7 +49,7 @@ export class ColumnCollector {
     for (const write of tables.writes) {
       if (definedHere.has(write.name) || inHole(write.start, write.end)) continue;
       definedHere.add(write.name);
-      this.defined.push({ table: write.name, columns: undefined });
+      this.defined.push({ table: ownString(write.name), columns: undefined });
     }
   }
 
@@ -59,6 +60,6 @@ export class ColumnCollector {
 
   finish(): BodyColumns {
     if (this.defined.length === 0 && this.references.length === 0 && !this.partial) return NO_COLUMNS;
-    return { defined: this.defined, references: this.references, partial: this.partial };
+    return { defined: exactArray(this.defined), references: exactArray(this.references), partial: this.partial };
   }
 }

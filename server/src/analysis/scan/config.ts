@@ -3,6 +3,7 @@ import type { FreshnessPolicy } from "../../model/definitions";
 import type { ExtractedConfig, ShapeProblem, TargetRef } from "../facts";
 import { extractAutomation } from "./automationConfig";
 import type { LocationMaker } from "./locations";
+import { exactArray } from "./retainedShapes";
 import { type ConstLookup, propertyName, staticNumber, staticString, staticStringArray, unwrap } from "./staticValues";
 
 interface ConfigContext {
@@ -154,7 +155,7 @@ function extractDeps(
         `the dep \`${element.getText(context.sourceFile)}\` is not an asset reference or a string key; write the imported asset's name or its key as a string`,
       );
   }
-  return deps;
+  return exactArray(deps);
 }
 
 /** A dep or check target: an identifier, `namespace.name`, or a static string key. */

@@ -5,6 +5,7 @@ import type { Effect, ResourceId } from "../../model/definitions";
 import { extractTables, type SqlDialect } from "../sql/extractTables";
 import { ColumnCollector } from "./columnFacts";
 import type { LocationMaker } from "./locations";
+import { exactArray, ownString } from "./retainedShapes";
 import { forEachDescendant } from "./syntaxWalk";
 import { type ConstLookup, staticString, unwrap } from "./staticValues";
 
@@ -92,7 +93,11 @@ export class EffectCollector {
   }
 
   finish(): ExtractedEffects {
-    return { reads: this.sinks.reads, writes: this.sinks.writes, columns: this.sinks.columns.finish() };
+    return {
+      reads: exactArray(this.sinks.reads),
+      writes: exactArray(this.sinks.writes),
+      columns: this.sinks.columns.finish(),
+    };
   }
 }
 
@@ -249,7 +254,7 @@ function addSql(node: ts.Expression, context: EffectContext, sinks: EffectSinks,
     for (const mention of mentions) {
       if (inHole(mention.start, mention.end)) continue;
       into.push({
-        resource: `table:${mention.name}`,
+        resource: ownString(`table:${mention.name}`),
         location: context.locations.at(sql.offset + mention.start, sql.offset + mention.end),
       });
     }

@@ -6,6 +6,7 @@ import { EffectCollector, type ModuleBindings } from "./effects";
 import { LocationMaker } from "./locations";
 import { moduleRef } from "./modules";
 import { parseTypeScript, syntaxErrorCount } from "./parseTypeScript";
+import { exactArray } from "./retainedShapes";
 import { failedFile, isStackOverflow, tooDeeplyNestedFile, tooLargeFile } from "./skippedFile";
 import type { ConstLookup } from "./staticValues";
 import { forEachDescendant, reverseFrom } from "./syntaxWalk";
@@ -197,7 +198,10 @@ class FileScanner {
     for (const name of names) {
       const declaration = this.declarations.get(name);
       if (declaration)
-        this.declarations.set(name, { ...declaration, references: [...sink].filter((ref) => ref !== name) });
+        this.declarations.set(name, {
+          ...declaration,
+          references: exactArray([...sink].filter((ref) => ref !== name)),
+        });
     }
   }
 
