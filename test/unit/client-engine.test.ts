@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkNodeVersion, chooseEngine, resolveNode } from "../../client/src/engine";
+import { execFileSync } from "node:child_process";
+import { SERVER_NODE_FLAGS, checkNodeVersion, chooseEngine, resolveNode } from "../../client/src/engine";
 
 const BUNDLED = "/ext/dist/server.js";
 const ROOT = "/ws";
@@ -118,5 +119,18 @@ describe("client: which Node runs it", () => {
   it("accepts this Node and refuses one older than 20", async () => {
     assert.match(await checkNodeVersion(process.execPath), /^\d+\.\d+\.\d+$/);
     await assert.rejects(checkNodeVersion(fakeNode(join(scratch, "old"))), /needs Node\.js 20 or later/);
+  });
+
+  it("starts the server's Node with flags it accepts, which shrink V8's young generation", () => {
+    // heap_size_limit counts the young generation's reservation: smaller semi-spaces, smaller limit.
+    const limit = (flags: readonly string[]) =>
+      Number(
+        execFileSync(process.execPath, [
+          ...flags,
+          "-e",
+          "process.stdout.write(String(require('node:v8').getHeapStatistics().heap_size_limit))",
+        ]),
+      );
+    assert.ok(limit(SERVER_NODE_FLAGS) < limit([]));
   });
 });
