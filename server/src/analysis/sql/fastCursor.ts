@@ -1,10 +1,11 @@
 /**
  * The token cursor under the fast SQL parser (fastParser.ts): where it stands in a statement's
- * tokens, the questions it asks of them, and names as sql-parser-cst builds them. Everything
- * here declines (NOT_CERTAIN) rather than guesses.
+ * tokens, the questions it asks of them, names as the CST path reads them, and the notes it
+ * takes of tables and columns (fastFacts.ts) in the context the parser keeps. Everything here
+ * declines (NOT_CERTAIN) rather than guesses.
  */
 
-import type { CstNode } from "./cstWalk";
+import { StatementFacts, type ColumnScope, type CteChain } from "./fastFacts";
 import type { SqlToken } from "./sqlTokens";
 
 /** Thrown (never escapes this module's callers) when a statement is outside the modelled grammar. */
@@ -41,6 +42,18 @@ const PLAIN_NAME = /^[a-z_][a-z0-9_]*$/;
 export abstract class FastCursor {
   protected i: number;
 
+  protected readonly facts = new StatementFacts();
+  /** The query whose columns the expression here names; undefined outside one (DDL, SET, VALUES, a FROM function's arguments). */
+  protected scope: ColumnScope | undefined = undefined;
+  /** The query a subquery starting here is correlated with (the column walker's parent scope). */
+  protected outer: ColumnScope | undefined = undefined;
+  /** The WITH names a query starting here knows as CTEs, for its columns. */
+  protected ctes: CteChain | undefined = undefined;
+  /** The WITH bodies the point here is in: the column walker repeats them once per arm of a compound query. */
+  protected walks: CteChain | undefined = undefined;
+  /** The WITH names that hide table reads here. */
+  protected frame: CteChain | undefined = undefined;
+
   constructor(
     protected readonly sql: string,
     protected readonly tokens: readonly SqlToken[],
@@ -51,43 +64,36 @@ export abstract class FastCursor {
     this.i = first;
   }
 
-  /** `a` or `a.b` (a table, or a column with its qualifier); three parts go to the full parser. */
-  protected dottedName(): CstNode {
-    const t = this.current();
-    if (!this.isName(t)) throw NOT_CERTAIN;
+  /**
+   * `a` or `a.b` (a table, or a column with its qualifier); three parts go to the full parser.
+   * Returns the first part's token index; the last part is the token before the cursor.
+   */
+  protected dottedName(): number {
+    const first = this.i;
+    if (!this.isName(this.current())) throw NOT_CERTAIN;
     this.i++;
-    const object = this.identifier(t);
-    if (!this.isPunct(".")) return object;
+    if (!this.isPunct(".")) return first;
     this.i++;
-    const p = this.current();
-    if (!this.isName(p)) throw NOT_CERTAIN;
+    if (!this.isName(this.current())) throw NOT_CERTAIN;
     this.i++;
     if (this.isPunct(".")) throw NOT_CERTAIN;
-    return {
-      type: "member_expr",
-      object,
-      property: this.identifier(p),
-      range: [t.start - this.base, p.end - this.base],
-    };
+    return first;
   }
 
-  /** `(a, b)` as sql-parser-cst gives it; views list their columns as column definitions. */
-  protected nameList(asDefinitions: boolean): CstNode {
+  /** `(a, b)`: the names, lower-case, when `names` is given. */
+  protected nameList(names?: string[]): void {
     this.expectPunct("(");
-    const items: CstNode[] = [];
     do {
-      const name = this.name();
-      items.push(asDefinitions ? { type: "column_definition", name } : name);
+      const k = this.name();
+      names?.push(this.lowerName(k));
     } while (this.acceptPunct(","));
     this.expectPunct(")");
-    return { type: "paren_expr", expr: { type: "list_expr", items } };
   }
 
-  protected name(): CstNode {
-    const t = this.current();
-    if (!this.isName(t)) throw NOT_CERTAIN;
-    this.i++;
-    return this.identifier(t);
+  /** One name; its token index. */
+  protected name(): number {
+    if (!this.isName(this.current())) throw NOT_CERTAIN;
+    return this.i++;
   }
 
   protected isName(t: SqlToken | undefined): t is SqlToken {
@@ -97,14 +103,51 @@ export abstract class FastCursor {
     return t.kind === "word" && PLAIN_NAME.test(t.value) && !RESERVED.has(t.value) && !VALUE_WORDS.has(t.value);
   }
 
-  protected identifier(t: SqlToken): CstNode {
-    const text = this.sql.slice(t.start, t.end);
-    return {
-      type: "identifier",
-      name: t.kind === "quoted" ? t.value : text,
-      text,
-      range: [t.start - this.base, t.end - this.base],
-    };
+  /** The name at token `k`, lower-case, as every walker of the CST path compares names (quotes removed). */
+  protected lowerName(k: number): string {
+    const t = this.tokens[k];
+    return t.kind === "quoted" ? t.value.toLowerCase() : t.value;
+  }
+
+  /** Notes the dotted name of tokens [first, cursor) as a column of the query in scope; returns its last token. */
+  protected column(first: number): number {
+    const last = this.i - 1;
+    const scope = this.scope;
+    if (scope !== undefined) {
+      const t = this.tokens[last];
+      const qualifier = last === first ? undefined : this.lowerName(first);
+      // SQLite reads an unknown "double-quoted" bare name as a string: such a reference is never certain.
+      const quoted = last === first && this.sql.charCodeAt(t.start) === 34;
+      this.facts.reference(
+        scope,
+        qualifier,
+        this.lowerName(last),
+        quoted,
+        t.start - this.base,
+        t.end - this.base,
+        this.walks,
+      );
+    }
+    return last;
+  }
+
+  /** Notes the dotted name of tokens [first, cursor) as a table read (unless a CTE turns out to have the name). */
+  protected tableRead(first: number): void {
+    const last = this.i - 1;
+    const name = this.tableNameOf(first);
+    this.facts.read(
+      name,
+      last === first,
+      this.tokens[first].start - this.base,
+      this.tokens[last].end - this.base,
+      this.frame,
+    );
+  }
+
+  /** The table named by the dotted name of tokens [first, cursor), as normaliseTableName gives it. */
+  protected tableNameOf(first: number): string {
+    const last = this.i - 1;
+    return last === first ? this.lowerName(first) : tableName(this.lowerName(first), this.lowerName(last));
   }
 
   /** The token here; past the statement's end there is nothing this parser can be sure of. */
@@ -177,4 +220,9 @@ export abstract class FastCursor {
     if (this.operator() !== op) throw NOT_CERTAIN;
     this.i++;
   }
+}
+
+/** "Main"."Orders" → "orders", temp.t → "t", Analytics.Events → "analytics.events" (parts already lower-case). */
+function tableName(schema: string, table: string): string {
+  return schema === "main" || schema === "temp" ? table : `${schema}.${table}`;
 }

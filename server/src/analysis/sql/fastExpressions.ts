@@ -1,12 +1,14 @@
 /**
  * Expressions for the fast SQL parser (fastParser.ts): OR/AND/NOT, one comparison or SQL
  * predicate, arithmetic, literals, function calls with FILTER and OVER, CASE, CAST and
- * subqueries, built in sql-parser-cst's shape. Chains it is not sure how sql-parser-cst
- * would associate (`a = 1 = 1`) are declined.
+ * subqueries. Chains it is not sure how sql-parser-cst would associate (`a = 1 = 1`) are
+ * declined. No tree is built: each name read as a column is noted (fastFacts.ts) in the query
+ * it belongs to, and each function says whether what it read was a bare column name, which
+ * is all a SELECT list's output needs.
  */
 
-import type { CstNode } from "./cstWalk";
 import { FastCursor, NOT_CERTAIN, RESERVED } from "./fastCursor";
+import type { CteChain } from "./fastFacts";
 
 /** Type names sql-parser-cst reads as a keyword (so a cast's type never looks like a column). */
 export const TYPE_NAMES = new Set(
@@ -22,87 +24,85 @@ const NUMBER = /^(?:\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|0[xX][0-9a-fA-F]+)$/;
 const PARAMETER = /^(?:\?\d*|[:@$][A-Za-z_][A-Za-z0-9_$]*|\$\d+)$/;
 const FRAME_KINDS = new Set(["rows", "range", "groups"]);
 
-const LITERAL: CstNode = { type: "number_literal" };
-const STRING: CstNode = { type: "string_literal" };
-const PARAM: CstNode = { type: "parameter" };
-export const ALL_COLUMNS: CstNode = { type: "all_columns" };
-const IN_KEYWORD: CstNode = { type: "keyword", name: "IN" };
+/** What an expression function returns when what it read is not a bare column name. */
+export const NOT_A_NAME = -1;
 
 export abstract class FastExpressionParser extends FastCursor {
   /** A full query (the statement parser's): subqueries and EXISTS need it. */
-  protected abstract select(given?: CstNode): CstNode;
+  protected abstract select(given?: CteChain): void;
 
-  protected whereClause(): CstNode {
+  protected whereClause(): void {
     this.expectWord("where");
-    return { type: "where_clause", expr: this.expression() };
+    this.expression();
   }
 
-  protected orderBy(): CstNode {
+  protected orderBy(): void {
     this.expectWord("order");
     this.expectWord("by");
-    const items: CstNode[] = [];
     do {
-      const expr = this.expression();
+      this.expression();
       if (this.word() === "asc" || this.word() === "desc") this.i++;
       if (this.word() === "nulls") {
         this.i++;
         if (this.word() !== "first" && this.word() !== "last") throw NOT_CERTAIN;
         this.i++;
       }
-      items.push({ type: "sort_specification", expr });
     } while (this.acceptPunct(","));
-    return { type: "order_by_clause", specifications: { type: "list_expr", items } };
   }
 
-  protected expressionList(): CstNode {
-    const items: CstNode[] = [];
-    do items.push(this.expression());
+  protected expressionList(): void {
+    do this.expression();
     while (this.acceptPunct(","));
-    return { type: "list_expr", items };
   }
 
-  protected expression(): CstNode {
+  /** Reads an expression; the token of its name when it is a bare column name (`c`, `t.c`), else NOT_A_NAME. */
+  protected expression(): number {
     let left = this.conjunction();
     while (this.word() === "or") {
       this.i++;
-      left = { type: "binary_expr", left, right: this.conjunction() };
+      this.conjunction();
+      left = NOT_A_NAME;
     }
     return left;
   }
 
-  protected conjunction(): CstNode {
+  protected conjunction(): number {
     let left = this.negation();
     while (this.word() === "and") {
       this.i++;
-      left = { type: "binary_expr", left, right: this.negation() };
+      this.negation();
+      left = NOT_A_NAME;
     }
     return left;
   }
 
-  protected negation(): CstNode {
+  protected negation(): number {
     if (this.word() === "not") {
       this.i++;
-      return { type: "prefix_op_expr", expr: this.negation() };
+      this.negation();
+      return NOT_A_NAME;
     }
     if (this.word() === "exists") {
       this.i++;
-      return { type: "prefix_op_expr", expr: this.subquery() };
+      this.subquery();
+      return NOT_A_NAME;
     }
     return this.predicate();
   }
 
   /** One comparison or SQL predicate at most: chains go to the full parser. */
-  protected predicate(): CstNode {
+  protected predicate(): number {
     const left = this.arithmetic();
     const op = this.operator();
     if (op !== undefined && COMPARISON.has(op)) {
       this.i += op.length === 2 ? 2 : 1;
-      return { type: "binary_expr", left, right: this.arithmetic() };
+      this.arithmetic();
+      return NOT_A_NAME;
     }
     let word = this.word();
     if (word === "isnull" || word === "notnull") {
       this.i++;
-      return { type: "postfix_op_expr", expr: left };
+      return NOT_A_NAME;
     }
     if (word === "is") {
       this.i++;
@@ -111,13 +111,14 @@ export abstract class FastExpressionParser extends FastCursor {
         this.i++;
         this.expectWord("from");
       }
-      return { type: "binary_expr", left, right: this.arithmetic() };
+      this.arithmetic();
+      return NOT_A_NAME;
     }
     if (word === "not") {
       const after = this.at(this.i + 1);
       if (after !== undefined && after.kind === "word" && after.value === "null") {
         this.i += 2;
-        return { type: "postfix_op_expr", expr: left };
+        return NOT_A_NAME;
       }
       this.i++;
       word = this.word();
@@ -125,139 +126,153 @@ export abstract class FastExpressionParser extends FastCursor {
     }
     if (word === "in") {
       this.i++;
-      if (!this.isPunct("(")) return { type: "binary_expr", operator: IN_KEYWORD, left, right: this.dottedName() };
-      if (this.at(this.i + 1)?.value === "select" || this.at(this.i + 1)?.value === "with") {
-        return { type: "binary_expr", operator: IN_KEYWORD, left, right: this.subquery() };
+      if (!this.isPunct("(")) {
+        // SQLite reads `x IN t` as `x IN (SELECT * FROM t)`: a table read, and (to the column walker) a name.
+        const first = this.dottedName();
+        this.tableRead(first);
+        this.column(first);
+      } else if (this.at(this.i + 1)?.value === "select" || this.at(this.i + 1)?.value === "with") {
+        this.subquery();
+      } else {
+        this.i++;
+        this.expressionList();
+        this.expectPunct(")");
       }
-      this.i++;
-      const list = this.expressionList();
-      this.expectPunct(")");
-      return { type: "binary_expr", operator: IN_KEYWORD, left, right: { type: "paren_expr", expr: list } };
+      return NOT_A_NAME;
     }
     if (word === "like" || word === "glob") {
       this.i++;
-      const right = this.arithmetic();
+      this.arithmetic();
       if (this.word() === "escape") throw NOT_CERTAIN;
-      return { type: "binary_expr", left, right };
+      return NOT_A_NAME;
     }
     if (word === "between") {
       this.i++;
-      const begin = this.arithmetic();
+      this.arithmetic();
       this.expectWord("and");
-      return { type: "between_expr", left, begin, end: this.arithmetic() };
+      this.arithmetic();
+      return NOT_A_NAME;
     }
     return left;
   }
 
-  protected arithmetic(): CstNode {
+  protected arithmetic(): number {
     let left = this.unary();
     for (let op = this.operator(); op !== undefined && ARITHMETIC.has(op); op = this.operator()) {
       this.i += op.length >= 2 ? (op === "->>" ? 3 : 2) : 1;
-      left = { type: "binary_expr", left, right: this.unary() };
+      this.unary();
+      left = NOT_A_NAME;
     }
     return left;
   }
 
-  protected unary(): CstNode {
+  protected unary(): number {
     const op = this.operator();
     if (op === "-" || op === "+" || op === "~") {
       this.i++;
-      return { type: "prefix_op_expr", expr: this.unary() };
+      this.unary();
+      return NOT_A_NAME;
     }
     const primary = this.primary();
     if (this.word() !== "collate") return primary;
     this.i++;
-    return { type: "binary_expr", left: primary, right: this.name() };
+    // The collation's name is an identifier in sql-parser-cst's tree: the column walker takes it for a column.
+    this.column(this.name());
+    return NOT_A_NAME;
   }
 
-  protected primary(): CstNode {
+  protected primary(): number {
     const t = this.current();
     if (t.kind === "punct") {
       if (t.value !== "(") throw NOT_CERTAIN;
-      if (this.at(this.i + 1)?.value === "select" || this.at(this.i + 1)?.value === "with") return this.subquery();
+      if (this.at(this.i + 1)?.value === "select" || this.at(this.i + 1)?.value === "with") {
+        this.subquery();
+        return NOT_A_NAME;
+      }
       this.i++;
-      const expr = this.expression();
+      this.expression();
       this.expectPunct(")");
-      return { type: "paren_expr", expr };
+      return NOT_A_NAME;
     }
-    if (t.kind === "other") return this.literal();
+    if (t.kind === "other") {
+      this.literal();
+      return NOT_A_NAME;
+    }
     if (t.kind === "word") {
       switch (t.value) {
         case "null":
         case "true":
         case "false":
           this.i++;
-          return LITERAL;
+          return NOT_A_NAME;
         case "current_date":
         case "current_time":
         case "current_timestamp":
           this.i++;
           if (this.isPunct("(")) throw NOT_CERTAIN;
-          return { type: "func_call", name: this.identifier(t) };
+          return NOT_A_NAME;
         case "case":
-          return this.caseExpression();
+          this.caseExpression();
+          return NOT_A_NAME;
         case "cast":
-          return this.cast();
+          this.cast();
+          return NOT_A_NAME;
         case "raise":
           throw NOT_CERTAIN;
       }
       const next = this.at(this.i + 1);
-      if (next?.kind === "punct" && next.value === "(" && this.i + 1 < this.end && !RESERVED.has(t.value))
-        return this.functionCall();
+      if (next?.kind === "punct" && next.value === "(" && this.i + 1 < this.end && !RESERVED.has(t.value)) {
+        this.functionCall();
+        return NOT_A_NAME;
+      }
     }
     // A column is named as a table is: `c` or `t.c` (three parts go to the full parser).
-    return this.dottedName();
+    return this.column(this.dottedName());
   }
 
-  protected literal(): CstNode {
+  protected literal(): void {
     const t = this.current();
     if (this.i >= this.end || t.kind !== "other") throw NOT_CERTAIN;
     const text = this.sql.slice(t.start, t.end);
     this.i++;
     if (text.charCodeAt(0) === 39) {
       if (text.length < 2 || text.charCodeAt(text.length - 1) !== 39) throw NOT_CERTAIN;
-      return STRING;
+      return;
     }
-    if (NUMBER.test(text)) return LITERAL;
-    if (PARAMETER.test(text)) return PARAM;
+    if (NUMBER.test(text) || PARAMETER.test(text)) return;
     throw NOT_CERTAIN;
   }
 
-  protected functionCall(): CstNode {
-    const name = this.identifier(this.tokens[this.i]);
+  /** A call's arguments, FILTER and OVER (its name is no column). */
+  protected functionCall(): void {
     this.i += 2;
-    let args: CstNode = { type: "list_expr", items: [] };
     if (this.isOperator("*")) {
       this.i++;
-      args = { type: "list_expr", items: [ALL_COLUMNS] };
     } else if (!this.isPunct(")")) {
       if (this.word() === "distinct") this.i++;
-      args = this.expressionList();
+      this.expressionList();
     }
     this.expectPunct(")");
-    const call: CstNode = { type: "func_call", name, args: { type: "paren_expr", expr: args } };
     if (this.word() === "filter") {
       this.i++;
       this.expectPunct("(");
-      call.filter = { type: "filter_arg", expr: this.whereClause() };
+      this.whereClause();
       this.expectPunct(")");
     }
     if (this.word() === "over") {
       this.i++;
-      call.over = { type: "over_arg", window: this.windowDefinition() };
+      this.windowDefinition();
     }
-    return call;
   }
 
-  protected windowDefinition(): CstNode {
+  protected windowDefinition(): void {
     this.expectPunct("(");
-    const definition: CstNode = { type: "window_definition" };
     if (this.word() === "partition") {
       this.i++;
       this.expectWord("by");
-      definition.partitionBy = this.expressionList();
+      this.expressionList();
     }
-    if (this.word() === "order") definition.orderBy = this.orderBy();
+    if (this.word() === "order") this.orderBy();
     if (FRAME_KINDS.has(this.word() ?? "")) {
       this.i++;
       if (this.word() === "between") {
@@ -270,7 +285,6 @@ export abstract class FastExpressionParser extends FastCursor {
       }
     }
     this.expectPunct(")");
-    return { type: "paren_expr", expr: definition };
   }
 
   /** Consumes one frame bound and says which kind it was ("current row", "unbounded preceding", "n following"…). */
@@ -299,33 +313,31 @@ export abstract class FastExpressionParser extends FastCursor {
     }
   }
 
-  protected caseExpression(): CstNode {
+  protected caseExpression(): void {
     this.expectWord("case");
-    const parts: CstNode[] = [];
-    if (this.word() !== "when") parts.push(this.expression());
+    if (this.word() !== "when") this.expression();
     if (this.word() !== "when") throw NOT_CERTAIN;
     while (this.word() === "when") {
       this.i++;
-      const condition = this.expression();
+      this.expression();
       this.expectWord("then");
-      parts.push({ type: "case_when", condition, result: this.expression() });
+      this.expression();
     }
     if (this.word() === "else") {
       this.i++;
-      parts.push({ type: "case_else", result: this.expression() });
+      this.expression();
     }
     this.expectWord("end");
-    return { type: "case_expr", clauses: parts };
   }
 
-  protected cast(): CstNode {
+  /** CAST(expr AS type): the type is a keyword to sql-parser-cst, never a column. */
+  protected cast(): void {
     this.expectWord("cast");
     this.expectPunct("(");
-    const expr = this.expression();
+    this.expression();
     this.expectWord("as");
     this.dataType();
     this.expectPunct(")");
-    return { type: "cast_expr", args: { type: "paren_expr", expr: { type: "cast_arg", expr } } };
   }
 
   protected dataType(): void {
@@ -340,10 +352,9 @@ export abstract class FastExpressionParser extends FastCursor {
     this.expectPunct(")");
   }
 
-  protected subquery(): CstNode {
+  protected subquery(): void {
     this.expectPunct("(");
-    const select = this.select();
+    this.select();
     this.expectPunct(")");
-    return { type: "paren_expr", expr: select };
   }
 }

@@ -1,67 +1,69 @@
 /**
  * A narrow, strict parser for the statement shapes analytic code is made of, over the tokens
- * sqlTokens.ts already produced. It builds a tree in sql-parser-cst's shape (the node types and
- * fields that cstTables.ts and cstColumns.ts read), so the same walkers give the same answers;
- * it does not model what the walkers never look at (keywords, whitespace, most ranges).
+ * sqlTokens.ts already produced. It builds no tree: as it reads, it notes the tables, CTE names,
+ * FROM sources and column names the CST path's walkers (cstTables.ts, cstColumns.ts) would find
+ * in sql-parser-cst's tree, and fastFacts.ts turns those notes into the same answer.
  *
  * It accepts only what it is sure sql-parser-cst accepts too: anything it does not model (an
  * unknown keyword, a reserved word as a name, dialect syntax, unbalanced parentheses) throws
  * NOT_CERTAIN and the statement goes to the full parser. test/unit/sql-fast-path.test.ts holds
  * it to the CST path, statement by statement, on several corpora and a fuzzer.
  *
- * The parser is three layers: the token cursor (fastCursor.ts), expressions
- * (fastExpressions.ts), and statements and queries here.
+ * The parser is four layers: the token cursor with its notes (fastCursor.ts, fastFacts.ts),
+ * expressions (fastExpressions.ts), queries (fastQueries.ts), and statements here.
  */
 
-import type { CstNode } from "./cstWalk";
-import { NOT_CERTAIN, SOFT_KEYWORDS } from "./fastCursor";
-import { ALL_COLUMNS, FastExpressionParser, TYPE_NAMES } from "./fastExpressions";
+import { NOT_CERTAIN } from "./fastCursor";
+import type { FastStatementTables } from "./fastFacts";
+import { TYPE_NAMES } from "./fastExpressions";
+import { FastQueryParser } from "./fastQueries";
 import type { SqlToken } from "./sqlTokens";
 
 export { NOT_CERTAIN } from "./fastCursor";
 
 const OR_ACTIONS = new Set(["replace", "ignore", "abort", "fail", "rollback"]);
 
-/** Parses tokens [first, end) of `sql` as one statement; ranges are relative to `base`. Throws NOT_CERTAIN. */
+/** Reads tokens [first, end) of `sql` as one statement; offsets are relative to `base`. Throws NOT_CERTAIN. */
 export function parseFastStatement(
   sql: string,
   tokens: readonly SqlToken[],
   first: number,
   end: number,
   base: number,
-): CstNode {
+): FastStatementTables {
   return new FastParser(sql, tokens, first, end, base).statement();
 }
 
-class FastParser extends FastExpressionParser {
-  statement(): CstNode {
-    const node = this.statementBody();
+class FastParser extends FastQueryParser {
+  statement(): FastStatementTables {
+    this.statementBody();
     if (this.i !== this.end) throw NOT_CERTAIN;
-    return node;
+    return this.facts.finish();
   }
 
-  private statementBody(): CstNode {
+  private statementBody(): void {
     switch (this.word()) {
       case "select":
         return this.select();
       case "with": {
+        // A WITH before INSERT, UPDATE or DELETE hides table reads, but the column walker does not know its names.
         const withClause = this.withClause();
         const next = this.word();
         if (next === "select") return this.select(withClause);
-        if (next === "insert" || next === "replace") return this.insert(withClause);
-        if (next === "update") return this.update(withClause);
-        if (next === "delete") return this.delete(withClause);
+        if (next === "insert" || next === "replace") return this.insert();
+        if (next === "update") return this.update();
+        if (next === "delete") return this.delete();
         throw NOT_CERTAIN;
       }
       case "create":
         return this.create();
       case "insert":
       case "replace":
-        return this.insert(undefined);
+        return this.insert();
       case "update":
-        return this.update(undefined);
+        return this.update();
       case "delete":
-        return this.delete(undefined);
+        return this.delete();
       case "drop":
         return this.drop();
       default:
@@ -71,39 +73,51 @@ class FastParser extends FastExpressionParser {
 
   // --- statements ---
 
-  private create(): CstNode {
+  /** A written table's dotted name: noted as a write; its normalised name. */
+  private writtenTable(): string {
+    const first = this.dottedName();
+    const last = this.i - 1;
+    this.facts.write(this.tableNameOf(first), this.tokens[first].start - this.base, this.tokens[last].end - this.base);
+    return this.tableNameOf(first);
+  }
+
+  private create(): void {
     this.expectWord("create");
     if (this.word() === "temp" || this.word() === "temporary") this.i++;
     const kind = this.word();
     if (kind !== "table" && kind !== "view") throw NOT_CERTAIN;
     this.i++;
     this.ifExists(true);
-    const name = this.dottedName();
+    const table = this.writtenTable();
     if (kind === "view") {
-      const columns = this.isPunct("(") ? this.nameList(true) : undefined;
+      let listed: string[] | undefined;
+      if (this.isPunct("(")) this.nameList((listed = []));
       this.expectWord("as");
-      return { type: "create_view_stmt", name, columns, clauses: [{ type: "as_clause", expr: this.select() }] };
+      this.facts.defines(table, listed);
+      this.wantOutput = true;
+      return this.select();
     }
     if (this.word() === "as") {
       this.i++;
-      return { type: "create_table_stmt", name, clauses: [{ type: "as_clause", expr: this.select() }] };
+      this.facts.defines(table, undefined);
+      this.wantOutput = true;
+      return this.select();
     }
-    return { type: "create_table_stmt", name, columns: this.columnDefinitions(), clauses: [] };
+    this.facts.defines(table, this.columnDefinitions());
   }
 
-  private columnDefinitions(): CstNode {
+  /** `(name type constraints, …)`: the names, lower-case. */
+  private columnDefinitions(): string[] {
     this.expectPunct("(");
-    const items: CstNode[] = [];
+    const names: string[] = [];
     do {
-      const name = this.name();
+      names.push(this.lowerName(this.name()));
       if (this.word() !== undefined && TYPE_NAMES.has(this.word() as string)) this.dataType();
       this.columnConstraints();
-      items.push({ type: "column_definition", name });
     } while (this.acceptPunct(","));
     this.expectPunct(")");
-    return { type: "paren_expr", expr: { type: "list_expr", items } };
+    return names;
   }
-
   private columnConstraints(): void {
     for (;;) {
       const word = this.word();
@@ -127,7 +141,7 @@ class FastParser extends FastExpressionParser {
     }
   }
 
-  private insert(withClause: CstNode | undefined): CstNode {
+  private insert(): void {
     if (this.word() === "replace") {
       this.i++;
     } else {
@@ -139,68 +153,59 @@ class FastParser extends FastExpressionParser {
       }
     }
     this.expectWord("into");
-    const table = this.dottedName();
-    const columns = this.isPunct("(") ? this.nameList(false) : undefined;
-    const clauses: CstNode[] = withClause ? [withClause] : [];
-    clauses.push({ type: "insert_clause", table, columns });
+    const table = this.writtenTable();
+    if (this.isPunct("(")) {
+      const listed: string[] = [];
+      this.nameList(listed);
+      this.facts.defines(table, listed);
+    }
     const next = this.word();
-    if (next === "select" || next === "with")
-      clauses.push(this.select(next === "with" ? this.withClause() : undefined));
-    else if (next === "values") clauses.push(this.values());
+    if (next === "select" || next === "with") this.select(next === "with" ? this.withClause() : undefined);
+    else if (next === "values") this.values();
     else throw NOT_CERTAIN;
-    return { type: "insert_stmt", clauses };
   }
 
-  private values(): CstNode {
+  private values(): void {
     this.expectWord("values");
-    const items: CstNode[] = [];
     do {
       this.expectPunct("(");
-      items.push({ type: "paren_expr", expr: this.expressionList() });
+      this.expressionList();
       this.expectPunct(")");
     } while (this.acceptPunct(","));
-    return { type: "values_clause", values: { type: "list_expr", items } };
   }
 
-  private update(withClause: CstNode | undefined): CstNode {
+  private update(): void {
     this.expectWord("update");
     if (this.word() === "or") {
       this.i++;
       if (!OR_ACTIONS.has(this.word() ?? "")) throw NOT_CERTAIN;
       this.i++;
     }
-    const clauses: CstNode[] = withClause ? [withClause] : [];
-    clauses.push({ type: "update_clause", tables: { type: "list_expr", items: [this.dottedName()] } });
+    this.writtenTable();
     this.expectWord("set");
-    const items: CstNode[] = [];
     do {
-      const column = this.name();
+      this.name();
       this.expectOperator("=");
-      items.push({ type: "column_assignment", column, expr: this.expression() });
+      this.expression();
     } while (this.acceptPunct(","));
-    clauses.push({ type: "set_clause", assignments: { type: "list_expr", items } });
-    if (this.word() === "from") clauses.push(this.fromClause());
-    if (this.word() === "where") clauses.push(this.whereClause());
-    return { type: "update_stmt", clauses };
+    if (this.word() === "from") this.fromClause(undefined);
+    if (this.word() === "where") this.whereClause();
   }
 
-  private delete(withClause: CstNode | undefined): CstNode {
+  private delete(): void {
     this.expectWord("delete");
     this.expectWord("from");
-    const clauses: CstNode[] = withClause ? [withClause] : [];
-    clauses.push({ type: "delete_clause", tables: { type: "list_expr", items: [this.dottedName()] } });
-    if (this.word() === "where") clauses.push(this.whereClause());
-    return { type: "delete_stmt", clauses };
+    this.writtenTable();
+    if (this.word() === "where") this.whereClause();
   }
 
-  private drop(): CstNode {
+  private drop(): void {
     this.expectWord("drop");
     const kind = this.word();
     if (kind !== "table" && kind !== "view") throw NOT_CERTAIN;
     this.i++;
     this.ifExists(false);
-    const list: CstNode = { type: "list_expr", items: [this.dottedName()] };
-    return kind === "table" ? { type: "drop_table_stmt", tables: list } : { type: "drop_view_stmt", views: list };
+    this.writtenTable();
   }
 
   private ifExists(not: boolean): void {
@@ -208,173 +213,5 @@ class FastParser extends FastExpressionParser {
     this.i++;
     if (not) this.expectWord("not");
     this.expectWord("exists");
-  }
-
-  // --- queries ---
-
-  private withClause(): CstNode {
-    this.expectWord("with");
-    if (this.word() === "recursive") this.i++;
-    const items: CstNode[] = [];
-    do {
-      const table = this.name();
-      const columns = this.isPunct("(") ? this.nameList(false) : undefined;
-      this.expectWord("as");
-      if (this.word() === "not") this.i++;
-      if (this.word() === "materialized") this.i++;
-      else if (this.tokens[this.i - 1]?.value === "not") throw NOT_CERTAIN;
-      this.expectPunct("(");
-      const select = this.select();
-      this.expectPunct(")");
-      items.push({ type: "common_table_expr", table, columns, expr: { type: "paren_expr", expr: select } });
-    } while (this.acceptPunct(","));
-    return { type: "with_clause", tables: { type: "list_expr", items } };
-  }
-
-  /** A full query: [WITH] core (set-op core)* [ORDER BY] [LIMIT]; WITH sits on the leftmost arm, ORDER BY on the last. */
-  protected select(given?: CstNode): CstNode {
-    const withClause = given ?? (this.word() === "with" ? this.withClause() : undefined);
-    const first = this.selectCore(withClause);
-    let tree: CstNode = first;
-    let last = first;
-    for (;;) {
-      const word = this.word();
-      if (word !== "union" && word !== "intersect" && word !== "except") break;
-      this.i++;
-      if (word === "union" && this.word() === "all") this.i++;
-      last = this.selectCore(undefined);
-      tree = { type: "compound_select_stmt", left: tree, right: last };
-    }
-    const clauses = last.clauses as CstNode[];
-    if (this.word() === "order") clauses.push(this.orderBy());
-    if (this.word() === "limit") {
-      this.i++;
-      const count = this.expression();
-      let offset: CstNode | undefined;
-      if (this.word() === "offset" || this.isPunct(",")) {
-        this.i++;
-        offset = this.expression();
-      }
-      clauses.push({ type: "limit_clause", count, offset });
-    }
-    return tree;
-  }
-
-  private selectCore(withClause: CstNode | undefined): CstNode {
-    this.expectWord("select");
-    if (this.word() === "distinct" || this.word() === "all") this.i++;
-    const clauses: CstNode[] = withClause ? [withClause] : [];
-    const items: CstNode[] = [];
-    do items.push(this.selectItem());
-    while (this.acceptPunct(","));
-    clauses.push({ type: "select_clause", columns: { type: "list_expr", items } });
-    if (this.word() === "from") clauses.push(this.fromClause());
-    if (this.word() === "where") clauses.push(this.whereClause());
-    if (this.word() === "group") {
-      this.i++;
-      this.expectWord("by");
-      clauses.push({ type: "group_by_clause", columns: this.expressionList() });
-      if (this.word() === "having") {
-        this.i++;
-        clauses.push({ type: "having_clause", expr: this.expression() });
-      }
-    }
-    return { type: "select_stmt", clauses };
-  }
-
-  private selectItem(): CstNode {
-    if (this.isOperator("*")) {
-      this.i++;
-      return ALL_COLUMNS;
-    }
-    const t = this.current();
-    const dot = this.at(this.i + 1);
-    if (
-      this.isName(t) &&
-      dot?.kind === "punct" &&
-      dot.value === "." &&
-      this.isOperatorToken(this.at(this.i + 2), "*")
-    ) {
-      const object = this.identifier(t);
-      this.i += 3;
-      return { type: "member_expr", object, property: ALL_COLUMNS };
-    }
-    return this.aliased(this.expression());
-  }
-
-  /** `expr [AS] alias`: after AS any name, bare only a word that can never start a clause. */
-  private aliased(expr: CstNode): CstNode {
-    if (this.word() === "as") {
-      this.i++;
-      return { type: "alias", expr, alias: this.name() };
-    }
-    const t = this.at(this.i);
-    if (t !== undefined && (t.kind === "quoted" || (this.isName(t) && !SOFT_KEYWORDS.has(t.value)))) {
-      this.i++;
-      return { type: "alias", expr, alias: this.identifier(t) };
-    }
-    return expr;
-  }
-
-  private fromClause(): CstNode {
-    this.expectWord("from");
-    let expr = this.tableOrSubquery();
-    for (;;) {
-      if (this.acceptPunct(",")) {
-        expr = { type: "join_expr", left: expr, right: this.tableOrSubquery() };
-        continue;
-      }
-      if (!this.joinOperator()) break;
-      const right = this.tableOrSubquery();
-      let specification: CstNode | undefined;
-      if (this.word() === "on") {
-        this.i++;
-        specification = { type: "join_on_specification", expr: this.expression() };
-      } else if (this.word() === "using") {
-        this.i++;
-        specification = { type: "join_using_specification", expr: this.nameList(false) };
-      }
-      expr = { type: "join_expr", left: expr, right, specification };
-    }
-    return { type: "from_clause", expr };
-  }
-
-  /** Consumes [NATURAL] [LEFT|RIGHT|FULL [OUTER] | INNER | CROSS] JOIN; false when none is there. */
-  private joinOperator(): boolean {
-    const start = this.i;
-    if (this.word() === "natural") this.i++;
-    const word = this.word();
-    if (word === "left" || word === "right" || word === "full") {
-      this.i++;
-      if (this.word() === "outer") this.i++;
-    } else if (word === "inner" || word === "cross") {
-      this.i++;
-    }
-    if (this.word() === "join") {
-      this.i++;
-      return true;
-    }
-    if (this.i !== start) throw NOT_CERTAIN;
-    return false;
-  }
-
-  private tableOrSubquery(): CstNode {
-    if (this.isPunct("(")) {
-      this.i++;
-      if (this.word() !== "select" && this.word() !== "with") throw NOT_CERTAIN;
-      const select = this.select();
-      this.expectPunct(")");
-      return this.aliased({ type: "paren_expr", expr: select });
-    }
-    const t = this.current();
-    const next = this.at(this.i + 1);
-    if (this.isName(t) && next?.kind === "punct" && next.value === "(") {
-      const name = this.identifier(t);
-      this.i += 2;
-      const args = this.isPunct(")") ? { type: "list_expr", items: [] } : this.expressionList();
-      this.expectPunct(")");
-      return this.aliased({ type: "func_call", name, args: { type: "paren_expr", expr: args } });
-    }
-    return this.aliased(this.dottedName());
   }
 }
