@@ -3,6 +3,12 @@ import type { SqlTables } from "../sql/extractTables";
 import type { LocationMaker } from "./locations";
 import { exactArray, ownString } from "./retainedShapes";
 
+/** Whether [start, end) overlaps one of `holes` (the `${...}` substitutions of a SQL text). */
+export function inHole(holes: ReadonlyArray<readonly [number, number]>, start: number, end: number): boolean {
+  for (const [from, to] of holes) if (start < to && end > from) return true;
+  return false;
+}
+
 /** Collects the column facts of one definition's body, SQL string by SQL string. */
 export class ColumnCollector {
   private readonly defined: TableColumns[] = [];
@@ -17,7 +23,6 @@ export class ColumnCollector {
    * substitutions has unknown columns (the substitution may be a column list).
    */
   addSql(tables: SqlTables, offset: number, holes: ReadonlyArray<readonly [number, number]>): void {
-    const inHole = (start: number, end: number) => holes.some(([from, to]) => start < to && end > from);
     const definedHere = new Set<string>();
     let complete = true;
     for (const statement of tables.columns) {
@@ -33,7 +38,7 @@ export class ColumnCollector {
         });
       }
       for (const reference of statement.references) {
-        if (inHole(reference.start, reference.end)) continue;
+        if (inHole(holes, reference.start, reference.end)) continue;
         this.references.push({
           table: ownString(reference.table),
           column: ownString(reference.column),
@@ -47,7 +52,7 @@ export class ColumnCollector {
     // Some statement was only read by the tolerant scan: what it writes has unknown columns.
     this.partial = true;
     for (const write of tables.writes) {
-      if (definedHere.has(write.name) || inHole(write.start, write.end)) continue;
+      if (definedHere.has(write.name) || inHole(holes, write.start, write.end)) continue;
       definedHere.add(write.name);
       this.defined.push({ table: ownString(write.name), columns: undefined });
     }

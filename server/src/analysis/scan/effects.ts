@@ -3,7 +3,7 @@ import { ts } from "../typescript";
 import type { BodyColumns } from "../../model/columns";
 import type { Effect, ResourceId } from "../../model/definitions";
 import { extractTables, type SqlDialect } from "../sql/extractTables";
-import { ColumnCollector } from "./columnFacts";
+import { ColumnCollector, inHole } from "./columnFacts";
 import type { LocationMaker } from "./locations";
 import { exactArray, ownString } from "./retainedShapes";
 import { forEachDescendant } from "./syntaxWalk";
@@ -246,13 +246,12 @@ function addSql(node: ts.Expression, context: EffectContext, sinks: EffectSinks,
   if (!looksLikeSql(sql.text)) return true;
   const tables = extractTables(sql.text, dialect);
   sinks.columns.addSql(tables, sql.offset, sql.holes);
-  const inHole = (start: number, end: number) => sql.holes.some(([from, to]) => start < to && end > from);
   for (const [mentions, into] of [
     [tables.reads, reads],
     [tables.writes, writes],
   ] as const) {
     for (const mention of mentions) {
-      if (inHole(mention.start, mention.end)) continue;
+      if (inHole(sql.holes, mention.start, mention.end)) continue;
       into.push({
         resource: ownString(`table:${mention.name}`),
         location: context.locations.at(sql.offset + mention.start, sql.offset + mention.end),

@@ -3,6 +3,10 @@ import type { SourceLocation, TextRange } from "../../model/definitions";
 
 /** Turns offsets of one source file into workspace locations (LSP-style positions). */
 export class LocationMaker {
+  private lineStarts: readonly number[] | undefined;
+  /** The line of the last position asked for: the next one (the next table of the same SQL string) is mostly on it. */
+  private line = 0;
+
   constructor(
     readonly file: string,
     private readonly sourceFile: ts.SourceFile,
@@ -18,8 +22,24 @@ export class LocationMaker {
   }
 
   range(start: number, end: number): TextRange {
-    const from = this.sourceFile.getLineAndCharacterOfPosition(start);
-    const to = this.sourceFile.getLineAndCharacterOfPosition(end);
-    return { start: { line: from.line, character: from.character }, end: { line: to.line, character: to.character } };
+    return { start: this.position(start), end: this.position(end) };
+  }
+
+  /** As ts.getLineAndCharacterOfPosition: the last line starting at or before `offset`, without its generic binary search. */
+  private position(offset: number): { line: number; character: number } {
+    const starts = (this.lineStarts ??= this.sourceFile.getLineStarts());
+    let line = this.line;
+    if (starts[line]! > offset || (line + 1 < starts.length && starts[line + 1]! <= offset)) {
+      let low = 0;
+      let high = starts.length - 1;
+      while (low < high) {
+        const middle = (low + high + 1) >> 1;
+        if (starts[middle]! <= offset) low = middle;
+        else high = middle - 1;
+      }
+      line = low;
+      this.line = line;
+    }
+    return { line, character: offset - starts[line]! };
   }
 }

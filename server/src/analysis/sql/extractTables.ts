@@ -324,10 +324,14 @@ function shiftColumns(columns: StatementColumns, by: number): StatementColumns {
   if (by === 0 || columns.references.length === 0) return columns;
   return {
     defines: columns.defines,
-    references: columns.references.map((reference) => ({
-      ...reference,
-      start: reference.start + by,
-      end: reference.end + by,
+    // Spelled out, not spread: this runs for every reference of every statement after a script's first.
+    references: columns.references.map(({ table, column, qualified, certain, start, end }) => ({
+      table,
+      column,
+      qualified,
+      certain,
+      start: start + by,
+      end: end + by,
     })),
   };
 }

@@ -136,12 +136,12 @@ export class StatementFacts {
       if (read.single && hasName(read.frame, read.name, false)) continue;
       reads.push({ name: read.name, start: read.start, end: read.end });
     }
-    // Same order as the CST path's answer, whose walks use stacks.
-    reads.sort(byStart);
-    this.writes.sort(byStart);
+    // Same order as the CST path's answer, whose walks use stacks. Noted in source order, they mostly are already.
+    sortByStart(reads);
+    sortByStart(this.writes);
     const references: RawColumnReference[] = [];
     for (const pending of this.references) resolve(pending, references);
-    references.sort(byStart);
+    sortByStart(references);
     const defines: StatementColumns["defines"] = [];
     if (this.define !== undefined) {
       const { table, listed } = this.define;
@@ -152,8 +152,14 @@ export class StatementFacts {
   }
 }
 
-function byStart(a: { start: number }, b: { start: number }): number {
-  return a.start - b.start;
+/** A stable sort by start, skipped when the list is in order already. */
+function sortByStart(list: Array<{ readonly start: number }>): void {
+  for (let k = 1; k < list.length; k++) {
+    if (list[k]!.start < list[k - 1]!.start) {
+      list.sort((a, b) => a.start - b.start);
+      return;
+    }
+  }
 }
 
 /** Whether a WITH of `chain` names `name`; for columns only WITHs a query owns count. */

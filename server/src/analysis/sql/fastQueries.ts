@@ -130,10 +130,10 @@ export abstract class FastQueryParser extends FastExpressionParser {
     const t = this.current();
     const dot = this.at(this.i + 1);
     if (
-      this.isName(t) &&
       dot?.kind === "punct" &&
       dot.value === "." &&
-      this.isOperatorToken(this.at(this.i + 2), "*")
+      this.isOperatorToken(this.at(this.i + 2), "*") &&
+      this.isName(t)
     ) {
       const qualifier = this.lowerName(this.i);
       this.i += 3;
@@ -213,7 +213,7 @@ export abstract class FastQueryParser extends FastExpressionParser {
       // A derived table is not correlated with the query it stands in.
       this.outer = undefined;
       this.select();
-    } else if (this.isName(t) && next?.kind === "punct" && next.value === "(") {
+    } else if (next?.kind === "punct" && next.value === "(" && this.isName(t)) {
       this.i += 2;
       // Its arguments name no columns of this query (the column walker only looks for subqueries there).
       const scope = this.scope;
