@@ -157,15 +157,12 @@ function analyse(sql: string, dialect: SqlDialect): SqlTables {
     const end = tokens[span.end - 1].end;
     return { start, end, text: sql.slice(start, end) };
   });
-  // The fast path before the on-disk cache: it answers most statements in less time than the
-  // cache's key (a SHA-1 of the text) takes, and what it answers is what the parser would.
+  // The fast path before any cache: it answers most statements in less time than the on-disk
+  // cache's key (a SHA-1 of the text) takes, or even an in-memory lookup of a long text, and what
+  // it answers is what the parser would. The caches then hold only the parser's answers.
   const tables = statements.map((statement, i) => {
-    const key = cacheKey(statement.text, dialect);
-    return (
-      statementCache.get(key) ??
-      (dialect === "sqlite" ? fastStatement(sql, tokens, spans[i], statement) : undefined) ??
-      cachedStatement(key)
-    );
+    const fast = dialect === "sqlite" ? fastStatement(sql, tokens, spans[i], statement) : undefined;
+    return fast ?? cachedStatement(cacheKey(statement.text, dialect));
   });
   for (let i = 0; i < statements.length;) {
     if (tables[i] !== undefined) {
@@ -253,7 +250,7 @@ function parseBatch(
   });
 }
 
-/** The fast path's answer for a SQLite statement (cached in memory only: cheaper than the disk cache), or undefined. */
+/** The fast path's answer for a SQLite statement (not cached: cheaper than a lookup), or undefined. */
 function fastStatement(
   sql: string,
   tokens: SqlToken[],
@@ -264,9 +261,7 @@ function fastStatement(
   if (statement.text.length > MAX_PARSE_CHARS) return undefined;
   // Past the full parser's nesting limit the reference answer is the tolerant scan's too.
   if (nestingDepth(tokens, span.first, span.end) > MAX_NESTING) return undefined;
-  const fast = fastStatementTables(sql, tokens, span.first, span.end, statement.start);
-  if (fast !== undefined) statementCache.set(statement.text, fast);
-  return fast;
+  return fastStatementTables(sql, tokens, span.first, span.end, statement.start);
 }
 
 /** One statement through sql-parser-cst (the tolerant scan when it fails): the reference the fast path is held to. */

@@ -37,15 +37,7 @@ export const SOFT_KEYWORDS = new Set(
 const VALUE_WORDS = new Set(["true", "false", "current_date", "current_time", "current_timestamp"]);
 
 const TWO_CHAR = new Set(["==", "!=", "<>", "<=", ">=", "||", "<<", ">>", "->"]);
-
-/** `[a-z_][a-z0-9_]*` (words are lower-cased already), without a RegExp call: the parser asks this of most words. */
-function isPlainName(word: string): boolean {
-  for (let k = 0; k < word.length; k++) {
-    const c = word.charCodeAt(k);
-    if (!((c >= 97 && c <= 122) || c === 95 || (k > 0 && c >= 48 && c <= 57))) return false;
-  }
-  return word.length > 0;
-}
+const PLAIN_NAME = /^[a-z_][a-z0-9_]*$/;
 
 export abstract class FastCursor {
   protected i: number;
@@ -108,7 +100,7 @@ export abstract class FastCursor {
     if (t === undefined) return false;
     if (t.kind === "quoted") return true;
     // sql-parser-cst reads "$" as a parameter sigil, and not every non-ASCII letter as part of a name.
-    return t.kind === "word" && !RESERVED.has(t.value) && !VALUE_WORDS.has(t.value) && isPlainName(t.value);
+    return t.kind === "word" && !RESERVED.has(t.value) && !VALUE_WORDS.has(t.value) && PLAIN_NAME.test(t.value);
   }
 
   /** The name at token `k`, lower-case, as every walker of the CST path compares names (quotes removed). */
