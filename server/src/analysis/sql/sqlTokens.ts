@@ -37,22 +37,12 @@ function isWordStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c >= 128;
 }
 
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
+function isWordPart(c: number): boolean {
+  return isWordStart(c) || (c >= 48 && c <= 57) || c === CH_DOLLAR;
 }
 
-// The rest of a run of whitespace, of a word (word starts, digits, "$"), of a number. Sticky
-// regexes run as native code from the first call, where a character loop starts out
-// interpreted: a cold analysis tokenizes most of its SQL before such a loop is optimized.
-const SPACE_REST = /[ \n\t\r\f\v]*/y;
-const WORD_REST = /[\w$\u0080-\uffff]*/y;
-const NUMBER_REST = /(?:[\w$\u0080-\uffff.]|(?<=[eE])[+-])*/y;
-
-/** The end of what `rest` matches from `from` (a sticky regex that may match nothing). */
-function endOf(rest: RegExp, sql: string, from: number): number {
-  rest.lastIndex = from;
-  rest.test(sql);
-  return rest.lastIndex;
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
 }
 
 /**
@@ -77,7 +67,7 @@ function tokenizeWith(sql: string, lenient: boolean): SqlToken[] | undefined {
   while (i < n) {
     const c = sql.charCodeAt(i);
     if (c === CH_SPACE || c === CH_NL || c === CH_TAB || c === CH_CR || c === 12 || c === 11) {
-      i = endOf(SPACE_REST, sql, i + 1);
+      i++;
       continue;
     }
     const start = i;
@@ -92,13 +82,20 @@ function tokenizeWith(sql: string, lenient: boolean): SqlToken[] | undefined {
       continue;
     }
     if (isWordStart(c)) {
-      i = endOf(WORD_REST, sql, i + 1);
+      i++;
+      while (i < n && isWordPart(sql.charCodeAt(i))) i++;
       tokens.push({ kind: "word", start, end: i, value: sql.slice(start, i).toLowerCase() });
       continue;
     }
     if (isDigit(c)) {
       // Numbers (1, 1.5, 1e-3, 0x1F) never name tables; swallow them whole so "1.5" is not "1" "." "5".
-      i = endOf(NUMBER_REST, sql, i + 1);
+      i++;
+      while (i < n) {
+        const d = sql.charCodeAt(i);
+        if (isWordPart(d) || d === CH_DOT) i++;
+        else if ((d === 43 || d === CH_MINUS) && (sql.charCodeAt(i - 1) | 32) === 101) i++;
+        else break;
+      }
       tokens.push({ kind: "other", start, end: i, value: "" });
       continue;
     }
@@ -126,7 +123,8 @@ function tokenizeWith(sql: string, lenient: boolean): SqlToken[] | undefined {
     }
     if (c === CH_QUESTION || c === CH_COLON || c === CH_AT || c === CH_DOLLAR) {
       // Bound parameters (?1 :name @name $name) are values, never table names.
-      i = endOf(WORD_REST, sql, i + 1);
+      i++;
+      while (i < n && isWordPart(sql.charCodeAt(i))) i++;
       tokens.push({ kind: "other", start, end: i, value: "" });
       continue;
     }
