@@ -3,6 +3,7 @@ import { ts } from "../typescript";
 import type { BodyColumns } from "../../model/columns";
 import type { Effect, ResourceId } from "../../model/definitions";
 import { extractTables, type SqlDialect } from "../sql/extractTables";
+import type { TableMention } from "../sql/tableMention";
 import { ColumnCollector, inHole } from "./columnFacts";
 import type { LocationMaker } from "./locations";
 import { exactArray, ownString } from "./retainedShapes";
@@ -246,19 +247,20 @@ function addSql(node: ts.Expression, context: EffectContext, sinks: EffectSinks,
   if (!looksLikeSql(sql.text)) return true;
   const tables = extractTables(sql.text, dialect);
   sinks.columns.addSql(tables, sql.offset, sql.holes);
-  for (const [mentions, into] of [
-    [tables.reads, reads],
-    [tables.writes, writes],
-  ] as const) {
-    for (const mention of mentions) {
-      if (inHole(sql.holes, mention.start, mention.end)) continue;
-      into.push({
-        resource: ownString(`table:${mention.name}`),
-        location: context.locations.at(sql.offset + mention.start, sql.offset + mention.end),
-      });
-    }
-  }
+  addMentions(tables.reads, reads, sql, context.locations);
+  addMentions(tables.writes, writes, sql, context.locations);
   return true;
+}
+
+/** One effect per table mention outside the text's `${...}` holes, located in the file. */
+function addMentions(mentions: readonly TableMention[], into: Effect[], sql: SqlText, locations: LocationMaker): void {
+  for (const mention of mentions) {
+    if (inHole(sql.holes, mention.start, mention.end)) continue;
+    into.push({
+      resource: ownString(`table:${mention.name}`),
+      location: locations.at(sql.offset + mention.start, sql.offset + mention.end),
+    });
+  }
 }
 
 /** Cheap guard so strings given to unrelated `.get()`/`.run()` methods are not parsed as SQL. */

@@ -189,19 +189,23 @@ function analyse(sql: string, dialect: SqlDialect): SqlTables {
     i = j;
   }
   const result: SqlTables = { reads: [], writes: [], parsed: true, columns: [] };
-  statements.forEach(({ start }, i) => {
+  for (let i = 0; i < statements.length; i++) {
+    const start = statements[i]!.start;
     const own = tables[i] as StatementTables;
     if (own.error !== undefined) {
       result.parsed = false;
       result.error ??= own.error;
     }
-    for (const m of own.reads)
-      result.reads.push(Object.freeze({ name: m.name, start: m.start + start, end: m.end + start }));
-    for (const m of own.writes)
-      result.writes.push(Object.freeze({ name: m.name, start: m.start + start, end: m.end + start }));
+    shiftMentions(own.reads, start, result.reads);
+    shiftMentions(own.writes, start, result.writes);
     result.columns.push(own.columns === undefined ? undefined : shiftColumns(own.columns, start));
-  });
+  }
   return result;
+}
+
+/** Statement-relative mentions as offsets into the whole text, frozen: the result is cached and shared. */
+function shiftMentions(mentions: readonly TableMention[], by: number, into: TableMention[]): void {
+  for (const m of mentions) into.push(Object.freeze({ name: m.name, start: m.start + by, end: m.end + by }));
 }
 
 /**
