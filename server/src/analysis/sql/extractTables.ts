@@ -160,8 +160,11 @@ function analyse(sql: string, dialect: SqlDialect): SqlTables {
   // The fast path before any cache: it answers most statements in less time than the on-disk
   // cache's key (a SHA-1 of the text) takes, or even an in-memory lookup of a long text, and what
   // it answers is what the parser would. The caches then hold only the parser's answers.
+  // Uncached, its answers can have offsets into the whole text: nothing to shift (`inText`).
+  const inText: boolean[] = [];
   const tables = statements.map((statement, i) => {
     const fast = dialect === "sqlite" ? fastStatement(sql, tokens, spans[i], statement) : undefined;
+    inText.push(fast !== undefined);
     return fast ?? cachedStatement(cacheKey(statement.text, dialect));
   });
   for (let i = 0; i < statements.length;) {
@@ -190,12 +193,19 @@ function analyse(sql: string, dialect: SqlDialect): SqlTables {
   }
   const result: SqlTables = { reads: [], writes: [], parsed: true, columns: [] };
   for (let i = 0; i < statements.length; i++) {
-    const start = statements[i]!.start;
     const own = tables[i] as StatementTables;
     if (own.error !== undefined) {
       result.parsed = false;
       result.error ??= own.error;
     }
+    if (inText[i] === true) {
+      // The fast path's own fresh objects, already in the text's offsets.
+      for (const m of own.reads) result.reads.push(Object.freeze(m));
+      for (const m of own.writes) result.writes.push(Object.freeze(m));
+      result.columns.push(own.columns);
+      continue;
+    }
+    const start = statements[i]!.start;
     shiftMentions(own.reads, start, result.reads);
     shiftMentions(own.writes, start, result.writes);
     result.columns.push(own.columns === undefined ? undefined : shiftColumns(own.columns, start));
@@ -254,7 +264,7 @@ function parseBatch(
   });
 }
 
-/** The fast path's answer for a SQLite statement (not cached: cheaper than a lookup), or undefined. */
+/** The fast path's answer for a SQLite statement, offsets into `sql` (not cached: cheaper than a lookup), or undefined. */
 function fastStatement(
   sql: string,
   tokens: SqlToken[],
@@ -265,7 +275,7 @@ function fastStatement(
   if (statement.text.length > MAX_PARSE_CHARS) return undefined;
   // Past the full parser's nesting limit the reference answer is the tolerant scan's too.
   if (nestingDepth(tokens, span.first, span.end) > MAX_NESTING) return undefined;
-  return fastStatementTables(sql, tokens, span.first, span.end, statement.start);
+  return fastStatementTables(sql, tokens, span.first, span.end, 0);
 }
 
 /** One statement through sql-parser-cst (the tolerant scan when it fails): the reference the fast path is held to. */
