@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ts } from "ts-morph";
+import { ts } from "../../server/src/analysis/typescript";
 import { LocationMaker } from "../../server/src/analysis/scan/locations";
 
 describe("analysis: LocationMaker", () => {
