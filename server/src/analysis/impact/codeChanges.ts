@@ -2,6 +2,7 @@ import { ts } from "../typescript";
 import type { AssetDefinition, Position } from "../../model/definitions";
 import { tokenHash, tokenTexts } from "../codeVersion";
 import { tokenize } from "../sql/sqlTokens";
+import { parseTypeScript } from "../scan/parseTypeScript";
 
 /** Config properties the diff reports on their own (deps) or as metadata, not as code. */
 const DESCRIBED = new Set(["deps", "owners", "group", "description", "tags", "kinds", "freshness", "automation"]);
@@ -45,13 +46,7 @@ const parsed = new Map<string, ts.SourceFile>();
 function callSpan(asset: AssetDefinition, text: string): CallSpan | undefined {
   let source = parsed.get(text);
   if (!source) {
-    source = ts.createSourceFile(
-      asset.location.file,
-      text,
-      ts.ScriptTarget.Latest,
-      true,
-      asset.location.file.endsWith(".tsx") ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
-    );
+    source = parseTypeScript(asset.location.file, text, true);
     if (parsed.size > 64) parsed.clear();
     parsed.set(text, source);
   }
