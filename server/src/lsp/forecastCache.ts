@@ -1,11 +1,14 @@
 /**
  * Forecasts ("when will my data be ready?") for hovers: computed for the whole workspace at
- * once, and kept while the analysis, the history and (within a few seconds) the clock agree.
+ * once, and kept while the history, what the forecast reads of the analysis
+ * (model/historyInputs.ts: not a keystroke's new code version) and, within a few seconds, the
+ * clock agree.
  */
 import type { AnalysisSnapshot } from "../analysis";
 import { forecastWorkspace } from "../automation/forecast";
 import { automationStoreOf, StoreHistoryView } from "../automation/historyView";
 import type { AssetForecast } from "../model/automationForecast";
+import { sameHistoryInputs } from "../model/historyInputs";
 import type { EventStore, HistoryStore } from "../store";
 import type { AssetNext } from "../../../protocol";
 
@@ -30,11 +33,18 @@ export class ForecastCache {
   ): Map<string, AssetForecast> {
     const store = history === undefined ? undefined : automationStoreOf(history);
     if (history !== undefined && store === undefined) return new Map();
-    const cached = this.cached;
-    if (cached?.assets === snapshot.assets && cached.eventId === eventId && Math.abs(now - cached.at) < FRESH_FOR_MS)
-      return cached.forecasts;
     if (store !== undefined && this.view?.store !== store) this.view = { store, view: new StoreHistoryView(store) };
-    const forecasts = forecastWorkspace(snapshot, store, now, store === undefined ? undefined : this.view!.view);
+    const view = store === undefined ? undefined : this.view!.view;
+    const cached = this.cached;
+    if (
+      cached?.eventId === eventId &&
+      Math.abs(now - cached.at) < FRESH_FOR_MS &&
+      sameHistoryInputs(cached.assets, snapshot.assets, (key) => view?.latest(key)?.materialization?.codeVersion)
+    ) {
+      cached.assets = snapshot.assets;
+      return cached.forecasts;
+    }
+    const forecasts = forecastWorkspace(snapshot, store, now, view);
     this.cached = { assets: snapshot.assets, eventId, at: now, forecasts };
     return forecasts;
   }

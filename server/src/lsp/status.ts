@@ -14,6 +14,7 @@ import { basename, dirname } from "node:path";
 import type { AnalysisSnapshot } from "../analysis";
 import type { BackendTarget, ConfigError } from "../config/workspaceConfig";
 import { assetFreshness, type FreshnessState } from "../model/freshness";
+import { sameHistoryInputs } from "../model/historyInputs";
 import { upstreamStaleness, type UpstreamCause } from "../model/staleness";
 import { firstLine, firstUserFrame } from "../model/stackFrames";
 import type { AssetLatestState, HistoryStore, RunRecord } from "../store";
@@ -63,7 +64,10 @@ export class StatusBoard {
   /** Set by stop(): a listener still connecting is closed as soon as it is up. */
   private stopped = false;
   private latest: ReadonlyMap<string, AssetLatestState> = new Map();
-  /** Transitive staleness of the last analysis against the last history read: computed once per change of either. */
+  /**
+   * Transitive staleness of the last analysis against the last history read: computed again when
+   * the history changes, or an analysis changes what staleness reads (model/historyInputs.ts).
+   */
   private staleness:
     | {
         assets: AnalysisSnapshot["assets"];
@@ -239,7 +243,14 @@ export class StatusBoard {
 
   private upstreamCauses(snapshot: AnalysisSnapshot): Map<string, UpstreamCause[]> {
     const cached = this.staleness;
-    if (cached?.assets === snapshot.assets && cached.latest === this.latest) return cached.causes;
+    const latest = this.latest;
+    if (
+      cached?.latest === latest &&
+      sameHistoryInputs(cached.assets, snapshot.assets, (key) => latest.get(key)?.materialization?.codeVersion)
+    ) {
+      cached.assets = snapshot.assets;
+      return cached.causes;
+    }
     const causes = upstreamStaleness(snapshot.assets, this.latest);
     this.staleness = { assets: snapshot.assets, latest: this.latest, causes };
     return causes;
