@@ -13,8 +13,10 @@
 // bench/analysis/generated/.build. The script reports; it never fails on a missed target.
 //
 //   node bench/analysis/run.mjs [--sizes 200,1000,3000] [--runs 5] [--tsc-runs 3] [--edits 200] [--no-tsc]
-//                               [--incremental-runs 3] [--engine BUNDLE]
+//                               [--incremental-runs 3] [--engine BUNDLE] [--threads N]
 //
+// --threads: the cold runs are also measured on N scan threads (default: the machine's cores;
+// 1 skips it), the setting ASSETLINE_ANALYSIS_THREADS gives the CLI.
 // --incremental-runs: the edit measurement is repeated in that many fresh processes and the
 // median p50/p90 reported (with the p90 range): which ~10% of edits pay for a young-generation
 // GC moves the p90 a lot from one process to the next.
@@ -47,6 +49,8 @@ function parseArgs(argv) {
     incrementalRuns: 3,
     tsc: true,
     engine: undefined,
+    // Cold runs also on this many scan threads (1: not measured).
+    threads: availableParallelism(),
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -61,6 +65,7 @@ function parseArgs(argv) {
     else if (arg === "--edits") options.edits = Number(value());
     else if (arg === "--incremental-runs") options.incrementalRuns = Number(value());
     else if (arg === "--no-tsc") options.tsc = false;
+    else if (arg === "--threads") options.threads = Number(value());
     else if (arg === "--engine") options.engine = resolve(value());
     else {
       console.error(`unknown option ${arg}`);
@@ -111,6 +116,19 @@ export function extractTables(_sql: string) { return { reads: [], writes: [], pa
     logLevel: "warning",
     plugins: stubSql ? [stub] : [],
   });
+  // The scan pool starts its threads from scanWorker.js beside the bundle (as dist/ ships it);
+  // without it every "thread" would be this one.
+  if (!stubSql)
+    await esbuild.build({
+      entryPoints: [join(REPO_ROOT, "server/src/analysis/scan/scanWorker.ts")],
+      outfile: join(dirname(outfile), "scanWorker.js"),
+      bundle: true,
+      platform: "node",
+      target: "node20",
+      format: "cjs",
+      packages: "external",
+      logLevel: "warning",
+    });
   return outfile;
 }
 
@@ -166,12 +184,17 @@ async function main() {
     const ours = [];
     const floor = [];
     const noSql = [];
+    const threaded = [];
     for (let run = 0; run < args.runs; run++) {
       ours.push(runNode([WORKER, "analyze", bundle, dir], `analysis of ${size}`));
       floor.push(runNode([WORKER, "floor", bundle, dir], `floor of ${size}`));
+      if (args.threads > 1 && !args.engine)
+        threaded.push(
+          runNode([WORKER, "analyze-threads", bundle, dir, String(args.threads)], `analysis of ${size} on threads`),
+        );
       if (noSqlBundle) noSql.push(runNode([WORKER, "analyze", noSqlBundle, dir], `analysis without SQL of ${size}`));
       process.stderr.write(
-        `[${size}] run ${run + 1}: ours ${fmt(ours.at(-1).ms)} ms, floor ${fmt(floor.at(-1).ms)} ms${noSqlBundle ? `, ours without SQL ${fmt(noSql.at(-1).ms)} ms` : ""}\n`,
+        `[${size}] run ${run + 1}: ours ${fmt(ours.at(-1).ms)} ms, floor ${fmt(floor.at(-1).ms)} ms${threaded.length ? `, on ${args.threads} threads ${fmt(threaded.at(-1).ms)} ms` : ""}${noSqlBundle ? `, ours without SQL ${fmt(noSql.at(-1).ms)} ms` : ""}\n`,
       );
     }
     // Second and later runs of the CLI or the language server reuse the SQL they parsed before
@@ -227,6 +250,9 @@ async function main() {
       cachedMs: cached.length ? median(cached.map((r) => r.ms)) : undefined,
       cachedRssMB: cached.length ? Math.max(...cached.map((r) => r.peakRssMB)) : undefined,
       noSqlRssMB: noSql.length ? Math.max(...noSql.map((r) => r.peakRssMB)) : undefined,
+      threadedMs: threaded.length ? median(threaded.map((r) => r.ms)) : undefined,
+      threadedWallMs: threaded.length ? median(threaded.map((r) => r.wallMs)) : undefined,
+      threadedRssMB: threaded.length ? Math.max(...threaded.map((r) => r.peakRssMB)) : undefined,
       tscWallMs: tsc.length ? median(tsc.map((r) => r.wallMs)) : undefined,
       tscErrors: tsc[0]?.errors,
       rssMB: Math.max(...ours.map((r) => r.peakRssMB)),
@@ -261,6 +287,15 @@ async function main() {
         .map(
           (r) =>
             `${r.size}: ${sec(r.cachedMs)} = ${(r.cachedMs / r.floorMs).toFixed(2)}× floor, peak RSS ${r.cachedRssMB.toFixed(0)} MB`,
+        )
+        .join("; ")}.`,
+    );
+  if (rows.some((r) => r.threadedMs !== undefined))
+    console.log(
+      `Cold on ${args.threads} scan threads (ASSETLINE_ANALYSIS_THREADS; the default is 1): ${rows
+        .map(
+          (r) =>
+            `${r.size}: ${sec(r.threadedMs)} = ${(r.threadedMs / r.floorMs).toFixed(2)}× floor, ${(r.oursMs / r.threadedMs).toFixed(2)}× faster than 1 thread, whole process ${sec(r.threadedWallMs)}, peak RSS ${r.threadedRssMB.toFixed(0)} MB`,
         )
         .join("; ")}.`,
     );

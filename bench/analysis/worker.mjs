@@ -5,6 +5,7 @@
 //   node worker.mjs analyze-sql-cache BUNDLE DIR    the same with DIR's on-disk SQL cache attached
 //                                                   (.assetline/cache, as the CLI and the language
 //                                                   server do), saved afterwards
+//   node worker.mjs analyze-threads BUNDLE DIR N    cold analyzeAll() scanning on N threads (scanWorker.js beside BUNDLE)
 //   node worker.mjs floor       BUNDLE DIR          ts.createSourceFile + full forEachChild walk
 //   node worker.mjs incremental BUNDLE DIR EDITS    analyzeAll, then EDITS × (edit one file, updateFile)
 //
@@ -13,7 +14,8 @@
 
 import { createRequire } from "node:module";
 import { setFlagsFromString } from "node:v8";
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 
 const [mode, bundleArg, dirArg, extra] = process.argv.slice(2);
@@ -28,10 +30,13 @@ const { ts } = require("ts-morph");
 
 const rssMB = () => process.resourceUsage().maxRSS / 1024;
 
-function analyze(withSqlCache = false) {
+function analyze(withSqlCache = false, threads = 1) {
+  // The pool falls back to this thread without its worker script: that would measure nothing.
+  if (threads > 1 && !existsSync(join(dirname(bundlePath), "scanWorker.js")))
+    throw new Error(`no scanWorker.js beside ${bundlePath}`);
   const started = performance.now();
   const cache = withSqlCache ? engine.attachSqlCache(dir) : undefined;
-  const snapshot = new engine.WorkspaceAnalysis(new engine.DiskReader(dir)).analyzeAll();
+  const snapshot = new engine.WorkspaceAnalysis(new engine.DiskReader(dir), { threads }).analyzeAll();
   const ms = performance.now() - started;
   if (cache) {
     cache.save();
@@ -149,7 +154,13 @@ function incremental() {
   return { file, coldMs, sql, dep, peakRssMB: rssMB() };
 }
 
-const modes = { analyze: () => analyze(false), "analyze-sql-cache": () => analyze(true), floor, incremental };
+const modes = {
+  analyze: () => analyze(false),
+  "analyze-sql-cache": () => analyze(true),
+  "analyze-threads": () => analyze(false, Number(extra)),
+  floor,
+  incremental,
+};
 if (!modes[mode]) {
   console.error(`unknown mode ${mode}`);
   process.exit(2);
