@@ -58,8 +58,10 @@ async function main() {
       await session.diagnosticsFor(uri, 1);
     });
 
-    // Typing a new column at the start of the select list: the SQL stays valid while it grows.
-    const sqlAt = positionOf(text, text.indexOf("select") + "select ".length);
+    // Typing a new column at the start of the select list: `x, ` first, then the name grows, so
+    // the SQL stays valid while it does (the generator puts the list on the lines after `select`).
+    const selectEnd = text.indexOf("select") + "select".length;
+    const sqlAt = positionOf(text, selectEnd + (text.slice(selectEnd).match(/^\s*/)?.[0].length ?? 0));
     const depsAt = positionOf(text, text.indexOf("deps: [") + "deps: [".length);
     let version = 1;
     /** Sequential edits, each waiting for its diagnostics; `edit(i)` says where and what to type. */
@@ -77,7 +79,10 @@ async function main() {
       }
       return summarise(times);
     };
-    const sql = await keystrokes((i) => ({ at: { line: sqlAt.line, character: sqlAt.character + i }, text: "x" }));
+    const sql = await keystrokes((i) => ({
+      at: { line: sqlAt.line, character: sqlAt.character + i },
+      text: i === 0 ? "x, " : "x",
+    }));
     // A new string dep typed into `deps`: `"", ` first, then its key one letter at a time, so
     // every keystroke changes the graph (a new missing upstream, AL002).
     const deps = await keystrokes((i) =>
