@@ -115,6 +115,30 @@ describe("analysis: workspace", () => {
       assert.equal(analysis.snapshot.assets[0]!.group, "marts");
     });
 
+    it("takes another analysis' facts of an identical text, and scans a different one (impact's base)", () => {
+      const working = new WorkspaceAnalysis(new DiskReader(workspace.root));
+      working.analyzeAll();
+      const overlay = new OverlayReader(new DiskReader(workspace.root));
+      overlay.setBuffer("src/orders.ts", ORDERS.replace('group: "marts"', 'group: "base"'));
+      const offered: string[] = [];
+      const base = new WorkspaceAnalysis(overlay, {
+        sharedFacts: (file, text) => {
+          const facts = working.factsOf(file);
+          offered.push(file);
+          return facts?.text === text ? facts : undefined;
+        },
+      });
+      const shared = base.analyzeAll();
+      assert.deepEqual(offered.sort(), ["src/helpers.ts", "src/orders.ts"]);
+      assert.equal(base.factsOf("src/helpers.ts"), working.factsOf("src/helpers.ts"), "the same facts object");
+      assert.notEqual(base.factsOf("src/orders.ts"), working.factsOf("src/orders.ts"));
+      assert.equal(shared.assets[0]!.group, "base");
+      // The same analysis as one that shares nothing.
+      const alone = new WorkspaceAnalysis(overlay).analyzeAll();
+      assert.deepEqual(shared.assets, alone.assets);
+      assert.deepEqual(shared.diagnostics, alone.diagnostics);
+    });
+
     it("lays unsaved buffers over the disk", () => {
       const overlay = new OverlayReader(new DiskReader(workspace.root));
       const analysis = new WorkspaceAnalysis(overlay);

@@ -33,6 +33,12 @@ export interface WorkspaceAnalysisOptions extends ScanOptions {
    * here only. The result is the same either way (scan/scanPool.ts).
    */
   readonly threads: number;
+  /**
+   * Facts another analysis with the same scan options already read from exactly `text` (facts
+   * are a function of the path, the text and those options): the editor analyses the base
+   * revision of impact beside the working tree, and most files are the same in both.
+   */
+  readonly sharedFacts?: (file: string, text: string) => FileFacts | undefined;
 }
 
 /**
@@ -114,7 +120,8 @@ export class WorkspaceAnalysis {
     const jobOf = new Map<string, number>();
     for (const file of files) {
       const text = this.reader.readFile(file);
-      if (text !== undefined) jobOf.set(file, jobs.push({ file, text }) - 1);
+      if (text !== undefined && this.options.sharedFacts?.(file, text) === undefined)
+        jobOf.set(file, jobs.push({ file, text }) - 1);
     }
     const scanned = scanInThreads(jobs, { maxFileBytes: this.options.maxFileBytes }, this.options.threads).facts;
     for (const file of files) {
@@ -140,7 +147,7 @@ export class WorkspaceAnalysis {
     }
     const previous = this.facts.get(file);
     if (previous && previous.text === text && !previous.skipped) return;
-    const scanned = scanFile(file, text, this.options);
+    const scanned = this.options.sharedFacts?.(file, text) ?? scanFile(file, text, this.options);
     if (this.options.keepLastGoodOnSyntaxError && scanned.syntaxErrors > 0 && previous && previous.syntaxErrors === 0) {
       return;
     }

@@ -9,7 +9,13 @@
  * progress, so the server keeps answering (cancellations, shutdown) meanwhile.
  */
 import type { CancellationToken } from "vscode-languageserver";
-import { type AnalysisSnapshot, attachSqlCache, type SqlCacheAttachment, WorkspaceAnalysis } from "../analysis";
+import {
+  type AnalysisSnapshot,
+  attachSqlCache,
+  type FileFacts,
+  type SqlCacheAttachment,
+  WorkspaceAnalysis,
+} from "../analysis";
 import type { WorkspaceReader } from "./workspaceReader";
 
 /** How long one slice of scanning may hold the thread before messages are handled. */
@@ -125,6 +131,16 @@ export class AnalysisHost {
   private saveSqlCache(): void {
     const error = this.sqlCache.save();
     if (error) this.options.log(`the SQL cache could not be saved (analysis is unaffected): ${error.message}`);
+  }
+
+  /**
+   * The facts the working analysis read from exactly `text`, when it scanned with the same size
+   * limit: impact's base revision takes them for every file HEAD has unchanged.
+   */
+  factsReadFrom(file: string, text: string, maxFileBytes: number): FileFacts | undefined {
+    if (maxFileBytes !== this.maxFileBytes) return undefined;
+    const facts = this.analysis.factsOf(file);
+    return facts?.text === text ? facts : undefined;
   }
 
   private createAnalysis(maxFileBytes: number): WorkspaceAnalysis {

@@ -151,6 +151,7 @@ export function createContext(
     (file) => reader.readFile(file),
     log,
     isWorkspaceTrusted(initializationOptions),
+    host,
   );
   return {
     connection,

@@ -4,7 +4,7 @@
  * current snapshot against it, which costs a pass over the definitions, not an analysis.
  */
 import { ErrorCodes, LSPErrorCodes, ResponseError } from "vscode-languageserver";
-import type { AnalysisSnapshot } from "../analysis";
+import type { AnalysisSnapshot, FileFacts } from "../analysis";
 import {
   GitError,
   GitRevisionReader,
@@ -15,6 +15,7 @@ import {
 } from "../analysis/git";
 import { codeChanged } from "../analysis/impact/codeChanges";
 import { sameOnceRenamed } from "../analysis/impact/renames";
+import { DEFAULT_SCAN_OPTIONS } from "../analysis/scan/scanFile";
 import { WorkspaceAnalysis } from "../analysis/workspace";
 import type { AssetDefinition } from "../model/definitions";
 import { analyzeImpact, ImpactMemo, SideIndex } from "../model/impact";
@@ -48,6 +49,12 @@ export const UNTRUSTED_IMPACT =
  */
 const REVISION_TTL_MS = 1500;
 
+/** What the base analysis may take from the working tree's analysis (the AnalysisHost). */
+export interface WorkingFacts {
+  readonly maxFileBytes: number;
+  factsReadFrom(file: string, text: string, maxFileBytes: number): FileFacts | undefined;
+}
+
 export class ImpactService {
   private repository: GitRepository | undefined;
   private readonly revisions = new Map<string, { commit: string; at: number; head: string }>();
@@ -61,6 +68,8 @@ export class ImpactService {
     private readonly log: (message: string) => void,
     /** False in an untrusted workspace (the client said so): git is never run. */
     private readonly trusted = true,
+    /** The working tree's analysis, whose facts the base takes for every file HEAD has unchanged. */
+    private readonly working?: WorkingFacts,
   ) {}
 
   /** The report for `snapshot`; a ResponseError in the user's words when git cannot answer. */
@@ -183,7 +192,15 @@ export class ImpactService {
       const reader = await GitRevisionReader.open(this.root, commit, this.repository);
       await reader.load();
       reader.close();
-      const snapshot = new WorkspaceAnalysis(reader).analyzeAll();
+      // Same size limit as the working analysis, so that its facts are the ones this would read.
+      const maxFileBytes = this.working?.maxFileBytes ?? DEFAULT_SCAN_OPTIONS.maxFileBytes;
+      const sharedFacts = this.working
+        ? (file: string, text: string) => this.working?.factsReadFrom(file, text, maxFileBytes)
+        : undefined;
+      const snapshot = new WorkspaceAnalysis(reader, {
+        maxFileBytes,
+        ...(sharedFacts ? { sharedFacts } : {}),
+      }).analyzeAll();
       const side: BaseSide = {
         commit,
         reader,
