@@ -5,7 +5,23 @@
  */
 import { statSync } from "node:fs";
 import { join } from "node:path";
-import { attachSqlCache, type AnalysisSnapshot, DiskReader, WorkspaceAnalysis } from "../analysis";
+import {
+  attachSqlCache,
+  type AnalysisSnapshot,
+  DiskReader,
+  WorkspaceAnalysis,
+  type WorkspaceAnalysisOptions,
+} from "../analysis";
+
+export interface WorkspaceTrackerOptions {
+  /** Facts an analysis in the same process already read (the language server's): see WorkspaceAnalysis. */
+  readonly sharedFacts?: WorkspaceAnalysisOptions["sharedFacts"];
+  /**
+   * Whether to attach the workspace's on-disk SQL cache around each analysis (the CLI). Not in
+   * the language server: the cache is per process, and its analysis has it attached already.
+   */
+  readonly ownSqlCache?: boolean;
+}
 
 export class WorkspaceTracker {
   private readonly reader: DiskReader;
@@ -13,9 +29,15 @@ export class WorkspaceTracker {
   private readonly stamps = new Map<string, string>();
   private current: AnalysisSnapshot | undefined;
 
-  constructor(readonly root: string) {
+  constructor(
+    readonly root: string,
+    private readonly options: WorkspaceTrackerOptions = {},
+  ) {
     this.reader = new DiskReader(root);
-    this.analysis = new WorkspaceAnalysis(this.reader);
+    this.analysis = new WorkspaceAnalysis(
+      this.reader,
+      options.sharedFacts === undefined ? {} : { sharedFacts: options.sharedFacts },
+    );
   }
 
   /** The definitions as the files on disk say now. */
@@ -35,12 +57,12 @@ export class WorkspaceTracker {
       }
     }
     if (this.current !== undefined && changed.length === 0) return this.current;
-    const cache = attachSqlCache(this.root);
+    const cache = this.options.ownSqlCache === false ? undefined : attachSqlCache(this.root);
     try {
       this.current = this.current === undefined ? this.analysis.analyzeAll() : this.analysis.updateFiles(changed);
     } finally {
-      cache.save();
-      cache.detach();
+      cache?.save();
+      cache?.detach();
     }
     return this.current;
   }

@@ -37,7 +37,16 @@ export interface AnalysisHostOptions {
 
 export type SnapshotListener = (snapshot: AnalysisSnapshot, changedFiles: readonly string[]) => void;
 
-export class AnalysisHost {
+/**
+ * What another analysis in this process may take from the editor's (impact's base revision, the
+ * automation loop's view of the disk): the facts read from a text, with the size limit they used.
+ */
+export interface WorkingFacts {
+  readonly maxFileBytes: number;
+  factsReadFrom(file: string, text: string, maxFileBytes: number): FileFacts | undefined;
+}
+
+export class AnalysisHost implements WorkingFacts {
   private analysis: WorkspaceAnalysis;
   private current: AnalysisSnapshot | undefined;
   private readonly dirty = new Set<string>();

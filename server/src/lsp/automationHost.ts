@@ -10,10 +10,12 @@
  * asset for "code changed" at every tick. A refusal (untrusted, PostgreSQL, another holder) is
  * one warning line; everything else in the server keeps working.
  */
+import { DEFAULT_SCAN_OPTIONS } from "../analysis/scan/scanFile";
 import type { AutomationLoop } from "../automation/loop";
 import { type BackendTarget, ConfigError, loadWorkspaceConfig } from "../config/workspaceConfig";
 import type { Executor } from "../executor";
 import type { HistoryStore } from "../store";
+import type { WorkingFacts } from "./analysisHost";
 import type { AssetlineSettings } from "../../../protocol";
 
 export interface AutomationHostOptions {
@@ -28,6 +30,11 @@ export interface AutomationHostOptions {
   readonly warn: (message: string) => void;
   /** The loop wrote history (a run started or ended): status should be re-read soon. */
   readonly onHistoryWritten: () => void;
+  /**
+   * The editor's analysis: the loop reads the files on disk, and takes its facts for every file
+   * whose text on disk is the one it analysed (all but unsaved ones), instead of scanning again.
+   */
+  readonly working?: WorkingFacts;
 }
 
 interface Hosted {
@@ -131,7 +138,14 @@ export class AutomationHost {
       store: history,
       warehouse: loadWorkspaceConfig(root).warehouse,
     });
-    const tracker = new WorkspaceTracker(root);
+    const { working } = this.options;
+    const maxFileBytes = DEFAULT_SCAN_OPTIONS.maxFileBytes;
+    const tracker = new WorkspaceTracker(root, {
+      ownSqlCache: false,
+      ...(working
+        ? { sharedFacts: (file: string, text: string) => working.factsReadFrom(file, text, maxFileBytes) }
+        : {}),
+    });
     const loop = new AutomationLoop({
       store,
       executor,

@@ -144,6 +144,7 @@ export function createContext(
     log,
     warn,
     onHistoryWritten: () => status.pollSoon(),
+    working: host,
   });
   const gate = new RequestGate(host, documents, log);
   const impact = new ImpactService(

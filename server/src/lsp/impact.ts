@@ -4,7 +4,7 @@
  * current snapshot against it, which costs a pass over the definitions, not an analysis.
  */
 import { ErrorCodes, LSPErrorCodes, ResponseError } from "vscode-languageserver";
-import type { AnalysisSnapshot, FileFacts } from "../analysis";
+import type { AnalysisSnapshot } from "../analysis";
 import {
   GitError,
   GitRevisionReader,
@@ -22,6 +22,7 @@ import { analyzeImpact, ImpactMemo, SideIndex } from "../model/impact";
 import { ImpactDigest } from "../model/impactDigest";
 import { selectImpact } from "../model/impactSelection";
 import { parseSelection, type Selection } from "../model/selection";
+import type { WorkingFacts } from "./analysisHost";
 import type { ImpactParams, ImpactReport } from "../../../protocol";
 
 interface BaseSide {
@@ -48,12 +49,6 @@ export const UNTRUSTED_IMPACT =
  * before git is asked again; revisions relative to HEAD are kept exactly as long as HEAD stays.
  */
 const REVISION_TTL_MS = 1500;
-
-/** What the base analysis may take from the working tree's analysis (the AnalysisHost). */
-export interface WorkingFacts {
-  readonly maxFileBytes: number;
-  factsReadFrom(file: string, text: string, maxFileBytes: number): FileFacts | undefined;
-}
 
 export class ImpactService {
   private repository: GitRepository | undefined;
