@@ -12,8 +12,20 @@
  *   has taken more steps than a statement of its length ever needs (about 25 per character
  *   for real SQL, more for short statements).
  */
-import { parse, type ParserOptions } from "sql-parser-cst";
+import type { ParserOptions } from "sql-parser-cst";
 import { tokenize, type SqlToken } from "./sqlTokens";
+
+type SqlParser = typeof import("sql-parser-cst");
+let loaded: SqlParser | undefined;
+
+/**
+ * Loaded at the first statement the fast path declines: the parser is 6 MB of source and ~13 MB
+ * of heap, which a workspace whose SQL the fast path reads entirely never needs.
+ */
+function sqlParser(): SqlParser {
+  loaded ??= require("sql-parser-cst") as SqlParser;
+  return loaded;
+}
 
 /** Parentheses, CASE and BEGIN open at once beyond which the parser is not tried. */
 export const MAX_NESTING = 100;
@@ -30,7 +42,7 @@ export class SqlTooComplexError extends Error {
  * `parse(sql, options)`, or a SqlTooComplexError once it exceeds the budget of `statements`
  * statements of that total length (several are parsed in one call to save its fixed cost).
  */
-export function parseWithinBudget(sql: string, options: ParserOptions, statements = 1): ReturnType<typeof parse> {
+export function parseWithinBudget(sql: string, options: ParserOptions, statements = 1): ReturnType<SqlParser["parse"]> {
   const depth = nestingDepth(tokenize(sql));
   if (depth > MAX_NESTING) {
     throw new SqlTooComplexError(`nested ${depth} levels deep, over the full parser's limit of ${MAX_NESTING}`);
@@ -51,7 +63,7 @@ export function parseWithinBudget(sql: string, options: ParserOptions, statement
     charAt: { value: (index: number) => (spend(), sql.charAt(index)) },
     substr: { value: (from: number, length?: number) => (spend(), sql.substr(from, length)) },
   });
-  return parse(input, options);
+  return sqlParser().parse(input, options);
 }
 
 /** The most parentheses, CASE and BEGIN blocks open at once among tokens [first, end) (strings and comments are tokens of their own). */
