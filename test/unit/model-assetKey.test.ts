@@ -4,8 +4,10 @@ import {
   InvalidAssetKeyError,
   compareKeyStrings,
   isValidKey,
+  problemWithKey,
   problemWithName,
   quoteVisibly,
+  tableNameOfKey,
 } from "../../server/src/model/assetKey";
 
 describe("model: AssetKey", () => {
@@ -132,6 +134,35 @@ describe("model: AssetKey", () => {
     it("rejects parts containing '/' and empty paths", () => {
       assert.throws(() => AssetKey.fromPath(["a/b"]), /contains "\/"/);
       assert.throws(() => AssetKey.fromPath([]), /no parts/);
+    });
+  });
+
+  describe("problemWithKey and tableNameOfKey (the fast check of plain ASCII keys)", () => {
+    /** The rules applied part by part, as fromPath does, without the fast check. */
+    function reference(text: string): { problem: string | undefined; table: string | undefined } {
+      try {
+        return { problem: undefined, table: AssetKey.fromPath(text.split("/")).toTableName() };
+      } catch (error) {
+        assert.ok(error instanceof InvalidAssetKeyError);
+        return { problem: error.reason, table: undefined };
+      }
+    }
+
+    it("accepts and rejects exactly what the part-by-part rules do, for every UTF-16 code unit in every position", () => {
+      for (let code = 0; code <= 0xffff; code++) {
+        const c = String.fromCharCode(code);
+        for (const text of [c, `a${c}`, `${c}b`, `a/${c}`, `${c}/b`, `a${c}/b`, `a/b${c}c`, `${c}${c}`]) {
+          const expected = reference(text);
+          assert.equal(problemWithKey(text) === undefined, expected.problem === undefined, JSON.stringify(text));
+          assert.equal(isValidKey(text), expected.problem === undefined, JSON.stringify(text));
+          assert.equal(tableNameOfKey(text), expected.table, JSON.stringify(text));
+        }
+      }
+    });
+
+    it("rejects empty parts wherever they are", () => {
+      for (const text of ["", "/", "/a", "a/", "a//b", "//", "a/b/"])
+        assert.notEqual(problemWithKey(text), undefined, text);
     });
   });
 

@@ -98,8 +98,28 @@ function hex4(character: string): string {
   return character.charCodeAt(0).toString(16).padStart(4, "0");
 }
 
+/**
+ * True for the keys nearly everyone writes: printable ASCII without space or `,+*:`, in
+ * non-empty parts between single "/". Every such key passes the rules above, so it needs no
+ * regular expression (keys are checked thousands of times per analysis).
+ */
+function isPlainKey(text: string): boolean {
+  let partLength = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x2f /* / */) {
+      if (partLength === 0) return false;
+      partLength = 0;
+    } else if (code <= 0x20 || code >= 0x7f || code === 0x2c || code === 0x2b || code === 0x2a || code === 0x3a) {
+      return false;
+    } else partLength++;
+  }
+  return partLength > 0;
+}
+
 /** Why `text` is not a valid "a/b" key, or undefined when it is. */
-function problemWithUserString(text: string): string | undefined {
+export function problemWithKey(text: string): string | undefined {
+  if (isPlainKey(text)) return undefined;
   if (text.length === 0) return "the key is empty";
   if (text.startsWith(KEY_SEPARATOR)) return `it starts with "/"; write the key without it`;
   if (text.endsWith(KEY_SEPARATOR)) return `it ends with "/"; write the key without it`;
@@ -140,7 +160,16 @@ export function equalRange<T>(sorted: readonly T[], key: string, keyOf: (item: T
 
 /** True when `text` is a valid asset key in user form ("a/b"). */
 export function isValidKey(text: string): boolean {
-  return typeof text === "string" && problemWithUserString(text) === undefined;
+  return typeof text === "string" && problemWithKey(text) === undefined;
+}
+
+/**
+ * The table `AssetKey.fromUserString(text).toTableName()` names (see there), without building
+ * the key; undefined when `text` is not a valid key.
+ */
+export function tableNameOfKey(text: string): string | undefined {
+  if (!isValidKey(text)) return undefined;
+  return text.includes(KEY_SEPARATOR) ? text.split(KEY_SEPARATOR).join(TABLE_PART_SEPARATOR) : text;
 }
 
 /** An immutable asset key. Construct with `fromUserString`, `fromPath` or `fromDbString`. */
@@ -158,7 +187,7 @@ export class AssetKey {
   /** Parses "a/b"; throws InvalidAssetKeyError when the text is not a valid key. */
   static fromUserString(text: string): AssetKey {
     if (typeof text !== "string") throw new InvalidAssetKeyError(String(text), "a key must be a string");
-    const problem = problemWithUserString(text);
+    const problem = problemWithKey(text);
     if (problem) throw new InvalidAssetKeyError(text, problem);
     return new AssetKey(text.split(KEY_SEPARATOR));
   }

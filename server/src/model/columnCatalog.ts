@@ -3,9 +3,9 @@
  * (named by its key) or writes, with `*` expanded through the upstream tables' own columns.
  * Pure: built from definitions, patched as they change, answers lazily and memoises.
  */
-import { AssetKey, compareKeyStrings as compare, isValidKey } from "./assetKey";
+import { compareKeyStrings as compare, tableNameOfKey } from "./assetKey";
 import type { ResolvedColumns, TableColumns } from "./columns";
-import type { AssetDefinition } from "./definitions";
+import type { AssetDefinition, ResourceId } from "./definitions";
 
 export interface TableColumnSource {
   readonly columns: ResolvedColumns;
@@ -89,9 +89,8 @@ export class ColumnCatalog {
   private choose(table: string): void {
     const list = this.statements.get(table) ?? [];
     let chosen: Statement | undefined;
-    for (const statement of [...list.filter((entry) => entry.own), ...list.filter((entry) => !entry.own)]) {
-      if (!chosen || (chosen.asset === statement.asset && chosen.table.columns === undefined)) chosen = statement;
-    }
+    for (const statement of list) if (statement.own) chosen = preferred(chosen, statement);
+    for (const statement of list) if (!statement.own) chosen = preferred(chosen, statement);
     if (chosen) this.definitions.set(table, chosen);
     else this.definitions.delete(table);
   }
@@ -139,15 +138,38 @@ const tableOfKey = new Map<string, string | undefined>();
 /** The table named by an asset's key (`marts/orders` → `marts__orders`), lower-cased. */
 export function producedTable(asset: AssetDefinition): string | undefined {
   if (tableOfKey.has(asset.key)) return tableOfKey.get(asset.key);
-  const table = isValidKey(asset.key) ? AssetKey.fromUserString(asset.key).toTableName().toLowerCase() : undefined;
+  const table = tableNameOfKey(asset.key)?.toLowerCase();
   if (tableOfKey.size > 100_000) tableOfKey.clear();
   tableOfKey.set(asset.key, table);
   return table;
 }
 
+/** Past this many writes, a set dedupes them faster than a scan of the list. */
+const FEW_WRITES = 8;
+
+/** The resources an asset produces: the table named by its key, then whatever the body writes (without repeats). */
+export function producedResources(asset: AssetDefinition): ResourceId[] {
+  const table = producedTable(asset);
+  const produced: ResourceId[] = table === undefined ? [] : [`table:${table}`];
+  if (asset.writes.length > FEW_WRITES) {
+    const unique = new Set(produced);
+    for (const write of asset.writes) unique.add(write.resource);
+    return [...unique];
+  }
+  for (const write of asset.writes) if (!produced.includes(write.resource)) produced.push(write.resource);
+  return produced;
+}
+
 function statementsOf(asset: AssetDefinition): Statement[] {
+  const defined = asset.columns.defined;
+  if (defined.length === 0) return [];
   const own = producedTable(asset);
-  return asset.columns.defined.map((table) => ({ asset, table, own: table.table === own }));
+  return defined.map((table) => ({ asset, table, own: table.table === own }));
+}
+
+/** The statement `choose` keeps of the one so far and the next, in its order. */
+function preferred(chosen: Statement | undefined, next: Statement): Statement {
+  return !chosen || (chosen.asset === next.asset && chosen.table.columns === undefined) ? next : chosen;
 }
 
 function unique(names: readonly string[]): string[] {

@@ -4,9 +4,9 @@
  */
 import type { ImpactCategory, ImpactChange, ImpactCheckChange, ImpactReason } from "../../../protocol/impact";
 import { compareKeyStrings as compare } from "./assetKey";
-import { producedTable } from "./columnCatalog";
+import { producedResources, producedTable } from "./columnCatalog";
 import type { AssetDefinition, CheckDefinition, ResourceId } from "./definitions";
-import { producedResources, type SideIndex } from "./impactIndex";
+import type { SideIndex } from "./impactIndex";
 import type { ImpactMemo } from "./impactMemo";
 
 /** One side of the comparison: what the analysis found. */

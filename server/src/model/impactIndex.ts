@@ -3,7 +3,7 @@
  * place from one snapshot to the next so an edit costs the definitions it replaced.
  */
 import { compareKeyStrings as compare, equalRange } from "./assetKey";
-import { ColumnCatalog, producedTable } from "./columnCatalog";
+import { ColumnCatalog, producedResources } from "./columnCatalog";
 import type { AssetDefinition, ResourceId } from "./definitions";
 import type { ImpactSide } from "./impactChanges";
 
@@ -184,14 +184,6 @@ function edgesOf(asset: AssetDefinition): string {
   const deps = asset.deps.map((dep) => dep.key ?? "").sort();
   const reads = asset.reads.map((read) => read.resource).sort();
   return JSON.stringify([deps, reads, producedResources(asset).sort()]);
-}
-
-/** The table named by the key, plus everything the body writes. */
-export function producedResources(asset: AssetDefinition): ResourceId[] {
-  const table = producedTable(asset);
-  const produced = new Set<ResourceId>(table === undefined ? [] : [`table:${table}`]);
-  for (const write of asset.writes) produced.add(write.resource);
-  return [...produced];
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -10,8 +10,12 @@ import { closestKey } from "./closestKey";
 export class ColumnDiagnostics {
   private catalog = new ColumnCatalog([]);
   private readonly found = new Map<AssetDefinition, AnalysisDiagnostic[]>();
-  /** Table → assets with a certain reference to one of its columns. */
-  private readonly readers = new Map<string, Set<AssetDefinition>>();
+  /**
+   * Table → assets with a certain reference to one of its columns: only edits need it, so it is
+   * built from the last rebuild's assets at the first update (or `prepareForEdits`).
+   */
+  private readers: Map<string, Set<AssetDefinition>> | undefined;
+  private rebuiltFrom: readonly AssetDefinition[] = [];
   /** Tables whose columns come (partly) from `*` over other tables: any definition change may change them. */
   private starTables = new Set<string>();
 
@@ -20,15 +24,18 @@ export class ColumnDiagnostics {
     return this.found.get(asset) ?? NONE;
   }
 
-  /** Recomputes everything for `assets` (the snapshot's sorted list). */
+  /** Recomputes everything for `assets` (the snapshot's sorted list, which must not change afterwards). */
   rebuild(assets: readonly AssetDefinition[]): void {
     this.found.clear();
-    this.readers.clear();
+    this.readers = undefined;
+    this.rebuiltFrom = assets;
     this.rebuildCatalog(assets);
-    for (const asset of assets) {
-      this.index(asset, +1);
-      this.check(asset);
-    }
+    for (const asset of assets) this.check(asset);
+  }
+
+  /** Builds now what the first update would otherwise build. */
+  prepareForEdits(): void {
+    this.readerIndex();
   }
 
   /**
@@ -36,6 +43,7 @@ export class ColumnDiagnostics {
    * Returns the files whose AL008 diagnostics may have changed.
    */
   update(gone: readonly AssetDefinition[], added: readonly AssetDefinition[]): Set<string> {
+    const readers = this.readerIndex();
     const touched = new Set<string>();
     const tables = new Set<string>();
     for (const asset of gone) {
@@ -57,7 +65,7 @@ export class ColumnDiagnostics {
         else this.starTables.delete(table);
       }
       for (const table of [...tables, ...stars, ...this.starTables])
-        for (const reader of this.readers.get(table) ?? []) recheck.add(reader);
+        for (const reader of readers.get(table) ?? []) recheck.add(reader);
     }
     for (const asset of recheck) {
       const before = this.found.get(asset);
@@ -77,16 +85,25 @@ export class ColumnDiagnostics {
     }
   }
 
+  private readerIndex(): Map<string, Set<AssetDefinition>> {
+    if (this.readers) return this.readers;
+    this.readers = new Map();
+    for (const asset of this.rebuiltFrom) this.index(asset, +1);
+    this.rebuiltFrom = [];
+    return this.readers;
+  }
+
   private index(asset: AssetDefinition, sign: 1 | -1): void {
+    const readers = this.readers!;
     for (const reference of asset.columns.references) {
       if (!reference.certain) continue;
-      let set = this.readers.get(reference.table);
+      let set = readers.get(reference.table);
       if (sign > 0) {
-        if (!set) this.readers.set(reference.table, (set = new Set()));
+        if (!set) readers.set(reference.table, (set = new Set()));
         set.add(asset);
       } else if (set) {
         set.delete(asset);
-        if (set.size === 0) this.readers.delete(reference.table);
+        if (set.size === 0) readers.delete(reference.table);
       }
     }
   }

@@ -1,4 +1,3 @@
-import { AssetKey } from "../../model/assetKey";
 import type {
   AnalysisDiagnostic,
   AssetDefinition,
@@ -83,8 +82,8 @@ export function missingUpstreamDiagnostics(
 ): AnalysisDiagnostic[] {
   const found: AnalysisDiagnostic[] = [];
   for (const dep of asset.deps) {
-    const problem = unresolvedTargets.get(dep);
     if (dep.key !== undefined && !keys.isPlaceholder(dep.key)) continue;
+    const problem = unresolvedTargets.get(dep);
     const missing = dep.key ?? dep.text;
     const suggestion = closestKey(missing, keys.definedKeys());
     const hint = suggestion
@@ -108,15 +107,28 @@ export function undeclaredDependencyDiagnostics(
   producers: (resource: ResourceId) => readonly AssetDefinition[] | undefined,
 ): AnalysisDiagnostic[] {
   const found: AnalysisDiagnostic[] = [];
-  if (asset.reads.length === 0) return found;
-  const declared = new Set(asset.deps.map((dep) => dep.key));
-  const reported = new Set<ResourceId>();
+  // Few allocations unless something is reported: this runs for every asset of every link.
+  let reported: Set<ResourceId> | undefined;
+  let declaredKeys: Set<string | undefined> | undefined;
+  const declares = (key: string): boolean =>
+    asset.deps.length <= FEW_DEPS
+      ? namesDep(asset, key)
+      : (declaredKeys ??= new Set(asset.deps.map((dep) => dep.key))).has(key);
   for (const read of asset.reads) {
-    if (reported.has(read.resource)) continue;
-    const producedBy = (producers(read.resource) ?? []).filter((producer) => producer.key !== asset.key);
-    if (producedBy.length === 0 || producedBy.some((producer) => declared.has(producer.key))) continue;
-    reported.add(read.resource);
-    const producer = producedBy[0]!;
+    const producedBy = producers(read.resource);
+    if (producedBy === undefined) continue;
+    let producer: AssetDefinition | undefined;
+    let declared = false;
+    for (const candidate of producedBy) {
+      if (candidate.key === asset.key) continue;
+      producer ??= candidate;
+      if (declares(candidate.key)) {
+        declared = true;
+        break;
+      }
+    }
+    if (producer === undefined || declared || reported?.has(read.resource)) continue;
+    (reported ??= new Set()).add(read.resource);
     const [kind, name] = splitResource(read.resource);
     found.push(
       diagnostic(
@@ -170,14 +182,16 @@ export function badCheckTargetDiagnostics(
   ];
 }
 
+/** Up to this many deps, scanning them beats building a set of their keys. */
+const FEW_DEPS = 16;
+
+/** True when one of the asset's deps resolved to `key`. */
+function namesDep(asset: AssetDefinition, key: string): boolean {
+  for (const dep of asset.deps) if (dep.key === key) return true;
+  return false;
+}
+
 function splitResource(resource: ResourceId): [string, string] {
   const colon = resource.indexOf(":");
   return [resource.slice(0, colon), resource.slice(colon + 1)];
-}
-
-/** The resources an asset produces: the table named by its key, plus whatever it writes. */
-export function producedResources(asset: AssetDefinition): ResourceId[] {
-  const produced = new Set<ResourceId>([`table:${AssetKey.fromUserString(asset.key).toTableName().toLowerCase()}`]);
-  for (const write of asset.writes) produced.add(write.resource);
-  return [...produced];
 }

@@ -1,5 +1,5 @@
 import { combineVersions, tokenHash } from "../codeVersion";
-import type { CandidateCall, FileFacts } from "../facts";
+import type { CandidateCall, FileFacts, TopLevelDeclaration } from "../facts";
 import type { SymbolResolver } from "./resolver";
 
 /** Helpers followed from a definition before giving up: enough for real code, bounded for generated code. */
@@ -12,30 +12,51 @@ const MAX_HELPERS = 200;
  */
 export class HelperVersions {
   private readonly ownHashes = new WeakMap<FileFacts, Map<string, string>>();
+  private readonly initialised = new WeakMap<FileFacts, ReadonlySet<string>>();
 
   constructor(private readonly files: () => ReadonlyMap<string, FileFacts>) {}
 
   /** The definition's version: its own tokens plus every helper it reaches, transitively. */
   versionOf(file: string, call: CandidateCall, resolver: SymbolResolver): string {
+    if (call.references.length === 0) return call.ownVersion;
     const helperHashes: string[] = [];
-    const seen = new Set<string>();
-    const queue: Array<{ file: string; name: string }> = call.references.map((name) => ({ file, name }));
-    while (queue.length > 0 && seen.size < MAX_HELPERS) {
-      const { file: usedIn, name } = queue.pop()!;
-      const origin = resolver.resolveLocal(usedIn, name);
+    // Each declared name has its own declaration object, so the objects identify the helpers.
+    const seen = new Set<TopLevelDeclaration>();
+    // The (file, name) pairs still to follow, as two parallel stacks.
+    const usedIn: string[] = [];
+    const names: string[] = [];
+    for (const name of call.references) {
+      usedIn.push(file);
+      names.push(name);
+    }
+    const files = this.files();
+    while (names.length > 0 && seen.size < MAX_HELPERS) {
+      const origin = resolver.resolveLocal(usedIn.pop()!, names.pop()!);
       if (origin?.kind !== "declaration") continue;
-      const id = `${origin.file}\u0000${origin.local}`;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      const facts = this.files().get(origin.file);
+      const facts = files.get(origin.file);
       const declaration = facts?.declarations.get(origin.local);
-      if (!facts || !declaration) continue;
+      if (!facts || !declaration || seen.has(declaration)) continue;
+      seen.add(declaration);
       // Another definition (a dep given by reference) is data, not code this one runs.
-      if (facts.calls.some((other) => other.declaredAs === origin.local)) continue;
+      if (this.initialisedNames(facts).has(origin.local)) continue;
       helperHashes.push(this.ownHash(facts, origin.local, declaration.start, declaration.end));
-      for (const next of declaration.references) queue.push({ file: origin.file, name: next });
+      for (const next of declaration.references) {
+        usedIn.push(origin.file);
+        names.push(next);
+      }
     }
     return combineVersions(call.ownVersion, helperHashes);
+  }
+
+  /** The names the file's candidate calls initialise (`const x = asset(...)`), cached per file version. */
+  initialisedNames(facts: FileFacts): ReadonlySet<string> {
+    let names = this.initialised.get(facts);
+    if (!names) {
+      const found = new Set<string>();
+      for (const call of facts.calls) if (call.declaredAs !== undefined) found.add(call.declaredAs);
+      this.initialised.set(facts, (names = found));
+    }
+    return names;
   }
 
   /** The token hash of a top-level declaration of the file (cached per file version). */

@@ -1,4 +1,4 @@
-import { AssetKey, InvalidAssetKeyError, problemWithName, quoteVisibly } from "../../model/assetKey";
+import { problemWithKey, problemWithName, quoteVisibly } from "../../model/assetKey";
 import { NO_COLUMNS } from "../../model/columns";
 import type {
   AnalysisDiagnostic,
@@ -103,7 +103,7 @@ export class LinkPass {
         );
         continue;
       }
-      const invalid = keyProblem(key);
+      const invalid = problemWithKey(key);
       if (invalid) {
         const message = `The asset key ${quoteVisibly(key)} is not valid: ${invalid}`;
         diagnostics.push(invalidName(keyLocation, key, message));
@@ -221,7 +221,7 @@ export class LinkPass {
       for (const { call, kind } of this.sdkCallsOf(file)) {
         if (kind === "check" || call.config.dynamicName || call.declaredAs === undefined) continue;
         const key = call.config.name?.value ?? call.declaredAs;
-        if (keyProblem(key) === undefined) keys.set(call.declaredAs, key);
+        if (problemWithKey(key) === undefined) keys.set(call.declaredAs, key);
       }
       return keys;
     });
@@ -261,13 +261,12 @@ export function linkSurface(facts: FileFacts, helperVersions: HelperVersions): s
     );
   }
   for (const star of facts.starExports) parts.push(`*${moduleKey(star)}`);
-  const initialised = new Set<string>();
   for (const call of facts.calls) {
-    if (call.declaredAs !== undefined) initialised.add(call.declaredAs);
     parts.push(
       `c${call.callee.root}\u0000${call.callee.member ?? ""}\u0000${call.declaredAs ?? ""}\u0000${call.config.dynamicName}\u0000${call.config.name?.value ?? ""}`,
     );
   }
+  const initialised = helperVersions.initialisedNames(facts);
   for (const [name, declaration] of facts.declarations) {
     const hash = initialised.has(name) ? "" : helperVersions.declarationHash(facts, name);
     parts.push(`d${name}\u0000${declaration.references.join(",")}\u0000${hash}`);
@@ -354,20 +353,4 @@ function notStatic(location: SourceLocation, message: string): AnalysisDiagnosti
 
 function invalidName(location: SourceLocation, name: string, message: string): AnalysisDiagnostic {
   return { code: "AL009", severity: "error", location, message, related: [], data: { kind: "invalidName", name } };
-}
-
-const keyProblems = new Map<string, string | undefined>();
-
-/** Why a key is invalid, or undefined; memoised, since the same keys are checked on every link. */
-function keyProblem(key: string): string | undefined {
-  if (keyProblems.has(key)) return keyProblems.get(key);
-  let problem: string | undefined;
-  try {
-    AssetKey.fromUserString(key);
-  } catch (error) {
-    problem = error instanceof InvalidAssetKeyError ? error.reason : String(error);
-  }
-  if (keyProblems.size > 100_000) keyProblems.clear();
-  keyProblems.set(key, problem);
-  return problem;
 }

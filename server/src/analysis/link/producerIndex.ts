@@ -1,5 +1,5 @@
 import type { AssetDefinition, ResourceId } from "../../model/definitions";
-import { producedResources } from "../diagnostics/graphDiagnostics";
+import { producedResources } from "../../model/columnCatalog";
 import { upperBound } from "./sortedLists";
 
 /**

@@ -47,6 +47,14 @@ interface Memo {
   readonly deps: ReadonlySet<string> | undefined;
 }
 
+/** A relative module path's resolution, with the candidate paths probed on the way (in order). */
+interface ModuleMemo {
+  readonly module: ResolvedModule | undefined;
+  readonly probed: readonly string[];
+}
+
+const SDK_MODULE: ResolvedModule = { kind: "sdk" };
+
 /**
  * Follows imports and re-exports across workspace files (aliases, renames, barrels,
  * `export *`, namespaces) until a name reaches the SDK or a declaration. Cycles in
@@ -58,7 +66,10 @@ interface Memo {
  * fresh lookup, whatever was resolved before, which lets files be linked one at a time.
  */
 export class SymbolResolver {
-  private readonly exportMemo = new Map<string, Memo>();
+  /** File → exported name → origin. */
+  private readonly exportMemo = new Map<string, Map<string, Memo>>();
+  /** Every file imports through the same few paths: each is probed once per pass. */
+  private readonly moduleMemo = new Map<string, ModuleMemo>();
   /** Lookups under way, with their depth, so a cycle cut knows which lookups it affects. */
   private readonly inProgress = new Map<string, number>();
   /** The shallowest in-progress lookup a cycle cut has hit since the innermost lookup began. */
@@ -71,13 +82,20 @@ export class SymbolResolver {
 
   resolveModule(ref: ModuleRef): ResolvedModule | undefined {
     const target = ref.target;
-    if (target.kind === "assetline") return { kind: "sdk" };
+    if (target.kind === "assetline") return SDK_MODULE;
     if (target.kind === "external") return undefined;
-    const file = resolveRelativeModule(target.path, (candidate) => {
-      this.tracker?.touch(candidate);
-      return this.files.has(candidate);
-    });
-    return file ? { kind: "file", file } : undefined;
+    let memo = this.moduleMemo.get(target.path);
+    if (!memo) {
+      const probed: string[] = [];
+      const file = resolveRelativeModule(target.path, (candidate) => {
+        probed.push(candidate);
+        return this.files.has(candidate);
+      });
+      memo = { module: file === undefined ? undefined : { kind: "file", file }, probed };
+      this.moduleMemo.set(target.path, memo);
+    }
+    if (this.tracker) for (const path of memo.probed) this.tracker.touch(path);
+    return memo.module;
   }
 
   /** What `name`, as used inside `file`, refers to. */
@@ -99,12 +117,12 @@ export class SymbolResolver {
 
   /** The origin of the name `file` exports as `name`. */
   resolveExport(file: string, name: string): Origin | undefined {
-    const memoKey = `${file}\u0000${name}`;
-    const memo = this.exportMemo.get(memoKey);
+    const memo = this.exportMemo.get(file)?.get(name);
     if (memo) {
       if (memo.deps) this.tracker?.touchAll(memo.deps);
       return memo.origin;
     }
+    const memoKey = `${file}\u0000${name}`;
     const depth = this.inProgress.get(memoKey);
     if (depth !== undefined) {
       this.shallowestCut = Math.min(this.shallowestCut, depth);
@@ -124,7 +142,11 @@ export class SymbolResolver {
     }
     const cut = this.shallowestCut;
     // Cut only at this lookup or deeper: any path reaching it would have found the same.
-    if (cut >= ownDepth) this.exportMemo.set(memoKey, { origin, deps });
+    if (cut >= ownDepth) {
+      let memos = this.exportMemo.get(file);
+      if (!memos) this.exportMemo.set(file, (memos = new Map()));
+      memos.set(name, { origin, deps });
+    }
     this.shallowestCut = Math.min(outerCut, cut);
     return origin;
   }

@@ -107,6 +107,7 @@ export class WorkspaceLinker {
     if (!this.initialised) return;
     this.editIndexes ??= this.buildEditIndexes();
     this.cycles.prepareForEdits();
+    this.columnDiagnostics.prepareForEdits();
   }
 
   /** Forgets everything: the next link starts from scratch. */
