@@ -144,13 +144,25 @@ export function producedTable(asset: AssetDefinition): string | undefined {
   return table;
 }
 
+const resourceOfKey = new Map<string, ResourceId | undefined>();
+
+/** `table:` and the table named by the asset's key (memoised like producedTable). */
+function ownResource(asset: AssetDefinition): ResourceId | undefined {
+  if (resourceOfKey.has(asset.key)) return resourceOfKey.get(asset.key);
+  const table = producedTable(asset);
+  const resource: ResourceId | undefined = table === undefined ? undefined : `table:${table}`;
+  if (resourceOfKey.size > 100_000) resourceOfKey.clear();
+  resourceOfKey.set(asset.key, resource);
+  return resource;
+}
+
 /** Past this many writes, a set dedupes them faster than a scan of the list. */
 const FEW_WRITES = 8;
 
 /** The resources an asset produces: the table named by its key, then whatever the body writes (without repeats). */
 export function producedResources(asset: AssetDefinition): ResourceId[] {
-  const table = producedTable(asset);
-  const produced: ResourceId[] = table === undefined ? [] : [`table:${table}`];
+  const own = ownResource(asset);
+  const produced: ResourceId[] = own === undefined ? [] : [own];
   if (asset.writes.length > FEW_WRITES) {
     const unique = new Set(produced);
     for (const write of asset.writes) unique.add(write.resource);

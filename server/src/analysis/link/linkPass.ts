@@ -10,6 +10,7 @@ import type {
 import type { CandidateCall, FileFacts, ModuleRef, TargetRef } from "../facts";
 import { sameAsset, sameCheck } from "./definitionEquality";
 import type { HelperVersions } from "./helperVersions";
+import { internKey } from "./internedKeys";
 import { DependencyTracker, type Origin, SymbolResolver } from "./resolver";
 
 /**
@@ -109,7 +110,7 @@ export class LinkPass {
         diagnostics.push(invalidName(keyLocation, key, message));
         continue;
       }
-      pending.push({ sdkCall, key, keyLocation });
+      pending.push({ sdkCall, key: internKey(key), keyLocation });
     }
 
     const unresolvedTargets = new Map<DependencyRef | CheckDefinition, string>();
@@ -164,7 +165,7 @@ export class LinkPass {
       }
       const { key: target, problem } = this.resolveTarget(file, call.checkTarget);
       const check: CheckDefinition = {
-        name,
+        name: internKey(name),
         assetKey: target,
         targetText: call.checkTarget.kind === "string" ? call.checkTarget.key : call.checkTarget.text,
         targetLocation: call.checkTarget.location,
@@ -182,7 +183,7 @@ export class LinkPass {
   }
 
   private resolveTarget(file: string, target: TargetRef): { key: string | undefined; problem: string | undefined } {
-    if (target.kind === "string") return { key: target.key, problem: undefined };
+    if (target.kind === "string") return { key: internKey(target.key), problem: undefined };
     const origin = originOfRef(this.resolver, file, target);
     if (origin?.kind === "declaration") {
       const key = this.keysOf(origin.file).get(origin.local);
@@ -221,7 +222,7 @@ export class LinkPass {
       for (const { call, kind } of this.sdkCallsOf(file)) {
         if (kind === "check" || call.config.dynamicName || call.declaredAs === undefined) continue;
         const key = call.config.name?.value ?? call.declaredAs;
-        if (problemWithKey(key) === undefined) keys.set(call.declaredAs, key);
+        if (problemWithKey(key) === undefined) keys.set(call.declaredAs, internKey(key));
       }
       return keys;
     });

@@ -5,23 +5,18 @@ import { upperBound } from "./sortedLists";
 /**
  * Which assets produce each table or resource (AL003 asks it for every read), kept in the
  * definitions' order so "the producer" of a resource is the same whether the index was built
- * in one go or patched edit by edit. Each asset's produced resources are computed once.
+ * in one go or patched edit by edit.
  */
 export class ProducerIndex {
   private producers = new Map<ResourceId, AssetDefinition[]>();
-  private readonly produced = new WeakMap<AssetDefinition, readonly ResourceId[]>();
 
   constructor(private readonly order: (a: AssetDefinition, b: AssetDefinition) => number) {}
 
-  /** The resources an asset produces (memoised per definition object). */
-  readonly producedResources = (asset: AssetDefinition): readonly ResourceId[] => {
-    let resources = this.produced.get(asset);
-    if (!resources) {
-      resources = producedResources(asset);
-      this.produced.set(asset, resources);
-    }
-    return resources;
-  };
+  /**
+   * The resources an asset produces. Not memoised per definition: the table of a key is
+   * memoised already, and a weak map entry per definition cost more than the rest.
+   */
+  readonly producedResources = (asset: AssetDefinition): readonly ResourceId[] => producedResources(asset);
 
   /** The producers of `resource`, in the definitions' order; undefined when none. */
   producersOf(resource: ResourceId): readonly AssetDefinition[] | undefined {
