@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
+import { fork, spawn, type ChildProcess } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { isProcessAlive } from "../../server/src/executor";
+import { EXECUTOR_PID_VARIABLE } from "../../server/src/executor/worker/watchdog";
 import { EventStore, storePath } from "../../server/src/store";
 import { buildWorker, repoRoot, waitFor } from "./support/executor-harness";
 
@@ -72,6 +73,25 @@ describe("executor: its own process dying or being signalled", function () {
     } finally {
       child.kill("SIGKILL");
       rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it("a worker whose executor died before it started (another process adopted it) kills itself", async () => {
+    // The pool names the executor in the worker's environment; a pid that is gone stands for an
+    // executor that died between the fork and the worker's first line, when process.ppid is
+    // already the adopting process (here: this test, alive, so ppid alone would never tell).
+    const gone = spawn(process.execPath, ["-e", ""]);
+    await exited(gone);
+    const worker = fork(await buildWorker(), [], {
+      env: { ...process.env, [EXECUTOR_PID_VARIABLE]: String(gone.pid) },
+      stdio: ["ignore", "ignore", "ignore", "ipc"],
+      detached: true,
+    });
+    try {
+      const { signal } = await exited(worker);
+      assert.equal(signal, "SIGKILL");
+    } finally {
+      worker.kill("SIGKILL");
     }
   });
 

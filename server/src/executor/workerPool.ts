@@ -4,6 +4,7 @@
  * killed with its whole process tree and replaced by a fresh one.
  */
 import { fork, type ChildProcess } from "node:child_process";
+import { EXECUTOR_PID_VARIABLE } from "./worker/watchdog";
 import {
   isWorkerMessage,
   type LogSource,
@@ -149,7 +150,9 @@ export class WorkerPool {
       execPath: this.options.execPath,
       execArgv: [...(this.options.nodeArgs ?? [])],
       cwd: this.options.cwd,
-      env: this.options.env ?? process.env,
+      // Whose child it is: a worker whose parent died before it could look (under load, between
+      // the fork and its first line) would otherwise take its new parent for the executor.
+      env: { ...(this.options.env ?? process.env), [EXECUTOR_PID_VARIABLE]: String(process.pid) },
       // Its own process group, so that killing -pid also kills what the user code spawned.
       // (On Windows `detached` would open a console window; taskkill /T walks the tree there.)
       detached: process.platform !== "win32",

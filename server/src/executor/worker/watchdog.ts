@@ -19,6 +19,9 @@ import { Worker } from "node:worker_threads";
 
 const POLL_MS = 500;
 
+/** The executor's pid, set in a worker's environment by the pool that forks it. */
+export const EXECUTOR_PID_VARIABLE = "ASSETLINE_EXECUTOR_PID";
+
 // Runs in the watchdog thread. `process.ppid` is read live from the OS on every access.
 const WATCHDOG_SOURCE = `
 const { workerData, parentPort } = require("node:worker_threads");
@@ -84,7 +87,9 @@ parentPort.on("message", orphaned);
 
 /** Kills this process's group, and the descendants that left it, when the parent goes away. */
 export function guardAgainstOrphaning(): void {
-  const parentPid = process.ppid;
+  // Not process.ppid: when the executor died before this line ran, that is already the reaper,
+  // and a worker comparing against it would never notice (one was found spinning 40 minutes).
+  const parentPid = Number(process.env[EXECUTOR_PID_VARIABLE]) || process.ppid;
   let watchdog: Worker | undefined;
   try {
     watchdog = new Worker(WATCHDOG_SOURCE, {
