@@ -11,7 +11,9 @@
 //
 // The workspace comes from bench/analysis/generate.mjs when it exists (the analysis
 // benchmark's generator), else from ./generate.mjs. The server is bundled with the shipped
-// settings into bench/lsp/generated/.build. Reports against the targets; never fails on them.
+// settings into bench/lsp/generated/.build and started with the Node flags the VS Code client
+// passes (client/src/engine.ts; ASSETLINE_BENCH_PLAIN_NODE=1: none). Reports against the
+// targets; never fails on them.
 //
 //   node bench/lsp/run.mjs [--files 3000] [--edits 200] [--requests 200]
 
@@ -43,7 +45,7 @@ async function main() {
   const workspace = await generate(options.files);
   const server = await buildServer();
   console.log(
-    `Assetline LSP benchmark: ${options.files} files (${workspace.generator}), node ${process.version}, ${cpus()[0]?.model ?? "cpu"}`,
+    `Assetline LSP benchmark: ${options.files} files (${workspace.generator}), node ${process.version} ${(await clientNodeFlags()).join(" ") || "(no flags)"}, ${cpus()[0]?.model ?? "cpu"}`,
   );
 
   const session = await Session.start(server, workspace.dir);
@@ -168,13 +170,36 @@ async function buildServer() {
   return outfile;
 }
 
+/**
+ * The Node flags the VS Code client starts the server with (client/src/engine.ts), read from the
+ * source so that the benchmark measures what ships; ASSETLINE_BENCH_PLAIN_NODE=1 leaves them out.
+ */
+async function clientNodeFlags() {
+  if (process.env.ASSETLINE_BENCH_PLAIN_NODE === "1") return [];
+  const built = await esbuild.build({
+    entryPoints: [join(REPO_ROOT, "client/src/engine.ts")],
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    write: false,
+    logLevel: "warning",
+  });
+  const module = { exports: {} };
+  new Function("module", "exports", "require", built.outputFiles[0].text)(
+    module,
+    module.exports,
+    createRequire(import.meta.url),
+  );
+  return [...module.exports.SERVER_NODE_FLAGS];
+}
+
 class Session {
   static async start(script, root) {
     // ASSETLINE_BENCH_PROFILE=<dir> writes a V8 CPU profile of the server there.
     const profile = process.env.ASSETLINE_BENCH_PROFILE
       ? ["--cpu-prof", `--cpu-prof-dir=${process.env.ASSETLINE_BENCH_PROFILE}`]
       : [];
-    const child = spawn(process.execPath, [...profile, script, "--stdio"], {
+    const child = spawn(process.execPath, [...(await clientNodeFlags()), ...profile, script, "--stdio"], {
       cwd: root,
       stdio: ["pipe", "pipe", "inherit"],
     });
