@@ -23,12 +23,12 @@
 // --engine: measure a prebuilt bundle instead (e.g. an older version of the engine).
 
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { availableParallelism, cpus } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import * as esbuild from "esbuild";
+import { buildLikeShipped } from "../support/setup.mjs";
 import { generateWorkspace, REPO_ROOT } from "./generate.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -81,7 +81,6 @@ function parseArgs(argv) {
  */
 async function buildEngine({ stubSql = false } = {}) {
   const outfile = join(GENERATED, ".build", stubSql ? "analysis-nosql.cjs" : "analysis.cjs");
-  mkdirSync(dirname(outfile), { recursive: true });
   // The stub keeps every other export of the module (re-exported from the real file).
   const stub = {
     name: "stub-sql",
@@ -103,32 +102,16 @@ export function extractTables(_sql: string) { return { reads: [], writes: [], pa
       }));
     },
   };
-  // Same settings as the shipped node bundles (esbuild.mjs): dependencies stay external
-  // and resolve from the repo's node_modules, as they do in a user's install.
-  await esbuild.build({
-    entryPoints: [join(REPO_ROOT, "server/src/analysis/index.ts")],
-    outfile,
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    format: "cjs",
-    packages: "external",
-    logLevel: "warning",
+  await buildLikeShipped(join(REPO_ROOT, "server/src/analysis/index.ts"), outfile, {
     plugins: stubSql ? [stub] : [],
   });
   // The scan pool starts its threads from scanWorker.js beside the bundle (as dist/ ships it);
   // without it every "thread" would be this one.
   if (!stubSql)
-    await esbuild.build({
-      entryPoints: [join(REPO_ROOT, "server/src/analysis/scan/scanWorker.ts")],
-      outfile: join(dirname(outfile), "scanWorker.js"),
-      bundle: true,
-      platform: "node",
-      target: "node20",
-      format: "cjs",
-      packages: "external",
-      logLevel: "warning",
-    });
+    await buildLikeShipped(
+      join(REPO_ROOT, "server/src/analysis/scan/scanWorker.ts"),
+      join(dirname(outfile), "scanWorker.js"),
+    );
   return outfile;
 }
 

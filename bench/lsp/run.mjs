@@ -18,13 +18,14 @@
 //   node bench/lsp/run.mjs [--files 3000] [--edits 200] [--requests 200]
 
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import * as esbuild from "esbuild";
 import { createRequire } from "node:module";
+import { buildLikeShipped } from "../support/setup.mjs";
 
 // The protocol package is CommonJS with an exports map ESM cannot import by subpath.
 const lsp = createRequire(import.meta.url)("vscode-languageserver-protocol/node");
@@ -44,11 +45,12 @@ for (let i = 2; i < process.argv.length; i += 2) {
 async function main() {
   const workspace = await generate(options.files);
   const server = await buildServer();
+  const nodeFlags = await clientNodeFlags();
   console.log(
-    `Assetline LSP benchmark: ${options.files} files (${workspace.generator}), node ${process.version} ${(await clientNodeFlags()).join(" ") || "(no flags)"}, ${cpus()[0]?.model ?? "cpu"}`,
+    `Assetline LSP benchmark: ${options.files} files (${workspace.generator}), node ${process.version} ${nodeFlags.join(" ") || "(no flags)"}, ${cpus()[0]?.model ?? "cpu"}`,
   );
 
-  const session = await Session.start(server, workspace.dir);
+  const session = await Session.start(server, workspace.dir, nodeFlags);
   try {
     const file = workspace.editFile;
     const text = readFileSync(join(workspace.dir, file), "utf8");
@@ -154,20 +156,8 @@ async function generate(files) {
 }
 
 /** The server bundled exactly as esbuild.mjs ships it (dependencies external, resolved from node_modules). */
-async function buildServer() {
-  const outfile = join(GENERATED, ".build", "server.js");
-  mkdirSync(dirname(outfile), { recursive: true });
-  await esbuild.build({
-    entryPoints: [join(REPO_ROOT, "server/src/server.ts")],
-    outfile,
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    format: "cjs",
-    packages: "external",
-    logLevel: "warning",
-  });
-  return outfile;
+function buildServer() {
+  return buildLikeShipped(join(REPO_ROOT, "server/src/server.ts"), join(GENERATED, ".build", "server.js"));
 }
 
 /**
@@ -194,12 +184,12 @@ async function clientNodeFlags() {
 }
 
 class Session {
-  static async start(script, root) {
+  static async start(script, root, nodeFlags) {
     // ASSETLINE_BENCH_PROFILE=<dir> writes a V8 CPU profile of the server there.
     const profile = process.env.ASSETLINE_BENCH_PROFILE
       ? ["--cpu-prof", `--cpu-prof-dir=${process.env.ASSETLINE_BENCH_PROFILE}`]
       : [];
-    const child = spawn(process.execPath, [...(await clientNodeFlags()), ...profile, script, "--stdio"], {
+    const child = spawn(process.execPath, [...nodeFlags, ...profile, script, "--stdio"], {
       cwd: root,
       stdio: ["pipe", "pipe", "inherit"],
     });

@@ -17,11 +17,8 @@ export function numericFlags(argv = process.argv.slice(2)) {
   );
 }
 
-/**
- * Bundles `entry` into `outfile` for Node, as the engine ships, and loads it. Native and
- * server-side packages stay `external`: loaded from node_modules, as users' installs do.
- */
-export async function bundle(entry, outfile, external = ["better-sqlite3"]) {
+/** Bundles `entry` into `outfile` for Node 20 as CommonJS; `options` add to esbuild's. */
+export async function buildForNode(entry, outfile, options = {}) {
   mkdirSync(dirname(outfile), { recursive: true });
   await build({
     entryPoints: [entry],
@@ -29,10 +26,27 @@ export async function bundle(entry, outfile, external = ["better-sqlite3"]) {
     platform: "node",
     format: "cjs",
     target: "node20",
-    external,
     outfile,
-    logLevel: "error",
+    logLevel: "warning",
+    ...options,
   });
+  return outfile;
+}
+
+/**
+ * `buildForNode` with every npm package external, as esbuild.mjs builds the CLI and the
+ * engine's Node bundles: dependencies resolve from node_modules, as they do in a user's install.
+ */
+export function buildLikeShipped(entry, outfile, options = {}) {
+  return buildForNode(entry, outfile, { packages: "external", ...options });
+}
+
+/**
+ * Bundles `entry` into `outfile` for Node, as the engine ships, and loads it. Native and
+ * server-side packages stay `external`: loaded from node_modules, as users' installs do.
+ */
+export async function bundle(entry, outfile, external = ["better-sqlite3"]) {
+  await buildForNode(entry, outfile, { external, logLevel: "error" });
   return createRequire(outfile)(outfile);
 }
 
