@@ -118,17 +118,22 @@ export class WorkspaceAnalysis {
     const files = [...this.reader.listFiles()];
     const jobs: ScanJob[] = [];
     const jobOf = new Map<string, number>();
+    const shared = new Map<string, FileFacts>();
     for (const file of files) {
       const text = this.reader.readFile(file);
-      if (text !== undefined && this.options.sharedFacts?.(file, text) === undefined)
-        jobOf.set(file, jobs.push({ file, text }) - 1);
+      if (text === undefined) continue;
+      const facts = this.options.sharedFacts?.(file, text);
+      if (facts) shared.set(file, facts);
+      else jobOf.set(file, jobs.push({ file, text }) - 1);
     }
     const scanned = scanInThreads(jobs, { maxFileBytes: this.options.maxFileBytes }, this.options.threads).facts;
     for (const file of files) {
       const job = jobOf.get(file);
-      if (job === undefined) this.scan(file);
+      const facts = shared.get(file) ?? (job === undefined ? undefined : scanned[job]);
+      // Not read above (gone or unreadable): scan() says which.
+      if (facts === undefined) this.scan(file);
       else {
-        this.facts.set(file, scanned[job]!);
+        this.facts.set(file, facts);
         this.changed.add(file);
       }
     }

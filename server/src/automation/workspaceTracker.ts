@@ -34,10 +34,7 @@ export class WorkspaceTracker {
     private readonly options: WorkspaceTrackerOptions = {},
   ) {
     this.reader = new DiskReader(root);
-    this.analysis = new WorkspaceAnalysis(
-      this.reader,
-      options.sharedFacts === undefined ? {} : { sharedFacts: options.sharedFacts },
-    );
+    this.analysis = new WorkspaceAnalysis(this.reader, { sharedFacts: options.sharedFacts });
   }
 
   /** The definitions as the files on disk say now. */

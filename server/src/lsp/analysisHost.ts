@@ -15,6 +15,7 @@ import {
   type FileFacts,
   type SqlCacheAttachment,
   WorkspaceAnalysis,
+  type WorkspaceAnalysisOptions,
 } from "../analysis";
 import type { WorkspaceReader } from "./workspaceReader";
 
@@ -44,6 +45,17 @@ export type SnapshotListener = (snapshot: AnalysisSnapshot, changedFiles: readon
 export interface WorkingFacts {
   readonly maxFileBytes: number;
   factsReadFrom(file: string, text: string, maxFileBytes: number): FileFacts | undefined;
+}
+
+/**
+ * The `sharedFacts` option of an analysis scanning with `maxFileBytes` beside the editor's
+ * (`working`); undefined without one.
+ */
+export function factsSharedBy(
+  working: WorkingFacts | undefined,
+  maxFileBytes: number,
+): WorkspaceAnalysisOptions["sharedFacts"] {
+  return working && ((file, text) => working.factsReadFrom(file, text, maxFileBytes));
 }
 
 export class AnalysisHost implements WorkingFacts {

@@ -15,7 +15,7 @@ import type { AutomationLoop } from "../automation/loop";
 import { type BackendTarget, ConfigError, loadWorkspaceConfig } from "../config/workspaceConfig";
 import type { Executor } from "../executor";
 import type { HistoryStore } from "../store";
-import type { WorkingFacts } from "./analysisHost";
+import { factsSharedBy, type WorkingFacts } from "./analysisHost";
 import type { AssetlineSettings } from "../../../protocol";
 
 export interface AutomationHostOptions {
@@ -138,13 +138,9 @@ export class AutomationHost {
       store: history,
       warehouse: loadWorkspaceConfig(root).warehouse,
     });
-    const { working } = this.options;
-    const maxFileBytes = DEFAULT_SCAN_OPTIONS.maxFileBytes;
     const tracker = new WorkspaceTracker(root, {
       ownSqlCache: false,
-      ...(working
-        ? { sharedFacts: (file: string, text: string) => working.factsReadFrom(file, text, maxFileBytes) }
-        : {}),
+      sharedFacts: factsSharedBy(this.options.working, DEFAULT_SCAN_OPTIONS.maxFileBytes),
     });
     const loop = new AutomationLoop({
       store,

@@ -22,7 +22,7 @@ import { analyzeImpact, ImpactMemo, SideIndex } from "../model/impact";
 import { ImpactDigest } from "../model/impactDigest";
 import { selectImpact } from "../model/impactSelection";
 import { parseSelection, type Selection } from "../model/selection";
-import type { WorkingFacts } from "./analysisHost";
+import { factsSharedBy, type WorkingFacts } from "./analysisHost";
 import type { ImpactParams, ImpactReport } from "../../../protocol";
 
 interface BaseSide {
@@ -189,13 +189,8 @@ export class ImpactService {
       reader.close();
       // Same size limit as the working analysis, so that its facts are the ones this would read.
       const maxFileBytes = this.working?.maxFileBytes ?? DEFAULT_SCAN_OPTIONS.maxFileBytes;
-      const sharedFacts = this.working
-        ? (file: string, text: string) => this.working?.factsReadFrom(file, text, maxFileBytes)
-        : undefined;
-      const snapshot = new WorkspaceAnalysis(reader, {
-        maxFileBytes,
-        ...(sharedFacts ? { sharedFacts } : {}),
-      }).analyzeAll();
+      const sharedFacts = factsSharedBy(this.working, maxFileBytes);
+      const snapshot = new WorkspaceAnalysis(reader, { maxFileBytes, sharedFacts }).analyzeAll();
       const side: BaseSide = {
         commit,
         reader,
