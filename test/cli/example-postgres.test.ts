@@ -3,7 +3,7 @@ import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { Client } from "pg";
-import { PostgresCluster } from "../support/postgresCluster";
+import { describeWithPostgres } from "../support/postgresCluster";
 import { assetline, exampleCopy } from "./support";
 
 /*
@@ -35,25 +35,20 @@ function normalise(rows: ReadonlyArray<Record<string, unknown>>): unknown[] {
   );
 }
 
-describe("cli: the example on a PostgreSQL warehouse", function () {
+describeWithPostgres("cli: the example on a PostgreSQL warehouse", function (postgres) {
   this.timeout(240_000);
-  let cluster: PostgresCluster | undefined;
   let url: string;
   let pg: Client;
   const dirs: string[] = [];
   before(async function () {
-    if (PostgresCluster.binDir() === undefined) this.skip();
-    cluster = await PostgresCluster.start();
-    url = cluster.createDatabase("jaffle");
+    url = postgres.cluster.createDatabase("jaffle");
     pg = new Client({ connectionString: url });
     await pg.connect();
   });
   after(async () => {
     await pg?.end();
-    await cluster?.stop();
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
-  if (PostgresCluster.binDir() === undefined) it.skip(PostgresCluster.missingReason);
 
   it("generates, materializes and checks everything in PostgreSQL, and builds the marts SQLite builds", async () => {
     const env = { ASSETLINE_WAREHOUSE_URL: url };

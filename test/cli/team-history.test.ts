@@ -2,10 +2,8 @@ import assert from "node:assert/strict";
 import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
-import { PostgresCluster } from "../support/postgresCluster";
+import { describeWithPostgres } from "../support/postgresCluster";
 import { assetline, REPO } from "./support";
-
-const missing = PostgresCluster.binDir() === undefined;
 
 function fixtureCopy(): string {
   const dir = mkdtempSync(join(tmpdir(), "assetline-team-"));
@@ -42,16 +40,9 @@ describe("cli: the workspace configuration names the run history", function () {
     assert.ok(!existsSync(join(dir, ".assetline", "assetline.db")), "no SQLite history instead");
   });
 
-  describe(`on PostgreSQL${missing ? ` (skipped: ${PostgresCluster.missingReason})` : ""}`, () => {
-    let cluster: PostgresCluster;
-    before(async function () {
-      if (missing) this.skip();
-      cluster = await PostgresCluster.start();
-    });
-    after(async () => cluster?.stop());
-
+  describeWithPostgres("on PostgreSQL", function (postgres) {
     it("records a run there, and status, runs and logs read it back, saying who ran it where", () => {
-      const url = cluster.createDatabase("cli_history");
+      const url = postgres.cluster.createDatabase("cli_history");
       writeFileSync(join(dir, "assetline.config.json"), JSON.stringify({ history: url }));
       const before = assetline(["runs", "--dir", dir]);
       assert.equal(before.status, 2);

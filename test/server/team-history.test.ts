@@ -11,20 +11,12 @@ import {
 import { analyzeDirectory } from "../../server/src/analysis";
 import { PostgresHistory } from "../../server/src/store";
 import { MaterializeRequest, RecentRunsRequest, StatusChangedNotification } from "../../protocol";
-import { PostgresCluster } from "../support/postgresCluster";
+import { describeWithPostgres } from "../support/postgresCluster";
 import { startAnalyzed, type TestClient } from "./support/client";
 
-const missing = PostgresCluster.binDir() === undefined;
-
-describe(`language server: a team's run history on PostgreSQL${missing ? ` (skipped: ${PostgresCluster.missingReason})` : ""}`, function () {
+describeWithPostgres("language server: a team's run history on PostgreSQL", function (postgres) {
   this.timeout(90_000);
-  let cluster: PostgresCluster;
   let client: TestClient | undefined;
-  before(async function () {
-    if (missing) this.skip();
-    cluster = await PostgresCluster.start();
-  });
-  after(async () => cluster?.stop());
   afterEach(async function () {
     if (this.currentTest?.state === "failed") client?.kill();
     else await client?.stop();
@@ -39,7 +31,7 @@ describe(`language server: a team's run history on PostgreSQL${missing ? ` (skip
   }
 
   it("shows another engineer's run within a second or two (LISTEN), with who made it and where", async () => {
-    const url = cluster.createDatabase("team");
+    const url = postgres.cluster.createDatabase("team");
     client = await startAnalyzed("lsp-workspace", {
       // A minute between polls: only the notification can bring the run in within two seconds.
       settings: { assetline: { status: { pollIntervalMs: 60_000 } } },
@@ -116,7 +108,7 @@ describe(`language server: a team's run history on PostgreSQL${missing ? ` (skip
   });
 
   it("says in one line why a configured history cannot be reached, and refuses runs with it", async () => {
-    const url = `postgres://assetline:secret@127.0.0.1:${cluster.port + 1}/team`;
+    const url = `postgres://assetline:secret@127.0.0.1:${postgres.cluster.port + 1}/team`;
     client = await startAnalyzed("lsp-workspace", {
       prepare: (root) => writeFileSync(join(root, "assetline.config.json"), JSON.stringify({ history: url })),
     });

@@ -101,3 +101,39 @@ function freePort(): Promise<number> {
     });
   });
 }
+
+/** The cluster of a `describeWithPostgres` suite, there from its first `before` hook on. */
+export class SuiteCluster {
+  private started: PostgresCluster | undefined;
+
+  get cluster(): PostgresCluster {
+    if (this.started === undefined) throw new Error("the suite's PostgreSQL cluster starts in its first before() hook");
+    return this.started;
+  }
+
+  async start(): Promise<void> {
+    this.started = await PostgresCluster.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.started?.stop();
+  }
+}
+
+/**
+ * A suite on its own private cluster, started before the suite's own hooks and stopped after
+ * them (so its connections and workers end first); where PostgreSQL is not installed, the
+ * suite is skipped with the reason in its title instead of failing.
+ */
+export function describeWithPostgres(title: string, body: (this: Mocha.Suite, postgres: SuiteCluster) => void): void {
+  const missing = PostgresCluster.binDir() === undefined;
+  describe(`${title}${missing ? ` (skipped: ${PostgresCluster.missingReason})` : ""}`, function () {
+    const postgres = new SuiteCluster();
+    before(async function () {
+      if (missing) this.skip();
+      await postgres.start();
+    });
+    body.call(this, postgres);
+    after(() => postgres.stop());
+  });
+}

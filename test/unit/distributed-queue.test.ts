@@ -2,24 +2,16 @@ import assert from "node:assert/strict";
 import type pg from "pg";
 import { StepQueue } from "../../server/src/distributed/queue";
 import { createPool } from "../../server/src/store/postgres/connection";
-import { PostgresCluster } from "../support/postgresCluster";
+import { describeWithPostgres } from "../support/postgresCluster";
 
-const missing = PostgresCluster.binDir() === undefined;
-
-describe(`distributed: the step queue on PostgreSQL${missing ? ` (skipped: ${PostgresCluster.missingReason})` : ""}`, function () {
+describeWithPostgres("distributed: the step queue on PostgreSQL", function (postgres) {
   this.timeout(120_000);
-  let cluster: PostgresCluster;
-  before(async function () {
-    if (missing) this.skip();
-    cluster = await PostgresCluster.start();
-  });
-  after(async () => cluster?.stop());
 
   // pg-boss's create_queue, run by several processes at once on a new database, deadlocked in
   // about half of such starts (three workers started together; one exited at once).
   it("opens for every process starting together on a new database: one creates the queue, the others find it", async () => {
     for (let round = 0; round < 6; round++) {
-      const url = cluster.createDatabase(`queue_${round}`);
+      const url = postgres.cluster.createDatabase(`queue_${round}`);
       const pools: pg.Pool[] = [0, 1, 2].map(() => createPool(url, () => undefined));
       const opened = await Promise.allSettled(
         pools.map((pool) => StepQueue.open(url, pool, { supervise: false }, () => undefined)),

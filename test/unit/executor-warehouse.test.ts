@@ -6,7 +6,7 @@ import { Client } from "pg";
 import type { RunResult } from "../../server/src/executor";
 import { firstUserFrame } from "../../server/src/model/stackFrames";
 import type { StoredEvent } from "../../server/src/store";
-import { PostgresCluster } from "../support/postgresCluster";
+import { describeWithPostgres } from "../support/postgresCluster";
 import { openWorkspace, type Workspace } from "./support/executor-harness";
 
 /*
@@ -91,16 +91,13 @@ describe("executor: ctx.warehouse on the embedded SQLite warehouse", function ()
   });
 });
 
-describe("executor: ctx.warehouse on PostgreSQL", function () {
+describeWithPostgres("executor: ctx.warehouse on PostgreSQL", function (postgres) {
   this.timeout(120_000);
-  let cluster: PostgresCluster | undefined;
   let url: string;
   let ws: Workspace;
   let pg: Client;
   before(async function () {
-    if (PostgresCluster.binDir() === undefined) this.skip();
-    cluster = await PostgresCluster.start();
-    url = cluster.createDatabase("warehouse");
+    url = postgres.cluster.createDatabase("warehouse");
     pg = new Client({ connectionString: url });
     // The restart test drops this connection too; it opens a new one.
     pg.on("error", () => undefined);
@@ -110,9 +107,7 @@ describe("executor: ctx.warehouse on PostgreSQL", function () {
   after(async () => {
     await ws?.dispose();
     await pg?.end();
-    await cluster?.stop();
   });
-  if (PostgresCluster.binDir() === undefined) it.skip(PostgresCluster.missingReason);
 
   it("materializes the same pipeline into PostgreSQL, with the same results, leaving SQLite alone", async () => {
     const result = await ws.run(PIPELINE).done;
@@ -203,8 +198,8 @@ describe("executor: ctx.warehouse on PostgreSQL", function () {
     });
     try {
       assert.equal((await single.run(["seed_orders"]).done).status, "SUCCESS");
-      cluster!.stopServer();
-      cluster!.startServer();
+      postgres.cluster.stopServer();
+      postgres.cluster.startServer();
       const again = await single.run(PIPELINE).done;
       assert.equal(again.status, "SUCCESS", again.message);
     } finally {

@@ -7,38 +7,30 @@ import {
   PostgresHistory,
   SchemaTooNewError,
 } from "../../server/src/store";
-import { PostgresCluster } from "../support/postgresCluster";
+import { describeWithPostgres } from "../support/postgresCluster";
 import { waitUntil } from "./support/store-temp";
 
-const missing = PostgresCluster.binDir() === undefined;
-
-describe(`store on PostgreSQL: opening, schema and notifications${missing ? ` (skipped: ${PostgresCluster.missingReason})` : ""}`, function () {
+describeWithPostgres("store on PostgreSQL: opening, schema and notifications", function (postgres) {
   this.timeout(60_000);
-  let cluster: PostgresCluster;
-  before(async function () {
-    if (missing) this.skip();
-    cluster = await PostgresCluster.start();
-  });
-  after(async () => cluster?.stop());
 
   it("names an unreachable server in one line, without the password, saying where the URL came from", async () => {
-    const url = `postgres://ana:s3cret@127.0.0.1:${cluster.port + 1}/history`;
+    const url = `postgres://ana:s3cret@127.0.0.1:${postgres.cluster.port + 1}/history`;
     await assert.rejects(PostgresHistory.open(url, { from: "ASSETLINE_HISTORY_URL" }), (error: Error) => {
       assert.ok(error instanceof HistoryUnreachableError);
       assert.equal(
         error.message,
-        `cannot reach the run history at postgres://ana:***@127.0.0.1:${cluster.port + 1}/history (ASSETLINE_HISTORY_URL): connection refused (is PostgreSQL running there?)`,
+        `cannot reach the run history at postgres://ana:***@127.0.0.1:${postgres.cluster.port + 1}/history (ASSETLINE_HISTORY_URL): connection refused (is PostgreSQL running there?)`,
       );
       return true;
     });
     await assert.rejects(
-      PostgresHistory.open(cluster.url("no_such_db")),
+      PostgresHistory.open(postgres.cluster.url("no_such_db")),
       /database "no_such_db" does not exist; create it/,
     );
   });
 
   it("reads an empty database as no history yet, and a newer schema as a typed error", async () => {
-    const url = cluster.createDatabase("schema_checks");
+    const url = postgres.cluster.createDatabase("schema_checks");
     await assert.rejects(PostgresHistory.open(url, { readonly: true }), NoHistoryError);
     await (await PostgresHistory.open(url)).close();
     const raw = new pg.Client({ connectionString: url });
@@ -50,7 +42,7 @@ describe(`store on PostgreSQL: opening, schema and notifications${missing ? ` (s
   });
 
   it("notifies a listener of another connection's commits, and again after the server restarts", async () => {
-    const url = cluster.createDatabase("notify_checks");
+    const url = postgres.cluster.createDatabase("notify_checks");
     const writer = await PostgresHistory.open(url);
     const reader = await PostgresHistory.open(url, { readonly: true });
     let heard = 0;
@@ -62,8 +54,8 @@ describe(`store on PostgreSQL: opening, schema and notifications${missing ? ` (s
     try {
       const run = await writer.createRun({ selection: "a", launchedBy: "cli" });
       await waitUntil(async () => heard >= 1, "the first notification");
-      cluster.stopServer();
-      cluster.startServer();
+      postgres.cluster.stopServer();
+      postgres.cluster.startServer();
       const before = heard;
       // The listener reconnects by itself and says so (commits made meanwhile went unheard).
       await waitUntil(async () => heard > before, "a notification after reconnecting");
