@@ -137,7 +137,6 @@ export class ImpactService {
             added,
             this.workingText(added.location.file),
           ),
-        // Texts only when the code versions differ: reading every file per answer would cost a disk pass.
         codeChanged: (before, after) => {
           if (before.codeVersion === after.codeVersion && before.kind === after.kind) return false;
           // A definition is a new object when its file changed: other changed assets keep their verdict.
@@ -145,9 +144,9 @@ export class ImpactService {
           if (known?.before === before) return known.changed;
           const changed = codeChanged(
             before,
-            base.reader.readFile(before.location.file),
+            () => base.reader.readFile(before.location.file),
             after,
-            this.workingText(after.location.file),
+            () => this.workingText(after.location.file),
           );
           base.codeVerdicts.set(after, { before, changed });
           return changed;

@@ -16,12 +16,16 @@ const DESCRIBED = new Set(["deps", "owners", "group", "description", "tags", "ki
  */
 export function codeChanged(
   before: AssetDefinition,
-  beforeText: string | undefined,
+  readBeforeText: () => string | undefined,
   after: AssetDefinition,
-  afterText: string | undefined,
+  readAfterText: () => string | undefined,
 ): boolean {
   if (before.codeVersion === after.codeVersion && before.kind === after.kind) return false;
-  if (before.kind !== after.kind || beforeText === undefined || afterText === undefined) return true;
+  if (before.kind !== after.kind) return true;
+  // Texts only now: most definitions keep their version, and reading every file per answer is a disk pass.
+  const beforeText = readBeforeText();
+  const afterText = readAfterText();
+  if (beforeText === undefined || afterText === undefined) return true;
   const old = callSpan(before, beforeText);
   const next = callSpan(after, afterText);
   if (!old || !next) return true;

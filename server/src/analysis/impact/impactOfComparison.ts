@@ -19,9 +19,9 @@ export function impactOfComparison(comparison: RevisionComparison): ImpactReport
     codeChanged: (before, after) =>
       codeChanged(
         before,
-        comparison.baseText(before.location.file),
+        () => comparison.baseText(before.location.file),
         after,
-        comparison.workingText(after.location.file),
+        () => comparison.workingText(after.location.file),
       ),
   });
   return { base: { ref: comparison.ref, commit: comparison.commit }, ...analysis };
