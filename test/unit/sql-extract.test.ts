@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { extractTables, type SqlTables } from "../../server/src/analysis/sql/extractTables";
 import type { TableMention } from "../../server/src/analysis/sql/tableMention";
 import { scanTables } from "../../server/src/analysis/sql/fallbackTables";
-import { splitStatements, tokenize } from "../../server/src/analysis/sql/sqlTokens";
+import { splitStatements, tokenize, tokenList } from "../../server/src/analysis/sql/sqlTokens";
 
 /** What the mention's text should normalise to: quotes removed, lower-case, main/temp schema dropped. */
 function normaliseWritten(text: string): string {
@@ -440,7 +440,8 @@ describe("sql: extractTables", () => {
     });
 
     it("serves repeated texts from the cache without sharing mutable arrays", () => {
-      const sql = "select * from cached_table c join other o on o.id = c.id";
+      // ESCAPE is outside the fast path: sql-parser-cst reads this one, and only its answers are cached.
+      const sql = "select * from cached_table c join other o on o.id = c.id where c.name like 'a%' escape '!'";
       const first = extractTables(sql);
       first.reads.push({ name: "bogus", start: 0, end: 1 });
       first.reads.sort(() => -1);
@@ -450,6 +451,18 @@ describe("sql: extractTables", () => {
         ["cached_table", "other"],
       );
       assert.equal(second.reads[0], extractTables(sql).reads[0], "the mention objects come from the cache");
+    });
+
+    it("answers what the fast path reads afresh each time, uncached", () => {
+      const sql = "select * from fresh_table f join other o on o.id = f.id";
+      const first = extractTables(sql);
+      first.reads[0]!.name = "changed";
+      const second = extractTables(sql);
+      assert.deepEqual(
+        second.reads.map((m) => m.name),
+        ["fresh_table", "other"],
+      );
+      assert.notEqual(second.reads[0], extractTables(sql).reads[0]);
     });
   });
 
@@ -528,8 +541,8 @@ describe("sql: extractTables", () => {
     it("does not split inside strings, comments or a trigger body", () => {
       const sql =
         "select ';' -- ;\n; create trigger tr after insert on t begin update u set a = case when 1 then 2 end; delete from v; end; select 1";
-      const tokens = tokenize(sql);
-      const spans = splitStatements(tokens).map((s) => sql.slice(tokens[s.first].start, tokens[s.end - 1].end));
+      const tokens = tokenList(sql);
+      const spans = splitStatements(tokens).map((s) => sql.slice(tokens.starts[s.first], tokens.ends[s.end - 1]));
       assert.deepEqual(spans, [
         "select ';'",
         "create trigger tr after insert on t begin update u set a = case when 1 then 2 end; delete from v; end",

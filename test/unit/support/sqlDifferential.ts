@@ -8,7 +8,7 @@ import { join } from "node:path";
 import ts from "typescript";
 import { analyseStatement } from "../../../server/src/analysis/sql/extractTables";
 import { fastStatementTables } from "../../../server/src/analysis/sql/fastTables";
-import { splitStatements, tokenize } from "../../../server/src/analysis/sql/sqlTokens";
+import { splitStatements, tokenList } from "../../../server/src/analysis/sql/sqlTokens";
 
 export interface Tally {
   statements: number;
@@ -43,12 +43,12 @@ export function fallbackRate(tally: Tally): string {
 
 /** Compares the two paths on every statement of `sql`; throws (naming the statement) when they differ. */
 export function compareScript(sql: string, tally: Tally, origin: string, classifyFallbacks = true): void {
-  const tokens = tokenize(sql);
+  const tokens = tokenList(sql);
   for (const span of splitStatements(tokens)) {
-    const start = tokens[span.first].start;
-    const text = sql.slice(start, tokens[span.end - 1].end);
+    const start = tokens.starts[span.first]!;
+    const text = sql.slice(start, tokens.ends[span.end - 1]);
     tally.statements++;
-    const fast = fastStatementTables(sql, tokens, span.first, span.end, start);
+    const fast = fastStatementTables(tokens, span.first, span.end, start);
     if (fast === undefined) {
       // Broken SQL is slow for sql-parser-cst to reject: the fuzzer skips the count and keeps its pace.
       if (classifyFallbacks && analyseStatement(text, "sqlite").error !== undefined) tally.unparsable++;

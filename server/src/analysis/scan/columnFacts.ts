@@ -1,7 +1,8 @@
 import { type BodyColumns, type ColumnReference, NO_COLUMNS, type TableColumns } from "../../model/columns";
 import type { SqlTables } from "../sql/extractTables";
 import type { LocationMaker } from "./locations";
-import { exactArray, ownString } from "./retainedShapes";
+import { exactArray } from "./retainedShapes";
+import { ownedName } from "./sqlNames";
 
 /** Whether [start, end) overlaps one of `holes` (the `${...}` substitutions of a SQL text). */
 export function inHole(holes: ReadonlyArray<readonly [number, number]>, start: number, end: number): boolean {
@@ -33,15 +34,15 @@ export class ColumnCollector {
       for (const define of statement.defines) {
         definedHere.add(define.table);
         this.defined.push({
-          table: ownString(define.table),
+          table: ownedName(define.table),
           columns: define.columns === null || holes.length > 0 ? undefined : define.columns,
         });
       }
       for (const reference of statement.references) {
         if (inHole(holes, reference.start, reference.end)) continue;
         this.references.push({
-          table: ownString(reference.table),
-          column: ownString(reference.column),
+          table: ownedName(reference.table),
+          column: ownedName(reference.column),
           qualified: reference.qualified,
           certain: reference.certain,
           location: this.locations.at(offset + reference.start, offset + reference.end),
@@ -54,7 +55,7 @@ export class ColumnCollector {
     for (const write of tables.writes) {
       if (definedHere.has(write.name) || inHole(holes, write.start, write.end)) continue;
       definedHere.add(write.name);
-      this.defined.push({ table: ownString(write.name), columns: undefined });
+      this.defined.push({ table: ownedName(write.name), columns: undefined });
     }
   }
 

@@ -6,7 +6,8 @@ import { extractTables, type SqlDialect } from "../sql/extractTables";
 import type { TableMention } from "../sql/tableMention";
 import { ColumnCollector, inHole } from "./columnFacts";
 import type { LocationMaker } from "./locations";
-import { exactArray, ownString } from "./retainedShapes";
+import { exactArray } from "./retainedShapes";
+import { tableResource } from "./sqlNames";
 import { forEachDescendant } from "./syntaxWalk";
 import { type ConstLookup, staticString, unwrap } from "./staticValues";
 
@@ -257,7 +258,7 @@ function addMentions(mentions: readonly TableMention[], into: Effect[], sql: Sql
   for (const mention of mentions) {
     if (inHole(sql.holes, mention.start, mention.end)) continue;
     into.push({
-      resource: ownString(`table:${mention.name}`),
+      resource: tableResource(mention.name),
       location: locations.at(sql.offset + mention.start, sql.offset + mention.end),
     });
   }

@@ -13,7 +13,8 @@
  *   for real SQL, more for short statements).
  */
 import type { ParserOptions } from "sql-parser-cst";
-import { tokenize, type SqlToken } from "./sqlTokens";
+import { keywordId } from "./sqlKeywords";
+import { PUNCT, releaseTokenList, tokenList, WORD, type SqlTokenList } from "./sqlTokens";
 
 type SqlParser = typeof import("sql-parser-cst");
 let loaded: SqlParser | undefined;
@@ -43,7 +44,9 @@ export class SqlTooComplexError extends Error {
  * statements of that total length (several are parsed in one call to save its fixed cost).
  */
 export function parseWithinBudget(sql: string, options: ParserOptions, statements = 1): ReturnType<SqlParser["parse"]> {
-  const depth = nestingDepth(tokenize(sql));
+  const list = tokenList(sql);
+  const depth = nestingDepth(list);
+  releaseTokenList(list);
   if (depth > MAX_NESTING) {
     throw new SqlTooComplexError(`nested ${depth} levels deep, over the full parser's limit of ${MAX_NESTING}`);
   }
@@ -66,20 +69,22 @@ export function parseWithinBudget(sql: string, options: ParserOptions, statement
   return sqlParser().parse(input, options);
 }
 
+const BEGIN = keywordId("begin");
+const CASE = keywordId("case");
+const END = keywordId("end");
+
 /** The most parentheses, CASE and BEGIN blocks open at once among tokens [first, end) (strings and comments are tokens of their own). */
-export function nestingDepth(tokens: readonly SqlToken[], first = 0, end = tokens.length): number {
+export function nestingDepth(list: SqlTokenList, first = 0, end = list.length): number {
+  const { kinds, infos } = list;
   let depth = 0;
   let deepest = 0;
   for (let i = first; i < end; i++) {
-    const token = tokens[i];
-    const value = token.value;
-    if (
-      (token.kind === "punct" && value === "(") ||
-      (token.kind === "word" && (value === "case" || value === "begin"))
-    ) {
+    const kind = kinds[i]!;
+    const info = infos[i]!;
+    if ((kind === PUNCT && info === 40) || (kind === WORD && (info === CASE || info === BEGIN))) {
       depth += 1;
       if (depth > deepest) deepest = depth;
-    } else if ((token.kind === "punct" && value === ")") || (token.kind === "word" && value === "end")) {
+    } else if ((kind === PUNCT && info === 41) || (kind === WORD && info === END)) {
       depth = Math.max(0, depth - 1);
     }
   }

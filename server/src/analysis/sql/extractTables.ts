@@ -15,7 +15,14 @@ import { collectCstTables } from "./cstTables";
 import { isCstNode, type CstNode } from "./cstWalk";
 import { scanTables } from "./fallbackTables";
 import { fastStatementTables } from "./fastTables";
-import { splitStatements, tokenize, type SqlToken, type StatementSpan } from "./sqlTokens";
+import {
+  releaseTokenList,
+  splitStatements,
+  tokenList,
+  tokenObjects,
+  type SqlTokenList,
+  type StatementSpan,
+} from "./sqlTokens";
 import type { PersistentStatementCache } from "./persistentCache";
 import type { TableMention, TableSink } from "./tableMention";
 
@@ -118,18 +125,26 @@ export function extractTables(sql: string, dialect: SqlDialect = "sqlite"): SqlT
   const key = cacheKey(sql, dialect);
   let result = resultCache.get(key);
   if (result === undefined) {
+    let analysed: Analysed;
     try {
-      result = analyse(sql, dialect);
+      analysed = analyse(sql, dialect);
     } catch (error) {
       // Defensive: every step below is meant to be total, but a bug must not take the analysis down.
-      result = {
-        reads: [],
-        writes: [],
-        parsed: false,
-        error: `internal error: ${firstLine(error)}`,
-        columns: [undefined],
+      analysed = {
+        tables: {
+          reads: [],
+          writes: [],
+          parsed: false,
+          error: `internal error: ${firstLine(error)}`,
+          columns: [undefined],
+        },
+        cacheable: true,
       };
     }
+    // The fast path answers a text in less time than a lookup of the text costs: only answers
+    // that needed sql-parser-cst are worth keeping (and those are frozen, being shared).
+    if (!analysed.cacheable) return analysed.tables;
+    result = analysed.tables;
     resultCache.set(key, result);
   }
   // Callers may sort or push into the arrays; the cached copy must stay intact.
@@ -146,27 +161,49 @@ export function extractTables(sql: string, dialect: SqlDialect = "sqlite"): SqlT
 interface Statement {
   start: number;
   end: number;
+  /** Cut only for a statement the fast path declined: the key of the caches, the parser's input. */
   text: string;
 }
 
-function analyse(sql: string, dialect: SqlDialect): SqlTables {
-  const tokens = tokenize(sql);
-  const spans = splitStatements(tokens);
-  const statements: Statement[] = spans.map((span) => {
-    const start = tokens[span.first].start;
-    const end = tokens[span.end - 1].end;
-    return { start, end, text: sql.slice(start, end) };
-  });
+interface Analysed {
+  tables: SqlTables;
+  /** Whether some statement needed sql-parser-cst (or the tolerant scan): then the answer is worth caching. */
+  cacheable: boolean;
+}
+
+function analyse(sql: string, dialect: SqlDialect): Analysed {
+  const tokens = tokenList(sql);
+  try {
+    return analyseTokens(sql, tokens, dialect);
+  } finally {
+    releaseTokenList(tokens);
+  }
+}
+
+function analyseTokens(sql: string, tokens: SqlTokenList, dialect: SqlDialect): Analysed {
+  const statements: Statement[] = [];
   // The fast path before any cache: it answers most statements in less time than the on-disk
   // cache's key (a SHA-1 of the text) takes, or even an in-memory lookup of a long text, and what
   // it answers is what the parser would. The caches then hold only the parser's answers.
   // Uncached, its answers can have offsets into the whole text: nothing to shift (`inText`).
   const inText: boolean[] = [];
-  const tables = statements.map((statement, i) => {
-    const fast = dialect === "sqlite" ? fastStatement(sql, tokens, spans[i], statement) : undefined;
+  const tables: Array<StatementTables | undefined> = [];
+  let cacheable = false;
+  for (const span of splitStatements(tokens)) {
+    const start = tokens.starts[span.first]!;
+    const end = tokens.ends[span.end - 1]!;
+    const fast = dialect === "sqlite" ? fastStatement(tokens, span, end - start) : undefined;
     inText.push(fast !== undefined);
-    return fast ?? cachedStatement(cacheKey(statement.text, dialect));
-  });
+    if (fast !== undefined) {
+      statements.push({ start, end, text: "" });
+      tables.push(fast);
+      continue;
+    }
+    cacheable = true;
+    const text = sql.slice(start, end);
+    statements.push({ start, end, text });
+    tables.push(cachedStatement(cacheKey(text, dialect)));
+  }
   for (let i = 0; i < statements.length;) {
     if (tables[i] !== undefined) {
       i++;
@@ -200,8 +237,8 @@ function analyse(sql: string, dialect: SqlDialect): SqlTables {
     }
     if (inText[i] === true) {
       // The fast path's own fresh objects, already in the text's offsets.
-      for (const m of own.reads) result.reads.push(Object.freeze(m));
-      for (const m of own.writes) result.writes.push(Object.freeze(m));
+      for (const m of own.reads) result.reads.push(cacheable ? Object.freeze(m) : m);
+      for (const m of own.writes) result.writes.push(cacheable ? Object.freeze(m) : m);
       result.columns.push(own.columns);
       continue;
     }
@@ -210,7 +247,7 @@ function analyse(sql: string, dialect: SqlDialect): SqlTables {
     shiftMentions(own.writes, start, result.writes);
     result.columns.push(own.columns === undefined ? undefined : shiftColumns(own.columns, start));
   }
-  return result;
+  return { tables: result, cacheable };
 }
 
 /** Statement-relative mentions as offsets into the whole text, frozen: the result is cached and shared. */
@@ -264,18 +301,13 @@ function parseBatch(
   });
 }
 
-/** The fast path's answer for a SQLite statement, offsets into `sql` (not cached: cheaper than a lookup), or undefined. */
-function fastStatement(
-  sql: string,
-  tokens: SqlToken[],
-  span: StatementSpan,
-  statement: Statement,
-): StatementTables | undefined {
+/** The fast path's answer for a SQLite statement, offsets into the whole text (not cached: cheaper than a lookup), or undefined. */
+function fastStatement(tokens: SqlTokenList, span: StatementSpan, length: number): StatementTables | undefined {
   // Past the parser's size limit the reference answer is the tolerant scan's (parsed: false): kept identical.
-  if (statement.text.length > MAX_PARSE_CHARS) return undefined;
+  if (length > MAX_PARSE_CHARS) return undefined;
   // Past the full parser's nesting limit the reference answer is the tolerant scan's too.
   if (nestingDepth(tokens, span.first, span.end) > MAX_NESTING) return undefined;
-  return fastStatementTables(sql, tokens, span.first, span.end, 0);
+  return fastStatementTables(tokens, span.first, span.end, 0);
 }
 
 /** One statement through sql-parser-cst (the tolerant scan when it fails): the reference the fast path is held to. */
@@ -300,9 +332,11 @@ export function analyseStatement(text: string, dialect: SqlDialect): StatementTa
   } else {
     tables.error = `statement too long for the full parser (${text.length} characters, limit ${MAX_PARSE_CHARS})`;
   }
-  const tokens = tokenize(text);
+  const list = tokenList(text);
+  const tokens = tokenObjects(list);
   // Re-read with an open literal cut at its line's end, the text may hold several statements after all.
-  for (const span of splitStatements(tokens)) scanTables(tokens.slice(span.first, span.end), sink);
+  for (const span of splitStatements(list)) scanTables(tokens.slice(span.first, span.end), sink);
+  releaseTokenList(list);
   sortBySource(tables);
   return tables;
 }

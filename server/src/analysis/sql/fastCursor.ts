@@ -6,41 +6,29 @@
  */
 
 import { StatementFacts, type ColumnScope, type CteChain } from "./fastFacts";
-import type { SqlToken } from "./sqlTokens";
+import { internedLowerName, ownCopy } from "./nameInterner";
+import { BLOCKS_NAME, IS_SOFT, KEYWORDS } from "./sqlKeywords";
+import { NOT_PLAIN, OTHER, PUNCT, QUOTED, unquote, WORD, type SqlTokenList } from "./sqlTokens";
 
 /** Thrown (never escapes this module's callers) when a statement is outside the modelled grammar. */
 export const NOT_CERTAIN: unique symbol = Symbol("not certain");
 
-/** Reserved somewhere in sql-parser-cst's SQLite dialect: never accepted as a name. */
-export const RESERVED = new Set(
-  (
-    "add all alter and as autoincrement between case cast check collate commit constraint create cross default " +
-    "deferrable delete distinct drop else escape except exists foreign from full glob group groups having in index " +
-    "indexed inner insert intersect into is isnull join left like limit match natural not nothing notnull null on or " +
-    "order outer primary raise references regexp returning right select set table then to transaction union unique " +
-    "update using values when where window"
-  ).split(" "),
-);
-
-/** Keywords sql-parser-cst lets stand as names, but only where no clause could start: never an implicit alias. */
-export const SOFT_KEYWORDS = new Set(
-  (
-    "abort action after always analyze asc attach before begin by cascade column conflict current current_date " +
-    "current_time current_timestamp database deferred desc detach do each end exclude exclusive explain fail filter " +
-    "first following for generated if ignore immediate initially instead key last materialized no nulls of offset " +
-    "others over partition plan pragma preceding query range recursive reindex release rename replace restrict " +
-    "rollback row rows savepoint temp temporary ties trigger unbounded vacuum view virtual with without true false"
-  ).split(" "),
-);
-
-/** Words sql-parser-cst reads as values wherever an expression may stand (so never as a table name). */
-const VALUE_WORDS = new Set(["true", "false", "current_date", "current_time", "current_timestamp"]);
+/** Punctuation, as the tokenizer records it (its character code). */
+export const OPEN = 40;
+export const CLOSE = 41;
+export const COMMA = 44;
+export const DOT = 46;
 
 const TWO_CHAR = new Set(["==", "!=", "<>", "<=", ">=", "||", "<<", ">>", "->"]);
-const PLAIN_NAME = /^[a-z_][a-z0-9_]*$/;
 
 export abstract class FastCursor {
   protected i: number;
+  protected readonly sql: string;
+  private readonly kinds: Uint8Array;
+  private readonly infos: Uint16Array;
+  protected readonly starts: Int32Array;
+  protected readonly ends: Int32Array;
+  private readonly hashes: Int32Array;
 
   protected readonly facts = new StatementFacts();
   /** The query whose columns the expression here names; undefined outside one (DDL, SET, VALUES, a FROM function's arguments). */
@@ -55,13 +43,18 @@ export abstract class FastCursor {
   protected frame: CteChain | undefined = undefined;
 
   constructor(
-    protected readonly sql: string,
-    protected readonly tokens: readonly SqlToken[],
+    tokens: SqlTokenList,
     first: number,
     protected readonly end: number,
     protected readonly base: number,
   ) {
     this.i = first;
+    this.sql = tokens.sql;
+    this.kinds = tokens.kinds;
+    this.infos = tokens.infos;
+    this.starts = tokens.starts;
+    this.ends = tokens.ends;
+    this.hashes = tokens.hashes;
   }
 
   /**
@@ -70,43 +63,57 @@ export abstract class FastCursor {
    */
   protected dottedName(): number {
     const first = this.i;
-    if (!this.isName(this.current())) throw NOT_CERTAIN;
+    if (!this.isNameAt(first)) throw NOT_CERTAIN;
     this.i++;
-    if (!this.isPunct(".")) return first;
+    if (!this.isPunct(DOT)) return first;
     this.i++;
-    if (!this.isName(this.current())) throw NOT_CERTAIN;
+    if (!this.isNameAt(this.i)) throw NOT_CERTAIN;
     this.i++;
-    if (this.isPunct(".")) throw NOT_CERTAIN;
+    if (this.isPunct(DOT)) throw NOT_CERTAIN;
     return first;
   }
 
   /** `(a, b)`: the names, lower-case, when `names` is given. */
   protected nameList(names?: string[]): void {
-    this.expectPunct("(");
+    this.expectPunct(OPEN);
     do {
       const k = this.name();
       names?.push(this.lowerName(k));
-    } while (this.acceptPunct(","));
-    this.expectPunct(")");
+    } while (this.acceptPunct(COMMA));
+    this.expectPunct(CLOSE);
   }
 
   /** One name; its token index. */
   protected name(): number {
-    if (!this.isName(this.current())) throw NOT_CERTAIN;
+    if (!this.isNameAt(this.i)) throw NOT_CERTAIN;
     return this.i++;
   }
 
-  protected isName(t: SqlToken | undefined): t is SqlToken {
-    if (t === undefined) return false;
-    if (t.kind === "quoted") return true;
+  /** Whether token `k` (within the statement) is a name. */
+  protected isNameAt(k: number): boolean {
+    if (k >= this.end) return false;
+    const kind = this.kinds[k];
+    if (kind === QUOTED) return true;
     // sql-parser-cst reads "$" as a parameter sigil, and not every non-ASCII letter as part of a name.
-    return t.kind === "word" && !RESERVED.has(t.value) && !VALUE_WORDS.has(t.value) && PLAIN_NAME.test(t.value);
+    const info = this.infos[k]!;
+    return kind === WORD && info < NOT_PLAIN && BLOCKS_NAME[info] === 0;
+  }
+
+  /** Whether token `k` is quoted, or a name that is no keyword sql-parser-cst might read as a clause's start. */
+  protected isAliasAt(k: number): boolean {
+    if (k >= this.end) return false;
+    const kind = this.kinds[k];
+    if (kind === QUOTED) return true;
+    const info = this.infos[k]!;
+    return kind === WORD && info < NOT_PLAIN && BLOCKS_NAME[info] === 0 && IS_SOFT[info] === 0;
   }
 
   /** The name at token `k`, lower-case, as every walker of the CST path compares names (quotes removed). */
   protected lowerName(k: number): string {
-    const t = this.tokens[k];
-    return t.kind === "quoted" ? t.value.toLowerCase() : t.value;
+    const hash = this.hashes[k]!;
+    if (hash !== 0) return internedLowerName(this.sql, this.starts[k]!, this.ends[k]!, hash);
+    const text = this.sql.slice(this.starts[k], this.ends[k]);
+    return ownCopy((this.kinds[k] === QUOTED ? unquote(text) : text).toLowerCase());
   }
 
   /** Notes the dotted name of tokens [first, cursor) as a column of the query in scope; returns its last token. */
@@ -114,34 +121,29 @@ export abstract class FastCursor {
     const last = this.i - 1;
     const scope = this.scope;
     if (scope !== undefined) {
-      const t = this.tokens[last];
+      const start = this.starts[last]!;
       const qualifier = last === first ? undefined : this.lowerName(first);
       // SQLite reads an unknown "double-quoted" bare name as a string: such a reference is never certain.
-      const quoted = last === first && this.sql.charCodeAt(t.start) === 34;
+      const quoted = last === first && this.sql.charCodeAt(start) === 34;
       this.facts.reference(
         scope,
         qualifier,
         this.lowerName(last),
         quoted,
-        t.start - this.base,
-        t.end - this.base,
+        start - this.base,
+        this.ends[last]! - this.base,
         this.walks,
       );
     }
     return last;
   }
 
-  /** Notes the dotted name of tokens [first, cursor) as a table read (unless a CTE turns out to have the name). */
-  protected tableRead(first: number): void {
+  /** Notes the dotted name of tokens [first, cursor) as a table read (unless a CTE turns out to have the name); its name. */
+  protected tableRead(first: number): string {
     const last = this.i - 1;
     const name = this.tableNameOf(first);
-    this.facts.read(
-      name,
-      last === first,
-      this.tokens[first].start - this.base,
-      this.tokens[last].end - this.base,
-      this.frame,
-    );
+    this.facts.read(name, last === first, this.starts[first]! - this.base, this.ends[last]! - this.base, this.frame);
+    return name;
   }
 
   /** The table named by the dotted name of tokens [first, cursor), as normaliseTableName gives it. */
@@ -150,37 +152,58 @@ export abstract class FastCursor {
     return last === first ? this.lowerName(first) : tableName(this.lowerName(first), this.lowerName(last));
   }
 
-  /** The token here; past the statement's end there is nothing this parser can be sure of. */
-  protected current(): SqlToken {
+  /** The token index here; past the statement's end there is nothing this parser can be sure of. */
+  protected here(): number {
     if (this.i >= this.end) throw NOT_CERTAIN;
-    return this.tokens[this.i];
+    return this.i;
   }
 
-  /** The token at `k`, or undefined past the statement's end. */
-  protected at(k: number): SqlToken | undefined {
-    return k < this.end ? this.tokens[k] : undefined;
+  /** The kind of token `k` (sqlTokens.ts), 0 past the statement's end. */
+  protected kindAt(k: number): number {
+    return k < this.end ? this.kinds[k]! : 0;
+  }
+
+  /** The keyword token `k` is ("" for another word), undefined when it is no word or past the statement's end. */
+  protected wordAt(k: number): string | undefined {
+    if (k >= this.end || this.kinds[k] !== WORD) return undefined;
+    return KEYWORDS[this.infos[k]! & ~NOT_PLAIN];
+  }
+
+  /** Whether token `k` is `select` or `with`, or (as the fast path always read it) an identifier quoted as exactly that. */
+  protected startsQuery(k: number): boolean {
+    const word = this.wordAt(k);
+    if (word === "select" || word === "with") return true;
+    if (k >= this.end || this.kinds[k] !== QUOTED) return false;
+    const text = unquote(this.sql.slice(this.starts[k], this.ends[k]));
+    return text === "select" || text === "with";
+  }
+
+  /** Whether token `k` is a keyword that `flags` (sqlKeywords.ts) marks. */
+  protected isKeywordAt(k: number, flags: Uint8Array): boolean {
+    return k < this.end && this.kinds[k] === WORD && flags[this.infos[k]! & ~NOT_PLAIN] === 1;
   }
 
   protected word(): string | undefined {
-    if (this.i >= this.end) return undefined;
-    const t = this.tokens[this.i];
-    return t.kind === "word" ? t.value : undefined;
+    return this.wordAt(this.i);
   }
 
-  protected isPunct(value: string): boolean {
-    if (this.i >= this.end) return false;
-    const t = this.tokens[this.i];
-    return t.kind === "punct" && t.value === value;
+  /** Whether token `k` is the punctuation `code` (OPEN, CLOSE, COMMA, DOT or ";"). */
+  protected isPunctAt(k: number, code: number): boolean {
+    return k < this.end && this.kinds[k] === PUNCT && this.infos[k] === code;
   }
 
-  protected acceptPunct(value: string): boolean {
-    if (!this.isPunct(value)) return false;
+  protected isPunct(code: number): boolean {
+    return this.isPunctAt(this.i, code);
+  }
+
+  protected acceptPunct(code: number): boolean {
+    if (!this.isPunct(code)) return false;
     this.i++;
     return true;
   }
 
-  protected expectPunct(value: string): void {
-    if (!this.acceptPunct(value)) throw NOT_CERTAIN;
+  protected expectPunct(code: number): void {
+    if (!this.acceptPunct(code)) throw NOT_CERTAIN;
   }
 
   protected expectWord(value: string): void {
@@ -188,20 +211,22 @@ export abstract class FastCursor {
     this.i++;
   }
 
+  /** Whether token `k` is a one-character "other" token (an operator's character, maybe). */
+  private isCharAt(k: number): boolean {
+    return k < this.end && this.kinds[k] === OTHER && this.ends[k]! - this.starts[k]! === 1;
+  }
+
   /** The operator starting here, joining adjacent one-character tokens ("<" "=" → "<="). */
   protected operator(): string | undefined {
-    if (this.i >= this.end) return undefined;
-    const t = this.tokens[this.i];
-    if (t.kind !== "other" || t.end - t.start !== 1) return undefined;
-    const first = this.sql[t.start];
-    const next = this.i + 1 < this.end ? this.at(this.i + 1) : undefined;
-    if (next === undefined || next.kind !== "other" || next.start !== t.end || next.end - next.start !== 1)
-      return first;
-    const two = first + this.sql[next.start];
+    const k = this.i;
+    if (!this.isCharAt(k)) return undefined;
+    const first = this.sql[this.starts[k]!]!;
+    if (!this.isCharAt(k + 1) || this.starts[k + 1] !== this.ends[k]) return first;
+    const two = first + this.sql[this.starts[k + 1]!]!;
     if (!TWO_CHAR.has(two)) return first;
     if (two === "->") {
-      const third = this.i + 2 < this.end ? this.at(this.i + 2) : undefined;
-      if (third !== undefined && third.start === next.end && this.sql[third.start] === ">") return "->>";
+      if (k + 2 < this.end && this.starts[k + 2] === this.ends[k + 1] && this.sql[this.starts[k + 2]!] === ">")
+        return "->>";
     }
     return two;
   }
@@ -210,10 +235,15 @@ export abstract class FastCursor {
     return this.operator() === op;
   }
 
-  protected isOperatorToken(t: SqlToken | undefined, op: string): boolean {
-    return (
-      t !== undefined && t.kind === "other" && t.end - t.start === op.length && this.sql.slice(t.start, t.end) === op
-    );
+  /** Whether token `k` is the one-character operator `op`. */
+  protected isCharOperatorAt(k: number, op: number): boolean {
+    return this.isCharAt(k) && this.sql.charCodeAt(this.starts[k]!) === op;
+  }
+
+  /** The text of token `k`, when it is an "other" token (a literal, an operator); undefined otherwise. */
+  protected otherText(k: number): string | undefined {
+    if (k >= this.end || this.kinds[k] !== OTHER) return undefined;
+    return this.sql.slice(this.starts[k], this.ends[k]);
   }
 
   protected expectOperator(op: string): void {

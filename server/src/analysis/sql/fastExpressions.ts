@@ -7,15 +7,10 @@
  * is all a SELECT list's output needs.
  */
 
-import { FastCursor, NOT_CERTAIN, RESERVED } from "./fastCursor";
+import { CLOSE, COMMA, FastCursor, NOT_CERTAIN, OPEN } from "./fastCursor";
 import type { CteChain } from "./fastFacts";
-
-/** Type names sql-parser-cst reads as a keyword (so a cast's type never looks like a column). */
-export const TYPE_NAMES = new Set(
-  "integer int bigint smallint tinyint text real numeric blob float double decimal varchar char date datetime boolean".split(
-    " ",
-  ),
-);
+import { IS_RESERVED, IS_TYPE } from "./sqlKeywords";
+import { OTHER, PUNCT, WORD } from "./sqlTokens";
 
 const COMPARISON = new Set(["=", "==", "!=", "<>", "<", "<=", ">", ">="]);
 const ARITHMETIC = new Set(["+", "-", "*", "/", "%", "||", "&", "|", "<<", ">>", "->", "->>"]);
@@ -47,12 +42,12 @@ export abstract class FastExpressionParser extends FastCursor {
         if (this.word() !== "first" && this.word() !== "last") throw NOT_CERTAIN;
         this.i++;
       }
-    } while (this.acceptPunct(","));
+    } while (this.acceptPunct(COMMA));
   }
 
   protected expressionList(): void {
     do this.expression();
-    while (this.acceptPunct(","));
+    while (this.acceptPunct(COMMA));
   }
 
   /** Reads an expression; the token of its name when it is a bare column name (`c`, `t.c`), else NOT_A_NAME. */
@@ -115,8 +110,7 @@ export abstract class FastExpressionParser extends FastCursor {
       return NOT_A_NAME;
     }
     if (word === "not") {
-      const after = this.at(this.i + 1);
-      if (after !== undefined && after.kind === "word" && after.value === "null") {
+      if (this.wordAt(this.i + 1) === "null") {
         this.i += 2;
         return NOT_A_NAME;
       }
@@ -126,17 +120,17 @@ export abstract class FastExpressionParser extends FastCursor {
     }
     if (word === "in") {
       this.i++;
-      if (!this.isPunct("(")) {
+      if (!this.isPunct(OPEN)) {
         // SQLite reads `x IN t` as `x IN (SELECT * FROM t)`: a table read, and (to the column walker) a name.
         const first = this.dottedName();
         this.tableRead(first);
         this.column(first);
-      } else if (this.at(this.i + 1)?.value === "select" || this.at(this.i + 1)?.value === "with") {
+      } else if (this.startsQuery(this.i + 1)) {
         this.subquery();
       } else {
         this.i++;
         this.expressionList();
-        this.expectPunct(")");
+        this.expectPunct(CLOSE);
       }
       return NOT_A_NAME;
     }
@@ -182,24 +176,25 @@ export abstract class FastExpressionParser extends FastCursor {
   }
 
   protected primary(): number {
-    const t = this.current();
-    if (t.kind === "punct") {
-      if (t.value !== "(") throw NOT_CERTAIN;
-      if (this.at(this.i + 1)?.value === "select" || this.at(this.i + 1)?.value === "with") {
+    const k = this.here();
+    const kind = this.kindAt(k);
+    if (kind === PUNCT) {
+      if (!this.isPunctAt(k, OPEN)) throw NOT_CERTAIN;
+      if (this.startsQuery(k + 1)) {
         this.subquery();
         return NOT_A_NAME;
       }
       this.i++;
       this.expression();
-      this.expectPunct(")");
+      this.expectPunct(CLOSE);
       return NOT_A_NAME;
     }
-    if (t.kind === "other") {
+    if (kind === OTHER) {
       this.literal();
       return NOT_A_NAME;
     }
-    if (t.kind === "word") {
-      switch (t.value) {
+    if (kind === WORD) {
+      switch (this.wordAt(k)!) {
         case "null":
         case "true":
         case "false":
@@ -209,7 +204,7 @@ export abstract class FastExpressionParser extends FastCursor {
         case "current_time":
         case "current_timestamp":
           this.i++;
-          if (this.isPunct("(")) throw NOT_CERTAIN;
+          if (this.isPunct(OPEN)) throw NOT_CERTAIN;
           return NOT_A_NAME;
         case "case":
           this.caseExpression();
@@ -220,8 +215,7 @@ export abstract class FastExpressionParser extends FastCursor {
         case "raise":
           throw NOT_CERTAIN;
       }
-      const next = this.at(this.i + 1);
-      if (next?.kind === "punct" && next.value === "(" && this.i + 1 < this.end && !RESERVED.has(t.value)) {
+      if (this.isPunctAt(k + 1, OPEN) && !this.isKeywordAt(k, IS_RESERVED)) {
         this.functionCall();
         return NOT_A_NAME;
       }
@@ -231,9 +225,8 @@ export abstract class FastExpressionParser extends FastCursor {
   }
 
   protected literal(): void {
-    const t = this.current();
-    if (this.i >= this.end || t.kind !== "other") throw NOT_CERTAIN;
-    const text = this.sql.slice(t.start, t.end);
+    const text = this.otherText(this.here());
+    if (text === undefined) throw NOT_CERTAIN;
     this.i++;
     if (text.charCodeAt(0) === 39) {
       if (text.length < 2 || text.charCodeAt(text.length - 1) !== 39) throw NOT_CERTAIN;
@@ -248,16 +241,16 @@ export abstract class FastExpressionParser extends FastCursor {
     this.i += 2;
     if (this.isOperator("*")) {
       this.i++;
-    } else if (!this.isPunct(")")) {
+    } else if (!this.isPunct(CLOSE)) {
       if (this.word() === "distinct") this.i++;
       this.expressionList();
     }
-    this.expectPunct(")");
+    this.expectPunct(CLOSE);
     if (this.word() === "filter") {
       this.i++;
-      this.expectPunct("(");
+      this.expectPunct(OPEN);
       this.whereClause();
-      this.expectPunct(")");
+      this.expectPunct(CLOSE);
     }
     if (this.word() === "over") {
       this.i++;
@@ -266,7 +259,7 @@ export abstract class FastExpressionParser extends FastCursor {
   }
 
   protected windowDefinition(): void {
-    this.expectPunct("(");
+    this.expectPunct(OPEN);
     if (this.word() === "partition") {
       this.i++;
       this.expectWord("by");
@@ -284,7 +277,7 @@ export abstract class FastExpressionParser extends FastCursor {
         throw NOT_CERTAIN;
       }
     }
-    this.expectPunct(")");
+    this.expectPunct(CLOSE);
   }
 
   /** Consumes one frame bound and says which kind it was ("current row", "unbounded preceding", "n following"…). */
@@ -303,8 +296,8 @@ export abstract class FastExpressionParser extends FastCursor {
       return "current row";
     }
     {
-      const t = this.current();
-      if (this.i >= this.end || t.kind !== "other" || !NUMBER.test(this.sql.slice(t.start, t.end))) throw NOT_CERTAIN;
+      const text = this.otherText(this.here());
+      if (text === undefined || !NUMBER.test(text)) throw NOT_CERTAIN;
       this.i++;
       const side = this.word();
       if (side !== "preceding" && side !== "following") throw NOT_CERTAIN;
@@ -333,28 +326,28 @@ export abstract class FastExpressionParser extends FastCursor {
   /** CAST(expr AS type): the type is a keyword to sql-parser-cst, never a column. */
   protected cast(): void {
     this.expectWord("cast");
-    this.expectPunct("(");
+    this.expectPunct(OPEN);
     this.expression();
     this.expectWord("as");
     this.dataType();
-    this.expectPunct(")");
+    this.expectPunct(CLOSE);
   }
 
   protected dataType(): void {
-    if (!TYPE_NAMES.has(this.word() ?? "")) throw NOT_CERTAIN;
+    if (!this.isKeywordAt(this.i, IS_TYPE)) throw NOT_CERTAIN;
     this.i++;
-    if (!this.acceptPunct("(")) return;
+    if (!this.acceptPunct(OPEN)) return;
     do {
-      const t = this.current();
-      if (this.i >= this.end || t.kind !== "other" || !/^\d+$/.test(this.sql.slice(t.start, t.end))) throw NOT_CERTAIN;
+      const text = this.otherText(this.here());
+      if (text === undefined || !/^\d+$/.test(text)) throw NOT_CERTAIN;
       this.i++;
-    } while (this.acceptPunct(","));
-    this.expectPunct(")");
+    } while (this.acceptPunct(COMMA));
+    this.expectPunct(CLOSE);
   }
 
   protected subquery(): void {
-    this.expectPunct("(");
+    this.expectPunct(OPEN);
     this.select();
-    this.expectPunct(")");
+    this.expectPunct(CLOSE);
   }
 }

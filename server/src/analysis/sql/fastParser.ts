@@ -13,25 +13,24 @@
  * expressions (fastExpressions.ts), queries (fastQueries.ts), and statements here.
  */
 
-import { NOT_CERTAIN } from "./fastCursor";
+import { CLOSE, COMMA, NOT_CERTAIN, OPEN } from "./fastCursor";
 import type { FastStatementTables } from "./fastFacts";
-import { TYPE_NAMES } from "./fastExpressions";
 import { FastQueryParser } from "./fastQueries";
-import type { SqlToken } from "./sqlTokens";
+import { IS_TYPE } from "./sqlKeywords";
+import type { SqlTokenList } from "./sqlTokens";
 
 export { NOT_CERTAIN } from "./fastCursor";
 
 const OR_ACTIONS = new Set(["replace", "ignore", "abort", "fail", "rollback"]);
 
-/** Reads tokens [first, end) of `sql` as one statement; offsets are relative to `base`. Throws NOT_CERTAIN. */
+/** Reads tokens [first, end) as one statement; offsets are relative to `base`. Throws NOT_CERTAIN. */
 export function parseFastStatement(
-  sql: string,
-  tokens: readonly SqlToken[],
+  tokens: SqlTokenList,
   first: number,
   end: number,
   base: number,
 ): FastStatementTables {
-  return new FastParser(sql, tokens, first, end, base).statement();
+  return new FastParser(tokens, first, end, base).statement();
 }
 
 class FastParser extends FastQueryParser {
@@ -77,7 +76,7 @@ class FastParser extends FastQueryParser {
   private writtenTable(): string {
     const first = this.dottedName();
     const last = this.i - 1;
-    this.facts.write(this.tableNameOf(first), this.tokens[first].start - this.base, this.tokens[last].end - this.base);
+    this.facts.write(this.tableNameOf(first), this.starts[first]! - this.base, this.ends[last]! - this.base);
     return this.tableNameOf(first);
   }
 
@@ -91,7 +90,7 @@ class FastParser extends FastQueryParser {
     const table = this.writtenTable();
     if (kind === "view") {
       let listed: string[] | undefined;
-      if (this.isPunct("(")) this.nameList((listed = []));
+      if (this.isPunct(OPEN)) this.nameList((listed = []));
       this.expectWord("as");
       this.facts.defines(table, listed);
       this.wantOutput = true;
@@ -108,14 +107,14 @@ class FastParser extends FastQueryParser {
 
   /** `(name type constraints, …)`: the names, lower-case. */
   private columnDefinitions(): string[] {
-    this.expectPunct("(");
+    this.expectPunct(OPEN);
     const names: string[] = [];
     do {
       names.push(this.lowerName(this.name()));
-      if (this.word() !== undefined && TYPE_NAMES.has(this.word() as string)) this.dataType();
+      if (this.isKeywordAt(this.i, IS_TYPE)) this.dataType();
       this.columnConstraints();
-    } while (this.acceptPunct(","));
-    this.expectPunct(")");
+    } while (this.acceptPunct(COMMA));
+    this.expectPunct(CLOSE);
     return names;
   }
   private columnConstraints(): void {
@@ -154,7 +153,7 @@ class FastParser extends FastQueryParser {
     }
     this.expectWord("into");
     const table = this.writtenTable();
-    if (this.isPunct("(")) {
+    if (this.isPunct(OPEN)) {
       const listed: string[] = [];
       this.nameList(listed);
       this.facts.defines(table, listed);
@@ -168,10 +167,10 @@ class FastParser extends FastQueryParser {
   private values(): void {
     this.expectWord("values");
     do {
-      this.expectPunct("(");
+      this.expectPunct(OPEN);
       this.expressionList();
-      this.expectPunct(")");
-    } while (this.acceptPunct(","));
+      this.expectPunct(CLOSE);
+    } while (this.acceptPunct(COMMA));
   }
 
   private update(): void {
@@ -187,7 +186,7 @@ class FastParser extends FastQueryParser {
       this.name();
       this.expectOperator("=");
       this.expression();
-    } while (this.acceptPunct(","));
+    } while (this.acceptPunct(COMMA));
     if (this.word() === "from") this.fromClause(undefined);
     if (this.word() === "where") this.whereClause();
   }

@@ -6,9 +6,11 @@
  * CTEs, which WITH bodies repeat) and notes sources and output columns (fastFacts.ts).
  */
 
-import { NOT_CERTAIN, SOFT_KEYWORDS } from "./fastCursor";
+import { CLOSE, COMMA, DOT, NOT_CERTAIN, OPEN } from "./fastCursor";
 import type { ColumnScope, CteChain, CteClause, OutputItem } from "./fastFacts";
 import { FastExpressionParser, NOT_A_NAME } from "./fastExpressions";
+
+const STAR = 42;
 
 export abstract class FastQueryParser extends FastExpressionParser {
   /** Set by CREATE … AS for its query: the first arm's SELECT list gives the table's columns. */
@@ -31,12 +33,12 @@ export abstract class FastQueryParser extends FastExpressionParser {
     const outerScope = this.scope;
     do {
       clause.names.add(this.lowerName(this.name()));
-      if (this.isPunct("(")) this.nameList();
+      if (this.isPunct(OPEN)) this.nameList();
       this.expectWord("as");
       if (this.word() === "not") this.i++;
       if (this.word() === "materialized") this.i++;
-      else if (this.tokens[this.i - 1]?.value === "not") throw NOT_CERTAIN;
-      this.expectPunct("(");
+      else if (this.wordAt(this.i - 1) === "not") throw NOT_CERTAIN;
+      this.expectPunct(OPEN);
       this.ctes = ctes;
       this.walks = walks;
       this.scope = undefined;
@@ -44,8 +46,8 @@ export abstract class FastQueryParser extends FastExpressionParser {
       this.ctes = outerCtes;
       this.walks = outerWalks;
       this.scope = outerScope;
-      this.expectPunct(")");
-    } while (this.acceptPunct(","));
+      this.expectPunct(CLOSE);
+    } while (this.acceptPunct(COMMA));
     return ctes;
   }
 
@@ -79,7 +81,7 @@ export abstract class FastQueryParser extends FastExpressionParser {
     if (this.word() === "limit") {
       this.i++;
       this.expression();
-      if (this.word() === "offset" || this.isPunct(",")) {
+      if (this.word() === "offset" || this.isPunct(COMMA)) {
         this.i++;
         this.expression();
       }
@@ -103,7 +105,7 @@ export abstract class FastQueryParser extends FastExpressionParser {
     do {
       const item = this.selectItem(scope.aliases as Set<string>);
       items?.push(item);
-    } while (this.acceptPunct(","));
+    } while (this.acceptPunct(COMMA));
     this.scope = scope;
     this.outer = scope;
     if (this.word() === "from") this.fromClause(scope.sources);
@@ -127,14 +129,8 @@ export abstract class FastQueryParser extends FastExpressionParser {
       this.i++;
       return { starOf: undefined };
     }
-    const t = this.current();
-    const dot = this.at(this.i + 1);
-    if (
-      dot?.kind === "punct" &&
-      dot.value === "." &&
-      this.isOperatorToken(this.at(this.i + 2), "*") &&
-      this.isName(t)
-    ) {
+    const k = this.here();
+    if (this.isPunctAt(k + 1, DOT) && this.isCharOperatorAt(k + 2, STAR) && this.isNameAt(k)) {
       const qualifier = this.lowerName(this.i);
       this.i += 3;
       return { starOf: qualifier };
@@ -155,8 +151,7 @@ export abstract class FastQueryParser extends FastExpressionParser {
       this.i++;
       return this.name();
     }
-    const t = this.at(this.i);
-    if (t !== undefined && (t.kind === "quoted" || (this.isName(t) && !SOFT_KEYWORDS.has(t.value)))) return this.i++;
+    if (this.isAliasAt(this.i)) return this.i++;
     return NOT_A_NAME;
   }
 
@@ -165,7 +160,7 @@ export abstract class FastQueryParser extends FastExpressionParser {
     this.expectWord("from");
     this.tableOrSubquery(sources);
     for (;;) {
-      if (this.acceptPunct(",")) {
+      if (this.acceptPunct(COMMA)) {
         this.tableOrSubquery(sources);
         continue;
       }
@@ -176,10 +171,10 @@ export abstract class FastQueryParser extends FastExpressionParser {
         this.expression();
       } else if (this.word() === "using") {
         this.i++;
-        this.expectPunct("(");
+        this.expectPunct(OPEN);
         do this.column(this.name());
-        while (this.acceptPunct(","));
-        this.expectPunct(")");
+        while (this.acceptPunct(COMMA));
+        this.expectPunct(CLOSE);
       }
     }
   }
@@ -204,22 +199,21 @@ export abstract class FastQueryParser extends FastExpressionParser {
 
   /** A FROM item: a table, a subquery or a table-valued function, each maybe aliased. */
   private tableOrSubquery(sources: ColumnScope["sources"] | undefined): void {
-    const t = this.current();
-    const next = this.at(this.i + 1);
+    const k = this.here();
     const outer = this.outer;
-    if (t.kind === "punct" && t.value === "(") {
+    if (this.isPunctAt(k, OPEN)) {
       this.i++;
       if (this.word() !== "select" && this.word() !== "with") throw NOT_CERTAIN;
       // A derived table is not correlated with the query it stands in.
       this.outer = undefined;
       this.select();
-    } else if (next?.kind === "punct" && next.value === "(" && this.isName(t)) {
+    } else if (this.isPunctAt(k + 1, OPEN) && this.isNameAt(k)) {
       this.i += 2;
       // Its arguments name no columns of this query (the column walker only looks for subqueries there).
       const scope = this.scope;
       this.outer = undefined;
       this.scope = undefined;
-      if (!this.isPunct(")")) this.expressionList();
+      if (!this.isPunct(CLOSE)) this.expressionList();
       this.scope = scope;
     } else {
       const first = this.dottedName();
@@ -232,7 +226,7 @@ export abstract class FastQueryParser extends FastExpressionParser {
       return;
     }
     this.outer = outer;
-    this.expectPunct(")");
+    this.expectPunct(CLOSE);
     const alias = this.aliased();
     sources?.push(this.facts.source(alias === NOT_A_NAME ? "" : this.lowerName(alias), undefined, false, this.ctes));
   }

@@ -8,7 +8,7 @@
 
 import type { FastStatementTables } from "./fastFacts";
 import { NOT_CERTAIN, parseFastStatement } from "./fastParser";
-import type { SqlToken } from "./sqlTokens";
+import type { SqlTokenList } from "./sqlTokens";
 
 export type { FastStatementTables } from "./fastFacts";
 
@@ -25,19 +25,18 @@ export function fastSqlPathEnabled(): boolean {
 }
 
 /**
- * Tables and columns of the statement made of tokens [first, end) of `sql`, with offsets
- * relative to `base` (the statement's start); undefined when the fast path is not certain.
+ * Tables and columns of the statement made of tokens [first, end) of the list's SQL, with
+ * offsets relative to `base` (the statement's start); undefined when the fast path is not certain.
  */
 export function fastStatementTables(
-  sql: string,
-  tokens: readonly SqlToken[],
+  tokens: SqlTokenList,
   first: number,
   end: number,
   base: number,
 ): FastStatementTables | undefined {
   if (!enabled) return undefined;
   try {
-    return parseFastStatement(sql, tokens, first, end, base);
+    return parseFastStatement(tokens, first, end, base);
   } catch (error) {
     // Deep nesting overflows the recursive descent (RangeError): the CST path decides, as for a syntax error.
     if (error === NOT_CERTAIN || error instanceof RangeError) return undefined;
