@@ -418,7 +418,7 @@ describe("sql: extractTables", () => {
         for (const m of [...r.reads, ...r.writes])
           assert.ok(m.start >= 0 && m.end <= sql.length && m.start < m.end, sql);
       }
-      assert.deepEqual(extractTables(""), { reads: [], writes: [], parsed: true, columns: [] });
+      assert.deepEqual(extractTables(""), { reads: [], writes: [], parsed: true, columns: [], namesOwned: true });
       assert.equal(extractTables(undefined as unknown as string).parsed, false);
     });
 

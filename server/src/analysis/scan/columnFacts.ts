@@ -10,6 +10,10 @@ export function inHole(holes: ReadonlyArray<readonly [number, number]>, start: n
   return false;
 }
 
+function sameName(name: string): string {
+  return name;
+}
+
 /** Collects the column facts of one definition's body, SQL string by SQL string. */
 export class ColumnCollector {
   private readonly defined: TableColumns[] = [];
@@ -24,6 +28,8 @@ export class ColumnCollector {
    * substitutions has unknown columns (the substitution may be a column list).
    */
   addSql(tables: SqlTables, offset: number, holes: ReadonlyArray<readonly [number, number]>): void {
+    // The fast path's names are strings of their own already; the parser's are views into the SQL.
+    const own = tables.namesOwned === true ? sameName : ownedName;
     const definedHere = new Set<string>();
     let complete = true;
     for (const statement of tables.columns) {
@@ -34,15 +40,15 @@ export class ColumnCollector {
       for (const define of statement.defines) {
         definedHere.add(define.table);
         this.defined.push({
-          table: ownedName(define.table),
+          table: own(define.table),
           columns: define.columns === null || holes.length > 0 ? undefined : define.columns,
         });
       }
       for (const reference of statement.references) {
         if (inHole(holes, reference.start, reference.end)) continue;
         this.references.push({
-          table: ownedName(reference.table),
-          column: ownedName(reference.column),
+          table: own(reference.table),
+          column: own(reference.column),
           qualified: reference.qualified,
           certain: reference.certain,
           location: this.locations.at(offset + reference.start, offset + reference.end),

@@ -7,7 +7,7 @@ import type { TableMention } from "../sql/tableMention";
 import { ColumnCollector, inHole } from "./columnFacts";
 import type { LocationMaker } from "./locations";
 import { exactArray } from "./retainedShapes";
-import { tableResource } from "./sqlNames";
+import { ownedName, tableResource } from "./sqlNames";
 import { forEachDescendant } from "./syntaxWalk";
 import { type ConstLookup, staticString, unwrap } from "./staticValues";
 
@@ -248,17 +248,24 @@ function addSql(node: ts.Expression, context: EffectContext, sinks: EffectSinks,
   if (!looksLikeSql(sql.text)) return true;
   const tables = extractTables(sql.text, dialect);
   sinks.columns.addSql(tables, sql.offset, sql.holes);
-  addMentions(tables.reads, reads, sql, context.locations);
-  addMentions(tables.writes, writes, sql, context.locations);
+  const owned = tables.namesOwned === true;
+  addMentions(tables.reads, reads, sql, context.locations, owned);
+  addMentions(tables.writes, writes, sql, context.locations, owned);
   return true;
 }
 
-/** One effect per table mention outside the text's `${...}` holes, located in the file. */
-function addMentions(mentions: readonly TableMention[], into: Effect[], sql: SqlText, locations: LocationMaker): void {
+/** One effect per table mention outside the text's `${...}` holes, located in the file; `owned`: names need no copy. */
+function addMentions(
+  mentions: readonly TableMention[],
+  into: Effect[],
+  sql: SqlText,
+  locations: LocationMaker,
+  owned: boolean,
+): void {
   for (const mention of mentions) {
     if (inHole(sql.holes, mention.start, mention.end)) continue;
     into.push({
-      resource: tableResource(mention.name),
+      resource: tableResource(owned ? mention.name : ownedName(mention.name)),
       location: locations.at(sql.offset + mention.start, sql.offset + mention.end),
     });
   }

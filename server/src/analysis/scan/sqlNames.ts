@@ -23,14 +23,13 @@ export function ownedName(name: string): string {
   return own;
 }
 
-/** The resource id `table:<name>`, shared as ownedName is. */
+/** The resource id `table:<name>` of an owned name (ownedName's, or the fast SQL path's), one string per name. */
 export function tableResource(name: string): `table:${string}` {
   let resource = tableResources.get(name);
   if (resource === undefined) {
     if (tableResources.size >= MAX_NAMES) tableResources.clear();
     resource = ownString(`table:${name}`);
-    // The key is a view into the resource, which the facts keep anyway.
-    tableResources.set(resource.slice(6), resource);
+    tableResources.set(name, resource);
   }
   return resource as `table:${string}`;
 }

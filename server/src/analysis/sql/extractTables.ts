@@ -9,7 +9,7 @@
 
 import type { ParserOptions } from "sql-parser-cst";
 import { LruCache } from "../lruCache";
-import { MAX_NESTING, nestingDepth, parseWithinBudget } from "./budgetedParse";
+import { MAX_NESTING, parseWithinBudget } from "./budgetedParse";
 import { collectStatementColumns, type StatementColumns } from "./cstColumns";
 import { collectCstTables } from "./cstTables";
 import { isCstNode, type CstNode } from "./cstWalk";
@@ -39,6 +39,11 @@ export interface SqlTables {
    * SQL text); undefined for a statement the tolerant fallback read, whose columns are unknown.
    */
   columns: Array<StatementColumns | undefined>;
+  /**
+   * True when every name in the answer is a string of its own (the fast path's, from
+   * nameInterner.ts), not a view into the SQL text: whoever keeps one need not copy it.
+   */
+  namesOwned?: boolean;
 }
 
 /**
@@ -247,6 +252,7 @@ function analyseTokens(sql: string, tokens: SqlTokenList, dialect: SqlDialect): 
     shiftMentions(own.writes, start, result.writes);
     result.columns.push(own.columns === undefined ? undefined : shiftColumns(own.columns, start));
   }
+  if (!cacheable) result.namesOwned = true;
   return { tables: result, cacheable };
 }
 
@@ -306,7 +312,7 @@ function fastStatement(tokens: SqlTokenList, span: StatementSpan, length: number
   // Past the parser's size limit the reference answer is the tolerant scan's (parsed: false): kept identical.
   if (length > MAX_PARSE_CHARS) return undefined;
   // Past the full parser's nesting limit the reference answer is the tolerant scan's too.
-  if (nestingDepth(tokens, span.first, span.end) > MAX_NESTING) return undefined;
+  if (span.depth > MAX_NESTING) return undefined;
   return fastStatementTables(tokens, span.first, span.end, 0);
 }
 

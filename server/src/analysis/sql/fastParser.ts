@@ -76,8 +76,9 @@ class FastParser extends FastQueryParser {
   private writtenTable(): string {
     const first = this.dottedName();
     const last = this.i - 1;
-    this.facts.write(this.tableNameOf(first), this.starts[first]! - this.base, this.ends[last]! - this.base);
-    return this.tableNameOf(first);
+    const name = this.tableNameOf(first);
+    this.facts.write(name, this.starts[first]! - this.base, this.ends[last]! - this.base);
+    return name;
   }
 
   private create(): void {

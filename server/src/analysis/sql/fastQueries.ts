@@ -218,8 +218,7 @@ export abstract class FastQueryParser extends FastExpressionParser {
     } else {
       const first = this.dottedName();
       const last = this.i - 1;
-      this.tableRead(first);
-      const name = this.tableNameOf(first);
+      const name = this.tableRead(first);
       const alias = this.aliased();
       const qualifier = this.lowerName(alias === NOT_A_NAME ? last : alias);
       sources?.push(this.facts.source(qualifier, name, last === first, this.ctes));

@@ -288,6 +288,8 @@ export function unquote(text: string): string {
 export interface StatementSpan {
   first: number;
   end: number;
+  /** The most parentheses, CASE and BEGIN blocks open at once in it (budgetedParse.ts' nestingDepth). */
+  depth: number;
 }
 
 const CREATE = keywordId("create");
@@ -298,7 +300,8 @@ const END = keywordId("end");
 
 /**
  * Splits at top-level ";" the way sqlite3_complete() does: a CREATE TRIGGER body keeps its
- * inner ";" until the END that closes its BEGIN (CASE…END nests inside it).
+ * inner ";" until the END that closes its BEGIN (CASE…END nests inside it). Each statement's
+ * nesting depth is counted on the way, which saves the fast path a second pass over its tokens.
  */
 export function splitStatements(list: SqlTokenList): StatementSpan[] {
   const { kinds, infos } = list;
@@ -306,23 +309,36 @@ export function splitStatements(list: SqlTokenList): StatementSpan[] {
   let first = 0;
   let blockDepth = 0;
   let inTrigger = false;
+  let depth = 0;
+  let deepest = 0;
   for (let i = 0; i < list.length; i++) {
     const kind = kinds[i]!;
     const info = infos[i]!;
     if (kind === WORD) {
       if ((i === first + 1 || i === first + 2) && info === TRIGGER && kinds[first] === WORD && infos[first] === CREATE)
         inTrigger = true;
-      if (inTrigger) {
-        if (info === BEGIN || info === CASE) blockDepth++;
-        else if (info === END && blockDepth > 0) blockDepth--;
+      if (info === BEGIN || info === CASE) {
+        if (inTrigger) blockDepth++;
+        if (++depth > deepest) deepest = depth;
+      } else if (info === END) {
+        if (inTrigger && blockDepth > 0) blockDepth--;
+        if (depth > 0) depth--;
       }
-    } else if (kind === PUNCT && info === 59 && blockDepth === 0) {
-      if (i > first) spans.push({ first, end: i });
-      first = i + 1;
-      inTrigger = false;
+    } else if (kind === PUNCT) {
+      if (info === 40) {
+        if (++depth > deepest) deepest = depth;
+      } else if (info === 41) {
+        if (depth > 0) depth--;
+      } else if (info === 59 && blockDepth === 0) {
+        if (i > first) spans.push({ first, end: i, depth: deepest });
+        first = i + 1;
+        inTrigger = false;
+        depth = 0;
+        deepest = 0;
+      }
     }
   }
-  if (list.length > first) spans.push({ first, end: list.length });
+  if (list.length > first) spans.push({ first, end: list.length, depth: deepest });
   return spans;
 }
 
