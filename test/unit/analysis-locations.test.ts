@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ts } from "../../server/src/analysis/typescript";
-import { LocationMaker } from "../../server/src/analysis/scan/locations";
+import { LocationMaker, lineStarts } from "../../server/src/analysis/scan/locations";
 
 describe("analysis: LocationMaker", () => {
   it("gives every offset the line and character TypeScript gives it, in any order of asking", () => {
@@ -19,5 +19,19 @@ describe("analysis: LocationMaker", () => {
         `offset ${offset}`,
       );
     }
+  });
+
+  it("finds the lines TypeScript finds, with and without the rarer line breaks", () => {
+    const texts = [
+      "",
+      "\n",
+      "a\nb\n\nc",
+      "only one line",
+      "ends in a break\n",
+      "\r\n\r\r\n\n",
+      "x\u2028y\u2029z\r",
+      Array.from({ length: 50 }, (_, k) => "-".repeat(k % 7)).join("\n"),
+    ];
+    for (const text of texts) assert.deepEqual(lineStarts(text), ts.computeLineStarts(text), JSON.stringify(text));
   });
 });

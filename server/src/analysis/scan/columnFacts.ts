@@ -6,7 +6,10 @@ import { ownedName } from "./sqlNames";
 
 /** Whether [start, end) overlaps one of `holes` (the `${...}` substitutions of a SQL text). */
 export function inHole(holes: ReadonlyArray<readonly [number, number]>, start: number, end: number): boolean {
-  for (const [from, to] of holes) if (start < to && end > from) return true;
+  for (let k = 0; k < holes.length; k++) {
+    const [from, to] = holes[k]!;
+    if (start < to && end > from) return true;
+  }
   return false;
 }
 

@@ -183,7 +183,7 @@ function resolve(pending: PendingReference, out: RawColumnReference[]): void {
   const times = walkCount(pending.walks);
   if (pending.qualifier !== undefined) {
     for (let at: ColumnScope | undefined = pending.scope; at; at = at.parent) {
-      const source = at.sources.find((candidate) => candidate.qualifier === pending.qualifier);
+      const source = sourceQualified(at.sources, pending.qualifier);
       if (source === undefined) continue;
       const table = source.table;
       if (table !== undefined)
@@ -212,6 +212,12 @@ function resolve(pending: PendingReference, out: RawColumnReference[]): void {
       const table = source.table;
       if (table !== undefined) out.push({ table, column, qualified: false, certain, start, end });
     }
+}
+
+/** The first source `qualifier` names (a loop: this runs for every qualified reference). */
+function sourceQualified(sources: readonly FastSource[], qualifier: string): FastSource | undefined {
+  for (const source of sources) if (source.qualifier === qualifier) return source;
+  return undefined;
 }
 
 /** The columns a SELECT list outputs, or null when one of them cannot be named statically. */

@@ -43,6 +43,10 @@ function isWordPart(c: number): boolean {
   return isWordStart(c) || (c >= 48 && c <= 57) || c === CH_DOLLAR;
 }
 
+/** By ASCII code: the lower-cased character when it can be part of a word, else 0. */
+const WORD_LOWER = new Uint8Array(128);
+for (let c = 0; c < 128; c++) if (isWordPart(c)) WORD_LOWER[c] = c >= 65 && c <= 90 ? c + 32 : c;
+
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
@@ -192,13 +196,14 @@ function tokenizeInto(list: SqlTokenList, lenient: boolean): boolean {
       let ascii = true;
       for (; i < n; i++) {
         const d = sql.charCodeAt(i);
-        if ((d >= 97 && d <= 122) || d === 95 || (d >= 48 && d <= 57)) hash = hashStep(hash, d);
-        else if (d >= 65 && d <= 90) hash = hashStep(hash, d + 32);
-        else if (d === CH_DOLLAR) {
-          plain = false;
-          hash = hashStep(hash, d);
-        } else if (d >= 128) ascii = false;
-        else break;
+        if (d >= 128) {
+          ascii = false;
+          continue;
+        }
+        const lower = WORD_LOWER[d]!;
+        if (lower === 0) break;
+        if (lower === CH_DOLLAR) plain = false;
+        hash = hashStep(hash, lower);
       }
       if (ascii) list.push(WORD, asciiKeywordAt(sql, start, i, hash) | (plain ? 0 : NOT_PLAIN), start, i, hash);
       else list.push(WORD, unusualWordInfo(sql.slice(start, i).toLowerCase()), start, i, 0);
