@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { fork, spawn, type ChildProcess } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -92,6 +92,54 @@ describe("executor: its own process dying or being signalled", function () {
       assert.equal(signal, "SIGKILL");
     } finally {
       worker.kill("SIGKILL");
+    }
+  });
+
+  it("an idle worker whose working folder is gone (a timer left running) dies with its executor", async () => {
+    // As in the server tests, where the workspace is removed as the language server is killed:
+    // the watchdog thread, eval'd, reads the working folder as it starts and died without it,
+    // leaving the worker alive (and the real one spinning on reporting that to a closed stderr).
+    // The worker removes its folder itself before starting the watchdog, so the thread never has it.
+    const dir = mkdtempSync(join(tmpdir(), "assetline-gone-cwd-"));
+    const scripts = mkdtempSync(join(tmpdir(), "assetline-idle-worker-"));
+    const worker = join(scripts, "worker.cjs");
+    writeFileSync(
+      worker,
+      `require(${JSON.stringify(require.resolve("tsx/cjs"))});
+       require("node:fs").rmSync(process.cwd(), { recursive: true });
+       require(${JSON.stringify(join(repoRoot, "server/src/executor/worker/watchdog.ts"))}).guardAgainstOrphaning();
+       process.on("uncaughtException", () => undefined);
+       setInterval(() => undefined, 1000);
+       process.send("ready");`,
+    );
+    const executor = spawn(
+      process.execPath,
+      [
+        "-e",
+        `const worker = require("node:child_process").fork(process.argv[1], [], {
+           cwd: process.argv[2], detached: true, stdio: ["ignore", "ignore", "pipe", "ipc"],
+           env: { ...process.env, ${EXECUTOR_PID_VARIABLE}: String(process.pid) },
+         });
+         worker.on("message", () => console.log(worker.pid));`,
+        worker,
+        dir,
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    let output = "";
+    executor.stdout!.setEncoding("utf8").on("data", (text: string) => (output += text));
+    let workerPid = 0;
+    try {
+      await waitFor(() => /^\d+\n/.test(output), 30_000, "the worker to be ready");
+      workerPid = Number(output.trim());
+      executor.kill("SIGKILL");
+      await exited(executor);
+      await waitFor(() => !isProcessAlive(workerPid), 5000, "the orphaned worker to die");
+    } finally {
+      executor.kill("SIGKILL");
+      if (workerPid && isProcessAlive(workerPid)) process.kill(workerPid, "SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(scripts, { recursive: true, force: true });
     }
   });
 

@@ -72,6 +72,9 @@ function onMessage(message: unknown): void {
 
 // Stack traces of user code point at the user's .ts lines through the bundles' inline maps.
 process.setSourceMapsEnabled(true);
+// Once the executor is gone its pipes are closed: a failed write (EPIPE) must not become an
+// uncaught error, whose report outside a task would write, and fail, again, forever.
+for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined);
 guardAgainstOrphaning();
 captureStdio();
 process.on("uncaughtException", failCurrent);

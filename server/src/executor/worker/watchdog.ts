@@ -100,6 +100,13 @@ export function guardAgainstOrphaning(): void {
       stderr: true,
     });
     watchdog.unref();
+    // An eval'd thread reads the working folder as it starts, so it dies when the folder is gone
+    // by then (a test removing its workspace with the executor). Not an uncaught error of the
+    // worker's, then: without the thread, this thread kills the group on disconnect, or now.
+    watchdog.on("error", () => {
+      watchdog = undefined;
+      if (!process.connected) killOwnGroup();
+    });
   } catch {
     // Without threads the disconnect handler below still covers every responsive worker.
   }
@@ -108,12 +115,14 @@ export function guardAgainstOrphaning(): void {
     // ref(): with the channel gone nothing else may keep this process alive until it has.
     watchdog?.ref();
     watchdog?.postMessage("orphaned");
-    if (watchdog === undefined) {
-      try {
-        process.kill(-process.pid, "SIGKILL");
-      } catch {
-        process.exit(1);
-      }
-    }
+    if (watchdog === undefined) killOwnGroup();
   });
+}
+
+function killOwnGroup(): void {
+  try {
+    process.kill(-process.pid, "SIGKILL");
+  } catch {
+    process.exit(1);
+  }
 }
