@@ -5,6 +5,83 @@ import type { SymbolResolver } from "./resolver";
 /** Helpers followed from a definition before giving up: enough for real code, bounded for generated code. */
 const MAX_HELPERS = 200;
 
+/** A top-level declaration a definition's code runs, and the file it is declared in. */
+interface Helper {
+  readonly facts: FileFacts;
+  readonly name: string;
+  readonly declaration: TopLevelDeclaration;
+}
+
+/** What a code version is hashed from: facts never change once scanned, so hashing later gives the same bytes. */
+interface VersionInputs {
+  readonly versions: HelperVersions;
+  readonly facts: FileFacts;
+  readonly call: CandidateCall;
+  readonly helpers: readonly Helper[];
+}
+
+const NO_HELPERS: readonly Helper[] = [];
+
+/**
+ * A definition's code version, hashed when first read: `assetline check` and the editor's
+ * diagnostics never read one, and hashing the tokens of every definition (its SQL included)
+ * was a tenth of the cold analysis. Which helpers count is decided when linking (it reads other
+ * files' facts, which the link's dependencies must record); only the hashing waits.
+ */
+export class LazyCodeVersion {
+  /** The inputs until the first read, then the version (so the inputs can be collected). */
+  private state: VersionInputs | string;
+
+  constructor(inputs: VersionInputs) {
+    this.state = inputs;
+  }
+
+  get value(): string {
+    if (typeof this.state === "string") return this.state;
+    const { versions, facts, call, helpers } = this.state;
+    const own = versions.callHash(facts, call);
+    const version =
+      call.references.length === 0
+        ? own
+        : combineVersions(
+            own,
+            helpers.map((helper) => versions.ownHash(helper.facts, helper.name, helper.declaration)),
+          );
+    this.state = version;
+    return version;
+  }
+}
+
+const LAZY_VERSION = Symbol("lazyCodeVersion");
+
+interface HoldsLazyVersion {
+  readonly [LAZY_VERSION]: LazyCodeVersion;
+}
+
+/**
+ * One getter shared by every definition: a getter written in each object literal is a closure
+ * per object, which puts every definition in dictionary mode (~1 KB each instead of ~150 bytes).
+ */
+const CODE_VERSION: PropertyDescriptor = {
+  enumerable: true,
+  get(this: HoldsLazyVersion): string {
+    return this[LAZY_VERSION].value;
+  },
+};
+
+/**
+ * Gives `definition` a read-only, enumerable `codeVersion` that hashes on first read (spreads,
+ * JSON and structured clones read it like a value). The version itself is kept in a
+ * non-enumerable property, which none of those copy.
+ */
+export function defineCodeVersion<T extends object>(
+  definition: T,
+  version: LazyCodeVersion,
+): asserts definition is T & { readonly codeVersion: string } {
+  Object.defineProperty(definition, LAZY_VERSION, { value: version });
+  Object.defineProperty(definition, "codeVersion", CODE_VERSION);
+}
+
 /**
  * Code versions that include the helpers a definition calls (same file or imported), so
  * editing a shared `cleanPhone()` marks every asset using it as code-changed. Each helper's
@@ -13,13 +90,21 @@ const MAX_HELPERS = 200;
 export class HelperVersions {
   private readonly ownHashes = new WeakMap<FileFacts, Map<string, string>>();
   private readonly initialised = new WeakMap<FileFacts, ReadonlySet<string>>();
+  /** A re-link makes new definitions for unchanged calls: their own hashes are kept per call. */
+  private readonly callHashes = new WeakMap<CandidateCall, string>();
 
   constructor(private readonly files: () => ReadonlyMap<string, FileFacts>) {}
 
-  /** The definition's version: its own tokens plus every helper it reaches, transitively. */
-  versionOf(file: string, call: CandidateCall, resolver: SymbolResolver): string {
-    if (call.references.length === 0) return call.ownVersion;
-    const helperHashes: string[] = [];
+  /**
+   * The definition's version: its own tokens plus every helper it reaches, transitively. The
+   * helpers are found now, through `resolver` (so the link records the files they come from);
+   * the tokens are hashed when the version is first read.
+   */
+  versionOf(file: string, call: CandidateCall, resolver: SymbolResolver): LazyCodeVersion {
+    const facts = this.files().get(file);
+    if (!facts) throw new Error(`no facts for ${file}, whose call is being linked`);
+    if (call.references.length === 0) return new LazyCodeVersion({ versions: this, facts, call, helpers: NO_HELPERS });
+    const helpers: Helper[] = [];
     // Each declared name has its own declaration object, so the objects identify the helpers.
     const seen = new Set<TopLevelDeclaration>();
     // The (file, name) pairs still to follow, as two parallel stacks.
@@ -33,19 +118,19 @@ export class HelperVersions {
     while (names.length > 0 && seen.size < MAX_HELPERS) {
       const origin = resolver.resolveLocal(usedIn.pop()!, names.pop()!);
       if (origin?.kind !== "declaration") continue;
-      const facts = files.get(origin.file);
-      const declaration = facts?.declarations.get(origin.local);
-      if (!facts || !declaration || seen.has(declaration)) continue;
+      const declaringFacts = files.get(origin.file);
+      const declaration = declaringFacts?.declarations.get(origin.local);
+      if (!declaringFacts || !declaration || seen.has(declaration)) continue;
       seen.add(declaration);
       // Another definition (a dep given by reference) is data, not code this one runs.
-      if (this.initialisedNames(facts).has(origin.local)) continue;
-      helperHashes.push(this.ownHash(facts, origin.local, declaration.start, declaration.end));
+      if (this.initialisedNames(declaringFacts).has(origin.local)) continue;
+      helpers.push({ facts: declaringFacts, name: origin.local, declaration });
       for (const next of declaration.references) {
         usedIn.push(origin.file);
         names.push(next);
       }
     }
-    return combineVersions(call.ownVersion, helperHashes);
+    return new LazyCodeVersion({ versions: this, facts, call, helpers });
   }
 
   /** The names the file's candidate calls initialise (`const x = asset(...)`), cached per file version. */
@@ -62,10 +147,21 @@ export class HelperVersions {
   /** The token hash of a top-level declaration of the file (cached per file version). */
   declarationHash(facts: FileFacts, name: string): string | undefined {
     const declaration = facts.declarations.get(name);
-    return declaration && this.ownHash(facts, name, declaration.start, declaration.end);
+    return declaration && this.ownHash(facts, name, declaration);
   }
 
-  private ownHash(facts: FileFacts, name: string, start: number, end: number): string {
+  /** The token hash of the call's own tokens (cached per file version). */
+  callHash(facts: FileFacts, call: CandidateCall): string {
+    let hash = this.callHashes.get(call);
+    if (hash === undefined) {
+      hash = tokenHash(facts.text, call.start, call.end);
+      this.callHashes.set(call, hash);
+    }
+    return hash;
+  }
+
+  /** The token hash of `declaration`, declared as `name` in `facts` (cached per file version). */
+  ownHash(facts: FileFacts, name: string, declaration: TopLevelDeclaration): string {
     let hashes = this.ownHashes.get(facts);
     if (!hashes) {
       hashes = new Map();
@@ -73,7 +169,7 @@ export class HelperVersions {
     }
     let hash = hashes.get(name);
     if (hash === undefined) {
-      hash = tokenHash(facts.text, start, end);
+      hash = tokenHash(facts.text, declaration.start, declaration.end);
       hashes.set(name, hash);
     }
     return hash;
