@@ -14,13 +14,52 @@ interface Helper {
 
 /** What a code version is hashed from: facts never change once scanned, so hashing later gives the same bytes. */
 interface VersionInputs {
-  readonly versions: HelperVersions;
   readonly facts: FileFacts;
   readonly call: CandidateCall;
   readonly helpers: readonly Helper[];
 }
 
 const NO_HELPERS: readonly Helper[] = [];
+
+/** The token hashes of one file version's calls and declarations, as they are first asked for. */
+interface FileHashes {
+  readonly calls: Map<CandidateCall, string>;
+  readonly declarations: Map<string, string>;
+}
+
+/**
+ * Per file version, for every analysis in the process: a hash depends only on the facts' text,
+ * and impact's base analysis takes the working analysis' facts of every file HEAD left alone.
+ */
+const hashesByFacts = new WeakMap<FileFacts, FileHashes>();
+
+function hashesOf(facts: FileFacts): FileHashes {
+  let hashes = hashesByFacts.get(facts);
+  if (!hashes) {
+    hashes = { calls: new Map(), declarations: new Map() };
+    hashesByFacts.set(facts, hashes);
+  }
+  return hashes;
+}
+
+/** The hash of the call's own tokens. */
+function callHash(facts: FileFacts, call: CandidateCall): string {
+  return cachedHash(hashesOf(facts).calls, call, facts.text, call.start, call.end);
+}
+
+/** The hash of `declaration`'s tokens, declared as `name` in `facts`. */
+function declarationTokensHash(facts: FileFacts, name: string, declaration: TopLevelDeclaration): string {
+  return cachedHash(hashesOf(facts).declarations, name, facts.text, declaration.start, declaration.end);
+}
+
+function cachedHash<K>(hashes: Map<K, string>, key: K, text: string, start: number, end: number): string {
+  let hash = hashes.get(key);
+  if (hash === undefined) {
+    hash = tokenHash(text, start, end);
+    hashes.set(key, hash);
+  }
+  return hash;
+}
 
 /**
  * A definition's code version, hashed when first read: `assetline check` and the editor's
@@ -38,14 +77,14 @@ export class LazyCodeVersion {
 
   get value(): string {
     if (typeof this.state === "string") return this.state;
-    const { versions, facts, call, helpers } = this.state;
-    const own = versions.callHash(facts, call);
+    const { facts, call, helpers } = this.state;
+    const own = callHash(facts, call);
     const version =
       call.references.length === 0
         ? own
         : combineVersions(
             own,
-            helpers.map((helper) => versions.ownHash(helper.facts, helper.name, helper.declaration)),
+            helpers.map((helper) => declarationTokensHash(helper.facts, helper.name, helper.declaration)),
           );
     this.state = version;
     return version;
@@ -88,10 +127,7 @@ export function defineCodeVersion<T extends object>(
  * own token hash is cached per file version; only the (cheap) combination is redone per link.
  */
 export class HelperVersions {
-  private readonly ownHashes = new WeakMap<FileFacts, Map<string, string>>();
   private readonly initialised = new WeakMap<FileFacts, ReadonlySet<string>>();
-  /** A re-link makes new definitions for unchanged calls: their own hashes are kept per call. */
-  private readonly callHashes = new WeakMap<CandidateCall, string>();
   // The walk's scratch, reused by every definition (15,000 at 3,000 files): declarations met, and
   // the (file, name) pairs still to follow as two parallel stacks.
   private readonly seen = new Set<TopLevelDeclaration>();
@@ -109,7 +145,7 @@ export class HelperVersions {
     const files = this.files();
     const facts = files.get(file);
     if (!facts) throw new Error(`no facts for ${file}, whose call is being linked`);
-    if (call.references.length === 0) return new LazyCodeVersion({ versions: this, facts, call, helpers: NO_HELPERS });
+    if (call.references.length === 0) return new LazyCodeVersion({ facts, call, helpers: NO_HELPERS });
     const helpers: Helper[] = [];
     const { seen, usedIn, names } = this;
     seen.clear();
@@ -134,7 +170,7 @@ export class HelperVersions {
         names.push(next);
       }
     }
-    return new LazyCodeVersion({ versions: this, facts, call, helpers: helpers.length === 0 ? NO_HELPERS : helpers });
+    return new LazyCodeVersion({ facts, call, helpers: helpers.length === 0 ? NO_HELPERS : helpers });
   }
 
   /** The names the file's candidate calls initialise (`const x = asset(...)`), cached per file version. */
@@ -151,31 +187,6 @@ export class HelperVersions {
   /** The token hash of a top-level declaration of the file (cached per file version). */
   declarationHash(facts: FileFacts, name: string): string | undefined {
     const declaration = facts.declarations.get(name);
-    return declaration && this.ownHash(facts, name, declaration);
-  }
-
-  /** The token hash of the call's own tokens (cached per file version). */
-  callHash(facts: FileFacts, call: CandidateCall): string {
-    let hash = this.callHashes.get(call);
-    if (hash === undefined) {
-      hash = tokenHash(facts.text, call.start, call.end);
-      this.callHashes.set(call, hash);
-    }
-    return hash;
-  }
-
-  /** The token hash of `declaration`, declared as `name` in `facts` (cached per file version). */
-  ownHash(facts: FileFacts, name: string, declaration: TopLevelDeclaration): string {
-    let hashes = this.ownHashes.get(facts);
-    if (!hashes) {
-      hashes = new Map();
-      this.ownHashes.set(facts, hashes);
-    }
-    let hash = hashes.get(name);
-    if (hash === undefined) {
-      hash = tokenHash(facts.text, declaration.start, declaration.end);
-      hashes.set(name, hash);
-    }
-    return hash;
+    return declaration && declarationTokensHash(facts, name, declaration);
   }
 }
