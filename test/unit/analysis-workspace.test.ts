@@ -26,6 +26,9 @@ export const orders = asset({ group: "marts" }, async (ctx) => {
 });
 `;
 
+/** ORDERS' version as main at ec2337f computed it, before versions were hashed lazily and into one buffer. */
+const RECORDED_VERSION = "0375e0203217e76e";
+
 describe("analysis: workspace", () => {
   let workspace: ReturnType<typeof scratchWorkspace>;
   beforeEach(() => {
@@ -68,6 +71,36 @@ describe("analysis: workspace", () => {
       const before = versionOf(workspace.root);
       write(workspace.root, "src/other.ts", "export const unrelated = 1;\n");
       assert.equal(versionOf(workspace.root), before);
+    });
+
+    it("are the ones main at ec2337f recorded in histories (a different one marks every asset stale)", () => {
+      assert.equal(versionOf(workspace.root), RECORDED_VERSION);
+    });
+
+    it("hashed when first read, read like a value: JSON, spreads and structured clones carry them, assignment fails", () => {
+      const asset = analyzeDirectory(workspace.root).assets[0]!;
+      assert.ok(Object.keys(asset).includes("codeVersion"));
+      assert.equal((JSON.parse(JSON.stringify(asset)) as { codeVersion: string }).codeVersion, RECORDED_VERSION);
+      assert.equal({ ...asset }.codeVersion, RECORDED_VERSION);
+      assert.equal(structuredClone(asset).codeVersion, RECORDED_VERSION);
+      assert.throws(() => {
+        (asset as { codeVersion: string }).codeVersion = "edited";
+      }, TypeError);
+      assert.equal(asset.codeVersion, RECORDED_VERSION);
+    });
+
+    it("first read after an edit of a helper are those of the code that was analysed", () => {
+      const reader = new OverlayReader(new DiskReader(workspace.root));
+      const analysis = new WorkspaceAnalysis(reader);
+      const before = analysis.analyzeAll();
+      const edited = HELPERS.replace("trim()", "trimStart()");
+      reader.setBuffer("src/helpers.ts", edited);
+      const after = analysis.updateFile("src/helpers.ts");
+      // Nothing read them before the edit (the re-link compares the old with the new during it).
+      assert.equal(before.assets[0]!.codeVersion, RECORDED_VERSION);
+      write(workspace.root, "src/helpers.ts", edited);
+      assert.equal(after.assets[0]!.codeVersion, versionOf(workspace.root));
+      assert.notEqual(after.assets[0]!.codeVersion, RECORDED_VERSION);
     });
   });
 

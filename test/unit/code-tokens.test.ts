@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { ts } from "ts-morph";
-import { joinedTokens } from "../../server/src/analysis/codeTokens";
+import { tokenBytes } from "../../server/src/analysis/codeTokens";
 import { tokenTexts } from "../../server/src/analysis/codeVersion";
 
 const ROOT = join(__dirname, "..", "..");
@@ -15,18 +15,21 @@ interface Tally {
   fellBack: number;
 }
 
-/** The fast tokens must be TypeScript's scanner's, joined, or undefined (the scanner is asked then). */
+/**
+ * The fast bytes must be TypeScript's scanner's tokens, joined and UTF-8 encoded as a string is
+ * hashed, or undefined (the scanner is asked then).
+ */
 function compare(text: string, start: number, end: number, where: string, tally: Tally): void {
   tally.spans++;
-  const fast = joinedTokens(text, start, end);
+  const fast = tokenBytes(text, start, end);
   if (fast === undefined) {
     tally.fellBack++;
     return;
   }
   const reference = tokenTexts(text, start, end).join("\u0000");
-  if (fast !== reference) {
+  if (!Buffer.from(reference, "utf8").equals(fast)) {
     assert.fail(
-      `${where} [${start}, ${end}): ${JSON.stringify(text.slice(start, end))}\nfast: ${JSON.stringify(fast)}\nts:   ${JSON.stringify(reference)}`,
+      `${where} [${start}, ${end}): ${JSON.stringify(text.slice(start, end))}\nfast: ${JSON.stringify(Buffer.from(fast).toString("utf8"))}\nts:   ${JSON.stringify(reference)}`,
     );
   }
 }
@@ -75,6 +78,9 @@ const CORNERS = [
   "const s = '\\",
   "@decorator() class B {}",
   "type T = A<B<C>>; const x = y < z;",
+  // Non-ASCII inside literals, short and long (Node encodes tokens of 64+ characters itself).
+  "const s = 'é😀\ud800x\udc00'; const t = `\u2028${'\ud83d'}\ude00`;",
+  `const q = "${"select é😀 \ud83d from t ".repeat(4)}"; const r = \`${"\udc00 😀 ".repeat(12)}\`;`,
 ];
 
 /** Bytes that make TypeScript's scanner choose between readings. */
@@ -111,6 +117,10 @@ const FUZZ_PIECES = [
   "#",
   "é",
   "\u2028",
+  "😀",
+  "\ud83d",
+  "\ude00",
+  "ab".repeat(40),
   "=======\n",
   "<<<<<<< ",
 ];

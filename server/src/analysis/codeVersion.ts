@@ -1,6 +1,6 @@
 import * as crypto from "node:crypto";
 import { ts } from "./typescript";
-import { joinedTokens } from "./codeTokens";
+import { tokenBytes } from "./codeTokens";
 
 const scanner = ts.createScanner(ts.ScriptTarget.Latest, /* skipTrivia */ true, ts.LanguageVariant.Standard);
 
@@ -10,15 +10,17 @@ const scanner = ts.createScanner(ts.ScriptTarget.Latest, /* skipTrivia */ true, 
  * the text inside them is one token, not code.
  */
 export function tokenHash(text: string, start: number, end: number): string {
-  return sha1Hex(joinedTokens(text, start, end) ?? tokenTexts(text, start, end).join("\u0000")).slice(0, 16);
+  return sha1Hex(tokenBytes(text, start, end) ?? tokenTexts(text, start, end).join("\u0000")).slice(0, 16);
 }
 
 /**
  * One-shot `crypto.hash` where Node has it (20.12+): a Hash object per definition costs more than
  * hashing its few hundred bytes.
  */
-const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: "hex") => string }).hash;
-function sha1Hex(data: string): string {
+const oneShotHash = (crypto as { hash?: (algorithm: string, data: string | Uint8Array, encoding: "hex") => string })
+  .hash;
+/** A string is hashed as its UTF-8 bytes, so `tokenBytes` and the joined tokens hash alike. */
+function sha1Hex(data: string | Uint8Array): string {
   return oneShotHash ? oneShotHash("sha1", data, "hex") : crypto.createHash("sha1").update(data).digest("hex");
 }
 

@@ -98,8 +98,9 @@ export interface CandidateCall {
     readonly writes: readonly Effect[];
     readonly columns: BodyColumns;
   };
-  /** Hash of the call's tokens (whitespace and comments ignored). */
-  readonly ownVersion: string;
+  /** The call's offsets in the file's text: its tokens are the definition's own code version, hashed when first read. */
+  readonly start: number;
+  readonly end: number;
   /** Top-level names and imports the call's code uses (for helper-aware code versions). */
   readonly references: readonly string[];
   /** Problems with the call's shape, reported only if linking confirms it is a definition. */

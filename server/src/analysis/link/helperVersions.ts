@@ -5,47 +5,172 @@ import type { SymbolResolver } from "./resolver";
 /** Helpers followed from a definition before giving up: enough for real code, bounded for generated code. */
 const MAX_HELPERS = 200;
 
+/** A top-level declaration a definition's code runs, and the file it is declared in. */
+interface Helper {
+  readonly facts: FileFacts;
+  readonly name: string;
+  readonly declaration: TopLevelDeclaration;
+}
+
+/** What a code version is hashed from: facts never change once scanned, so hashing later gives the same bytes. */
+interface VersionInputs {
+  readonly facts: FileFacts;
+  readonly call: CandidateCall;
+  readonly helpers: readonly Helper[];
+}
+
+const NO_HELPERS: readonly Helper[] = [];
+
+/** The token hashes of one file version's calls and declarations, as they are first asked for. */
+interface FileHashes {
+  readonly calls: Map<CandidateCall, string>;
+  readonly declarations: Map<string, string>;
+}
+
+/**
+ * Per file version, for every analysis in the process: a hash depends only on the facts' text,
+ * and impact's base analysis takes the working analysis' facts of every file HEAD left alone.
+ */
+const hashesByFacts = new WeakMap<FileFacts, FileHashes>();
+
+function hashesOf(facts: FileFacts): FileHashes {
+  let hashes = hashesByFacts.get(facts);
+  if (!hashes) {
+    hashes = { calls: new Map(), declarations: new Map() };
+    hashesByFacts.set(facts, hashes);
+  }
+  return hashes;
+}
+
+/** The hash of the call's own tokens. */
+function callHash(facts: FileFacts, call: CandidateCall): string {
+  return cachedHash(hashesOf(facts).calls, call, facts.text, call.start, call.end);
+}
+
+/** The hash of `declaration`'s tokens, declared as `name` in `facts`. */
+function declarationTokensHash(facts: FileFacts, name: string, declaration: TopLevelDeclaration): string {
+  return cachedHash(hashesOf(facts).declarations, name, facts.text, declaration.start, declaration.end);
+}
+
+function cachedHash<K>(hashes: Map<K, string>, key: K, text: string, start: number, end: number): string {
+  let hash = hashes.get(key);
+  if (hash === undefined) {
+    hash = tokenHash(text, start, end);
+    hashes.set(key, hash);
+  }
+  return hash;
+}
+
+/**
+ * A definition's code version, hashed when first read: `assetline check` and the editor's
+ * diagnostics never read one, and hashing the tokens of every definition (its SQL included)
+ * was a tenth of the cold analysis. Which helpers count is decided when linking (it reads other
+ * files' facts, which the link's dependencies must record); only the hashing waits.
+ */
+export class LazyCodeVersion {
+  /** The inputs until the first read, then the version (so the inputs can be collected). */
+  private state: VersionInputs | string;
+
+  constructor(inputs: VersionInputs) {
+    this.state = inputs;
+  }
+
+  get value(): string {
+    if (typeof this.state === "string") return this.state;
+    const { facts, call, helpers } = this.state;
+    const own = callHash(facts, call);
+    const version =
+      call.references.length === 0
+        ? own
+        : combineVersions(
+            own,
+            helpers.map((helper) => declarationTokensHash(helper.facts, helper.name, helper.declaration)),
+          );
+    this.state = version;
+    return version;
+  }
+}
+
+const LAZY_VERSION = Symbol("lazyCodeVersion");
+
+interface HoldsLazyVersion {
+  readonly [LAZY_VERSION]: LazyCodeVersion;
+}
+
+/**
+ * One getter shared by every definition: a getter written in each object literal is a closure
+ * per object, which puts every definition in dictionary mode (~1 KB each instead of ~150 bytes).
+ */
+const CODE_VERSION: PropertyDescriptor = {
+  enumerable: true,
+  get(this: HoldsLazyVersion): string {
+    return this[LAZY_VERSION].value;
+  },
+};
+
+/**
+ * Gives `definition` a read-only, enumerable `codeVersion` that hashes on first read (spreads,
+ * JSON and structured clones read it like a value). The version itself is kept in a
+ * non-enumerable property, which none of those copy.
+ */
+export function defineCodeVersion<T extends object>(
+  definition: T,
+  version: LazyCodeVersion,
+): asserts definition is T & { readonly codeVersion: string } {
+  Object.defineProperty(definition, LAZY_VERSION, { value: version });
+  Object.defineProperty(definition, "codeVersion", CODE_VERSION);
+}
+
 /**
  * Code versions that include the helpers a definition calls (same file or imported), so
  * editing a shared `cleanPhone()` marks every asset using it as code-changed. Each helper's
  * own token hash is cached per file version; only the (cheap) combination is redone per link.
  */
 export class HelperVersions {
-  private readonly ownHashes = new WeakMap<FileFacts, Map<string, string>>();
   private readonly initialised = new WeakMap<FileFacts, ReadonlySet<string>>();
+  // The walk's scratch, reused by every definition (15,000 at 3,000 files): declarations met, and
+  // the (file, name) pairs still to follow as two parallel stacks.
+  private readonly seen = new Set<TopLevelDeclaration>();
+  private readonly usedIn: string[] = [];
+  private readonly names: string[] = [];
 
   constructor(private readonly files: () => ReadonlyMap<string, FileFacts>) {}
 
-  /** The definition's version: its own tokens plus every helper it reaches, transitively. */
-  versionOf(file: string, call: CandidateCall, resolver: SymbolResolver): string {
-    if (call.references.length === 0) return call.ownVersion;
-    const helperHashes: string[] = [];
-    // Each declared name has its own declaration object, so the objects identify the helpers.
-    const seen = new Set<TopLevelDeclaration>();
-    // The (file, name) pairs still to follow, as two parallel stacks.
-    const usedIn: string[] = [];
-    const names: string[] = [];
+  /**
+   * The definition's version: its own tokens plus every helper it reaches, transitively. The
+   * helpers are found now, through `resolver` (so the link records the files they come from);
+   * the tokens are hashed when the version is first read.
+   */
+  versionOf(file: string, call: CandidateCall, resolver: SymbolResolver): LazyCodeVersion {
+    const files = this.files();
+    const facts = files.get(file);
+    if (!facts) throw new Error(`no facts for ${file}, whose call is being linked`);
+    if (call.references.length === 0) return new LazyCodeVersion({ facts, call, helpers: NO_HELPERS });
+    const helpers: Helper[] = [];
+    const { seen, usedIn, names } = this;
+    seen.clear();
+    usedIn.length = 0;
+    names.length = 0;
     for (const name of call.references) {
       usedIn.push(file);
       names.push(name);
     }
-    const files = this.files();
     while (names.length > 0 && seen.size < MAX_HELPERS) {
       const origin = resolver.resolveLocal(usedIn.pop()!, names.pop()!);
       if (origin?.kind !== "declaration") continue;
-      const facts = files.get(origin.file);
-      const declaration = facts?.declarations.get(origin.local);
-      if (!facts || !declaration || seen.has(declaration)) continue;
+      const declaringFacts = files.get(origin.file);
+      const declaration = declaringFacts?.declarations.get(origin.local);
+      if (!declaringFacts || !declaration || seen.has(declaration)) continue;
       seen.add(declaration);
       // Another definition (a dep given by reference) is data, not code this one runs.
-      if (this.initialisedNames(facts).has(origin.local)) continue;
-      helperHashes.push(this.ownHash(facts, origin.local, declaration.start, declaration.end));
+      if (this.initialisedNames(declaringFacts).has(origin.local)) continue;
+      helpers.push({ facts: declaringFacts, name: origin.local, declaration });
       for (const next of declaration.references) {
         usedIn.push(origin.file);
         names.push(next);
       }
     }
-    return combineVersions(call.ownVersion, helperHashes);
+    return new LazyCodeVersion({ facts, call, helpers: helpers.length === 0 ? NO_HELPERS : helpers });
   }
 
   /** The names the file's candidate calls initialise (`const x = asset(...)`), cached per file version. */
@@ -62,20 +187,6 @@ export class HelperVersions {
   /** The token hash of a top-level declaration of the file (cached per file version). */
   declarationHash(facts: FileFacts, name: string): string | undefined {
     const declaration = facts.declarations.get(name);
-    return declaration && this.ownHash(facts, name, declaration.start, declaration.end);
-  }
-
-  private ownHash(facts: FileFacts, name: string, start: number, end: number): string {
-    let hashes = this.ownHashes.get(facts);
-    if (!hashes) {
-      hashes = new Map();
-      this.ownHashes.set(facts, hashes);
-    }
-    let hash = hashes.get(name);
-    if (hash === undefined) {
-      hash = tokenHash(facts.text, start, end);
-      hashes.set(name, hash);
-    }
-    return hash;
+    return declaration && declarationTokensHash(facts, name, declaration);
   }
 }

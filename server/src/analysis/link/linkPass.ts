@@ -9,7 +9,7 @@ import type {
 } from "../../model/definitions";
 import type { CandidateCall, FileFacts, ModuleRef, TargetRef } from "../facts";
 import { sameAsset, sameCheck } from "./definitionEquality";
-import type { HelperVersions } from "./helperVersions";
+import { defineCodeVersion, type HelperVersions } from "./helperVersions";
 import { internKey } from "./internedKeys";
 import { DependencyTracker, type Origin, SymbolResolver } from "./resolver";
 
@@ -129,7 +129,7 @@ export class LinkPass {
         return dep;
       });
       const isSource = sdkCall.kind === "source";
-      assets.push({
+      const asset: Omit<AssetDefinition, "codeVersion"> = {
         key,
         kind: isSource ? "source" : "asset",
         location: call.location,
@@ -144,11 +144,12 @@ export class LinkPass {
         description: call.config.description,
         freshness: call.config.freshness,
         automation: isSource ? [] : call.config.automation,
-        codeVersion: this.helperVersions.versionOf(file, call, this.resolver),
         reads: isSource ? [] : call.effects.reads,
         writes: isSource ? [] : call.effects.writes,
         columns: isSource ? NO_COLUMNS : call.effects.columns,
-      });
+      };
+      defineCodeVersion(asset, this.helperVersions.versionOf(file, call, this.resolver));
+      assets.push(asset);
     }
 
     const checks: CheckDefinition[] = [];
@@ -164,7 +165,7 @@ export class LinkPass {
         continue;
       }
       const { key: target, problem } = this.resolveTarget(file, call.checkTarget);
-      const check: CheckDefinition = {
+      const check: Omit<CheckDefinition, "codeVersion"> = {
         name: internKey(name),
         assetKey: target,
         targetText: call.checkTarget.kind === "string" ? call.checkTarget.key : call.checkTarget.text,
@@ -174,8 +175,8 @@ export class LinkPass {
         exported: call.exported,
         blocking: call.config.blocking,
         description: call.config.description,
-        codeVersion: this.helperVersions.versionOf(file, call, this.resolver),
       };
+      defineCodeVersion(check, this.helperVersions.versionOf(file, call, this.resolver));
       if (problem) unresolvedTargets.set(check, problem);
       checks.push(check);
     }

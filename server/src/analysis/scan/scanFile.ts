@@ -1,5 +1,4 @@
 import { ts } from "../typescript";
-import { tokenHash } from "../codeVersion";
 import type { CandidateCall, ExportedName, FileFacts, ImportBinding, ModuleRef, TopLevelDeclaration } from "../facts";
 import { analyzeCall, constLookup, isFunctionLike } from "./candidateCall";
 import { EffectCollector, type ModuleBindings } from "./effects";
@@ -370,7 +369,8 @@ class FileScanner {
       declaredAsLocation: declared?.nameNode && this.locations.ofNode(declared.nameNode),
       exported: declared?.exported ?? false,
       enclosingFunction: declared ? undefined : enclosingFunction,
-      ownVersion: tokenHash(this.sourceFile.text, call.getStart(this.sourceFile), call.getEnd()),
+      start: call.getStart(this.sourceFile),
+      end: call.getEnd(),
       references: [...sink],
     });
   }
