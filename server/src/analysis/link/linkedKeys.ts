@@ -33,14 +33,8 @@ export class LinkedKeys {
     definedKeys: () => this.definitionsByKey.keys(),
   };
 
-  /** Starts over from every definition, sorted. */
-  reset(assets: readonly AssetDefinition[]): void {
-    const definitionsByKey = new Map<string, AssetDefinition[]>();
-    for (const asset of assets) {
-      const same = definitionsByKey.get(asset.key);
-      if (same) same.push(asset);
-      else definitionsByKey.set(asset.key, [asset]);
-    }
+  /** Starts over from every key's definitions, sorted (DefinitionLists.reset); keeps the map. */
+  reset(definitionsByKey: Map<string, readonly AssetDefinition[]>): void {
     this.definitionsByKey = definitionsByKey;
     this.firstDefinitionRefs = new Map();
     for (const list of this.definitionsByKey.values()) this.countRefs(list[0]!, +1);

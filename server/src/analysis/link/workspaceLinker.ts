@@ -127,8 +127,8 @@ export class WorkspaceLinker {
   private linkEverything(): LinkedWorkspace {
     // The first link may be all there is (the CLI): what each file's link read is traced when
     // edits need it. A whole link during an editing session is followed by edits: track it.
-    const files = this.linkEveryFile(this.initialised);
-    this.indexEveryDefinition();
+    const { files, definitionsByKey } = this.linkEveryFile(this.initialised);
+    this.indexEveryDefinition(definitionsByKey);
     // The graph is built once here (the first snapshot hands it out) and gives the cycles.
     const graph = this.cycles.recompute();
     this.checkEveryDefinition();
@@ -158,8 +158,8 @@ export class WorkspaceLinker {
 
   // ---- the steps of a whole-workspace link
 
-  /** Links every file and sorts what they define; returns the files, sorted. */
-  private linkEveryFile(track: boolean): string[] {
+  /** Links every file and sorts what they define; returns the files, sorted, and each key's definitions. */
+  private linkEveryFile(track: boolean): { files: string[]; definitionsByKey: Map<string, AssetDefinition[]> } {
     this.links = new Map();
     this.editIndexes = undefined;
     const files = [...this.facts.keys()].sort();
@@ -169,15 +169,13 @@ export class WorkspaceLinker {
       this.setLink(file, link);
       return link;
     });
-    this.lists.reset(files, links);
-    return files;
+    return { files, definitionsByKey: this.lists.reset(files, links) };
   }
 
   /** The keys and the producer index, from scratch. */
-  private indexEveryDefinition(): void {
-    const assets = this.lists.sortedAssets;
-    this.keys.reset(assets);
-    this.producers.reset(assets);
+  private indexEveryDefinition(definitionsByKey: Map<string, AssetDefinition[]>): void {
+    this.keys.reset(definitionsByKey);
+    this.producers.reset(this.lists.sortedAssets);
   }
 
   /** AL002–AL005 of every definition, and AL001 of the cycles found. */
