@@ -94,7 +94,8 @@ export class LinkPass {
     if (previous) reuseUnchanged(previous, value);
     // Most files have no unresolved targets: share one empty map rather than keep thousands.
     if (value.unresolvedTargets.size === 0) value.unresolvedTargets = NO_UNRESOLVED_TARGETS;
-    return { file, facts, dependsOn, ...value };
+    const { assets, checks, diagnostics, unresolvedTargets } = value;
+    return { file, facts, dependsOn, assets, checks, diagnostics, unresolvedTargets };
   }
 
   /** The paths the link of `file` reads (what `dependsOn` would have been); a tracking pass only. */
@@ -224,37 +225,42 @@ export class LinkPass {
 
   /** The file's calls that resolve to `asset`/`source`/`check` of the SDK, in call order. */
   private sdkCallsOf(file: string): SdkCall[] {
-    return this.memoised(this.sdkCallsMemo, file, () => {
-      const found: SdkCall[] = [];
-      const facts = this.files.get(file);
-      if (!facts) return found;
-      for (const call of facts.calls) {
-        const rootOrigin = this.resolver.resolveLocal(file, call.callee.root);
-        const origin =
-          call.callee.member === undefined ? rootOrigin : this.resolver.resolveMember(rootOrigin, call.callee.member);
-        if (origin?.kind !== "sdk") continue;
-        if (origin.name === "asset" || origin.name === "source" || origin.name === "check") {
-          found.push({ file, call, kind: origin.name });
-        }
-      }
-      return found;
-    });
+    return this.memoised(this.sdkCallsMemo, file, this.findSdkCalls);
   }
+
+  private readonly findSdkCalls = (file: string): SdkCall[] => {
+    const found: SdkCall[] = [];
+    const facts = this.files.get(file);
+    if (!facts) return found;
+    for (const call of facts.calls) {
+      const rootOrigin = this.resolver.resolveLocal(file, call.callee.root);
+      const origin =
+        call.callee.member === undefined ? rootOrigin : this.resolver.resolveMember(rootOrigin, call.callee.member);
+      if (origin?.kind !== "sdk") continue;
+      if (origin.name === "asset" || origin.name === "source" || origin.name === "check") {
+        found.push({ file, call, kind: origin.name });
+      }
+    }
+    return found;
+  };
 
   /** The file's consts that declare assets or sources, with their keys (for deps by reference). */
   private keysOf(file: string): Map<string, string> {
-    return this.memoised(this.keysMemo, file, () => {
-      const keys = new Map<string, string>();
-      for (const { call, kind } of this.sdkCallsOf(file)) {
-        if (kind === "check" || call.config.dynamicName || call.declaredAs === undefined) continue;
-        const key = call.config.name?.value ?? call.declaredAs;
-        if (problemWithKey(key) === undefined) keys.set(call.declaredAs, internKey(key));
-      }
-      return keys;
-    });
+    return this.memoised(this.keysMemo, file, this.findKeys);
   }
 
-  private memoised<T>(memo: Map<string, Tracked<T>>, file: string, compute: () => T): T {
+  private readonly findKeys = (file: string): Map<string, string> => {
+    const keys = new Map<string, string>();
+    for (const { call, kind } of this.sdkCallsOf(file)) {
+      if (kind === "check" || call.config.dynamicName || call.declaredAs === undefined) continue;
+      const key = call.config.name?.value ?? call.declaredAs;
+      if (problemWithKey(key) === undefined) keys.set(call.declaredAs, internKey(key));
+    }
+    return keys;
+  };
+
+  /** `compute(file)`, once per pass (a function made once, not a closure per call: this runs per dep). */
+  private memoised<T>(memo: Map<string, Tracked<T>>, file: string, compute: (file: string) => T): T {
     const hit = memo.get(file);
     const tracker = this.tracker;
     if (hit) {
@@ -262,11 +268,11 @@ export class LinkPass {
       return hit.value;
     }
     if (!tracker) {
-      const value = compute();
+      const value = compute(file);
       memo.set(file, { value, deps: NO_DEPS });
       return value;
     }
-    const tracked = tracker.collect(compute);
+    const tracked = tracker.collect(() => compute(file));
     tracked.deps.add(file);
     tracker.touch(file);
     memo.set(file, tracked);
