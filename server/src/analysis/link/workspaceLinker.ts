@@ -106,6 +106,7 @@ export class WorkspaceLinker {
   prepareForEdits(): void {
     if (!this.initialised) return;
     this.editIndexes ??= this.buildEditIndexes();
+    this.keys.prepareForEdits();
     this.cycles.prepareForEdits();
     this.columnDiagnostics.prepareForEdits();
   }
