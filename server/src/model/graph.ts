@@ -36,9 +36,8 @@ export class AssetGraph {
    * become placeholder nodes; deps that resolve to nothing (`key` undefined) are ignored.
    */
   static fromDefinitions(assets: readonly AssetDefinition[], checks: readonly CheckDefinition[]): AssetGraph {
-    const definitionByKey = new Map<string, AssetDefinition>();
-    // Backwards, so the first definition of a key is the one left in the map.
-    for (let i = assets.length - 1; i >= 0; i--) definitionByKey.set(assets[i].key, assets[i]);
+    const sorted = isSortedByKey(assets);
+    const definitionByKey = firstDefinitions(assets, sorted);
     const placeholderKeys = new Set<string>();
     let edgeCount = 0;
     for (const asset of definitionByKey.values()) {
@@ -48,8 +47,7 @@ export class AssetGraph {
         if (!definitionByKey.has(dep.key)) placeholderKeys.add(dep.key);
       }
     }
-    // The default sort compares UTF-16 code units, exactly like compareKeyStrings, only faster.
-    const keyList = [...definitionByKey.keys(), ...placeholderKeys].sort();
+    const keyList = sortedKeys(definitionByKey, placeholderKeys, sorted);
     const indexByKey = new Map<string, number>();
     for (let i = 0; i < keyList.length; i++) indexByKey.set(keyList[i], i);
     const from = new Int32Array(edgeCount);
@@ -254,4 +252,46 @@ export class AssetGraph {
     this.cyclicComponentCache ??= cyclicComponents(this.keyList.length, this.childRows);
     return this.cyclicComponentCache;
   }
+}
+
+/**
+ * Each key's first definition. In key order when the list is sorted by key (the snapshot's
+ * lists are): then the first of each run, without a write per duplicate.
+ */
+function firstDefinitions(assets: readonly AssetDefinition[], sortedByKey: boolean): Map<string, AssetDefinition> {
+  const definitionByKey = new Map<string, AssetDefinition>();
+  if (sortedByKey) {
+    let previous: string | undefined;
+    for (const asset of assets) if (asset.key !== previous) definitionByKey.set((previous = asset.key), asset);
+    return definitionByKey;
+  }
+  // Backwards, so the first definition of a key is the one left in the map.
+  for (let i = assets.length - 1; i >= 0; i--) definitionByKey.set(assets[i].key, assets[i]);
+  return definitionByKey;
+}
+
+/** Every node's key, sorted; the defined keys are in order already when the assets were sorted by key. */
+function sortedKeys(
+  definitionByKey: ReadonlyMap<string, AssetDefinition>,
+  placeholderKeys: ReadonlySet<string>,
+  sortedByKey: boolean,
+): string[] {
+  // The default sort compares UTF-16 code units, exactly like compareKeyStrings, only faster.
+  if (!sortedByKey) return [...definitionByKey.keys(), ...placeholderKeys].sort();
+  const defined = [...definitionByKey.keys()];
+  if (placeholderKeys.size === 0) return defined;
+  const placeholders = [...placeholderKeys].sort();
+  const merged: string[] = [];
+  let d = 0;
+  let p = 0;
+  while (d < defined.length && p < placeholders.length)
+    merged.push(defined[d] < placeholders[p] ? defined[d++] : placeholders[p++]);
+  while (d < defined.length) merged.push(defined[d++]);
+  while (p < placeholders.length) merged.push(placeholders[p++]);
+  return merged;
+}
+
+function isSortedByKey(assets: readonly AssetDefinition[]): boolean {
+  for (let i = 1; i < assets.length; i++) if (assets[i - 1].key > assets[i].key) return false;
+  return true;
 }

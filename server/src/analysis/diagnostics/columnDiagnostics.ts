@@ -11,13 +11,11 @@ export class ColumnDiagnostics {
   private catalog = new ColumnCatalog([]);
   private readonly found = new Map<AssetDefinition, AnalysisDiagnostic[]>();
   /**
-   * Table → assets with a certain reference to one of its columns: only edits need it, so it is
-   * built from the last rebuild's assets at the first update (or `prepareForEdits`).
+   * What only edits need, so it is built from the last rebuild's assets at the first update
+   * (or `prepareForEdits`), never by a one-shot analysis.
    */
-  private readers: Map<string, Set<AssetDefinition>> | undefined;
+  private forEdits: EditState | undefined;
   private rebuiltFrom: readonly AssetDefinition[] = [];
-  /** Tables whose columns come (partly) from `*` over other tables: any definition change may change them. */
-  private starTables = new Set<string>();
 
   /** The AL008 diagnostics of one asset (in reference order). */
   of(asset: AssetDefinition): readonly AnalysisDiagnostic[] {
@@ -27,15 +25,15 @@ export class ColumnDiagnostics {
   /** Recomputes everything for `assets` (the snapshot's sorted list, which must not change afterwards). */
   rebuild(assets: readonly AssetDefinition[]): void {
     this.found.clear();
-    this.readers = undefined;
+    this.forEdits = undefined;
     this.rebuiltFrom = assets;
-    this.rebuildCatalog(assets);
+    this.catalog = new ColumnCatalog(assets);
     for (const asset of assets) this.check(asset);
   }
 
   /** Builds now what the first update would otherwise build. */
   prepareForEdits(): void {
-    this.readerIndex();
+    this.editState();
   }
 
   /**
@@ -43,7 +41,7 @@ export class ColumnDiagnostics {
    * Returns the files whose AL008 diagnostics may have changed.
    */
   update(gone: readonly AssetDefinition[], added: readonly AssetDefinition[]): Set<string> {
-    const readers = this.readerIndex();
+    const { readers, starTables } = this.editState();
     const touched = new Set<string>();
     const tables = new Set<string>();
     for (const asset of gone) {
@@ -57,14 +55,14 @@ export class ColumnDiagnostics {
     }
     const recheck = new Set<AssetDefinition>(added);
     if (tables.size > 0) {
-      const stars = new Set(this.starTables);
+      const stars = new Set(starTables);
       // Patched, not rebuilt: a keystroke in one body re-decides only the tables it states.
       this.catalog.patch(gone, added);
       for (const table of tables) {
-        if (this.catalog.statesStar(table)) this.starTables.add(table);
-        else this.starTables.delete(table);
+        if (this.catalog.statesStar(table)) starTables.add(table);
+        else starTables.delete(table);
       }
-      for (const table of [...tables, ...stars, ...this.starTables])
+      for (const table of [...tables, ...stars, ...starTables])
         for (const reader of readers.get(table) ?? []) recheck.add(reader);
     }
     for (const asset of recheck) {
@@ -75,26 +73,22 @@ export class ColumnDiagnostics {
     return touched;
   }
 
-  private rebuildCatalog(assets: readonly AssetDefinition[]): void {
-    this.catalog = new ColumnCatalog(assets);
-    this.starTables = new Set();
-    for (const asset of assets) {
+  private editState(): EditState {
+    if (this.forEdits) return this.forEdits;
+    const state: EditState = { readers: new Map(), starTables: new Set() };
+    this.forEdits = state;
+    for (const asset of this.rebuiltFrom) {
+      this.index(asset, +1);
       for (const table of asset.columns.defined) {
-        if (table.columns?.some((column) => "starOf" in column)) this.starTables.add(table.table);
+        if (table.columns?.some((column) => "starOf" in column)) state.starTables.add(table.table);
       }
     }
-  }
-
-  private readerIndex(): Map<string, Set<AssetDefinition>> {
-    if (this.readers) return this.readers;
-    this.readers = new Map();
-    for (const asset of this.rebuiltFrom) this.index(asset, +1);
     this.rebuiltFrom = [];
-    return this.readers;
+    return state;
   }
 
   private index(asset: AssetDefinition, sign: 1 | -1): void {
-    const readers = this.readers!;
+    const readers = this.forEdits!.readers;
     for (const reference of asset.columns.references) {
       if (!reference.certain) continue;
       let set = readers.get(reference.table);
@@ -134,6 +128,13 @@ export class ColumnDiagnostics {
     if (diagnostics.length > 0) this.found.set(asset, diagnostics);
     else this.found.delete(asset);
   }
+}
+
+interface EditState {
+  /** Table → assets with a certain reference to one of its columns. */
+  readonly readers: Map<string, Set<AssetDefinition>>;
+  /** Tables whose columns come (partly) from `*` over other tables: any definition change may change them. */
+  readonly starTables: Set<string>;
 }
 
 const NONE: readonly AnalysisDiagnostic[] = [];

@@ -63,18 +63,36 @@ export class DefinitionLists {
     link.checks.forEach((check, index) => this.ordinals.set(check, index));
   }
 
-  /** Starts over from every file's link (each noted already), in the order of the sorted `files`. */
-  reset(files: string[], links: readonly FileLink[]): void {
+  /**
+   * Starts over from every file's link (each noted already), in the order of the sorted `files`.
+   * Returns each key's definitions, sorted, in key order (what LinkedKeys starts from).
+   */
+  reset(files: string[], links: readonly FileLink[]): Map<string, AssetDefinition[]> {
     this.files = files;
     this.assetsShared = this.checksShared = this.filesShared = false;
-    const assets: AssetDefinition[] = [];
+    // Grouped by key in file order, then the keys sorted by the built-in sort (code units, as
+    // `compare`): most keys have one definition, so this avoids nearly every call of assetOrder.
+    const grouped = new Map<string, AssetDefinition[]>();
     const checks: CheckDefinition[] = [];
     for (const link of links) {
-      assets.push(...link.assets);
-      checks.push(...link.checks);
+      for (const asset of link.assets) {
+        const same = grouped.get(asset.key);
+        if (same) same.push(asset);
+        else grouped.set(asset.key, [asset]);
+      }
+      for (const check of link.checks) checks.push(check);
     }
-    this.assets = assets.sort(this.assetOrder);
+    const byKey = new Map<string, AssetDefinition[]>();
+    const assets: AssetDefinition[] = [];
+    for (const key of [...grouped.keys()].sort()) {
+      const definitions = grouped.get(key)!;
+      if (definitions.length > 1) definitions.sort(this.assetOrder);
+      for (const asset of definitions) assets.push(asset);
+      byKey.set(key, definitions);
+    }
+    this.assets = assets;
     this.checks = checks.sort(this.checkOrder);
+    return byKey;
   }
 
   get sortedAssets(): readonly AssetDefinition[] {

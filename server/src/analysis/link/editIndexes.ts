@@ -38,6 +38,7 @@ export function buildEditIndexes(
 
 /** Adds (+1) or removes (-1) the paths a file's link read. */
 export function indexDependsOn(file: string, link: FileLink, sign: 1 | -1, indexes: EditIndexes): void {
+  if (!link.dependsOn) throw new Error(`the link of ${file} was made without tracking what it reads`);
   for (const path of link.dependsOn) addToSetMap(indexes.dependents, path, file, sign);
 }
 

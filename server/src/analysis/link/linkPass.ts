@@ -23,8 +23,11 @@ export interface FileLink {
   readonly file: string;
   /** The facts this was computed from (a re-scan producing new facts makes it stale). */
   readonly facts: FileFacts;
-  /** Workspace paths whose facts (or absence) the result depends on, this file included. */
-  readonly dependsOn: readonly string[];
+  /**
+   * Workspace paths whose facts (or absence) the result depends on, this file included;
+   * undefined when the pass did not track them (see LinkPass).
+   */
+  readonly dependsOn: readonly string[] | undefined;
   /** In the order linking produced them (call order). */
   readonly assets: readonly AssetDefinition[];
   readonly checks: readonly CheckDefinition[];
@@ -50,12 +53,19 @@ interface Tracked<T> {
   readonly deps: ReadonlySet<string>;
 }
 
+const NO_DEPS: ReadonlySet<string> = new Set();
+
 /**
  * One linking pass over a fixed set of facts: links files one at a time, sharing what one
  * file's link learns about another (which calls are definitions, their keys) across files.
+ *
+ * Tracking the paths each link reads (`dependsOn`) is what lets edits re-link only the files
+ * an edit can affect; it costs a set per lookup and a replay per memo hit, so a pass that no
+ * edit will follow (the first, whole-workspace link) is made without it, and the paths are
+ * traced later, when edits need them (`dependenciesOf`).
  */
 export class LinkPass {
-  private readonly tracker = new DependencyTracker();
+  private readonly tracker: DependencyTracker | undefined;
   private readonly resolver: SymbolResolver;
   private readonly sdkCallsMemo = new Map<string, Tracked<SdkCall[]>>();
   private readonly keysMemo = new Map<string, Tracked<Map<string, string>>>();
@@ -63,7 +73,9 @@ export class LinkPass {
   constructor(
     private readonly files: ReadonlyMap<string, FileFacts>,
     private readonly helperVersions: HelperVersions,
+    { track }: { readonly track: boolean },
   ) {
+    this.tracker = track ? new DependencyTracker() : undefined;
     this.resolver = new SymbolResolver(files, this.tracker);
   }
 
@@ -75,12 +87,27 @@ export class LinkPass {
   linkFile(file: string, previous?: FileLink): FileLink | undefined {
     const facts = this.files.get(file);
     if (!facts) return undefined;
-    const { value, deps } = this.tracker.collect(() => this.compute(file));
-    deps.add(file);
+    let value: LinkedDefinitions;
+    let dependsOn: string[] | undefined;
+    if (this.tracker) ({ value, dependsOn } = this.tracked(file));
+    else value = this.compute(file);
     if (previous) reuseUnchanged(previous, value);
     // Most files have no unresolved targets: share one empty map rather than keep thousands.
     if (value.unresolvedTargets.size === 0) value.unresolvedTargets = NO_UNRESOLVED_TARGETS;
-    return { file, facts, dependsOn: [...deps], ...value };
+    const { assets, checks, diagnostics, unresolvedTargets } = value;
+    return { file, facts, dependsOn, assets, checks, diagnostics, unresolvedTargets };
+  }
+
+  /** The paths the link of `file` reads (what `dependsOn` would have been); a tracking pass only. */
+  dependenciesOf(file: string): string[] {
+    return this.tracked(file).dependsOn;
+  }
+
+  private tracked(file: string): { value: LinkedDefinitions; dependsOn: string[] } {
+    if (!this.tracker) throw new Error("LinkPass: dependencies asked of a pass made without tracking");
+    const { value, deps } = this.tracker.collect(() => this.compute(file));
+    deps.add(file);
+    return { value, dependsOn: [...deps] };
   }
 
   private compute(file: string): LinkedDefinitions {
@@ -199,45 +226,56 @@ export class LinkPass {
 
   /** The file's calls that resolve to `asset`/`source`/`check` of the SDK, in call order. */
   private sdkCallsOf(file: string): SdkCall[] {
-    return this.memoised(this.sdkCallsMemo, file, () => {
-      const found: SdkCall[] = [];
-      const facts = this.files.get(file);
-      if (!facts) return found;
-      for (const call of facts.calls) {
-        const rootOrigin = this.resolver.resolveLocal(file, call.callee.root);
-        const origin =
-          call.callee.member === undefined ? rootOrigin : this.resolver.resolveMember(rootOrigin, call.callee.member);
-        if (origin?.kind !== "sdk") continue;
-        if (origin.name === "asset" || origin.name === "source" || origin.name === "check") {
-          found.push({ file, call, kind: origin.name });
-        }
-      }
-      return found;
-    });
+    return this.memoised(this.sdkCallsMemo, file, this.findSdkCalls);
   }
+
+  private readonly findSdkCalls = (file: string): SdkCall[] => {
+    const found: SdkCall[] = [];
+    const facts = this.files.get(file);
+    if (!facts) return found;
+    for (const call of facts.calls) {
+      const rootOrigin = this.resolver.resolveLocal(file, call.callee.root);
+      const origin =
+        call.callee.member === undefined ? rootOrigin : this.resolver.resolveMember(rootOrigin, call.callee.member);
+      if (origin?.kind !== "sdk") continue;
+      if (origin.name === "asset" || origin.name === "source" || origin.name === "check") {
+        found.push({ file, call, kind: origin.name });
+      }
+    }
+    return found;
+  };
 
   /** The file's consts that declare assets or sources, with their keys (for deps by reference). */
   private keysOf(file: string): Map<string, string> {
-    return this.memoised(this.keysMemo, file, () => {
-      const keys = new Map<string, string>();
-      for (const { call, kind } of this.sdkCallsOf(file)) {
-        if (kind === "check" || call.config.dynamicName || call.declaredAs === undefined) continue;
-        const key = call.config.name?.value ?? call.declaredAs;
-        if (problemWithKey(key) === undefined) keys.set(call.declaredAs, internKey(key));
-      }
-      return keys;
-    });
+    return this.memoised(this.keysMemo, file, this.findKeys);
   }
 
-  private memoised<T>(memo: Map<string, Tracked<T>>, file: string, compute: () => T): T {
+  private readonly findKeys = (file: string): Map<string, string> => {
+    const keys = new Map<string, string>();
+    for (const { call, kind } of this.sdkCallsOf(file)) {
+      if (kind === "check" || call.config.dynamicName || call.declaredAs === undefined) continue;
+      const key = call.config.name?.value ?? call.declaredAs;
+      if (problemWithKey(key) === undefined) keys.set(call.declaredAs, internKey(key));
+    }
+    return keys;
+  };
+
+  /** `compute(file)`, once per pass (a function made once, not a closure per call: this runs per dep). */
+  private memoised<T>(memo: Map<string, Tracked<T>>, file: string, compute: (file: string) => T): T {
     const hit = memo.get(file);
+    const tracker = this.tracker;
     if (hit) {
-      this.tracker.touchAll(hit.deps);
+      tracker?.touchAll(hit.deps);
       return hit.value;
     }
-    const tracked = this.tracker.collect(compute);
+    if (!tracker) {
+      const value = compute(file);
+      memo.set(file, { value, deps: NO_DEPS });
+      return value;
+    }
+    const tracked = tracker.collect(() => compute(file));
     tracked.deps.add(file);
-    this.tracker.touch(file);
+    tracker.touch(file);
     memo.set(file, tracked);
     return tracked.value;
   }

@@ -23,8 +23,11 @@ export interface KeyChanges {
  */
 export class LinkedKeys {
   private definitionsByKey = new Map<string, readonly AssetDefinition[]>();
-  /** How many deps of first definitions name each key: a named, undefined key is a placeholder. */
-  private firstDefinitionRefs = new Map<string, number>();
+  /**
+   * How many deps of first definitions name each key: a named, undefined key is a placeholder.
+   * Only updates need the counts: counted at the first one.
+   */
+  private counted: Map<string, number> | undefined;
   private placeholders = new Set<string>();
 
   readonly index: KeyIndex = {
@@ -33,20 +36,19 @@ export class LinkedKeys {
     definedKeys: () => this.definitionsByKey.keys(),
   };
 
-  /** Starts over from every definition, sorted. */
-  reset(assets: readonly AssetDefinition[]): void {
-    const definitionsByKey = new Map<string, AssetDefinition[]>();
-    for (const asset of assets) {
-      const same = definitionsByKey.get(asset.key);
-      if (same) same.push(asset);
-      else definitionsByKey.set(asset.key, [asset]);
-    }
+  /** Starts over from every key's definitions, sorted (DefinitionLists.reset); keeps the map. */
+  reset(definitionsByKey: Map<string, readonly AssetDefinition[]>): void {
     this.definitionsByKey = definitionsByKey;
-    this.firstDefinitionRefs = new Map();
-    for (const list of this.definitionsByKey.values()) this.countRefs(list[0]!, +1);
+    this.counted = undefined;
     this.placeholders = new Set();
-    for (const [key, count] of this.firstDefinitionRefs)
-      if (count > 0 && !this.definitionsByKey.has(key)) this.placeholders.add(key);
+    for (const list of definitionsByKey.values())
+      for (const dep of list[0]!.deps)
+        if (dep.key !== undefined && !definitionsByKey.has(dep.key)) this.placeholders.add(dep.key);
+  }
+
+  /** Counts now what the first update would otherwise count. */
+  prepareForEdits(): void {
+    this.firstDefinitionRefs();
   }
 
   /** Every defined key with its definitions, in the order they were first defined. */
@@ -72,6 +74,7 @@ export class LinkedKeys {
 
   /** Takes the new definitions of the keys (`definitionsOf`, from the patched sorted list). */
   update(keys: Iterable<string>, definitionsOf: (key: string) => readonly AssetDefinition[] | undefined): KeyChanges {
+    this.firstDefinitionRefs();
     const defined = new Set<string>();
     const refsTouched = new Set<string>();
     const redefined: Array<[string, readonly AssetDefinition[], readonly AssetDefinition[]]> = [];
@@ -108,7 +111,7 @@ export class LinkedKeys {
   private updatePlaceholders(keys: Iterable<string>): Set<string> {
     const changed = new Set<string>();
     for (const key of keys) {
-      const now = !this.definitionsByKey.has(key) && (this.firstDefinitionRefs.get(key) ?? 0) > 0;
+      const now = !this.definitionsByKey.has(key) && (this.firstDefinitionRefs().get(key) ?? 0) > 0;
       if (now === this.placeholders.has(key)) continue;
       if (now) this.placeholders.add(key);
       else this.placeholders.delete(key);
@@ -117,12 +120,20 @@ export class LinkedKeys {
     return changed;
   }
 
+  private firstDefinitionRefs(): Map<string, number> {
+    if (this.counted) return this.counted;
+    this.counted = new Map();
+    for (const list of this.definitionsByKey.values()) this.countRefs(list[0]!, +1);
+    return this.counted;
+  }
+
   private countRefs(first: AssetDefinition, sign: 1 | -1, touched?: Set<string>): void {
+    const counts = this.firstDefinitionRefs();
     for (const dep of first.deps) {
       if (dep.key === undefined) continue;
-      const count = (this.firstDefinitionRefs.get(dep.key) ?? 0) + sign;
-      if (count === 0) this.firstDefinitionRefs.delete(dep.key);
-      else this.firstDefinitionRefs.set(dep.key, count);
+      const count = (counts.get(dep.key) ?? 0) + sign;
+      if (count === 0) counts.delete(dep.key);
+      else counts.set(dep.key, count);
       touched?.add(dep.key);
     }
   }

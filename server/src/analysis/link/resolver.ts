@@ -1,4 +1,4 @@
-import type { FileFacts, ModuleRef } from "../facts";
+import type { FileFacts, ImportBinding, ModuleRef } from "../facts";
 import { resolveRelativeModule } from "../scan/modules";
 
 /** Names the `assetline` module exports (what `export * from "assetline"` brings along). */
@@ -70,6 +70,12 @@ export class SymbolResolver {
   private readonly exportMemo = new Map<string, Map<string, Memo>>();
   /** Every file imports through the same few paths: each is probed once per pass. */
   private readonly moduleMemo = new Map<string, ModuleMemo>();
+  /**
+   * An untracked pass's answer for each import binding resolved outside any export lookup (so
+   * never cut short by a cycle): definitions, their deps and their helpers name the same
+   * imports again and again. A tracked answer would have to replay its paths, so no memo there.
+   */
+  private readonly importMemo = new Map<ImportBinding, Origin | undefined>();
   /** Lookups under way, with their depth, so a cycle cut knows which lookups it affects. */
   private readonly inProgress = new Map<string, number>();
   /** The shallowest in-progress lookup a cycle cut has hit since the innermost lookup began. */
@@ -103,7 +109,15 @@ export class SymbolResolver {
     const facts = this.factsOf(file);
     if (!facts) return undefined;
     const binding = facts.imports.get(name);
-    if (binding) return this.resolveImported(binding.module, binding.imported);
+    if (binding) {
+      if (this.tracker || this.inProgress.size > 0) return this.resolveImported(binding.module, binding.imported);
+      let origin = this.importMemo.get(binding);
+      if (origin === undefined && !this.importMemo.has(binding)) {
+        origin = this.resolveImported(binding.module, binding.imported);
+        this.importMemo.set(binding, origin);
+      }
+      return origin;
+    }
     if (facts.declarations.has(name)) return { kind: "declaration", file, local: name };
     return undefined;
   }

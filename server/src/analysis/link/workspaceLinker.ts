@@ -106,6 +106,7 @@ export class WorkspaceLinker {
   prepareForEdits(): void {
     if (!this.initialised) return;
     this.editIndexes ??= this.buildEditIndexes();
+    this.keys.prepareForEdits();
     this.cycles.prepareForEdits();
     this.columnDiagnostics.prepareForEdits();
   }
@@ -125,8 +126,10 @@ export class WorkspaceLinker {
   }
 
   private linkEverything(): LinkedWorkspace {
-    const files = this.linkEveryFile();
-    this.indexEveryDefinition();
+    // The first link may be all there is (the CLI): what each file's link read is traced when
+    // edits need it. A whole link during an editing session is followed by edits: track it.
+    const { files, definitionsByKey } = this.linkEveryFile(this.initialised);
+    this.indexEveryDefinition(definitionsByKey);
     // The graph is built once here (the first snapshot hands it out) and gives the cycles.
     const graph = this.cycles.recompute();
     this.checkEveryDefinition();
@@ -156,26 +159,24 @@ export class WorkspaceLinker {
 
   // ---- the steps of a whole-workspace link
 
-  /** Links every file and sorts what they define; returns the files, sorted. */
-  private linkEveryFile(): string[] {
+  /** Links every file and sorts what they define; returns the files, sorted, and each key's definitions. */
+  private linkEveryFile(track: boolean): { files: string[]; definitionsByKey: Map<string, AssetDefinition[]> } {
     this.links = new Map();
     this.editIndexes = undefined;
     const files = [...this.facts.keys()].sort();
-    const pass = new LinkPass(this.facts, this.helperVersions);
+    const pass = new LinkPass(this.facts, this.helperVersions, { track });
     const links = files.map((file) => {
       const link = pass.linkFile(file)!;
       this.setLink(file, link);
       return link;
     });
-    this.lists.reset(files, links);
-    return files;
+    return { files, definitionsByKey: this.lists.reset(files, links) };
   }
 
   /** The keys and the producer index, from scratch. */
-  private indexEveryDefinition(): void {
-    const assets = this.lists.sortedAssets;
-    this.keys.reset(assets);
-    this.producers.reset(assets);
+  private indexEveryDefinition(definitionsByKey: Map<string, AssetDefinition[]>): void {
+    this.keys.reset(definitionsByKey);
+    this.producers.reset(this.lists.sortedAssets);
   }
 
   /** AL002–AL005 of every definition, and AL001 of the cycles found. */
@@ -209,7 +210,7 @@ export class WorkspaceLinker {
   /** Re-links the dirty files; adds the files whose definitions changed to `touched`. */
   private relink(dirty: ReadonlySet<string>, touched: Set<string>): Relinked {
     const editIndexes = this.editIndexes!;
-    const pass = new LinkPass(this.facts, this.helperVersions);
+    const pass = new LinkPass(this.facts, this.helperVersions, { track: true });
     const relinked = emptyRelinked();
     const { assets, checks } = relinked;
     for (const file of dirty) {
@@ -322,7 +323,30 @@ export class WorkspaceLinker {
   }
 
   private buildEditIndexes(): EditIndexes {
+    this.traceDependencies();
     return buildEditIndexes(this.links, this.lists.sortedAssets, this.lists.sortedChecks);
+  }
+
+  /**
+   * Fills in `dependsOn` of links made without tracking, by tracing each file's link again over
+   * the facts it was made from. (HelperVersions reads the declarations of helpers from the
+   * current facts; a helper file changed since is among the paths traced either way, so an edit
+   * of its surface still re-links every file that reads it.)
+   */
+  private traceDependencies(): void {
+    let pass: LinkPass | undefined;
+    for (const [file, link] of this.links) {
+      if (link.dependsOn) continue;
+      pass ??= new LinkPass(this.linkedFacts(), this.helperVersions, { track: true });
+      this.links.set(file, { ...link, dependsOn: pass.dependenciesOf(file) });
+    }
+  }
+
+  /** The facts the current links were made from. */
+  private linkedFacts(): Map<string, FileFacts> {
+    const facts = new Map<string, FileFacts>();
+    for (const [file, link] of this.links) facts.set(file, link.facts);
+    return facts;
   }
 
   /** Adds (+1) or removes (-1) an asset from the producer, reader and dep indexes; returns the resources it produces. */
