@@ -183,6 +183,9 @@ export class ImpactService {
 
   private loadBase(ref: string, commit: string): Promise<BaseSide> {
     const loading = (async () => {
+      // git's processes and the analysis that follows would compete with the first diagnostics.
+      await this.working?.diagnosticsPublished;
+      this.log(`impact: analysing ${ref} (${commit.slice(0, 12)})`);
       const reader = await GitRevisionReader.open(this.root, commit, this.repository);
       await reader.load();
       reader.close();
