@@ -13,6 +13,7 @@ import {
   type AnalysisSnapshot,
   attachSqlCache,
   type FileFacts,
+  type SourceReader,
   type SqlCacheAttachment,
   WorkspaceAnalysis,
   type WorkspaceAnalysisOptions,
@@ -54,6 +55,12 @@ export interface WorkingFacts {
    */
   readonly diagnosticsPublished: Promise<void>;
   factsReadFrom(file: string, text: string, maxFileBytes: number): FileFacts | undefined;
+  /**
+   * The latest snapshot when it was analysed from exactly `reader`'s files and texts, with the
+   * same size limit, and no edit waits: analysing them again would give the same answer (a
+   * clean checkout's HEAD). Undefined otherwise.
+   */
+  snapshotAnalysedFrom(reader: SourceReader, maxFileBytes: number): AnalysisSnapshot | undefined;
 }
 
 /**
@@ -175,6 +182,20 @@ export class AnalysisHost implements WorkingFacts {
     if (maxFileBytes !== this.maxFileBytes) return undefined;
     const facts = this.analysis.factsOf(file);
     return facts?.text === text ? facts : undefined;
+  }
+
+  snapshotAnalysedFrom(reader: SourceReader, maxFileBytes: number): AnalysisSnapshot | undefined {
+    const current = this.current;
+    if (!current || maxFileBytes !== this.maxFileBytes || this.hasPendingChanges) return undefined;
+    const files = reader.listFiles();
+    if (files.length !== current.files.length) return undefined;
+    for (let i = 0; i < files.length; i++) {
+      const file = files[i]!;
+      if (file !== current.files[i]) return undefined;
+      const text = reader.readFile(file);
+      if (text === undefined || this.analysis.factsOf(file)?.text !== text) return undefined;
+    }
+    return current;
   }
 
   private createAnalysis(maxFileBytes: number): WorkspaceAnalysis {
