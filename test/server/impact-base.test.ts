@@ -1,6 +1,10 @@
 import { strict as assert } from "node:assert";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { LogMessageNotification, type LogMessageParams } from "vscode-languageserver-protocol";
 import { ImpactRequest } from "../../protocol";
+import { gitBlobId } from "../../server/src/lsp/revisionTexts";
+import { gitIn } from "../support/gitRepo";
 import type { TestClient } from "./support/client";
 import { dropStatus, startCommitted } from "./support/impactWorkspace";
 import { serverPerTest } from "./support/perTest";
@@ -31,6 +35,12 @@ describe("language server: impact's base revision", function () {
       [edited.changes.map((c) => [c.key, c.change, c.category]), edited.impacted.map((a) => [a.key, a.impact])],
       [[["up", "modified", "breaking"]], [["down", "breaking"]]],
     );
+  });
+
+  it("recognises a file HEAD has unchanged by the id git gives its text, multi-byte characters included", async () => {
+    const client = await startCommitted(server, (root) => writeFileSync(join(root, "src/naïve.ts"), "// café ✓\n"));
+    for (const file of ["src/up.ts", "src/naïve.ts"])
+      assert.equal(gitBlobId(client.read(file)), gitIn(client.root, "hash-object", file).trim(), file);
   });
 
   it("analyses HEAD itself when the working tree differs from it at the first answer", async () => {

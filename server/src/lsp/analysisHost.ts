@@ -55,6 +55,8 @@ export interface WorkingFacts {
    */
   readonly diagnosticsPublished: Promise<void>;
   factsReadFrom(file: string, text: string, maxFileBytes: number): FileFacts | undefined;
+  /** The text the working analysis read `file` from, when it did so with the same size limit. */
+  textRead(file: string, maxFileBytes: number): string | undefined;
   /**
    * The latest snapshot when it was analysed from exactly `reader`'s files and texts, with the
    * same size limit, and no edit waits: analysing them again would give the same answer (a
@@ -184,6 +186,13 @@ export class AnalysisHost implements WorkingFacts {
     return facts?.text === text ? facts : undefined;
   }
 
+  textRead(file: string, maxFileBytes: number): string | undefined {
+    if (maxFileBytes !== this.maxFileBytes) return undefined;
+    const facts = this.analysis.factsOf(file);
+    // A skipped file's facts hold no text (too large, unreadable).
+    return facts && !facts.skipped ? facts.text : undefined;
+  }
+
   snapshotAnalysedFrom(reader: SourceReader, maxFileBytes: number): AnalysisSnapshot | undefined {
     const current = this.current;
     if (!current || maxFileBytes !== this.maxFileBytes || this.hasPendingChanges) return undefined;
@@ -193,7 +202,7 @@ export class AnalysisHost implements WorkingFacts {
       const file = files[i]!;
       if (file !== current.files[i]) return undefined;
       const text = reader.readFile(file);
-      if (text === undefined || this.analysis.factsOf(file)?.text !== text) return undefined;
+      if (text === undefined || this.textRead(file, maxFileBytes) !== text) return undefined;
     }
     return current;
   }

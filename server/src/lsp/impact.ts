@@ -190,14 +190,9 @@ export class ImpactService {
       await this.working?.diagnosticsPublished;
       this.log(`impact: analysing ${ref} (${commit.slice(0, 12)})`);
       const revision = await GitRevisionReader.open(this.root, commit, this.repository);
-      await revision.load();
-      revision.close();
       // Same size limit as the working analysis, so that its facts are the ones this would read.
       const maxFileBytes = this.working?.maxFileBytes ?? DEFAULT_SCAN_OPTIONS.maxFileBytes;
-      const reader = new RevisionTexts(
-        revision,
-        (file, text) => this.working?.factsReadFrom(file, text, maxFileBytes)?.text,
-      );
+      const reader = await RevisionTexts.load(revision, (file) => this.working?.textRead(file, maxFileBytes));
       // A clean checkout: HEAD's analysis is the working tree's, already done (its objects shared).
       const same = this.working?.snapshotAnalysedFrom(reader, maxFileBytes);
       const sharedFacts = factsSharedBy(this.working, maxFileBytes);
