@@ -13,6 +13,7 @@ import {
   type AnalysisSnapshot,
   attachSqlCache,
   type FileFacts,
+  type SourceReader,
   type SqlCacheAttachment,
   WorkspaceAnalysis,
   type WorkspaceAnalysisOptions,
@@ -34,6 +35,8 @@ export interface AnalysisHostOptions {
   readonly debounceMs: number;
   readonly startProgress: (title: string) => Promise<ProgressReporter>;
   readonly log: (message: string) => void;
+  /** Resolves once the diagnostics of the analysis just announced are written to the client. */
+  readonly published: () => Promise<void>;
 }
 
 export type SnapshotListener = (snapshot: AnalysisSnapshot, changedFiles: readonly string[]) => void;
@@ -44,7 +47,22 @@ export type SnapshotListener = (snapshot: AnalysisSnapshot, changedFiles: readon
  */
 export interface WorkingFacts {
   readonly maxFileBytes: number;
+  /**
+   * Resolves once the first analysis's diagnostics are written to the client (or the host is
+   * disposed: nothing is to start then). Other analyses wait for it: before, they would share the
+   * thread (and the second core) with the diagnostics the user opened the workspace to see, and
+   * find no facts to take.
+   */
+  readonly diagnosticsPublished: Promise<void>;
   factsReadFrom(file: string, text: string, maxFileBytes: number): FileFacts | undefined;
+  /** The text the working analysis read `file` from, when it did so with the same size limit. */
+  textRead(file: string, maxFileBytes: number): string | undefined;
+  /**
+   * The latest snapshot when it was analysed from exactly `reader`'s files and texts, with the
+   * same size limit, and no edit waits: analysing them again would give the same answer (a
+   * clean checkout's HEAD). Undefined otherwise.
+   */
+  snapshotAnalysedFrom(reader: SourceReader, maxFileBytes: number): AnalysisSnapshot | undefined;
 }
 
 /**
@@ -77,6 +95,8 @@ export class AnalysisHost implements WorkingFacts {
   maxFileBytes: number;
   /** SQL parsed by earlier runs (CLI or server) is not parsed again; saved after full analyses. */
   private readonly sqlCache: SqlCacheAttachment;
+  readonly diagnosticsPublished: Promise<void>;
+  private markPublished!: () => void;
 
   constructor(
     readonly reader: WorkspaceReader,
@@ -86,6 +106,7 @@ export class AnalysisHost implements WorkingFacts {
     this.debounceMs = options.debounceMs;
     this.maxFileBytes = options.maxFileBytes;
     this.analysis = this.createAnalysis(options.maxFileBytes);
+    this.diagnosticsPublished = new Promise((resolve) => (this.markPublished = resolve));
   }
 
   /** The latest snapshot, possibly behind pending edits; undefined before the first analysis ends. */
@@ -144,6 +165,7 @@ export class AnalysisHost implements WorkingFacts {
 
   dispose(): void {
     this.disposed = true;
+    this.markPublished();
     this.cancelTimer();
     this.saveSqlCache();
     this.sqlCache.detach();
@@ -162,6 +184,27 @@ export class AnalysisHost implements WorkingFacts {
     if (maxFileBytes !== this.maxFileBytes) return undefined;
     const facts = this.analysis.factsOf(file);
     return facts?.text === text ? facts : undefined;
+  }
+
+  textRead(file: string, maxFileBytes: number): string | undefined {
+    if (maxFileBytes !== this.maxFileBytes) return undefined;
+    const facts = this.analysis.factsOf(file);
+    // A skipped file's facts hold no text (too large, unreadable).
+    return facts && !facts.skipped ? facts.text : undefined;
+  }
+
+  snapshotAnalysedFrom(reader: SourceReader, maxFileBytes: number): AnalysisSnapshot | undefined {
+    const current = this.current;
+    if (!current || maxFileBytes !== this.maxFileBytes || this.hasPendingChanges) return undefined;
+    const files = reader.listFiles();
+    if (files.length !== current.files.length) return undefined;
+    for (let i = 0; i < files.length; i++) {
+      const file = files[i]!;
+      if (file !== current.files[i]) return undefined;
+      const text = reader.readFile(file);
+      if (text === undefined || this.textRead(file, maxFileBytes) !== text) return undefined;
+    }
+    return current;
   }
 
   private createAnalysis(maxFileBytes: number): WorkspaceAnalysis {
@@ -241,7 +284,6 @@ export class AnalysisHost implements WorkingFacts {
       const { assets, checks } = this.current!;
       const counts = `${assets.length} assets, ${checks.length} checks`;
       this.options.log(`analyzed ${files.length} files in ${seconds} s: ${counts}`);
-      this.saveSqlCache();
     } catch (error) {
       // A bug in the analysis must not leave the server without any snapshot: link what was read.
       this.options.log(`the analysis failed: ${describe(error)}`);
@@ -252,10 +294,15 @@ export class AnalysisHost implements WorkingFacts {
     this.initialDone = true;
     this.notify(this.current!.files);
     if (this.dirty.size > 0) this.schedule();
-    // Build the indexes only edits need now, after diagnostics went out, rather than in the
-    // first keystroke's latency (about 130 ms at 3,000 files).
+    await this.options.published();
+    this.markPublished();
+    // What diagnostics do not need comes once they are out, each in a turn of its own so that a
+    // keystroke can come in between: the indexes only edits need (about 130 ms at 3,000 files,
+    // otherwise in the first keystroke's latency), then the SQL cache's file.
+    const current = (): boolean => !this.disposed && generation === this.generation;
     setImmediate(() => {
-      if (!this.disposed && generation === this.generation) this.analysis.prepareForEdits();
+      if (current()) this.analysis.prepareForEdits();
+      setImmediate(() => current() && this.saveSqlCache());
     });
   }
 

@@ -53,6 +53,8 @@ export class AutomationHost {
   private queue: Promise<void> = Promise.resolve();
   /** The last refusal shown, so that each settings change does not repeat it. */
   private refusal: string | undefined;
+  /** Set by stop(): a start still waiting for the first diagnostics gives up. */
+  private stopping = false;
 
   constructor(private readonly options: AutomationHostOptions) {}
 
@@ -69,6 +71,7 @@ export class AutomationHost {
 
   /** Stops the loop: cancels its run in progress (recorded CANCELED), then releases the claim. */
   stop(): Promise<void> {
+    this.stopping = true;
     this.queue = this.queue.then(() => this.stopNow()).catch((error: unknown) => this.failed(error));
     return this.queue;
   }
@@ -118,6 +121,9 @@ export class AutomationHost {
 
   private async start(tickMs: number): Promise<void> {
     const { root } = this.options;
+    // Its first tick analyses the disk, taking the editor's facts: there are none to take before.
+    await this.options.working?.diagnosticsPublished;
+    if (this.stopping) return;
     const { openHistory } = require("../store") as typeof import("../store");
     const { Executor } = require("../executor") as typeof import("../executor");
     const { AutomationLoop, claimOrClose } = require("../automation/loop") as typeof import("../automation/loop");

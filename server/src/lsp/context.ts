@@ -98,11 +98,12 @@ export function createContext(
     }
   });
   const settings = new SettingsCache(connection, support.configurationPull, rootUri, initializationOptions);
-  const host = new AnalysisHost(reader, {
+  const host: AnalysisHost = new AnalysisHost(reader, {
     maxFileBytes: DEFAULT_SETTINGS.analysis.maxFileKilobytes * 1024,
     debounceMs: DEFAULT_SETTINGS.analysis.debounceMs,
     startProgress: (title) => startProgress(connection, title),
     log,
+    published: (): Promise<void> => publisher.written(),
   });
   const documents = new OpenDocuments(paths, reader, host, events.onUnlistedFile);
   const publisher = new DiagnosticsPublisher({
@@ -124,6 +125,8 @@ export function createContext(
     pollIntervalMs: DEFAULT_SETTINGS.status.pollIntervalMs,
     log,
     onChange: events.onStatusChanged,
+    // Opening the history (the native driver, its latest state) is not what diagnostics need.
+    readAfter: host.diagnosticsPublished,
   });
   const runs = new RunService({
     root,

@@ -73,6 +73,7 @@ export interface PublisherOptions {
 export class DiagnosticsPublisher {
   private readonly published = new Map<string, Published>();
   private pending: AnalysisSnapshot | undefined;
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: PublisherOptions) {}
 
@@ -85,15 +86,35 @@ export class DiagnosticsPublisher {
     const alreadyScheduled = this.pending !== undefined;
     this.pending = snapshot;
     if (alreadyScheduled) return;
-    setImmediate(() => {
-      const latest = this.pending!;
-      this.pending = undefined;
-      if (!this.options.isStale()) this.publish(latest);
-    });
+    this.writing = new Promise<void>((resolve) =>
+      setImmediate(() => {
+        const latest = this.pending!;
+        this.pending = undefined;
+        if (this.options.isStale()) return resolve();
+        try {
+          void this.publish(latest).finally(resolve);
+        } catch (error) {
+          // Whatever waits for this publication must not wait forever for one that failed.
+          resolve();
+          throw error;
+        }
+      }),
+    );
   }
 
-  /** Sends what changed since the last publication. */
-  publish(snapshot: AnalysisSnapshot): void {
+  /**
+   * Resolves once the publication scheduled last has been written to the client (or skipped as
+   * stale): work that diagnostics do not need waits for this after the first analysis.
+   */
+  written(): Promise<void> {
+    return this.writing;
+  }
+
+  /**
+   * Sends what changed since the last publication, the open documents' first (they are what the
+   * user looks at); resolves once every notification is written to the transport.
+   */
+  publish(snapshot: AnalysisSnapshot): Promise<void> {
     const { connection, paths, versionOf } = this.options;
     const byFile = new Map<string, Diagnostic[]>();
     for (const diagnostic of snapshot.diagnostics) {
@@ -102,7 +123,8 @@ export class DiagnosticsPublisher {
       if (!list) byFile.set(file, (list = []));
       list.push(toLspDiagnostic(diagnostic, paths, this.options.relatedInformation));
     }
-    const files = new Set([...byFile.keys(), ...this.published.keys(), ...this.options.openFiles()]);
+    const files = new Set([...this.options.openFiles(), ...byFile.keys(), ...this.published.keys()]);
+    const sent: Promise<void>[] = [];
     for (const file of files) {
       const diagnostics = byFile.get(file) ?? [];
       const fingerprint = diagnostics.length === 0 ? "[]" : JSON.stringify(diagnostics);
@@ -116,7 +138,9 @@ export class DiagnosticsPublisher {
       if (unchanged) continue;
       if (fingerprint === "[]" && version === undefined) this.published.delete(file);
       else this.published.set(file, { fingerprint, version });
-      void connection.sendDiagnostics({ uri: paths.uriOf(file), version, diagnostics });
+      // A connection that fails to write is closing: nothing is waiting for these.
+      sent.push(connection.sendDiagnostics({ uri: paths.uriOf(file), version, diagnostics }).catch(() => undefined));
     }
+    return Promise.all(sent).then(() => undefined);
   }
 }

@@ -23,11 +23,13 @@ import { ImpactDigest } from "../model/impactDigest";
 import { selectImpact } from "../model/impactSelection";
 import { parseSelection, type Selection } from "../model/selection";
 import { factsSharedBy, type WorkingFacts } from "./analysisHost";
+import { RevisionTexts } from "./revisionTexts";
 import type { ImpactParams, ImpactReport } from "../../../protocol";
 
 interface BaseSide {
   readonly commit: string;
-  readonly reader: GitRevisionReader;
+  /** Its texts: answers read a changed definition's file as it was. */
+  readonly reader: RevisionTexts;
   readonly snapshot: AnalysisSnapshot;
   readonly index: SideIndex;
   /** What answers against this base keep between edits (see analyzeImpact). */
@@ -120,7 +122,8 @@ export class ImpactService {
   }
 
   dispose(): void {
-    this.base?.reader.close();
+    // git's process ended with each base's load; the texts go with the service.
+    this.base = undefined;
   }
 
   private diff(snapshot: AnalysisSnapshot, ref: string, base: BaseSide): ImpactDigest {
@@ -183,13 +186,17 @@ export class ImpactService {
 
   private loadBase(ref: string, commit: string): Promise<BaseSide> {
     const loading = (async () => {
-      const reader = await GitRevisionReader.open(this.root, commit, this.repository);
-      await reader.load();
-      reader.close();
+      // git's processes and the analysis that follows would compete with the first diagnostics.
+      await this.working?.diagnosticsPublished;
+      this.log(`impact: analysing ${ref} (${commit.slice(0, 12)})`);
+      const revision = await GitRevisionReader.open(this.root, commit, this.repository);
       // Same size limit as the working analysis, so that its facts are the ones this would read.
       const maxFileBytes = this.working?.maxFileBytes ?? DEFAULT_SCAN_OPTIONS.maxFileBytes;
+      const reader = await RevisionTexts.load(revision, (file) => this.working?.textRead(file, maxFileBytes));
+      // A clean checkout: HEAD's analysis is the working tree's, already done (its objects shared).
+      const same = this.working?.snapshotAnalysedFrom(reader, maxFileBytes);
       const sharedFacts = factsSharedBy(this.working, maxFileBytes);
-      const snapshot = new WorkspaceAnalysis(reader, { maxFileBytes, sharedFacts }).analyzeAll();
+      const snapshot = same ?? new WorkspaceAnalysis(reader, { maxFileBytes, sharedFacts }).analyzeAll();
       const side: BaseSide = {
         commit,
         reader,
@@ -199,7 +206,8 @@ export class ImpactService {
         codeVerdicts: new WeakMap(),
       };
       if (this.base?.commit !== commit) this.base = side;
-      this.log(`impact: analysed ${ref} (${commit.slice(0, 12)}), ${snapshot.assets.length} definitions`);
+      const how = same ? ", the working tree's analysis (no file differs)" : "";
+      this.log(`impact: analysed ${ref} (${commit.slice(0, 12)}), ${snapshot.assets.length} definitions${how}`);
       return side;
     })();
     this.loading = loading;

@@ -48,6 +48,8 @@ export interface StatusBoardOptions {
   readonly log: (message: string) => void;
   /** Called when the history changed (or the store appeared, went away or became unreadable). */
   readonly onChange: (lastEventId: number) => void;
+  /** The history is not read before this resolves (the server's first diagnostics). */
+  readonly readAfter?: Promise<void>;
 }
 
 export class StatusBoard {
@@ -156,6 +158,7 @@ export class StatusBoard {
       return this.polling;
     }
     const polling = (async () => {
+      await this.options.readAfter;
       do {
         this.pollAgain = false;
         await this.pollOnce();
