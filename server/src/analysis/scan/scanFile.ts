@@ -5,7 +5,7 @@ import { analyzeCall, constLookup, isFunctionLike } from "./candidateCall";
 import { EffectCollector, type ModuleBindings } from "./effects";
 import { LocationMaker } from "./locations";
 import { moduleRef } from "./modules";
-import { parseTypeScript, syntaxErrorCount } from "./parseTypeScript";
+import { parseTypeScript, primeLineStarts, syntaxErrorCount } from "./parseTypeScript";
 import { failedFile, isStackOverflow, tooDeeplyNestedFile, tooLargeFile } from "./skippedFile";
 import type { ConstLookup } from "./staticValues";
 import { forEachDescendant, reverseFrom } from "./syntaxWalk";
@@ -74,6 +74,7 @@ class FileScanner {
   private mayCallDefinitions = true;
   /** Identifier sinks of the declarations and calls being walked. */
   private readonly referenceSinks: Array<Set<string>> = [];
+  private readonly statementSink = new Set<string>();
   /** The names an identifier can refer to and be recorded as a use: imports and top-level declarations. */
   private readonly topLevelNames = new Set<string>();
 
@@ -96,7 +97,9 @@ class FileScanner {
     for (const name of this.imports.keys()) this.topLevelNames.add(name);
     for (const name of this.declarations.keys()) this.topLevelNames.add(name);
     this.modules = moduleBindings(this.imports);
-    this.mayCallDefinitions = [...this.imports.values()].some((binding) => binding.module.target.kind !== "external");
+    this.mayCallDefinitions = false;
+    for (const binding of this.imports.values())
+      if (binding.module.target.kind !== "external") this.mayCallDefinitions = true;
     for (const statement of this.sourceFile.statements) this.walkTopLevel(statement);
     const syntaxErrors = syntaxErrorCount(this.sourceFile);
     return {
@@ -205,7 +208,9 @@ class FileScanner {
   /** Second pass: every call that may be an SDK call, and what each top-level name uses. */
   private walkTopLevel(statement: ts.Statement): void {
     if (ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) return;
-    const sink = new Set<string>();
+    // One set for every statement: its names are copied out before the next one is walked.
+    const sink = this.statementSink;
+    sink.clear();
     this.referenceSinks.push(sink);
     this.walk(statement, undefined);
     this.referenceSinks.pop();
@@ -328,6 +333,8 @@ class FileScanner {
    * recorded: pushed in reverse, since the stack pops from the end.
    */
   private beginCall(call: ts.CallExpression, enclosingFunction: string | undefined): void {
+    // Every location the facts hold is made for a call: a file without calls never needs lines.
+    primeLineStarts(this.sourceFile);
     const sink = new Set<string>();
     // An inline body's effects are collected by this walk as it passes through the body.
     const inlineBody = call.arguments.find(isFunctionLike);
