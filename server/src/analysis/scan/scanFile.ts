@@ -258,19 +258,21 @@ class FileScanner {
   private visit(node: ts.Node, enclosing: string | undefined): void {
     // One switch on the kind instead of a type guard per question: this runs for every node.
     const kind = node.kind;
-    if (kind === IDENTIFIER) {
-      const name = (node as ts.Identifier).text;
-      if (this.topLevelNames.has(name)) for (const sink of this.referenceSinks) sink.add(name);
-      return;
-    }
+    if (kind === IDENTIFIER) return this.noteUse(node as ts.Identifier);
+    // A node pushed last is the next one visited: an identifier there is noted at once instead.
     if (kind === PROPERTY_ACCESS) {
-      this.push((node as ts.PropertyAccessExpression).expression, enclosing);
+      const expression = (node as ts.PropertyAccessExpression).expression;
+      if (expression.kind === IDENTIFIER) this.noteUse(expression as ts.Identifier);
+      else this.push(expression, enclosing);
       return;
     }
     if (kind === PROPERTY_ASSIGNMENT) {
       const assignment = node as ts.PropertyAssignment;
-      this.push(assignment.initializer, enclosing);
-      if (assignment.name.kind === COMPUTED_PROPERTY_NAME) this.push(assignment.name, enclosing);
+      if (assignment.name.kind === COMPUTED_PROPERTY_NAME) {
+        this.push(assignment.initializer, enclosing);
+        this.push(assignment.name, enclosing);
+      } else if (assignment.initializer.kind === IDENTIFIER) this.noteUse(assignment.initializer as ts.Identifier);
+      else this.push(assignment.initializer, enclosing);
       return;
     }
     if (kind === CALL || kind === TAGGED_TEMPLATE) {
@@ -281,6 +283,7 @@ class FileScanner {
     // Without a possible definition in the file, no call needs to know its enclosing function.
     this.childEnclosing = this.mayCallDefinitions ? (functionNameOf(node) ?? enclosing) : undefined;
     const first = this.pending.length;
+    this.firstChild = first;
     ts.forEachChild(node, this.pushChild);
     reverseFrom(this.pending, first);
     // Children share one enclosing name, so their enclosings need no reversing.
@@ -299,16 +302,31 @@ class FileScanner {
   private readonly pendingEnclosing: Array<string | undefined> = [];
   /** The enclosing function of the children being pushed: one callback for all nodes, not a closure per node. */
   private childEnclosing: string | undefined;
+  /** Where the children being pushed start in `pending`. */
+  private firstChild = 0;
   private readonly pushChild = (child: ts.Node): undefined => {
-    // Tokens other than identifiers (keywords, literals, punctuation) have no children and
-    // nothing to record: a sixth of all nodes, never pushed.
     const kind = child.kind;
-    if (kind > LAST_TOKEN || kind === IDENTIFIER) {
-      this.pending.push(child);
-      this.pendingEnclosing.push(this.childEnclosing);
+    if (kind === IDENTIFIER) {
+      // Before any sibling is pushed, nothing can be walked ahead of this identifier: noted now,
+      // as its visit would note it next (most identifiers: `x.y`, declared names, callees).
+      if (this.pending.length === this.firstChild) {
+        this.noteUse(child as ts.Identifier);
+        return undefined;
+      }
+    } else if (kind <= LAST_TOKEN) {
+      // Other tokens (keywords, literals, punctuation) have no children and nothing to record.
+      return undefined;
     }
+    this.pending.push(child);
+    this.pendingEnclosing.push(this.childEnclosing);
     return undefined; // a truthy return would stop forEachChild
   };
+
+  /** An identifier naming an import or a top-level declaration is a use of it by the code being walked. */
+  private noteUse(identifier: ts.Identifier): void {
+    const name = identifier.text;
+    if (this.topLevelNames.has(name)) for (const sink of this.referenceSinks) sink.add(name);
+  }
 
   /** A callee imported from "assetline" (as asset/check/source) or from a workspace file. */
   private isCandidateCallee(callee: ts.Expression): boolean {
