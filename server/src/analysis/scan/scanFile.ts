@@ -5,7 +5,7 @@ import { analyzeCall, constLookup, isFunctionLike } from "./candidateCall";
 import { EffectCollector, type ModuleBindings } from "./effects";
 import { LocationMaker } from "./locations";
 import { moduleRef } from "./modules";
-import { parseTypeScript, primeLineStarts, syntaxErrorCount } from "./parseTypeScript";
+import { parseTypeScript, syntaxErrorCount } from "./parseTypeScript";
 import { failedFile, isStackOverflow, tooDeeplyNestedFile, tooLargeFile } from "./skippedFile";
 import type { ConstLookup } from "./staticValues";
 import { forEachDescendant, reverseFrom } from "./syntaxWalk";
@@ -351,8 +351,6 @@ class FileScanner {
    * recorded: pushed in reverse, since the stack pops from the end.
    */
   private beginCall(call: ts.CallExpression, enclosingFunction: string | undefined): void {
-    // Every location the facts hold is made for a call: a file without calls never needs lines.
-    primeLineStarts(this.sourceFile);
     const sink = new Set<string>();
     // An inline body's effects are collected by this walk as it passes through the body.
     const inlineBody = call.arguments.find(isFunctionLike);
