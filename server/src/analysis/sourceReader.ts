@@ -77,6 +77,9 @@ export function toWorkspacePath(root: string, absolutePath: string): string {
   return relative(root, absolutePath).split(sep).join("/");
 }
 
+/** One options object for every read: given "utf8", Node copies its defaults into a new one per call. */
+const READ_TEXT = { encoding: "utf8", flag: "r" } as const;
+
 /** Reads the workspace from disk, honouring .gitignore files at every level. */
 export class DiskReader implements SourceReader {
   /** Files whose last read failed although they exist, with why. */
@@ -94,7 +97,7 @@ export class DiskReader implements SourceReader {
 
   readFile(file: string): string | undefined {
     try {
-      const text = readFileSync(join(this.root, file), "utf8");
+      const text = readFileSync(join(this.root, file), READ_TEXT);
       this.failedReads.delete(file);
       return text;
     } catch (error) {

@@ -91,12 +91,16 @@ function calleeOf(expression: ts.Expression): Callee {
  */
 export function constLookup(context: Pick<CallContext, "sourceFile" | "topLevelConsts" | "body">): ConstLookup {
   let local: Map<string, ts.Expression> | undefined;
+  let escaped: boolean | undefined;
   return (name) => {
     if (!local) {
       // A body whose text never spells the name cannot declare it (unless an identifier is
       // written with \u escapes): skip walking it, which most lookups (deps by reference) allow.
-      if (!context.body || !mayDeclare(context.sourceFile.text, context.body, name))
-        return context.topLevelConsts.get(name);
+      const body = context.body;
+      if (!body) return context.topLevelConsts.get(name);
+      const text = context.sourceFile.text;
+      escaped ??= hasEscape(text, body);
+      if (!escaped && !mayDeclare(text, body, name)) return context.topLevelConsts.get(name);
       local = new Map();
       collectConsts(context.body, local);
     }
@@ -107,13 +111,11 @@ export function constLookup(context: Pick<CallContext, "sourceFile" | "topLevelC
 /**
  * False only when the body cannot declare `const name = ...`: no occurrence of the name in
  * the body's text is followed by what can follow a declared name (`=`, `:` for a type, `!`
- * or `?`, a comment), and no identifier is spelt with escapes. Most lookups (deps by
- * reference, whose names also appear in the SQL as table names) can then skip the walk.
+ * or `?`, a comment). Most lookups (deps by reference, whose names also appear in the SQL as
+ * table names) can then skip the walk.
  */
 function mayDeclare(text: string, body: ts.Node, name: string): boolean {
   const end = body.end;
-  const escape = text.indexOf("\\", body.pos);
-  if (escape >= 0 && escape < end) return true;
   for (let at = text.indexOf(name, body.pos); at >= 0 && at + name.length <= end; at = text.indexOf(name, at + 1)) {
     let next = at + name.length;
     while (next < end && isWhitespace(text.charCodeAt(next))) next++;
@@ -124,6 +126,12 @@ function mayDeclare(text: string, body: ts.Node, name: string): boolean {
       return true;
   }
   return false;
+}
+
+/** True when the body holds a backslash: an identifier spelt with escapes may then declare any name. */
+function hasEscape(text: string, body: ts.Node): boolean {
+  const escape = text.indexOf("\\", body.pos);
+  return escape >= 0 && escape < body.end;
 }
 
 function isWhitespace(c: number): boolean {

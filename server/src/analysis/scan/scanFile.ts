@@ -5,7 +5,6 @@ import { EffectCollector, type ModuleBindings } from "./effects";
 import { LocationMaker } from "./locations";
 import { moduleRef } from "./modules";
 import { parseTypeScript, syntaxErrorCount } from "./parseTypeScript";
-import { exactArray } from "./retainedShapes";
 import { failedFile, isStackOverflow, tooDeeplyNestedFile, tooLargeFile } from "./skippedFile";
 import type { ConstLookup } from "./staticValues";
 import { forEachDescendant, reverseFrom } from "./syntaxWalk";
@@ -18,6 +17,22 @@ export interface ScanOptions {
 export const DEFAULT_SCAN_OPTIONS: ScanOptions = { maxFileBytes: 2 * 1024 * 1024 };
 
 const SDK_CALLS = new Set(["asset", "check", "source"]);
+
+// `ts.SyntaxKind` is an object at run time: the kinds asked of every node are read once.
+const IDENTIFIER = ts.SyntaxKind.Identifier;
+const LAST_TOKEN = ts.SyntaxKind.LastToken;
+const PROPERTY_ACCESS = ts.SyntaxKind.PropertyAccessExpression;
+const PROPERTY_ASSIGNMENT = ts.SyntaxKind.PropertyAssignment;
+const COMPUTED_PROPERTY_NAME = ts.SyntaxKind.ComputedPropertyName;
+const CALL = ts.SyntaxKind.CallExpression;
+const TAGGED_TEMPLATE = ts.SyntaxKind.TaggedTemplateExpression;
+const EXPORT_KEYWORD = ts.SyntaxKind.ExportKeyword;
+const DEFAULT_KEYWORD = ts.SyntaxKind.DefaultKeyword;
+const FUNCTION_DECLARATION = ts.SyntaxKind.FunctionDeclaration;
+const METHOD_DECLARATION = ts.SyntaxKind.MethodDeclaration;
+const FUNCTION_EXPRESSION = ts.SyntaxKind.FunctionExpression;
+const VARIABLE_DECLARATION = ts.SyntaxKind.VariableDeclaration;
+const ARROW_FUNCTION = ts.SyntaxKind.ArrowFunction;
 
 /**
  * Reads one file's facts from its syntax alone. Never throws: a file that cannot be analyzed
@@ -58,6 +73,9 @@ class FileScanner {
   private mayCallDefinitions = true;
   /** Identifier sinks of the declarations and calls being walked. */
   private readonly referenceSinks: Array<Set<string>> = [];
+  private readonly statementSink = new Set<string>();
+  /** The names an identifier can refer to and be recorded as a use: imports and top-level declarations. */
+  private readonly topLevelNames = new Set<string>();
 
   constructor(
     private readonly file: string,
@@ -75,8 +93,12 @@ class FileScanner {
         binding ? { kind: "reexport", imported: binding.imported, module: binding.module } : { kind: "local", local },
       );
     }
+    for (const name of this.imports.keys()) this.topLevelNames.add(name);
+    for (const name of this.declarations.keys()) this.topLevelNames.add(name);
     this.modules = moduleBindings(this.imports);
-    this.mayCallDefinitions = [...this.imports.values()].some((binding) => binding.module.target.kind !== "external");
+    this.mayCallDefinitions = false;
+    for (const binding of this.imports.values())
+      if (binding.module.target.kind !== "external") this.mayCallDefinitions = true;
     for (const statement of this.sourceFile.statements) this.walkTopLevel(statement);
     const syntaxErrors = syntaxErrorCount(this.sourceFile);
     return {
@@ -105,8 +127,8 @@ class FileScanner {
       }
       return;
     }
-    const exported = hasModifier(statement, ts.SyntaxKind.ExportKeyword);
-    const isDefault = hasModifier(statement, ts.SyntaxKind.DefaultKeyword);
+    const exported = hasModifier(statement, EXPORT_KEYWORD);
+    const isDefault = exported && hasModifier(statement, DEFAULT_KEYWORD);
     if (ts.isVariableStatement(statement)) {
       const isConst = (statement.declarationList.flags & ts.NodeFlags.Const) !== 0;
       for (const declaration of statement.declarationList.declarations) {
@@ -185,23 +207,29 @@ class FileScanner {
   /** Second pass: every call that may be an SDK call, and what each top-level name uses. */
   private walkTopLevel(statement: ts.Statement): void {
     if (ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) return;
-    const sink = new Set<string>();
+    // One set for every statement: its names are copied out before the next one is walked.
+    const sink = this.statementSink;
+    sink.clear();
     this.referenceSinks.push(sink);
     this.walk(statement, undefined);
     this.referenceSinks.pop();
-    const names = ts.isVariableStatement(statement)
-      ? statement.declarationList.declarations.flatMap((d) => (ts.isIdentifier(d.name) ? [d.name.text] : []))
-      : (ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name
-        ? [statement.name.text]
-        : [];
-    for (const name of names) {
-      const declaration = this.declarations.get(name);
-      if (declaration)
-        this.declarations.set(name, {
-          ...declaration,
-          references: exactArray([...sink].filter((ref) => ref !== name)),
-        });
+    if (ts.isVariableStatement(statement)) {
+      for (const declaration of statement.declarationList.declarations)
+        if (ts.isIdentifier(declaration.name)) this.setReferences(declaration.name.text, sink);
+    } else if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name) {
+      this.setReferences(statement.name.text, sink);
     }
+  }
+
+  /** The declaration of `name` with what its statement uses, itself left out. */
+  private setReferences(name: string, sink: ReadonlySet<string>): void {
+    const declaration = this.declarations.get(name);
+    if (!declaration) return;
+    // Sized once: the array is kept as long as the facts.
+    const references = new Array<string>(sink.has(name) ? sink.size - 1 : sink.size);
+    let at = 0;
+    for (const reference of sink) if (reference !== name) references[at++] = reference;
+    this.declarations.set(name, { ...declaration, references });
   }
 
   /**
@@ -227,32 +255,34 @@ class FileScanner {
   }
 
   private visit(node: ts.Node, enclosing: string | undefined): void {
-    const collectors = this.effectCollectors;
-    if (collectors.length > 0 && (ts.isCallExpression(node) || ts.isTaggedTemplateExpression(node))) {
-      for (const collector of collectors) collector.inspect(node);
-    }
-    if (ts.isIdentifier(node)) {
-      const name = node.text;
-      if (this.imports.has(name) || this.declarations.has(name)) for (const sink of this.referenceSinks) sink.add(name);
+    // One switch on the kind instead of a type guard per question: this runs for every node.
+    const kind = node.kind;
+    if (kind === IDENTIFIER) return this.noteUse(node as ts.Identifier);
+    // A node pushed last is the next one visited: an identifier there is noted at once instead.
+    if (kind === PROPERTY_ACCESS) {
+      const expression = (node as ts.PropertyAccessExpression).expression;
+      if (expression.kind === IDENTIFIER) this.noteUse(expression as ts.Identifier);
+      else this.push(expression, enclosing);
       return;
     }
-    if (ts.isPropertyAccessExpression(node)) {
-      this.push(node.expression, enclosing);
+    if (kind === PROPERTY_ASSIGNMENT) {
+      const assignment = node as ts.PropertyAssignment;
+      if (assignment.name.kind === COMPUTED_PROPERTY_NAME) {
+        this.push(assignment.initializer, enclosing);
+        this.push(assignment.name, enclosing);
+      } else if (assignment.initializer.kind === IDENTIFIER) this.noteUse(assignment.initializer as ts.Identifier);
+      else this.push(assignment.initializer, enclosing);
       return;
     }
-    if (ts.isPropertyAssignment(node)) {
-      this.push(node.initializer, enclosing);
-      if (ts.isComputedPropertyName(node.name)) this.push(node.name, enclosing);
-      return;
+    if (kind === CALL || kind === TAGGED_TEMPLATE) {
+      for (const collector of this.effectCollectors) collector.inspect(node);
+      if (kind === CALL && this.mayCallDefinitions && this.isCandidateCallee((node as ts.CallExpression).expression))
+        return this.beginCall(node as ts.CallExpression, enclosing);
     }
-    if (!this.mayCallDefinitions) {
-      // No call here can be a definition: the walk only gathers what each declaration uses.
-      this.childEnclosing = undefined;
-    } else {
-      if (ts.isCallExpression(node) && this.isCandidateCallee(node.expression)) return this.beginCall(node, enclosing);
-      this.childEnclosing = functionNameOf(node) ?? enclosing;
-    }
+    // Without a possible definition in the file, no call needs to know its enclosing function.
+    this.childEnclosing = this.mayCallDefinitions ? (functionNameOf(node) ?? enclosing) : undefined;
     const first = this.pending.length;
+    this.firstChild = first;
     ts.forEachChild(node, this.pushChild);
     reverseFrom(this.pending, first);
     // Children share one enclosing name, so their enclosings need no reversing.
@@ -271,11 +301,31 @@ class FileScanner {
   private readonly pendingEnclosing: Array<string | undefined> = [];
   /** The enclosing function of the children being pushed: one callback for all nodes, not a closure per node. */
   private childEnclosing: string | undefined;
+  /** Where the children being pushed start in `pending`. */
+  private firstChild = 0;
   private readonly pushChild = (child: ts.Node): undefined => {
+    const kind = child.kind;
+    if (kind === IDENTIFIER) {
+      // Before any sibling is pushed, nothing can be walked ahead of this identifier: noted now,
+      // as its visit would note it next (most identifiers: `x.y`, declared names, callees).
+      if (this.pending.length === this.firstChild) {
+        this.noteUse(child as ts.Identifier);
+        return undefined;
+      }
+    } else if (kind <= LAST_TOKEN) {
+      // Other tokens (keywords, literals, punctuation) have no children and nothing to record.
+      return undefined;
+    }
     this.pending.push(child);
     this.pendingEnclosing.push(this.childEnclosing);
     return undefined; // a truthy return would stop forEachChild
   };
+
+  /** An identifier naming an import or a top-level declaration is a use of it by the code being walked. */
+  private noteUse(identifier: ts.Identifier): void {
+    const name = identifier.text;
+    if (this.topLevelNames.has(name)) for (const sink of this.referenceSinks) sink.add(name);
+  }
 
   /** A callee imported from "assetline" (as asset/check/source) or from a workspace file. */
   private isCandidateCallee(callee: ts.Expression): boolean {
@@ -392,27 +442,31 @@ interface InlineBodyScan {
   readonly collector: EffectCollector;
 }
 
+/** `ts.getModifiers` without its filtered copy of the array: a decorator's kind is never a modifier's. */
 function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
-  return ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((modifier) => modifier.kind === kind) ?? false);
+  if (!ts.canHaveModifiers(node)) return false;
+  const modifiers = node.modifiers;
+  if (modifiers) for (const modifier of modifiers) if (modifier.kind === kind) return true;
+  return false;
 }
 
 /** The name a function-like node is known by, for "inside function X" messages (asked of every node walked). */
 function functionNameOf(node: ts.Node): string | undefined {
   switch (node.kind) {
-    case ts.SyntaxKind.FunctionDeclaration:
-    case ts.SyntaxKind.MethodDeclaration:
-    case ts.SyntaxKind.FunctionExpression: {
+    case FUNCTION_DECLARATION:
+    case METHOD_DECLARATION:
+    case FUNCTION_EXPRESSION: {
       const name = (node as ts.FunctionDeclaration | ts.MethodDeclaration | ts.FunctionExpression).name;
       if (name) return ts.isIdentifier(name) ? name.text : "a method";
-      return node.kind === ts.SyntaxKind.FunctionExpression ? "an anonymous function" : undefined;
+      return node.kind === FUNCTION_EXPRESSION ? "an anonymous function" : undefined;
     }
-    case ts.SyntaxKind.VariableDeclaration: {
+    case VARIABLE_DECLARATION: {
       const declaration = node as ts.VariableDeclaration;
       return ts.isIdentifier(declaration.name) && declaration.initializer && isFunctionLike(declaration.initializer)
         ? declaration.name.text
         : undefined;
     }
-    case ts.SyntaxKind.ArrowFunction:
+    case ARROW_FUNCTION:
       return "an anonymous function";
     default:
       return undefined;
