@@ -134,15 +134,17 @@ export class HelperVersions {
   private readonly usedIn: string[] = [];
   private readonly names: string[] = [];
 
-  constructor(private readonly files: () => ReadonlyMap<string, FileFacts>) {}
-
   /**
    * The definition's version: its own tokens plus every helper it reaches, transitively. The
    * helpers are found now, through `resolver` (so the link records the files they come from);
    * the tokens are hashed when the version is first read.
    */
-  versionOf(file: string, call: CandidateCall, resolver: SymbolResolver): LazyCodeVersion {
-    const files = this.files();
+  versionOf(
+    files: ReadonlyMap<string, FileFacts>,
+    file: string,
+    call: CandidateCall,
+    resolver: SymbolResolver,
+  ): LazyCodeVersion {
     const facts = files.get(file);
     if (!facts) throw new Error(`no facts for ${file}, whose call is being linked`);
     if (call.references.length === 0) return new LazyCodeVersion({ facts, call, helpers: NO_HELPERS });

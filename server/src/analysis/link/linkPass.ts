@@ -175,7 +175,7 @@ export class LinkPass {
         writes: isSource ? [] : call.effects.writes,
         columns: isSource ? NO_COLUMNS : call.effects.columns,
       };
-      defineCodeVersion(asset, this.helperVersions.versionOf(file, call, this.resolver));
+      defineCodeVersion(asset, this.helperVersions.versionOf(this.files, file, call, this.resolver));
       assets.push(asset);
     }
 
@@ -203,7 +203,7 @@ export class LinkPass {
         blocking: call.config.blocking,
         description: call.config.description,
       };
-      defineCodeVersion(check, this.helperVersions.versionOf(file, call, this.resolver));
+      defineCodeVersion(check, this.helperVersions.versionOf(this.files, file, call, this.resolver));
       if (problem) unresolvedTargets.set(check, problem);
       checks.push(check);
     }

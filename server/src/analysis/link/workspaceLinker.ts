@@ -94,7 +94,7 @@ export class WorkspaceLinker {
   private readonly fileDiagnostics = new FileDiagnostics();
 
   constructor(private readonly facts: ReadonlyMap<string, FileFacts>) {
-    this.helperVersions = new HelperVersions(() => this.facts);
+    this.helperVersions = new HelperVersions();
   }
 
   readonly producedResources = this.producers.producedResources;
@@ -329,9 +329,7 @@ export class WorkspaceLinker {
 
   /**
    * Fills in `dependsOn` of links made without tracking, by tracing each file's link again over
-   * the facts it was made from. (HelperVersions reads the declarations of helpers from the
-   * current facts; a helper file changed since is among the paths traced either way, so an edit
-   * of its surface still re-links every file that reads it.)
+   * the facts it was made from (helpers included: a file deleted since has facts only there).
    */
   private traceDependencies(): void {
     let pass: LinkPass | undefined;
