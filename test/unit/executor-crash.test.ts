@@ -99,15 +99,17 @@ describe("executor: its own process dying or being signalled", function () {
     // As in the server tests, where the workspace is removed as the language server is killed:
     // the watchdog thread, eval'd, reads the working folder as it starts and died without it,
     // leaving the worker alive (and the real one spinning on reporting that to a closed stderr).
-    // The worker removes its folder itself before starting the watchdog, so the thread never has it.
+    // The worker removes its folder itself before starting the watchdog (after loading it: tsx
+    // compiles relative to it), so the thread never has it.
     const dir = mkdtempSync(join(tmpdir(), "assetline-gone-cwd-"));
     const scripts = mkdtempSync(join(tmpdir(), "assetline-idle-worker-"));
     const worker = join(scripts, "worker.cjs");
     writeFileSync(
       worker,
       `require(${JSON.stringify(require.resolve("tsx/cjs"))});
+       const { guardAgainstOrphaning } = require(${JSON.stringify(join(repoRoot, "server/src/executor/worker/watchdog.ts"))});
        require("node:fs").rmSync(process.cwd(), { recursive: true });
-       require(${JSON.stringify(join(repoRoot, "server/src/executor/worker/watchdog.ts"))}).guardAgainstOrphaning();
+       guardAgainstOrphaning();
        process.on("uncaughtException", () => undefined);
        setInterval(() => undefined, 1000);
        process.send("ready");`,
