@@ -93,9 +93,13 @@ export function classifyChanges(
     const before = base.byKey.get(key);
     if (!before) continue;
     if (memo?.unchanged.get(after) === before && !checkChanged.has(key)) continue;
-    const codeChanged = input.codeChanged
-      ? input.codeChanged(before, after)
-      : before.codeVersion !== after.codeVersion || before.kind !== after.kind;
+    // One definition on both sides (a file neither side re-linked) has one code version: asking
+    // for it would hash it, which is most of what comparing costs when versions are lazy.
+    const codeChanged =
+      before !== after &&
+      (input.codeChanged
+        ? input.codeChanged(before, after)
+        : before.codeVersion !== after.codeVersion || before.kind !== after.kind);
     const change = modified(before, after, codeChanged, checkChanged.has(key), base, working);
     if (change) changes.push(change);
     else memo?.unchanged.set(after, before);
