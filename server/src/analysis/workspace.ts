@@ -39,6 +39,11 @@ export interface WorkspaceAnalysisOptions extends ScanOptions {
    * revision of impact beside the working tree, and most files are the same in both.
    */
   readonly sharedFacts?: (file: string, text: string) => FileFacts | undefined;
+  /**
+   * Edits follow the first analysis at once (impact's base side): its link then records what
+   * each file's link reads as it goes, which costs less than tracing that at the first edit.
+   */
+  readonly editsFollow?: boolean;
 }
 
 /**
@@ -47,7 +52,7 @@ export interface WorkspaceAnalysisOptions extends ScanOptions {
  */
 export class WorkspaceAnalysis {
   private readonly facts = new Map<string, FileFacts>();
-  private readonly linker = new WorkspaceLinker(this.facts);
+  private readonly linker: WorkspaceLinker;
   /** Files whose facts were replaced, added or removed since the last link. */
   private readonly changed = new Set<string>();
   private readonly options: WorkspaceAnalysisOptions;
@@ -59,6 +64,7 @@ export class WorkspaceAnalysis {
     options: Partial<WorkspaceAnalysisOptions> = {},
   ) {
     this.options = { ...DEFAULT_SCAN_OPTIONS, keepLastGoodOnSyntaxError: false, threads: 1, ...options };
+    this.linker = new WorkspaceLinker(this.facts, { trackFirstLink: this.options.editsFollow === true });
   }
 
   /** Scans every file the reader lists and links them. */

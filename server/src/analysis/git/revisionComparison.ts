@@ -50,7 +50,8 @@ export async function compareWithRevision(
     await revision.load([...changed]);
 
     const sides = new SideReader(working, workingFiles, revision, changed);
-    const analysis = new WorkspaceAnalysis(sides, options);
+    // The base side is an edit of the working one, made at once.
+    const analysis = new WorkspaceAnalysis(sides, { ...options, editsFollow: true });
     const workingSnapshot = analysis.analyzeAll();
     sides.side = "base";
     const baseSnapshot = analysis.updateFiles(changed);

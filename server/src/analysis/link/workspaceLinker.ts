@@ -93,7 +93,10 @@ export class WorkspaceLinker {
   });
   private readonly fileDiagnostics = new FileDiagnostics();
 
-  constructor(private readonly facts: ReadonlyMap<string, FileFacts>) {
+  constructor(
+    private readonly facts: ReadonlyMap<string, FileFacts>,
+    private readonly options: { readonly trackFirstLink: boolean } = { trackFirstLink: false },
+  ) {
     this.helperVersions = new HelperVersions();
   }
 
@@ -128,7 +131,7 @@ export class WorkspaceLinker {
   private linkEverything(): LinkedWorkspace {
     // The first link may be all there is (the CLI): what each file's link read is traced when
     // edits need it. A whole link during an editing session is followed by edits: track it.
-    const { files, definitionsByKey } = this.linkEveryFile(this.initialised);
+    const { files, definitionsByKey } = this.linkEveryFile(this.initialised || this.options.trackFirstLink);
     this.indexEveryDefinition(definitionsByKey);
     // The graph is built once here (the first snapshot hands it out) and gives the cycles.
     const graph = this.cycles.recompute();
