@@ -1,3 +1,5 @@
+import { StringPool } from "../flatStrings";
+
 /**
  * Keys as strings of their own, one per distinct key. The scan's names are substrings of the
  * file's text, which V8 keeps as views into it ("sliced" strings); those compare an order of
@@ -7,19 +9,10 @@
  * the key it names compare by identity.
  */
 
-const interned = new Map<string, string>();
 /** A bound for long editing sessions, where every keystroke inside a key is a new key. */
-const MAX_INTERNED = 200_000;
+const interned = new StringPool(200_000);
 
 /** The one flat string with the same text as `key`. */
 export function internKey(key: string): string {
-  let flat = interned.get(key);
-  if (flat === undefined) {
-    if (interned.size >= MAX_INTERNED) interned.clear();
-    // Joining two parts allocates a new sequential string: a slice would be a view again, a
-    // concatenation a rope, and both are what this avoids.
-    flat = key.length < 2 ? key : [key.slice(0, 1), key.slice(1)].join("");
-    interned.set(flat, flat);
-  }
-  return flat;
+  return interned.intern(key);
 }

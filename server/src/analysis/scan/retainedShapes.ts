@@ -3,16 +3,11 @@
  * there are ~130,000 effect and column facts. Two V8 behaviours make them cost more than their
  * contents: an array filled by `push` keeps room for 17 elements (152 bytes for one or two), and a
  * substring of 13 or more characters is a view that keeps the whole string it was cut from alive
- * (a table name keeps its SQL text). Facts that are kept are stored through these two helpers.
+ * (a table name keeps its SQL text). Facts that are kept are stored through this helper and
+ * ../flatStrings.ts.
  */
 
 /** The same elements without spare capacity. */
 export function exactArray<T>(items: T[]): T[] {
   return items.slice();
-}
-
-/** The same characters in a string of their own, not a view into (and a reason to keep) a larger one. */
-export function ownString<T extends string>(text: T): T {
-  // Shorter substrings are copies already; JSON.parse always builds a new flat string.
-  return text.length < 13 ? text : (JSON.parse(JSON.stringify(text)) as T);
 }

@@ -1,4 +1,4 @@
-import { ownString } from "./retainedShapes";
+import { ownString, StringPool } from "../flatStrings";
 
 /**
  * Table and column names from SQL, as facts keep them: strings of their own (a name cut from a
@@ -6,21 +6,14 @@ import { ownString } from "./retainedShapes";
  * facts. A lookup costs less than a copy, and a workspace names far fewer tables and columns
  * than it mentions (~190,000 mentions of ~20,000 names at 3,000 files).
  */
-const names = new Map<string, string>();
-const tableResources = new Map<string, string>();
-
 /** Past this many names (typing in the editor invents new ones), start over: sharing is only a saving. */
 const MAX_NAMES = 100_000;
+const names = new StringPool(MAX_NAMES);
+const tableResources = new Map<string, string>();
 
 /** `name` as a string of its own, the same string for every fact that names it. */
 export function ownedName(name: string): string {
-  let own = names.get(name);
-  if (own === undefined) {
-    if (names.size >= MAX_NAMES) names.clear();
-    own = ownString(name);
-    names.set(own, own);
-  }
-  return own;
+  return names.intern(name);
 }
 
 /** The resource id `table:<name>` of an owned name (ownedName's, or the fast SQL path's), one string per name. */

@@ -6,7 +6,8 @@
  */
 
 import { StatementFacts, type ColumnScope, type CteChain } from "./fastFacts";
-import { internedLowerName, ownCopy } from "./nameInterner";
+import { ownString } from "../flatStrings";
+import { internedLowerName } from "./nameInterner";
 import { BLOCKS_NAME, IS_SOFT, KEYWORDS } from "./sqlKeywords";
 import { NOT_PLAIN, OTHER, PUNCT, QUOTED, unquote, WORD, type SqlTokenList } from "./sqlTokens";
 
@@ -113,7 +114,7 @@ export abstract class FastCursor {
     const hash = this.hashes[k]!;
     if (hash !== 0) return internedLowerName(this.sql, this.starts[k]!, this.ends[k]!, hash);
     const text = this.sql.slice(this.starts[k], this.ends[k]);
-    return ownCopy((this.kinds[k] === QUOTED ? unquote(text) : text).toLowerCase());
+    return ownString((this.kinds[k] === QUOTED ? unquote(text) : text).toLowerCase());
   }
 
   /** Notes the dotted name of tokens [first, cursor) as a column of the query in scope; returns its last token. */

@@ -1,9 +1,11 @@
+import { ownString } from "../flatStrings";
+
 /**
  * Lower-case names read from SQL texts, one string per distinct name: the fast parser asks for
  * ~400,000 names in a cold analysis of 3,000 files, of far fewer distinct ones. A name found
  * again costs a probe and a character comparison instead of a substring, its lower-casing and
  * (in the facts that keep it) a copy; and each string handed out is a flat one of its own, never
- * a view that keeps the SQL text it was read from alive (scan/retainedShapes.ts).
+ * a view that keeps the SQL text it was read from alive (../flatStrings.ts).
  */
 
 const SLOTS = 1 << 16;
@@ -32,7 +34,7 @@ export function internedLowerName(sql: string, start: number, end: number, hash:
     count = 0;
     slot = (hash ^ (hash >>> 16)) & (SLOTS - 1);
   }
-  const own = ownCopy(sql.slice(start, end).toLowerCase());
+  const own = ownString(sql.slice(start, end).toLowerCase());
   strings[slot] = own;
   hashes[slot] = hash;
   count++;
@@ -45,9 +47,4 @@ function sameLowerCase(sql: string, start: number, known: string): boolean {
     if ((c >= 65 && c <= 90 ? c + 32 : c) !== known.charCodeAt(k)) return false;
   }
   return true;
-}
-
-/** A flat copy: shorter substrings are copies already, longer ones views (as scan/retainedShapes.ts' ownString). */
-export function ownCopy(text: string): string {
-  return text.length < 13 ? text : (JSON.parse(JSON.stringify(text)) as string);
 }
