@@ -2,7 +2,15 @@ import assert from "node:assert/strict";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describeWithPostgres } from "../support/postgresCluster";
-import { checkoutCopy, CliProcess, Client, newestRunEvents, TcpProxy, waitFor } from "./distributedSupport";
+import {
+  checkoutCopy,
+  CliProcess,
+  Client,
+  eventOfNewRun,
+  newestRunEvents,
+  TcpProxy,
+  waitFor,
+} from "./distributedSupport";
 import { assetline, exampleCopy } from "./support";
 
 /*
@@ -179,12 +187,13 @@ describeWithPostgres(
       await workersJoined();
       const previous = (await newestRunEvents(pg))?.runId;
       const run = new CliProcess(["materialize", "slow_report", "--distributed", "--dir", planner], planner, env);
-      const started = await waitFor("the first attempt to start", async () => {
-        const found = await newestRunEvents(pg);
-        if (found?.runId === previous) return undefined;
-        const log = found?.events.find((e) => e.type === "LOG" && /^attempt 1 on worker pid \d+/.test(e.message ?? ""));
-        return log === undefined ? undefined : Number(/pid (\d+)/.exec(log.message!)![1]);
-      });
+      const { event: log } = await eventOfNewRun(
+        pg,
+        previous,
+        "the first attempt to start",
+        (e) => e.type === "LOG" && /^attempt 1 on worker pid \d+/.test(e.message ?? ""),
+      );
+      const started = Number(/pid (\d+)/.exec(log.message!)![1]);
       const victim = [first, second].find((worker) => worker.owns(started))!;
       const survivor = victim === first ? second : first;
       victim.killHard();
@@ -205,11 +214,12 @@ describeWithPostgres(
       await workersJoined();
       const previous = (await newestRunEvents(pg))?.runId;
       const run = new CliProcess(["materialize", "slow_report", "--distributed", "--dir", planner], planner, env);
-      await waitFor("slow_report to start", async () => {
-        const found = await newestRunEvents(pg);
-        if (found === undefined || found.runId === previous) return undefined;
-        return found.events.some((e) => e.type === "LOG" && /^attempt 1 on /.test(e.message ?? "")) ? true : undefined;
-      });
+      await eventOfNewRun(
+        pg,
+        previous,
+        "slow_report to start",
+        (e) => e.type === "LOG" && /^attempt 1 on /.test(e.message ?? ""),
+      );
       run.signal("SIGINT");
       assert.equal(await run.exited, 1, run.output);
       assert.match(run.output, /Run \S+ canceled/);
@@ -233,13 +243,12 @@ describeWithPostgres(
         await workersJoined();
         const previous = (await newestRunEvents(pg))?.runId;
         const run = new CliProcess(["materialize", "slow_report", "--distributed", "--dir", planner], planner, env);
-        const runId = await waitFor("the first attempt to start", async () => {
-          const found = await newestRunEvents(pg);
-          if (found === undefined || found.runId === previous) return undefined;
-          return found.events.some((e) => e.type === "LOG" && /^attempt 1 on /.test(e.message ?? ""))
-            ? found.runId
-            : undefined;
-        });
+        const { runId } = await eventOfNewRun(
+          pg,
+          previous,
+          "the first attempt to start",
+          (e) => e.type === "LOG" && /^attempt 1 on /.test(e.message ?? ""),
+        );
         proxy.cut();
         const other = startWorker(copy());
         assert.equal(await run.exited, 0, run.output + other.output);
@@ -282,13 +291,12 @@ describeWithPostgres(
       await workersJoined();
       const previous = (await newestRunEvents(pg))?.runId;
       const run = new CliProcess(["materialize", "* slow_report", "--distributed", "--dir", planner], planner, env);
-      const runId = await waitFor("slow_report to start", async () => {
-        const found = await newestRunEvents(pg);
-        if (found === undefined || found.runId === previous) return undefined;
-        return found.events.some((e) => e.type === "STEP_STARTED" && e.asset_key === "slow_report")
-          ? found.runId
-          : undefined;
-      });
+      const { runId } = await eventOfNewRun(
+        pg,
+        previous,
+        "slow_report to start",
+        (e) => e.type === "STEP_STARTED" && e.asset_key === "slow_report",
+      );
       postgres.cluster.stopServer();
       postgres.cluster.startServer();
       await pg.end().catch(() => undefined);

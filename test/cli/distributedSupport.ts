@@ -114,21 +114,42 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
   }
 }
 
+/** A run's event as the history's table holds it. */
+export interface RunEventRow {
+  readonly type: string;
+  readonly asset_key: string | null;
+  readonly message: string | null;
+}
+
 /** The events of the newest run in the history, or undefined before any. */
-export async function newestRunEvents(
-  pg: Client,
-): Promise<
-  { runId: string; events: { type: string; asset_key: string | null; message: string | null }[] } | undefined
-> {
+export async function newestRunEvents(pg: Client): Promise<{ runId: string; events: RunEventRow[] } | undefined> {
   const run = await pg.query<{ id: string; seq: string }>(
     "SELECT id, seq FROM assetline.runs ORDER BY seq DESC LIMIT 1",
   );
   if (run.rows.length === 0) return undefined;
-  const events = await pg.query<{ type: string; asset_key: string | null; message: string | null }>(
+  const events = await pg.query<RunEventRow>(
     "SELECT type, asset_key, message FROM assetline.events WHERE run_seq = $1 ORDER BY id",
     [run.rows[0]!.seq],
   );
   return { runId: run.rows[0]!.id, events: events.rows };
+}
+
+/**
+ * Waits for a run newer than `previous` (the newest run's id before it was started) to record an
+ * event `matches` accepts: that run's id and the event.
+ */
+export function eventOfNewRun(
+  pg: Client,
+  previous: string | undefined,
+  what: string,
+  matches: (event: RunEventRow) => boolean,
+): Promise<{ runId: string; event: RunEventRow }> {
+  return waitFor(what, async () => {
+    const found = await newestRunEvents(pg);
+    if (found === undefined || found.runId === previous) return undefined;
+    const event = found.events.find(matches);
+    return event && { runId: found.runId, event };
+  });
 }
 
 /** A TCP proxy to PostgreSQL the test controls: `cut()` drops every connection and refuses new ones. */
