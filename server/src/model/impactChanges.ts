@@ -92,9 +92,9 @@ export function classifyChanges(
     const { key } = after;
     const before = base.byKey.get(key);
     if (!before) continue;
-    if (memo?.unchanged.get(after) === before && !checkChanged.has(key)) continue;
-    // One definition on both sides (a file neither side re-linked) has one code version: asking
-    // for it would hash it, which is most of what comparing costs when versions are lazy.
+    if (!checkChanged.has(key) && (before === after || memo?.unchanged.get(after) === before)) continue;
+    // One definition on both sides (a file neither side re-linked) has one code version, deps and
+    // metadata: nothing to compare, and asking for its version would hash it (versions are lazy).
     const codeChanged =
       before !== after &&
       (input.codeChanged
