@@ -3,8 +3,13 @@
  * whether an expression is usable; the automation model asks for fire times through `CronTimes`
  * (declared in the pure model), which this implements.
  */
-import { type CronExpression, CronExpressionParser } from "cron-parser";
+import type { CronExpression, CronExpressionParser } from "cron-parser";
 import type { CronTimes } from "../model/automationTypes";
+
+/** cron-parser (with luxon), loaded when the first cron expression is met: most workspaces have none. */
+function parser(): typeof CronExpressionParser {
+  return (require("cron-parser") as typeof import("cron-parser")).CronExpressionParser;
+}
 
 /** Why a cron expression or time zone cannot be used, in the user's words; undefined when it can. */
 export function cronProblem(cron: string, timezone: string | undefined): string | undefined {
@@ -16,7 +21,9 @@ export function cronProblem(cron: string, timezone: string | undefined): string 
     return `the cron expression "${cron}" has ${fields} field${fields === 1 ? "" : "s"}; write five (minute hour day month weekday), e.g. "0 6 * * *"`;
   }
   try {
-    CronExpressionParser.parse(cron, { tz: timezone, currentDate: new Date(0) }).next();
+    parser()
+      .parse(cron, { tz: timezone, currentDate: new Date(0) })
+      .next();
     return undefined;
   } catch (error) {
     return `the cron expression "${cron}" is not valid (${(error as Error).message}); e.g. "0 6 * * *" is every day at 06:00`;
@@ -74,8 +81,7 @@ export class CronSchedules implements CronTimes {
   ): number | undefined {
     let expression = this.parsed.get(id);
     if (expression === undefined) {
-      expression =
-        cronProblem(cron, timezone) === undefined ? CronExpressionParser.parse(cron, { tz: timezone }) : null;
+      expression = cronProblem(cron, timezone) === undefined ? parser().parse(cron, { tz: timezone }) : null;
       this.parsed.set(id, expression);
     }
     if (expression === null) return undefined;

@@ -9,13 +9,14 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
+import type pg from "pg";
 import type { BackendTarget } from "../config/workspaceConfig";
 import { type Attempt, failed, startAttempt, stepName, type AttemptOutcome } from "../executor/attempt";
 import { BundleError, Bundler } from "../executor/bundler";
 import { defaultNodePath, defaultSdkPath, defaultWorkerScript } from "../executor/executor";
 import { RunEvents, RunRecorder } from "../executor/recorder";
 import { WorkerPool } from "../executor/workerPool";
+import { postgresDriver } from "../store/postgres/connection";
 import type { PostgresHistory } from "../store/postgres/postgresHistory";
 import { DistributedContext } from "./context";
 import { STEPS_CHANNEL } from "./queue";
@@ -263,7 +264,7 @@ export class DistributedWorker {
 
   /** Wakes the loop when a commit enqueued steps; polling covers a lost connection. */
   private async listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.ctx.url });
+    const client = new (postgresDriver().Client)({ connectionString: this.ctx.url });
     client.on("notification", () => this.wake?.());
     client.on("error", () => void client.end().catch(() => undefined));
     client.on("end", () => {

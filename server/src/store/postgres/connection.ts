@@ -3,7 +3,7 @@
  * the `assetline` schema (a history may share its database with the warehouse or pg-boss), and
  * failures to reach the server turned into one line that names the URL without its password.
  */
-import pg from "pg";
+import type pg from "pg";
 import { redact } from "../../config/workspaceConfig";
 import { StoreError } from "../errors";
 
@@ -23,15 +23,23 @@ export class HistoryUnreachableError extends StoreError {
   }
 }
 
+/**
+ * The driver, loaded on first use: it costs ~0.15-0.3 s to load, and a CLI or language server on
+ * an embedded SQLite history never connects to PostgreSQL.
+ */
+export function postgresDriver(): typeof pg {
+  return require("pg") as typeof pg;
+}
+
 // bigint columns (ids, epoch ms) fit a double until the year 287396; numeric (ages) too.
 const types = {
   getTypeParser: (oid: number, format?: "text" | "binary") =>
-    oid === 20 || oid === 1700 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format),
+    oid === 20 || oid === 1700 ? (value: string) => Number(value) : postgresDriver().types.getTypeParser(oid, format),
 } as pg.CustomTypesConfig;
 
 /** A pool on `url`; `onIdleError` hears of connections the server dropped while idle (a restart). */
 export function createPool(url: string, onIdleError: (error: Error) => void): pg.Pool {
-  const pool = new pg.Pool({
+  const pool = new (postgresDriver().Pool)({
     connectionString: url,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     max: 4,
@@ -46,7 +54,7 @@ export function createPool(url: string, onIdleError: (error: Error) => void): pg
 
 /** A client for LISTEN, outside the pool (it stays connected). */
 export function createClient(url: string): pg.Client {
-  return new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, types });
+  return new (postgresDriver().Client)({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, types });
 }
 
 /** SQLSTATE classes and Node codes that mean "not reachable / not allowed", with the user's words. */
