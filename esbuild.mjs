@@ -33,6 +33,8 @@ const shippedEngine = production
 const targets = [
   { ...nodeCommon, entryPoints: { "sdk/index": "sdk/index.ts" } },
   { ...nodeCommon, entryPoints: { cli: "server/src/cli/main.ts" } },
+  // Required before the CLI and the language server (bin/assetline.js, client/src/engine.ts).
+  { ...nodeCommon, entryPoints: { codeCache: "server/src/codeCache.ts" } },
   { ...shippedEngine, entryPoints: { server: "server/src/server.ts" } },
   { ...shippedEngine, entryPoints: { worker: "server/src/executor/worker/main.ts" } },
   // The analysis' scan workers (server/src/analysis/scan/scanPool.ts looks for it beside the bundle).

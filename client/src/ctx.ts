@@ -26,7 +26,7 @@ import {
 } from "../../protocol/methods";
 import type { InitializationOptions } from "../../protocol/settings";
 import { currentSettings } from "./config";
-import { type EngineChoice, SERVER_NODE_FLAGS, checkNodeVersion, chooseEngine, resolveNode } from "./engine";
+import { type EngineChoice, checkNodeVersion, chooseEngine, resolveNode, serverNodeFlags } from "./engine";
 import { ImpactModel } from "./impact/impactModel";
 import { RunTracker } from "./runTracker";
 import { type ServerProgress, ServerProgressFeature } from "./serverProgress";
@@ -254,7 +254,7 @@ export class Ctx implements vscode.Disposable {
       module: launch.engine.serverScript,
       runtime: launch.nodePath,
       transport: TransportKind.ipc,
-      options: { cwd: this.workspaceRoot, execArgv: [...SERVER_NODE_FLAGS] },
+      options: { cwd: this.workspaceRoot, execArgv: serverNodeFlags(launch.engine.serverScript) },
     };
     const serverOptions: ServerOptions = { run, debug: run };
     const initializationOptions: InitializationOptions = { workspaceTrusted: launch.trusted };

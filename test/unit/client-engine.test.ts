@@ -3,7 +3,13 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
-import { SERVER_NODE_FLAGS, checkNodeVersion, chooseEngine, resolveNode } from "../../client/src/engine";
+import {
+  SERVER_NODE_FLAGS,
+  checkNodeVersion,
+  chooseEngine,
+  resolveNode,
+  serverNodeFlags,
+} from "../../client/src/engine";
 
 const BUNDLED = "/ext/dist/server.js";
 const ROOT = "/ws";
@@ -132,5 +138,17 @@ describe("client: which Node runs it", () => {
         ]),
       );
     assert.ok(limit(SERVER_NODE_FLAGS) < limit([]));
+  });
+
+  it("requires the code cache beside the server script only when that engine ships one", () => {
+    const withCache = join(scratch, "engine-with-cache");
+    mkdirSync(withCache, { recursive: true });
+    writeFileSync(join(withCache, "server.js"), "");
+    writeFileSync(join(withCache, "codeCache.js"), "process.stdout.write('hooked')");
+    const flags = serverNodeFlags(join(withCache, "server.js"));
+    assert.deepEqual(flags, [...SERVER_NODE_FLAGS, "--require", join(withCache, "codeCache.js")]);
+    assert.equal(execFileSync(process.execPath, [...flags, "-e", ""], { encoding: "utf8" }), "hooked");
+    // An older installed engine without one starts with the plain flags.
+    assert.deepEqual(serverNodeFlags(join(scratch, "older", "dist", "server.js")), [...SERVER_NODE_FLAGS]);
   });
 });

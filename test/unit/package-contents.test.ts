@@ -30,7 +30,7 @@ async function vsceLs(cwd: string): Promise<string[]> {
 /** What the .vsix may hold; anything else is a leak. */
 const ALLOWED = [
   /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|media\/icon\.png|media\/activity\.svg)$/,
-  /^dist\/(client\/extension|server|worker|webview\/lineage|sdk\/index)\.js$/,
+  /^dist\/(client\/extension|server|codeCache|worker|webview\/lineage|sdk\/index)\.js$/,
   /^dist\/webview\/lineage\.css$/,
   // The SDK's types: index.d.ts imports sql.d.ts.
   /^dist\/sdk\/(index|sql)\.d\.ts$/,
@@ -67,6 +67,7 @@ describe("the .vsix contents (vsce ls)", function () {
       // What ships.
       "dist/client/extension.js",
       "dist/server.js",
+      "dist/codeCache.js",
       "dist/worker.js",
       "dist/webview/lineage.js",
       "dist/webview/lineage.css",
@@ -110,6 +111,7 @@ describe("the .vsix contents (vsce ls)", function () {
       "LICENSE",
       "README.md",
       "dist/client/extension.js",
+      "dist/codeCache.js",
       "dist/node_modules/@esbuild/linux-x64/bin/esbuild",
       "dist/node_modules/better-sqlite3/build/Release/better_sqlite3.node",
       "dist/node_modules/better-sqlite3/lib/index.js",
@@ -139,6 +141,7 @@ describe("the .vsix contents (vsce ls)", function () {
       "media/icon.png",
       "dist/client/extension.js",
       "dist/server.js",
+      "dist/codeCache.js",
       "dist/worker.js",
       "dist/sdk/index.d.ts",
       "dist/sdk/sql.d.ts",
