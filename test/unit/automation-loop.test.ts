@@ -84,9 +84,10 @@ export const daily = asset({ deps: [raw], automation: { cron: "0 6 * * *", timez
     ws.now = sixAfter(Date.now()) + MIN;
     const report = ws.loop.tick();
     assert.deepEqual(report.plan.run, []);
+    // The last run is written with its date unless it was on the loop's day (a run before 06:00 UTC).
     assert.match(
       decisions(report)[0]!,
-      /^daily skipped: cron 0 6 \* \* \* at 06:00 skipped: no upstream materialized since the last run at \d{4}-\d\d-\d\d \d\d:\d\d$/,
+      /^daily skipped: cron 0 6 \* \* \* at 06:00 skipped: no upstream materialized since the last run at (\d{4}-\d\d-\d\d )?\d\d:\d\d$/,
     );
     const [skip] = ws.store.automationDecisions();
     assert.equal(skip!.outcome, "skipped");
