@@ -17,7 +17,9 @@
 // settings into bench/lsp/generated/.build and started with the Node flags the VS Code client
 // passes (client/src/engine.ts; ASSETLINE_BENCH_PLAIN_NODE=1: none). Reports against the
 // targets; never fails on them. ASSETLINE_BENCH_HEAP=<dir> writes a heap snapshot of the server
-// there once the first diagnostics are out; ASSETLINE_BENCH_LOG=1 prints the server's log lines.
+// there once the first diagnostics are out and impact's base is analysed, and another at the end
+// (writing one raises the peak RSS: measure memory without it); ASSETLINE_BENCH_LOG=1 prints the
+// server's log lines.
 //
 //   node bench/lsp/run.mjs [--files 3000] [--edits 200] [--requests 200]
 
@@ -80,6 +82,9 @@ async function main() {
     const fullDiagnosticsRssMB = session.peakRssMB();
     const impactAnalysedAt = await Promise.race([session.impactAnalysed, sleep(IMPACT_TIMEOUT_MS)]);
     const impactReady = impactAnalysedAt === undefined ? undefined : impactAnalysedAt - session.initializeSentAt;
+    // A request answered after the idle-time work (edit indexes, the SQL cache's file) is done.
+    await session.connection.sendRequest(lsp.WorkspaceSymbolRequest.type, { query: "idle" });
+    const beforeEditsRssMB = session.peakRssMB();
     if (process.env.ASSETLINE_BENCH_HEAP) await session.heapSnapshot(process.env.ASSETLINE_BENCH_HEAP);
 
     // Typing a new column at the start of the select list: `x, ` first, then the name grows, so
@@ -109,11 +114,13 @@ async function main() {
     }));
     // A new string dep typed into `deps`: `"", ` first, then its key one letter at a time, so
     // every keystroke changes the graph (a new missing upstream, AL002).
+    const afterSqlEditsRssMB = session.peakRssMB();
     const deps = await keystrokes((i) =>
       i === 0
         ? { at: depsAt, text: '"", ' }
         : { at: { line: depsAt.line, character: depsAt.character + i }, text: "k" },
     );
+    const afterDepsEditsRssMB = session.peakRssMB();
 
     // Requests at the first dep written in the file (after the typed one).
     const current = session.text(uri);
@@ -141,6 +148,7 @@ async function main() {
     if (!found || found.length === 0)
       throw new Error(`no definition at ${JSON.stringify(at.position)} in ${file}: the benchmark measures nothing`);
     const peakRssMB = session.peakRssMB();
+    if (process.env.ASSETLINE_BENCH_HEAP) await session.heapSnapshot(process.env.ASSETLINE_BENCH_HEAP);
 
     const row = (name, s, target) =>
       console.log(
@@ -163,6 +171,9 @@ async function main() {
     row("references", references);
     row('workspace symbols ("orders")', symbols);
     console.log(`  server peak RSS                    ${peakRssMB} MB`);
+    console.log(
+      `  (peak RSS before the edits ${beforeEditsRssMB} MB, after the SQL edits ${afterSqlEditsRssMB} MB, after the deps edits ${afterDepsEditsRssMB} MB)`,
+    );
   } finally {
     await session.stop();
   }
