@@ -18,6 +18,7 @@ import {
   WorkspaceAnalysis,
   type WorkspaceAnalysisOptions,
 } from "../analysis";
+import { settleHeapAfterStartup } from "./steadyHeap";
 import type { WorkspaceReader } from "./workspaceReader";
 
 /** How long one slice of scanning may hold the thread before messages are handled. */
@@ -297,13 +298,24 @@ export class AnalysisHost implements WorkingFacts {
     await this.options.published();
     this.markPublished();
     // What diagnostics do not need comes once they are out, each in a turn of its own so that a
-    // keystroke can come in between: the indexes only edits need (about 130 ms at 3,000 files,
-    // otherwise in the first keystroke's latency), then the SQL cache's file.
+    // keystroke can come in between: one full collection and a smaller heap growth from then on
+    // (steadyHeap.ts; first, so that the garbage of the cold analysis is gone before the next
+    // step's), the indexes only edits need (otherwise in the first keystroke's latency), then the
+    // SQL cache's file.
     const current = (): boolean => !this.disposed && generation === this.generation;
-    setImmediate(() => {
-      if (current()) this.analysis.prepareForEdits();
-      setImmediate(() => current() && this.saveSqlCache());
-    });
+    const steps = [
+      () => this.options.log(`heap collected after the analysis in ${settleHeapAfterStartup().toFixed(0)} ms`),
+      () => this.analysis.prepareForEdits(),
+      () => this.saveSqlCache(),
+    ];
+    const runFrom = (step: number): void => {
+      setImmediate(() => {
+        if (step >= steps.length || !current()) return;
+        steps[step]!();
+        runFrom(step + 1);
+      });
+    };
+    runFrom(0);
   }
 
   /** Scans files a slice at a time, yielding between slices; false when a restart superseded the work. */
