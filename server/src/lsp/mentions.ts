@@ -47,36 +47,34 @@ export function mentionsWrittenIn(snapshot: AnalysisSnapshot, file: string): Men
 }
 
 /**
- * One pass over every definition: deps, check targets and reads, by the keys they point at
- * (`keysOf` says which keys a read is about: the producers of what it reads).
+ * The deps, check targets and reads pointing at `key`, in definition order (`readsFrom` says
+ * whether a read is about it: whether the key produces what it reads). One pass over the
+ * definitions per key asked: an index of every key's references, built at the first request,
+ * held ~8 MB at 3,000 files for as long as its snapshot lived and cost that request ~250 ms.
  */
-export function referencesByKey(
+export function referencesToKey(
   snapshot: AnalysisSnapshot,
-  keysOf: (mention: Mention) => string[],
-): Map<string, KeyReference[]> {
-  const references = new Map<string, KeyReference[]>();
-  const push = (key: string, file: string, mention: Mention): void => {
-    const list = references.get(key);
-    if (list) list.push({ file, mention });
-    else references.set(key, [{ file, mention }]);
-  };
+  key: string,
+  readsFrom: (effect: Effect) => boolean,
+): KeyReference[] {
+  const found: KeyReference[] = [];
   for (const asset of snapshot.assets) {
     for (const dep of asset.deps)
-      if (dep.key !== undefined)
-        push(dep.key, dep.location.file, { kind: "dep", range: dep.location.range, dep, owner: asset });
-    // A write is not a use: the producers of a table are its definitions, not its readers.
+      if (dep.key === key)
+        found.push({ file: dep.location.file, mention: { kind: "dep", range: dep.location.range, dep, owner: asset } });
+    // A write is not a use (the producers of a table are its definitions), nor is a read of its own output.
+    if (asset.key === key) continue;
     for (const effect of asset.reads) {
+      if (!readsFrom(effect)) continue;
       const mention: Mention = { kind: "effect", range: effect.location.range, effect, writes: false, owner: asset };
-      for (const key of keysOf(mention)) if (key !== asset.key) push(key, effect.location.file, mention);
+      found.push({ file: effect.location.file, mention });
     }
   }
   for (const check of snapshot.checks) {
-    if (check.assetKey !== undefined)
-      push(check.assetKey, check.targetLocation.file, {
-        kind: "checkTarget",
-        range: check.targetLocation.range,
-        check,
-      });
+    if (check.assetKey === key) {
+      const mention: Mention = { kind: "checkTarget", range: check.targetLocation.range, check };
+      found.push({ file: check.targetLocation.file, mention });
+    }
   }
-  return references;
+  return found;
 }

@@ -1,8 +1,8 @@
 import type { Position } from "vscode-languageserver";
 import type { AnalysisSnapshot } from "../analysis";
 import { DefinitionIndex } from "../model/definitionIndex";
-import type { AssetDefinition, CheckDefinition, ResourceId } from "../model/definitions";
-import { type KeyReference, type Mention, mentionsWrittenIn, referencesByKey } from "./mentions";
+import type { AssetDefinition, CheckDefinition, Effect, ResourceId } from "../model/definitions";
+import { type KeyReference, type Mention, mentionsWrittenIn, referencesToKey } from "./mentions";
 import { contains, rangeSize } from "./uris";
 
 const cache = new WeakMap<AnalysisSnapshot, SnapshotIndex>();
@@ -18,7 +18,8 @@ const cache = new WeakMap<AnalysisSnapshot, SnapshotIndex>();
 export class SnapshotIndex {
   private readonly byFile = new Map<string, Mention[]>();
   private readonly definitions: DefinitionIndex;
-  private references: Map<string, KeyReference[]> | undefined;
+  /** The last key asked for and its references: a references request asks for the same key again. */
+  private references: { readonly key: string; readonly found: readonly KeyReference[] } | undefined;
   private downstream: Map<string, number> | undefined;
 
   /** The index of a snapshot, built once and shared by every request on that snapshot. */
@@ -108,7 +109,11 @@ export class SnapshotIndex {
 
   /** Places that depend on a key: deps naming it, checks targeting it, code reading what it produces. */
   referencesTo(key: string): readonly KeyReference[] {
-    this.references ??= referencesByKey(this.snapshot, (mention) => this.keysOf(mention));
-    return this.references.get(key) ?? [];
+    if (this.references?.key !== key) {
+      const readsFrom = (effect: Effect): boolean =>
+        this.producersOf(effect.resource).some((producer) => producer.key === key);
+      this.references = { key, found: referencesToKey(this.snapshot, key, readsFrom) };
+    }
+    return this.references.found;
   }
 }
