@@ -12,7 +12,8 @@
  * not be able to hand us bytecode), and is keyed by a hash of the script's whole text, because
  * V8 itself only checks the source's length, V8's version and its flags. A cache V8 rejects is
  * written again; any failure to read or write one is ignored (the script compiles as usual).
- * Node 22.1+ has this built in (`module.enableCompileCache`), which is used when present.
+ * V8 also rejects a cache made under other flags: see codeCacheWrite.ts. Node 22.1+ has this
+ * built in (`module.enableCompileCache`), which is used when present.
  */
 import "./v8Flags";
 import { createHash } from "node:crypto";
@@ -21,6 +22,7 @@ import Module, { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { Script } from "node:vm";
+import { WRITE_CODE_CACHE } from "./codeCacheWrite";
 
 /** Scripts smaller than this compile faster than their cache is read and checked. */
 const MIN_CACHED_CHARS = 256 * 1024;
@@ -61,10 +63,13 @@ function install(): void {
     const require = createRequire(filename);
     return wrapper.call(this.exports, this.exports, require, this, filename, dirname(filename));
   };
-  // At exit, so that the functions compiled while the process worked are in the cache too.
-  process.once("exit", () => {
-    for (const compiled of toWrite) writeCache(compiled);
-  });
+  // At exit, so that the functions compiled while the process worked are in the cache too; or
+  // earlier, when the process is about to change a V8 flag (codeCacheWrite.ts).
+  const writePending = (): void => {
+    for (const compiled of toWrite.splice(0)) writeCache(compiled);
+  };
+  (globalThis as { [WRITE_CODE_CACHE]?: () => void })[WRITE_CODE_CACHE] = writePending;
+  process.once("exit", writePending);
 }
 
 function readCache(path: string): Buffer | undefined {

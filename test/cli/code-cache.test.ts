@@ -56,6 +56,18 @@ describe("the V8 code cache (server/src/codeCache.ts)", function () {
     assert.equal(statSync(cache).mtimeMs, written);
   });
 
+  it("keeps a cache usable when the process changes a V8 flag after writing it on request", () => {
+    // What the language server does once its analysis is done (lsp/steadyHeap.ts, codeCacheWrite.ts).
+    const flagChange = `globalThis[Symbol.for("assetline.codeCache.write")]();
+require("node:v8").setFlagsFromString("--heap-growing-percent=10");`;
+    writeFileSync(script, `${largeScript(333333)}${flagChange}\n`);
+    assert.equal(run(), "333333");
+    const [cache] = cacheFiles();
+    const written = statSync(cache!).mtimeMs;
+    assert.equal(run(), "333333");
+    assert.equal(statSync(cache!).mtimeMs, written, "the cache was rejected and written again");
+  });
+
   it("runs the new text of a script whose length did not change (V8 itself checks only the length)", () => {
     writeFileSync(script, largeScript(123456));
     assert.equal(run(), "123456");

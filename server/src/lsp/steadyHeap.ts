@@ -18,12 +18,15 @@
  */
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
+import { writeCodeCacheNow } from "../codeCacheWrite";
 
 /** The old generation may grow by this share of its live size before the next full collection. */
 export const STEADY_HEAP_GROWING_PERCENT = 10;
 
 /** Sets the steady-state growth and collects once; returns the collection's duration in ms. */
 export function settleHeapAfterStartup(): number {
+  // The code cache made after a flag change would be rejected by every later start.
+  writeCodeCacheNow();
   setFlagsFromString(`--heap-growing-percent=${STEADY_HEAP_GROWING_PERCENT}`);
   // `gc` exists only in contexts created while --expose-gc is set: one function, then unset again.
   setFlagsFromString("--expose-gc");
