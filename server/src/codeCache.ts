@@ -17,7 +17,7 @@
  */
 import "./v8Flags";
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import Module, { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
@@ -26,6 +26,8 @@ import { WRITE_CODE_CACHE } from "./codeCacheWrite";
 
 /** Scripts smaller than this compile faster than their cache is read and checked. */
 const MIN_CACHED_CHARS = 256 * 1024;
+/** How many caches the folder keeps (a few engine versions' scripts: bundle, TypeScript, SQL parser). */
+const KEPT_CACHES = 12;
 /** Set to "0" to compile every script afresh (to measure, or to rule the cache out). */
 export const CODE_CACHE_VARIABLE = "ASSETLINE_CODE_CACHE";
 
@@ -66,7 +68,9 @@ function install(): void {
   // At exit, so that the functions compiled while the process worked are in the cache too; or
   // earlier, when the process is about to change a V8 flag (codeCacheWrite.ts).
   const writePending = (): void => {
-    for (const compiled of toWrite.splice(0)) writeCache(compiled);
+    const written = toWrite.splice(0);
+    for (const compiled of written) writeCache(compiled);
+    if (written.length > 0) prune(folder);
   };
   (globalThis as { [WRITE_CODE_CACHE]?: () => void })[WRITE_CODE_CACHE] = writePending;
   process.once("exit", writePending);
@@ -89,6 +93,22 @@ function writeCache({ script, path }: Compiled): void {
     renameSync(partial, path);
   } catch {
     // A read-only or full cache folder only costs the compile next time.
+  }
+}
+
+/**
+ * Every build or upgrade of the engine leaves caches for scripts that no longer exist: only the
+ * most recently written are kept. One still in use but older is written again at its next run.
+ */
+function prune(folder: string): void {
+  try {
+    const caches = readdirSync(folder)
+      .filter((name) => name.endsWith(".bin"))
+      .map((name) => ({ path: join(folder, name), written: statSync(join(folder, name)).mtimeMs }))
+      .sort((a, b) => b.written - a.written);
+    for (const { path } of caches.slice(KEPT_CACHES)) rmSync(path, { force: true });
+  } catch {
+    // Another process pruning at the same time, or a folder that went away: nothing to do.
   }
 }
 

@@ -86,6 +86,19 @@ require("node:v8").setFlagsFromString("--heap-growing-percent=10");`;
     assert.equal(run(), "111111");
   });
 
+  it("keeps only the most recently written caches", () => {
+    for (let value = 100000; value < 100014; value++) {
+      writeFileSync(script, largeScript(value));
+      assert.equal(run(), String(value));
+    }
+    assert.equal(cacheFiles().length, 12);
+    // The latest script's cache is among those kept: it is not written again.
+    const latest = cacheFiles().sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0]!;
+    const written = statSync(latest).mtimeMs;
+    assert.equal(run(), "100013");
+    assert.equal(statSync(latest).mtimeMs, written);
+  });
+
   it("runs as usual when the cache folder cannot be written, and not at all when turned off", () => {
     writeFileSync(script, largeScript(222222));
     writeFileSync(cacheHome, "a file where the cache folder would be");
