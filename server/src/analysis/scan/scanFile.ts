@@ -211,7 +211,8 @@ class FileScanner {
     const sink = this.statementSink;
     sink.clear();
     this.referenceSinks.push(sink);
-    this.walk(statement, undefined);
+    this.enclosing = undefined;
+    this.visitChild(statement);
     this.referenceSinks.pop();
     if (ts.isVariableStatement(statement)) {
       for (const declaration of statement.declarationList.declarations)
@@ -233,59 +234,85 @@ class FileScanner {
   }
 
   /**
-   * Walks `root` depth-first in source order with an explicit stack, not recursion: a
-   * 100,000-term string concatenation is a tree 100,000 levels deep, and TypeScript parses it.
+   * The walk is depth-first in source order. It recurses (no stack of pending nodes to push, reverse
+   * and pop for every node) down to MAX_RECURSION levels; below that it goes on with an explicit
+   * stack: a 100,000-term string concatenation is a tree 100,000 levels deep, and TypeScript parses it.
    */
-  private walk(root: ts.Node, enclosingFunction: string | undefined): void {
-    const stack = this.pending;
-    const enclosings = this.pendingEnclosing;
-    const floor = stack.length;
-    this.push(root, enclosingFunction);
-    while (stack.length > floor) {
-      const task = stack.pop()!;
-      const enclosing = enclosings.pop();
+  private readonly visitChild = (child: ts.Node): undefined => {
+    const kind = child.kind;
+    if (kind === IDENTIFIER) this.noteUse(child as ts.Identifier);
+    // Other tokens (keywords, literals, punctuation) have no children and nothing to record.
+    else if (kind > LAST_TOKEN) {
+      if (this.flat) this.visit(child);
+      else if (this.depth < MAX_RECURSION) {
+        this.depth++;
+        this.visit(child);
+        this.depth--;
+      } else {
+        const floor = this.pending.length;
+        this.flat = true;
+        this.pending.push(child);
+        this.runPending(floor);
+        this.flat = false;
+      }
+    }
+    return undefined; // a truthy return would stop forEachChild
+  };
+
+  /** Runs the pending work above `floor`: nodes to visit, and steps to take once a call's arguments are walked. */
+  private runPending(floor: number): void {
+    const pending = this.pending;
+    while (pending.length > floor) {
+      const task = pending.pop()!;
       if (typeof task === "function") task();
-      else this.visit(task, enclosing);
+      else this.visitChild(task);
     }
   }
 
-  private push(task: WalkTask, enclosing: string | undefined): void {
-    this.pending.push(task);
-    this.pendingEnclosing.push(enclosing);
+  /** Visits `child` next: at once when recursing, or as the next pending node. */
+  private visitNext(child: ts.Node): void {
+    if (this.flat) this.pending.push(child);
+    else this.visitChild(child);
   }
 
-  private visit(node: ts.Node, enclosing: string | undefined): void {
+  private visit(node: ts.Node): void {
     // One switch on the kind instead of a type guard per question: this runs for every node.
     const kind = node.kind;
-    if (kind === IDENTIFIER) return this.noteUse(node as ts.Identifier);
-    // A node pushed last is the next one visited: an identifier there is noted at once instead.
-    if (kind === PROPERTY_ACCESS) {
-      const expression = (node as ts.PropertyAccessExpression).expression;
-      if (expression.kind === IDENTIFIER) this.noteUse(expression as ts.Identifier);
-      else this.push(expression, enclosing);
-      return;
-    }
+    if (kind === PROPERTY_ACCESS) return this.visitNext((node as ts.PropertyAccessExpression).expression);
     if (kind === PROPERTY_ASSIGNMENT) {
       const assignment = node as ts.PropertyAssignment;
-      if (assignment.name.kind === COMPUTED_PROPERTY_NAME) {
-        this.push(assignment.initializer, enclosing);
-        this.push(assignment.name, enclosing);
-      } else if (assignment.initializer.kind === IDENTIFIER) this.noteUse(assignment.initializer as ts.Identifier);
-      else this.push(assignment.initializer, enclosing);
+      if (assignment.name.kind !== COMPUTED_PROPERTY_NAME) return this.visitNext(assignment.initializer);
+      if (this.flat) {
+        this.pending.push(assignment.initializer);
+        this.pending.push(assignment.name);
+      } else {
+        this.visitChild(assignment.name);
+        this.visitChild(assignment.initializer);
+      }
       return;
     }
     if (kind === CALL || kind === TAGGED_TEMPLATE) {
       for (const collector of this.effectCollectors) collector.inspect(node);
       if (kind === CALL && this.mayCallDefinitions && this.isCandidateCallee((node as ts.CallExpression).expression))
-        return this.beginCall(node as ts.CallExpression, enclosing);
+        return this.beginCall(node as ts.CallExpression);
     }
     // Without a possible definition in the file, no call needs to know its enclosing function.
-    this.childEnclosing = this.mayCallDefinitions ? (functionNameOf(node) ?? enclosing) : undefined;
+    const enclosing = this.enclosing;
+    const name = this.mayCallDefinitions ? functionNameOf(node) : undefined;
+    if (!this.flat) {
+      if (name !== undefined) this.enclosing = name;
+      ts.forEachChild(node, this.visitChild);
+      this.enclosing = enclosing;
+      return;
+    }
+    if (name !== undefined) {
+      this.pending.push(() => void (this.enclosing = enclosing));
+      this.enclosing = name;
+    }
     const first = this.pending.length;
     this.firstChild = first;
     ts.forEachChild(node, this.pushChild);
     reverseFrom(this.pending, first);
-    // Children share one enclosing name, so their enclosings need no reversing.
   }
 
   /**
@@ -293,14 +320,13 @@ class FileScanner {
    * factory's body sits in two): each sees the nodes of its body as `extractEffects` would.
    */
   private readonly effectCollectors: EffectCollector[] = [];
-  /**
-   * Work left in the walk: nodes to visit, and steps to run once a call's arguments are walked,
-   * with the enclosing function of each in a parallel stack (no object per visited node).
-   */
+  /** Nodes to visit below MAX_RECURSION, and steps to run once a call's arguments are walked. */
   private readonly pending: WalkTask[] = [];
-  private readonly pendingEnclosing: Array<string | undefined> = [];
-  /** The enclosing function of the children being pushed: one callback for all nodes, not a closure per node. */
-  private childEnclosing: string | undefined;
+  /** The function the node being visited is in, for "inside function X" messages. */
+  private enclosing: string | undefined;
+  /** How many levels the walk has recursed; `flat` once it goes on with `pending` instead. */
+  private depth = 0;
+  private flat = false;
   /** Where the children being pushed start in `pending`. */
   private firstChild = 0;
   private readonly pushChild = (child: ts.Node): undefined => {
@@ -313,11 +339,9 @@ class FileScanner {
         return undefined;
       }
     } else if (kind <= LAST_TOKEN) {
-      // Other tokens (keywords, literals, punctuation) have no children and nothing to record.
       return undefined;
     }
     this.pending.push(child);
-    this.pendingEnclosing.push(this.childEnclosing);
     return undefined; // a truthy return would stop forEachChild
   };
 
@@ -349,30 +373,34 @@ class FileScanner {
    * of the caller's code), then the arguments into a sink of their own, then the call is
    * recorded: pushed in reverse, since the stack pops from the end.
    */
-  private beginCall(call: ts.CallExpression, enclosingFunction: string | undefined): void {
+  private beginCall(call: ts.CallExpression): void {
+    const enclosingFunction = this.enclosing;
     const sink = new Set<string>();
     // An inline body's effects are collected by this walk as it passes through the body.
     const inlineBody = call.arguments.find(isFunctionLike);
     const inline = inlineBody && this.inlineBodyScan(inlineBody);
-    this.push(() => {
+    const floor = this.pending.length;
+    this.pending.push(() => {
       this.referenceSinks.pop();
       for (const sinkOuter of this.referenceSinks) for (const name of sink) sinkOuter.add(name);
       this.recordCall(call, enclosingFunction, sink, inline);
-    }, undefined);
+    });
     for (let i = call.arguments.length - 1; i >= 0; i--) {
       const argument = call.arguments[i]!;
-      if (argument === inlineBody) this.push(() => void this.effectCollectors.pop(), undefined);
-      this.push(argument, enclosingFunction);
-      if (argument === inlineBody) this.push(() => void this.effectCollectors.push(inline!.collector), undefined);
+      if (argument === inlineBody) this.pending.push(() => void this.effectCollectors.pop());
+      this.pending.push(argument);
+      if (argument === inlineBody) this.pending.push(() => void this.effectCollectors.push(inline!.collector));
     }
-    this.push(() => void this.referenceSinks.push(sink), undefined);
-    this.push(call.expression, enclosingFunction);
+    this.pending.push(() => void this.referenceSinks.push(sink));
+    this.pending.push(call.expression);
     // Type arguments are no code the walk follows, but a body around this call sees them.
     if (call.typeArguments && this.effectCollectors.length > 0) {
       const collectors = [...this.effectCollectors];
       for (const type of call.typeArguments)
         forEachDescendant(type, (node) => collectors.forEach((collector) => collector.inspect(node)));
     }
+    // Recursing, the call's parts are walked now; flat, the loop below this one runs them.
+    if (!this.flat) this.runPending(floor);
   }
 
   private inlineBodyScan(body: ts.Node): InlineBodyScan {
@@ -434,6 +462,12 @@ class FileScanner {
 }
 
 type WalkTask = ts.Node | (() => void);
+
+/**
+ * How deep the walk recurses before it goes on with an explicit stack: each level is a few
+ * frames (visit, forEachChild and its helpers), far below what the parser itself needed.
+ */
+const MAX_RECURSION = 256;
 
 /** A definition's inline function, whose effects the walk collects on its way through. */
 interface InlineBodyScan {
