@@ -1,3 +1,4 @@
+import { posix } from "node:path";
 import { ts } from "../typescript";
 import type { CandidateCall, ExportedName, FileFacts, ImportBinding, ModuleRef, TopLevelDeclaration } from "../facts";
 import { analyzeCall, constLookup, isFunctionLike } from "./candidateCall";
@@ -27,6 +28,11 @@ const COMPUTED_PROPERTY_NAME = ts.SyntaxKind.ComputedPropertyName;
 const CALL = ts.SyntaxKind.CallExpression;
 const TAGGED_TEMPLATE = ts.SyntaxKind.TaggedTemplateExpression;
 const EXPORT_KEYWORD = ts.SyntaxKind.ExportKeyword;
+const IMPORT_DECLARATION = ts.SyntaxKind.ImportDeclaration;
+const EXPORT_DECLARATION = ts.SyntaxKind.ExportDeclaration;
+const EXPORT_ASSIGNMENT = ts.SyntaxKind.ExportAssignment;
+const VARIABLE_STATEMENT = ts.SyntaxKind.VariableStatement;
+const CLASS_DECLARATION = ts.SyntaxKind.ClassDeclaration;
 const DEFAULT_KEYWORD = ts.SyntaxKind.DefaultKeyword;
 const FUNCTION_DECLARATION = ts.SyntaxKind.FunctionDeclaration;
 const METHOD_DECLARATION = ts.SyntaxKind.MethodDeclaration;
@@ -52,6 +58,8 @@ export function scanFile(file: string, text: string, options: ScanOptions = DEFA
 
 class FileScanner {
   private readonly locations: LocationMaker;
+  /** The file's folder, which every relative import starts from. */
+  private readonly folder: string;
   private readonly imports = new Map<string, ImportBinding>();
   private readonly exports = new Map<string, ExportedName>();
   private readonly starExports: ModuleRef[] = [];
@@ -82,6 +90,7 @@ class FileScanner {
     private readonly sourceFile: ts.SourceFile,
   ) {
     this.locations = new LocationMaker(file, sourceFile);
+    this.folder = posix.dirname(file);
   }
 
   scan(): FileFacts {
@@ -117,45 +126,60 @@ class FileScanner {
 
   /** First pass: the module surface (imports, exports, top-level names). */
   private readTopLevel(statement: ts.Statement): void {
-    if (ts.isImportDeclaration(statement)) return this.readImport(statement);
-    if (ts.isExportDeclaration(statement)) return this.readExportDeclaration(statement);
-    if (ts.isExportAssignment(statement)) {
-      const expression = statement.expression;
-      if (ts.isIdentifier(expression)) this.localExports.push({ exported: "default", local: expression.text });
-      else if (ts.isCallExpression(expression)) {
-        this.declaredCalls.set(expression, { name: undefined, nameNode: undefined, exported: true });
+    switch (statement.kind) {
+      case IMPORT_DECLARATION:
+        return this.readImport(statement as ts.ImportDeclaration);
+      case EXPORT_DECLARATION:
+        return this.readExportDeclaration(statement as ts.ExportDeclaration);
+      case EXPORT_ASSIGNMENT: {
+        const expression = (statement as ts.ExportAssignment).expression;
+        if (ts.isIdentifier(expression)) this.localExports.push({ exported: "default", local: expression.text });
+        else if (ts.isCallExpression(expression)) {
+          this.declaredCalls.set(expression, { name: undefined, nameNode: undefined, exported: true });
+        }
+        return;
       }
-      return;
-    }
-    const exported = hasModifier(statement, EXPORT_KEYWORD);
-    const isDefault = exported && hasModifier(statement, DEFAULT_KEYWORD);
-    if (ts.isVariableStatement(statement)) {
-      const isConst = (statement.declarationList.flags & ts.NodeFlags.Const) !== 0;
-      for (const declaration of statement.declarationList.declarations) {
-        if (!ts.isIdentifier(declaration.name)) continue;
+      case VARIABLE_STATEMENT:
+        return this.readVariableStatement(statement as ts.VariableStatement);
+      case FUNCTION_DECLARATION:
+      case CLASS_DECLARATION: {
+        const declaration = statement as ts.FunctionDeclaration | ts.ClassDeclaration;
+        if (!declaration.name) return;
         const name = declaration.name.text;
-        this.declareTopLevel(name, declaration);
-        if (exported) this.localExports.push({ exported: name, local: name });
-        if (!declaration.initializer) continue;
-        if (isConst) this.topLevelConsts.set(name, declaration.initializer);
-        let initializer: ts.Expression = declaration.initializer;
-        while (
-          ts.isParenthesizedExpression(initializer) ||
-          ts.isAsExpression(initializer) ||
-          ts.isSatisfiesExpression(initializer)
-        ) {
-          initializer = initializer.expression;
-        }
-        if (ts.isCallExpression(initializer)) {
-          this.declaredCalls.set(initializer, { name, nameNode: declaration.name, exported });
-        }
+        this.declareTopLevel(name, statement);
+        if (hasModifier(declaration, EXPORT_KEYWORD))
+          this.localExports.push({
+            exported: hasModifier(declaration, DEFAULT_KEYWORD) ? "default" : name,
+            local: name,
+          });
+        return;
       }
-      return;
+      default:
+        return; // types, interfaces, enums, statements: no name a definition can use by value here
     }
-    if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name) {
-      const name = statement.name.text;
-      this.declareTopLevel(name, statement);
-      if (exported) this.localExports.push({ exported: isDefault ? "default" : name, local: name });
+  }
+
+  private readVariableStatement(statement: ts.VariableStatement): void {
+    const exported = hasModifier(statement, EXPORT_KEYWORD);
+    const isConst = (statement.declarationList.flags & ts.NodeFlags.Const) !== 0;
+    for (const declaration of statement.declarationList.declarations) {
+      if (!ts.isIdentifier(declaration.name)) continue;
+      const name = declaration.name.text;
+      this.declareTopLevel(name, declaration);
+      if (exported) this.localExports.push({ exported: name, local: name });
+      if (!declaration.initializer) continue;
+      if (isConst) this.topLevelConsts.set(name, declaration.initializer);
+      let initializer: ts.Expression = declaration.initializer;
+      while (
+        ts.isParenthesizedExpression(initializer) ||
+        ts.isAsExpression(initializer) ||
+        ts.isSatisfiesExpression(initializer)
+      ) {
+        initializer = initializer.expression;
+      }
+      if (ts.isCallExpression(initializer)) {
+        this.declaredCalls.set(initializer, { name, nameNode: declaration.name, exported });
+      }
     }
   }
 
@@ -167,7 +191,7 @@ class FileScanner {
   private readImport(statement: ts.ImportDeclaration): void {
     const clause = statement.importClause;
     if (!clause || clause.isTypeOnly || !ts.isStringLiteral(statement.moduleSpecifier)) return;
-    const module = moduleRef(this.file, statement.moduleSpecifier.text);
+    const module = moduleRef(this.file, statement.moduleSpecifier.text, this.folder);
     if (clause.name) this.imports.set(clause.name.text, { local: clause.name.text, imported: "default", module });
     const bindings = clause.namedBindings;
     if (!bindings) return;
@@ -185,7 +209,8 @@ class FileScanner {
   private readExportDeclaration(statement: ts.ExportDeclaration): void {
     if (statement.isTypeOnly) return;
     const specifier = statement.moduleSpecifier;
-    const module = specifier && ts.isStringLiteral(specifier) ? moduleRef(this.file, specifier.text) : undefined;
+    const module =
+      specifier && ts.isStringLiteral(specifier) ? moduleRef(this.file, specifier.text, this.folder) : undefined;
     const clause = statement.exportClause;
     if (!clause) {
       if (module) this.starExports.push(module);
@@ -206,7 +231,8 @@ class FileScanner {
 
   /** Second pass: every call that may be an SDK call, and what each top-level name uses. */
   private walkTopLevel(statement: ts.Statement): void {
-    if (ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) return;
+    const kind = statement.kind;
+    if (kind === IMPORT_DECLARATION || kind === EXPORT_DECLARATION) return;
     // One set for every statement: its names are copied out before the next one is walked.
     const sink = this.statementSink;
     sink.clear();
@@ -426,6 +452,8 @@ class FileScanner {
         ? call.arguments.find((argument) => ts.isIdentifier(argument) && this.isTopLevelFunction(argument.text))
         : undefined;
     const body = inline?.body ?? (namedFunction && this.declarationNodes.get((namedFunction as ts.Identifier).text));
+    const start = call.getStart(this.sourceFile);
+    const end = call.getEnd();
     const analyzed = analyzeCall(call, {
       sourceFile: this.sourceFile,
       locations: this.locations,
@@ -442,13 +470,13 @@ class FileScanner {
       checkTarget: analyzed.checkTarget,
       effects: analyzed.effects,
       shapeProblems: analyzed.shapeProblems,
-      location: this.locations.ofNode(call),
+      location: this.locations.at(start, end),
       declaredAs: declared?.name,
       declaredAsLocation: declared?.nameNode && this.locations.ofNode(declared.nameNode),
       exported: declared?.exported ?? false,
       enclosingFunction: declared ? undefined : enclosingFunction,
-      start: call.getStart(this.sourceFile),
-      end: call.getEnd(),
+      start,
+      end,
       references: [...sink],
     });
   }
@@ -477,8 +505,10 @@ interface InlineBodyScan {
 }
 
 /** `ts.getModifiers` without its filtered copy of the array: a decorator's kind is never a modifier's. */
-function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
-  if (!ts.canHaveModifiers(node)) return false;
+function hasModifier(
+  node: ts.VariableStatement | ts.FunctionDeclaration | ts.ClassDeclaration,
+  kind: ts.SyntaxKind,
+): boolean {
   const modifiers = node.modifiers;
   if (modifiers) for (const modifier of modifiers) if (modifier.kind === kind) return true;
   return false;
@@ -511,7 +541,22 @@ const FS_MODULES = new Set(["fs", "node:fs"]);
 const FS_PROMISE_MODULES = new Set(["fs/promises", "node:fs/promises"]);
 const PATH_MODULES = new Set(["path", "node:path", "path/posix", "node:path/posix"]);
 
+/** Most files import neither fs nor path: they share these. */
+const NO_MODULE_BINDINGS: ModuleBindings = {
+  fsNamespaces: new Set(),
+  fsPromiseNamespaces: new Set(),
+  fsFunctions: new Map(),
+  pathNamespaces: new Set(),
+  pathFunctions: new Map(),
+};
+
 function moduleBindings(imports: ReadonlyMap<string, ImportBinding>): ModuleBindings {
+  let any = false;
+  for (const { module } of imports.values()) {
+    const specifier = module.specifier;
+    if (FS_MODULES.has(specifier) || FS_PROMISE_MODULES.has(specifier) || PATH_MODULES.has(specifier)) any = true;
+  }
+  if (!any) return NO_MODULE_BINDINGS;
   const fsNamespaces = new Set<string>();
   const fsPromiseNamespaces = new Set<string>();
   const fsFunctions = new Map<string, string>();
