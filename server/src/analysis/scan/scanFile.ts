@@ -26,6 +26,14 @@ const PROPERTY_ACCESS = ts.SyntaxKind.PropertyAccessExpression;
 const PROPERTY_ASSIGNMENT = ts.SyntaxKind.PropertyAssignment;
 const COMPUTED_PROPERTY_NAME = ts.SyntaxKind.ComputedPropertyName;
 const CALL = ts.SyntaxKind.CallExpression;
+const OBJECT_LITERAL = ts.SyntaxKind.ObjectLiteralExpression;
+const ARRAY_LITERAL = ts.SyntaxKind.ArrayLiteralExpression;
+const BLOCK = ts.SyntaxKind.Block;
+const VARIABLE_DECLARATION_LIST = ts.SyntaxKind.VariableDeclarationList;
+const EXPRESSION_STATEMENT = ts.SyntaxKind.ExpressionStatement;
+const RETURN_STATEMENT = ts.SyntaxKind.ReturnStatement;
+const TEMPLATE_EXPRESSION = ts.SyntaxKind.TemplateExpression;
+const TEMPLATE_SPAN = ts.SyntaxKind.TemplateSpan;
 const TAGGED_TEMPLATE = ts.SyntaxKind.TaggedTemplateExpression;
 const EXPORT_KEYWORD = ts.SyntaxKind.ExportKeyword;
 const IMPORT_DECLARATION = ts.SyntaxKind.ImportDeclaration;
@@ -322,6 +330,7 @@ class FileScanner {
       if (kind === CALL && this.mayCallDefinitions && this.isCandidateCallee((node as ts.CallExpression).expression))
         return this.beginCall(node as ts.CallExpression);
     }
+    if (!this.flat && this.visitedDirectly(node)) return;
     // Without a possible definition in the file, no call needs to know its enclosing function.
     const enclosing = this.enclosing;
     const name = this.mayCallDefinitions ? functionNameOf(node) : undefined;
@@ -339,6 +348,60 @@ class FileScanner {
     this.firstChild = first;
     ts.forEachChild(node, this.pushChild);
     reverseFrom(this.pending, first);
+  }
+
+  /**
+   * The children of the commonest kinds that are not functions, visited as forEachChild would
+   * (same children, same order) without its dispatch: most nodes are one of these.
+   */
+  private visitedDirectly(node: ts.Node): boolean {
+    switch (node.kind) {
+      case OBJECT_LITERAL:
+        this.visitEach((node as ts.ObjectLiteralExpression).properties);
+        return true;
+      case ARRAY_LITERAL:
+        this.visitEach((node as ts.ArrayLiteralExpression).elements);
+        return true;
+      case CALL: {
+        const call = node as ts.CallExpression;
+        this.visitChild(call.expression);
+        if (call.typeArguments) this.visitEach(call.typeArguments);
+        this.visitEach(call.arguments); // the `?.` between is a token
+        return true;
+      }
+      case BLOCK:
+        this.visitEach((node as ts.Block).statements);
+        return true;
+      case VARIABLE_STATEMENT: {
+        const statement = node as ts.VariableStatement;
+        if (statement.modifiers) this.visitEach(statement.modifiers);
+        this.visitChild(statement.declarationList);
+        return true;
+      }
+      case VARIABLE_DECLARATION_LIST:
+        this.visitEach((node as ts.VariableDeclarationList).declarations);
+        return true;
+      case EXPRESSION_STATEMENT:
+        this.visitChild((node as ts.ExpressionStatement).expression);
+        return true;
+      case RETURN_STATEMENT: {
+        const expression = (node as ts.ReturnStatement).expression;
+        if (expression) this.visitChild(expression);
+        return true;
+      }
+      case TEMPLATE_EXPRESSION:
+        this.visitEach((node as ts.TemplateExpression).templateSpans); // the head is a token
+        return true;
+      case TEMPLATE_SPAN:
+        this.visitChild((node as ts.TemplateSpan).expression); // the literal is a token
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  private visitEach(nodes: ts.NodeArray<ts.Node>): void {
+    for (let i = 0; i < nodes.length; i++) this.visitChild(nodes[i]!);
   }
 
   /**
