@@ -35,7 +35,9 @@ export function analyzeCall(call: ts.CallExpression, context: CallContext): Anal
   const callee = calleeOf(call.expression);
   const consts = context.consts ?? constLookup(context);
   const configContext = { locations: context.locations, sourceFile: context.sourceFile, consts };
-  const [first, second] = call.arguments.map(unwrap);
+  const args = call.arguments;
+  const first = args.length > 0 ? unwrap(args[0]!) : undefined;
+  const second = args.length > 1 ? unwrap(args[1]!) : undefined;
   const problems: ShapeProblem[] = [];
   let shape: CandidateCall["shape"] = "unrecognised";
   let config = EMPTY_CONFIG;

@@ -1,16 +1,23 @@
 import { posix } from "node:path";
-import type { ModuleRef } from "../facts";
+import type { ModuleRef, ModuleTarget } from "../facts";
 
 /** The package users import the API from. */
 export const SDK_MODULE = "assetline";
 
-/** Classifies a module specifier written in `file` (a workspace path). */
-export function moduleRef(file: string, specifier: string): ModuleRef {
-  if (specifier === SDK_MODULE) return { specifier, target: { kind: "assetline" } };
+/** Targets without a path, shared by every import of them: facts live as long as the analysis. */
+const SDK_TARGET: ModuleTarget = { kind: "assetline" };
+const EXTERNAL_TARGET: ModuleTarget = { kind: "external" };
+
+/**
+ * Classifies a module specifier written in `file` (a workspace path); `folder` is the file's,
+ * when the caller has it already (a file imports several modules).
+ */
+export function moduleRef(file: string, specifier: string, folder?: string): ModuleRef {
+  if (specifier === SDK_MODULE) return { specifier, target: SDK_TARGET };
   if (specifier.startsWith("./") || specifier.startsWith("../") || specifier === "." || specifier === "..") {
-    return { specifier, target: { kind: "relative", path: relativeModulePath(file, specifier) } };
+    return { specifier, target: { kind: "relative", path: relativeModulePath(file, specifier, folder) } };
   }
-  return { specifier, target: { kind: "external" } };
+  return { specifier, target: EXTERNAL_TARGET };
 }
 
 /**
@@ -18,8 +25,7 @@ export function moduleRef(file: string, specifier: string): ModuleRef {
  * neighbours, and the general join and normalise cost more than the rest of reading an import:
  * the usual shape (a normal folder, `./` or `../`s, then plain names) is joined directly.
  */
-export function relativeModulePath(file: string, specifier: string): string {
-  const folder = posix.dirname(file);
+export function relativeModulePath(file: string, specifier: string, folder = posix.dirname(file)): string {
   let rest = specifier.startsWith("./") ? specifier.slice(2) : specifier;
   let up = 0;
   while (rest.startsWith("../")) {

@@ -1,3 +1,4 @@
+import { posix } from "node:path";
 import { ts } from "../typescript";
 import type { CandidateCall, ExportedName, FileFacts, ImportBinding, ModuleRef, TopLevelDeclaration } from "../facts";
 import { analyzeCall, constLookup, isFunctionLike } from "./candidateCall";
@@ -25,8 +26,21 @@ const PROPERTY_ACCESS = ts.SyntaxKind.PropertyAccessExpression;
 const PROPERTY_ASSIGNMENT = ts.SyntaxKind.PropertyAssignment;
 const COMPUTED_PROPERTY_NAME = ts.SyntaxKind.ComputedPropertyName;
 const CALL = ts.SyntaxKind.CallExpression;
+const OBJECT_LITERAL = ts.SyntaxKind.ObjectLiteralExpression;
+const ARRAY_LITERAL = ts.SyntaxKind.ArrayLiteralExpression;
+const BLOCK = ts.SyntaxKind.Block;
+const VARIABLE_DECLARATION_LIST = ts.SyntaxKind.VariableDeclarationList;
+const EXPRESSION_STATEMENT = ts.SyntaxKind.ExpressionStatement;
+const RETURN_STATEMENT = ts.SyntaxKind.ReturnStatement;
+const TEMPLATE_EXPRESSION = ts.SyntaxKind.TemplateExpression;
+const TEMPLATE_SPAN = ts.SyntaxKind.TemplateSpan;
 const TAGGED_TEMPLATE = ts.SyntaxKind.TaggedTemplateExpression;
 const EXPORT_KEYWORD = ts.SyntaxKind.ExportKeyword;
+const IMPORT_DECLARATION = ts.SyntaxKind.ImportDeclaration;
+const EXPORT_DECLARATION = ts.SyntaxKind.ExportDeclaration;
+const EXPORT_ASSIGNMENT = ts.SyntaxKind.ExportAssignment;
+const VARIABLE_STATEMENT = ts.SyntaxKind.VariableStatement;
+const CLASS_DECLARATION = ts.SyntaxKind.ClassDeclaration;
 const DEFAULT_KEYWORD = ts.SyntaxKind.DefaultKeyword;
 const FUNCTION_DECLARATION = ts.SyntaxKind.FunctionDeclaration;
 const METHOD_DECLARATION = ts.SyntaxKind.MethodDeclaration;
@@ -52,6 +66,8 @@ export function scanFile(file: string, text: string, options: ScanOptions = DEFA
 
 class FileScanner {
   private readonly locations: LocationMaker;
+  /** The file's folder, which every relative import starts from. */
+  private readonly folder: string;
   private readonly imports = new Map<string, ImportBinding>();
   private readonly exports = new Map<string, ExportedName>();
   private readonly starExports: ModuleRef[] = [];
@@ -82,6 +98,7 @@ class FileScanner {
     private readonly sourceFile: ts.SourceFile,
   ) {
     this.locations = new LocationMaker(file, sourceFile);
+    this.folder = posix.dirname(file);
   }
 
   scan(): FileFacts {
@@ -117,45 +134,60 @@ class FileScanner {
 
   /** First pass: the module surface (imports, exports, top-level names). */
   private readTopLevel(statement: ts.Statement): void {
-    if (ts.isImportDeclaration(statement)) return this.readImport(statement);
-    if (ts.isExportDeclaration(statement)) return this.readExportDeclaration(statement);
-    if (ts.isExportAssignment(statement)) {
-      const expression = statement.expression;
-      if (ts.isIdentifier(expression)) this.localExports.push({ exported: "default", local: expression.text });
-      else if (ts.isCallExpression(expression)) {
-        this.declaredCalls.set(expression, { name: undefined, nameNode: undefined, exported: true });
+    switch (statement.kind) {
+      case IMPORT_DECLARATION:
+        return this.readImport(statement as ts.ImportDeclaration);
+      case EXPORT_DECLARATION:
+        return this.readExportDeclaration(statement as ts.ExportDeclaration);
+      case EXPORT_ASSIGNMENT: {
+        const expression = (statement as ts.ExportAssignment).expression;
+        if (ts.isIdentifier(expression)) this.localExports.push({ exported: "default", local: expression.text });
+        else if (ts.isCallExpression(expression)) {
+          this.declaredCalls.set(expression, { name: undefined, nameNode: undefined, exported: true });
+        }
+        return;
       }
-      return;
-    }
-    const exported = hasModifier(statement, EXPORT_KEYWORD);
-    const isDefault = exported && hasModifier(statement, DEFAULT_KEYWORD);
-    if (ts.isVariableStatement(statement)) {
-      const isConst = (statement.declarationList.flags & ts.NodeFlags.Const) !== 0;
-      for (const declaration of statement.declarationList.declarations) {
-        if (!ts.isIdentifier(declaration.name)) continue;
+      case VARIABLE_STATEMENT:
+        return this.readVariableStatement(statement as ts.VariableStatement);
+      case FUNCTION_DECLARATION:
+      case CLASS_DECLARATION: {
+        const declaration = statement as ts.FunctionDeclaration | ts.ClassDeclaration;
+        if (!declaration.name) return;
         const name = declaration.name.text;
-        this.declareTopLevel(name, declaration);
-        if (exported) this.localExports.push({ exported: name, local: name });
-        if (!declaration.initializer) continue;
-        if (isConst) this.topLevelConsts.set(name, declaration.initializer);
-        let initializer: ts.Expression = declaration.initializer;
-        while (
-          ts.isParenthesizedExpression(initializer) ||
-          ts.isAsExpression(initializer) ||
-          ts.isSatisfiesExpression(initializer)
-        ) {
-          initializer = initializer.expression;
-        }
-        if (ts.isCallExpression(initializer)) {
-          this.declaredCalls.set(initializer, { name, nameNode: declaration.name, exported });
-        }
+        this.declareTopLevel(name, statement);
+        if (hasModifier(declaration, EXPORT_KEYWORD))
+          this.localExports.push({
+            exported: hasModifier(declaration, DEFAULT_KEYWORD) ? "default" : name,
+            local: name,
+          });
+        return;
       }
-      return;
+      default:
+        return; // types, interfaces, enums, statements: no name a definition can use by value here
     }
-    if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name) {
-      const name = statement.name.text;
-      this.declareTopLevel(name, statement);
-      if (exported) this.localExports.push({ exported: isDefault ? "default" : name, local: name });
+  }
+
+  private readVariableStatement(statement: ts.VariableStatement): void {
+    const exported = hasModifier(statement, EXPORT_KEYWORD);
+    const isConst = (statement.declarationList.flags & ts.NodeFlags.Const) !== 0;
+    for (const declaration of statement.declarationList.declarations) {
+      if (!ts.isIdentifier(declaration.name)) continue;
+      const name = declaration.name.text;
+      this.declareTopLevel(name, declaration);
+      if (exported) this.localExports.push({ exported: name, local: name });
+      if (!declaration.initializer) continue;
+      if (isConst) this.topLevelConsts.set(name, declaration.initializer);
+      let initializer: ts.Expression = declaration.initializer;
+      while (
+        ts.isParenthesizedExpression(initializer) ||
+        ts.isAsExpression(initializer) ||
+        ts.isSatisfiesExpression(initializer)
+      ) {
+        initializer = initializer.expression;
+      }
+      if (ts.isCallExpression(initializer)) {
+        this.declaredCalls.set(initializer, { name, nameNode: declaration.name, exported });
+      }
     }
   }
 
@@ -167,7 +199,7 @@ class FileScanner {
   private readImport(statement: ts.ImportDeclaration): void {
     const clause = statement.importClause;
     if (!clause || clause.isTypeOnly || !ts.isStringLiteral(statement.moduleSpecifier)) return;
-    const module = moduleRef(this.file, statement.moduleSpecifier.text);
+    const module = moduleRef(this.file, statement.moduleSpecifier.text, this.folder);
     if (clause.name) this.imports.set(clause.name.text, { local: clause.name.text, imported: "default", module });
     const bindings = clause.namedBindings;
     if (!bindings) return;
@@ -185,7 +217,8 @@ class FileScanner {
   private readExportDeclaration(statement: ts.ExportDeclaration): void {
     if (statement.isTypeOnly) return;
     const specifier = statement.moduleSpecifier;
-    const module = specifier && ts.isStringLiteral(specifier) ? moduleRef(this.file, specifier.text) : undefined;
+    const module =
+      specifier && ts.isStringLiteral(specifier) ? moduleRef(this.file, specifier.text, this.folder) : undefined;
     const clause = statement.exportClause;
     if (!clause) {
       if (module) this.starExports.push(module);
@@ -206,12 +239,14 @@ class FileScanner {
 
   /** Second pass: every call that may be an SDK call, and what each top-level name uses. */
   private walkTopLevel(statement: ts.Statement): void {
-    if (ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) return;
+    const kind = statement.kind;
+    if (kind === IMPORT_DECLARATION || kind === EXPORT_DECLARATION) return;
     // One set for every statement: its names are copied out before the next one is walked.
     const sink = this.statementSink;
     sink.clear();
     this.referenceSinks.push(sink);
-    this.walk(statement, undefined);
+    this.enclosing = undefined;
+    this.visitChild(statement);
     this.referenceSinks.pop();
     if (ts.isVariableStatement(statement)) {
       for (const declaration of statement.declarationList.declarations)
@@ -233,59 +268,140 @@ class FileScanner {
   }
 
   /**
-   * Walks `root` depth-first in source order with an explicit stack, not recursion: a
-   * 100,000-term string concatenation is a tree 100,000 levels deep, and TypeScript parses it.
+   * The walk is depth-first in source order. It recurses (no stack of pending nodes to push, reverse
+   * and pop for every node) down to MAX_RECURSION levels; below that it goes on with an explicit
+   * stack: a 100,000-term string concatenation is a tree 100,000 levels deep, and TypeScript parses it.
    */
-  private walk(root: ts.Node, enclosingFunction: string | undefined): void {
-    const stack = this.pending;
-    const enclosings = this.pendingEnclosing;
-    const floor = stack.length;
-    this.push(root, enclosingFunction);
-    while (stack.length > floor) {
-      const task = stack.pop()!;
-      const enclosing = enclosings.pop();
+  private readonly visitChild = (child: ts.Node): undefined => {
+    const kind = child.kind;
+    if (kind === IDENTIFIER) this.noteUse(child as ts.Identifier);
+    // Other tokens (keywords, literals, punctuation) have no children and nothing to record.
+    else if (kind > LAST_TOKEN) {
+      if (this.flat) this.visit(child);
+      else if (this.depth < MAX_RECURSION) {
+        this.depth++;
+        this.visit(child);
+        this.depth--;
+      } else {
+        const floor = this.pending.length;
+        this.flat = true;
+        this.pending.push(child);
+        this.runPending(floor);
+        this.flat = false;
+      }
+    }
+    return undefined; // a truthy return would stop forEachChild
+  };
+
+  /** Runs the pending work above `floor`: nodes to visit, and steps to take once a call's arguments are walked. */
+  private runPending(floor: number): void {
+    const pending = this.pending;
+    while (pending.length > floor) {
+      const task = pending.pop()!;
       if (typeof task === "function") task();
-      else this.visit(task, enclosing);
+      else this.visitChild(task);
     }
   }
 
-  private push(task: WalkTask, enclosing: string | undefined): void {
-    this.pending.push(task);
-    this.pendingEnclosing.push(enclosing);
+  /** Visits `child` next: at once when recursing, or as the next pending node. */
+  private visitNext(child: ts.Node): void {
+    if (this.flat) this.pending.push(child);
+    else this.visitChild(child);
   }
 
-  private visit(node: ts.Node, enclosing: string | undefined): void {
+  private visit(node: ts.Node): void {
     // One switch on the kind instead of a type guard per question: this runs for every node.
     const kind = node.kind;
-    if (kind === IDENTIFIER) return this.noteUse(node as ts.Identifier);
-    // A node pushed last is the next one visited: an identifier there is noted at once instead.
-    if (kind === PROPERTY_ACCESS) {
-      const expression = (node as ts.PropertyAccessExpression).expression;
-      if (expression.kind === IDENTIFIER) this.noteUse(expression as ts.Identifier);
-      else this.push(expression, enclosing);
-      return;
-    }
+    if (kind === PROPERTY_ACCESS) return this.visitNext((node as ts.PropertyAccessExpression).expression);
     if (kind === PROPERTY_ASSIGNMENT) {
       const assignment = node as ts.PropertyAssignment;
-      if (assignment.name.kind === COMPUTED_PROPERTY_NAME) {
-        this.push(assignment.initializer, enclosing);
-        this.push(assignment.name, enclosing);
-      } else if (assignment.initializer.kind === IDENTIFIER) this.noteUse(assignment.initializer as ts.Identifier);
-      else this.push(assignment.initializer, enclosing);
+      if (assignment.name.kind !== COMPUTED_PROPERTY_NAME) return this.visitNext(assignment.initializer);
+      if (this.flat) {
+        this.pending.push(assignment.initializer);
+        this.pending.push(assignment.name);
+      } else {
+        this.visitChild(assignment.name);
+        this.visitChild(assignment.initializer);
+      }
       return;
     }
     if (kind === CALL || kind === TAGGED_TEMPLATE) {
       for (const collector of this.effectCollectors) collector.inspect(node);
       if (kind === CALL && this.mayCallDefinitions && this.isCandidateCallee((node as ts.CallExpression).expression))
-        return this.beginCall(node as ts.CallExpression, enclosing);
+        return this.beginCall(node as ts.CallExpression);
     }
+    if (!this.flat && this.visitedDirectly(node)) return;
     // Without a possible definition in the file, no call needs to know its enclosing function.
-    this.childEnclosing = this.mayCallDefinitions ? (functionNameOf(node) ?? enclosing) : undefined;
+    const enclosing = this.enclosing;
+    const name = this.mayCallDefinitions ? functionNameOf(node) : undefined;
+    if (!this.flat) {
+      if (name !== undefined) this.enclosing = name;
+      ts.forEachChild(node, this.visitChild);
+      this.enclosing = enclosing;
+      return;
+    }
+    if (name !== undefined) {
+      this.pending.push(() => void (this.enclosing = enclosing));
+      this.enclosing = name;
+    }
     const first = this.pending.length;
     this.firstChild = first;
     ts.forEachChild(node, this.pushChild);
     reverseFrom(this.pending, first);
-    // Children share one enclosing name, so their enclosings need no reversing.
+  }
+
+  /**
+   * The children of the commonest kinds that are not functions, visited as forEachChild would
+   * (same children, same order) without its dispatch: most nodes are one of these.
+   */
+  private visitedDirectly(node: ts.Node): boolean {
+    switch (node.kind) {
+      case OBJECT_LITERAL:
+        this.visitEach((node as ts.ObjectLiteralExpression).properties);
+        return true;
+      case ARRAY_LITERAL:
+        this.visitEach((node as ts.ArrayLiteralExpression).elements);
+        return true;
+      case CALL: {
+        const call = node as ts.CallExpression;
+        this.visitChild(call.expression);
+        if (call.typeArguments) this.visitEach(call.typeArguments);
+        this.visitEach(call.arguments); // the `?.` between is a token
+        return true;
+      }
+      case BLOCK:
+        this.visitEach((node as ts.Block).statements);
+        return true;
+      case VARIABLE_STATEMENT: {
+        const statement = node as ts.VariableStatement;
+        if (statement.modifiers) this.visitEach(statement.modifiers);
+        this.visitChild(statement.declarationList);
+        return true;
+      }
+      case VARIABLE_DECLARATION_LIST:
+        this.visitEach((node as ts.VariableDeclarationList).declarations);
+        return true;
+      case EXPRESSION_STATEMENT:
+        this.visitChild((node as ts.ExpressionStatement).expression);
+        return true;
+      case RETURN_STATEMENT: {
+        const expression = (node as ts.ReturnStatement).expression;
+        if (expression) this.visitChild(expression);
+        return true;
+      }
+      case TEMPLATE_EXPRESSION:
+        this.visitEach((node as ts.TemplateExpression).templateSpans); // the head is a token
+        return true;
+      case TEMPLATE_SPAN:
+        this.visitChild((node as ts.TemplateSpan).expression); // the literal is a token
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  private visitEach(nodes: ts.NodeArray<ts.Node>): void {
+    for (let i = 0; i < nodes.length; i++) this.visitChild(nodes[i]!);
   }
 
   /**
@@ -293,14 +409,13 @@ class FileScanner {
    * factory's body sits in two): each sees the nodes of its body as `extractEffects` would.
    */
   private readonly effectCollectors: EffectCollector[] = [];
-  /**
-   * Work left in the walk: nodes to visit, and steps to run once a call's arguments are walked,
-   * with the enclosing function of each in a parallel stack (no object per visited node).
-   */
+  /** Nodes to visit below MAX_RECURSION, and steps to run once a call's arguments are walked. */
   private readonly pending: WalkTask[] = [];
-  private readonly pendingEnclosing: Array<string | undefined> = [];
-  /** The enclosing function of the children being pushed: one callback for all nodes, not a closure per node. */
-  private childEnclosing: string | undefined;
+  /** The function the node being visited is in, for "inside function X" messages. */
+  private enclosing: string | undefined;
+  /** How many levels the walk has recursed; `flat` once it goes on with `pending` instead. */
+  private depth = 0;
+  private flat = false;
   /** Where the children being pushed start in `pending`. */
   private firstChild = 0;
   private readonly pushChild = (child: ts.Node): undefined => {
@@ -313,11 +428,9 @@ class FileScanner {
         return undefined;
       }
     } else if (kind <= LAST_TOKEN) {
-      // Other tokens (keywords, literals, punctuation) have no children and nothing to record.
       return undefined;
     }
     this.pending.push(child);
-    this.pendingEnclosing.push(this.childEnclosing);
     return undefined; // a truthy return would stop forEachChild
   };
 
@@ -349,30 +462,34 @@ class FileScanner {
    * of the caller's code), then the arguments into a sink of their own, then the call is
    * recorded: pushed in reverse, since the stack pops from the end.
    */
-  private beginCall(call: ts.CallExpression, enclosingFunction: string | undefined): void {
+  private beginCall(call: ts.CallExpression): void {
+    const enclosingFunction = this.enclosing;
     const sink = new Set<string>();
     // An inline body's effects are collected by this walk as it passes through the body.
     const inlineBody = call.arguments.find(isFunctionLike);
     const inline = inlineBody && this.inlineBodyScan(inlineBody);
-    this.push(() => {
+    const floor = this.pending.length;
+    this.pending.push(() => {
       this.referenceSinks.pop();
       for (const sinkOuter of this.referenceSinks) for (const name of sink) sinkOuter.add(name);
       this.recordCall(call, enclosingFunction, sink, inline);
-    }, undefined);
+    });
     for (let i = call.arguments.length - 1; i >= 0; i--) {
       const argument = call.arguments[i]!;
-      if (argument === inlineBody) this.push(() => void this.effectCollectors.pop(), undefined);
-      this.push(argument, enclosingFunction);
-      if (argument === inlineBody) this.push(() => void this.effectCollectors.push(inline!.collector), undefined);
+      if (argument === inlineBody) this.pending.push(() => void this.effectCollectors.pop());
+      this.pending.push(argument);
+      if (argument === inlineBody) this.pending.push(() => void this.effectCollectors.push(inline!.collector));
     }
-    this.push(() => void this.referenceSinks.push(sink), undefined);
-    this.push(call.expression, enclosingFunction);
+    this.pending.push(() => void this.referenceSinks.push(sink));
+    this.pending.push(call.expression);
     // Type arguments are no code the walk follows, but a body around this call sees them.
     if (call.typeArguments && this.effectCollectors.length > 0) {
       const collectors = [...this.effectCollectors];
       for (const type of call.typeArguments)
         forEachDescendant(type, (node) => collectors.forEach((collector) => collector.inspect(node)));
     }
+    // Recursing, the call's parts are walked now; flat, the loop below this one runs them.
+    if (!this.flat) this.runPending(floor);
   }
 
   private inlineBodyScan(body: ts.Node): InlineBodyScan {
@@ -398,6 +515,8 @@ class FileScanner {
         ? call.arguments.find((argument) => ts.isIdentifier(argument) && this.isTopLevelFunction(argument.text))
         : undefined;
     const body = inline?.body ?? (namedFunction && this.declarationNodes.get((namedFunction as ts.Identifier).text));
+    const start = call.getStart(this.sourceFile);
+    const end = call.getEnd();
     const analyzed = analyzeCall(call, {
       sourceFile: this.sourceFile,
       locations: this.locations,
@@ -414,13 +533,13 @@ class FileScanner {
       checkTarget: analyzed.checkTarget,
       effects: analyzed.effects,
       shapeProblems: analyzed.shapeProblems,
-      location: this.locations.ofNode(call),
+      location: this.locations.at(start, end),
       declaredAs: declared?.name,
       declaredAsLocation: declared?.nameNode && this.locations.ofNode(declared.nameNode),
       exported: declared?.exported ?? false,
       enclosingFunction: declared ? undefined : enclosingFunction,
-      start: call.getStart(this.sourceFile),
-      end: call.getEnd(),
+      start,
+      end,
       references: [...sink],
     });
   }
@@ -435,6 +554,12 @@ class FileScanner {
 
 type WalkTask = ts.Node | (() => void);
 
+/**
+ * How deep the walk recurses before it goes on with an explicit stack: each level is a few
+ * frames (visit, forEachChild and its helpers), far below what the parser itself needed.
+ */
+const MAX_RECURSION = 256;
+
 /** A definition's inline function, whose effects the walk collects on its way through. */
 interface InlineBodyScan {
   readonly body: ts.Node;
@@ -443,8 +568,10 @@ interface InlineBodyScan {
 }
 
 /** `ts.getModifiers` without its filtered copy of the array: a decorator's kind is never a modifier's. */
-function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
-  if (!ts.canHaveModifiers(node)) return false;
+function hasModifier(
+  node: ts.VariableStatement | ts.FunctionDeclaration | ts.ClassDeclaration,
+  kind: ts.SyntaxKind,
+): boolean {
   const modifiers = node.modifiers;
   if (modifiers) for (const modifier of modifiers) if (modifier.kind === kind) return true;
   return false;
@@ -477,7 +604,22 @@ const FS_MODULES = new Set(["fs", "node:fs"]);
 const FS_PROMISE_MODULES = new Set(["fs/promises", "node:fs/promises"]);
 const PATH_MODULES = new Set(["path", "node:path", "path/posix", "node:path/posix"]);
 
+/** Most files import neither fs nor path: they share these. */
+const NO_MODULE_BINDINGS: ModuleBindings = {
+  fsNamespaces: new Set(),
+  fsPromiseNamespaces: new Set(),
+  fsFunctions: new Map(),
+  pathNamespaces: new Set(),
+  pathFunctions: new Map(),
+};
+
 function moduleBindings(imports: ReadonlyMap<string, ImportBinding>): ModuleBindings {
+  let any = false;
+  for (const { module } of imports.values()) {
+    const specifier = module.specifier;
+    if (FS_MODULES.has(specifier) || FS_PROMISE_MODULES.has(specifier) || PATH_MODULES.has(specifier)) any = true;
+  }
+  if (!any) return NO_MODULE_BINDINGS;
   const fsNamespaces = new Set<string>();
   const fsPromiseNamespaces = new Set<string>();
   const fsFunctions = new Map<string, string>();

@@ -1,13 +1,30 @@
 import { ts } from "../typescript";
 
+const PARENTHESIZED = ts.SyntaxKind.ParenthesizedExpression;
+const AS = ts.SyntaxKind.AsExpression;
+const SATISFIES = ts.SyntaxKind.SatisfiesExpression;
+const NON_NULL = ts.SyntaxKind.NonNullExpression;
+const TYPE_ASSERTION = ts.SyntaxKind.TypeAssertionExpression;
+const IDENTIFIER = ts.SyntaxKind.Identifier;
+const STRING_LITERAL = ts.SyntaxKind.StringLiteral;
+const NUMERIC_LITERAL = ts.SyntaxKind.NumericLiteral;
+
 /** Strips wrappers that do not change a value: parentheses, `as const`, `satisfies T`, `!`. */
 export function unwrap(expression: ts.Expression): ts.Expression {
+  // One switch on the kind, not a type guard per wrapper: asked of every value the scan reads.
   let current = expression;
   for (;;) {
-    if (ts.isParenthesizedExpression(current)) current = current.expression;
-    else if (ts.isAsExpression(current) || ts.isSatisfiesExpression(current)) current = current.expression;
-    else if (ts.isNonNullExpression(current) || ts.isTypeAssertionExpression(current)) current = current.expression;
-    else return current;
+    switch (current.kind) {
+      case PARENTHESIZED:
+      case AS:
+      case SATISFIES:
+      case NON_NULL:
+      case TYPE_ASSERTION:
+        current = (current as ts.ParenthesizedExpression | ts.AsExpression | ts.SatisfiesExpression).expression;
+        break;
+      default:
+        return current;
+    }
   }
 }
 
@@ -87,6 +104,8 @@ export function staticStringArray(expression: ts.Expression, consts: ConstLookup
 
 /** The name of a property as written (`name`, `"name"`), or undefined for computed names. */
 export function propertyName(name: ts.PropertyName): string | undefined {
-  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name)) return name.text;
+  const kind = name.kind;
+  if (kind === IDENTIFIER || kind === STRING_LITERAL || kind === NUMERIC_LITERAL)
+    return (name as ts.Identifier | ts.StringLiteral | ts.NumericLiteral).text;
   return undefined;
 }
