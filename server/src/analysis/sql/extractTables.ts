@@ -186,25 +186,61 @@ function analyse(sql: string, dialect: SqlDialect): Analysed {
 }
 
 function analyseTokens(sql: string, tokens: SqlTokenList, dialect: SqlDialect): Analysed {
-  const statements: Statement[] = [];
+  const spans = splitStatements(tokens);
+  const result: SqlTables = { reads: [], writes: [], parsed: true, columns: [] };
   // The fast path before any cache: it answers most statements in less time than the on-disk
   // cache's key (a SHA-1 of the text) takes, or even an in-memory lookup of a long text, and what
   // it answers is what the parser would. The caches then hold only the parser's answers.
-  // Uncached, its answers can have offsets into the whole text: nothing to shift (`inText`).
+  // Uncached, its answers can have offsets into the whole text: nothing to shift. Most texts are
+  // answered by it whole, statement after statement, straight into the result.
+  let first = 0;
+  if (dialect === "sqlite") {
+    for (; first < spans.length; first++) {
+      const fast = fastStatement(tokens, spans[first]!);
+      if (fast === undefined) break;
+      if (first === 0) {
+        // The fast path's arrays are fresh ones: the result can be made of them.
+        result.reads = fast.reads;
+        result.writes = fast.writes;
+      } else {
+        for (const m of fast.reads) result.reads.push(m);
+        for (const m of fast.writes) result.writes.push(m);
+      }
+      result.columns.push(fast.columns);
+    }
+  }
+  if (first === spans.length) {
+    result.namesOwned = true;
+    return { tables: result, cacheable: false };
+  }
+  // Some statement needs sql-parser-cst: the answer is cached and shared, so its mentions are frozen.
+  for (const m of result.reads) Object.freeze(m);
+  for (const m of result.writes) Object.freeze(m);
+  analyseWithParser(sql, tokens, spans.slice(first), dialect, result);
+  return { tables: result, cacheable: true };
+}
+
+/** The statements of `spans` (the first one declined by the fast path) into `result`, each in order. */
+function analyseWithParser(
+  sql: string,
+  tokens: SqlTokenList,
+  spans: readonly StatementSpan[],
+  dialect: SqlDialect,
+  result: SqlTables,
+): void {
+  const statements: Statement[] = [];
   const inText: boolean[] = [];
   const tables: Array<StatementTables | undefined> = [];
-  let cacheable = false;
-  for (const span of splitStatements(tokens)) {
+  for (const span of spans) {
     const start = tokens.starts[span.first]!;
     const end = tokens.ends[span.end - 1]!;
-    const fast = dialect === "sqlite" ? fastStatement(tokens, span, end - start) : undefined;
+    const fast = dialect === "sqlite" && statements.length > 0 ? fastStatement(tokens, span) : undefined;
     inText.push(fast !== undefined);
     if (fast !== undefined) {
       statements.push({ start, end, text: "" });
       tables.push(fast);
       continue;
     }
-    cacheable = true;
     const text = sql.slice(start, end);
     statements.push({ start, end, text });
     tables.push(cachedStatement(cacheKey(text, dialect)));
@@ -233,7 +269,6 @@ function analyseTokens(sql: string, tokens: SqlTokenList, dialect: SqlDialect): 
     }
     i = j;
   }
-  const result: SqlTables = { reads: [], writes: [], parsed: true, columns: [] };
   for (let i = 0; i < statements.length; i++) {
     const own = tables[i] as StatementTables;
     if (own.error !== undefined) {
@@ -242,8 +277,8 @@ function analyseTokens(sql: string, tokens: SqlTokenList, dialect: SqlDialect): 
     }
     if (inText[i] === true) {
       // The fast path's own fresh objects, already in the text's offsets.
-      for (const m of own.reads) result.reads.push(cacheable ? Object.freeze(m) : m);
-      for (const m of own.writes) result.writes.push(cacheable ? Object.freeze(m) : m);
+      for (const m of own.reads) result.reads.push(Object.freeze(m));
+      for (const m of own.writes) result.writes.push(Object.freeze(m));
       result.columns.push(own.columns);
       continue;
     }
@@ -252,8 +287,6 @@ function analyseTokens(sql: string, tokens: SqlTokenList, dialect: SqlDialect): 
     shiftMentions(own.writes, start, result.writes);
     result.columns.push(own.columns === undefined ? undefined : shiftColumns(own.columns, start));
   }
-  if (!cacheable) result.namesOwned = true;
-  return { tables: result, cacheable };
 }
 
 /** Statement-relative mentions as offsets into the whole text, frozen: the result is cached and shared. */
@@ -308,9 +341,9 @@ function parseBatch(
 }
 
 /** The fast path's answer for a SQLite statement, offsets into the whole text (not cached: cheaper than a lookup), or undefined. */
-function fastStatement(tokens: SqlTokenList, span: StatementSpan, length: number): StatementTables | undefined {
+function fastStatement(tokens: SqlTokenList, span: StatementSpan): StatementTables | undefined {
   // Past the parser's size limit the reference answer is the tolerant scan's (parsed: false): kept identical.
-  if (length > MAX_PARSE_CHARS) return undefined;
+  if (tokens.ends[span.end - 1]! - tokens.starts[span.first]! > MAX_PARSE_CHARS) return undefined;
   // Past the full parser's nesting limit the reference answer is the tolerant scan's too.
   if (span.depth > MAX_NESTING) return undefined;
   return fastStatementTables(tokens, span.first, span.end, 0);

@@ -82,11 +82,21 @@ export interface FastStatementTables {
 /** Everything noted about one statement; `finish` gives the answer. */
 export class StatementFacts {
   private readonly reads: PendingRead[] = [];
-  private readonly writes: TableMention[] = [];
+  private writes: TableMention[] = [];
   private readonly references: PendingReference[] = [];
   private readonly sources: FastSource[] = [];
   private define: { table: string; listed: string[] | undefined } | undefined;
   private output: { items: OutputItem[]; scope: ColumnScope } | undefined;
+
+  /** Forgets everything noted: the parser's notes serve one statement after another. */
+  clear(): void {
+    this.reads.length = 0;
+    this.writes = [];
+    this.references.length = 0;
+    this.sources.length = 0;
+    this.define = undefined;
+    this.output = undefined;
+  }
 
   read(name: string, single: boolean, start: number, end: number, frame: CteChain | undefined): void {
     this.reads.push({ name, single, start, end, frame });
