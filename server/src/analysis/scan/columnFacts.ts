@@ -13,10 +13,6 @@ export function inHole(holes: ReadonlyArray<readonly [number, number]>, start: n
   return false;
 }
 
-function sameName(name: string): string {
-  return name;
-}
-
 /** Collects the column facts of one definition's body, SQL string by SQL string. */
 export class ColumnCollector {
   private readonly defined: TableColumns[] = [];
@@ -32,8 +28,8 @@ export class ColumnCollector {
    */
   addSql(tables: SqlTables, offset: number, holes: ReadonlyArray<readonly [number, number]>): void {
     // The fast path's names are strings of their own already; the parser's are views into the SQL.
-    const own = tables.namesOwned === true ? sameName : ownedName;
-    const definedHere = new Set<string>();
+    const owned = tables.namesOwned === true;
+    const withHoles = holes.length > 0;
     let complete = true;
     for (const statement of tables.columns) {
       if (statement === undefined) {
@@ -41,17 +37,16 @@ export class ColumnCollector {
         continue;
       }
       for (const define of statement.defines) {
-        definedHere.add(define.table);
         this.defined.push({
-          table: own(define.table),
-          columns: define.columns === null || holes.length > 0 ? undefined : define.columns,
+          table: owned ? define.table : ownedName(define.table),
+          columns: define.columns === null || withHoles ? undefined : define.columns,
         });
       }
       for (const reference of statement.references) {
-        if (inHole(holes, reference.start, reference.end)) continue;
+        if (withHoles && inHole(holes, reference.start, reference.end)) continue;
         this.references.push({
-          table: own(reference.table),
-          column: own(reference.column),
+          table: owned ? reference.table : ownedName(reference.table),
+          column: owned ? reference.column : ownedName(reference.column),
           qualified: reference.qualified,
           certain: reference.certain,
           location: this.locations.at(offset + reference.start, offset + reference.end),
@@ -61,6 +56,9 @@ export class ColumnCollector {
     if (complete) return;
     // Some statement was only read by the tolerant scan: what it writes has unknown columns.
     this.partial = true;
+    const definedHere = new Set<string>();
+    for (const statement of tables.columns)
+      if (statement !== undefined) for (const define of statement.defines) definedHere.add(define.table);
     for (const write of tables.writes) {
       if (definedHere.has(write.name) || inHole(holes, write.start, write.end)) continue;
       definedHere.add(write.name);
