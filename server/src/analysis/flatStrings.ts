@@ -7,8 +7,10 @@
 
 /** The same characters in a string of their own, not a view into (and a reason to keep) a larger one. */
 export function ownString<T extends string>(text: T): T {
-  // Shorter substrings are copies already; JSON.parse always builds a new flat string.
-  return text.length < 13 ? text : (JSON.parse(JSON.stringify(text)) as T);
+  // Shorter substrings are copies already; an Array join of two parts always builds a new flat
+  // string, at a fraction of the cost of the JSON round trip this used to be (~13,000 new table
+  // names and their resource ids in a cold analysis of 3,000 files).
+  return text.length < 13 ? text : ([text.slice(0, 1), text.slice(1)].join("") as T);
 }
 
 /**

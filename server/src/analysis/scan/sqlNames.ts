@@ -10,6 +10,8 @@ import { ownString, StringPool } from "../flatStrings";
 const MAX_NAMES = 100_000;
 const names = new StringPool(MAX_NAMES);
 const tableResources = new Map<string, string>();
+let lastName = "";
+let lastResource: `table:${string}` = "table:";
 
 /** `name` as a string of its own, the same string for every fact that names it. */
 export function ownedName(name: string): string {
@@ -18,11 +20,15 @@ export function ownedName(name: string): string {
 
 /** The resource id `table:<name>` of an owned name (ownedName's, or the fast SQL path's), one string per name. */
 export function tableResource(name: string): `table:${string}` {
+  // A SQL text mostly names its written table twice in a row (`drop table x; create table x`).
+  if (name === lastName) return lastResource;
   let resource = tableResources.get(name);
   if (resource === undefined) {
     if (tableResources.size >= MAX_NAMES) tableResources.clear();
     resource = ownString(`table:${name}`);
     tableResources.set(name, resource);
   }
-  return resource as `table:${string}`;
+  lastName = name;
+  lastResource = resource as `table:${string}`;
+  return lastResource;
 }

@@ -103,7 +103,7 @@ export abstract class FastQueryParser extends FastExpressionParser {
     this.outer = list;
     const items: OutputItem[] | undefined = wantOutput ? [] : undefined;
     do {
-      const item = this.selectItem(scope.aliases as Set<string>);
+      const item = this.selectItem(scope.aliases as Set<string>, items !== undefined);
       items?.push(item);
     } while (this.acceptPunct(COMMA));
     this.scope = scope;
@@ -123,26 +123,29 @@ export abstract class FastQueryParser extends FastExpressionParser {
     return scope;
   }
 
-  /** One item of a SELECT list: what it outputs (null: an expression), its alias noted in `aliases`. */
-  private selectItem(aliases: Set<string>): OutputItem {
+  /**
+   * One item of a SELECT list, its alias noted in `aliases`: what it outputs (null: an expression),
+   * when `wanted` (only a CREATE … AS asks; otherwise null).
+   */
+  private selectItem(aliases: Set<string>, wanted: boolean): OutputItem {
     if (this.isOperator("*")) {
       this.i++;
-      return { starOf: undefined };
+      return wanted ? { starOf: undefined } : null;
     }
     const k = this.here();
     if (this.isPunctAt(k + 1, DOT) && this.isCharOperatorAt(k + 2, STAR) && this.isNameAt(k)) {
-      const qualifier = this.lowerName(this.i);
+      const qualifier = wanted ? this.lowerName(this.i) : undefined;
       this.i += 3;
-      return { starOf: qualifier };
+      return wanted ? { starOf: qualifier } : null;
     }
     const name = this.expression();
     const alias = this.aliased();
     if (alias !== NOT_A_NAME) {
       const aliasName = this.lowerName(alias);
       aliases.add(aliasName);
-      return { name: aliasName };
+      return wanted ? { name: aliasName } : null;
     }
-    return name === NOT_A_NAME ? null : { name: this.lowerName(name) };
+    return name === NOT_A_NAME || !wanted ? null : { name: this.lowerName(name) };
   }
 
   /** `[AS] alias`: after AS any name, bare only a word that can never start a clause. Its token, or NOT_A_NAME. */
@@ -220,7 +223,8 @@ export abstract class FastQueryParser extends FastExpressionParser {
       const last = this.i - 1;
       const name = this.tableRead(first);
       const alias = this.aliased();
-      const qualifier = this.lowerName(alias === NOT_A_NAME ? last : alias);
+      // Unaliased, a one-part name qualifies its columns as itself: no second lookup.
+      const qualifier = alias !== NOT_A_NAME ? this.lowerName(alias) : last === first ? name : this.lowerName(last);
       sources?.push(this.facts.source(qualifier, name, last === first, this.ctes));
       return;
     }
