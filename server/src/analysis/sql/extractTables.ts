@@ -127,8 +127,8 @@ function cachedStatement(key: string): StatementTables | undefined {
 export function extractTables(sql: string, dialect: SqlDialect = "sqlite"): SqlTables {
   if (typeof sql !== "string")
     return { reads: [], writes: [], parsed: false, error: "SQL text is not a string", columns: [] };
-  const key = cacheKey(sql, dialect);
-  let result = resultCache.get(key);
+  // Nothing is asked of an empty cache (no text has needed the parser yet): a lookup hashes the whole text.
+  let result = resultCache.size > 0 ? resultCache.get(cacheKey(sql, dialect)) : undefined;
   if (result === undefined) {
     let analysed: Analysed;
     try {
@@ -150,7 +150,7 @@ export function extractTables(sql: string, dialect: SqlDialect = "sqlite"): SqlT
     // that needed sql-parser-cst are worth keeping (and those are frozen, being shared).
     if (!analysed.cacheable) return analysed.tables;
     result = analysed.tables;
-    resultCache.set(key, result);
+    resultCache.set(cacheKey(sql, dialect), result);
   }
   // Callers may sort or push into the arrays; the cached copy must stay intact.
   const copy: SqlTables = {
