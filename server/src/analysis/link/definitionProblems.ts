@@ -31,15 +31,20 @@ export interface ProblemInputs {
  */
 export class DefinitionProblems {
   /** AL002: deps on keys nothing defines. */
-  private missing = new Map<AssetDefinition, AnalysisDiagnostic[]>();
+  private missing = new Map<AssetDefinition, readonly AnalysisDiagnostic[]>();
   /** AL003: tables read that another asset produces but the deps do not name. */
-  private undeclared = new Map<AssetDefinition, AnalysisDiagnostic[]>();
+  private undeclared = new Map<AssetDefinition, readonly AnalysisDiagnostic[]>();
   /** AL004: a key defined more than once. */
   private duplicates = new Map<AssetDefinition, AnalysisDiagnostic>();
   /** AL005: checks whose target is not an asset. */
-  private badTargets = new Map<CheckDefinition, AnalysisDiagnostic[]>();
+  private badTargets = new Map<CheckDefinition, readonly AnalysisDiagnostic[]>();
 
-  constructor(private readonly inputs: ProblemInputs) {}
+  /** One function for every asset's AL003, not a closure per asset. */
+  private readonly producersOf: (resource: ResourceId) => readonly AssetDefinition[] | undefined;
+
+  constructor(private readonly inputs: ProblemInputs) {
+    this.producersOf = (resource) => inputs.producersOf(resource);
+  }
 
   clear(): void {
     this.missing = new Map();
@@ -54,11 +59,7 @@ export class DefinitionProblems {
   }
 
   updateUndeclared(asset: AssetDefinition): boolean {
-    return setOrDelete(
-      this.undeclared,
-      asset,
-      undeclaredDependencyDiagnostics(asset, (resource) => this.inputs.producersOf(resource)),
-    );
+    return setOrDelete(this.undeclared, asset, undeclaredDependencyDiagnostics(asset, this.producersOf));
   }
 
   updateBadTarget(check: CheckDefinition): boolean {
@@ -125,7 +126,11 @@ export class DefinitionProblems {
 }
 
 /** Stores non-empty diagnostics (or forgets the owner); true when that changes what is stored. */
-function setOrDelete<K>(map: Map<K, AnalysisDiagnostic[]>, owner: K, diagnostics: AnalysisDiagnostic[]): boolean {
+function setOrDelete<K>(
+  map: Map<K, readonly AnalysisDiagnostic[]>,
+  owner: K,
+  diagnostics: readonly AnalysisDiagnostic[],
+): boolean {
   if (diagnostics.length === 0) return map.delete(owner);
   map.set(owner, diagnostics);
   return true;

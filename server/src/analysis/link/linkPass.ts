@@ -46,7 +46,22 @@ type LinkedDefinitions = {
   unresolvedTargets: Map<DependencyRef | CheckDefinition, string>;
 };
 
-type SdkCall = { readonly file: string; readonly call: CandidateCall; readonly kind: "asset" | "source" | "check" };
+type SdkCall = {
+  readonly file: string;
+  readonly call: CandidateCall;
+  readonly kind: "asset" | "source" | "check";
+  /**
+   * An asset's or source's key when it is static and valid, interned; worked out once here for
+   * the file's own link and for every dep by reference that names the call's const.
+   */
+  readonly key: string | undefined;
+};
+
+/** A file's SDK calls, and the keys of the consts among them (built when a dep by reference first asks). */
+interface FileSdkCalls {
+  readonly calls: readonly SdkCall[];
+  keys: Map<string, string> | undefined;
+}
 
 interface Tracked<T> {
   readonly value: T;
@@ -67,8 +82,7 @@ const NO_DEPS: ReadonlySet<string> = new Set();
 export class LinkPass {
   private readonly tracker: DependencyTracker | undefined;
   private readonly resolver: SymbolResolver;
-  private readonly sdkCallsMemo = new Map<string, Tracked<SdkCall[]>>();
-  private readonly keysMemo = new Map<string, Tracked<Map<string, string>>>();
+  private readonly sdkCallsMemo = new Map<string, Tracked<FileSdkCalls>>();
 
   constructor(
     private readonly files: ReadonlyMap<string, FileFacts>,
@@ -118,8 +132,12 @@ export class LinkPass {
       const { call } = sdkCall;
       reportShapeProblems(sdkCall, diagnostics);
       if (sdkCall.kind === "check" || call.config.dynamicName) continue;
-      const key = call.config.name?.value ?? call.declaredAs;
       const keyLocation = call.config.name?.location ?? call.declaredAsLocation ?? call.location;
+      if (sdkCall.key !== undefined) {
+        pending.push({ sdkCall, key: sdkCall.key, keyLocation });
+        continue;
+      }
+      const key = call.config.name?.value ?? call.declaredAs;
       if (key === undefined) {
         diagnostics.push(
           notStatic(
@@ -131,13 +149,9 @@ export class LinkPass {
         );
         continue;
       }
-      const invalid = problemWithKey(key);
-      if (invalid) {
-        const message = `The asset key ${quoteVisibly(key)} is not valid: ${invalid}`;
-        diagnostics.push(invalidName(keyLocation, key, message));
-        continue;
-      }
-      pending.push({ sdkCall, key: internKey(key), keyLocation });
+      // Not undefined: the key would have been valid (sdkCall.key).
+      const message = `The asset key ${quoteVisibly(key)} is not valid: ${problemWithKey(key)}`;
+      diagnostics.push(invalidName(keyLocation, key, message));
     }
 
     const unresolvedTargets = new Map<DependencyRef | CheckDefinition, string>();
@@ -214,7 +228,7 @@ export class LinkPass {
     if (target.kind === "string") return { key: internKey(target.key), problem: undefined };
     const origin = originOfRef(this.resolver, file, target);
     if (origin?.kind === "declaration") {
-      const key = this.keysOf(origin.file).get(origin.local);
+      const key = this.keysOf(origin.file, origin.local);
       if (key !== undefined) return { key, problem: undefined };
       return {
         key: undefined,
@@ -225,39 +239,36 @@ export class LinkPass {
   }
 
   /** The file's calls that resolve to `asset`/`source`/`check` of the SDK, in call order. */
-  private sdkCallsOf(file: string): SdkCall[] {
-    return this.memoised(this.sdkCallsMemo, file, this.findSdkCalls);
+  private sdkCallsOf(file: string): readonly SdkCall[] {
+    return this.memoised(this.sdkCallsMemo, file, this.findSdkCalls).calls;
   }
 
-  private readonly findSdkCalls = (file: string): SdkCall[] => {
-    const found: SdkCall[] = [];
+  /** The key of the asset or source the file's const `local` declares (for deps by reference). */
+  private keysOf(file: string, local: string): string | undefined {
+    const found = this.memoised(this.sdkCallsMemo, file, this.findSdkCalls);
+    if (!found.keys) {
+      found.keys = new Map();
+      for (const { call, key } of found.calls)
+        if (key !== undefined && call.declaredAs !== undefined) found.keys.set(call.declaredAs, key);
+    }
+    return found.keys.get(local);
+  }
+
+  private readonly findSdkCalls = (file: string): FileSdkCalls => {
+    const calls: SdkCall[] = [];
     const facts = this.files.get(file);
-    if (!facts) return found;
-    for (const call of facts.calls) {
-      const rootOrigin = this.resolver.resolveLocal(file, call.callee.root);
-      const origin =
-        call.callee.member === undefined ? rootOrigin : this.resolver.resolveMember(rootOrigin, call.callee.member);
-      if (origin?.kind !== "sdk") continue;
-      if (origin.name === "asset" || origin.name === "source" || origin.name === "check") {
-        found.push({ file, call, kind: origin.name });
+    if (facts) {
+      for (const call of facts.calls) {
+        const rootOrigin = this.resolver.resolveLocal(file, call.callee.root);
+        const origin =
+          call.callee.member === undefined ? rootOrigin : this.resolver.resolveMember(rootOrigin, call.callee.member);
+        if (origin?.kind !== "sdk") continue;
+        const kind = origin.name;
+        if (kind === "asset" || kind === "source" || kind === "check")
+          calls.push({ file, call, kind, key: staticKey(kind, call) });
       }
     }
-    return found;
-  };
-
-  /** The file's consts that declare assets or sources, with their keys (for deps by reference). */
-  private keysOf(file: string): Map<string, string> {
-    return this.memoised(this.keysMemo, file, this.findKeys);
-  }
-
-  private readonly findKeys = (file: string): Map<string, string> => {
-    const keys = new Map<string, string>();
-    for (const { call, kind } of this.sdkCallsOf(file)) {
-      if (kind === "check" || call.config.dynamicName || call.declaredAs === undefined) continue;
-      const key = call.config.name?.value ?? call.declaredAs;
-      if (problemWithKey(key) === undefined) keys.set(call.declaredAs, internKey(key));
-    }
-    return keys;
+    return { calls, keys: undefined };
   };
 
   /** `compute(file)`, once per pass (a function made once, not a closure per call: this runs per dep). */
@@ -317,6 +328,13 @@ export function linkSurface(facts: FileFacts, helperVersions: HelperVersions): s
 function moduleKey(ref: ModuleRef): string {
   const target = ref.target;
   return `${ref.specifier}\u0000${target.kind === "relative" ? target.path : target.kind}`;
+}
+
+/** An asset's or source's key when it is known statically and valid (interned), else undefined. */
+function staticKey(kind: SdkCall["kind"], call: CandidateCall): string | undefined {
+  if (kind === "check" || call.config.dynamicName) return undefined;
+  const key = call.config.name?.value ?? call.declaredAs;
+  return key !== undefined && problemWithKey(key) === undefined ? internKey(key) : undefined;
 }
 
 /** Swaps in the previous link's objects for definitions that did not change (same problems included). */

@@ -1,4 +1,4 @@
-import type { AssetDefinition } from "../../model/definitions";
+import type { AssetDefinition, DependencyRef } from "../../model/definitions";
 import type { KeyIndex } from "../diagnostics/graphDiagnostics";
 import { sameStrings } from "./sortedLists";
 
@@ -66,10 +66,9 @@ export class LinkedKeys {
     return [...this.definitionsByKey.keys(), ...this.placeholders];
   }
 
-  /** How many distinct keys a node depends on. */
-  parentCount(key: string): number {
-    const first = this.first(key);
-    return first ? new Set(depKeys(first)).size : 0;
+  /** What a node depends on: its first definition's deps (none for a placeholder). */
+  depsOf(key: string): readonly DependencyRef[] {
+    return this.first(key)?.deps ?? NO_DEPS;
   }
 
   /** Takes the new definitions of the keys (`definitionsOf`, from the patched sorted list). */
@@ -138,6 +137,8 @@ export class LinkedKeys {
     }
   }
 }
+
+const NO_DEPS: readonly DependencyRef[] = [];
 
 function depKeys(asset: AssetDefinition): string[] {
   const keys: string[] = [];

@@ -85,7 +85,7 @@ export class WorkspaceLinker {
   });
   private readonly cycles = new CycleTracker({
     nodes: () => this.keys.nodes(),
-    parentCount: (key) => this.keys.parentCount(key),
+    depsOf: (key) => this.keys.depsOf(key),
     childrenOf: (key) => this.childrenOf(key),
     sortedAssets: () => this.lists.sortedAssets,
     sortedChecks: () => this.lists.sortedChecks,
@@ -133,7 +133,7 @@ export class WorkspaceLinker {
     // edits need it. A whole link during an editing session is followed by edits: track it.
     const { files, definitionsByKey } = this.linkEveryFile(this.initialised || this.options.trackFirstLink);
     this.indexEveryDefinition(definitionsByKey);
-    // The graph is built once here (the first snapshot hands it out) and gives the cycles.
+    // Only a graph with cycles is built here (to report them); otherwise the snapshot builds it when asked.
     const graph = this.cycles.recompute();
     this.checkEveryDefinition();
     this.fileDiagnostics.clear();
