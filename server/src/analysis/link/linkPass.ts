@@ -9,7 +9,13 @@ import type {
 } from "../../model/definitions";
 import type { CandidateCall, FileFacts, ModuleRef, TargetRef } from "../facts";
 import { sameAsset, sameCheck } from "./definitionEquality";
-import { defineCodeVersion, type HelperVersions } from "./helperVersions";
+import {
+  DeferredHelpers,
+  defineCodeVersion,
+  type HelperVersions,
+  type LazyCodeVersion,
+  settleCodeVersion,
+} from "./helperVersions";
 import { internKey } from "./internedKeys";
 import { DependencyTracker, type Origin, SymbolResolver } from "./resolver";
 
@@ -83,6 +89,8 @@ export class LinkPass {
   private readonly tracker: DependencyTracker | undefined;
   private readonly resolver: SymbolResolver;
   private readonly sdkCallsMemo = new Map<string, Tracked<FileSdkCalls>>();
+  /** Without tracking, helpers are found when a version is first read, over a copy of these facts. */
+  private deferredHelpers: DeferredHelpers | undefined;
 
   constructor(
     private readonly files: ReadonlyMap<string, FileFacts>,
@@ -112,9 +120,16 @@ export class LinkPass {
     return { file, facts, dependsOn, assets, checks, diagnostics, unresolvedTargets };
   }
 
-  /** The paths the link of `file` reads (what `dependsOn` would have been); a tracking pass only. */
-  dependenciesOf(file: string): string[] {
-    return this.tracked(file).dependsOn;
+  /**
+   * The paths the link of `file` reads (what `dependsOn` would have been), for `link`, made by
+   * an untracked pass over the same facts; a tracking pass only. The helpers found on the way
+   * settle the versions `link` left to be read (see LazyCodeVersion.settleWith).
+   */
+  dependenciesOf(file: string, link: FileLink): string[] {
+    const { value, dependsOn } = this.tracked(file);
+    link.assets.forEach((asset, i) => settleCodeVersion(asset, value.assets[i] ?? asset));
+    link.checks.forEach((check, i) => settleCodeVersion(check, value.checks[i] ?? check));
+    return dependsOn;
   }
 
   private tracked(file: string): { value: LinkedDefinitions; dependsOn: string[] } {
@@ -189,7 +204,7 @@ export class LinkPass {
         writes: isSource ? [] : call.effects.writes,
         columns: isSource ? NO_COLUMNS : call.effects.columns,
       };
-      defineCodeVersion(asset, this.helperVersions.versionOf(this.files, file, call, this.resolver));
+      defineCodeVersion(asset, this.versionOf(file, call));
       assets.push(asset);
     }
 
@@ -217,11 +232,16 @@ export class LinkPass {
         blocking: call.config.blocking,
         description: call.config.description,
       };
-      defineCodeVersion(check, this.helperVersions.versionOf(this.files, file, call, this.resolver));
+      defineCodeVersion(check, this.versionOf(file, call));
       if (problem) unresolvedTargets.set(check, problem);
       checks.push(check);
     }
     return { assets, checks, diagnostics, unresolvedTargets };
+  }
+
+  private versionOf(file: string, call: CandidateCall): LazyCodeVersion {
+    if (!this.tracker) this.deferredHelpers ??= new DeferredHelpers(new Map(this.files), this.helperVersions);
+    return this.helperVersions.versionOf(this.files, file, call, this.resolver, this.deferredHelpers);
   }
 
   private resolveTarget(file: string, target: TargetRef): { key: string | undefined; problem: string | undefined } {

@@ -339,7 +339,7 @@ export class WorkspaceLinker {
     for (const [file, link] of this.links) {
       if (link.dependsOn) continue;
       pass ??= new LinkPass(this.linkedFacts(), this.helperVersions, { track: true });
-      this.links.set(file, { ...link, dependsOn: pass.dependenciesOf(file) });
+      this.links.set(file, { ...link, dependsOn: pass.dependenciesOf(file, link) });
     }
   }
 
