@@ -23,7 +23,7 @@ function graphOf(edges: string[]): LevelGraph & { add(edge: string): [string, st
   edges.forEach(add);
   return {
     add,
-    nodes: () => children.keys(),
+    nodes: () => [...children.keys()],
     depsOf: (key) => [...(parents.get(key) ?? [])].map((parent) => ({ key: parent })),
     childrenOf: (key) => children.get(key) ?? [],
   };

@@ -44,7 +44,14 @@ export class ColumnCatalog {
    * first definition of a key does.
    */
   constructor(assets: Iterable<AssetDefinition>) {
-    for (const asset of assets) for (const table of asset.columns.defined) this.add({ asset, table });
+    // Indexed when given an array: this runs for every asset of a link, mostly before V8
+    // optimises it, and unoptimised `for…of` allocates an iterator result per item.
+    const list = Array.isArray(assets) ? (assets as readonly AssetDefinition[]) : [...assets];
+    for (let i = 0; i < list.length; i++) {
+      const asset = list[i]!;
+      const defined = asset.columns.defined;
+      for (let j = 0; j < defined.length; j++) this.add({ asset, table: defined[j]! });
+    }
   }
 
   /**
@@ -179,7 +186,9 @@ export function producedResources(asset: AssetDefinition): ResourceId[] {
     for (const write of asset.writes) unique.add(write.resource);
     return [...unique];
   }
-  for (const write of asset.writes) if (!produced.includes(write.resource)) produced.push(write.resource);
+  const writes = asset.writes;
+  for (let i = 0; i < writes.length; i++)
+    if (!produced.includes(writes[i]!.resource)) produced.push(writes[i]!.resource);
   return produced;
 }
 

@@ -81,7 +81,9 @@ export function missingUpstreamDiagnostics(
   unresolvedTargets: ReadonlyMap<DependencyRef | CheckDefinition, string>,
 ): readonly AnalysisDiagnostic[] {
   let found: AnalysisDiagnostic[] | undefined;
-  for (const dep of asset.deps) {
+  // Indexed loops here and below: see WorkspaceLinker.checkEveryDefinition.
+  for (let i = 0; i < asset.deps.length; i++) {
+    const dep = asset.deps[i]!;
     if (dep.key !== undefined && !keys.isPlaceholder(dep.key)) continue;
     const problem = unresolvedTargets.get(dep);
     const missing = dep.key ?? dep.text;
@@ -111,12 +113,15 @@ export function undeclaredDependencyDiagnostics(
   let reported: Set<ResourceId> | undefined;
   let declaredKeys: Set<string | undefined> | undefined;
   const fewDeps = asset.deps.length <= FEW_DEPS;
-  for (const read of asset.reads) {
+  const reads = asset.reads;
+  for (let i = 0; i < reads.length; i++) {
+    const read = reads[i]!;
     const producedBy = producers(read.resource);
     if (producedBy === undefined) continue;
     let producer: AssetDefinition | undefined;
     let declared = false;
-    for (const candidate of producedBy) {
+    for (let j = 0; j < producedBy.length; j++) {
+      const candidate = producedBy[j]!;
       if (candidate.key === asset.key) continue;
       producer ??= candidate;
       if (
@@ -190,7 +195,8 @@ const FEW_DEPS = 16;
 
 /** True when one of the asset's deps resolved to `key`. */
 function namesDep(asset: AssetDefinition, key: string): boolean {
-  for (const dep of asset.deps) if (dep.key === key) return true;
+  const deps = asset.deps;
+  for (let i = 0; i < deps.length; i++) if (deps[i]!.key === key) return true;
   return false;
 }
 

@@ -8,7 +8,7 @@
 /** The graph the levels are kept for, as the linker sees it (first definitions' deps). */
 export interface LevelGraph {
   /** Every node: defined keys, then placeholders. */
-  nodes(): Iterable<string>;
+  nodes(): readonly string[];
   /** What the node depends on (a key may repeat; an undefined key is no edge). */
   depsOf(key: string): readonly { readonly key: string | undefined }[];
   /** The nodes depending on `key`. */
@@ -90,7 +90,9 @@ export class AcyclicLevels {
       nextDep.push(0);
       levelSoFar.push(0);
     };
-    for (const root of this.graph.nodes()) {
+    const nodes = this.graph.nodes();
+    for (let i = 0; i < nodes.length; i++) {
+      const root = nodes[i]!;
       if (levels.has(root)) continue;
       enter(root);
       while (path.length > 0) {

@@ -13,6 +13,7 @@ import {
   undeclaredDependencyDiagnostics,
 } from "../diagnostics/graphDiagnostics";
 import type { FileLink } from "./linkPass";
+import { appendAll } from "./sortedLists";
 
 /** What the per-definition checks read of the linked workspace. */
 export interface ProblemInputs {
@@ -113,16 +114,30 @@ export class DefinitionProblems {
    * AL004, AL008 (each over the definitions in `order`), then AL005 (checks in call order).
    */
   collect(link: FileLink, order: (a: AssetDefinition, b: AssetDefinition) => number, into: AnalysisDiagnostic[]): void {
-    const sorted = link.assets.length > 1 ? [...link.assets].sort(order) : link.assets;
-    for (const asset of sorted) into.push(...(this.missing.get(asset) ?? []));
-    for (const asset of sorted) into.push(...(this.undeclared.get(asset) ?? []));
-    for (const asset of sorted) {
-      const duplicate = this.duplicates.get(asset);
-      if (duplicate) into.push(duplicate);
-    }
-    for (const asset of sorted) into.push(...this.inputs.columnDiagnosticsOf(asset));
-    for (const check of link.checks) into.push(...(this.badTargets.get(check) ?? []));
+    const sorted = inOrder(link.assets, order);
+    // Most definitions have no problem: look each map up only when it holds something.
+    if (this.missing.size > 0) for (let i = 0; i < sorted.length; i++) appendSome(into, this.missing.get(sorted[i]!));
+    if (this.undeclared.size > 0)
+      for (let i = 0; i < sorted.length; i++) appendSome(into, this.undeclared.get(sorted[i]!));
+    if (this.duplicates.size > 0)
+      for (let i = 0; i < sorted.length; i++) {
+        const duplicate = this.duplicates.get(sorted[i]!);
+        if (duplicate) into.push(duplicate);
+      }
+    for (let i = 0; i < sorted.length; i++) appendSome(into, this.inputs.columnDiagnosticsOf(sorted[i]!));
+    if (this.badTargets.size > 0)
+      for (let i = 0; i < link.checks.length; i++) appendSome(into, this.badTargets.get(link.checks[i]!));
   }
+}
+
+/** `list` itself when already in `order` (a file's definitions usually are), else a sorted copy. */
+function inOrder<T>(list: readonly T[], order: (a: T, b: T) => number): readonly T[] {
+  for (let i = 1; i < list.length; i++) if (order(list[i - 1]!, list[i]!) > 0) return [...list].sort(order);
+  return list;
+}
+
+function appendSome(into: AnalysisDiagnostic[], diagnostics: readonly AnalysisDiagnostic[] | undefined): void {
+  if (diagnostics) appendAll(into, diagnostics);
 }
 
 /** Stores non-empty diagnostics (or forgets the owner); true when that changes what is stored. */

@@ -143,7 +143,10 @@ export class LinkPass {
     const diagnostics: AnalysisDiagnostic[] = [];
     const sdkCalls = this.sdkCallsOf(file);
     const pending: Array<{ sdkCall: SdkCall; key: string; keyLocation: SourceLocation }> = [];
-    for (const sdkCall of sdkCalls) {
+    // Indexed loops (here, as in the rest of the whole link): unoptimised `for…of`, which is what
+    // most of a single pass runs, allocates an iterator result per item.
+    for (let i = 0; i < sdkCalls.length; i++) {
+      const sdkCall = sdkCalls[i]!;
       const { call } = sdkCall;
       reportShapeProblems(sdkCall, diagnostics);
       if (sdkCall.kind === "check" || call.config.dynamicName) continue;
@@ -171,7 +174,8 @@ export class LinkPass {
 
     const unresolvedTargets = new Map<DependencyRef | CheckDefinition, string>();
     const assets: AssetDefinition[] = [];
-    for (const { sdkCall, key, keyLocation } of pending) {
+    for (let i = 0; i < pending.length; i++) {
+      const { sdkCall, key, keyLocation } = pending[i]!;
       const { call } = sdkCall;
       const deps = call.config.deps.map((target): DependencyRef => {
         const { key: depKey, problem } = this.resolveTarget(file, target);
@@ -209,7 +213,8 @@ export class LinkPass {
     }
 
     const checks: CheckDefinition[] = [];
-    for (const sdkCall of sdkCalls) {
+    for (let i = 0; i < sdkCalls.length; i++) {
+      const sdkCall = sdkCalls[i]!;
       const { call } = sdkCall;
       if (sdkCall.kind !== "check" || !call.checkTarget) continue;
       const name = call.config.name?.value ?? call.declaredAs ?? "check";
@@ -278,7 +283,8 @@ export class LinkPass {
     const calls: SdkCall[] = [];
     const facts = this.files.get(file);
     if (facts) {
-      for (const call of facts.calls) {
+      for (let i = 0; i < facts.calls.length; i++) {
+        const call = facts.calls[i]!;
         const rootOrigin = this.resolver.resolveLocal(file, call.callee.root);
         const origin =
           call.callee.member === undefined ? rootOrigin : this.resolver.resolveMember(rootOrigin, call.callee.member);
@@ -413,7 +419,8 @@ function reportShapeProblems(sdkCall: SdkCall, into: AnalysisDiagnostic[]): void
   const factoryHint = call.enclosingFunction
     ? `. This ${kind}() is inside ${call.enclosingFunction}, an asset factory: declare each asset as its own top-level const with a literal name`
     : "";
-  for (const problem of call.shapeProblems) {
+  for (let i = 0; i < call.shapeProblems.length; i++) {
+    const problem = call.shapeProblems[i]!;
     if (problem.invalidAutomation !== undefined)
       into.push(invalidAutomation(problem.location, problem.invalidAutomation, problem.message));
     else into.push(notStatic(problem.location, problem.message + factoryHint));
