@@ -23,8 +23,8 @@ function graphOf(edges: string[]): LevelGraph & { add(edge: string): [string, st
   edges.forEach(add);
   return {
     add,
-    nodes: () => children.keys(),
-    parentCount: (key) => parents.get(key)?.size ?? 0,
+    nodes: () => [...children.keys()],
+    depsOf: (key) => [...(parents.get(key) ?? [])].map((parent) => ({ key: parent })),
     childrenOf: (key) => children.get(key) ?? [],
   };
 }
@@ -92,6 +92,19 @@ describe("analysis: the linker's pieces", () => {
       levels.prepare();
       assert.equal(levels.accept([graph.add("a>d")]), true);
       assert.equal(levels.accept([graph.add("b>c")]), true, "raising c and d below b closes no cycle");
+    });
+
+    it("tells an acyclic graph from one with a cycle or a self-loop anywhere, as it computes the levels", () => {
+      assert.equal(new AcyclicLevels(graphOf(["a>b", "a>c", "b>d", "c>d"])).prepare(), true);
+      assert.equal(new AcyclicLevels(graphOf(["a>b", "x>y", "y>z", "z>y"])).prepare(), false);
+      assert.equal(new AcyclicLevels(graphOf(["a>b", "b>b"])).prepare(), false);
+    });
+
+    it("gives each node its longest path from a root, so an edge back up a long chain is refused", () => {
+      const graph = graphOf(["x>a", "a>b", "b>c", "x>c"]);
+      const levels = new AcyclicLevels(graph);
+      assert.equal(levels.prepare(), true);
+      assert.equal(levels.accept([graph.add("c>x")]), false);
     });
 
     it("refuses an edge that closes a cycle, then looks at the graph afresh", () => {

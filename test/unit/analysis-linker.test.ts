@@ -39,7 +39,10 @@ describe("analysis: the workspace linker", () => {
     const linked = files.linkAll();
     assert.deepEqual(keys(linked), ["a", "b", "c"]);
     assert.deepEqual(linked.files, ["src/a.ts", "src/b.ts"]);
-    assert.ok(linked.graph, "a full link hands out the graph it built for the cycles");
+    assert.equal(linked.graph, undefined, "an acyclic workspace's graph is left to the snapshot, built when asked");
+    const cyclic = new LinkedFiles({ "src/x.ts": file(asset("x", ["y"]), asset("y", ["x"])) }).linkAll();
+    assert.deepEqual(codes(cyclic), ["AL001 src/x.ts", "AL001 src/x.ts"]);
+    assert.ok(cyclic.graph, "a full link hands out the graph it built to report the cycles");
   });
 
   it("hands back the same objects for definitions an edit left alone, and never changes lists it handed out", () => {

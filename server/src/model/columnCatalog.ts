@@ -18,8 +18,6 @@ const UNKNOWN: TableColumnSource = { columns: "unknown", definedBy: undefined };
 interface Statement {
   readonly asset: AssetDefinition;
   readonly table: TableColumns;
-  /** The table is the one the asset's key names (it wins over a table the body merely writes). */
-  readonly own: boolean;
 }
 
 /** The snapshot's order (key, file, line): the first asset stating a table's columns wins. */
@@ -34,7 +32,10 @@ function snapshotOrder(a: AssetDefinition, b: AssetDefinition): number {
 export class ColumnCatalog {
   /** Every statement of each table's columns, in the snapshot's order. */
   private readonly statements = new Map<string, Statement[]>();
-  private readonly definitions = new Map<string, Statement>();
+  /**
+   * Each table's answer, and which statement gives it, decided when first asked (the linker asks
+   * for the tables its references name, not for every table stated), until the next patch.
+   */
   private readonly resolved = new Map<string, TableColumnSource>();
   private readonly resolving = new Set<string>();
 
@@ -43,8 +44,14 @@ export class ColumnCatalog {
    * first definition of a key does.
    */
   constructor(assets: Iterable<AssetDefinition>) {
-    for (const asset of assets) for (const statement of statementsOf(asset)) this.add(statement);
-    for (const table of this.statements.keys()) this.choose(table);
+    // Indexed when given an array: this runs for every asset of a link, mostly before V8
+    // optimises it, and unoptimised `for…of` allocates an iterator result per item.
+    const list = Array.isArray(assets) ? (assets as readonly AssetDefinition[]) : [...assets];
+    for (let i = 0; i < list.length; i++) {
+      const asset = list[i]!;
+      const defined = asset.columns.defined;
+      for (let j = 0; j < defined.length; j++) this.add({ asset, table: defined[j]! });
+    }
   }
 
   /**
@@ -53,22 +60,18 @@ export class ColumnCatalog {
    * resolved answer is dropped, since `*` carries columns downstream.
    */
   patch(gone: readonly AssetDefinition[], added: readonly AssetDefinition[]): void {
-    const tables = new Set<string>();
     const goneSet = new Set(gone);
     for (const asset of gone)
       for (const table of asset.columns.defined) {
-        tables.add(table.table);
         const list = this.statements.get(table.table)?.filter((statement) => !goneSet.has(statement.asset));
         if (list && list.length > 0) this.statements.set(table.table, list);
         else this.statements.delete(table.table);
       }
     for (const asset of added)
-      for (const statement of statementsOf(asset)) {
-        tables.add(statement.table.table);
-        this.add(statement);
-        this.statements.get(statement.table.table)!.sort((a, b) => snapshotOrder(a.asset, b.asset));
+      for (const table of asset.columns.defined) {
+        this.add({ asset, table });
+        this.statements.get(table.table)!.sort((a, b) => snapshotOrder(a.asset, b.asset));
       }
-    for (const table of tables) this.choose(table);
     this.resolved.clear();
   }
 
@@ -85,22 +88,30 @@ export class ColumnCatalog {
     else this.statements.set(statement.table.table, [statement]);
   }
 
-  /** An asset's own table first; an unknown statement never hides a known one of the same table in the same body. */
-  private choose(table: string): void {
-    const list = this.statements.get(table) ?? [];
+  /**
+   * The statement that gives a table's columns: an asset's own table (the one its key names) first;
+   * an unknown statement never hides a known one of the same table in the same body.
+   */
+  private choose(table: string): Statement | undefined {
+    const list = this.statements.get(table);
+    if (!list) return undefined;
+    if (list.length === 1) return list[0];
     let chosen: Statement | undefined;
-    for (const statement of list) if (statement.own) chosen = preferred(chosen, statement);
-    for (const statement of list) if (!statement.own) chosen = preferred(chosen, statement);
-    if (chosen) this.definitions.set(table, chosen);
-    else this.definitions.delete(table);
+    for (const statement of list) if (isOwn(statement)) chosen = preferred(chosen, statement);
+    for (const statement of list) if (!isOwn(statement)) chosen = preferred(chosen, statement);
+    return chosen;
   }
 
   /** The table's columns, or "unknown" when no asset states them statically. */
   columnsOf(table: string): TableColumnSource {
     const done = this.resolved.get(table);
     if (done) return done;
-    const definition = this.definitions.get(table);
-    if (!definition || definition.table.columns === undefined || this.resolving.has(table)) return UNKNOWN;
+    if (this.resolving.has(table)) return UNKNOWN;
+    const definition = this.choose(table);
+    if (!definition || definition.table.columns === undefined) {
+      this.resolved.set(table, UNKNOWN);
+      return UNKNOWN;
+    }
     this.resolving.add(table);
     const names: string[] = [];
     let known = true;
@@ -137,7 +148,8 @@ const tableOfKey = new Map<string, string | undefined>();
 
 /** The table named by an asset's key (`marts/orders` → `marts__orders`), lower-cased. */
 export function producedTable(asset: AssetDefinition): string | undefined {
-  if (tableOfKey.has(asset.key)) return tableOfKey.get(asset.key);
+  const known = tableOfKey.get(asset.key);
+  if (known !== undefined || tableOfKey.has(asset.key)) return known;
   const table = tableNameOfKey(asset.key)?.toLowerCase();
   if (tableOfKey.size > 100_000) tableOfKey.clear();
   tableOfKey.set(asset.key, table);
@@ -146,13 +158,19 @@ export function producedTable(asset: AssetDefinition): string | undefined {
 
 const resourceOfKey = new Map<string, ResourceId | undefined>();
 
-/** `table:` and the table named by the asset's key (memoised like producedTable). */
+/**
+ * `table:` and the table named by the asset's key (memoised like producedTable). A string of its
+ * own: a concatenation is a rope in V8, and the linker looks every read up among these (AL003),
+ * where a rope compares several times slower than a flat string.
+ */
 function ownResource(asset: AssetDefinition): ResourceId | undefined {
-  if (resourceOfKey.has(asset.key)) return resourceOfKey.get(asset.key);
-  const table = producedTable(asset);
-  const resource: ResourceId | undefined = table === undefined ? undefined : `table:${table}`;
-  if (resourceOfKey.size > 100_000) resourceOfKey.clear();
-  resourceOfKey.set(asset.key, resource);
+  let resource = resourceOfKey.get(asset.key);
+  if (resource === undefined && !resourceOfKey.has(asset.key)) {
+    const table = producedTable(asset);
+    resource = table === undefined ? undefined : (JSON.parse(JSON.stringify(`table:${table}`)) as ResourceId);
+    if (resourceOfKey.size > 100_000) resourceOfKey.clear();
+    resourceOfKey.set(asset.key, resource);
+  }
   return resource;
 }
 
@@ -168,15 +186,15 @@ export function producedResources(asset: AssetDefinition): ResourceId[] {
     for (const write of asset.writes) unique.add(write.resource);
     return [...unique];
   }
-  for (const write of asset.writes) if (!produced.includes(write.resource)) produced.push(write.resource);
+  const writes = asset.writes;
+  for (let i = 0; i < writes.length; i++)
+    if (!produced.includes(writes[i]!.resource)) produced.push(writes[i]!.resource);
   return produced;
 }
 
-function statementsOf(asset: AssetDefinition): Statement[] {
-  const defined = asset.columns.defined;
-  if (defined.length === 0) return [];
-  const own = producedTable(asset);
-  return defined.map((table) => ({ asset, table, own: table.table === own }));
+/** The statement is of the table the asset's key names (it wins over a table the body merely writes). */
+function isOwn(statement: Statement): boolean {
+  return statement.table.table === producedTable(statement.asset);
 }
 
 /** The statement `choose` keeps of the one so far and the next, in its order. */
@@ -184,6 +202,13 @@ function preferred(chosen: Statement | undefined, next: Statement): Statement {
   return !chosen || (chosen.asset === next.asset && chosen.table.columns === undefined) ? next : chosen;
 }
 
-function unique(names: readonly string[]): string[] {
-  return [...new Set(names)];
+/** Up to this many names, looking back for a repeat is cheaper than a set (most tables have a dozen columns). */
+const FEW_NAMES = 32;
+
+function unique(names: string[]): string[] {
+  if (names.length > FEW_NAMES) return [...new Set(names)];
+  for (let i = 1; i < names.length; i++) {
+    if (names.lastIndexOf(names[i], i - 1) >= 0) return [...new Set(names)];
+  }
+  return names;
 }

@@ -1,4 +1,4 @@
-import { ColumnCatalog } from "../../model/columnCatalog";
+import { ColumnCatalog, type TableColumnSource } from "../../model/columnCatalog";
 import type { AnalysisDiagnostic, AssetDefinition } from "../../model/definitions";
 import { closestKey } from "./closestKey";
 
@@ -28,7 +28,7 @@ export class ColumnDiagnostics {
     this.forEdits = undefined;
     this.rebuiltFrom = assets;
     this.catalog = new ColumnCatalog(assets);
-    for (const asset of assets) this.check(asset);
+    for (let i = 0; i < assets.length; i++) this.check(assets[i]!);
   }
 
   /** Builds now what the first update would otherwise build. */
@@ -103,15 +103,22 @@ export class ColumnDiagnostics {
   }
 
   private check(asset: AssetDefinition): void {
-    const diagnostics: AnalysisDiagnostic[] = [];
-    for (const reference of asset.columns.references) {
+    let diagnostics: AnalysisDiagnostic[] | undefined;
+    // A body's references come table by table: ask the catalog once per run of one table.
+    let table: string | undefined;
+    let source: TableColumnSource | undefined;
+    // Indexed: see WorkspaceLinker.checkEveryDefinition.
+    const references = asset.columns.references;
+    for (let i = 0; i < references.length; i++) {
+      const reference = references[i]!;
       if (!reference.certain) continue;
-      const { columns, definedBy } = this.catalog.columnsOf(reference.table);
+      if (reference.table !== table) source = this.catalog.columnsOf((table = reference.table));
+      const { columns, definedBy } = source!;
       if (columns === "unknown" || definedBy === undefined || definedBy === asset) continue;
       if (columns.includes(reference.column)) continue;
       const suggestion = closestKey(reference.column, columns);
       const upstream = definedBy.key;
-      diagnostics.push({
+      (diagnostics ??= []).push({
         code: "AL008",
         severity: "warning",
         location: reference.location,
@@ -125,8 +132,8 @@ export class ColumnDiagnostics {
         data: { kind: "unknownColumn", table: reference.table, column: reference.column, upstream, suggestion },
       });
     }
-    if (diagnostics.length > 0) this.found.set(asset, diagnostics);
-    else this.found.delete(asset);
+    if (diagnostics) this.found.set(asset, diagnostics);
+    else if (this.found.size > 0) this.found.delete(asset);
   }
 }
 

@@ -79,9 +79,11 @@ export function missingUpstreamDiagnostics(
   asset: AssetDefinition,
   keys: KeyIndex,
   unresolvedTargets: ReadonlyMap<DependencyRef | CheckDefinition, string>,
-): AnalysisDiagnostic[] {
-  const found: AnalysisDiagnostic[] = [];
-  for (const dep of asset.deps) {
+): readonly AnalysisDiagnostic[] {
+  let found: AnalysisDiagnostic[] | undefined;
+  // Indexed loops here and below: see WorkspaceLinker.checkEveryDefinition.
+  for (let i = 0; i < asset.deps.length; i++) {
+    const dep = asset.deps[i]!;
     if (dep.key !== undefined && !keys.isPlaceholder(dep.key)) continue;
     const problem = unresolvedTargets.get(dep);
     const missing = dep.key ?? dep.text;
@@ -90,7 +92,7 @@ export function missingUpstreamDiagnostics(
       ? ` Did you mean "${suggestion}"?`
       : " Declare it with source() if it is data from outside this workspace.";
     const what = problem ?? `no asset or source has the key "${missing}"`;
-    found.push(
+    (found ??= []).push(
       diagnostic("AL002", dep.location, `Missing upstream for ${asset.key}: ${what}.${hint}`, {
         kind: "missingUpstream",
         missing,
@@ -98,31 +100,35 @@ export function missingUpstreamDiagnostics(
       }),
     );
   }
-  return found;
+  return found ?? NONE;
 }
 
 /** AL003 for the tables and files the asset reads that another asset produces but its deps do not name. */
 export function undeclaredDependencyDiagnostics(
   asset: AssetDefinition,
   producers: (resource: ResourceId) => readonly AssetDefinition[] | undefined,
-): AnalysisDiagnostic[] {
-  const found: AnalysisDiagnostic[] = [];
-  // Few allocations unless something is reported: this runs for every asset of every link.
+): readonly AnalysisDiagnostic[] {
+  // No allocation unless something is reported: this runs for every asset of every link.
+  let found: AnalysisDiagnostic[] | undefined;
   let reported: Set<ResourceId> | undefined;
   let declaredKeys: Set<string | undefined> | undefined;
-  const declares = (key: string): boolean =>
-    asset.deps.length <= FEW_DEPS
-      ? namesDep(asset, key)
-      : (declaredKeys ??= new Set(asset.deps.map((dep) => dep.key))).has(key);
-  for (const read of asset.reads) {
+  const fewDeps = asset.deps.length <= FEW_DEPS;
+  const reads = asset.reads;
+  for (let i = 0; i < reads.length; i++) {
+    const read = reads[i]!;
     const producedBy = producers(read.resource);
     if (producedBy === undefined) continue;
     let producer: AssetDefinition | undefined;
     let declared = false;
-    for (const candidate of producedBy) {
+    for (let j = 0; j < producedBy.length; j++) {
+      const candidate = producedBy[j]!;
       if (candidate.key === asset.key) continue;
       producer ??= candidate;
-      if (declares(candidate.key)) {
+      if (
+        fewDeps
+          ? namesDep(asset, candidate.key)
+          : (declaredKeys ??= new Set(asset.deps.map((dep) => dep.key))).has(candidate.key)
+      ) {
         declared = true;
         break;
       }
@@ -130,7 +136,7 @@ export function undeclaredDependencyDiagnostics(
     if (producer === undefined || declared || reported?.has(read.resource)) continue;
     (reported ??= new Set()).add(read.resource);
     const [kind, name] = splitResource(read.resource);
-    found.push(
+    (found ??= []).push(
       diagnostic(
         "AL003",
         read.location,
@@ -140,7 +146,7 @@ export function undeclaredDependencyDiagnostics(
       ),
     );
   }
-  return found;
+  return found ?? NONE;
 }
 
 /** AL004 for each definition of a key defined more than once (in the given order), else nothing. */
@@ -182,12 +188,15 @@ export function badCheckTargetDiagnostics(
   ];
 }
 
+const NONE: readonly AnalysisDiagnostic[] = [];
+
 /** Up to this many deps, scanning them beats building a set of their keys. */
 const FEW_DEPS = 16;
 
 /** True when one of the asset's deps resolved to `key`. */
 function namesDep(asset: AssetDefinition, key: string): boolean {
-  for (const dep of asset.deps) if (dep.key === key) return true;
+  const deps = asset.deps;
+  for (let i = 0; i < deps.length; i++) if (deps[i]!.key === key) return true;
   return false;
 }
 

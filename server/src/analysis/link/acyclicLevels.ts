@@ -8,9 +8,9 @@
 /** The graph the levels are kept for, as the linker sees it (first definitions' deps). */
 export interface LevelGraph {
   /** Every node: defined keys, then placeholders. */
-  nodes(): Iterable<string>;
-  /** How many distinct keys the node depends on. */
-  parentCount(key: string): number;
+  nodes(): readonly string[];
+  /** What the node depends on (a key may repeat; an undefined key is no edge). */
+  depsOf(key: string): readonly { readonly key: string | undefined }[];
   /** The nodes depending on `key`. */
   childrenOf(key: string): Iterable<string>;
 }
@@ -24,9 +24,13 @@ export class AcyclicLevels {
 
   constructor(private readonly graph: LevelGraph) {}
 
-  /** Computes the levels now unless known; only call while the graph is known to be acyclic. */
-  prepare(): void {
+  /**
+   * Computes the levels now unless known; false when the graph has a cycle (computing them is the
+   * acyclicity check, cheaper than building the graph to look for cycles).
+   */
+  prepare(): boolean {
     this.levels ??= this.compute();
+    return this.levels !== undefined;
   }
 
   /** Forgets the levels: the graph was rebuilt, or may have a cycle. */
@@ -68,30 +72,51 @@ export class AcyclicLevels {
     return false;
   }
 
-  /** Levels by Kahn's algorithm; undefined when there is a cycle. */
+  /**
+   * Levels by a depth-first walk up the deps (a node's level is one more than its highest
+   * parent's, 0 at the roots); undefined when the walk meets a node it is still inside (a cycle).
+   */
   private compute(): Map<string, number> | undefined {
     const levels = new Map<string, number>();
-    const waiting = new Map<string, number>();
-    const ready: string[] = [];
-    const nodes = [...this.graph.nodes()];
-    for (const key of nodes) {
-      const parents = this.graph.parentCount(key);
-      waiting.set(key, parents);
-      levels.set(key, 0);
-      if (parents === 0) ready.push(key);
-    }
-    let done = 0;
-    while (ready.length > 0) {
-      const key = ready.pop()!;
-      done++;
-      const next = levels.get(key)! + 1;
-      for (const child of this.graph.childrenOf(key)) {
-        if (levels.get(child)! < next) levels.set(child, next);
-        const left = waiting.get(child)! - 1;
-        waiting.set(child, left);
-        if (left === 0) ready.push(child);
+    // The walk's path, as parallel stacks: node, its deps, the next dep to look at, its level so far.
+    const path: string[] = [];
+    const depsOnPath: (readonly { readonly key: string | undefined }[])[] = [];
+    const nextDep: number[] = [];
+    const levelSoFar: number[] = [];
+    const enter = (key: string): void => {
+      levels.set(key, ON_PATH);
+      path.push(key);
+      depsOnPath.push(this.graph.depsOf(key));
+      nextDep.push(0);
+      levelSoFar.push(0);
+    };
+    const nodes = this.graph.nodes();
+    for (let i = 0; i < nodes.length; i++) {
+      const root = nodes[i]!;
+      if (levels.has(root)) continue;
+      enter(root);
+      while (path.length > 0) {
+        const top = path.length - 1;
+        const deps = depsOnPath[top]!;
+        if (nextDep[top]! < deps.length) {
+          const dep = deps[nextDep[top]!++]!.key;
+          if (dep === undefined) continue;
+          const level = levels.get(dep);
+          if (level === ON_PATH) return undefined;
+          if (level === undefined) enter(dep);
+          else if (level >= levelSoFar[top]!) levelSoFar[top] = level + 1;
+          continue;
+        }
+        const level = levelSoFar.pop()!;
+        levels.set(path.pop()!, level);
+        depsOnPath.pop();
+        nextDep.pop();
+        if (top > 0 && level >= levelSoFar[top - 1]!) levelSoFar[top - 1] = level + 1;
       }
     }
-    return done === nodes.length ? levels : undefined;
+    return levels;
   }
 }
+
+/** The level of a node the walk is still inside. */
+const ON_PATH = -1;

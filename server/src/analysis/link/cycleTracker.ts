@@ -18,7 +18,7 @@ export interface CycleInputs extends LevelGraph {
  * levels (`AcyclicLevels`).
  */
 export class CycleTracker {
-  private cycles: { paths: string[][]; components: string[][] } = { paths: [], components: [] };
+  private cycles: Cycles = NO_CYCLES;
   private current: AnalysisDiagnostic[] = [];
   /** While the graph is acyclic, its levels (computed at the first edge change). */
   private readonly levels: AcyclicLevels;
@@ -37,8 +37,17 @@ export class CycleTracker {
     if (this.cycles.paths.length === 0) this.levels.prepare();
   }
 
-  /** Finds the graph's cycles from scratch (on a full link, and when an edit's new edges may close one). */
-  recompute(): AssetGraph {
+  /**
+   * Finds the graph's cycles from scratch (on a full link, and when an edit's new edges may close
+   * one). The levels tell an acyclic graph (the usual case) without building it: then the graph is
+   * left to whoever asks for it (`assetline check` never does). Returns the graph when it was built.
+   */
+  recompute(): AssetGraph | undefined {
+    this.levels.forget();
+    if (this.levels.prepare()) {
+      this.cycles = NO_CYCLES;
+      return undefined;
+    }
     const graph = AssetGraph.fromDefinitions(this.inputs.sortedAssets(), this.inputs.sortedChecks());
     this.cycles = { paths: graph.cycles(), components: graph.cyclicComponents() };
     this.levels.forget();
@@ -69,3 +78,10 @@ export class CycleTracker {
     return graph;
   }
 }
+
+interface Cycles {
+  readonly paths: readonly (readonly string[])[];
+  readonly components: readonly (readonly string[])[];
+}
+
+const NO_CYCLES: Cycles = { paths: [], components: [] };

@@ -2,7 +2,7 @@ import { compareKeyStrings as compare } from "../../model/assetKey";
 import { DefinitionIndex } from "../../model/definitionIndex";
 import type { AssetDefinition, CheckDefinition } from "../../model/definitions";
 import type { FileLink } from "./linkPass";
-import { lowerBound, patchSorted, replaceSorted } from "./sortedLists";
+import { appendAll, lowerBound, patchSorted, replaceSorted } from "./sortedLists";
 
 /** One file's or many files' definitions before and after a re-link (see pairUp). */
 export interface Replacements<T> {
@@ -65,7 +65,7 @@ export class DefinitionLists {
 
   /**
    * Starts over from every file's link (each noted already), in the order of the sorted `files`.
-   * Returns each key's definitions, sorted, in key order (what LinkedKeys starts from).
+   * Returns each key's definitions, sorted, keys in the order first met (what LinkedKeys starts from).
    */
   reset(files: string[], links: readonly FileLink[]): Map<string, AssetDefinition[]> {
     this.files = files;
@@ -74,25 +74,27 @@ export class DefinitionLists {
     // `compare`): most keys have one definition, so this avoids nearly every call of assetOrder.
     const grouped = new Map<string, AssetDefinition[]>();
     const checks: CheckDefinition[] = [];
-    for (const link of links) {
-      for (const asset of link.assets) {
+    // Indexed loops: see WorkspaceLinker.checkEveryDefinition.
+    for (let i = 0; i < links.length; i++) {
+      const link = links[i]!;
+      for (let j = 0; j < link.assets.length; j++) {
+        const asset = link.assets[j]!;
         const same = grouped.get(asset.key);
         if (same) same.push(asset);
         else grouped.set(asset.key, [asset]);
       }
-      for (const check of link.checks) checks.push(check);
+      appendAll(checks, link.checks);
     }
-    const byKey = new Map<string, AssetDefinition[]>();
     const assets: AssetDefinition[] = [];
-    for (const key of [...grouped.keys()].sort()) {
-      const definitions = grouped.get(key)!;
+    const keys = [...grouped.keys()].sort();
+    for (let i = 0; i < keys.length; i++) {
+      const definitions = grouped.get(keys[i]!)!;
       if (definitions.length > 1) definitions.sort(this.assetOrder);
-      for (const asset of definitions) assets.push(asset);
-      byKey.set(key, definitions);
+      appendAll(assets, definitions);
     }
     this.assets = assets;
     this.checks = checks.sort(this.checkOrder);
-    return byKey;
+    return grouped;
   }
 
   get sortedAssets(): readonly AssetDefinition[] {

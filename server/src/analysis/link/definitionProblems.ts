@@ -13,6 +13,7 @@ import {
   undeclaredDependencyDiagnostics,
 } from "../diagnostics/graphDiagnostics";
 import type { FileLink } from "./linkPass";
+import { appendAll } from "./sortedLists";
 
 /** What the per-definition checks read of the linked workspace. */
 export interface ProblemInputs {
@@ -31,15 +32,20 @@ export interface ProblemInputs {
  */
 export class DefinitionProblems {
   /** AL002: deps on keys nothing defines. */
-  private missing = new Map<AssetDefinition, AnalysisDiagnostic[]>();
+  private missing = new Map<AssetDefinition, readonly AnalysisDiagnostic[]>();
   /** AL003: tables read that another asset produces but the deps do not name. */
-  private undeclared = new Map<AssetDefinition, AnalysisDiagnostic[]>();
+  private undeclared = new Map<AssetDefinition, readonly AnalysisDiagnostic[]>();
   /** AL004: a key defined more than once. */
   private duplicates = new Map<AssetDefinition, AnalysisDiagnostic>();
   /** AL005: checks whose target is not an asset. */
-  private badTargets = new Map<CheckDefinition, AnalysisDiagnostic[]>();
+  private badTargets = new Map<CheckDefinition, readonly AnalysisDiagnostic[]>();
 
-  constructor(private readonly inputs: ProblemInputs) {}
+  /** One function for every asset's AL003, not a closure per asset. */
+  private readonly producersOf: (resource: ResourceId) => readonly AssetDefinition[] | undefined;
+
+  constructor(private readonly inputs: ProblemInputs) {
+    this.producersOf = (resource) => inputs.producersOf(resource);
+  }
 
   clear(): void {
     this.missing = new Map();
@@ -54,11 +60,7 @@ export class DefinitionProblems {
   }
 
   updateUndeclared(asset: AssetDefinition): boolean {
-    return setOrDelete(
-      this.undeclared,
-      asset,
-      undeclaredDependencyDiagnostics(asset, (resource) => this.inputs.producersOf(resource)),
-    );
+    return setOrDelete(this.undeclared, asset, undeclaredDependencyDiagnostics(asset, this.producersOf));
   }
 
   updateBadTarget(check: CheckDefinition): boolean {
@@ -112,20 +114,38 @@ export class DefinitionProblems {
    * AL004, AL008 (each over the definitions in `order`), then AL005 (checks in call order).
    */
   collect(link: FileLink, order: (a: AssetDefinition, b: AssetDefinition) => number, into: AnalysisDiagnostic[]): void {
-    const sorted = link.assets.length > 1 ? [...link.assets].sort(order) : link.assets;
-    for (const asset of sorted) into.push(...(this.missing.get(asset) ?? []));
-    for (const asset of sorted) into.push(...(this.undeclared.get(asset) ?? []));
-    for (const asset of sorted) {
-      const duplicate = this.duplicates.get(asset);
-      if (duplicate) into.push(duplicate);
-    }
-    for (const asset of sorted) into.push(...this.inputs.columnDiagnosticsOf(asset));
-    for (const check of link.checks) into.push(...(this.badTargets.get(check) ?? []));
+    const sorted = inOrder(link.assets, order);
+    // Most definitions have no problem: look each map up only when it holds something.
+    if (this.missing.size > 0) for (let i = 0; i < sorted.length; i++) appendSome(into, this.missing.get(sorted[i]!));
+    if (this.undeclared.size > 0)
+      for (let i = 0; i < sorted.length; i++) appendSome(into, this.undeclared.get(sorted[i]!));
+    if (this.duplicates.size > 0)
+      for (let i = 0; i < sorted.length; i++) {
+        const duplicate = this.duplicates.get(sorted[i]!);
+        if (duplicate) into.push(duplicate);
+      }
+    for (let i = 0; i < sorted.length; i++) appendSome(into, this.inputs.columnDiagnosticsOf(sorted[i]!));
+    if (this.badTargets.size > 0)
+      for (let i = 0; i < link.checks.length; i++) appendSome(into, this.badTargets.get(link.checks[i]!));
   }
 }
 
+/** `list` itself when already in `order` (a file's definitions usually are), else a sorted copy. */
+function inOrder<T>(list: readonly T[], order: (a: T, b: T) => number): readonly T[] {
+  for (let i = 1; i < list.length; i++) if (order(list[i - 1]!, list[i]!) > 0) return [...list].sort(order);
+  return list;
+}
+
+function appendSome(into: AnalysisDiagnostic[], diagnostics: readonly AnalysisDiagnostic[] | undefined): void {
+  if (diagnostics) appendAll(into, diagnostics);
+}
+
 /** Stores non-empty diagnostics (or forgets the owner); true when that changes what is stored. */
-function setOrDelete<K>(map: Map<K, AnalysisDiagnostic[]>, owner: K, diagnostics: AnalysisDiagnostic[]): boolean {
+function setOrDelete<K>(
+  map: Map<K, readonly AnalysisDiagnostic[]>,
+  owner: K,
+  diagnostics: readonly AnalysisDiagnostic[],
+): boolean {
   if (diagnostics.length === 0) return map.delete(owner);
   map.set(owner, diagnostics);
   return true;

@@ -1,6 +1,6 @@
 import { combineVersions, tokenHash } from "../codeVersion";
 import type { CandidateCall, FileFacts, TopLevelDeclaration } from "../facts";
-import type { SymbolResolver } from "./resolver";
+import { SymbolResolver } from "./resolver";
 
 /** Helpers followed from a definition before giving up: enough for real code, bounded for generated code. */
 const MAX_HELPERS = 200;
@@ -17,6 +17,17 @@ interface VersionInputs {
   readonly facts: FileFacts;
   readonly call: CandidateCall;
   readonly helpers: readonly Helper[];
+}
+
+/**
+ * What a link made without tracking leaves to be done when a version is first read: the helpers
+ * are found then, over the facts as they were at the link (see DeferredHelpers).
+ */
+interface DeferredInputs {
+  readonly facts: FileFacts;
+  readonly call: CandidateCall;
+  readonly file: string;
+  readonly deferred: DeferredHelpers;
 }
 
 const NO_HELPERS: readonly Helper[] = [];
@@ -64,20 +75,22 @@ function cachedHash<K>(hashes: Map<K, string>, key: K, text: string, start: numb
 /**
  * A definition's code version, hashed when first read: `assetline check` and the editor's
  * diagnostics never read one, and hashing the tokens of every definition (its SQL included)
- * was a tenth of the cold analysis. Which helpers count is decided when linking (it reads other
- * files' facts, which the link's dependencies must record); only the hashing waits.
+ * was a tenth of the cold analysis. Which helpers count is decided by a tracking link (it reads
+ * other files' facts, which the link's dependencies must record); a link that records nothing
+ * leaves that to the first read too (DeferredHelpers).
  */
 export class LazyCodeVersion {
   /** The inputs until the first read, then the version (so the inputs can be collected). */
-  private state: VersionInputs | string;
+  private state: VersionInputs | DeferredInputs | string;
 
-  constructor(inputs: VersionInputs) {
+  constructor(inputs: VersionInputs | DeferredInputs) {
     this.state = inputs;
   }
 
   get value(): string {
     if (typeof this.state === "string") return this.state;
-    const { facts, call, helpers } = this.state;
+    const { facts, call } = this.state;
+    const helpers = "helpers" in this.state ? this.state.helpers : this.state.deferred.helpersOf(this.state.file, call);
     const own = callHash(facts, call);
     const version =
       call.references.length === 0
@@ -89,12 +102,51 @@ export class LazyCodeVersion {
     this.state = version;
     return version;
   }
+
+  /**
+   * Takes the helpers a tracking link of the same facts found (`traced`, unread), when this
+   * version still waits for its own: the same answer, and the link's facts can be let go.
+   */
+  settleWith(traced: LazyCodeVersion): void {
+    const own = this.state;
+    const found = traced.state;
+    if (typeof own === "string" || "helpers" in own || typeof found === "string") return;
+    if (found.call === own.call && found.facts === own.facts) this.state = found;
+  }
 }
 
 const LAZY_VERSION = Symbol("lazyCodeVersion");
 
 interface HoldsLazyVersion {
   readonly [LAZY_VERSION]: LazyCodeVersion;
+}
+
+/**
+ * The facts of one untracked link, and a resolver over them made when the first deferred version
+ * is read: a link no edit follows (the CLI's) need not find the helpers of every definition, as
+ * `check` and the editor's diagnostics read no version. The answer is the one the link would have
+ * found, since the resolver answers as a fresh lookup would, over the same facts.
+ */
+export class DeferredHelpers {
+  private resolver: SymbolResolver | undefined;
+
+  constructor(
+    /** A copy: the workspace's own map changes with the next edit. */
+    private readonly files: ReadonlyMap<string, FileFacts>,
+    private readonly helperVersions: HelperVersions,
+  ) {}
+
+  helpersOf(file: string, call: CandidateCall): readonly Helper[] {
+    this.resolver ??= new SymbolResolver(this.files);
+    return this.helperVersions.helpersOf(this.files, file, call, this.resolver);
+  }
+}
+
+/** See LazyCodeVersion.settleWith: `traced` is the same definition from a tracking link of the same facts. */
+export function settleCodeVersion(definition: object, traced: object): void {
+  const own = (definition as Partial<HoldsLazyVersion>)[LAZY_VERSION];
+  const found = (traced as Partial<HoldsLazyVersion>)[LAZY_VERSION];
+  if (own && found) own.settleWith(found);
 }
 
 /**
@@ -136,18 +188,31 @@ export class HelperVersions {
 
   /**
    * The definition's version: its own tokens plus every helper it reaches, transitively. The
-   * helpers are found now, through `resolver` (so the link records the files they come from);
-   * the tokens are hashed when the version is first read.
+   * helpers are found now, through `resolver` (so the link records the files they come from), or,
+   * given `deferred` (a link that records nothing), when the version is first read; the tokens
+   * are hashed then either way.
    */
   versionOf(
     files: ReadonlyMap<string, FileFacts>,
     file: string,
     call: CandidateCall,
     resolver: SymbolResolver,
+    deferred?: DeferredHelpers,
   ): LazyCodeVersion {
     const facts = files.get(file);
     if (!facts) throw new Error(`no facts for ${file}, whose call is being linked`);
     if (call.references.length === 0) return new LazyCodeVersion({ facts, call, helpers: NO_HELPERS });
+    if (deferred) return new LazyCodeVersion({ facts, call, file, deferred });
+    return new LazyCodeVersion({ facts, call, helpers: this.helpersOf(files, file, call, resolver) });
+  }
+
+  /** The helpers the call reaches through `resolver`, transitively (at most MAX_HELPERS). */
+  helpersOf(
+    files: ReadonlyMap<string, FileFacts>,
+    file: string,
+    call: CandidateCall,
+    resolver: SymbolResolver,
+  ): readonly Helper[] {
     const helpers: Helper[] = [];
     const { seen, usedIn, names } = this;
     seen.clear();
@@ -172,7 +237,7 @@ export class HelperVersions {
         names.push(next);
       }
     }
-    return new LazyCodeVersion({ facts, call, helpers: helpers.length === 0 ? NO_HELPERS : helpers });
+    return helpers.length === 0 ? NO_HELPERS : helpers;
   }
 
   /** The names the file's candidate calls initialise (`const x = asset(...)`), cached per file version. */

@@ -9,7 +9,13 @@ import type {
 } from "../../model/definitions";
 import type { CandidateCall, FileFacts, ModuleRef, TargetRef } from "../facts";
 import { sameAsset, sameCheck } from "./definitionEquality";
-import { defineCodeVersion, type HelperVersions } from "./helperVersions";
+import {
+  DeferredHelpers,
+  defineCodeVersion,
+  type HelperVersions,
+  type LazyCodeVersion,
+  settleCodeVersion,
+} from "./helperVersions";
 import { internKey } from "./internedKeys";
 import { DependencyTracker, type Origin, SymbolResolver } from "./resolver";
 
@@ -46,7 +52,22 @@ type LinkedDefinitions = {
   unresolvedTargets: Map<DependencyRef | CheckDefinition, string>;
 };
 
-type SdkCall = { readonly file: string; readonly call: CandidateCall; readonly kind: "asset" | "source" | "check" };
+type SdkCall = {
+  readonly file: string;
+  readonly call: CandidateCall;
+  readonly kind: "asset" | "source" | "check";
+  /**
+   * An asset's or source's key when it is static and valid, interned; worked out once here for
+   * the file's own link and for every dep by reference that names the call's const.
+   */
+  readonly key: string | undefined;
+};
+
+/** A file's SDK calls, and the keys of the consts among them (built when a dep by reference first asks). */
+interface FileSdkCalls {
+  readonly calls: readonly SdkCall[];
+  keys: Map<string, string> | undefined;
+}
 
 interface Tracked<T> {
   readonly value: T;
@@ -67,8 +88,9 @@ const NO_DEPS: ReadonlySet<string> = new Set();
 export class LinkPass {
   private readonly tracker: DependencyTracker | undefined;
   private readonly resolver: SymbolResolver;
-  private readonly sdkCallsMemo = new Map<string, Tracked<SdkCall[]>>();
-  private readonly keysMemo = new Map<string, Tracked<Map<string, string>>>();
+  private readonly sdkCallsMemo = new Map<string, Tracked<FileSdkCalls>>();
+  /** Without tracking, helpers are found when a version is first read, over a copy of these facts. */
+  private deferredHelpers: DeferredHelpers | undefined;
 
   constructor(
     private readonly files: ReadonlyMap<string, FileFacts>,
@@ -98,9 +120,16 @@ export class LinkPass {
     return { file, facts, dependsOn, assets, checks, diagnostics, unresolvedTargets };
   }
 
-  /** The paths the link of `file` reads (what `dependsOn` would have been); a tracking pass only. */
-  dependenciesOf(file: string): string[] {
-    return this.tracked(file).dependsOn;
+  /**
+   * The paths the link of `file` reads (what `dependsOn` would have been), for `link`, made by
+   * an untracked pass over the same facts; a tracking pass only. The helpers found on the way
+   * settle the versions `link` left to be read (see LazyCodeVersion.settleWith).
+   */
+  dependenciesOf(file: string, link: FileLink): string[] {
+    const { value, dependsOn } = this.tracked(file);
+    link.assets.forEach((asset, i) => settleCodeVersion(asset, value.assets[i] ?? asset));
+    link.checks.forEach((check, i) => settleCodeVersion(check, value.checks[i] ?? check));
+    return dependsOn;
   }
 
   private tracked(file: string): { value: LinkedDefinitions; dependsOn: string[] } {
@@ -114,12 +143,19 @@ export class LinkPass {
     const diagnostics: AnalysisDiagnostic[] = [];
     const sdkCalls = this.sdkCallsOf(file);
     const pending: Array<{ sdkCall: SdkCall; key: string; keyLocation: SourceLocation }> = [];
-    for (const sdkCall of sdkCalls) {
+    // Indexed loops (here, as in the rest of the whole link): unoptimised `for…of`, which is what
+    // most of a single pass runs, allocates an iterator result per item.
+    for (let i = 0; i < sdkCalls.length; i++) {
+      const sdkCall = sdkCalls[i]!;
       const { call } = sdkCall;
       reportShapeProblems(sdkCall, diagnostics);
       if (sdkCall.kind === "check" || call.config.dynamicName) continue;
-      const key = call.config.name?.value ?? call.declaredAs;
       const keyLocation = call.config.name?.location ?? call.declaredAsLocation ?? call.location;
+      if (sdkCall.key !== undefined) {
+        pending.push({ sdkCall, key: sdkCall.key, keyLocation });
+        continue;
+      }
+      const key = call.config.name?.value ?? call.declaredAs;
       if (key === undefined) {
         diagnostics.push(
           notStatic(
@@ -131,18 +167,15 @@ export class LinkPass {
         );
         continue;
       }
-      const invalid = problemWithKey(key);
-      if (invalid) {
-        const message = `The asset key ${quoteVisibly(key)} is not valid: ${invalid}`;
-        diagnostics.push(invalidName(keyLocation, key, message));
-        continue;
-      }
-      pending.push({ sdkCall, key: internKey(key), keyLocation });
+      // Not undefined: the key would have been valid (sdkCall.key).
+      const message = `The asset key ${quoteVisibly(key)} is not valid: ${problemWithKey(key)}`;
+      diagnostics.push(invalidName(keyLocation, key, message));
     }
 
     const unresolvedTargets = new Map<DependencyRef | CheckDefinition, string>();
     const assets: AssetDefinition[] = [];
-    for (const { sdkCall, key, keyLocation } of pending) {
+    for (let i = 0; i < pending.length; i++) {
+      const { sdkCall, key, keyLocation } = pending[i]!;
       const { call } = sdkCall;
       const deps = call.config.deps.map((target): DependencyRef => {
         const { key: depKey, problem } = this.resolveTarget(file, target);
@@ -175,12 +208,13 @@ export class LinkPass {
         writes: isSource ? [] : call.effects.writes,
         columns: isSource ? NO_COLUMNS : call.effects.columns,
       };
-      defineCodeVersion(asset, this.helperVersions.versionOf(this.files, file, call, this.resolver));
+      defineCodeVersion(asset, this.versionOf(file, call));
       assets.push(asset);
     }
 
     const checks: CheckDefinition[] = [];
-    for (const sdkCall of sdkCalls) {
+    for (let i = 0; i < sdkCalls.length; i++) {
+      const sdkCall = sdkCalls[i]!;
       const { call } = sdkCall;
       if (sdkCall.kind !== "check" || !call.checkTarget) continue;
       const name = call.config.name?.value ?? call.declaredAs ?? "check";
@@ -203,18 +237,23 @@ export class LinkPass {
         blocking: call.config.blocking,
         description: call.config.description,
       };
-      defineCodeVersion(check, this.helperVersions.versionOf(this.files, file, call, this.resolver));
+      defineCodeVersion(check, this.versionOf(file, call));
       if (problem) unresolvedTargets.set(check, problem);
       checks.push(check);
     }
     return { assets, checks, diagnostics, unresolvedTargets };
   }
 
+  private versionOf(file: string, call: CandidateCall): LazyCodeVersion {
+    if (!this.tracker) this.deferredHelpers ??= new DeferredHelpers(new Map(this.files), this.helperVersions);
+    return this.helperVersions.versionOf(this.files, file, call, this.resolver, this.deferredHelpers);
+  }
+
   private resolveTarget(file: string, target: TargetRef): { key: string | undefined; problem: string | undefined } {
     if (target.kind === "string") return { key: internKey(target.key), problem: undefined };
     const origin = originOfRef(this.resolver, file, target);
     if (origin?.kind === "declaration") {
-      const key = this.keysOf(origin.file).get(origin.local);
+      const key = this.keysOf(origin.file, origin.local);
       if (key !== undefined) return { key, problem: undefined };
       return {
         key: undefined,
@@ -225,39 +264,37 @@ export class LinkPass {
   }
 
   /** The file's calls that resolve to `asset`/`source`/`check` of the SDK, in call order. */
-  private sdkCallsOf(file: string): SdkCall[] {
-    return this.memoised(this.sdkCallsMemo, file, this.findSdkCalls);
+  private sdkCallsOf(file: string): readonly SdkCall[] {
+    return this.memoised(this.sdkCallsMemo, file, this.findSdkCalls).calls;
   }
 
-  private readonly findSdkCalls = (file: string): SdkCall[] => {
-    const found: SdkCall[] = [];
+  /** The key of the asset or source the file's const `local` declares (for deps by reference). */
+  private keysOf(file: string, local: string): string | undefined {
+    const found = this.memoised(this.sdkCallsMemo, file, this.findSdkCalls);
+    if (!found.keys) {
+      found.keys = new Map();
+      for (const { call, key } of found.calls)
+        if (key !== undefined && call.declaredAs !== undefined) found.keys.set(call.declaredAs, key);
+    }
+    return found.keys.get(local);
+  }
+
+  private readonly findSdkCalls = (file: string): FileSdkCalls => {
+    const calls: SdkCall[] = [];
     const facts = this.files.get(file);
-    if (!facts) return found;
-    for (const call of facts.calls) {
-      const rootOrigin = this.resolver.resolveLocal(file, call.callee.root);
-      const origin =
-        call.callee.member === undefined ? rootOrigin : this.resolver.resolveMember(rootOrigin, call.callee.member);
-      if (origin?.kind !== "sdk") continue;
-      if (origin.name === "asset" || origin.name === "source" || origin.name === "check") {
-        found.push({ file, call, kind: origin.name });
+    if (facts) {
+      for (let i = 0; i < facts.calls.length; i++) {
+        const call = facts.calls[i]!;
+        const rootOrigin = this.resolver.resolveLocal(file, call.callee.root);
+        const origin =
+          call.callee.member === undefined ? rootOrigin : this.resolver.resolveMember(rootOrigin, call.callee.member);
+        if (origin?.kind !== "sdk") continue;
+        const kind = origin.name;
+        if (kind === "asset" || kind === "source" || kind === "check")
+          calls.push({ file, call, kind, key: staticKey(kind, call) });
       }
     }
-    return found;
-  };
-
-  /** The file's consts that declare assets or sources, with their keys (for deps by reference). */
-  private keysOf(file: string): Map<string, string> {
-    return this.memoised(this.keysMemo, file, this.findKeys);
-  }
-
-  private readonly findKeys = (file: string): Map<string, string> => {
-    const keys = new Map<string, string>();
-    for (const { call, kind } of this.sdkCallsOf(file)) {
-      if (kind === "check" || call.config.dynamicName || call.declaredAs === undefined) continue;
-      const key = call.config.name?.value ?? call.declaredAs;
-      if (problemWithKey(key) === undefined) keys.set(call.declaredAs, internKey(key));
-    }
-    return keys;
+    return { calls, keys: undefined };
   };
 
   /** `compute(file)`, once per pass (a function made once, not a closure per call: this runs per dep). */
@@ -319,6 +356,13 @@ function moduleKey(ref: ModuleRef): string {
   return `${ref.specifier}\u0000${target.kind === "relative" ? target.path : target.kind}`;
 }
 
+/** An asset's or source's key when it is known statically and valid (interned), else undefined. */
+function staticKey(kind: SdkCall["kind"], call: CandidateCall): string | undefined {
+  if (kind === "check" || call.config.dynamicName) return undefined;
+  const key = call.config.name?.value ?? call.declaredAs;
+  return key !== undefined && problemWithKey(key) === undefined ? internKey(key) : undefined;
+}
+
 /** Swaps in the previous link's objects for definitions that did not change (same problems included). */
 function reuseUnchanged(previous: FileLink, next: LinkedDefinitions): void {
   const unresolved = next.unresolvedTargets;
@@ -375,7 +419,8 @@ function reportShapeProblems(sdkCall: SdkCall, into: AnalysisDiagnostic[]): void
   const factoryHint = call.enclosingFunction
     ? `. This ${kind}() is inside ${call.enclosingFunction}, an asset factory: declare each asset as its own top-level const with a literal name`
     : "";
-  for (const problem of call.shapeProblems) {
+  for (let i = 0; i < call.shapeProblems.length; i++) {
+    const problem = call.shapeProblems[i]!;
     if (problem.invalidAutomation !== undefined)
       into.push(invalidAutomation(problem.location, problem.invalidAutomation, problem.message));
     else into.push(notStatic(problem.location, problem.message + factoryHint));

@@ -1,4 +1,4 @@
-import type { AssetDefinition } from "../../model/definitions";
+import type { AssetDefinition, DependencyRef } from "../../model/definitions";
 import type { KeyIndex } from "../diagnostics/graphDiagnostics";
 import { sameStrings } from "./sortedLists";
 
@@ -40,10 +40,15 @@ export class LinkedKeys {
   reset(definitionsByKey: Map<string, readonly AssetDefinition[]>): void {
     this.definitionsByKey = definitionsByKey;
     this.counted = undefined;
-    this.placeholders = new Set();
-    for (const list of definitionsByKey.values())
-      for (const dep of list[0]!.deps)
-        if (dep.key !== undefined && !definitionsByKey.has(dep.key)) this.placeholders.add(dep.key);
+    const placeholders = (this.placeholders = new Set());
+    // forEach and an indexed loop: see WorkspaceLinker.checkEveryDefinition.
+    definitionsByKey.forEach((list) => {
+      const deps = list[0]!.deps;
+      for (let i = 0; i < deps.length; i++) {
+        const key = deps[i]!.key;
+        if (key !== undefined && !definitionsByKey.has(key)) placeholders.add(key);
+      }
+    });
   }
 
   /** Counts now what the first update would otherwise count. */
@@ -51,9 +56,9 @@ export class LinkedKeys {
     this.firstDefinitionRefs();
   }
 
-  /** Every defined key with its definitions, in the order they were first defined. */
-  definitions(): Iterable<[string, readonly AssetDefinition[]]> {
-    return this.definitionsByKey.entries();
+  /** Calls `visit` with every defined key's definitions, in the order the keys were first defined. */
+  forEachKey(visit: (definitions: readonly AssetDefinition[], key: string) => void): void {
+    this.definitionsByKey.forEach(visit);
   }
 
   /** The definition that is the key's node (the first), if any. */
@@ -62,14 +67,13 @@ export class LinkedKeys {
   }
 
   /** Every node: defined keys, then placeholders. */
-  nodes(): string[] {
+  nodes(): readonly string[] {
     return [...this.definitionsByKey.keys(), ...this.placeholders];
   }
 
-  /** How many distinct keys a node depends on. */
-  parentCount(key: string): number {
-    const first = this.first(key);
-    return first ? new Set(depKeys(first)).size : 0;
+  /** What a node depends on: its first definition's deps (none for a placeholder). */
+  depsOf(key: string): readonly DependencyRef[] {
+    return this.first(key)?.deps ?? NO_DEPS;
   }
 
   /** Takes the new definitions of the keys (`definitionsOf`, from the patched sorted list). */
@@ -138,6 +142,8 @@ export class LinkedKeys {
     }
   }
 }
+
+const NO_DEPS: readonly DependencyRef[] = [];
 
 function depKeys(asset: AssetDefinition): string[] {
   const keys: string[] = [];

@@ -25,12 +25,15 @@ export class ProducerIndex {
 
   /** The index of `assets` (already in the definitions' order), from scratch. */
   reset(assets: readonly AssetDefinition[]): void {
-    this.producers = new Map();
-    for (const asset of assets) {
-      for (const resource of this.producedResources(asset)) {
-        const list = this.producers.get(resource);
+    const producers = (this.producers = new Map());
+    // Indexed loops: see WorkspaceLinker.checkEveryDefinition.
+    for (let i = 0; i < assets.length; i++) {
+      const asset = assets[i]!;
+      const produced = this.producedResources(asset);
+      for (let j = 0; j < produced.length; j++) {
+        const list = producers.get(produced[j]!);
         if (list) list.push(asset);
-        else this.producers.set(resource, [asset]);
+        else producers.set(produced[j]!, [asset]);
       }
     }
   }

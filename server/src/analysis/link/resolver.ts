@@ -97,7 +97,10 @@ export class SymbolResolver {
         probed.push(candidate);
         return this.files.has(candidate);
       });
-      memo = { module: file === undefined ? undefined : { kind: "file", file }, probed };
+      // The facts' own path string: every later lookup by it (exports, facts, memos) then finds
+      // its key by identity, where the probed path (a concatenation) would be compared character by character.
+      const own = file === undefined ? undefined : (this.files.get(file)?.file ?? file);
+      memo = { module: own === undefined ? undefined : { kind: "file", file: own }, probed };
       this.moduleMemo.set(target.path, memo);
     }
     if (this.tracker) for (const path of memo.probed) this.tracker.touch(path);

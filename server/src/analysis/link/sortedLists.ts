@@ -107,6 +107,11 @@ export function patchSorted<T>(list: T[], removed: readonly T[], added: readonly
   return patched;
 }
 
+/** Pushes every item of `items` onto `into` (without a spread's argument list, for lists of any length). */
+export function appendAll<T>(into: T[], items: readonly T[]): void {
+  for (let i = 0; i < items.length; i++) into.push(items[i]!);
+}
+
 /** True when the two string lists hold the same items in the same order. */
 export function sameStrings(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
