@@ -344,9 +344,15 @@ async function main() {
   console.log(
     `  ${verdict(target.floorRatio <= TARGETS.floorRatio)}  cold analysis ${sec(target.oursMs)} = ${target.floorRatio.toFixed(2)}× the parse floor ${sec(target.floorMs)} (target ≤ ${TARGETS.floorRatio}×)`,
   );
-  if (target.tscRatio !== undefined) {
+  if (target.tscRatio !== undefined && target.cliWallMs !== undefined) {
+    // The issue's target names `assetline check` as a whole process: the built CLI.
+    const ratio = target.tscWallMs / target.cliWallMs;
     console.log(
-      `  ${verdict(target.tscRatio >= TARGETS.tscRatio)}  tsc --noEmit ${sec(target.tscWallMs)} = ${target.tscRatio.toFixed(1)}× ours ${sec(target.oursWallMs)} (target ≥ ${TARGETS.tscRatio}×)`,
+      `  ${verdict(ratio >= TARGETS.tscRatio)}  tsc --noEmit ${sec(target.tscWallMs)} = ${ratio.toFixed(1)}× assetline check ${sec(target.cliWallMs)} (target ≥ ${TARGETS.tscRatio}×; the bench worker's whole process: ${target.tscRatio.toFixed(1)}×)`,
+    );
+  } else if (target.tscRatio !== undefined) {
+    console.log(
+      `  ${verdict(target.tscRatio >= TARGETS.tscRatio)}  tsc --noEmit ${sec(target.tscWallMs)} = ${target.tscRatio.toFixed(1)}× ours ${sec(target.oursWallMs)} (target ≥ ${TARGETS.tscRatio}×; no built CLI to time)`,
     );
   } else {
     console.log(`  ----  tsc --noEmit skipped (--no-tsc)`);
