@@ -12,24 +12,21 @@
  * not be able to hand us bytecode), and is keyed by a hash of the script's whole text, because
  * V8 itself only checks the source's length, V8's version and its flags. A cache V8 rejects is
  * written again; any failure to read or write one is ignored (the script compiles as usual).
- * V8 also rejects a cache made under other flags: see codeCacheWrite.ts. Node 22.1+ has this
+ * V8 also rejects a cache made under other flags: see codeCacheShared.ts. Node 22.1+ has this
  * built in (`module.enableCompileCache`), which is used when present.
  */
 import "./v8Flags";
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import Module, { createRequire } from "node:module";
-import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { Script } from "node:vm";
-import { WRITE_CODE_CACHE } from "./codeCacheWrite";
+import { CODE_CACHE_VARIABLE, WRITE_CODE_CACHE, codeCacheFolder } from "./codeCacheShared";
 
 /** Scripts smaller than this compile faster than their cache is read and checked. */
 const MIN_CACHED_CHARS = 256 * 1024;
 /** How many caches the folder keeps (a few engine versions' scripts: bundle, TypeScript, SQL parser). */
 const KEPT_CACHES = 12;
-/** Set to "0" to compile every script afresh (to measure, or to rule the cache out). */
-export const CODE_CACHE_VARIABLE = "ASSETLINE_CODE_CACHE";
 
 interface Compiled {
   readonly script: Script;
@@ -37,12 +34,6 @@ interface Compiled {
 }
 
 type CompileFunction = (this: Module, content: string, filename: string) => unknown;
-
-/** The folder caches go to: per Node version and architecture, as V8's data is specific to both. */
-export function codeCacheFolder(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CACHE_HOME || join(homedir(), ".cache");
-  return join(base, "assetline", "v8", `${process.version}-${process.arch}`);
-}
 
 function install(): void {
   if (process.env[CODE_CACHE_VARIABLE] === "0") return;
@@ -66,7 +57,7 @@ function install(): void {
     return wrapper.call(this.exports, this.exports, require, this, filename, dirname(filename));
   };
   // At exit, so that the functions compiled while the process worked are in the cache too; or
-  // earlier, when the process is about to change a V8 flag (codeCacheWrite.ts).
+  // earlier, when the process is about to change a V8 flag (codeCacheShared.ts).
   const writePending = (): void => {
     const written = toWrite.splice(0);
     for (const compiled of written) writeCache(compiled);

@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { CODE_CACHE_VARIABLE, codeCacheFolder } from "../../server/src/codeCacheShared";
 import { REPO, assetline } from "./support";
 
 const HOOK = join(REPO, "dist", "codeCache.js");
@@ -36,7 +37,7 @@ describe("the V8 code cache (server/src/codeCache.ts)", function () {
   }
 
   function cacheFiles(): string[] {
-    const folder = join(cacheHome, "assetline", "v8", `${process.version}-${process.arch}`);
+    const folder = codeCacheFolder({ XDG_CACHE_HOME: cacheHome });
     try {
       return readdirSync(folder).map((name) => join(folder, name));
     } catch {
@@ -57,7 +58,7 @@ describe("the V8 code cache (server/src/codeCache.ts)", function () {
   });
 
   it("keeps a cache usable when the process changes a V8 flag after writing it on request", () => {
-    // What the language server does once its analysis is done (lsp/steadyHeap.ts, codeCacheWrite.ts).
+    // What the language server does once its analysis is done (lsp/steadyHeap.ts, codeCacheShared.ts).
     const flagChange = `globalThis[Symbol.for("assetline.codeCache.write")]();
 require("node:v8").setFlagsFromString("--heap-growing-percent=10");`;
     writeFileSync(script, `${largeScript(333333)}${flagChange}\n`);
@@ -104,7 +105,7 @@ require("node:v8").setFlagsFromString("--heap-growing-percent=10");`;
     writeFileSync(cacheHome, "a file where the cache folder would be");
     assert.equal(run(), "222222");
     rmSync(cacheHome);
-    assert.equal(run({ ASSETLINE_CODE_CACHE: "0" }), "222222");
+    assert.equal(run({ [CODE_CACHE_VARIABLE]: "0" }), "222222");
     assert.deepEqual(cacheFiles(), []);
   });
 

@@ -18,7 +18,7 @@
  */
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { writeCodeCacheNow } from "../codeCacheWrite";
+import { writeCodeCacheNow } from "../codeCacheShared";
 
 /** The old generation may grow by this share of its live size before the next full collection. */
 export const STEADY_HEAP_GROWING_PERCENT = 10;
