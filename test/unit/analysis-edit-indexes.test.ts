@@ -1,12 +1,22 @@
 import assert from "node:assert/strict";
 import { changeSmallSet, type SmallSetMap } from "../../server/src/analysis/link/editIndexes";
-import { addToSetMap } from "../../server/src/analysis/link/sortedLists";
 import { seededRng } from "./support/randomEdits";
 
 const contents = <V>(map: Map<string, Iterable<V>>): Array<[string, V[]]> =>
   [...map].map(([key, values]) => [key, [...values]]);
 
-// The reference is addToSetMap: a Set per key, removed when empty (what the edit indexes held before).
+/** The reference: a Set per key, removed when empty (what the edit indexes held before). */
+function addToSetMap<K, V>(map: Map<K, Set<V>>, key: K, value: V, sign: 1 | -1): void {
+  const set = map.get(key);
+  if (sign > 0) {
+    if (set) set.add(value);
+    else map.set(key, new Set([value]));
+  } else if (set) {
+    set.delete(value);
+    if (set.size === 0) map.delete(key);
+  }
+}
+
 describe("edit indexes: small sets by key", () => {
   it("hold what a Set per key holds, in the same order, through seeded adds and removes", () => {
     for (let seed = 1; seed <= 20; seed++) {

@@ -1,5 +1,5 @@
 /**
- * Patching sorted lists and multi-maps in place, as the incremental linker does after each
+ * Patching sorted lists in place, as the incremental linker does after each
  * edit: a handful of definitions change in lists of thousands, so a splice beats a re-sort.
  */
 
@@ -9,18 +9,6 @@ type Order<T> = (a: T, b: T) => number;
 const MAX_REMOVALS_BY_SPLICE = 8;
 /** Up to this many insertions are spliced in one by one; more are appended and the list re-sorted. */
 const MAX_INSERTIONS_BY_SPLICE = 64;
-
-/** Adds (+1) or removes (-1) `value` in the set under `key`, dropping sets that become empty. */
-export function addToSetMap<K, V>(map: Map<K, Set<V>>, key: K, value: V, sign: 1 | -1): void {
-  const set = map.get(key);
-  if (sign > 0) {
-    if (set) set.add(value);
-    else map.set(key, new Set([value]));
-  } else if (set) {
-    set.delete(value);
-    if (set.size === 0) map.delete(key);
-  }
-}
 
 /**
  * Matches a file's old definitions with its new ones: same length and every pair in the
