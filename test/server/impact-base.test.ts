@@ -3,7 +3,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { LogMessageNotification, type LogMessageParams } from "vscode-languageserver-protocol";
 import { ImpactRequest } from "../../protocol";
-import { gitBlobId } from "../../server/src/lsp/revisionTexts";
+import { gitBlobId } from "../../server/src/analysis/git";
 import { gitIn } from "../support/gitRepo";
 import type { TestClient } from "./support/client";
 import { dropStatus, startCommitted } from "./support/impactWorkspace";

@@ -6,9 +6,8 @@
  * the workspace's sources once more (about 25 MB of strings at 3,000 files, and as much again in
  * git's output while it is read).
  */
-import { createHash } from "node:crypto";
 import type { SourceReader } from "../analysis";
-import type { GitRevisionReader } from "../analysis/git";
+import { type GitRevisionReader, gitBlobId } from "../analysis/git";
 
 export class RevisionTexts implements SourceReader {
   readonly root: string;
@@ -56,14 +55,4 @@ export class RevisionTexts implements SourceReader {
   readFile(file: string): string | undefined {
     return this.texts.get(file);
   }
-}
-
-/**
- * The id git gives a blob with this content in a SHA-1 repository. Never equal to a SHA-256
- * repository's ids, nor to a blob whose checkout filters (line endings, say) changed the text:
- * those files are read from git, as if they differed.
- */
-export function gitBlobId(text: string): string {
-  const content = Buffer.from(text, "utf8");
-  return createHash("sha1").update(`blob ${content.length}\0`).update(content).digest("hex");
 }

@@ -1,4 +1,5 @@
 /** Reading a workspace as it was at a git revision, and comparing it with the working tree. */
+export { gitBlobId } from "./blobId";
 export { GitError, type GitErrorKind } from "./gitCommand";
 export { GitRevisionReader } from "./gitRevisionReader";
 export { headState } from "./headState";
