@@ -112,4 +112,32 @@ describe("analysis: the workspace linker", () => {
     assert.deepEqual(codes(linked), []);
     assert.deepEqual(codes(files.edit({ "src/a.ts": file(asset("renamed")) })), ["AL005 src/checks.ts"]);
   });
+
+  it("re-links the callers of a helper whose module starts re-exporting the SDK under its name, and stops again", () => {
+    const helper = "export function make(config: object, run: () => void) {\n  run();\n  return config;\n}\n";
+    const renamedSdk = 'export { asset as make } from "assetline";\n';
+    const body = '(ctx) => {\n  ctx.db.exec("create table made as select 1");\n}';
+    const files = new LinkedFiles({
+      "src/util/make.ts": helper,
+      // Through an `export *` chain, and straight from the helper's module.
+      "src/lib/index.ts": 'export * from "../util/make";\n',
+      "src/a.ts": `import { make } from "./lib/index";\nexport const a = make({ owners: ["team:a"] }, ${body});\n`,
+      "src/b.ts": `import { make } from "./util/make";\nexport const b = make({}, ${body});\n`,
+      "src/c.ts": `import { asset } from "assetline";\nimport { a } from "./a";\nexport const c = asset({ deps: [a] }, () => {});\n`,
+    });
+    const depsOfC = (linked: LinkedWorkspace) =>
+      linked.assets.find((each) => each.key === "c")?.deps.map((dep) => dep.key);
+    const before = files.linkAll();
+    assert.deepEqual(keys(before), ["c"], "make() is a helper: its calls are no definitions");
+    assert.deepEqual(depsOfC(before), [undefined], "c's dep names a const that is not an asset");
+
+    const sdk = files.edit({ "src/util/make.ts": renamedSdk });
+    assert.deepEqual(keys(sdk), ["a", "b", "c"]);
+    assert.deepEqual(sdk.assets.find((each) => each.key === "a")?.owners, ["team:a"]);
+    assert.deepEqual(depsOfC(sdk), ["a"]);
+
+    const back = files.edit({ "src/util/make.ts": helper });
+    assert.deepEqual(keys(back), ["c"]);
+    assert.deepEqual(depsOfC(back), [undefined]);
+  });
 });

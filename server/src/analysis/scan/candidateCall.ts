@@ -88,13 +88,38 @@ function calleeOf(expression: ts.Expression): Callee {
 }
 
 /**
- * Consts visible to the definition: those declared inside its body (looked up lazily, since
- * most bodies use none) and the file's top-level consts.
+ * The consts an inline function declares, handed over by the file's walk as it meets their
+ * declarations (in source order, as `collectConsts` finds them). Once the walk has left the
+ * function (`complete`) they are all of them: the lookups that follow the walk (the config's
+ * deps and check target by reference, names given as consts) need no search of the body's text.
  */
-export function constLookup(context: Pick<CallContext, "sourceFile" | "topLevelConsts" | "body">): ConstLookup {
-  let local: Map<string, ts.Expression> | undefined;
+export class WalkedConsts {
+  private found: Map<string, ts.Expression> | undefined;
+  complete = false;
+
+  add(list: ts.VariableDeclarationList): void {
+    if ((list.flags & ts.NodeFlags.Const) !== 0) addConsts(list, (this.found ??= new Map()));
+  }
+
+  get declared(): ReadonlyMap<string, ts.Expression> {
+    return this.found ?? NO_CONSTS;
+  }
+}
+
+const NO_CONSTS: ReadonlyMap<string, ts.Expression> = new Map();
+
+/**
+ * Consts visible to the definition: those declared inside its body (looked up lazily, since
+ * most bodies use none, or handed over by the walk: `walked`) and the file's top-level consts.
+ */
+export function constLookup(
+  context: Pick<CallContext, "sourceFile" | "topLevelConsts" | "body">,
+  walked?: WalkedConsts,
+): ConstLookup {
+  let local: ReadonlyMap<string, ts.Expression> | undefined;
   let escaped: boolean | undefined;
   return (name) => {
+    if (!local && walked?.complete) local = walked.declared;
     if (!local) {
       // A body whose text never spells the name cannot declare it (unless an identifier is
       // written with \u escapes): skip walking it, which most lookups (deps by reference) allow.
@@ -103,8 +128,9 @@ export function constLookup(context: Pick<CallContext, "sourceFile" | "topLevelC
       const text = context.sourceFile.text;
       escaped ??= hasEscape(text, body);
       if (!escaped && !mayDeclare(text, body, name)) return context.topLevelConsts.get(name);
-      local = new Map();
-      collectConsts(context.body, local);
+      const found = new Map<string, ts.Expression>();
+      collectConsts(body, found);
+      local = found;
     }
     return local.get(name) ?? context.topLevelConsts.get(name);
   };
@@ -142,11 +168,15 @@ function isWhitespace(c: number): boolean {
 
 function collectConsts(body: ts.Node, into: Map<string, ts.Expression>): void {
   forEachDescendant(body, (node) => {
-    if (!ts.isVariableDeclarationList(node) || (node.flags & ts.NodeFlags.Const) === 0) return;
-    for (const declaration of node.declarations) {
-      if (ts.isIdentifier(declaration.name) && declaration.initializer && !into.has(declaration.name.text)) {
-        into.set(declaration.name.text, declaration.initializer);
-      }
-    }
+    if (ts.isVariableDeclarationList(node) && (node.flags & ts.NodeFlags.Const) !== 0) addConsts(node, into);
   });
+}
+
+/** The list's declarations of a single name with a value; the first declaration of a name wins. */
+function addConsts(list: ts.VariableDeclarationList, into: Map<string, ts.Expression>): void {
+  for (const declaration of list.declarations) {
+    if (ts.isIdentifier(declaration.name) && declaration.initializer && !into.has(declaration.name.text)) {
+      into.set(declaration.name.text, declaration.initializer);
+    }
+  }
 }

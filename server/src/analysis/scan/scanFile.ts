@@ -1,7 +1,7 @@
 import { posix } from "node:path";
 import { ts } from "../typescript";
 import type { CandidateCall, ExportedName, FileFacts, ImportBinding, ModuleRef, TopLevelDeclaration } from "../facts";
-import { analyzeCall, constLookup, isFunctionLike } from "./candidateCall";
+import { analyzeCall, constLookup, isFunctionLike, WalkedConsts } from "./candidateCall";
 import { EffectCollector, type ModuleBindings } from "./effects";
 import { LocationMaker } from "./locations";
 import { moduleRef } from "./modules";
@@ -330,6 +330,9 @@ class FileScanner {
       if (kind === CALL && this.mayCallDefinitions && this.isCandidateCallee((node as ts.CallExpression).expression))
         return this.beginCall(node as ts.CallExpression);
     }
+    if (kind === VARIABLE_DECLARATION_LIST && this.walkedConsts.length > 0) {
+      for (let i = 0; i < this.walkedConsts.length; i++) this.walkedConsts[i]!.add(node as ts.VariableDeclarationList);
+    }
     if (!this.flat && this.visitedDirectly(node)) return;
     // Without a possible definition in the file, no call needs to know its enclosing function.
     const enclosing = this.enclosing;
@@ -409,6 +412,8 @@ class FileScanner {
    * factory's body sits in two): each sees the nodes of its body as `extractEffects` would.
    */
   private readonly effectCollectors: EffectCollector[] = [];
+  /** The consts of the same inline functions, collected the same way. */
+  private readonly walkedConsts: WalkedConsts[] = [];
   /** Nodes to visit below MAX_RECURSION, and steps to run once a call's arguments are walked. */
   private readonly pending: WalkTask[] = [];
   /** The function the node being visited is in, for "inside function X" messages. */
@@ -476,9 +481,9 @@ class FileScanner {
     });
     for (let i = call.arguments.length - 1; i >= 0; i--) {
       const argument = call.arguments[i]!;
-      if (argument === inlineBody) this.pending.push(() => void this.effectCollectors.pop());
+      if (argument === inlineBody) this.pending.push(() => this.leaveInlineBody());
       this.pending.push(argument);
-      if (argument === inlineBody) this.pending.push(() => void this.effectCollectors.push(inline!.collector));
+      if (argument === inlineBody) this.pending.push(() => this.enterInlineBody(inline!));
     }
     this.pending.push(() => void this.referenceSinks.push(sink));
     this.pending.push(call.expression);
@@ -492,15 +497,29 @@ class FileScanner {
     if (!this.flat) this.runPending(floor);
   }
 
+  private enterInlineBody(inline: InlineBodyScan): void {
+    this.effectCollectors.push(inline.collector);
+    this.walkedConsts.push(inline.walkedConsts);
+  }
+
+  private leaveInlineBody(): void {
+    this.effectCollectors.pop();
+    this.walkedConsts.pop()!.complete = true;
+  }
+
   private inlineBodyScan(body: ts.Node): InlineBodyScan {
-    const consts = constLookup({ sourceFile: this.sourceFile, topLevelConsts: this.topLevelConsts, body });
+    const walkedConsts = new WalkedConsts();
+    const consts = constLookup(
+      { sourceFile: this.sourceFile, topLevelConsts: this.topLevelConsts, body },
+      walkedConsts,
+    );
     const collector = new EffectCollector({
       sourceFile: this.sourceFile,
       locations: this.locations,
       consts,
       modules: this.modules!,
     });
-    return { body, consts, collector };
+    return { body, consts, collector, walkedConsts };
   }
 
   private recordCall(
@@ -565,6 +584,7 @@ interface InlineBodyScan {
   readonly body: ts.Node;
   readonly consts: ConstLookup;
   readonly collector: EffectCollector;
+  readonly walkedConsts: WalkedConsts;
 }
 
 /** `ts.getModifiers` without its filtered copy of the array: a decorator's kind is never a modifier's. */
