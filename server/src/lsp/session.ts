@@ -129,9 +129,10 @@ class Session {
         ? context.host.start()
         : context.host.restart(settings.analysis.maxFileKilobytes * 1024);
     context.status.start();
-    registerFileWatchers(context).catch((error: unknown) =>
-      context.log(`could not register file watchers: ${String(error)}`),
-    );
+    const watching = registerFileWatchers(context).catch((error: unknown) => {
+      context.log(`could not register file watchers: ${String(error)}`);
+      return false;
+    });
     if (context.support.configurationRegistration) {
       // Pulled settings change silently unless the client is asked to say so.
       this.connection.client
@@ -144,6 +145,11 @@ class Session {
     this.clockTimer.unref();
     void context.automation.apply(settings.automation);
     await started;
+    // The first analysis listed the disk before the client's watcher was surely live (its answer
+    // to the registration may come later still): a file created or deleted in between is reported
+    // by nobody, and would be missed until something else walked the disk. One more walk, once both
+    // are done, finds it; it costs a walk, after the first diagnostics are out.
+    if (await watching) this.fileEvents?.scheduleRelist();
   }
 
   private async configurationChanged(raw: unknown): Promise<void> {
