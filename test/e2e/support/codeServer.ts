@@ -27,11 +27,12 @@ const BASE_SETTINGS = {
 };
 
 /**
- * The workbench URL's query that puts the Assetline extension's log at trace level, so that the
- * language client writes the LSP traffic (didChangeWatchedFiles among it) to Assetline.log beside
- * the server's own lines: kept when a run fails (`evidenceOf`), deleted with the rest otherwise.
+ * The workbench URL's payload entry that puts the Assetline extension's log at trace level (the
+ * web workbench reads `logLevel` from the payload, not the query), so that the language client
+ * writes the LSP traffic (didChangeWatchedFiles among it) to Assetline.log beside the server's
+ * own lines: kept when a run fails (`evidenceOf`), deleted with the rest otherwise.
  */
-export const EXTENSION_LOG_LEVEL = "logLevel=assetline.assetline:trace";
+export const EXTENSION_LOG_LEVEL: readonly [string, string] = ["logLevel", "assetline.assetline:trace"];
 
 /** Installs code-server into its cache folder on first use; returns that folder. */
 export function installCodeServer(): string {

@@ -46,9 +46,10 @@ export async function runHostSuite(options: HostSuiteOptions): Promise<Counts> {
     const payload = [
       ["extensionDevelopmentPath", `vscode-remote://remote${options.extensionPath}`],
       ["extensionTestsPath", `vscode-remote://remote${options.testsPath}`],
+      EXTENSION_LOG_LEVEL,
     ];
     await page.goto(
-      `${options.url}/?folder=${encodeURIComponent(options.workspace)}&${EXTENSION_LOG_LEVEL}&payload=${encodeURIComponent(JSON.stringify(payload))}`,
+      `${options.url}/?folder=${encodeURIComponent(options.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`,
     );
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<"timeout">(
