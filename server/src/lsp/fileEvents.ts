@@ -28,10 +28,12 @@ export async function registerFileWatchers(context: WorkspaceContext): Promise<b
     return false;
   }
   await context.connection.client.register(DidChangeWatchedFilesNotification.type, {
+    // Creations and deletions come from the last watcher alone: a client reports an event once
+    // per watcher that matches it.
     watchers: [
-      { globPattern: "**/*.{ts,tsx,mts,cts}" },
+      { globPattern: "**/*.{ts,tsx,mts,cts}", kind: WatchKind.Change },
       // .gitignore decides which files are analyzed at all.
-      { globPattern: "**/.gitignore" },
+      { globPattern: "**/.gitignore", kind: WatchKind.Change },
       // Deleting a folder is reported for the folder only, whatever glob matched its files. Creating
       // one may be too: VS Code's watcher (@parcel/watcher on Linux) starts watching a new folder
       // only once it sees it, so files written into it at once (mkdir -p, a generator, an unzip)
