@@ -121,6 +121,18 @@ class Session {
         `Assetline analyses the first workspace folder only (${this.extraFolders} more ignored): ${context.paths.root}`,
       );
     }
+    // Asked for first: a client answers in order, so its watcher is live before the first listing
+    // (which waits for the answer to the analysis's progress, asked for later).
+    const watching = registerFileWatchers(context).catch((error: unknown) => {
+      context.log(`could not register file watchers: ${String(error)}`);
+      return false;
+    });
+    void watching.then((registered) => {
+      // Answered after the disk was listed (a slow client, or a request started the analysis
+      // early): a file created or deleted in between was reported by nobody, and would be missed
+      // until something else walked the disk. One more walk finds it.
+      if (registered && context.reader.hasListed) this.fileEvents?.scheduleRelist();
+    });
     const settings = await context.settings.get();
     context.host.setDebounce(settings.analysis.debounceMs);
     context.status.setPollInterval(settings.status.pollIntervalMs);
@@ -129,10 +141,6 @@ class Session {
         ? context.host.start()
         : context.host.restart(settings.analysis.maxFileKilobytes * 1024);
     context.status.start();
-    const watching = registerFileWatchers(context).catch((error: unknown) => {
-      context.log(`could not register file watchers: ${String(error)}`);
-      return false;
-    });
     if (context.support.configurationRegistration) {
       // Pulled settings change silently unless the client is asked to say so.
       this.connection.client
@@ -145,11 +153,6 @@ class Session {
     this.clockTimer.unref();
     void context.automation.apply(settings.automation);
     await started;
-    // The first analysis listed the disk before the client's watcher was surely live (its answer
-    // to the registration may come later still): a file created or deleted in between is reported
-    // by nobody, and would be missed until something else walked the disk. One more walk, once both
-    // are done, finds it; it costs a walk, after the first diagnostics are out.
-    if (await watching) this.fileEvents?.scheduleRelist();
   }
 
   private async configurationChanged(raw: unknown): Promise<void> {
