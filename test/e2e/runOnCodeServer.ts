@@ -9,6 +9,10 @@
  * Writes the summed counts to $ASSETLINE_TEST_SUMMARY (scripts/test.mjs adds them up) and
  * prints "N passed, N failed". Usage: npx tsx test/e2e/runOnCodeServer.ts  (after `npm run build`)
  *
+ * A failed run keeps its scratch folder and prints the files to read first (support/codeServer.ts
+ * `evidenceOf`: the host suites' output, the Assetline log with the LSP trace, code-server's log);
+ * ASSETLINE_E2E_KEEP=1 keeps them after a green run too.
+ *
  * To iterate on one scenario: ASSETLINE_E2E_SESSIONS=trusted (a comma list) runs only those
  * sessions, and ASSETLINE_E2E_GREP=PATTERN only the tests (host and UI) whose titles match, e.g.
  *   ASSETLINE_E2E_SESSIONS=trusted ASSETLINE_E2E_GREP="Go to Asset" \
@@ -17,13 +21,14 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import * as esbuild from "esbuild";
 import type { Browser } from "playwright-core";
 import { launchBrowser } from "./support/chromium";
 import {
   type CodeServer,
   REPO,
+  evidenceOf,
   installCodeServer,
   prepareLargeWorkspace,
   prepareWorkspace,
@@ -69,11 +74,23 @@ async function main(): Promise<Counts> {
   console.log(`packaged ${vsix} (${seconds(started)})`);
   const scratch = mkdtempSync(join(tmpdir(), "assetline-e2e-"));
   const total: Counts = { passes: 0, failures: 0, pending: 0 };
+  const failedSessions: SessionName[] = [];
   try {
-    for (const name of SESSIONS) if (chosen(name)) add(total, await session(installDir, vsix, scratch, name));
+    for (const name of SESSIONS) {
+      if (!chosen(name)) continue;
+      const counts = await session(installDir, vsix, scratch, name);
+      if (counts.failures > 0) failedSessions.push(name);
+      add(total, counts);
+    }
   } finally {
-    if (total.failures === 0) rmSync(scratch, { recursive: true, force: true });
-    else console.log(`kept ${scratch} (workspaces and code-server logs) for inspection`);
+    if (total.failures === 0 && !process.env.ASSETLINE_E2E_KEEP) rmSync(scratch, { recursive: true, force: true });
+    else {
+      console.log(`kept ${scratch} (workspaces and code-server logs) for inspection`);
+      for (const name of failedSessions) {
+        console.log(`  ${name}, to read first:`);
+        for (const file of evidenceOf(scratch, name)) console.log(`    ${file}`);
+      }
+    }
   }
   console.log(`e2e took ${seconds(started)}`);
   return total;
@@ -94,6 +111,8 @@ async function session(installDir: string, vsix: string, scratch: string, name: 
           "security.workspace.trust.startupPrompt": "never",
           "security.workspace.trust.emptyWindow": false,
         };
+  // The large graph's messages are megabytes: their methods are trace enough there.
+  const trace = name === "large" ? { "assetline.trace.server": "messages" } : {};
   let server: CodeServer | undefined;
   const browser = await launchBrowser();
   try {
@@ -102,7 +121,7 @@ async function session(installDir: string, vsix: string, scratch: string, name: 
       scratch,
       name,
       vsix,
-      settings: trust,
+      settings: { ...trust, ...trace },
       env: { ASSETLINE_E2E_REPO: REPO, ASSETLINE_E2E_SUITE: name, ASSETLINE_TEST_SUMMARY: summaryFile },
     });
     const counts: Counts = HOST_SUITES[name]
@@ -134,6 +153,7 @@ async function hostSuites(
     extensionPath: testCarrier(),
     testsPath: join(SUITE_OUT, "index.js"),
     summaryFile,
+    logFile: join(dirname(summaryFile), `${name}-host.log`),
     timeoutMs: HOST_TIMEOUT_MS,
   });
   console.log(`${name} host: ${counts.passes} passed, ${counts.failures} failed (${seconds(started)})`);

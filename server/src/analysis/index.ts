@@ -3,6 +3,7 @@ export { type AnalysisSnapshot, analyzeDirectory, WorkspaceAnalysis, type Worksp
 export {
   describeUnreadable,
   DiskReader,
+  isAlwaysSkippedFolder,
   isAnalysableFile,
   OverlayReader,
   type SourceReader,

@@ -121,6 +121,18 @@ class Session {
         `Assetline analyses the first workspace folder only (${this.extraFolders} more ignored): ${context.paths.root}`,
       );
     }
+    // Asked for first: a client answers in order, so its watcher is live before the first listing
+    // (which waits for the answer to the analysis's progress, asked for later).
+    const watching = registerFileWatchers(context).catch((error: unknown) => {
+      context.log(`could not register file watchers: ${String(error)}`);
+      return false;
+    });
+    void watching.then((registered) => {
+      // Answered after the disk was listed (a slow client, or a request started the analysis
+      // early): a file created or deleted in between was reported by nobody, and would be missed
+      // until something else walked the disk. One more walk finds it.
+      if (registered && context.reader.hasListed) this.fileEvents?.scheduleRelist();
+    });
     const settings = await context.settings.get();
     context.host.setDebounce(settings.analysis.debounceMs);
     context.status.setPollInterval(settings.status.pollIntervalMs);
@@ -129,9 +141,6 @@ class Session {
         ? context.host.start()
         : context.host.restart(settings.analysis.maxFileKilobytes * 1024);
     context.status.start();
-    registerFileWatchers(context).catch((error: unknown) =>
-      context.log(`could not register file watchers: ${String(error)}`),
-    );
     if (context.support.configurationRegistration) {
       // Pulled settings change silently unless the client is asked to say so.
       this.connection.client

@@ -19,6 +19,7 @@ export class WorkspaceReader implements SourceReader {
   private readonly disk: DiskReader;
   private readonly overlay: OverlayReader;
   private listed = new Set<string>();
+  private walked = false;
   /** Unreadable folders and .gitignore files already told about, so each walk does not repeat them. */
   private reported = new Set<string>();
 
@@ -41,7 +42,13 @@ export class WorkspaceReader implements SourceReader {
     const added = [...now].filter((file) => !this.listed.has(file));
     const removed = [...this.listed].filter((file) => !now.has(file));
     this.listed = now;
+    this.walked = true;
     return { added, removed };
+  }
+
+  /** True once the disk has been walked: what changed since is known only from the watcher. */
+  get hasListed(): boolean {
+    return this.walked;
   }
 
   /** Adds a file the editor knows exists (a watcher event, a file opened) without a walk. */

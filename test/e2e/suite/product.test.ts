@@ -38,6 +38,11 @@ describe("Assetline in VS Code: from a failure to the code, and links", () => {
 
   before(async () => {
     api = await activatedApi();
+    // The first suite ends by restarting the server. Written only once its first analysis is done,
+    // the files below reach it through the watcher alone, every time (written while it listed the
+    // disk, they were in its listing on most runs, and the watcher path went untested until it
+    // failed: files written into a new folder went unreported).
+    await untilAnalysed(api, "stg_orders");
     // The first suite leaves a definition with an error (AL002), and the CLI refuses to run any.
     rmSync(join(workspaceRoot(), "src", "broken.ts"), { force: true });
     mkdirSync(join(workspaceRoot(), "src", "e2e"), { recursive: true });

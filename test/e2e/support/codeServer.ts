@@ -4,7 +4,7 @@
  * user-data folder per session. Waits for /healthz, never for a fixed time.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { cpSync, mkdirSync, openSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, openSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 
@@ -22,7 +22,17 @@ const BASE_SETTINGS = {
   "editor.codeLens": true,
   "git.enabled": false,
   "typescript.tsserver.experimental.enableProjectDiagnostics": false,
+  // With the extension's log at trace (EXTENSION_LOG_LEVEL), every LSP message and its params.
+  "assetline.trace.server": "verbose",
 };
+
+/**
+ * The workbench URL's payload entry that puts the Assetline extension's log at trace level (the
+ * web workbench reads `logLevel` from the payload, not the query), so that the language client
+ * writes the LSP traffic (didChangeWatchedFiles among it) to Assetline.log beside the server's
+ * own lines: kept when a run fails (`evidenceOf`), deleted with the rest otherwise.
+ */
+export const EXTENSION_LOG_LEVEL: readonly [string, string] = ["logLevel", "assetline.assetline:trace"];
 
 /** Installs code-server into its cache folder on first use; returns that folder. */
 export function installCodeServer(): string {
@@ -180,4 +190,21 @@ async function stopGroup(child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (alive() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
   if (alive()) process.kill(-pid, "SIGKILL");
+}
+
+/**
+ * What a failed session leaves to read, in the order to read it: the host suites' output, the
+ * Assetline log of each extension host (the server's stderr and log lines, the client's, the LSP
+ * trace), code-server's own log.
+ */
+export function evidenceOf(scratch: string, name: string): string[] {
+  const files = [join(scratch, `${name}-host.log`)];
+  const logs = join(scratch, `${name}-code-server`, "user-data", "logs");
+  if (existsSync(logs)) {
+    for (const entry of readdirSync(logs, { recursive: true, encoding: "utf8" }).sort()) {
+      if (entry.endsWith(join("assetline.assetline", "Assetline.log"))) files.push(join(logs, entry));
+    }
+  }
+  files.push(join(scratch, `${name}-code-server.log`));
+  return files.filter((file) => existsSync(file));
 }

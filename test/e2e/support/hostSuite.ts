@@ -4,9 +4,10 @@
  * and the tests, and the page exposes codeAutomationLog/codeAutomationExit, which the
  * workbench calls with the extension host's console output and the tests' exit code.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { format } from "node:util";
 import type { Browser } from "playwright-core";
+import { EXTENSION_LOG_LEVEL } from "./codeServer";
 
 export interface Counts {
   passes: number;
@@ -23,6 +24,8 @@ export interface HostSuiteOptions {
   readonly testsPath: string;
   /** Where the suite's summary reporter writes its counts (ASSETLINE_TEST_SUMMARY in code-server's env). */
   readonly summaryFile: string;
+  /** The suites' output is printed and kept here too, for when the run fails. */
+  readonly logFile: string;
   readonly timeoutMs: number;
 }
 
@@ -34,6 +37,7 @@ export async function runHostSuite(options: HostSuiteOptions): Promise<Counts> {
   try {
     await page.exposeFunction("codeAutomationLog", (_type: string, args: unknown[]) => {
       const line = format(...(Array.isArray(args) ? args : [args]));
+      appendFileSync(options.logFile, `${new Date().toISOString()} ${line}\n`);
       if (!NOISE.test(line)) process.stdout.write(`${line}\n`);
     });
     const exited = new Promise<number>(
@@ -42,6 +46,7 @@ export async function runHostSuite(options: HostSuiteOptions): Promise<Counts> {
     const payload = [
       ["extensionDevelopmentPath", `vscode-remote://remote${options.extensionPath}`],
       ["extensionTestsPath", `vscode-remote://remote${options.testsPath}`],
+      EXTENSION_LOG_LEVEL,
     ];
     await page.goto(
       `${options.url}/?folder=${encodeURIComponent(options.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`,

@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "n
 import { join } from "node:path";
 import type { Browser, FrameLocator, Locator, Page } from "playwright-core";
 import { launchBrowser } from "./chromium";
+import { EXTENSION_LOG_LEVEL } from "./codeServer";
 
 export const E2E_URL = process.env.ASSETLINE_E2E_URL ?? "";
 export const E2E_WORKSPACE = process.env.ASSETLINE_E2E_WORKSPACE ?? "";
@@ -45,7 +46,8 @@ export async function openWorkbench(page: Page): Promise<void> {
   if (!E2E_URL || !E2E_WORKSPACE)
     throw new Error("run through test/e2e/runOnCodeServer.ts, which starts code-server with the .vsix installed");
   mkdirSync(SHOTS, { recursive: true });
-  await page.goto(`${E2E_URL}/?folder=${encodeURIComponent(E2E_WORKSPACE)}`);
+  const payload = encodeURIComponent(JSON.stringify([EXTENSION_LOG_LEVEL]));
+  await page.goto(`${E2E_URL}/?folder=${encodeURIComponent(E2E_WORKSPACE)}&payload=${payload}`);
   await page.locator(".monaco-workbench").waitFor({ timeout: 90_000 });
   await page.locator(".explorer-folders-view .monaco-list-row").first().waitFor({ timeout: 90_000 });
 }

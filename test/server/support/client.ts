@@ -79,6 +79,8 @@ export interface StartOptions {
   readonly prepare?: (root: string) => void;
   /** Runs the server as this user (the tests run as root, who can read any file). */
   readonly user?: { readonly uid: number; readonly gid: number };
+  /** The client answers the server's registrations once this resolves (an editor slow to set up its watchers). */
+  readonly registrationAnswered?: Promise<void>;
 }
 
 type Waiter = { readonly check: () => boolean; readonly resolve: () => void };
@@ -98,6 +100,7 @@ export class TestClient {
   private readonly waiters = new Set<Waiter>();
   private exited = false;
   private stopped = false;
+  private registrationAnswered: Promise<void> = Promise.resolve();
   settings: unknown;
 
   private constructor(
@@ -129,6 +132,7 @@ export class TestClient {
     child.stderr!.on("data", (chunk: Buffer) => stderr.push(chunk.toString()));
     const client = new TestClient(root, child, connection, stderr);
     client.settings = options.settings ?? {};
+    if (options.registrationAnswered) client.registrationAnswered = options.registrationAnswered;
     child.on("exit", () => {
       client.exited = true;
       client.poke();
@@ -327,13 +331,17 @@ export class TestClient {
         this.poke();
       });
     });
-    for (const method of [RegistrationRequest.method, CodeLensRefreshRequest.method]) {
-      this.connection.onRequest(method, (params: unknown) => {
-        this.serverRequests.push({ method, params });
-        this.poke();
-        return null;
-      });
-    }
+    this.connection.onRequest(RegistrationRequest.method, async (params: unknown) => {
+      this.serverRequests.push({ method: RegistrationRequest.method, params });
+      this.poke();
+      await this.registrationAnswered;
+      return null;
+    });
+    this.connection.onRequest(CodeLensRefreshRequest.method, (params: unknown) => {
+      this.serverRequests.push({ method: CodeLensRefreshRequest.method, params });
+      this.poke();
+      return null;
+    });
   }
 
   private poke(): void {
