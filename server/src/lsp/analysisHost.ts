@@ -81,6 +81,11 @@ export class AnalysisHost implements WorkingFacts {
   private analysis: WorkspaceAnalysis;
   private current: AnalysisSnapshot | undefined;
   private readonly dirty = new Set<string>();
+  /**
+   * Files whose re-analysis threw: analyzed again with the next change. Not pending (a
+   * deterministic failure would otherwise be retried forever, and `settled` never settle).
+   */
+  private readonly failed = new Set<string>();
   private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   /** The first analysis (or a restart's). */
   private initial: Promise<void> | undefined;
@@ -238,14 +243,15 @@ export class AnalysisHost implements WorkingFacts {
       this.bulk = this.analyzeMany().finally(() => (this.bulk = undefined));
       return;
     }
-    const files = [...this.dirty];
-    this.dirty.clear();
+    const files = this.takeDirty();
     const started = performance.now();
     try {
       this.current = this.analysis.updateFiles(files);
     } catch (error) {
-      // Runs from a timer: a throw here would end the process. Keep the last snapshot instead.
+      // Runs from a timer: a throw here would end the process. Keep the last snapshot instead, and
+      // the files: the next change tries them again (they were lost until edited again).
       this.options.log(`the analysis of ${files.length} changed file(s) failed: ${describe(error)}`);
+      for (const file of files) this.failed.add(file);
       return;
     }
     const elapsed = performance.now() - started;
@@ -254,8 +260,7 @@ export class AnalysisHost implements WorkingFacts {
   }
 
   private async analyzeMany(): Promise<void> {
-    const files = [...this.dirty];
-    this.dirty.clear();
+    const files = this.takeDirty();
     const generation = this.generation;
     const progress = await this.options.startProgress(`Assetline: re-analysing ${files.length} files`);
     try {
@@ -263,6 +268,7 @@ export class AnalysisHost implements WorkingFacts {
       this.link();
     } catch (error) {
       this.options.log(`the analysis failed: ${describe(error)}`);
+      for (const file of files) this.failed.add(file);
       return;
     } finally {
       progress.done();
@@ -276,9 +282,10 @@ export class AnalysisHost implements WorkingFacts {
     this.initialDone = false;
     const started = performance.now();
     const progress = await this.options.startProgress("Assetline: analysing assets");
+    let files: readonly string[] = [];
     try {
       this.reader.relist();
-      const files = this.reader.listFiles();
+      files = this.reader.listFiles();
       if (!(await this.scanInSlices(files, generation, progress))) return;
       this.link();
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
@@ -288,7 +295,9 @@ export class AnalysisHost implements WorkingFacts {
     } catch (error) {
       // A bug in the analysis must not leave the server without any snapshot: link what was read.
       this.options.log(`the analysis failed: ${describe(error)}`);
-      this.current ??= this.analysis.updateFiles([]);
+      this.current ??= this.fallbackSnapshot();
+      // Whatever the throw left unread is read again with the next change (a re-read of the rest costs a comparison of texts).
+      for (const file of files) this.failed.add(file);
     } finally {
       progress.done();
     }
@@ -341,9 +350,30 @@ export class AnalysisHost implements WorkingFacts {
 
   /** Links what was scanned, re-reading files edited while the slices ran. */
   private link(): void {
-    const pending = [...this.dirty];
+    this.current = this.analysis.updateFiles(this.takeDirty());
+  }
+
+  /** The files to analyze now: the changed ones, and those whose last analysis threw. */
+  private takeDirty(): string[] {
+    const files = [...this.dirty];
+    for (const file of this.failed) if (!this.dirty.has(file)) files.push(file);
     this.dirty.clear();
-    this.current = this.analysis.updateFiles(pending);
+    this.failed.clear();
+    return files;
+  }
+
+  /**
+   * What the first analysis leaves when it threw: a link of what was scanned, or, when that throws
+   * too, an empty snapshot. Either way the server answers (and says so in its log) instead of
+   * leaving every request and the first diagnostics waiting forever.
+   */
+  private fallbackSnapshot(): AnalysisSnapshot {
+    try {
+      return this.analysis.updateFiles([]);
+    } catch (error) {
+      this.options.log(`the analysis could not link what it read either, so it reports nothing: ${describe(error)}`);
+      return new WorkspaceAnalysis(NO_FILES).analyzeAll();
+    }
   }
 
   private notify(files: readonly string[]): void {
@@ -356,6 +386,9 @@ export class AnalysisHost implements WorkingFacts {
     }
   }
 }
+
+/** A workspace with no files, for the snapshot of an analysis that could not run at all. */
+const NO_FILES: SourceReader = { root: "", listFiles: () => [], readFile: () => undefined };
 
 function describe(error: unknown): string {
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
