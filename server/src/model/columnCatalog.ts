@@ -163,7 +163,7 @@ const resourceOfKey = new Map<string, ResourceId | undefined>();
  * own: a concatenation is a rope in V8, and the linker looks every read up among these (AL003),
  * where a rope compares several times slower than a flat string.
  */
-function ownResource(asset: AssetDefinition): ResourceId | undefined {
+export function ownResource(asset: AssetDefinition): ResourceId | undefined {
   let resource = resourceOfKey.get(asset.key);
   if (resource === undefined && !resourceOfKey.has(asset.key)) {
     const table = producedTable(asset);

@@ -1,5 +1,5 @@
 import type { AssetDefinition, ResourceId } from "../../model/definitions";
-import { producedResources } from "../../model/columnCatalog";
+import { ownResource, producedResources } from "../../model/columnCatalog";
 import { upperBound } from "./sortedLists";
 
 /**
@@ -27,14 +27,14 @@ export class ProducerIndex {
   reset(assets: readonly AssetDefinition[]): void {
     const producers = (this.producers = new Map());
     // Indexed loops: see WorkspaceLinker.checkEveryDefinition.
+    // The resources of producedResources, without its list per asset: an asset's own table, then
+    // its writes, each once (an asset seen again for a resource is the last of that list already).
     for (let i = 0; i < assets.length; i++) {
       const asset = assets[i]!;
-      const produced = this.producedResources(asset);
-      for (let j = 0; j < produced.length; j++) {
-        const list = producers.get(produced[j]!);
-        if (list) list.push(asset);
-        else producers.set(produced[j]!, [asset]);
-      }
+      const own = ownResource(asset);
+      if (own !== undefined) addProducer(producers, own, asset);
+      const writes = asset.writes;
+      for (let j = 0; j < writes.length; j++) addProducer(producers, writes[j]!.resource, asset);
     }
   }
 
@@ -54,4 +54,14 @@ export class ProducerIndex {
     }
     return produced;
   }
+}
+
+function addProducer(
+  producers: Map<ResourceId, AssetDefinition[]>,
+  resource: ResourceId,
+  asset: AssetDefinition,
+): void {
+  const list = producers.get(resource);
+  if (!list) producers.set(resource, [asset]);
+  else if (list[list.length - 1] !== asset) list.push(asset);
 }
