@@ -18,10 +18,11 @@ export class ProducerIndex {
    */
   readonly producedResources = (asset: AssetDefinition): readonly ResourceId[] => producedResources(asset);
 
-  /** The producers of `resource`, in the definitions' order; undefined when none. */
-  producersOf(resource: ResourceId): readonly AssetDefinition[] | undefined {
-    return this.producers.get(resource);
-  }
+  /**
+   * The producers of `resource`, in the definitions' order; undefined when none. A function of its
+   * own, handed to AL003 as it is: it runs for every read, and each wrapper was another call there.
+   */
+  readonly producersOf = (resource: ResourceId): readonly AssetDefinition[] | undefined => this.producers.get(resource);
 
   /** The index of `assets` (already in the definitions' order), from scratch. */
   reset(assets: readonly AssetDefinition[]): void {
