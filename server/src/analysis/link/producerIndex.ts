@@ -28,14 +28,17 @@ export class ProducerIndex {
   reset(assets: readonly AssetDefinition[]): void {
     const producers = (this.producers = new Map());
     // Indexed loops: see WorkspaceLinker.checkEveryDefinition.
-    // The resources of producedResources, without its list per asset: an asset's own table, then
-    // its writes, each once (an asset seen again for a resource is the last of that list already).
+    // The resources of producedResources, without its list per asset, each asset once per resource
+    // (seen again, it is the last of that list already). Writes first: the scan gives a table one
+    // resource string for all its mentions, so a resource an asset writes is keyed by the string
+    // AL003's reads look up with, found by identity, where the own table's string (ownResource),
+    // equal but another string, would be compared character by character at every read.
     for (let i = 0; i < assets.length; i++) {
       const asset = assets[i]!;
-      const own = ownResource(asset);
-      if (own !== undefined) addProducer(producers, own, asset);
       const writes = asset.writes;
       for (let j = 0; j < writes.length; j++) addProducer(producers, writes[j]!.resource, asset);
+      const own = ownResource(asset);
+      if (own !== undefined) addProducer(producers, own, asset);
     }
   }
 
