@@ -140,4 +140,36 @@ describe("analysis: the workspace linker", () => {
     assert.deepEqual(keys(back), ["c"]);
     assert.deepEqual(depsOfC(back), [undefined]);
   });
+
+  it("finds a dep's key by reference in files with few and with many definitions, directly or re-exported", () => {
+    // A key of its own (name:) so the dep must name the key, not the const.
+    const named = (constName: string, key: string): string =>
+      `export const ${constName} = asset({ name: "${key}" }, async () => {});\n`;
+    const many = Array.from({ length: 12 }, (_, i) => named(`many_${i}`, `many/m${i}`));
+    const user =
+      `import { asset } from "assetline";\nimport { few_b, helper } from "./few";\nimport { many_7 } from "./barrel";\n` +
+      `import { ghost } from "./nowhere";\n` +
+      `export const user = asset({ deps: [few_b, many_7, helper, ghost] }, async () => {});\n`;
+    const files = new LinkedFiles({
+      "src/few.ts": file(named("few_a", "few/a"), named("few_b", "few/b"), "export function helper() {}\n"),
+      "src/many.ts": file(...many),
+      "src/barrel.ts": `import { many_7 } from "./many";\nexport { many_7 };\n`,
+      "src/user.ts": user,
+    });
+    const depsOfUser = (linked: LinkedWorkspace) => linked.assets.find((a) => a.key === "user")!.deps.map((d) => d.key);
+    const linked = files.linkAll();
+    assert.deepEqual(depsOfUser(linked), ["few/b", "many/m7", undefined, undefined]);
+    assert.deepEqual(
+      linked.diagnostics.map((d) => `${d.code} ${d.message.split(". ")[0]}`),
+      [
+        "AL002 Missing upstream for user: `helper` is declared in src/few.ts but is not an asset or source",
+        "AL002 Missing upstream for user: `ghost` does not resolve to an asset or source in this workspace",
+      ],
+    );
+    // The edits re-link the user through what its link read: the file it imports from, and the barrel's module.
+    const renamed = files.edit({ "src/few.ts": file(named("few_a", "few/a"), named("few_b", "few/bee")) });
+    assert.deepEqual(depsOfUser(renamed), ["few/bee", "many/m7", undefined, undefined]);
+    const moved = files.edit({ "src/many.ts": file(...many.slice(0, 7), named("many_7", "many/seven")) });
+    assert.deepEqual(depsOfUser(moved), ["few/bee", "many/seven", undefined, undefined]);
+  });
 });

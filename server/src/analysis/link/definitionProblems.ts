@@ -20,7 +20,8 @@ export interface ProblemInputs {
   readonly keys: KeyIndex;
   /** The dep and check targets of a file's definitions that resolve to nothing we know. */
   unresolvedTargets(file: string): ReadonlyMap<DependencyRef | CheckDefinition, string>;
-  producersOf(resource: ResourceId): readonly AssetDefinition[] | undefined;
+  /** Called as it is, without its object (it runs for every read of every asset). */
+  readonly producersOf: (resource: ResourceId) => readonly AssetDefinition[] | undefined;
   /** AL008 of an asset, kept by its own module (ColumnDiagnostics); collected here to keep one order. */
   columnDiagnosticsOf(asset: AssetDefinition): readonly AnalysisDiagnostic[];
 }
@@ -40,12 +41,7 @@ export class DefinitionProblems {
   /** AL005: checks whose target is not an asset. */
   private badTargets = new Map<CheckDefinition, readonly AnalysisDiagnostic[]>();
 
-  /** One function for every asset's AL003, not a closure per asset. */
-  private readonly producersOf: (resource: ResourceId) => readonly AssetDefinition[] | undefined;
-
-  constructor(private readonly inputs: ProblemInputs) {
-    this.producersOf = (resource) => inputs.producersOf(resource);
-  }
+  constructor(private readonly inputs: ProblemInputs) {}
 
   clear(): void {
     this.missing = new Map();
@@ -60,7 +56,7 @@ export class DefinitionProblems {
   }
 
   updateUndeclared(asset: AssetDefinition): boolean {
-    return setOrDelete(this.undeclared, asset, undeclaredDependencyDiagnostics(asset, this.producersOf));
+    return setOrDelete(this.undeclared, asset, undeclaredDependencyDiagnostics(asset, this.inputs.producersOf));
   }
 
   updateBadTarget(check: CheckDefinition): boolean {

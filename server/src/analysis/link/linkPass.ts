@@ -76,6 +76,9 @@ interface Tracked<T> {
 
 const NO_DEPS: ReadonlySet<string> = new Set();
 
+/** Up to this many SDK calls in a file, a dep by reference finds its key by a scan of them. */
+const FEW_CALLS = 8;
+
 /**
  * One linking pass over a fixed set of facts: links files one at a time, sharing what one
  * file's link learns about another (which calls are definitions, their keys) across files.
@@ -177,17 +180,20 @@ export class LinkPass {
     for (let i = 0; i < pending.length; i++) {
       const { sdkCall, key, keyLocation } = pending[i]!;
       const { call } = sdkCall;
-      const deps = call.config.deps.map((target): DependencyRef => {
-        const { key: depKey, problem } = this.resolveTarget(file, target);
+      const targets = call.config.deps;
+      const deps: DependencyRef[] = [];
+      for (let j = 0; j < targets.length; j++) {
+        const target = targets[j]!;
+        const depKey = this.keyOfTarget(file, target);
         const dep: DependencyRef = {
           key: depKey,
           via: target.kind === "string" ? "string" : "reference",
           text: target.kind === "string" ? target.key : target.text,
           location: target.location,
         };
-        if (problem) unresolvedTargets.set(dep, problem);
-        return dep;
-      });
+        if (depKey === undefined) unresolvedTargets.set(dep, this.unresolvedProblem(file, target));
+        deps.push(dep);
+      }
       const isSource = sdkCall.kind === "source";
       const asset: Omit<AssetDefinition, "codeVersion"> = {
         key,
@@ -225,7 +231,7 @@ export class LinkPass {
         diagnostics.push(invalidName(location, name, message));
         continue;
       }
-      const { key: target, problem } = this.resolveTarget(file, call.checkTarget);
+      const target = this.keyOfTarget(file, call.checkTarget);
       const check: Omit<CheckDefinition, "codeVersion"> = {
         name: internKey(name),
         assetKey: target,
@@ -238,7 +244,7 @@ export class LinkPass {
         description: call.config.description,
       };
       defineCodeVersion(check, this.versionOf(file, call));
-      if (problem) unresolvedTargets.set(check, problem);
+      if (target === undefined) unresolvedTargets.set(check, this.unresolvedProblem(file, call.checkTarget));
       checks.push(check);
     }
     return { assets, checks, diagnostics, unresolvedTargets };
@@ -249,18 +255,24 @@ export class LinkPass {
     return this.helperVersions.versionOf(this.files, file, call, this.resolver, this.deferredHelpers);
   }
 
-  private resolveTarget(file: string, target: TargetRef): { key: string | undefined; problem: string | undefined } {
-    if (target.kind === "string") return { key: internKey(target.key), problem: undefined };
+  /** The key a dep or check target names; undefined when it resolves to nothing we know (see unresolvedProblem). */
+  private keyOfTarget(file: string, target: TargetRef): string | undefined {
+    if (target.kind === "string") return internKey(target.key);
     const origin = originOfRef(this.resolver, file, target);
-    if (origin?.kind === "declaration") {
-      const key = this.keysOf(origin.file, origin.local);
-      if (key !== undefined) return { key, problem: undefined };
-      return {
-        key: undefined,
-        problem: `\`${target.text}\` is declared in ${origin.file} but is not an asset or source`,
-      };
-    }
-    return { key: undefined, problem: `\`${target.text}\` does not resolve to an asset or source in this workspace` };
+    return origin?.kind === "declaration" ? this.keysOf(origin.file, origin.local) : undefined;
+  }
+
+  /**
+   * Why keyOfTarget found no key. Resolves the target again, which answers as the first time
+   * (SymbolResolver), so the common case, a target that resolves, allocates no answer object.
+   */
+  private unresolvedProblem(file: string, target: TargetRef): string {
+    // A key given as a string always resolves (to itself); only references get here.
+    if (target.kind === "string") throw new Error("LinkPass: a string target has no resolution problem");
+    const origin = originOfRef(this.resolver, file, target);
+    if (origin?.kind === "declaration")
+      return `\`${target.text}\` is declared in ${origin.file} but is not an asset or source`;
+    return `\`${target.text}\` does not resolve to an asset or source in this workspace`;
   }
 
   /** The file's calls that resolve to `asset`/`source`/`check` of the SDK, in call order. */
@@ -271,6 +283,16 @@ export class LinkPass {
   /** The key of the asset or source the file's const `local` declares (for deps by reference). */
   private keysOf(file: string, local: string): string | undefined {
     const found = this.memoised(this.sdkCallsMemo, file, this.findSdkCalls);
+    const calls = found.calls;
+    // Most files define a handful: looking through them costs less than a map per file. From the
+    // end, as the map keeps the last of two consts of one name (the compiler's error, not ours).
+    if (calls.length <= FEW_CALLS) {
+      for (let i = calls.length - 1; i >= 0; i--) {
+        const { call, key } = calls[i]!;
+        if (key !== undefined && call.declaredAs === local) return key;
+      }
+      return undefined;
+    }
     if (!found.keys) {
       found.keys = new Map();
       for (const { call, key } of found.calls)

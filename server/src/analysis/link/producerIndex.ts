@@ -1,5 +1,5 @@
 import type { AssetDefinition, ResourceId } from "../../model/definitions";
-import { producedResources } from "../../model/columnCatalog";
+import { ownResource, producedResources } from "../../model/columnCatalog";
 import { upperBound } from "./sortedLists";
 
 /**
@@ -18,23 +18,27 @@ export class ProducerIndex {
    */
   readonly producedResources = (asset: AssetDefinition): readonly ResourceId[] => producedResources(asset);
 
-  /** The producers of `resource`, in the definitions' order; undefined when none. */
-  producersOf(resource: ResourceId): readonly AssetDefinition[] | undefined {
-    return this.producers.get(resource);
-  }
+  /**
+   * The producers of `resource`, in the definitions' order; undefined when none. A function of its
+   * own, handed to AL003 as it is: it runs for every read, and each wrapper was another call there.
+   */
+  readonly producersOf = (resource: ResourceId): readonly AssetDefinition[] | undefined => this.producers.get(resource);
 
   /** The index of `assets` (already in the definitions' order), from scratch. */
   reset(assets: readonly AssetDefinition[]): void {
     const producers = (this.producers = new Map());
     // Indexed loops: see WorkspaceLinker.checkEveryDefinition.
+    // The resources of producedResources, without its list per asset, each asset once per resource
+    // (seen again, it is the last of that list already). Writes first: the scan gives a table one
+    // resource string for all its mentions, so a resource an asset writes is keyed by the string
+    // AL003's reads look up with, found by identity, where the own table's string (ownResource),
+    // equal but another string, would be compared character by character at every read.
     for (let i = 0; i < assets.length; i++) {
       const asset = assets[i]!;
-      const produced = this.producedResources(asset);
-      for (let j = 0; j < produced.length; j++) {
-        const list = producers.get(produced[j]!);
-        if (list) list.push(asset);
-        else producers.set(produced[j]!, [asset]);
-      }
+      const writes = asset.writes;
+      for (let j = 0; j < writes.length; j++) addProducer(producers, writes[j]!.resource, asset);
+      const own = ownResource(asset);
+      if (own !== undefined) addProducer(producers, own, asset);
     }
   }
 
@@ -54,4 +58,14 @@ export class ProducerIndex {
     }
     return produced;
   }
+}
+
+function addProducer(
+  producers: Map<ResourceId, AssetDefinition[]>,
+  resource: ResourceId,
+  asset: AssetDefinition,
+): void {
+  const list = producers.get(resource);
+  if (!list) producers.set(resource, [asset]);
+  else if (list[list.length - 1] !== asset) list.push(asset);
 }

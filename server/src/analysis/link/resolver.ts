@@ -134,6 +134,15 @@ export class SymbolResolver {
 
   /** The origin of the name `file` exports as `name`. */
   resolveExport(file: string, name: string): Origin | undefined {
+    // Most exports name a const of the file itself, and most are asked for once (by the one file
+    // importing it): answered directly, such a lookup reads one file and recurses into nothing, so
+    // the memo, the in-progress key and the cycle bookkeeping below would only add to its cost.
+    const facts = this.files.get(file);
+    const exported = facts?.exports.get(name);
+    if (exported?.kind === "local" && !facts!.imports.has(exported.local)) {
+      this.tracker?.touch(file);
+      return facts!.declarations.has(exported.local) ? { kind: "declaration", file, local: exported.local } : undefined;
+    }
     const memo = this.exportMemo.get(file)?.get(name);
     if (memo) {
       if (memo.deps) this.tracker?.touchAll(memo.deps);

@@ -81,7 +81,7 @@ export class WorkspaceLinker {
     keys: this.keys.index,
     columnDiagnosticsOf: (asset) => this.columnDiagnostics.of(asset),
     unresolvedTargets: (file) => this.links.get(file)?.unresolvedTargets ?? EMPTY_MAP,
-    producersOf: (resource) => this.producers.producersOf(resource),
+    producersOf: this.producers.producersOf,
   });
   private readonly cycles = new CycleTracker({
     nodes: () => this.keys.nodes(),
