@@ -81,10 +81,7 @@ export class AnalysisHost implements WorkingFacts {
   private analysis: WorkspaceAnalysis;
   private current: AnalysisSnapshot | undefined;
   private readonly dirty = new Set<string>();
-  /**
-   * Files whose re-analysis threw: analyzed again with the next change. Not pending (a
-   * deterministic failure would otherwise be retried forever, and `settled` never settle).
-   */
+  /** Files whose analysis threw, taken with the next change; not pending, or `settled` could loop on them. */
   private readonly failed = new Set<string>();
   private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   /** The first analysis (or a restart's). */
@@ -239,7 +236,8 @@ export class AnalysisHost implements WorkingFacts {
     this.cancelTimer();
     // A sliced re-analysis in progress takes whatever arrived meanwhile when it links.
     if (this.bulk || this.dirty.size === 0) return;
-    if (this.dirty.size > BULK_FILES) {
+    // After a first analysis that threw, the files it left are the whole workspace.
+    if (this.dirty.size + this.failed.size > BULK_FILES) {
       this.bulk = this.analyzeMany().finally(() => (this.bulk = undefined));
       return;
     }
@@ -350,7 +348,14 @@ export class AnalysisHost implements WorkingFacts {
 
   /** Links what was scanned, re-reading files edited while the slices ran. */
   private link(): void {
-    this.current = this.analysis.updateFiles(this.takeDirty());
+    const files = this.takeDirty();
+    try {
+      this.current = this.analysis.updateFiles(files);
+    } catch (error) {
+      // Edited while the slices ran: kept for the next change like the rest of a failed analysis.
+      for (const file of files) this.failed.add(file);
+      throw error;
+    }
   }
 
   /** The files to analyze now: the changed ones, and those whose last analysis threw. */
