@@ -25,8 +25,9 @@
 // --engine: measure a prebuilt bundle instead (e.g. an older version of the engine).
 
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, rmSync } from "node:fs";
-import { availableParallelism, cpus } from "node:os";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { availableParallelism, cpus, homedir, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
@@ -38,6 +39,7 @@ const GENERATED = join(HERE, "generated");
 const WORKER = join(HERE, "worker.mjs");
 const TSC = join(REPO_ROOT, "node_modules/.bin/tsc");
 const CLI = join(REPO_ROOT, "bin/assetline.js");
+const PEAK_RSS = join(REPO_ROOT, "bench/support/peakRss.cjs");
 
 const TARGETS = { files: 3000, floorRatio: 1.5, tscRatio: 5, rssMB: 300, incrementalP90: 3 };
 
@@ -127,6 +129,33 @@ function runNode(argv, label) {
   return { ...JSON.parse(result.stdout.trim().split("\n").pop()), wallMs };
 }
 
+/**
+ * One `assetline check --format json` of `dir` by the built CLI, with `env` added; returns its peak
+ * RSS in MB (bench/support/peakRss.cjs, preloaded before the CLI's own code cache hook).
+ */
+function checkOnce(dir, env) {
+  const rssFile = join(tmpdir(), `assetline-bench-rss-${process.pid}`);
+  const result = spawnSync(process.execPath, ["--require", PEAK_RSS, CLI, "check", "--format", "json"], {
+    cwd: dir,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, ...env, ASSETLINE_BENCH_RSS_FILE: rssFile },
+  });
+  if (result.status !== 0 && result.status !== 1)
+    throw new Error(`assetline check failed (exit ${result.status}):\n${result.stderr}`);
+  const rss = Number(readFileSync(rssFile, "utf8"));
+  rmSync(rssFile, { force: true });
+  return rss;
+}
+
+/** The facts caches of `dir` in the user's cache folder (server/src/analysis/cache/factsCache.ts names them). */
+function removeFactsCaches(dir) {
+  const folder = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "assetline", "facts");
+  const prefix = `${createHash("sha1").update(resolve(dir)).digest("hex").slice(0, 16)}-`;
+  if (!existsSync(folder)) return;
+  for (const name of readdirSync(folder)) if (name.startsWith(prefix)) rmSync(join(folder, name), { force: true });
+}
+
 function runTsc(dir) {
   const started = performance.now();
   const result = spawnSync(process.execPath, [TSC, "--noEmit", "-p", dir], {
@@ -207,21 +236,31 @@ async function main() {
     // checkout's dist/, so `npm run build` first), SQL cache removed before each run, V8's code
     // cache warm as on any run but a machine's first (one untimed start fills it).
     const cli = [];
+    const cliRss = [];
     if (args.tsc && !args.engine && existsSync(join(REPO_ROOT, "dist", "cli.js"))) {
       spawnSync(process.execPath, [CLI, "--version"], { stdio: "ignore" });
       for (let run = 0; run < args.tscRuns; run++) {
         rmSync(join(dir, ".assetline"), { recursive: true, force: true });
         const started = performance.now();
-        const result = spawnSync(process.execPath, [CLI, "check", "--format", "json"], {
-          cwd: dir,
-          encoding: "utf8",
-          maxBuffer: 64 * 1024 * 1024,
-        });
-        if (result.status !== 0 && result.status !== 1)
-          throw new Error(`assetline check failed (exit ${result.status}):\n${result.stderr}`);
+        // Without the facts cache, as on a fresh clone in CI (where the CLI does not write it).
+        cliRss.push(checkOnce(dir, { ASSETLINE_FACTS_CACHE: "0" }));
         cli.push(performance.now() - started);
         process.stderr.write(`[${size}] assetline check run ${run + 1}: ${fmt(cli.at(-1))} ms\n`);
       }
+      rmSync(join(dir, ".assetline"), { recursive: true, force: true });
+    }
+    // A developer's machine: the first run writes the facts cache, the next reads it (SQL cache removed before each).
+    const factsCacheRuns = [];
+    if (args.tsc && !args.engine && existsSync(join(REPO_ROOT, "dist", "cli.js"))) {
+      removeFactsCaches(dir);
+      for (const name of ["writing", "warm"]) {
+        rmSync(join(dir, ".assetline"), { recursive: true, force: true });
+        const started = performance.now();
+        const rss = checkOnce(dir, { CI: "", ASSETLINE_FACTS_CACHE: "" });
+        factsCacheRuns.push({ name, ms: performance.now() - started, rss });
+        process.stderr.write(`[${size}] assetline check, facts cache ${name}: ${fmt(factsCacheRuns.at(-1).ms)} ms\n`);
+      }
+      removeFactsCaches(dir);
       rmSync(join(dir, ".assetline"), { recursive: true, force: true });
     }
     const incrementalRuns = [];
@@ -263,6 +302,8 @@ async function main() {
       tscWallMs: tsc.length ? median(tsc.map((r) => r.wallMs)) : undefined,
       tscErrors: tsc[0]?.errors,
       cliWallMs: cli.length ? median(cli) : undefined,
+      cliRssMB: cliRss.length ? Math.max(...cliRss) : undefined,
+      factsCacheRuns,
       rssMB: Math.max(...ours.map((r) => r.peakRssMB)),
       floorRssMB: Math.max(...floor.map((r) => r.peakRssMB)),
       incremental,
@@ -293,8 +334,21 @@ async function main() {
     console.log(
       `\`assetline check --format json\`, whole process (built CLI, SQL cache removed): ${rows
         .filter((r) => r.cliWallMs !== undefined)
-        .map((r) => `${r.size}: ${sec(r.cliWallMs)}, tsc ÷ check ${(r.tscWallMs / r.cliWallMs).toFixed(1)}×`)
-        .join("; ")} (target at ${TARGETS.files}: ≥ ${TARGETS.tscRatio}×).`,
+        .map(
+          (r) =>
+            `${r.size}: ${sec(r.cliWallMs)}, tsc ÷ check ${(r.tscWallMs / r.cliWallMs).toFixed(1)}×, peak RSS ${r.cliRssMB.toFixed(0)} MB`,
+        )
+        .join("; ")} (target at ${TARGETS.files}: ≥ ${TARGETS.tscRatio}×; without the facts cache, as in CI).`,
+    );
+  if (rows.some((r) => r.factsCacheRuns.length > 0))
+    console.log(
+      `\`assetline check\` on a developer's machine (facts cache in ~/.cache/assetline): ${rows
+        .filter((r) => r.factsCacheRuns.length > 0)
+        .map(
+          (r) =>
+            `${r.size}: ${r.factsCacheRuns.map((run) => `${run.name} ${sec(run.ms)} (${run.rss.toFixed(0)} MB)`).join(", then ")}`,
+        )
+        .join("; ")}.`,
     );
   if (rows.some((r) => r.cachedMs !== undefined))
     console.log(

@@ -12,8 +12,11 @@ export const events = asset({}, async (ctx) => { ctx.db.exec("create table event
 export const daily = asset({ deps: [events] }, async (ctx) => { ctx.db.exec("${STATEMENT}"); });
 `;
 
-/** The cache sits behind the fast SQL path, which reads these statements itself: off here, so they reach the cache. */
-const CST_PATH_ONLY = { ASSETLINE_SQL_FAST_PATH: "0" };
+/**
+ * The cache sits behind the fast SQL path, which reads these statements itself: off here, so they
+ * reach the cache; and behind the facts cache, which would give a later run the file's facts whole.
+ */
+const CST_PATH_ONLY = { ASSETLINE_SQL_FAST_PATH: "0", ASSETLINE_FACTS_CACHE: "0" };
 
 function readsOf(dir: string, key: string, env: NodeJS.ProcessEnv = CST_PATH_ONLY): string[] {
   const result = assetline(["graph", dir, "--format", "json"], undefined, env);

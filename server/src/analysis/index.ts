@@ -12,3 +12,5 @@ export {
 } from "./sourceReader";
 export type { FileFacts } from "./facts";
 export { attachSqlCache, type SqlCacheAttachment } from "./sqlCacheAttachment";
+export { DEFAULT_SCAN_OPTIONS } from "./scan/scanFile";
+export { FactsCache, FACTS_CACHE_VARIABLE, openWorkspaceFactsCache } from "./cache/factsCache";

@@ -12,12 +12,15 @@ import type { CancellationToken } from "vscode-languageserver";
 import {
   type AnalysisSnapshot,
   attachSqlCache,
+  type FactsCache,
   type FileFacts,
+  openWorkspaceFactsCache,
   type SourceReader,
   type SqlCacheAttachment,
   WorkspaceAnalysis,
   type WorkspaceAnalysisOptions,
 } from "../analysis";
+import { saveFactsInSlices } from "./factsCacheSaving";
 import { settleHeapAfterStartup } from "./steadyHeap";
 import type { WorkspaceReader } from "./workspaceReader";
 
@@ -98,6 +101,11 @@ export class AnalysisHost implements WorkingFacts {
   maxFileBytes: number;
   /** SQL parsed by earlier runs (CLI or server) is not parsed again; saved after full analyses. */
   private readonly sqlCache: SqlCacheAttachment;
+  /**
+   * Facts of an earlier run (this server's last start, the CLI), for the first analysis only:
+   * dropped once written back, as it holds the whole cache file.
+   */
+  private factsCache: FactsCache | undefined;
   readonly diagnosticsPublished: Promise<void>;
   private markPublished!: () => void;
 
@@ -211,7 +219,12 @@ export class AnalysisHost implements WorkingFacts {
   }
 
   private createAnalysis(maxFileBytes: number): WorkspaceAnalysis {
-    return new WorkspaceAnalysis(this.reader, { keepLastGoodOnSyntaxError: true, maxFileBytes });
+    this.factsCache = openWorkspaceFactsCache(this.reader.root, maxFileBytes);
+    const cache = this.factsCache;
+    // Only while this cache is the host's: later edits are scanned, not looked up.
+    const sharedFacts = (file: string, text: string): FileFacts | undefined =>
+      this.factsCache === cache ? cache?.lookup(file, text) : undefined;
+    return new WorkspaceAnalysis(this.reader, { keepLastGoodOnSyntaxError: true, maxFileBytes, sharedFacts });
   }
 
   private schedule(): void {
@@ -289,7 +302,8 @@ export class AnalysisHost implements WorkingFacts {
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       const { assets, checks } = this.current!;
       const counts = `${assets.length} assets, ${checks.length} checks`;
-      this.options.log(`analyzed ${files.length} files in ${seconds} s: ${counts}`);
+      const cached = this.factsCache ? `, facts of ${this.factsCache.hits} read from the cache` : "";
+      this.options.log(`analyzed ${files.length} files in ${seconds} s: ${counts}${cached}`);
     } catch (error) {
       // A bug in the analysis must not leave the server without any snapshot: link what was read.
       this.options.log(`the analysis failed: ${describe(error)}`);
@@ -314,6 +328,7 @@ export class AnalysisHost implements WorkingFacts {
       () => this.options.log(`heap collected after the analysis in ${settleHeapAfterStartup().toFixed(0)} ms`),
       () => this.analysis.prepareForEdits(),
       () => this.saveSqlCache(),
+      () => void this.saveFactsCache(current),
     ];
     const runFrom = (step: number): void => {
       setImmediate(() => {
@@ -323,6 +338,24 @@ export class AnalysisHost implements WorkingFacts {
       });
     };
     runFrom(0);
+  }
+
+  /** Writes the facts of the first analysis for the next start, in slices, then lets go of the cache. */
+  private async saveFactsCache(stillWanted: () => boolean): Promise<void> {
+    const cache = this.factsCache;
+    if (!cache) return;
+    const current = this.current!;
+    const started = performance.now();
+    try {
+      const facts = current.files.map((file) => this.analysis.factsOf(file));
+      const saved = await saveFactsInSlices(cache, facts, () => stillWanted() && this.factsCache === cache);
+      if (saved === "written")
+        this.options.log(`facts cache written in ${(performance.now() - started).toFixed(0)} ms: ${cache.path}`);
+    } catch (error) {
+      this.options.log(`the facts cache could not be saved (analysis is unaffected): ${describeBriefly(error)}`);
+    } finally {
+      if (this.factsCache === cache) this.factsCache = undefined;
+    }
   }
 
   /** Scans files a slice at a time, yielding between slices; false when a restart superseded the work. */
@@ -394,6 +427,10 @@ export class AnalysisHost implements WorkingFacts {
 
 /** A workspace with no files, for the snapshot of an analysis that could not run at all. */
 const NO_FILES: SourceReader = { root: "", listFiles: () => [], readFile: () => undefined };
+
+function describeBriefly(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
 
 function describe(error: unknown): string {
   return error instanceof Error ? (error.stack ?? error.message) : String(error);

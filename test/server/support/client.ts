@@ -81,6 +81,10 @@ export interface StartOptions {
   readonly user?: { readonly uid: number; readonly gid: number };
   /** The client answers the server's registrations once this resolves (an editor slow to set up its watchers). */
   readonly registrationAnswered?: Promise<void>;
+  /** Added to the server's environment. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Starts on this folder as it is (the test owns it: stopping leaves it), instead of a copy of the fixture. */
+  readonly root?: string;
 }
 
 type Waiter = { readonly check: () => boolean; readonly resolve: () => void };
@@ -101,6 +105,8 @@ export class TestClient {
   private exited = false;
   private stopped = false;
   private registrationAnswered: Promise<void> = Promise.resolve();
+  /** False when the test gave the folder (StartOptions.root): it is left in place then. */
+  private ownsRoot = true;
   settings: unknown;
 
   private constructor(
@@ -116,12 +122,13 @@ export class TestClient {
     options: StartOptions = {},
   ): Promise<{ client: TestClient; initialize: InitializeResult }> {
     if (!existsSync(SERVER_SCRIPT)) throw new Error(`${SERVER_SCRIPT} is missing: build first (node esbuild.mjs)`);
-    const root = mkdtempSync(join(tmpdir(), `assetline-${fixture}-`));
-    cpSync(join(REPO_ROOT, "test", "fixtures", fixture), root, { recursive: true });
+    const root = options.root ?? mkdtempSync(join(tmpdir(), `assetline-${fixture}-`));
+    if (options.root === undefined) cpSync(join(REPO_ROOT, "test", "fixtures", fixture), root, { recursive: true });
     options.prepare?.(root);
     const child = spawn(process.execPath, [SERVER_SCRIPT, "--stdio"], {
       cwd: root,
       stdio: ["pipe", "pipe", "pipe"],
+      env: { ...process.env, ...options.env },
       ...options.user,
     });
     const connection = createProtocolConnection(
@@ -131,6 +138,7 @@ export class TestClient {
     const stderr: string[] = [];
     child.stderr!.on("data", (chunk: Buffer) => stderr.push(chunk.toString()));
     const client = new TestClient(root, child, connection, stderr);
+    client.ownsRoot = options.root === undefined;
     client.settings = options.settings ?? {};
     if (options.registrationAnswered) client.registrationAnswered = options.registrationAnswered;
     child.on("exit", () => {
@@ -287,14 +295,14 @@ export class TestClient {
       await this.waitFor("the server to exit", () => this.exited, 10_000);
     }
     this.connection.dispose();
-    rmSync(this.root, { recursive: true, force: true });
+    if (this.ownsRoot) rmSync(this.root, { recursive: true, force: true });
     return this.process.exitCode;
   }
 
   /** Kills the server if a test failed before stopping it. */
   kill(): void {
     if (!this.exited) this.process.kill("SIGKILL");
-    rmSync(this.root, { recursive: true, force: true });
+    if (this.ownsRoot) rmSync(this.root, { recursive: true, force: true });
   }
 
   private listen(): void {

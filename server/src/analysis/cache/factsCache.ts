@@ -1,0 +1,305 @@
+import { createHash } from "node:crypto";
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from "node:fs";
+import { homedir } from "node:os";
+import { basename, dirname, join } from "node:path";
+import type { FileFacts } from "../facts";
+import { engineFingerprint } from "./engineFingerprint";
+import { decodeFacts, encodeFacts } from "./factsCodec";
+
+/**
+ * Every file's facts, kept between processes, so that a later analysis of the workspace scans
+ * only the files whose text changed (dbt calls this partial parsing). A start of the language
+ * server or `assetline check` on an unchanged workspace then costs reading the files, the facts
+ * back and the link: what dominated, TypeScript's parse and the scan, is skipped.
+ *
+ * Facts are a function of the file's path, its text, the scan's options and the engine's code,
+ * so an entry is keyed by a hash of the text, and a cache file belongs to one engine build and
+ * one size limit (the file's name and its header say which). The file lives in the user's cache
+ * folder, not the workspace: facts decide which diagnostics CI reports, and a repository must not
+ * be able to hand in facts for its own files.
+ *
+ * One line per file, `<hash> <path as JSON>\t<facts as JSON>`, after a header line. Entries are
+ * decoded only when their file's text matches; lines of files read back are written out again
+ * as they were. A missing, foreign or damaged cache is an empty one (it only accelerates).
+ */
+export const FACTS_CACHE_FORMAT = "assetline-facts/1";
+
+/** Set to "0" to analyze without the facts cache (to measure, or to rule it out). */
+export const FACTS_CACHE_VARIABLE = "ASSETLINE_FACTS_CACHE";
+
+/** Cache files kept per workspace (engine builds and size limits), and in all; the oldest go first. */
+const KEPT_PER_WORKSPACE = 4;
+const KEPT_IN_ALL = 32;
+
+export interface FactsCacheOptions {
+  /** The engine build (engineFingerprint.ts): facts read by other code are never trusted. */
+  readonly engine: string;
+  readonly maxFileBytes: number;
+  /** Where cache files go; the user's cache folder by default. */
+  readonly folder?: string;
+}
+
+interface Header {
+  readonly format: string;
+  readonly engine: string;
+  readonly maxFileBytes: number;
+  readonly root: string;
+}
+
+interface StoredEntry {
+  readonly hash: string;
+  /** The facts' JSON (a slice of the file's line). */
+  readonly json: string;
+  readonly line: string;
+}
+
+export class FactsCache {
+  private readonly stored = new Map<string, StoredEntry>();
+  /** The hash of the text each file was looked up with, so that saving does not hash that text again. */
+  private readonly hashes = new Map<string, { readonly text: string; readonly hash: string }>();
+  /** Facts decoded from a stored line, by file: written out again as that line. */
+  private readonly decoded = new Map<string, { readonly facts: FileFacts; readonly line: string }>();
+  private hitCount = 0;
+
+  private constructor(
+    readonly path: string,
+    private readonly header: Header,
+  ) {}
+
+  /** The cache of `workspaceRoot` for this engine and size limit; empty when there is none yet or it cannot be read. */
+  static open(workspaceRoot: string, options: FactsCacheOptions): FactsCache {
+    const header: Header = {
+      format: FACTS_CACHE_FORMAT,
+      engine: options.engine,
+      maxFileBytes: options.maxFileBytes,
+      root: workspaceRoot,
+    };
+    const folder = options.folder ?? defaultFactsFolder();
+    const cache = new FactsCache(join(folder, cacheFileName(header)), header);
+    cache.load();
+    return cache;
+  }
+
+  /** Files whose facts came from the cache so far. */
+  get hits(): number {
+    return this.hitCount;
+  }
+
+  /** The facts stored for `file` when they were read from exactly `text` (the `sharedFacts` of an analysis). */
+  readonly lookup = (file: string, text: string): FileFacts | undefined => {
+    const hash = hashOf(text);
+    this.hashes.set(file, { text, hash });
+    const entry = this.stored.get(file);
+    if (entry === undefined || entry.hash !== hash) return undefined;
+    let facts: FileFacts;
+    try {
+      facts = decodeFacts(entry.json, text);
+    } catch {
+      this.stored.delete(file); // a damaged line: scanned again, and replaced when saved
+      return undefined;
+    }
+    this.decoded.set(file, { facts, line: entry.line });
+    this.hitCount++;
+    return facts;
+  };
+
+  /**
+   * The cache file's line for `facts`: the stored one when these are the facts read back from
+   * it, else a new encoding. Undefined for facts not worth keeping (skipped files) or that cannot
+   * be kept exactly.
+   */
+  lineFor(facts: FileFacts): string | undefined {
+    const decoded = this.decoded.get(facts.file);
+    if (decoded?.facts === facts) return decoded.line;
+    if (facts.skipped) return undefined;
+    const json = encodeFacts(facts);
+    if (json === undefined) return undefined;
+    const looked = this.hashes.get(facts.file);
+    // The file may have been edited since it was looked up: its facts are then of another text.
+    const hash = looked !== undefined && looked.text === facts.text ? looked.hash : hashOf(facts.text);
+    return `${hash} ${JSON.stringify(facts.file)}\t${json}`;
+  }
+
+  /**
+   * A new cache file, written as facts are added (callers may spread that over several turns)
+   * and put in place by `finish`, atomically: a reader never sees half a file. Throws on I/O errors.
+   */
+  startWriting(): FactsCacheWriter {
+    return new FactsCacheWriter(this, this.path, JSON.stringify(this.header));
+  }
+
+  /**
+   * Writes the facts of the workspace's files, unless they are exactly the ones read back from the
+   * cache file (a run that changed nothing writes nothing). Returns whether it wrote.
+   */
+  save(facts: ReadonlyArray<FileFacts | undefined>): boolean {
+    if (this.wouldWriteTheSame(facts)) return false;
+    const writer = this.startWriting();
+    try {
+      for (const one of facts) if (one) writer.add(one);
+      writer.finish();
+    } catch (error) {
+      writer.abandon();
+      throw error;
+    }
+    return true;
+  }
+
+  /** True when every one of `facts` was read back from the cache and nothing else is stored. */
+  wouldWriteTheSame(facts: ReadonlyArray<FileFacts | undefined>): boolean {
+    if (facts.length !== this.stored.size || this.decoded.size !== this.stored.size) return false;
+    for (const one of facts) if (one === undefined || this.decoded.get(one.file)?.facts !== one) return false;
+    return true;
+  }
+
+  private load(): void {
+    let content: string;
+    try {
+      content = readFileSync(this.path, "utf8");
+    } catch {
+      return; // none yet
+    }
+    const lines = content.split("\n");
+    if (lines[0] !== JSON.stringify(this.header)) return; // another engine, limit or workspace (a hash collision)
+    for (let i = 1; i < lines.length; i++) {
+      const line = lines[i]!;
+      const space = line.indexOf(" ");
+      const tab = line.indexOf("\t", space);
+      if (space <= 0 || tab < 0) continue;
+      let file: unknown;
+      try {
+        file = JSON.parse(line.slice(space + 1, tab));
+      } catch {
+        continue;
+      }
+      if (typeof file === "string")
+        this.stored.set(file, { hash: line.slice(0, space), json: line.slice(tab + 1), line });
+    }
+  }
+}
+
+/** Lines of a new cache file, appended in chunks so that the whole file is never one string in memory. */
+export class FactsCacheWriter {
+  private readonly temporary: string;
+  private readonly fd: number;
+  private chunk: string[] = [];
+  private chunkLength = 0;
+
+  constructor(
+    private readonly cache: FactsCache,
+    private readonly path: string,
+    header: string,
+  ) {
+    mkdirSync(dirname(path), { recursive: true });
+    this.temporary = `${path}.${process.pid}.tmp`;
+    this.fd = openSync(this.temporary, "w");
+    this.push(header);
+  }
+
+  add(facts: FileFacts): void {
+    const line = this.cache.lineFor(facts);
+    if (line !== undefined) this.push(line);
+  }
+
+  finish(): void {
+    this.flush();
+    closeSync(this.fd);
+    renameSync(this.temporary, this.path);
+    pruneOldCaches(dirname(this.path), this.path);
+  }
+
+  /** Drops the half-written file (an I/O error, or the work it belonged to was superseded). */
+  abandon(): void {
+    try {
+      closeSync(this.fd);
+    } catch {
+      // already closed
+    }
+    rmSync(this.temporary, { force: true });
+  }
+
+  private push(line: string): void {
+    this.chunk.push(line);
+    this.chunkLength += line.length;
+    if (this.chunkLength > CHUNK_CHARS) this.flush();
+  }
+
+  private flush(): void {
+    if (this.chunk.length === 0) return;
+    this.chunk.push("");
+    writeSync(this.fd, this.chunk.join("\n"));
+    this.chunk = [];
+    this.chunkLength = 0;
+  }
+}
+
+/** About how much is written at once. */
+const CHUNK_CHARS = 1 << 20;
+
+/** `$XDG_CACHE_HOME/assetline/facts`, else `~/.cache/assetline/facts`. */
+export function defaultFactsFolder(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "assetline", "facts");
+}
+
+function cacheFileName(header: Header): string {
+  const workspace = shortHash(header.root);
+  return `${workspace}-${shortHash(`${header.engine}\n${header.maxFileBytes}`)}.jsonl`;
+}
+
+/**
+ * Keeps the newest few cache files of the workspace `current` belongs to, and the newest few in
+ * all: workspaces come and go (clones, temporary folders), their caches should not stay behind.
+ */
+function pruneOldCaches(folder: string, current: string): void {
+  const workspace = basename(current).slice(0, basename(current).indexOf("-") + 1);
+  try {
+    const others = readdirSync(folder)
+      .filter((entry) => entry.endsWith(".jsonl") && join(folder, entry) !== current)
+      .map((entry) => ({ entry, modified: statSync(join(folder, entry)).mtimeMs }))
+      .sort((a, b) => b.modified - a.modified);
+    let sameWorkspace = 0;
+    others.forEach(({ entry }, index) => {
+      const mine = entry.startsWith(workspace);
+      if (mine) sameWorkspace++;
+      if (index + 1 >= KEPT_IN_ALL || (mine && sameWorkspace >= KEPT_PER_WORKSPACE))
+        rmSync(join(folder, entry), { force: true });
+    });
+  } catch {
+    // Another process pruned first, or the folder is not ours to list: the cache still works.
+  }
+}
+
+function hashOf(text: string): string {
+  return createHash("sha1").update(text).digest("base64url");
+}
+
+function shortHash(text: string): string {
+  return createHash("sha1").update(text).digest("hex").slice(0, 16);
+}
+
+/**
+ * The facts cache a host (the CLI, the language server) uses for `workspaceRoot`: undefined when
+ * turned off (`ASSETLINE_FACTS_CACHE=0`) or when the engine runs from its sources, having no
+ * fingerprint to key it by.
+ */
+export function openWorkspaceFactsCache(
+  workspaceRoot: string,
+  maxFileBytes: number,
+  env: NodeJS.ProcessEnv = process.env,
+): FactsCache | undefined {
+  if (env[FACTS_CACHE_VARIABLE] === "0") return undefined;
+  const engine = engineFingerprint();
+  return engine === undefined
+    ? undefined
+    : FactsCache.open(workspaceRoot, { engine, maxFileBytes, folder: defaultFactsFolder(env) });
+}

@@ -1,0 +1,49 @@
+/**
+ * The language server writes the facts cache once its first diagnostics are out, so that its next
+ * start (or `assetline check`) scans only the files changed meanwhile. Encoding 3,000 files'
+ * facts takes most of a second, so it goes a slice at a time, like the scan: an edit or a request
+ * that arrives meanwhile waits one slice at most.
+ */
+import type { FactsCache, FileFacts } from "../analysis";
+
+export type FactsCacheSaving = "written" | "unchanged" | "superseded";
+
+/** How long one slice of encoding may hold the thread. */
+const SLICE_MS = 25;
+
+/**
+ * Writes `facts` to `cache` in slices; stops (and leaves the previous file in place) once
+ * `stillWanted` says the work was superseded (a restart, the server going away). Throws on I/O errors.
+ */
+export async function saveFactsInSlices(
+  cache: FactsCache,
+  facts: ReadonlyArray<FileFacts | undefined>,
+  stillWanted: () => boolean,
+): Promise<FactsCacheSaving> {
+  if (cache.wouldWriteTheSame(facts)) return "unchanged";
+  const writer = cache.startWriting();
+  try {
+    let next = 0;
+    while (next < facts.length) {
+      if (!stillWanted()) {
+        writer.abandon();
+        return "superseded";
+      }
+      const sliceEnd = performance.now() + SLICE_MS;
+      while (next < facts.length && performance.now() < sliceEnd) {
+        const one = facts[next++];
+        if (one) writer.add(one);
+      }
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    if (!stillWanted()) {
+      writer.abandon();
+      return "superseded";
+    }
+    writer.finish();
+    return "written";
+  } catch (error) {
+    writer.abandon();
+    throw error;
+  }
+}

@@ -1,0 +1,66 @@
+import { strict as assert } from "node:assert";
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { LogMessageNotification, type LogMessageParams } from "vscode-languageserver-protocol";
+import { REPO_ROOT, TestClient } from "./support/client";
+
+describe("language server: the facts cache", function () {
+  this.timeout(60_000);
+  let root: string;
+  let cacheHome: string;
+  let client: TestClient | undefined;
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), "assetline-facts-server-"));
+    cpSync(join(REPO_ROOT, "test", "fixtures", "lsp-workspace"), root, { recursive: true });
+    cacheHome = mkdtempSync(join(tmpdir(), "assetline-facts-server-home-"));
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === "failed") client?.kill();
+    else await client?.stop();
+    client = undefined;
+    rmSync(root, { recursive: true, force: true });
+    rmSync(cacheHome, { recursive: true, force: true });
+  });
+
+  const logs = (started: TestClient): string[] =>
+    started.notifications
+      .filter((n) => n.method === LogMessageNotification.method)
+      .map((n) => (n.params as LogMessageParams).message);
+
+  async function start(): Promise<TestClient> {
+    client = (await TestClient.start("lsp-workspace", { root, env: { XDG_CACHE_HOME: cacheHome } })).client;
+    return client;
+  }
+
+  /** The first analysis's log line, once it is there. */
+  async function analysed(started: TestClient): Promise<string> {
+    const find = () => logs(started).find((message) => message.startsWith("analyzed "));
+    await started.waitFor("the first analysis", () => find() !== undefined);
+    return find()!;
+  }
+
+  /** Every file's diagnostics, once the files `expected` names have all been published. */
+  async function diagnosticsOfAll(started: TestClient, expected: readonly string[]): Promise<string> {
+    await started.waitFor("every file's diagnostics", () => expected.every((uri) => started.diagnostics.has(uri)));
+    return JSON.stringify([...started.diagnostics].sort(([a], [b]) => a.localeCompare(b)));
+  }
+
+  it("is written after the first diagnostics, and a restart reads every file's facts from it", async () => {
+    const first = await start();
+    assert.match(await analysed(first), /, facts of 0 read from the cache$/);
+    await first.waitFor("the facts cache written", () => logs(first).some((m) => m.startsWith("facts cache written")));
+    const uris = [...first.diagnostics.keys()];
+    assert.ok(uris.length >= 3, uris.join(" "));
+    const before = await diagnosticsOfAll(first, uris);
+    assert.equal(readdirSync(join(cacheHome, "assetline", "facts")).length, 1);
+    await first.stop();
+
+    appendFileSync(join(root, "src", "marts", "revenue.ts"), "\n// edited between the two starts\n");
+    const second = await start();
+    const files = Number(/^analyzed (\d+) files/.exec(await analysed(second))![1]);
+    assert.match(await analysed(second), new RegExp(`, facts of ${files - 1} read from the cache$`));
+    assert.equal(await diagnosticsOfAll(second, uris), before);
+  });
+});
