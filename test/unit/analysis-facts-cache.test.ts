@@ -121,10 +121,13 @@ describe("the facts cache", () => {
   afterEach(() => rmSync(folder, { recursive: true, force: true }));
 
   /** One analysis through a freshly opened cache, saved after: its snapshot, hits and whether it wrote. */
-  function analyzeWithCache(reader: SourceReader = new DiskReader(workspace), cacheOptions = options) {
+  function analyzeWithCache(reader: SourceReader = new DiskReader(workspace), cacheOptions = options, release = false) {
     const cache = FactsCache.open(workspace, cacheOptions);
     const analysis = new WorkspaceAnalysis(reader, { sharedFacts: cache.lookup });
-    const snapshot = analysis.analyzeAll();
+    analysis.scanFiles(reader.listFiles());
+    // As the CLI and the server do once every file is looked up.
+    if (release) cache.releaseLines();
+    const snapshot = analysis.updateFiles([]);
     const json = snapshotJson(snapshot);
     const wrote = cache.save(snapshot.files.map((file) => analysis.factsOf(file)));
     return { json, hits: cache.hits, wrote, cache };
@@ -158,6 +161,19 @@ describe("the facts cache", () => {
     assert.equal(edited.json, plainJson(reader));
     assert.equal(analyzeWithCache(reader).hits, reader.listFiles().length, "the edited file's new facts were kept");
     assert.equal(analyzeWithCache().hits, reader.listFiles().length - 1, "and its old text is a miss again");
+  });
+
+  it("writes the unchanged files' lines after letting go of them, read again from the file", () => {
+    analyzeWithCache();
+    const reader = new OverlayReader(new DiskReader(workspace));
+    const files = reader.listFiles();
+    reader.setBuffer(files[3]!, `${reader.readFile(files[3]!)}\nexport const extra = 1;\n`);
+    const released = analyzeWithCache(reader, options, true);
+    assert.equal(released.hits, files.length - 1);
+    assert.equal(released.wrote, true);
+    assert.equal(analyzeWithCache(reader).hits, files.length);
+    assert.equal(analyzeWithCache(undefined, options, true).wrote, true, "the old text's facts are new again");
+    assert.equal(analyzeWithCache(undefined, options, true).wrote, false, "an unchanged run writes nothing");
   });
 
   it("keys the facts of a file edited after it was looked up by the text they were read from", () => {

@@ -20,8 +20,15 @@ export function analyzeWorkspace(dir: string, reader: SourceReader): AnalysisSna
   const cache = attachSqlCache(dir);
   const facts = openWorkspaceFactsCache(reader.root, DEFAULT_SCAN_OPTIONS.maxFileBytes);
   try {
-    const analysis = new WorkspaceAnalysis(reader, { threads: analysisThreads(), sharedFacts: facts?.lookup });
-    const snapshot = analysis.analyzeAll();
+    const threads = analysisThreads();
+    const analysis = new WorkspaceAnalysis(reader, { threads, sharedFacts: facts?.lookup });
+    let snapshot: AnalysisSnapshot;
+    if (facts && threads === 1) {
+      // Every file looked up, the cache file's lines need not live through the link (tens of MB).
+      analysis.scanFiles(reader.listFiles());
+      facts.releaseLines();
+      snapshot = analysis.updateFiles([]);
+    } else snapshot = analysis.analyzeAll();
     if (facts && writesFactsCache(process.env))
       saveFactsCache(
         facts,

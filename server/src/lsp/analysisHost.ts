@@ -298,6 +298,8 @@ export class AnalysisHost implements WorkingFacts {
       this.reader.relist();
       files = this.reader.listFiles();
       if (!(await this.scanInSlices(files, generation, progress))) return;
+      // Every file is looked up: the cache file's lines need not live through the link.
+      this.factsCache?.releaseLines();
       this.link();
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       const { assets, checks } = this.current!;

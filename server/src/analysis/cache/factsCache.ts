@@ -56,19 +56,30 @@ interface Header {
   readonly root: string;
 }
 
+/** Where one file's line is in the cache file's bytes. */
 interface StoredEntry {
   readonly hash: string;
-  /** The facts' JSON (a slice of the file's line). */
-  readonly json: string;
-  readonly line: string;
+  readonly start: number;
+  /** Where the facts' JSON starts (after the tab). */
+  readonly json: number;
+  readonly end: number;
 }
 
 export class FactsCache {
+  /**
+   * The cache file's bytes. Kept as bytes, outside V8's heap, and decoded a line at a time: as
+   * one string it took as much again, and its lines kept it all alive through the link.
+   */
+  private content: Buffer | undefined;
   private readonly stored = new Map<string, StoredEntry>();
   /** The hash of the text each file was looked up with, so that saving does not hash that text again. */
   private readonly hashes = new Map<string, { readonly text: string; readonly hash: string }>();
-  /** Facts decoded from a stored line, by file: written out again as that line. */
-  private readonly decoded = new Map<string, { readonly facts: FileFacts; readonly line: string }>();
+  /** Facts decoded from a stored line, by file, with the hash of their text: that line is written out again. */
+  private readonly decoded = new Map<string, { readonly facts: FileFacts; readonly hash: string }>();
+  /** How many files the cache file held (less the damaged lines), once `stored` is released. */
+  private storedCount = 0;
+  /** True once the lines are let go of (`releaseLines`): saving reads the file again for those it keeps. */
+  private released = false;
   private hitCount = 0;
 
   private constructor(
@@ -103,12 +114,13 @@ export class FactsCache {
     if (entry === undefined || entry.hash !== hash) return undefined;
     let facts: FileFacts;
     try {
-      facts = decodeFacts(entry.json, text);
+      facts = decodeFacts(this.content!.toString("utf8", entry.json, entry.end), text);
     } catch {
       this.stored.delete(file); // a damaged line: scanned again, and replaced when saved
+      this.storedCount--;
       return undefined;
     }
-    this.decoded.set(file, { facts, line: entry.line });
+    this.decoded.set(file, { facts, hash });
     this.hitCount++;
     return facts;
   };
@@ -118,9 +130,12 @@ export class FactsCache {
    * it, else a new encoding. Undefined for facts not worth keeping (skipped files) or that cannot
    * be kept exactly.
    */
-  lineFor(facts: FileFacts): string | undefined {
+  lineFor(facts: FileFacts): string | Buffer | undefined {
     const decoded = this.decoded.get(facts.file);
-    if (decoded?.facts === facts) return decoded.line;
+    if (decoded?.facts === facts) {
+      const line = this.storedLine(facts.file, decoded.hash);
+      if (line !== undefined) return line;
+    }
     if (facts.skipped) return undefined;
     const json = encodeFacts(facts);
     if (json === undefined) return undefined;
@@ -128,6 +143,27 @@ export class FactsCache {
     // The file may have been edited since it was looked up: its facts are then of another text.
     const hash = looked !== undefined && looked.text === facts.text ? looked.hash : hashOf(facts.text);
     return `${hash} ${JSON.stringify(facts.file)}\t${json}`;
+  }
+
+  /**
+   * Lets go of the cache file's lines (tens of MB at thousands of files) once every file has been
+   * looked up, so that they are not kept through the link. Saving reads the file again for the
+   * lines it writes out unchanged.
+   */
+  releaseLines(): void {
+    this.stored.clear();
+    this.content = undefined;
+    this.released = true;
+  }
+
+  /** The stored line of `file` when it is keyed by `hash`; after `releaseLines`, read from the file again. */
+  private storedLine(file: string, hash: string): Buffer | undefined {
+    if (this.released) {
+      this.released = false;
+      this.load(); // once: another process may have replaced the file meanwhile, hence the hash check
+    }
+    const entry = this.stored.get(file);
+    return entry?.hash === hash ? this.content!.subarray(entry.start, entry.end) : undefined;
   }
 
   /**
@@ -157,42 +193,59 @@ export class FactsCache {
 
   /** True when every one of `facts` was read back from the cache and nothing else is stored. */
   wouldWriteTheSame(facts: ReadonlyArray<FileFacts | undefined>): boolean {
-    if (facts.length !== this.stored.size || this.decoded.size !== this.stored.size) return false;
+    if (facts.length !== this.storedCount || this.decoded.size !== this.storedCount) return false;
     for (const one of facts) if (one === undefined || this.decoded.get(one.file)?.facts !== one) return false;
     return true;
   }
 
   private load(): void {
-    let content: string;
+    this.stored.clear();
+    this.storedCount = 0;
+    this.content = undefined;
+    let content: Buffer;
     try {
-      content = readFileSync(this.path, "utf8");
+      content = readFileSync(this.path);
     } catch {
       return; // none yet
     }
-    const lines = content.split("\n");
-    if (lines[0] !== JSON.stringify(this.header)) return; // another engine, limit or workspace (a hash collision)
-    for (let i = 1; i < lines.length; i++) {
-      const line = lines[i]!;
-      const space = line.indexOf(" ");
-      const tab = line.indexOf("\t", space);
-      if (space <= 0 || tab < 0) continue;
-      let file: unknown;
-      try {
-        file = JSON.parse(line.slice(space + 1, tab));
-      } catch {
-        continue;
+    const headerEnd = lineEnd(content, 0);
+    // Another engine, limit or workspace (a hash collision), or not a cache at all.
+    if (content.toString("utf8", 0, headerEnd) !== JSON.stringify(this.header)) return;
+    this.content = content;
+    for (let start = headerEnd + 1; start < content.length;) {
+      const end = lineEnd(content, start);
+      const space = content.indexOf(SPACE, start);
+      const tab = space < 0 ? -1 : content.indexOf(TAB, space);
+      if (space > start && tab > space && tab < end) {
+        let file: unknown;
+        try {
+          file = JSON.parse(content.toString("utf8", space + 1, tab));
+        } catch {
+          file = undefined;
+        }
+        const hash = content.toString("latin1", start, space);
+        if (typeof file === "string") this.stored.set(file, { hash, start, json: tab + 1, end });
       }
-      if (typeof file === "string")
-        this.stored.set(file, { hash: line.slice(0, space), json: line.slice(tab + 1), line });
+      start = end + 1;
     }
+    this.storedCount = this.stored.size;
   }
+}
+
+const NEWLINE = 0x0a;
+const SPACE = 0x20;
+const TAB = 0x09;
+
+function lineEnd(content: Buffer, start: number): number {
+  const end = content.indexOf(NEWLINE, start);
+  return end < 0 ? content.length : end;
 }
 
 /** Lines of a new cache file, appended in chunks so that the whole file is never one string in memory. */
 export class FactsCacheWriter {
   private readonly temporary: string;
   private readonly fd: number;
-  private chunk: string[] = [];
+  private chunk: Array<string | Buffer> = [];
   private chunkLength = 0;
 
   constructor(
@@ -228,7 +281,8 @@ export class FactsCacheWriter {
     rmSync(this.temporary, { force: true });
   }
 
-  private push(line: string): void {
+  /** A line as text, or as the bytes of a line read back from the old file (written as they are). */
+  private push(line: string | Buffer): void {
     this.chunk.push(line);
     this.chunkLength += line.length;
     if (this.chunkLength > CHUNK_CHARS) this.flush();
@@ -236,12 +290,15 @@ export class FactsCacheWriter {
 
   private flush(): void {
     if (this.chunk.length === 0) return;
-    this.chunk.push("");
-    writeSync(this.fd, this.chunk.join("\n"));
+    const parts = this.chunk.map((line) => (typeof line === "string" ? Buffer.from(line) : line));
+    const bytes = Buffer.concat(parts.flatMap((part) => [part, NEWLINE_BYTES]));
+    for (let written = 0; written < bytes.length; ) written += writeSync(this.fd, bytes, written);
     this.chunk = [];
     this.chunkLength = 0;
   }
 }
+
+const NEWLINE_BYTES = Buffer.from("\n");
 
 /** About how much is written at once. */
 const CHUNK_CHARS = 1 << 20;
