@@ -292,7 +292,7 @@ export class FactsCacheWriter {
     if (this.chunk.length === 0) return;
     const parts = this.chunk.map((line) => (typeof line === "string" ? Buffer.from(line) : line));
     const bytes = Buffer.concat(parts.flatMap((part) => [part, NEWLINE_BYTES]));
-    for (let written = 0; written < bytes.length; ) written += writeSync(this.fd, bytes, written);
+    for (let written = 0; written < bytes.length;) written += writeSync(this.fd, bytes, written);
     this.chunk = [];
     this.chunkLength = 0;
   }
