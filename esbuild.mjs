@@ -3,12 +3,15 @@
 // included) resolve from node_modules at run time, exactly as in the user's project.
 import * as esbuild from "esbuild";
 import { rmSync } from "node:fs";
+import { engineBuildDefine } from "./scripts/engineBuildId.mjs";
 
 const production = process.argv.includes("--production");
 const watch = process.argv.includes("--watch");
 
 /** @type {esbuild.BuildOptions} */
 const nodeCommon = {
+  // The engine's build id (scripts/engineBuildId.mjs); none in watch builds, whose code changes under it.
+  define: watch ? {} : engineBuildDefine(),
   bundle: true,
   platform: "node",
   target: "node20",

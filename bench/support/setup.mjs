@@ -6,6 +6,7 @@ import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { cpus, loadavg } from "node:os";
 import { dirname } from "node:path";
+import { engineBuildDefine } from "../../scripts/engineBuildId.mjs";
 
 /** `--name N` pairs as `{ name: N }` (numbers); other arguments are the caller's to read. */
 export function numericFlags(argv = process.argv.slice(2)) {
@@ -38,7 +39,7 @@ export async function buildForNode(entry, outfile, options = {}) {
  * engine's Node bundles: dependencies resolve from node_modules, as they do in a user's install.
  */
 export function buildLikeShipped(entry, outfile, options = {}) {
-  return buildForNode(entry, outfile, { packages: "external", ...options });
+  return buildForNode(entry, outfile, { packages: "external", define: engineBuildDefine(), ...options });
 }
 
 /**

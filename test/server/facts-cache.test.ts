@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
 import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,7 +31,8 @@ describe("language server: the facts cache", function () {
       .map((n) => (n.params as LogMessageParams).message);
 
   async function start(): Promise<TestClient> {
-    client = (await TestClient.start("lsp-workspace", { root, env: { XDG_CACHE_HOME: cacheHome } })).client;
+    const env = { XDG_CACHE_HOME: cacheHome, ASSETLINE_FACTS_CACHE: "" };
+    client = (await TestClient.start("lsp-workspace", { root, env })).client;
     return client;
   }
 
@@ -62,5 +64,17 @@ describe("language server: the facts cache", function () {
     const files = Number(/^analyzed (\d+) files/.exec(await analysed(second))![1]);
     assert.match(await analysed(second), new RegExp(`, facts of ${files - 1} read from the cache$`));
     assert.equal(await diagnosticsOfAll(second, uris), before);
+  });
+
+  it("reads what `assetline check` cached, the CLI and the server being one engine build", async () => {
+    const check = spawnSync(process.execPath, [join(REPO_ROOT, "bin", "assetline.js"), "check", root], {
+      encoding: "utf8",
+      env: { ...process.env, XDG_CACHE_HOME: cacheHome, CI: "", ASSETLINE_FACTS_CACHE: "" },
+    });
+    assert.equal(check.stderr, "");
+    const started = await start();
+    const files = Number(/^analyzed (\d+) files/.exec(await analysed(started))![1]);
+    assert.ok(files >= 5);
+    assert.match(await analysed(started), new RegExp(`, facts of ${files} read from the cache$`));
   });
 });

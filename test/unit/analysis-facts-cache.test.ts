@@ -1,5 +1,14 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import {
@@ -211,13 +220,19 @@ describe("the facts cache", () => {
     }
   });
 
-  it("keeps a few files per workspace and a few dozen in all", () => {
+  it("keeps a few files per workspace, a few dozen in all, and half a GB at most", () => {
     for (let i = 0; i < 40; i++) {
       const path = join(folder, `${i.toString(16).padStart(16, "0")}-other.jsonl`);
       writeFileSync(path, "x");
       utimesSync(path, 1000 + i, 1000 + i);
     }
+    // An old one of 600 MB (sparse: no disk is used), which the size limit removes.
+    const large = join(folder, "ffffffffffffffff-large.jsonl");
+    writeFileSync(large, "");
+    truncateSync(large, 600 * 1024 * 1024);
+    utimesSync(large, 10, 10);
     for (const engine of ["e1", "e2", "e3", "e4", "e5", "e6"]) analyzeWithCache(undefined, { ...options, engine });
+    assert.equal(existsSync(large), false);
     const left = readdirSync(folder);
     assert.ok(left.length <= 32, `${left.length} files left`);
     const mine = left.filter((name) => !name.endsWith("-other.jsonl"));

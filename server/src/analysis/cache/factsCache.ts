@@ -40,6 +40,7 @@ export const FACTS_CACHE_VARIABLE = "ASSETLINE_FACTS_CACHE";
 /** Cache files kept per workspace (engine builds and size limits), and in all; the oldest go first. */
 const KEPT_PER_WORKSPACE = 4;
 const KEPT_IN_ALL = 32;
+const KEPT_BYTES = 512 * 1024 * 1024;
 
 export interface FactsCacheOptions {
   /** The engine build (engineFingerprint.ts): facts read by other code are never trusted. */
@@ -314,21 +315,24 @@ function cacheFileName(header: Header): string {
 }
 
 /**
- * Keeps the newest few cache files of the workspace `current` belongs to, and the newest few in
- * all: workspaces come and go (clones, temporary folders), their caches should not stay behind.
+ * Keeps the newest few cache files of the workspace `current` belongs to, and the newest in all up
+ * to a count and a size: workspaces come and go (clones, temporary folders), their caches should
+ * not stay behind, and a large workspace's file is tens of MB.
  */
 function pruneOldCaches(folder: string, current: string): void {
   const workspace = basename(current).slice(0, basename(current).indexOf("-") + 1);
   try {
     const others = readdirSync(folder)
       .filter((entry) => entry.endsWith(".jsonl") && join(folder, entry) !== current)
-      .map((entry) => ({ entry, modified: statSync(join(folder, entry)).mtimeMs }))
-      .sort((a, b) => b.modified - a.modified);
+      .map((entry) => ({ entry, stat: statSync(join(folder, entry)) }))
+      .sort((a, b) => b.stat.mtimeMs - a.stat.mtimeMs);
     let sameWorkspace = 0;
-    others.forEach(({ entry }, index) => {
+    let bytes = statSync(current).size;
+    others.forEach(({ entry, stat }, index) => {
       const mine = entry.startsWith(workspace);
       if (mine) sameWorkspace++;
-      if (index + 1 >= KEPT_IN_ALL || (mine && sameWorkspace >= KEPT_PER_WORKSPACE))
+      bytes += stat.size;
+      if (index + 1 >= KEPT_IN_ALL || bytes > KEPT_BYTES || (mine && sameWorkspace >= KEPT_PER_WORKSPACE))
         rmSync(join(folder, entry), { force: true });
     });
   } catch {
