@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { commitAll } from "../support/gitRepo";
 import { assetline } from "./support";
 
 const RAW = `import { asset } from "assetline";
@@ -10,6 +11,12 @@ export const raw_orders = asset({}, async (ctx) => { ctx.db.exec("create table r
 const ORDERS = `import { asset } from "assetline";
 export const orders = asset({}, async (ctx) => { ctx.db.exec("create table orders as select id from raw_orders"); });
 `;
+
+/** The parts of a cached line's facts the tests change. */
+interface PlantedFacts {
+  diagnostics: unknown[];
+  calls: Array<{ config: { description: string | null } }>;
+}
 
 interface CheckJson {
   readonly diagnostics: ReadonlyArray<{ readonly code: string; readonly file: string; readonly message: string }>;
@@ -43,24 +50,30 @@ describe("cli: the facts cache", () => {
     return JSON.parse(result.stdout) as CheckJson;
   }
 
-  /** Adds a diagnostic to the cached facts of src/orders.ts, keeping the line's key (its text's hash). */
-  function plantDiagnostic(message: string): void {
+  /** Changes the cached facts of src/orders.ts, keeping the line's key (its text's hash). */
+  function plant(change: (facts: PlantedFacts) => void): void {
     const path = join(factsFolder(), cacheFiles()[0]!);
     const lines = readFileSync(path, "utf8").split("\n");
     const at = lines.findIndex((line) => line.includes(`"src/orders.ts"\t`));
     assert.ok(at > 0, "orders.ts has a line of its own");
     const tab = lines[at]!.indexOf("\t");
-    const facts = JSON.parse(lines[at]!.slice(tab + 1)) as { diagnostics: unknown[] };
-    facts.diagnostics.push({
-      code: "AL007",
-      severity: "info",
-      location: [0, 0, 0, 6],
-      message,
-      related: [],
-      data: null,
-    });
+    const facts = JSON.parse(lines[at]!.slice(tab + 1)) as PlantedFacts;
+    change(facts);
     lines[at] = `${lines[at]!.slice(0, tab + 1)}${JSON.stringify(facts)}`;
     writeFileSync(path, lines.join("\n"));
+  }
+
+  function plantDiagnostic(message: string): void {
+    plant((facts) =>
+      facts.diagnostics.push({
+        code: "AL007",
+        severity: "info",
+        location: [0, 0, 0, 6],
+        message,
+        related: [],
+        data: null,
+      }),
+    );
   }
 
   it("is written by a first check, outside the workspace, and gives a second check the same answer", () => {
@@ -83,6 +96,21 @@ describe("cli: the facts cache", () => {
     assert.equal(planted(check({ ASSETLINE_FACTS_CACHE: "0" })), false);
     writeFileSync(join(dir, "src", "orders.ts"), `${ORDERS}// edited\n`);
     assert.equal(planted(check()), false, "an edited file is scanned");
+  });
+
+  it("is read by `assetline impact` for the working tree's files", () => {
+    commitAll(dir);
+    writeFileSync(join(dir, "src", "orders.ts"), `${ORDERS}// edited, which alone changes nothing\n`);
+    check();
+    plant((facts) => (facts.calls[0]!.config.description = "planted in the cache"));
+    const impact = (extra: NodeJS.ProcessEnv): string => {
+      const result = assetline(["impact", dir, "--format", "json"], undefined, { ...env, ...extra });
+      assert.equal(result.status, 0, result.stderr);
+      return result.stdout;
+    };
+    // The planted description is what impact finds changed against HEAD: the working side read the cache.
+    assert.match(impact({}), /metadata changed \(description\)/);
+    assert.doesNotMatch(impact({ ASSETLINE_FACTS_CACHE: "0" }), /metadata changed/);
   });
 
   it("is not written in CI unless asked for", () => {

@@ -1,5 +1,5 @@
 import type { ImpactReport } from "../../../../protocol/impact";
-import { attachSqlCache, DiskReader } from "../../analysis";
+import { attachSqlCache, DEFAULT_SCAN_OPTIONS, DiskReader, openWorkspaceFactsCache } from "../../analysis";
 import { compareWithRevision, GitError } from "../../analysis/git";
 import { impactOfComparison } from "../../analysis/impact/impactOfComparison";
 import { selectImpact } from "../../model/impactSelection";
@@ -36,7 +36,12 @@ export const impactCommand: Command = {
     const cache = attachSqlCache(dir);
     let report: ImpactReport;
     try {
-      const comparison = await compareWithRevision(new DiskReader(dir), ref);
+      const reader = new DiskReader(dir);
+      // Read only: the files `check` or the editor analysed are not scanned again, on either side (a
+      // changed file's base text was often analysed before it was edited). Impact does not write it:
+      // its analysis ends holding the base side's facts, which the next `check` would not want.
+      const facts = openWorkspaceFactsCache(reader.root, DEFAULT_SCAN_OPTIONS.maxFileBytes);
+      const comparison = await compareWithRevision(reader, ref, { sharedFacts: facts?.lookup });
       report = impactOfComparison(comparison);
       if (selection?.ok)
         report = selectImpact(report, selection.selection, [comparison.working.graph, comparison.base.graph]);
