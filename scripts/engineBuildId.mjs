@@ -14,14 +14,15 @@ export function engineBuildDefine() {
   return { __ASSETLINE_ENGINE_BUILD__: JSON.stringify(engineBuildId()) };
 }
 
-export function engineBuildId() {
+/** The id of the engine in `root` (a checkout: server/src, package-lock.json, esbuild.mjs). */
+export function engineBuildId(root = ROOT) {
   const hash = createHash("sha1");
   for (const file of [
-    ...sourceFiles(join(ROOT, "server", "src")),
-    join(ROOT, "package-lock.json"),
-    join(ROOT, "esbuild.mjs"),
+    ...sourceFiles(join(root, "server", "src")),
+    join(root, "package-lock.json"),
+    join(root, "esbuild.mjs"),
   ]) {
-    hash.update(`${relative(ROOT, file)}\n`);
+    hash.update(`${relative(root, file)}\n`);
     hash.update(readFileSync(file));
   }
   return hash.digest("hex");

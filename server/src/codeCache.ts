@@ -37,7 +37,12 @@ type CompileFunction = (this: Module, content: string, filename: string) => unkn
 
 function install(): void {
   if (process.env[CODE_CACHE_VARIABLE] === "0") return;
-  const folder = codeCacheFolder();
+  let folder: string;
+  try {
+    folder = codeCacheFolder();
+  } catch {
+    return; // no home folder (a user without one, HOME unset): scripts compile as without the cache
+  }
   const builtIn = (Module as unknown as { enableCompileCache?: (dir: string) => unknown }).enableCompileCache;
   if (builtIn) {
     builtIn(folder);

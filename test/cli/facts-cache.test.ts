@@ -1,9 +1,20 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { spawnSync } from "node:child_process";
 import { commitAll } from "../support/gitRepo";
-import { assetline } from "./support";
+import { assetline, CLI } from "./support";
+import { IS_ROOT, openToEveryone } from "./unprivileged";
 
 const RAW = `import { asset } from "assetline";
 export const raw_orders = asset({}, async (ctx) => { ctx.db.exec("create table raw_orders (id int)"); });
@@ -118,6 +129,21 @@ describe("cli: the facts cache", () => {
     assert.deepEqual(cacheFiles(), []);
     check({ CI: "true", ASSETLINE_FACTS_CACHE: "1" });
     assert.equal(cacheFiles().length, 1);
+  });
+
+  it("runs as without it for a user with no home folder (no HOME, no passwd entry)", function () {
+    if (!IS_ROOT) this.skip(); // only root can become a user that does not exist
+    openToEveryone(dir);
+    for (const path of [dir, join(dir, "src")]) chmodSync(path, 0o755);
+    const { HOME: _home, XDG_CACHE_HOME: _cache, ...withoutHome } = process.env;
+    const result = spawnSync(
+      "setpriv",
+      ["--reuid=54321", "--regid=54321", "--clear-groups", process.execPath, CLI, "check", dir, "--format", "json"],
+      { encoding: "utf8", env: { ...withoutHome, CI: "" } },
+    );
+    assert.equal(result.stderr, "");
+    assert.equal(result.status, 0);
+    assert.deepEqual(JSON.parse(result.stdout), check());
   });
 
   it("answers the same, and says nothing, when the cache folder cannot be written", () => {

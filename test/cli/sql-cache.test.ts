@@ -52,7 +52,7 @@ describe("cli: the persistent SQL cache", () => {
     readsOf(dir, "daily");
     const path = sqlCachePath(dir);
     const file = JSON.parse(readFileSync(path, "utf8")) as { entries: Record<string, unknown> };
-    const key = createHash("sha1").update(STATEMENT).digest("base64url").slice(0, 22);
+    const key = createHash("sha1").update(STATEMENT, "utf16le").digest("base64url").slice(0, 22);
     assert.ok(file.entries[key], "the statement is stored under its content hash");
     file.entries[key] = { reads: [{ name: "planted_table", start: 0, end: 5 }], writes: [] };
     writeFileSync(path, JSON.stringify(file));

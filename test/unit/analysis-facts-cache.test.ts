@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
 import {
+  cpSync,
   existsSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   truncateSync,
   utimesSync,
   writeFileSync,
@@ -21,6 +23,8 @@ import {
 } from "../../server/src/analysis";
 import { FactsCache, type FactsCacheOptions } from "../../server/src/analysis/cache/factsCache";
 import { decodeFacts, encodeFacts } from "../../server/src/analysis/cache/factsCodec";
+import { fingerprintOf } from "../../server/src/analysis/cache/engineFingerprint";
+import { useFastSqlPath } from "../../server/src/analysis/sql/fastTables";
 import { DEFAULT_SCAN_OPTIONS, scanFile } from "../../server/src/analysis/scan/scanFile";
 import { writesFactsCache } from "../../server/src/cli/analyze";
 
@@ -194,6 +198,48 @@ describe("the facts cache", () => {
     assert.deepEqual(reopened.lookup("x.ts", "export const b = 2;\n"), scanFile("x.ts", "export const b = 2;\n"));
   });
 
+  it("tells texts apart that differ only in a lone surrogate (an unsaved buffer may hold one)", () => {
+    const cache = FactsCache.open(workspace, options);
+    const replaced = 'export const a = "\ufffd";\n';
+    cache.save([scanFile("x.ts", replaced)]);
+    const reopened = FactsCache.open(workspace, options);
+    assert.equal(reopened.lookup("x.ts", 'export const a = "\ud800";\n'), undefined);
+    assert.ok(reopened.lookup("x.ts", replaced));
+  });
+
+  it("writes nothing again for a workspace with a file too large to analyse, and marks its file used", () => {
+    const small = { ...options, maxFileBytes: 4000 };
+    const reader = new DiskReader(workspace);
+    const run = () => {
+      const cache = FactsCache.open(workspace, small);
+      const analysis = new WorkspaceAnalysis(reader, { sharedFacts: cache.lookup, maxFileBytes: 4000 });
+      const snapshot = analysis.analyzeAll();
+      return {
+        cache,
+        skipped: snapshot.files.filter((file) => analysis.factsOf(file)!.skipped).length,
+        wrote: cache.save(snapshot.files.map((file) => analysis.factsOf(file))),
+      };
+    };
+    const first = run();
+    assert.ok(first.skipped > 0, "some generated files are over 4,000 bytes");
+    assert.equal(first.wrote, true);
+    utimesSync(first.cache.path, 1000, 1000);
+    const second = run();
+    assert.equal(second.wrote, false);
+    assert.ok(statSync(second.cache.path).mtimeMs > 1_000_000, "an unchanged run keeps the file from looking old");
+  });
+
+  it("lets go of what it holds once disposed", () => {
+    analyzeWithCache();
+    const cache = FactsCache.open(workspace, options);
+    const reader = new DiskReader(workspace);
+    const file = reader.listFiles()[0]!;
+    assert.ok(cache.lookup(file, reader.readFile(file)!));
+    cache.dispose();
+    assert.equal(cache.hits, 0);
+    assert.equal(cache.lookup(file, reader.readFile(file)!), undefined);
+  });
+
   it("is never read by another engine build or size limit", () => {
     analyzeWithCache();
     assert.equal(analyzeWithCache(undefined, { ...options, engine: "engine-b" }).hits, 0);
@@ -238,6 +284,47 @@ describe("the facts cache", () => {
     const mine = left.filter((name) => !name.endsWith("-other.jsonl"));
     assert.equal(mine.length, 4, mine.join(" "));
     assert.ok(left.includes(`${(39).toString(16).padStart(16, "0")}-other.jsonl`), "the newest others stay");
+  });
+
+  it("removes what a writer that did not finish left, not what one is writing", () => {
+    const abandoned = join(folder, "0123456789abcdef-x.jsonl.999999-1.tmp");
+    const writing = join(folder, "0123456789abcdef-x.jsonl.999999-2.tmp");
+    writeFileSync(abandoned, "half a file");
+    utimesSync(abandoned, 1000, 1000);
+    writeFileSync(writing, "half a file");
+    analyzeWithCache();
+    assert.equal(existsSync(abandoned), false);
+    assert.equal(existsSync(writing), true);
+  });
+});
+
+describe("the engine's fingerprint", () => {
+  afterEach(() => useFastSqlPath(true));
+
+  it("is another when the SQL fast path is off, which changes how statements are read", () => {
+    const on = fingerprintOf("build");
+    assert.equal(fingerprintOf("build"), on);
+    assert.notEqual(fingerprintOf("another build"), on);
+    useFastSqlPath(false);
+    assert.notEqual(fingerprintOf("build"), on);
+  });
+
+  it("comes from a build id that changes with any source file of the engine", async () => {
+    const { engineBuildId } = (await import(join(ROOT, "scripts", "engineBuildId.mjs"))) as {
+      engineBuildId: (root?: string) => string;
+    };
+    const copy = mkdtempSync(join(tmpdir(), "assetline-build-id-"));
+    try {
+      cpSync(join(ROOT, "server", "src"), join(copy, "server", "src"), { recursive: true });
+      for (const file of ["package-lock.json", "esbuild.mjs"]) cpSync(join(ROOT, file), join(copy, file));
+      const original = engineBuildId(copy);
+      assert.match(original, /^[0-9a-f]{40}$/);
+      assert.equal(original, engineBuildId(), "the copy is the checkout's engine");
+      writeFileSync(join(copy, "server", "src", "analysis", "facts.ts"), "// another engine\n", { flag: "a" });
+      assert.notEqual(engineBuildId(copy), original);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 });
 

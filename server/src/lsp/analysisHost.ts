@@ -180,6 +180,8 @@ export class AnalysisHost implements WorkingFacts {
     this.cancelTimer();
     this.saveSqlCache();
     this.sqlCache.detach();
+    this.factsCache?.dispose();
+    this.factsCache = undefined;
   }
 
   private saveSqlCache(): void {
@@ -219,11 +221,13 @@ export class AnalysisHost implements WorkingFacts {
   }
 
   private createAnalysis(maxFileBytes: number): WorkspaceAnalysis {
-    this.factsCache = openWorkspaceFactsCache(this.reader.root, maxFileBytes);
-    const cache = this.factsCache;
-    // Only while this cache is the host's: later edits are scanned, not looked up.
+    this.factsCache?.dispose();
+    const cache = openWorkspaceFactsCache(this.reader.root, maxFileBytes);
+    this.factsCache = cache;
+    // Through the host's field, not the cache itself: the analysis keeps this function for its life,
+    // and the cache is let go of once written (later edits are scanned, not looked up).
     const sharedFacts = (file: string, text: string): FileFacts | undefined =>
-      this.factsCache === cache ? cache?.lookup(file, text) : undefined;
+      cache !== undefined && this.factsCache === cache ? this.factsCache.lookup(file, text) : undefined;
     return new WorkspaceAnalysis(this.reader, { keepLastGoodOnSyntaxError: true, maxFileBytes, sharedFacts });
   }
 
@@ -356,6 +360,7 @@ export class AnalysisHost implements WorkingFacts {
     } catch (error) {
       this.options.log(`the facts cache could not be saved (analysis is unaffected): ${describeBriefly(error)}`);
     } finally {
+      cache.dispose();
       if (this.factsCache === cache) this.factsCache = undefined;
     }
   }

@@ -20,7 +20,10 @@ export async function saveFactsInSlices(
   facts: ReadonlyArray<FileFacts | undefined>,
   stillWanted: () => boolean,
 ): Promise<FactsCacheSaving> {
-  if (cache.wouldWriteTheSame(facts)) return "unchanged";
+  if (cache.wouldWriteTheSame(facts)) {
+    cache.markUsed();
+    return "unchanged";
+  }
   const writer = cache.startWriting();
   try {
     let next = 0;

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import {
   closeSync,
+  utimesSync,
   mkdirSync,
   openSync,
   readdirSync,
@@ -41,6 +42,8 @@ export const FACTS_CACHE_VARIABLE = "ASSETLINE_FACTS_CACHE";
 const KEPT_PER_WORKSPACE = 4;
 const KEPT_IN_ALL = 32;
 const KEPT_BYTES = 512 * 1024 * 1024;
+/** A temporary file older than this was left by a writer that did not finish. */
+const ABANDONED_AFTER_MS = 10 * 60 * 1000;
 
 export interface FactsCacheOptions {
   /** The engine build (engineFingerprint.ts): facts read by other code are never trusted. */
@@ -81,7 +84,6 @@ export class FactsCache {
   private storedCount = 0;
   /** True once the lines are let go of (`releaseLines`): saving reads the file again for those it keeps. */
   private released = false;
-  private hitCount = 0;
 
   private constructor(
     readonly path: string,
@@ -104,7 +106,7 @@ export class FactsCache {
 
   /** Files whose facts came from the cache so far. */
   get hits(): number {
-    return this.hitCount;
+    return this.decoded.size;
   }
 
   /** The facts stored for `file` when they were read from exactly `text` (the `sharedFacts` of an analysis). */
@@ -122,7 +124,6 @@ export class FactsCache {
       return undefined;
     }
     this.decoded.set(file, { facts, hash });
-    this.hitCount++;
     return facts;
   };
 
@@ -180,7 +181,10 @@ export class FactsCache {
    * cache file (a run that changed nothing writes nothing). Returns whether it wrote.
    */
   save(facts: ReadonlyArray<FileFacts | undefined>): boolean {
-    if (this.wouldWriteTheSame(facts)) return false;
+    if (this.wouldWriteTheSame(facts)) {
+      this.markUsed();
+      return false;
+    }
     const writer = this.startWriting();
     try {
       for (const one of facts) if (one) writer.add(one);
@@ -192,11 +196,39 @@ export class FactsCache {
     return true;
   }
 
-  /** True when every one of `facts` was read back from the cache and nothing else is stored. */
+  /**
+   * True when every one of `facts` was read back from the cache and nothing else is stored.
+   * Skipped files (too large, unreadable) are never stored, so they change nothing.
+   */
   wouldWriteTheSame(facts: ReadonlyArray<FileFacts | undefined>): boolean {
-    if (facts.length !== this.storedCount || this.decoded.size !== this.storedCount) return false;
-    for (const one of facts) if (one === undefined || this.decoded.get(one.file)?.facts !== one) return false;
-    return true;
+    let kept = 0;
+    for (const one of facts) {
+      if (one === undefined || one.skipped) continue;
+      if (this.decoded.get(one.file)?.facts !== one) return false;
+      kept++;
+    }
+    return kept === this.storedCount && kept === this.decoded.size;
+  }
+
+  /**
+   * Marks the cache file used, when a run read it and had nothing to add: the oldest files go first
+   * when caches are pruned, and a cache read every day must not look old.
+   */
+  markUsed(): void {
+    try {
+      const now = new Date();
+      utimesSync(this.path, now, now);
+    } catch {
+      // Gone meanwhile, or not ours: nothing to keep fresh.
+    }
+  }
+
+  /** Lets go of everything (the file's bytes, and the facts and texts looked up), once the host is done with the cache. */
+  dispose(): void {
+    this.releaseLines();
+    this.released = false;
+    this.decoded.clear();
+    this.hashes.clear();
   }
 
   private load(): void {
@@ -254,8 +286,9 @@ export class FactsCacheWriter {
     private readonly path: string,
     header: string,
   ) {
-    mkdirSync(dirname(path), { recursive: true });
-    this.temporary = `${path}.${process.pid}.tmp`;
+    // Only the user: what it holds decides what the analysis reports.
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    this.temporary = `${path}.${process.pid}-${++writersStarted}.tmp`;
     this.fd = openSync(this.temporary, "w");
     this.push(header);
   }
@@ -301,6 +334,9 @@ export class FactsCacheWriter {
 
 const NEWLINE_BYTES = Buffer.from("\n");
 
+/** Gives each writer of this process a temporary file of its own. */
+let writersStarted = 0;
+
 /** About how much is written at once. */
 const CHUNK_CHARS = 1 << 20;
 
@@ -322,12 +358,18 @@ function cacheFileName(header: Header): string {
 function pruneOldCaches(folder: string, current: string): void {
   const workspace = basename(current).slice(0, basename(current).indexOf("-") + 1);
   try {
-    const others = readdirSync(folder)
-      .filter((entry) => entry.endsWith(".jsonl") && join(folder, entry) !== current)
-      .map((entry) => ({ entry, stat: statSync(join(folder, entry)) }))
+    const entries = readdirSync(folder).map((entry) => ({ entry, stat: statSync(join(folder, entry)) }));
+    const now = Date.now();
+    let bytes = statSync(current).size;
+    // What a writer that crashed or was killed left: another writer's file is never this old.
+    for (const { entry, stat } of entries)
+      if (entry.endsWith(".tmp") && now - stat.mtimeMs > ABANDONED_AFTER_MS)
+        rmSync(join(folder, entry), { force: true });
+      else if (entry.endsWith(".tmp")) bytes += stat.size;
+    const others = entries
+      .filter(({ entry }) => entry.endsWith(".jsonl") && join(folder, entry) !== current)
       .sort((a, b) => b.stat.mtimeMs - a.stat.mtimeMs);
     let sameWorkspace = 0;
-    let bytes = statSync(current).size;
     others.forEach(({ entry, stat }, index) => {
       const mine = entry.startsWith(workspace);
       if (mine) sameWorkspace++;
@@ -340,8 +382,12 @@ function pruneOldCaches(folder: string, current: string): void {
   }
 }
 
+/**
+ * As UTF-16 code units: UTF-8 would turn every lone surrogate (an unsaved buffer can hold one) into
+ * U+FFFD, so that two different texts had one key.
+ */
 function hashOf(text: string): string {
-  return createHash("sha1").update(text).digest("base64url");
+  return createHash("sha1").update(text, "utf16le").digest("base64url");
 }
 
 function shortHash(text: string): string {
@@ -360,7 +406,10 @@ export function openWorkspaceFactsCache(
 ): FactsCache | undefined {
   if (env[FACTS_CACHE_VARIABLE] === "0") return undefined;
   const engine = engineFingerprint();
-  return engine === undefined
-    ? undefined
-    : FactsCache.open(workspaceRoot, { engine, maxFileBytes, folder: defaultFactsFolder(env) });
+  if (engine === undefined) return undefined;
+  try {
+    return FactsCache.open(workspaceRoot, { engine, maxFileBytes, folder: defaultFactsFolder(env) });
+  } catch {
+    return undefined; // no home folder to keep it in (a user without one): the analysis runs as without
+  }
 }

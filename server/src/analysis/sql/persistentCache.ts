@@ -24,7 +24,7 @@ export interface StatementResult {
  * Bump when what extraction reports for the same text changes (parser upgrade, new rule):
  * a file written by another version is ignored, never trusted.
  */
-export const SQL_CACHE_FORMAT = "assetline-sql-statements/3";
+export const SQL_CACHE_FORMAT = "assetline-sql-statements/4";
 
 /** Entries kept on disk at most; the least recently used go first. */
 const MAX_ENTRIES = 100_000;
@@ -98,8 +98,9 @@ export class PersistentStatementCache {
   }
 }
 
+/** Of the UTF-16 code units: UTF-8 would give every lone surrogate U+FFFD's key (format 4 on). */
 function keyOf(text: string): string {
-  return createHash("sha1").update(text).digest("base64url").slice(0, 22);
+  return createHash("sha1").update(text, "utf16le").digest("base64url").slice(0, 22);
 }
 
 function isStatementResult(value: unknown): value is StatementResult {
