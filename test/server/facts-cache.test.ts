@@ -1,9 +1,9 @@
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { appendFileSync, cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LogMessageNotification, type LogMessageParams } from "vscode-languageserver-protocol";
+import { FileChangeType, LogMessageNotification, type LogMessageParams } from "vscode-languageserver-protocol";
 import { REPO_ROOT, TestClient } from "./support/client";
 
 describe("language server: the facts cache", function () {
@@ -64,6 +64,32 @@ describe("language server: the facts cache", function () {
     const files = Number(/^analyzed (\d+) files/.exec(await analysed(second))![1]);
     assert.match(await analysed(second), new RegExp(`, facts of ${files - 1} read from the cache$`));
     assert.equal(await diagnosticsOfAll(second, uris), before);
+  });
+
+  it("is brought up to date after many files change at once, so the next start scans none of them", async () => {
+    mkdirSync(join(root, "src", "many"));
+    const many = Array.from({ length: 60 }, (_, i) => `src/many/m${i}.ts`);
+    const write = (suffix: string) =>
+      many.forEach((file, i) =>
+        writeFileSync(
+          join(root, file),
+          `import { asset } from "assetline";\nexport const m${i} = asset({}, async () => {});\n${suffix}`,
+        ),
+      );
+    write("");
+    const first = await start();
+    await first.waitFor("the facts cache written", () => logs(first).some((m) => m.startsWith("facts cache written")));
+    write("// a branch switch rewrote every one\n");
+    await first.filesChanged(...many.map((file) => ({ uri: first.uri(file), type: FileChangeType.Changed })));
+    await first.waitFor(
+      "the facts cache written again",
+      () => logs(first).filter((m) => m.startsWith("facts cache written")).length === 2,
+    );
+    await first.stop();
+    const second = await start();
+    const files = Number(/^analyzed (\d+) files/.exec(await analysed(second))![1]);
+    assert.ok(files > 60);
+    assert.match(await analysed(second), new RegExp(`, facts of ${files} read from the cache$`));
   });
 
   it("reads what `assetline check` cached, the CLI and the server being one engine build", async () => {

@@ -189,6 +189,25 @@ describe("the facts cache", () => {
     assert.equal(analyzeWithCache(undefined, options, true).wrote, false, "an unchanged run writes nothing");
   });
 
+  it("is brought up to date by a cache that looked nothing up (a later save of a long session)", () => {
+    const { cache } = analyzeWithCache();
+    const before = readFileSync(cache.path, "utf8").split("\n");
+    const reader = new OverlayReader(new DiskReader(workspace));
+    const analysis = new WorkspaceAnalysis(reader);
+    analysis.analyzeAll();
+    const files = reader.listFiles();
+    const factsNow = () => files.map((file) => analysis.factsOf(file));
+    assert.equal(FactsCache.open(workspace, options).save(factsNow()), false, "nothing changed");
+    reader.setBuffer(files[5]!, `${reader.readFile(files[5]!)}\nexport const extra = 1;\n`);
+    analysis.updateFile(files[5]!);
+    assert.equal(FactsCache.open(workspace, options).save(factsNow()), true);
+    const after = readFileSync(cache.path, "utf8").split("\n");
+    const changed = after.filter((line) => !before.includes(line));
+    assert.equal(changed.length, 1, "the other files' lines are written out as they were");
+    assert.ok(changed[0]!.includes(JSON.stringify(files[5])));
+    assert.equal(analyzeWithCache(reader).hits, files.length);
+  });
+
   it("keys the facts of a file edited after it was looked up by the text they were read from", () => {
     const cache = FactsCache.open(workspace, options);
     assert.equal(cache.lookup("x.ts", "export const a = 1;\n"), undefined);

@@ -18,9 +18,9 @@ import {
   type SourceReader,
   type SqlCacheAttachment,
   WorkspaceAnalysis,
-  type WorkspaceAnalysisOptions,
 } from "../analysis";
-import { saveFactsInSlices } from "./factsCacheSaving";
+import { saveFactsCache } from "./factsCacheSaving";
+import type { WorkingFacts } from "./workingFacts";
 import { settleHeapAfterStartup } from "./steadyHeap";
 import type { WorkspaceReader } from "./workspaceReader";
 
@@ -45,41 +45,6 @@ export interface AnalysisHostOptions {
 
 export type SnapshotListener = (snapshot: AnalysisSnapshot, changedFiles: readonly string[]) => void;
 
-/**
- * What another analysis in this process may take from the editor's (impact's base revision, the
- * automation loop's view of the disk): the facts read from a text, with the size limit they used.
- */
-export interface WorkingFacts {
-  readonly maxFileBytes: number;
-  /**
-   * Resolves once the first analysis's diagnostics are written to the client (or the host is
-   * disposed: nothing is to start then). Other analyses wait for it: before, they would share the
-   * thread (and the second core) with the diagnostics the user opened the workspace to see, and
-   * find no facts to take.
-   */
-  readonly diagnosticsPublished: Promise<void>;
-  factsReadFrom(file: string, text: string, maxFileBytes: number): FileFacts | undefined;
-  /** The text the working analysis read `file` from, when it did so with the same size limit. */
-  textRead(file: string, maxFileBytes: number): string | undefined;
-  /**
-   * The latest snapshot when it was analysed from exactly `reader`'s files and texts, with the
-   * same size limit, and no edit waits: analysing them again would give the same answer (a
-   * clean checkout's HEAD). Undefined otherwise.
-   */
-  snapshotAnalysedFrom(reader: SourceReader, maxFileBytes: number): AnalysisSnapshot | undefined;
-}
-
-/**
- * The `sharedFacts` option of an analysis scanning with `maxFileBytes` beside the editor's
- * (`working`); undefined without one.
- */
-export function factsSharedBy(
-  working: WorkingFacts | undefined,
-  maxFileBytes: number,
-): WorkspaceAnalysisOptions["sharedFacts"] {
-  return working && ((file, text) => working.factsReadFrom(file, text, maxFileBytes));
-}
-
 export class AnalysisHost implements WorkingFacts {
   private analysis: WorkspaceAnalysis;
   private current: AnalysisSnapshot | undefined;
@@ -101,10 +66,7 @@ export class AnalysisHost implements WorkingFacts {
   maxFileBytes: number;
   /** SQL parsed by earlier runs (CLI or server) is not parsed again; saved after full analyses. */
   private readonly sqlCache: SqlCacheAttachment;
-  /**
-   * Facts of an earlier run (this server's last start, the CLI), for the first analysis only:
-   * dropped once written back, as it holds the whole cache file.
-   */
+  /** Facts of an earlier run (the server's last start, the CLI), until written back: it holds the whole file. */
   private factsCache: FactsCache | undefined;
   readonly diagnosticsPublished: Promise<void>;
   private markPublished!: () => void;
@@ -290,6 +252,16 @@ export class AnalysisHost implements WorkingFacts {
     }
     this.notify(files);
     if (this.dirty.size > 0) this.schedule();
+    this.refreshFactsCache(generation);
+  }
+
+  /** After many files changed at once (a branch switch), so that the next start does not scan them again. */
+  private refreshFactsCache(generation: number): void {
+    if (this.factsCache !== undefined || this.disposed) return;
+    const cache = openWorkspaceFactsCache(this.reader.root, this.maxFileBytes);
+    if (!cache) return;
+    this.factsCache = cache;
+    setImmediate(() => void this.saveFactsCache(() => !this.disposed && generation === this.generation));
   }
 
   private async analyzeEverything(): Promise<void> {
@@ -350,19 +322,9 @@ export class AnalysisHost implements WorkingFacts {
   private async saveFactsCache(stillWanted: () => boolean): Promise<void> {
     const cache = this.factsCache;
     if (!cache) return;
-    const current = this.current!;
-    const started = performance.now();
-    try {
-      const facts = current.files.map((file) => this.analysis.factsOf(file));
-      const saved = await saveFactsInSlices(cache, facts, () => stillWanted() && this.factsCache === cache);
-      if (saved === "written")
-        this.options.log(`facts cache written in ${(performance.now() - started).toFixed(0)} ms: ${cache.path}`);
-    } catch (error) {
-      this.options.log(`the facts cache could not be saved (analysis is unaffected): ${describeBriefly(error)}`);
-    } finally {
-      cache.dispose();
-      if (this.factsCache === cache) this.factsCache = undefined;
-    }
+    const facts = this.current!.files.map((file) => this.analysis.factsOf(file));
+    await saveFactsCache(cache, facts, () => stillWanted() && this.factsCache === cache, this.options.log);
+    if (this.factsCache === cache) this.factsCache = undefined;
   }
 
   /** Scans files a slice at a time, yielding between slices; false when a restart superseded the work. */
@@ -434,10 +396,6 @@ export class AnalysisHost implements WorkingFacts {
 
 /** A workspace with no files, for the snapshot of an analysis that could not run at all. */
 const NO_FILES: SourceReader = { root: "", listFiles: () => [], readFile: () => undefined };
-
-function describeBriefly(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 function describe(error: unknown): string {
   return error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -15,7 +15,7 @@ import type { AutomationLoop } from "../automation/loop";
 import { type BackendTarget, ConfigError, loadWorkspaceConfig } from "../config/workspaceConfig";
 import type { Executor } from "../executor";
 import type { HistoryStore } from "../store";
-import { factsSharedBy, type WorkingFacts } from "./analysisHost";
+import { factsSharedBy, type WorkingFacts } from "./workingFacts";
 import type { AssetlineSettings } from "../../../protocol";
 
 export interface AutomationHostOptions {

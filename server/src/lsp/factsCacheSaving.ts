@@ -6,15 +6,38 @@
  */
 import type { FactsCache, FileFacts } from "../analysis";
 
-export type FactsCacheSaving = "written" | "unchanged" | "superseded";
+export type FactsCacheSaving = "written" | "unchanged" | "superseded" | "failed";
 
 /** How long one slice of encoding may hold the thread. */
 const SLICE_MS = 25;
 
 /**
- * Writes `facts` to `cache` in slices; stops (and leaves the previous file in place) once
- * `stillWanted` says the work was superseded (a restart, the server going away). Throws on I/O errors.
+ * Writes `facts` to `cache` in slices, then lets go of the cache; says in the log what it wrote or
+ * why it could not (the analysis is the same either way). Stops, leaving the previous file in
+ * place, once `stillWanted` says the work was superseded (a restart, the server going away).
  */
+export async function saveFactsCache(
+  cache: FactsCache,
+  facts: ReadonlyArray<FileFacts | undefined>,
+  stillWanted: () => boolean,
+  log: (message: string) => void,
+): Promise<FactsCacheSaving> {
+  const started = performance.now();
+  try {
+    const saved = await saveFactsInSlices(cache, facts, stillWanted);
+    if (saved === "written")
+      log(`facts cache written in ${(performance.now() - started).toFixed(0)} ms: ${cache.path}`);
+    return saved;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    log(`the facts cache could not be saved (analysis is unaffected): ${reason}`);
+    return "failed";
+  } finally {
+    cache.dispose();
+  }
+}
+
+/** `saveFactsCache` without the log and the letting go. Throws on I/O errors. */
 export async function saveFactsInSlices(
   cache: FactsCache,
   facts: ReadonlyArray<FileFacts | undefined>,

@@ -22,7 +22,7 @@ import { analyzeImpact, ImpactMemo, SideIndex } from "../model/impact";
 import { ImpactDigest } from "../model/impactDigest";
 import { selectImpact } from "../model/impactSelection";
 import { parseSelection, type Selection } from "../model/selection";
-import { factsSharedBy, type WorkingFacts } from "./analysisHost";
+import { factsSharedBy, type WorkingFacts } from "./workingFacts";
 import { RevisionTexts } from "./revisionTexts";
 import type { ImpactParams, ImpactReport } from "../../../protocol";
 

@@ -1,20 +1,10 @@
 import { createHash } from "node:crypto";
-import {
-  closeSync,
-  utimesSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from "node:fs";
+import { readFileSync, utimesSync } from "node:fs";
 import { homedir } from "node:os";
-import { basename, dirname, join } from "node:path";
+import { join } from "node:path";
 import type { FileFacts } from "../facts";
 import { engineFingerprint } from "./engineFingerprint";
+import { FactsCacheWriter } from "./factsCacheWriter";
 import { decodeFacts, encodeFacts } from "./factsCodec";
 
 /**
@@ -37,13 +27,6 @@ export const FACTS_CACHE_FORMAT = "assetline-facts/1";
 
 /** Set to "0" to analyze without the facts cache (to measure, or to rule it out). */
 export const FACTS_CACHE_VARIABLE = "ASSETLINE_FACTS_CACHE";
-
-/** Cache files kept per workspace (engine builds and size limits), and in all; the oldest go first. */
-const KEPT_PER_WORKSPACE = 4;
-const KEPT_IN_ALL = 32;
-const KEPT_BYTES = 512 * 1024 * 1024;
-/** A temporary file older than this was left by a writer that did not finish. */
-const ABANDONED_AFTER_MS = 10 * 60 * 1000;
 
 export interface FactsCacheOptions {
   /** The engine build (engineFingerprint.ts): facts read by other code are never trusted. */
@@ -84,6 +67,8 @@ export class FactsCache {
   private storedCount = 0;
   /** True once the lines are let go of (`releaseLines`): saving reads the file again for those it keeps. */
   private released = false;
+  /** Files whose stored line did not decode: never written out again as it is. */
+  private readonly damaged = new Set<string>();
 
   private constructor(
     readonly path: string,
@@ -120,6 +105,7 @@ export class FactsCache {
       facts = decodeFacts(this.content!.toString("utf8", entry.json, entry.end), text);
     } catch {
       this.stored.delete(file); // a damaged line: scanned again, and replaced when saved
+      this.damaged.add(file);
       this.storedCount--;
       return undefined;
     }
@@ -128,23 +114,27 @@ export class FactsCache {
   };
 
   /**
-   * The cache file's line for `facts`: the stored one when these are the facts read back from
-   * it, else a new encoding. Undefined for facts not worth keeping (skipped files) or that cannot
-   * be kept exactly.
+   * The cache file's line for `facts`: the stored one when it holds the facts of the same text (the
+   * facts are a function of it), else a new encoding. Undefined for facts not worth keeping (skipped
+   * files) or that cannot be kept exactly.
    */
   lineFor(facts: FileFacts): string | Buffer | undefined {
-    const decoded = this.decoded.get(facts.file);
-    if (decoded?.facts === facts) {
-      const line = this.storedLine(facts.file, decoded.hash);
-      if (line !== undefined) return line;
-    }
     if (facts.skipped) return undefined;
+    const hash = this.hashOfFacts(facts);
+    const stored = this.damaged.has(facts.file) ? undefined : this.storedLine(facts.file, hash);
+    if (stored !== undefined) return stored;
     const json = encodeFacts(facts);
     if (json === undefined) return undefined;
+    return `${hash} ${JSON.stringify(facts.file)}\t${json}`;
+  }
+
+  /** The hash of the text `facts` were read from, hashed again only when it was not looked up. */
+  private hashOfFacts(facts: FileFacts): string {
+    const decoded = this.decoded.get(facts.file);
+    if (decoded?.facts === facts) return decoded.hash;
     const looked = this.hashes.get(facts.file);
     // The file may have been edited since it was looked up: its facts are then of another text.
-    const hash = looked !== undefined && looked.text === facts.text ? looked.hash : hashOf(facts.text);
-    return `${hash} ${JSON.stringify(facts.file)}\t${json}`;
+    return looked !== undefined && looked.text === facts.text ? looked.hash : hashOf(facts.text);
   }
 
   /**
@@ -173,7 +163,7 @@ export class FactsCache {
    * and put in place by `finish`, atomically: a reader never sees half a file. Throws on I/O errors.
    */
   startWriting(): FactsCacheWriter {
-    return new FactsCacheWriter(this, this.path, JSON.stringify(this.header));
+    return new FactsCacheWriter((facts) => this.lineFor(facts), this.path, JSON.stringify(this.header));
   }
 
   /**
@@ -197,17 +187,25 @@ export class FactsCache {
   }
 
   /**
-   * True when every one of `facts` was read back from the cache and nothing else is stored.
-   * Skipped files (too large, unreadable) are never stored, so they change nothing.
+   * True when the cache file holds exactly the lines `facts` would be written as: every file's facts
+   * of its current text, and nothing else. Skipped files (too large, unreadable) are never stored,
+   * so they change nothing.
    */
   wouldWriteTheSame(facts: ReadonlyArray<FileFacts | undefined>): boolean {
     let kept = 0;
+    let allReadBack = true;
     for (const one of facts) {
       if (one === undefined || one.skipped) continue;
-      if (this.decoded.get(one.file)?.facts !== one) return false;
       kept++;
+      if (this.decoded.get(one.file)?.facts !== one) allReadBack = false;
     }
-    return kept === this.storedCount && kept === this.decoded.size;
+    // The common case, told without reading the file again: every file's facts came from it.
+    if (allReadBack) return kept === this.storedCount && kept === this.decoded.size;
+    for (const one of facts) {
+      if (one === undefined || one.skipped) continue;
+      if (this.damaged.has(one.file) || this.storedLine(one.file, this.hashOfFacts(one)) === undefined) return false;
+    }
+    return kept === this.storedCount;
   }
 
   /**
@@ -229,6 +227,7 @@ export class FactsCache {
     this.released = false;
     this.decoded.clear();
     this.hashes.clear();
+    this.damaged.clear();
   }
 
   private load(): void {
@@ -274,72 +273,6 @@ function lineEnd(content: Buffer, start: number): number {
   return end < 0 ? content.length : end;
 }
 
-/** Lines of a new cache file, appended in chunks so that the whole file is never one string in memory. */
-export class FactsCacheWriter {
-  private readonly temporary: string;
-  private readonly fd: number;
-  private chunk: Array<string | Buffer> = [];
-  private chunkLength = 0;
-
-  constructor(
-    private readonly cache: FactsCache,
-    private readonly path: string,
-    header: string,
-  ) {
-    // Only the user: what it holds decides what the analysis reports.
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    this.temporary = `${path}.${process.pid}-${++writersStarted}.tmp`;
-    this.fd = openSync(this.temporary, "w");
-    this.push(header);
-  }
-
-  add(facts: FileFacts): void {
-    const line = this.cache.lineFor(facts);
-    if (line !== undefined) this.push(line);
-  }
-
-  finish(): void {
-    this.flush();
-    closeSync(this.fd);
-    renameSync(this.temporary, this.path);
-    pruneOldCaches(dirname(this.path), this.path);
-  }
-
-  /** Drops the half-written file (an I/O error, or the work it belonged to was superseded). */
-  abandon(): void {
-    try {
-      closeSync(this.fd);
-    } catch {
-      // already closed
-    }
-    rmSync(this.temporary, { force: true });
-  }
-
-  /** A line as text, or as the bytes of a line read back from the old file (written as they are). */
-  private push(line: string | Buffer): void {
-    this.chunk.push(line);
-    this.chunkLength += line.length;
-    if (this.chunkLength > CHUNK_CHARS) this.flush();
-  }
-
-  private flush(): void {
-    if (this.chunk.length === 0) return;
-    const parts = this.chunk.map((line) => (typeof line === "string" ? Buffer.from(line) : line));
-    const bytes = Buffer.concat(parts.flatMap((part) => [part, NEWLINE_BYTES]));
-    for (let written = 0; written < bytes.length;) written += writeSync(this.fd, bytes, written);
-    this.chunk = [];
-    this.chunkLength = 0;
-  }
-}
-
-const NEWLINE_BYTES = Buffer.from("\n");
-
-/** Gives each writer of this process a temporary file of its own. */
-let writersStarted = 0;
-
-/** About how much is written at once. */
-const CHUNK_CHARS = 1 << 20;
-
 /** `$XDG_CACHE_HOME/assetline/facts`, else `~/.cache/assetline/facts`. */
 export function defaultFactsFolder(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "assetline", "facts");
@@ -348,38 +281,6 @@ export function defaultFactsFolder(env: NodeJS.ProcessEnv = process.env): string
 function cacheFileName(header: Header): string {
   const workspace = shortHash(header.root);
   return `${workspace}-${shortHash(`${header.engine}\n${header.maxFileBytes}`)}.jsonl`;
-}
-
-/**
- * Keeps the newest few cache files of the workspace `current` belongs to, and the newest in all up
- * to a count and a size: workspaces come and go (clones, temporary folders), their caches should
- * not stay behind, and a large workspace's file is tens of MB.
- */
-function pruneOldCaches(folder: string, current: string): void {
-  const workspace = basename(current).slice(0, basename(current).indexOf("-") + 1);
-  try {
-    const entries = readdirSync(folder).map((entry) => ({ entry, stat: statSync(join(folder, entry)) }));
-    const now = Date.now();
-    let bytes = statSync(current).size;
-    // What a writer that crashed or was killed left: another writer's file is never this old.
-    for (const { entry, stat } of entries)
-      if (entry.endsWith(".tmp") && now - stat.mtimeMs > ABANDONED_AFTER_MS)
-        rmSync(join(folder, entry), { force: true });
-      else if (entry.endsWith(".tmp")) bytes += stat.size;
-    const others = entries
-      .filter(({ entry }) => entry.endsWith(".jsonl") && join(folder, entry) !== current)
-      .sort((a, b) => b.stat.mtimeMs - a.stat.mtimeMs);
-    let sameWorkspace = 0;
-    others.forEach(({ entry, stat }, index) => {
-      const mine = entry.startsWith(workspace);
-      if (mine) sameWorkspace++;
-      bytes += stat.size;
-      if (index + 1 >= KEPT_IN_ALL || bytes > KEPT_BYTES || (mine && sameWorkspace >= KEPT_PER_WORKSPACE))
-        rmSync(join(folder, entry), { force: true });
-    });
-  } catch {
-    // Another process pruned first, or the folder is not ours to list: the cache still works.
-  }
 }
 
 /**
