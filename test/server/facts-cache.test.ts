@@ -3,7 +3,12 @@ import { spawnSync } from "node:child_process";
 import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FileChangeType, LogMessageNotification, type LogMessageParams } from "vscode-languageserver-protocol";
+import {
+  type FileEvent,
+  FileChangeType,
+  LogMessageNotification,
+  type LogMessageParams,
+} from "vscode-languageserver-protocol";
 import { REPO_ROOT, TestClient } from "./support/client";
 
 describe("language server: the facts cache", function () {
@@ -80,7 +85,9 @@ describe("language server: the facts cache", function () {
     const first = await start();
     await first.waitFor("the facts cache written", () => logs(first).some((m) => m.startsWith("facts cache written")));
     write("// a branch switch rewrote every one\n");
-    await first.filesChanged(...many.map((file) => ({ uri: first.uri(file), type: FileChangeType.Changed })));
+    await first.filesChanged(
+      ...many.map((file): FileEvent => ({ uri: first.uri(file), type: FileChangeType.Changed })),
+    );
     await first.waitFor(
       "the facts cache written again",
       () => logs(first).filter((m) => m.startsWith("facts cache written")).length === 2,
