@@ -25,13 +25,12 @@
 // --engine: measure a prebuilt bundle instead (e.g. an older version of the engine).
 
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { availableParallelism, cpus, homedir, tmpdir } from "node:os";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { availableParallelism, cpus, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { buildLikeShipped } from "../support/setup.mjs";
+import { buildLikeShipped, removeFactsCaches } from "../support/setup.mjs";
 import { generateWorkspace, REPO_ROOT } from "./generate.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -146,14 +145,6 @@ function checkOnce(dir, env) {
   const rss = Number(readFileSync(rssFile, "utf8"));
   rmSync(rssFile, { force: true });
   return rss;
-}
-
-/** The facts caches of `dir` in the user's cache folder (server/src/analysis/cache/factsCache.ts names them). */
-function removeFactsCaches(dir) {
-  const folder = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "assetline", "facts");
-  const prefix = `${createHash("sha1").update(resolve(dir)).digest("hex").slice(0, 16)}-`;
-  if (!existsSync(folder)) return;
-  for (const name of readdirSync(folder)) if (name.startsWith(prefix)) rmSync(join(folder, name), { force: true });
 }
 
 function runTsc(dir) {

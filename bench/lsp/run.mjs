@@ -27,15 +27,14 @@
 //   node bench/lsp/run.mjs [--files 3000] [--edits 200] [--requests 200]
 
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { cpus, homedir } from "node:os";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { cpus } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import * as esbuild from "esbuild";
 import { createRequire } from "node:module";
-import { buildLikeShipped } from "../support/setup.mjs";
+import { buildLikeShipped, removeFactsCaches } from "../support/setup.mjs";
 
 // The protocol package is CommonJS with an exports map ESM cannot import by subpath.
 const lsp = createRequire(import.meta.url)("vscode-languageserver-protocol/node");
@@ -220,14 +219,6 @@ async function restartWithFactsCache(server, workspace, nodeFlags) {
   );
   console.log(`    (${restart.log ?? "the server logged no analysis"})`);
   removeFactsCaches(workspace.dir);
-}
-
-/** The facts caches of `root` in the user's cache folder (one per engine build). */
-function removeFactsCaches(root) {
-  const folder = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "assetline", "facts");
-  const prefix = `${createHash("sha1").update(root).digest("hex").slice(0, 16)}-`;
-  if (!existsSync(folder)) return;
-  for (const name of readdirSync(folder)) if (name.startsWith(prefix)) rmSync(join(folder, name), { force: true });
 }
 
 async function generate(files) {

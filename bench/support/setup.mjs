@@ -2,10 +2,11 @@
 // bundled with esbuild as it ships (into the benchmark's git-ignored generated/ folder), and the
 // medians and load figures every report is made of.
 import { build } from "esbuild";
-import { mkdirSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { cpus, loadavg } from "node:os";
-import { dirname } from "node:path";
+import { cpus, homedir, loadavg } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import { engineBuildDefine } from "../../scripts/engineBuildId.mjs";
 
 /** `--name N` pairs as `{ name: N }` (numbers); other arguments are the caller's to read. */
@@ -49,6 +50,17 @@ export function buildLikeShipped(entry, outfile, options = {}) {
 export async function bundle(entry, outfile, external = ["better-sqlite3"]) {
   await buildForNode(entry, outfile, { external, logLevel: "error" });
   return createRequire(outfile)(outfile);
+}
+
+/**
+ * Removes the facts caches of the workspace at `dir` from the user's cache folder, one per engine
+ * build (named as server/src/analysis/cache/factsCache.ts names them), so a run starts without one.
+ */
+export function removeFactsCaches(dir) {
+  const folder = join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "assetline", "facts");
+  const prefix = `${createHash("sha1").update(resolve(dir)).digest("hex").slice(0, 16)}-`;
+  if (!existsSync(folder)) return;
+  for (const name of readdirSync(folder)) if (name.startsWith(prefix)) rmSync(join(folder, name), { force: true });
 }
 
 /** The middle value (the upper one of an even count). */

@@ -186,10 +186,10 @@ export class AnalysisHost implements WorkingFacts {
     this.factsCache?.dispose();
     const cache = openWorkspaceFactsCache(this.reader.root, maxFileBytes);
     this.factsCache = cache;
-    // Through the host's field, not the cache itself: the analysis keeps this function for its life,
-    // and the cache is let go of once written (later edits are scanned, not looked up).
+    // Only while it is the host's: it is disposed (emptied) once written, and later edits are scanned.
+    // The analysis keeps this function for its life, so it holds the cache object, empty by then.
     const sharedFacts = (file: string, text: string): FileFacts | undefined =>
-      cache !== undefined && this.factsCache === cache ? this.factsCache.lookup(file, text) : undefined;
+      cache !== undefined && this.factsCache === cache ? cache.lookup(file, text) : undefined;
     return new WorkspaceAnalysis(this.reader, { keepLastGoodOnSyntaxError: true, maxFileBytes, sharedFacts });
   }
 
@@ -261,7 +261,7 @@ export class AnalysisHost implements WorkingFacts {
     const cache = openWorkspaceFactsCache(this.reader.root, this.maxFileBytes);
     if (!cache) return;
     this.factsCache = cache;
-    setImmediate(() => void this.saveFactsCache(() => !this.disposed && generation === this.generation));
+    setImmediate(() => void this.writeFactsCache(() => !this.disposed && generation === this.generation));
   }
 
   private async analyzeEverything(): Promise<void> {
@@ -306,7 +306,7 @@ export class AnalysisHost implements WorkingFacts {
       () => this.options.log(`heap collected after the analysis in ${settleHeapAfterStartup().toFixed(0)} ms`),
       () => this.analysis.prepareForEdits(),
       () => this.saveSqlCache(),
-      () => void this.saveFactsCache(current),
+      () => void this.writeFactsCache(current),
     ];
     const runFrom = (step: number): void => {
       setImmediate(() => {
@@ -318,8 +318,8 @@ export class AnalysisHost implements WorkingFacts {
     runFrom(0);
   }
 
-  /** Writes the facts of the first analysis for the next start, in slices, then lets go of the cache. */
-  private async saveFactsCache(stillWanted: () => boolean): Promise<void> {
+  /** Writes the current facts for the next start, in slices, then lets go of the cache. */
+  private async writeFactsCache(stillWanted: () => boolean): Promise<void> {
     const cache = this.factsCache;
     if (!cache) return;
     const facts = this.current!.files.map((file) => this.analysis.factsOf(file));

@@ -43,11 +43,8 @@ export async function saveFactsInSlices(
   facts: ReadonlyArray<FileFacts | undefined>,
   stillWanted: () => boolean,
 ): Promise<FactsCacheSaving> {
-  if (cache.wouldWriteTheSame(facts)) {
-    cache.markUsed();
-    return "unchanged";
-  }
-  const writer = cache.startWriting();
+  const writer = cache.startWriting(facts);
+  if (writer === undefined) return "unchanged";
   try {
     let next = 0;
     while (next < facts.length) {

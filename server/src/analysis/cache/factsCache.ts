@@ -59,7 +59,7 @@ export class FactsCache {
    */
   private content: Buffer | undefined;
   private readonly stored = new Map<string, StoredEntry>();
-  /** The hash of the text each file was looked up with, so that saving does not hash that text again. */
+  /** The hash of the text each file was last looked up or saved with, so that no text is hashed twice. */
   private readonly hashes = new Map<string, { readonly text: string; readonly hash: string }>();
   /** Facts decoded from a stored line, by file, with the hash of their text: that line is written out again. */
   private readonly decoded = new Map<string, { readonly facts: FileFacts; readonly hash: string }>();
@@ -128,13 +128,16 @@ export class FactsCache {
     return `${hash} ${JSON.stringify(facts.file)}\t${json}`;
   }
 
-  /** The hash of the text `facts` were read from, hashed again only when it was not looked up. */
+  /** The hash of the text `facts` were read from, hashed once per text. */
   private hashOfFacts(facts: FileFacts): string {
     const decoded = this.decoded.get(facts.file);
     if (decoded?.facts === facts) return decoded.hash;
-    const looked = this.hashes.get(facts.file);
+    const known = this.hashes.get(facts.file);
     // The file may have been edited since it was looked up: its facts are then of another text.
-    return looked !== undefined && looked.text === facts.text ? looked.hash : hashOf(facts.text);
+    if (known !== undefined && known.text === facts.text) return known.hash;
+    const hash = hashOf(facts.text);
+    this.hashes.set(facts.file, { text: facts.text, hash });
+    return hash;
   }
 
   /**
@@ -159,23 +162,22 @@ export class FactsCache {
   }
 
   /**
-   * A new cache file, written as facts are added (callers may spread that over several turns)
-   * and put in place by `finish`, atomically: a reader never sees half a file. Throws on I/O errors.
+   * A new cache file for `facts`, written as they are added (callers may spread that over several
+   * turns) and put in place by `finish`, atomically: a reader never sees half a file. Undefined when
+   * the file already holds exactly those facts: it is only marked used then. Throws on I/O errors.
    */
-  startWriting(): FactsCacheWriter {
-    return new FactsCacheWriter((facts) => this.lineFor(facts), this.path, JSON.stringify(this.header));
-  }
-
-  /**
-   * Writes the facts of the workspace's files, unless they are exactly the ones read back from the
-   * cache file (a run that changed nothing writes nothing). Returns whether it wrote.
-   */
-  save(facts: ReadonlyArray<FileFacts | undefined>): boolean {
+  startWriting(facts: ReadonlyArray<FileFacts | undefined>): FactsCacheWriter | undefined {
     if (this.wouldWriteTheSame(facts)) {
       this.markUsed();
-      return false;
+      return undefined;
     }
-    const writer = this.startWriting();
+    return new FactsCacheWriter((one) => this.lineFor(one), this.path, JSON.stringify(this.header));
+  }
+
+  /** Writes the facts of the workspace's files, unless the file holds them already. Returns whether it wrote. */
+  save(facts: ReadonlyArray<FileFacts | undefined>): boolean {
+    const writer = this.startWriting(facts);
+    if (writer === undefined) return false;
     try {
       for (const one of facts) if (one) writer.add(one);
       writer.finish();
@@ -191,7 +193,7 @@ export class FactsCache {
    * of its current text, and nothing else. Skipped files (too large, unreadable) are never stored,
    * so they change nothing.
    */
-  wouldWriteTheSame(facts: ReadonlyArray<FileFacts | undefined>): boolean {
+  private wouldWriteTheSame(facts: ReadonlyArray<FileFacts | undefined>): boolean {
     let kept = 0;
     let allReadBack = true;
     for (const one of facts) {
@@ -212,7 +214,7 @@ export class FactsCache {
    * Marks the cache file used, when a run read it and had nothing to add: the oldest files go first
    * when caches are pruned, and a cache read every day must not look old.
    */
-  markUsed(): void {
+  private markUsed(): void {
     try {
       const now = new Date();
       utimesSync(this.path, now, now);
